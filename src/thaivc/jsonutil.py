@@ -1,0 +1,162 @@
+"""The one strict JSON entry point for untrusted input.
+
+Every header, payload, disclosure, DID document, status list and file the library reads from outside
+goes through :func:`loads_strict`. Python's ``json`` module is permissive in ways attackers use:
+it keeps the last of duplicate member names, accepts ``NaN``/``Infinity``, lets lone surrogates
+through ``\\ud800`` escapes and raises ``RecursionError`` on deep nesting. This module closes each of
+those doors while keeping the C scanner on the hot path (the checks cost a few microseconds on a
+credential-sized document; see ``make bench``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Final
+
+from thaivc.errors import InputError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_DEPTH",
+    "MAX_SAFE_INTEGER",
+    "dumps_compact",
+    "loads_strict",
+]
+
+DEFAULT_MAX_BYTES: Final = 64 * 1024
+DEFAULT_MAX_DEPTH: Final = 64
+MAX_SAFE_INTEGER: Final = 2**53 - 1
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InputError("json.duplicate_key", f"duplicate member name {key[:64]!r}")
+            seen.add(key)
+    return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise InputError("json.not_ijson", f"{name} is not allowed in I-JSON")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise InputError("json.not_ijson", "number overflows a double")
+    return value
+
+
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_pairs_hook, parse_constant=_reject_constant, parse_float=_parse_float
+)
+
+
+def _check_strings(value: Any, *, safe_integers: bool) -> None:
+    """Reject lone surrogates (and, for JCS input, integers beyond ±2**53)."""
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError("json.not_ijson", "lone surrogate in a string") from None
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif safe_integers and isinstance(node, int) and not isinstance(node, bool):
+            if abs(node) > MAX_SAFE_INTEGER:
+                raise InputError("json.not_ijson", "integer beyond ±2^53")
+
+
+def loads_strict(
+    data: str | bytes | bytearray | memoryview,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    require_object: bool = False,
+    safe_integers: bool = False,
+) -> Any:
+    """Parse untrusted JSON, raising :class:`~thaivc.errors.InputError` with a stable code.
+
+    ``max_bytes`` is checked before any decoding. ``safe_integers`` additionally enforces the
+    I-JSON integer range, which JCS-signed data requires.
+    """
+    if isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+        if len(raw) > max_bytes:
+            raise InputError("input.too_large", f"{len(raw)} bytes exceeds the cap of {max_bytes}")
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raise InputError("json.not_ijson", "byte order mark before JSON")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("json.not_ijson", "invalid UTF-8") from None
+    elif isinstance(data, str):
+        text = data
+        # a str is at least len() bytes in UTF-8: a cheap pre-check before encoding
+        if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            raise InputError("input.too_large", f"text exceeds the cap of {max_bytes} bytes")
+        if text.startswith("\ufeff"):
+            raise InputError("json.not_ijson", "byte order mark before JSON")
+    else:
+        raise InputError("input.unreadable", f"cannot parse {type(data).__name__} as JSON")
+
+    # Bracket count bounds depth from above: only a document with many brackets needs the walk,
+    # and a very deep one is refused before the recursive C scanner ever sees it.
+    brackets = text.count("[") + text.count("{")
+    if brackets > max_depth and _depth_prefix_exceeds(text, max_depth):
+        raise InputError("input.too_deep", f"nesting deeper than {max_depth}")
+    try:
+        value = _DECODER.decode(text)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("input.too_deep", "nesting too deep to parse") from None
+    except ValueError as exc:  # JSONDecodeError, and int() beyond 4300 digits
+        message = str(exc)
+        if "integer string conversion" in message or "Exceeds the limit" in message:
+            raise InputError("json.not_ijson", "integer too large") from None
+        raise InputError("json.invalid", message[:200]) from None
+    if safe_integers or "\\u" in text:
+        _check_strings(value, safe_integers=safe_integers)
+    if require_object and not isinstance(value, dict):
+        raise InputError("json.not_object", "the top-level JSON value must be an object")
+    return value
+
+
+def _depth_prefix_exceeds(text: str, limit: int) -> bool:
+    """Scan bracket depth outside strings; cheap guard against 200,000 ``[`` before parsing."""
+    depth = 0
+    in_string = False
+    escape = False
+    for ch in text:
+        if in_string:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def dumps_compact(value: Any) -> str:
+    """Compact JSON for issuance: UTF-8 text kept as-is (never ``\\u`` escaped), no NaN."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

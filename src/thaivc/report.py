@@ -1,0 +1,192 @@
+"""The verification report: every check, in order, with its own outcome.
+
+A report answers three ways: ``verified``, ``failed`` or ``indeterminate``. It lists each check that
+ran (``parse``, ``typ``, ``alg``, ``key``, ``signature``, ``time``, ``status``, …) so an expiry
+cannot hide a forgery (digitalbazaar/vc#143), and it exposes the verified document only when every
+required check passed.
+
+Reports are frozen slotted dataclasses rather than pydantic models: they are built on the verify
+hot path, where a pydantic model per check would cost more than the rest of the JOSE overhead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from thaivc.errors import DOCS_BASE, ThaiVCError, problem_type_for
+
+__all__ = ["Check", "CheckStatus", "Problem", "ReportBuilder", "ReportStatus", "VerificationReport"]
+
+CheckStatus = Literal["pass", "fail", "skip", "indeterminate"]
+ReportStatus = Literal["verified", "failed", "indeterminate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem, exportable as RFC 9457 problem details."""
+
+    code: str
+    detail: str
+    type: str | None = None
+    loc: tuple[str | int, ...] = ()
+
+    @classmethod
+    def of(cls, code: str, detail: str = "", loc: tuple[str | int, ...] = ()) -> Problem:
+        return cls(code=code, detail=detail, type=problem_type_for(code), loc=loc)
+
+    @classmethod
+    def from_error(cls, err: ThaiVCError) -> Problem:
+        return cls(code=err.code, detail=err.detail, type=err.problem_type, loc=err.loc)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "type": self.type or (DOCS_BASE + self.code.replace(".", "-")),
+            "title": self.code,
+            "detail": self.detail,
+        }
+        if self.loc:
+            out["loc"] = list(self.loc)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One step of verification. ``code`` is set when the step did not pass."""
+
+    name: str
+    status: CheckStatus
+    code: str | None = None
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "status": self.status}
+        if self.code:
+            out["code"] = self.code
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationReport:
+    """The verdict with its evidence. ``document`` is present only when ``status == "verified"``."""
+
+    status: ReportStatus
+    checks: tuple[Check, ...]
+    problems: tuple[Problem, ...]
+    format: str | None = None
+    document: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
+    children: tuple[VerificationReport, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "verified"
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def check(self, name: str) -> Check | None:
+        """The first check named ``name``, if it ran."""
+        for c in self.checks:
+            if c.name == name:
+                return c
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "status": self.status,
+            "format": self.format,
+            "checks": [c.to_json() for c in self.checks],
+            "problems": [p.to_json() for p in self.problems],
+        }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        if self.children:
+            out["credentials"] = [c.to_json() for c in self.children]
+        if self.details:
+            out["details"] = self.details
+        if self.document is not None:
+            out["document"] = self.document
+        return out
+
+
+class ReportBuilder:
+    """Accumulates checks; decides the verdict. Failure beats indeterminate beats verified."""
+
+    __slots__ = ("_checks", "_children", "_problems", "_warnings", "details", "format")
+
+    def __init__(self, fmt: str | None = None) -> None:
+        self._checks: list[Check] = []
+        self._problems: list[Problem] = []
+        self._warnings: list[str] = []
+        self._children: list[VerificationReport] = []
+        self.format = fmt
+        self.details: dict[str, Any] = {}
+
+    @property
+    def failed(self) -> bool:
+        return any(c.status == "fail" for c in self._checks)
+
+    @property
+    def undecided(self) -> bool:
+        return any(c.status == "indeterminate" for c in self._checks)
+
+    def ok(self, name: str, detail: str = "") -> None:
+        self._checks.append(Check(name, "pass", None, detail))
+
+    def skip(self, name: str, detail: str = "") -> None:
+        self._checks.append(Check(name, "skip", None, detail))
+
+    def fail(self, name: str, code: str, detail: str = "", loc: tuple[str | int, ...] = ()) -> None:
+        problem = Problem.of(code, detail, loc)
+        self._checks.append(Check(name, "fail", code, problem.detail))
+        self._problems.append(problem)
+
+    def undecidable(self, name: str, code: str, detail: str = "") -> None:
+        problem = Problem.of(code, detail)
+        self._checks.append(Check(name, "indeterminate", code, problem.detail))
+        self._problems.append(problem)
+
+    def error(self, name: str, err: ThaiVCError) -> None:
+        """Record a raised error as a failed (or indeterminate) check."""
+        from thaivc.errors import Indeterminate
+
+        if isinstance(err, Indeterminate):
+            self.undecidable(name, err.code, err.detail)
+        else:
+            self.fail(name, err.code, err.detail, err.loc)
+
+    def warn(self, message: str) -> None:
+        self._warnings.append(message)
+
+    def child(self, report: VerificationReport) -> None:
+        self._children.append(report)
+
+    def extend_problems(self, problems: Iterable[Problem]) -> None:
+        self._problems.extend(problems)
+
+    def build(self, document: dict[str, Any] | None = None) -> VerificationReport:
+        if self.failed or (not self._checks):
+            status: ReportStatus = "failed"
+        elif self.undecided:
+            status = "indeterminate"
+        else:
+            status = "verified"
+        if not self._checks:
+            self._problems.append(Problem.of("internal.error", "no check ran"))
+        return VerificationReport(
+            status=status,
+            checks=tuple(self._checks),
+            problems=tuple(self._problems),
+            format=self.format,
+            document=document if status == "verified" else None,
+            warnings=tuple(self._warnings),
+            children=tuple(self._children),
+            details=self.details,
+        )
