@@ -1,0 +1,15 @@
+"""Shared test configuration: where the pinned W3C vectors live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+VECTORS = Path(__file__).parent / "vectors"
+
+
+@pytest.fixture(scope="session")
+def vectors() -> Path:
+    """Root of the normative test vectors (provenance in ``tests/vectors/SOURCES.md``)."""
+    return VECTORS
