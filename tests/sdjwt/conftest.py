@@ -7,6 +7,7 @@ base64url, strict JSON, alg taken from the key, typ checked) and nothing more.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable
 from typing import Any
@@ -188,6 +189,13 @@ def resolver(issuer: TestSigner) -> Callable[[dict[str, Any], dict[str, Any]], T
     return resolve
 
 
+@pytest.fixture(scope="session")
+def lax(issuer: TestSigner) -> Callable[[dict[str, Any], dict[str, Any]], TestVerifier]:
+    """A resolver that returns the issuer key whatever the payload says (for payloads without iss)."""
+    verifier = TestVerifier(issuer.key.public_key())
+    return lambda header, payload: verifier
+
+
 def base_claims() -> dict[str, Any]:
     return {
         "iss": ISS,
@@ -215,3 +223,28 @@ def verify(resolver: Callable[..., TestVerifier]) -> Callable[..., Any]:
         return verify_sd_jwt(presentation, **kw)
 
     return run
+
+
+def encode_disclosure(array: list[Any]) -> str:
+    return b64url_encode(dumps_compact(array).encode())
+
+
+def digest_of(encoded: str, alg: str = "sha-256") -> str:
+    """Independent digest computation (hashlib directly), for crafting hostile inputs."""
+    return b64url_encode(hashlib.new(alg.replace("-", ""), encoded.encode("ascii")).digest())
+
+
+def craft(
+    signer: TestSigner,
+    payload: dict[str, Any],
+    disclosures: list[str],
+    *,
+    header: dict[str, Any] | None = None,
+) -> str:
+    """Sign an arbitrary (possibly hostile) payload as the issuer and attach ``disclosures``."""
+    token = signer.sign_raw({"alg": signer.alg, "typ": "dc+sd-jwt", **(header or {})}, payload)
+    return token + "~" + "".join(d + "~" for d in disclosures)
+
+
+def plain_payload(**extra: Any) -> dict[str, Any]:
+    return {"iss": ISS, "vct": VCT, "iat": NOW - 60, "_sd_alg": "sha-256", **extra}

@@ -13,6 +13,7 @@ on the path to a claim?). It is deliberately strict:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -115,7 +116,7 @@ class _Walker:
         return out
 
 
-def index_disclosures(disclosures: list[Disclosure] | tuple[Disclosure, ...]) -> dict[str, Disclosure]:
+def index_disclosures(disclosures: Sequence[Disclosure]) -> dict[str, Disclosure]:
     """Map digest → disclosure; the same disclosure twice is a duplicate digest."""
     by_digest: dict[str, Disclosure] = {}
     for d in disclosures:
@@ -125,11 +126,39 @@ def index_disclosures(disclosures: list[Disclosure] | tuple[Disclosure, ...]) ->
     return by_digest
 
 
-def process_payload(
-    payload: dict[str, Any], disclosures: list[Disclosure] | tuple[Disclosure, ...]
-) -> Processed:
+def _check_unique_digests(payload: dict[str, Any], disclosures: Sequence[Disclosure]) -> None:
+    """Every digest, in the payload and in every disclosed value, must be unique (RFC 9901 §7.1 4.c).
+
+    Done as a first pass so a repeated digest is reported as such, whatever else is wrong with the
+    disclosure it names.
+    """
+    seen: set[str] = set()
+    stack: list[Any] = [payload, *(d.value for d in disclosures)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found: list[Any] = []
+            sd = node.get("_sd")
+            if isinstance(sd, list):
+                found.extend(sd)
+            if len(node) == 1 and "..." in node:
+                found.append(node["..."])
+            for digest in found:
+                if isinstance(digest, str):
+                    if digest in seen:
+                        raise InputError(
+                            "sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once"
+                        )
+                    seen.add(digest)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def process_payload(payload: dict[str, Any], disclosures: Sequence[Disclosure]) -> Processed:
     """Replace digests by disclosed claims; drop ``_sd``/``_sd_alg``; refuse anything unreferenced."""
     by_digest = index_disclosures(disclosures)
+    _check_unique_digests(payload, disclosures)
     walker = _Walker(by_digest)
     top = {k: v for k, v in payload.items() if k != "_sd_alg"}
     result = walker.walk_object(top, (), None, 0)

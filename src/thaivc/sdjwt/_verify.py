@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from thaivc.clock import DEFAULT_LEEWAY
-from thaivc.errors import InputError, UsageError
+from thaivc.errors import Indeterminate, InputError, UsageError
 
 from ._backend import KeyLike, as_verifier, default_holder_key_loader
 from ._disclosure import parse_disclosure
@@ -87,14 +87,13 @@ def verify_sd_jwt(
     ``iss`` and ``kid``) and returns the issuer's key; it must decide from its own trust
     configuration, never from key material in the token. ``holder_key_loader`` turns ``cnf.jwk``
     into a key (the JOSE default when omitted). With ``require_kb`` the caller must also pin the
-    audience and the nonce (``expected_nonce`` and/or a ``nonce_store``): a binding that can be
-    replayed proves nothing.
+    nonce (``expected_nonce`` and/or a single-use ``nonce_store``): a binding that can be replayed
+    proves nothing. ``aud`` is compared when ``expected_aud`` is given. The nonce is consumed only
+    after every other check passed.
     """
     _check_arguments(accepted_typ, leeway, max_kb_age)
-    if require_kb and (expected_aud is None or (expected_nonce is None and nonce_store is None)):
-        raise UsageError(
-            "usage.invalid_argument", "require_kb needs expected_aud and expected_nonce or a nonce_store"
-        )
+    if require_kb and expected_nonce is None and nonce_store is None:
+        raise UsageError("usage.invalid_argument", "require_kb needs expected_nonce or a nonce_store")
     parts = split_sd_jwt(presentation)
     if require_kb and parts.kb_jwt is None:
         raise InputError("sdjwt.kb_required", "the policy requires key binding; no KB-JWT was presented")
@@ -128,8 +127,8 @@ def verify_sd_jwt(
             expected_nonce=expected_nonce,
             expected_aud=expected_aud,
         )
-        if nonce_store is not None and not nonce_store.consume(kb_payload["nonce"], now=now):
-            raise InputError("sdjwt.kb_replay", "the key-binding nonce was already used")
+        if nonce_store is not None:
+            _consume(nonce_store, kb_payload["nonce"])
 
     return SdJwtResult(
         payload=processed.payload,
@@ -138,6 +137,15 @@ def verify_sd_jwt(
         holder_jwk=jwk,
         kb_payload=kb_payload,
     )
+
+
+def _consume(store: NonceStore, nonce: str) -> None:
+    try:
+        fresh = store.consume(nonce)
+    except Exception as exc:  # a broken store must never let a replay through
+        raise Indeterminate("sdjwt.kb_replay", f"nonce store failed: {type(exc).__name__}") from None
+    if not fresh:
+        raise InputError("sdjwt.kb_replay", "the key-binding nonce was already used")
 
 
 def _path_key(path: Path) -> tuple[tuple[int, int, str], ...]:
