@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from thaivc.b64 import b64url_decode, b64url_encode
+from thaivc.clock import FixedClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.sdjwt import (
     MemoryNonceStore,
@@ -21,7 +22,6 @@ from thaivc.sdjwt import (
     present_sd_jwt,
 )
 from thaivc.sdjwt._kb import sd_hash
-from thaivc.clock import FixedClock
 
 from .conftest import (
     ISS,
