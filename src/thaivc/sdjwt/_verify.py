@@ -17,6 +17,7 @@ Nothing from the payload is returned unless every step passed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -41,6 +42,9 @@ SD_JWT_VC_TYP: Final = "dc+sd-jwt"
 LEGACY_TYP: Final = "vc+sd-jwt"
 #: ``typ`` values accepted on input; only ``dc+sd-jwt`` is ever issued.
 ACCEPTED_TYPS: Final = frozenset({SD_JWT_VC_TYP, LEGACY_TYP})
+
+#: Another SD-JWT profile (RFC 9901 §9.11: ``example+sd-jwt``) may be opted into explicitly.
+_SD_JWT_TYP: Final = re.compile(r"[a-z0-9][a-z0-9.-]*\+sd-jwt", re.ASCII)
 
 #: Top-level claims that must never come from a disclosure (RFC 9901 §9.7, SD-JWT VC §3.2.2).
 PLAINTEXT_ONLY: Final = frozenset({"iss", "vct", "cnf", "status", "exp", "nbf"})
@@ -153,10 +157,8 @@ def _path_key(path: Path) -> tuple[tuple[int, int, str], ...]:
 
 
 def _check_arguments(accepted_typ: frozenset[str], leeway: int, max_kb_age: int) -> None:
-    if not accepted_typ or not accepted_typ <= ACCEPTED_TYPS:
-        raise UsageError(
-            "usage.invalid_argument", f"accepted_typ must be a non-empty subset of {sorted(ACCEPTED_TYPS)}"
-        )
+    if not accepted_typ or not all(isinstance(t, str) and _SD_JWT_TYP.fullmatch(t) for t in accepted_typ):
+        raise UsageError("usage.invalid_argument", "accepted_typ must name SD-JWT media types (…+sd-jwt)")
     if not 0 <= leeway <= DEFAULT_LEEWAY:
         raise UsageError("usage.invalid_argument", f"leeway must be within 0..{DEFAULT_LEEWAY} seconds")
     if max_kb_age <= 0:
