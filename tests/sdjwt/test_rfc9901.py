@@ -37,9 +37,18 @@ KB_IAT = 1748361941
 SECTION_5_1 = [
     ('["2GLC42sKQveCfGfryNRN9w", "given_name", "John"]', "jsu9yVulwQQlhFlM_3JlzMaSFzglhQG0DpfayQwLUK4"),
     ('["eluV5Og3gSNII8EYnsxA_A", "family_name", "Doe"]', "TGf4oLbgwd5JQaHyKVQZU9UdGE0w5rtDsrZzfUaomLo"),
-    ('["6Ij7tM-a5iVPGboS5tmvVA", "email", "johndoe@example.com"]', "JzYjH4svliH0R3PyEMfeZu6Jt69u5qehZo7F7EPYlSE"),
-    ('["eI8ZWm9QnKPpNPeNenHdhQ", "phone_number", "+1-202-555-0101"]', "PorFbpKuVu6xymJagvkFsFXAbRoc2JGlAUA2BA4o7cI"),
-    ('["Qg_O64zqAxe412a108iroA", "phone_number_verified", true]', "XQ_3kPKt1XyX7KANkqVR6yZ2Va5NrPIvPYbyMvRKBMM"),
+    (
+        '["6Ij7tM-a5iVPGboS5tmvVA", "email", "johndoe@example.com"]',
+        "JzYjH4svliH0R3PyEMfeZu6Jt69u5qehZo7F7EPYlSE",
+    ),
+    (
+        '["eI8ZWm9QnKPpNPeNenHdhQ", "phone_number", "+1-202-555-0101"]',
+        "PorFbpKuVu6xymJagvkFsFXAbRoc2JGlAUA2BA4o7cI",
+    ),
+    (
+        '["Qg_O64zqAxe412a108iroA", "phone_number_verified", true]',
+        "XQ_3kPKt1XyX7KANkqVR6yZ2Va5NrPIvPYbyMvRKBMM",
+    ),
     ('["Pc33JM2LchcU_lHggv_ufQ", "birthdate", "1940-01-01"]', "gbOsI4Edq2x2Kw-w5wPEzakob9hV1cRD0ATN3oQL9JM"),
     ('["G02NSrQfjFXQ7Io09syajA", "updated_at", 1570000000]', "CrQe7S5kqBAHt-nMYXgc6bdt2SH5aTY1sU_M-PgkjPI"),
     ('["lklxF5jMYlGTPUovMNIvCA", "US"]', "pFndjkZ_VCzmyTa6UjlZo3dh-ko8aIKQc9DlGzhaVYo"),
@@ -89,7 +98,12 @@ def test_section_5_1_full_sd_jwt() -> None:
         "email": "johndoe@example.com",
         "phone_number": "+1-202-555-0101",
         "phone_number_verified": True,
-        "address": {"street_address": "123 Main St", "locality": "Anytown", "region": "Anystate", "country": "US"},
+        "address": {
+            "street_address": "123 Main St",
+            "locality": "Anytown",
+            "region": "Anystate",
+            "country": "US",
+        },
         "birthdate": "1940-01-01",
         "updated_at": 1570000000,
         "nationalities": ["US", "DE"],
