@@ -72,9 +72,8 @@ def _check_strings(value: Any, *, safe_integers: bool) -> None:
                 stack.append(v)
         elif isinstance(node, list):
             stack.extend(node)
-        elif safe_integers and isinstance(node, int) and not isinstance(node, bool):
-            if abs(node) > MAX_SAFE_INTEGER:
-                raise InputError("json.not_ijson", "integer beyond ±2^53")
+        elif safe_integers and isinstance(node, int) and not isinstance(node, bool) and abs(node) > MAX_SAFE_INTEGER:
+            raise InputError("json.not_ijson", "integer beyond ±2^53")
 
 
 def loads_strict(
