@@ -54,7 +54,7 @@ def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
         )
     if ".." in kid:
         raise InputError("jose.kid_invalid", "kid contains '..'", loc=("header", "kid"))
-    if kid.startswith("did:"):
+    if kid[:4].lower() == "did:":  # URI schemes are case-insensitive: "DID:" must not slip past
         shaped = _DID_URL.fullmatch(kid) is not None
     else:
         shaped = _ABS_URI_WITH_FRAGMENT.fullmatch(kid) is not None

@@ -33,9 +33,10 @@ DC_SD_JWT: Final = "dc+sd-jwt"
 VC_SD_JWT: Final = "vc+sd-jwt"
 STATUSLIST_JWT: Final = "statuslist+jwt"
 
-#: The ``cty`` values each ``typ`` tolerates (VC-JOSE-COSE §3.1). Absent from the map: no ``cty``.
+#: The ``cty`` values each ``typ`` tolerates (VC-JOSE-COSE §3.1–3.2). Absent from the map: no ``cty``
+#: (SD-JWT VC, key-binding JWTs and status lists define none).
 ALLOWED_CTY: Final = MappingProxyType(
-    {VC_JWT: frozenset({"vc"}), VP_JWT: frozenset({"vp"})},
+    {VC_JWT: frozenset({"vc"}), VP_JWT: frozenset({"vp"}), VC_SD_JWT: frozenset({"vc"})},
 )
 
 _V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
