@@ -58,8 +58,10 @@ def parse_and_verify(token: str, typ: str, vm_key: KeyLoader) -> ParsedJws:
 )
 def test_ok_inputs_parse_and_verify(jose_suite: Path, vm_key: KeyLoader, name: str, typ: str) -> None:
     parsed = parse_and_verify(read(jose_suite, name), typ, vm_key)
-    kind = "credential" if typ == VC_JWT else "presentation"
-    check_vc_jwt_claims(parsed.payload, kind=kind)
+    if typ == VC_JWT:
+        check_vc_jwt_claims(parsed.payload, kind="credential")
+    else:
+        check_vc_jwt_claims(parsed.payload, kind="presentation")
     assert parsed.payload["iss"] == "https://example.issuer/vc-jose-cose"
 
 
