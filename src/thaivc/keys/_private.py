@@ -159,7 +159,8 @@ class PrivateKey:
         try:
             fd, tmp = tempfile.mkstemp(prefix=".thaivc-key-", dir=directory)  # created 0600
         except OSError as exc:
-            raise ThaiVCError("key.unwritable", f"cannot create a file next to {target.name}: {exc.strerror}") from None
+            detail = f"cannot create a file next to {target.name}: {exc.strerror}"
+            raise ThaiVCError("key.unwritable", detail) from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 os.fchmod(fh.fileno(), 0o600)
