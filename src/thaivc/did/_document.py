@@ -181,7 +181,12 @@ class DidDocument:
         out: dict[str, Any] = {"@context": context, "id": self.id}
         if self.verification_methods:
             out["verificationMethod"] = [vm.to_json() for vm in self.verification_methods]
-        lists = (self.assertion_method, self.authentication, self.capability_invocation, self.capability_delegation)
+        lists = (
+            self.assertion_method,
+            self.authentication,
+            self.capability_invocation,
+            self.capability_delegation,
+        )
         for name, refs in zip(RELATIONSHIPS, lists, strict=True):
             if refs:
                 out[name] = list(refs)
