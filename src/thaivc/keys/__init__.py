@@ -3,6 +3,7 @@
 from thaivc.keys._private import PrivateKey, generate_key, load_key
 from thaivc.keys._public import ALGORITHMS, KeyType, PublicKey
 from thaivc.keys._signer import Signer
+from thaivc.keys._thumbprint import jwk_thumbprint
 from thaivc.keys.callback import CallbackSigner
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "PublicKey",
     "Signer",
     "generate_key",
+    "jwk_thumbprint",
     "load_key",
 ]

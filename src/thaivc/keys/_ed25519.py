@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["L", "decode_point", "has_small_order", "in_prime_order_subgroup", "is_canonical_scalar"]
+__all__ = [
+    "L",
+    "add",
+    "decode_point",
+    "encode_point",
+    "has_small_order",
+    "in_prime_order_subgroup",
+    "is_canonical_scalar",
+]
 
 P: Final = 2**255 - 19
 L: Final = 2**252 + 27742317777372353535851937790883648493
@@ -52,6 +60,19 @@ def decode_point(enc: bytes) -> Point | None:
     if (x & 1) != sign:
         x = P - x
     return (x, y, 1, (x * y) % P)
+
+
+def encode_point(p: Point) -> bytes:
+    """RFC 8032 §5.1.2 encoding (used to build test points; verification only decodes)."""
+    x, y, z, _ = p
+    zinv = pow(z, P - 2, P)
+    x, y = (x * zinv) % P, (y * zinv) % P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+def add(p: Point, q: Point) -> Point:
+    """Point addition on the twisted Edwards curve (complete formula, RFC 8032 §5.1.4)."""
+    return _add(p, q)
 
 
 def _add(p: Point, q: Point) -> Point:

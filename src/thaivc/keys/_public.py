@@ -10,8 +10,6 @@ only form those specifications allow; DER is refused so that one signature has o
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any, Final, Literal, NoReturn, cast, get_args
 
@@ -24,6 +22,7 @@ from thaivc.b64 import b64url_decode, b64url_encode
 from thaivc.errors import ThaiVCError
 from thaivc.keys import _ed25519
 from thaivc.keys._multicodec import Codec, decode_multikey, encode_multikey
+from thaivc.keys._thumbprint import jwk_thumbprint
 
 __all__ = [
     "ALGORITHMS",
@@ -278,8 +277,7 @@ class PublicKey:
 
     def thumbprint(self) -> str:
         """RFC 7638 JWK thumbprint: base64url(SHA-256(required members, sorted, no whitespace))."""
-        canonical = json.dumps(self.jwk, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-        return b64url_encode(hashlib.sha256(canonical.encode("ascii")).digest())
+        return jwk_thumbprint(self.jwk)
 
     # --- verification -------------------------------------------------------------------------
 
