@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 from thaivc.b64 import b64url_decode, b64url_encode
 from thaivc.errors import ThaiVCError
 from thaivc.keys import PublicKey, generate_key, jwk_thumbprint, load_key
-from thaivc.keys._base58 import b58decode, b58encode
+from thaivc.keys._base58 import b58encode
 
 KEY_TYPES = ["Ed25519", "P-256", "P-384"]
 P256_P = 2**256 - 2**224 + 2**192 + 2**96 - 1
