@@ -59,8 +59,23 @@ def test_jwk_not_configured_is_not_supported() -> None:
 
 @pytest.mark.parametrize(
     "did",
-    ["", "did", "did:", "did:key", "did:key:", "DID:key:z6Mk", "did:KEY:z6Mk", "did:key:z6Mk ", "did:key:z6Mk#frag",
-     "did:key:z6Mk/path", "did:key:ไทย", "did:web:a..%G1", "did:key:" + "z" * 3000, None, 42],
+    [
+        "",
+        "did",
+        "did:",
+        "did:key",
+        "did:key:",
+        "DID:key:z6Mk",
+        "did:KEY:z6Mk",
+        "did:key:z6Mk ",
+        "did:key:z6Mk#frag",
+        "did:key:z6Mk/path",
+        "did:key:ไทย",
+        "did:web:a..%G1",
+        "did:key:" + "z" * 3000,
+        None,
+        42,
+    ],
 )
 def test_malformed_dids_are_did_invalid(did: Any) -> None:
     with pytest.raises(ThaiVCError) as exc:

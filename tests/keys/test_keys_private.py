@@ -146,7 +146,11 @@ def test_bad_private_jwk_errors_do_not_leak_d(index: int) -> None:
 
 @pytest.mark.parametrize(
     ("name", "key_type"),
-    [("vc-di-eddsa/keyPair.json", "Ed25519"), ("vc-di-ecdsa/p256KeyPair.json", "P-256"), ("vc-di-ecdsa/p384KeyPair.json", "P-384")],
+    [
+        ("vc-di-eddsa/keyPair.json", "Ed25519"),
+        ("vc-di-ecdsa/p256KeyPair.json", "P-256"),
+        ("vc-di-ecdsa/p384KeyPair.json", "P-384"),
+    ],
 )
 def test_load_multikey_sources(vectors: Path, name: str, key_type: str) -> None:
     pair = json.loads((vectors / name).read_text())

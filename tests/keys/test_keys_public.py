@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,11 @@ def test_jwk_and_multikey_round_trip(key_type: str) -> None:
 
 @pytest.mark.parametrize(
     ("key_type", "alg", "hash_name", "prefix"),
-    [("Ed25519", "EdDSA", "sha256", "z6Mk"), ("P-256", "ES256", "sha256", "zDn"), ("P-384", "ES384", "sha384", "z82")],
+    [
+        ("Ed25519", "EdDSA", "sha256", "z6Mk"),
+        ("P-256", "ES256", "sha256", "zDn"),
+        ("P-384", "ES384", "sha384", "z82"),
+    ],
 )
 def test_algorithm_hash_and_prefix(key_type: str, alg: str, hash_name: str, prefix: str) -> None:
     pub = generate_key(key_type).public
@@ -66,9 +71,9 @@ def test_jwk_is_a_fresh_copy() -> None:
 def test_public_key_is_immutable() -> None:
     pub = generate_key().public
     with pytest.raises(AttributeError):
-        pub._raw = b"x"  # type: ignore[misc]
+        pub._raw = b"x"
     with pytest.raises(AttributeError):
-        pub.foo = 1  # type: ignore[attr-defined]
+        pub.foo = 1
 
 
 def test_rfc7638_example_thumbprint() -> None:
@@ -137,12 +142,17 @@ def _p256_coordinate_too_big() -> dict[str, Any]:
     while pow((x**3 - 3 * x + P256_B) % P256_P, (P256_P - 1) // 2, P256_P) != 1:
         x += 1
     y = pow((x**3 - 3 * x + P256_B) % P256_P, (P256_P + 1) // 4, P256_P)
-    good = {"kty": "EC", "crv": "P-256", "x": b64url_encode(x.to_bytes(32, "big")), "y": b64url_encode(y.to_bytes(32, "big"))}
+    good = {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": b64url_encode(x.to_bytes(32, "big")),
+        "y": b64url_encode(y.to_bytes(32, "big")),
+    }
     PublicKey.from_jwk(good)  # the canonical spelling is a valid key
     return {**good, "x": b64url_encode((x + P256_P).to_bytes(32, "big"))}
 
 
-BAD_JWKS = {
+BAD_JWKS: dict[str, Callable[[], Any]] = {
     "not an object": lambda: ["kty", "OKP"],
     "unknown kty": lambda: {**_ed_jwk(), "kty": "XYZ"},
     "unknown crv": lambda: {**_p256_jwk(), "crv": "P-521"},
@@ -165,7 +175,7 @@ BAD_JWKS = {
 def test_bad_public_jwk_is_key_invalid(case: str) -> None:
     jwk = BAD_JWKS[case]()
     with pytest.raises(ThaiVCError) as exc:
-        PublicKey.from_jwk(jwk)  # type: ignore[arg-type]
+        PublicKey.from_jwk(jwk)
     assert _code(exc) == "key.invalid"
 
 
@@ -181,7 +191,7 @@ def _p256_compressed_off_curve() -> str:
     return _multikey(b"\x80\x24", b"\x02" + x.to_bytes(32, "big"))
 
 
-BAD_MULTIKEYS = {
+BAD_MULTIKEYS: dict[str, Callable[[], Any]] = {
     "base64 multibase": lambda: "m" + generate_key().public.multikey[1:],
     "hex multibase": lambda: "f" + bytes.fromhex("ed01").hex() + "00" * 32,
     "not base58": lambda: "z0OIl" + generate_key().public.multikey[5:],
@@ -190,7 +200,9 @@ BAD_MULTIKEYS = {
     "non-minimal varint": lambda: _multikey(b"\xed\x81\x00", generate_key().public.raw),
     "ed25519 31 bytes": lambda: _multikey(b"\xed\x01", generate_key().public.raw[:31]),
     "ed25519 33 bytes": lambda: _multikey(b"\xed\x01", generate_key().public.raw + b"\0"),
-    "p256 uncompressed prefix": lambda: _multikey(b"\x80\x24", b"\x04" + generate_key("P-256").public.raw[1:]),
+    "p256 uncompressed prefix": lambda: _multikey(
+        b"\x80\x24", b"\x04" + generate_key("P-256").public.raw[1:]
+    ),
     "p256 off curve": _p256_compressed_off_curve,
     "p384 wrong length": lambda: _multikey(b"\x81\x24", generate_key("P-256").public.raw),
     "secret multikey": lambda: _multikey(b"\x80\x26", bytes(range(32))),
@@ -202,7 +214,7 @@ BAD_MULTIKEYS = {
 @pytest.mark.parametrize("case", sorted(BAD_MULTIKEYS))
 def test_bad_multikey_is_key_invalid(case: str) -> None:
     with pytest.raises(ThaiVCError) as exc:
-        PublicKey.from_multikey(BAD_MULTIKEYS[case]())  # type: ignore[arg-type]
+        PublicKey.from_multikey(BAD_MULTIKEYS[case]())
     assert _code(exc) == "key.invalid"
 
 
