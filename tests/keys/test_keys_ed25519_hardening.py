@@ -69,6 +69,16 @@ def test_table_really_lists_small_order_points(enc: str) -> None:
     assert _is_identity(_mul_independent(8, point))
 
 
+def test_module_blocklist_matches_independent_list() -> None:
+    # The verifier's fast R check uses its own table; every entry must be small order and every
+    # small-order spelling (canonical, or non-canonical with y < p) must be in it.
+    expected = {bytes.fromhex(h) for h in SMALL_ORDER_CANONICAL + SMALL_ORDER_NONCANONICAL}
+    expected_lt_p = {e for e in expected if int.from_bytes(e, "little") & ((1 << 255) - 1) < P}
+    assert expected_lt_p == set(ed.SMALL_ORDER_ENCODINGS)
+    for enc in SMALL_ORDER_CANONICAL + SMALL_ORDER_NONCANONICAL:
+        assert not ed.is_acceptable_r(bytes.fromhex(enc))
+
+
 @pytest.mark.parametrize("enc", SMALL_ORDER_CANONICAL + SMALL_ORDER_NONCANONICAL)
 def test_small_order_public_keys_are_key_invalid(enc: str) -> None:
     raw = bytes.fromhex(enc)
@@ -121,7 +131,7 @@ def _clamped_scalar(seed: bytes) -> tuple[int, bytes]:
     return a, h[32:]
 
 
-@pytest.mark.parametrize("enc", SMALL_ORDER_CANONICAL)
+@pytest.mark.parametrize("enc", SMALL_ORDER_CANONICAL + SMALL_ORDER_NONCANONICAL)
 def test_small_order_r_is_rejected(enc: str) -> None:
     # S = k*a with R a small-order point: [8][S]B = [8]R + [8][k]A holds, so a cofactored
     # verifier would accept this signature. thaivc refuses any small-order R outright.

@@ -14,12 +14,14 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "SMALL_ORDER_ENCODINGS",
     "L",
     "add",
     "decode_point",
     "encode_point",
     "has_small_order",
     "in_prime_order_subgroup",
+    "is_acceptable_r",
     "is_canonical_scalar",
 ]
 
@@ -30,6 +32,37 @@ _SQRT_M1: Final = pow(2, (P - 1) // 4, P)
 
 Point = tuple[int, int, int, int]  # extended coordinates (X, Y, Z, T), x = X/Z, y = Y/Z, xy = T/Z
 _IDENTITY: Final[Point] = (0, 1, 1, 0)
+
+
+#: Encodings of the eight points of order dividing 8, in canonical form (libsodium's blocklist;
+#: "Taming the many EdDSAs", table 6c) plus the two spellings with a set sign bit on x = 0.
+#: Non-canonical ``y >= p`` spellings are refused separately by :func:`is_acceptable_r`.
+SMALL_ORDER_ENCODINGS: Final = frozenset(
+    bytes.fromhex(h)
+    for h in (
+        "0100000000000000000000000000000000000000000000000000000000000000",  # identity
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # order 2
+        "0000000000000000000000000000000000000000000000000000000000000000",  # order 4
+        "0000000000000000000000000000000000000000000000000000000000000080",  # order 4
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  # order 8
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",  # order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",  # order 8
+        "0100000000000000000000000000000000000000000000000000000000000080",  # identity, sign bit set
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  # order 2, sign bit set
+    )
+)
+
+
+def is_acceptable_r(enc: bytes) -> bool:
+    """Cheap per-signature test of ``R``: canonical ``y`` and not a small-order point.
+
+    Decoding ``R`` fully would cost two big modular exponentiations per verification; comparing
+    against the fixed list of small-order encodings gives the same answer for this purpose
+    (a non-curve ``R`` is refused by the signature check itself).
+    """
+    y = int.from_bytes(enc, "little") & ((1 << 255) - 1)
+    return y < P and enc not in SMALL_ORDER_ENCODINGS
 
 
 def decode_point(enc: bytes) -> Point | None:

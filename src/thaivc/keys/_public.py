@@ -290,8 +290,7 @@ class PublicKey:
             if isinstance(self._crypto, ed25519.Ed25519PublicKey):
                 if len(signature) != 64 or not _ed25519.is_canonical_scalar(signature[32:]):
                     return False
-                r_point = _ed25519.decode_point(signature[:32])
-                if r_point is None or _ed25519.has_small_order(r_point):
+                if not _ed25519.is_acceptable_r(signature[:32]):
                     return False
                 self._crypto.verify(signature, data)
                 return True
