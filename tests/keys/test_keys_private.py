@@ -192,6 +192,19 @@ def test_bind_to_another_did(tmp_path: Path) -> None:
     assert isinstance(loaded, PrivateKey) and loaded.kid == bound.kid and loaded.did == bound.did
 
 
+@pytest.mark.parametrize("kid", ["did:web:a.example", "did:web:a.example#", "did:#x"])
+def test_key_file_with_unusable_kid_is_key_invalid(kid: str) -> None:
+    with pytest.raises(ThaiVCError) as exc:
+        load_key({**generate_key().private_jwk(), "kid": kid})
+    assert exc.value.code == "key.invalid"
+
+
+def test_key_file_with_plain_kid_keeps_did_key() -> None:
+    key = generate_key()
+    loaded = load_key({**key.private_jwk(), "kid": "issuer-2024"})
+    assert isinstance(loaded, PrivateKey) and loaded.kid == key.kid
+
+
 @pytest.mark.parametrize(
     ("did", "kid"),
     [

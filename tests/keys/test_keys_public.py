@@ -61,6 +61,12 @@ def test_vector_key_pairs(vectors: Path, name: str) -> None:
     assert PublicKey.from_jwk(pub.jwk).multikey == pair["publicKeyMultibase"]
 
 
+def test_optional_members_consistent_with_signing_are_accepted() -> None:
+    pub = generate_key("P-256").public
+    jwk = {**pub.jwk, "use": "sig", "key_ops": ["verify"], "alg": "ES256", "kid": "k1"}
+    assert PublicKey.from_jwk(jwk) == pub
+
+
 def test_jwk_is_a_fresh_copy() -> None:
     pub = generate_key().public
     jwk = pub.jwk
@@ -161,6 +167,8 @@ BAD_JWKS: dict[str, Callable[[], Any]] = {
     "x25519": _x25519_jwk,
     "use enc": lambda: {**_ed_jwk(), "use": "enc"},
     "private d": lambda: dict(generate_key().private_jwk()),
+    "key_ops encrypt": lambda: {**_ed_jwk(), "key_ops": ["verify", "encrypt"]},
+    "key_ops not a list": lambda: {**_ed_jwk(), "key_ops": "verify"},
     "alg mismatch": lambda: {**_ed_jwk(), "alg": "ES256"},
     "x too short": lambda: {**_ed_jwk(), "x": b64url_encode(bytes(31))},
     "x padded": lambda: {**_ed_jwk(), "x": _ed_jwk()["x"] + "="},

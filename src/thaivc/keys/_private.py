@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,9 @@ from thaivc.keys._public import (
 __all__ = ["PrivateKey", "generate_key", "load_key"]
 
 SignKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+
+#: The general shape of a DID (DID Core §3.1); method-specific rules are thaivc.did's business.
+_DID_SHAPE: Final = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._%:-]*[A-Za-z0-9._%-]", re.ASCII)
 
 #: A JWK file is a few hundred bytes; anything much larger is not a key file.
 MAX_KEY_FILE_BYTES: Final = 64 * 1024
@@ -138,7 +142,7 @@ class PrivateKey:
 
     def bind(self, did: str, kid: str) -> PrivateKey:
         """The same key material presented as verification method ``kid`` of ``did`` (e.g. did:web)."""
-        if not isinstance(did, str) or not did.startswith("did:") or not isinstance(kid, str):
+        if not isinstance(did, str) or _DID_SHAPE.fullmatch(did) is None or not isinstance(kid, str):
             raise UsageError("usage.invalid_argument", "did must be a DID and kid a DID URL")
         return PrivateKey(self._crypto, did=did, kid=kid)
 
@@ -243,8 +247,12 @@ def _private_from_jwk(jwk: Mapping[str, Any]) -> PrivateKey:
     if key.public != public:
         _invalid("JWK private member does not match its public key")
     kid = jwk.get("kid")
-    if isinstance(kid, str) and kid.startswith("did:") and "#" in kid and not kid.startswith("did:key:"):
-        return key.bind(kid.split("#", 1)[0], kid)
+    if isinstance(kid, str) and kid.startswith("did:") and not kid.startswith("did:key:"):
+        # A key file saved after bind() records its DID binding in "kid".
+        try:
+            return key.bind(kid.split("#", 1)[0], kid)
+        except UsageError:
+            _invalid("JWK 'kid' is not a usable DID URL")
     return key
 
 

@@ -74,6 +74,7 @@ CURVES: Final[dict[KeyType, _Curve]] = {
     ),
 }
 _CURVE_BY_NAME: Final[dict[str, KeyType]] = {"secp256r1": "P-256", "secp384r1": "P-384"}
+_SIGNING_OPS: Final = frozenset({"sign", "verify"})
 _HASH_NAMES: Final[dict[KeyType, str]] = {"Ed25519": "sha256", "P-256": "sha256", "P-384": "sha384"}
 
 
@@ -111,7 +112,8 @@ def check_jwk_header(jwk: object, *, allow_private: bool) -> tuple[KeyType, Mapp
     """Validate the members every signing JWK shares; return its key type.
 
     ``kty``/``crv`` select the key type; RSA and X25519 are refused outright, ``use`` must be
-    ``sig`` if present and ``alg`` must be the key type's algorithm if present.
+    ``sig`` and ``key_ops`` only ``sign``/``verify`` if present, and ``alg`` must be the key
+    type's algorithm if present: a key declared for encryption is never used to verify.
     """
     if not isinstance(jwk, Mapping):
         _invalid("a JWK must be a JSON object")
@@ -129,6 +131,12 @@ def check_jwk_header(jwk: object, *, allow_private: bool) -> tuple[KeyType, Mapp
         _invalid("unknown or unsupported kty/crv")
     if "use" in jwk and jwk["use"] != "sig":
         _invalid("JWK 'use' is not 'sig'")
+    if "key_ops" in jwk:
+        ops = jwk["key_ops"]
+        if not isinstance(ops, list) or not all(isinstance(op, str) for op in ops):
+            _invalid("JWK 'key_ops' must be an array of strings")
+        if not set(ops) <= _SIGNING_OPS:
+            _invalid("JWK 'key_ops' allows more than signing and verifying")
     if "alg" in jwk and jwk["alg"] != ALGORITHMS[key_type]:
         _invalid(f"JWK 'alg' does not match a {key_type} key")
     if not allow_private and "d" in jwk:
