@@ -257,3 +257,29 @@ def test_property_garbage_multikeys_fail_closed(text: str) -> None:
         PublicKey.from_multikey("z" + text)
     except ThaiVCError as exc:
         assert exc.code == "key.invalid"
+
+
+def test_direct_construction_is_validated_and_normalised() -> None:
+    vm = VerificationMethod(f"{DID}#k", "Multikey", DID, AUTH_KEY)
+    doc = DidDocument(id=DID, verification_methods=(vm,), authentication=("#k",))
+    assert doc.authentication == (f"{DID}#k",)
+    assert doc.is_authorized(f"{DID}#k", "authentication")
+    foreign = VerificationMethod("did:web:evil.example#k", "Multikey", DID, AUTH_KEY)
+    with pytest.raises(ThaiVCError) as exc:
+        DidDocument(id=DID, verification_methods=(foreign,))
+    assert exc.value.code == "did.invalid"
+    other = VerificationMethod(f"{DID}#k", "Multikey", DID, ASSERT_KEY)
+    with pytest.raises(ThaiVCError) as exc:
+        DidDocument(id=DID, verification_methods=(vm, other))
+    assert exc.value.code == "did.invalid"
+
+
+def test_too_many_methods_hit_the_resolution_limit() -> None:
+    many = [
+        {"id": f"#k{i}", "type": "Multikey", "controller": DID, "publicKeyMultibase": AUTH_KEY.multikey}
+        for i in range(65)
+    ]
+    with pytest.raises(ThaiVCError) as exc:
+        DidDocument.from_json({"id": DID, "verificationMethod": many})
+    assert exc.value.code == "did.resolution_limit"
+    assert len(DidDocument.from_json({"id": DID, "verificationMethod": many[:64]}).verification_methods) == 64

@@ -29,6 +29,9 @@ VM_TYPES: Final = ("Multikey", "JsonWebKey")
 DID_CONTEXT: Final = "https://www.w3.org/ns/did/v1"
 MULTIKEY_CONTEXT: Final = "https://w3id.org/security/multikey/v1"
 JWK_CONTEXT: Final = "https://w3id.org/security/jwk/v1"
+#: Parsing an Ed25519 method costs about a millisecond (subgroup check); real documents have a
+#: handful of methods, so a cap keeps a hostile 64 KiB document from buying seconds of CPU.
+MAX_METHODS: Final = 64
 #: Members that would put private key material into a public document.
 _PRIVATE_MEMBERS: Final = ("secretKeyMultibase", "privateKeyMultibase", "privateKeyJwk")
 
@@ -136,8 +139,15 @@ class DidDocument:
 
     def __post_init__(self) -> None:
         check_did(self.id)
+        if len(self.verification_methods) > MAX_METHODS:
+            raise ThaiVCError("did.resolution_limit", f"more than {MAX_METHODS} verification methods")
+        for name in ("assertion_method", "authentication", "capability_invocation", "capability_delegation"):
+            refs = tuple(self._absolute(ref) for ref in getattr(self, name))
+            object.__setattr__(self, name, refs)
         index: dict[str, VerificationMethod] = {}
         for vm in self.verification_methods:
+            if not vm.id.startswith(self.id + "#") or len(vm.id) == len(self.id) + 1:
+                _bad(f"verification method {vm.id!r} is not a '#fragment' of {self.id!r}")
             if vm.id in index and index[vm.id] != vm:
                 _bad(f"two different verification methods share the id {vm.id!r}")
             index[vm.id] = vm
@@ -154,6 +164,8 @@ class DidDocument:
         )
 
     def _absolute(self, vm_id: str) -> str:
+        if not isinstance(vm_id, str):
+            _bad("a verification-method id must be a string")
         return self.id + vm_id if vm_id.startswith("#") else vm_id
 
     def find(self, vm_id: str) -> VerificationMethod | None:
@@ -211,6 +223,8 @@ class DidDocument:
         declared = obj.get("verificationMethod", [])
         if not isinstance(declared, list):
             _bad("'verificationMethod' must be an array", ("verificationMethod",))
+        if len(declared) > MAX_METHODS:
+            raise ThaiVCError("did.resolution_limit", f"more than {MAX_METHODS} verification methods")
         for i, item in enumerate(declared):
             vm = _parse_vm(item, doc_id, ("verificationMethod", i))
             if vm is not None:

@@ -75,6 +75,9 @@ class PrivateKey:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("PrivateKey is immutable")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("PrivateKey is immutable")
+
     # --- Signer protocol ------------------------------------------------------------------------
 
     @property
