@@ -58,9 +58,7 @@ class TestSigner:
     def sign_raw(self, header: dict[str, Any], payload: dict[str, Any]) -> str:
         """Sign exactly ``header`` (tests use this to forge headers)."""
         signing_input = (
-            b64url_encode(dumps_compact(header).encode())
-            + "."
-            + b64url_encode(dumps_compact(payload).encode())
+            b64url_encode(dumps_compact(header).encode()) + "." + b64url_encode(dumps_compact(payload).encode())
         )
         data = signing_input.encode("ascii")
         if isinstance(self.key, ed25519.Ed25519PrivateKey):
@@ -83,7 +81,7 @@ class TestVerifier:
 
     def __init__(self, key: PublicKey) -> None:
         self.key = key
-        self.alg = alg_of(key)
+        self.key_alg = alg_of(key)
 
     def verify(self, token: str, expected_typ: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
         parts = token.split(".")
@@ -97,7 +95,7 @@ class TestVerifier:
         payload = loads_strict(p_raw, require_object=True)
         if header.get("alg") not in {"EdDSA", "ES256", "ES384", "ES512"}:
             raise InputError("jose.alg_not_allowed", "alg not allowed")
-        if header["alg"] != self.alg:
+        if header["alg"] != self.key_alg:
             raise InputError("jose.alg_key_mismatch", "alg does not fit the key")
         if {"jwk", "jku", "x5u", "x5c"} & header.keys():
             raise InputError("jose.untrusted_key_source", "key in header")
@@ -177,23 +175,39 @@ def attacker() -> TestSigner:
     return TestSigner(ec.generate_private_key(ec.SECP256R1()))
 
 
-@pytest.fixture(scope="session")
-def resolver(issuer: TestSigner) -> Callable[[dict[str, Any], dict[str, Any]], TestVerifier]:
-    verifier = TestVerifier(issuer.key.public_key())
+@pytest.fixture(scope="session", params=["seam", "jose"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run verification through the test backend of this file and through ``thaivc.jose``/``keys``."""
+    return str(request.param)
 
-    def resolve(header: dict[str, Any], payload: dict[str, Any]) -> TestVerifier:
+
+def issuer_key(backend: str, signer: TestSigner) -> Any:
+    """What a key resolver returns: a seam verifier, or a raw ``thaivc.keys.PublicKey``."""
+    public = signer.key.public_key()
+    if backend == "jose":
+        from thaivc.keys import PublicKey
+
+        return PublicKey.from_crypto(public)
+    return TestVerifier(public)
+
+
+@pytest.fixture(scope="session")
+def resolver(backend: str, issuer: TestSigner) -> Callable[[dict[str, Any], dict[str, Any]], Any]:
+    key = issuer_key(backend, issuer)
+
+    def resolve(header: dict[str, Any], payload: dict[str, Any]) -> Any:
         if payload.get("iss") != ISS:
             raise InputError("trust.untrusted_issuer", "unknown issuer")
-        return verifier
+        return key
 
     return resolve
 
 
 @pytest.fixture(scope="session")
-def lax(issuer: TestSigner) -> Callable[[dict[str, Any], dict[str, Any]], TestVerifier]:
+def lax(backend: str, issuer: TestSigner) -> Callable[[dict[str, Any], dict[str, Any]], Any]:
     """A resolver that returns the issuer key whatever the payload says (for payloads without iss)."""
-    verifier = TestVerifier(issuer.key.public_key())
-    return lambda header, payload: verifier
+    key = issuer_key(backend, issuer)
+    return lambda header, payload: key
 
 
 def base_claims() -> dict[str, Any]:
@@ -211,7 +225,7 @@ def base_claims() -> dict[str, Any]:
 
 
 @pytest.fixture
-def verify(resolver: Callable[..., TestVerifier]) -> Callable[..., Any]:
+def verify(backend: str, resolver: Callable[..., Any]) -> Callable[..., Any]:
     """``verify_sd_jwt`` with this suite's resolver, clock and holder-key loader as defaults."""
     from thaivc.sdjwt import verify_sd_jwt
 
@@ -219,7 +233,8 @@ def verify(resolver: Callable[..., TestVerifier]) -> Callable[..., Any]:
         kw.setdefault("issuer_key_resolver", resolver)
         kw.setdefault("now", NOW)
         kw.setdefault("require_kb", False)
-        kw.setdefault("holder_key_loader", load_jwk)
+        if backend == "seam":
+            kw.setdefault("holder_key_loader", load_jwk)
         return verify_sd_jwt(presentation, **kw)
 
     return run

@@ -117,9 +117,7 @@ def test_section_5_2_presentation_with_key_binding() -> None:
     text = (DATA / "rfc9901-5.2-presentation.txt").read_text()
     signed_part = text[: text.rindex("~") + 1]
     assert sd_hash(hashlib.sha256, signed_part) == "1-Lcf6CiBmP72JDFuBF0bvalS-FzIlXyiCkJXp7pJmc"
-    result = _verify(
-        text, require_kb=True, expected_nonce="1234567890", expected_aud="https://verifier.example.org"
-    )
+    result = _verify(text, require_kb=True, expected_nonce="1234567890", expected_aud="https://verifier.example.org")
     assert result.disclosed == ["/address", "/family_name", "/given_name", "/nationalities/0"]
     assert result.payload["nationalities"] == ["US"]
     assert "email" not in result.payload

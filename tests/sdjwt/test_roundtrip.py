@@ -135,9 +135,7 @@ def test_seeded_issuance_is_deterministic_in_disclosures(issuer: TestSigner) -> 
 
 
 @pytest.mark.parametrize("sd_alg", ["sha-256", "sha-384", "sha-512"])
-def test_hash_algorithms(
-    issuer: TestSigner, holder: TestSigner, verify: Callable[..., Any], sd_alg: str
-) -> None:
+def test_hash_algorithms(issuer: TestSigner, holder: TestSigner, verify: Callable[..., Any], sd_alg: str) -> None:
     sd_jwt = _issue(issuer, holder, sd_alg=sd_alg)
     vp = present_sd_jwt(sd_jwt, disclose=["/birthdate"], holder_signer=holder, nonce="n", aud="a", iat=NOW)
     result = verify(vp, require_kb=True, expected_nonce="n", expected_aud="a")
@@ -245,9 +243,7 @@ def test_array_of_objects_with_nested_disclosures(issuer: TestSigner, verify: Ca
             {"type": "mobile", "number": "+66-81-000-0000"},
         ],
     }
-    sd_jwt = issue_sd_jwt(
-        claims, disclosable=["/phones/0", "/phones/0/number", "/phones/1/number"], signer=issuer
-    )
+    sd_jwt = issue_sd_jwt(claims, disclosable=["/phones/0", "/phones/0/number", "/phones/1/number"], signer=issuer)
     vp = present_sd_jwt(sd_jwt, disclose=["/phones/0/type", "/phones/1/number"])
     result = verify(vp)
     assert result.payload["phones"] == [{"type": "work"}, {"type": "mobile", "number": "+66-81-000-0000"}]

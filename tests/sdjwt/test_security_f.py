@@ -56,9 +56,7 @@ def _issued(issuer: TestSigner, holder: TestSigner | None = None) -> str:
     )
 
 
-def _kb_signed(
-    holder: TestSigner, signed_part: str, *, header: dict[str, Any] | None = None, **claims: Any
-) -> str:
+def _kb_signed(holder: TestSigner, signed_part: str, *, header: dict[str, Any] | None = None, **claims: Any) -> str:
     payload = {"iat": NOW, "aud": AUD, "nonce": NONCE, "sd_hash": sd_hash(_sha256, signed_part), **claims}
     return holder.sign_raw({"alg": holder.alg, "typ": "kb+jwt", **(header or {})}, payload)
 
@@ -289,9 +287,7 @@ def test_f39_kb_stripped_from_a_presentation(issuer: TestSigner, holder: TestSig
     assert _code(lambda: verify(stripped, **KB)) == "sdjwt.kb_required"
 
 
-def test_f39_requirement_is_not_inferred_from_cnf(
-    issuer: TestSigner, holder: TestSigner, verify: Verify
-) -> None:
+def test_f39_requirement_is_not_inferred_from_cnf(issuer: TestSigner, holder: TestSigner, verify: Verify) -> None:
     # a bound credential presented bare passes only when the caller's policy does not require KB
     bare = present_sd_jwt(_issued(issuer, holder), disclose=[])
     assert verify(bare, require_kb=False).holder_jwk is None
@@ -428,9 +424,7 @@ def test_f41_broken_store_is_indeterminate(issuer: TestSigner, holder: TestSigne
         (NOW - 86400, False),
     ],
 )
-def test_f41_kb_iat_window(
-    issuer: TestSigner, holder: TestSigner, verify: Verify, iat: int, ok: bool
-) -> None:
+def test_f41_kb_iat_window(issuer: TestSigner, holder: TestSigner, verify: Verify, iat: int, ok: bool) -> None:
     part = _signed_part(issuer, holder)
     vp = part + _kb_signed(holder, part, iat=iat)
     if ok:
@@ -461,9 +455,7 @@ def _full_vp(issuer: TestSigner, holder: TestSigner) -> tuple[str, str, list[str
 
 def test_f42_disclosure_added_after_kb(issuer: TestSigner, holder: TestSigner, verify: Verify) -> None:
     sd_jwt, jwt, ds, kb = _full_vp(issuer, holder)
-    extra = present_sd_jwt(sd_jwt, disclose=["/family_name"]).split("~")[
-        1
-    ]  # genuine, from the same credential
+    extra = present_sd_jwt(sd_jwt, disclose=["/family_name"]).split("~")[1]  # genuine, from the same credential
     assert extra not in ds
     tampered = jwt + "~" + "".join(d + "~" for d in [*ds, extra]) + kb
     assert _code(lambda: verify(tampered, **KB)) == "sdjwt.sd_hash_mismatch"
@@ -487,10 +479,7 @@ def test_f42_sd_hash_with_another_algorithm(issuer: TestSigner, holder: TestSign
 
     part = _signed_part(issuer, holder)
     wrong = sd_hash(hashlib.sha384, part)
-    assert (
-        _code(lambda: verify(part + _kb_signed(holder, part, sd_hash=wrong), **KB))
-        == "sdjwt.sd_hash_mismatch"
-    )
+    assert _code(lambda: verify(part + _kb_signed(holder, part, sd_hash=wrong), **KB)) == "sdjwt.sd_hash_mismatch"
 
 
 # --- 43 SD-JWT VC specifics --------------------------------------------------------------------
@@ -531,9 +520,7 @@ def test_f43_cyclic_vct_extends() -> None:
 
 
 def test_f43_holder_refuses_sd_jwt_kb_at_issuance(issuer: TestSigner, holder: TestSigner) -> None:
-    vp = present_sd_jwt(
-        _issued(issuer, holder), disclose=[], holder_signer=holder, nonce="n", aud="a", iat=NOW
-    )
+    vp = present_sd_jwt(_issued(issuer, holder), disclose=[], holder_signer=holder, nonce="n", aud="a", iat=NOW)
     with pytest.raises(InputError) as info:
         present_sd_jwt(vp, disclose=[])
     assert info.value.code == "sdjwt.malformed"
@@ -599,9 +586,7 @@ def test_d20_issuer_jwt_times(issuer: TestSigner, verify: Verify, claims: dict[s
 
 
 @pytest.mark.parametrize("claims", [{"exp": NOW - 299}, {"nbf": NOW + 300}, {"iat": NOW + 300}])
-def test_d20_issuer_jwt_time_boundaries_pass(
-    issuer: TestSigner, verify: Verify, claims: dict[str, Any]
-) -> None:
+def test_d20_issuer_jwt_time_boundaries_pass(issuer: TestSigner, verify: Verify, claims: dict[str, Any]) -> None:
     assert verify(craft(issuer, plain_payload(**claims), [])).payload["iss"] == ISS
 
 

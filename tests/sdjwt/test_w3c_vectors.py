@@ -55,9 +55,7 @@ def _read(suite: Path, name: str) -> str:
 def _verify(suite: Path, text: str, **kw: Any) -> Any:
     kid = peek_compact(text.split("~", maxsplit=1)[0])[0]["kid"]
     kw.setdefault("accepted_typ", LEGACY)
-    return verify_sd_jwt(
-        text, issuer_key_resolver=lambda h, p: _key(suite, kid), now=NOW, require_kb=False, **kw
-    )
+    return verify_sd_jwt(text, issuer_key_resolver=lambda h, p: _key(suite, kid), now=NOW, require_kb=False, **kw)
 
 
 def _code(fn: Any) -> str:
@@ -102,10 +100,7 @@ def test_good_credentials_conform_to_rfc9901_apart_from_iat(
 
 
 def test_bad_signature(suite: Path) -> None:
-    assert (
-        _code(lambda: _verify(suite, _read(suite, "credential-sdjwt-bad-signature.txt")))
-        == "crypto.bad_signature"
-    )
+    assert _code(lambda: _verify(suite, _read(suite, "credential-sdjwt-bad-signature.txt"))) == "crypto.bad_signature"
 
 
 @pytest.mark.parametrize(

@@ -47,9 +47,7 @@ def present_sd_jwt(
 
     wanted = [resolve_pointer(processed.payload, pointer) for pointer in disclose]
     chosen = {
-        r.disclosure.digest
-        for r in processed.revealed
-        if any(target[: len(r.path)] == r.path for target in wanted)
+        r.disclosure.digest for r in processed.revealed if any(target[: len(r.path)] == r.path for target in wanted)
     }
     selected = [d.encoded for d in disclosures if d.digest in chosen]
     presented = join_sd_jwt(parts.jwt, selected)

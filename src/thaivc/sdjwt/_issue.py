@@ -86,9 +86,7 @@ def issue_sd_jwt(
             raise UsageError("usage.invalid_argument", "holder_jwk must be a public key")
 
     if isinstance(disclosable, str):
-        raise UsageError(
-            "usage.invalid_argument", "disclosable is a sequence of JSON pointers, not one string"
-        )
+        raise UsageError("usage.invalid_argument", "disclosable is a sequence of JSON pointers, not one string")
     paths = {_disclosable_path(claims, pointer) for pointer in disclosable}
     builder = _Builder(paths, hasher, rng, decoys)
     payload = builder.build_object(claims, ())
@@ -124,9 +122,7 @@ def _check_text(text: str) -> None:
 class _Builder:
     """Builds the payload bottom-up so nested disclosures end up inside their parents' values."""
 
-    def __init__(
-        self, paths: set[Path], hasher: Callable[[bytes], Any], rng: RandomSource, decoys: int
-    ) -> None:
+    def __init__(self, paths: set[Path], hasher: Callable[[bytes], Any], rng: RandomSource, decoys: int) -> None:
         self.paths = paths
         self.hasher = hasher
         self.rng = rng

@@ -14,13 +14,14 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from thaivc.errors import InputError, ThaiVCError
+from thaivc.jose import KB_JWT
 
 from ._hashing import b64_digest
 from ._jws import JwsSigner, JwsVerifier
 
 __all__ = ["KB_TYP", "make_kb_jwt", "sd_hash", "verify_kb_jwt"]
 
-KB_TYP: Final = "kb+jwt"
+KB_TYP: Final = KB_JWT
 _KB_TYPS: Final = frozenset({KB_TYP})
 #: Members of a private JWK (RFC 7518 §6.2.2, §6.3.2, RFC 8037): a ``cnf.jwk`` must be public.
 PRIVATE_JWK_MEMBERS: Final = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})

@@ -38,9 +38,7 @@ def is_index(token: str) -> bool:
 
 def format_pointer(path: Path) -> str:
     """The RFC 6901 pointer for a resolved path (names escaped, indices as decimal)."""
-    return "".join(
-        "/" + (str(p) if isinstance(p, int) else p.replace("~", "~0").replace("/", "~1")) for p in path
-    )
+    return "".join("/" + (str(p) if isinstance(p, int) else p.replace("~", "~0").replace("/", "~1")) for p in path)
 
 
 def resolve_pointer(document: Any, pointer: str) -> Path:

@@ -85,9 +85,7 @@ class _Walker:
                 continue  # a decoy, or a disclosure the holder withheld
             name = found.name
             if name is None:
-                raise InputError(
-                    "sdjwt.disclosure_malformed", "an array-element disclosure referenced from _sd"
-                )
+                raise InputError("sdjwt.disclosure_malformed", "an array-element disclosure referenced from _sd")
             if name in out:
                 raise InputError(
                     "sdjwt.disclosure_malformed", f"disclosure for {name[:64]!r} shadows an existing claim"
@@ -146,9 +144,7 @@ def _check_unique_digests(payload: dict[str, Any], disclosures: Sequence[Disclos
             for digest in found:
                 if isinstance(digest, str):
                     if digest in seen:
-                        raise InputError(
-                            "sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once"
-                        )
+                        raise InputError("sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once")
                     seen.add(digest)
             stack.extend(node.values())
         elif isinstance(node, list):

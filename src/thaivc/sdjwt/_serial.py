@@ -45,9 +45,7 @@ def split_sd_jwt(text: str | bytes) -> SdJwtParts:
     if not text.isascii():
         raise InputError("sdjwt.malformed", "an SD-JWT is ASCII text")
     if text.startswith("{"):
-        raise InputError(
-            "jose.serialization_not_allowed", "only the compact SD-JWT serialization is accepted"
-        )
+        raise InputError("jose.serialization_not_allowed", "only the compact SD-JWT serialization is accepted")
     parts = text.split("~")
     if len(parts) < 2:
         raise InputError("sdjwt.malformed", "no '~' separator: not an SD-JWT")

@@ -42,9 +42,7 @@ def check_vct_chain(vct: str, metadata_lookup: MetadataLookup) -> list[str]:
         if not isinstance(metadata, dict):
             raise InputError("sdjwt.vct_invalid", f"no type metadata for {current[:80]!r}")
         if "vct" in metadata and metadata["vct"] != current:
-            raise InputError(
-                "sdjwt.vct_invalid", f"type metadata fetched for {current[:80]!r} names another vct"
-            )
+            raise InputError("sdjwt.vct_invalid", f"type metadata fetched for {current[:80]!r} names another vct")
         parent = metadata.get("extends")
         if parent is None:
             return chain
@@ -85,17 +83,13 @@ def check_issuer_metadata(
     has_jwks = "jwks" in metadata
     has_uri = "jwks_uri" in metadata
     if has_jwks == has_uri:
-        raise InputError(
-            "sdjwt.issuer_metadata_invalid", "issuer metadata needs exactly one of jwks, jwks_uri"
-        )
+        raise InputError("sdjwt.issuer_metadata_invalid", "issuer metadata needs exactly one of jwks, jwks_uri")
     if has_uri:
         uri = metadata["jwks_uri"]
         if not isinstance(uri, str) or urlsplit(uri).scheme != "https":
             raise InputError("sdjwt.issuer_metadata_invalid", "jwks_uri is not an https URL")
         if fetch_jwks is None:
-            raise Indeterminate(
-                "sdjwt.issuer_metadata_unavailable", "jwks_uri given but no fetcher configured"
-            )
+            raise Indeterminate("sdjwt.issuer_metadata_unavailable", "jwks_uri given but no fetcher configured")
         return check_jwks(fetch_jwks(uri))
     return check_jwks(metadata["jwks"])
 

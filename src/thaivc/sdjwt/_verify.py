@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from thaivc.clock import DEFAULT_LEEWAY
-from thaivc.errors import Indeterminate, InputError, UsageError
+from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.jose import DC_SD_JWT, VC_SD_JWT, check_jwt_times
 
 from ._backend import KeyLike, as_verifier, default_holder_key_loader
 from ._disclosure import parse_disclosure
@@ -34,12 +35,11 @@ from ._nonce import NonceStore
 from ._pointer import Path, format_pointer
 from ._process import process_payload
 from ._serial import split_sd_jwt
-from ._times import check_jwt_times
 
 __all__ = ["ACCEPTED_TYPS", "SD_JWT_VC_TYP", "SdJwtResult", "verify_sd_jwt"]
 
-SD_JWT_VC_TYP: Final = "dc+sd-jwt"
-LEGACY_TYP: Final = "vc+sd-jwt"
+SD_JWT_VC_TYP: Final = DC_SD_JWT
+LEGACY_TYP: Final = VC_SD_JWT
 #: ``typ`` values accepted on input; only ``dc+sd-jwt`` is ever issued.
 ACCEPTED_TYPS: Final = frozenset({SD_JWT_VC_TYP, LEGACY_TYP})
 
@@ -118,7 +118,7 @@ def verify_sd_jwt(
         loader = holder_key_loader or default_holder_key_loader
         try:
             kb_verifier = as_verifier(loader(jwk))
-        except InputError as err:
+        except ThaiVCError as err:
             raise InputError("sdjwt.kb_invalid", f"cnf.jwk is not a usable key ({err.code})") from None
         kb_payload = verify_kb_jwt(
             parts.kb_jwt,
@@ -183,9 +183,7 @@ def _verify_issuer_jwt(
 def _check_required_claims(header: dict[str, Any], claims: dict[str, Any], disclosed_top: set[Any]) -> None:
     hidden = sorted(PLAINTEXT_ONLY & disclosed_top)
     if hidden:
-        raise InputError(
-            "sdjwt.required_claim_missing", f"{', '.join(hidden)} must not be selectively disclosed"
-        )
+        raise InputError("sdjwt.required_claim_missing", f"{', '.join(hidden)} must not be selectively disclosed")
     if not isinstance(claims.get("iss"), str):
         raise InputError("sdjwt.required_claim_missing", "iss is missing from the plaintext claims")
     if header.get("typ") == SD_JWT_VC_TYP and not isinstance(claims.get("vct"), str):
