@@ -596,7 +596,7 @@ def test_d20_issuer_jwt_time_boundaries_pass(issuer: TestSigner, verify: Verify,
 )
 def test_structure_errors(verify: Verify, text: str) -> None:
     code = _code(lambda: verify(text))
-    assert code in {"sdjwt.malformed", "jose.serialization_not_allowed", "json.invalid", "json.not_object"}
+    assert code in {"sdjwt.malformed", "jose.malformed", "jose.serialization_not_allowed"}
 
 
 def test_unknown_issuer_resolver_error_propagates(attacker: TestSigner, verify: Verify) -> None:

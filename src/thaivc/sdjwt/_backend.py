@@ -16,6 +16,7 @@ processing sees its payload.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypeGuard
 
 from thaivc.errors import UsageError
@@ -32,6 +33,7 @@ __all__ = [
     "as_signer",
     "as_verifier",
     "default_holder_key_loader",
+    "is_raw_key",
 ]
 
 KeyLike = JwsVerifier | VerificationKey
@@ -65,7 +67,7 @@ class JoseJwsVerifier:
         return parsed.header, parsed.payload
 
 
-def _is_raw_key(obj: object) -> TypeGuard[VerificationKey]:
+def is_raw_key(obj: object) -> TypeGuard[VerificationKey]:
     return isinstance(getattr(obj, "alg", None), str) and callable(getattr(obj, "verify", None))
 
 
@@ -76,7 +78,7 @@ def _is_raw_signer(obj: object) -> TypeGuard[Signer]:
 def as_verifier(key: KeyLike) -> JwsVerifier:
     if isinstance(key, JoseJwsVerifier):
         return key
-    if _is_raw_key(key):
+    if is_raw_key(key):
         return JoseJwsVerifier(key)
     if callable(getattr(key, "verify", None)):
         return key  # type: ignore[return-value]  # a JwsVerifier by elimination
@@ -94,5 +96,22 @@ def as_signer(signer: SignerLike) -> JwsSigner:
 
 
 def default_holder_key_loader(jwk: dict[str, Any]) -> JwsVerifier:
-    """``cnf.jwk`` → a verifier: :meth:`thaivc.keys.PublicKey.from_jwk` (public Ed25519/P-256/P-384 only)."""
-    return JoseJwsVerifier(PublicKey.from_jwk(jwk))
+    """``cnf.jwk`` → a verifier: :meth:`thaivc.keys.PublicKey.from_jwk` (public Ed25519/P-256/P-384 only).
+
+    Parsed keys are memoised by their public members (a wallet presents the same ``cnf`` many times;
+    a key object is immutable and its validation deterministic, so this only saves work). Other
+    members (``use``, ``key_ops``, ``alg``) are part of the cache key, so the checks on them are
+    never skipped.
+    """
+    try:
+        cache_key = tuple(sorted((k, v) for k, v in jwk.items() if isinstance(v, str)))
+        if len(cache_key) != len(jwk):
+            raise TypeError
+    except TypeError:
+        return JoseJwsVerifier(PublicKey.from_jwk(jwk))
+    return JoseJwsVerifier(_cached_public_key(cache_key))
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_public_key(members: tuple[tuple[str, str], ...]) -> PublicKey:
+    return PublicKey.from_jwk(dict(members))

@@ -5,8 +5,9 @@ The order of checks is fixed and fail-closed:
 1. size caps and splitting, before any decoding;
 2. the caller's key-binding policy (``require_kb``) against the *shape* of the input — never
    inferred from the input itself;
-3. the issuer-signed JWT: no key material taken from its header, ``typ`` in the accepted set, the
-   key from the caller's resolver, the signature, then ``exp``/``nbf``/``iat`` on the injected clock;
+3. the issuer-signed JWT: the strict compact-JWS header rules of :mod:`thaivc.jose` (algorithm
+   allowlist, no key material in the header, ``typ`` in the accepted set), the key from the caller's
+   resolver, the signature, then ``exp``/``nbf``/``iat`` on the injected clock;
 4. ``_sd_alg``, every disclosure decoded strictly and every digest recomputed, the claims rebuilt;
 5. security-critical claims checked *after* processing: they must be plaintext;
 6. the KB-JWT: bound to ``cnf.jwk``, covering exactly what was presented, fresh, for this verifier;
@@ -24,12 +25,11 @@ from typing import Any, Final
 
 from thaivc.clock import DEFAULT_LEEWAY
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
-from thaivc.jose import DC_SD_JWT, VC_SD_JWT, check_jwt_times
+from thaivc.jose import DC_SD_JWT, VC_SD_JWT, check_jwt_times, parse_compact, verify_compact
 
-from ._backend import KeyLike, as_verifier, default_holder_key_loader
+from ._backend import KeyLike, as_verifier, default_holder_key_loader, is_raw_key
 from ._disclosure import parse_disclosure
 from ._hashing import DEFAULT_SD_ALG, hash_function
-from ._jws import KEY_HEADER_MEMBERS, JwsVerifier, peek_compact
 from ._kb import holder_jwk, verify_kb_jwt
 from ._nonce import NonceStore
 from ._pointer import Path, format_pointer
@@ -168,15 +168,20 @@ def _check_arguments(accepted_typ: frozenset[str], leeway: int, max_kb_age: int)
 def _verify_issuer_jwt(
     jwt: str, resolver: IssuerKeyResolver, accepted_typ: frozenset[str]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    unverified_header, unverified_payload = peek_compact(jwt)
-    if KEY_HEADER_MEMBERS & unverified_header.keys():
-        raise InputError("jose.untrusted_key_source", "key material in the SD-JWT header is never used")
-    if unverified_header.get("typ") not in accepted_typ:
-        raise InputError("jose.typ_mismatch", "the issuer-signed JWT typ is not an SD-JWT VC media type")
-    verifier: JwsVerifier = as_verifier(resolver(unverified_header, unverified_payload))
-    header, payload = verifier.verify(jwt, accepted_typ)
+    """Parse strictly (thaivc.jose header rules), resolve the key, verify; parse only once by default.
+
+    The header rules run *before* the resolver sees anything, so a token with ``alg: none``, key
+    material in its header or the wrong ``typ`` never reaches key resolution. A thumbprint ``kid``
+    (RFC 7638, as SD-JWT VC issuers publish in their JWKS) is admitted as well as DID URLs.
+    """
+    parsed = parse_compact(jwt, expected_typ=accepted_typ, allow_thumbprint_kid=True)
+    key = resolver(parsed.header, parsed.payload)
+    if is_raw_key(key):
+        verify_compact(parsed, key)
+        return parsed.header, parsed.payload
+    header, payload = as_verifier(key).verify(jwt, accepted_typ)
     if header.get("typ") not in accepted_typ:  # whatever the backend, the media type is ours to check
-        raise InputError("jose.typ_mismatch", "the issuer-signed JWT typ is not an SD-JWT VC media type")
+        raise InputError("jose.typ_mismatch", "the issuer-signed JWT typ is not an SD-JWT media type")
     return header, payload
 
 
