@@ -5,9 +5,8 @@ JOSE rules (algorithm allowlist, header hygiene, signature encoding) live in :mo
 this module only names the two operations the SD-JWT layer needs, so tests and other backends can
 be injected without touching the SD-JWT logic.
 
-:func:`peek_compact` decodes a token *without* verifying it. Its only use is to hand the header and
-payload to the caller's key resolver (which needs ``iss`` and ``kid`` to find the key) and to let a
-holder read its own credential; nothing it returns is trusted until a verifier has run.
+:func:`peek_compact` decodes a token *without* verifying it, for the holder reading its own stored
+credential to choose disclosures; nothing it returns is trusted as verified.
 """
 
 from __future__ import annotations
@@ -19,10 +18,6 @@ from thaivc.errors import InputError
 from thaivc.jsonutil import loads_strict
 
 __all__ = ["JwsSigner", "JwsVerifier", "peek_compact"]
-
-#: Header members that carry or point at key material; SD-JWT never takes a key from them.
-KEY_HEADER_MEMBERS = frozenset({"jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256"})
-
 
 @runtime_checkable
 class JwsSigner(Protocol):

@@ -1,0 +1,201 @@
+"""Nonce store, SD-JWT VC type-metadata chains, JWT VC Issuer Metadata, argument checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from thaivc.clock import FixedClock
+from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.sdjwt import (
+    MemoryNonceStore,
+    NonceStore,
+    check_issuer_metadata,
+    check_vct_chain,
+    issue_sd_jwt,
+    issuer_metadata_url,
+)
+
+from .conftest import ISS, NOW, TestSigner, base_claims
+
+JWKS = {"keys": [{"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "BBBB", "kid": "key-1"}]}
+
+
+def _code(fn: Callable[[], Any]) -> str:
+    with pytest.raises(ThaiVCError) as info:
+        fn()
+    return info.value.code
+
+
+# --- nonce store ---------------------------------------------------------------------------------
+
+
+def test_nonce_store_is_single_use_within_ttl_and_forgets_after() -> None:
+    clock = FixedClock(NOW)
+    store = MemoryNonceStore(ttl=600, clock=clock)
+    assert isinstance(store, NonceStore)
+    assert store.consume("a") is True
+    assert store.consume("a") is False
+    clock.advance(599)
+    assert store.consume("a") is False
+    assert store.consume("b") is True
+    clock.advance(1)
+    assert store.consume("a") is True  # "a" expired exactly at its TTL; "b" is still live
+    assert store.consume("b") is False
+    assert len(store) == 2
+
+
+def test_nonce_store_refuses_when_full_of_live_nonces() -> None:
+    clock = FixedClock(NOW)
+    store = MemoryNonceStore(ttl=60, max_entries=2, clock=clock)
+    assert store.consume("a") and store.consume("b")
+    assert store.consume("c") is False  # fail closed, never evict a live nonce
+    clock.advance(61)
+    assert store.consume("c") is True
+
+
+@pytest.mark.parametrize("kw", [{"ttl": 0}, {"ttl": -1}, {"max_entries": 0}])
+def test_nonce_store_arguments(kw: dict[str, Any]) -> None:
+    with pytest.raises(UsageError):
+        MemoryNonceStore(**kw)
+
+
+# --- vct extends chains ----------------------------------------------------------------------------
+
+
+def test_vct_chain_follows_extends_to_the_root() -> None:
+    metadata = {
+        "urn:th:citizen:v2": {"vct": "urn:th:citizen:v2", "extends": "urn:th:citizen"},
+        "urn:th:citizen": {"vct": "urn:th:citizen", "extends": "urn:eudi:pid:1"},
+        "urn:eudi:pid:1": {"vct": "urn:eudi:pid:1"},
+    }
+    assert check_vct_chain("urn:th:citizen:v2", metadata.get) == [
+        "urn:th:citizen:v2",
+        "urn:th:citizen",
+        "urn:eudi:pid:1",
+    ]
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {},  # no metadata for the vct
+        {"urn:a": {"vct": "urn:a", "extends": "urn:missing"}},
+        {"urn:a": {"vct": "urn:b"}},  # metadata about another type
+        {"urn:a": {"vct": "urn:a", "extends": 42}},
+        {"urn:a": {"vct": "urn:a", "extends": ""}},
+        {"urn:a": "not an object"},
+    ],
+)
+def test_vct_chain_invalid(metadata: dict[str, Any]) -> None:
+    assert _code(lambda: check_vct_chain("urn:a", metadata.get)) == "sdjwt.vct_invalid"
+
+
+def test_vct_chain_too_long() -> None:
+    metadata = {f"urn:t{i}": {"vct": f"urn:t{i}", "extends": f"urn:t{i + 1}"} for i in range(40)}
+    assert _code(lambda: check_vct_chain("urn:t0", metadata.get)) == "sdjwt.vct_invalid"
+
+
+def test_vct_lookup_errors_pass_through() -> None:
+    def down(vct: str) -> dict[str, Any]:
+        raise Indeterminate("registry.unavailable", "metadata host down")
+
+    assert _code(lambda: check_vct_chain("urn:a", down)) == "registry.unavailable"
+
+
+@pytest.mark.parametrize("vct", ["", 7, None])
+def test_vct_must_be_a_string(vct: Any) -> None:
+    assert _code(lambda: check_vct_chain(vct, {}.get)) == "sdjwt.vct_invalid"
+
+
+# --- JWT VC Issuer Metadata ------------------------------------------------------------------------
+
+
+def test_issuer_metadata_url_inserts_the_well_known_segment() -> None:
+    assert issuer_metadata_url("https://registrar.example.go.th") == (
+        "https://registrar.example.go.th/.well-known/jwt-vc-issuer"
+    )
+    assert issuer_metadata_url("https://example.go.th/tenant/1") == (
+        "https://example.go.th/.well-known/jwt-vc-issuer/tenant/1"
+    )
+
+
+@pytest.mark.parametrize("iss", ["http://example.go.th", "https://example.go.th?x=1", "did:web:example.go.th", ""])
+def test_issuer_metadata_url_needs_https(iss: str) -> None:
+    with pytest.raises(UsageError):
+        issuer_metadata_url(iss)
+
+
+def test_issuer_metadata_with_jwks_uri_uses_only_the_callers_fetcher() -> None:
+    fetched: list[str] = []
+
+    def fetch(url: str) -> Any:
+        fetched.append(url)
+        return JWKS
+
+    metadata = {"issuer": ISS, "jwks_uri": ISS + "/jwks.json"}
+    assert check_issuer_metadata(metadata, ISS, fetch_jwks=fetch) == JWKS
+    assert fetched == [ISS + "/jwks.json"]
+    with pytest.raises(Indeterminate) as info:
+        check_issuer_metadata(metadata, ISS)
+    assert info.value.code == "sdjwt.issuer_metadata_unavailable"
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"issuer": ISS},  # neither jwks nor jwks_uri
+        {"issuer": ISS, "jwks": JWKS, "jwks_uri": ISS + "/jwks.json"},
+        {"issuer": ISS, "jwks_uri": "http://registrar.example.go.th/jwks.json"},
+        {"issuer": ISS, "jwks": {"keys": []}},
+        {"issuer": ISS, "jwks": {"keys": [{"kty": "EC", "d": "secret"}]}},
+        {"issuer": ISS, "jwks": {"keys": ["not a jwk"]}},
+        {"jwks": JWKS},
+        "not an object",
+    ],
+)
+def test_issuer_metadata_invalid(metadata: Any) -> None:
+    assert _code(lambda: check_issuer_metadata(metadata, ISS)) == "sdjwt.issuer_metadata_invalid"
+
+
+# --- verify_sd_jwt argument checks -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"accepted_typ": frozenset()},
+        {"accepted_typ": frozenset({"JWT"})},
+        {"accepted_typ": frozenset({"vc+jwt"})},
+        {"leeway": 301},
+        {"leeway": -1},
+        {"max_kb_age": 0},
+        {"require_kb": True},  # no nonce expectation
+    ],
+)
+def test_verify_usage_errors(issuer: TestSigner, verify: Callable[..., Any], kw: dict[str, Any]) -> None:
+    sd_jwt = issue_sd_jwt(base_claims(), disclosable=[], signer=issuer)
+    with pytest.raises(UsageError) as info:
+        verify(sd_jwt, **kw)
+    assert info.value.code == "usage.invalid_argument"
+
+
+def test_resolver_errors_pass_through(issuer: TestSigner, verify: Callable[..., Any]) -> None:
+    sd_jwt = issue_sd_jwt(base_claims(), disclosable=[], signer=issuer)
+
+    def unavailable(header: dict[str, Any], payload: dict[str, Any]) -> Any:
+        raise Indeterminate("did.resolver_unavailable", "no resolver for this issuer")
+
+    with pytest.raises(Indeterminate) as info:
+        verify(sd_jwt, issuer_key_resolver=unavailable)
+    assert info.value.code == "did.resolver_unavailable"
+
+
+def test_bytes_input(issuer: TestSigner, verify: Callable[..., Any]) -> None:
+    sd_jwt = issue_sd_jwt(base_claims(), disclosable=["/birthdate"], signer=issuer)
+    assert verify(sd_jwt.encode("ascii")).disclosed == ["/birthdate"]
+    with pytest.raises(InputError) as info:
+        verify(sd_jwt.encode("ascii") + "ก".encode())
+    assert info.value.code == "sdjwt.malformed"
