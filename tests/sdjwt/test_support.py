@@ -199,3 +199,71 @@ def test_bytes_input(issuer: TestSigner, verify: Callable[..., Any]) -> None:
     with pytest.raises(InputError) as info:
         verify(sd_jwt.encode("ascii") + "ก".encode())
     assert info.value.code == "sdjwt.malformed"
+
+
+# --- report form and the holder's receipt check ----------------------------------------------------
+
+
+def test_check_sd_jwt_reports_success_with_disclosed_pointers(issuer: TestSigner, resolver: Any) -> None:
+    from thaivc.sdjwt import check_sd_jwt
+
+    sd_jwt = issue_sd_jwt(base_claims(), disclosable=["/birthdate", "/given_name"], signer=issuer)
+    report = check_sd_jwt(sd_jwt, issuer_key_resolver=resolver, now=NOW, require_kb=False)
+    assert report.ok
+    assert report.details["disclosed"] == ["/birthdate", "/given_name"]
+    assert report.document is not None and report.document["birthdate"] == "1990-05-17"
+    assert [c.name for c in report.checks if c.status == "pass"] == [
+        "parse",
+        "signature",
+        "time",
+        "disclosures",
+        "required_claims",
+    ]
+    assert report.check("key_binding").status == "skip"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "step", "code"),
+    [
+        (lambda s: s + "WyJzYWx0c2FsdHNhbHRzYWx0c2FsdCIsICJ4IiwgMV0~", "disclosures", "sdjwt.disclosure_unreferenced"),
+        (lambda s: s.replace(".", "..", 1), "parse", "jose.malformed"),
+        (lambda s: s, "key_binding", "sdjwt.kb_required"),
+    ],
+)
+def test_check_sd_jwt_reports_the_failing_step(
+    issuer: TestSigner, resolver: Any, mutate: Callable[[str], str], step: str, code: str
+) -> None:
+    from thaivc.sdjwt import check_sd_jwt
+
+    sd_jwt = issue_sd_jwt(base_claims(), disclosable=["/birthdate"], signer=issuer)
+    require_kb = code == "sdjwt.kb_required"
+    report = check_sd_jwt(
+        mutate(sd_jwt), issuer_key_resolver=resolver, now=NOW, require_kb=require_kb, expected_nonce="n"
+    )
+    assert report.status == "failed"
+    assert report.document is None
+    assert report.codes == [code]
+    assert report.check(step).code == code
+
+
+def test_check_sd_jwt_never_raises_on_internal_errors(issuer: TestSigner) -> None:
+    from thaivc.sdjwt import check_sd_jwt
+
+    def broken(header: dict[str, Any], payload: dict[str, Any]) -> Any:
+        raise RuntimeError("bug in a resolver")
+
+    sd_jwt = issue_sd_jwt(base_claims(), disclosable=[], signer=issuer)
+    report = check_sd_jwt(sd_jwt, issuer_key_resolver=broken, now=NOW, require_kb=False)
+    assert report.codes == ["internal.error"]
+
+
+def test_receive_sd_jwt(issuer: TestSigner, holder: TestSigner, resolver: Any, backend: str) -> None:
+    from thaivc.sdjwt import present_sd_jwt, receive_sd_jwt
+
+    from .conftest import load_jwk
+
+    sd_jwt = issue_sd_jwt(base_claims(), disclosable=["/birthdate"], signer=issuer, holder_jwk=holder.public_jwk)
+    assert receive_sd_jwt(sd_jwt, issuer_key_resolver=resolver, now=NOW).disclosed == ["/birthdate"]
+    with_kb = present_sd_jwt(sd_jwt, disclose=[], holder_signer=holder, nonce="n", aud="a", iat=NOW)
+    kw: dict[str, Any] = {"holder_key_loader": load_jwk} if backend == "seam" else {}
+    assert _code(lambda: receive_sd_jwt(with_kb, issuer_key_resolver=resolver, now=NOW, **kw)) == "sdjwt.malformed"

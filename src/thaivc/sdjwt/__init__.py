@@ -5,17 +5,21 @@ array elements, nested). Holder: :func:`present_sd_jwt` reveals chosen claims an
 presentation with a KB-JWT. Verifier: :func:`verify_sd_jwt` checks everything RFC 9901 §7 asks and
 the hardening of ``docs/security.md`` group F, and reports which claims were disclosed.
 
-JWS signing and verification are injected through the small seam in :mod:`thaivc.sdjwt._jws`
-(:class:`JwsSigner`, :class:`JwsVerifier`).
+JWS signing and verification go through :mod:`thaivc.jose` by default: pass a
+``thaivc.keys.PrivateKey`` as signer and have the key resolver return a ``thaivc.keys.PublicKey``.
+Other backends plug into the small seam of :mod:`thaivc.sdjwt._jws` (:class:`JwsSigner`,
+:class:`JwsVerifier`). :func:`check_sd_jwt` gives the same verdict as a report.
 """
 
+from ._backend import JoseJwsSigner, JoseJwsVerifier
 from ._disclosure import MAX_DISCLOSURE_BYTES
 from ._hashing import ALLOWED_SD_ALGS, DEFAULT_SD_ALG
-from ._holder import present_sd_jwt
+from ._holder import present_sd_jwt, receive_sd_jwt
 from ._issue import RandomSource, issue_sd_jwt
 from ._jws import JwsSigner, JwsVerifier
 from ._kb import KB_TYP
 from ._nonce import MemoryNonceStore, NonceStore
+from ._report import check_sd_jwt
 from ._serial import MAX_SD_JWT_BYTES
 from ._vct import check_issuer_metadata, check_jwks, check_vct_chain, issuer_metadata_url
 from ._verify import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
@@ -28,6 +32,8 @@ __all__ = [
     "MAX_DISCLOSURE_BYTES",
     "MAX_SD_JWT_BYTES",
     "SD_JWT_VC_TYP",
+    "JoseJwsSigner",
+    "JoseJwsVerifier",
     "JwsSigner",
     "JwsVerifier",
     "MemoryNonceStore",
@@ -36,9 +42,11 @@ __all__ = [
     "SdJwtResult",
     "check_issuer_metadata",
     "check_jwks",
+    "check_sd_jwt",
     "check_vct_chain",
     "issue_sd_jwt",
     "issuer_metadata_url",
     "present_sd_jwt",
+    "receive_sd_jwt",
     "verify_sd_jwt",
 ]

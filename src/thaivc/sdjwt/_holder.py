@@ -8,6 +8,7 @@ of every enclosing disclosed object — and nothing else. With a holder key it a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from thaivc.errors import InputError, UsageError
 
@@ -19,8 +20,9 @@ from ._kb import make_kb_jwt
 from ._pointer import resolve_pointer
 from ._process import process_payload
 from ._serial import join_sd_jwt, split_sd_jwt
+from ._verify import SdJwtResult, verify_sd_jwt
 
-__all__ = ["present_sd_jwt"]
+__all__ = ["present_sd_jwt", "receive_sd_jwt"]
 
 
 def present_sd_jwt(
@@ -62,3 +64,14 @@ def present_sd_jwt(
     if not isinstance(processed.payload.get("cnf"), dict):
         raise UsageError("usage.invalid_argument", "the SD-JWT has no cnf claim to bind to")
     return presented + make_kb_jwt(as_signer(holder_signer), presented, hasher, nonce=nonce, aud=aud, iat=iat)
+
+
+def receive_sd_jwt(sd_jwt: str, **verify_kwargs: Any) -> SdJwtResult:
+    """The holder's check of an issued SD-JWT (RFC 9901 §7.2): verify it fully, and refuse an SD-JWT+KB.
+
+    ``verify_kwargs`` are those of :func:`~thaivc.sdjwt.verify_sd_jwt` (``issuer_key_resolver``,
+    ``now``, …); key binding is not required at issuance, so ``require_kb`` is fixed to ``False``.
+    """
+    if split_sd_jwt(sd_jwt).kb_jwt is not None:
+        raise InputError("sdjwt.malformed", "an issued SD-JWT must not carry a key-binding JWT")
+    return verify_sd_jwt(sd_jwt, require_kb=False, **verify_kwargs)

@@ -19,6 +19,7 @@ from thaivc.jsonutil import loads_strict
 
 __all__ = ["JwsSigner", "JwsVerifier", "peek_compact"]
 
+
 @runtime_checkable
 class JwsSigner(Protocol):
     """Produces a compact JWS over ``payload``; sets ``alg`` (and ``kid``) from its own key."""
