@@ -200,6 +200,13 @@ def test_issuance_refuses_bad_pointers(issuer: TestSigner, pointers: list[str]) 
     assert info.value.code == "usage.invalid_argument"
 
 
+def _nested(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = {"x": value}
+    return value
+
+
 @pytest.mark.parametrize(
     ("claims", "kw"),
     [
@@ -213,6 +220,11 @@ def test_issuance_refuses_bad_pointers(issuer: TestSigner, pointers: list[str]) 
         ({"iss": ISS, "vct": VCT}, {"decoys": -1}),
         ({"iss": ISS, "vct": VCT}, {"holder_jwk": {"kty": "EC", "d": "secret"}}),
         ({"iss": ISS, "vct": VCT, "cnf": {}}, {"holder_jwk": {"kty": "EC"}}),
+        ({"iss": ISS, "vct": VCT, "when": object()}, {}),
+        ({"iss": ISS, "vct": VCT, "ratio": float("nan")}, {}),
+        ({"iss": ISS, "vct": VCT, "tags": {1, 2}}, {}),
+        ({"iss": ISS, "vct": VCT, 7: "x"}, {}),
+        ({"iss": ISS, "vct": VCT, "deep": _nested(70)}, {}),
     ],
 )
 def test_issuance_usage_errors(issuer: TestSigner, claims: dict[str, Any], kw: dict[str, Any]) -> None:
@@ -223,6 +235,8 @@ def test_issuance_usage_errors(issuer: TestSigner, claims: dict[str, Any], kw: d
 def test_present_unknown_pointer_is_usage_error(issuer: TestSigner) -> None:
     with pytest.raises(UsageError):
         present_sd_jwt(_issue(issuer), disclose=["/nope"])
+    with pytest.raises(UsageError):
+        present_sd_jwt(_issue(issuer), disclose="/given_name")
 
 
 def test_present_kb_needs_cnf_and_arguments(issuer: TestSigner, holder: TestSigner) -> None:

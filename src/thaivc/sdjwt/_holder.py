@@ -39,6 +39,8 @@ def present_sd_jwt(
     Pointers refer to the credential with every disclosure applied (as the holder sees it).
     An SD-JWT that already ends in a KB-JWT is refused: an issuer never sends one (security.md 43).
     """
+    if isinstance(disclose, str):
+        raise UsageError("usage.invalid_argument", "disclose is a sequence of JSON pointers, not one string")
     parts = split_sd_jwt(sd_jwt)
     if parts.kb_jwt is not None:
         raise InputError("sdjwt.malformed", "an issued SD-JWT must not carry a key-binding JWT")

@@ -11,13 +11,14 @@ Claims that verifiers rely on to judge the credential itself (``iss``, ``vct``, 
 
 from __future__ import annotations
 
+import math
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol
 
 from thaivc.b64 import b64url_encode
-from thaivc.errors import UsageError
+from thaivc.errors import InputError, UsageError
 
 from ._backend import SignerLike, as_signer
 from ._disclosure import FORBIDDEN_NAMES, Disclosure, make_disclosure
@@ -31,6 +32,8 @@ __all__ = ["MAX_DECOYS", "RandomSource", "issue_sd_jwt"]
 
 #: Upper bound of the ``decoys`` argument: decoys hide how many claims exist, not bloat tokens.
 MAX_DECOYS: Final = 32
+#: Nesting cap on issued claims (the verifier's JSON depth cap is 64 too).
+MAX_CLAIM_DEPTH: Final = 60
 #: 128-bit salts (RFC 9901 §4.2.1 recommends at least 128 bits of entropy).
 SALT_BYTES: Final = 16
 _NEVER_DISCLOSABLE: Final = PLAINTEXT_ONLY | {"iat"}
@@ -69,14 +72,14 @@ def issue_sd_jwt(
         raise UsageError("usage.invalid_argument", f"decoys must be an integer in 0..{MAX_DECOYS}")
     try:
         hasher = hash_function(sd_alg)
-    except Exception:
+    except InputError:
         raise UsageError("usage.invalid_argument", f"sd_alg {sd_alg!r} is not allowed") from None
     if not isinstance(claims, dict):
         raise UsageError("usage.invalid_argument", "claims must be a JSON object")
     for name in ("iss", "vct"):
         if not isinstance(claims.get(name), str) or not claims[name]:
             raise UsageError("usage.invalid_argument", f"an SD-JWT VC needs a string {name} claim")
-    _check_claims(claims, ())
+    _check_claims(claims)
     if holder_jwk is not None:
         if "cnf" in claims:
             raise UsageError("usage.invalid_argument", "claims already carry cnf; pass holder_jwk only")
@@ -97,8 +100,10 @@ def issue_sd_jwt(
     return join_sd_jwt(jwt, [d.encoded for d in builder.disclosures])
 
 
-def _check_claims(node: Any, path: Path) -> None:
-    """Refuse reserved names and non-NFC text before anything is signed."""
+def _check_claims(node: Any, depth: int = 0) -> None:
+    """Refuse what could not be signed faithfully: reserved names, non-NFC text, non-JSON values."""
+    if depth > MAX_CLAIM_DEPTH:
+        raise UsageError("usage.invalid_argument", f"claims nest deeper than {MAX_CLAIM_DEPTH}")
     if isinstance(node, dict):
         for key, value in node.items():
             if not isinstance(key, str):
@@ -106,12 +111,17 @@ def _check_claims(node: Any, path: Path) -> None:
             if key in _RESERVED:
                 raise UsageError("usage.invalid_argument", f"claim name {key!r} is reserved by SD-JWT")
             _check_text(key)
-            _check_claims(value, (*path, key))
+            _check_claims(value, depth + 1)
     elif isinstance(node, list):
-        for i, value in enumerate(node):
-            _check_claims(value, (*path, i))
+        for value in node:
+            _check_claims(value, depth + 1)
     elif isinstance(node, str):
         _check_text(node)
+    elif isinstance(node, float):
+        if not math.isfinite(node):
+            raise UsageError("usage.invalid_argument", "NaN and Infinity are not JSON")
+    elif node is not None and not isinstance(node, bool | int):
+        raise UsageError("usage.invalid_argument", f"a {type(node).__name__} is not a JSON value")
 
 
 def _check_text(text: str) -> None:

@@ -131,23 +131,26 @@ def _check_unique_digests(payload: dict[str, Any], disclosures: Sequence[Disclos
     disclosure it names.
     """
     seen: set[str] = set()
+
+    def record(digest: object) -> None:
+        if isinstance(digest, str):
+            if digest in seen:
+                raise InputError("sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once")
+            seen.add(digest)
+
     stack: list[Any] = [payload, *(d.value for d in disclosures)]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            found: list[Any] = []
             sd = node.get("_sd")
             if isinstance(sd, list):
-                found.extend(sd)
-            if len(node) == 1 and "..." in node:
-                found.append(node["..."])
-            for digest in found:
-                if isinstance(digest, str):
-                    if digest in seen:
-                        raise InputError("sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once")
-                    seen.add(digest)
+                for digest in sd:
+                    record(digest)
             stack.extend(node.values())
         elif isinstance(node, list):
+            for element in node:
+                if isinstance(element, dict) and len(element) == 1 and "..." in element:
+                    record(element["..."])
             stack.extend(node)
 
 
