@@ -92,6 +92,7 @@ def test_selective_presentation_reports_disclosed_pointers(
         assert hidden not in result.payload
     assert result.holder_jwk == holder.public_jwk
     assert result.kb_payload["nonce"] == "n-0S6"
+    assert result.kb_header["typ"] == "kb+jwt"
     assert "_sd" not in json.dumps(result.payload)
 
 

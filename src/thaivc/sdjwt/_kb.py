@@ -75,8 +75,8 @@ def verify_kb_jwt(
     max_kb_age: int,
     expected_nonce: str | None,
     expected_aud: str | None,
-) -> dict[str, Any]:
-    """Check the KB-JWT signature, claims, freshness and ``sd_hash``; return its payload."""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check the KB-JWT signature, claims, freshness and ``sd_hash``; return its header and payload."""
     try:
         header, payload = verifier.verify(kb_jwt, _KB_TYPS)
     except ThaiVCError as err:
@@ -103,4 +103,4 @@ def verify_kb_jwt(
         raise InputError("sdjwt.kb_replay", "the key-binding JWT nonce is not the one issued")
     if expected_aud is not None and aud != expected_aud:
         raise InputError("sdjwt.kb_replay", "the key-binding JWT is addressed to another verifier")
-    return payload
+    return header, payload
