@@ -14,7 +14,7 @@ from thaivc.sdjwt import issue_sd_jwt, present_sd_jwt, verify_sd_jwt
 from thaivc.sdjwt._backend import JoseJwsVerifier
 from thaivc.sdjwt._jws import peek_compact
 
-from .conftest import ISS, NOW, VCT, TestSigner, base_claims, public_jwk
+from .conftest import ISS, NOW, VCT, TestSigner, base_claims, craft, public_jwk
 
 DATA = Path(__file__).parent / "data"
 
@@ -66,15 +66,19 @@ def test_issuer_key_of_another_type_is_an_alg_key_mismatch() -> None:
 
 
 def test_holder_key_outside_the_allowlist_is_kb_invalid() -> None:
-    issuer = generate_key("P-256")
+    issuer = TestSigner(ec.generate_private_key(ec.SECP256R1()))
     holder = TestSigner(ec.generate_private_key(ec.SECP521R1()))  # ES512: not a thaivc algorithm
-    sd_jwt = issue_sd_jwt(
-        base_claims(), disclosable=["/birthdate"], signer=issuer, holder_jwk=public_jwk(holder.key.public_key())
-    )
-    vp = present_sd_jwt(sd_jwt, disclose=["/birthdate"], holder_signer=holder, nonce="n", aud="a", iat=NOW)
+    holder_jwk = public_jwk(holder.key.public_key())
+    with pytest.raises(ThaiVCError) as info:  # thaivc never issues such a binding ...
+        issue_sd_jwt(base_claims(), disclosable=[], signer=issuer, holder_jwk=holder_jwk)
+    assert info.value.code == "usage.invalid_argument"
+    # ... and refuses one made elsewhere
+    part = craft(issuer, {**base_claims(), "_sd_alg": "sha-256", "cnf": {"jwk": holder_jwk}}, [])
+    vp = part + holder.sign({"typ": "kb+jwt"}, {"iat": NOW, "aud": "a", "nonce": "n", "sd_hash": "x"})
+    issuer_key = PublicKey.from_crypto(issuer.key.public_key())
     code = _code(
         lambda: verify_sd_jwt(
-            vp, issuer_key_resolver=lambda h, p: issuer.public_key, now=NOW, require_kb=True, expected_nonce="n"
+            vp, issuer_key_resolver=lambda h, p: issuer_key, now=NOW, require_kb=True, expected_nonce="n"
         )
     )
     assert code == "sdjwt.kb_invalid"

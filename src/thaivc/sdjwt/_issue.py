@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol
 
 from thaivc.b64 import b64url_encode
-from thaivc.errors import InputError, UsageError
+from thaivc.errors import InputError, ThaiVCError, UsageError
+from thaivc.keys import PublicKey
 
 from ._backend import SignerLike, as_signer
 from ._disclosure import FORBIDDEN_NAMES, Disclosure, make_disclosure
@@ -79,14 +80,20 @@ def issue_sd_jwt(
     for name in ("iss", "vct"):
         if not isinstance(claims.get(name), str) or not claims[name]:
             raise UsageError("usage.invalid_argument", f"an SD-JWT VC needs a string {name} claim")
+    for name in ("iat", "nbf", "exp"):
+        value = claims.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UsageError("usage.invalid_argument", f"{name} must be a NumericDate (seconds since the epoch)")
     _check_claims(claims)
     if holder_jwk is not None:
         if "cnf" in claims:
             raise UsageError("usage.invalid_argument", "claims already carry cnf; pass holder_jwk only")
-        if not isinstance(holder_jwk, dict) or not isinstance(holder_jwk.get("kty"), str):
-            raise UsageError("usage.invalid_argument", "holder_jwk must be a JWK object")
-        if PRIVATE_JWK_MEMBERS & holder_jwk.keys():
-            raise UsageError("usage.invalid_argument", "holder_jwk must be a public key")
+        if not isinstance(holder_jwk, dict) or PRIVATE_JWK_MEMBERS & holder_jwk.keys():
+            raise UsageError("usage.invalid_argument", "holder_jwk must be a public JWK")
+        try:  # never bind a credential to a key no verifier would accept
+            PublicKey.from_jwk(holder_jwk)
+        except ThaiVCError as err:
+            raise UsageError("usage.invalid_argument", f"holder_jwk is not a usable key ({err.code})") from None
 
     if isinstance(disclosable, str):
         raise UsageError("usage.invalid_argument", "disclosable is a sequence of JSON pointers, not one string")
