@@ -23,7 +23,6 @@ _VALUES = st.recursive(
 _CLAIMS = st.dictionaries(_NAMES, _VALUES, min_size=1, max_size=4)
 
 
-
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
