@@ -33,7 +33,9 @@ def _issue(issuer: TestSigner, holder: TestSigner | None = None, **kw: Any) -> s
 
 
 def _decoded(disclosure: str) -> list[Any]:
-    return json.loads(b64url_decode(disclosure))
+    array = json.loads(b64url_decode(disclosure))
+    assert isinstance(array, list)
+    return array
 
 
 def test_issued_form(issuer: TestSigner, holder: TestSigner) -> None:

@@ -107,7 +107,8 @@ def test_vct_lookup_errors_pass_through() -> None:
 
 @pytest.mark.parametrize("vct", ["", 7, None])
 def test_vct_must_be_a_string(vct: Any) -> None:
-    assert _code(lambda: check_vct_chain(vct, {}.get)) == "sdjwt.vct_invalid"
+    empty: dict[str, dict[str, Any]] = {}
+    assert _code(lambda: check_vct_chain(vct, empty.get)) == "sdjwt.vct_invalid"
 
 
 # --- JWT VC Issuer Metadata ------------------------------------------------------------------------
@@ -219,7 +220,8 @@ def test_check_sd_jwt_reports_success_with_disclosed_pointers(issuer: TestSigner
         "disclosures",
         "required_claims",
     ]
-    assert report.check("key_binding").status == "skip"
+    key_binding = report.check("key_binding")
+    assert key_binding is not None and key_binding.status == "skip"
 
 
 @pytest.mark.parametrize(
@@ -243,7 +245,8 @@ def test_check_sd_jwt_reports_the_failing_step(
     assert report.status == "failed"
     assert report.document is None
     assert report.codes == [code]
-    assert report.check(step).code == code
+    failed = report.check(step)
+    assert failed is not None and failed.code == code
 
 
 def test_check_sd_jwt_never_raises_on_internal_errors(issuer: TestSigner) -> None:
