@@ -95,7 +95,7 @@ def as_signer(signer: SignerLike) -> JwsSigner:
     raise UsageError("usage.invalid_argument", f"{type(signer).__name__} cannot sign a compact JWS")
 
 
-def default_holder_key_loader(jwk: dict[str, Any]) -> JwsVerifier:
+def default_holder_key_loader(jwk: dict[str, Any]) -> VerificationKey:
     """``cnf.jwk`` → a verifier: :meth:`thaivc.keys.PublicKey.from_jwk` (public Ed25519/P-256/P-384 only).
 
     Parsed keys are memoised by their public members (a wallet presents the same ``cnf`` many times;
@@ -108,8 +108,8 @@ def default_holder_key_loader(jwk: dict[str, Any]) -> JwsVerifier:
         if len(cache_key) != len(jwk):
             raise TypeError
     except TypeError:
-        return JoseJwsVerifier(PublicKey.from_jwk(jwk))
-    return JoseJwsVerifier(_cached_public_key(cache_key))
+        return PublicKey.from_jwk(jwk)
+    return _cached_public_key(cache_key)
 
 
 @functools.lru_cache(maxsize=1024)

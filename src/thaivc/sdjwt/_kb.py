@@ -14,10 +14,11 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from thaivc.errors import InputError, ThaiVCError
-from thaivc.jose import KB_JWT
+from thaivc.jose import KB_JWT, parse_compact, verify_compact
 
+from ._backend import KeyLike, as_verifier, is_raw_key
 from ._hashing import b64_digest
-from ._jws import JwsSigner, JwsVerifier
+from ._jws import JwsSigner
 
 __all__ = ["KB_TYP", "make_kb_jwt", "sd_hash", "verify_kb_jwt"]
 
@@ -66,7 +67,7 @@ def holder_jwk(payload: dict[str, Any]) -> dict[str, Any]:
 
 def verify_kb_jwt(
     kb_jwt: str,
-    verifier: JwsVerifier,
+    key: KeyLike,
     *,
     signed_part: str,
     hasher: Callable[[bytes], Any],
@@ -76,15 +77,23 @@ def verify_kb_jwt(
     expected_nonce: str | None,
     expected_aud: str | None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Check the KB-JWT signature, claims, freshness and ``sd_hash``; return its header and payload."""
+    """Check the KB-JWT header, signature, claims, freshness and ``sd_hash``; return header and payload.
+
+    The JOSE header rules (``typ: kb+jwt``, algorithm allowlist, no ``none``, no key material in the
+    header) always run through :func:`thaivc.jose.parse_compact`; ``key`` is the holder's ``cnf``
+    key, as a raw key or an injected :class:`~thaivc.sdjwt.JwsVerifier`.
+    """
     try:
-        header, payload = verifier.verify(kb_jwt, _KB_TYPS)
+        parsed = parse_compact(kb_jwt, expected_typ=_KB_TYPS)
+        if is_raw_key(key):
+            verify_compact(parsed, key)
+        else:
+            as_verifier(key).verify(kb_jwt, _KB_TYPS)
     except ThaiVCError as err:
         if err.code.startswith("input."):
             raise
         raise InputError("sdjwt.kb_invalid", f"key-binding JWT rejected ({err.code}: {err.detail})") from None
-    if header.get("typ") != KB_TYP:
-        raise InputError("sdjwt.kb_invalid", "the key-binding JWT typ is not kb+jwt")
+    header, payload = parsed.header, parsed.payload
     iat = payload.get("iat")
     if isinstance(iat, bool) or not isinstance(iat, int | float) or not math.isfinite(iat):
         raise InputError("sdjwt.kb_invalid", "the key-binding JWT has no numeric iat")

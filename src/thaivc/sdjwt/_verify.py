@@ -118,12 +118,12 @@ def verify_sd_jwt(
         jwk = holder_jwk(processed.payload)
         loader = holder_key_loader or default_holder_key_loader
         try:
-            kb_verifier = as_verifier(loader(jwk))
+            holder_key = loader(jwk)
         except ThaiVCError as err:
             raise InputError("sdjwt.kb_invalid", f"cnf.jwk is not a usable key ({err.code})") from None
         kb_header, kb_payload = verify_kb_jwt(
             parts.kb_jwt,
-            kb_verifier,
+            holder_key,
             signed_part=parts.signed_part,
             hasher=hasher,
             now=now,
