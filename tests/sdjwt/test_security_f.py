@@ -602,3 +602,12 @@ def test_structure_errors(verify: Verify, text: str) -> None:
 def test_unknown_issuer_resolver_error_propagates(attacker: TestSigner, verify: Verify) -> None:
     token = craft(attacker, {**plain_payload(), "iss": "https://attacker.example"}, [])
     assert _code(lambda: verify(token)) == "trust.untrusted_issuer"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"_sd": "not-a-list"}, {"_sd": [1]}, {"list": [{"...": 5}]}, {"sub": {"_sd": {"a": 1}}}],
+    ids=["sd-string", "sd-number-entry", "ellipsis-number", "nested-sd-object"],
+)
+def test_malformed_digest_structures(issuer: TestSigner, verify: Verify, extra: dict[str, Any]) -> None:
+    assert _code(lambda: verify(craft(issuer, plain_payload(**extra), []))) == "sdjwt.malformed"
