@@ -44,6 +44,9 @@ class Processed:
     revealed: tuple[Revealed, ...]
 
 
+_BRANCH: Final = (dict, list)
+
+
 class _Walker:
     __slots__ = ("by_digest", "revealed", "seen")
 
@@ -73,7 +76,8 @@ class _Walker:
         out: dict[str, Any] = {}
         for key, value in obj.items():
             if key != "_sd":
-                out[key] = self.walk(value, (*path, key), parent, depth + 1)
+                # scalars need no walk (and no path): most of a payload is leaves
+                out[key] = self.walk(value, (*path, key), parent, depth + 1) if isinstance(value, _BRANCH) else value
         if "_sd" not in obj:
             return out
         digests = obj["_sd"]
@@ -109,8 +113,10 @@ class _Walker:
                 where = (*path, len(out))
                 self.revealed.append(Revealed(where, found, parent))
                 out.append(self.walk(found.value, where, found.digest, depth + 1))
-            else:
+            elif isinstance(element, _BRANCH):
                 out.append(self.walk(element, (*path, len(out)), parent, depth + 1))
+            else:
+                out.append(element)
         return out
 
 
@@ -125,10 +131,10 @@ def index_disclosures(disclosures: Sequence[Disclosure]) -> dict[str, Disclosure
 
 
 def _check_unique_digests(payload: dict[str, Any], disclosures: Sequence[Disclosure]) -> None:
-    """Every digest, in the payload and in every disclosed value, must be unique (RFC 9901 §7.1 4.c).
+    """Every digest, in the payload and in every received disclosure, must be unique (RFC 9901 §7.1 4).
 
-    Done as a first pass so a repeated digest is reported as such, whatever else is wrong with the
-    disclosure it names.
+    The walker finds repeats on its way; this full pass runs only when processing failed, so that a
+    repeated digest is reported as such whatever else is wrong with the disclosure it names.
     """
     seen: set[str] = set()
 
@@ -157,15 +163,20 @@ def _check_unique_digests(payload: dict[str, Any], disclosures: Sequence[Disclos
 def process_payload(payload: dict[str, Any], disclosures: Sequence[Disclosure]) -> Processed:
     """Replace digests by disclosed claims; drop ``_sd``/``_sd_alg``; refuse anything unreferenced."""
     by_digest = index_disclosures(disclosures)
-    _check_unique_digests(payload, disclosures)
     walker = _Walker(by_digest)
     top = {k: v for k, v in payload.items() if k != "_sd_alg"}
-    result = walker.walk_object(top, (), None, 0)
-    if len(walker.revealed) != len(by_digest):
-        used = {r.disclosure.digest for r in walker.revealed}
-        orphan = next(d for d in disclosures if d.digest not in used)
-        raise InputError(
-            "sdjwt.disclosure_unreferenced",
-            f"disclosure {orphan.encoded[:24]}… is not referenced by any digest in the signed payload",
-        )
+    try:
+        result = walker.walk_object(top, (), None, 0)
+        if len(walker.revealed) != len(by_digest):
+            used = {r.disclosure.digest for r in walker.revealed}
+            orphan = next(d for d in disclosures if d.digest not in used)
+            raise InputError(
+                "sdjwt.disclosure_unreferenced",
+                f"disclosure {orphan.encoded[:24]}… is not referenced by any digest in the signed payload",
+            )
+    except InputError as err:
+        # Only on the failure path: a repeated digest anywhere outranks whatever else was found first.
+        if err.code != "sdjwt.duplicate_digest":
+            _check_unique_digests(payload, disclosures)
+        raise
     return Processed(result, tuple(walker.revealed))
