@@ -1,0 +1,179 @@
+"""Compact JWS (RFC 7515 §7.1): strict parsing, verification and signing.
+
+Only the compact serialisation exists here. JSON serialisation, JWE, unencoded payloads (``b64``)
+and ``crit`` extensions are refused outright, which removes whole classes of confusion attacks
+instead of handling them (security.md A.5, B.7–B.16).
+
+Parsing is split from verification on purpose: the caller needs ``kid`` and ``iss`` to resolve a
+key before it can verify, but nothing in :class:`ParsedJws` may be trusted until
+:func:`verify_compact` returns. Parsing does no per-character work in Python: size caps first,
+then ``bytes.split``, C-level regex/base64 validation and the strict JSON decoder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from thaivc.b64 import b64url_decode, b64url_encode
+from thaivc.errors import InputError, ThaiVCError, UsageError
+from thaivc.jose._header import ALLOWED_ALGS, check_header
+from thaivc.jose.types import Signer, VerificationKey
+from thaivc.jsonutil import dumps_compact, loads_strict
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_HEADER_BYTES",
+    "ParsedJws",
+    "parse_compact",
+    "sign_compact",
+    "verify_compact",
+]
+
+DEFAULT_MAX_BYTES: Final = 65536
+DEFAULT_MAX_HEADER_BYTES: Final = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedJws:
+    """A structurally valid compact JWS whose signature has **not** been checked yet.
+
+    ``payload_bytes`` is always kept (SD-JWT hashes and re-serialisation need the exact bytes);
+    ``payload`` is the parsed JSON object unless parsing was declined with ``json_payload=False``.
+    """
+
+    header: dict[str, Any]
+    payload_json: dict[str, Any] | None
+    payload_bytes: bytes
+    signing_input: bytes
+    signature: bytes
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The JSON payload; a :class:`UsageError` if it was parsed with ``json_payload=False``."""
+        if self.payload_json is None:
+            raise UsageError("usage.invalid_argument", "payload was not parsed as JSON; use payload_bytes")
+        return self.payload_json
+
+
+def _decode_segment(segment: bytes, what: str) -> bytes:
+    try:
+        return b64url_decode(segment)
+    except ValueError:
+        raise InputError("jose.malformed", f"{what} is not canonical unpadded base64url") from None
+
+
+def parse_compact(
+    token: str | bytes,
+    *,
+    expected_typ: frozenset[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES,
+    json_payload: bool = True,
+    allow_thumbprint_kid: bool = False,
+) -> ParsedJws:
+    """Parse a compact JWS strictly; raise :class:`InputError` with a stable code on anything else.
+
+    ``expected_typ`` is mandatory: every media type has its own validator, and a token is only
+    ever read as the type the caller expects (RFC 8725 §3.11). ``allow_thumbprint_kid`` also admits
+    a bare RFC 7638 thumbprint as ``kid`` (the W3C test suite's form); DID URLs and absolute URIs
+    with a fragment are always admitted.
+    """
+    if not expected_typ:
+        raise UsageError("usage.invalid_argument", "expected_typ must name at least one media type")
+    if isinstance(token, str):
+        if len(token) > max_bytes:
+            raise InputError("input.too_large", f"token exceeds {max_bytes} bytes")
+        try:
+            raw = token.encode("ascii")
+        except UnicodeEncodeError:
+            raise InputError("jose.malformed", "a compact JWS is ASCII only") from None
+    elif isinstance(token, bytes | bytearray):
+        if len(token) > max_bytes:
+            raise InputError("input.too_large", f"token exceeds {max_bytes} bytes")
+        raw = bytes(token)
+    else:
+        raise InputError("input.unreadable", f"cannot read a compact JWS from {type(token).__name__}")
+
+    if raw.lstrip()[:1] == b"{":
+        raise InputError("jose.serialization_not_allowed", "JWS JSON serialization; only compact is accepted")
+    parts = raw.split(b".")
+    if len(parts) != 3:
+        detail = "a 5-segment JWE is not a JWS" if len(parts) == 5 else f"{len(parts)} segments, not 3"
+        raise InputError("jose.malformed", detail)
+    h_seg, p_seg, s_seg = parts
+    if not h_seg or not p_seg:
+        raise InputError("jose.malformed", "empty header or payload segment")
+    if len(h_seg) > max_header_bytes:
+        raise InputError("input.too_large", f"header segment exceeds {max_header_bytes} bytes")
+
+    header = loads_strict(_decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True)
+    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid)
+
+    if not s_seg:
+        raise InputError("crypto.bad_signature", "empty signature segment")
+    signature = _decode_segment(s_seg, "signature")
+    payload_bytes = _decode_segment(p_seg, "payload")
+    payload = loads_strict(payload_bytes, max_bytes=max_bytes, require_object=True) if json_payload else None
+    return ParsedJws(
+        header=header,
+        payload_json=payload,
+        payload_bytes=payload_bytes,
+        signing_input=raw[: len(h_seg) + 1 + len(p_seg)],
+        signature=signature,
+    )
+
+
+def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
+    """Check the signature with ``key``; return ``None`` or raise (never a bool to forget).
+
+    The header ``alg`` must name exactly the key's algorithm; the verification itself uses only the
+    key, so a header can never choose how its own signature is checked.
+    """
+    key_alg = key.alg
+    if key_alg not in ALLOWED_ALGS:
+        raise InputError("crypto.unsupported", f"key algorithm {key_alg[:32]!r} is not allowed")
+    if parsed.header.get("alg") != key_alg:
+        raise InputError("jose.alg_key_mismatch", f"header alg does not match the key's {key_alg}")
+    try:
+        ok = key.verify(parsed.signature, parsed.signing_input)
+    except ThaiVCError:
+        raise
+    except Exception:  # a key implementation that raises instead of answering False: fail closed
+        raise InputError("crypto.bad_signature", "the key refused the signature") from None
+    if ok is not True:
+        raise InputError("crypto.bad_signature", "the signature does not verify")
+
+
+def sign_compact(header: dict[str, Any], payload: dict[str, Any], signer: Signer) -> str:
+    """Sign ``payload`` as a compact JWS, taking ``alg`` and ``kid`` from ``signer``.
+
+    ``header`` must state ``typ`` (issued artefacts always say what they are). The header is checked
+    with the same rules the parser applies, so thaivc never emits a token it would itself refuse.
+    The payload is serialised with UTF-8 text as-is: Thai stays Thai, never ``\\u``-escaped.
+    """
+    algorithm, kid = signer.algorithm, signer.kid
+    if algorithm not in ALLOWED_ALGS:
+        raise UsageError("usage.invalid_argument", f"signer algorithm {algorithm[:32]!r} is not allowed")
+    for name, value in (("alg", algorithm), ("kid", kid)):
+        if name in header and header[name] != value:
+            raise UsageError("usage.invalid_argument", f"header {name} conflicts with the signer")
+    typ = header.get("typ")
+    if not isinstance(typ, str):
+        raise UsageError("usage.invalid_argument", "header must state typ")
+    full = {"alg": algorithm, "kid": kid, **header}
+    try:
+        check_header(full, expected_typ=frozenset({typ}))
+    except InputError as exc:
+        raise UsageError(
+            "usage.invalid_argument", f"refusing to sign a header that fails {exc.code}"
+        ) from exc
+    signing_input = (
+        b64url_encode(dumps_compact(full).encode("utf-8"))
+        + "."
+        + b64url_encode(dumps_compact(payload).encode("utf-8"))
+    )
+    signature = signer.sign(signing_input.encode("ascii"))
+    if not isinstance(signature, bytes) or not signature:
+        raise UsageError("usage.invalid_argument", "the signer returned no signature")
+    return signing_input + "." + b64url_encode(signature)
