@@ -110,6 +110,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "key.not_found": (None, "no verification method matches"),
     "key.exists": (None, "refusing to overwrite an existing key file"),
     "key.unreadable": (None, "a key file could not be read"),
+    "key.unwritable": (None, "a key file could not be written"),
     "did.invalid": ("MALFORMED_VALUE_ERROR", "not a valid DID for its method"),
     "did.method_not_supported": (None, "no resolver for this DID method"),
     "did.not_found": (None, "the DID document could not be found"),

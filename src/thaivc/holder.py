@@ -8,7 +8,7 @@ from typing import Any, Final, Literal
 from thaivc.clock import Clock, SystemClock
 from thaivc.errors import UsageError
 from thaivc.jose.compact import sign_compact
-from thaivc.jose.envelope import envelope
+from thaivc.jose.media import envelope
 from thaivc.keys import Signer
 
 __all__ = ["Holder"]

@@ -15,7 +15,6 @@ from typing import Any
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
 from thaivc.did import UniversalResolver
-from thaivc.did.resolver import DidResolver
 from thaivc.errors import Indeterminate, ThaiVCError, VerificationFailed
 from thaivc.jsonutil import loads_strict
 from thaivc.policy import Policy
@@ -34,14 +33,14 @@ class Verifier:
         self,
         policy: Policy | None = None,
         *,
-        resolver: DidResolver | None = None,
+        resolver: UniversalResolver | None = None,
         clock: Clock | None = None,
         challenge_store: ChallengeStore | None = None,
         status_checker: Any = None,
         trust: Any = None,
     ) -> None:
         self.policy = policy or Policy()
-        self.resolver: DidResolver = resolver or UniversalResolver()
+        self.resolver: UniversalResolver = resolver or UniversalResolver()
         self.clock: Clock = clock or SystemClock()
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
         self.status_checker = status_checker
@@ -86,7 +85,7 @@ class Verifier:
         if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
             "EnvelopedVerifiableCredential"
         ]:
-            from thaivc.jose.envelope import unenvelope
+            from thaivc.jose.media import unenvelope
 
             _media, token = unenvelope(value)
             return self._dispatch(token, challenge=challenge, domain=domain, depth=depth)
