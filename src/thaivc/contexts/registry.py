@@ -97,13 +97,14 @@ def _read_bundled(path: str, sha256: str) -> Mapping[str, Any]:
 class ContextRegistry:
     """An allowlist of JSON-LD contexts by exact URL, each pinned by SHA-256. Never fetches."""
 
-    __slots__ = ("_entries", "_frozen", "_parsed", "_processed")
+    __slots__ = ("_entries", "_frozen", "_parsed", "_processed", "_terms")
 
     def __init__(self) -> None:
         """An *empty* registry; most callers want :meth:`default`."""
         self._entries: dict[str, _Entry] = {}
         self._parsed: dict[str, Mapping[str, Any]] = {}
         self._frozen = False
+        self._terms: dict[str, frozenset[str]] = {}
         self._processed = _BoundedCache(_PROCESSED_CACHE_SIZE)
 
     @classmethod
@@ -195,6 +196,17 @@ class ContextRegistry:
         """The context document for ``url`` (a private copy), or ``di.context_not_allowed``."""
         return copy.deepcopy(dict(self._document(url)))
 
+    def defined_terms(self, url: str) -> frozenset[str]:
+        """The terms (and keywords) the top level of context ``url`` defines; cached.
+
+        Used to refuse an inline context that redefines a term an allowed context already fixed.
+        """
+        terms = self._terms.get(url)
+        if terms is None:
+            terms = frozenset(_top_level_terms(self._document(url).get("@context")))
+            self._terms[url] = terms
+        return terms
+
     @property
     def document_loader(self) -> DocumentLoader:
         """A pyld-compatible loader ``(url, options=None) -> RemoteDocument`` over this registry.
@@ -218,3 +230,13 @@ class ContextRegistry:
 
         loader = self.document_loader
         return {"documentLoader": loader, "contextResolver": ContextResolver(self._processed, loader)}
+
+
+def _top_level_terms(context: object) -> Iterator[str]:
+    """Keys of a context's top-level definitions (a context may be a list of objects)."""
+    if isinstance(context, dict):
+        yield from context
+    elif isinstance(context, list):
+        for item in context:
+            if isinstance(item, dict):
+                yield from item
