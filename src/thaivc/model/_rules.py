@@ -149,11 +149,15 @@ def _language_object_ok(value: dict[str, Any]) -> bool:
         return False
     if "@language" in value:
         language = value["@language"]
-        if language not in _KNOWN_LANGUAGES and (
-            language.__class__ is not str or _LANG.fullmatch(language) is None
+        if language.__class__ is not str or (
+            language not in _KNOWN_LANGUAGES and _LANG.fullmatch(language) is None
         ):
             return False
-    return "@direction" not in value or value["@direction"] in _DIRECTIONS
+    return "@direction" not in value or _is_direction(value["@direction"])
+
+
+def _is_direction(value: object) -> bool:
+    return value.__class__ is str and value in _DIRECTIONS
 
 
 def _raise_language_object(value: dict[str, Any], loc: Loc) -> None:
@@ -162,7 +166,7 @@ def _raise_language_object(value: dict[str, Any], loc: Loc) -> None:
         raise InputError("vc.language_value_invalid", "a language value has extra members", loc=loc)
     if value.get("@value").__class__ is not str:
         raise InputError("vc.language_value_invalid", "@value must be a string", loc=(*loc, "@value"))
-    if "@direction" not in value or value["@direction"] in _DIRECTIONS:
+    if "@direction" not in value or _is_direction(value["@direction"]):
         raise InputError(
             "vc.language_value_invalid", "@language is not a language tag", loc=(*loc, "@language")
         )
