@@ -37,11 +37,16 @@ _PROCESSED_CACHE_SIZE: Final = 256
 
 
 class RemoteDocument(TypedDict):
-    """The shape pyld expects back from a document loader."""
+    """The shape pyld expects back from a document loader.
+
+    ``tag: "static"`` tells pyld's context resolver the document never changes, which is what
+    lets it keep the *processed* context in the registry's cache instead of redoing it per call.
+    """
 
     contextUrl: None
     documentUrl: str
     document: dict[str, Any]
+    tag: str
 
 
 DocumentLoader = Callable[..., RemoteDocument]
@@ -216,7 +221,7 @@ class ContextRegistry:
         """
 
         def load_document(url: str, options: Mapping[str, Any] | None = None) -> RemoteDocument:
-            return {"contextUrl": None, "documentUrl": url, "document": self.load(url)}
+            return {"contextUrl": None, "documentUrl": url, "document": self.load(url), "tag": "static"}
 
         return load_document
 
