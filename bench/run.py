@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sections import SECTIONS  # noqa: E402
+from sections import SECTIONS
 
 
 def measure(fn: Callable[[], Any], *, min_time: float = 0.25, repeat: int = 5) -> float:

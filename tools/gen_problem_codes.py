@@ -11,12 +11,30 @@ sys.path.insert(0, str(ROOT / "src"))
 from thaivc.errors import CODES, PROBLEM_TYPES  # noqa: E402
 
 AREAS = {
-    "input": "Input hygiene", "json": "Strict JSON", "jose": "JOSE", "crypto": "Signatures",
-    "claims": "JWT claims", "vc": "Credentials (VCDM 2.0)", "vp": "Presentations", "time": "Time",
-    "key": "Keys", "did": "DIDs", "di": "Data Integrity", "sdjwt": "SD-JWT", "status": "Status lists",
-    "trust": "Trust", "schema": "Schemas", "text": "Text", "thai": "Thai identifiers",
-    "assurance": "Assurance levels", "authority": "Signing authority", "delegation": "Delegation",
-    "registry": "Registries (DOPA, DBD)", "policy": "Policy", "usage": "Misuse", "internal": "Internal",
+    "input": "Input hygiene",
+    "json": "Strict JSON",
+    "jose": "JOSE",
+    "crypto": "Signatures",
+    "claims": "JWT claims",
+    "vc": "Credentials (VCDM 2.0)",
+    "vp": "Presentations",
+    "time": "Time",
+    "key": "Keys",
+    "did": "DIDs",
+    "di": "Data Integrity",
+    "sdjwt": "SD-JWT",
+    "status": "Status lists",
+    "trust": "Trust",
+    "schema": "Schemas",
+    "text": "Text",
+    "thai": "Thai identifiers",
+    "assurance": "Assurance levels",
+    "authority": "Signing authority",
+    "delegation": "Delegation",
+    "registry": "Registries (DOPA, DBD)",
+    "policy": "Policy",
+    "usage": "Misuse",
+    "internal": "Internal",
 }
 
 

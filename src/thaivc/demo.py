@@ -27,7 +27,10 @@ def sample_citizen_credential(subject_did: str) -> dict[str, Any]:
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential", "ThaiCitizenCredential"],
-        "name": [{"@value": "บัตรประจำตัวประชาชนดิจิทัล", "@language": "th"}, {"@value": "Digital citizen card", "@language": "en"}],
+        "name": [
+            {"@value": "บัตรประจำตัวประชาชนดิจิทัล", "@language": "th"},
+            {"@value": "Digital citizen card", "@language": "en"},
+        ],
         "credentialSubject": {
             "id": subject_did,
             "citizenId": "1101700203451",
@@ -109,6 +112,10 @@ def run_demo(out: TextIO | None = None) -> int:
     _say(out, f"   Verdict: {_verdict(report)}\n")
     ok &= report.status == "failed" and "vp.domain_mismatch" in report.codes
 
-    _say(out, "Done: the genuine presentation was accepted; forgery, replay and misdirection were refused."
-          if ok else "Something did not behave as expected: see the verdicts above.")
+    _say(
+        out,
+        "Done: the genuine presentation was accepted; forgery, replay and misdirection were refused."
+        if ok
+        else "Something did not behave as expected: see the verdicts above.",
+    )
     return 0 if ok else 1

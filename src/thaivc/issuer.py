@@ -9,6 +9,7 @@ refused. Verifiers never normalise; they check the bytes they received.
 from __future__ import annotations
 
 import copy
+import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -42,12 +43,10 @@ def normalize_document(value: Any, path: tuple[str | int, ...] = ()) -> Any:
             raise ThaiVCError("text.forbidden_char", "zero-width or bidi control character in text", loc=path)
         return unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
-        return {
-            normalize_document(k, (*path, k)): normalize_document(v, (*path, k)) for k, v in value.items()
-        }
+        return {normalize_document(k, (*path, k)): normalize_document(v, (*path, k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [normalize_document(v, (*path, i)) for i, v in enumerate(value)]
-    if isinstance(value, float) and value != value:  # NaN
+    if isinstance(value, float) and math.isnan(value):
         raise ThaiVCError("json.not_ijson", "NaN cannot be issued", loc=path)
     return copy.deepcopy(value)
 

@@ -23,6 +23,7 @@ from thaivc.verify_jose import check_jwt
 
 __all__ = ["Verifier"]
 
+
 class Verifier:
     """Holds the verification environment: policy, DID resolver, clock, challenge store.
 
@@ -62,7 +63,7 @@ class Verifier:
             builder = ReportBuilder()
             builder.error("parse", err)
             return builder.build()
-        except Exception as exc:  # noqa: BLE001 - the contract is: never raise on bad input
+        except Exception as exc:  # the contract is: never raise on bad input
             builder = ReportBuilder()
             builder.fail("internal", "internal.error", f"{type(exc).__name__} while verifying")
             return builder.build()
@@ -76,7 +77,9 @@ class Verifier:
 
     # -- dispatch -----------------------------------------------------------------------------
 
-    def _dispatch(self, anything: object, *, challenge: str | None, domain: str | None, depth: int) -> VerificationReport:
+    def _dispatch(
+        self, anything: object, *, challenge: str | None, domain: str | None, depth: int
+    ) -> VerificationReport:
         value = _normalise_input(anything, self.policy.max_bytes)
         if isinstance(value, str):
             if "~" in value:
@@ -97,7 +100,9 @@ class Verifier:
         builder.fail("proof", "vp.unsigned" if is_vp else "di.proof_missing", "the document carries no proof")
         return builder.build()
 
-    def _check_compact(self, token: str, *, challenge: str | None, domain: str | None, depth: int) -> VerificationReport:
+    def _check_compact(
+        self, token: str, *, challenge: str | None, domain: str | None, depth: int
+    ) -> VerificationReport:
         return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth)
 
     def _check_sd_jwt(self, value: str, *, challenge: str | None, domain: str | None) -> VerificationReport:

@@ -262,7 +262,9 @@ def _check_credentials(
         return
     credentials = items if isinstance(items, list) else [items]
     if len(credentials) > verifier.policy.max_presentation_credentials:
-        b.fail("credentials", "input.too_large", f"more than {verifier.policy.max_presentation_credentials} credentials")
+        b.fail(
+            "credentials", "input.too_large", f"more than {verifier.policy.max_presentation_credentials} credentials"
+        )
         return
     for index, item in enumerate(credentials):
         name = f"credential[{index}]"

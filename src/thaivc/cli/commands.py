@@ -24,7 +24,6 @@ from thaivc.report import VerificationReport
 __all__ = ["format_report", "register_core"]
 
 
-
 def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
 
@@ -43,7 +42,9 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "example:\n  thaivc key generate --type P-256 --out agency.jwk.json",
         formatter_class=fmt,
     )
-    gen.add_argument("--type", default="Ed25519", choices=["Ed25519", "P-256", "P-384"], help="key type (default Ed25519)")
+    gen.add_argument(
+        "--type", default="Ed25519", choices=["Ed25519", "P-256", "P-384"], help="key type (default Ed25519)"
+    )
     gen.add_argument("--out", required=True, metavar="FILE", help="where to write the private JWK (never overwritten)")
     gen.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     gen.set_defaults(handler=cmd_key_generate)
@@ -241,7 +242,7 @@ def format_report(report: VerificationReport, indent: str = "") -> str:
     """A report as lines a newcomer can read: the verdict, then each check."""
     lines = [f"{indent}{_HEADLINE[report.status]}  [{report.format or 'unknown format'}]"]
     for check in report.checks:
-        note = check.detail if check.status != "fail" and check.status != "indeterminate" else ""
+        note = check.detail if check.status not in {"fail", "indeterminate"} else ""
         if check.code:
             note = f"{check.code}: {check.detail}"
         lines.append(f"{indent}  {_MARK[check.status]} {check.name:<14} {note}".rstrip())
