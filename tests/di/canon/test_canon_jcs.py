@@ -222,9 +222,7 @@ _SCALARS = st.one_of(
 )
 _JSON = st.recursive(
     _SCALARS,
-    lambda children: st.one_of(
-        st.lists(children, max_size=5), st.dictionaries(_TEXT, children, max_size=5)
-    ),
+    lambda children: st.one_of(st.lists(children, max_size=5), st.dictionaries(_TEXT, children, max_size=5)),
     max_leaves=30,
 )
 

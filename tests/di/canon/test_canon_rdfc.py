@@ -46,7 +46,9 @@ def test_parse_all_term_kinds() -> None:
     )
     quads = parse_nquads(text).quads
     assert quads[0] == Quad(IRI("urn:s"), IRI("urn:p"), IRI("urn:o"), DEFAULT_GRAPH)
-    assert quads[1] == Quad(BlankNode("b0"), IRI("urn:p"), Literal("x", RDF_LANG_STRING, "th-TH"), IRI("urn:g"))
+    assert quads[1] == Quad(
+        BlankNode("b0"), IRI("urn:p"), Literal("x", RDF_LANG_STRING, "th-TH"), IRI("urn:g")
+    )
     assert quads[2].object == Literal("ข้อความ", RDF_DIR_LANG_STRING, "th", "rtl")
     assert quads[2].graph == BlankNode("g")
     assert quads[3].object == Literal("1", "http://www.w3.org/2001/XMLSchema#integer")
@@ -55,7 +57,9 @@ def test_parse_all_term_kinds() -> None:
 
 
 def test_duplicates_are_dropped_and_order_kept() -> None:
-    dataset = parse_nquads("<urn:b> <urn:p> <urn:o> .\n<urn:a> <urn:p> <urn:o> .\n<urn:b> <urn:p> <urn:o> .\n")
+    dataset = parse_nquads(
+        "<urn:b> <urn:p> <urn:o> .\n<urn:a> <urn:p> <urn:o> .\n<urn:b> <urn:p> <urn:o> .\n"
+    )
     assert [q.subject for q in dataset] == [IRI("urn:b"), IRI("urn:a")]
 
 
@@ -83,7 +87,10 @@ def test_parse_rejects(text: str) -> None:
 def test_canonical_literal_escaping() -> None:
     literal = Literal("\x00\x07\b\t\n\x0b\f\r\x1f\"\\'\x7f\x80é\U0001f600")
     line = serialize_quad(Quad(IRI("urn:s"), P, literal))
-    assert line == '<urn:s> <urn:ex:p> "\\u0000\\u0007\\b\\t\\n\\u000B\\f\\r\\u001F\\"\\\\\'\\u007F\x80é\U0001f600" .\n'
+    assert (
+        line
+        == '<urn:s> <urn:ex:p> "\\u0000\\u0007\\b\\t\\n\\u000B\\f\\r\\u001F\\"\\\\\'\\u007F\x80é\U0001f600" .\n'
+    )
 
 
 def test_serialise_datatypes_language_direction_and_graph() -> None:
@@ -115,7 +122,12 @@ _BNODES = st.builds(BlankNode, st.sampled_from([f"b{i}" for i in range(6)]))
 _LITERALS = st.one_of(
     st.builds(Literal, _LEXICAL),
     st.builds(lambda v, tag: Literal(v, RDF_LANG_STRING, tag), _LEXICAL, _LANG),
-    st.builds(lambda v, tag, d: Literal(v, RDF_DIR_LANG_STRING, tag, d), _LEXICAL, _LANG, st.sampled_from(["ltr", "rtl"])),
+    st.builds(
+        lambda v, tag, d: Literal(v, RDF_DIR_LANG_STRING, tag, d),
+        _LEXICAL,
+        _LANG,
+        st.sampled_from(["ltr", "rtl"]),
+    ),
     st.builds(Literal, _LEXICAL, st.sampled_from(["urn:dt", "http://www.w3.org/2001/XMLSchema#integer"])),
 )
 _QUADS = st.builds(
@@ -187,13 +199,14 @@ def test_equals_pyld_urdna2015(quads: list[Quad]) -> None:
     quads = [q for q in quads if _no_repeated_blank_node(q)]
     text = serialize_nquads(Dataset.of(quads))
     expected = jsonld.normalize(
-        text, {"algorithm": "URDNA2015", "inputFormat": "application/n-quads", "format": "application/n-quads"}
+        text,
+        {"algorithm": "URDNA2015", "inputFormat": "application/n-quads", "format": "application/n-quads"},
     )
     assert canonicalize_nquads(text, max_work=10**6).nquads == expected
 
 
 def test_sha384_changes_hashes_not_content() -> None:
-    text = "_:a <urn:ex:p> _:b .\n_:b <urn:ex:p> _:a .\n_:a <urn:ex:q> \"x\" .\n"
+    text = '_:a <urn:ex:p> _:b .\n_:b <urn:ex:p> _:a .\n_:a <urn:ex:q> "x" .\n'
     sha256 = canonicalize_nquads(text)
     sha384 = canonicalize_nquads(text, hash_name="sha384")
     assert sorted(sha256.issued.values()) == sorted(sha384.issued.values()) == ["c14n0", "c14n1"]
@@ -201,7 +214,7 @@ def test_sha384_changes_hashes_not_content() -> None:
 
 
 def test_no_blank_nodes_costs_no_work() -> None:
-    result = canonicalize_nquads("<urn:b> <urn:p> \"2\" .\n<urn:a> <urn:p> \"1\" .\n", max_work=0)
+    result = canonicalize_nquads('<urn:b> <urn:p> "2" .\n<urn:a> <urn:p> "1" .\n', max_work=0)
     assert result.nquads == '<urn:a> <urn:p> "1" .\n<urn:b> <urn:p> "2" .\n'
     assert result.work == 0
     assert dict(result.issued) == {}
@@ -226,14 +239,16 @@ def test_very_deep_blank_node_chains_fail_closed() -> None:
     assert info.value.code == "di.canonicalization_limit"
 
 
-@pytest.mark.parametrize(("kwargs"), [{"hash_name": "md5"}, {"max_work": -1}, {"max_work": True}, {"max_work": 1.5}])
+@pytest.mark.parametrize(
+    ("kwargs"), [{"hash_name": "md5"}, {"max_work": -1}, {"max_work": True}, {"max_work": 1.5}]
+)
 def test_bad_arguments_are_usage_errors(kwargs: dict[str, Any]) -> None:
     with pytest.raises(UsageError):
         canonicalize([], **kwargs)
 
 
 def test_issued_map_is_read_only() -> None:
-    result = canonicalize_nquads("_:z <urn:ex:p> \"x\" .\n")
+    result = canonicalize_nquads('_:z <urn:ex:p> "x" .\n')
     assert dict(result.issued) == {"z": "c14n0"}
     with pytest.raises(TypeError):
         result.issued["z"] = "c14n9"  # type: ignore[index]
