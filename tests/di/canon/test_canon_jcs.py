@@ -208,8 +208,8 @@ _TEXT = st.text(
         _THAI,
         st.characters(min_codepoint=0, max_codepoint=0x7F),
         st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),  # emoji (astral)
-        st.characters(min_codepoint=0xE000, max_codepoint=0xFFFD, exclude_categories=("Cs",)),
-        st.characters(exclude_categories=("Cs",)),
+        st.characters(min_codepoint=0xE000, max_codepoint=0xFFFD, codec="utf-8"),
+        st.characters(codec="utf-8"),
     ),
     max_size=12,
 )
