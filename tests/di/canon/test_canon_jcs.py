@@ -173,13 +173,23 @@ def test_non_ijson_rejected(value: Any) -> None:
 def test_self_reference_and_deep_nesting_rejected() -> None:
     cyclic: list[Any] = []
     cyclic.append(cyclic)
+    cyclic_exact: dict[str, Any] = {"n": 1.5}  # a float sends it to the exact writer
+    cyclic_exact["self"] = cyclic_exact
     deep: Any = 0
-    for _ in range(jcs.MAX_DEPTH + 5):
+    for _ in range(5000):
         deep = [deep]
-    for value in (cyclic, deep):
+    many: list[Any] = [[] for _ in range(jcs.MAX_CONTAINERS + 1)]
+    for value in (cyclic, cyclic_exact, deep, (deep,), many):
         with pytest.raises(InputError) as info:
             canonicalize(value)
         assert info.value.code == "input.too_deep"
+
+
+def test_moderate_nesting_is_fine() -> None:
+    deep: Any = "x"
+    for _ in range(200):
+        deep = {"a": [deep]}
+    assert canonicalize(deep) == rfc8785.dumps(deep)
 
 
 def test_fast_path_refuses_order_sensitive_names() -> None:
