@@ -105,14 +105,14 @@ def _needs_exact_writer(value: object) -> bool:
         if visited > MAX_CONTAINERS:
             raise InputError("input.too_deep", "too many nested values, or a value that contains itself")
         if type(node) is dict:
-            for name, child in node.items():  # type: ignore[attr-defined]
+            for name, child in node.items():
                 if type(name) is not str:
                     return True
                 ckind = type(child)
                 if ckind is str or ckind is bool or child is None:
                     continue
                 if ckind is int:
-                    if not -limit <= child <= limit:  # type: ignore[operator]
+                    if not -limit <= child <= limit:
                         raise InputError(
                             "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
                         )
