@@ -48,3 +48,9 @@ class FileContextLoader:
 @pytest.fixture(scope="session")
 def context_loader() -> FileContextLoader:
     return FileContextLoader()
+
+
+@pytest.fixture
+def fresh_loader() -> FileContextLoader:
+    """A loader with no history: nothing cached for it yet (contexts, templates)."""
+    return FileContextLoader()
