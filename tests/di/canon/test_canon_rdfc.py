@@ -252,3 +252,15 @@ def test_issued_map_is_read_only() -> None:
     assert dict(result.issued) == {"z": "c14n0"}
     with pytest.raises(TypeError):
         result.issued["z"] = "c14n9"  # type: ignore[index]
+
+
+def test_work_counts_the_quads_each_call_reads() -> None:
+    # Two interchangeable blank nodes with 3,000 statements each: few calls, but each reads a lot.
+    lines = [f'_:h{k} <urn:ex:q> "v{i}" .\n' for k in (1, 2) for i in range(3000)]
+    text = "".join(lines) + "_:h1 <urn:ex:p> _:h2 .\n_:h2 <urn:ex:p> _:h1 .\n"
+    with pytest.raises(InputError) as info:
+        canonicalize_nquads(text)
+    assert info.value.code == "di.canonicalization_limit"
+    result = canonicalize_nquads(text, max_work=10**6)
+    assert result.work > 6000
+    assert sorted(result.issued.values()) == ["c14n0", "c14n1"]

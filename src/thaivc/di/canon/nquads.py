@@ -76,16 +76,27 @@ def escape_literal(text: str) -> str:
     return _LITERAL_SPECIAL.sub(_escape_char, text)
 
 
+# IRIs repeat across quads and documents (predicates, types, issuers): remember the checked form.
+_IRI_TEXT: dict[str, str] = {}
+_IRI_TEXT_MAX: Final = 8192
+
+
 def serialize_iri(value: str) -> str:
     """``<iri>``; an IRI that cannot be written without escapes is refused, not escaped."""
-    if _IRI_FORBIDDEN.search(value) is not None:
-        raise InputError(_CODE, f"not an IRI that N-Quads can carry: {value[:80]!r}")
-    return f"<{value}>"
+    text = _IRI_TEXT.get(value)
+    if text is None:
+        if _IRI_FORBIDDEN.search(value) is not None:
+            raise InputError(_CODE, f"not an IRI that N-Quads can carry: {value[:80]!r}")
+        text = f"<{value}>"
+        if len(_IRI_TEXT) >= _IRI_TEXT_MAX:
+            _IRI_TEXT.clear()
+        _IRI_TEXT[value] = text
+    return text
 
 
 def serialize_term(term: ObjectTerm | GraphTerm) -> str:
     """One term in canonical N-Quads form (the default graph serialises as the empty string)."""
-    if isinstance(term, IRI):
+    if type(term) is IRI:
         return serialize_iri(term.value)
     if isinstance(term, BlankNode):
         return "_:" + term.id
