@@ -129,7 +129,7 @@ def test_relative_identifier_is_data_loss() -> None:
 
 def test_undefined_term_under_v1_context_is_data_loss() -> None:
     """The VC 1.1 context has no @vocab: an undefined property would silently vanish."""
-    doc = {
+    doc: dict[str, Any] = {
         "@context": ["https://www.w3.org/2018/credentials/v1"],
         "type": ["VerifiableCredential"],
         "issuer": "did:web:dopa.go.th",
