@@ -184,3 +184,12 @@ def test_w3c_eddsa_vectors_pass(path: str) -> None:
     """Every VCDM 2.0 document of the vc-di-eddsa suite, signed or not, passes the checks."""
     doc = json.loads((VECTORS / path).read_text(encoding="utf-8"))
     assert code_of(doc) is None
+
+
+def test_deep_nesting_fails_closed() -> None:
+    doc = credential()
+    node: dict[str, Any] = doc["credentialSubject"]
+    for _ in range(5000):
+        node["name"] = {"name": None}
+        node = node["name"]
+    assert code_of(doc) == "input.too_deep"

@@ -158,3 +158,16 @@ def test_presentation_errors_are_located(make_credential: Factory, make_presenta
     with pytest.raises(InputError) as caught:
         Presentation.model_validate({"@context": [V2], "type": ["VerifiableCredential"]})
     assert caught.value.code == "vp.malformed"
+
+
+def test_python_field_names_are_not_json_members(make_credential: Factory) -> None:
+    """``credential_subject``/``valid_until`` in JSON are extension members, never the real ones."""
+    doc = make_credential()
+    doc["valid_until"] = "2000-01-01T00:00:00Z"
+    model = Credential.model_validate(doc)
+    assert model.valid_until == datetime(2030, 1, 1, tzinfo=UTC)
+    assert model.model_extra is not None and model.model_extra["valid_until"] == "2000-01-01T00:00:00Z"
+    doc["credential_subject"] = doc.pop("credentialSubject")
+    with pytest.raises(InputError) as caught:
+        Credential.model_validate(doc)
+    assert caught.value.code == "vc.subject_invalid"
