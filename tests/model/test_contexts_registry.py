@@ -122,7 +122,7 @@ def test_register_pinned_bytes() -> None:
 
 def test_digest_mismatch_is_refused() -> None:
     registry = ContextRegistry.default()
-    tampered = {"@context": {**EXAMPLE["@context"], "citizenId": "https://evil.example/#id"}}  # type: ignore[dict-item]
+    tampered = {"@context": {"@protected": True, "citizenId": "https://evil.example/#id"}}
     with pytest.raises(ThaiVCError) as caught:
         registry.register(EXAMPLE_URL, tampered, context_digest(EXAMPLE))
     assert caught.value.code == "di.context_not_allowed"

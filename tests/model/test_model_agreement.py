@@ -62,7 +62,22 @@ DATES = [
     "๒๐๒๔-01-01T00:00:00Z",
     "2568-01-01T00:00:00Z",
 ]
-KEYS = ["id", "type", "name", "description", "@value", "@language", "@direction", "claim", "@context"]
+KEYS = [
+    "id",
+    "type",
+    "name",
+    "description",
+    "@value",
+    "@language",
+    "@direction",
+    "claim",
+    "@context",
+    "credential_subject",
+    "valid_until",
+    "issuer",
+    "holder",
+    "verifiable_credential",
+]
 
 SCALARS = st.one_of(
     st.none(),
@@ -205,3 +220,17 @@ def test_presentation_model_and_fast_validator_agree(doc: dict[str, Any]) -> Non
 def test_generated_credentials_are_valid(doc: dict[str, Any]) -> None:
     """The generator itself produces valid credentials, so the mutations are what gets tested."""
     assert outcome(check_credential, doc) is None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(credentials()))
+def test_jsonld_check_fails_closed(doc: dict[str, Any]) -> None:
+    """Whatever the document, check_jsonld either passes or raises a catalogued ThaiVCError."""
+    from thaivc.contexts import ContextRegistry
+    from thaivc.errors import is_known_code
+    from thaivc.model import check_jsonld
+
+    pristine = copy.deepcopy(doc)
+    code = outcome(lambda d: check_jsonld(d, ContextRegistry.default()), doc)
+    assert code is None or is_known_code(code)
+    assert doc == pristine

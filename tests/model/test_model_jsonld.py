@@ -129,7 +129,7 @@ def test_relative_identifier_is_data_loss() -> None:
 
 def test_undefined_term_under_v1_context_is_data_loss() -> None:
     """The VC 1.1 context has no @vocab: an undefined property would silently vanish."""
-    doc = {
+    doc: dict[str, Any] = {
         "@context": ["https://www.w3.org/2018/credentials/v1"],
         "type": ["VerifiableCredential"],
         "issuer": "did:web:dopa.go.th",
@@ -184,3 +184,12 @@ def test_w3c_eddsa_vectors_pass(path: str) -> None:
     """Every VCDM 2.0 document of the vc-di-eddsa suite, signed or not, passes the checks."""
     doc = json.loads((VECTORS / path).read_text(encoding="utf-8"))
     assert code_of(doc) is None
+
+
+def test_deep_nesting_fails_closed() -> None:
+    doc = credential()
+    node: dict[str, Any] = doc["credentialSubject"]
+    for _ in range(5000):
+        node["name"] = {"name": None}
+        node = node["name"]
+    assert code_of(doc) == "input.too_deep"

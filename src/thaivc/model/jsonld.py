@@ -61,7 +61,10 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
     if not isinstance(doc, dict):
         raise InputError("vc.malformed", "a JSON-LD document must be an object")
     doc = _without_proofs(doc)
-    _check_contexts(doc, registry, (), root=True)
+    try:
+        _check_contexts(doc, registry, (), root=True)
+    except RecursionError:  # only reachable for a dict built in Python: loads_strict caps depth
+        raise InputError("input.too_deep", "JSON-LD nesting too deep") from None
     dropped: list[str | None] = []
     options = registry.jsonld_options()
     options["base"] = _RELATIVE_BASE

@@ -78,9 +78,14 @@ def _as_input_error(exc: ValidationError, default: str, overrides: dict[str, str
 
 
 class _Base(BaseModel):
-    """Frozen, alias-aware, and raising ``InputError`` (never ``ValidationError``)."""
+    """Frozen, read by JSON member name only, and raising ``InputError`` (never ``ValidationError``).
 
-    model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
+    ``populate_by_name`` stays off on purpose: with it, a member called ``valid_until`` or
+    ``credential_subject`` would fill the field that JSON-LD and every other verifier read from
+    ``validUntil``/``credentialSubject``, so the model would see a different credential.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
     _error_default: ClassVar[str] = "vc.malformed"
     _error_overrides: ClassVar[dict[str, str]] = {}
     #: top-level documents always convert; parts convert only for input of their own shape, so
@@ -101,7 +106,7 @@ class _Base(BaseModel):
 class LanguageValue(_Base):
     """A language value object: ``{"@value": ..., "@language": ..., "@direction": ...}``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     _error_default: ClassVar[str] = "vc.language_value_invalid"
 
     value: str = Field(alias="@value")
