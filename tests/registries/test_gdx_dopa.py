@@ -85,7 +85,7 @@ def test_http_500_code_2_maps_to_card_invalid_with_reason(
 def test_http_500_with_unknown_code_is_a_refusal(
     dopa_client: Callable[..., GdxDopaClient], gdx_server: GdxTestServer, fake_dopa: FakeDopa
 ) -> None:
-    body = '{"Code": 99, "Message": "quota exceeded"}'.encode()
+    body = b'{"Code": 99, "Message": "quota exceeded"}'
     gdx_server.add_fault(Fault("body", path=DOPA_VERIFY_PATH, status=500, body=body))
     with pytest.raises(Indeterminate) as info:
         dopa_client().check_card(*_args(_citizen(fake_dopa, "somchai")))

@@ -129,21 +129,28 @@ class GdxSession:
             "GET",
             self._base + path,
             params=dict(params),
-            headers={"Accept": "application/json", **headers},
+            headers={"Accept": "application/json", "Accept-Encoding": "identity", **headers},
             extensions={"timeout": httpx.Timeout(self._timeout).as_dict()},
         )
         response = self._transport.handle_request(request)
+        too_big = Indeterminate("registry.unavailable", "GDX response exceeds the size cap")
         try:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_raw():
-                size += len(chunk)
-                if size > self._max_bytes:
-                    raise Indeterminate("registry.unavailable", "GDX response exceeds the size cap")
-                chunks.append(chunk)
+            if response.is_stream_consumed:  # already in memory (e.g. httpx.MockTransport)
+                content = response.content
+                if len(content) > self._max_bytes:
+                    raise too_big
+            else:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_raw():
+                    size += len(chunk)
+                    if size > self._max_bytes:
+                        raise too_big
+                    chunks.append(chunk)
+                content = b"".join(chunks)
         finally:
             response.close()
-        return httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks))
+        return httpx.Response(response.status_code, headers=response.headers, content=content)
 
     def _send(self, path: str, params: Mapping[str, str], headers: Mapping[str, str]) -> httpx.Response:
         """Send with bounded retries on transient failures only."""
