@@ -1,6 +1,10 @@
 """Thai 13-digit identifiers: citizen IDs and DBD juristic-person IDs.
 
-Both use the same mod-11 check digit (domain.md §4.1, §4.2). The validators are deliberately
+Both use the same mod-11 check digit (domain.md §4.1, §4.2). It is weaker than it looks: the
+third digit has weight 11 ≡ 0, so *no* change to it is detected, and residues 0 and 10 share check
+digit 1. A valid checksum is a typo filter, never proof that a number was issued.
+
+The validators are deliberately
 strict: exactly 13 ASCII digits. Thai digits (๐–๙), spaces and dashes are *rejected* by the
 validators and folded only by the explicit :func:`normalize_id`, so that a caller decides when user
 input is cleaned and signed data is never silently rewritten.
