@@ -168,6 +168,9 @@ def _parse_one(
     if not isinstance(text, str):
         raise InputError("thai.name_invalid", "a name must be a string", loc=(lang,))
     check_text(text, loc=(lang,))
+    titles = tuple(titles)
+    if text.strip() in titles:
+        raise InputError("thai.name_invalid", "a title alone is not a name", loc=(lang,))
     title, rest = _split_titles(text, titles)
     words = rest.split()
     if not words:
