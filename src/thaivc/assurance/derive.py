@@ -77,12 +77,17 @@ class IALTable:
         return self.rules.get(level.code, ())
 
     def missing_for(self, level: IAL, flags: frozenset[str]) -> tuple[str, ...]:
-        """The smallest set of flags still missing to reach ``level`` (empty if reached)."""
+        """Flags still missing to reach ``level`` (empty if reached).
+
+        Among the alternatives, the one closest to what was already done is chosen (most flags in
+        common, then fewest missing): a citizen halfway through a DOPA face check is told about the
+        face check, not about an unrelated route.
+        """
         alternatives = self.alternatives(level)
         if not alternatives:
             return ()
-        best = min((alt - flags for alt in alternatives), key=lambda m: (len(m), sorted(m)))
-        return tuple(sorted(best))
+        best = min(alternatives, key=lambda alt: (-len(alt & flags), len(alt - flags), sorted(alt)))
+        return tuple(sorted(best - flags))
 
 
 #: Default rules (domain.md §1.3, ⚠️ descriptions). ThaID login counts as IAL2.3 (grandlinux ⚠️).
