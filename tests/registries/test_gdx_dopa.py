@@ -266,3 +266,17 @@ def test_secrets_never_leak(
         assert exc.__cause__ is None
     assert caplog.records, "httpx/httpcore debug logging should have produced records"
     assert all(secret not in record.getMessage() for record in caplog.records)
+
+
+def test_non_json_error_page_is_judged_by_status(
+    dopa_client: Callable[..., GdxDopaClient], gdx_server: GdxTestServer, fake_dopa: FakeDopa
+) -> None:
+    gdx_server.add_fault(Fault("body", path=DOPA_VERIFY_PATH, status=403, body=b"<html>Forbidden</html>"))
+    gdx_server.add_fault(Fault("body", path=DOPA_VERIFY_PATH, status=500, body=b"<html>oops</html>"))
+    client = dopa_client()
+    codes = []
+    for _ in range(2):
+        with pytest.raises(Indeterminate) as info:
+            client.check_card(*_args(_citizen(fake_dopa, "somchai")))
+        codes.append(info.value.code)
+    assert codes == ["registry.rejected", "registry.unavailable"]

@@ -17,6 +17,7 @@ redirects are never followed.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ class GdxSession:
         self._max_bytes = int(max_response_bytes)
         self._token: str | None = None
         self._token_used_at = 0.0
+        self._token_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"GdxSession(base_url={self._base!r}, consumer_key='***', consumer_secret='***')"
@@ -211,9 +213,10 @@ class GdxSession:
         return token
 
     def _current_token(self) -> str:
-        if self._token is None or self._clock.now() - self._token_used_at >= self._token_idle:
-            return self._authenticate()
-        return self._token
+        with self._token_lock:  # one authentication at a time when a session is shared by threads
+            if self._token is None or self._clock.now() - self._token_used_at >= self._token_idle:
+                return self._authenticate()
+            return self._token
 
     def get(
         self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None
@@ -235,7 +238,13 @@ class GdxSession:
                 renewed = True
                 continue
             self._token_used_at = self._clock.now()
-            body = self._json(response, path) if response.content or response.status_code == 200 else None
+            if response.status_code == 200:
+                return GdxResponse(200, self._json(response, path))
+            # An error page need not be JSON; the caller decides from the status alone then.
+            try:
+                body = loads_strict(response.content, max_bytes=self._max_bytes) if response.content else None
+            except InputError:
+                body = None
             return GdxResponse(response.status_code, body)
 
     def describe_error(self, status: int, body: Any) -> str:
