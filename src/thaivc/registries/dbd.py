@@ -14,7 +14,6 @@ calls GDX through the shared :class:`~thaivc.registries.gdx.GdxSession`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -310,7 +309,7 @@ class FakeDbd:
                 text = ref.read_text("utf-8")
             else:
                 text = Path(path).read_text("utf-8")
-            data = json.loads(text)
+            data = loads_strict(text, max_bytes=4 * 1024 * 1024, require_object=True)
         self._fixture = data
         self._profiles: dict[str, Mapping[str, Any]] = {}
         try:

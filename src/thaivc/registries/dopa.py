@@ -12,7 +12,6 @@ No public wire format exists for DOPA face verification, so only the fake implem
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,6 +22,7 @@ import httpx
 
 from thaivc.clock import Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.jsonutil import loads_strict
 from thaivc.registries.gdx import GdxSession
 from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id
@@ -50,6 +50,9 @@ DOPA_VERIFY_PATH: Final = "/ws/dopa/verification/personal"
 REASON_MARKER: Final = "เนื่องจากกรณี"
 #: Face-match score threshold of the fake (no public DOPA figure exists; ⚠️).
 DEFAULT_FACE_THRESHOLD: Final = 0.80
+
+#: Fixture files are package data or a test suite's own file; still parsed strictly.
+_FIXTURE_MAX_BYTES: Final = 4 * 1024 * 1024
 
 FaceSource = Literal["dopa", "chip"]
 
@@ -245,7 +248,7 @@ def _load_fixture(path: Path | None) -> Any:
         text = resources.files("thaivc.registries").joinpath("data/dopa_citizens.json").read_text("utf-8")
     else:
         text = Path(path).read_text("utf-8")
-    return json.loads(text)
+    return loads_strict(text, max_bytes=_FIXTURE_MAX_BYTES, require_object=True)
 
 
 class FakeDopa:
