@@ -106,3 +106,16 @@ def test_answer_for_another_company_is_refused(fake_dbd: FakeDbd) -> None:
     with pytest.raises(Indeterminate) as info:
         client.lookup(ids[0])
     assert info.value.code == "registry.unavailable"
+
+
+def test_dopa_and_dbd_share_one_session(gdx_server: GdxTestServer, fake_dbd: FakeDbd) -> None:
+    from thaivc.registries.dopa import FakeDopa, GdxDopaClient
+    from thaivc.registries.gdx import GdxSession
+
+    session = GdxSession(gdx_server.base_url, gdx_server.consumer_key, gdx_server.consumer_secret, "1999900000994")
+    dbd = GdxDbdClient.from_session(session)
+    dopa = GdxDopaClient.from_session(session)
+    assert dbd.lookup(_demo_id(fake_dbd)).is_active
+    somsak = next(c for c in FakeDopa().fixture["citizens"] if c["key"] == "somsak")
+    assert dopa.check_card(somsak["citizen_id"], "สมศักดิ์", "ทองคำ", somsak["birth_date_be"], somsak["card"]["laser_code"]).ok
+    assert gdx_server.count(AUTH_PATH) == 1

@@ -176,3 +176,15 @@ def test_names_match_on_thai_name_ignores_titles() -> None:
     assert names_match(registry, typed) is MatchResult.MATCH_WITH_FOLD
     assert names_match(registry, "น้ำฝน ใจงาม") is MatchResult.EXACT
     assert names_match(registry, "น้ำฝน ใจดี") is MatchResult.NO_MATCH
+
+
+def test_from_thaid_claims() -> None:
+    claims = {"title": "นาย", "given_name": "สมชาย", "middle_name": "", "family_name": "ใจดี",
+              "title_en": "Mr.", "given_name_en": "Somchai", "family_name_en": "Jaidee", "pid": "x"}
+    n = ThaiName.from_claims(claims)
+    assert n == ThaiName.parse("นาย สมชาย ใจดี", "Mr. Somchai Jaidee")
+    assert n.middle_th is None
+    with pytest.raises(InputError):
+        ThaiName.from_claims({"given_name": ["สมชาย"]})
+    with pytest.raises(InputError):
+        ThaiName.from_claims({"given_name": "สม\u202eชาย"})

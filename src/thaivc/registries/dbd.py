@@ -368,6 +368,13 @@ class GdxDbdClient:
             clock=clock,
         )
 
+    @classmethod
+    def from_session(cls, session: GdxSession) -> GdxDbdClient:
+        """A client over an existing session, e.g. one token shared with ``GdxDopaClient``."""
+        client = cls.__new__(cls)
+        client._session = session
+        return client
+
     def __repr__(self) -> str:
         return f"GdxDbdClient({self._session!r})"
 

@@ -406,6 +406,21 @@ class GdxDopaClient:
         )
         self._table = tuple(table)
 
+    @classmethod
+    def from_session(
+        cls,
+        session: GdxSession,
+        *,
+        clock: Clock | None = None,
+        table: Sequence[CardStatusRule] = DEFAULT_CARD_STATUS_TABLE,
+    ) -> GdxDopaClient:
+        """A client over an existing session, e.g. one token shared with :class:`GdxDbdClient`."""
+        client = cls.__new__(cls)
+        client._clock = clock if clock is not None else SystemClock()
+        client._session = session
+        client._table = tuple(table)
+        return client
+
     def __repr__(self) -> str:
         return f"GdxDopaClient({self._session!r})"
 

@@ -12,7 +12,7 @@ was given. Matching goes through :func:`names_match`, which reports whether a fo
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -51,6 +51,18 @@ DEFAULT_TITLES_EN: Final[tuple[str, ...]] = (
 )
 
 _CHIP_SEPARATOR: Final = "#"
+
+#: ThaID claim names (domain.md §3.3) for each :class:`ThaiName` field.
+_CLAIMS: Final = {
+    "title_th": "title",
+    "given_th": "given_name",
+    "middle_th": "middle_name",
+    "family_th": "family_name",
+    "title_en": "title_en",
+    "given_en": "given_name_en",
+    "middle_en": "middle_name_en",
+    "family_en": "family_name_en",
+}
 
 
 class MatchResult(enum.Enum):
@@ -140,6 +152,20 @@ class ThaiName:
             title_th=parts_th[0], given_th=parts_th[1], middle_th=parts_th[2], family_th=parts_th[3],
             title_en=parts_en[0], given_en=parts_en[1], middle_en=parts_en[2], family_en=parts_en[3],
         )
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, object]) -> ThaiName:
+        """Read ThaID / OIDC claims: ``title``, ``given_name``, ``middle_name``, ``family_name`` and ``*_en``.
+
+        Absent or empty claims become ``None``; a claim that is not a string raises ``thai.name_invalid``.
+        """
+        values: dict[str, str | None] = {}
+        for field_name, claim in _CLAIMS.items():
+            value = claims.get(claim)
+            if value is not None and not isinstance(value, str):
+                raise InputError("thai.name_invalid", f"claim {claim} must be a string", loc=(claim,))
+            values[field_name] = value or None
+        return cls(**values)
 
     def display_th(self, *, with_title: bool = True) -> str:
         """Thai display form; the title is written attached to the given name, as on Thai documents."""
