@@ -92,6 +92,8 @@ def test_redirects_are_not_followed() -> None:
         (("https://u:p@gdx.test", "k", "s", AGENT), {}),
         (("https://gdx.test", "", "s", AGENT), {}),
         (("https://gdx.test", "k", "", AGENT), {}),
+        (("https://gdx.test", "คีย์", "s", AGENT), {}),
+        (("https://gdx.test", "k", "s\r\nX: 1", AGENT), {}),
         (("https://gdx.test", "k", "s", "1234567890123"), {}),
         (("https://gdx.test", "k", "s", AGENT), {"timeout": 0}),
         (("https://gdx.test", "k", "s", AGENT), {"retries": -1}),

@@ -85,8 +85,8 @@ class GdxSession:
         if parts.query or parts.fragment or parts.username or parts.password:
             raise UsageError("usage.invalid_argument", "base_url must not carry a query or credentials")
         for name, value in (("consumer_key", consumer_key), ("consumer_secret", consumer_secret)):
-            if not isinstance(value, str) or not value:
-                raise UsageError("usage.invalid_argument", f"{name} must be a non-empty string")
+            if not isinstance(value, str) or not value or not all(" " < ch < "\x7f" for ch in value):
+                raise UsageError("usage.invalid_argument", f"{name} must be non-empty printable ASCII")
         if not is_valid_citizen_id(agent_id):
             raise UsageError("usage.invalid_argument", "agent_id must be the officer's 13-digit citizen ID")
         if timeout <= 0 or retries < 0 or backoff < 0:
@@ -197,8 +197,7 @@ class GdxSession:
                 "registry.rejected", f"GDX refused the consumer credentials (HTTP {response.status_code})"
             )
         if response.status_code != 200:
-            body = self._json(response, AUTH_PATH) if response.content else None
-            reason = self.describe_error(response.status_code, body)
+            reason = self.describe_error(response.status_code, self._error_body(response))
             raise Indeterminate("registry.rejected", f"GDX authentication failed: {reason}")
         body = self._json(response, AUTH_PATH)
         token = body.get("Result") if isinstance(body, dict) else None
@@ -240,12 +239,17 @@ class GdxSession:
             self._token_used_at = self._clock.now()
             if response.status_code == 200:
                 return GdxResponse(200, self._json(response, path))
-            # An error page need not be JSON; the caller decides from the status alone then.
-            try:
-                body = loads_strict(response.content, max_bytes=self._max_bytes) if response.content else None
-            except InputError:
-                body = None
-            return GdxResponse(response.status_code, body)
+            return GdxResponse(response.status_code, self._error_body(response))
+
+    def _error_body(self, response: httpx.Response) -> Any:
+        """The JSON of an error answer, or ``None``: an error page need not be JSON, and the caller
+        then decides from the status alone."""
+        if not response.content:
+            return None
+        try:
+            return loads_strict(response.content, max_bytes=self._max_bytes)
+        except InputError:
+            return None
 
     def describe_error(self, status: int, body: Any) -> str:
         """``HTTP 500 Code=… Message=…`` with secrets removed, for error details."""
