@@ -32,6 +32,7 @@ def _only_thaivc_errors(fn: Any, *args: Any) -> None:
         fn(*args)
 
 
+@settings(deadline=None)  # no timing assertions in unit tests
 @given(TEXT)
 def test_text_parsers(s: str) -> None:
     for fn in (parse_be_date, normalize_id, normalize_laser_code, ThaiName.parse):
@@ -39,6 +40,7 @@ def test_text_parsers(s: str) -> None:
     name_comparison_key(s)
 
 
+@settings(deadline=None)  # no timing assertions in unit tests
 @given(st.dictionaries(st.sampled_from(["AddressNo", "Moo", "Tumbol", "Province", "Road", "X"]), JSON, max_size=5))
 def test_address_rows(row: dict[str, Any]) -> None:
     _only_thaivc_errors(ThaiAddress.from_dbd, row)
@@ -48,7 +50,7 @@ PROFILE_KEYS = ["JuristicID", "JuristicType", "RegisterDate", "JuristicName_TH",
                 "CommitteeInformations", "AuthorizeDescriptions", "AddressInformations", "StandardObjectives"]
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(PROFILE_KEYS), JSON, max_size=10), JSON)
 def test_dbd_profiles(item: dict[str, Any], other: Any) -> None:
     _only_thaivc_errors(parse_dbd_profile, {"ResultList": [item]})

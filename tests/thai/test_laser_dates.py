@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thaivc.errors import InputError
@@ -132,6 +132,7 @@ def test_to_be_date(ce: date, raw: str) -> None:
     assert be.raw == raw and be.precision == "day" and str(be) == raw
 
 
+@settings(deadline=None)  # no timing assertions in unit tests
 @given(st.dates(min_value=date(1800, 1, 1), max_value=date(2400, 12, 31)))
 def test_round_trip(d: date) -> None:
     assert parse_be_date(to_be_date(d).raw).to_date() == d

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thaivc.errors import InputError
@@ -100,6 +100,7 @@ def test_fold_never_uses_nfkc() -> None:
 THAI = st.text(alphabet=st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B), max_size=12)
 
 
+@settings(deadline=None)  # no timing assertions in unit tests
 @given(THAI)
 def test_fold_is_idempotent(s: str) -> None:
     key = name_comparison_key(s)
