@@ -165,7 +165,9 @@ def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str 
         code, why, assignment = _try_branch(b, people, the_act, value_thb, seal)
         if code is None:
             notes: tuple[str, ...] = ()
-            th = f"{describe_branch_th(b)} — ได้รับลงนามจาก {_names(list(assignment.values()))}"
+            desc = describe_branch_th(b)
+            lead = "ต้องมี" if desc.startswith("กรรมการ") else "ต้องมี "
+            th = f"{lead}{desc} — ได้รับลงนามจาก {_names(list(assignment.values()))}"
             en = f"{describe_branch_en(b)} — signed by {_names(list(assignment.values()))}."
             if b.seal == "unspecified" and seal is None:
                 notes = ("seal_unspecified",)

@@ -85,10 +85,12 @@ def _seal_en(b: Branch) -> str:
 
 def describe_branch_th(b: Branch) -> str:
     parts = [describe_slot_th(s, n) for s, n in _grouped(b.slots)]
+    # Thai runs words together; a space only separates a name from the verb, as DBD writes it
+    gap = "" if all(isinstance(s, AnyDirector) for s in b.slots) else " "
     if b.total == 1:
-        core = f"{parts[0]} ลงลายมือชื่อ"
+        core = f"{parts[0]}{gap}ลงลายมือชื่อ"
     elif len(parts) == 1:
-        core = f"{parts[0]} ลงลายมือชื่อร่วมกัน"
+        core = f"{parts[0]}{gap}ลงลายมือชื่อร่วมกัน"
     else:
         core = f"{' ร่วมกับ '.join(parts)} ลงลายมือชื่อร่วมกัน รวมเป็น{thai_count(b.total)}คน"
     text = core + _seal_th(b)
