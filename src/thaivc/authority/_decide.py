@@ -167,8 +167,8 @@ def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str 
             notes: tuple[str, ...] = ()
             desc = describe_branch_th(b)
             lead = "ต้องมี" if desc.startswith("กรรมการ") else "ต้องมี "
-            th = f"{lead}{desc} — ได้รับลงนามจาก {_names(list(assignment.values()))}"
-            en = f"{describe_branch_en(b)} — signed by {_names(list(assignment.values()))}."
+            th = f"{lead}{desc} — ได้รับลงนามจาก {_names(people)}"
+            en = f"{describe_branch_en(b)} — signed by {_names(people)}."
             if b.seal == "unspecified" and seal is None:
                 notes = ("seal_unspecified",)
                 th += " (ข้อความอำนาจกรรมการไม่ได้ระบุเรื่องตราสำคัญ และไม่ทราบว่ามีการประทับตราหรือไม่)"
