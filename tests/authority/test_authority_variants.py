@@ -8,7 +8,7 @@ from thaivc.authority import DEFAULT_TITLES, DirectorName, parse_clause
 from thaivc.errors import UsageError
 
 from ._rules import B, D, P, branches, expect
-from .test_authority_clauses import E1, E3, E5, E9, E12, EXPECTED, FIN
+from .test_authority_clauses import E3, E5, E9, E12, EXPECTED, FIN
 
 
 @pytest.mark.parametrize("text", [
