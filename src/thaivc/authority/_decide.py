@@ -64,23 +64,34 @@ def _fits(signer: SignerRef, slot: Slot) -> bool:
 
 
 def _distinct(signers: Sequence[SignerRef]) -> tuple[list[SignerRef], str | None]:
-    """Fold repeated signatures of one person; a name shared by two identifiers is refused."""
-    groups: list[list[SignerRef]] = []
-    for s in signers:
-        hits = [g for g in groups
-                if any(name_key(s.name_th) == name_key(t.name_th)
-                       or (s.citizen_id is not None and s.citizen_id == t.citizen_id) for t in g)]
-        merged = [s]
-        for g in hits:
-            merged.extend(g)
-            groups.remove(g)
-        groups.append(merged)
+    """Fold repeated signatures of one person; a name shared by two identifiers is refused.
+
+    Two entries are one person when their name keys match or they carry the same citizen id.
+    Folding can only lower the head count, so it never helps a signer set pass.
+    """
+    parent = list(range(len(signers)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    keys = [name_key(s.name_th) for s in signers]
+    for i, a in enumerate(signers):
+        for j in range(i):
+            b = signers[j]
+            if keys[i] == keys[j] or (a.citizen_id is not None and a.citizen_id == b.citizen_id):
+                parent[root(i)] = root(j)
+    members: dict[int, list[int]] = {}
+    for i in range(len(signers)):
+        members.setdefault(root(i), []).append(i)
     out: list[SignerRef] = []
-    for g in sorted(groups, key=lambda g: signers.index(g[-1])):
-        ids = {t.citizen_id for t in g if t.citizen_id is not None}
+    for group in sorted(members.values()):
+        first = signers[group[0]]
+        ids = {signers[i].citizen_id for i in group if signers[i].citizen_id is not None}
         if len(ids) > 1:
-            return [], f"the signatures of “{g[-1].name_th}” carry {len(ids)} different citizen ids"
-        first = g[-1]
+            return [], f"the signatures of “{first.name_th}” carry {len(ids)} different citizen ids"
         out.append(SignerRef(name_th=first.name_th, citizen_id=next(iter(ids)) if ids else None))
     return out, None
 
