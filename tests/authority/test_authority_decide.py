@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from thaivc.authority import Act, AuthorityRule, SignerRef, parse_clause, render_tree
+from thaivc.authority import Act, AuthorityRule, DirectorName, SignerRef, parse_clause, render_tree
 from thaivc.errors import UsageError
 
 from ._rules import B, P
-from .test_authority_clauses import E1, E3, E7, E9, E10, E11, E12, E13
+from .test_authority_clauses import E1, E2, E3, E7, E9, E10, E11, E12, E13
 
 
 def S(*names: str) -> list[SignerRef]:
@@ -186,3 +186,42 @@ def test_render_tree_shows_every_branch_and_slot() -> None:
     assert "only for government/litigation" in text
     assert text.count("slot ") == 5
     assert "needs human review" in render_tree(parse_clause(E11))
+
+
+class TestDirectorsBinding:
+    DIRECTORS = [DirectorName(name_th="นาย สมชาย ใจดี", citizen_id="1101700203450"),
+                 DirectorName(name_th="นางสาว สมศรี มีสุข"), DirectorName(name_th="ดร. ปรีชา ฉลาด")]
+
+    def test_directors_sign(self) -> None:
+        d = parse_clause(E1).allows(S("สมชาย ใจดี", "นางสาว สมศรี มีสุข"), seal=True, directors=self.DIRECTORS)
+        assert d.allowed
+
+    def test_a_stranger_cannot_fill_an_any_director_slot(self) -> None:
+        d = parse_clause(E1).allows(S("สมชาย ใจดี", "มานี ขยัน"), seal=True, directors=self.DIRECTORS)
+        assert not d.allowed and d.code == "authority.director_unmatched"
+        assert "มานี ขยัน" in d.problems[0].detail
+
+    def test_a_namesake_with_another_citizen_id_is_not_the_director(self) -> None:
+        signer = SignerRef(name_th="สมชาย ใจดี", citizen_id="3100600123450")
+        d = parse_clause(E2).allows([signer], seal=True, directors=self.DIRECTORS)
+        assert not d.allowed and d.code == "authority.director_unmatched"
+
+    def test_two_directors_with_one_name_cannot_be_told_apart(self) -> None:
+        twins = [DirectorName(name_th="นาย ก"), DirectorName(name_th="ดร. ก")]
+        d = parse_clause(E2).allows(S("ก"), seal=True, directors=twins)
+        assert not d.allowed and d.code == "authority.director_unmatched"
+
+
+def test_k_of_n_with_classifier_on_both_numbers() -> None:
+    rule = parse_clause("นาย ก นาย ข นาย ค นาย ง กรรมการสองคนในสี่คนนี้ลงลายมือชื่อร่วมกัน")
+    assert not rule.needs_review
+    assert rule.allows(S("ข", "ง")).allowed
+    assert not rule.allows(S("ข", "จ")).allowed
+
+
+def test_besides_clause_referring_to_section_by_kho() -> None:
+    rule = parse_clause("(1) กรรมการสองคนลงลายมือชื่อร่วมกัน (2) การดำเนินคดี นอกจากผู้มีอำนาจตามข้อ (1) แล้ว"
+                        "ให้นาย ก ลงลายมือชื่อ")
+    assert not rule.needs_review, rule.review_reason
+    assert rule.allows(S("ก"), act="litigation").allowed
+    assert not rule.allows(S("ก")).allowed

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 
 from thaivc.authority._describe import describe_branch_en, describe_branch_th, describe_slot_en
 from thaivc.authority._matching import perfect_matching
-from thaivc.authority._model import Act, AnyDirector, AuthorityRule, Branch, Scope, SignerRef, Slot
+from thaivc.authority._model import (
+    Act,
+    AnyDirector,
+    AuthorityRule,
+    Branch,
+    DirectorName,
+    Scope,
+    SignerRef,
+    Slot,
+)
 from thaivc.authority._names import name_key
 from thaivc.errors import UsageError
 from thaivc.report import Problem
@@ -157,8 +166,23 @@ def _try_branch(b: Branch, people: list[SignerRef], act: Act, value_thb: int | N
     return None, "", dict(sorted(assignment.items()))
 
 
+def _bind(signers: Sequence[SignerRef],
+          directors: Sequence[DirectorName]) -> tuple[list[SignerRef], str | None]:
+    """Replace each signer by the one director they are; refuse a signer who is none or several."""
+    out: list[SignerRef] = []
+    for s in signers:
+        hits = [d for d in directors if _same_person(s, d.name_th, d.citizen_id)]
+        if len(hits) != 1:
+            why = "is not a director" if not hits else f"matches {len(hits)} directors"
+            return [], f"the signer “{s.name_th}” {why}"
+        d = hits[0]
+        out.append(SignerRef(name_th=d.name_th, citizen_id=d.citizen_id or s.citizen_id))
+    return out, None
+
+
 def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str = "general",
-           value_thb: int | None = None, seal: bool | None = None) -> RuleDecision:
+           value_thb: int | None = None, seal: bool | None = None,
+           directors: Sequence[DirectorName] | None = None) -> RuleDecision:
     """Evaluate every branch in order; the first satisfied one authorises."""
     the_act = _check_args(act, value_thb, seal)
     if not all(isinstance(s, SignerRef) for s in signers):
@@ -167,6 +191,13 @@ def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str 
         reason = rule.review_reason or ""
         return _refuse(UNREADABLE, reason, f"ข้อความอำนาจกรรมการต้องให้เจ้าหน้าที่ตรวจสอบก่อนใช้: {reason}",
                        f"The signing clause needs human review before use: {reason}")
+    if directors is not None:
+        if not all(isinstance(d, DirectorName) for d in directors):
+            raise UsageError("usage.invalid_argument", "directors must be DirectorName instances")
+        signers, unbound = _bind(signers, directors)
+        if unbound is not None:
+            return _refuse(UNMATCHED, unbound, f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {unbound}",
+                           f"A signer cannot be identified with certainty: {unbound}")
     people, conflict = _distinct(signers)
     if conflict is not None:
         return _refuse(UNMATCHED, conflict, f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {conflict}",

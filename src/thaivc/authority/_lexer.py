@@ -62,7 +62,8 @@ _KEYWORDS: Final[tuple[tuple[str, str], ...]] = (
     ("WITH", loose("ร่วมกับ")),
     ("BIND", r"(?:เพื่อ\s?)?(?:" + loose("ผูกพัน") + r"|แทน)\s?" + _COMPANY + r"(?:\s?ได้)?"),
     ("TOTAL", r"รวม\s?(?:เป็น\s?)?(?:จำนวน\s?)?(" + _NUM + r")\s?" + _CLASSIFIER),
-    ("KOFN", r"(" + _NUM + r")\s?ใน\s?(" + _NUM + r")\s?" + _CLASSIFIER + r"(?:\s?นี้)?"),
+    ("KOFN", r"(" + _NUM + r")\s?(?:" + _CLASSIFIER + r"\s?)?ใน\s?(" + _NUM + r")\s?" + _CLASSIFIER
+     + r"(?:\s?นี้)?"),
     ("ANYONE", r"คน\s?ใด\s?คน\s?หนึ่ง|คน\s?หนึ่ง\s?คน\s?ใด|ท่าน\s?ใด\s?ท่าน\s?หนึ่ง|คน\s?หนึ่ง"),
     ("COUNT", r"(?:จำนวน\s?)?(" + _NUM + r")\s?" + _CLASSIFIER),
     ("ALL", r"ทุก\s?คน|ทุก\s?ท่าน|ทั้ง\s?หมด(?:\s?ทุก\s?คน)?"),

@@ -214,11 +214,16 @@ class AuthorityRule(BaseModel):
         act: Act | str = "general",
         value_thb: int | None = None,
         seal: bool | None = None,
+        directors: Sequence[DirectorName] | None = None,
     ) -> RuleDecision:
-        """Decide whether ``signers`` may bind the company for ``act`` (see ``_decide.decide``)."""
+        """Decide whether ``signers`` may bind the company for ``act`` (see ``_decide.decide``).
+
+        ``directors``, when given, is the registry's committee list: every signer must then match
+        exactly one director, or the decision refuses with ``authority.director_unmatched``.
+        """
         from thaivc.authority._decide import decide
 
-        return decide(self, signers, act=act, value_thb=value_thb, seal=seal)
+        return decide(self, signers, act=act, value_thb=value_thb, seal=seal, directors=directors)
 
 
 class Act(BaseModel):

@@ -246,7 +246,7 @@ _BESIDES: Final = re.compile(
 _ALSO: Final = re.compile(
     r"^(?:ทั้งนี้\s?)?(?:สำหรับ\s?|ในการ\s?)?(?P<scope>.+?)\s?(?P<special>ให้\s?.+?)\s?ได้\s?ด้วย$"
 )
-_SECTION: Final = re.compile(r"(?<!กลุ่ม)(?<!กลุ่ม )(?<!ตาม)(?<!ตาม )\(\s?([0-9๐-๙]+)\s?\)")
+_SECTION: Final = re.compile(r"(?<!กลุ่ม)(?<!กลุ่ม )(?<!ตาม)(?<!ตาม )(?<!ข้อ)(?<!ข้อ )\(\s?([0-9๐-๙]+)\s?\)")
 _GROUP_QUORUM: Final = re.compile(r"ใน\s?(?:" + NUMBER_PATTERN + r")\s?กลุ่ม")
 _PARTNER: Final = re.compile(
     r"^(?:\(?\s?ห้างหุ้นส่วน(?:จำกัด|สามัญนิติบุคคล)\s?\)?\s?)?" + loose("หุ้นส่วนผู้จัดการ")
