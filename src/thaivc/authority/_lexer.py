@@ -112,7 +112,7 @@ _NAME_PART = re.compile(r"[\u0e01-\u0e4eA-Za-z][\u0e01-\u0e4eA-Za-z.\-]*")
 
 def _check_name(name: str, at: str) -> str:
     parts = name.split(" ")
-    if not 1 <= len(parts) <= 3 or not all(_NAME_PART.fullmatch(p) for p in parts):
+    if len(name) > 120 or not 1 <= len(parts) <= 3 or not all(_NAME_PART.fullmatch(p) for p in parts):
         raise Unreadable(f"cannot tell where the name ends or what follows it: “{at}”")
     return name
 

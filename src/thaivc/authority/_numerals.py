@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-__all__ = ["NUMBER_PATTERN", "parse_number", "thai_digits_to_ascii"]
+__all__ = ["MAX_AMOUNT", "NUMBER_PATTERN", "parse_number", "thai_digits_to_ascii"]
 
 _DIGITS: Final = {"ศูนย์": 0, "หนึ่ง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5,
                   "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9}
@@ -22,6 +22,9 @@ _WORD_RE = re.compile(_WORD)
 
 #: A number in words or digits; digits may carry grouping commas or one decimal part.
 NUMBER_PATTERN: Final = rf"(?:[0-9๐-๙]{{1,3}}(?:,[0-9๐-๙]{{3}})+|[0-9๐-๙]+(?:\.[0-9๐-๙]+)?|(?:{_WORD})+)"
+
+#: Larger amounts are not plausible in a signing clause and would not survive I-JSON (2^53).
+MAX_AMOUNT: Final = 10**15
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -77,7 +80,7 @@ def _words(s: str) -> int | None:
 def parse_number(s: str, *, million: bool = False) -> int | None:
     """Read ``s`` as a whole number (×1,000,000 when followed by the word ล้าน, ``million=True``)."""
     s = thai_digits_to_ascii(s.replace(" ", ""))
-    if not s:
+    if not s or len(s) > 40:
         return None
     if s[0].isdigit():
         try:
@@ -86,8 +89,11 @@ def parse_number(s: str, *, million: bool = False) -> int | None:
             return None
         if million:
             d *= 1_000_000
-        return int(d) if d == d.to_integral_value() else None
+        if d != d.to_integral_value() or d > MAX_AMOUNT:
+            return None
+        return int(d)
     n = _words(s)
     if n is None:
         return None
-    return n * 1_000_000 if million else n
+    n = n * 1_000_000 if million else n
+    return n if n <= MAX_AMOUNT else None

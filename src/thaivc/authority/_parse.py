@@ -43,7 +43,7 @@ from thaivc.errors import UsageError
 __all__ = ["MAX_CLAUSE_CHARS", "parse_clause"]
 
 #: Longer "clauses" are not signing clauses; they go to review without being read.
-MAX_CLAUSE_CHARS: Final = 8000
+MAX_CLAUSE_CHARS: Final = 4000
 
 
 @dataclass
@@ -243,9 +243,8 @@ _BESIDES: Final = re.compile(
     + loose("ผู้มีอำนาจ") + r"(?:\s?(?:ลงนาม|ลงลายมือชื่อ))?)?\s?(?:ตาม\s?(?:ข้อ\s?)?\(?\s?[1๑]\s?\)?|"
     + r"ข้างต้น|ดังกล่าว(?:ข้างต้น)?)?\s?แล้ว\s?(?:ให้\s?)?(?P<special>.+)$"
 )
-_ALSO: Final = re.compile(
-    r"^(?:ทั้งนี้\s?)?(?:สำหรับ\s?|ในการ\s?)?(?P<scope>.+?)\s?(?P<special>ให้\s?.+?)\s?ได้\s?ด้วย$"
-)
+_ALSO_END: Final = re.compile(r"\s?ได้\s?ด้วย$")
+_ALSO_LEAD: Final = re.compile(r"^(?:ทั้งนี้\s?)?(?:สำหรับ\s?|ในการ\s?)?")
 _SECTION: Final = re.compile(r"(?<!กลุ่ม)(?<!กลุ่ม )(?<!ตาม)(?<!ตาม )(?<!ข้อ)(?<!ข้อ )\(\s?([0-9๐-๙]+)\s?\)")
 _GROUP_QUORUM: Final = re.compile(r"ใน\s?(?:" + NUMBER_PATTERN + r")\s?กลุ่ม")
 _PARTNER: Final = re.compile(
@@ -292,8 +291,11 @@ def _modifier(text: str, titles: Sequence[str], *, section: bool) -> tuple[str, 
         general, tail = text[:k].strip(), text[k:]
     if (b := _BESIDES.match(tail)) is not None:
         return general, _Modifier("add", parse_scope(b["scope"]), b["special"])
-    if (a := _ALSO.match(tail)) is not None:
-        return general, _Modifier("add", parse_scope(a["scope"]), a["special"])
+    if (end := _ALSO_END.search(tail)) is not None:
+        body = _ALSO_LEAD.sub("", tail[:end.start()], count=1)
+        scope_text, special = _split_special(body, titles)
+        if special is not None:
+            return general, _Modifier("add", parse_scope(scope_text), special)
     raise Unreadable(f"cannot tell whether “{tail[:60]}” adds to or replaces the general rule")
 
 
