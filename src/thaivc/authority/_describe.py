@@ -83,16 +83,30 @@ def _seal_en(b: Branch) -> str:
             "unspecified": " (the clause does not mention the seal)"}[b.seal]
 
 
+def _split(b: Branch) -> tuple[list[tuple[Slot, int]], int]:
+    """Named or group slots (folded), and how many any-director slots come with them."""
+    named: list[tuple[Slot, int]] = [(s, n) for s, n in _grouped(b.slots) if not isinstance(s, AnyDirector)]
+    return named, sum(isinstance(s, AnyDirector) for s in b.slots)
+
+
+def _en_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def describe_branch_th(b: Branch) -> str:
-    parts = [describe_slot_th(s, n) for s, n in _grouped(b.slots)]
-    # Thai runs words together; a space only separates a name from the verb, as DBD writes it
-    gap = "" if all(isinstance(s, AnyDirector) for s in b.slots) else " "
-    if b.total == 1:
-        core = f"{parts[0]}{gap}ลงลายมือชื่อ"
-    elif len(parts) == 1:
-        core = f"{parts[0]}{gap}ลงลายมือชื่อร่วมกัน"
+    named, others = _split(b)
+    if not named:
+        core = f"{describe_slot_th(AnyDirector(), others)}ลงลายมือชื่อ{'ร่วมกัน' if others > 1 else ''}"
     else:
-        core = f"{' ร่วมกับ '.join(parts)} ลงลายมือชื่อร่วมกัน รวมเป็น{thai_count(b.total)}คน"
+        who = " และ ".join(describe_slot_th(s, n) for s, n in named)
+        if others:
+            who += f" ร่วมกับกรรมการอื่นอีก{thai_count(others)}คน"
+        if b.total == 1:
+            core = f"{who} ลงลายมือชื่อ"
+        elif len(named) == 1 and not others:
+            core = f"{who} ลงลายมือชื่อร่วมกัน"
+        else:
+            core = f"{who} ลงลายมือชื่อร่วมกัน รวมเป็น{thai_count(b.total)}คน"
     text = core + _seal_th(b)
     if b.scope is not None:
         text += f" (เฉพาะ{b.scope.text_th})" if b.mode == "only" else f" (เว้นแต่{b.scope.text_th})"
@@ -100,13 +114,20 @@ def describe_branch_th(b: Branch) -> str:
 
 
 def describe_branch_en(b: Branch) -> str:
-    parts = [describe_slot_en(s, n) for s, n in _grouped(b.slots)]
-    if b.total == 1:
-        core = f"{parts[0]} signs alone"
-    elif len(parts) == 1:
-        core = f"{parts[0]} sign jointly"
+    named, others = _split(b)
+    if not named:
+        core = ("any one director signs alone" if others == 1
+                else f"any {_en_count(others)} directors sign jointly")
     else:
-        core = f"{' with '.join(parts)} sign jointly, {_en_count(b.total)} in total"
+        who = _en_list([describe_slot_en(s, n) for s, n in named])
+        if others:
+            who += f" with {_en_count(others)} other director{'s' if others > 1 else ''}"
+        if b.total == 1:
+            core = f"{who} signs alone"
+        elif len(named) == 1 and not others:
+            core = f"{who} sign jointly"
+        else:
+            core = f"{who} sign jointly, {_en_count(b.total)} in total"
     text = core[0].upper() + core[1:] + _seal_en(b)
     if b.scope is not None:
         where = "only for" if b.mode == "only" else "except for"
