@@ -225,3 +225,22 @@ def test_besides_clause_referring_to_section_by_kho() -> None:
     assert not rule.needs_review, rule.review_reason
     assert rule.allows(S("ก"), act="litigation").allowed
     assert not rule.allows(S("ก")).allowed
+
+
+def test_decision_json_view() -> None:
+    import json
+
+    d = parse_clause(E3).allows(S("ข", "ค"), seal=True)
+    data = json.loads(json.dumps(d.to_json()))
+    assert data["allowed"] is True and data["branch_index"] == 1
+    assert sorted(data["assignment"]) == ["0", "1"]
+    assert {v["name_th"] for v in data["assignment"].values()} == {"ข", "ค"}
+    refused = parse_clause(E3).allows(S("ข"), seal=False).to_json()
+    assert refused["allowed"] is False
+    assert refused["problems"][0]["code"] == "authority.not_satisfied"
+    assert len(refused["problems"]) == 3
+
+
+def test_act_accepts_any_collection_of_tags() -> None:
+    rule = parse_clause(E9)
+    assert rule.allows(S("ก", "ข"), act=Act(tags={"financial"})).allowed

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from thaivc.authority._describe import describe_branch_en, describe_branch_th, describe_slot_en
 from thaivc.authority._matching import perfect_matching
@@ -59,8 +60,21 @@ class RuleDecision:
     def code(self) -> str | None:
         return self.problems[0].code if self.problems else None
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready view for the command line and for audit logs."""
+        return {
+            "allowed": self.allowed,
+            "branch_index": self.branch_index,
+            "assignment": {str(k): v.model_dump(mode="json") for k, v in sorted(self.assignment.items())},
+            "problems": [p.to_json() for p in self.problems],
+            "explanation_th": self.explanation_th,
+            "explanation_en": self.explanation_en,
+            "notes": list(self.notes),
+        }
+
 
 def _same_person(signer: SignerRef, name_th: str, citizen_id: str | None) -> bool:
+    """Citizen ids decide when both sides have one; otherwise the name keys must be equal."""
     if signer.citizen_id is not None and citizen_id is not None:
         return signer.citizen_id == citizen_id
     return name_key(signer.name_th) == name_key(name_th)

@@ -229,10 +229,11 @@ class AuthorityRule(BaseModel):
 class Act(BaseModel):
     """The kind of act being signed: a set of scope tags ("financial", "government", …).
 
-    ``Act.of("general")`` is an act with no tags: it falls outside every tagged scope.
+    ``Act.of("general")`` is an act with no tags: it falls outside every tagged scope. Unlike the
+    rule models this one is lax about container types, so ``Act(tags={"financial"})`` works.
     """
 
-    model_config = _FROZEN
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     tags: frozenset[str] = frozenset()
     text_th: str | None = None
