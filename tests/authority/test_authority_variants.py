@@ -185,3 +185,27 @@ def test_non_string_clause_is_a_usage_error() -> None:
     with pytest.raises(UsageError) as exc:
         parse_clause(b"\xe0\xb8\x81")  # type: ignore[arg-type]
     assert exc.value.code == "usage.invalid_argument"
+
+
+@pytest.mark.parametrize(("text", "k"), [
+    ("นาย ก นาย ข นาย ค กรรมการสองคนลงลายมือชื่อร่วมกันและประทับตราสำคัญของบริษัท", 2),
+    ("นาย ก, นาย ข และนาย ค กรรมการ 2 คนลงลายมือชื่อร่วมกันและประทับตราสำคัญของบริษัท", 2),
+    ("นาย ก หรือ นาย ข หรือ นาย ค คนใดคนหนึ่งลงลายมือชื่อและประทับตราสำคัญของบริษัท", 1),
+    ("นาย ก นาย ข นาย ค กรรมการคนใดคนหนึ่งลงลายมือชื่อและประทับตราสำคัญของบริษัท", 1),
+])
+def test_k_of_the_listed_people(text: str, k: int) -> None:
+    assert branches(parse_clause(text)) == expect(B("always", k, [P("ก", "ข", "ค")] * k, "required"))
+
+
+@pytest.mark.parametrize("text", [
+    "นาย ก กรรมการสองคนลงลายมือชื่อร่วมกัน",
+    "นาย ก นาย ข กรรมการสามคนลงลายมือชื่อร่วมกัน",
+])
+def test_count_that_does_not_fit_the_list_goes_to_review(text: str) -> None:
+    assert parse_clause(text).needs_review
+
+
+def test_custom_titles_also_apply_to_the_directors_list() -> None:
+    titles = (*DEFAULT_TITLES, "คุณ")
+    rule = parse_clause("คุณ สมชาย ใจดี ลงลายมือชื่อ", [DirectorName(name_th="คุณ สมชาย ใจดี")], titles=titles)
+    assert branches(rule) == expect(B("always", 1, [P("สมชาย ใจดี")], "unspecified"))

@@ -82,8 +82,8 @@ _KEYWORDS: Final[tuple[tuple[str, str], ...]] = (
 )
 _COMPILED: Final = tuple((k, re.compile(p)) for k, p in _KEYWORDS)
 # Keywords that may directly follow a name, and so end it.
-_NAME_ENDERS: Final = ("SEAL_NOT", "SEAL_REQ", "SIGN", "JOINTLY", "WITH", "TOTAL", "KOFN", "DIRECTOR",
-                       "GROUP", "OR", "AND", "LET", "COMMA")
+_NAME_ENDERS: Final = ("SEAL_NOT", "SEAL_REQ", "SIGN", "JOINTLY", "WITH", "TOTAL", "KOFN", "ANYONE", "COUNT",
+                       "ALL", "DIRECTOR", "GROUP", "OR", "AND", "LET", "COMMA")
 _WORD_START = r"[\s\u0e01-\u0e2e\u0e40-\u0e44A-Za-z]"
 
 
@@ -172,7 +172,7 @@ _LEXERS: dict[tuple[str, ...], _Lexer] = {}
 
 
 def lex(text: str, titles: Sequence[str]) -> list[Token]:
-    """Tokens of ``text`` (already collapsed to single spaces, digits in ASCII)."""
+    """Tokens of ``text``, which is already NFC with whitespace collapsed to single spaces."""
     key = tuple(titles)
     lexer = _LEXERS.get(key)
     if lexer is None:

@@ -35,7 +35,7 @@ from thaivc.authority._model import (
     SealRequirement,
     Slot,
 )
-from thaivc.authority._names import DEFAULT_TITLES, collapse, name_key
+from thaivc.authority._names import DEFAULT_TITLES, collapse, name_key, strip_titles
 from thaivc.authority._numerals import NUMBER_PATTERN
 from thaivc.authority._scope import parse_scope
 from thaivc.errors import UsageError
@@ -212,12 +212,19 @@ class _Tokens:
             else:
                 break
             names.append(str(self.expect("PERSON", "a name").value))
-        if self.peek() == "DIRECTOR" and self.peek(1) == "KOFN":
+        if self.peek() == "DIRECTOR" and self.peek(1) in ("KOFN", "COUNT", "ANYONE"):
             self.i += 1
         if (kofn := self.take("KOFN")) is not None:
             k, n = kofn.pair
             if n != len(names) or not 1 <= k <= n:
                 raise Unreadable(f"“{k} ใน {n}” does not fit the {len(names)} people named")
+            return [_PSlot("people", names=list(names)) for _ in range(k)]
+        # "นาย ก นาย ข นาย ค กรรมการสองคน…" / "นาย ก หรือ นาย ข คนใดคนหนึ่ง…": k of the people listed
+        count = self.take("COUNT")
+        k = count.number if count is not None else 1 if self.take("ANYONE") else 0
+        if count is not None or k:
+            if len(names) < 2 or not 1 <= k <= len(names):
+                raise Unreadable(f"{k} signer(s) from the {len(names)} people named")
             return [_PSlot("people", names=list(names)) for _ in range(k)]
         kinds = set(seps)
         if not kinds:
@@ -317,21 +324,25 @@ def _sections(text: str) -> list[str]:
 class _Binder:
     """Binds clause names to directors (space-insensitive, title-stripped, NFC)."""
 
-    def __init__(self, directors: Sequence[DirectorName] | None) -> None:
+    def __init__(self, directors: Sequence[DirectorName] | None, titles: Sequence[str]) -> None:
+        self.titles = titles
         self.directors = list(directors) if directors is not None else None
         self.index: dict[str, list[DirectorName]] = {}
         for d in self.directors or []:
-            self.index.setdefault(name_key(d.name_th).replace(" ", ""), []).append(d)
+            self.index.setdefault(self.key(d.name_th).replace(" ", ""), []).append(d)
+
+    def key(self, name: str) -> str:
+        return name_key(strip_titles(name, self.titles))
 
     def person(self, raw: str) -> PersonRef:
-        key = name_key(raw)
+        key = self.key(raw)
         if self.directors is None:
             return PersonRef(name_th=key)
         hits = self.index.get(key.replace(" ", ""), [])
         if len(hits) != 1:
             why = "is not among the directors" if not hits else "matches more than one director"
             raise Unreadable(f"“{raw}” {why}")
-        return PersonRef(name_th=name_key(hits[0].name_th), citizen_id=hits[0].citizen_id)
+        return PersonRef(name_th=self.key(hits[0].name_th), citizen_id=hits[0].citizen_id)
 
     def slots(self, ps: list[_PSlot], groups: dict[str, list[str]]) -> list[Slot]:
         out: list[Slot] = []
@@ -373,7 +384,7 @@ def _branches(sentences: list[_Sentence], binder: _Binder, groups: dict[str, lis
 
 def _read(text: str, directors: Sequence[DirectorName] | None, titles: Sequence[str]) -> list[Branch]:
     text = _PREAMBLE.sub("", text)
-    binder = _Binder(directors)
+    binder = _Binder(directors, titles)
     if (p := _PARTNER.match(text)) is not None:
         return _partnership(p["who"], p["limit"], binder, titles)
     if "หุ้นส่วนผู้จัดการ" in text.replace(" ", ""):
