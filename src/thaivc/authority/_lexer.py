@@ -78,6 +78,7 @@ _KEYWORDS: Final[tuple[tuple[str, str], ...]] = (
     ("AND", r"และ"),
     ("LET", r"ให้|โดย"),
     ("ENUM", r"([0-9๐-๙]+)\.(?![0-9๐-๙])"),
+    ("ITEM", r"([0-9๐-๙]+)\)"),
     ("COMMA", r"[,;]"),
 )
 _COMPILED: Final = tuple((k, re.compile(p)) for k, p in _KEYWORDS)
@@ -122,7 +123,9 @@ class _Lexer:
         title = title_pattern(titles)
         self.title = re.compile(rf"(?:{title}\s?)+")
         enders = "|".join(p for k, p in _KEYWORDS if k in _NAME_ENDERS)
-        self.stop = re.compile(rf"\s?(?:{enders})|(?<=[\s.,)])(?:{title})|\s[0-9๐-๙]+\.(?![0-9๐-๙])|\s?\(|$")
+        # names hold no digits, so an enumerator ends a name even when glued to it ("ใจดี2.นาย…")
+        self.stop = re.compile(
+            rf"\s?(?:{enders})|(?<=[\s.,)])(?:{title})|\s?[0-9๐-๙]+[.)](?![0-9๐-๙])|\s?\(|$")
 
     def lex(self, text: str) -> list[Token]:
         out: list[Token] = []
@@ -144,7 +147,7 @@ class _Lexer:
             if m is None or m.end() == i:
                 continue
             value: str | int | tuple[int, int] | None = None
-            if kind in ("TOTAL", "COUNT", "ENUM"):
+            if kind in ("TOTAL", "COUNT", "ENUM", "ITEM"):
                 value = _int(m.group(1))
             elif kind == "KOFN":
                 value = (_int(m.group(1)), _int(m.group(2)))

@@ -73,6 +73,7 @@ def strip_titles(s: str, titles: Sequence[str] = DEFAULT_TITLES) -> str:
 def name_key(s: str) -> str:
     """The comparison key of a person's name: titles stripped, NFC, whitespace collapsed.
 
-    A trailing abbreviation dot is dropped too, so "นาย ก." and "นาย ก" compare equal.
+    Sara am typed as nikhahit + sara aa ("ดําเนิน") is folded to U+0E33 ("ดำเนิน"), which NFC
+    does not do, and a trailing abbreviation dot is dropped, so "นาย ก." and "นาย ก" compare equal.
     """
-    return strip_titles(s).rstrip(".").rstrip()
+    return strip_titles(s).replace("\u0e4d\u0e32", "\u0e33").rstrip(".").rstrip()

@@ -53,6 +53,7 @@ class _PSlot:
     kind: Literal["people", "director", "group", "all"]
     names: list[str] = field(default_factory=list)
     group: str | None = None
+    of: int | None = None  # "k ใน n": the clause's own count of directors
 
 
 _Sentence = tuple[list[_PSlot], SealRequirement]
@@ -119,10 +120,18 @@ class _Tokens:
 
     # -- sentences -------------------------------------------------------------------------------
     def sentences(self) -> list[_Sentence]:
+        """Alternatives joined by "หรือ", optionally numbered "1) … หรือ 2) …" (in order)."""
+        items: list[int] = []
+        if (item := self.take("ITEM")) is not None:
+            items.append(item.number)
         out = [self.sentence()]
         while self.peek() is not None:
             self.expect("OR", "“หรือ” between alternatives")
+            if (item := self.take("ITEM")) is not None:
+                items.append(item.number)
             out.append(self.sentence())
+        if items and items != list(range(1, len(out) + 1)):
+            raise Unreadable("numbered alternatives are not 1), 2), … one per alternative")
         return out
 
     def sentence(self) -> _Sentence:
@@ -192,6 +201,12 @@ class _Tokens:
                 group = str(self.expect("GROUP", "a group").value)
         elif group is None and self.take("ALL"):
             return [_PSlot("all")]
+        elif group is None and not other_allowed and (kofn := self.take("KOFN")) is not None:
+            # "กรรมการสองในห้าคน…" with nobody named: k of the company's n directors
+            n, of = kofn.pair
+            if not 1 <= n <= of:
+                raise self.error(f"“{n} ใน {of}” is not a quorum")
+            return [_PSlot("director", of=of) for _ in range(n)]
         else:
             raise self.error("expected how many directors sign")
         if not 1 <= n <= 64:
@@ -348,6 +363,9 @@ class _Binder:
         out: list[Slot] = []
         for p in ps:
             if p.kind == "director":
+                if p.of is not None and self.directors is not None and p.of != len(self.directors):
+                    raise Unreadable(f"the clause counts {p.of} directors but the registry lists "
+                                     f"{len(self.directors)}")
                 out.append(AnyDirector())
             elif p.kind == "all":
                 if not self.directors:

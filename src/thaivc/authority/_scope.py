@@ -54,8 +54,11 @@ def _bounds(m: re.Match[str]) -> tuple[int | None, int | None]:
     return None, n - 1
 
 
+_LEAD: Final = re.compile(r"^(?:สำหรับ|เฉพาะ)?(?:ใน)?(?:กรณี(?:ที่|ของ)?)?")
+
+
 def _part(text: str) -> tuple[str | None, tuple[int | None, int | None] | None]:
-    compact = text.replace(" ", "")
+    compact = _LEAD.sub("", text.replace(" ", ""), count=1)
     bounds = None
     m = _VALUE.fullmatch(compact)
     if m is not None:
