@@ -36,7 +36,7 @@ from thaivc.authority._model import (
     Slot,
 )
 from thaivc.authority._names import DEFAULT_TITLES, collapse, name_key, strip_titles
-from thaivc.authority._numerals import NUMBER_PATTERN
+from thaivc.authority._numerals import NUMBER_PATTERN, thai_digits_to_ascii
 from thaivc.authority._scope import parse_scope
 from thaivc.errors import UsageError
 
@@ -267,7 +267,11 @@ _BESIDES: Final = re.compile(
 )
 _ALSO_END: Final = re.compile(r"\s?ได้\s?ด้วย$")
 _ALSO_LEAD: Final = re.compile(r"^(?:ทั้งนี้\s?)?(?:สำหรับ\s?|ในการ\s?)?")
-_SECTION: Final = re.compile(r"(?<!กลุ่ม)(?<!กลุ่ม )(?<!ตาม)(?<!ตาม )(?<!ข้อ)(?<!ข้อ )\(\s?([0-9๐-๙]+)\s?\)")
+_SECTION: Final = re.compile(
+    r"(?<!กลุ่ม)(?<!กลุ่ม )(?<!ตาม)(?<!ตาม )(?<!ข้อ)(?<!ข้อ )\(\s?([0-9๐-๙]+|[\u0e01-\u0e2e])\s?\)")
+_LETTERS: Final = "กขคงจฉชซฌญ"
+_GENERAL_CASE: Final = re.compile(r"^" + loose("กรณีทั่วไป") + r"\s?(?:ให้\s?)?")
+_SPECIAL_CASE: Final = re.compile(r"^(?:เฉพาะ\s?|ใน\s?)?" + loose("กรณี") + r"(?:\s?ที่)?\s?")
 _GROUP_QUORUM: Final = re.compile(r"ใน\s?(?:" + NUMBER_PATTERN + r")\s?กลุ่ม")
 _PARTNER: Final = re.compile(
     r"^(?:\(?\s?ห้างหุ้นส่วน(?:จำกัด|สามัญนิติบุคคล)\s?\)?\s?)?" + loose("หุ้นส่วนผู้จัดการ")
@@ -322,14 +326,15 @@ def _modifier(text: str, titles: Sequence[str], *, section: bool) -> tuple[str, 
 
 
 def _sections(text: str) -> list[str]:
+    """Split "(1) … (2) …" or "(ก) … (ข) …"; labels must run in order from the start."""
     marks = list(_SECTION.finditer(text))
     if not marks:
         return [text]
     if text[:marks[0].start()].strip():
         raise Unreadable("text before the first numbered section")
-    numbers = [int(m.group(1).translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))) for m in marks]
-    if numbers != list(range(1, len(marks) + 1)):
-        raise Unreadable("numbered sections are not (1), (2), … in order")
+    labels = [thai_digits_to_ascii(m.group(1)) for m in marks]
+    if labels not in ([str(i) for i in range(1, len(marks) + 1)], list(_LETTERS[:len(marks)])):
+        raise Unreadable("numbered sections are not (1), (2), … or (ก), (ข), … in order")
     ends = [m.start() for m in marks[1:]] + [len(text)]
     return [text[m.end():e].strip() for m, e in zip(marks, ends, strict=True)]
 
@@ -412,9 +417,19 @@ def _read(text: str, directors: Sequence[DirectorName] | None, titles: Sequence[
             f"a quorum over groups (“{g.group(0)}”) with a head count: it can mean people from any two "
             "groups or one person from every group, and the clause does not say which")
     parts = _sections(text)
+    # "(ก) กรณีทั่วไป … (ข) เฉพาะกรณี <scope> ให้ …": labelled cases; each special case withdraws
+    general_case = len(parts) > 1 and _GENERAL_CASE.match(parts[0]) is not None
+    if general_case:
+        parts[0] = _GENERAL_CASE.sub("", parts[0], count=1)
     general, mod = _modifier(parts[0], titles, section=False)
     mods = [mod] if mod is not None else []
     for extra in parts[1:]:
+        if general_case and (case := _SPECIAL_CASE.match(extra)) is not None:
+            scope_text, special = _split_special(extra[case.end():], titles)
+            if special is None:
+                raise Unreadable(f"the special case “{extra[:60]}” does not say who signs")
+            mods.append(_Modifier("withdraw", parse_scope(scope_text), special))
+            continue
         rest, m2 = _modifier(extra, titles, section=True)
         if rest or m2 is None:
             raise Unreadable(f"section “{extra[:60]}” is not an exception or an addition")
@@ -430,8 +445,8 @@ def _read(text: str, directors: Sequence[DirectorName] | None, titles: Sequence[
     for m in mods:
         if m.special is None:
             continue
-        special = _Tokens(lex(m.special.strip(), titles), m.special.strip())
-        branches += _branches(special.sentences(), binder, groups, "only", m.scope)
+        who = m.special.strip()
+        branches += _branches(_Tokens(lex(who, titles), who).sentences(), binder, groups, "only", m.scope)
     seals = {b.seal for b in branches}
     if "unspecified" in seals and len(seals) > 1:
         raise Unreadable("the seal is stated for some alternatives only; it is unclear whether it "
