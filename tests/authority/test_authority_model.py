@@ -63,6 +63,15 @@ def test_inconsistent_rules_are_rejected(kw: dict[str, Any]) -> None:
         AuthorityRule.model_validate(_rule(**kw))
 
 
+def test_size_caps() -> None:
+    with pytest.raises(ValidationError):
+        AuthorityRule.model_validate(_rule(branches=[B("always", 1, [D], "required")] * 65))
+    with pytest.raises(ValidationError):
+        Branch.model_validate(B("always", 65, [D] * 65, "required"))
+    with pytest.raises(ValidationError):
+        Branch.model_validate(B("always", 1, [P(*[f"ก{i}" for i in range(257)])], "required"))
+
+
 def test_models_are_frozen() -> None:
     rule = AuthorityRule.model_validate(_rule())
     with pytest.raises(ValidationError):

@@ -100,11 +100,12 @@ def _distinct(signers: Sequence[SignerRef]) -> tuple[list[SignerRef], str | None
             i = parent[i]
         return i
 
-    keys = [name_key(s.name_th) for s in signers]
-    for i, a in enumerate(signers):
-        for j in range(i):
-            b = signers[j]
-            if keys[i] == keys[j] or (a.citizen_id is not None and a.citizen_id == b.citizen_id):
+    first_seen: dict[tuple[str, str], int] = {}
+    for i, s in enumerate(signers):
+        keys = [("name", name_key(s.name_th))] + ([("cid", s.citizen_id)] if s.citizen_id else [])
+        for key in keys:
+            j = first_seen.setdefault(key, i)
+            if j != i:
                 parent[root(i)] = root(j)
     members: dict[int, list[int]] = {}
     for i in range(len(signers)):

@@ -47,6 +47,11 @@ __all__ = [
 BranchMode = Literal["always", "only", "except"]
 SealRequirement = Literal["required", "not_required", "unspecified"]
 
+#: Size caps: far above any real clause, low enough that a hostile rule cannot make a decision slow.
+MAX_BRANCHES = 64
+MAX_SLOTS = 64
+MAX_PEOPLE = 256
+
 _CID = re.compile(r"[0-9]{13}", re.ASCII)
 _TAG = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
 _FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
@@ -122,7 +127,7 @@ class SignerRef(_DropNone):
 class AnyOf(_DropNone):
     """One signature by any one of the listed people; ``group`` names the clause's group, if any."""
 
-    any_of: Annotated[list[PersonRef], Field(min_length=1)]
+    any_of: Annotated[list[PersonRef], Field(min_length=1, max_length=MAX_PEOPLE)]
     group: str | None = None
 
 
@@ -145,7 +150,7 @@ class Scope(_DropNone):
     """
 
     text_th: str
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, max_length=16)
     min_value_thb: Annotated[int, Field(ge=0)] | None = None
     max_value_thb: Annotated[int, Field(ge=0)] | None = None
 
@@ -176,7 +181,7 @@ class Branch(BaseModel):
 
     mode: BranchMode
     scope: Scope | None
-    total: Annotated[int, Field(ge=1, le=64)]
+    total: Annotated[int, Field(ge=1, le=MAX_SLOTS)]
     slots: list[Slot]
     seal: SealRequirement
 
@@ -194,7 +199,7 @@ class AuthorityRule(BaseModel):
 
     model_config = _FROZEN
 
-    branches: list[Branch]
+    branches: Annotated[list[Branch], Field(max_length=MAX_BRANCHES)]
     needs_review: bool
     review_reason: str | None
     raw_clause_th: str

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 
 __all__ = ["DEFAULT_TITLES", "collapse", "name_key", "strip_titles"]
@@ -46,14 +47,15 @@ def collapse(s: str) -> str:
     return _WS.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", s))).strip()
 
 
-def _sorted_titles(titles: Sequence[str]) -> list[str]:
-    return sorted({collapse(t) for t in titles if t.strip()}, key=len, reverse=True)
+@lru_cache(maxsize=32)
+def _sorted_titles(titles: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({collapse(t) for t in titles if t.strip()}, key=len, reverse=True))
 
 
 def strip_titles(s: str, titles: Sequence[str] = DEFAULT_TITLES) -> str:
     """Remove any number of leading titles ("ว่าที่ร้อยตรี ดร. สมชาย" → "สมชาย")."""
     out = collapse(s)
-    ordered = _sorted_titles(titles)
+    ordered = _sorted_titles(tuple(titles))
     changed = True
     while changed and out:
         changed = False
