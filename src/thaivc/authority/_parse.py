@@ -2,12 +2,14 @@
 
 The clause is read in three layers:
 
-1. structure, on the text: a partnership's "หุ้นส่วนผู้จัดการ" form; numbered sections "(1) … (2) …";
-   an exception ("เว้นแต่ / ยกเว้น / ไม่รวมถึง <scope> ให้ …"), which withdraws the general rule for
-   the scope and replaces it there; an addition ("<scope> นอกจากผู้มีอำนาจตาม (1) แล้วให้ …",
-   "… ให้ … ได้ด้วย"), which keeps the general rule and adds branches for the scope;
-2. sentences, on tokens: alternatives joined by "หรือ", each "<who> ลงลายมือชื่อ [ร่วมกัน |
-   ร่วมกับ <who>] [รวมเป็น N คน] [seal]", plus group definitions ("กลุ่ม (ก) 1. … 2. …");
+1. structure, on the text: a partnership's "หุ้นส่วนผู้จัดการ" form; numbered sections "(1) … (2) …"
+   or "(ก) กรณีทั่วไป … (ข) เฉพาะกรณี …"; an exception ("เว้นแต่ / ยกเว้น / ไม่รวมถึง <scope> ให้ …"),
+   which withdraws the general rule for the scope and replaces it there; an addition ("<scope>
+   นอกจากผู้มีอำนาจตาม (1) แล้วให้ …", "ทั้งนี้ สำหรับ <scope> ให้ … ได้ด้วย"), which keeps the general
+   rule and adds branches for the scope;
+2. sentences, on tokens: alternatives joined by "หรือ" (optionally numbered "1) … หรือ 2) …"), each
+   "<who> ลงลายมือชื่อ [ร่วมกัน | ร่วมกับ <who>] [รวมเป็น N คน] [seal]", plus group definitions
+   ("กลุ่ม (ก) 1. … 2. …", "กลุ่ม 1 ได้แก่ …");
 3. names, bound to the directors list when one is given.
 
 Whatever does not fit exactly is returned as ``needs_review=True`` with the reason. The parser
