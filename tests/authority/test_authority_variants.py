@@ -145,7 +145,7 @@ def test_directors_given_as_plain_strings() -> None:
     ("นาย ก นาย ข ลงลายมือชื่อร่วมกัน", None, "grouping"),
     ("นาย ก นาย ข นาย ค นาย ง สองในห้าคนนี้ลงลายมือชื่อร่วมกัน", None, "does not fit"),
     ("นาย ก ลงลายมือชื่อร่วมกัน", None, "single"),
-    ("นาย ก ลงลายมือชื่อร่วมกับ นาย ข หรือ นาย ค ลงลายมือชื่อ", None, "expected"),
+    ("นาย ก ลงลายมือชื่อร่วมกับ นาย ข หรือ นาย ค หรือ นาย ง ลงลายมือชื่อ", None, "more than one way"),
     ("กรรมการคนใดคนหนึ่งลงลายมือชื่อ เว้นแต่การซื้อขายที่ดิน ให้กรรมการสองคนลงลายมือชื่อร่วมกัน", None, "scope"),
     ("กรรมการคนหนึ่งลงลายมือชื่อ เว้นแต่ธุรกรรมทางการเงิน ให้กรรมการสองคนลงลายมือชื่อร่วมกัน "
      "ยกเว้นการดำเนินคดี ให้นาย ก ลงลายมือชื่อ", None, "more than one"),
@@ -209,3 +209,14 @@ def test_custom_titles_also_apply_to_the_directors_list() -> None:
     titles = (*DEFAULT_TITLES, "คุณ")
     rule = parse_clause("คุณ สมชาย ใจดี ลงลายมือชื่อ", [DirectorName(name_th="คุณ สมชาย ใจดี")], titles=titles)
     assert branches(rule) == expect(B("always", 1, [P("สมชาย ใจดี")], "unspecified"))
+
+
+def test_or_after_an_object_is_split_where_only_one_reading_works() -> None:
+    rule = parse_clause("นาย ก ลงลายมือชื่อร่วมกับนาย ข หรือ นาย ค ลงลายมือชื่อร่วมกับนาย ง")
+    assert branches(rule) == expect(B("always", 2, [P("ก"), P("ข")], "unspecified"),
+                                    B("always", 2, [P("ค"), P("ง")], "unspecified"))
+    rule = parse_clause("นาย ก ลงลายมือชื่อร่วมกับ นาย ข หรือ นาย ค")
+    assert branches(rule) == expect(B("always", 2, [P("ก"), P("ข", "ค")], "unspecified"))
+    rule = parse_clause("นาย ก ลงลายมือชื่อร่วมกับนาย ข หรือ นาย ค รวมเป็นสองคน หรือ นาย ง ลงลายมือชื่อ")
+    assert branches(rule) == expect(B("always", 2, [P("ก"), P("ข", "ค")], "unspecified"),
+                                    B("always", 1, [P("ง")], "unspecified"))

@@ -60,12 +60,20 @@ class _PSlot:
 
 _Sentence = tuple[list[_PSlot], SealRequirement]
 
+#: Sentence readings tried before a clause is declared too tangled to read.
+_SPLIT_BUDGET: Final = 512
+
 
 class _Tokens:
     """Recursive-descent reader of the sentence grammar described in the module docstring."""
 
     def __init__(self, toks: list[Token], text: str) -> None:
         self.toks, self.text, self.i = toks, text, 0
+        self.cut: int | None = None     # cap on the names an object's "หรือ" list may take
+        self.object_names = 0           # names the object's list took when uncapped
+        self.budget = _SPLIT_BUDGET
+        self.furthest: Unreadable | None = None
+        self.furthest_at = -1
 
     # -- cursor helpers --------------------------------------------------------------------------
     def peek(self, k: int = 0) -> str | None:
@@ -122,19 +130,64 @@ class _Tokens:
 
     # -- sentences -------------------------------------------------------------------------------
     def sentences(self) -> list[_Sentence]:
-        """Alternatives joined by "หรือ", optionally numbered "1) … หรือ 2) …" (in order)."""
-        items: list[int] = []
-        if (item := self.take("ITEM")) is not None:
-            items.append(item.number)
-        out = [self.sentence()]
-        while self.peek() is not None:
-            self.expect("OR", "“หรือ” between alternatives")
-            if (item := self.take("ITEM")) is not None:
-                items.append(item.number)
-            out.append(self.sentence())
-        if items and items != list(range(1, len(out) + 1)):
+        """Alternatives joined by "หรือ", optionally numbered "1) … หรือ 2) …" (in order).
+
+        "หรือ" also separates names inside one slot, so "… ร่วมกับ นาย ค หรือ นาย ง ลงลายมือชื่อ"
+        could end the object after ค or after ง. Every split is tried; the clause is accepted only
+        when exactly one split reads to the end, and otherwise goes to review.
+        """
+        self.budget = _SPLIT_BUDGET
+        readings = self._readings(self.i)
+        if not readings:
+            raise self.furthest or self.error("expected a signing sentence")
+        if len(readings) > 1:
+            raise Unreadable("the alternatives can be split at “หรือ” in more than one way")
+        items = [item for _, item in readings[0] if item is not None]
+        if items and items != list(range(1, len(readings[0]) + 1)):
             raise Unreadable("numbered alternatives are not 1), 2), … one per alternative")
+        return [sentence for sentence, _ in readings[0]]
+
+    def _readings(self, start: int) -> list[list[tuple[_Sentence, int | None]]]:
+        """Every complete reading of the tokens from ``start`` (stops once two are found)."""
+        out: list[list[tuple[_Sentence, int | None]]] = []
+        for sentence, end, item in self._options(start):
+            if end == len(self.toks):
+                out.append([(sentence, item)])
+            elif self.toks[end].kind == "OR":
+                out += [[(sentence, item), *rest] for rest in self._readings(end + 1)]
+            else:
+                self.i = end
+                self._note(self.error("expected “หรือ” between alternatives"))
+            if len(out) > 1:
+                break
         return out
+
+    def _options(self, start: int) -> list[tuple[_Sentence, int, int | None]]:
+        """Each way one sentence can be read from ``start``: (sentence, end, item number)."""
+        self.i = start
+        tok = self.take("ITEM")
+        item = tok.number if tok is not None else None
+        body = self.i
+        options: list[tuple[_Sentence, int, int | None]] = []
+        self.object_names = 0
+        for cut in [None, *range(1, 64)]:
+            if cut is not None and cut >= self.object_names:
+                break
+            self.budget -= 1
+            if self.budget < 0:
+                raise Unreadable("the clause has too many possible readings")
+            self.i, self.cut = body, cut
+            try:
+                options.append((self.sentence(), self.i, item))
+            except Unreadable as exc:
+                self._note(exc)
+        self.cut = None
+        return options
+
+    def _note(self, exc: Unreadable) -> None:
+        """Keep the error from the furthest point reached: it is the most useful review reason."""
+        if self.furthest is None or self.i >= self.furthest_at:
+            self.furthest, self.furthest_at = exc, self.i
 
     def sentence(self) -> _Sentence:
         self.skip("LET")
@@ -177,7 +230,10 @@ class _Tokens:
             if self.peek() == "DIRECTOR":
                 out += self.directors(other_allowed=True)
             elif self.peek() == "PERSON":
-                out += self.people()
+                start = self.i
+                out += self.people(limit=self.cut)
+                took = sum(t.kind == "PERSON" for t in self.toks[start:self.i])
+                self.object_names = max(self.object_names, took)
             else:
                 raise self.error("expected who signs together with the first signer")
             if self.peek() == "AND" and self.peek(1) in ("DIRECTOR", "PERSON"):
@@ -217,10 +273,10 @@ class _Tokens:
             return [_PSlot("group", group=group) for _ in range(n)]
         return [_PSlot("director") for _ in range(n)]
 
-    def people(self) -> list[_PSlot]:
+    def people(self, limit: int | None = None) -> list[_PSlot]:
         names = [str(self.expect("PERSON", "a name").value)]
         seps: list[str] = []
-        while True:
+        while limit is None or len(names) < limit:
             if self.peek() == "PERSON":
                 seps.append("JUXTA")
             elif self.peek() in ("OR", "AND", "COMMA") and self.peek(1) == "PERSON":
