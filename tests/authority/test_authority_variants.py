@@ -159,6 +159,8 @@ def test_directors_given_as_plain_strings() -> None:
      None, "amount"),
     ("กรรมการสองคนลงลายมือชื่อร่วมกัน ทั้งนี้ สำหรับการดำเนินคดี ให้นาย ก ลงลายมือชื่อ", None, "adds to or replaces"),
     ("นาย " + "ก" * 200 + " ลงลายมือชื่อ", None, "where the name ends"),
+    ("นาย สมชาย ใจดีไม่มีอำนาจลงลายมือชื่อ", None, "where the name ends"),
+    ("นาย สมชาย ใจดีเว้นแต่กรณีฉุกเฉินลงลายมือชื่อ", None, "scope"),
     ("", None, "empty"),
     ("ลงลายมือชื่อ", None, "expected"),
     ("นาย ลงลายมือชื่อ", None, "title without a name"),

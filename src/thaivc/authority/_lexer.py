@@ -111,9 +111,17 @@ def _int(tok: str) -> int:
 _NAME_PART = re.compile(r"[\u0e01-\u0e4eA-Za-z][\u0e01-\u0e4eA-Za-z.\-]*")
 
 
+# Clause vocabulary that no personal name contains; found inside a "name", it means the name ran
+# into wording the lexer did not recognise.
+_NOT_IN_NAMES: Final = ("ได้ด้วย", "ไม่มี", "กรณี", "ทั่วไป", "เฉพาะ", "ธุรกรรม", "นิติกรรม", "มูลค่า",
+                        "การเงิน", "ราชการ", "ประทับตรา", "ลายมือ", "ทั้งนี้", "นอกจาก", "เว้นแต่", "ยกเว้น",
+                        "อำนาจ", "นางสาว")
+
+
 def _check_name(name: str, at: str) -> str:
     parts = name.split(" ")
-    if len(name) > 120 or not 1 <= len(parts) <= 3 or not all(_NAME_PART.fullmatch(p) for p in parts):
+    if (len(name) > 120 or not 1 <= len(parts) <= 3 or not all(_NAME_PART.fullmatch(p) for p in parts)
+            or any(w in name for w in _NOT_IN_NAMES)):
         raise Unreadable(f"cannot tell where the name ends or what follows it: “{at}”")
     return name
 
