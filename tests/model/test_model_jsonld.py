@@ -193,3 +193,10 @@ def test_deep_nesting_fails_closed() -> None:
         node["name"] = {"name": None}
         node = node["name"]
     assert code_of(doc) == "input.too_deep"
+
+
+def test_production_registry_leaves_out_the_examples_vocab() -> None:
+    doc = credential(**{"@context": [CREDENTIALS_V2, "https://www.w3.org/ns/credentials/examples/v2"]})
+    doc["credentialSubject"]["anyClaim"] = "x"
+    assert code_of(doc) is None  # the examples context's @vocab defines every term
+    assert code_of(doc, ContextRegistry.default(examples=False)) == "di.context_not_allowed"

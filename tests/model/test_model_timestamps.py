@@ -93,3 +93,13 @@ def test_plausible_year_boundary() -> None:
     check_plausible_year(datetime(2568, 1, 1, tzinfo=UTC), max_year=3000)
     with pytest.raises(InputError):
         check_plausible_year(datetime(2031, 1, 1, tzinfo=UTC), max_year=2030)
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-W01-1T00:00:00Z", "20240101T000000Z", "2024-01-01T00Z", "2024-01-01T00:00:00+07"]
+)
+def test_iso_forms_outside_xsd_are_refused(value: str) -> None:
+    """``datetime.fromisoformat`` accepts these; a dateTimeStamp parser must not."""
+    datetime.fromisoformat(value)
+    with pytest.raises(InputError):
+        parse_datetime_stamp(value)

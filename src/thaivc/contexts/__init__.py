@@ -7,13 +7,14 @@ JSON-LD processor may load comes from a :class:`ContextRegistry`.
 
 from __future__ import annotations
 
-from thaivc.contexts._bundled import BUNDLED, CREDENTIALS_V1, CREDENTIALS_V2, BundledContext
+from thaivc.contexts._bundled import BUNDLED, CREDENTIALS_V1, CREDENTIALS_V2, EXAMPLES_V2, BundledContext
 from thaivc.contexts.registry import ContextRegistry, DocumentLoader, RemoteDocument, context_digest
 
 __all__ = [
     "BUNDLED",
     "CREDENTIALS_V1",
     "CREDENTIALS_V2",
+    "EXAMPLES_V2",
     "BundledContext",
     "ContextRegistry",
     "DocumentLoader",

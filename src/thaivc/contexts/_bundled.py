@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-__all__ = ["BUNDLED", "CREDENTIALS_V1", "CREDENTIALS_V2", "BundledContext"]
+__all__ = ["BUNDLED", "CREDENTIALS_V1", "CREDENTIALS_V2", "EXAMPLES_V2", "BundledContext"]
 
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
 CREDENTIALS_V1: Final = "https://www.w3.org/2018/credentials/v1"
+EXAMPLES_V2: Final = "https://www.w3.org/ns/credentials/examples/v2"
 
 
 class BundledContext(NamedTuple):
@@ -31,7 +32,7 @@ BUNDLED: Final[dict[str, BundledContext]] = {
     CREDENTIALS_V1: BundledContext(
         "credentials/v1.jsonld", "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc"
     ),
-    "https://www.w3.org/ns/credentials/examples/v2": BundledContext(
+    EXAMPLES_V2: BundledContext(
         "credentials/examples/v2.jsonld", "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c"
     ),
     "https://w3id.org/security/data-integrity/v1": BundledContext(

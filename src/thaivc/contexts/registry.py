@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from typing import Any, Final, NamedTuple, TypedDict
 
-from thaivc.contexts._bundled import BUNDLED
+from thaivc.contexts._bundled import BUNDLED, EXAMPLES_V2
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.jsonutil import loads_strict
 
@@ -113,11 +113,16 @@ class ContextRegistry:
         self._processed = _BoundedCache(_PROCESSED_CACHE_SIZE)
 
     @classmethod
-    def default(cls) -> ContextRegistry:
-        """A new registry holding every bundled context (see ``data/SOURCES.md``)."""
+    def default(cls, *, examples: bool = True) -> ContextRegistry:
+        """A new registry holding every bundled context (see ``data/SOURCES.md``).
+
+        ``examples=False`` leaves out the W3C examples context, whose ``@vocab`` makes every
+        undefined term "defined": the W3C test vectors need it, production credentials should not.
+        """
         registry = cls()
         for url, bundled in BUNDLED.items():
-            registry._entries[url] = _Entry(bundled.sha256, bundled.path, None)
+            if examples or url != EXAMPLES_V2:
+                registry._entries[url] = _Entry(bundled.sha256, bundled.path, None)
         return registry
 
     # -- mutation -------------------------------------------------------------------------------

@@ -132,9 +132,9 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
     The header ``alg`` must name exactly the key's algorithm; the verification itself uses only the
     key, so a header can never choose how its own signature is checked.
     """
-    key_alg = key.alg
-    if key_alg not in ALLOWED_ALGS:
-        raise InputError("crypto.unsupported", f"key algorithm {key_alg[:32]!r} is not allowed")
+    key_alg: object = key.alg
+    if not isinstance(key_alg, str) or key_alg not in ALLOWED_ALGS:
+        raise InputError("crypto.unsupported", f"key algorithm {str(key_alg)[:32]!r} is not allowed")
     if parsed.header.get("alg") != key_alg:
         raise InputError("jose.alg_key_mismatch", f"header alg does not match the key's {key_alg}")
     try:

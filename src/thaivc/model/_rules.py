@@ -58,7 +58,6 @@ def is_url(value: object) -> bool:
         return False
     if value in _KNOWN_URLS:
         return True
-    assert isinstance(value, str)
     if _URL.fullmatch(value) is None:
         return False
     if len(value) <= _KNOWN_URL_MAX_LEN:
@@ -84,7 +83,6 @@ def check_context(value: object, loc: Loc = ()) -> None:
         raise InputError(
             "vc.context_invalid", f"@context must start with {CREDENTIALS_V2}", loc=(*loc, "@context")
         )
-    assert isinstance(value, list)
     for index in range(1, len(value)):
         item = value[index]
         if item.__class__ is not dict and not is_url(item):
@@ -101,7 +99,6 @@ def check_types(value: object, required: str | None, code: str, loc: Loc) -> Non
         if value and (required is None or value == required):
             return
     elif value.__class__ is list and value:
-        assert isinstance(value, list)
         for item in value:
             if item.__class__ is not str or not item:
                 raise InputError(code, "every type must be a non-empty string", loc=(*loc, "type"))
@@ -123,12 +120,10 @@ def check_language_value(value: object, loc: Loc) -> None:
     if value.__class__ is str:
         return
     if value.__class__ is dict:
-        assert isinstance(value, dict)
         if not _language_object_ok(value):
             _raise_language_object(value, loc)
         return
     if value.__class__ is list:
-        assert isinstance(value, list)
         for index, item in enumerate(value):
             if item.__class__ is dict:
                 if not _language_object_ok(item):
@@ -175,10 +170,23 @@ def _raise_language_object(value: dict[str, Any], loc: Loc) -> None:
 
 def check_names(doc: dict[str, Any], loc: Loc) -> None:
     """Check ``name`` and ``description`` of a credential, presentation, issuer or holder."""
-    if "name" in doc:
-        check_language_value(doc["name"], (*loc, "name"))
-    if "description" in doc:
-        check_language_value(doc["description"], (*loc, "description"))
+    for field in ("name", "description"):
+        if field in doc and not _language_text_ok(doc[field]):
+            check_language_value(doc[field], (*loc, field))  # raises, with the exact location
+
+
+def _language_text_ok(value: object) -> bool:
+    """Fast yes/no for the common shapes; a "no" is explained by :func:`check_language_value`."""
+    if value.__class__ is str:
+        return True
+    if value.__class__ is dict:
+        return _language_object_ok(value)
+    if value.__class__ is list:
+        for item in value:
+            if item.__class__ is not str and (item.__class__ is not dict or not _language_object_ok(item)):
+                return False
+        return True
+    return False
 
 
 def check_party(value: object, field: str, code: str, loc: Loc) -> None:
@@ -198,7 +206,6 @@ def check_party(value: object, field: str, code: str, loc: Loc) -> None:
 def check_subjects(value: object, loc: Loc) -> None:
     """``credentialSubject``: one or more objects, each with at least one claim or an ``id``."""
     if value.__class__ is dict:
-        assert isinstance(value, dict)
         if not value:
             raise InputError(
                 "vc.subject_invalid", "credentialSubject has no claims", loc=(*loc, "credentialSubject")
@@ -231,13 +238,11 @@ def check_typed_objects(value: object, field: str, loc: Loc, *, id_required: boo
     present (or required, as for ``credentialSchema``), a single URL ``id``.
     """
     if value.__class__ is dict:
-        assert isinstance(value, dict)
         if not _typed_object_ok(value, id_required):
             _raise_typed_object(value, (*loc, field), id_required)
         return
     if value.__class__ is not list or not value:
         raise InputError("vc.malformed", f"{field} must be an object or a list of objects", loc=(*loc, field))
-    assert isinstance(value, list)
     for index, item in enumerate(value):
         if item.__class__ is not dict:
             raise InputError("vc.malformed", f"{field} entries must be objects", loc=(*loc, field, index))
@@ -251,7 +256,6 @@ def _typed_object_ok(value: dict[str, Any], id_required: bool) -> bool:
         if not kind:
             return False
     elif kind.__class__ is list and kind:
-        assert isinstance(kind, list)
         for item in kind:
             if item.__class__ is not str or not item:
                 return False
@@ -283,21 +287,21 @@ TYPED_FIELDS: Final[tuple[tuple[str, bool], ...]] = (
 def check_validity(doc: dict[str, Any], loc: Loc, warnings: list[str]) -> None:
     """``validFrom``/``validUntil``: XSD dateTimeStamps, and ``validUntil`` not before ``validFrom``."""
     start = end = None
-    if "validFrom" in doc:
-        start, extra = _stamp(doc["validFrom"], loc, "validFrom")
-        warnings.extend(extra)
-    if "validUntil" in doc:
-        end, extra = _stamp(doc["validUntil"], loc, "validUntil")
-        warnings.extend(extra)
+    try:
+        if "validFrom" in doc:
+            start, extra = parse_datetime_stamp(doc["validFrom"], field="validFrom")
+            if extra:
+                warnings.extend(extra)
+        if "validUntil" in doc:
+            end, extra = parse_datetime_stamp(doc["validUntil"], field="validUntil")
+            if extra:
+                warnings.extend(extra)
+    except InputError as exc:
+        if not loc:
+            raise
+        raise InputError(exc.code, exc.detail, loc=(*loc, *exc.loc)) from None
     if start is not None and end is not None and end < start:
         raise InputError("vc.validity_range", "validUntil is before validFrom", loc=(*loc, "validUntil"))
-
-
-def _stamp(value: object, loc: Loc, field: str) -> tuple[Any, list[str]]:
-    try:
-        return parse_datetime_stamp(value, field=field)
-    except InputError as exc:
-        raise InputError(exc.code, exc.detail, loc=(*loc, field)) from None
 
 
 def check_enveloped(value: dict[str, Any], loc: Loc) -> None:

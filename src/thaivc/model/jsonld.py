@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from pyld import jsonld
-
 from thaivc.contexts import ContextRegistry
 from thaivc.errors import InputError, ThaiVCError
 from thaivc.model._rules import is_url
@@ -65,6 +63,8 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
         _check_contexts(doc, registry, (), root=True)
     except RecursionError:  # only reachable for a dict built in Python: loads_strict caps depth
         raise InputError("input.too_deep", "JSON-LD nesting too deep") from None
+    from pyld import jsonld  # imported here: the vc+jwt hot path never needs it
+
     dropped: list[str | None] = []
     options = registry.jsonld_options()
     options["base"] = _RELATIVE_BASE

@@ -65,16 +65,25 @@ _CODE_BY_FIELD: dict[str, str] = {
 
 
 def _as_input_error(exc: ValidationError, default: str, overrides: dict[str, str]) -> InputError:
-    """Turn pydantic's first error into the code the fast validator would have raised."""
+    """Turn pydantic's first error into the code the fast validator would have raised.
+
+    Rarely reached: every VCDM rule runs first in a ``before`` validator and raises the exact
+    code itself; this covers pydantic's own type checks. The innermost member name that has a
+    code wins (``credentialStatus.type`` -> ``vc.type_invalid``); union tags such as ``str`` or
+    ``list[Evidence]`` in pydantic's location are skipped.
+    """
     first = exc.errors(include_url=False)[0]
-    loc = tuple(part for part in first["loc"] if isinstance(part, int) or not part[:1].isupper())
+    loc = tuple(first["loc"])
     names = [part for part in loc if isinstance(part, str)]
     code = default
-    if names:
-        code = overrides.get(names[0]) or _CODE_BY_FIELD.get(
-            names[-1] if len(names) > 1 else names[0], default
-        )
-    return InputError(code, f"{'.'.join(map(str, loc)) or 'document'}: {first['msg']}", loc=loc)
+    for part in reversed(names):
+        if part in _CODE_BY_FIELD:
+            code = _CODE_BY_FIELD[part]
+            break
+    if names and names[0] in overrides:
+        code = overrides[names[0]]
+    shown = ".".join(str(part) for part in loc) or "document"
+    return InputError(code, f"{shown}: {first['msg']}"[:300], loc=loc)
 
 
 class _Base(BaseModel):

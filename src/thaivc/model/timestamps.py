@@ -1,10 +1,11 @@
 """XSD ``dateTimeStamp`` parsing for ``validFrom``/``validUntil`` (VCDM 2.0 §Representing Time).
 
 Why not ``datetime.fromisoformat`` alone: it accepts far more than XSD (a space instead of ``T``,
-week dates, lower-case ``z`` on newer Pythons, hour-only offsets) and Python's ``\\d`` matches Thai
-digits (``๒๐๒๕``). The shape is therefore checked first by an ASCII-only expression that also
-refuses ``T24:00:00``, leap seconds and out-of-range offsets; ``fromisoformat`` (implemented in C)
-then does the calendar check, so ``2024-02-30`` is refused, at a cost of about a microsecond.
+week dates, the basic format ``20240101T000000Z``, hour-only times and offsets), and a hand-written
+expression with Python's ``\\d`` would match Thai digits (``๒๐๒๕``). The shape is therefore
+checked first by an ASCII-only expression that also refuses ``T24:00:00``, leap seconds and
+out-of-range offsets; ``fromisoformat`` (implemented in C) then does the calendar check, so
+``2024-02-30`` is refused, at a cost of well under a microsecond.
 
 A value with no offset is read as UTC and reported with a warning: naive and aware datetimes are
 never mixed (security.md D.22).
