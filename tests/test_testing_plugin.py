@@ -7,6 +7,7 @@ import pytest
 import thaivc
 from thaivc.testing.plugin import seeded_key
 
+
 @pytest.mark.parametrize("key_type", ["Ed25519", "P-256", "P-384"])
 def test_seeded_keys_are_stable_and_distinct(key_type: str) -> None:
     assert seeded_key("dopa", key_type).did == seeded_key("dopa", key_type).did

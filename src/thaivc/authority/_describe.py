@@ -39,10 +39,7 @@ def _grouped(slots: list[Slot]) -> list[tuple[Slot, int]]:
 def describe_slot_th(slot: Slot, n: int = 1) -> str:
     if isinstance(slot, AnyDirector):
         return "กรรมการคนใดคนหนึ่ง" if n == 1 else f"กรรมการ{thai_count(n)}คน"
-    if slot.group is not None:
-        who = f"กรรมการกลุ่ม ({slot.group})"
-    else:
-        who = " หรือ ".join(p.name_th for p in slot.any_of)
+    who = f"กรรมการกลุ่ม ({slot.group})" if slot.group is not None else " หรือ ".join(p.name_th for p in slot.any_of)
     if len(slot.any_of) == 1 and slot.group is None:
         return who if n == 1 else f"{who} ({thai_count(n)}ครั้ง)"
     if n == 1:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
 
+from thaivc.thai import name_comparison_key
+
 __all__ = ["DEFAULT_TITLES", "collapse", "name_key", "strip_titles"]
 
 #: Titles, ranks and honorifics stripped from the front of a name, longest first at match time.
@@ -73,9 +75,10 @@ def strip_titles(s: str, titles: Sequence[str] = DEFAULT_TITLES) -> str:
 
 
 def name_key(s: str) -> str:
-    """The comparison key of a person's name: titles stripped, NFC, whitespace collapsed.
+    """The comparison key of a person's name: titles stripped, then the Thai name fold.
 
-    Sara am typed as nikhahit + sara aa ("ดําเนิน") is folded to U+0E33 ("ดำเนิน"), which NFC
-    does not do, and a trailing abbreviation dot is dropped, so "นาย ก." and "นาย ก" compare equal.
+    The fold is :func:`thaivc.thai.name_comparison_key` (NFC, sara am typed as nikhahit + sara aa,
+    tone/vowel cluster order, invisible characters, whitespace), shared with every other place
+    names are matched; a trailing abbreviation dot is dropped, so "นาย ก." and "นาย ก" compare equal.
     """
-    return strip_titles(s).replace("\u0e4d\u0e32", "\u0e33").rstrip(".").rstrip()
+    return name_comparison_key(strip_titles(s)).rstrip(".").rstrip()
