@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/thaivc demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff check src tests bench examples tools
 	$(BIN)/mypy
 
 test: lint

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+#: Our own fixtures, the way an agency's suite opts in (``-p thaivc.testing.plugin`` works too).
+pytest_plugins = ("thaivc.testing.plugin",)
+
 VECTORS = Path(__file__).parent / "vectors"
 
 

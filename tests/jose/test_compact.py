@@ -443,8 +443,8 @@ def test_algorithm_comes_from_the_key(signers: dict[str, CryptoSigner]) -> None:
     assert calls == [token.rsplit(".", 1)[0].encode()]
 
 
-@pytest.mark.parametrize("alg", ["HS256", "ES512", "RS256", "none"])
-def test_key_with_disallowed_alg_is_refused(alg: str) -> None:
+@pytest.mark.parametrize("alg", ["HS256", "ES512", "RS256", "none", "eddsa", None, ["EdDSA"], 1])
+def test_key_with_disallowed_alg_is_refused(alg: object) -> None:
     class OddKey:
         def __init__(self) -> None:
             self.alg = alg
@@ -456,7 +456,7 @@ def test_key_with_disallowed_alg_is_refused(alg: str) -> None:
         header={"alg": alg}, payload_json={}, payload_bytes=b"{}", signing_input=b"x", signature=b"y"
     )
     with pytest.raises(InputError) as info:
-        verify_compact(parsed, OddKey())
+        verify_compact(parsed, OddKey())  # type: ignore[arg-type]
     assert info.value.code == "crypto.unsupported"
 
 
@@ -538,3 +538,42 @@ def test_signed_header_is_compact_json(signers: dict[str, CryptoSigner]) -> None
     raw = base64.urlsafe_b64decode(token.split(".")[0] + "==")
     assert b" " not in raw
     assert json.loads(raw) == {"alg": "ES256", "kid": KID, "typ": "vc+jwt"}
+
+
+# --- hostile JSON inside the segments (security.md A.2–A.4) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (b'{"a":' * 100 + b"1" + b"}" * 100, "input.too_deep"),
+        (b'{"iss":"did:example:a","iss":"did:example:b"}', "json.duplicate_key"),
+        (b'{"exp":NaN}', "json.not_ijson"),
+        (b'{"exp":Infinity}', "json.not_ijson"),
+        (b'{"name":"\\ud800"}', "json.not_ijson"),
+        (b'\xef\xbb\xbf{"a":1}', "json.not_ijson"),
+        (b'{"name":"\xff"}', "json.not_ijson"),
+    ],
+)
+def test_hostile_payload_json(payload: bytes, code: str) -> None:
+    token = f"{GOOD_H}.{b64url_encode(payload)}.{GOOD_S}"
+    assert code_of(token) == code
+
+
+def test_hostile_header_json() -> None:
+    deep = b64url_encode(b'{"alg":"EdDSA","typ":"vc+jwt","x":' + b"[" * 100 + b"]" * 100 + b"}")
+    assert code_of(f"{deep}.{GOOD_P}.{GOOD_S}") == "input.too_deep"
+
+
+def test_public_names() -> None:
+    import thaivc.jose as jose
+
+    assert len(set(jose.__all__)) == len(jose.__all__)
+    assert all(hasattr(jose, name) for name in jose.__all__)
+    assert {name for name in dir(jose) if not name.startswith("_")} - set(jose.__all__) <= {
+        "annotations",
+        "claims",
+        "compact",
+        "media",
+        "types",
+    }

@@ -171,6 +171,17 @@ def test_multikey_pair_mismatch_is_key_invalid(vectors: Path) -> None:
     assert exc.value.code == "key.invalid"
 
 
+def test_relative_path_starting_with_z(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ThaiVCError) as exc:
+        load_key("zkeys.json")  # missing: a path, not a Multikey
+    assert exc.value.code == "key.unreadable"
+    key = generate_key()
+    key.save("zkey")  # exists: read as a file even though it looks like base58
+    loaded = load_key("zkey")
+    assert isinstance(loaded, PrivateKey) and loaded.public == key.public
+
+
 def test_load_key_rejects_other_types() -> None:
     with pytest.raises(UsageError):
         load_key(12345)  # type: ignore[arg-type]

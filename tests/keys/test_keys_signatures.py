@@ -63,7 +63,6 @@ def test_ecdsa_rejects_der_lengths_and_out_of_range(key_type: str) -> None:
     assert not pub.verify(b"\0" * len(sig), b"m")  # r = s = 0
     assert not pub.verify(n.to_bytes(half, "big") + sig[half:], b"m")  # r = n
     assert not pub.verify(sig[:half] + n.to_bytes(half, "big"), b"m")  # s = n
-    # r + n and s + n do not fit; r = n + (r mod n) is impossible, but r itself with s + 0 is fine.
     assert not pub.verify(sig[:half] + (0).to_bytes(half, "big"), b"m")  # s = 0
 
 

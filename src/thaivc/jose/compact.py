@@ -32,6 +32,7 @@ __all__ = [
 
 DEFAULT_MAX_BYTES: Final = 65536
 DEFAULT_MAX_HEADER_BYTES: Final = 4096
+_JSON_START: Final = frozenset(b" \t\r\n{")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +92,12 @@ def parse_compact(
     elif isinstance(token, bytes | bytearray):
         if len(token) > max_bytes:
             raise InputError("input.too_large", f"token exceeds {max_bytes} bytes")
-        raw = bytes(token)
+        raw = token if type(token) is bytes else bytes(token)
     else:
         raise InputError("input.unreadable", f"cannot read a compact JWS from {type(token).__name__}")
 
-    if raw.lstrip()[:1] == b"{":
+    # only copy-strip when the first byte could start JSON (whitespace is refused later anyway)
+    if raw and raw[0] in _JSON_START and raw.lstrip()[:1] == b"{":
         raise InputError("jose.serialization_not_allowed", "JWS JSON serialization; only compact is accepted")
     parts = raw.split(b".")
     if len(parts) != 3:
@@ -130,9 +132,9 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
     The header ``alg`` must name exactly the key's algorithm; the verification itself uses only the
     key, so a header can never choose how its own signature is checked.
     """
-    key_alg = key.alg
-    if key_alg not in ALLOWED_ALGS:
-        raise InputError("crypto.unsupported", f"key algorithm {key_alg[:32]!r} is not allowed")
+    key_alg: object = key.alg
+    if not isinstance(key_alg, str) or key_alg not in ALLOWED_ALGS:
+        raise InputError("crypto.unsupported", f"key algorithm {str(key_alg)[:32]!r} is not allowed")
     if parsed.header.get("alg") != key_alg:
         raise InputError("jose.alg_key_mismatch", f"header alg does not match the key's {key_alg}")
     try:

@@ -296,16 +296,21 @@ def _from_mapping(obj: Mapping[str, Any]) -> PrivateKey | PublicKey:
     return PublicKey.from_jwk(obj)
 
 
+def _looks_like_multikey(text: str) -> bool:
+    """base58btc has no '.', '/' or '\\', so anything with them is a path, even a missing one."""
+    return text.startswith("z") and not any(c in text for c in "./\\")
+
+
 def load_key(source: str | os.PathLike[str] | Mapping[str, Any]) -> PrivateKey | PublicKey:
     """Load a key from a JWK dict, a JWK file path, or a Multikey string.
 
     A private JWK or secret Multikey gives a :class:`PrivateKey`; public material gives a
-    :class:`PublicKey`. A string is a path if such a file exists, otherwise a Multikey if it
-    starts with ``z``.
+    :class:`PublicKey`. A string is a path if such a file exists or it contains a path
+    character; otherwise it is read as a Multikey.
     """
     if isinstance(source, Mapping):
         return _from_mapping(source)
-    if isinstance(source, str) and source.startswith("z") and not os.path.exists(source):
+    if isinstance(source, str) and _looks_like_multikey(source) and not os.path.exists(source):
         return _from_multikey(source)
     if not isinstance(source, str | os.PathLike):
         raise UsageError("usage.invalid_argument", "load_key takes a JWK dict, a path or a Multikey string")

@@ -1,0 +1,125 @@
+"""Benchmark sections: each returns tables of rows measured against the raw-crypto floor."""
+
+from __future__ import annotations
+
+import resource
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jwt as pyjwt
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+import thaivc
+from thaivc.b64 import b64url_decode
+from thaivc.clock import FixedClock
+from thaivc.keys import PrivateKey, generate_key
+from thaivc.policy import Policy
+
+#: Measures functions with interleaved rounds and returns µs/op for each, in order.
+Measure = Callable[..., list[float]]
+
+
+def thai_credential(subject: str, claims: int | None = None) -> dict[str, Any]:
+    """The benchmark credential: about 1.5 KB with Thai names, or ``claims`` extra subject claims."""
+    subject_doc: dict[str, Any] = {
+        "id": subject,
+        "citizenId": "1101700203451",
+        "name": {"title": "นางสาว", "givenName": "สมหญิง", "familyName": "ใจดี"},
+        "nameEn": {"title": "Miss", "givenName": "Somying", "familyName": "Jaidee"},
+        "birthDate": "1995-08-12",
+        "address": {
+            "houseNo": "99/1",
+            "moo": "4",
+            "soi": "ลาดพร้าว 101",
+            "road": "ลาดพร้าว",
+            "tambon": "คลองจั่น",
+            "amphoe": "บางกะปิ",
+            "province": "กรุงเทพมหานคร",
+            "postcode": "10240",
+        },
+        "ial": "2.3",
+    }
+    if claims is not None:
+        subject_doc = {"id": subject}
+        for i in range(claims):
+            subject_doc[f"claim{i:04d}"] = f"ค่าที่ {i}"
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "ThaiCitizenCredential"],
+        "name": [{"@value": "บัตรประจำตัวประชาชนดิจิทัล", "@language": "th"}],
+        "description": [{"@value": "ข้อมูลบุคคลจากทะเบียนราษฎร", "@language": "th"}],
+        "validFrom": "2026-01-01T00:00:00Z",
+        "validUntil": "2031-01-01T00:00:00Z",
+        "credentialSubject": subject_doc,
+    }
+
+
+def _raw_verifier(key: PrivateKey, token: str) -> Callable[[], Any]:
+    """The floor: `cryptography`'s verify of exactly the token's signing input and signature."""
+    head, payload, sig = token.split(".")
+    signing_input = f"{head}.{payload}".encode()
+    signature = b64url_decode(sig)
+    public = key.public.crypto
+    if isinstance(public, ed25519.Ed25519PublicKey):
+        return lambda: public.verify(signature, signing_input)
+    assert isinstance(public, ec.EllipticCurvePublicKey)
+    half = len(signature) // 2
+    der = encode_dss_signature(int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big"))
+    algorithm = ec.ECDSA(hashes.SHA256() if half == 32 else hashes.SHA384())
+    return lambda: public.verify(der, signing_input, algorithm)
+
+
+def _pyjwt_decoder(key: PrivateKey, token: str) -> Callable[[], Any]:
+    pem = key.public.crypto.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    alg = key.alg
+    return lambda: pyjwt.decode(token, pem, algorithms=[alg], options={"verify_aud": False})
+
+
+def jose(measure: Measure, table: Any, *, quick: bool) -> Iterator[Any]:
+    clock = FixedClock.at("2026-06-01T00:00:00Z")
+    subject = generate_key("Ed25519").did
+    sizes: list[tuple[str, int | None, str, str]] = [
+        ("1.5 KB Thai credential", None, "≤ 1.3", "≤ 2.0"),
+        ("10 claims", 10, "", ""),
+        ("100 claims", 100, "≤ 1.6", ""),
+        ("1,000 claims", 1000, "", ""),
+    ]
+    for key_type in ("Ed25519", "P-256"):
+        key = generate_key(key_type)  # type: ignore[arg-type]
+        issuer = thaivc.Issuer(key, clock=clock)
+        verifier = thaivc.Verifier(Policy(), clock=clock)
+        t = table(f"vc+jwt, {key.alg} ({key_type}): issue and verify (every check on)")
+        for label, claims, target, _ in sizes:
+            credential = thai_credential(subject, claims)
+            token = issuer.issue(credential)
+            report = verifier.check(token)
+            assert report.ok, report.to_json()
+            floor, ours, pyjwt_decode, issue = measure(
+                _raw_verifier(key, token),
+                lambda tok=token, v=verifier: v.check(tok),
+                _pyjwt_decoder(key, token),
+                lambda c=credential, i=issuer: i.issue(c),
+            )
+            t.row(f"raw cryptography verify — {label} ({len(token)} B token)", floor, floor)
+            t.row(f"thaivc verify — {label}", ours, floor, target if key_type == "Ed25519" else "")
+            t.row(f"PyJWT decode (reference) — {label}", pyjwt_decode, floor)
+            t.row(f"thaivc issue — {label}", issue, floor)
+        yield t
+
+    # Streaming: memory must not grow with the number of tokens verified.
+    key = generate_key("Ed25519")
+    issuer = thaivc.Issuer(key, clock=clock)
+    verifier = thaivc.Verifier(Policy(), clock=clock)
+    tokens = [issuer.issue(thai_credential(generate_key("Ed25519").did)) for _ in range(50)]
+    count = 20_000 if quick else 100_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    verified = sum(1 for i in range(count) if verifier.check(tokens[i % len(tokens)]).ok)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t = table(f"streaming verification of {count:,} tokens")
+    t.row(f"verified {verified:,}; max RSS {before:.0f} → {after:.0f} MB (target: < 64 MB resident)", 0.0)
+    yield t
+
+
+SECTIONS: dict[str, Callable[..., Iterator[Any]]] = {"jose": jose}

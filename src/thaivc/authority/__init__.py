@@ -1,0 +1,48 @@
+"""Juristic signing authority: DBD signing clauses (อำนาจกรรมการ) as rules, and decisions on them.
+
+``parse_clause`` reads a clause into an ``AuthorityRule`` (domain.md §5.3 grammar) or marks it for
+human review; ``AuthorityRule.allows`` decides whether a set of directors may sign an act, and
+explains why in Thai and English; ``render_tree`` shows a rule for checking by eye.
+"""
+
+from __future__ import annotations
+
+from thaivc.authority._decide import RuleDecision
+from thaivc.authority._model import (
+    Act,
+    AnyDirector,
+    AnyOf,
+    AuthorityRule,
+    Branch,
+    BranchMode,
+    DirectorName,
+    PersonRef,
+    Scope,
+    SealRequirement,
+    SignerRef,
+    Slot,
+)
+from thaivc.authority._names import DEFAULT_TITLES, name_key
+from thaivc.authority._parse import MAX_CLAUSE_CHARS, parse_clause
+from thaivc.authority._render import render_tree
+
+__all__ = [
+    "DEFAULT_TITLES",
+    "MAX_CLAUSE_CHARS",
+    "Act",
+    "AnyDirector",
+    "AnyOf",
+    "AuthorityRule",
+    "Branch",
+    "BranchMode",
+    "DirectorName",
+    "PersonRef",
+    "RuleDecision",
+    "Scope",
+    "SealRequirement",
+    "SignerRef",
+    "Slot",
+    "name_key",
+    "parse_clause",
+    "render_tree",
+]

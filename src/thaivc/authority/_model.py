@@ -1,0 +1,258 @@
+"""The signing-authority rule model (domain.md §5.3 grammar), as frozen pydantic models.
+
+A rule is an OR over branches. A branch names the exact number of distinct signers, one slot per
+signature (a slot is "one of these named people" or "any director"), a scope that says for which
+acts the branch applies, and the seal requirement. Models are frozen with ``extra="forbid"`` so a
+rule read back from JSON cannot smuggle fields the decision ignores, and optional members are left
+out of the JSON rather than written as ``null`` to match the grammar exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from thaivc.authority._names import collapse
+
+if TYPE_CHECKING:
+    from thaivc.authority._decide import RuleDecision
+
+__all__ = [
+    "Act",
+    "AnyDirector",
+    "AnyOf",
+    "AuthorityRule",
+    "Branch",
+    "BranchMode",
+    "DirectorName",
+    "PersonRef",
+    "Scope",
+    "SealRequirement",
+    "SignerRef",
+    "Slot",
+]
+
+BranchMode = Literal["always", "only", "except"]
+SealRequirement = Literal["required", "not_required", "unspecified"]
+
+#: Size caps: far above any real clause, low enough that a hostile rule cannot make a decision slow.
+MAX_BRANCHES = 64
+MAX_SLOTS = 64
+MAX_PEOPLE = 256
+
+_CID = re.compile(r"[0-9]{13}", re.ASCII)
+_TAG = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+def _citizen_id_ok(s: str) -> bool:
+    """13-digit checksum of domain.md §4.1 (kept local until ``thaivc.thai`` is wired in)."""
+    if not _CID.fullmatch(s):
+        return False
+    total = sum(int(s[i]) * (13 - i) for i in range(12))
+    return (11 - total % 11) % 10 == int(s[12])
+
+
+def _canonical_name(v: str) -> str:
+    if not v or collapse(v) != v:
+        raise ValueError("name_th must be non-empty NFC text with single spaces and no zero-width characters")
+    return v
+
+
+def _valid_cid(v: str | None) -> str | None:
+    if v is not None and not _citizen_id_ok(v):
+        raise ValueError("citizen_id must be a valid 13-digit Thai identifier")
+    return v
+
+
+class _DropNone(BaseModel):
+    """Optional members are omitted from dumps instead of being written as null."""
+
+    model_config = _FROZEN
+
+    @model_serializer(mode="wrap")
+    def _drop_none(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+
+class PersonRef(_DropNone):
+    """A named person in a clause: "<given> <family>" with the title stripped."""
+
+    name_th: str
+    citizen_id: str | None = None
+
+    _n = field_validator("name_th")(_canonical_name)
+    _c = field_validator("citizen_id")(_valid_cid)
+
+
+class DirectorName(_DropNone):
+    """A director as the registry lists them; ``name_th`` may still carry the title."""
+
+    name_th: str
+    citizen_id: str | None = None
+
+    _n = field_validator("name_th")(_canonical_name)
+    _c = field_validator("citizen_id")(_valid_cid)
+
+
+class SignerRef(_DropNone):
+    """A person who signed, already bound to one of the company's directors.
+
+    Binding an authenticated person to a director (and refusing with
+    ``authority.director_unmatched`` when that is not unique) happens before the rule is asked.
+    """
+
+    name_th: str
+    citizen_id: str | None = None
+
+    _n = field_validator("name_th")(_canonical_name)
+    _c = field_validator("citizen_id")(_valid_cid)
+
+
+class AnyOf(_DropNone):
+    """One signature by any one of the listed people; ``group`` names the clause's group, if any."""
+
+    any_of: Annotated[list[PersonRef], Field(min_length=1, max_length=MAX_PEOPLE)]
+    group: str | None = None
+
+
+class AnyDirector(BaseModel):
+    """One signature by any director of the company."""
+
+    model_config = _FROZEN
+
+    any_director: Literal[True] = True
+
+
+Slot = AnyOf | AnyDirector
+
+
+class Scope(_DropNone):
+    """Which acts a non-``always`` branch concerns. Value bounds are inclusive, in whole baht.
+
+    An act is in scope when it carries one of ``tags`` (or ``tags`` is empty) and its value lies
+    within the bounds ("เกินหนึ่งล้านบาท" is ``min_value_thb = 1_000_001``).
+    """
+
+    text_th: str
+    tags: list[str] = Field(default_factory=list, max_length=16)
+    min_value_thb: Annotated[int, Field(ge=0)] | None = None
+    max_value_thb: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        for t in v:
+            if not _TAG.fullmatch(t):
+                raise ValueError(f"scope tag {t!r} must be lower-case ASCII")
+        if len(set(v)) != len(v):
+            raise ValueError("scope tags repeat")
+        return v
+
+    @model_validator(mode="after")
+    def _meaningful(self) -> Scope:
+        if not self.tags and self.min_value_thb is None and self.max_value_thb is None:
+            raise ValueError("a scope needs at least one tag or a value bound")
+        lo, hi = self.min_value_thb, self.max_value_thb
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError("min_value_thb exceeds max_value_thb")
+        return self
+
+
+class Branch(BaseModel):
+    """One alternative: exactly ``total`` distinct signers, one per slot, plus the seal rule."""
+
+    model_config = _FROZEN
+
+    mode: BranchMode
+    scope: Scope | None
+    total: Annotated[int, Field(ge=1, le=MAX_SLOTS)]
+    slots: list[Slot]
+    seal: SealRequirement
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Branch:
+        if len(self.slots) != self.total:
+            raise ValueError("len(slots) must equal total")
+        if (self.mode == "always") != (self.scope is None):
+            raise ValueError("an 'always' branch has no scope; 'only'/'except' branches need one")
+        return self
+
+
+class AuthorityRule(BaseModel):
+    """The parsed อำนาจกรรมการ clause. A rule that ``needs_review`` never authorises anything."""
+
+    model_config = _FROZEN
+
+    branches: Annotated[list[Branch], Field(max_length=MAX_BRANCHES)]
+    needs_review: bool
+    review_reason: str | None
+    raw_clause_th: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AuthorityRule:
+        if self.needs_review != (self.review_reason is not None):
+            raise ValueError("review_reason is given exactly when needs_review is true")
+        if not self.needs_review and not self.branches:
+            raise ValueError("a rule that needs no review must have at least one branch")
+        return self
+
+    def allows(
+        self,
+        signers: Sequence[SignerRef],
+        *,
+        act: Act | str = "general",
+        value_thb: int | None = None,
+        seal: bool | None = None,
+        directors: Sequence[DirectorName] | None = None,
+    ) -> RuleDecision:
+        """Decide whether ``signers`` may bind the company for ``act`` (see ``_decide.decide``).
+
+        ``directors``, when given, is the registry's committee list: every signer must then match
+        exactly one director, or the decision refuses with ``authority.director_unmatched``.
+        """
+        from thaivc.authority._decide import decide
+
+        return decide(self, signers, act=act, value_thb=value_thb, seal=seal, directors=directors)
+
+
+class Act(BaseModel):
+    """The kind of act being signed: a set of scope tags ("financial", "government", …).
+
+    ``Act.of("general")`` is an act with no tags: it falls outside every tagged scope. Unlike the
+    rule models this one is lax about container types, so ``Act(tags={"financial"})`` works.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tags: frozenset[str] = frozenset()
+    text_th: str | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: frozenset[str]) -> frozenset[str]:
+        for t in v:
+            if not _TAG.fullmatch(t):
+                raise ValueError(f"act tag {t!r} must be lower-case ASCII")
+        return v
+
+    @classmethod
+    def of(cls, act: Act | str) -> Act:
+        if isinstance(act, Act):
+            return act
+        return cls(tags=frozenset() if act == "general" else frozenset({act}))

@@ -1,0 +1,111 @@
+"""Shared plumbing of the command line: exit codes, input and output, key loading."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+from thaivc.errors import ThaiVCError
+from thaivc.jsonutil import loads_strict
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INDETERMINATE",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CliError",
+    "add_common",
+    "load_signing_key",
+    "print_json",
+    "read_input",
+    "read_json_file",
+    "write_output",
+]
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_INDETERMINATE: Final = 3
+
+#: Files the CLI reads may be larger than one token (a credential with many claims, a CSV).
+MAX_FILE_BYTES: Final = 16 * 1024 * 1024
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, mapped to an exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """Options every command understands (none yet beyond --help/--version)."""
+
+
+def read_input(source: str | None, *, what: str = "input") -> str:
+    """Text from a file path, or from standard input for ``-`` / no path."""
+    try:
+        if source in (None, "-"):
+            if sys.stdin.isatty():
+                raise CliError(f"no {what} given: pass a FILE or pipe it to standard input ('-')")
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise CliError(f"cannot read {what}: {source} is not a file")
+            with path.open("rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise CliError(f"cannot read {what}: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CliError(f"{what} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{what} is not UTF-8 text") from None
+
+
+def read_json_file(source: str | None, *, what: str) -> Any:
+    text = read_input(source, what=what)
+    try:
+        return loads_strict(text, max_bytes=MAX_FILE_BYTES)
+    except ThaiVCError as err:
+        raise CliError(f"{what} is not valid JSON ({err.code}: {err.detail})") from None
+
+
+def write_output(path: str | None, text: str) -> None:
+    """Write to ``path`` (created with mode 0644), or print to standard output."""
+    if path in (None, "-"):
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    assert path is not None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def load_signing_key(path: str) -> Any:
+    """A private key from a JWK file; a public key is refused with a clear message."""
+    from thaivc.keys import PrivateKey, load_key
+
+    if not Path(path).is_file():
+        raise CliError(f"key file {path} not found (create one with: thaivc key generate --out {path})")
+    try:
+        key = load_key(path)
+    except ThaiVCError as err:
+        raise CliError(f"cannot load key {path}: {err.detail}") from None
+    if not isinstance(key, PrivateKey):
+        raise CliError(f"{path} holds a public key; signing needs the private key file")
+    return key

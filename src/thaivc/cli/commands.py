@@ -1,0 +1,254 @@
+"""Core sub-commands: ``key``, ``issue``, ``present``, ``verify`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from thaivc.cli._common import (
+    EXIT_FAILED,
+    EXIT_INDETERMINATE,
+    EXIT_OK,
+    CliError,
+    load_signing_key,
+    print_json,
+    read_input,
+    read_json_file,
+    write_output,
+)
+from thaivc.errors import ThaiVCError
+from thaivc.report import VerificationReport
+
+__all__ = ["format_report", "register_core"]
+
+
+def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    key = sub.add_parser(
+        "key",
+        help="create and inspect signing keys",
+        description="Create and inspect signing keys (private JWK files, mode 0600).",
+        formatter_class=fmt,
+    )
+    key_sub = key.add_subparsers(dest="key_command", metavar="ACTION")
+    key_sub.required = True
+    gen = key_sub.add_parser(
+        "generate",
+        help="create a new key pair and print its DID",
+        description="Create a new key pair. The file holds the PRIVATE key: keep it secret.\n\n"
+        "example:\n  thaivc key generate --type P-256 --out agency.jwk.json",
+        formatter_class=fmt,
+    )
+    gen.add_argument(
+        "--type", default="Ed25519", choices=["Ed25519", "P-256", "P-384"], help="key type (default Ed25519)"
+    )
+    gen.add_argument("--out", required=True, metavar="FILE", help="where to write the private JWK (never overwritten)")
+    gen.add_argument("--force", action="store_true", help="overwrite an existing FILE")
+    gen.set_defaults(handler=cmd_key_generate)
+    show = key_sub.add_parser(
+        "show",
+        help="print a key's DID, key id and public JWK",
+        description="Print the public facts of a key file. Private members are never printed.",
+    )
+    show.add_argument("file", metavar="FILE")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=cmd_key_show)
+
+    issue = sub.add_parser(
+        "issue",
+        help="sign a credential",
+        description="Sign a VCDM 2.0 credential (JSON) with an issuer key.\n\n"
+        "The issuer defaults to the key's DID and validFrom to now; text is normalised to NFC.\n\n"
+        "example:\n  thaivc issue credential.json --key agency.jwk.json --out cred.jwt",
+        formatter_class=fmt,
+    )
+    issue.add_argument("credential", metavar="CREDENTIAL.json", help="the unsigned credential ('-' for stdin)")
+    issue.add_argument("--key", required=True, metavar="FILE", help="the issuer's private JWK file")
+    issue.add_argument("--format", default="vc+jwt", choices=["vc+jwt", "di", "dc+sd-jwt"])
+    issue.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
+    issue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    issue.set_defaults(handler=cmd_issue)
+
+    present = sub.add_parser(
+        "present",
+        help="wrap credentials in a signed presentation",
+        description="Present one or more secured credentials to a verifier.\n\n"
+        "Use the challenge and domain the verifier gave you: they stop replays.\n\n"
+        "example:\n  thaivc present cred.jwt --key citizen.jwk.json --challenge abc123 --domain https://rd.go.th",
+        formatter_class=fmt,
+    )
+    present.add_argument("credentials", nargs="+", metavar="CRED", help="files holding secured credentials")
+    present.add_argument("--key", required=True, metavar="FILE", help="the holder's private JWK file")
+    present.add_argument("--challenge", metavar="C", help="the verifier's challenge (nonce)")
+    present.add_argument("--domain", metavar="D", help="the verifier's domain (audience)")
+    present.add_argument("--format", default="vp+jwt", choices=["vp+jwt", "di"])
+    present.add_argument("--out", metavar="FILE")
+    present.set_defaults(handler=cmd_present)
+
+    verify = sub.add_parser(
+        "verify",
+        help="verify a credential or presentation and explain the verdict",
+        description="Verify anything thaivc understands and list every check.\n\n"
+        "exit status: 0 verified, 1 failed, 3 indeterminate (could not decide), 2 usage error\n\n"
+        "examples:\n  thaivc verify cred.jwt\n  thaivc verify vp.jwt --challenge abc123 --domain https://rd.go.th\n"
+        "  cat vp.jwt | thaivc verify - --json",
+        formatter_class=fmt,
+    )
+    verify.add_argument("file", nargs="?", default="-", metavar="FILE", help="the input ('-' or nothing: stdin)")
+    verify.add_argument("--challenge", metavar="C", help="the challenge you issued to the holder")
+    verify.add_argument("--domain", metavar="D", help="your domain, which the presentation must name")
+    verify.add_argument(
+        "--allow-no-challenge",
+        action="store_true",
+        help="accept a presentation without checking a challenge (replay protection off)",
+    )
+    verify.add_argument("--json", action="store_true", help="print the full report as JSON")
+    verify.set_defaults(handler=cmd_verify)
+
+    demo = sub.add_parser(
+        "demo",
+        help="run the end-to-end scenario on built-in sample data",
+        description="Issue, present and verify a Thai citizen credential, then watch forgeries fail.",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+
+# -- handlers -----------------------------------------------------------------------------------
+
+
+def cmd_key_generate(args: argparse.Namespace) -> int:
+    from thaivc.keys import generate_key
+
+    key = generate_key(args.type)
+    try:
+        key.save(args.out, overwrite=args.force)
+    except ThaiVCError as err:
+        if err.code == "key.exists":
+            raise CliError(f"{args.out} already exists; choose another name or pass --force") from None
+        raise CliError(f"cannot save key: {err.detail}") from None
+    print(key.did)
+    print(f"private key written to {args.out} (mode 0600): keep it secret", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    from thaivc.keys import PrivateKey, load_key
+
+    try:
+        key = load_key(args.file)
+    except ThaiVCError as err:
+        raise CliError(f"cannot load key {args.file}: {err.detail}") from None
+    public = key.public if isinstance(key, PrivateKey) else key
+    from thaivc.did import did_key
+
+    did = key.did if isinstance(key, PrivateKey) else did_key(public)
+    info = {
+        "type": public.key_type,
+        "alg": public.alg,
+        "did": did,
+        "kid": key.kid if isinstance(key, PrivateKey) else f"{did}#{did.split(':')[-1]}",
+        "thumbprint": public.thumbprint(),
+        "private": isinstance(key, PrivateKey),
+        "publicKeyJwk": public.jwk,
+        "publicKeyMultibase": public.multikey,
+    }
+    if args.json:
+        print_json(info)
+    else:
+        for name in ("type", "alg", "did", "kid", "thumbprint", "private", "publicKeyMultibase"):
+            print(f"{name:<19} {info[name]}")
+        print(f"{'publicKeyJwk':<19} {json.dumps(info['publicKeyJwk'])}")
+    return EXIT_OK
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    from thaivc.issuer import Issuer
+
+    credential = read_json_file(args.credential, what="credential")
+    if not isinstance(credential, dict):
+        raise CliError("the credential must be a JSON object")
+    key = load_signing_key(args.key)
+    options: dict[str, Any] = {}
+    if args.cryptosuite:
+        options["cryptosuite"] = args.cryptosuite
+    try:
+        secured = Issuer(key).issue(credential, format=args.format, **options)
+    except ThaiVCError as err:
+        raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+    text = secured if isinstance(secured, str) else json.dumps(secured, ensure_ascii=False, indent=2)
+    write_output(args.out, text)
+    return EXIT_OK
+
+
+def _read_secured(path: str) -> str | dict[str, Any]:
+    text = read_input(path, what=f"credential {path}").strip()
+    if text.startswith("{"):
+        value = read_json_file(path, what=f"credential {path}")
+        if not isinstance(value, dict):
+            raise CliError(f"{path} is not a JSON object")
+        return value
+    return text
+
+
+def cmd_present(args: argparse.Namespace) -> int:
+    from thaivc.holder import Holder
+
+    key = load_signing_key(args.key)
+    credentials = [_read_secured(p) for p in args.credentials]
+    try:
+        vp = Holder(key).present(credentials, challenge=args.challenge, domain=args.domain, format=args.format)
+    except ThaiVCError as err:
+        raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+    write_output(args.out, vp if isinstance(vp, str) else json.dumps(vp, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from thaivc.policy import Policy
+    from thaivc.verifier import Verifier
+
+    text = read_input(args.file, what="input")
+    policy = Policy(require_challenge=not args.allow_no_challenge)
+    report = Verifier(policy).check(text, challenge=args.challenge, domain=args.domain)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        sys.stdout.write(format_report(report))
+        if report.check("challenge") is not None and args.challenge is None and not args.allow_no_challenge:
+            print("hint: pass --challenge C (the one you issued), or --allow-no-challenge to inspect only")
+    return {"verified": EXIT_OK, "failed": EXIT_FAILED, "indeterminate": EXIT_INDETERMINATE}[report.status]
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from thaivc.demo import run_demo
+
+    return run_demo()
+
+
+# -- report rendering ---------------------------------------------------------------------------
+
+_MARK = {"pass": "✔", "fail": "✘", "skip": "–", "indeterminate": "?"}
+_HEADLINE = {
+    "verified": "✔ VERIFIED",
+    "failed": "✘ FAILED",
+    "indeterminate": "? INDETERMINATE (could not decide; not accepted)",
+}
+
+
+def format_report(report: VerificationReport, indent: str = "") -> str:
+    """A report as lines a newcomer can read: the verdict, then each check."""
+    lines = [f"{indent}{_HEADLINE[report.status]}  [{report.format or 'unknown format'}]"]
+    for check in report.checks:
+        note = check.detail if check.status not in {"fail", "indeterminate"} else ""
+        if check.code:
+            note = f"{check.code}: {check.detail}"
+        lines.append(f"{indent}  {_MARK[check.status]} {check.name:<14} {note}".rstrip())
+    for warning in report.warnings:
+        lines.append(f"{indent}  ! warning: {warning}")
+    for i, child in enumerate(report.children):
+        lines.append(f"{indent}  credential[{i}]:")
+        lines.append(format_report(child, indent + "    ").rstrip("\n"))
+    return "\n".join(lines) + "\n"

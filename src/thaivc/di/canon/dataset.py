@@ -1,0 +1,110 @@
+"""A small immutable RDF dataset model (RDF 1.2 Concepts, restricted to what RDFC-1.0 needs).
+
+Terms are frozen, slotted dataclasses so they hash and compare by value *and* kind: an IRI and a
+blank node with the same text are different terms. Literals carry a datatype IRI, an optional
+language tag and (RDF 1.2) an optional base direction; for language-tagged literals the datatype is
+``rdf:langString`` or ``rdf:dirLangString`` as RDF requires. No value is ever normalised: lexical
+forms keep the exact code points they were given, which is what a signature covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Final
+
+__all__ = [
+    "DEFAULT_GRAPH",
+    "IRI",
+    "RDF_DIR_LANG_STRING",
+    "RDF_LANG_STRING",
+    "XSD_STRING",
+    "BlankNode",
+    "Dataset",
+    "DefaultGraph",
+    "GraphTerm",
+    "Literal",
+    "ObjectTerm",
+    "Quad",
+    "SubjectTerm",
+]
+
+XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIR_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+
+
+@dataclass(frozen=True, slots=True)
+class IRI:
+    """An absolute IRI, stored as given (no percent-encoding or case normalisation)."""
+
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlankNode:
+    """A blank node; ``id`` is its label in the source document, without ``_:``."""
+
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A literal: lexical form, datatype IRI, and for language-tagged strings a tag and direction."""
+
+    value: str
+    datatype: str = XSD_STRING
+    language: str | None = None
+    direction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultGraph:
+    """The default graph (one value; use :data:`DEFAULT_GRAPH`)."""
+
+
+DEFAULT_GRAPH: Final = DefaultGraph()
+
+SubjectTerm = IRI | BlankNode
+ObjectTerm = IRI | BlankNode | Literal
+GraphTerm = IRI | BlankNode | DefaultGraph
+
+
+@dataclass(frozen=True, slots=True)
+class Quad:
+    """One statement, in a named graph or (by default) in the default graph."""
+
+    subject: SubjectTerm
+    predicate: IRI
+    object: ObjectTerm
+    graph: GraphTerm = DEFAULT_GRAPH
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """An RDF dataset: a *set* of quads, kept in first-seen order so results are reproducible.
+
+    Build one with :meth:`of`, which drops duplicate quads (RDFC-1.0 treats the input as a set;
+    test 076 of the W3C suite checks exactly that).
+    """
+
+    quads: tuple[Quad, ...] = field(default=())
+
+    @classmethod
+    def of(cls, quads: Iterable[Quad]) -> Dataset:
+        return cls(tuple(dict.fromkeys(quads)))
+
+    def __iter__(self) -> Iterator[Quad]:
+        return iter(self.quads)
+
+    def __len__(self) -> int:
+        return len(self.quads)
+
+    def blank_nodes(self) -> frozenset[str]:
+        """Labels of every blank node in the dataset."""
+        labels: set[str] = set()
+        for quad in self.quads:
+            for term in (quad.subject, quad.object, quad.graph):
+                if isinstance(term, BlankNode):
+                    labels.add(term.id)
+        return frozenset(labels)

@@ -1,0 +1,217 @@
+"""RFC 8785 JSON Canonicalization Scheme (JCS).
+
+``eddsa-jcs-2022`` and ``ecdsa-jcs-2019`` sign ``SHA-256(JCS(document))``, so this function sits on
+the verification hot path. The canonical form differs from a plain sorted, compact ``json.dumps`` in
+exactly two places:
+
+* numbers: JCS prints every number the way ECMAScript's ``Number.prototype.toString`` does
+  (``1.0`` → ``1``, ``1e21`` → ``1e+21``, ``1e-7`` → ``1e-7``), while Python prints ``repr(float)``;
+* member order: JCS sorts names by UTF-16 code units, Python by code points. The two orders agree
+  except when one name has an astral character (a surrogate pair, ``0xD800..0xDBFF`` as first unit)
+  where another has a BMP character at or above ``U+E000``.
+
+String escaping is identical: both escape ``"``, ``\\`` and control characters (``\\b \\t \\n \\f
+\\r`` by name, the rest as lower-case ``\\u00xx``) and emit every other character as is. So
+:func:`canonicalize` scans the value once for floats and out-of-range integers, lets the C encoder do
+the work when the fast path is provably identical, and falls back to an exact writer otherwise.
+
+The result is I-JSON (RFC 7493) or an error: NaN, infinities, integers beyond ±2**53 and lone
+surrogates raise :class:`~thaivc.errors.InputError` ``json.not_ijson``. Strings are never normalised:
+``"ปู่"`` keeps its code points in the order the signer used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Final
+
+from thaivc.errors import InputError
+
+__all__ = ["MAX_CONTAINERS", "canonicalize", "format_number"]
+
+#: Most containers (objects and arrays) the pre-scan visits; also what stops a self-referencing value.
+MAX_CONTAINERS: Final = 100_000
+
+_MAX_SAFE_INTEGER: Final = 2**53 - 1
+
+_FAST_ENCODE: Final = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
+).encode
+
+_STRING_ENCODE: Final = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def canonicalize(value: object) -> bytes:
+    """Return the RFC 8785 canonical UTF-8 bytes of a JSON value.
+
+    ``value`` is what :func:`thaivc.jsonutil.loads_strict` returns: ``dict`` with ``str`` keys,
+    ``list``, ``str``, ``int``, ``float``, ``bool`` or ``None`` (subclasses and tuples are accepted
+    and take the exact writer).
+    """
+    try:
+        if not _needs_exact_writer(value):
+            data = _to_utf8(_FAST_ENCODE(value))
+            if data.isascii() or not _order_may_differ(data):
+                return data
+        parts: list[str] = []
+        _write(value, parts)
+        return _to_utf8("".join(parts))
+    except RecursionError:
+        raise InputError("input.too_deep", "nesting too deep, or a value that contains itself") from None
+
+
+def _order_may_differ(data: bytes) -> bool:
+    """Could code-point order differ from UTF-16 order anywhere in this text?
+
+    Only if it has an astral character (UTF-8 lead byte F0-F4) *and* a BMP character at or above
+    U+E000 (lead byte EE or EF). Each test is a ``memchr``; a Thai credential passes in well under
+    a microsecond.
+    """
+    astral = b"\xf0" in data or b"\xf1" in data or b"\xf2" in data or b"\xf3" in data or b"\xf4" in data
+    return astral and (b"\xee" in data or b"\xef" in data)
+
+
+def _to_utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("json.not_ijson", "lone surrogate in a string") from None
+
+
+def _check_number(value: int | float) -> None:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError("json.not_ijson", "NaN and Infinity have no JSON form")
+    elif not -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER:
+        raise InputError("json.not_ijson", "integer beyond ±2^53 cannot be represented exactly")
+
+
+def _needs_exact_writer(value: object) -> bool:
+    """Pre-scan for the fast path: ``True`` at the first float, non-``str`` name or unusual type.
+
+    Integers are range-checked here because the fast path prints them without looking. Anything the
+    fast path cannot prove right goes to :func:`_write`, which validates every value itself.
+    """
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return True
+    limit = _MAX_SAFE_INTEGER
+    stack: list[object] = [value]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > MAX_CONTAINERS:
+            raise InputError("input.too_deep", "too many nested values, or a value that contains itself")
+        if type(node) is dict:
+            for name, child in node.items():
+                if type(name) is not str:
+                    return True
+                ckind = type(child)
+                if ckind is str or ckind is bool or child is None:
+                    continue
+                if ckind is int:
+                    if not -limit <= child <= limit:
+                        raise InputError(
+                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
+                        )
+                elif ckind is dict or ckind is list:
+                    stack.append(child)
+                else:
+                    return True
+        else:
+            for child in node:  # type: ignore[attr-defined]
+                ckind = type(child)
+                if ckind is str or ckind is bool or child is None:
+                    continue
+                if ckind is int:
+                    if not -limit <= child <= limit:
+                        raise InputError(
+                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
+                        )
+                elif ckind is dict or ckind is list:
+                    stack.append(child)
+                else:
+                    return True
+    return False
+
+
+def _utf16_key(name: str) -> bytes:
+    return name.encode("utf-16-be", "surrogatepass")
+
+
+def _write(value: object, out: list[str]) -> None:
+    """The exact RFC 8785 writer (§3.2): UTF-16 member order, ECMAScript numbers."""
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(_STRING_ENCODE(str(value)))
+    elif isinstance(value, int | float):
+        out.append(format_number(value))
+    elif isinstance(value, dict):
+        out.append("{")
+        first = True
+        for name in value:
+            if not isinstance(name, str):
+                raise InputError("json.not_ijson", "an object member name is not a string")
+        for name in sorted(value, key=_utf16_key):
+            if not first:
+                out.append(",")
+            first = False
+            out.append(_STRING_ENCODE(str(name)))
+            out.append(":")
+            _write(value[name], out)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write(item, out)
+        out.append("]")
+    else:
+        raise InputError("json.not_ijson", f"{type(value).__name__} is not a JSON value")
+
+
+def format_number(value: int | float) -> str:
+    """Serialise a number as ECMAScript ``Number.prototype.toString`` does (ECMA-262 §6.1.6.1.20).
+
+    Python's ``repr`` already yields the shortest digit string that round-trips (the same digits
+    ECMAScript requires); only the placement of the decimal point and exponent differs.
+    """
+    if isinstance(value, bool):
+        raise InputError("json.not_ijson", "a boolean is not a number")
+    if isinstance(value, int):
+        _check_number(value)
+        return str(int(value))
+    _check_number(value)
+    number = float(value)
+    if number == 0.0:
+        return "0"  # ECMAScript prints -0 as "0"
+    sign = "-" if number < 0 else ""
+    mantissa, _, exp_text = repr(abs(number)).partition("e")
+    exponent = int(exp_text) if exp_text else 0
+    whole, _, fraction = mantissa.partition(".")
+    if fraction == "0":
+        fraction = ""
+    digits = (whole + fraction).lstrip("0")
+    # value = 0.<digits> × 10**n  with no leading zero in digits
+    n = len(whole) + exponent if whole != "0" else exponent - (len(fraction) - len(fraction.lstrip("0")))
+    digits = digits.rstrip("0") or "0"
+    k = len(digits)
+    if k <= n <= 21:
+        body = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        body = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        body = "0." + "0" * (-n) + digits
+    else:
+        e = n - 1
+        exp_part = ("e+" if e >= 0 else "e-") + str(abs(e))
+        body = digits + exp_part if k == 1 else digits[0] + "." + digits[1:] + exp_part
+    return sign + body

@@ -1,0 +1,412 @@
+"""A fast path for JSON-LD → RDF on credentials whose contexts are all pinned URLs.
+
+pyld spends about a millisecond expanding one credential, most of it re-deciding, key by key, what
+each term means. For a verifier those decisions depend on the *shape* of the document (its member
+names, its ``type`` values, where it nests) and on the contexts, not on the data values: the same
+credential type from the same issuer always expands the same way. So the first document of a shape
+is converted by pyld with every string and integer replaced by a unique placeholder; where the
+placeholders land in pyld's output gives a *template*; later documents of that shape are converted
+by substituting their values into it, which costs tens of microseconds.
+
+A value only takes part in a template when its treatment provably does not depend on the value:
+
+* strings and integers become placeholders; booleans, floats, ``null`` and the values of
+  ``type``/keyword-aliased members stay in the shape key (they steer scoped contexts and datatypes);
+* every placeholder must come out of pyld whole and exactly once per kind — as an IRI or as a
+  literal's lexical form — never inside another string (``@json``), a datatype or a language
+  tag; an integer must keep its decimal form; ``xsd:double`` coercion of strings disqualifies;
+* a value substituted into an IRI position must be an absolute IRI whose scheme, and which itself,
+  is not a term of any context involved (so no compact-IRI or term expansion can apply), and an
+  integer must be below 10**21 in magnitude (pyld switches to doubles there).
+
+Anything else — an inline or nested ``@context``, a context URL the loader refuses, a document that
+pyld rejects, a value that fails a guard, a shape that does not template — goes to
+:func:`~thaivc.di.canon.jsonld_rdf.to_dataset`, whose result and errors are the reference. Equality
+with pyld is tested on the W3C vectors and on generated credentials.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from thaivc.di.canon.dataset import IRI, Dataset, Literal, Quad
+from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
+
+__all__ = ["FastPathStats", "fast_path_stats", "fast_to_dataset"]
+
+_SLOT_PREFIX: Final = "urn:x-thaivc-slot:"
+_INT_BASE: Final = 7_331_000_000_000
+_ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*")
+_MAX_TEMPLATES: Final = 256
+_XSD_DOUBLE: Final = "http://www.w3.org/2001/XMLSchema#double"
+_SHAPE_KEYWORDS: Final = frozenset({"@type", "@language", "@direction", "@index", "@json", "@vocab", "@base"})
+
+
+@dataclass
+class FastPathStats:
+    """Counters, so tests and benchmarks can see which path ran."""
+
+    hits: int = 0
+    misses: int = 0
+    fallbacks: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    index: int
+    iri: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _ContextFacts:
+    """What the guards need to know about a set of contexts: term names and keyword aliases."""
+
+    terms: frozenset[str]
+    shape_keys: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    quads: tuple[tuple[Any, IRI, Any, Any], ...]
+    iri_slots: tuple[int, ...]
+
+
+class _LoaderState:
+    def __init__(self) -> None:
+        self.facts: dict[tuple[str, ...], _ContextFacts | None] = {}
+        self.templates: OrderedDict[Any, _Template | None] = OrderedDict()
+        self.stats = FastPathStats()
+        self.lock = threading.Lock()
+
+
+_states: weakref.WeakKeyDictionary[Any, _LoaderState] = weakref.WeakKeyDictionary()
+_states_lock: Final = threading.Lock()
+
+
+def _state_for(loader: ContextLoader) -> _LoaderState | None:
+    with _states_lock:
+        try:
+            state = _states.get(loader)
+            if state is None:
+                state = _LoaderState()
+                _states[loader] = state
+            return state
+        except TypeError:
+            return None
+
+
+def fast_path_stats(loader: ContextLoader) -> FastPathStats:
+    """Hit/miss/fallback counters of the fast path for one loader."""
+    state = _state_for(loader)
+    return state.stats if state is not None else FastPathStats()
+
+
+def fast_to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> Dataset:
+    """Same result as :func:`~thaivc.di.canon.jsonld_rdf.to_dataset`, faster for repeated shapes.
+
+    Reuse the same ``document_loader`` object: templates are cached per loader.
+    """
+    state = _state_for(document_loader)
+    if state is None:
+        return to_dataset(doc, document_loader)
+    urls = _context_urls(doc)
+    facts = None if urls is None else _facts(state, urls, document_loader)
+    if facts is None:
+        state.stats.fallbacks += 1
+        return to_dataset(doc, document_loader)
+    values: list[Any] = []
+    try:
+        shape = _shape(doc, values, facts.shape_keys, top=True)
+    except _Unsupported:
+        state.stats.fallbacks += 1
+        return to_dataset(doc, document_loader)
+    template, known = _template_for(
+        state, shape, doc, values, facts, loader=document_loader, pinned=frozenset()
+    )
+    if template is not None and not _values_fit(template, values, facts):
+        # A value the template cannot take (say a term such as "assertionMethod" where an IRI is
+        # expected): pin those values into a more specific template built for them.
+        pinned = frozenset(_misfits(template, values, facts))
+        template, known = _template_for(
+            state, shape, doc, values, facts, loader=document_loader, pinned=pinned
+        )
+    if template is None or not _values_fit(template, values, facts):
+        state.stats.fallbacks += 1
+        return to_dataset(doc, document_loader)
+    state.stats.hits += known
+    return _instantiate(template, values)
+
+
+def _template_for(
+    state: _LoaderState,
+    shape: Any,
+    doc: Mapping[str, Any],
+    values: list[Any],
+    facts: _ContextFacts,
+    *,
+    loader: ContextLoader,
+    pinned: frozenset[int],
+) -> tuple[_Template | None, bool]:
+    key = (shape, tuple(sorted((i, values[i]) for i in pinned))) if pinned else shape
+    with state.lock:
+        known = key in state.templates
+        template = state.templates.get(key)
+        if known:
+            state.templates.move_to_end(key)
+    if not known:
+        state.stats.misses += 1
+        template = _build_template(doc, values, facts, loader, pinned)
+        with state.lock:
+            state.templates[key] = template
+            while len(state.templates) > _MAX_TEMPLATES:
+                state.templates.popitem(last=False)
+    return template, known
+
+
+class _Unsupported(Exception):
+    """The document is outside what the fast path handles."""
+
+
+def _context_urls(doc: Mapping[str, Any]) -> tuple[str, ...] | None:
+    context = doc.get("@context")
+    if isinstance(context, str):
+        return (context,)
+    if isinstance(context, list) and context and all(isinstance(c, str) for c in context):
+        return tuple(context)
+    return None
+
+
+def _facts(state: _LoaderState, urls: tuple[str, ...], loader: ContextLoader) -> _ContextFacts | None:
+    cached = state.facts.get(urls, False)
+    if cached is not False:
+        assert cached is None or isinstance(cached, _ContextFacts)
+        return cached
+    terms: set[str] = set()
+    aliases: set[str] = set()
+    try:
+        pending = list(urls)
+        seen: set[str] = set()
+        while pending:
+            url = pending.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            _collect(loader(url), terms, aliases, pending)
+    except Exception:
+        facts = None  # the reference path will raise the right error
+    else:
+        facts = _ContextFacts(frozenset(terms), frozenset(aliases))
+        if _SLOT_PREFIX.split(":", 1)[0] in terms:
+            facts = None
+    state.facts[urls] = facts
+    return facts
+
+
+def _collect(node: Any, terms: set[str], aliases: set[str], pending: list[str]) -> None:
+    """Walk a context document: every term name, every alias of a keyword, every nested URL."""
+    if isinstance(node, list):
+        for item in node:
+            _collect(item, terms, aliases, pending)
+        return
+    if isinstance(node, str):
+        pending.append(node)
+        return
+    if not isinstance(node, Mapping):
+        return
+    for key, value in node.items():
+        if key == "@context":
+            _collect(value, terms, aliases, pending)
+            continue
+        if key.startswith("@"):
+            if key == "@import" and isinstance(value, str):
+                pending.append(value)
+            continue
+        terms.add(key)
+        target = value.get("@id") if isinstance(value, Mapping) else value
+        if isinstance(target, str) and target.startswith("@") and target not in ("@id", "@value"):
+            aliases.add(key)
+        if isinstance(value, Mapping) and "@context" in value:
+            _collect(value["@context"], terms, aliases, pending)
+
+
+def _shape(node: Any, values: list[Any], shape_keys: frozenset[str], *, top: bool = False) -> Any:
+    """Shape key of a JSON value; strings and integers are appended to ``values`` as slots."""
+    kind = type(node)
+    if kind is str:
+        values.append(node)
+        return "s"
+    if kind is dict:
+        items = []
+        for key, value in node.items():
+            if key == "@context":
+                if not top:
+                    raise _Unsupported
+                items.append((key, repr(value)))
+            elif key in shape_keys or (key.startswith("@") and key in _SHAPE_KEYWORDS):
+                items.append((key, _frozen(value)))
+            else:
+                items.append((key, _shape(value, values, shape_keys)))
+        return ("d", tuple(items))
+    if kind is list:
+        return ("l", tuple(_shape(item, values, shape_keys) for item in node))
+    if kind is int:
+        values.append(node)
+        return "i"
+    if node is None or kind is bool or kind is float:
+        return ("v", kind.__name__, node)
+    raise _Unsupported
+
+
+def _frozen(node: Any) -> Any:
+    if isinstance(node, dict):
+        return ("d", tuple((k, _frozen(v)) for k, v in node.items()))
+    if isinstance(node, list):
+        return ("l", tuple(_frozen(v) for v in node))
+    return ("v", type(node).__name__, node)
+
+
+def _placeholder_doc(
+    node: Any, counter: list[int], shape_keys: frozenset[str], pinned: frozenset[int]
+) -> Any:
+    """The document with each slot value replaced by its placeholder, in ``_shape`` order."""
+    kind = type(node)
+    if kind is str or kind is int:
+        index = counter[0]
+        counter[0] += 1
+        if index in pinned:
+            return node
+        return f"{_SLOT_PREFIX}{index}" if kind is str else _INT_BASE + index
+    if kind is dict:
+        out = {}
+        for key, value in node.items():
+            if key == "@context" or key in shape_keys or (key.startswith("@") and key in _SHAPE_KEYWORDS):
+                out[key] = value
+            else:
+                out[key] = _placeholder_doc(value, counter, shape_keys, pinned)
+        return out
+    if kind is list:
+        return [_placeholder_doc(item, counter, shape_keys, pinned) for item in node]
+    return node
+
+
+def _build_template(
+    doc: Mapping[str, Any],
+    values: list[Any],
+    facts: _ContextFacts,
+    loader: ContextLoader,
+    pinned: frozenset[int],
+) -> _Template | None:
+    counter = [0]
+    probe = _placeholder_doc(dict(doc), counter, facts.shape_keys, pinned)
+    if counter[0] != len(values):  # pragma: no cover - both walks visit the same slots
+        return None
+    try:
+        dataset = to_dataset(probe, loader)
+    except Exception:
+        return None
+    is_int = [type(v) is int for v in values]
+    uses: dict[int, set[bool]] = {}
+    quads: list[tuple[Any, IRI, Any, Any]] = []
+    for quad in dataset:
+        if _mentions_slot(quad.predicate.value) or _mentions_slot_in_graph(quad.graph):
+            return None
+        parts: list[Any] = []
+        for term in (quad.subject, quad.object):
+            if isinstance(term, IRI) and _mentions_slot(term.value):
+                index = _slot_of_string(term.value)
+                if index is None or index >= len(values) or is_int[index]:
+                    return None
+                uses.setdefault(index, set()).add(True)
+                parts.append(_Slot(index, iri=True))
+            elif isinstance(term, Literal):
+                literal_slot = _literal_slot(term, is_int)
+                if literal_slot is False:
+                    return None
+                if literal_slot is None:
+                    parts.append(term)
+                else:
+                    uses.setdefault(literal_slot, set()).add(False)
+                    parts.append((_Slot(literal_slot, iri=False), term.datatype, term.language))
+            else:
+                parts.append(term)
+        quads.append((parts[0], quad.predicate, parts[1], quad.graph))
+    if any(len(kinds) != 1 for kinds in uses.values()) or len(uses) + len(pinned) != len(values):
+        return None
+    if any(index in pinned for index in uses):  # pragma: no cover - pinned values are not placeholders
+        return None
+    iri_slots = tuple(sorted(i for i, kinds in uses.items() if True in kinds))
+    return _Template(tuple(quads), iri_slots)
+
+
+def _mentions_slot(text: str) -> bool:
+    return _SLOT_PREFIX in text or str(_INT_BASE)[:7] in text
+
+
+def _mentions_slot_in_graph(graph: Any) -> bool:
+    return isinstance(graph, IRI) and _mentions_slot(graph.value)
+
+
+def _slot_of_string(text: str) -> int | None:
+    if not text.startswith(_SLOT_PREFIX):
+        return None
+    tail = text[len(_SLOT_PREFIX) :]
+    return int(tail) if tail.isdigit() and str(int(tail)) == tail else None
+
+
+def _literal_slot(term: Literal, is_int: list[bool]) -> int | bool | None:
+    """Slot index of a literal made from one placeholder; ``None`` if none; ``False`` to refuse."""
+    if _mentions_slot(term.datatype) or (term.language is not None and _mentions_slot(term.language)):
+        return False
+    value = term.value
+    if not _mentions_slot(value):
+        return None
+    index = _slot_of_string(value)
+    if index is not None:
+        if index >= len(is_int) or is_int[index] or term.datatype == _XSD_DOUBLE:
+            return False
+        return index
+    if value.isdigit():
+        index = int(value) - _INT_BASE
+        if 0 <= index < len(is_int) and is_int[index] and str(_INT_BASE + index) == value:
+            return index
+    return False
+
+
+def _misfits(template: _Template, values: list[Any], facts: _ContextFacts) -> list[int]:
+    """Slots whose value the template cannot take."""
+    terms = facts.terms
+    found = []
+    for index in template.iri_slots:
+        value = values[index]
+        if not _ABSOLUTE_IRI.fullmatch(value) or value in terms or value.partition(":")[0] in terms:
+            found.append(index)
+    return found
+
+
+def _values_fit(template: _Template, values: list[Any], facts: _ContextFacts) -> bool:
+    if _misfits(template, values, facts):
+        return False
+    return all(type(value) is not int or -(10**21) < value < 10**21 for value in values)
+
+
+def _instantiate(template: _Template, values: list[Any]) -> Dataset:
+    quads = []
+    for subject_part, predicate, object_part, graph in template.quads:
+        subject = IRI(values[subject_part.index]) if type(subject_part) is _Slot else subject_part
+        obj: Any
+        if type(object_part) is _Slot:
+            obj = IRI(values[object_part.index])
+        elif type(object_part) is tuple:
+            slot, datatype, language = object_part
+            value = values[slot.index]
+            obj = Literal(value if type(value) is str else str(value), datatype, language)
+        else:
+            obj = object_part
+        quads.append(Quad(subject, predicate, obj, graph))
+    return Dataset.of(quads)

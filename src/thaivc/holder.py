@@ -1,0 +1,69 @@
+"""The holder role: wraps credentials in a presentation bound to a verifier's challenge and domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final, Literal
+
+from thaivc.clock import Clock, SystemClock
+from thaivc.errors import UsageError
+from thaivc.jose.compact import sign_compact
+from thaivc.jose.media import envelope
+from thaivc.keys import Signer
+
+__all__ = ["Holder"]
+
+V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
+#: Lifetime of a ``vp+jwt``: long enough to cross a network, short enough to limit replays.
+PRESENTATION_TTL: Final = 600
+
+
+class Holder:
+    """Presents credentials with one key; ``holder`` defaults to the key's DID."""
+
+    def __init__(self, key: Signer, *, holder_id: str | None = None, clock: Clock | None = None) -> None:
+        self.key = key
+        self.holder_id = holder_id or key.kid.split("#", 1)[0]
+        self.clock: Clock = clock or SystemClock()
+
+    def presentation(self, credentials: Sequence[str | dict[str, Any]]) -> dict[str, Any]:
+        """The unsigned VCDM 2.0 presentation: tokens enveloped, secured documents embedded."""
+        items: list[dict[str, Any]] = []
+        for credential in credentials:
+            if isinstance(credential, str):
+                media = "dc+sd-jwt" if "~" in credential else "vc+jwt"
+                items.append(envelope(credential, media))
+            elif isinstance(credential, dict) and "proof" in credential:
+                items.append(credential)
+            else:
+                raise UsageError("usage.invalid_argument", "present secured credentials: a token or a signed document")
+        return {
+            "@context": [V2_CONTEXT],
+            "type": ["VerifiablePresentation"],
+            "holder": self.holder_id,
+            "verifiableCredential": items,
+        }
+
+    def present(
+        self,
+        credentials: Sequence[str | dict[str, Any]],
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        format: Literal["vp+jwt", "di"] = "vp+jwt",
+        **options: Any,
+    ) -> Any:
+        """Sign a presentation of ``credentials`` for the verifier that issued ``challenge``."""
+        vp = self.presentation(credentials)
+        if format == "vp+jwt":
+            now = int(self.clock.now())
+            payload: dict[str, Any] = dict(vp)
+            payload["iat"] = now
+            payload["exp"] = now + PRESENTATION_TTL
+            if challenge is not None:
+                payload["nonce"] = challenge
+            if domain is not None:
+                payload["aud"] = domain
+            header = {"alg": self.key.algorithm, "typ": "vp+jwt", "kid": self.key.kid}
+            return sign_compact(header, payload, self.key)
+        raise UsageError("usage.unsupported_format", f"format {format!r} is not supported")

@@ -1,0 +1,103 @@
+"""The issuer role: turns a credential into a secured credential in a chosen format.
+
+Issuance is where text is normalised: every string of the credential is put in Unicode NFC before
+signing (Thai tone marks and below-vowels are reordered by NFC, so two spellings of one name would
+otherwise yield two different signed documents), and zero-width or bidi control characters are
+refused. Verifiers never normalise; they check the bytes they received.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, Literal
+
+from thaivc.clock import Clock, SystemClock
+from thaivc.errors import ThaiVCError, UsageError
+from thaivc.jose.compact import sign_compact
+from thaivc.keys import Signer
+from thaivc.model import check_credential
+
+__all__ = ["Issuer", "normalize_document", "to_xsd_datetime"]
+
+Format = Literal["vc+jwt", "di", "dc+sd-jwt"]
+
+#: Zero-width and bidirectional controls: invisible, and able to make two names look alike.
+FORBIDDEN_CHARS: Final = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def to_xsd_datetime(timestamp: float) -> str:
+    """An XSD dateTimeStamp in UTC with second precision, e.g. ``2026-11-25T10:00:00Z``."""
+    return datetime.fromtimestamp(int(timestamp), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalize_document(value: Any, path: tuple[str | int, ...] = ()) -> Any:
+    """A deep copy of ``value`` with every string (keys too) in NFC; refuses hidden controls."""
+    if isinstance(value, str):
+        if not FORBIDDEN_CHARS.isdisjoint(value):
+            raise ThaiVCError("text.forbidden_char", "zero-width or bidi control character in text", loc=path)
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {normalize_document(k, (*path, k)): normalize_document(v, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalize_document(v, (*path, i)) for i, v in enumerate(value)]
+    if isinstance(value, float) and math.isnan(value):
+        raise ThaiVCError("json.not_ijson", "NaN cannot be issued", loc=path)
+    return copy.deepcopy(value)
+
+
+class Issuer:
+    """Signs credentials with one key. The issuer id defaults to the key's DID."""
+
+    def __init__(self, key: Signer, *, issuer_id: str | None = None, clock: Clock | None = None) -> None:
+        self.key = key
+        self.issuer_id = issuer_id or key.kid.split("#", 1)[0]
+        self.clock: Clock = clock or SystemClock()
+
+    def prepare(self, credential: dict[str, Any] | Any) -> dict[str, Any]:
+        """Normalise, fill in ``issuer`` and ``validFrom``, and validate against VCDM 2.0."""
+        if hasattr(credential, "model_dump"):
+            credential = credential.model_dump(by_alias=True, exclude_none=True, mode="json")
+        if not isinstance(credential, dict):
+            raise UsageError("usage.invalid_argument", "a credential is a dict or a thaivc.model.Credential")
+        doc: dict[str, Any] = normalize_document(credential)
+        issuer = doc.get("issuer")
+        if issuer is None:
+            doc["issuer"] = self.issuer_id
+        else:
+            given = issuer if isinstance(issuer, str) else issuer.get("id") if isinstance(issuer, dict) else None
+            if given != self.issuer_id:
+                raise UsageError(
+                    "usage.invalid_argument", f"the credential names issuer {given!r}, but this key is {self.issuer_id}"
+                )
+        doc.setdefault("validFrom", to_xsd_datetime(self.clock.now()))
+        check_credential(doc)
+        return doc
+
+    def issue(
+        self,
+        credential: dict[str, Any] | Any,
+        *,
+        format: Format = "vc+jwt",
+        cryptosuite: str | None = None,
+        disclosable: Sequence[str] = (),
+        **options: Any,
+    ) -> Any:
+        """Secure ``credential``: a compact JWS string for ``vc+jwt``.
+
+        Other formats (``di``, ``dc+sd-jwt``) are provided by their modules through the same call.
+        """
+        doc = self.prepare(credential)
+        if format == "vc+jwt":
+            if cryptosuite or disclosable:
+                raise UsageError("usage.invalid_argument", "cryptosuite/disclosable do not apply to vc+jwt")
+            header = {"alg": self.key.algorithm, "typ": "vc+jwt", "kid": self.key.kid}
+            payload = dict(doc)
+            payload.setdefault("iat", int(self.clock.now()))
+            return sign_compact(header, payload, self.key)
+        raise UsageError("usage.unsupported_format", f"format {format!r} is not supported")

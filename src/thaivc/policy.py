@@ -1,0 +1,39 @@
+"""Verifier policy: every decision a verifier makes that is not dictated by a specification.
+
+A policy is frozen data. It is set before any input is parsed, so nothing about what is required
+(key binding, a challenge, holder binding) is ever inferred from the input itself.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from thaivc.clock import DEFAULT_LEEWAY
+from thaivc.jsonutil import DEFAULT_MAX_BYTES
+
+__all__ = ["Policy"]
+
+
+class Policy(BaseModel):
+    """What a verifier requires. Defaults are the safe choice for an agency backend."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    leeway: int = Field(DEFAULT_LEEWAY, ge=0, le=300, description="clock skew tolerated, seconds (≤ 300)")
+    max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="cap on any one input, bytes")
+    allowed_algs: frozenset[str] = frozenset({"EdDSA", "ES256", "ES384"})
+    require_challenge: bool = Field(
+        True, description="a presentation must carry the challenge the verifier issued (replay protection)"
+    )
+    require_domain: bool = Field(False, description="a presentation must name this verifier (aud/domain)")
+    require_holder_binding: bool = Field(
+        True, description="each credential's subject must be the presentation's holder"
+    )
+    require_status_check: bool = Field(
+        True, description="a credential with credentialStatus is indeterminate unless its status was checked"
+    )
+    max_year: int = Field(2200, description="a later year is taken for a Buddhist-Era slip (time.implausible_year)")
+    max_kid_candidates: int = Field(4, ge=1, description="keys tried when a token names no kid")
+    max_presentation_credentials: int = Field(16, ge=1, description="credentials accepted in one presentation")
+    accept_legacy_sd_jwt_typ: bool = True
+    require_key_binding: bool = Field(True, description="SD-JWT presentations must carry a key-binding JWT")

@@ -1,0 +1,258 @@
+"""The transport shared by the DGA Government Data Exchange (GDX) clients (domain.md §3.1, §5.1).
+
+GDX puts the consumer secret in the query string of ``/ws/auth/validate`` and returns a token that
+later calls send in a ``Token`` header; a token expires after about an hour of inactivity. This module
+owns that dance and everything that can go wrong on the wire:
+
+* timeouts on every request and a bounded number of retries, with exponential backoff, only on
+  transient failures (connect errors, timeouts, 502/503/504);
+* one re-authentication when a token is rejected (HTTP 401), then one retry;
+* strict JSON parsing through :func:`thaivc.jsonutil.loads_strict` with a byte cap;
+* secrets kept out of exceptions, reprs and logs.
+
+It drives an ``httpx`` transport directly rather than an ``httpx.Client``: the client logs every
+request URL at INFO level, and GDX URLs carry ``ConsumerSecret``. Using the transport also means
+redirects are never followed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import httpx
+
+from thaivc.clock import Clock, SystemClock
+from thaivc.errors import Indeterminate, InputError, UsageError
+from thaivc.jsonutil import loads_strict
+from thaivc.thai.ids import is_valid_citizen_id
+
+__all__ = [
+    "AUTH_PATH",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "TRANSIENT_STATUSES",
+    "GdxResponse",
+    "GdxSession",
+]
+
+AUTH_PATH: Final = "/ws/auth/validate"
+TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
+DEFAULT_MAX_RESPONSE_BYTES: Final = 1024 * 1024
+#: Renew the token before GDX's 60-minute idle expiry.
+DEFAULT_TOKEN_IDLE_SECONDS: Final = 55 * 60
+_MAX_TOKEN_LENGTH: Final = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class GdxResponse:
+    """A parsed GDX answer: the HTTP status and the JSON body (never a transient status)."""
+
+    status: int
+    body: Any
+
+
+class GdxSession:
+    """Authenticated, retrying GET requests against one GDX base URL.
+
+    ``transport`` is any ``httpx.BaseTransport`` (``httpx.MockTransport`` in tests); by default a
+    plain ``httpx.HTTPTransport`` with TLS verification. ``sleep`` and ``clock`` are injectable so
+    backoff and token idling are testable without waiting.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        consumer_key: str,
+        consumer_secret: str,
+        agent_id: str,
+        *,
+        timeout: float = 5.0,
+        retries: int = 2,
+        backoff: float = 0.2,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        token_idle_seconds: float = DEFAULT_TOKEN_IDLE_SECONDS,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        parts = urlsplit(base_url) if isinstance(base_url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError("usage.invalid_argument", "base_url must be an http(s) URL")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise UsageError("usage.invalid_argument", "base_url must not carry a query or credentials")
+        for name, value in (("consumer_key", consumer_key), ("consumer_secret", consumer_secret)):
+            if not isinstance(value, str) or not value or not all(" " < ch < "\x7f" for ch in value):
+                raise UsageError("usage.invalid_argument", f"{name} must be non-empty printable ASCII")
+        if not is_valid_citizen_id(agent_id):
+            raise UsageError("usage.invalid_argument", "agent_id must be the officer's 13-digit citizen ID")
+        if timeout <= 0 or retries < 0 or backoff < 0:
+            raise UsageError("usage.invalid_argument", "timeout must be > 0; retries and backoff >= 0")
+        self._base = base_url.rstrip("/")
+        self._consumer_key = consumer_key
+        self._consumer_secret = consumer_secret
+        self._agent_id = agent_id
+        self._timeout = float(timeout)
+        self._retries = int(retries)
+        self._backoff = float(backoff)
+        self._transport = transport if transport is not None else httpx.HTTPTransport(retries=0)
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._sleep = sleep
+        self._token_idle = float(token_idle_seconds)
+        self._max_bytes = int(max_response_bytes)
+        self._token: str | None = None
+        self._token_used_at = 0.0
+        self._token_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"GdxSession(base_url={self._base!r}, consumer_key='***', consumer_secret='***')"
+
+    __str__ = __repr__
+
+    def close(self) -> None:
+        self._transport.close()
+
+    # -- secrets ---------------------------------------------------------------------------------
+
+    def redact(self, text: str) -> str:
+        """Remove every secret this session holds from text that came from outside."""
+        for secret in (self._consumer_secret, self._consumer_key, self._token, self._agent_id):
+            if secret:
+                text = text.replace(secret, "***")
+        return text[:300]
+
+    # -- wire ------------------------------------------------------------------------------------
+
+    def _send_once(self, path: str, params: Mapping[str, str], headers: Mapping[str, str]) -> httpx.Response:
+        request = httpx.Request(
+            "GET",
+            self._base + path,
+            params=dict(params),
+            headers={"Accept": "application/json", "Accept-Encoding": "identity", **headers},
+            extensions={"timeout": httpx.Timeout(self._timeout).as_dict()},
+        )
+        response = self._transport.handle_request(request)
+        too_big = Indeterminate("registry.unavailable", "GDX response exceeds the size cap")
+        try:
+            if response.is_stream_consumed:  # already in memory (e.g. httpx.MockTransport)
+                content = response.content
+                if len(content) > self._max_bytes:
+                    raise too_big
+            else:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_raw():
+                    size += len(chunk)
+                    if size > self._max_bytes:
+                        raise too_big
+                    chunks.append(chunk)
+                content = b"".join(chunks)
+        finally:
+            response.close()
+        return httpx.Response(response.status_code, headers=response.headers, content=content)
+
+    def _send(self, path: str, params: Mapping[str, str], headers: Mapping[str, str]) -> httpx.Response:
+        """Send with bounded retries on transient failures only."""
+        last = "no attempt"
+        for attempt in range(self._retries + 1):
+            if attempt:
+                self._sleep(self._backoff * (2 ** (attempt - 1)))
+            try:
+                response = self._send_once(path, params, headers)
+            except httpx.TimeoutException:
+                last = "timed out"
+                continue
+            except httpx.TransportError as exc:
+                last = f"transport error ({type(exc).__name__})"
+                continue
+            if response.status_code in TRANSIENT_STATUSES:
+                last = f"HTTP {response.status_code}"
+                continue
+            return response
+        raise Indeterminate(
+            "registry.unavailable", f"GDX {path} unavailable after {self._retries + 1} attempts: {last}"
+        )
+
+    def _json(self, response: httpx.Response, path: str) -> Any:
+        try:
+            return loads_strict(response.content, max_bytes=self._max_bytes)
+        except InputError as exc:
+            raise Indeterminate(
+                "registry.unavailable", f"GDX {path} answered HTTP {response.status_code} with {exc.code}"
+            ) from None
+
+    # -- token -----------------------------------------------------------------------------------
+
+    def _authenticate(self) -> str:
+        response = self._send(
+            AUTH_PATH,
+            {"ConsumerSecret": self._consumer_secret, "AgentID": self._agent_id},
+            {"Consumer-Key": self._consumer_key},
+        )
+        if response.status_code in (401, 403):
+            raise Indeterminate(
+                "registry.rejected", f"GDX refused the consumer credentials (HTTP {response.status_code})"
+            )
+        if response.status_code != 200:
+            reason = self.describe_error(response.status_code, self._error_body(response))
+            raise Indeterminate("registry.rejected", f"GDX authentication failed: {reason}")
+        body = self._json(response, AUTH_PATH)
+        token = body.get("Result") if isinstance(body, dict) else None
+        if (
+            not isinstance(token, str)
+            or not 0 < len(token) <= _MAX_TOKEN_LENGTH
+            or not all("\x21" <= ch <= "\x7e" for ch in token)
+        ):
+            raise Indeterminate("registry.unavailable", "GDX authentication answered without a usable token")
+        self._token = token
+        self._token_used_at = self._clock.now()
+        return token
+
+    def _current_token(self) -> str:
+        with self._token_lock:  # one authentication at a time when a session is shared by threads
+            if self._token is None or self._clock.now() - self._token_used_at >= self._token_idle:
+                return self._authenticate()
+            return self._token
+
+    def get(
+        self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None
+    ) -> GdxResponse:
+        """Authenticated GET; re-authenticates once if the token is rejected.
+
+        Returns only answers the caller must interpret (any status except 401 and the transient
+        ones); raises ``registry.unavailable`` / ``registry.rejected`` otherwise.
+        """
+        renewed = False
+        while True:
+            token = self._current_token()
+            headers = {"Consumer-Key": self._consumer_key, "Token": token, **(extra_headers or {})}
+            response = self._send(path, params, headers)
+            if response.status_code == 401:
+                self._token = None
+                if renewed:
+                    raise Indeterminate("registry.rejected", "GDX rejected a freshly issued token")
+                renewed = True
+                continue
+            self._token_used_at = self._clock.now()
+            if response.status_code == 200:
+                return GdxResponse(200, self._json(response, path))
+            return GdxResponse(response.status_code, self._error_body(response))
+
+    def _error_body(self, response: httpx.Response) -> Any:
+        """The JSON of an error answer, or ``None``: an error page need not be JSON, and the caller
+        then decides from the status alone."""
+        if not response.content:
+            return None
+        try:
+            return loads_strict(response.content, max_bytes=self._max_bytes)
+        except InputError:
+            return None
+
+    def describe_error(self, status: int, body: Any) -> str:
+        """``HTTP 500 Code=… Message=…`` with secrets removed, for error details."""
+        if isinstance(body, dict) and ("Code" in body or "Message" in body):
+            return self.redact(f"HTTP {status} Code={body.get('Code')!r} Message={body.get('Message')!r}")
+        return f"HTTP {status}"

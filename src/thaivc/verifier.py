@@ -1,0 +1,162 @@
+"""The verifier: the one place where checks are composed into a verdict.
+
+``Verifier.check`` accepts whatever arrived (a compact JWS, an SD-JWT, a Data Integrity document,
+an enveloped credential, bytes or JSON text), detects its securing format, and runs every check in a
+fixed order, recording each in the report. It never raises on bad input: hostile input becomes a
+``failed`` report with a stable code, and anything it could not decide becomes ``indeterminate``.
+``Verifier.verify`` is the raising form for callers who only want the verified document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from thaivc.challenge import ChallengeStore, MemoryChallengeStore
+from thaivc.clock import Clock, SystemClock
+from thaivc.did import UniversalResolver
+from thaivc.errors import Indeterminate, ThaiVCError, VerificationFailed
+from thaivc.jsonutil import loads_strict
+from thaivc.policy import Policy
+from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.verify_jose import check_jwt
+
+__all__ = ["Verifier"]
+
+
+class Verifier:
+    """Holds the verification environment: policy, DID resolver, clock, challenge store.
+
+    Every dependency is injected; the defaults do no I/O (did:key and did:jwk only).
+    """
+
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        *,
+        resolver: UniversalResolver | None = None,
+        clock: Clock | None = None,
+        challenge_store: ChallengeStore | None = None,
+        status_checker: Any = None,
+        trust: Any = None,
+    ) -> None:
+        self.policy = policy or Policy()
+        self.resolver: UniversalResolver = resolver or UniversalResolver()
+        self.clock: Clock = clock or SystemClock()
+        self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
+        self.status_checker = status_checker
+        self.trust = trust
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def check(
+        self,
+        anything: object,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+    ) -> VerificationReport:
+        """Verify ``anything`` and return the full report. Never raises on bad input."""
+        try:
+            return self._dispatch(anything, challenge=challenge, domain=domain, depth=0)
+        except ThaiVCError as err:
+            builder = ReportBuilder()
+            builder.error("parse", err)
+            return builder.build()
+        except Exception as exc:  # the contract is: never raise on bad input
+            builder = ReportBuilder()
+            builder.fail("internal", "internal.error", f"{type(exc).__name__} while verifying")
+            return builder.build()
+
+    def verify(self, anything: object, *, challenge: str | None = None, domain: str | None = None) -> dict[str, Any]:
+        """Return the verified document, or raise :class:`~thaivc.errors.VerificationFailed`."""
+        report = self.check(anything, challenge=challenge, domain=domain)
+        if not report.ok or report.document is None:
+            raise VerificationFailed(report)
+        return report.document
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    def _dispatch(
+        self, anything: object, *, challenge: str | None, domain: str | None, depth: int
+    ) -> VerificationReport:
+        value = _normalise_input(anything, self.policy.max_bytes)
+        if isinstance(value, str):
+            if "~" in value:
+                return self._check_sd_jwt(value, challenge=challenge, domain=domain)
+            return self._check_compact(value, challenge=challenge, domain=domain, depth=depth)
+        if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
+            "EnvelopedVerifiableCredential"
+        ]:
+            from thaivc.jose.media import unenvelope
+
+            _media, token = unenvelope(value)
+            return self._dispatch(token, challenge=challenge, domain=domain, depth=depth)
+        if "proof" in value:
+            return self._check_data_integrity(value, challenge=challenge, domain=domain)
+        builder = ReportBuilder()
+        types = value.get("type")
+        is_vp = types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types)
+        builder.fail("proof", "vp.unsigned" if is_vp else "di.proof_missing", "the document carries no proof")
+        return builder.build()
+
+    def _check_compact(
+        self, token: str, *, challenge: str | None, domain: str | None, depth: int
+    ) -> VerificationReport:
+        return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth)
+
+    def _check_sd_jwt(self, value: str, *, challenge: str | None, domain: str | None) -> VerificationReport:
+        checker: Callable[..., VerificationReport] | None = getattr(self, "_sd_jwt_checker", None)
+        if checker is None:
+            builder = ReportBuilder("dc+sd-jwt")
+            builder.fail("format", "usage.unsupported_format", "SD-JWT verification is not available")
+            return builder.build()
+        return checker(value, challenge=challenge, domain=domain)
+
+    def _check_data_integrity(
+        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None
+    ) -> VerificationReport:
+        checker: Callable[..., VerificationReport] | None = getattr(self, "_di_checker", None)
+        if checker is None:
+            builder = ReportBuilder("di")
+            builder.fail("format", "usage.unsupported_format", "Data Integrity verification is not available")
+            return builder.build()
+        return checker(doc, challenge=challenge, domain=domain)
+
+    def _consume_challenge(self, challenge: str) -> bool:
+        try:
+            return self.challenges.consume(challenge)
+        except Exception as exc:  # a broken store must not let a replay through
+            raise Indeterminate("vp.challenge_mismatch", f"challenge store failed: {type(exc).__name__}") from None
+
+
+def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
+    """Bytes or text or a dict in; a stripped token string or a parsed JSON object out."""
+    if isinstance(anything, bytes | bytearray | memoryview):
+        raw = bytes(anything)
+        if len(raw) > max_bytes:
+            raise ThaiVCError("input.too_large", f"{len(raw)} bytes exceeds the cap of {max_bytes}")
+        try:
+            anything = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ThaiVCError("input.unreadable", "input is not UTF-8") from None
+    if isinstance(anything, str):
+        if len(anything) > max_bytes:
+            raise ThaiVCError("input.too_large", f"input exceeds the cap of {max_bytes} bytes")
+        text = anything.strip()
+        if text.startswith("{"):
+            value = loads_strict(text, max_bytes=max_bytes, require_object=True)
+            # a JWS JSON serialization is an object with "payload" and "signature(s)"
+            if "payload" in value and ("signature" in value or "signatures" in value):
+                raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")
+            return dict(value)
+        if not text:
+            raise ThaiVCError("jose.malformed", "empty input")
+        return text
+    if isinstance(anything, dict):
+        return anything
+    if hasattr(anything, "model_dump"):
+        dumped = anything.model_dump(by_alias=True, exclude_none=True)
+        if isinstance(dumped, dict):
+            return dumped
+    raise ThaiVCError("input.unreadable", f"cannot verify a {type(anything).__name__}")

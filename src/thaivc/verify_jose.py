@@ -1,0 +1,345 @@
+"""Verification of VC-JOSE tokens (``vc+jwt`` and ``vp+jwt``): the verifier's hot path.
+
+The order of checks is fixed: parse (size, structure, strict JSON, header rules) → claims → data
+model → key (resolve ``kid``, bind it to the issuer or holder, require the verification
+relationship) → signature → time → presentation binding → status → trust. Nothing after a failed
+parse, key or signature check runs, so no claim of an unverified token is ever acted upon; checks
+after the signature all run, so an expiry never hides a second problem.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
+from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
+from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
+from thaivc.report import ReportBuilder, VerificationReport
+
+if TYPE_CHECKING:
+    from thaivc.keys import PublicKey
+    from thaivc.verifier import Verifier
+
+__all__ = ["check_jwt", "subject_ids"]
+
+_ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
+_MAX_NESTING: Final = 1
+Relationship = Literal["assertionMethod", "authentication"]
+
+
+def check_jwt(
+    verifier: Verifier, token: str, *, challenge: str | None, domain: str | None, depth: int = 0
+) -> VerificationReport:
+    """Verify a compact ``vc+jwt`` or ``vp+jwt`` token and report every check."""
+    b = ReportBuilder("jose")
+    policy = verifier.policy
+    try:
+        parsed = parse_compact(token, expected_typ=_ACCEPTED_TYP, max_bytes=policy.max_bytes)
+    except ThaiVCError as err:
+        b.error("parse", err)
+        return b.build()
+    typ = parsed.header["typ"]
+    b.format = typ
+    b.ok("parse")
+    alg = parsed.header["alg"]
+    if alg not in policy.allowed_algs:
+        b.fail("alg", "jose.alg_not_allowed", f"{alg} is not allowed by policy")
+        return b.build()
+    b.ok("alg", alg)
+    if typ == "vp+jwt":
+        if depth >= _MAX_NESTING:
+            b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
+            return b.build()
+        return _presentation(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth)
+    return _credential(verifier, parsed, b)
+
+
+def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> VerificationReport:
+    payload: dict[str, Any] = parsed.payload
+    try:
+        check_vc_jwt_claims(payload, kind="credential")
+        b.ok("claims")
+        for warning in check_credential(payload):
+            b.warn(warning)
+        b.ok("model")
+    except ThaiVCError as err:
+        b.error("model", err)
+        return b.build()
+    issuer = payload["issuer"]
+    issuer_id: str = issuer if isinstance(issuer, str) else issuer["id"]
+    if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
+        return b.build()
+    _check_times(verifier, payload, b)
+    _check_status(verifier, payload, b)
+    _check_trust(verifier, issuer_id, payload, b)
+    return b.build(document=payload)
+
+
+def _presentation(
+    verifier: Verifier,
+    parsed: ParsedJws,
+    b: ReportBuilder,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    depth: int,
+) -> VerificationReport:
+    policy = verifier.policy
+    payload: dict[str, Any] = parsed.payload
+    try:
+        check_vc_jwt_claims(payload, kind="presentation")
+        b.ok("claims")
+        for warning in check_presentation(payload):
+            b.warn(warning)
+        b.ok("model")
+    except ThaiVCError as err:
+        b.error("model", err)
+        return b.build()
+    holder = payload.get("holder")
+    holder_id: str | None = holder if isinstance(holder, str) else (holder or {}).get("id")
+    kid = parsed.header.get("kid")
+    signer_did = kid.split("#", 1)[0] if isinstance(kid, str) and not kid.startswith("#") else holder_id
+    if holder_id is None:
+        holder_id = signer_did
+    if holder_id is None:
+        b.fail("key", "vp.holder_key_mismatch", "neither holder nor kid identifies the signer")
+        return b.build()
+    if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
+        return b.build()
+    _check_times(verifier, payload, b)
+    _check_challenge(verifier, payload, b, challenge)
+    _check_domain(payload, b, domain, required=policy.require_domain)
+    _check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
+    return b.build(document=payload)
+
+
+# -- key and signature -------------------------------------------------------------------------
+
+
+def _verify_signature(
+    verifier: Verifier, parsed: ParsedJws, b: ReportBuilder, *, controller: str, relationship: Relationship
+) -> bool:
+    mismatch = "vc.issuer_key_mismatch" if relationship == "assertionMethod" else "vp.holder_key_mismatch"
+    kid = parsed.header.get("kid")
+    try:
+        if kid is None:
+            candidates = _keys_of(verifier, controller, relationship)
+        else:
+            if kid.startswith("#"):
+                kid = controller + kid
+            if kid.split("#", 1)[0] != controller:
+                b.fail("key", mismatch, "the signing key does not belong to " + _short(controller))
+                return False
+            doc, vm = verifier.resolver.resolve_verification_method(kid)
+            if not doc.is_authorized(vm.id, relationship):
+                b.fail("key", "did.vm_not_authorized", f"{_short(vm.id)} is not authorised for {relationship}")
+                return False
+            candidates = [vm.public_key]
+    except Indeterminate as err:
+        b.error("key", err)
+        return False
+    except ThaiVCError as err:
+        b.error("key", err)
+        return False
+    if not candidates:
+        b.fail("key", "key.not_found", f"{_short(controller)} has no {relationship} key")
+        return False
+    b.ok("key", _short(kid) if isinstance(kid, str) else f"{len(candidates)} candidate key(s)")
+    last: ThaiVCError | None = None
+    for key in candidates:
+        try:
+            verify_compact(parsed, key)
+        except ThaiVCError as err:
+            last = err
+            continue
+        b.ok("signature")
+        return True
+    assert last is not None
+    b.error("signature", last)
+    return False
+
+
+def _keys_of(verifier: Verifier, controller: str, relationship: Relationship) -> list[PublicKey]:
+    """Keys to try when a token names no ``kid``: only the controller's own, at most N."""
+    doc = verifier.resolver.resolve(controller)
+    ids = doc.assertion_method if relationship == "assertionMethod" else doc.authentication
+    keys: list[PublicKey] = []
+    for vm_id in ids[: verifier.policy.max_kid_candidates]:
+        vm = doc.find(vm_id)
+        if vm is not None:
+            keys.append(vm.public_key)
+    return keys
+
+
+# -- time ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
+    """A validated dateTimeStamp as a timestamp (memoised: issuers reuse the same instants)."""
+    moment, warnings = parse_datetime_stamp(value)
+    check_plausible_year(moment, max_year=max_year)
+    return moment.timestamp(), tuple(warnings)
+
+
+def _check_times(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's)."""
+    now = verifier.clock.now()
+    leeway = verifier.policy.leeway
+    expiries: list[float] = []
+    try:
+        check_jwt_times(payload, now=now, leeway=leeway)
+        exp = payload.get("exp")
+        if exp is not None:
+            expiries.append(float(exp))
+        for name in ("validFrom", "validUntil"):
+            value = payload.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise ThaiVCError("vc.datetime_invalid", f"{name} is not a string", loc=(name,))
+            ts, warnings = _stamp(value, verifier.policy.max_year)
+            for w in warnings:
+                b.warn(f"{name}: {w}")
+            if name == "validFrom" and ts > now + leeway:
+                raise ThaiVCError("time.not_yet_valid", f"validFrom {value} is in the future")
+            if name == "validUntil":
+                expiries.append(ts)
+                if ts < now - leeway:
+                    raise ThaiVCError("time.expired", f"validUntil {value} has passed")
+    except ThaiVCError as err:
+        b.error("time", err)
+        return
+    if expiries:
+        # VC-JOSE-COSE: exp bounds the signature, validUntil the data; the earlier one wins (D.23)
+        b.details["effective_expiry"] = min(expiries)
+    b.ok("time")
+
+
+# -- presentation binding -----------------------------------------------------------------------
+
+
+def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, challenge: str | None) -> None:
+    nonce = payload.get("nonce")
+    if challenge is None:
+        if verifier.policy.require_challenge:
+            b.fail(
+                "challenge",
+                "vp.challenge_mismatch",
+                "no challenge was given to the verifier; policy requires one to stop replays",
+            )
+        else:
+            b.skip("challenge", "policy does not require a challenge")
+        return
+    if not isinstance(nonce, str) or nonce != challenge:
+        b.fail("challenge", "vp.challenge_mismatch", "the presentation does not carry the issued challenge")
+        return
+    try:
+        fresh = verifier._consume_challenge(nonce)
+    except ThaiVCError as err:
+        b.error("challenge", err)
+        return
+    if not fresh:
+        b.fail("challenge", "vp.challenge_mismatch", "this challenge was already used: a replay")
+        return
+    b.ok("challenge")
+
+
+def _check_domain(payload: dict[str, Any], b: ReportBuilder, domain: str | None, *, required: bool) -> None:
+    aud = payload.get("aud")
+    if domain is None:
+        if required:
+            b.fail("domain", "vp.domain_mismatch", "no domain was given to the verifier; policy requires one")
+        else:
+            b.skip("domain", "no domain requested")
+        return
+    audiences = aud if isinstance(aud, list) else [aud]
+    if domain not in audiences:
+        b.fail("domain", "vp.domain_mismatch", "the presentation is addressed to another verifier")
+        return
+    b.ok("domain")
+
+
+def subject_ids(credential: dict[str, Any]) -> list[str | None]:
+    """The ``id`` of each credential subject (``None`` for a subject without one)."""
+    subjects = credential.get("credentialSubject")
+    items = subjects if isinstance(subjects, list) else [subjects]
+    return [s.get("id") if isinstance(s, dict) else None for s in items]
+
+
+def _check_credentials(
+    verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, holder_id: str, depth: int
+) -> None:
+    items = payload.get("verifiableCredential")
+    if items is None:
+        b.skip("credentials", "the presentation carries no credential")
+        return
+    credentials = items if isinstance(items, list) else [items]
+    if len(credentials) > verifier.policy.max_presentation_credentials:
+        b.fail(
+            "credentials", "input.too_large", f"more than {verifier.policy.max_presentation_credentials} credentials"
+        )
+        return
+    for index, item in enumerate(credentials):
+        name = f"credential[{index}]"
+        try:
+            child = verifier._dispatch(item, challenge=None, domain=None, depth=depth + 1)
+        except ThaiVCError as err:
+            b.fail(name, "vp.credential_invalid", f"{err.code}: {err.detail}")
+            continue
+        b.child(child)
+        if child.format == "vp+jwt":
+            b.fail(name, "vp.credential_invalid", "a presentation is not a credential")
+        elif child.status == "failed":
+            first = child.problems[0] if child.problems else None
+            b.fail(name, "vp.credential_invalid", f"{first.code}: {first.detail}" if first else "failed")
+        elif child.status == "indeterminate":
+            first = child.problems[0] if child.problems else None
+            b.undecidable(name, "vp.credential_indeterminate", f"{first.code}: {first.detail}" if first else "")
+        else:
+            doc = child.document or {}
+            if verifier.policy.require_holder_binding and any(s != holder_id for s in subject_ids(doc)):
+                b.fail(name, "vp.holder_not_subject", "the holder is not the subject of this credential")
+            else:
+                b.ok(name)
+
+
+# -- status and trust ---------------------------------------------------------------------------
+
+
+def _check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+    if "credentialStatus" not in payload and "status" not in payload:
+        b.skip("status", "the credential carries no status entry")
+        return
+    checker = verifier.status_checker
+    if checker is None:
+        if verifier.policy.require_status_check:
+            b.undecidable("status", "status.not_checked", "credentialStatus present but no status checker configured")
+        else:
+            b.skip("status", "status checking disabled by policy")
+        return
+    try:
+        checker.check(payload)
+    except ThaiVCError as err:
+        b.error("status", err)
+        return
+    b.ok("status")
+
+
+def _check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
+    trust = verifier.trust
+    if trust is None:
+        b.skip("trust", "no trust source configured: the issuer was not vetted")
+        return
+    try:
+        trust.check(issuer_id, payload)
+    except ThaiVCError as err:
+        b.error("trust", err)
+        return
+    b.ok("trust")
+
+
+def _short(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"

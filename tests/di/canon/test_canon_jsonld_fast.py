@@ -1,0 +1,207 @@
+"""The template fast path must give exactly what pyld gives: W3C vectors and generated credentials."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from thaivc.di.canon.jsonld_fast import fast_path_stats, fast_to_dataset
+from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
+from thaivc.di.canon.rdfc import canonicalize
+from thaivc.errors import ThaiVCError
+from thaivc.jsonutil import loads_strict
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
+
+
+def _outcome(convert: Any, doc: Mapping[str, Any], loader: ContextLoader) -> str:
+    """Canonical N-Quads, or the error code: what a verifier would act on."""
+    try:
+        return canonicalize(convert(doc, loader), max_work=10**6).nquads
+    except ThaiVCError as exc:
+        return f"error {exc.code}"
+
+
+def _assert_same(doc: Mapping[str, Any], loader: ContextLoader) -> None:
+    expected = _outcome(to_dataset, copy.deepcopy(doc), loader)
+    assert _outcome(fast_to_dataset, doc, loader) == expected
+
+
+def _vector_documents(vectors: Path) -> list[dict[str, Any]]:
+    docs = []
+    for path in sorted(vectors.glob("vc-di-e*/**/*.json")):
+        if "eyPair" in path.name:
+            continue
+        doc = loads_strict(path.read_bytes())
+        if isinstance(doc, dict) and "@context" in doc:
+            docs.append(doc)
+            if "proof" in doc:
+                docs.append({k: v for k, v in doc.items() if k != "proof"})
+    return docs
+
+
+def test_vectors_equal_pyld_and_hit_templates(vectors: Path, fresh_loader: ContextLoader) -> None:
+    loader = fresh_loader
+    docs = _vector_documents(vectors)
+    assert len(docs) >= 50
+    for _ in range(2):
+        for doc in docs:
+            _assert_same(doc, loader)
+    stats = fast_path_stats(loader)
+    assert stats.hits >= len(docs) // 2  # second round is served from templates
+    assert stats.misses > 0
+
+
+def test_same_shape_new_values_uses_template(vectors: Path, fresh_loader: ContextLoader) -> None:
+    loader = fresh_loader
+    doc = loads_strict((vectors / "vc-di-eddsa/unsigned.json").read_bytes())
+    fast_to_dataset(doc, loader)
+    other = copy.deepcopy(doc)
+    other["id"] = "urn:uuid:00000000-0000-4000-8000-000000000001"
+    other["name"] = "บัตรประจำตัวประชาชน"
+    other["credentialSubject"]["id"] = "did:example:สมชาย"
+    hits = fast_path_stats(loader).hits
+    _assert_same(other, loader)
+    assert fast_path_stats(loader).hits == hits + 1
+    assert "บัตรประจำตัวประชาชน" in canonicalize(fast_to_dataset(other, loader)).nquads
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.__setitem__("@context", [V2, {"ex": "https://example.org/#"}]),  # inline context
+        lambda d: d["credentialSubject"].__setitem__("@context", [EXAMPLES]),  # nested context
+        lambda d: d.__setitem__("@context", [V2, "https://ctx.attacker.example/v1"]),  # unknown URL
+        lambda d: d["credentialSubject"].__setitem__("id", "relative/id"),  # IRI slot misfit
+        lambda d: d["credentialSubject"].__setitem__("id", "_:b0"),  # blank-node label
+        lambda d: d.__setitem__("issuer", "VerifiableCredential"),  # a term where an IRI goes
+        lambda d: d.__setitem__("age", 10**22),  # integer pyld turns into a double
+        lambda d: d.__setitem__("score", 1.5),
+        lambda d: d.__setitem__("flag", True),
+        lambda d: d.__setitem__("json", {"@value": {"a": "b"}, "@type": "@json"}),
+    ],
+)
+def test_edge_documents_equal_pyld(vectors: Path, fresh_loader: ContextLoader, change: Any) -> None:
+    loader = fresh_loader
+    base = loads_strict((vectors / "vc-di-eddsa/unsigned.json").read_bytes())
+    fast_to_dataset(base, loader)  # warm a template for the unchanged shape
+    doc = copy.deepcopy(base)
+    change(doc)
+    _assert_same(doc, loader)
+    _assert_same(doc, loader)  # and again, from whatever was cached
+
+
+# --- generated credentials ---------------------------------------------------------------------
+
+_STRINGS = st.one_of(
+    st.sampled_from(
+        [
+            "https://issuer.example.go.th/1",
+            "did:example:123",
+            "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#key-1",
+            "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+            "relative",
+            "",
+            "_:b7",
+            "ex:thing",
+            "VerifiableCredential",
+            "assertionMethod",
+            "revocation",
+            "2024-01-01T00:00:00Z",
+            "ปู่",
+            "https://www.w3.org/ns/credentials/v2",
+            "urn:x-thaivc-slot:0",
+            "7331000000000",
+            "@id",
+        ]
+    ),
+    st.text(max_size=6),
+)
+_LEAVES = st.one_of(
+    _STRINGS,
+    st.integers(min_value=-(10**22), max_value=10**22),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+)
+_KEYS = st.sampled_from(
+    [
+        "id",
+        "type",
+        "name",
+        "description",
+        "issuer",
+        "validFrom",
+        "credentialSubject",
+        "credentialStatus",
+        "statusPurpose",
+        "statusListIndex",
+        "evidence",
+        "termsOfUse",
+        "proofPurpose",
+        "verificationMethod",
+        "cryptosuite",
+        "citizenId",
+        "ชื่อ",
+        "https://schema.org/name",
+    ]
+)
+_TYPES = st.sampled_from(
+    [
+        "VerifiableCredential",
+        "DataIntegrityProof",
+        "BitstringStatusListEntry",
+        "ExampleThing",
+        "https://t.example/T",
+    ]
+)
+
+
+def _node(children: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.builds(
+        lambda fields, types: {**fields, **({"type": types} if types else {})},
+        st.dictionaries(_KEYS.filter(lambda k: k != "type"), children, max_size=4),
+        st.one_of(st.none(), _TYPES, st.lists(_TYPES, min_size=1, max_size=2)),
+    )
+
+
+_VALUES = st.recursive(
+    _LEAVES, lambda children: st.one_of(_node(children), st.lists(children, max_size=3)), max_leaves=12
+)
+_DOCS = st.builds(
+    lambda ctx, body: {"@context": ctx, **body},
+    st.sampled_from([[V2], [V2, EXAMPLES], V2]),
+    _node(_VALUES),
+)
+
+
+def _revalue(node: Any, draw: Any) -> Any:
+    """Same shape, new string and integer values: the case templates are for."""
+    if isinstance(node, dict):
+        return {k: (v if k in ("@context", "type") else _revalue(v, draw)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_revalue(v, draw) for v in node]
+    if isinstance(node, str):
+        return draw(_STRINGS)
+    if type(node) is int:
+        return draw(st.integers(min_value=-(10**22), max_value=10**22))
+    return node
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(_DOCS, st.data())
+def test_generated_credentials_equal_pyld(
+    context_loader: ContextLoader, doc: dict[str, Any], data: st.DataObject
+) -> None:
+    # one loader for the whole run, so templates learnt from one example serve the next ones
+    _assert_same(doc, context_loader)
+    _assert_same(_revalue(doc, data.draw), context_loader)
