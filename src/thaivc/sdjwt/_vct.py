@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
-from thaivc.errors import Indeterminate, InputError, UsageError
+from thaivc.errors import InputError, UsageError
 
 from ._kb import PRIVATE_JWK_MEMBERS
 
@@ -71,25 +71,26 @@ def check_issuer_metadata(
 ) -> dict[str, Any]:
     """Check JWT VC Issuer Metadata fetched for ``iss``; return its JWK Set.
 
-    ``issuer`` must equal ``iss`` exactly (no normalisation of case, slashes or ports). Exactly one
-    of ``jwks``/``jwks_uri`` may appear. A ``jwks_uri`` is fetched only through the caller's
-    ``fetch_jwks`` (which owns the network safeguards); without one the outcome is indeterminate.
-    Any private key member refuses the whole set.
+    ``issuer`` must equal ``iss`` exactly (no normalisation of case, slashes or ports):
+    ``vc.issuer_mismatch``. Exactly one of ``jwks``/``jwks_uri`` may appear (``sdjwt.malformed``).
+    A ``jwks_uri`` is fetched only through the caller's ``fetch_jwks``, which owns the network
+    safeguards; metadata naming one without a fetcher is a usage error. A member that is not a
+    public JWK refuses the whole set (``key.invalid``).
     """
     if not isinstance(metadata, dict):
-        raise InputError("sdjwt.issuer_metadata_invalid", "issuer metadata is not a JSON object")
+        raise InputError("sdjwt.malformed", "issuer metadata is not a JSON object")
     if metadata.get("issuer") != iss:
-        raise InputError("sdjwt.issuer_metadata_invalid", "issuer metadata is about another issuer")
+        raise InputError("vc.issuer_mismatch", "issuer metadata names another issuer than iss")
     has_jwks = "jwks" in metadata
     has_uri = "jwks_uri" in metadata
     if has_jwks == has_uri:
-        raise InputError("sdjwt.issuer_metadata_invalid", "issuer metadata needs exactly one of jwks, jwks_uri")
+        raise InputError("sdjwt.malformed", "issuer metadata needs exactly one of jwks, jwks_uri")
     if has_uri:
         uri = metadata["jwks_uri"]
         if not isinstance(uri, str) or urlsplit(uri).scheme != "https":
-            raise InputError("sdjwt.issuer_metadata_invalid", "jwks_uri is not an https URL")
+            raise InputError("sdjwt.malformed", "jwks_uri is not an https URL")
         if fetch_jwks is None:
-            raise Indeterminate("sdjwt.issuer_metadata_unavailable", "jwks_uri given but no fetcher configured")
+            raise UsageError("usage.invalid_argument", "metadata names a jwks_uri: pass fetch_jwks")
         return check_jwks(fetch_jwks(uri))
     return check_jwks(metadata["jwks"])
 
@@ -97,10 +98,10 @@ def check_issuer_metadata(
 def check_jwks(jwks: Any) -> dict[str, Any]:
     """A JWK Set of public keys: ``{"keys": [{"kty": …}, …]}``, no private members."""
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
-        raise InputError("sdjwt.issuer_metadata_invalid", "jwks is not a non-empty JWK Set")
+        raise InputError("sdjwt.malformed", "jwks is not a non-empty JWK Set")
     for key in jwks["keys"]:
         if not isinstance(key, dict) or not isinstance(key.get("kty"), str):
-            raise InputError("sdjwt.issuer_metadata_invalid", "a JWK Set member is not a JWK")
+            raise InputError("key.invalid", "a JWK Set member is not a JWK")
         if PRIVATE_JWK_MEMBERS & key.keys():
-            raise InputError("sdjwt.issuer_metadata_invalid", "issuer metadata publishes a private key")
+            raise InputError("key.invalid", "issuer metadata publishes a private key")
     return jwks
