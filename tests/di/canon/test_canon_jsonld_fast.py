@@ -98,6 +98,14 @@ def test_edge_documents_equal_pyld(vectors: Path, fresh_loader: ContextLoader, c
     _assert_same(doc, loader)  # and again, from whatever was cached
 
 
+def test_floats_that_compare_equal(vectors: Path, fresh_loader: ContextLoader) -> None:
+    # 0.0 == -0.0 == 0 in Python; floats are part of the shape, so each spelling gets pyld's answer.
+    doc = loads_strict((vectors / "vc-di-eddsa/unsigned.json").read_bytes())
+    for number in (0.0, -0.0, 0.0, 1e300, 0.1, 5e-324):
+        doc["credentialSubject"]["score"] = number
+        _assert_same(doc, fresh_loader)
+
+
 # --- generated credentials ---------------------------------------------------------------------
 
 _STRINGS = st.one_of(

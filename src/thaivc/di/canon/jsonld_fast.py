@@ -259,8 +259,13 @@ def _shape(node: Any, values: list[Any], shape_keys: frozenset[str], *, top: boo
         values.append(node)
         return "i"
     if node is None or kind is bool or kind is float:
-        return ("v", kind.__name__, node)
+        return _leaf(node)
     raise _Unsupported
+
+
+def _leaf(node: Any) -> Any:
+    # repr keeps apart what == merges (0.0 and -0.0, 1 and True): a shape never stands for two values
+    return ("v", type(node).__name__, repr(node))
 
 
 def _frozen(node: Any) -> Any:
@@ -268,7 +273,7 @@ def _frozen(node: Any) -> Any:
         return ("d", tuple((k, _frozen(v)) for k, v in node.items()))
     if isinstance(node, list):
         return ("l", tuple(_frozen(v) for v in node))
-    return ("v", type(node).__name__, node)
+    return _leaf(node)
 
 
 def _placeholder_doc(
