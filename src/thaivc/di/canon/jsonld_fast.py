@@ -79,7 +79,7 @@ class _Template:
 
 class _LoaderState:
     def __init__(self) -> None:
-        self.facts: dict[tuple[str, ...], _ContextFacts | None] = {}
+        self.facts: dict[tuple[str, ...], _ContextFacts] = {}
         self.templates: OrderedDict[Any, _Template | None] = OrderedDict()
         self.stats = FastPathStats()
         self.lock = threading.Lock()
@@ -183,9 +183,9 @@ def _context_urls(doc: Mapping[str, Any]) -> tuple[str, ...] | None:
 
 
 def _facts(state: _LoaderState, urls: tuple[str, ...], loader: ContextLoader) -> _ContextFacts | None:
-    cached = state.facts.get(urls, False)
-    if cached is not False:
-        assert cached is None or isinstance(cached, _ContextFacts)
+    """Facts for a list of context URLs; ``None`` (not cached) when the loader refuses one."""
+    cached = state.facts.get(urls)
+    if cached is not None:
         return cached
     terms: set[str] = set()
     aliases: set[str] = set()
@@ -199,12 +199,14 @@ def _facts(state: _LoaderState, urls: tuple[str, ...], loader: ContextLoader) ->
             seen.add(url)
             _collect(loader(url), terms, aliases, pending)
     except Exception:
-        facts = None  # the reference path will raise the right error
-    else:
-        facts = _ContextFacts(frozenset(terms), frozenset(aliases))
-        if _SLOT_PREFIX.split(":", 1)[0] in terms:
-            facts = None
-    state.facts[urls] = facts
+        return None  # the reference path will raise the right error
+    if _SLOT_PREFIX.split(":", 1)[0] in terms:
+        return None
+    facts = _ContextFacts(frozenset(terms), frozenset(aliases))
+    with state.lock:
+        if len(state.facts) >= _MAX_TEMPLATES:
+            state.facts.clear()
+        state.facts[urls] = facts
     return facts
 
 
