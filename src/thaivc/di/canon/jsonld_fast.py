@@ -212,7 +212,7 @@ def _facts(state: _LoaderState, urls: tuple[str, ...], loader: ContextLoader) ->
 
 def _collect(node: Any, terms: set[str], aliases: set[str], pending: list[str]) -> None:
     """Walk a context document: every term name, every alias of a keyword, every nested URL."""
-    if isinstance(node, list):
+    if isinstance(node, list | tuple):
         for item in node:
             _collect(item, terms, aliases, pending)
         return
