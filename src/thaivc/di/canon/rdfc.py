@@ -26,7 +26,7 @@ from itertools import permutations
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
-from thaivc.di.canon.dataset import BlankNode, Dataset, Quad
+from thaivc.di.canon.dataset import BlankNode, Dataset, DefaultGraph, Quad
 from thaivc.di.canon.nquads import serialize_iri, serialize_term
 from thaivc.errors import InputError, UsageError
 
@@ -101,18 +101,21 @@ class _Issuer:
 
 def _row(quad: Quad) -> _Row:
     subject, obj, graph = quad.subject, quad.object, quad.graph
-    sb = subject.id if isinstance(subject, BlankNode) else None
-    ob = obj.id if isinstance(obj, BlankNode) else None
-    gb = graph.id if isinstance(graph, BlankNode) else None
-    return _Row(
-        "" if sb is not None else serialize_term(subject),
-        serialize_iri(quad.predicate.value),
-        "" if ob is not None else serialize_term(obj),
-        "" if gb is not None else serialize_term(graph),
-        sb,
-        ob,
-        gb,
-    )
+    if type(subject) is BlankNode:
+        sb, s = subject.id, ""
+    else:
+        sb, s = None, serialize_term(subject)
+    if type(obj) is BlankNode:
+        ob, o = obj.id, ""
+    else:
+        ob, o = None, serialize_term(obj)
+    if type(graph) is DefaultGraph:
+        gb, g = None, ""
+    elif type(graph) is BlankNode:
+        gb, g = graph.id, ""
+    else:
+        gb, g = None, serialize_term(graph)
+    return _Row(s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb)
 
 
 def _line(row: _Row, s: str, o: str, g: str) -> str:
