@@ -15,6 +15,8 @@ A value only takes part in a template when its treatment provably does not depen
 * every placeholder must come out of pyld whole and exactly once per kind — as an IRI or as a
   literal's lexical form — never inside another string (``@json``), a datatype or a language
   tag; an integer must keep its decimal form; ``xsd:double`` coercion of strings disqualifies;
+* no statement may have a blank subject, object and graph all at once: RDFC-1.0 can break ties
+  among those by input order, and pyld's order follows the identifiers the placeholders replace;
 * a value substituted into an IRI position must be an absolute IRI whose scheme, and which itself,
   is not a term of any context involved (so no compact-IRI or term expansion can apply), and an
   integer must be below 10**21 in magnitude (pyld switches to doubles there).
@@ -35,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.di.canon.dataset import IRI, Dataset, Literal, Quad
+from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 
 __all__ = ["FastPathStats", "fast_path_stats", "fast_to_dataset"]
@@ -317,6 +319,10 @@ def _build_template(
         dataset = to_dataset(probe, loader)
     except Exception:
         return None
+    if any(_three_blank_nodes(quad) for quad in dataset):
+        # RDFC-1.0 may break ties among such quads by input order, and pyld orders quads by their
+        # identifiers, which the placeholders change: leave these documents to pyld.
+        return None
     is_int = [type(v) is int for v in values]
     uses: dict[int, set[bool]] = {}
     quads: list[tuple[Any, IRI, Any, Any]] = []
@@ -349,6 +355,16 @@ def _build_template(
         return None
     iri_slots = tuple(sorted(i for i, kinds in uses.items() if True in kinds))
     return _Template(tuple(quads), iri_slots)
+
+
+def _three_blank_nodes(quad: Quad) -> bool:
+    s, o, g = quad.subject, quad.object, quad.graph
+    return (
+        isinstance(s, BlankNode)
+        and isinstance(o, BlankNode)
+        and isinstance(g, BlankNode)
+        and len({s.id, o.id, g.id}) == 3
+    )
 
 
 def _mentions_slot(text: str) -> bool:
