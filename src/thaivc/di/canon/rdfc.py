@@ -13,6 +13,13 @@ node with thousands of statements cannot make each unit expensive); past ``max_w
 raises ``di.canonicalization_limit`` instead of spinning. Credentials have a handful of blank nodes
 and need a few dozen units; the default leaves ample room for honest data and none for a clique.
 
+One property of RDFC-1.0 itself matters to callers: *Hash Related Blank Node* hashes each neighbour
+in a statement on its own, so in statements whose subject, object and graph are all blank nodes the
+pairing is lost, two nodes that are not interchangeable can tie, and the tie is settled by the order
+of the input. The canonical form is then a function of the dataset *and* its order, so signer and
+verifier must produce quads in the same order (JSON-LD processors agree on one: sorted by node).
+This implementation follows the specification exactly, ties included, and keeps the input order.
+
 pyld also implements this algorithm (as URDNA2015) but without any limit and several times slower,
 which is why it is not used here.
 """
