@@ -17,7 +17,8 @@ One property of RDFC-1.0 itself matters to callers: *Hash Related Blank Node* ha
 in a statement on its own, so in statements whose subject, object and graph are all blank nodes the
 pairing is lost, two nodes that are not interchangeable can tie, and the tie is settled by the order
 of the input. The canonical form is then a function of the dataset *and* its order, so signer and
-verifier must produce quads in the same order (JSON-LD processors agree on one: sorted by node).
+verifier must produce quads in the same order (pyld and jsonld.js both emit them sorted by graph
+name, subject and property).
 This implementation follows the specification exactly, ties included, and keeps the input order.
 
 pyld also implements this algorithm (as URDNA2015) but without any limit and several times slower,
