@@ -21,7 +21,7 @@ verifier must produce quads in the same order (pyld and jsonld.js both emit them
 name, subject and property).
 This implementation follows the specification exactly, ties included, and keeps the input order.
 
-pyld also implements this algorithm (as URDNA2015) but without any limit and several times slower,
+pyld also implements this algorithm (as URDNA2015), but without any work limit and more slowly,
 which is why it is not used here.
 """
 
