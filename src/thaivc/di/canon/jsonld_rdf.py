@@ -45,7 +45,7 @@ from thaivc.di.canon.dataset import (
 )
 from thaivc.errors import InputError, ThaiVCError
 
-__all__ = ["ContextLoader", "pyld_options", "to_dataset"]
+__all__ = ["ContextLoader", "from_pyld_dataset", "pyld_options", "to_dataset"]
 
 #: ``loader(url)`` returns the JSON document found at a context URL, or raises (ideally a
 #: :class:`~thaivc.errors.ThaiVCError` such as ``di.context_not_allowed``).
