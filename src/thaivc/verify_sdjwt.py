@@ -106,7 +106,7 @@ def check_sd_jwt_presentation(
 
 def _step(code: str) -> str:
     area = code.split(".", 1)[0]
-    if code.startswith("sdjwt.kb") or code == "sdjwt.sd_hash_mismatch" or area == "vp":
+    if code.startswith("sdjwt.kb_") or code == "sdjwt.sd_hash_mismatch" or area == "vp":
         return "key_binding"
     if code in {"crypto.bad_signature", "jose.alg_key_mismatch", "crypto.unsupported"}:
         return "signature"
