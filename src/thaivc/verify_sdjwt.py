@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["check_sd_jwt_presentation", "did_issuer_key_resolver"]
 
+_KEY_BINDING_CODES: Final = frozenset(
+    {"sdjwt.kb_required", "sdjwt.kb_invalid", "sdjwt.kb_replay", "sdjwt.sd_hash_mismatch"}
+)
 _STEPS: Final = ("parse", "signature", "disclosures", "required_claims")
 
 #: Signature of an SD-JWT issuer key resolver: (unverified header, unverified payload) -> key.
@@ -106,7 +109,7 @@ def check_sd_jwt_presentation(
 
 def _step(code: str) -> str:
     area = code.split(".", 1)[0]
-    if code.startswith("sdjwt.kb_") or code == "sdjwt.sd_hash_mismatch" or area == "vp":
+    if code in _KEY_BINDING_CODES or area == "vp":
         return "key_binding"
     if code in {"crypto.bad_signature", "jose.alg_key_mismatch", "crypto.unsupported"}:
         return "signature"
