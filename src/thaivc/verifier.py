@@ -131,11 +131,18 @@ class Verifier:
 
 
 def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
-    """Bytes or text or a dict in; a stripped token string or a parsed JSON object out."""
+    """Bytes or text or a dict in; a stripped token string or a parsed JSON object out.
+
+    Anything that starts like JSON text (a byte order mark, or ``{`` after whitespace) goes to the
+    strict loader as it arrived, so a BOM or invalid UTF-8 inside a JSON document is named
+    ``json.not_ijson`` (security.md A.4) rather than being read as a malformed token.
+    """
     if isinstance(anything, bytes | bytearray | memoryview):
         raw = bytes(anything)
         if len(raw) > max_bytes:
             raise ThaiVCError("input.too_large", f"{len(raw)} bytes exceeds the cap of {max_bytes}")
+        if raw.startswith(b"\xef\xbb\xbf") or raw.lstrip()[:1] == b"{":
+            return _json_object(raw, max_bytes)
         try:
             anything = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -143,13 +150,11 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
     if isinstance(anything, str):
         if len(anything) > max_bytes:
             raise ThaiVCError("input.too_large", f"input exceeds the cap of {max_bytes} bytes")
+        if anything.startswith("\ufeff"):
+            raise ThaiVCError("json.not_ijson", "byte order mark before the input")
         text = anything.strip()
         if text.startswith("{"):
-            value = loads_strict(text, max_bytes=max_bytes, require_object=True)
-            # a JWS JSON serialization is an object with "payload" and "signature(s)"
-            if "payload" in value and ("signature" in value or "signatures" in value):
-                raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")
-            return dict(value)
+            return _json_object(text, max_bytes)
         if not text:
             raise ThaiVCError("jose.malformed", "empty input")
         return text
@@ -160,3 +165,12 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
         if isinstance(dumped, dict):
             return dumped
     raise ThaiVCError("input.unreadable", f"cannot verify a {type(anything).__name__}")
+
+
+def _json_object(data: str | bytes, max_bytes: int) -> dict[str, Any]:
+    """Parse a JSON document strictly; a JWS JSON serialization is refused, not unwrapped."""
+    value = loads_strict(data, max_bytes=max_bytes, require_object=True)
+    # a JWS JSON serialization is an object with "payload" and "signature(s)"
+    if "payload" in value and ("signature" in value or "signatures" in value):
+        raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")
+    return dict(value)
