@@ -10,7 +10,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
@@ -22,6 +22,9 @@ from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import check_jwt
 
 __all__ = ["Verifier"]
+
+#: Envelope media types whose content is an SD-JWT (``~``-separated), never a bare compact JWS.
+_SD_JWT_MEDIA: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
 
 
 class Verifier:
@@ -78,20 +81,31 @@ class Verifier:
     # -- dispatch -----------------------------------------------------------------------------
 
     def _dispatch(
-        self, anything: object, *, challenge: str | None, domain: str | None, depth: int
+        self, anything: object, *, challenge: str | None, domain: str | None, depth: int, media: str | None = None
     ) -> VerificationReport:
+        """Route to a securing format; ``media`` is the media type an envelope declared, if any.
+
+        An envelope's media type is binding: a ``vc+jwt`` envelope holding a ``vp+jwt`` token, an
+        SD-JWT, or a JSON document is a type confusion (``jose.typ_mismatch``), not a second chance.
+        """
         value = _normalise_input(anything, self.policy.max_bytes)
         if isinstance(value, str):
-            if "~" in value:
+            is_sd_jwt = "~" in value
+            if media is not None and is_sd_jwt != (media in _SD_JWT_MEDIA):
+                raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but the token is not one")
+            if is_sd_jwt:
                 return self._check_sd_jwt(value, challenge=challenge, domain=domain)
-            return self._check_compact(value, challenge=challenge, domain=domain, depth=depth)
+            expected = frozenset({media}) if media is not None else None
+            return self._check_compact(value, challenge=challenge, domain=domain, depth=depth, expected_typ=expected)
+        if media is not None:
+            raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but holds a JSON document")
         if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
             "EnvelopedVerifiableCredential"
         ]:
             from thaivc.jose.media import unenvelope
 
-            _media, token = unenvelope(value)
-            return self._dispatch(token, challenge=challenge, domain=domain, depth=depth)
+            declared, token = unenvelope(value)
+            return self._dispatch(token, challenge=challenge, domain=domain, depth=depth, media=declared)
         if "proof" in value:
             return self._check_data_integrity(value, challenge=challenge, domain=domain)
         builder = ReportBuilder()
@@ -101,9 +115,15 @@ class Verifier:
         return builder.build()
 
     def _check_compact(
-        self, token: str, *, challenge: str | None, domain: str | None, depth: int
+        self,
+        token: str,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        depth: int,
+        expected_typ: frozenset[str] | None = None,
     ) -> VerificationReport:
-        return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth)
+        return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth, expected_typ=expected_typ)
 
     def _check_sd_jwt(self, value: str, *, challenge: str | None, domain: str | None) -> VerificationReport:
         checker: Callable[..., VerificationReport] | None = getattr(self, "_sd_jwt_checker", None)

@@ -29,13 +29,25 @@ Relationship = Literal["assertionMethod", "authentication"]
 
 
 def check_jwt(
-    verifier: Verifier, token: str, *, challenge: str | None, domain: str | None, depth: int = 0
+    verifier: Verifier,
+    token: str,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    depth: int = 0,
+    expected_typ: frozenset[str] | None = None,
 ) -> VerificationReport:
-    """Verify a compact ``vc+jwt`` or ``vp+jwt`` token and report every check."""
+    """Verify a compact ``vc+jwt`` or ``vp+jwt`` token and report every check.
+
+    ``expected_typ`` narrows the accepted media types (an envelope's declared type binds its token).
+    """
     b = ReportBuilder("jose")
     policy = verifier.policy
+    accepted = _ACCEPTED_TYP if expected_typ is None else expected_typ & _ACCEPTED_TYP
     try:
-        parsed = parse_compact(token, expected_typ=_ACCEPTED_TYP, max_bytes=policy.max_bytes)
+        if not accepted:
+            raise ThaiVCError("jose.typ_mismatch", "no JOSE media type thaivc verifies was expected here")
+        parsed = parse_compact(token, expected_typ=accepted, max_bytes=policy.max_bytes)
     except ThaiVCError as err:
         b.error("parse", err)
         return b.build()
