@@ -179,6 +179,7 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
             raise ThaiVCError("jose.malformed", "empty input")
         return text
     if isinstance(anything, dict):
+        _refuse_jws_json(anything)
         return anything
     if hasattr(anything, "model_dump"):
         dumped = anything.model_dump(by_alias=True, exclude_none=True)
@@ -190,7 +191,11 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
 def _json_object(data: str | bytes, max_bytes: int) -> dict[str, Any]:
     """Parse a JSON document strictly; a JWS JSON serialization is refused, not unwrapped."""
     value = loads_strict(data, max_bytes=max_bytes, require_object=True)
-    # a JWS JSON serialization is an object with "payload" and "signature(s)"
-    if "payload" in value and ("signature" in value or "signatures" in value):
-        raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")
+    _refuse_jws_json(value)
     return dict(value)
+
+
+def _refuse_jws_json(value: dict[str, Any]) -> None:
+    """A JWS JSON serialization (general or flattened) is refused, whether text or a dict (SEC-15)."""
+    if "payload" in value and ("signature" in value or "signatures" in value or "protected" in value):
+        raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")
