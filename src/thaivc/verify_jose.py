@@ -64,10 +64,12 @@ def check_jwt(
             b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
             return b.build()
         return _presentation(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth)
-    return _credential(verifier, parsed, b)
+    return _credential(verifier, parsed, b, challenge=challenge, domain=domain)
 
 
-def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> VerificationReport:
+def _credential(
+    verifier: Verifier, parsed: ParsedJws, b: ReportBuilder, *, challenge: str | None, domain: str | None
+) -> VerificationReport:
     payload: dict[str, Any] = parsed.payload
     try:
         check_vc_jwt_claims(payload, kind="credential")
@@ -85,6 +87,12 @@ def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> Veri
     _check_times(verifier, payload, b)
     _check_status(verifier, payload, b)
     _check_trust(verifier, issuer_id, payload, b)
+    # A caller who issued a challenge (or names its domain) expects a presentation: a bare
+    # credential carries neither, so accepting it would let a copied credential pass as a reply.
+    if challenge is not None:
+        b.fail("challenge", "vp.challenge_mismatch", "a credential carries no challenge; a presentation is expected")
+    if domain is not None:
+        b.fail("domain", "vp.domain_mismatch", "a credential names no verifier; a presentation is expected")
     return b.build(document=payload)
 
 
