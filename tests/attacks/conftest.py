@@ -88,7 +88,7 @@ def forge(
     return signing_input + "." + b64url_encode(signature or b"")
 
 
-def vc_payload(subject: str, *, issuer: str = ISSUER, **extra: Any) -> dict[str, Any]:
+def vc_payload(subject: str, *, issuer: Any = ISSUER, **extra: Any) -> dict[str, Any]:
     """A minimal valid VCDM 2.0 credential payload issued at NOW."""
     doc: dict[str, Any] = {
         "@context": [V2],
