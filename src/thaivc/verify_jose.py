@@ -291,6 +291,10 @@ def _check_credentials(
         try:
             child = verifier._dispatch(item, challenge=None, domain=None, depth=depth + 1)
         except ThaiVCError as err:
+            # a credential refused before any of its own checks ran still gets its own report
+            refused = ReportBuilder()
+            refused.error("parse", err)
+            b.child(refused.build())
             b.fail(name, "vp.credential_invalid", f"{err.code}: {err.detail}")
             continue
         b.child(child)
