@@ -128,24 +128,25 @@ def enveloped(token: str, media_type: str = "vc+jwt") -> dict[str, Any]:
     return {"@context": V2, "id": f"data:application/{media_type},{token}", "type": "EnvelopedVerifiableCredential"}
 
 
-def assert_refused(report: VerificationReport, code: str, w3c_type: str | None = None) -> None:
+def assert_refused(report: VerificationReport, code: str, w3c_type: str | None = None, *, case: object = None) -> None:
     """The report failed, names ``code`` among its problems, and (if given) carries the W3C type.
 
-    A refusal must never expose the document: a failed report has no ``document``.
+    A refusal must never expose the document: a failed report has no ``document``. ``case`` names
+    the variant in the failure message when one test walks several.
     """
-    assert report.status == "failed", report.to_json()
+    assert report.status == "failed", (case, report.to_json())
     assert report.document is None
-    assert code in report.codes, report.to_json()
+    assert code in report.codes, (case, report.to_json())
     if w3c_type is not None:
         assert w3c_type in PROBLEM_TYPES
         problem = next(p for p in report.problems if p.code == code)
-        assert problem.type is not None and problem.type.endswith(w3c_type), problem
+        assert problem.type is not None and problem.type.endswith(w3c_type), (case, problem)
 
 
-def assert_first(report: VerificationReport, code: str, w3c_type: str | None = None) -> None:
+def assert_first(report: VerificationReport, code: str, w3c_type: str | None = None, *, case: object = None) -> None:
     """As :func:`assert_refused`, and ``code`` is the *first* problem: no earlier check fired."""
-    assert_refused(report, code, w3c_type)
-    assert report.codes[0] == code, report.to_json()
+    assert_refused(report, code, w3c_type, case=case)
+    assert report.codes[0] == code, (case, report.to_json())
 
 
 @pytest.fixture

@@ -147,7 +147,7 @@ def test_sec02_deep_nesting(make_verifier: MakeVerifier, issuer_key: PrivateKey,
     }
     for name, (verifier, item) in cases.items():
         report = verifier.check(item)
-        assert_first(report, "input.too_deep", "PARSING_ERROR")
+        assert_first(report, "input.too_deep", "PARSING_ERROR", case=name)
 
 
 def test_sec02_nesting_at_cap_is_not_refused_for_depth(make_verifier: MakeVerifier, issuer_key: PrivateKey) -> None:
@@ -195,7 +195,7 @@ def test_sec03_duplicate_member_names(
         "di-document-bytes": (document[:-1] + ', "issuer": "did:key:z6MkAttacker"}').encode(),
     }
     for name, item in cases.items():
-        assert_first(verifier.check(item), "json.duplicate_key", "PARSING_ERROR")
+        assert_first(verifier.check(item), "json.duplicate_key", "PARSING_ERROR", case=name)
 
 
 def test_sec03_duplicate_in_disclosure(
@@ -296,7 +296,7 @@ def _broken_structures(token: str) -> dict[str, str]:
 def test_sec05_broken_jose_structure(verifier: thaivc.Verifier, good_vc: str) -> None:
     for name, token in _broken_structures(good_vc).items():
         report = verifier.check(token)
-        assert_first(report, "jose.malformed", "PARSING_ERROR")
+        assert_first(report, "jose.malformed", "PARSING_ERROR", case=name)
 
 
 def test_sec05_nonzero_trailing_bits_header_and_payload(

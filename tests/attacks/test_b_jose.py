@@ -405,7 +405,9 @@ def test_sec12_kid_naming_a_lookalike_did(
         "did:web:registrar.example:x#key-1",
     ):
         header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": kid}
-        assert_first(verifier.check(forge(header, vc_payload(wallet_key.did), issuer_key)), "vc.issuer_key_mismatch")
+        assert_first(
+            verifier.check(forge(header, vc_payload(wallet_key.did), issuer_key)), "vc.issuer_key_mismatch", case=kid
+        )
 
 
 def test_sec12_no_kid_tries_only_assertion_keys(
@@ -686,7 +688,7 @@ def test_wycheproof_tc17_rejects_valid_json_serialization(verifier: thaivc.Verif
 def test_sec16_jwe_five_segments(verifier: thaivc.Verifier, good_vc: str) -> None:
     head = b64url_encode(b'{"alg":"RSA-OAEP","enc":"A256GCM","typ":"vc+jwt"}')
     for token in (f"{head}.AAAA.AAAA.AAAA.AAAA", f"{head}...AAAA.", good_vc + ".AAAA.AAAA"):
-        assert_first(verifier.check(token), "jose.malformed", "PARSING_ERROR")
+        assert_first(verifier.check(token), "jose.malformed", "PARSING_ERROR", case=token[:40])
 
 
 @pytest.mark.parametrize(

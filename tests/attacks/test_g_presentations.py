@@ -57,12 +57,12 @@ def test_sec44_challenge(
     }
     for name, (token, challenge) in cases.items():
         report = verifier.check(token, challenge=challenge)
-        assert_refused(report, "vp.challenge_mismatch", "INVALID_CHALLENGE_ERROR")
+        assert_refused(report, "vp.challenge_mismatch", "INVALID_CHALLENGE_ERROR", case=name)
         assert report.check("signature").status == "pass", name  # type: ignore[union-attr]
     for nonce in (1, [issued], {"nonce": issued}, None):
         payload = vp_payload(wallet_key.did, [enveloped(good_vc)], nonce=nonce)
         report = verifier.check(forge(vp_header(wallet_key), payload, wallet_key), challenge=issued)
-        assert_refused(report, "vp.challenge_mismatch", "INVALID_CHALLENGE_ERROR")
+        assert_refused(report, "vp.challenge_mismatch", "INVALID_CHALLENGE_ERROR", case=nonce)
     # none of the refusals above consumed the challenge: the genuine reply passes, exactly once
     assert verifier.check(vp, challenge=issued).ok
     replay = verifier.check(vp, challenge=issued)
