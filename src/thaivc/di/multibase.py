@@ -1,0 +1,38 @@
+"""``proofValue`` as multibase base58btc (``z`` + base58btc), the only encoding the four suites use.
+
+Decoding is strict: any other multibase prefix, a character outside the alphabet, or a length that
+is not a raw signature of the suite's key type is refused, so one signature has one spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from thaivc.errors import InputError
+from thaivc.keys._base58 import b58decode, b58encode
+
+__all__ = ["decode_proof_value", "encode_proof_value"]
+
+#: Raw signature sizes: Ed25519 and P-256 r‖s are 64 bytes, P-384 r‖s 96.
+_SIGNATURE_SIZES: Final = {"Ed25519": 64, "P-256": 64, "P-384": 96}
+
+
+def encode_proof_value(signature: bytes) -> str:
+    """``z`` + base58btc(signature)."""
+    return "z" + b58encode(signature)
+
+
+def decode_proof_value(value: object, key_type: str) -> bytes:
+    """The raw signature in ``value``; ``di.proof_invalid`` unless it is base58btc of the right size."""
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise InputError("di.proof_invalid", "proofValue is not a multibase base58btc ('z') string")
+    if len(value) > 200:
+        raise InputError("di.proof_invalid", "proofValue is far too long for a signature")
+    try:
+        raw = b58decode(value[1:])
+    except ValueError:
+        raise InputError("di.proof_invalid", "proofValue is not valid base58btc") from None
+    expected = _SIGNATURE_SIZES.get(key_type)
+    if expected is None or len(raw) != expected:
+        raise InputError("di.proof_invalid", f"proofValue does not hold a {key_type} signature")
+    return raw
