@@ -111,10 +111,7 @@ def canonical_document(
 ) -> Canonical:
     """The transformed document (RDFC N-Quads or JCS bytes) and its hash. ``document`` has no proof
     other than the chain's previous proofs."""
-    if suite.transform == "rdfc":
-        data = _rdfc(document, hash_name, contexts, max_work)
-    else:
-        data = jcs.canonicalize(document)
+    data = _rdfc(document, hash_name, contexts, max_work) if suite.transform == "rdfc" else jcs.canonicalize(document)
     return Canonical(data, _digest(hash_name, data))
 
 
@@ -127,10 +124,7 @@ def canonical_proof_config(
     max_work: int = rdfc.DEFAULT_MAX_WORK,
 ) -> Canonical:
     """The canonical proof configuration and its hash."""
-    if suite.transform == "rdfc":
-        data = _rdfc(config, hash_name, contexts, max_work)
-    else:
-        data = jcs.canonicalize(config)
+    data = _rdfc(config, hash_name, contexts, max_work) if suite.transform == "rdfc" else jcs.canonicalize(config)
     return Canonical(data, _digest(hash_name, data))
 
 
