@@ -132,6 +132,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "di.proof_generation": ("PROOF_GENERATION_ERROR", "a proof could not be created"),
     "di.nquads_invalid": ("PARSING_ERROR", "malformed N-Quads"),
     "di.jsonld_invalid": ("PROOF_TRANSFORMATION_ERROR", "the document is not valid JSON-LD"),
+    "di.proof_set_unsatisfied": ("PROOF_VERIFICATION_ERROR", "the proof set lacks signers the policy requires"),
     # SD-JWT
     "sdjwt.malformed": ("PARSING_ERROR", "not a well-formed SD-JWT"),
     "sdjwt.disclosure_unreferenced": ("CRYPTOGRAPHIC_SECURITY_ERROR", "a disclosure no digest references"),

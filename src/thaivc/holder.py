@@ -66,4 +66,12 @@ class Holder:
                 payload["aud"] = domain
             header = {"alg": self.key.algorithm, "typ": "vp+jwt", "kid": self.key.kid}
             return sign_compact(header, payload, self.key)
+        if format == "di":
+            from thaivc.di import add_proof
+
+            options.setdefault("clock", self.clock)
+            cryptosuite = options.pop("cryptosuite", None) or "eddsa-rdfc-2022"
+            return add_proof(
+                vp, self.key, cryptosuite, proof_purpose="authentication", challenge=challenge, domain=domain, **options
+            )
         raise UsageError("usage.unsupported_format", f"format {format!r} is not supported")

@@ -10,7 +10,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
@@ -19,7 +19,12 @@ from thaivc.errors import Indeterminate, ThaiVCError, VerificationFailed
 from thaivc.jsonutil import loads_strict
 from thaivc.policy import Policy
 from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.verify_di import check_di
 from thaivc.verify_jose import check_jwt
+
+if TYPE_CHECKING:
+    from thaivc.contexts import ContextRegistry
+    from thaivc.di.verify import ProofSetPolicy
 
 __all__ = ["Verifier"]
 
@@ -39,6 +44,8 @@ class Verifier:
         challenge_store: ChallengeStore | None = None,
         status_checker: Any = None,
         trust: Any = None,
+        contexts: ContextRegistry | None = None,
+        proof_set_policy: ProofSetPolicy | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
@@ -46,6 +53,10 @@ class Verifier:
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
         self.status_checker = status_checker
         self.trust = trust
+        #: JSON-LD contexts a Data Integrity document may use (default: the bundled ones).
+        self.contexts = contexts
+        #: Signers a Data Integrity credential's proof set must contain (default: any one valid set).
+        self.proof_set_policy = proof_set_policy
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -93,7 +104,7 @@ class Verifier:
             _media, token = unenvelope(value)
             return self._dispatch(token, challenge=challenge, domain=domain, depth=depth)
         if "proof" in value:
-            return self._check_data_integrity(value, challenge=challenge, domain=domain)
+            return self._check_data_integrity(value, challenge=challenge, domain=domain, depth=depth)
         builder = ReportBuilder()
         types = value.get("type")
         is_vp = types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types)
@@ -114,14 +125,9 @@ class Verifier:
         return checker(value, challenge=challenge, domain=domain)
 
     def _check_data_integrity(
-        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None
+        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None, depth: int = 0
     ) -> VerificationReport:
-        checker: Callable[..., VerificationReport] | None = getattr(self, "_di_checker", None)
-        if checker is None:
-            builder = ReportBuilder("di")
-            builder.fail("format", "usage.unsupported_format", "Data Integrity verification is not available")
-            return builder.build()
-        return checker(doc, challenge=challenge, domain=domain)
+        return check_di(self, doc, challenge=challenge, domain=domain, depth=depth)
 
     def _consume_challenge(self, challenge: str) -> bool:
         try:
