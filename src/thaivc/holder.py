@@ -67,10 +67,10 @@ class Holder:
             header = {"alg": self.key.algorithm, "typ": "vp+jwt", "kid": self.key.kid}
             return sign_compact(header, payload, self.key)
         if format == "di":
-            from thaivc.di import add_proof
+            from thaivc.di import add_proof, default_cryptosuite
 
             options.setdefault("clock", self.clock)
-            cryptosuite = options.pop("cryptosuite", None) or "eddsa-rdfc-2022"
+            cryptosuite = options.pop("cryptosuite", None) or default_cryptosuite(self.key.public_key.key_type)
             return add_proof(
                 vp, self.key, cryptosuite, proof_purpose="authentication", challenge=challenge, domain=domain, **options
             )

@@ -103,16 +103,17 @@ class Issuer:
         if format == "di":
             if disclosable:
                 raise UsageError("usage.invalid_argument", "disclosable does not apply to Data Integrity")
-            return self.add_proof(doc, cryptosuite=cryptosuite or "eddsa-rdfc-2022", **options)
+            return self.add_proof(doc, cryptosuite=cryptosuite, **options)
         raise UsageError("usage.unsupported_format", f"format {format!r} is not supported")
 
-    def add_proof(self, document: dict[str, Any], *, cryptosuite: str = "eddsa-rdfc-2022", **options: Any) -> Any:
+    def add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
         """Add this key's Data Integrity proof to ``document`` (signed already or not): a proof set.
 
         Options are those of :func:`thaivc.di.add_proof` (``proof_purpose``, ``created``,
         ``expires``, ``previous_proof``, ``proof_id``, ``contexts``, …); existing proofs are kept.
         """
-        from thaivc.di import add_proof
+        from thaivc.di import add_proof, default_cryptosuite
 
         options.setdefault("clock", self.clock)
-        return add_proof(document, self.key, cryptosuite, **options)
+        suite = cryptosuite or default_cryptosuite(self.key.public_key.key_type)
+        return add_proof(document, self.key, suite, **options)

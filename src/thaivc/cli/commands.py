@@ -85,6 +85,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     present.add_argument("--challenge", metavar="C", help="the verifier's challenge (nonce)")
     present.add_argument("--domain", metavar="D", help="the verifier's domain (audience)")
     present.add_argument("--format", default="vp+jwt", choices=["vp+jwt", "di"])
+    present.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
     present.add_argument("--out", metavar="FILE")
     present.set_defaults(handler=cmd_present)
 
@@ -199,7 +200,10 @@ def cmd_present(args: argparse.Namespace) -> int:
     key = load_signing_key(args.key)
     credentials = [_read_secured(p) for p in args.credentials]
     try:
-        vp = Holder(key).present(credentials, challenge=args.challenge, domain=args.domain, format=args.format)
+        extra = {"cryptosuite": args.cryptosuite} if args.cryptosuite else {}
+        vp = Holder(key).present(
+            credentials, challenge=args.challenge, domain=args.domain, format=args.format, **extra
+        )
     except ThaiVCError as err:
         raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
     write_output(args.out, vp if isinstance(vp, str) else json.dumps(vp, ensure_ascii=False, indent=2))

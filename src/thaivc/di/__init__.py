@@ -17,6 +17,7 @@ from thaivc.di.suites import (
     EDDSA_RDFC_2022,
     Cryptosuite,
     CryptosuiteRegistry,
+    default_cryptosuite,
 )
 from thaivc.di.verify import ProofOutcome, ProofSetPolicy, ProofsResult, verify_proofs
 
@@ -33,5 +34,6 @@ __all__ = [
     "ProofSetPolicy",
     "ProofsResult",
     "add_proof",
+    "default_cryptosuite",
     "verify_proofs",
 ]

@@ -32,6 +32,7 @@ __all__ = [
     "CryptosuiteRegistry",
     "HashName",
     "Transform",
+    "default_cryptosuite",
 ]
 
 Transform = Literal["rdfc", "jcs"]
@@ -66,6 +67,11 @@ ECDSA_RDFC_2019: Final = Cryptosuite("ecdsa-rdfc-2019", "rdfc", (("P-256", "sha2
 ECDSA_JCS_2019: Final = Cryptosuite("ecdsa-jcs-2019", "jcs", (("P-256", "sha256"), ("P-384", "sha384")))
 
 DEFAULT_SUITES: Final = (EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019)
+
+
+def default_cryptosuite(key_type: str) -> str:
+    """The suite a key signs with when none is named: RDFC (the most widely verified form)."""
+    return EDDSA_RDFC_2022.name if key_type == "Ed25519" else ECDSA_RDFC_2019.name
 
 
 class CryptosuiteRegistry:
