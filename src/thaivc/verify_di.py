@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
+from thaivc.di.transform import shared_contexts
 from thaivc.di.verify import ProofSetPolicy, verify_proofs
 from thaivc.errors import ThaiVCError
 from thaivc.model import check_credential, check_jsonld, check_presentation
@@ -28,14 +29,11 @@ __all__ = ["check_di", "default_contexts"]
 
 _MAX_NESTING: Final = 1
 _JCS_SUITES: Final = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
-_DEFAULT_CONTEXTS: list[ContextRegistry] = []
 
 
 def default_contexts() -> ContextRegistry:
     """One shared, frozen registry of the bundled contexts, so processed contexts stay cached."""
-    if not _DEFAULT_CONTEXTS:
-        _DEFAULT_CONTEXTS.append(ContextRegistry.default().freeze())
-    return _DEFAULT_CONTEXTS[0]
+    return shared_contexts()
 
 
 def _is_presentation(doc: dict[str, Any]) -> bool:

@@ -18,7 +18,7 @@ from thaivc.contexts import ContextRegistry
 from thaivc.di.canon import rdfc
 from thaivc.di.multibase import encode_proof_value
 from thaivc.di.suites import CryptosuiteRegistry
-from thaivc.di.transform import canonical_document, canonical_proof_config, hash_data, proof_config
+from thaivc.di.transform import canonical_document, canonical_proof_config, hash_data, proof_config, shared_contexts
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.keys import Signer
 
@@ -77,7 +77,7 @@ def add_proof(
     hash_name = suite.hash_for(key_type)
     if proof_purpose not in _PURPOSES:
         raise UsageError("usage.invalid_argument", f"unknown proof purpose {proof_purpose!r}")
-    registry = contexts or ContextRegistry.default()
+    registry = contexts or shared_contexts()
 
     existing = proofs_of(document)
     options: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": suite.name}

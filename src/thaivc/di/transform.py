@@ -27,7 +27,15 @@ from thaivc.di.canon.jsonld_fast import fast_to_dataset
 from thaivc.di.suites import Cryptosuite, HashName
 from thaivc.errors import InputError
 
-__all__ = ["Canonical", "canonical_document", "canonical_proof_config", "hash_data", "loader_for", "proof_config"]
+__all__ = [
+    "Canonical",
+    "canonical_document",
+    "canonical_proof_config",
+    "hash_data",
+    "loader_for",
+    "proof_config",
+    "shared_contexts",
+]
 
 _LOADERS_MAX: Final = 16
 
@@ -51,6 +59,18 @@ class _RegistryLoader:
 
 _loaders: OrderedDict[int, _RegistryLoader] = OrderedDict()
 _loaders_lock: Final = threading.Lock()
+
+
+_shared: list[ContextRegistry] = []
+
+
+def shared_contexts() -> ContextRegistry:
+    """One process-wide frozen registry of the bundled contexts: the default everywhere, so the
+    contexts it serves are processed once and the JSON-LD templates built from them are reused."""
+    with _loaders_lock:
+        if not _shared:
+            _shared.append(ContextRegistry.default().freeze())
+        return _shared[0]
 
 
 def loader_for(registry: ContextRegistry) -> _RegistryLoader:

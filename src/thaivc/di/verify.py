@@ -30,7 +30,14 @@ from thaivc.di.canon import rdfc
 from thaivc.di.multibase import decode_proof_value
 from thaivc.di.sign import PROOF_TYPE, proofs_of
 from thaivc.di.suites import Cryptosuite, CryptosuiteRegistry, HashName
-from thaivc.di.transform import Canonical, canonical_document, canonical_proof_config, hash_data, proof_config
+from thaivc.di.transform import (
+    Canonical,
+    canonical_document,
+    canonical_proof_config,
+    hash_data,
+    proof_config,
+    shared_contexts,
+)
 from thaivc.did import Relationship, UniversalResolver
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.model import parse_datetime_stamp
@@ -168,9 +175,9 @@ def verify_proofs(
     already did it, documents secured with an RDFC suite are first checked with
     :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss).
     """
-    resolver = resolver or UniversalResolver()
+    resolver = resolver or _default_resolver()
     clock = clock or SystemClock()
-    contexts = contexts or ContextRegistry.default()
+    contexts = contexts or shared_contexts()
     suites = suites or CryptosuiteRegistry()
     if not isinstance(document, Mapping):
         outcome = ProofOutcome(0, "fail", "di.proof_invalid", "the secured document is not a JSON object")
@@ -199,6 +206,16 @@ def verify_proofs(
     if policy_problem is not None:
         problems = (*problems, policy_problem)
     return ProofsResult(outcomes, policy_problem, problems)
+
+
+_DEFAULT_RESOLVER: list[UniversalResolver] = []
+
+
+def _default_resolver() -> UniversalResolver:
+    """did:key and did:jwk only (no I/O); shared so its verification-method cache is reused."""
+    if not _DEFAULT_RESOLVER:
+        _DEFAULT_RESOLVER.append(UniversalResolver())
+    return _DEFAULT_RESOLVER[0]
 
 
 def _check_policy(outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy) -> Problem | None:
