@@ -14,11 +14,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
-from thaivc.di.transform import shared_contexts
+from thaivc.di.canon.jsonld_fast import fast_convert
+from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.verify import ProofSetPolicy, verify_proofs
 from thaivc.errors import ThaiVCError
 from thaivc.model import check_credential, check_jsonld, check_presentation
-from thaivc.model.jsonld import _check_contexts, _without_proofs
+from thaivc.model._rules import is_url
+from thaivc.model.jsonld import _RELATIVE_BASE, _check_contexts, _without_proofs
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import _check_credentials, _check_status, _check_times, _check_trust
 
@@ -61,6 +63,39 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
 
 
+def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> None:
+    """:func:`~thaivc.model.check_jsonld`, run once per JSON-LD *shape* of credential.
+
+    pyld's expansion costs about a millisecond. The JSON-LD fast path converts documents of one
+    shape (member names, types, pinned values) from one template learnt from pyld, and serves a
+    document from it only when every value lands whole — as a literal, or at an IRI position as an
+    absolute IRI that is no term or compact IRI. Such a document expands exactly like the first one
+    of its shape, except for those literals and IRIs; so once a document of the shape passed the
+    full check, a later one passes it too provided its IRIs are absolute URLs. Anything else
+    (presentations, fallbacks to pyld, a new shape) gets the full check.
+    """
+    if presentation:
+        check_jsonld(doc, contexts)
+        return
+    loader = loader_for(contexts)
+    unsecured = {key: value for key, value in doc.items() if key != "proof"}
+    try:
+        converted = fast_convert(unsecured, loader)
+    except ThaiVCError:
+        converted = None
+    shape = None if converted is None else converted.shape
+    if (
+        converted is not None
+        and shape is not None
+        and loader.shape_checked(shape)
+        and all(is_url(iri) and not iri.startswith(_RELATIVE_BASE) for iri in converted.iri_values)
+    ):
+        return
+    check_jsonld(doc, contexts)
+    if shape is not None:
+        loader.remember_shape(shape)
+
+
 def _party_id(value: object) -> str | None:
     if isinstance(value, str):
         return value
@@ -94,10 +129,9 @@ def check_di(
     b.ok("model")
     contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
     try:
+        check_contexts(doc, contexts)
         if _needs_rdf(doc):
-            check_jsonld(doc, contexts)
-        else:
-            check_contexts(doc, contexts)
+            _check_rdf_meaning(doc, contexts, presentation=presentation)
     except ThaiVCError as err:
         b.error("context", err)
         return b.build()

@@ -202,3 +202,31 @@ def test_verifier_time_checks_apply_to_di() -> None:
     report = Verifier(clock=CLOCK).check(signed)
     assert report.status == "failed" and report.codes == ["time.expired"]
     assert report.check("proof[0]") is not None
+
+
+def test_json_ld_shape_cache_never_hides_data_loss() -> None:
+    """A second credential of an already-checked shape is still refused when a value would be lost."""
+    from thaivc.contexts import ContextRegistry
+
+    key = seeded_key("api-shape")
+    verifier = Verifier(clock=CLOCK, contexts=ContextRegistry.default())
+    issuer = Issuer(key, clock=CLOCK)
+
+    def doc(friend: str, given: str) -> dict[str, Any]:
+        return {
+            "@context": [V2, "https://www.w3.org/ns/credentials/examples/v2"],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {"id": "did:example:somchai", "givenName": given, "knows": {"id": friend}},
+        }
+
+    assert verifier.check(issuer.issue(doc("did:example:friend", "สมชาย"), format="di")).ok
+    assert verifier.check(issuer.issue(doc("did:example:other", "สมหญิง"), format="di")).ok  # served by the cache
+    for friend in ("friend", "_:b0", "https://relative-iri.invalid/x"):
+        signed = issuer.issue(doc("did:example:friend", "สมศรี"), format="di")
+        signed["credentialSubject"]["knows"]["id"] = friend
+        report = verifier.check(signed)
+        assert not report.ok
+        assert report.codes[0] in {"di.data_loss", "di.proof_invalid"}
+    relative = issuer.issue(doc("did:example:friend", "สมศรี"), format="di")
+    relative["credentialSubject"]["knows"]["id"] = "friend"
+    assert verifier.check(relative).codes == ["di.data_loss"]

@@ -38,16 +38,27 @@ __all__ = [
 ]
 
 _LOADERS_MAX: Final = 16
+_SHAPES_MAX: Final = 256
 
 
 class _RegistryLoader:
     """``loader(url) -> context`` over one registry; one object per registry so caches stick."""
 
-    __slots__ = ("__weakref__", "_docs", "registry")
+    __slots__ = ("__weakref__", "_docs", "_shapes", "registry")
 
     def __init__(self, registry: ContextRegistry) -> None:
         self.registry = registry
         self._docs: dict[str, dict[str, Any]] = {}
+        self._shapes: OrderedDict[Any, None] = OrderedDict()
+
+    def shape_checked(self, shape: Any) -> bool:
+        """Whether a document of this JSON-LD template shape already passed the full JSON-LD checks."""
+        return shape in self._shapes
+
+    def remember_shape(self, shape: Any) -> None:
+        self._shapes[shape] = None
+        while len(self._shapes) > _SHAPES_MAX:
+            self._shapes.popitem(last=False)
 
     def __call__(self, url: str) -> Mapping[str, Any]:
         doc = self._docs.get(url)
