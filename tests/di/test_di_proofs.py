@@ -230,3 +230,29 @@ def test_json_ld_shape_cache_never_hides_data_loss() -> None:
     relative = issuer.issue(doc("did:example:friend", "สมศรี"), format="di")
     relative["credentialSubject"]["knows"]["id"] = "friend"
     assert verifier.check(relative).codes == ["di.data_loss"]
+
+
+def test_di_presentation_carries_an_enveloped_jwt_and_an_embedded_di_credential() -> None:
+    from thaivc import Holder
+
+    agency, citizen = seeded_key("api-agency"), seeded_key("api-citizen", "P-256")
+    issuer = Issuer(agency, clock=CLOCK)
+    subject = {**credential(agency.did), "credentialSubject": {"id": citizen.did}}
+    token = issuer.issue(subject)
+    signed = issuer.issue(subject, format="di", cryptosuite="eddsa-jcs-2022")
+    holder = Holder(citizen, clock=CLOCK)
+    vp = holder.present([token, signed], format="di", challenge="n-1", domain="https://rd.go.th")
+    assert vp["proof"]["cryptosuite"] == "ecdsa-rdfc-2019"
+    assert vp["verifiableCredential"][0]["type"] == "EnvelopedVerifiableCredential"
+    report = Verifier(clock=CLOCK).check(vp, challenge="n-1", domain="https://rd.go.th")
+    assert report.ok, report.to_json()
+    assert [child.format for child in report.children] == ["vc+jwt", "di"]
+
+    forged = copy.deepcopy(signed)
+    forged["credentialSubject"]["id"] = "did:example:someone-else"
+    vp = holder.present([token, forged], format="di", challenge="n-2")
+    report = Verifier(clock=CLOCK).check(vp, challenge="n-2")
+    assert report.status == "failed"
+    assert "vp.credential_invalid" in report.codes
+    assert report.check("credential[0]").status == "pass"  # type: ignore[union-attr]
+    assert report.check("credential[1]").status == "fail"  # type: ignore[union-attr]
