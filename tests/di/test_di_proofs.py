@@ -256,3 +256,18 @@ def test_di_presentation_carries_an_enveloped_jwt_and_an_embedded_di_credential(
     assert "vp.credential_invalid" in report.codes
     assert report.check("credential[0]").status == "pass"  # type: ignore[union-attr]
     assert report.check("credential[1]").status == "fail"  # type: ignore[union-attr]
+
+
+def test_proof_value_decoder_agrees_with_the_key_codec() -> None:
+    import os
+
+    from thaivc.di.multibase import _b58decode
+    from thaivc.keys._base58 import b58decode, b58encode
+
+    for size in (0, 1, 2, 32, 64, 96):
+        for prefix in (b"", b"\0", b"\0\0"):
+            data = prefix + os.urandom(size)
+            assert _b58decode(b58encode(data)) == b58decode(b58encode(data)) == data
+    for bad in ("0abc", "Iabc", "lO", "ก", "abc\n"):
+        with pytest.raises(InputError):
+            _b58decode(bad)
