@@ -342,7 +342,15 @@ class _Context:
             self._check_jsonld()
         config = proof_config(proof, self.unsecured, suite)
         canon_config = canonical_proof_config(config, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
-        canon_doc = self._canonical_document(suite.transform, hash_name, chain, suite)
+        proof_context = proof.get("@context")
+        if suite.transform == "jcs" and proof_context is not None and proof_context != self.unsecured.get("@context"):
+            # eddsa-jcs-2022 §3.3.2 step 4.2: the document is hashed with the proof's @context
+            doc = {**self.unsecured, "@context": proof_context}
+            if chain:
+                doc["proof"] = [self.raw[i] for i in chain]
+            canon_doc = canonical_document(doc, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
+        else:
+            canon_doc = self._canonical_document(suite.transform, hash_name, chain, suite)
         if not key.verify(signature, hash_data(canon_config, canon_doc)):
             raise _fail("di.proof_invalid", "the signature does not verify")
 
