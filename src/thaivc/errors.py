@@ -121,6 +121,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "did.vm_not_authorized": ("CRYPTOGRAPHIC_SECURITY_ERROR", "method not authorised for this relationship"),
     # Data Integrity
     "di.proof_invalid": ("PROOF_VERIFICATION_ERROR", "a Data Integrity proof is malformed or does not verify"),
+    "di.proof_malformed": ("PARSING_ERROR", "proof is not a map or a list of maps"),
     "di.proof_missing": ("PROOF_VERIFICATION_ERROR", "no proof where one is required"),
     "di.context_not_allowed": ("PROOF_VERIFICATION_ERROR", "a context that is not bundled or allowlisted"),
     "di.vocab_not_allowed": ("PROOF_VERIFICATION_ERROR", "@vocab or @base in a secured document"),
@@ -132,6 +133,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "di.proof_generation": ("PROOF_GENERATION_ERROR", "a proof could not be created"),
     "di.nquads_invalid": ("PARSING_ERROR", "malformed N-Quads"),
     "di.jsonld_invalid": ("PROOF_TRANSFORMATION_ERROR", "the document is not valid JSON-LD"),
+    "di.proof_set_unsatisfied": ("PROOF_VERIFICATION_ERROR", "the proof set lacks signers the policy requires"),
     # SD-JWT
     "sdjwt.malformed": ("PARSING_ERROR", "not a well-formed SD-JWT"),
     "sdjwt.disclosure_unreferenced": ("CRYPTOGRAPHIC_SECURITY_ERROR", "a disclosure no digest references"),

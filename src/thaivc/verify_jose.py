@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
-__all__ = ["check_jwt", "check_status", "check_times", "check_trust", "subject_ids"]
+__all__ = ["check_credentials", "check_jwt", "check_status", "check_times", "check_trust", "subject_ids"]
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 _MAX_NESTING: Final = 1
@@ -131,7 +131,7 @@ def _presentation(
     check_times(verifier, payload, b)
     _check_challenge(verifier, payload, b, challenge)
     _check_domain(payload, b, domain, required=policy.require_domain)
-    _check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
+    check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
     return b.build(document=payload)
 
 
@@ -289,7 +289,7 @@ def subject_ids(credential: dict[str, Any]) -> list[str | None]:
     return [s.get("id") if isinstance(s, dict) else None for s in items]
 
 
-def _check_credentials(
+def check_credentials(
     verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, holder_id: str, depth: int
 ) -> None:
     items = payload.get("verifiableCredential")
