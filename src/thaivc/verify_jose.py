@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from thaivc.credentials.schema_check import check_schema
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims, effective_expiry
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
@@ -71,6 +72,7 @@ def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> Veri
     if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
         return b.build()
     _check_times(verifier, payload, b)
+    check_schema(payload, b)
     _check_status(verifier, payload, b)
     _check_trust(verifier, issuer_id, payload, b)
     return b.build(document=payload)

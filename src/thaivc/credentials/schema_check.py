@@ -1,0 +1,32 @@
+"""The verifier's ``schema`` check: runs after the signature, only when ``credentialSchema`` is present.
+
+It lives here, not in the verifier, so the verifier imports ``jsonschema`` only for credentials
+that name a schema; every securing format calls the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from thaivc.errors import ThaiVCError
+from thaivc.report import ReportBuilder
+
+__all__ = ["check_schema"]
+
+
+def check_schema(payload: Mapping[str, Any], b: ReportBuilder) -> None:
+    """Record ``schema`` as passed, failed (``schema.invalid``) or indeterminate (``schema.unavailable``)."""
+    if "credentialSchema" not in payload:
+        return
+    from thaivc.credentials.schema import validate_credential_schema
+
+    try:
+        validate_credential_schema(payload)
+    except ThaiVCError as err:
+        b.error("schema", err)
+        return
+    except Exception as exc:  # a schema engine fault must not pass a credential, nor crash the report
+        b.undecidable("schema", "schema.unavailable", f"schema validation failed: {type(exc).__name__}")
+        return
+    b.ok("schema")
