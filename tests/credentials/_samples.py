@@ -11,8 +11,14 @@ SOMCHAI = CitizenPerson(
     "1999900001010",
     ThaiName(title_th="นาย", given_th="สมชาย", family_th="ใจดี", title_en="Mr.", given_en="Somchai", family_en="Jaidee"),
     parse_be_date("25380812"),
-    ThaiAddress.create(house_no="99/1", road="ถนนราชดำเนินกลาง", tambon="แขวงบวรนิเวศ", amphoe="เขตพระนคร",
-                       province="กรุงเทพมหานคร", postcode="10200"),
+    ThaiAddress.create(
+        house_no="99/1",
+        road="ถนนราชดำเนินกลาง",
+        tambon="แขวงบวรนิเวศ",
+        amphoe="เขตพระนคร",
+        province="กรุงเทพมหานคร",
+        postcode="10200",
+    ),
 )
 BOONMEE = CitizenPerson("3999900001041", ThaiName(given_th="บุญมี", family_th="ทองดี"), parse_be_date("24950000"))
 MAUNG = ForeignPerson(

@@ -106,7 +106,10 @@ def test_malformed_credential_schema_entry(doc: dict[str, Any], entry: object) -
 
 
 def test_every_listed_schema_must_pass(doc: dict[str, Any]) -> None:
-    doc["credentialSchema"] = [{"id": CITIZEN_SCHEMA, "type": "JsonSchema"}, {"id": JURISTIC_SCHEMA, "type": "JsonSchema"}]
+    doc["credentialSchema"] = [
+        {"id": CITIZEN_SCHEMA, "type": "JsonSchema"},
+        {"id": JURISTIC_SCHEMA, "type": "JsonSchema"},
+    ]
     with pytest.raises(InputError) as err:
         validate_credential_schema(doc)
     assert err.value.code == "schema.invalid"
