@@ -254,7 +254,7 @@ def _with_status(status: str) -> FakeDbd:
 
 
 @pytest.mark.parametrize(
-    "status", sorted(set(JURISTIC_STATUSES) - {ACTIVE_STATUS}) + ["ฟื้นฟูกิจการ", "คืนสู่ทะเบียน", "active", ""]
+    "status", [*sorted(set(JURISTIC_STATUSES) - {ACTIVE_STATUS}), "ฟื้นฟูกิจการ", "คืนสู่ทะเบียน", "active", ""]
 )
 def test_every_non_active_status_is_refused(status: str, issuer: thaivc.Issuer) -> None:
     with pytest.raises(ThaiVCError) as err:
