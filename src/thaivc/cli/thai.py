@@ -23,13 +23,14 @@ from thaivc.cli._common import (
     EXIT_FAILED,
     EXIT_INDETERMINATE,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     load_signing_key,
     print_json,
     read_json_file,
     write_output,
 )
-from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.errors import Indeterminate, InputError, ThaiVCError
 
 __all__ = ["GdxSettings", "gdx_settings", "register_thai"]
 
@@ -119,7 +120,12 @@ def _registries(config: str | None) -> Iterator[tuple[Any, Any, GdxSettings | No
 
 def _fail(err: ThaiVCError, settings: GdxSettings | None, what: str) -> CliError:
     detail = settings.scrub(err.detail) if settings is not None else err.detail
-    code = EXIT_INDETERMINATE if isinstance(err, Indeterminate) else EXIT_FAILED
+    if isinstance(err, Indeterminate):
+        code = EXIT_INDETERMINATE
+    elif isinstance(err, InputError):  # the user's input was malformed: nothing was asked
+        code = EXIT_USAGE
+    else:
+        code = EXIT_FAILED
     return CliError(f"{what}: {err.code}: {detail}", exit_code=code)
 
 
@@ -396,7 +402,7 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "lookup",
         "print a company's profile, directors and signing clause",
         "Look a juristic person up in DBD and print its status, directors and signing clause.\n\n"
-        "exit status: 0 found, 1 not found or invalid ID, 3 DBD could not be asked\n\n"
+        "exit status: 0 found, 1 not found, 2 bad input, 3 DBD could not be asked\n\n"
         "example:\n  thaivc dbd lookup 0995562000018\n\n" + CONFIG_HELP,
         cmd_dbd_lookup,
     )
