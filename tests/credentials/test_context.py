@@ -111,3 +111,20 @@ def test_an_unknown_evidence_type_is_caught(registry: ContextRegistry) -> None:
     with pytest.raises(ThaiVCError) as err:
         check_jsonld(doc, registry)
     assert err.value.code == "di.data_loss"
+
+
+def test_rdfc_canonical_form_carries_every_claim(registry: ContextRegistry) -> None:
+    """What an ``*-rdfc-*`` proof would sign: every subject value and evidence fact is a statement."""
+    from thaivc.di.canon.jsonld_rdf import to_dataset
+    from thaivc.di.canon.rdfc import canonicalize
+
+    doc = _issued(citizen_credential("did:example:c", SOMCHAI, ial="2.3", aal="2.2", evidence=EVIDENCE_23))
+    nquads = canonicalize(to_dataset(doc, registry.load)).nquads
+    vocab = "https://contexts.thaivc.dev/vocab#"
+    for term, value in doc["credentialSubject"].items():
+        if isinstance(value, str) and term != "id":
+            assert f"<{vocab}{term}> \"{value}\"" in nquads, term
+    assert f"<{vocab}DopaCardStatusCheck>" in nquads
+    assert f"<{vocab}checkedAt> \"2026-06-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>" in nquads
+    assert f"<{vocab}evidence_status> \"valid\"" in nquads
+    assert f"<{vocab}houseNo> \"99/1\"" in nquads

@@ -20,6 +20,7 @@ from thaivc.registries.thaid import (
     ThaidConfig,
     ThaidVerifier,
     merge_userinfo,
+    thaid_credential,
     thaid_identity,
 )
 from thaivc.testing.plugin import seeded_key
@@ -120,7 +121,8 @@ def test_valid_token_yields_claims_and_a_citizen_credential(verifier: ThaidVerif
     assert str(identity.ial) == "2.3"
     assert [e.type for e in identity.evidence.items] == ["thaid_login"]
     wallet = seeded_key("thaid-wallet")
-    doc = citizen_credential(
+    doc = thaid_credential(verified, wallet.did)
+    assert doc == citizen_credential(
         wallet.did,
         CitizenPerson(identity.citizen_id, identity.name, identity.birth_date, identity.address),
         ial=identity.ial,

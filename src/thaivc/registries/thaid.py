@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -38,6 +38,9 @@ from thaivc.thai.dates import BE_OFFSET, BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id
 from thaivc.thai.names import ThaiName
 
+if TYPE_CHECKING:
+    from thaivc.credentials.types import CitizenPerson
+
 __all__ = [
     "THAID_ISSUER",
     "FetchResult",
@@ -46,6 +49,7 @@ __all__ = [
     "ThaidIdentity",
     "ThaidVerifier",
     "merge_userinfo",
+    "thaid_credential",
     "thaid_identity",
 ]
 
@@ -302,6 +306,12 @@ class ThaidIdentity:
     #: ``ial`` exactly as ThaID sent it (format unconfirmed ⚠️), or ``None``
     reported_ial: str | None = None
 
+    def to_person(self) -> CitizenPerson:
+        """The credential builders' view of this person."""
+        from thaivc.credentials.types import CitizenPerson
+
+        return CitizenPerson(self.citizen_id, self.name, self.birth_date, self.address)
+
 
 def _birth_date(value: object) -> BEDate | str:
     """OIDC ``birthdate`` (``YYYY-MM-DD``, ``YYYY``; ``0000`` year = withheld); BE years and DOPA's
@@ -365,3 +375,19 @@ def thaid_identity(claims: Mapping[str, Any], *, table: IALTable = DEFAULT_IAL_T
         if claimed is not None and claimed.is_known and claimed < ial:
             ial = claimed
     return ThaidIdentity(citizen_id, name, birth, address, evidence, ial, reported)
+
+
+def thaid_credential(
+    claims: Mapping[str, Any],
+    subject_did: str,
+    *,
+    table: IALTable = DEFAULT_IAL_TABLE,
+    valid_until: str | None = None,
+) -> dict[str, Any]:
+    """An unsigned ThaiCitizenCredential from *verified* ThaID claims, with ``thaid_login`` evidence."""
+    from thaivc.credentials.types import citizen_credential
+
+    identity = thaid_identity(claims, table=table)
+    return citizen_credential(
+        subject_did, identity.to_person(), ial=identity.ial, evidence=identity.evidence, valid_until=valid_until
+    )
