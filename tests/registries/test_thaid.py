@@ -336,3 +336,38 @@ def test_address_object_claim() -> None:
     assert identity.address is not None
     assert identity.address.postcode == "10200"
     assert identity.address.full_text is not None and identity.address.full_text.startswith("99/1")
+
+
+# -- the fake provider ----------------------------------------------------------------------------
+
+
+def test_fake_thaid_login_to_verified_credential(clock: FixedClock) -> None:
+    from thaivc.registries.thaid import FakeThaid
+
+    fake = FakeThaid(clock=clock)
+    verifier = ThaidVerifier(fake.config(), fetcher=fake, clock=clock)
+    claims_ = verifier.verify_id_token(fake.login("8999900001033", nonce=NONCE), nonce=NONCE)
+    assert claims_["middle_name"] == "ไมเคิล"
+    wallet = seeded_key("fake-thaid-wallet")
+    doc = thaid_credential(claims_, wallet.did)
+    assert doc["credentialSubject"]["middleNameTh"] == "ไมเคิล"
+    assert doc["credentialSubject"]["birthDate"] == "1969-07-04"
+    agency = thaivc.Issuer(seeded_key("fake-thaid-agency"), clock=clock)
+    assert thaivc.Verifier(clock=clock).check(agency.issue(doc)).ok
+    assert fake.fetches == 1
+
+
+def test_fake_thaid_tokens_fail_like_real_ones(clock: FixedClock) -> None:
+    from thaivc.registries.thaid import FakeThaid
+
+    fake, other = FakeThaid(clock=clock), FakeThaid(clock=clock)
+    verifier = ThaidVerifier(fake.config(), fetcher=fake, clock=clock)
+    assert code_of(verifier, other.login("1999900001010", nonce=NONCE)) == "crypto.bad_signature"
+    assert code_of(verifier, fake.login("1999900001010", nonce="old")) == "registry.nonce_mismatch"
+    expired = fake.login("1999900001010", nonce=NONCE, lifetime=60)
+    clock.advance(400)
+    assert code_of(verifier, expired) == "time.expired"
+    with pytest.raises(ThaiVCError) as err:
+        fake.login("3999999999999", nonce=NONCE)
+    assert err.value.code == "registry.not_found"
+    assert fake.fetch("https://elsewhere.example/jwks", max_bytes=100, deadline=0).status == 404

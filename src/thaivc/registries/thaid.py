@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "THAID_ISSUER",
+    "FakeThaid",
     "FetchResult",
     "Fetcher",
     "ThaidConfig",
@@ -391,3 +392,82 @@ def thaid_credential(
     return citizen_credential(
         subject_did, identity.to_person(), ial=identity.ial, evidence=identity.evidence, valid_until=valid_until
     )
+
+
+# -- the fake provider ------------------------------------------------------------------------------
+
+
+class FakeThaid:
+    """An in-memory ThaID for tests and demos: signs ID tokens for the DOPA fake's synthetic citizens.
+
+    It is also the :class:`Fetcher` that serves its own JWKS, so
+    ``ThaidVerifier(fake.config(), fetcher=fake, clock=clock)`` verifies its tokens offline. Each
+    instance has a fresh RSA-2048 key; nothing here is usable against the real ThaID.
+    """
+
+    JWKS_URI: Final = THAID_ISSUER + "/api/v2/oauth2/jwks/"
+
+    def __init__(self, *, client_id: str = "thaivc-test-rp", clock: Clock | None = None, kid: str = "fake-1") -> None:
+        from thaivc.registries.dopa import FakeDopa
+
+        self.client_id = client_id
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=MIN_RSA_BITS)
+        self._kid = kid
+        self._citizens = {entry["citizen_id"]: entry for entry in FakeDopa().fixture["citizens"]}
+        self.fetches = 0
+
+    def config(self, **overrides: Any) -> ThaidConfig:
+        """A :class:`ThaidConfig` that trusts this fake."""
+        return ThaidConfig(**{"client_id": self.client_id, "jwks_uri": self.JWKS_URI, **overrides})
+
+    def jwks(self) -> dict[str, Any]:
+        public = jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
+        return {"keys": [{**public, "kid": self._kid, "use": "sig", "alg": "RS256"}]}
+
+    def fetch(self, url: str, *, max_bytes: int, deadline: float) -> FetchResult:
+        self.fetches += 1
+        if url != self.JWKS_URI:
+            return FetchResult(404, b"", "text/plain")
+        import json
+
+        body = json.dumps(self.jwks()).encode("utf-8")
+        return FetchResult(200, body[:max_bytes], "application/json", 300.0)
+
+    def claims_for(self, citizen_id: str) -> dict[str, Any]:
+        """ThaID-style claims (domain.md §3.3) for a fixture citizen; ``registry.not_found`` otherwise."""
+        entry = self._citizens.get(citizen_id)
+        if entry is None:
+            raise ThaiVCError("registry.not_found", "no such citizen in the ThaID fake")
+        name = entry["name"]
+        claims: dict[str, Any] = {
+            "pid": citizen_id,
+            "title": name.get("title_th"),
+            "given_name": name.get("given_th"),
+            "middle_name": name.get("middle_th"),
+            "family_name": name.get("family_th"),
+            "title_en": name.get("title_en"),
+            "given_name_en": name.get("given_en"),
+            "middle_name_en": name.get("middle_en"),
+            "family_name_en": name.get("family_en"),
+            "birthdate": parse_be_date(entry["birth_date_be"]).iso(),
+        }
+        return {k: v for k, v in claims.items() if v}
+
+    def login(self, citizen_id: str, *, nonce: str, ial: str | None = "2.3", lifetime: int = 600, **extra: Any) -> str:
+        """The ID token ThaID would return after ``citizen_id`` logs in with ``nonce``."""
+        now = int(self._clock.now())
+        payload: dict[str, Any] = {
+            "iss": THAID_ISSUER,
+            "aud": self.client_id,
+            "sub": "thaid-" + citizen_id[-6:],
+            "iat": now,
+            "auth_time": now,
+            "exp": now + lifetime,
+            "nonce": nonce,
+            **self.claims_for(citizen_id),
+        }
+        if ial is not None:
+            payload["ial"] = ial
+        payload.update(extra)
+        return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self._kid})
