@@ -270,3 +270,22 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str], argv: list[str]) 
     out, _ = capsys.readouterr()
     assert done.value.code == 0
     assert "example" in out and "thaivc " in out
+
+
+def test_issue_citizen_with_malformed_input_exits_2(capsys: pytest.CaptureFixture[str], agency_key: Path) -> None:
+    args = [*SOMCHAI]
+    args[args.index("--citizen-id") + 1] = "1999900001011"
+    code, out, err = run(capsys, "issue-citizen", *args, "--subject", "did:example:x", "--key", str(agency_key))
+    assert code == 2 and out == "" and "thai.id_invalid" in err
+
+
+@pytest.mark.parametrize("fmt", ["di", "dc+sd-jwt"])
+def test_issue_juristic_in_other_formats(capsys: pytest.CaptureFixture[str], agency_key: Path, fmt: str) -> None:
+    """A format this build does not support is a usage error (exit 2), never a half-issued credential."""
+    from thaivc.credentials import SUPPORTED_FORMATS
+
+    code, out, err = run(capsys, "issue-juristic", "0995562000018", "--key", str(agency_key), "--format", fmt)
+    if fmt in SUPPORTED_FORMATS:
+        assert code == 0 and out.strip(), err
+    else:
+        assert code == 2 and out == "" and "usage.unsupported_format" in err

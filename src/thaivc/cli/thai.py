@@ -30,7 +30,7 @@ from thaivc.cli._common import (
     read_json_file,
     write_output,
 )
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 
 __all__ = ["GdxSettings", "gdx_settings", "register_thai"]
 
@@ -40,6 +40,8 @@ ENV_SECRET: Final = "THAIVC_GDX_CONSUMER_SECRET"  # noqa: S105 - a variable name
 ENV_AGENT: Final = "THAIVC_GDX_AGENT_ID"
 FORMATS: Final = ("vc+jwt", "di", "dc+sd-jwt")
 _THAI_DIGITS: Final = frozenset("๐๑๒๓๔๕๖๗๘๙")
+#: Problem areas that mean the command line itself was wrong (exit 2), not a registry verdict.
+_INPUT_AREAS: Final = ("thai.", "text.", "usage.")
 
 CONFIG_HELP = f"""\
 registries:
@@ -122,7 +124,7 @@ def _fail(err: ThaiVCError, settings: GdxSettings | None, what: str) -> CliError
     detail = settings.scrub(err.detail) if settings is not None else err.detail
     if isinstance(err, Indeterminate):
         code = EXIT_INDETERMINATE
-    elif isinstance(err, InputError):  # the user's input was malformed: nothing was asked
+    elif isinstance(err, InputError | UsageError):  # malformed input or options: nothing was asked
         code = EXIT_USAGE
     else:
         code = EXIT_FAILED
@@ -309,7 +311,12 @@ def cmd_issue_citizen(args: argparse.Namespace) -> int:
     if result.credential is None:
         problem = result.problems[0]
         detail = settings.scrub(problem.detail) if settings is not None else problem.detail
-        exit_code = EXIT_INDETERMINATE if problem.code == "registry.unavailable" else EXIT_FAILED
+        if problem.code == "registry.unavailable":
+            exit_code = EXIT_INDETERMINATE
+        elif problem.code.startswith(_INPUT_AREAS):
+            exit_code = EXIT_USAGE
+        else:
+            exit_code = EXIT_FAILED
         raise CliError(f"no credential issued: {problem.code}: {detail}", exit_code=exit_code)
     _emit(args, result.credential, {"ial": str(result.ial)})
     return EXIT_OK

@@ -153,6 +153,10 @@ def citizen_credential(
 
     The IAL is written as given; verifiers re-derive it from ``evidence`` with
     :class:`thaivc.assurance.AssurancePolicy`, so pass the evidence the level rests on.
+
+    The credential attests a person registered with DOPA, *not* Thai nationality: a valid ID whose
+    first digit is 0, 6, 7 or 8 belongs to a non-Thai registration (domain.md §4.1), so a verifier
+    that needs nationality reads :func:`thaivc.thai.citizen_id_category`, never the type name.
     """
     validate_citizen_id(person.citizen_id)
     subject: dict[str, Any] = {"id": subject_did, "citizenId": person.citizen_id, **name_fields(person.name)}
