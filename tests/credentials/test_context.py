@@ -123,8 +123,8 @@ def test_rdfc_canonical_form_carries_every_claim(registry: ContextRegistry) -> N
     vocab = "https://contexts.thaivc.dev/vocab#"
     for term, value in doc["credentialSubject"].items():
         if isinstance(value, str) and term != "id":
-            assert f"<{vocab}{term}> \"{value}\"" in nquads, term
+            assert f'<{vocab}{term}> "{value}"' in nquads, term
     assert f"<{vocab}DopaCardStatusCheck>" in nquads
-    assert f"<{vocab}checkedAt> \"2026-06-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>" in nquads
-    assert f"<{vocab}evidence_status> \"valid\"" in nquads
-    assert f"<{vocab}houseNo> \"99/1\"" in nquads
+    assert f'<{vocab}checkedAt> "2026-06-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>' in nquads
+    assert f'<{vocab}evidence_status> "valid"' in nquads
+    assert f'<{vocab}houseNo> "99/1"' in nquads

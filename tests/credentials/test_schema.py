@@ -48,6 +48,8 @@ def test_valid_document_passes(doc: dict[str, Any]) -> None:
         (("credentialSubject", "address", "postcode"), "1020", "/credentialSubject/address/postcode"),
         (("evidence", 1, "score"), 1.5, "/evidence/1/score"),
         (("credentialSubject", "nickname"), "ชาย", "/credentialSubject"),
+        (("evidence", 0, "leak"), "x", "/evidence/0"),
+        (("evidence", 2, "passed"), "yes", "/evidence/2/passed"),
     ],
 )
 def test_invalid_value_reports_its_pointer(
@@ -191,3 +193,24 @@ def test_no_schema_check_without_credential_schema(
     report = verifier.check(issuer.issue(doc))
     assert report.ok
     assert report.check("schema") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("credentialSubject", "citizenId"), "1999900001029"),
+        (("credentialSubject", "givenNameTh"), "ส" * 300),
+        (("credentialSubject", "birthDate"), "secret-1995"),
+        (("evidence", 0), {"type": "dopa_card_status", "status": "valid", "leak": "secret-value"}),
+    ],
+)
+def test_errors_do_not_echo_personal_values(doc: dict[str, Any], path: tuple[str | int, ...], value: object) -> None:
+    node: Any = doc
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    with pytest.raises(InputError) as err:
+        validate_credential_schema(doc)
+    assert "1999900001029" not in err.value.detail
+    assert "secret-1995" not in err.value.detail and "secret-value" not in err.value.detail
+    assert "ส" * 10 not in err.value.detail

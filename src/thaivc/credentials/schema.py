@@ -13,6 +13,7 @@ cannot express.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -145,10 +146,28 @@ def validate_credential_schema(doc: Mapping[str, Any]) -> None:
             ) from None
         if error is not None:
             pointer = _pointer(error.absolute_path)
-            message = f"{pointer or '/'}: {error.message}"
+            message = f"{pointer or '/'}: {_explain(error)}"
             if len(message) > _MAX_DETAIL:
                 message = message[: _MAX_DETAIL - 1] + "…"
             raise InputError("schema.invalid", message, loc=tuple(error.absolute_path))
+
+
+#: Keywords whose messages name only properties, never the (possibly personal) value.
+_NAMING_KEYWORDS: Final = frozenset({"required", "additionalProperties", "dependentRequired"})
+
+
+def _explain(error: Any) -> str:
+    """What was wrong, without echoing the value: reports are logged, and values are personal data."""
+    if error.validator in _NAMING_KEYWORDS:
+        return str(error.message)
+    rule = error.validator_value
+    if error.validator in ("anyOf", "oneOf"):
+        return f"matches none of the {len(rule)} allowed shapes"
+    if error.validator == "format":
+        return f"is not a valid {rule}"
+    if error.validator in ("type", "pattern", "const", "enum", "minimum", "maximum", "minLength", "maxLength"):
+        return f"fails {error.validator} {_short(json.dumps(rule, ensure_ascii=False), 80)}"
+    return f"fails {error.validator}"
 
 
 def _short(value: str, limit: int = 100) -> str:
