@@ -204,6 +204,17 @@ def test_weak_rsa_key_is_refused(clock: FixedClock) -> None:
     assert code_of(verifier, token(claims(), key=WEAK_RSA)) == "key.invalid"
 
 
+def test_private_key_in_the_jwks_is_refused(clock: FixedClock) -> None:
+    private = {**jwt.algorithms.RSAAlgorithm.to_jwk(RSA_KEY, as_dict=True), "kid": "k1", "use": "sig", "alg": "RS256"}
+    fetcher = MemoryFetcher({JWKS_URI: jwks_answer(private)})
+    verifier = ThaidVerifier(ThaidConfig(client_id=CLIENT, jwks_uri=JWKS_URI), fetcher=fetcher, clock=clock)
+    assert code_of(verifier, token(claims())) == "key.invalid"
+
+
+def test_loopback_jwks_uri_is_allowed_for_tests() -> None:
+    assert ThaidConfig(client_id=CLIENT, jwks_uri="http://127.0.0.1:8080/jwks").jwks_uri.startswith("http://")
+
+
 def test_key_in_the_header_is_refused(verifier: ThaidVerifier) -> None:
     tok = token(claims(), jwk=jwk_of(OTHER_RSA, "k1", "RS256"))
     assert code_of(verifier, tok) == "jose.untrusted_key_source"
@@ -221,13 +232,19 @@ def test_malformed_tokens(verifier: ThaidVerifier, tok: str) -> None:
     assert code_of(verifier, tok) == "jose.malformed"
 
 
-def test_unknown_kid_refetches_once_then_fails(verifier: ThaidVerifier, fetcher: MemoryFetcher) -> None:
-    assert code_of(verifier, token(claims(), kid="k9")) == "key.not_found"
-    assert len(fetcher.calls) == 2
-
-
-def test_key_rotation_is_picked_up(fetcher: MemoryFetcher, verifier: ThaidVerifier) -> None:
+def test_unknown_kid_refetches_at_most_once_a_minute(
+    verifier: ThaidVerifier, fetcher: MemoryFetcher, clock: FixedClock
+) -> None:
     verifier.verify_id_token(token(claims()), nonce=NONCE)
+    clock.advance(61)
+    for _ in range(5):
+        assert code_of(verifier, token(claims(), kid="k9")) == "key.not_found"
+    assert len(fetcher.calls) == 2  # the first fetch, then one refresh for the unknown kid
+
+
+def test_key_rotation_is_picked_up(fetcher: MemoryFetcher, verifier: ThaidVerifier, clock: FixedClock) -> None:
+    verifier.verify_id_token(token(claims()), nonce=NONCE)
+    clock.advance(61)
     fetcher.answers[JWKS_URI] = jwks_answer(jwk_of(RSA_KEY, "k1", "RS256"), jwk_of(OTHER_RSA, "k2", "RS256"))
     assert verifier.verify_id_token(token(claims(), key=OTHER_RSA, kid="k2"), nonce=NONCE)
     assert len(fetcher.calls) == 2
@@ -271,6 +288,8 @@ def test_jwks_failure_is_indeterminate(answer: FetchResult | Exception, clock: F
         {"algorithms": ("HS256",)},
         {"algorithms": ()},
         {"jwks_uri": "http://imauth.example/jwks"},
+        {"jwks_uri": "http://127.0.0.1.evil.example/jwks"},
+        {"jwks_uri": "https://user:pw@imauth.example/jwks"},
         {"client_id": ""},
         {"timeout": 0},
     ],

@@ -23,6 +23,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -66,6 +67,10 @@ _DEFAULT_CACHE_SECONDS: Final = 300.0
 _ISO_DATE: Final = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 _EIGHT: Final = re.compile(r"[0-9]{8}", re.ASCII)
 _POSTCODE: Final = re.compile(r"[0-9]{5}", re.ASCII)
+_LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
+#: A token naming an unknown ``kid`` triggers at most one JWKS refetch per this many seconds, so
+#: forged tokens cannot turn the verifier into a request amplifier against the provider.
+MIN_REFETCH_SECONDS: Final = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +111,10 @@ class ThaidConfig:
             raise UsageError("usage.invalid_argument", f"algorithms must be among {sorted(SUPPORTED_ALGORITHMS)}")
         if not self.client_id or not self.issuer:
             raise UsageError("usage.invalid_argument", "client_id and issuer are required")
-        if not self.jwks_uri.startswith("https://") and not self.jwks_uri.startswith("http://127.0.0.1"):
-            raise UsageError("usage.invalid_argument", "jwks_uri must be https (or loopback for tests)")
+        parts = urlsplit(self.jwks_uri) if isinstance(self.jwks_uri, str) else None
+        loopback = parts is not None and parts.scheme == "http" and parts.hostname in _LOOPBACK
+        if parts is None or not parts.hostname or parts.username or not (parts.scheme == "https" or loopback):
+            raise UsageError("usage.invalid_argument", "jwks_uri must be an https URL (or loopback http for tests)")
         if self.timeout <= 0 or self.max_jwks_bytes <= 0 or self.leeway < 0:
             raise UsageError("usage.invalid_argument", "timeout and max_jwks_bytes must be > 0, leeway >= 0")
 
@@ -116,6 +123,7 @@ class ThaidConfig:
 class _Cache:
     keys: tuple[Mapping[str, Any], ...] = ()
     expires: float = 0.0
+    fetched_at: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -156,11 +164,16 @@ class ThaidVerifier:
         age = min(max(age, _MIN_CACHE_SECONDS), _MAX_CACHE_SECONDS)
         self._cache.keys = tuple(keys)
         self._cache.expires = self._clock.now() + age
+        self._cache.fetched_at = self._clock.now()
         return self._cache.keys
 
     def _keys(self, *, refresh: bool = False) -> tuple[Mapping[str, Any], ...]:
         with self._cache.lock:
-            if refresh or not self._cache.keys or self._clock.now() >= self._cache.expires:
+            now = self._clock.now()
+            fetched = self._cache.fetched_at
+            if refresh and fetched is not None and now - fetched < MIN_REFETCH_SECONDS:
+                refresh = False  # fetched moments ago: the unknown key is not there
+            if refresh or not self._cache.keys or now >= self._cache.expires:
                 return self._fetch_jwks()
             return self._cache.keys
 
