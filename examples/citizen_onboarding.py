@@ -48,7 +48,8 @@ def main() -> int:
         subject_did=wallet_key.did,
         min_ial="2.3",
     )
-    if not result.ok:
+    credential = result.credential
+    if not result.ok or credential is None:
         print(f"   unexpected refusal: {result.problems}")
         return 1
     for item in result.evidence.items:
@@ -57,7 +58,7 @@ def main() -> int:
     print(f"2. Issued a ThaiCitizenCredential to {wallet_key.did[:32]}…")
 
     challenge = thaivc.new_challenge()
-    presentation = thaivc.Holder(wallet_key, clock=clock).present([result.credential], challenge=challenge, domain=RD)
+    presentation = thaivc.Holder(wallet_key, clock=clock).present([credential], challenge=challenge, domain=RD)
     print("3. The wallet presented it to the Revenue Department")
 
     verifier = thaivc.Verifier(clock=clock)
