@@ -227,7 +227,9 @@ def test_duplicate_claims_are_refused(verifier: ThaidVerifier) -> None:
     assert code_of(verifier, f"{head}.{body}.c2ln") == "jose.malformed"
 
 
-@pytest.mark.parametrize("tok", ["", "a.b", "a..c", "x" * 20000, "e30.e30.e30.e30"])
+@pytest.mark.parametrize(
+    "tok", ["", "a.b", "a..c", "x" * 20000, "e30.e30.e30.e30", "0.0.0", "e30=.e30.c2ln", "W10.e30.c2ln"]
+)
 def test_malformed_tokens(verifier: ThaidVerifier, tok: str) -> None:
     assert code_of(verifier, tok) == "jose.malformed"
 

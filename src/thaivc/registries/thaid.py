@@ -243,7 +243,7 @@ class ThaidVerifier:
             )
         except jwt.InvalidSignatureError:
             raise InputError("crypto.bad_signature", "the ID token signature does not verify") from None
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise InputError("jose.malformed", f"the ID token could not be verified: {type(exc).__name__}") from None
         self._check_claims(claims, nonce)
         return claims
@@ -289,8 +289,12 @@ def _parse(token: object) -> tuple[dict[str, Any], dict[str, Any]]:
     if len(parts) != 3 or not all(parts):
         raise InputError("jose.malformed", "an ID token has three non-empty parts")
     try:
-        header = loads_strict(b64url_decode(parts[0]), require_object=True)
-        claims = loads_strict(b64url_decode(parts[1]), require_object=True)
+        header_raw, claims_raw = b64url_decode(parts[0]), b64url_decode(parts[1])
+    except ValueError:
+        raise InputError("jose.malformed", "an ID token part is not canonical base64url") from None
+    try:
+        header = loads_strict(header_raw, require_object=True)
+        claims = loads_strict(claims_raw, require_object=True)
     except ThaiVCError as err:
         raise InputError("jose.malformed", f"ID token JSON refused ({err.code})") from None
     return dict(header), dict(claims)
