@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import Any
 
 from hypothesis import given, settings
@@ -62,3 +63,43 @@ def test_id_token_parsing_only_raises_typed_errors(token: str) -> None:
 def test_claims_mapping_only_raises_typed_errors(claims: dict[str, Any]) -> None:
     with contextlib.suppress(ThaiVCError):
         thaid_identity(claims)
+
+
+@functools.cache
+def _fake_dopa() -> Any:
+    from thaivc.registries import FakeDopa
+
+    return FakeDopa(clock=FixedClock(1780272000.0))
+
+
+@settings(deadline=None, max_examples=100)
+@given(
+    citizen=st.sampled_from(["1999900001010", "3999900001059", "1999900001061", "1999900001011", "0000000000000"]),
+    given_name=st.sampled_from(["สมชาย", "ประเสริฐ", "วิภา", ""]) | st.text(max_size=8),
+    family=st.sampled_from(["ใจดี", "มั่นคง", "แสงทอง"]) | st.text(max_size=8),
+    birth=st.sampled_from(["25380812", "25050315", "25301120", "25380800", "2538081"]),
+    laser=st.sampled_from(["ZX0001000001", "ZX0001000005", "ZX0001000006", "ZX0001000016", "", "zz"]),
+)
+def test_proofing_never_raises_and_issues_only_for_an_exact_match(
+    citizen: str, given_name: str, family: str, birth: str, laser: str
+) -> None:
+    import thaivc
+    from thaivc.credentials import CardData, proof_citizen
+    from thaivc.testing.plugin import seeded_key
+    from thaivc.thai import ThaiName
+
+    try:
+        name = ThaiName(given_th=given_name or None, family_th=family or None)
+    except ThaiVCError:
+        return
+    issuer = thaivc.Issuer(seeded_key("fuzz-agency"), clock=FixedClock(1780272000.0))
+    result = proof_citizen(
+        CardData(citizen, name, birth, laser), dopa=_fake_dopa(), issuer=issuer, subject_did="did:example:fuzz"
+    )
+    genuine = {
+        ("1999900001010", "สมชาย", "ใจดี", "25380812", "ZX0001000001"),
+        ("1999900001061", "วิภา", "แสงทอง", "25301120", "ZX0001000016"),
+    }
+    issued = result.credential is not None
+    assert issued == ((citizen, given_name, family, birth, laser) in genuine)
+    assert issued != bool(result.problems)
