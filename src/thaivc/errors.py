@@ -188,6 +188,9 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "registry.unavailable": (None, "the registry could not be reached or answered badly"),
     "registry.rejected": (None, "the registry refused the request"),
     "registry.not_found": (None, "the registry has no such record"),
+    "registry.issuer_mismatch": (None, "an OIDC ID token was not issued by the configured provider"),
+    "registry.nonce_mismatch": (None, "an OIDC ID token does not carry this login's nonce (replay?)"),
+    "registry.subject_mismatch": (None, "OIDC userinfo describes another subject than the ID token"),
     # policy and misuse
     "policy.violation": (None, "the verifier policy refuses this input"),
     "usage.invalid_argument": (None, "an API was called with an invalid argument"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
+from thaivc.credentials.schema_check import check_schema
 from thaivc.di.canon.jsonld_fast import fast_convert
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.verify import ProofSetPolicy, verify_proofs
@@ -178,6 +179,7 @@ def check_di(
         check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth)
         return b.build(document=doc)
     issuer_id = controller or ""
+    check_schema(doc, b, require_known=verifier.policy.require_known_schema)
     check_status(verifier, doc, b)
     check_trust(verifier, issuer_id, doc, b)
     return b.build(document=doc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from thaivc.credentials.schema_check import check_schema
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
@@ -86,6 +87,7 @@ def _credential(
     if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
         return b.build()
     check_times(verifier, payload, b)
+    check_schema(payload, b, require_known=verifier.policy.require_known_schema)
     check_status(verifier, payload, b)
     check_trust(verifier, issuer_id, payload, b)
     # A caller who issued a challenge (or names its domain) expects a presentation: a bare
