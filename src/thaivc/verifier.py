@@ -10,7 +10,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
@@ -20,6 +20,9 @@ from thaivc.jsonutil import loads_strict
 from thaivc.policy import Policy
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import check_jwt
+
+if TYPE_CHECKING:
+    from thaivc.trust import TrustSource
 
 __all__ = ["Verifier"]
 
@@ -38,14 +41,15 @@ class Verifier:
         clock: Clock | None = None,
         challenge_store: ChallengeStore | None = None,
         status_checker: Any = None,
-        trust: Any = None,
+        trust: TrustSource | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
         self.clock: Clock = clock or SystemClock()
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
         self.status_checker = status_checker
-        self.trust = trust
+        #: Asked ``check(issuer_id, credential)`` after every other check passed (thaivc.trust).
+        self.trust: TrustSource | None = trust
 
     # -- public API ---------------------------------------------------------------------------
 
