@@ -125,8 +125,10 @@ class IssuerMetadataResolver:
             result = self._fetcher.fetch(
                 url, max_bytes=self._max_bytes, deadline=self._deadline, accept="application/json"
             )
-        except ThaiVCError as err:
+        except Indeterminate as err:
             raise Indeterminate("trust.metadata_unavailable", f"{err.code}: {err.detail}") from None
+        except ThaiVCError as err:  # a refused address, redirect or size: the answer is hostile, not absent
+            raise _bad(f"{err.code}: {err.detail}") from None
         if result.status in (404, 410):
             raise ThaiVCError("trust.metadata_unavailable", f"HTTP {result.status} from {url}")
         if result.status != 200:
