@@ -21,7 +21,7 @@ K1 = seeded_key("metadata-1")
 K2 = seeded_key("metadata-2", "P-256")
 
 
-def jwk(key: Any, kid: str, **extra: Any) -> dict[str, Any]:
+def jwk(key: Any, kid: Any, **extra: Any) -> dict[str, Any]:
     return {**key.public.jwk, "kid": kid, **extra}
 
 
