@@ -17,7 +17,7 @@ import pytest
 
 import thaivc
 from net.fakes import did_document
-from net.loopback import LoopbackServer, Rebinder, answers, drip, redirect, running, send
+from net.loopback import LoopbackServer, Rebinder, answers, drip, running, send
 from thaivc.b64 import b64url_encode
 from thaivc.clock import FixedClock
 from thaivc.did import DidDocument, DidJwkResolver, DidKeyResolver, UniversalResolver

@@ -58,7 +58,12 @@ class Fetcher(Protocol):
     """What trust lists, did:web and issuer metadata need from the network, and nothing more."""
 
     def fetch(
-        self, url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, deadline: float = DEFAULT_DEADLINE, accept: str | None = None
+        self,
+        url: str,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
+        accept: str | None = None,
     ) -> FetchResult: ...
 
 
@@ -151,7 +156,12 @@ class SafeHttpClient:
     # -- fetching -----------------------------------------------------------------------------
 
     def fetch(
-        self, url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, deadline: float = DEFAULT_DEADLINE, accept: str | None = None
+        self,
+        url: str,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
+        accept: str | None = None,
     ) -> FetchResult:
         """GET ``url`` within ``deadline`` seconds in total, reading at most ``max_bytes`` of body."""
         if max_bytes < 0 or deadline <= 0:
@@ -189,9 +199,12 @@ class SafeHttpClient:
         if accept:
             headers["Accept"] = accept
         try:
-            with httpx.Client(
-                transport=transport, follow_redirects=False, trust_env=False, timeout=httpx.Timeout(remaining)
-            ) as client, client.stream("GET", url, headers=headers) as response:
+            with (
+                httpx.Client(
+                    transport=transport, follow_redirects=False, trust_env=False, timeout=httpx.Timeout(remaining)
+                ) as client,
+                client.stream("GET", url, headers=headers) as response,
+            ):
                 if response.status_code in _REDIRECTS:
                     location = response.headers.get("location")
                     if not location:

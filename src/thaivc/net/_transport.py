@@ -12,6 +12,7 @@ per-read timeouts alone would let it run for ever.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import time
 from collections.abc import Iterable, Iterator
@@ -95,20 +96,15 @@ class _Body(httpx.SyncByteStream):
             close()
 
 
-class _mapped:
+@contextlib.contextmanager
+def _mapped() -> Iterator[None]:
     """Translate httpcore exceptions into httpx's, as httpx's own transport does."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
-        if exc is None:
-            return False
-        if isinstance(exc, httpcore.TimeoutException):
-            raise httpx.TimeoutException(str(exc)) from exc
-        if isinstance(exc, httpcore.NetworkError | httpcore.ProtocolError | httpcore.UnsupportedProtocol):
-            raise httpx.TransportError(str(exc)) from exc
-        return False
+    try:
+        yield
+    except httpcore.TimeoutException as exc:
+        raise httpx.TimeoutException(str(exc)) from exc
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
+        raise httpx.TransportError(str(exc)) from exc
 
 
 class PinnedTransport(httpx.BaseTransport):
