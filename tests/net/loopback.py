@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +20,8 @@ Route = Callable[[http.server.BaseHTTPRequestHandler], None]
 class LoopbackServer:
     """Threaded ``http.server`` bound to 127.0.0.1; counts the requests it received."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.scheme = "https" if tls else "http"
         self.routes: dict[str, Route] = {}
         self.hits: list[str] = []
         server = self
@@ -43,11 +45,13 @@ class LoopbackServer:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
 
 def send(body: bytes, *, status: int = 200, headers: dict[str, str] | None = None, length: bool = True) -> Route:
@@ -101,8 +105,8 @@ def redirect(location: str, status: int = 302) -> Route:
 
 
 @contextlib.contextmanager
-def running() -> Iterator[LoopbackServer]:
-    srv = LoopbackServer()
+def running(tls: ssl.SSLContext | None = None) -> Iterator[LoopbackServer]:
+    srv = LoopbackServer(tls)
     srv.thread.start()
     try:
         yield srv

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from typing import Any
 
 import httpx
@@ -322,3 +323,32 @@ def test_literal_forms() -> None:
     assert literal_address("deadbeef.example") is None
     ip = literal_address("8.8.8.8")
     assert ip is not None and address_refusal(ip, allow_loopback=False, allow_private=False) is None
+
+
+def test_slow_dns_counts_against_the_deadline() -> None:
+    release = threading.Event()
+
+    def stuck(*args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        release.wait(10)
+        return answers("93.184.216.34")(*args, **kwargs)
+
+    try:
+        with pytest.raises(Indeterminate) as info:
+            mock_client(resolver=stuck).fetch("https://slow-dns.example/", deadline=0.2)
+        assert info.value.code == "net.timeout"
+    finally:
+        release.set()
+
+
+def test_injected_transport_is_not_closed() -> None:
+    class Tracking(httpx.MockTransport):
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    transport = Tracking(lambda r: httpx.Response(200, content=DOC))
+    client = SafeHttpClient(transport=transport, resolver=answers("93.184.216.34"))
+    client.fetch("https://public.example/")
+    client.fetch("https://public.example/")
+    assert transport.closed is False

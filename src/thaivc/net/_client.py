@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import socket
+import ssl
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol, runtime_checkable
@@ -77,12 +79,26 @@ def parse_max_age(cache_control: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+class _Borrowed(httpx.BaseTransport):
+    """An injected transport the caller owns: used per request, never closed by this client."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        """Leave the caller's transport open."""
+
+
 class SafeHttpClient:
     """GETs a URL without letting its author steer the request into the local network.
 
     ``allow_loopback`` and ``allow_private`` exist for tests and for deployments that run their own
     registry inside a private network; both are off by default. ``transport`` replaces the pinned
-    transport (``httpx.MockTransport`` in tests); address checks still run first.
+    transport (``httpx.MockTransport`` in tests); address checks still run first. ``verify`` is the
+    TLS context (default: httpx's, with certifi roots) for deployments with a private CA.
     """
 
     def __init__(
@@ -93,14 +109,16 @@ class SafeHttpClient:
         max_redirects: int = 3,
         transport: httpx.BaseTransport | None = None,
         resolver: Resolver = socket.getaddrinfo,
+        verify: ssl.SSLContext | None = None,
     ) -> None:
         if max_redirects < 0:
             raise UsageError("usage.invalid_argument", "max_redirects must not be negative")
         self._allow_loopback = allow_loopback
         self._allow_private = allow_private
         self._max_redirects = max_redirects
-        self._transport = transport
+        self._transport = None if transport is None else _Borrowed(transport)
         self._resolver = resolver
+        self._verify = verify
 
     # -- validation ---------------------------------------------------------------------------
 
@@ -115,7 +133,33 @@ class SafeHttpClient:
             raise ThaiVCError("net.url_invalid", "credentials in a URL are refused")
         return parsed
 
-    def _addresses(self, host: str, port: int) -> list[IPAddress]:
+    def _lookup(self, host: str, port: int, end: float) -> Sequence[tuple[Any, ...]]:
+        """Call the resolver, giving up at the deadline (``getaddrinfo`` itself has no timeout).
+
+        The lookup runs in a daemon thread; one that outlives the deadline is abandoned, never joined.
+        """
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["answer"] = self._resolver(host, port, type=socket.SOCK_STREAM)
+            except Exception as exc:
+                box["error"] = exc
+
+        worker = threading.Thread(target=work, name="thaivc-dns", daemon=True)
+        worker.start()
+        worker.join(max(0.0, end - time.monotonic()))
+        if worker.is_alive():
+            raise Indeterminate("net.timeout", f"resolving {host!r} did not finish within the deadline")
+        error = box.get("error")
+        if isinstance(error, OSError | UnicodeError):
+            raise Indeterminate("net.unavailable", f"cannot resolve {host!r}: {type(error).__name__}")
+        if error is not None:
+            raise error
+        answer: Sequence[tuple[Any, ...]] = box["answer"]
+        return answer
+
+    def _addresses(self, host: str, port: int, end: float) -> list[IPAddress]:
         literal = literal_address(host)
         if literal is not None:
             return [literal]
@@ -123,10 +167,7 @@ class SafeHttpClient:
             if not self._allow_loopback:
                 raise ThaiVCError("net.address_blocked", f"{host!r} is a loopback name")
             return [literal_address("127.0.0.1")]  # type: ignore[list-item]
-        try:
-            infos = self._resolver(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            raise Indeterminate("net.unavailable", f"cannot resolve {host!r}: {type(exc).__name__}") from None
+        infos = self._lookup(host, port, end)
         found: list[IPAddress] = []
         for info in infos:
             try:
@@ -141,10 +182,10 @@ class SafeHttpClient:
             raise Indeterminate("net.unavailable", f"{host!r} has no address")
         return found
 
-    def _pin(self, url: httpx.URL) -> IPAddress:
+    def _pin(self, url: httpx.URL, end: float) -> IPAddress:
         """Resolve once, refuse if *any* address is unsafe, and return the one to connect to."""
         port = url.port or (443 if url.scheme == "https" else 80)
-        addresses = self._addresses(url.host, port)
+        addresses = self._addresses(url.host, port, end)
         for ip in addresses:
             why = address_refusal(ip, allow_loopback=self._allow_loopback, allow_private=self._allow_private)
             if why is not None:
@@ -171,7 +212,7 @@ class SafeHttpClient:
         hops = 0
         while True:
             try:
-                ip = self._pin(current)
+                ip = self._pin(current, end)
             except ThaiVCError as err:
                 if hops and err.code in ("net.address_blocked", "net.url_invalid"):
                     raise ThaiVCError("net.redirect_blocked", f"redirect refused: {err.detail}") from None
@@ -194,7 +235,7 @@ class SafeHttpClient:
         remaining = end - time.monotonic()
         if remaining <= 0:
             raise Indeterminate("net.timeout", "the total deadline is spent")
-        transport = self._transport or PinnedTransport(ip, end)
+        transport = self._transport or PinnedTransport(ip, end, verify=self._verify)
         headers = {"Accept-Encoding": "identity", "User-Agent": _USER_AGENT}
         if accept:
             headers["Accept"] = accept
