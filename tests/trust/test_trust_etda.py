@@ -278,3 +278,11 @@ def test_verifier_reports_stale_list_as_indeterminate(thaivc_clock: FixedClock) 
     report = thaivc.Verifier(clock=thaivc_clock, trust=stale).check(token)
     assert report.status == "indeterminate"
     assert report.codes == ["trust.list_stale"]
+
+
+def test_list_issued_in_the_future_refused() -> None:
+    future = trusted_list(entity(service(DOPA)), issued="2026-06-02T00:00:00Z", next_update="2026-06-03T00:00:00Z")
+    source = EtdaTrustedList(URL, ANCHOR.public, FakeFetcher(served(future)), clock=clock())
+    with pytest.raises(ThaiVCError) as info:
+        source.refresh()
+    assert info.value.code == "trust.list_invalid"

@@ -10,6 +10,7 @@ callers such as did:web map them into their own area.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import re
 import socket
 import ssl
@@ -166,7 +167,7 @@ class SafeHttpClient:
         if is_localhost_name(host):
             if not self._allow_loopback:
                 raise ThaiVCError("net.address_blocked", f"{host!r} is a loopback name")
-            return [literal_address("127.0.0.1")]  # type: ignore[list-item]
+            return [ipaddress.IPv4Address("127.0.0.1")]
         infos = self._lookup(host, port, end)
         found: list[IPAddress] = []
         for info in infos:

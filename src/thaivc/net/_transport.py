@@ -118,7 +118,8 @@ class PinnedTransport(httpx.BaseTransport):
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.SyncByteStream)
+        if not isinstance(request.stream, httpx.SyncByteStream):
+            raise TypeError("PinnedTransport is synchronous")
         req = httpcore.Request(
             method=request.method,
             url=httpcore.URL(
@@ -133,7 +134,8 @@ class PinnedTransport(httpx.BaseTransport):
         )
         with _mapped():
             resp = self._pool.handle_request(req)
-        assert isinstance(resp.stream, Iterable)
+        if not isinstance(resp.stream, Iterable):
+            raise TypeError("httpcore returned an asynchronous stream")
         return httpx.Response(
             status_code=resp.status,
             headers=resp.headers,

@@ -40,20 +40,23 @@ def _bad(detail: str, loc: tuple[str | int, ...] = ()) -> ThaiVCError:
     return ThaiVCError("trust.list_invalid", detail, loc=loc)
 
 
-def _str(obj: Mapping[str, Any], name: str, loc: tuple[str | int, ...], *, required: bool = True) -> str | None:
+def _str(obj: Mapping[str, Any], name: str, loc: tuple[str | int, ...]) -> str:
     value = obj.get(name)
-    if value is None and not required:
-        return None
     if not isinstance(value, str) or not value:
         raise _bad(f"{name} must be a non-empty string", (*loc, name))
     return value
 
 
-def _instant(obj: Mapping[str, Any], name: str, *, required: bool = True) -> float | None:
-    value = obj.get(name)
-    if value is None and not required:
-        return None
-    return parse_instant(value, name, "trust.list_invalid")
+def _opt_str(obj: Mapping[str, Any], name: str, loc: tuple[str | int, ...]) -> str | None:
+    return None if obj.get(name) is None else _str(obj, name, loc)
+
+
+def _instant(obj: Mapping[str, Any], name: str) -> float:
+    return parse_instant(obj.get(name), name, "trust.list_invalid")
+
+
+def _opt_instant(obj: Mapping[str, Any], name: str) -> float | None:
+    return None if obj.get(name) is None else _instant(obj, name)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -90,7 +93,6 @@ class TrustedList:
         issuer = _str(obj, "issuer", ())
         issued = _instant(obj, "issued")
         next_update = _instant(obj, "next_update")
-        assert list_id is not None and issuer is not None and issued is not None and next_update is not None
         if next_update <= issued:
             raise _bad("next_update is not after issued", ("next_update",))
         entities = obj.get("entities")
@@ -106,10 +108,9 @@ def _entity_services(entity: object, loc: tuple[str | int, ...]) -> list[Trusted
     if not isinstance(entity, Mapping):
         raise _bad("an entity must be an object", loc)
     entity_id = _str(entity, "id", loc)
-    assert entity_id is not None
-    entity_status = _str(entity, "status", loc, required=False)
-    name_th = _str(entity, "name_th", loc, required=False)
-    name_en = _str(entity, "name_en", loc, required=False)
+    entity_status = _opt_str(entity, "status", loc)
+    name_th = _opt_str(entity, "name_th", loc)
+    name_en = _opt_str(entity, "name_en", loc)
     declared = entity.get("services", [])
     if not isinstance(declared, list):
         raise _bad("services must be an array", (*loc, "services"))
@@ -121,15 +122,14 @@ def _entity_services(entity: object, loc: tuple[str | int, ...]) -> list[Trusted
         did = _str(service, "did", sloc)
         kind = _str(service, "type", sloc)
         status = _str(service, "status", sloc)
-        assert did is not None and kind is not None and status is not None
         if not did.isascii():
             raise _bad("a service DID must be in A-label (ASCII) form", (*sloc, "did"))
         raw_types = service.get("credential_type", [])
         types = [raw_types] if isinstance(raw_types, str) else raw_types
         if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types):
             raise _bad("credential_type must be a string or a list of strings", (*sloc, "credential_type"))
-        start = _instant(service, "valid_from", required=False)
-        end = _instant(service, "valid_until", required=False)
+        start = _opt_instant(service, "valid_from")
+        end = _opt_instant(service, "valid_until")
         if start is not None and end is not None and end < start:
             raise _bad("valid_until is before valid_from", sloc)
         out.append(
@@ -200,10 +200,9 @@ class EtdaTrustedList:
             raise _bad("the fetched list is older than, or not a successor of, the list held (rollback)")
         self._list = fresh
 
-    def _get(self, url: str, max_bytes: int) -> bytes:
-        assert self._fetcher is not None
+    def _get(self, fetcher: Fetcher, url: str, max_bytes: int) -> bytes:
         try:
-            result: FetchResult = self._fetcher.fetch(url, max_bytes=max_bytes, deadline=self._deadline)
+            result: FetchResult = fetcher.fetch(url, max_bytes=max_bytes, deadline=self._deadline)
         except ThaiVCError as err:
             raise Indeterminate("trust.list_unavailable", f"{err.code}: {err.detail}") from None
         if result.status != 200:
@@ -214,9 +213,11 @@ class EtdaTrustedList:
         """Fetch, verify and install the list now."""
         if self._fetcher is None or self._url is None or self._signature_url is None:
             raise Indeterminate("trust.list_unavailable", "this trusted list has no source to refresh from")
-        content = self._get(self._url, MAX_LIST_BYTES)
-        jws = self._get(self._signature_url, 16 * 1024)
+        content = self._get(self._fetcher, self._url, MAX_LIST_BYTES)
+        jws = self._get(self._fetcher, self._signature_url, 16 * 1024)
         fresh = self.load(content, jws)
+        if fresh.issued > self._clock.now() + self._leeway:
+            raise _bad("the trusted list claims to be issued in the future")
         with self._lock:
             self._install(fresh)
         return fresh
