@@ -120,6 +120,15 @@ class SafeHttpClient:
         self._transport = None if transport is None else _Borrowed(transport)
         self._resolver = resolver
         self._verify = verify
+        self._default_tls: ssl.SSLContext | None = None
+
+    def _tls(self) -> ssl.SSLContext:
+        """The TLS context, built once: loading the CA bundle costs more than a typical fetch."""
+        if self._verify is not None:
+            return self._verify
+        if self._default_tls is None:
+            self._default_tls = httpx.create_ssl_context(trust_env=False)
+        return self._default_tls
 
     # -- validation ---------------------------------------------------------------------------
 
@@ -236,7 +245,7 @@ class SafeHttpClient:
         remaining = end - time.monotonic()
         if remaining <= 0:
             raise Indeterminate("net.timeout", "the total deadline is spent")
-        transport = self._transport or PinnedTransport(ip, end, verify=self._verify)
+        transport = self._transport or PinnedTransport(ip, end, verify=self._tls())
         headers = {"Accept-Encoding": "identity", "User-Agent": _USER_AGENT}
         if accept:
             headers["Accept"] = accept

@@ -110,9 +110,9 @@ def _mapped() -> Iterator[None]:
 class PinnedTransport(httpx.BaseTransport):
     """One-shot transport: every connection goes to ``ip``; no proxies, no environment."""
 
-    def __init__(self, ip: IPAddress, deadline: float, *, verify: ssl.SSLContext | None = None) -> None:
+    def __init__(self, ip: IPAddress, deadline: float, *, verify: ssl.SSLContext) -> None:
         self._pool = httpcore.ConnectionPool(
-            ssl_context=verify or httpx.create_ssl_context(trust_env=False),
+            ssl_context=verify,
             max_connections=1,
             network_backend=_PinnedBackend(ip, deadline),
         )
