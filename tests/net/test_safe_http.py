@@ -191,6 +191,8 @@ def mock_client(handler: Any = None, resolver: Any = None, **kwargs: Any) -> Saf
         "https://0x7f000001/",
         "https://2130706433/",
         "https://127.1/",
+        "https://127.0.0.1./",
+        "https://0x7f.1/",
         "https://localhost/",
         "https://localhost./",
         "https://a.localhost/",
@@ -352,3 +354,14 @@ def test_injected_transport_is_not_closed() -> None:
     client.fetch("https://public.example/")
     client.fetch("https://public.example/")
     assert transport.closed is False
+
+
+def test_unicode_host_is_resolved_as_its_a_label() -> None:
+    names: list[str] = []
+
+    def resolver(host: str, port: int, **kwargs: Any) -> list[tuple[Any, ...]]:
+        names.append(host)
+        return answers("93.184.216.34")(host, port)
+
+    mock_client(resolver=resolver).fetch("https://ไทย.th/")
+    assert names == ["xn--o3cw4h.th"]

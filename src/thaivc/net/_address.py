@@ -34,6 +34,8 @@ def literal_address(host: str) -> IPAddress | None:
     single-integer and short dotted forms), so that they cannot pass as names.
     """
     text = host.strip("[]")
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]  # "127.0.0.1." still reaches 127.0.0.1 through the C resolver
     try:
         return ipaddress.ip_address(text)
     except ValueError:

@@ -195,11 +195,12 @@ class SafeHttpClient:
     def _pin(self, url: httpx.URL, end: float) -> IPAddress:
         """Resolve once, refuse if *any* address is unsafe, and return the one to connect to."""
         port = url.port or (443 if url.scheme == "https" else 80)
-        addresses = self._addresses(url.host, port, end)
+        host = url.raw_host.decode("ascii")  # A-labels: the name DNS is actually asked about
+        addresses = self._addresses(host, port, end)
         for ip in addresses:
             why = address_refusal(ip, allow_loopback=self._allow_loopback, allow_private=self._allow_private)
             if why is not None:
-                raise ThaiVCError("net.address_blocked", f"{url.host!r} resolves to {why}")
+                raise ThaiVCError("net.address_blocked", f"{host!r} resolves to {why}")
         if url.scheme == "http" and not all(ip.is_loopback for ip in addresses):
             raise ThaiVCError("net.url_invalid", "plain http is refused (loopback test servers excepted)")
         return addresses[0]
