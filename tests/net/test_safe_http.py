@@ -365,3 +365,28 @@ def test_unicode_host_is_resolved_as_its_a_label() -> None:
 
     mock_client(resolver=resolver).fetch("https://ไทย.th/")
     assert names == ["xn--o3cw4h.th"]
+
+
+@pytest.mark.parametrize("location", ["https://[::1", "https://exa mple.com/", "https://a:99999999/", "\x00"])
+def test_malformed_location_is_never_followed(location: str) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(302, headers={"Location": location})
+
+    with pytest.raises(ThaiVCError) as info:
+        mock_client(handler).fetch("https://public.example/")
+    # httpx itself rejects some of these while reading the response (a protocol error)
+    assert info.value.code in ("net.redirect_blocked", "net.unavailable")
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("length", ["-1", "1e3", "12 34", "", "0x10"])
+def test_malformed_content_length(length: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": length}, content=b"")
+
+    with pytest.raises(ThaiVCError) as info:
+        mock_client(handler).fetch("https://public.example/")
+    assert info.value.code == "net.too_large"

@@ -32,6 +32,9 @@ DEFAULT_DEADLINE: Final = 5.0
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _MAX_AGE_RE: Final = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d{1,10})\"?\s*(?:,|$)", re.ASCII | re.IGNORECASE)
 _NO_CACHE_RE: Final = re.compile(r"(?:^|,)\s*(?:no-store|no-cache)\s*(?:[=,]|$)", re.ASCII | re.IGNORECASE)
+#: Letters, digits, hyphens and dots (underscores occur in real names); A-labels for IDNs.
+_HOST_RE: Final = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?", re.ASCII)
+_DIGITS_RE: Final = re.compile(r"[0-9]{1,18}", re.ASCII)
 _USER_AGENT: Final = "thaivc"
 
 #: ``socket.getaddrinfo``'s shape; injectable so tests can simulate hostile DNS.
@@ -141,6 +144,11 @@ class SafeHttpClient:
             raise ThaiVCError("net.url_invalid", "only absolute https URLs are fetched")
         if parsed.userinfo:
             raise ThaiVCError("net.url_invalid", "credentials in a URL are refused")
+        host = parsed.raw_host.decode("ascii", "replace")
+        if not _HOST_RE.fullmatch(host) and literal_address(host) is None:
+            raise ThaiVCError("net.url_invalid", "the URL's host is not a DNS name or an IP address")
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ThaiVCError("net.url_invalid", "the URL's port is out of range")
         return parsed
 
     def _lookup(self, host: str, port: int, end: float) -> Sequence[tuple[Any, ...]]:
@@ -238,6 +246,8 @@ class SafeHttpClient:
                 current = self._parse(current.join(result))
             except ThaiVCError as err:
                 raise ThaiVCError("net.redirect_blocked", f"redirect refused: {err.detail}") from None
+            except (httpx.InvalidURL, TypeError, ValueError):
+                raise ThaiVCError("net.redirect_blocked", "redirect to a malformed Location") from None
             if current.scheme != "https" and not self._allow_loopback:
                 raise ThaiVCError("net.redirect_blocked", "redirect to a non-https URL")
 
@@ -282,7 +292,7 @@ class SafeHttpClient:
             raise ThaiVCError("net.too_large", f"content-encoding {encoding!r} refused (decompression bombs)")
         declared = response.headers.get("content-length")
         if declared is not None:
-            if not declared.strip().isdigit():
+            if not _DIGITS_RE.fullmatch(declared.strip()):
                 raise ThaiVCError("net.too_large", "a malformed Content-Length")
             if int(declared) > max_bytes:
                 raise ThaiVCError("net.too_large", f"Content-Length {declared} exceeds {max_bytes} bytes")
