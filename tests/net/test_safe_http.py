@@ -390,3 +390,11 @@ def test_malformed_content_length(length: str) -> None:
     with pytest.raises(ThaiVCError) as info:
         mock_client(handler).fetch("https://public.example/")
     assert info.value.code == "net.too_large"
+
+
+def test_falls_back_to_the_next_checked_address(server: LoopbackServer) -> None:
+    server.routes["/doc"] = send(DOC)
+    # nothing listens on 127.0.0.2 at this port; the second checked address answers
+    client = SafeHttpClient(allow_loopback=True, resolver=answers("127.0.0.2", "127.0.0.1"))
+    assert client.fetch(server.url("/doc", host="multi.example")).body == DOC
+    assert server.hits == ["/doc"]

@@ -200,8 +200,8 @@ class SafeHttpClient:
             raise Indeterminate("net.unavailable", f"{host!r} has no address")
         return found
 
-    def _pin(self, url: httpx.URL, end: float) -> IPAddress:
-        """Resolve once, refuse if *any* address is unsafe, and return the one to connect to."""
+    def _pin(self, url: httpx.URL, end: float) -> list[IPAddress]:
+        """Resolve once, refuse if *any* address is unsafe, and return the addresses to dial."""
         port = url.port or (443 if url.scheme == "https" else 80)
         host = url.raw_host.decode("ascii")  # A-labels: the name DNS is actually asked about
         addresses = self._addresses(host, port, end)
@@ -211,7 +211,7 @@ class SafeHttpClient:
                 raise ThaiVCError("net.address_blocked", f"{host!r} resolves to {why}")
         if url.scheme == "http" and not all(ip.is_loopback for ip in addresses):
             raise ThaiVCError("net.url_invalid", "plain http is refused (loopback test servers excepted)")
-        return addresses[0]
+        return addresses
 
     # -- fetching -----------------------------------------------------------------------------
 
@@ -231,12 +231,12 @@ class SafeHttpClient:
         hops = 0
         while True:
             try:
-                ip = self._pin(current, end)
+                ips = self._pin(current, end)
             except ThaiVCError as err:
                 if hops and err.code in ("net.address_blocked", "net.url_invalid"):
                     raise ThaiVCError("net.redirect_blocked", f"redirect refused: {err.detail}") from None
                 raise
-            result = self._get(current, ip, end, max_bytes, accept)
+            result = self._get(current, ips, end, max_bytes, accept)
             if isinstance(result, FetchResult):
                 return result
             hops += 1
@@ -251,12 +251,14 @@ class SafeHttpClient:
             if current.scheme != "https" and not self._allow_loopback:
                 raise ThaiVCError("net.redirect_blocked", "redirect to a non-https URL")
 
-    def _get(self, url: httpx.URL, ip: IPAddress, end: float, max_bytes: int, accept: str | None) -> FetchResult | str:
+    def _get(
+        self, url: httpx.URL, ips: list[IPAddress], end: float, max_bytes: int, accept: str | None
+    ) -> FetchResult | str:
         """One request; a redirect returns its ``Location`` for the caller to re-validate."""
         remaining = end - time.monotonic()
         if remaining <= 0:
             raise Indeterminate("net.timeout", "the total deadline is spent")
-        transport = self._transport or PinnedTransport(ip, end, verify=self._tls())
+        transport = self._transport or PinnedTransport(ips, end, verify=self._tls())
         headers = {"Accept-Encoding": "identity", "User-Agent": _USER_AGENT}
         if accept:
             headers["Accept"] = accept

@@ -1,8 +1,8 @@
-"""An httpx transport that connects to one pre-checked IP and enforces a total deadline.
+"""An httpx transport that connects only to pre-checked IPs and enforces a total deadline.
 
 Pinning defeats DNS rebinding (security.md I.57): the name is resolved and checked once by
 :class:`~thaivc.net.SafeHttpClient`, and this transport's network backend ignores the host httpcore
-asks for and dials the checked address. httpcore still uses the URL's host for ``Host`` and for TLS
+asks for and dials the checked addresses, in order. httpcore still uses the URL's host for ``Host`` and for TLS
 SNI and certificate verification, so HTTPS keeps authenticating the *name*.
 
 The deadline is enforced on every socket read and write, so a server that drips one byte a second
@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import ssl
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import httpcore
@@ -59,10 +59,10 @@ class _DeadlineStream(httpcore.NetworkStream):
 
 
 class _PinnedBackend(httpcore.NetworkBackend):
-    """Dials ``ip`` whatever host it is asked for."""
+    """Dials the checked addresses, in order, whatever host it is asked for."""
 
-    def __init__(self, ip: IPAddress, deadline: float) -> None:
-        self._ip = ip
+    def __init__(self, ips: Sequence[IPAddress], deadline: float) -> None:
+        self._ips = tuple(ips)
         self._deadline = deadline
         self._inner = httpcore.SyncBackend()
 
@@ -74,12 +74,19 @@ class _PinnedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            raise httpcore.ConnectTimeout("the total deadline is spent")
-        budget = left if timeout is None else min(timeout, left)
-        stream = self._inner.connect_tcp(str(self._ip), port, budget, local_address, socket_options)
-        return _DeadlineStream(stream, self._deadline)
+        failure: Exception = httpcore.ConnectError("no address to connect to")
+        for ip in self._ips:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise httpcore.ConnectTimeout("the total deadline is spent")
+            budget = left if timeout is None else min(timeout, left)
+            try:
+                stream = self._inner.connect_tcp(str(ip), port, budget, local_address, socket_options)
+            except httpcore.ConnectError as exc:  # e.g. an IPv6 answer on a host without IPv6 routing
+                failure = exc
+                continue
+            return _DeadlineStream(stream, self._deadline)
+        raise failure
 
 
 class _Body(httpx.SyncByteStream):
@@ -108,13 +115,13 @@ def _mapped() -> Iterator[None]:
 
 
 class PinnedTransport(httpx.BaseTransport):
-    """One-shot transport: every connection goes to ``ip``; no proxies, no environment."""
+    """One-shot transport: connections go only to ``ips`` (all already checked); no proxies, no environment."""
 
-    def __init__(self, ip: IPAddress, deadline: float, *, verify: ssl.SSLContext) -> None:
+    def __init__(self, ips: Sequence[IPAddress], deadline: float, *, verify: ssl.SSLContext) -> None:
         self._pool = httpcore.ConnectionPool(
             ssl_context=verify,
             max_connections=1,
-            network_backend=_PinnedBackend(ip, deadline),
+            network_backend=_PinnedBackend(ips, deadline),
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
