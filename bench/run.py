@@ -22,14 +22,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sections import SECTIONS
 
 
-def measure(fn: Callable[[], Any], *, min_time: float = 0.25, repeat: int = 5) -> float:
+def measure(fn: Callable[[], Any], *, min_time: float = 0.25, repeat: int = 7) -> float:
     """Best-of-``repeat`` µs per call; the loop count is calibrated to ``min_time`` seconds."""
-    timer = timeit.Timer(fn)
-    number, _ = timer.autorange()
-    number = max(1, int(number * min_time / 0.2))
+    return measure_interleaved([fn], min_time=min_time, repeat=repeat)[0]
+
+
+def measure_interleaved(
+    fns: list[Callable[[], Any]], *, min_time: float = 0.25, repeat: int = 7
+) -> list[float]:
+    """Best-of-``repeat`` µs per call for each function, their rounds interleaved.
+
+    A ratio between two timings is only meaningful if both saw the same machine: alternating the
+    rounds means a burst of load elsewhere hits the floor and the candidate alike.
+    """
+    timers = [timeit.Timer(fn) for fn in fns]
+    numbers = []
+    for timer in timers:
+        number, _ = timer.autorange()
+        numbers.append(max(1, int(number * min_time / 0.2 / repeat)))
     gc.collect()
-    best = min(timer.repeat(repeat=repeat, number=number)) / number
-    return best * 1e6
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, timer in enumerate(timers):
+            best[i] = min(best[i], timer.timeit(numbers[i]) / numbers[i])
+    return [b * 1e6 for b in best]
 
 
 class Table:
@@ -62,7 +78,10 @@ def main() -> int:
     for name, section in SECTIONS.items():
         if args.sections and name not in args.sections:
             continue
-        for table in section(lambda fn: measure(fn, min_time=min_time), Table, quick=args.quick):
+        def pair(*fns: Callable[[], Any]) -> list[float]:
+            return measure_interleaved(list(fns), min_time=min_time, repeat=7 if args.quick else 15)
+
+        for table in section(pair, Table, quick=args.quick):
             table.print()
     print(f"\nmax RSS {rss_mb():.0f} MB, {time.perf_counter() - started:.0f} s")
     return 0

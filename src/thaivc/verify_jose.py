@@ -9,10 +9,11 @@ after the signature all run, so an expiry never hides a second problem.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.errors import Indeterminate, ThaiVCError
-from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims, effective_expiry
+from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
 from thaivc.report import ReportBuilder, VerificationReport
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
-__all__ = ["check_jwt", "subject_ids"]
+__all__ = ["check_jwt", "check_status", "check_times", "check_trust", "subject_ids"]
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 _MAX_NESTING: Final = 1
@@ -70,9 +71,9 @@ def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> Veri
     issuer_id: str = issuer if isinstance(issuer, str) else issuer["id"]
     if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
         return b.build()
-    _check_times(verifier, payload, b)
-    _check_status(verifier, payload, b)
-    _check_trust(verifier, issuer_id, payload, b)
+    check_times(verifier, payload, b)
+    check_status(verifier, payload, b)
+    check_trust(verifier, issuer_id, payload, b)
     return b.build(document=payload)
 
 
@@ -107,7 +108,7 @@ def _presentation(
         return b.build()
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
-    _check_times(verifier, payload, b)
+    check_times(verifier, payload, b)
     _check_challenge(verifier, payload, b, challenge)
     _check_domain(payload, b, domain, required=policy.require_domain)
     _check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
@@ -175,30 +176,45 @@ def _keys_of(verifier: Verifier, controller: str, relationship: Relationship) ->
 # -- time ---------------------------------------------------------------------------------------
 
 
-def _check_times(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+@functools.lru_cache(maxsize=4096)
+def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
+    """A validated dateTimeStamp as a timestamp (memoised: issuers reuse the same instants)."""
+    moment, warnings = parse_datetime_stamp(value)
+    check_plausible_year(moment, max_year=max_year)
+    return moment.timestamp(), tuple(warnings)
+
+
+def check_times(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's)."""
     now = verifier.clock.now()
     leeway = verifier.policy.leeway
+    expiries: list[float] = []
     try:
         check_jwt_times(payload, now=now, leeway=leeway)
+        exp = payload.get("exp")
+        if exp is not None:
+            expiries.append(float(exp))
         for name in ("validFrom", "validUntil"):
             value = payload.get(name)
             if value is None:
                 continue
-            moment, warnings = parse_datetime_stamp(value)
+            if not isinstance(value, str):
+                raise ThaiVCError("vc.datetime_invalid", f"{name} is not a string", loc=(name,))
+            ts, warnings = _stamp(value, verifier.policy.max_year)
             for w in warnings:
                 b.warn(f"{name}: {w}")
-            check_plausible_year(moment, max_year=verifier.policy.max_year)
-            ts = moment.timestamp()
             if name == "validFrom" and ts > now + leeway:
                 raise ThaiVCError("time.not_yet_valid", f"validFrom {value} is in the future")
-            if name == "validUntil" and ts < now - leeway:
-                raise ThaiVCError("time.expired", f"validUntil {value} has passed")
+            if name == "validUntil":
+                expiries.append(ts)
+                if ts < now - leeway:
+                    raise ThaiVCError("time.expired", f"validUntil {value} has passed")
     except ThaiVCError as err:
         b.error("time", err)
         return
-    expiry = effective_expiry(payload)
-    if expiry is not None:
-        b.details["effective_expiry"] = expiry
+    if expiries:
+        # VC-JOSE-COSE: exp bounds the signature, validUntil the data; the earlier one wins (D.23)
+        b.details["effective_expiry"] = min(expiries)
     b.ok("time")
 
 
@@ -293,7 +309,7 @@ def _check_credentials(
 # -- status and trust ---------------------------------------------------------------------------
 
 
-def _check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
     if "credentialStatus" not in payload and "status" not in payload:
         b.skip("status", "the credential carries no status entry")
         return
@@ -312,7 +328,7 @@ def _check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder)
     b.ok("status")
 
 
-def _check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
+def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
     trust = verifier.trust
     if trust is None:
         b.skip("trust", "no trust source configured: the issuer was not vetted")
