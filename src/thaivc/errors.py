@@ -169,7 +169,6 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "trust.list_invalid": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the trusted list is malformed or badly signed"),
     "trust.list_stale": (None, "the trusted list is past next_update"),
     "trust.list_unavailable": (None, "the trusted list could not be fetched"),
-    "trust.metadata_invalid": ("MALFORMED_VALUE_ERROR", "JWT VC issuer metadata is malformed or names another issuer"),
     "trust.metadata_unavailable": (None, "JWT VC issuer metadata could not be fetched"),
     "schema.invalid": ("MALFORMED_VALUE_ERROR", "the credential does not satisfy its credentialSchema"),
     "schema.unavailable": (None, "the credentialSchema is not bundled"),

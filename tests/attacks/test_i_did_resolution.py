@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -67,7 +67,7 @@ def mocked(handler: Any, *ips: str) -> SafeHttpClient:
     return SafeHttpClient(transport=httpx.MockTransport(handler), resolver=answers(*(ips or (PUBLIC_IP,))))
 
 
-def serve_json(obj: Any, content_type: str = "application/did+json") -> Any:
+def serve_json(obj: Any, content_type: str = "application/did+json") -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=json.dumps(obj).encode(), headers={"Content-Type": content_type})
 

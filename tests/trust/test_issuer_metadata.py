@@ -7,13 +7,14 @@ from typing import Any
 import httpx
 import pytest
 
+import thaivc
 from net.fakes import FakeFetcher, json_result
 from net.loopback import answers
 from thaivc.clock import FixedClock
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.net import FetchResult, SafeHttpClient
 from thaivc.testing.plugin import seeded_key
-from thaivc.trust import IssuerMetadataResolver, metadata_url
+from thaivc.trust import IssuerMetadataResolver, StaticTrustList, metadata_url
 
 ISS = "https://issuer.dopa.go.th"
 META = "https://issuer.dopa.go.th/.well-known/jwt-vc-issuer"
@@ -49,7 +50,7 @@ def test_metadata_url(iss: str, url: str) -> None:
 def test_bad_iss(iss: Any) -> None:
     with pytest.raises(ThaiVCError) as info:
         metadata_url(iss)
-    assert info.value.code == "trust.metadata_invalid"
+    assert info.value.code == "vc.issuer_invalid"
 
 
 def test_inline_jwks_selected_by_kid() -> None:
@@ -78,7 +79,7 @@ def test_issuer_must_match_exactly() -> None:
         fetcher = FakeFetcher({META: json_result(META, inline(jwk(K1, "k1"), issuer=other))})
         with pytest.raises(ThaiVCError) as info:
             IssuerMetadataResolver(fetcher).metadata(ISS)
-        assert info.value.code == "trust.metadata_invalid"
+        assert info.value.code == "vc.issuer_mismatch"
 
 
 def test_jwks_uri_fetched_through_the_same_fetcher() -> None:
@@ -94,22 +95,24 @@ def test_jwks_uri_fetched_through_the_same_fetcher() -> None:
 
 
 @pytest.mark.parametrize(
-    "document",
+    ("document", "code"),
     [
-        {"issuer": ISS},
-        {"issuer": ISS, "jwks": {"keys": []}, "jwks_uri": "https://keys.example/jwks"},
-        {"issuer": ISS, "jwks_uri": "http://keys.example/jwks"},
-        {"issuer": ISS, "jwks": []},
-        {"issuer": ISS, "jwks": {"keys": [jwk(K1, "k1", d="AAAA")]}},
-        {"issuer": ISS, "jwks": {"keys": [jwk(K1, "k1"), jwk(K2, "k1")]}},
-        {"issuer": ISS, "jwks": {"keys": [jwk(K1, 5)]}},
-        {"issuer": ISS, "jwks": {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "short"}]}},
+        ({"issuer": ISS}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks": {"keys": [jwk(K1, "k1")]}, "jwks_uri": "https://keys.example/j"}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks_uri": "http://keys.example/jwks"}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks": []}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks": {"keys": []}}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks": {"keys": [jwk(K1, "k1"), jwk(K2, "k1")]}}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks": {"keys": [jwk(K1, 5)]}}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks": {"keys": [jwk(K1, f"k{i}") for i in range(33)]}}, "sdjwt.malformed"),
+        ({"issuer": ISS, "jwks": {"keys": [jwk(K1, "k1", d="AAAA")]}}, "key.invalid"),
+        ({"issuer": ISS, "jwks": {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "short"}]}}, "key.invalid"),
     ],
 )
-def test_malformed_metadata(document: dict[str, Any]) -> None:
+def test_malformed_metadata(document: dict[str, Any], code: str) -> None:
     with pytest.raises(ThaiVCError) as info:
         IssuerMetadataResolver(FakeFetcher({META: json_result(META, document)})).metadata(ISS)
-    assert info.value.code == "trust.metadata_invalid"
+    assert info.value.code == code
 
 
 def test_encryption_keys_are_not_signing_keys() -> None:
@@ -129,13 +132,13 @@ def test_transport_failures() -> None:
     html = FetchResult(META, 200, b"{}", "text/html", None)
     with pytest.raises(ThaiVCError) as typed:
         IssuerMetadataResolver(FakeFetcher({META: html})).metadata(ISS)
-    assert typed.value.code == "trust.metadata_invalid"
+    assert typed.value.code == "sdjwt.malformed"
 
 
 def test_iss_claim_required() -> None:
     with pytest.raises(ThaiVCError) as info:
         IssuerMetadataResolver(FakeFetcher()).issuer_key_resolver({"kid": "k1"}, {})
-    assert info.value.code == "claims.malformed"
+    assert info.value.code == "sdjwt.required_claim_missing"
 
 
 def test_cache_by_max_age() -> None:
@@ -154,5 +157,42 @@ def test_with_safe_client_refuses_private_issuer_host() -> None:
     client = SafeHttpClient(transport=httpx.MockTransport(lambda r: httpx.Response(200)), resolver=answers("10.0.0.1"))
     with pytest.raises(ThaiVCError) as info:
         IssuerMetadataResolver(client).metadata(ISS)
-    assert info.value.code == "trust.metadata_invalid" and not isinstance(info.value, Indeterminate)
-    assert "net.address_blocked" in info.value.detail
+    assert info.value.code == "net.address_blocked" and not isinstance(info.value, Indeterminate)
+
+
+# -- as the verifier's SD-JWT key resolver -------------------------------------------------------
+
+
+def test_verifier_checks_an_sd_jwt_vc_from_an_https_issuer() -> None:
+    clock = FixedClock.at("2026-06-01T00:00:00Z")
+    agency, wallet = seeded_key("metadata-agency", "P-256"), seeded_key("metadata-wallet", "P-256")
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "ThaiCitizenCredential"],
+        "credentialSubject": {"id": wallet.did, "birthDate": "1995-08-12"},
+    }
+    sd = thaivc.Issuer(agency, issuer_id=ISS, clock=clock).issue(
+        credential, format="dc+sd-jwt", disclosable=["/credentialSubject/birthDate"]
+    )
+    fetcher = FakeFetcher({META: json_result(META, inline(jwk(agency, agency.kid)))})
+    trust = StaticTrustList.from_json({"issuers": [{"id": ISS, "credential_types": ["ThaiCitizenCredential"]}]})
+    verifier = thaivc.Verifier(
+        clock=clock, sd_jwt_key_resolver=IssuerMetadataResolver(fetcher).issuer_key_resolver, trust=trust
+    )
+    challenge = thaivc.new_challenge()
+    presented = thaivc.Holder(wallet, clock=clock).present(
+        [sd], disclose=["/credentialSubject/birthDate"], challenge=challenge, domain="https://rd.go.th"
+    )
+    report = verifier.check(presented, challenge=challenge, domain="https://rd.go.th")
+    assert report.ok, report.to_json()
+    assert fetcher.urls == [META]
+
+    impostor = FakeFetcher({META: json_result(META, inline(jwk(K2, agency.kid)))})
+    other = thaivc.Verifier(clock=clock, sd_jwt_key_resolver=IssuerMetadataResolver(impostor).issuer_key_resolver)
+    challenge = thaivc.new_challenge()
+    presented = thaivc.Holder(wallet, clock=clock).present(
+        [sd], disclose=[], challenge=challenge, domain="https://rd.go.th"
+    )
+    refused = other.check(presented, challenge=challenge, domain="https://rd.go.th")
+    assert refused.status == "failed", refused.to_json()
+    assert refused.codes == ["crypto.bad_signature"]
