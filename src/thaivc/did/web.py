@@ -30,7 +30,8 @@ _MEDIA_TYPES: Final = frozenset({"application/did+json", "application/json", "ap
 _LABEL_RE: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
 _PORT_RE: Final = re.compile(r"([^%]+)%3[aA]([1-9][0-9]{0,4})", re.ASCII)
 _SEGMENT_RE: Final = re.compile(r"[A-Za-z0-9._~-]+", re.ASCII)
-#: Special-use names that never denote a public server (RFC 6761, RFC 6762, RFC 8375).
+#: Special-use names that never denote a public server (RFC 6761, RFC 6762, RFC 8375, and the
+#: ``.internal`` name ICANN reserved for private use).
 _SPECIAL_SUFFIXES: Final = ("localhost", "local", "internal", "home.arpa", "invalid")
 #: Upper bound on how long a served ``max-age`` may keep a document.
 MAX_CACHE_SECONDS: Final = 86_400
@@ -50,7 +51,11 @@ def _invalid(detail: str) -> ThaiVCError:
 
 
 def _check_host(host: str) -> None:
-    """Accept only a lower-case DNS name of A-labels with at least two labels."""
+    """Accept only a lower-case DNS name of A-labels with at least two labels.
+
+    Upper case is refused rather than folded: a DID is compared to trust lists as an exact string,
+    and two spellings of one issuer would be two issuers there.
+    """
     if not host or len(host) > 253:
         raise _invalid("the did:web host is empty or too long")
     if not host.isascii():
