@@ -25,6 +25,7 @@ from thaivc.verify_sdjwt import IssuerKeyResolver, check_sd_jwt_presentation
 if TYPE_CHECKING:
     from thaivc.contexts import ContextRegistry
     from thaivc.di.verify import ProofSetPolicy
+    from thaivc.trust import TrustSource
 
 __all__ = ["Verifier"]
 
@@ -46,7 +47,7 @@ class Verifier:
         clock: Clock | None = None,
         challenge_store: ChallengeStore | None = None,
         status_checker: Any = None,
-        trust: Any = None,
+        trust: TrustSource | None = None,
         sd_jwt_key_resolver: IssuerKeyResolver | None = None,
         contexts: ContextRegistry | None = None,
         proof_set_policy: ProofSetPolicy | None = None,
@@ -56,7 +57,8 @@ class Verifier:
         self.clock: Clock = clock or SystemClock()
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
         self.status_checker = status_checker
-        self.trust = trust
+        #: Asked ``check(issuer_id, credential)`` after every other check passed (thaivc.trust).
+        self.trust: TrustSource | None = trust
         self.sd_jwt_key_resolver = sd_jwt_key_resolver
         #: JSON-LD contexts a Data Integrity document may use (default: the bundled ones).
         self.contexts = contexts

@@ -360,11 +360,11 @@ def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: 
         b.skip("trust", "no trust source configured: the issuer was not vetted")
         return
     try:
-        trust.check(issuer_id, payload)
+        decision = trust.check(issuer_id, payload)
     except ThaiVCError as err:
-        b.error("trust", err)
+        b.error("trust", err)  # an Indeterminate (e.g. trust.list_stale) stays indeterminate
         return
-    b.ok("trust")
+    b.ok("trust", f"listed by {decision.source}")
 
 
 def _short(value: str, limit: int = 80) -> str:
