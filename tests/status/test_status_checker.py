@@ -475,9 +475,8 @@ def test_httpx_fetcher_network_error_is_indeterminate() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        with pytest.raises(Indeterminate) as exc:
-            httpx_fetcher(client)("https://status.example/x")
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client, pytest.raises(Indeterminate) as exc:
+        httpx_fetcher(client)("https://status.example/x")
     assert exc.value.code == "status.unavailable"
 
 

@@ -129,7 +129,7 @@ class SqlStatusStore(ABC):
             raise UsageError("usage.invalid_argument", "capacity must be in 1..list_size")
         messages_key = _messages_key(messages)
         out: list[Allocation] = []
-        with self._write(f"{issuer_id}\x00{purpose}") as cur:
+        with self._write(f"{issuer_id}\x1f{purpose}") as cur:
             current = self._execute(
                 cur,
                 "SELECT list_id, allocated FROM thaivc_status_list WHERE issuer_id = ? AND purpose = ?"
@@ -228,7 +228,7 @@ class SqlStatusStore(ABC):
         return None if row is None else Allocation(credential_id, purpose, row[0], int(row[1]))
 
     def set_values(self, issuer_id: str, purpose: str, credential_ids: Iterable[str], value: int) -> int:
-        with self._write(f"{issuer_id}\x00{purpose}\x00values") as cur:
+        with self._write(f"{issuer_id}\x1f{purpose}\x1fvalues") as cur:
             wanted = self._load_ids(cur, credential_ids)
             found = self._execute(
                 cur,
@@ -287,7 +287,7 @@ class SqlStatusStore(ABC):
     def save_publication(
         self, list_id: str, fmt: ListFormat, revision: int, body: str, created_at: int
     ) -> Publication:
-        with self._write(f"publish\x00{list_id}") as cur:
+        with self._write(f"publish\x1f{list_id}") as cur:
             self._lock_list(cur, list_id)
             latest = self._execute(
                 cur,
