@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from status_workers import StoreSpec, open_store
 
-from thaivc.status import PostgresStatusStore, SqliteStatusStore
 from thaivc.status.sql_store import SqlStatusStore
 
 SKIP_ENV = "THAIVC_SKIP_POSTGRES"
@@ -170,17 +170,6 @@ def pg_dsn(pg_server: str) -> Iterator[str]:
     yield f"{pg_server.rsplit('dbname=', 1)[0]}dbname={name}"
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-StoreSpec = tuple[str, str]
-
-
-def open_store(spec: StoreSpec) -> SqlStatusStore:
-    """Open a store from a picklable ``(backend, location)`` spec (also used in child processes)."""
-    backend, location = spec
-    if backend == "sqlite":
-        return SqliteStatusStore(location)
-    return PostgresStatusStore(location)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
