@@ -262,3 +262,21 @@ def test_short_list_decodes_only_with_an_explicit_minimum() -> None:
     assert exc.value.code == "status.list_too_short"
     bits = decode_encoded_list(short, min_entries=128)
     assert bits.get(1) == 1 and bits.get(0) == 0
+
+
+@given(st.one_of(st.text(max_size=80), st.binary(max_size=80).map(lambda b: "u" + b64url_encode(b))))
+def test_fuzz_decoder_only_raises_typed_errors(encoded: str) -> None:
+    try:
+        decode_encoded_list(encoded, min_entries=0)
+    except InputError as exc:
+        assert exc.code in {"status.verification", "status.too_large", "status.list_too_short"}
+
+
+@given(st.text(max_size=24))
+def test_fuzz_index_parser(raw: str) -> None:
+    try:
+        value = parse_index(raw)
+    except InputError as exc:
+        assert exc.code == "status.index_invalid"
+    else:
+        assert raw.isascii() and raw.isdigit() and value == int(raw)

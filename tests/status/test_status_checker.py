@@ -510,3 +510,30 @@ def test_fetcher_returning_garbage_is_indeterminate(world: World) -> None:
     with pytest.raises(InputError) as exc:
         huge.check_credential(cred)
     assert exc.value.code == "status.too_large"
+
+
+def test_h54_list_older_than_policy_allows(world: World) -> None:
+    cred = world.credential("urn:uuid:wan")
+    world.publish_all(valid_for=86_400, ttl=86_400)
+    checker = world.checker(max_list_age=600)
+    assert checker.check_credential(cred)[0].ok
+    world.clock.advance(601)  # still inside validUntil and ttl, but older than the policy's age
+    world.server.fail_with = OSError("the only copy is the old one")
+    with pytest.raises(Indeterminate) as exc:
+        checker.check_credential(cred)
+    assert exc.value.code == "status.unavailable"
+    world.server.fail_with = None
+    with pytest.raises(Indeterminate):
+        checker.check_credential(cred)  # re-fetched, but the issuer has not republished since
+
+
+def test_cache_is_shared_safely_between_threads(world: World) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    creds = [world.credential(f"urn:uuid:th{i}") for i in range(32)]
+    world.registry.revoke_many([f"urn:uuid:th{i}" for i in range(0, 32, 2)])
+    world.publish_all()
+    checker = world.checker(cache=MemoryStatusCache(max_entries=1))
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda c: checker.check_credential(c)[0].code, creds * 20))
+    assert codes == [("status.revoked" if i % 2 == 0 else None) for i in range(32)] * 20

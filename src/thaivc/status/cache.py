@@ -8,6 +8,7 @@ the checker refuses to use an expired entry, so a stale list never yields "valid
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -42,30 +43,34 @@ class StatusCache(Protocol):
 
 
 class MemoryStatusCache:
-    """A bounded in-process LRU cache (not shared between processes)."""
+    """A bounded in-process LRU cache, safe to share between threads (not between processes)."""
 
-    __slots__ = ("_items", "max_entries")
+    __slots__ = ("_items", "_lock", "max_entries")
 
     def __init__(self, max_entries: int = 256) -> None:
         if max_entries <= 0:
             raise ValueError("max_entries must be positive")
         self.max_entries = max_entries
         self._items: OrderedDict[str, CachedList] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key: str) -> CachedList | None:
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-        return item
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
 
     def put(self, key: str, value: CachedList) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.max_entries:
-            self._items.popitem(last=False)
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
 
     def discard(self, key: str) -> None:
-        self._items.pop(key, None)
+        with self._lock:
+            self._items.pop(key, None)
 
     def __len__(self) -> int:
         return len(self._items)

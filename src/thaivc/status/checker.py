@@ -103,7 +103,8 @@ class StatusChecker:
     a collection of list issuers trusted for every credential issuer, or a mapping from credential
     issuer to the list issuers trusted for it. ``default_ttl`` (seconds) bounds caching when neither
     HTTP nor the list says how long to cache. ``min_entries`` is the BSL minimum list length; lower it
-    only to read the spec's short examples.
+    only to read the spec's short examples. ``max_list_age`` (seconds), when set, refuses a list
+    whose ``validFrom`` (W3C) or ``iat`` (IETF) is older than that, e.g. a list stapled by a holder.
     """
 
     def __init__(
@@ -119,6 +120,7 @@ class StatusChecker:
         leeway: int = DEFAULT_LEEWAY,
         min_entries: int = MIN_ENTRIES,
         max_fetch_bytes: int = DEFAULT_MAX_FETCH_BYTES,
+        max_list_age: int | None = None,
     ) -> None:
         self._fetch = fetch
         self._verify = verify_list_credential
@@ -129,6 +131,7 @@ class StatusChecker:
         self.leeway = leeway
         self.min_entries = min_entries
         self.max_fetch_bytes = max_fetch_bytes
+        self.max_list_age = max_list_age
         if isinstance(trusted_status_issuers, Mapping):
             self._trusted_for: dict[str, frozenset[str]] = {
                 k: frozenset(v) for k, v in trusted_status_issuers.items()
@@ -326,11 +329,20 @@ class StatusChecker:
         expires = now + (min(lifetimes) if lifetimes else self.default_ttl)
         return expires if hard_end is None else min(expires, hard_end)
 
+    def _hard_end(self, start: float | None, end: float | None) -> float | None:
+        """The instant after which a cached list must not be used, whatever its ttl says."""
+        known = [t for t in (end,) if t is not None]
+        if start is not None and self.max_list_age is not None:
+            known.append(start + self.max_list_age)
+        return min(known) if known else None
+
     def _window(self, now: float, start: float | None, end: float | None) -> None:
         if start is not None and now + self.leeway < start:
             raise Indeterminate("status.unavailable", "the status list is not yet valid")
         if end is not None and now - self.leeway >= end:
             raise Indeterminate("status.unavailable", "the status list is stale (past its validity)")
+        if self.max_list_age is not None and (start is None or now - start > self.max_list_age):
+            raise Indeterminate("status.unavailable", "the status list is older than the policy allows")
 
     def _w3c(self, url: str, doc: dict[str, Any], result: FetchResult, now: float) -> CachedList:
         if "BitstringStatusListCredential" not in _types(doc.get("type")):
@@ -364,7 +376,7 @@ class StatusChecker:
             purposes=purposes,
             data=bits,
             fetched_at=now,
-            expires_at=self._expiry(now, result, ttl, end),
+            expires_at=self._expiry(now, result, ttl, self._hard_end(start, end)),
             document=doc,
         )
 
@@ -380,7 +392,8 @@ class StatusChecker:
         ttl = payload.get("ttl")
         if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int | float) or ttl <= 0):
             raise ThaiVCError("status.verification", "ttl must be a positive number (seconds)")
-        self._window(now, float(iat), None if exp is None else float(exp))
+        end = None if exp is None else float(exp)
+        self._window(now, float(iat), end)
         tsl: TokenStatusList = decode_status_list(payload.get("status_list"), max_inflate=self.max_inflate)
         return CachedList(
             url=url,
@@ -390,7 +403,7 @@ class StatusChecker:
             data=tsl,
             fetched_at=now,
             expires_at=self._expiry(
-                now, result, None if ttl is None else float(ttl), None if exp is None else float(exp)
+                now, result, None if ttl is None else float(ttl), self._hard_end(float(iat), end)
             ),
             document=payload,
         )
