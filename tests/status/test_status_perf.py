@@ -1,5 +1,5 @@
 """Measurements (printed, never asserted): a status check against a cached list, and revoking
-100,000 credentials in one batch on SQLite. Run with ``-s`` to see the numbers."""
+100,000 credentials in one batch on each backend. Run with ``-s`` to see the numbers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from status_helpers import JwsKeys, ListServer
 
 from thaivc.clock import FixedClock
 from thaivc.status import SqliteStatusStore, StatusChecker, StatusRegistry
+from thaivc.status.sql_store import SqlStatusStore
 
 ISSUER = "did:example:perf"
 BASE = "https://status.example/perf"
@@ -41,8 +42,8 @@ def test_cached_check_is_index_arithmetic(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_revoke_100k_in_one_batch_on_sqlite(tmp_path: Path) -> None:
-    store = SqliteStatusStore(tmp_path / "s.db")
+def test_revoke_100k_in_one_batch(store: SqlStatusStore) -> None:
+    """On both backends (the SQLite figure is the one with a target: under 10 s)."""
     registry = StatusRegistry(store, base_url=BASE, issuer_id=ISSUER)
     ids = [f"urn:uuid:{i:08d}" for i in range(100_000)]
     started = time.perf_counter()
@@ -51,7 +52,10 @@ def test_revoke_100k_in_one_batch_on_sqlite(tmp_path: Path) -> None:
     started = time.perf_counter()
     assert registry.revoke_many(ids) == 100_000
     revoked = time.perf_counter() - started
-    print(f"\nallocate 100,000 (one batch): {allocated:.2f} s; revoke 100,000 (one batch): {revoked:.2f} s")
+    backend = type(store).__name__
+    print(
+        f"\n{backend}: allocate 100,000 (one batch) {allocated:.2f} s; revoke 100,000 (one batch) {revoked:.2f} s"
+    )
     lists = registry.lists()
     assert sum(info.allocated for info in lists) == 100_000
     assert sum(len(store.snapshot(info.list_id).values) for info in lists) == 100_000

@@ -65,16 +65,29 @@ class PostgresStatusStore(SqlStatusStore):
         except self._psycopg.Error as exc:
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
 
-    def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
-        self._execute(cur, "CREATE TEMP TABLE thaivc_ids (id TEXT NOT NULL) ON COMMIT DROP")
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
         try:
-            with cur.copy("COPY thaivc_ids (id) FROM STDIN") as copy:
+            cur.executemany(sql.replace("?", "%s"), rows)
+        except self._psycopg.Error as exc:
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+
+    def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
+        # COPY into a staging table, then keep the distinct ids under a primary key: with the key
+        # the planner probes ids by index even when the entry table's statistics are stale (a
+        # large batch right after a large allocation), instead of re-scanning the batch per row.
+        self._execute(cur, "CREATE TEMP TABLE thaivc_ids_in (id TEXT NOT NULL) ON COMMIT DROP")
+        try:
+            with cur.copy("COPY thaivc_ids_in (id) FROM STDIN") as copy:
                 for credential_id in credential_ids:
                     copy.write_row((credential_id,))
         except self._psycopg.Error as exc:
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+        self._execute(cur, "CREATE TEMP TABLE thaivc_ids (id TEXT PRIMARY KEY) ON COMMIT DROP")
+        self._execute(cur, "INSERT INTO thaivc_ids (id) SELECT DISTINCT id FROM thaivc_ids_in")
         self._execute(cur, "ANALYZE thaivc_ids")
-        return int(self._execute(cur, "SELECT COUNT(DISTINCT id) FROM thaivc_ids").fetchone()[0])
+        return int(self._execute(cur, "SELECT COUNT(*) FROM thaivc_ids").fetchone()[0])
 
     def _lock_list(self, cur: Any, list_id: str) -> None:
         self._execute(cur, "SELECT 1 FROM thaivc_status_list WHERE list_id = ? FOR UPDATE", (list_id,))

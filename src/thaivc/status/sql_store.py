@@ -4,12 +4,11 @@ Both backends run the same statements (written with ``?`` placeholders; the Post
 translates them) and differ only in how a transaction is opened, how writers are serialised and how a
 batch of credential ids is loaded. Those differences are the abstract hooks below.
 
-Index allocation draws ``secrets.randbelow(list_size)`` and inserts with
-``ON CONFLICT (list_id, idx) DO NOTHING``: the primary key, not the process, is what guarantees that
-an index is never handed out twice, so it holds across processes and machines. Allocation is
-serialised per issuer and purpose so that the "current open list" and its fill counter stay exact.
-A list is closed once ``capacity`` indices are used; a random draw then succeeds within a couple of
-tries on average, and a fresh list is opened.
+Index allocation is serialised per issuer and purpose (the write lock), reads the indices already
+used in the open list, draws new ones with :mod:`secrets` and inserts them in one statement batch.
+The primary key ``(list_id, idx)``, not the process, is what guarantees that an index is never
+handed out twice: should two writers ever clash, the transaction aborts instead of sharing an index.
+A list is closed once ``capacity`` indices are used and a fresh list is opened.
 """
 
 from __future__ import annotations
@@ -66,7 +65,6 @@ _SELECT_LISTS: Final = (
     "SELECT list_id, issuer_id, purpose, status_size, list_size, messages, allocated, revision"
     " FROM thaivc_status_list"
 )
-_MAX_DRAWS: Final = 10_000
 
 
 def _messages_key(messages: tuple[str, ...] | None) -> str:
@@ -87,6 +85,40 @@ def _list_info(row: Sequence[Any]) -> ListInfo:
     )
 
 
+class _Picker:
+    """Draws distinct random indices of one list, given those already used.
+
+    Allocation runs under the issuer/purpose write lock, so the set of used indices read at the
+    start of a batch is exact; the primary key still guards against any mistake. Once a list is
+    three-quarters full, drawing switches to an explicit free list so the last indices cost no more
+    than the first.
+    """
+
+    __slots__ = ("_free", "list_size", "used")
+
+    def __init__(self, list_size: int, used: set[int]) -> None:
+        self.list_size = list_size
+        self.used = used
+        self._free: list[int] | None = None
+
+    def pick(self) -> int:
+        if self._free is None and len(self.used) * 4 < self.list_size * 3:
+            while True:
+                index = secrets.randbelow(self.list_size)
+                if index not in self.used:
+                    self.used.add(index)
+                    return index
+        if self._free is None:
+            self._free = [i for i in range(self.list_size) if i not in self.used]
+        if not self._free:
+            raise ThaiVCError("status.store", "the status list is full")
+        slot = secrets.randbelow(len(self._free))
+        self._free[slot], self._free[-1] = self._free[-1], self._free[slot]
+        index = self._free.pop()
+        self.used.add(index)
+        return index
+
+
 class SqlStatusStore(ABC):
     """Backend-neutral implementation of :class:`~thaivc.status.store.StatusStore`."""
 
@@ -101,6 +133,9 @@ class SqlStatusStore(ABC):
 
     @abstractmethod
     def _execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    @abstractmethod
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
     @abstractmethod
     def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
@@ -128,8 +163,17 @@ class SqlStatusStore(ABC):
         if not 0 < capacity <= list_size:
             raise UsageError("usage.invalid_argument", "capacity must be in 1..list_size")
         messages_key = _messages_key(messages)
-        out: list[Allocation] = []
+        wanted = list(dict.fromkeys(credential_ids))
+        found: dict[str, Allocation] = {}
         with self._write(f"{issuer_id}\x1f{purpose}") as cur:
+            self._load_ids(cur, wanted)
+            for cid, lid, idx in self._execute(
+                cur,
+                "SELECT credential_id, list_id, idx FROM thaivc_status_entry"
+                " WHERE issuer_id = ? AND purpose = ? AND credential_id IN (SELECT id FROM thaivc_ids)",
+                (issuer_id, purpose),
+            ).fetchall():
+                found[cid] = Allocation(cid, purpose, lid, int(idx))
             current = self._execute(
                 cur,
                 "SELECT list_id, allocated FROM thaivc_status_list WHERE issuer_id = ? AND purpose = ?"
@@ -139,15 +183,10 @@ class SqlStatusStore(ABC):
             ).fetchone()
             list_id: str | None = current[0] if current else None
             allocated = int(current[1]) if current else 0
-            for credential_id in credential_ids:
-                existing = self._execute(
-                    cur,
-                    "SELECT list_id, idx FROM thaivc_status_entry"
-                    " WHERE issuer_id = ? AND purpose = ? AND credential_id = ?",
-                    (issuer_id, purpose, credential_id),
-                ).fetchone()
-                if existing is not None:
-                    out.append(Allocation(credential_id, purpose, existing[0], int(existing[1])))
+            picker: _Picker | None = None
+            rows: list[tuple[str, int, str, str, str]] = []
+            for credential_id in wanted:
+                if credential_id in found:
                     continue
                 if list_id is None or allocated >= capacity:
                     if list_id is not None:
@@ -161,38 +200,30 @@ class SqlStatusStore(ABC):
                         messages_key=messages_key,
                     )
                     allocated = 0
-                index = self._draw(
-                    cur,
-                    list_id,
-                    list_size=list_size,
-                    issuer_id=issuer_id,
-                    purpose=purpose,
-                    credential_id=credential_id,
-                )
+                    picker = _Picker(list_size, set())
+                if picker is None:
+                    used = self._execute(
+                        cur, "SELECT idx FROM thaivc_status_entry WHERE list_id = ?", (list_id,)
+                    ).fetchall()
+                    picker = _Picker(list_size, {int(r[0]) for r in used})
+                index = picker.pick()
+                rows.append((list_id, index, issuer_id, purpose, credential_id))
+                found[credential_id] = Allocation(credential_id, purpose, list_id, index)
                 allocated += 1
-                out.append(Allocation(credential_id, purpose, list_id, index))
+            # The primary key (list_id, idx) is the guarantee: a clash aborts the whole transaction.
+            self._execute_many(
+                cur,
+                "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value)"
+                " VALUES (?, ?, ?, ?, ?, 0)",
+                rows,
+            )
             if list_id is not None:
                 self._execute(
                     cur,
                     "UPDATE thaivc_status_list SET allocated = ?, is_open = ? WHERE list_id = ?",
                     (allocated, 1 if allocated < capacity else 0, list_id),
                 )
-        return out
-
-    def _draw(
-        self, cur: Any, list_id: str, *, list_size: int, issuer_id: str, purpose: str, credential_id: str
-    ) -> int:
-        for _ in range(_MAX_DRAWS):
-            index = secrets.randbelow(list_size)
-            inserted = self._execute(
-                cur,
-                "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value)"
-                " VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (list_id, idx) DO NOTHING",
-                (list_id, index, issuer_id, purpose, credential_id),
-            )
-            if inserted.rowcount == 1:
-                return index
-        raise ThaiVCError("status.store", f"no free index found in list {list_id}")
+        return [found[cid] for cid in credential_ids]
 
     def _close_list(self, cur: Any, list_id: str, allocated: int) -> None:
         self._execute(

@@ -81,6 +81,12 @@ class SqliteStatusStore(SqlStatusStore):
         except sqlite3.Error as exc:
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
 
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            cur.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+
     def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
         try:
             cur.execute("CREATE TEMP TABLE IF NOT EXISTS thaivc_ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
