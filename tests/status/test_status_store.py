@@ -120,6 +120,26 @@ def test_batch_is_all_or_nothing(store: SqlStatusStore) -> None:
     assert len(store.snapshot(allocations[0].list_id).values) == 50
 
 
+def test_small_batch_is_all_or_nothing_too(store: SqlStatusStore) -> None:
+    registry = make_registry(store)
+    allocation = registry.allocate("c1")
+    registry.allocate("c2")
+    with pytest.raises(UsageError):
+        registry.revoke_many(["c1", "stranger", "c2"])
+    assert store.snapshot(allocation.list_id).values == ()
+    assert store.list_info(allocation.list_id).revision == 0  # type: ignore[union-attr]
+    assert registry.revoke_many(["c1", "c2", "c1"]) == 2
+    assert registry.revoke_many([]) == 0
+
+
+def test_large_allocation_batch_mixes_new_and_existing(store: SqlStatusStore) -> None:
+    registry = make_registry(store)
+    first = registry.allocate_many([f"c{i}" for i in range(10)])
+    mixed = registry.allocate_many([f"c{i}" for i in range(100)] + ["c3"])
+    assert mixed[:10] == first and mixed[-1] == first[3]
+    assert len({(a.list_id, a.index) for a in mixed}) == 100
+
+
 def test_revision_counts_changes(store: SqlStatusStore) -> None:
     registry = make_registry(store)
     a = registry.allocate("c1")

@@ -61,6 +61,8 @@ SCHEMA: Final = (
     )""",
 )
 
+#: Batches up to this size are handled row by row; larger ones through a loaded id table.
+_SMALL_BATCH: Final = 32
 _SELECT_LISTS: Final = (
     "SELECT list_id, issuer_id, purpose, status_size, list_size, messages, allocated, revision"
     " FROM thaivc_status_list"
@@ -166,13 +168,7 @@ class SqlStatusStore(ABC):
         wanted = list(dict.fromkeys(credential_ids))
         found: dict[str, Allocation] = {}
         with self._write(f"{issuer_id}\x1f{purpose}") as cur:
-            self._load_ids(cur, wanted)
-            for cid, lid, idx in self._execute(
-                cur,
-                "SELECT credential_id, list_id, idx FROM thaivc_status_entry"
-                " WHERE issuer_id = ? AND purpose = ? AND credential_id IN (SELECT id FROM thaivc_ids)",
-                (issuer_id, purpose),
-            ).fetchall():
+            for cid, lid, idx in self._existing(cur, issuer_id, purpose, wanted):
                 found[cid] = Allocation(cid, purpose, lid, int(idx))
             current = self._execute(
                 cur,
@@ -225,6 +221,31 @@ class SqlStatusStore(ABC):
                 )
         return [found[cid] for cid in credential_ids]
 
+    def _existing(self, cur: Any, issuer_id: str, purpose: str, wanted: list[str]) -> list[Any]:
+        """The entries some of ``wanted`` already hold: probed one by one for the small batches of
+        everyday issuance, joined against a loaded id table for large ones."""
+        if len(wanted) <= _SMALL_BATCH:
+            rows = []
+            for credential_id in wanted:
+                row = self._execute(
+                    cur,
+                    "SELECT credential_id, list_id, idx FROM thaivc_status_entry"
+                    " WHERE issuer_id = ? AND purpose = ? AND credential_id = ?",
+                    (issuer_id, purpose, credential_id),
+                ).fetchone()
+                if row is not None:
+                    rows.append(row)
+            return rows
+        self._load_ids(cur, wanted)
+        return list(
+            self._execute(
+                cur,
+                "SELECT credential_id, list_id, idx FROM thaivc_status_entry"
+                " WHERE issuer_id = ? AND purpose = ? AND credential_id IN (SELECT id FROM thaivc_ids)",
+                (issuer_id, purpose),
+            ).fetchall()
+        )
+
     def _close_list(self, cur: Any, list_id: str, allocated: int) -> None:
         self._execute(
             cur,
@@ -259,8 +280,11 @@ class SqlStatusStore(ABC):
         return None if row is None else Allocation(credential_id, purpose, row[0], int(row[1]))
 
     def set_values(self, issuer_id: str, purpose: str, credential_ids: Iterable[str], value: int) -> int:
+        ids = list(dict.fromkeys(credential_ids))
+        if len(ids) <= _SMALL_BATCH:
+            return self._set_values_small(issuer_id, purpose, ids, value)
         with self._write(f"{issuer_id}\x1f{purpose}\x1fvalues") as cur:
-            wanted = self._load_ids(cur, credential_ids)
+            wanted = self._load_ids(cur, ids)
             found = self._execute(
                 cur,
                 "SELECT COUNT(*) FROM thaivc_status_entry WHERE issuer_id = ? AND purpose = ?"
@@ -287,6 +311,24 @@ class SqlStatusStore(ABC):
                 (value, issuer_id, purpose),
             )
         return wanted
+
+    def _set_values_small(self, issuer_id: str, purpose: str, ids: list[str], value: int) -> int:
+        """The same contract as the batch path, without loading an id table (one row per id)."""
+        with self._write(f"{issuer_id}\x1f{purpose}\x1fvalues") as cur:
+            for credential_id in ids:
+                row = self._execute(
+                    cur,
+                    "UPDATE thaivc_status_entry SET value = ? WHERE issuer_id = ? AND purpose = ?"
+                    " AND credential_id = ? RETURNING list_id",
+                    (value, issuer_id, purpose, credential_id),
+                ).fetchone()
+                if row is None:
+                    # raising inside the transaction rolls it back: a batch is all or nothing
+                    raise UsageError("usage.invalid_argument", f"a credential has no {purpose} entry")
+                self._execute(
+                    cur, "UPDATE thaivc_status_list SET revision = revision + 1 WHERE list_id = ?", (row[0],)
+                )
+        return len(ids)
 
     # -- lists and publications ----------------------------------------------------------------
     def list_info(self, list_id: str) -> ListInfo | None:
