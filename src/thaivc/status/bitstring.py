@@ -36,9 +36,8 @@ __all__ = [
 MIN_ENTRIES: Final = 131_072
 #: Largest ``statusSize`` accepted; it needs ``2**statusSize`` status messages, so more is absurd.
 MAX_STATUS_SIZE: Final = 16
-# ASCII digits only: int() also takes " 5 ", "1_000" and Thai digits (H.50). 19 digits fit in int64
-# and bound the work int() does on hostile input.
-_INDEX_RE: Final = re.compile(r"[0-9]{1,19}", re.ASCII)
+# Indices are ASCII digits only: int() also takes " 5 ", "1_000" and Thai digits (H.50). At most 19
+# digits (int64) bounds the work int() does on hostile input.
 _HEX_STATUS_RE: Final = re.compile(r"0x[0-9a-fA-F]{1,8}", re.ASCII)
 
 
@@ -48,7 +47,8 @@ def parse_index(value: object, *, entries: int | None = None) -> int:
     Anything else (an integer, ``-1``, ``0x10``, ``1e3``, ``" 5"``, ``1_000``, ``๑๒``) raises
     ``InputError("status.index_invalid")`` (RANGE_ERROR).
     """
-    if not isinstance(value, str) or _INDEX_RE.fullmatch(value) is None:
+    # For an ASCII string, isdigit() is exactly [0-9] (other digits, e.g. ๑ or ², are not ASCII).
+    if not isinstance(value, str) or not (0 < len(value) <= 19 and value.isascii() and value.isdigit()):
         raise InputError("status.index_invalid", "statusListIndex must be a string of ASCII digits")
     index = int(value)
     if entries is not None and index >= entries:

@@ -43,7 +43,11 @@ class StatusCache(Protocol):
 
 
 class MemoryStatusCache:
-    """A bounded in-process LRU cache, safe to share between threads (not between processes)."""
+    """A bounded in-process cache, safe to share between threads (not between processes).
+
+    Eviction is first-in first-out (a list re-fetched after expiry goes to the back): reads take no
+    lock and do no bookkeeping, which keeps a cached status check at a dictionary lookup.
+    """
 
     __slots__ = ("_items", "_lock", "max_entries")
 
@@ -55,11 +59,7 @@ class MemoryStatusCache:
         self._lock = threading.Lock()
 
     def get(self, key: str) -> CachedList | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
+        return self._items.get(key)
 
     def put(self, key: str, value: CachedList) -> None:
         with self._lock:

@@ -18,8 +18,7 @@ index arithmetic.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
 from thaivc.clock import DEFAULT_LEEWAY, Clock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError
@@ -57,15 +56,18 @@ _JSON_TYPES: Final = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class StatusResult:
-    """The status of one entry. ``code`` is ``status.revoked``/``status.suspended``/… or ``None``."""
+class StatusResult(NamedTuple):
+    """The status of one entry. ``code`` is ``status.revoked``/``status.suspended``/… or ``None``.
+
+    A named tuple rather than a frozen dataclass: it is built on every check, and a frozen
+    dataclass's ``__init__`` alone would cost more than the rest of a cached check.
+    """
 
     purpose: str
     value: int
     code: str | None
     list_url: str
-    index: int
+    list_index: int
     message: str | None = None
 
     @property
@@ -76,7 +78,7 @@ class StatusResult:
         """Raise ``ThaiVCError(code)`` unless the status is fine."""
         if self.code is not None:
             raise ThaiVCError(
-                self.code, f"{self.purpose} status {self.value} at {self.list_url}#{self.index}"
+                self.code, f"{self.purpose} status {self.value} at {self.list_url}#{self.list_index}"
             )
 
 
@@ -162,7 +164,7 @@ class StatusChecker:
 
     def check_entry(self, entry: object, *, issuer: str) -> StatusResult:
         """Check one ``BitstringStatusListEntry`` of a credential issued by ``issuer``."""
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict) and not isinstance(entry, Mapping):  # dict first: ABC checks are slow
             raise InputError("status.malformed", "credentialStatus entry is not an object")
         if entry.get("type") != "BitstringStatusListEntry":
             raise InputError("status.malformed", "credentialStatus type is not BitstringStatusListEntry")
@@ -236,7 +238,7 @@ class StatusChecker:
             if result.code is None:
                 report.ok("status", f"{result.purpose}: {result.value}")
             else:
-                report.fail("status", result.code, f"{result.purpose} entry {result.index} is set")
+                report.fail("status", result.code, f"{result.purpose} entry {result.list_index} is set")
         return results
 
     # -- lists ---------------------------------------------------------------------------------
