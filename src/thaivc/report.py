@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from thaivc.errors import DOCS_BASE, ThaiVCError, problem_type_for
+from thaivc.errors import DOCS_BASE, Indeterminate, ThaiVCError, problem_type_for
 
 __all__ = ["Check", "CheckStatus", "Problem", "ReportBuilder", "ReportStatus", "VerificationReport"]
 
@@ -116,47 +116,66 @@ class VerificationReport:
         return out
 
 
+#: Passed and skipped checks are immutable and mostly identical from one report to the next
+#: ("parse", "signature", "status: no status entry", ...): they are shared instead of rebuilt.
+_SHARED_CHECKS: dict[tuple[str, CheckStatus, str], Check] = {}
+_MAX_SHARED_CHECKS = 1024
+
+
+def _shared_check(name: str, status: CheckStatus, detail: str) -> Check:
+    key = (name, status, detail)
+    check = _SHARED_CHECKS.get(key)
+    if check is None:
+        check = Check(name, status, None, detail)
+        if len(_SHARED_CHECKS) < _MAX_SHARED_CHECKS:  # bounded: details such as a kid vary
+            _SHARED_CHECKS[key] = check
+    return check
+
+
 class ReportBuilder:
     """Accumulates checks; decides the verdict. Failure beats indeterminate beats verified."""
 
-    __slots__ = ("_checks", "_children", "_problems", "_warnings", "details", "format")
+    __slots__ = ("_checks", "_children", "_failed", "_problems", "_undecided", "_warnings", "details", "format")
 
     def __init__(self, fmt: str | None = None) -> None:
         self._checks: list[Check] = []
         self._problems: list[Problem] = []
         self._warnings: list[str] = []
         self._children: list[VerificationReport] = []
+        # kept as flags so that build() need not scan the checks it just recorded
+        self._failed = False
+        self._undecided = False
         self.format = fmt
         self.details: dict[str, Any] = {}
 
     @property
     def failed(self) -> bool:
-        return any(c.status == "fail" for c in self._checks)
+        return self._failed
 
     @property
     def undecided(self) -> bool:
-        return any(c.status == "indeterminate" for c in self._checks)
+        return self._undecided
 
     def ok(self, name: str, detail: str = "") -> None:
-        self._checks.append(Check(name, "pass", None, detail))
+        self._checks.append(_shared_check(name, "pass", detail))
 
     def skip(self, name: str, detail: str = "") -> None:
-        self._checks.append(Check(name, "skip", None, detail))
+        self._checks.append(_shared_check(name, "skip", detail))
 
     def fail(self, name: str, code: str, detail: str = "", loc: tuple[str | int, ...] = ()) -> None:
         problem = Problem.of(code, detail, loc)
         self._checks.append(Check(name, "fail", code, problem.detail))
         self._problems.append(problem)
+        self._failed = True
 
     def undecidable(self, name: str, code: str, detail: str = "") -> None:
         problem = Problem.of(code, detail)
         self._checks.append(Check(name, "indeterminate", code, problem.detail))
         self._problems.append(problem)
+        self._undecided = True
 
     def error(self, name: str, err: ThaiVCError) -> None:
         """Record a raised error as a failed (or indeterminate) check."""
-        from thaivc.errors import Indeterminate
-
         if isinstance(err, Indeterminate):
             self.undecidable(name, err.code, err.detail)
         else:
@@ -172,9 +191,9 @@ class ReportBuilder:
         self._problems.extend(problems)
 
     def build(self, document: dict[str, Any] | None = None) -> VerificationReport:
-        if self.failed or (not self._checks):
+        if self._failed or (not self._checks):
             status: ReportStatus = "failed"
-        elif self.undecided:
+        elif self._undecided:
             status = "indeterminate"
         else:
             status = "verified"
