@@ -12,6 +12,7 @@ then ``bytes.split``, C-level regex/base64 validation and the strict JSON decode
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -64,6 +65,32 @@ def _decode_segment(segment: bytes, what: str) -> bytes:
         raise InputError("jose.malformed", f"{what} is not canonical unpadded base64url") from None
 
 
+def _checked_header(
+    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
+) -> dict[str, Any]:
+    header = loads_strict(_decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True)
+    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid)
+    return header
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_header_items(
+    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
+) -> tuple[tuple[str, str], ...] | None:
+    """The items of a header segment that passed every rule, memoised by its exact bytes.
+
+    An issuer signs every token with the same header, so its bytes repeat: decoding, strict JSON and
+    the header rules are a pure function of those bytes and the arguments, and only a header that
+    passed is remembered (a refused one raises, and is refused again next time). Only headers whose
+    values are all strings are shared, as immutable pairs; ``None`` sends any other to the
+    uncached path so no caller can reach a shared mutable value.
+    """
+    header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+    if all(type(value) is str for value in header.values()):
+        return tuple(header.items())
+    return None
+
+
 def parse_compact(
     token: str | bytes,
     *,
@@ -109,8 +136,11 @@ def parse_compact(
     if len(h_seg) > max_header_bytes:
         raise InputError("input.too_large", f"header segment exceeds {max_header_bytes} bytes")
 
-    header = loads_strict(_decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True)
-    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid)
+    items = _checked_header_items(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+    if items is None:
+        header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+    else:
+        header = dict(items)
 
     if not s_seg:
         raise InputError("crypto.bad_signature", "empty signature segment")
