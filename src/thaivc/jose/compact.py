@@ -68,7 +68,9 @@ def _decode_segment(segment: bytes, what: str) -> bytes:
 def _checked_header(
     h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
 ) -> dict[str, Any]:
-    header = loads_strict(_decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True)
+    header: dict[str, Any] = loads_strict(
+        _decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True
+    )
     check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid)
     return header
 
