@@ -28,8 +28,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from cachetools import LRUCache
-from pyld import jsonld
-from pyld.context_resolver import ContextResolver
 
 from thaivc.di.canon.dataset import (
     DEFAULT_GRAPH,
@@ -69,6 +67,8 @@ def _cache_for(loader: ContextLoader) -> LRUCache[Any, Any]:
 
 def pyld_options(loader: ContextLoader) -> dict[str, Any]:
     """The pyld options every conversion uses (exposed so tests can run pyld as an oracle)."""
+    # pyld is imported where it is used: ``import thaivc`` and the vc+jwt path never need it
+    from pyld.context_resolver import ContextResolver
 
     def document_loader(url: str, options: object = None) -> dict[str, Any]:
         # pyld edits context documents in place (it resolves nested context URLs) and accepts only
@@ -98,6 +98,8 @@ def to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> Datase
 
     Raises :class:`~thaivc.errors.ThaiVCError` (see the module docstring) and never anything else.
     """
+    from pyld import jsonld  # lazily, as in pyld_options
+
     try:
         raw = jsonld.to_rdf(dict(doc), pyld_options(document_loader))
     except ThaiVCError:
