@@ -10,7 +10,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
@@ -20,6 +20,11 @@ from thaivc.jsonutil import loads_strict
 from thaivc.policy import Policy
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import check_jwt
+
+if TYPE_CHECKING:
+    from thaivc.authority import Act
+    from thaivc.authorize import AuthorityDecision, AuthorityPolicy
+    from thaivc.registries.dbd import DbdRegistry
 
 __all__ = ["Verifier"]
 
@@ -74,6 +79,25 @@ class Verifier:
         if not report.ok or report.document is None:
             raise VerificationFailed(report)
         return report.document
+
+    def authorize(
+        self,
+        presentation: object,
+        *,
+        act: Act | str,
+        on_behalf_of: str,
+        challenge: str | None,
+        domain: str | None,
+        policy: AuthorityPolicy,
+        value_thb: int | None = None,
+        dbd: DbdRegistry | None = None,
+        seal: bool | None = None,
+    ) -> AuthorityDecision:
+        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`."""
+        from thaivc.authorize import authorize
+
+        return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+                         domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
 
     # -- dispatch -----------------------------------------------------------------------------
 

@@ -1,0 +1,184 @@
+"""A ready-made world for the delegation story: agencies, registries, people and their wallets.
+
+The demo and the tests both need the same cast: DOPA issuing citizen credentials after a card
+check, a face match and a liveness check (IAL 2.3), DBD issuing the company's registration
+credential, and the directors of บริษัท สยามบัญชี จำกัด — who are also citizens in the fake DOPA —
+plus an accountant. Everything is in memory, synthetic and driven by an injected clock.
+
+Citizen and company credentials are built here in the field layout of the Thai credential types
+(``givenNameTh``, ``juristicId``, ``signingClauseTh`` …) and secured as ``vc+jwt``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from thaivc.assurance import DopaCardStatusEvidence, Evidence, FaceMatchEvidence, LivenessEvidence
+from thaivc.authorize import AuthorityPolicy
+from thaivc.clock import FixedClock
+from thaivc.errors import ThaiVCError
+from thaivc.holder import Holder
+from thaivc.issuer import Issuer
+from thaivc.keys import PrivateKey, generate_key
+from thaivc.registries.dbd import FakeDbd, JuristicPerson
+from thaivc.registries.dopa import FakeDopa
+from thaivc.verifier import Verifier
+
+__all__ = ["DEMO_COMPANY", "DEMO_TIME", "Person", "RevocationList", "World"]
+
+#: บริษัท สยามบัญชี จำกัด: two directors jointly with the seal (clause E1).
+DEMO_COMPANY: Final = "0995562000018"
+DEMO_TIME: Final = "2026-03-02T09:00:00Z"
+CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
+#: The fake DOPA's people used in the story: directors of the demo company and an accountant.
+_FACES: Final = {"somsak": "img:somsak:live", "piyanuch": "img:piyanuch:live", "somchai": "img:somchai:live",
+                 "somying": "img:somying:live"}
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(int(ts), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RevocationList:
+    """An in-memory revocation seam: ``check(credential)`` raises ``status.revoked``.
+
+    Stands in for a Bitstring Status List checker; entries are keyed by list URL and index.
+    """
+
+    LIST_URL: Final = "https://status.example.th/delegations/1"
+
+    def __init__(self) -> None:
+        self._revoked: set[tuple[str, str]] = set()
+        self._next = 0
+
+    def allocate(self) -> dict[str, Any]:
+        self._next += 1
+        return {"id": f"{self.LIST_URL}#{self._next}", "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation", "statusListIndex": str(self._next),
+                "statusListCredential": self.LIST_URL}
+
+    def revoke(self, entry: Mapping[str, Any]) -> None:
+        self._revoked.add((str(entry["statusListCredential"]), str(entry["statusListIndex"])))
+
+    def check(self, credential: Mapping[str, Any]) -> None:
+        entry = credential.get("credentialStatus")
+        if not isinstance(entry, dict):
+            raise ThaiVCError("status.malformed", "the credentialStatus entry is not an object")
+        key = (str(entry.get("statusListCredential")), str(entry.get("statusListIndex")))
+        if key in self._revoked:
+            raise ThaiVCError("status.revoked", "the credential is revoked")
+
+
+@dataclass
+class Person:
+    """A citizen with a wallet key and the citizen credential DOPA issued to it."""
+
+    key_name: str
+    citizen_id: str
+    title_th: str
+    given_th: str
+    family_th: str
+    key: PrivateKey
+    credential: str
+
+    @property
+    def did(self) -> str:
+        return self.key.kid.split("#", 1)[0]
+
+    @property
+    def name_th(self) -> str:
+        return f"{self.title_th}{self.given_th} {self.family_th}"
+
+
+@dataclass
+class World:
+    """Agencies, registries and people, all on one fixed clock."""
+
+    clock: FixedClock = field(default_factory=lambda: FixedClock.at(DEMO_TIME))
+    dopa_key: PrivateKey = field(default_factory=lambda: generate_key("Ed25519"))
+    dbd_key: PrivateKey = field(default_factory=lambda: generate_key("Ed25519"))
+    revocations: RevocationList = field(default_factory=RevocationList)
+    dbd: FakeDbd = field(default_factory=FakeDbd)
+
+    def __post_init__(self) -> None:
+        self.dopa = FakeDopa(clock=self.clock)
+        self._people: dict[str, Person] = {}
+
+    @property
+    def dopa_did(self) -> str:
+        return self.dopa_key.kid.split("#", 1)[0]
+
+    @property
+    def dbd_did(self) -> str:
+        return self.dbd_key.kid.split("#", 1)[0]
+
+    def policy(self, **overrides: Any) -> AuthorityPolicy:
+        """Trust this world's DOPA for identities and its DBD for company data."""
+        args: dict[str, Any] = {"citizen_issuers": frozenset({self.dopa_did}),
+                                "dbd_issuers": frozenset({self.dbd_did})}
+        args.update(overrides)
+        return AuthorityPolicy(**args)
+
+    def verifier(self) -> Verifier:
+        return Verifier(clock=self.clock, status_checker=self.revocations)
+
+    def citizen_record(self, key_name: str) -> Mapping[str, Any]:
+        for entry in self.dopa.fixture["citizens"]:
+            if entry.get("key") == key_name:
+                found: Mapping[str, Any] = entry
+                return found
+        raise KeyError(key_name)
+
+    def person(self, key_name: str, *, issuer: PrivateKey | None = None, face: bool = True) -> Person:
+        """Identity-proof a fixture citizen at DOPA (card + face + liveness → IAL 2.3) and issue."""
+        if key_name in self._people and issuer is None and face:
+            return self._people[key_name]
+        entry = self.citizen_record(key_name)
+        name = entry["name"]
+        card = self.dopa.check_card(entry["citizen_id"], name["given_th"], name["family_th"],
+                                    entry["birth_date_be"], entry["card"]["laser_code"])
+        items: list[Any] = [DopaCardStatusEvidence.from_result(card)]
+        if face:
+            items.append(FaceMatchEvidence.from_result(self.dopa.verify_face(entry["citizen_id"], _FACES[key_name])))
+            items.append(LivenessEvidence(passed=True, method="passive"))
+        evidence = Evidence.of(*items)
+        wallet = generate_key("Ed25519")
+        subject = {"id": wallet.kid.split("#", 1)[0], "citizenId": entry["citizen_id"],
+                   "titleTh": name["title_th"], "givenNameTh": name["given_th"], "familyNameTh": name["family_th"],
+                   "ial": "2.3" if face else "2.1"}
+        credential = {"@context": [CREDENTIALS_V2], "type": ["VerifiableCredential", "ThaiCitizenCredential"],
+                      "credentialSubject": subject, "evidence": evidence.to_vc_evidence()}
+        token = Issuer(issuer or self.dopa_key, clock=self.clock).issue(credential)
+        person = Person(key_name, entry["citizen_id"], name["title_th"], name["given_th"], name["family_th"],
+                        wallet, token)
+        if issuer is None and face:
+            self._people[key_name] = person
+        return person
+
+    def company(self, juristic_id: str = DEMO_COMPANY) -> JuristicPerson:
+        return self.dbd.lookup(juristic_id)
+
+    def company_credential(self, juristic_id: str = DEMO_COMPANY, *, issuer: PrivateKey | None = None) -> str:
+        """DBD's registration credential for the company, as ``vc+jwt`` (no subject id: a company
+        has no wallet; the credential is evidence attached to a presentation)."""
+        c = self.company(juristic_id)
+        directors = [{k: v for k, v in (("titleTh", d.title), ("givenNameTh", d.first_name),
+                                        ("familyNameTh", d.last_name), ("role", "director")) if v}
+                     for d in c.directors]
+        subject = {"juristicId": c.juristic_id, "legalNameTh": c.name_th, "juristicStatusTh": c.status_th,
+                   "directors": directors, "signingClauseTh": c.signing_clause_th,
+                   "retrievedAt": _iso(self.clock.now()), "source": "DBD"}
+        credential = {"@context": [CREDENTIALS_V2], "type": ["VerifiableCredential", "JuristicPersonCredential"],
+                      "credentialSubject": subject}
+        token: str = Issuer(issuer or self.dbd_key, clock=self.clock).issue(credential)
+        return token
+
+    def present(self, person: Person, credentials: list[Any], *, challenge: str, domain: str) -> str:
+        token: str = Holder(person.key, clock=self.clock).present(credentials, challenge=challenge, domain=domain)
+        return token
+
+    def iso(self, offset_days: float = 0) -> str:
+        return _iso(self.clock.now() + offset_days * 86400)
