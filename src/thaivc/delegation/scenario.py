@@ -33,9 +33,6 @@ __all__ = ["DEMO_COMPANY", "DEMO_TIME", "Person", "RevocationList", "World"]
 DEMO_COMPANY: Final = "0995562000018"
 DEMO_TIME: Final = "2026-03-02T09:00:00Z"
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
-#: The fake DOPA's people used in the story: directors of the demo company and an accountant.
-_FACES: Final = {"somsak": "img:somsak:live", "piyanuch": "img:piyanuch:live", "somchai": "img:somchai:live",
-                 "somying": "img:somying:live"}
 
 
 def _iso(ts: float) -> str:
@@ -142,7 +139,7 @@ class World:
                                     entry["birth_date_be"], entry["card"]["laser_code"])
         items: list[Any] = [DopaCardStatusEvidence.from_result(card)]
         if face:
-            items.append(FaceMatchEvidence.from_result(self.dopa.verify_face(entry["citizen_id"], _FACES[key_name])))
+            items.append(FaceMatchEvidence.from_result(self.dopa.verify_face(entry["citizen_id"], f"img:{key_name}:live")))
             items.append(LivenessEvidence(passed=True, method="passive"))
         evidence = Evidence.of(*items)
         wallet = generate_key("Ed25519")
