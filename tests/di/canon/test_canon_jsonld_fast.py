@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from thaivc.di.canon.dataset import BlankNode
 from thaivc.di.canon.jsonld_fast import fast_path_stats, fast_to_dataset
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 from thaivc.di.canon.rdfc import canonicalize
@@ -96,6 +97,40 @@ def test_edge_documents_equal_pyld(vectors: Path, fresh_loader: ContextLoader, c
     change(doc)
     _assert_same(doc, loader)
     _assert_same(doc, loader)  # and again, from whatever was cached
+
+
+def test_floats_that_compare_equal(vectors: Path, fresh_loader: ContextLoader) -> None:
+    # 0.0 == -0.0 == 0 in Python; floats are part of the shape, so each spelling gets pyld's answer.
+    doc = loads_strict((vectors / "vc-di-eddsa/unsigned.json").read_bytes())
+    for number in (0.0, -0.0, 0.0, 1e300, 0.1, 5e-324):
+        doc["credentialSubject"]["score"] = number
+        _assert_same(doc, fresh_loader)
+
+
+def test_statements_with_three_blank_nodes_go_to_pyld(fresh_loader: ContextLoader) -> None:
+    # "proof" is a graph container: the proof is a blank node in a blank-node graph, and an
+    # anonymous object hanging off it gives a statement whose three positions are all blank nodes.
+    doc = {
+        "@context": [V2],
+        "type": "VerifiableCredential",
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"name": "ก"},
+        "proof": {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "verificationMethod": {"type": "Multikey"},
+        },
+    }
+    triple_blank = [
+        q
+        for q in to_dataset(doc, fresh_loader)
+        if all(isinstance(t, BlankNode) for t in (q.subject, q.object, q.graph))
+    ]
+    assert triple_blank
+    for _ in range(2):
+        _assert_same(doc, fresh_loader)
+    stats = fast_path_stats(fresh_loader)
+    assert (stats.hits, stats.misses, stats.fallbacks) == (0, 1, 2)
 
 
 # --- generated credentials ---------------------------------------------------------------------

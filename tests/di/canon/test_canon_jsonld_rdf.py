@@ -185,3 +185,27 @@ def test_plain_exceptions_from_a_loader_become_typed(vectors: Path) -> None:
     with pytest.raises(InputError) as info:
         to_dataset(_load(vectors, "vc-di-eddsa/unsigned.json"), broken)
     assert info.value.code == "di.jsonld_invalid"
+
+
+def test_loader_may_return_frozen_mappings_which_stay_untouched(vectors: Path) -> None:
+    from types import MappingProxyType
+
+    def freeze(value: Any) -> Any:
+        if isinstance(value, dict):
+            return MappingProxyType({k: freeze(v) for k, v in value.items()})
+        if isinstance(value, list):
+            return tuple(freeze(v) for v in value)
+        return value
+
+    files = {
+        "https://www.w3.org/ns/credentials/v2": "contexts/credentials/v2.jsonld",
+        "https://www.w3.org/ns/credentials/examples/v2": "contexts/credentials/examples/v2.jsonld",
+    }
+    frozen = {url: freeze(_load(vectors, path)) for url, path in files.items()}
+
+    def loader(url: str) -> Any:
+        return frozen[url]
+
+    document = _load(vectors, "vc-di-eddsa/unsigned.json")
+    canonical = canonicalize(to_dataset(document, loader)).nquads
+    assert canonical.encode() == (vectors / "vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt").read_bytes()

@@ -176,10 +176,18 @@ _GRAPHS = st.lists(
 )
 
 
+def _three_blank_nodes(quad: Quad) -> bool:
+    return all(isinstance(t, BlankNode) for t in (quad.subject, quad.object, quad.graph))
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_GRAPHS, st.integers(min_value=0, max_value=2**32))
 def test_canonical_form_ignores_labels_and_order(quads: list[Quad], seed: int) -> None:
-    dataset = Dataset.of(quads)
+    # RDFC-1.0 is order-independent except for one known gap: Hash Related Blank Node hashes each
+    # neighbour of a quad on its own, so in a quad whose subject, object *and* graph are all blank
+    # nodes the pairing is lost, two non-interchangeable nodes can tie, and the tie is broken by input
+    # order (see test_tie_broken_by_input_order). Such quads are left out here.
+    dataset = Dataset.of(q for q in quads if not _three_blank_nodes(q))
     first = canonicalize(dataset, max_work=10**6)
     second = canonicalize(_relabel_and_shuffle(dataset, seed), max_work=10**6)
     assert first.nquads == second.nquads
@@ -196,7 +204,9 @@ def _no_repeated_blank_node(quad: Quad) -> bool:
 def test_equals_pyld_urdna2015(quads: list[Quad]) -> None:
     # pyld files a quad twice under a blank node that occurs twice in it (``_:a <p> _:a``), where
     # RDFC-1.0 keeps a set (W3C tests 018/019 cover that case), so such quads are left out here.
-    quads = [q for q in quads if _no_repeated_blank_node(q)]
+    # Quads with three blank nodes can produce ties that pyld breaks in set order (hash-seeded), not
+    # input order: see test_tie_broken_by_input_order. They are left out as well.
+    quads = [q for q in quads if _no_repeated_blank_node(q) and not _three_blank_nodes(q)]
     text = serialize_nquads(Dataset.of(quads))
     expected = jsonld.normalize(
         text,
@@ -264,3 +274,16 @@ def test_work_counts_the_quads_each_call_reads() -> None:
     result = canonicalize_nquads(text, max_work=10**6)
     assert result.work > 6000
     assert sorted(result.issued.values()) == ["c14n0", "c14n1"]
+
+
+def test_tie_broken_by_input_order() -> None:
+    # _:x and _:y tie (same N-degree hash) although swapping them is no automorphism: the first
+    # quad's graph carries a marker the second's lacks. RDFC-1.0 resolves the tie by input order, so
+    # callers must present quads in the same order as the signer (thaivc keeps pyld's order).
+    marker = "_:m <urn:ex:q> <urn:ex:mark> .\n"
+    one = "_:x <urn:ex:p> _:y _:m .\n_:y <urn:ex:p> _:x _:n .\n"
+    other = "_:y <urn:ex:p> _:x _:n .\n_:x <urn:ex:p> _:y _:m .\n"
+    first = canonicalize_nquads(marker + one).nquads
+    assert first == canonicalize_nquads(marker + one).nquads  # deterministic for one order
+    outputs = {canonicalize_nquads(marker + one).nquads, canonicalize_nquads(marker + other).nquads}
+    assert len(outputs) == 2

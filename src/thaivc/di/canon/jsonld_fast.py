@@ -15,6 +15,8 @@ A value only takes part in a template when its treatment provably does not depen
 * every placeholder must come out of pyld whole and exactly once per kind — as an IRI or as a
   literal's lexical form — never inside another string (``@json``), a datatype or a language
   tag; an integer must keep its decimal form; ``xsd:double`` coercion of strings disqualifies;
+* no statement may have a blank subject, object and graph all at once: RDFC-1.0 can break ties
+  among those by input order, and pyld's order follows the identifiers the placeholders replace;
 * a value substituted into an IRI position must be an absolute IRI whose scheme, and which itself,
   is not a term of any context involved (so no compact-IRI or term expansion can apply), and an
   integer must be below 10**21 in magnitude (pyld switches to doubles there).
@@ -35,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.di.canon.dataset import IRI, Dataset, Literal, Quad
+from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 
 __all__ = ["FastPathStats", "fast_path_stats", "fast_to_dataset"]
@@ -79,7 +81,7 @@ class _Template:
 
 class _LoaderState:
     def __init__(self) -> None:
-        self.facts: dict[tuple[str, ...], _ContextFacts | None] = {}
+        self.facts: dict[tuple[str, ...], _ContextFacts] = {}
         self.templates: OrderedDict[Any, _Template | None] = OrderedDict()
         self.stats = FastPathStats()
         self.lock = threading.Lock()
@@ -183,9 +185,9 @@ def _context_urls(doc: Mapping[str, Any]) -> tuple[str, ...] | None:
 
 
 def _facts(state: _LoaderState, urls: tuple[str, ...], loader: ContextLoader) -> _ContextFacts | None:
-    cached = state.facts.get(urls, False)
-    if cached is not False:
-        assert cached is None or isinstance(cached, _ContextFacts)
+    """Facts for a list of context URLs; ``None`` (not cached) when the loader refuses one."""
+    cached = state.facts.get(urls)
+    if cached is not None:
         return cached
     terms: set[str] = set()
     aliases: set[str] = set()
@@ -199,18 +201,20 @@ def _facts(state: _LoaderState, urls: tuple[str, ...], loader: ContextLoader) ->
             seen.add(url)
             _collect(loader(url), terms, aliases, pending)
     except Exception:
-        facts = None  # the reference path will raise the right error
-    else:
-        facts = _ContextFacts(frozenset(terms), frozenset(aliases))
-        if _SLOT_PREFIX.split(":", 1)[0] in terms:
-            facts = None
-    state.facts[urls] = facts
+        return None  # the reference path will raise the right error
+    if _SLOT_PREFIX.split(":", 1)[0] in terms:
+        return None
+    facts = _ContextFacts(frozenset(terms), frozenset(aliases))
+    with state.lock:
+        if len(state.facts) >= _MAX_TEMPLATES:
+            state.facts.clear()
+        state.facts[urls] = facts
     return facts
 
 
 def _collect(node: Any, terms: set[str], aliases: set[str], pending: list[str]) -> None:
     """Walk a context document: every term name, every alias of a keyword, every nested URL."""
-    if isinstance(node, list):
+    if isinstance(node, list | tuple):
         for item in node:
             _collect(item, terms, aliases, pending)
         return
@@ -259,8 +263,13 @@ def _shape(node: Any, values: list[Any], shape_keys: frozenset[str], *, top: boo
         values.append(node)
         return "i"
     if node is None or kind is bool or kind is float:
-        return ("v", kind.__name__, node)
+        return _leaf(node)
     raise _Unsupported
+
+
+def _leaf(node: Any) -> Any:
+    # repr keeps apart what == merges (0.0 and -0.0, 1 and True): a shape never stands for two values
+    return ("v", type(node).__name__, repr(node))
 
 
 def _frozen(node: Any) -> Any:
@@ -268,7 +277,7 @@ def _frozen(node: Any) -> Any:
         return ("d", tuple((k, _frozen(v)) for k, v in node.items()))
     if isinstance(node, list):
         return ("l", tuple(_frozen(v) for v in node))
-    return ("v", type(node).__name__, node)
+    return _leaf(node)
 
 
 def _placeholder_doc(
@@ -310,6 +319,10 @@ def _build_template(
         dataset = to_dataset(probe, loader)
     except Exception:
         return None
+    if any(_three_blank_nodes(quad) for quad in dataset):
+        # RDFC-1.0 may break ties among such quads by input order, and pyld orders quads by their
+        # identifiers, which the placeholders change: leave these documents to pyld.
+        return None
     is_int = [type(v) is int for v in values]
     uses: dict[int, set[bool]] = {}
     quads: list[tuple[Any, IRI, Any, Any]] = []
@@ -342,6 +355,16 @@ def _build_template(
         return None
     iri_slots = tuple(sorted(i for i, kinds in uses.items() if True in kinds))
     return _Template(tuple(quads), iri_slots)
+
+
+def _three_blank_nodes(quad: Quad) -> bool:
+    s, o, g = quad.subject, quad.object, quad.graph
+    return (
+        isinstance(s, BlankNode)
+        and isinstance(o, BlankNode)
+        and isinstance(g, BlankNode)
+        and len({s.id, o.id, g.id}) == 3
+    )
 
 
 def _mentions_slot(text: str) -> bool:

@@ -45,7 +45,7 @@ from thaivc.di.canon.dataset import (
 )
 from thaivc.errors import InputError, ThaiVCError
 
-__all__ = ["ContextLoader", "pyld_options", "to_dataset"]
+__all__ = ["ContextLoader", "from_pyld_dataset", "pyld_options", "to_dataset"]
 
 #: ``loader(url)`` returns the JSON document found at a context URL, or raises (ideally a
 #: :class:`~thaivc.errors.ThaiVCError` such as ``di.context_not_allowed``).
@@ -71,7 +71,9 @@ def pyld_options(loader: ContextLoader) -> dict[str, Any]:
     """The pyld options every conversion uses (exposed so tests can run pyld as an oracle)."""
 
     def document_loader(url: str, options: object = None) -> dict[str, Any]:
-        return {"contextUrl": None, "documentUrl": url, "document": loader(url)}
+        # pyld edits context documents in place (it resolves nested context URLs) and accepts only
+        # plain dicts: hand it a private copy so a registry's pinned, possibly frozen, copy stays intact.
+        return {"contextUrl": None, "documentUrl": url, "document": _plain(loader(url))}
 
     return {
         "documentLoader": document_loader,
@@ -81,6 +83,14 @@ def pyld_options(loader: ContextLoader) -> dict[str, Any]:
         "processingMode": "json-ld-1.1",
         "rdfDirection": None,
     }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> Dataset:

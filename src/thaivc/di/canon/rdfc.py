@@ -13,7 +13,15 @@ node with thousands of statements cannot make each unit expensive); past ``max_w
 raises ``di.canonicalization_limit`` instead of spinning. Credentials have a handful of blank nodes
 and need a few dozen units; the default leaves ample room for honest data and none for a clique.
 
-pyld also implements this algorithm (as URDNA2015) but without any limit and several times slower,
+One property of RDFC-1.0 itself matters to callers: *Hash Related Blank Node* hashes each neighbour
+in a statement on its own, so in statements whose subject, object and graph are all blank nodes the
+pairing is lost, two nodes that are not interchangeable can tie, and the tie is settled by the order
+of the input. The canonical form is then a function of the dataset *and* its order, so signer and
+verifier must produce quads in the same order (pyld and jsonld.js both emit them sorted by graph
+name, subject and property).
+This implementation follows the specification exactly, ties included, and keeps the input order.
+
+pyld also implements this algorithm (as URDNA2015), but without any work limit and more slowly,
 which is why it is not used here.
 """
 
@@ -26,7 +34,7 @@ from itertools import permutations
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
-from thaivc.di.canon.dataset import BlankNode, Dataset, Quad
+from thaivc.di.canon.dataset import BlankNode, Dataset, DefaultGraph, Quad
 from thaivc.di.canon.nquads import serialize_iri, serialize_term
 from thaivc.errors import InputError, UsageError
 
@@ -101,18 +109,21 @@ class _Issuer:
 
 def _row(quad: Quad) -> _Row:
     subject, obj, graph = quad.subject, quad.object, quad.graph
-    sb = subject.id if isinstance(subject, BlankNode) else None
-    ob = obj.id if isinstance(obj, BlankNode) else None
-    gb = graph.id if isinstance(graph, BlankNode) else None
-    return _Row(
-        "" if sb is not None else serialize_term(subject),
-        serialize_iri(quad.predicate.value),
-        "" if ob is not None else serialize_term(obj),
-        "" if gb is not None else serialize_term(graph),
-        sb,
-        ob,
-        gb,
-    )
+    if type(subject) is BlankNode:
+        sb, s = subject.id, ""
+    else:
+        sb, s = None, serialize_term(subject)
+    if type(obj) is BlankNode:
+        ob, o = obj.id, ""
+    else:
+        ob, o = None, serialize_term(obj)
+    if type(graph) is DefaultGraph:
+        gb, g = None, ""
+    elif type(graph) is BlankNode:
+        gb, g = graph.id, ""
+    else:
+        gb, g = None, serialize_term(graph)
+    return _Row(s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb)
 
 
 def _line(row: _Row, s: str, o: str, g: str) -> str:
