@@ -99,3 +99,11 @@ def test_attenuation_property(parent_acts: set[str], child_acts: set[str], paren
         assert result.ok, result.problems
     else:
         assert result.problems[0].code == "delegation.not_attenuated"
+
+
+def test_unsigned_root_has_no_quorum(world: World, people: tuple[Any, Any, Any]) -> None:
+    acct, _, _ = people
+    link = parsed(poa(world, acct, []))
+    result = verify_chain([link], {}, holder=acct.did, on_behalf_of=DEMO_COMPANY, act="tax_filing", value_thb=1,
+                          now=world.clock.now())
+    assert result.problems[0].code == "delegation.quorum_not_met"

@@ -6,6 +6,7 @@ Each rule below yields one stable code:
 * ``delegation.chain_invalid`` — no chain reaches the holder, a parent is missing, a cycle, more
   than ``max_length`` links (default 10), a child valid before its parent or outliving it, a link
   expired, not yet valid, revoked or suspended;
+* ``delegation.untrusted_root`` — a root not issued by the company itself;
 * ``delegation.broken_link`` — a link not issued, or not signed, by its parent's attorney; a
   leaf whose attorney is not the presenter; a company other than the one acted for;
 * ``delegation.not_attenuated`` — a child granting an act, a value, a depth or a sub-delegation
@@ -93,9 +94,9 @@ def _assemble(delegations: Sequence[Delegation], holder: str,
     return list(reversed(chain)), None
 
 
-def _attenuates(parent: Delegation, child: Delegation, depth: int) -> str | None:
-    if not parent.sub_delegation_allowed or parent.max_depth < depth:
-        return "the parent does not allow sub-delegation this deep"
+def _attenuates(parent: Delegation, child: Delegation) -> str | None:
+    if not parent.sub_delegation_allowed:
+        return "the parent does not allow sub-delegation"
     if child.max_depth > parent.max_depth - 1:
         return f"the child allows depth {child.max_depth}; its parent leaves at most {parent.max_depth - 1}"
     extra = [a for a in child.scope.acts if a not in parent.scope.acts]
@@ -139,8 +140,11 @@ def verify_chain(
     if problem is not None:
         return ChainResult((), (problem,))
     root = links[0]
-    if root.grantor_id != on_behalf_of or root.issuer != juristic_issuer_id(on_behalf_of):
+    if root.grantor_id != on_behalf_of:
         return _fail(links, BROKEN_LINK, f"the chain's root is granted by {root.grantor_id}, not {on_behalf_of}")
+    if root.issuer != juristic_issuer_id(on_behalf_of):
+        return _fail(links, "delegation.untrusted_root",
+                     f"the chain's root is issued by {root.issuer}, not by the company {on_behalf_of}")
     for i, link in enumerate(links):
         loc: tuple[str | int, ...] = ("chain", i)
         checks = list(proofs.get(link.id, ()))
@@ -160,7 +164,7 @@ def verify_chain(
             if set(controllers_of(checks)) != {parent.attorney}:
                 return _fail(links, BROKEN_LINK, f"link {i + 1} is signed by someone other than its parent's attorney",
                              loc)
-            why = _attenuates(parent, link, i)
+            why = _attenuates(parent, link)
             if why is not None:
                 return _fail(links, NOT_ATTENUATED, f"link {i + 1}: {why}", loc)
             why = _nests(parent, link)

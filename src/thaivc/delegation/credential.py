@@ -184,9 +184,6 @@ def parse_delegation(doc: Mapping[str, Any]) -> Delegation:
         first = exc.errors()[0]
         loc = tuple(p for p in first["loc"] if isinstance(p, str | int))
         raise InputError("schema.invalid", str(first["msg"])[:200], loc=("credentialSubject", *loc)) from None
-    if subject.parent is None and issuer_id != juristic_issuer_id(subject.grantor.juristic_id):
-        raise InputError("schema.invalid", "a root delegation is issued by the grantor company itself",
-                         loc=("issuer",))
     return Delegation(
         id=cid, issuer=issuer_id, attorney=subject.id, grantor_id=subject.grantor.juristic_id,
         grantor_name_th=subject.grantor.legal_name_th, scope=subject.scope,

@@ -139,7 +139,8 @@ class World:
                                     entry["birth_date_be"], entry["card"]["laser_code"])
         items: list[Any] = [DopaCardStatusEvidence.from_result(card)]
         if face:
-            items.append(FaceMatchEvidence.from_result(self.dopa.verify_face(entry["citizen_id"], f"img:{key_name}:live")))
+            face_result = self.dopa.verify_face(entry["citizen_id"], f"img:{key_name}:live")
+            items.append(FaceMatchEvidence.from_result(face_result))
             items.append(LivenessEvidence(passed=True, method="passive"))
         evidence = Evidence.of(*items)
         wallet = generate_key("Ed25519")
