@@ -80,7 +80,7 @@ def _direct(world: World, keys: list[str], *, seal: bool | None = True, value: i
 
 def test_two_directors_acting_directly(world: World) -> None:
     d = _direct(world, ["somsak", "piyanuch"])
-    assert d.allowed and d.via == "direct" and d.chain == ()  # type: ignore[attr-defined]
+    assert d.allowed and d.via == "direct" and d.chain == ()
 
 
 def test_one_director_acting_alone_is_not_enough(world: World) -> None:
