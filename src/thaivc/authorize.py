@@ -487,18 +487,24 @@ def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, proble
     company = case.company_name_th or case.on_behalf_of
     alt_th = alt_en = None
     if decision is not None and decision.allowed:
-        names = ", ".join(b.director.name_th for b in case.signers)
-        if case.via == "delegation":
-            th = (f"อนุญาต: ผู้นำเสนอได้รับมอบอำนาจจาก{company} ให้ทำ “{case.act_name}” "
-                  f"(สายการมอบอำนาจ {len(chain)} ขั้น) — หนังสือมอบอำนาจ{decision.explanation_th}")
-            en = (f"Allowed: the presenter holds a power of attorney from {company} for “{case.act_name}” "
-                  f"({len(chain)}-link chain). Its signing rule: {decision.explanation_en}")
-        else:
-            th = f"อนุญาต: กรรมการ {names} ลงนามผูกพัน{company}เอง — {decision.explanation_th}"
-            en = f"Allowed: directors {names} act for {company} themselves. {decision.explanation_en}"
+        names_th = " และ ".join(b.director.name_th for b in case.signers)
+        names_en = " and ".join(b.director.name_th for b in case.signers)
         if case.rule is not None and decision.branch_index is not None:
             branch = case.rule.branches[decision.branch_index]
             alt_th, alt_en = describe_branch_th(branch), describe_branch_en(branch)
+        rule_th = f" ซึ่งครบตามอำนาจกรรมการ ({alt_th})" if alt_th else ""
+        rule_en = f", which satisfies the signing rule ({alt_en[0].lower() + alt_en[1:]})" if alt_en else ""
+        if case.via == "delegation":
+            th = (f"อนุญาต: ผู้นำเสนอได้รับมอบอำนาจจาก{company}ให้ทำ “{case.act_name}” ตามหนังสือมอบอำนาจ"
+                  f" {len(chain)} ขั้น ที่ลงนามโดย {names_th}{rule_th}")
+            en = (f"Allowed: the presenter holds a power of attorney from {company} for “{case.act_name}” "
+                  f"({len(chain)}-link chain), signed by {names_en}{rule_en}.")
+        else:
+            th = f"อนุญาต: {names_th} ลงนามผูกพัน{company}เอง{rule_th}"
+            en = f"Allowed: {names_en} act for {company} themselves{rule_en}."
+        if "seal_unspecified" in decision.notes:
+            th += " (ไม่ทราบเรื่องตราสำคัญ)"
+            en += " Note: the clause does not mention the seal."
     else:
         th = f"ไม่อนุญาต: {th}" if outcome == "refused" else f"ยังตัดสินไม่ได้: {th}"
         en = f"{'Refused' if outcome == 'refused' else 'Indeterminate'}: {en}"
