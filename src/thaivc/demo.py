@@ -22,9 +22,9 @@ from thaivc.authority import parse_clause, render_tree
 from thaivc.authorize import AuthorityDecision
 from thaivc.b64 import b64url_decode, b64url_encode
 from thaivc.challenge import new_challenge
-from thaivc.holder import Holder
 from thaivc.delegation import delegation_credential, directors_from_registry, sign_as_director
 from thaivc.delegation.scenario import DEMO_COMPANY, World
+from thaivc.holder import Holder
 from thaivc.issuer import Issuer
 from thaivc.keys import Signer, generate_key
 from thaivc.report import VerificationReport
@@ -218,7 +218,7 @@ def run_authority_story(out: TextIO | None = None) -> bool:
         ("a power of attorney that expired last month", "delegation.chain_invalid",
          lambda: file_taxes(_expired(world, unsigned, somsak.key, piyanuch.key))),
         ("the same power of attorney after the company revoked it", "delegation.chain_invalid",
-         lambda: revoke_then_file()),
+         revoke_then_file),
         ("acting for a company DBD lists as struck off (ร้าง)", "authority.entity_inactive",
          lambda: file_taxes(poa, on_behalf_of=STRUCK_OFF_COMPANY)),
     ]
