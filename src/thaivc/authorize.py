@@ -151,12 +151,17 @@ class _SharedChallenge:
 
 def _proof_set_checker(suite: ProofSuite) -> Any:
     """A Data Integrity checker for embedded documents when the verifier has none of its own."""
+    from thaivc.contexts import ContextRegistry
     from thaivc.model import check_credential
+    from thaivc.model.jsonld import check_jsonld
+
+    contexts = ContextRegistry.default()
 
     def check(doc: dict[str, Any], *, challenge: str | None, domain: str | None) -> VerificationReport:
         b = ReportBuilder("di")
         try:
             check_credential(doc)
+            check_jsonld(doc, contexts)  # every term must expand: nothing signed goes unread
         except ThaiVCError as err:
             b.error("model", err)
             return b.build()
@@ -230,7 +235,8 @@ def _verify_presentations(verifier: Verifier, presentations: Sequence[object], c
         report = sub.check(vp, challenge=challenge, domain=domain)
         if not report.ok or report.document is None:
             inner = [p for child in report.children for p in child.problems]
-            first = report.problems[0] if report.problems else Problem.of("vp.invalid", "the presentation failed")
+            fallback = Problem.of("vp.credential_invalid", "the presentation failed")
+            first = report.problems[0] if report.problems else fallback
             raise _Refusal(first.code, first.detail, "การนำเสนอข้อมูล (presentation) ไม่ผ่านการตรวจสอบ: " + first.code,
                            f"The presentation did not verify: {first.code} — {first.detail}",
                            undecided=report.status == "indeterminate", extra=[*report.problems[1:], *inner])

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-__all__ = ["BUNDLED", "CREDENTIALS_V1", "CREDENTIALS_V2", "EXAMPLES_V2", "BundledContext"]
+__all__ = ["BUNDLED", "CREDENTIALS_V1", "CREDENTIALS_V2", "DELEGATION_V1", "EXAMPLES_V2", "OWN", "BundledContext"]
 
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
 CREDENTIALS_V1: Final = "https://www.w3.org/2018/credentials/v1"
 EXAMPLES_V2: Final = "https://www.w3.org/ns/credentials/examples/v2"
+#: thaivc's vocabulary for powers of attorney (``thaivc.delegation``).
+DELEGATION_V1: Final = "https://contexts.thaivc.dev/delegation/v1"
 
 
 class BundledContext(NamedTuple):
@@ -55,5 +57,13 @@ BUNDLED: Final[dict[str, BundledContext]] = {
     ),
     "https://w3id.org/security/suites/ed25519-2020/v1": BundledContext(
         "ed25519-2020/v1.jsonld", "3db5c19efb0047a6edfd3b36e24346a8a3caad369d749e3c2d69e862696403e5"
+    ),
+}
+
+#: Contexts thaivc itself publishes (not copies of W3C files), pinned the same way. Kept apart from
+#: :data:`BUNDLED` because that table is checked byte-for-byte against the W3C test vectors.
+OWN: Final[dict[str, BundledContext]] = {
+    DELEGATION_V1: BundledContext(
+        "delegation-v1.jsonld", "a832025bbb21e11af34faa250022d4b0a8aa97f8372ef9cc6a41397612d1627b"
     ),
 }

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from typing import Any, Final, NamedTuple, TypedDict
 
-from thaivc.contexts._bundled import BUNDLED, EXAMPLES_V2
+from thaivc.contexts._bundled import BUNDLED, EXAMPLES_V2, OWN
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.jsonutil import loads_strict
 
@@ -120,7 +120,7 @@ class ContextRegistry:
         undefined term "defined": the W3C test vectors need it, production credentials should not.
         """
         registry = cls()
-        for url, bundled in BUNDLED.items():
+        for url, bundled in (*BUNDLED.items(), *OWN.items()):
             if examples or url != EXAMPLES_V2:
                 registry._entries[url] = _Entry(bundled.sha256, bundled.path, None)
         return registry

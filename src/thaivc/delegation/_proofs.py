@@ -140,7 +140,7 @@ class JcsProofSuite:
 
     def _verify_one(self, index: int, proof: Any, unsecured: Mapping[str, Any]) -> ProofCheck:
         if not isinstance(proof, dict):
-            return ProofCheck(index, False, None, None, "di.proof_malformed", "a proof is not an object")
+            return ProofCheck(index, False, None, None, "di.proof_invalid", "a proof is not an object")
         vm = proof.get("verificationMethod")
         vm_id = vm if isinstance(vm, str) else None
 
@@ -151,14 +151,14 @@ class JcsProofSuite:
         suite = proof.get("cryptosuite")
         if (proof.get("type") != "DataIntegrityProof" or vm_id is None or not isinstance(value, str)
                 or not value.startswith("z") or proof.get("proofPurpose") != "assertionMethod"):
-            return bad("di.proof_malformed", "not a DataIntegrityProof for assertionMethod")
+            return bad("di.proof_invalid", "not a DataIntegrityProof for assertionMethod")
         if "previousProof" in proof:
-            return bad("di.proof_malformed", "a delegation is a proof set, not a proof chain")
+            return bad("di.proof_invalid", "a delegation is a proof set, not a proof chain")
         try:
             _doc, method = self.resolver.resolve_verification_method(vm_id)
             expected = _SUITE_FOR_KEY.get(method.public_key.key_type)
             if expected is None or expected[0] != suite:
-                return bad("di.proof_malformed", f"cryptosuite {suite!r} does not fit the key")
+                return bad("di.proof_invalid", f"cryptosuite {suite!r} does not fit the key")
             config = {k: v for k, v in proof.items() if k != "proofValue"}
             if "@context" in unsecured:
                 config["@context"] = unsecured["@context"]
@@ -167,7 +167,7 @@ class JcsProofSuite:
         except ThaiVCError as err:
             return bad(err.code, err.detail)
         except Exception as exc:  # hostile proof values must never escape as exceptions
-            return bad("di.proof_malformed", f"{type(exc).__name__} while reading the proof")
+            return bad("di.proof_invalid", f"{type(exc).__name__} while reading the proof")
         if not method.public_key.verify(signature, data):
             return bad("crypto.bad_signature", "the proof's signature does not verify")
         return ProofCheck(index, True, vm_id, method.controller)
