@@ -128,3 +128,20 @@ def test_demo_and_module_entry_point() -> None:
         [sys.executable, "-m", "thaivc", "verify", "--help"], capture_output=True, text=True, env=env
     )
     assert helped.returncode == 0 and "exit status" in helped.stdout
+
+
+def test_sd_jwt_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: tuple[Path, Path, str]) -> None:
+    agency, citizen, citizen_did = keys
+    cred = tmp_path / "credential.json"
+    subject = {**CREDENTIAL["credentialSubject"], "id": citizen_did, "birthDate": "1995-08-12"}
+    cred.write_text(json.dumps({**CREDENTIAL, "credentialSubject": subject}))
+    sd_file, vp_file = tmp_path / "cred.sd-jwt", tmp_path / "presented"
+    argv = ["issue", str(cred), "--key", str(agency), "--format", "dc+sd-jwt", "--out", str(sd_file)]
+    assert run(capsys, *argv, "--disclosable", "/credentialSubject/birthDate")[0] == 0
+    argv = ["present", str(sd_file), "--key", str(citizen), "--challenge", "n-1", "--domain", "https://rd.go.th"]
+    assert run(capsys, *argv, "--disclose", "/credentialSubject/birthDate", "--out", str(vp_file))[0] == 0
+    code, out, _ = run(capsys, "verify", str(vp_file), "--challenge", "n-1", "--domain", "https://rd.go.th", "--json")
+    assert code == 0
+    assert json.loads(out)["details"]["disclosed"] == ["/credentialSubject/birthDate"]
+    code, _, err = run(capsys, "issue", str(cred), "--key", str(agency), "--disclosable", "/x")
+    assert code == 2 and "--format dc+sd-jwt" in err

@@ -33,7 +33,7 @@ class Holder:
             if isinstance(credential, str):
                 media = "dc+sd-jwt" if "~" in credential else "vc+jwt"
                 items.append(envelope(credential, media))
-            elif isinstance(credential, dict) and "proof" in credential:
+            elif isinstance(credential, dict) and "proof" in credential:  # Data Integrity: embedded
                 items.append(credential)
             else:
                 raise UsageError("usage.invalid_argument", "present secured credentials: a token or a signed document")
@@ -50,10 +50,32 @@ class Holder:
         *,
         challenge: str | None = None,
         domain: str | None = None,
-        format: Literal["vp+jwt", "di"] = "vp+jwt",
+        format: Literal["vp+jwt", "di", "dc+sd-jwt"] = "vp+jwt",
+        disclose: Sequence[str] | None = None,
         **options: Any,
     ) -> Any:
-        """Sign a presentation of ``credentials`` for the verifier that issued ``challenge``."""
+        """Sign a presentation of ``credentials`` for the verifier that issued ``challenge``.
+
+        An SD-JWT VC is presented as itself (``format="dc+sd-jwt"``, or automatically when the one
+        credential is an SD-JWT and ``disclose`` is given): the chosen disclosures plus a key-binding
+        JWT carrying the challenge (``nonce``) and domain (``aud``).
+        """
+        single_sd_jwt = len(credentials) == 1 and isinstance(credentials[0], str) and "~" in credentials[0]
+        if format == "dc+sd-jwt" or (disclose is not None and single_sd_jwt):
+            if not single_sd_jwt:
+                raise UsageError("usage.invalid_argument", "an SD-JWT presentation carries exactly one SD-JWT")
+            from thaivc.sdjwt import present_sd_jwt
+
+            sd_jwt = credentials[0]
+            assert isinstance(sd_jwt, str)
+            return present_sd_jwt(
+                sd_jwt,
+                disclose=list(disclose or ()),
+                holder_signer=self.key,
+                nonce=challenge,
+                aud=domain,
+                iat=int(self.clock.now()),
+            )
         vp = self.presentation(credentials)
         if format == "vp+jwt":
             now = int(self.clock.now())

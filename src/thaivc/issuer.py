@@ -51,6 +51,19 @@ def normalize_document(value: Any, path: tuple[str | int, ...] = ()) -> Any:
     return copy.deepcopy(value)
 
 
+def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The public JWK of a did:key / did:jwk subject, resolved offline (None for other subjects)."""
+    subject = doc.get("credentialSubject")
+    subject_id = subject.get("id") if isinstance(subject, dict) else None
+    if not isinstance(subject_id, str) or not subject_id.startswith(("did:key:", "did:jwk:")):
+        return None
+    from thaivc.did import UniversalResolver
+
+    document = UniversalResolver().resolve(subject_id)
+    methods = document.verification_methods
+    return dict(methods[0].public_key.jwk) if methods else None
+
+
 class Issuer:
     """Signs credentials with one key. The issuer id defaults to the key's DID."""
 
@@ -100,4 +113,37 @@ class Issuer:
             payload = dict(doc)
             payload.setdefault("iat", int(self.clock.now()))
             return sign_compact(header, payload, self.key)
+        if format == "dc+sd-jwt":
+            if cryptosuite:
+                raise UsageError("usage.invalid_argument", "cryptosuite does not apply to dc+sd-jwt")
+            return self._issue_sd_jwt(doc, disclosable, **options)
         raise UsageError("usage.unsupported_format", f"format {format!r} is not supported")
+
+    def _issue_sd_jwt(
+        self,
+        doc: dict[str, Any],
+        disclosable: Sequence[str],
+        *,
+        holder_jwk: dict[str, Any] | None = None,
+        vct: str | None = None,
+        decoys: int = 0,
+        status: dict[str, Any] | None = None,
+    ) -> str:
+        """SD-JWT VC with a VCDM 2.0 body (the national trust-framework draft's format).
+
+        ``iss``/``iat``/``vct``/``cnf`` are plaintext claims; ``cnf.jwk`` is the holder's key, taken
+        from ``holder_jwk`` or resolved offline from a did:key/did:jwk ``credentialSubject.id``.
+        """
+        from thaivc.sdjwt import issue_sd_jwt
+
+        claims = dict(doc)
+        claims["iss"] = self.issuer_id
+        claims["iat"] = int(self.clock.now())
+        if vct is None:
+            types = [t for t in doc.get("type", []) if t != "VerifiableCredential"]
+            vct = types[-1] if types else "VerifiableCredential"
+        claims["vct"] = vct
+        if status is not None:
+            claims["status"] = status
+        jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
+        return issue_sd_jwt(claims, disclosable=list(disclosable), signer=self.key, holder_jwk=jwk, decoys=decoys)

@@ -20,6 +20,7 @@ from thaivc.jsonutil import loads_strict
 from thaivc.policy import Policy
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import check_jwt
+from thaivc.verify_sdjwt import IssuerKeyResolver, check_sd_jwt_presentation
 
 if TYPE_CHECKING:
     from thaivc.authority import Act
@@ -44,6 +45,7 @@ class Verifier:
         challenge_store: ChallengeStore | None = None,
         status_checker: Any = None,
         trust: Any = None,
+        sd_jwt_key_resolver: IssuerKeyResolver | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
@@ -51,6 +53,7 @@ class Verifier:
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
         self.status_checker = status_checker
         self.trust = trust
+        self.sd_jwt_key_resolver = sd_jwt_key_resolver
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -107,7 +110,7 @@ class Verifier:
         value = _normalise_input(anything, self.policy.max_bytes)
         if isinstance(value, str):
             if "~" in value:
-                return self._check_sd_jwt(value, challenge=challenge, domain=domain)
+                return check_sd_jwt_presentation(self, value, challenge=challenge, domain=domain, nested=depth > 0)
             return self._check_compact(value, challenge=challenge, domain=domain, depth=depth)
         if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
             "EnvelopedVerifiableCredential"
@@ -128,14 +131,6 @@ class Verifier:
         self, token: str, *, challenge: str | None, domain: str | None, depth: int
     ) -> VerificationReport:
         return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth)
-
-    def _check_sd_jwt(self, value: str, *, challenge: str | None, domain: str | None) -> VerificationReport:
-        checker: Callable[..., VerificationReport] | None = getattr(self, "_sd_jwt_checker", None)
-        if checker is None:
-            builder = ReportBuilder("dc+sd-jwt")
-            builder.fail("format", "usage.unsupported_format", "SD-JWT verification is not available")
-            return builder.build()
-        return checker(value, challenge=challenge, domain=domain)
 
     def _check_data_integrity(
         self, doc: dict[str, Any], *, challenge: str | None, domain: str | None

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
-__all__ = ["check_jwt", "subject_ids"]
+__all__ = ["check_jwt", "check_status", "check_times", "check_trust", "subject_ids"]
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 _MAX_NESTING: Final = 1
@@ -71,9 +71,9 @@ def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> Veri
     issuer_id: str = issuer if isinstance(issuer, str) else issuer["id"]
     if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
         return b.build()
-    _check_times(verifier, payload, b)
-    _check_status(verifier, payload, b)
-    _check_trust(verifier, issuer_id, payload, b)
+    check_times(verifier, payload, b)
+    check_status(verifier, payload, b)
+    check_trust(verifier, issuer_id, payload, b)
     return b.build(document=payload)
 
 
@@ -108,7 +108,7 @@ def _presentation(
         return b.build()
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
-    _check_times(verifier, payload, b)
+    check_times(verifier, payload, b)
     _check_challenge(verifier, payload, b, challenge)
     _check_domain(payload, b, domain, required=policy.require_domain)
     _check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
@@ -184,7 +184,7 @@ def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
     return moment.timestamp(), tuple(warnings)
 
 
-def _check_times(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+def check_times(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
     """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's)."""
     now = verifier.clock.now()
     leeway = verifier.policy.leeway
@@ -309,7 +309,7 @@ def _check_credentials(
 # -- status and trust ---------------------------------------------------------------------------
 
 
-def _check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
     if "credentialStatus" not in payload and "status" not in payload:
         b.skip("status", "the credential carries no status entry")
         return
@@ -328,7 +328,7 @@ def _check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder)
     b.ok("status")
 
 
-def _check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
+def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
     trust = verifier.trust
     if trust is None:
         b.skip("trust", "no trust source configured: the issuer was not vetted")

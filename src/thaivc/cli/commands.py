@@ -69,6 +69,14 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     issue.add_argument("--key", required=True, metavar="FILE", help="the issuer's private JWK file")
     issue.add_argument("--format", default="vc+jwt", choices=["vc+jwt", "di", "dc+sd-jwt"])
     issue.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
+    issue.add_argument(
+        "--disclosable",
+        action="append",
+        default=[],
+        metavar="POINTER",
+        help="with --format dc+sd-jwt: a JSON pointer the holder may choose to reveal (repeat), "
+        "e.g. /credentialSubject/birthDate",
+    )
     issue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     issue.set_defaults(handler=cmd_issue)
 
@@ -84,7 +92,13 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     present.add_argument("--key", required=True, metavar="FILE", help="the holder's private JWK file")
     present.add_argument("--challenge", metavar="C", help="the verifier's challenge (nonce)")
     present.add_argument("--domain", metavar="D", help="the verifier's domain (audience)")
-    present.add_argument("--format", default="vp+jwt", choices=["vp+jwt", "di"])
+    present.add_argument("--format", default="vp+jwt", choices=["vp+jwt", "di", "dc+sd-jwt"])
+    present.add_argument(
+        "--disclose",
+        action="append",
+        metavar="POINTER",
+        help="for an SD-JWT credential: a claim to reveal (repeat); the rest stay hidden",
+    )
     present.add_argument("--out", metavar="FILE")
     present.set_defaults(handler=cmd_present)
 
@@ -174,6 +188,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.cryptosuite:
         options["cryptosuite"] = args.cryptosuite
+    if args.disclosable:
+        if args.format != "dc+sd-jwt":
+            raise CliError("--disclosable needs --format dc+sd-jwt")
+        options["disclosable"] = args.disclosable
     try:
         secured = Issuer(key).issue(credential, format=args.format, **options)
     except ThaiVCError as err:
@@ -199,7 +217,9 @@ def cmd_present(args: argparse.Namespace) -> int:
     key = load_signing_key(args.key)
     credentials = [_read_secured(p) for p in args.credentials]
     try:
-        vp = Holder(key).present(credentials, challenge=args.challenge, domain=args.domain, format=args.format)
+        vp = Holder(key).present(
+            credentials, challenge=args.challenge, domain=args.domain, format=args.format, disclose=args.disclose
+        )
     except ThaiVCError as err:
         raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
     write_output(args.out, vp if isinstance(vp, str) else json.dumps(vp, ensure_ascii=False, indent=2))

@@ -1,0 +1,124 @@
+"""Verification of SD-JWT VC presentations (``dc+sd-jwt``, legacy ``vc+sd-jwt`` on input).
+
+The issuer's key comes from the issuer's own trust configuration: a DID issuer's ``kid`` must be a
+verification method of that DID authorised for ``assertionMethod``; an HTTPS issuer needs a key
+resolver configured on the verifier (JWT VC Issuer Metadata). Key material in the token is never
+used. Key binding is required by policy, decided before parsing; the KB-JWT's nonce is the
+verifier's challenge and is consumed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
+
+from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
+
+if TYPE_CHECKING:
+    from thaivc.keys import PublicKey
+    from thaivc.verifier import Verifier
+
+__all__ = ["check_sd_jwt_presentation", "did_issuer_key_resolver"]
+
+_KEY_BINDING_CODES: Final = frozenset(
+    {"sdjwt.kb_required", "sdjwt.kb_invalid", "sdjwt.kb_replay", "sdjwt.sd_hash_mismatch"}
+)
+_STEPS: Final = ("parse", "signature", "disclosures", "required_claims")
+
+#: Signature of an SD-JWT issuer key resolver: (unverified header, unverified payload) -> key.
+IssuerKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"]
+
+
+def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
+    """Resolve an SD-JWT issuer key through the verifier's DID resolver (issuer = the DID)."""
+
+    def resolve(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
+        iss = payload.get("iss")
+        if not isinstance(iss, str):
+            raise ThaiVCError("sdjwt.required_claim_missing", "iss is missing")
+        if not iss.startswith("did:"):
+            custom = verifier.sd_jwt_key_resolver
+            if custom is None:
+                raise Indeterminate(
+                    "did.resolver_unavailable", "an HTTPS issuer needs a JWT VC issuer metadata resolver"
+                )
+            return custom(header, payload)
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise ThaiVCError("jose.kid_invalid", "a DID issuer's SD-JWT must name its key (kid)")
+        if kid.startswith("#"):
+            kid = iss + kid
+        if kid.split("#", 1)[0] != iss:
+            raise ThaiVCError("vc.issuer_key_mismatch", "the signing key does not belong to the issuer")
+        doc, vm = verifier.resolver.resolve_verification_method(kid)
+        if not doc.is_authorized(vm.id, "assertionMethod"):
+            raise ThaiVCError("did.vm_not_authorized", "the key is not authorised for assertionMethod")
+        return vm.public_key
+
+    return resolve
+
+
+def check_sd_jwt_presentation(
+    verifier: Verifier, value: str, *, challenge: str | None, domain: str | None, nested: bool = False
+) -> VerificationReport:
+    """Verify an SD-JWT (+KB) and report each step, then status and trust like other formats.
+
+    ``nested`` is set for an SD-JWT enveloped inside a signed presentation: the presentation's
+    signature binds the holder there, so no KB-JWT is required of the inner credential.
+    """
+    policy = verifier.policy
+    b = ReportBuilder("dc+sd-jwt")
+    require_kb = policy.require_key_binding and not nested
+    if require_kb and challenge is None and policy.require_challenge:
+        b.fail("challenge", "vp.challenge_mismatch", "no challenge was given to the verifier; policy requires one")
+        return b.build()
+    accepted = ACCEPTED_TYPS if policy.accept_legacy_sd_jwt_typ else frozenset({SD_JWT_VC_TYP})
+    try:
+        result: SdJwtResult = verify_sd_jwt(
+            value,
+            issuer_key_resolver=did_issuer_key_resolver(verifier),
+            now=verifier.clock.now(),
+            require_kb=require_kb,
+            leeway=policy.leeway,
+            expected_nonce=challenge if require_kb else None,
+            expected_aud=domain if require_kb else None,
+            nonce_store=verifier.challenges if require_kb else None,
+            accepted_typ=accepted,
+        )
+    except ThaiVCError as err:
+        b.error(_step(err.code), err)
+        return b.build()
+    for step in _STEPS:
+        b.ok(step)
+    if result.kb_payload is not None:
+        b.ok("key_binding")
+    else:
+        b.skip("key_binding", "inside a signed presentation" if nested else "not required by policy")
+    b.details["disclosed"] = list(result.disclosed)
+    payload = result.payload
+    from thaivc.verify_jose import check_status, check_times, check_trust
+
+    issuer = payload.get("iss")
+    check_times(verifier, payload, b)
+    check_status(verifier, payload, b)
+    check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
+    return b.build(document=payload)
+
+
+def _step(code: str) -> str:
+    area = code.split(".", 1)[0]
+    if code in _KEY_BINDING_CODES or area == "vp":
+        return "key_binding"
+    if code in {"crypto.bad_signature", "jose.alg_key_mismatch", "crypto.unsupported"}:
+        return "signature"
+    if area in {"did", "key"} or code in {"vc.issuer_key_mismatch", "jose.kid_invalid"}:
+        return "key"
+    if area in {"time", "claims"}:
+        return "time"
+    if code == "sdjwt.required_claim_missing":
+        return "required_claims"
+    if area == "sdjwt":
+        return "disclosures"
+    return "parse"
