@@ -171,7 +171,7 @@ def _proof_set_checker(suite: ProofSuite) -> Any:
         if not results:
             b.fail("proof", "di.proof_missing", "the document carries no proof")
         elif bad is not None:
-            b.fail("proof", bad.code or "crypto.bad_signature", f"proof {bad.index + 1}: {bad.detail}")
+            b.fail("proof", bad.code or "di.proof_invalid", f"proof {bad.index + 1}: {bad.detail}")
         else:
             b.ok("proof", f"{len(results)} proof(s) verify")
         return b.build(None if b.failed else doc)

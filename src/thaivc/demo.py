@@ -186,9 +186,9 @@ def run_authority_story(out: TextIO | None = None) -> bool:
         attorney_citizen_id=accountant.citizen_id, acts=["tax_filing"], max_value_thb=5_000_000,
         description_th="ยื่นแบบแสดงรายการภาษีเงินได้นิติบุคคลและภาษีหัก ณ ที่จ่ายแทนบริษัท",
         valid_from=world.iso(), valid_until=world.iso(365), company_seal=True, credential_status=entry)
-    once = sign_as_director(unsigned, somsak.key)
+    once = sign_as_director(unsigned, somsak.key, clock=world.clock)
     _say(out, f"   {somsak.name_th} signs on his phone: 1 proof.")
-    poa = sign_as_director(once, piyanuch.key)
+    poa = sign_as_director(once, piyanuch.key, clock=world.clock)
     _say(out, f"   {piyanuch.name_th} signs on hers: {len(poa['proof'])} proofs (a Data Integrity proof set).")
     attached = [certificate, somsak.credential, piyanuch.credential]
 
@@ -239,5 +239,5 @@ def _expired(world: World, unsigned: dict[str, Any], *keys: Signer) -> dict[str,
     doc["validFrom"], doc["validUntil"] = world.iso(-400), world.iso(-30)
     doc["id"] = unsigned["id"] + "-old"
     for key in keys:
-        doc = sign_as_director(doc, key)
+        doc = sign_as_director(doc, key, clock=world.clock)
     return doc

@@ -27,7 +27,7 @@ def poa(world: World, attorney: Person, signers: Sequence[Signer], *, acts: Sequ
         **{k: v for k, v in args.items() if k != "grantor_id"},
     )
     for key in signers:
-        doc = sign_as_director(doc, key)
+        doc = sign_as_director(doc, key, clock=world.clock)
     return doc
 
 

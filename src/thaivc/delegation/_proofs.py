@@ -169,7 +169,7 @@ class JcsProofSuite:
         except Exception as exc:  # hostile proof values must never escape as exceptions
             return bad("di.proof_invalid", f"{type(exc).__name__} while reading the proof")
         if not method.public_key.verify(signature, data):
-            return bad("crypto.bad_signature", "the proof's signature does not verify")
+            return bad("di.proof_invalid", "the proof's signature does not verify")
         return ProofCheck(index, True, vm_id, method.controller)
 
 

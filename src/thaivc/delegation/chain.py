@@ -153,7 +153,7 @@ def verify_chain(
                          "the delegation carries no proof", loc)
         bad = next((c for c in checks if not c.ok), None)
         if bad is not None:
-            return _fail(links, bad.code or "crypto.bad_signature",
+            return _fail(links, bad.code or "di.proof_invalid",
                          f"proof {bad.index + 1} of link {i + 1} does not verify: {bad.detail}", loc)
         if link.grantor_id != on_behalf_of:
             return _fail(links, NOT_ATTENUATED, f"link {i + 1} speaks for another company ({link.grantor_id})", loc)

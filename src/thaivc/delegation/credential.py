@@ -22,6 +22,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from thaivc.clock import Clock
 from thaivc.delegation._proofs import ProofSuite, default_proof_suite
 from thaivc.errors import InputError, UsageError
 from thaivc.issuer import normalize_document
@@ -267,11 +268,13 @@ def delegation_credential(
 
 
 def sign_as_director(
-    document: Mapping[str, Any], director_key: Signer, *, suite: ProofSuite | None = None
+    document: Mapping[str, Any], director_key: Signer, *, suite: ProofSuite | None = None,
+    clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Add ``director_key``'s proof to an unsigned or partly signed delegation (a proof set).
 
     Each director runs this on their own device with their own key; existing proofs are kept.
+    ``clock`` dates the proof (``created``); the default is the system clock.
     Refuses to sign twice with the same verification method: a second proof by one person adds
     nothing to a quorum and only hides a stripped or missing co-signer.
     """
@@ -280,4 +283,4 @@ def sign_as_director(
     proofs = existing if isinstance(existing, list) else [existing] if existing is not None else []
     if any(isinstance(p, dict) and p.get("verificationMethod") == director_key.kid for p in proofs):
         raise UsageError("usage.invalid_argument", "this key has already signed the delegation")
-    return (suite or default_proof_suite()).add(document, director_key)
+    return (suite or default_proof_suite(clock=clock)).add(document, director_key)

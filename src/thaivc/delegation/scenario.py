@@ -11,6 +11,7 @@ Citizen and company credentials are built here in the field layout of the Thai c
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,11 +28,10 @@ from thaivc.registries.dbd import FakeDbd, JuristicPerson
 from thaivc.registries.dopa import FakeDopa
 from thaivc.verifier import Verifier
 
-__all__ = ["DEMO_COMPANY", "DEMO_TIME", "Person", "RevocationList", "World"]
+__all__ = ["DEMO_COMPANY", "Person", "RevocationList", "World"]
 
 #: บริษัท สยามบัญชี จำกัด: two directors jointly with the seal (clause E1).
 DEMO_COMPANY: Final = "0995562000018"
-DEMO_TIME: Final = "2026-03-02T09:00:00Z"
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
 
 
@@ -92,9 +92,9 @@ class Person:
 
 @dataclass
 class World:
-    """Agencies, registries and people, all on one fixed clock."""
+    """Agencies, registries and people, all on one clock (frozen at creation; tests move it)."""
 
-    clock: FixedClock = field(default_factory=lambda: FixedClock.at(DEMO_TIME))
+    clock: FixedClock = field(default_factory=lambda: FixedClock(time.time()))
     dopa_key: PrivateKey = field(default_factory=lambda: generate_key("Ed25519"))
     dbd_key: PrivateKey = field(default_factory=lambda: generate_key("Ed25519"))
     revocations: RevocationList = field(default_factory=RevocationList)
