@@ -21,6 +21,7 @@ presentation, as the signers' ID-card copies are attached to a paper power of at
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -150,7 +151,12 @@ class _SharedChallenge:
 
 
 def _proof_set_checker(suite: ProofSuite) -> Any:
-    """A Data Integrity checker for embedded documents when the verifier has none of its own."""
+    """How an embedded ``DelegationCredential`` is verified inside the presentation.
+
+    Only its shape, its terms and every proof of its set: a root is issued by the company but
+    signed by directors, so the generic "the issuer signs" binding does not apply, and its time
+    and status are judged by the chain, with ``delegation.*`` codes.
+    """
     from thaivc.contexts import ContextRegistry
     from thaivc.model import check_credential
     from thaivc.model.jsonld import check_jsonld
@@ -222,14 +228,22 @@ class _Case:
 def _verify_presentations(verifier: Verifier, presentations: Sequence[object], challenge: str | None,
                           domain: str | None, suite: ProofSuite) -> list[tuple[str, list[dict[str, Any]]]]:
     """(holder, verified credentials) for each presentation, or a refusal with the VP problems."""
-    from thaivc.verifier import Verifier
+    # A copy of the caller's verifier (same resolver, clock, status, trust and any other
+    # settings) that lets credentials about other people ride along — the company certificate,
+    # the signing directors' IDs — and that verifies delegations as proof sets (see above).
+    sub = copy.copy(verifier)
+    sub.policy = verifier.policy.model_copy(update={"require_holder_binding": False})
+    sub.challenges = _SharedChallenge(verifier.challenges, len(presentations))
+    check_delegation = _proof_set_checker(suite)
+    generic = verifier._check_data_integrity
 
-    store = _SharedChallenge(verifier.challenges, len(presentations))
-    sub = Verifier(verifier.policy.model_copy(update={"require_holder_binding": False}),
-                   resolver=verifier.resolver, clock=verifier.clock, challenge_store=store,
-                   status_checker=verifier.status_checker, trust=verifier.trust)
-    if getattr(verifier, "_di_checker", None) is None:
-        sub._di_checker = _proof_set_checker(suite)  # type: ignore[attr-defined]
+    def check_data_integrity(doc: dict[str, Any], **kwargs: Any) -> VerificationReport:
+        if isinstance(doc, dict) and DELEGATION_TYPE in _types(doc):
+            report: VerificationReport = check_delegation(doc, challenge=None, domain=None)
+            return report
+        return generic(doc, **kwargs)
+
+    sub._check_data_integrity = check_data_integrity  # type: ignore[method-assign]
     out: list[tuple[str, list[dict[str, Any]]]] = []
     for vp in presentations:
         report = sub.check(vp, challenge=challenge, domain=domain)

@@ -141,3 +141,20 @@ def test_policy_validates_itself() -> None:
         AuthorityPolicy(citizen_issuers={"did:x"})  # type: ignore[arg-type]
     with pytest.raises(UsageError):
         AuthorityPolicy(citizen_issuers=frozenset(), max_chain_length=11)
+
+
+def test_delegations_bypass_the_generic_issuer_binding(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A root is issued by the company but signed by directors: a generic Data Integrity check that
+    insists the issuer signs must not be what judges it (its proofs, time and status are judged
+    as a proof set and a chain)."""
+    from thaivc.report import ReportBuilder
+    from thaivc.verifier import Verifier
+
+    def issuer_must_sign(self: Verifier, doc: dict[str, object], **kwargs: object) -> object:
+        b = ReportBuilder("di")
+        b.fail("proof[0]", "di.vm_not_authorized", "the verification method is not the issuer's")
+        return b.build()
+
+    monkeypatch.setattr(Verifier, "_check_data_integrity", issuer_must_sign)
+    acct = world.person("somying")
+    assert ask(world, acct, [*attachments(world), root_poa(world, acct)]).allowed
