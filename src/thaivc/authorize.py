@@ -377,7 +377,7 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
         links.append(d)
         proofs[d.id] = suite.verify(doc)
     checker = verifier.status_checker
-    chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act_name,
+    chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act.tags,
                          value_thb=value_thb, now=verifier.clock.now(), leeway=verifier.policy.leeway,
                          status=checker.check if checker is not None else None,
                          max_length=policy.max_chain_length)
@@ -427,7 +427,7 @@ def _check_args(act: Act | str, on_behalf_of: str, value_thb: int | None, presen
             raise UsageError("usage.invalid_argument", "act is a lower-case ASCII tag such as 'tax_filing'")
         the_act, name = Act(tags=frozenset({act})), act
     elif isinstance(act, Act) and act.tags:
-        the_act, name = act, sorted(act.tags)[0]
+        the_act, name = act, ",".join(sorted(act.tags))
     else:
         raise UsageError("usage.invalid_argument", "act is a tag or an Act with at least one tag")
     if value_thb is not None and (isinstance(value_thb, bool) or not isinstance(value_thb, int) or value_thb < 0):

@@ -41,7 +41,7 @@ def attachments(world: World) -> list[Any]:
     return [world.company_credential(), world.person("somsak").credential, world.person("piyanuch").credential]
 
 
-def ask(world: World, actor: Person, credentials: Sequence[Any], *, act: str = "tax_filing",
+def ask(world: World, actor: Person, credentials: Sequence[Any], *, act: Any = "tax_filing",
         value_thb: int | None = 100_000, on_behalf_of: str = DEMO_COMPANY, **kw: Any) -> AuthorityDecision:
     """The actor presents ``credentials`` (their own ID first) to the Revenue Department."""
     challenge = new_challenge()

@@ -158,3 +158,13 @@ def test_delegations_bypass_the_generic_issuer_binding(world: World, monkeypatch
     monkeypatch.setattr(Verifier, "_check_data_integrity", issuer_must_sign)
     acct = world.person("somying")
     assert ask(world, acct, [*attachments(world), root_poa(world, acct)]).allowed
+
+
+def test_an_act_with_several_tags_is_covered_by_any_delegated_one(world: World) -> None:
+    from thaivc.authority import Act
+
+    acct = world.person("somying")
+    creds = [*attachments(world), root_poa(world, acct, acts=("government",))]
+    both = Act(tags=frozenset({"tax_filing", "government"}))
+    assert ask(world, acct, creds, act=both).allowed
+    assert ask(world, acct, creds, act="tax_filing").code == "delegation.scope_exceeded"

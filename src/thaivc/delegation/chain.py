@@ -19,7 +19,7 @@ by :mod:`thaivc.authorize` with the bindings of :mod:`thaivc.delegation.binding`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -123,7 +123,7 @@ def verify_chain(
     *,
     holder: str,
     on_behalf_of: str,
-    act: str,
+    act: str | Collection[str],
     value_thb: int | None,
     now: float,
     leeway: int = 300,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -90,10 +90,16 @@ class DelegationScope(BaseModel):
             raise ValueError("acts are distinct lower-case ASCII tags")
         return v
 
-    def covers(self, act: str, value_thb: int | None) -> str | None:
-        """None when ``act`` (worth ``value_thb``) is inside this scope, else why not."""
-        if act not in self.acts:
-            return f"the act “{act}” is not among the delegated acts ({', '.join(self.acts)})"
+    def covers(self, act: str | Collection[str], value_thb: int | None) -> str | None:
+        """None when ``act`` (worth ``value_thb``) is inside this scope, else why not.
+
+        An act may carry several tags (``{"tax_filing", "government"}``: a tax filing is a dealing
+        with government); it is covered when any of them is delegated.
+        """
+        tags = [act] if isinstance(act, str) else sorted(act)
+        if not any(t in self.acts for t in tags):
+            shown = "”, “".join(tags)
+            return f"the act “{shown}” is not among the delegated acts ({', '.join(self.acts)})"
         if self.max_value_thb is not None:
             if value_thb is None:
                 return f"the delegation is capped at {self.max_value_thb:,} baht and no value was given"
