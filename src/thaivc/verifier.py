@@ -10,7 +10,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from thaivc.registries.dbd import DbdRegistry
 
 __all__ = ["Verifier"]
+
+#: Envelope media types whose content is an SD-JWT (``~``-separated), never a bare compact JWS.
+_SD_JWT_MEDIA: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
 
 
 class Verifier:
@@ -105,20 +108,31 @@ class Verifier:
     # -- dispatch -----------------------------------------------------------------------------
 
     def _dispatch(
-        self, anything: object, *, challenge: str | None, domain: str | None, depth: int
+        self, anything: object, *, challenge: str | None, domain: str | None, depth: int, media: str | None = None
     ) -> VerificationReport:
+        """Route to a securing format; ``media`` is the media type an envelope declared, if any.
+
+        An envelope's media type is binding: a ``vc+jwt`` envelope holding a ``vp+jwt`` token, an
+        SD-JWT, or a JSON document is a type confusion (``jose.typ_mismatch``), not a second chance.
+        """
         value = _normalise_input(anything, self.policy.max_bytes)
         if isinstance(value, str):
-            if "~" in value:
+            is_sd_jwt = "~" in value
+            if media is not None and is_sd_jwt != (media in _SD_JWT_MEDIA):
+                raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but the token is not one")
+            if is_sd_jwt:
                 return check_sd_jwt_presentation(self, value, challenge=challenge, domain=domain, nested=depth > 0)
-            return self._check_compact(value, challenge=challenge, domain=domain, depth=depth)
+            expected = frozenset({media}) if media is not None else None
+            return self._check_compact(value, challenge=challenge, domain=domain, depth=depth, expected_typ=expected)
+        if media is not None:
+            raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but holds a JSON document")
         if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
             "EnvelopedVerifiableCredential"
         ]:
             from thaivc.jose.media import unenvelope
 
-            _media, token = unenvelope(value)
-            return self._dispatch(token, challenge=challenge, domain=domain, depth=depth)
+            declared, token = unenvelope(value)
+            return self._dispatch(token, challenge=challenge, domain=domain, depth=depth, media=declared)
         if "proof" in value:
             return self._check_data_integrity(value, challenge=challenge, domain=domain)
         builder = ReportBuilder()
@@ -128,9 +142,15 @@ class Verifier:
         return builder.build()
 
     def _check_compact(
-        self, token: str, *, challenge: str | None, domain: str | None, depth: int
+        self,
+        token: str,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        depth: int,
+        expected_typ: frozenset[str] | None = None,
     ) -> VerificationReport:
-        return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth)
+        return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth, expected_typ=expected_typ)
 
     def _check_data_integrity(
         self, doc: dict[str, Any], *, challenge: str | None, domain: str | None
@@ -150,11 +170,18 @@ class Verifier:
 
 
 def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
-    """Bytes or text or a dict in; a stripped token string or a parsed JSON object out."""
+    """Bytes or text or a dict in; a stripped token string or a parsed JSON object out.
+
+    Anything that starts like JSON text (a byte order mark, or ``{`` after whitespace) goes to the
+    strict loader as it arrived, so a BOM or invalid UTF-8 inside a JSON document is named
+    ``json.not_ijson`` (security.md A.4) rather than being read as a malformed token.
+    """
     if isinstance(anything, bytes | bytearray | memoryview):
         raw = bytes(anything)
         if len(raw) > max_bytes:
             raise ThaiVCError("input.too_large", f"{len(raw)} bytes exceeds the cap of {max_bytes}")
+        if raw.startswith(b"\xef\xbb\xbf") or raw.lstrip()[:1] == b"{":
+            return _json_object(raw, max_bytes)
         try:
             anything = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -162,20 +189,32 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
     if isinstance(anything, str):
         if len(anything) > max_bytes:
             raise ThaiVCError("input.too_large", f"input exceeds the cap of {max_bytes} bytes")
+        if anything.startswith("\ufeff"):
+            raise ThaiVCError("json.not_ijson", "byte order mark before the input")
         text = anything.strip()
         if text.startswith("{"):
-            value = loads_strict(text, max_bytes=max_bytes, require_object=True)
-            # a JWS JSON serialization is an object with "payload" and "signature(s)"
-            if "payload" in value and ("signature" in value or "signatures" in value):
-                raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")
-            return dict(value)
+            return _json_object(text, max_bytes)
         if not text:
             raise ThaiVCError("jose.malformed", "empty input")
         return text
     if isinstance(anything, dict):
+        _refuse_jws_json(anything)
         return anything
     if hasattr(anything, "model_dump"):
         dumped = anything.model_dump(by_alias=True, exclude_none=True)
         if isinstance(dumped, dict):
             return dumped
     raise ThaiVCError("input.unreadable", f"cannot verify a {type(anything).__name__}")
+
+
+def _json_object(data: str | bytes, max_bytes: int) -> dict[str, Any]:
+    """Parse a JSON document strictly; a JWS JSON serialization is refused, not unwrapped."""
+    value = loads_strict(data, max_bytes=max_bytes, require_object=True)
+    _refuse_jws_json(value)
+    return dict(value)
+
+
+def _refuse_jws_json(value: dict[str, Any]) -> None:
+    """A JWS JSON serialization (general or flattened) is refused, whether text or a dict (SEC-15)."""
+    if "payload" in value and ("signature" in value or "signatures" in value or "protected" in value):
+        raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")

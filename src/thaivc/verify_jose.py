@@ -30,13 +30,25 @@ Relationship = Literal["assertionMethod", "authentication"]
 
 
 def check_jwt(
-    verifier: Verifier, token: str, *, challenge: str | None, domain: str | None, depth: int = 0
+    verifier: Verifier,
+    token: str,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    depth: int = 0,
+    expected_typ: frozenset[str] | None = None,
 ) -> VerificationReport:
-    """Verify a compact ``vc+jwt`` or ``vp+jwt`` token and report every check."""
+    """Verify a compact ``vc+jwt`` or ``vp+jwt`` token and report every check.
+
+    ``expected_typ`` narrows the accepted media types (an envelope's declared type binds its token).
+    """
     b = ReportBuilder("jose")
     policy = verifier.policy
+    accepted = _ACCEPTED_TYP if expected_typ is None else expected_typ & _ACCEPTED_TYP
     try:
-        parsed = parse_compact(token, expected_typ=_ACCEPTED_TYP, max_bytes=policy.max_bytes)
+        if not accepted:
+            raise ThaiVCError("jose.typ_mismatch", "no JOSE media type thaivc verifies was expected here")
+        parsed = parse_compact(token, expected_typ=accepted, max_bytes=policy.max_bytes)
     except ThaiVCError as err:
         b.error("parse", err)
         return b.build()
@@ -53,10 +65,12 @@ def check_jwt(
             b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
             return b.build()
         return _presentation(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth)
-    return _credential(verifier, parsed, b)
+    return _credential(verifier, parsed, b, challenge=challenge, domain=domain)
 
 
-def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> VerificationReport:
+def _credential(
+    verifier: Verifier, parsed: ParsedJws, b: ReportBuilder, *, challenge: str | None, domain: str | None
+) -> VerificationReport:
     payload: dict[str, Any] = parsed.payload
     try:
         check_vc_jwt_claims(payload, kind="credential")
@@ -74,6 +88,12 @@ def _credential(verifier: Verifier, parsed: ParsedJws, b: ReportBuilder) -> Veri
     check_times(verifier, payload, b)
     check_status(verifier, payload, b)
     check_trust(verifier, issuer_id, payload, b)
+    # A caller who issued a challenge (or names its domain) expects a presentation: a bare
+    # credential carries neither, so accepting it would let a copied credential pass as a reply.
+    if challenge is not None:
+        b.fail("challenge", "vp.challenge_mismatch", "a credential carries no challenge; a presentation is expected")
+    if domain is not None:
+        b.fail("domain", "vp.domain_mismatch", "a credential names no verifier; a presentation is expected")
     return b.build(document=payload)
 
 
@@ -287,6 +307,10 @@ def _check_credentials(
         try:
             child = verifier._dispatch(item, challenge=None, domain=None, depth=depth + 1)
         except ThaiVCError as err:
+            # a credential refused before any of its own checks ran still gets its own report
+            refused = ReportBuilder()
+            refused.error("parse", err)
+            b.child(refused.build())
             b.fail(name, "vp.credential_invalid", f"{err.code}: {err.detail}")
             continue
         b.child(child)

@@ -71,9 +71,6 @@ def check_sd_jwt_presentation(
     policy = verifier.policy
     b = ReportBuilder("dc+sd-jwt")
     require_kb = policy.require_key_binding and not nested
-    if require_kb and challenge is None and policy.require_challenge:
-        b.fail("challenge", "vp.challenge_mismatch", "no challenge was given to the verifier; policy requires one")
-        return b.build()
     accepted = ACCEPTED_TYPS if policy.accept_legacy_sd_jwt_typ else frozenset({SD_JWT_VC_TYP})
     try:
         result: SdJwtResult = verify_sd_jwt(
@@ -96,6 +93,9 @@ def check_sd_jwt_presentation(
         b.ok("key_binding")
     else:
         b.skip("key_binding", "inside a signed presentation" if nested else "not required by policy")
+    if require_kb and challenge is None and policy.require_challenge:
+        # checked after the input itself, so hostile input is reported as what it is
+        b.fail("challenge", "vp.challenge_mismatch", "no challenge was given to the verifier; policy requires one")
     b.details["disclosed"] = list(result.disclosed)
     payload = result.payload
     from thaivc.verify_jose import check_status, check_times, check_trust

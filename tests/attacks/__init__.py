@@ -1,0 +1,1 @@
+"""Hostile-input suite, keyed to the SEC-nn cases of security.md (a package: test_fuzz.py exists elsewhere)."""

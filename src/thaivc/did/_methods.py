@@ -77,6 +77,8 @@ def _resolve_did_jwk(did: str) -> DidDocument:
     try:
         jwk = loads_strict(raw, max_bytes=_MAX_JWK_BYTES, require_object=True)
     except ThaiVCError as exc:
+        if exc.code.startswith("input."):
+            raise  # size and depth caps keep their own codes (security.md A.1, A.2)
         raise ThaiVCError("did.invalid", f"did:jwk does not hold a JSON object ({exc.code})") from None
     if "d" in jwk:
         raise ThaiVCError("key.invalid", "did:jwk carries a private key")

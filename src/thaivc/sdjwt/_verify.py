@@ -99,8 +99,6 @@ def verify_sd_jwt(
     if require_kb and expected_nonce is None and nonce_store is None:
         raise UsageError("usage.invalid_argument", "require_kb needs expected_nonce or a nonce_store")
     parts = split_sd_jwt(presentation)
-    if require_kb and parts.kb_jwt is None:
-        raise InputError("sdjwt.kb_required", "the policy requires key binding; no KB-JWT was presented")
 
     header, payload = _verify_issuer_jwt(parts.jwt, issuer_key_resolver, accepted_typ)
     check_jwt_times(payload, now=now, leeway=leeway)
@@ -110,6 +108,10 @@ def verify_sd_jwt(
     processed = process_payload(payload, disclosures)
     disclosed_top = {r.path[0] for r in processed.revealed if len(r.path) == 1}
     _check_required_claims(header, processed.payload, disclosed_top)
+    # decided by the caller's policy, never by the input; checked after the input itself so that
+    # hostile disclosures are reported as what they are
+    if require_kb and parts.kb_jwt is None:
+        raise InputError("sdjwt.kb_required", "the policy requires key binding; no KB-JWT was presented")
 
     jwk: dict[str, Any] | None = None
     kb_payload: dict[str, Any] | None = None
