@@ -23,7 +23,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples tools
 	$(BIN)/mypy
 
-test: lint
+interop/node_modules/.package-lock.json: interop/package-lock.json
+	sh interop/install.sh
+
+test: lint interop/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 bench: $(STAMP)

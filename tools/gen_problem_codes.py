@@ -21,6 +21,7 @@ AREAS = {
     "time": "Time",
     "key": "Keys",
     "did": "DIDs",
+    "net": "Network fetches",
     "di": "Data Integrity",
     "sdjwt": "SD-JWT",
     "status": "Status lists",

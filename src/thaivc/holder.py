@@ -88,4 +88,12 @@ class Holder:
                 payload["aud"] = domain
             header = {"alg": self.key.algorithm, "typ": "vp+jwt", "kid": self.key.kid}
             return sign_compact(header, payload, self.key)
+        if format == "di":
+            from thaivc.di import add_proof, default_cryptosuite
+
+            options.setdefault("clock", self.clock)
+            cryptosuite = options.pop("cryptosuite", None) or default_cryptosuite(self.key.public_key.key_type)
+            return add_proof(
+                vp, self.key, cryptosuite, proof_purpose="authentication", challenge=challenge, domain=domain, **options
+            )
         raise UsageError("usage.unsupported_format", f"format {format!r} is not supported")

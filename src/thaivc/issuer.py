@@ -113,6 +113,10 @@ class Issuer:
             payload = dict(doc)
             payload.setdefault("iat", int(self.clock.now()))
             return sign_compact(header, payload, self.key)
+        if format == "di":
+            if disclosable:
+                raise UsageError("usage.invalid_argument", "disclosable does not apply to Data Integrity")
+            return self.add_proof(doc, cryptosuite=cryptosuite, **options)
         if format == "dc+sd-jwt":
             if cryptosuite:
                 raise UsageError("usage.invalid_argument", "cryptosuite does not apply to dc+sd-jwt")
@@ -147,3 +151,15 @@ class Issuer:
             claims["status"] = status
         jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
         return issue_sd_jwt(claims, disclosable=list(disclosable), signer=self.key, holder_jwk=jwk, decoys=decoys)
+
+    def add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
+        """Add this key's Data Integrity proof to ``document`` (signed already or not): a proof set.
+
+        Options are those of :func:`thaivc.di.add_proof` (``proof_purpose``, ``created``,
+        ``expires``, ``previous_proof``, ``proof_id``, ``contexts``, …); existing proofs are kept.
+        """
+        from thaivc.di import add_proof, default_cryptosuite
+
+        options.setdefault("clock", self.clock)
+        suite = cryptosuite or default_cryptosuite(self.key.public_key.key_type)
+        return add_proof(document, self.key, suite, **options)

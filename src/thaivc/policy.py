@@ -32,6 +32,9 @@ class Policy(BaseModel):
     require_status_check: bool = Field(
         True, description="a credential with credentialStatus is indeterminate unless its status was checked"
     )
+    require_known_schema: bool = Field(
+        False, description="a credentialSchema thaivc does not bundle makes the verdict indeterminate"
+    )
     max_year: int = Field(2200, description="a later year is taken for a Buddhist-Era slip (time.implausible_year)")
     max_kid_candidates: int = Field(4, ge=1, description="keys tried when a token names no kid")
     max_presentation_credentials: int = Field(16, ge=1, description="credentials accepted in one presentation")

@@ -9,7 +9,6 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
@@ -19,13 +18,17 @@ from thaivc.errors import Indeterminate, ThaiVCError, VerificationFailed
 from thaivc.jsonutil import loads_strict
 from thaivc.policy import Policy
 from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.verify_di import check_di
 from thaivc.verify_jose import check_jwt
 from thaivc.verify_sdjwt import IssuerKeyResolver, check_sd_jwt_presentation
 
 if TYPE_CHECKING:
     from thaivc.authority import Act
     from thaivc.authorize import AuthorityDecision, AuthorityPolicy
+    from thaivc.contexts import ContextRegistry
+    from thaivc.di.verify import ProofSetPolicy
     from thaivc.registries.dbd import DbdRegistry
+    from thaivc.trust import TrustSource
 
 __all__ = ["Verifier"]
 
@@ -47,16 +50,23 @@ class Verifier:
         clock: Clock | None = None,
         challenge_store: ChallengeStore | None = None,
         status_checker: Any = None,
-        trust: Any = None,
+        trust: TrustSource | None = None,
         sd_jwt_key_resolver: IssuerKeyResolver | None = None,
+        contexts: ContextRegistry | None = None,
+        proof_set_policy: ProofSetPolicy | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
         self.clock: Clock = clock or SystemClock()
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
         self.status_checker = status_checker
-        self.trust = trust
+        #: Asked ``check(issuer_id, credential)`` after every other check passed (thaivc.trust).
+        self.trust: TrustSource | None = trust
         self.sd_jwt_key_resolver = sd_jwt_key_resolver
+        #: JSON-LD contexts a Data Integrity document may use (default: the bundled ones).
+        self.contexts = contexts
+        #: Signers a Data Integrity credential's proof set must contain (default: any one valid set).
+        self.proof_set_policy = proof_set_policy
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -134,7 +144,7 @@ class Verifier:
             declared, token = unenvelope(value)
             return self._dispatch(token, challenge=challenge, domain=domain, depth=depth, media=declared)
         if "proof" in value:
-            return self._check_data_integrity(value, challenge=challenge, domain=domain)
+            return self._check_data_integrity(value, challenge=challenge, domain=domain, depth=depth)
         builder = ReportBuilder()
         types = value.get("type")
         is_vp = types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types)
@@ -153,14 +163,9 @@ class Verifier:
         return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth, expected_typ=expected_typ)
 
     def _check_data_integrity(
-        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None
+        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None, depth: int = 0
     ) -> VerificationReport:
-        checker: Callable[..., VerificationReport] | None = getattr(self, "_di_checker", None)
-        if checker is None:
-            builder = ReportBuilder("di")
-            builder.fail("format", "usage.unsupported_format", "Data Integrity verification is not available")
-            return builder.build()
-        return checker(doc, challenge=challenge, domain=domain)
+        return check_di(self, doc, challenge=challenge, domain=domain, depth=depth)
 
     def _consume_challenge(self, challenge: str) -> bool:
         try:

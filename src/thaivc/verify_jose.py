@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from thaivc.credentials.schema_check import check_schema
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
-__all__ = ["check_jwt", "check_status", "check_times", "check_trust", "subject_ids"]
+__all__ = ["check_credentials", "check_jwt", "check_status", "check_times", "check_trust", "subject_ids"]
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 _MAX_NESTING: Final = 1
@@ -86,6 +87,7 @@ def _credential(
     if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
         return b.build()
     check_times(verifier, payload, b)
+    check_schema(payload, b, require_known=verifier.policy.require_known_schema)
     check_status(verifier, payload, b)
     check_trust(verifier, issuer_id, payload, b)
     # A caller who issued a challenge (or names its domain) expects a presentation: a bare
@@ -131,7 +133,7 @@ def _presentation(
     check_times(verifier, payload, b)
     _check_challenge(verifier, payload, b, challenge)
     _check_domain(payload, b, domain, required=policy.require_domain)
-    _check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
+    check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
     return b.build(document=payload)
 
 
@@ -289,7 +291,7 @@ def subject_ids(credential: dict[str, Any]) -> list[str | None]:
     return [s.get("id") if isinstance(s, dict) else None for s in items]
 
 
-def _check_credentials(
+def check_credentials(
     verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, holder_id: str, depth: int
 ) -> None:
     items = payload.get("verifiableCredential")
@@ -358,11 +360,11 @@ def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: 
         b.skip("trust", "no trust source configured: the issuer was not vetted")
         return
     try:
-        trust.check(issuer_id, payload)
+        decision = trust.check(issuer_id, payload)
     except ThaiVCError as err:
-        b.error("trust", err)
+        b.error("trust", err)  # an Indeterminate (e.g. trust.list_stale) stays indeterminate
         return
-    b.ok("trust")
+    b.ok("trust", f"listed by {decision.source}")
 
 
 def _short(value: str, limit: int = 80) -> str:

@@ -52,7 +52,7 @@ def _di_document(subject: dict[str, Any], cryptosuite: str = "eddsa-rdfc-2022") 
             "verificationMethod": KEY_1,
             "proofPurpose": "assertionMethod",
             "created": "2026-01-01T00:00:00Z",
-            "proofValue": "z" + "1" * 86,
+            "proofValue": "z" + "1" * 64,  # well-formed: 64 zero bytes, so later checks are reached
         },
     }
 

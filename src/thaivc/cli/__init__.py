@@ -16,6 +16,9 @@ from thaivc.cli._common import EXIT_USAGE, CliError, add_common
 from thaivc.cli.authority import register_authority
 from thaivc.cli.commands import register_core
 from thaivc.cli.delegation import register_delegation
+from thaivc.cli.did import register_did
+from thaivc.cli.proof import register_proof
+from thaivc.cli.thai import register_thai
 from thaivc.errors import ThaiVCError
 
 __all__ = ["build_parser", "main"]
@@ -23,7 +26,9 @@ __all__ = ["build_parser", "main"]
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 #: Sub-command groups; later capabilities register here with the same style.
-REGISTRARS: list[Registrar] = [register_core, register_authority, register_delegation]
+REGISTRARS: list[Registrar] = [
+    register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
+]
 
 DESCRIPTION = """\
 Issue, present and verify W3C Verifiable Credentials for Thailand's Digital ID programme.

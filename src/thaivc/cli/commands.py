@@ -99,6 +99,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="POINTER",
         help="for an SD-JWT credential: a claim to reveal (repeat); the rest stay hidden",
     )
+    present.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
     present.add_argument("--out", metavar="FILE")
     present.set_defaults(handler=cmd_present)
 
@@ -217,8 +218,14 @@ def cmd_present(args: argparse.Namespace) -> int:
     key = load_signing_key(args.key)
     credentials = [_read_secured(p) for p in args.credentials]
     try:
+        extra = {"cryptosuite": args.cryptosuite} if args.cryptosuite else {}
         vp = Holder(key).present(
-            credentials, challenge=args.challenge, domain=args.domain, format=args.format, disclose=args.disclose
+            credentials,
+            challenge=args.challenge,
+            domain=args.domain,
+            format=args.format,
+            disclose=args.disclose,
+            **extra,
         )
     except ThaiVCError as err:
         raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None

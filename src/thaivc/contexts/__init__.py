@@ -7,7 +7,15 @@ JSON-LD processor may load comes from a :class:`ContextRegistry`.
 
 from __future__ import annotations
 
-from thaivc.contexts._bundled import BUNDLED, CREDENTIALS_V1, CREDENTIALS_V2, EXAMPLES_V2, BundledContext
+from thaivc.contexts._bundled import (
+    BUNDLED,
+    CREDENTIALS_V1,
+    CREDENTIALS_V2,
+    EXAMPLES_V2,
+    OWN,
+    THAIVC_V1,
+    BundledContext,
+)
 from thaivc.contexts.registry import ContextRegistry, DocumentLoader, RemoteDocument, context_digest
 
 __all__ = [
@@ -15,6 +23,8 @@ __all__ = [
     "CREDENTIALS_V1",
     "CREDENTIALS_V2",
     "EXAMPLES_V2",
+    "OWN",
+    "THAIVC_V1",
     "BundledContext",
     "ContextRegistry",
     "DocumentLoader",

@@ -230,9 +230,7 @@ def _revalue(node: Any, draw: Any) -> Any:
     return node
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(_DOCS, st.data())
 def test_generated_credentials_equal_pyld(
     context_loader: ContextLoader, doc: dict[str, Any], data: st.DataObject

@@ -124,9 +124,7 @@ def test_protected_term_redefinition_is_refused(vectors: Path, context_loader: C
         lambda d: d.__setitem__("id", {"@id": 5}),
     ],
 )
-def test_invalid_json_ld_is_a_typed_error(
-    vectors: Path, context_loader: ContextLoader, mutation: Any
-) -> None:
+def test_invalid_json_ld_is_a_typed_error(vectors: Path, context_loader: ContextLoader, mutation: Any) -> None:
     document = _load(vectors, "vc-di-eddsa/unsigned.json")
     mutation(document)
     with pytest.raises(InputError) as info:
@@ -134,9 +132,7 @@ def test_invalid_json_ld_is_a_typed_error(
     assert info.value.code == "di.jsonld_invalid"
 
 
-def test_relative_ids_are_not_resolved_against_a_made_up_base(
-    vectors: Path, context_loader: ContextLoader
-) -> None:
+def test_relative_ids_are_not_resolved_against_a_made_up_base(vectors: Path, context_loader: ContextLoader) -> None:
     document = _load(vectors, "vc-di-eddsa/unsigned.json")
     document["credentialSubject"]["id"] = "relative/subject"
     dataset = to_dataset(document, context_loader)
@@ -161,9 +157,7 @@ def test_blank_nodes_and_language_literals_map(context_loader: ContextLoader) ->
     languages = {getattr(o, "language", None) for o in names}
     assert languages == {"th", None}
     # Thai text passes through untouched (no normalisation before the signature)
-    assert (
-        "\u0e1a\u0e31\u0e15\u0e23\u0e1b\u0e23\u0e30\u0e0a\u0e32\u0e0a\u0e19" in canonicalize(dataset).nquads
-    )
+    assert "\u0e1a\u0e31\u0e15\u0e23\u0e1b\u0e23\u0e30\u0e0a\u0e32\u0e0a\u0e19" in canonicalize(dataset).nquads
 
 
 def test_each_loader_has_its_own_context_cache(vectors: Path, context_loader: ContextLoader) -> None:

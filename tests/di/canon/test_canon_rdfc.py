@@ -46,9 +46,7 @@ def test_parse_all_term_kinds() -> None:
     )
     quads = parse_nquads(text).quads
     assert quads[0] == Quad(IRI("urn:s"), IRI("urn:p"), IRI("urn:o"), DEFAULT_GRAPH)
-    assert quads[1] == Quad(
-        BlankNode("b0"), IRI("urn:p"), Literal("x", RDF_LANG_STRING, "th-TH"), IRI("urn:g")
-    )
+    assert quads[1] == Quad(BlankNode("b0"), IRI("urn:p"), Literal("x", RDF_LANG_STRING, "th-TH"), IRI("urn:g"))
     assert quads[2].object == Literal("ข้อความ", RDF_DIR_LANG_STRING, "th", "rtl")
     assert quads[2].graph == BlankNode("g")
     assert quads[3].object == Literal("1", "http://www.w3.org/2001/XMLSchema#integer")
@@ -57,9 +55,7 @@ def test_parse_all_term_kinds() -> None:
 
 
 def test_duplicates_are_dropped_and_order_kept() -> None:
-    dataset = parse_nquads(
-        "<urn:b> <urn:p> <urn:o> .\n<urn:a> <urn:p> <urn:o> .\n<urn:b> <urn:p> <urn:o> .\n"
-    )
+    dataset = parse_nquads("<urn:b> <urn:p> <urn:o> .\n<urn:a> <urn:p> <urn:o> .\n<urn:b> <urn:p> <urn:o> .\n")
     assert [q.subject for q in dataset] == [IRI("urn:b"), IRI("urn:a")]
 
 
@@ -87,10 +83,7 @@ def test_parse_rejects(text: str) -> None:
 def test_canonical_literal_escaping() -> None:
     literal = Literal("\x00\x07\b\t\n\x0b\f\r\x1f\"\\'\x7f\x80é\U0001f600")
     line = serialize_quad(Quad(IRI("urn:s"), P, literal))
-    assert (
-        line
-        == '<urn:s> <urn:ex:p> "\\u0000\\u0007\\b\\t\\n\\u000B\\f\\r\\u001F\\"\\\\\'\\u007F\x80é\U0001f600" .\n'
-    )
+    assert line == '<urn:s> <urn:ex:p> "\\u0000\\u0007\\b\\t\\n\\u000B\\f\\r\\u001F\\"\\\\\'\\u007F\x80é\U0001f600" .\n'
 
 
 def test_serialise_datatypes_language_direction_and_graph() -> None:
@@ -249,9 +242,7 @@ def test_very_deep_blank_node_chains_fail_closed() -> None:
     assert info.value.code == "di.canonicalization_limit"
 
 
-@pytest.mark.parametrize(
-    ("kwargs"), [{"hash_name": "md5"}, {"max_work": -1}, {"max_work": True}, {"max_work": 1.5}]
-)
+@pytest.mark.parametrize(("kwargs"), [{"hash_name": "md5"}, {"max_work": -1}, {"max_work": True}, {"max_work": 1.5}])
 def test_bad_arguments_are_usage_errors(kwargs: dict[str, Any]) -> None:
     with pytest.raises(UsageError):
         canonicalize([], **kwargs)

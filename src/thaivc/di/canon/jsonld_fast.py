@@ -40,7 +40,7 @@ from typing import Any, Final
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 
-__all__ = ["FastPathStats", "fast_path_stats", "fast_to_dataset"]
+__all__ = ["FastPathStats", "FastResult", "fast_convert", "fast_path_stats", "fast_to_dataset"]
 
 _SLOT_PREFIX: Final = "urn:x-thaivc-slot:"
 _INT_BASE: Final = 7_331_000_000_000
@@ -114,35 +114,52 @@ def fast_to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> D
 
     Reuse the same ``document_loader`` object: templates are cached per loader.
     """
+    return fast_convert(doc, document_loader).dataset
+
+
+@dataclass(frozen=True, slots=True)
+class FastResult:
+    """A conversion and, when a template served it, what identifies the template.
+
+    ``shape`` is the template's key (the document's shape plus any values pinned into it); two
+    documents with equal ``shape`` differ only in values that landed, whole, as literals or as the
+    absolute IRIs listed in ``iri_values``. ``shape`` is ``None`` when pyld converted the document.
+    """
+
+    dataset: Dataset
+    shape: Any = None
+    iri_values: tuple[str, ...] = ()
+
+
+def fast_convert(doc: Mapping[str, Any], document_loader: ContextLoader) -> FastResult:
+    """:func:`fast_to_dataset`, also telling which template (if any) produced the result."""
     state = _state_for(document_loader)
     if state is None:
-        return to_dataset(doc, document_loader)
+        return FastResult(to_dataset(doc, document_loader))
     urls = _context_urls(doc)
     facts = None if urls is None else _facts(state, urls, document_loader)
     if facts is None:
         state.stats.fallbacks += 1
-        return to_dataset(doc, document_loader)
+        return FastResult(to_dataset(doc, document_loader))
     values: list[Any] = []
     try:
         shape = _shape(doc, values, facts.shape_keys, top=True)
     except _Unsupported:
         state.stats.fallbacks += 1
-        return to_dataset(doc, document_loader)
-    template, known = _template_for(
-        state, shape, doc, values, facts, loader=document_loader, pinned=frozenset()
-    )
+        return FastResult(to_dataset(doc, document_loader))
+    pinned: frozenset[int] = frozenset()
+    template, known = _template_for(state, shape, doc, values, facts, loader=document_loader, pinned=pinned)
     if template is not None and not _values_fit(template, values, facts):
         # A value the template cannot take (say a term such as "assertionMethod" where an IRI is
         # expected): pin those values into a more specific template built for them.
         pinned = frozenset(_misfits(template, values, facts))
-        template, known = _template_for(
-            state, shape, doc, values, facts, loader=document_loader, pinned=pinned
-        )
+        template, known = _template_for(state, shape, doc, values, facts, loader=document_loader, pinned=pinned)
     if template is None or not _values_fit(template, values, facts):
         state.stats.fallbacks += 1
-        return to_dataset(doc, document_loader)
+        return FastResult(to_dataset(doc, document_loader))
     state.stats.hits += known
-    return _instantiate(template, values)
+    key = (shape, tuple(sorted((i, values[i]) for i in pinned)))
+    return FastResult(_instantiate(template, values), key, tuple(values[i] for i in template.iri_slots))
 
 
 def _template_for(

@@ -1,0 +1,69 @@
+"""``thaivc proof add``: a further signer adds a Data Integrity proof to a signed document.
+
+This is how a proof set is built from the command line (several directors signing one
+delegation): each signer runs ``thaivc proof add`` on the output of the previous one. Existing
+proofs are kept untouched; ``--previous`` makes the new proof a link of a proof chain instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from thaivc.cli._common import EXIT_FAILED, EXIT_OK, CliError, load_signing_key, read_json_file, write_output
+from thaivc.errors import ThaiVCError
+
+__all__ = ["register_proof"]
+
+
+def register_proof(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``thaivc proof add``."""
+    proof = sub.add_parser(
+        "proof",
+        help="work with Data Integrity proofs (add a co-signer)",
+        description="Data Integrity proof sets and chains.",
+    )
+    actions = proof.add_subparsers(dest="proof_command", metavar="ACTION")
+    actions.required = True
+    add = actions.add_parser(
+        "add",
+        help="add one more proof to a signed document (a proof set)",
+        description="Add this key's proof to a document that is already signed; existing proofs are kept.\n\n"
+        "example:\n  thaivc proof add signed.json --key cfo.jwk.json --out signed2.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument("document", metavar="SIGNED.json", help="the signed document ('-' for stdin)")
+    add.add_argument("--key", required=True, metavar="FILE", help="the co-signer's private JWK file")
+    add.add_argument(
+        "--cryptosuite", metavar="NAME", help="default: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256/P-384"
+    )
+    add.add_argument("--purpose", default="assertionMethod", help="proof purpose (default assertionMethod)")
+    add.add_argument("--id", dest="proof_id", metavar="URI", help="an id for the new proof (to chain to it later)")
+    add.add_argument("--previous", metavar="URI", action="append", help="chain to the proof with this id")
+    add.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    add.set_defaults(handler=cmd_proof_add)
+
+
+def cmd_proof_add(args: argparse.Namespace) -> int:
+    from thaivc.di import add_proof, default_cryptosuite
+
+    document = read_json_file(args.document, what="document")
+    if not isinstance(document, dict):
+        raise CliError("the document must be a JSON object")
+    if "proof" not in document:
+        raise CliError("the document carries no proof yet: sign it first with thaivc issue --format di")
+    key = load_signing_key(args.key)
+    suite = args.cryptosuite or default_cryptosuite(key.public_key.key_type)
+    try:
+        signed = add_proof(
+            document,
+            key,
+            suite,
+            proof_purpose=args.purpose,
+            proof_id=args.proof_id,
+            previous_proof=args.previous,
+        )
+    except ThaiVCError as err:
+        raise CliError(f"cannot add the proof: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+    write_output(args.out, json.dumps(signed, ensure_ascii=False, indent=2))
+    return EXIT_OK

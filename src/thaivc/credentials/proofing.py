@@ -1,0 +1,222 @@
+"""Identity proofing flows that end in a credential: DOPA card (and face) checks → IAL → issue.
+
+Both flows fail closed. A credential is issued only after every check that was asked for has
+*passed*; a failed, mismatching or errored check yields no credential and a problem saying why,
+with DOPA's own Thai description kept verbatim. A registry that could not be reached is
+``registry.unavailable`` (we do not know), never a pass and never a "card invalid" verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from thaivc.assurance import (
+    DEFAULT_IAL_TABLE,
+    IAL,
+    DopaCardStatusEvidence,
+    Evidence,
+    FaceMatchEvidence,
+    IALTable,
+    LivenessEvidence,
+    derive_ial,
+)
+from thaivc.assurance.evidence import at_time
+from thaivc.credentials.types import CitizenPerson, citizen_credential, juristic_credential
+from thaivc.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.issuer import Issuer
+from thaivc.registries.dbd import DbdRegistry, FakeDbd, GdxDbdClient, JuristicPerson
+from thaivc.registries.dopa import CardCheckResult, DopaCardChecker, DopaFaceVerifier, FaceMatchResult
+from thaivc.report import Problem
+from thaivc.thai.address import ThaiAddress
+from thaivc.thai.dates import BEDate, parse_be_date
+from thaivc.thai.ids import validate_citizen_id
+from thaivc.thai.names import ThaiName
+
+__all__ = ["CardData", "JuristicIssuance", "ProofingResult", "issue_juristic", "proof_citizen", "registry_source"]
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    """What was read from the citizen's ID card (chip or front/back), to check with DOPA."""
+
+    citizen_id: str
+    names: ThaiName
+    #: DOPA's ``YYYYMMDD`` Buddhist-Era form; ``0`` for unknown month/day
+    birth_date_be: str | BEDate
+    #: printed on the back, ``JT1-2345678-90`` or ``JT1234567890``
+    laser_code: str
+    address: ThaiAddress | None = None
+
+
+@dataclass(frozen=True)
+class ProofingResult:
+    """The outcome of :func:`proof_citizen`. ``credential`` is ``None`` exactly when ``problems`` is not empty."""
+
+    credential: Any | None
+    evidence: Evidence
+    ial: IAL | None
+    problems: tuple[Problem, ...] = ()
+    #: the unsigned credential that was secured, when one was
+    document: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.credential is not None and not self.problems
+
+
+def _refuse(evidence: Evidence, ial: IAL | None, code: str, detail: str) -> ProofingResult:
+    return ProofingResult(None, evidence, ial, (Problem.of(code, detail),))
+
+
+def _refuse_error(evidence: Evidence, ial: IAL | None, err: ThaiVCError) -> ProofingResult:
+    return ProofingResult(None, evidence, ial, (Problem.from_error(err),))
+
+
+def _card_refusal(result: CardCheckResult) -> str:
+    parts = [f"DOPA: card check {result.status.value}"]
+    if result.code is not None:
+        parts.append(f"code {result.code}")
+    if result.description:
+        parts.append(result.description)
+    return "; ".join(parts)
+
+
+def proof_citizen(
+    card: CardData,
+    *,
+    dopa: DopaCardChecker,
+    issuer: Issuer,
+    subject_did: str,
+    face: DopaFaceVerifier | None = None,
+    face_image_ref: str | None = None,
+    liveness: LivenessEvidence | bool | None = None,
+    format: str = "vc+jwt",
+    ial_table: IALTable = DEFAULT_IAL_TABLE,
+    min_ial: IAL | str | None = None,
+    aal: str | None = None,
+    valid_until: str | None = None,
+) -> ProofingResult:
+    """Check ``card`` with DOPA (and the face, when ``face`` is given), derive the IAL, issue.
+
+    ``liveness`` is the result of the caller's presentation-attack detection (a bool or a
+    :class:`LivenessEvidence`); it is recorded as evidence and a failed one stops issuance. With
+    ``min_ial``, a derived level below it is refused (``assurance.too_low``) instead of issuing a
+    weaker credential than the service needs. Never raises for a registry or data problem: the
+    reason is in :attr:`ProofingResult.problems`.
+    """
+    evidence = Evidence()
+    try:
+        validate_citizen_id(card.citizen_id)
+        given, family = card.names.dopa_query_names()
+        birth = card.birth_date_be if isinstance(card.birth_date_be, BEDate) else parse_be_date(card.birth_date_be)
+        if face is not None and not face_image_ref:
+            raise UsageError("usage.invalid_argument", "face verification needs face_image_ref")
+    except ThaiVCError as err:
+        return _refuse_error(evidence, None, err)
+
+    try:
+        result: CardCheckResult = dopa.check_card(card.citizen_id, given, family, birth, card.laser_code)
+    except ThaiVCError as err:
+        return _refuse_error(evidence, None, err)
+    except Exception as exc:  # an adapter's bug or transport fault is "we do not know", never a pass
+        return _refuse(evidence, None, "registry.unavailable", f"DOPA card check failed: {type(exc).__name__}")
+    evidence = evidence.add(DopaCardStatusEvidence.from_result(result))
+    if not result.ok:
+        return _refuse(evidence, None, "registry.rejected", _card_refusal(result))
+
+    if face is not None:
+        assert face_image_ref is not None
+        try:
+            match: FaceMatchResult = face.verify_face(card.citizen_id, face_image_ref)
+        except ThaiVCError as err:
+            return _refuse_error(evidence, None, err)
+        except Exception as exc:
+            return _refuse(evidence, None, "registry.unavailable", f"DOPA face check failed: {type(exc).__name__}")
+        evidence = evidence.add(FaceMatchEvidence.from_result(match))
+        if not match.matched:
+            detail = f"DOPA: face comparison did not match (score {match.score:.2f} < threshold {match.threshold:.2f})"
+            return _refuse(evidence, None, "registry.rejected", detail)
+
+    if liveness is not None:
+        item = (
+            liveness
+            if isinstance(liveness, LivenessEvidence)
+            else LivenessEvidence(passed=bool(liveness), at=at_time(issuer.clock.now()))
+        )
+        evidence = evidence.add(item)
+        if not item.passed:
+            return _refuse(evidence, None, "assurance.too_low", "liveness check failed: no credential issued")
+
+    ial = derive_ial(evidence, ial_table)
+    if min_ial is not None:
+        required = IAL.parse(min_ial)
+        if ial < required:
+            missing = ", ".join(ial_table.missing_for(required, evidence.flags())) or "unknown"
+            return _refuse(
+                evidence, ial, "assurance.too_low", f"IAL{ial} reached, IAL{required} required; missing {missing}"
+            )
+
+    try:
+        person = CitizenPerson(card.citizen_id, card.names, birth, card.address)
+        document = citizen_credential(subject_did, person, ial=ial, aal=aal, evidence=evidence, valid_until=valid_until)
+        credential = issuer.issue(document, format=format)  # type: ignore[arg-type]
+    except ThaiVCError as err:
+        return _refuse_error(evidence, ial, err)
+    return ProofingResult(credential, evidence, ial, (), document)
+
+
+@dataclass(frozen=True)
+class JuristicIssuance:
+    """A JuristicPersonCredential and the DBD profile it was built from."""
+
+    credential: Any
+    document: dict[str, Any]
+    company: JuristicPerson
+
+
+def registry_source(dbd: object) -> str:
+    """``source`` recorded in the credential: which DBD interface answered."""
+    if isinstance(dbd, FakeDbd):
+        return "dbd:fake"
+    if isinstance(dbd, GdxDbdClient):
+        return "dbd:gdx"
+    return "dbd"
+
+
+def issue_juristic(
+    juristic_id: str,
+    *,
+    dbd: DbdRegistry,
+    issuer: Issuer,
+    subject_did: str | None = None,
+    format: str = "vc+jwt",
+    valid_until: str | None = None,
+) -> JuristicIssuance:
+    """Look ``juristic_id`` up in DBD and issue a JuristicPersonCredential for it.
+
+    Raises ``authority.entity_inactive`` unless DBD reports ``ยังดำเนินกิจการอยู่`` (only an
+    active entity may grant signing authority, domain.md §5.1), and passes registry errors on
+    (``registry.not_found``, ``registry.unavailable`` …); an unexpected adapter failure becomes
+    ``registry.unavailable``.
+    """
+    try:
+        company = dbd.lookup(juristic_id)
+    except ThaiVCError:
+        raise
+    except Exception as exc:
+        raise Indeterminate("registry.unavailable", f"DBD lookup failed: {type(exc).__name__}") from None
+    if not company.is_active:
+        gloss = f" ({company.status_en})" if company.status_en else ""
+        raise ThaiVCError(
+            "authority.entity_inactive", f"DBD status is {company.status_th}{gloss}: no credential is issued"
+        )
+    document = juristic_credential(
+        company,
+        retrieved_at=issuer.clock.now(),
+        source=registry_source(dbd),
+        subject_did=subject_did,
+        valid_until=valid_until,
+    )
+    credential = issuer.issue(document, format=format)  # type: ignore[arg-type]
+    return JuristicIssuance(credential, document, company)

@@ -1,0 +1,38 @@
+"""The verifier's ``schema`` check: runs after the signature, only when ``credentialSchema`` is present.
+
+It lives here, not in the verifier, so the verifier imports ``jsonschema`` only for credentials
+that name a schema; every securing format calls the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from thaivc.errors import ThaiVCError
+from thaivc.report import ReportBuilder
+
+__all__ = ["check_schema"]
+
+
+def check_schema(payload: Mapping[str, Any], b: ReportBuilder, *, require_known: bool = False) -> None:
+    """Record ``schema`` as passed, failed (``schema.invalid``) or, for a schema thaivc does not
+    bundle, skipped with a warning — or indeterminate (``schema.unavailable``) when the policy
+    requires every named schema to be checked (``Policy.require_known_schema``)."""
+    if "credentialSchema" not in payload:
+        return
+    from thaivc.credentials.schema import validate_credential_schema
+
+    try:
+        validate_credential_schema(payload)
+    except ThaiVCError as err:
+        if err.code == "schema.unavailable" and not require_known:
+            b.skip("schema", err.detail)
+            b.warn(f"credentialSchema not checked: {err.detail}")
+            return
+        b.error("schema", err)
+        return
+    except Exception as exc:  # a schema engine fault must not pass a credential, nor crash the report
+        b.undecidable("schema", "schema.unavailable", f"schema validation failed: {type(exc).__name__}")
+        return
+    b.ok("schema")

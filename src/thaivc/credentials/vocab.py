@@ -1,0 +1,38 @@
+"""Stable identifiers of the Thai credential types: context URL, type names and schema ids.
+
+These strings are part of every issued credential, so they never change for a version; a
+breaking change to a type gets a new schema id (``…/v2.json``), never an edit of the old one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from thaivc.contexts import CREDENTIALS_V2, THAIVC_V1
+
+__all__ = [
+    "CITIZEN_SCHEMA",
+    "CITIZEN_TYPE",
+    "COMMON_SCHEMA",
+    "CONTEXTS",
+    "CREDENTIALS_V2",
+    "FOREIGNER_SCHEMA",
+    "FOREIGNER_TYPE",
+    "JURISTIC_SCHEMA",
+    "JURISTIC_TYPE",
+    "SCHEMA_BASE",
+    "THAIVC_V1",
+]
+
+#: ``@context`` of every credential built here: the VCDM 2.0 context, then ours (protected terms).
+CONTEXTS: Final = (CREDENTIALS_V2, THAIVC_V1)
+
+CITIZEN_TYPE: Final = "ThaiCitizenCredential"
+FOREIGNER_TYPE: Final = "ForeignerIdentityCredential"
+JURISTIC_TYPE: Final = "JuristicPersonCredential"
+
+SCHEMA_BASE: Final = "https://schemas.thaivc.dev/"
+COMMON_SCHEMA: Final = SCHEMA_BASE + "common/v1.json"
+CITIZEN_SCHEMA: Final = SCHEMA_BASE + "thai-citizen/v1.json"
+FOREIGNER_SCHEMA: Final = SCHEMA_BASE + "foreigner-identity/v1.json"
+JURISTIC_SCHEMA: Final = SCHEMA_BASE + "juristic-person/v1.json"

@@ -1,0 +1,468 @@
+"""Verifying the proofs of a Data Integrity document: each proof, the set, the chains, the policy.
+
+VC Data Integrity §4.4 (Verify Proof) and §4.5 (Verify Proof Sets and Chains), with the checks a
+verifier must add around them:
+
+* every proof is reported on its own, and one failing member fails the whole set;
+* ``previousProof`` must be a string or a list of strings naming proofs that are present; a
+  self-reference, a cycle or a missing (truncated) link fails the proof that names it;
+* the proof purpose must be the caller's (``assertionMethod`` for credentials, ``authentication``
+  for presentations), and the verification method must be authorised for it in its controller's
+  DID document *and* be controlled by the expected party (issuer or holder) unless a
+  :class:`ProofSetPolicy` names it as an accepted co-signer (``di.vm_not_authorized``);
+* ``created``/``expires`` must be XSD dateTimeStamps, not in the future / not past (with leeway);
+* ``challenge`` and ``domain`` must match what the caller expects.
+
+Stripping a proof from a set cannot be detected cryptographically (every member signs the same
+document), so a caller that needs several signers says so with a :class:`ProofSetPolicy`: all of
+these methods, or at least N distinct controllers from this set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, cast
+
+from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
+from thaivc.contexts import ContextRegistry
+from thaivc.di.canon import rdfc
+from thaivc.di.multibase import decode_proof_value
+from thaivc.di.sign import PROOF_TYPE, proofs_of
+from thaivc.di.suites import Cryptosuite, CryptosuiteRegistry, HashName
+from thaivc.di.transform import (
+    Canonical,
+    canonical_document,
+    canonical_proof_config,
+    hash_data,
+    proof_config,
+    shared_contexts,
+)
+from thaivc.did import Relationship, UniversalResolver
+from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.model import parse_datetime_stamp
+from thaivc.report import Problem
+
+__all__ = ["ProofOutcome", "ProofSetPolicy", "ProofsResult", "verify_proofs"]
+
+Purpose = Literal["assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"]
+#: Proofs examined per document: a proof set of directors is small; thousands are an attack.
+MAX_PROOFS: Final = 32
+
+
+@dataclass(frozen=True, slots=True)
+class ProofSetPolicy:
+    """Which signers a proof set must contain.
+
+    ``required_methods``: every listed verification method (or DID: any of its methods) must have
+    a valid proof. ``min_proofs`` with ``from_methods``: at least that many *distinct controllers*
+    among the listed methods/DIDs must have a valid proof; one controller signing twice counts
+    once. Methods listed in either field are accepted co-signers even when they are not the
+    issuer's (or holder's) own.
+    """
+
+    required_methods: tuple[str, ...] = ()
+    min_proofs: int = 0
+    from_methods: tuple[str, ...] = ()
+
+    def __init__(
+        self, required_methods: Iterable[str] = (), *, min_proofs: int = 0, from_methods: Iterable[str] = ()
+    ) -> None:
+        required = tuple(required_methods)
+        pool = tuple(from_methods)
+        if not all(isinstance(m, str) and m for m in (*required, *pool)):
+            raise UsageError("usage.invalid_argument", "verification methods are non-empty strings")
+        if isinstance(min_proofs, bool) or not isinstance(min_proofs, int) or min_proofs < 0:
+            raise UsageError("usage.invalid_argument", "min_proofs is a non-negative integer")
+        if min_proofs and not pool:
+            raise UsageError("usage.invalid_argument", "min_proofs needs from_methods to count from")
+        if min_proofs > len(pool):
+            raise UsageError("usage.invalid_argument", "min_proofs exceeds the number of methods listed")
+        object.__setattr__(self, "required_methods", required)
+        object.__setattr__(self, "min_proofs", min_proofs)
+        object.__setattr__(self, "from_methods", pool)
+
+    def names(self, vm_id: str, controller: str) -> bool:
+        """True iff this policy lists ``vm_id`` (or its controller DID)."""
+        listed = (*self.required_methods, *self.from_methods)
+        return vm_id in listed or controller in listed
+
+
+@dataclass(frozen=True, slots=True)
+class ProofOutcome:
+    """The verdict on one proof of the set."""
+
+    index: int
+    status: Literal["pass", "fail", "indeterminate"]
+    code: str | None = None
+    detail: str = ""
+    proof_id: str | None = None
+    cryptosuite: str | None = None
+    verification_method: str | None = None
+    controller: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "pass"
+
+    @property
+    def problem(self) -> Problem | None:
+        return None if self.code is None else Problem.of(self.code, self.detail)
+
+
+@dataclass(frozen=True, slots=True)
+class ProofsResult:
+    """Every proof's outcome and the policy verdict. ``verified`` only when all are good."""
+
+    proofs: tuple[ProofOutcome, ...]
+    policy_problem: Problem | None = None
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.proofs) and all(p.ok for p in self.proofs) and self.policy_problem is None
+
+    @property
+    def indeterminate(self) -> bool:
+        return not self.verified and not any(p.status == "fail" for p in self.proofs) and self.policy_problem is None
+
+    @property
+    def controllers(self) -> frozenset[str]:
+        """Controllers (DIDs) of the verification methods whose proofs verified."""
+        return frozenset(p.controller for p in self.proofs if p.ok and p.controller)
+
+
+@dataclass(frozen=True, slots=True)
+class _Expect:
+    """What the caller expects of every proof."""
+
+    purpose: str
+    controller: str | None
+    challenge: str | None
+    domain: str | None
+    policy: ProofSetPolicy | None
+
+
+class _Fail(Exception):
+    def __init__(self, err: ThaiVCError) -> None:
+        self.err = err
+
+
+def _fail(code: str, detail: str) -> _Fail:
+    return _Fail(InputError(code, detail))
+
+
+def verify_proofs(
+    document: Mapping[str, Any],
+    *,
+    resolver: UniversalResolver | None = None,
+    expected_purpose: Purpose = "assertionMethod",
+    expected_controller: str | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
+    clock: Clock | None = None,
+    leeway: int = DEFAULT_LEEWAY,
+    contexts: ContextRegistry | None = None,
+    suites: CryptosuiteRegistry | None = None,
+    policy: ProofSetPolicy | None = None,
+    max_work: int = rdfc.DEFAULT_MAX_WORK,
+    jsonld_checked: bool = False,
+) -> ProofsResult:
+    """Verify every proof on ``document``; never raises on bad input.
+
+    ``expected_controller`` is the issuer (credentials) or holder (presentations) the verification
+    methods must belong to; ``None`` skips that binding. Unless ``jsonld_checked`` says the caller
+    already did it, documents secured with an RDFC suite are first checked with
+    :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss).
+    """
+    resolver = resolver or _default_resolver()
+    clock = clock or SystemClock()
+    contexts = contexts or shared_contexts()
+    suites = suites or CryptosuiteRegistry()
+    if not isinstance(document, Mapping):
+        outcome = ProofOutcome(0, "fail", "di.proof_invalid", "the secured document is not a JSON object")
+        return ProofsResult((outcome,))
+    proof_value = document.get("proof")
+    not_maps = isinstance(proof_value, list) and not all(isinstance(p, dict) for p in proof_value)
+    if "proof" in document and (not_maps or not isinstance(proof_value, dict | list)):
+        detail = "proof is not a map or a list of maps"
+        return ProofsResult((ProofOutcome(0, "fail", "di.proof_malformed", detail),))
+    raw = proofs_of(document)
+    if not raw:
+        return ProofsResult((ProofOutcome(0, "fail", "di.proof_missing", "the document carries no proof"),))
+    if len(raw) > MAX_PROOFS:
+        return ProofsResult((ProofOutcome(0, "fail", "input.too_large", f"more than {MAX_PROOFS} proofs"),))
+
+    ctx = _Context(
+        document=document,
+        raw=raw,
+        resolver=resolver,
+        clock=clock,
+        leeway=leeway,
+        contexts=contexts,
+        suites=suites,
+        max_work=max_work,
+        jsonld_checked=jsonld_checked,
+    )
+    expect = _Expect(expected_purpose, expected_controller, challenge, domain, policy)
+    outcomes = tuple(ctx.verify_one(index, proof, expect) for index, proof in enumerate(raw))
+    policy_problem = _check_policy(outcomes, policy) if policy is not None else None
+    problems = tuple(p.problem for p in outcomes if p.problem is not None)
+    if policy_problem is not None:
+        problems = (*problems, policy_problem)
+    return ProofsResult(outcomes, policy_problem, problems)
+
+
+_DEFAULT_RESOLVER: list[UniversalResolver] = []
+
+
+def _default_resolver() -> UniversalResolver:
+    """did:key and did:jwk only (no I/O); shared so its verification-method cache is reused."""
+    if not _DEFAULT_RESOLVER:
+        _DEFAULT_RESOLVER.append(UniversalResolver())
+    return _DEFAULT_RESOLVER[0]
+
+
+def _check_policy(outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy) -> Problem | None:
+    good = [p for p in outcomes if p.ok and p.verification_method and p.controller]
+    for wanted in policy.required_methods:
+        if not any(wanted in (p.verification_method, p.controller) for p in good):
+            return Problem.of("di.proof_set_unsatisfied", f"no valid proof by required signer {wanted[:100]}")
+    if policy.min_proofs:
+        pool = set(policy.from_methods)
+        controllers = {p.controller for p in good if p.verification_method in pool or p.controller in pool}
+        if len(controllers) < policy.min_proofs:
+            return Problem.of(
+                "di.proof_set_unsatisfied",
+                f"{len(controllers)} distinct signer(s) of the {policy.min_proofs} the policy requires",
+            )
+    return None
+
+
+class _Context:
+    """Per-call state: proofs by id, chain checks, and canonical documents shared across proofs."""
+
+    def __init__(
+        self,
+        *,
+        document: Mapping[str, Any],
+        raw: list[Any],
+        resolver: UniversalResolver,
+        clock: Clock,
+        leeway: int,
+        contexts: ContextRegistry,
+        suites: CryptosuiteRegistry,
+        max_work: int,
+        jsonld_checked: bool,
+    ) -> None:
+        self.document = document
+        self.raw = raw
+        self.resolver = resolver
+        self.now = clock.now()
+        self.leeway = leeway
+        self.contexts = contexts
+        self.suites = suites
+        self.max_work = max_work
+        self.jsonld_error: ThaiVCError | None = None
+        self.jsonld_done = jsonld_checked
+        self.unsecured = {k: v for k, v in document.items() if k != "proof"}
+        self.by_id: dict[str, list[int]] = {}
+        for index, proof in enumerate(raw):
+            if isinstance(proof, dict) and isinstance(proof.get("id"), str):
+                self.by_id.setdefault(proof["id"], []).append(index)
+        self.canon_cache: dict[tuple[str, str, tuple[int, ...]], Canonical] = {}
+
+    # -- one proof ------------------------------------------------------------------------------
+
+    def verify_one(self, index: int, proof: Any, expect: _Expect) -> ProofOutcome:
+        info: dict[str, Any] = {}
+        try:
+            self._verify(proof, expect, info)
+        except _Fail as failure:
+            return self._outcome(index, failure.err, info)
+        except Indeterminate as err:
+            return self._outcome(index, err, info)
+        except ThaiVCError as err:
+            return self._outcome(index, err, info)
+        except Exception as exc:  # fail closed: an unexpected error is never a pass
+            return self._outcome(index, InputError("di.proof_invalid", f"{type(exc).__name__} while verifying"), info)
+        return ProofOutcome(index, "pass", **info)
+
+    @staticmethod
+    def _outcome(index: int, err: ThaiVCError, info: dict[str, Any]) -> ProofOutcome:
+        status: Literal["fail", "indeterminate"] = "indeterminate" if isinstance(err, Indeterminate) else "fail"
+        return ProofOutcome(index, status, err.code, err.detail, **info)
+
+    def _verify(self, proof: Any, expect: _Expect, info: dict[str, Any]) -> None:
+        purpose, controller, policy = expect.purpose, expect.controller, expect.policy
+        if not isinstance(proof, dict):
+            raise _fail("di.proof_malformed", "a proof is not a JSON object")  # security.md A.6
+        if isinstance(proof.get("id"), str):
+            info["proof_id"] = proof["id"]
+        for member in ("type", "verificationMethod", "proofPurpose", "cryptosuite", "proofValue"):
+            if member not in proof:
+                raise _fail("di.proof_invalid", f"the proof has no {member}")
+        if proof["type"] != PROOF_TYPE:
+            raise _fail("di.proof_invalid", f"proof type {str(proof['type'])[:60]!r} is not {PROOF_TYPE}")
+        suite = self.suites.get(proof["cryptosuite"])
+        info["cryptosuite"] = suite.name
+        vm_id = proof["verificationMethod"]
+        if not isinstance(vm_id, str):
+            raise _fail("di.proof_invalid", "verificationMethod is not a string")
+        info["verification_method"] = vm_id
+        if proof["proofPurpose"] != purpose:
+            raise _fail(
+                "di.proof_invalid", f"proofPurpose {str(proof['proofPurpose'])[:40]!r} is not the expected {purpose}"
+            )
+        if "id" in proof and not isinstance(proof["id"], str):
+            raise _fail("di.proof_invalid", "a proof id is not a string")
+        if isinstance(proof.get("id"), str) and len(self.by_id.get(proof["id"], ())) > 1:
+            raise _fail("di.proof_invalid", "two proofs share one id")
+        self._check_times(proof)
+        self._check_challenge_domain(proof, expect.challenge, expect.domain)
+        chain = self._previous(proof)
+
+        try:
+            did_doc, vm = self.resolver.resolve_verification_method(vm_id)
+        except Indeterminate:
+            raise
+        except ThaiVCError as err:
+            raise _fail(err.code if err.code.startswith(("did.", "key.")) else "di.proof_invalid", err.detail) from None
+        info["controller"] = did_doc.id
+        if not did_doc.is_authorized(vm.id, cast("Relationship", purpose)):
+            raise _fail("di.vm_not_authorized", f"the method is not listed under {purpose} by its controller")
+        if (
+            controller is not None
+            and did_doc.id != controller
+            and not (policy is not None and policy.names(vm.id, did_doc.id))
+        ):
+            raise _fail("di.vm_not_authorized", "the verification method is not controlled by " + controller[:100])
+        key = vm.public_key
+        hash_name = suite.hash_for(key.key_type)
+        signature = decode_proof_value(proof["proofValue"], key.key_type)
+        if proof.get("@context") is not None and suite.transform == "jcs":
+            self._check_jcs_context(proof["@context"])
+
+        if suite.transform == "rdfc" and not self.jsonld_done:
+            self._check_jsonld()
+        config = proof_config(proof, self.unsecured, suite)
+        canon_config = canonical_proof_config(config, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
+        proof_context = proof.get("@context")
+        if suite.transform == "jcs" and proof_context is not None and proof_context != self.unsecured.get("@context"):
+            # eddsa-jcs-2022 §3.3.2 step 4.2: the document is hashed with the proof's @context
+            doc = {**self.unsecured, "@context": proof_context}
+            if chain:
+                doc["proof"] = [self.raw[i] for i in chain]
+            canon_doc = canonical_document(doc, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
+        else:
+            canon_doc = self._canonical_document(suite.transform, hash_name, chain, suite)
+        if not key.verify(signature, hash_data(canon_config, canon_doc)):
+            raise _fail("di.proof_invalid", "the signature does not verify")
+
+    # -- pieces ---------------------------------------------------------------------------------
+
+    def _check_jsonld(self) -> None:
+        from thaivc.model import check_jsonld
+
+        if self.jsonld_error is None and not self.jsonld_done:
+            try:
+                check_jsonld(dict(self.document), self.contexts)
+            except ThaiVCError as err:
+                self.jsonld_error = err
+            self.jsonld_done = True
+        if self.jsonld_error is not None:
+            raise self.jsonld_error
+
+    def _check_times(self, proof: dict[str, Any]) -> None:
+        for name in ("created", "expires"):
+            if name not in proof:
+                continue
+            try:
+                moment, _ = parse_datetime_stamp(proof[name], field=name)
+            except ThaiVCError:
+                raise _fail("di.proof_invalid", f"proof {name} is not an XSD dateTimeStamp") from None
+            if _lacks_offset(proof[name]):
+                raise _fail("di.proof_invalid", f"proof {name} has no time zone: not a dateTimeStamp")
+            ts = moment.timestamp()
+            if name == "created" and ts > self.now + self.leeway:
+                raise _fail("di.proof_invalid", "the proof was created in the future")
+            if name == "expires" and ts < self.now - self.leeway:
+                raise _fail("di.proof_invalid", "the proof has expired")
+
+    @staticmethod
+    def _check_challenge_domain(proof: dict[str, Any], challenge: str | None, domain: str | None) -> None:
+        if challenge is not None and proof.get("challenge") != challenge:
+            raise _fail("di.challenge_mismatch", "the proof does not carry the expected challenge")
+        if domain is not None:
+            given = proof.get("domain")
+            domains = given if isinstance(given, list) else [given]
+            if domain not in domains:
+                raise _fail("di.domain_mismatch", "the proof is bound to another domain")
+
+    def _check_jcs_context(self, proof_context: Any) -> None:
+        doc_context = self.document.get("@context")
+        doc_items = doc_context if isinstance(doc_context, list) else [doc_context]
+        proof_items = proof_context if isinstance(proof_context, list) else [proof_context]
+        if len(proof_items) > len(doc_items) or doc_items[: len(proof_items)] != proof_items:
+            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")
+
+    def _previous(self, proof: dict[str, Any]) -> tuple[int, ...]:
+        """Indexes of the proofs ``previousProof`` names, after checking the chain is whole."""
+        if "previousProof" not in proof:
+            return ()
+        wanted = self._references(proof)
+        own = proof.get("id")
+        if isinstance(own, str) and own in wanted:
+            raise _fail("di.proof_invalid", "previousProof refers to the proof itself")
+        indexes = []
+        for ref in wanted:
+            found = self.by_id.get(ref)
+            if not found:
+                raise _fail("di.proof_invalid", f"previousProof {ref[:100]!r} is not in the document")
+            indexes.extend(found)
+        # follow the chain back: a cycle anywhere behind this proof makes it unverifiable
+        seen: set[int] = set()
+        stack = list(indexes)
+        origin = [i for i, p in enumerate(self.raw) if p is proof]
+        while stack:
+            current = stack.pop()
+            if current in origin:
+                raise _fail("di.proof_invalid", "previousProof forms a cycle")
+            if current in seen:
+                continue
+            seen.add(current)
+            earlier = self.raw[current]
+            if isinstance(earlier, dict) and "previousProof" in earlier:
+                for ref in self._references(earlier):
+                    found = self.by_id.get(ref)
+                    if not found:
+                        raise _fail("di.proof_invalid", f"the chain is truncated: {ref[:100]!r} is missing")
+                    stack.extend(found)
+        return tuple(sorted(set(indexes)))
+
+    @staticmethod
+    def _references(proof: dict[str, Any]) -> list[str]:
+        value = proof["previousProof"]
+        refs = [value] if isinstance(value, str) else value
+        if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
+            raise _fail("di.proof_invalid", "previousProof is not a proof id or a list of them")
+        return refs
+
+    def _canonical_document(
+        self, transform: str, hash_name: HashName, chain: tuple[int, ...], suite: Cryptosuite
+    ) -> Canonical:
+        key = (transform, hash_name, chain)
+        cached = self.canon_cache.get(key)
+        if cached is None:
+            doc: dict[str, Any] = dict(self.unsecured)
+            if chain:
+                doc["proof"] = [self.raw[i] for i in chain]
+            cached = canonical_document(doc, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
+            self.canon_cache[key] = cached
+        return cached
+
+
+def _lacks_offset(value: str) -> bool:
+    """True for a date-time with no ``Z`` or ``±hh:mm``: an xsd:dateTime, not a dateTimeStamp."""
+    tail = value[-6:]
+    return not (value.endswith("Z") or (len(tail) == 6 and tail[0] in "+-" and tail[3] == ":"))

@@ -1,0 +1,96 @@
+"""PostgreSQL status store (psycopg 3), for issuers running several instances.
+
+Concurrency: uniqueness of ``(list_id, idx)`` and of ``(issuer_id, purpose, credential_id)`` is
+enforced by constraints; writers of one issuer and purpose are serialised with a transaction-scoped
+advisory lock (``pg_advisory_xact_lock``), which keeps the "current open list" exact and prevents
+deadlocks between two large batches that touch the same rows in different orders; publishers lock the
+list row with ``SELECT … FOR UPDATE``. Snapshots for publishing are read at ``REPEATABLE READ`` so a
+list's revision and its values come from the same instant. Batches of ids are loaded with ``COPY``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from thaivc.errors import ThaiVCError
+from thaivc.status.sql_store import SCHEMA, SqlStatusStore
+
+__all__ = ["PostgresStatusStore"]
+
+
+class PostgresStatusStore(SqlStatusStore):
+    """:class:`~thaivc.status.store.StatusStore` on PostgreSQL; one connection per instance."""
+
+    def __init__(self, dsn: str, *, connect_timeout: int = 10) -> None:
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - depends on the installation
+            raise ThaiVCError(
+                "status.store", "PostgresStatusStore needs psycopg: install thaivc[postgres]"
+            ) from None
+        self._psycopg = psycopg
+        try:
+            self._conn = psycopg.connect(dsn, autocommit=True, connect_timeout=connect_timeout)
+        except psycopg.Error as exc:
+            raise ThaiVCError("status.store", f"cannot connect to PostgreSQL: {type(exc).__name__}") from None
+        with self._write("schema") as cur:
+            for statement in SCHEMA:
+                self._execute(cur, statement)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        try:
+            with self._conn.transaction(), self._conn.cursor() as cur:
+                yield cur
+        except self._psycopg.Error as exc:
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+
+    @contextmanager
+    def _write(self, lock_key: str) -> Iterator[Any]:
+        with self._transaction() as cur:
+            self._execute(cur, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock_key,))
+            yield cur
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        with self._transaction() as cur:
+            self._execute(cur, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield cur
+
+    def _execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return cur.execute(sql.replace("?", "%s"), params)
+        except self._psycopg.Error as exc:
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        try:
+            cur.executemany(sql.replace("?", "%s"), rows)
+        except self._psycopg.Error as exc:
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+
+    def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
+        # COPY into a staging table, then keep the distinct ids under a primary key: with the key
+        # the planner probes ids by index even when the entry table's statistics are stale (a
+        # large batch right after a large allocation), instead of re-scanning the batch per row.
+        self._execute(cur, "CREATE TEMP TABLE thaivc_ids_in (id TEXT NOT NULL) ON COMMIT DROP")
+        try:
+            with cur.copy("COPY thaivc_ids_in (id) FROM STDIN") as copy:
+                for credential_id in credential_ids:
+                    copy.write_row((credential_id,))
+        except self._psycopg.Error as exc:
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+        self._execute(cur, "CREATE TEMP TABLE thaivc_ids (id TEXT PRIMARY KEY) ON COMMIT DROP")
+        self._execute(cur, "INSERT INTO thaivc_ids (id) SELECT DISTINCT id FROM thaivc_ids_in")
+        self._execute(cur, "ANALYZE thaivc_ids")
+        return int(self._execute(cur, "SELECT COUNT(*) FROM thaivc_ids").fetchone()[0])
+
+    def _lock_list(self, cur: Any, list_id: str) -> None:
+        self._execute(cur, "SELECT 1 FROM thaivc_status_list WHERE list_id = ? FOR UPDATE", (list_id,))
+
+    def close(self) -> None:
+        self._conn.close()

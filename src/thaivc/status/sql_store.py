@@ -1,0 +1,417 @@
+"""The SQL logic shared by the SQLite and PostgreSQL status stores.
+
+Both backends run the same statements (written with ``?`` placeholders; the PostgreSQL store
+translates them) and differ only in how a transaction is opened, how writers are serialised and how a
+batch of credential ids is loaded. Those differences are the abstract hooks below.
+
+Index allocation is serialised per issuer and purpose (the write lock), reads the indices already
+used in the open list, draws new ones with :mod:`secrets` and inserts them in one statement batch.
+The primary key ``(list_id, idx)``, not the process, is what guarantees that an index is never
+handed out twice: should two writers ever clash, the transaction aborts instead of sharing an index.
+A list is closed once ``capacity`` indices are used and a fresh list is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Final
+
+from thaivc.errors import ThaiVCError, UsageError
+from thaivc.status.store import Allocation, ListFormat, ListInfo, ListSnapshot, Publication
+
+__all__ = ["SCHEMA", "SqlStatusStore"]
+
+SCHEMA: Final = (
+    """CREATE TABLE IF NOT EXISTS thaivc_status_list (
+        list_id TEXT PRIMARY KEY,
+        issuer_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        status_size INTEGER NOT NULL,
+        list_size INTEGER NOT NULL,
+        messages TEXT NOT NULL DEFAULT '',
+        allocated INTEGER NOT NULL DEFAULT 0,
+        revision BIGINT NOT NULL DEFAULT 0,
+        is_open INTEGER NOT NULL DEFAULT 1,
+        created_seq BIGINT NOT NULL
+    )""",
+    """CREATE INDEX IF NOT EXISTS thaivc_status_list_open
+        ON thaivc_status_list (issuer_id, purpose, is_open)""",
+    """CREATE TABLE IF NOT EXISTS thaivc_status_entry (
+        list_id TEXT NOT NULL REFERENCES thaivc_status_list (list_id),
+        idx INTEGER NOT NULL,
+        issuer_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        credential_id TEXT NOT NULL,
+        value INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (list_id, idx),
+        UNIQUE (issuer_id, purpose, credential_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS thaivc_status_publication (
+        list_id TEXT NOT NULL REFERENCES thaivc_status_list (list_id),
+        format TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        revision BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (list_id, format, version)
+    )""",
+)
+
+#: Batches up to this size are handled row by row; larger ones through a loaded id table.
+_SMALL_BATCH: Final = 32
+_SELECT_LISTS: Final = (
+    "SELECT list_id, issuer_id, purpose, status_size, list_size, messages, allocated, revision"
+    " FROM thaivc_status_list"
+)
+
+
+def _messages_key(messages: tuple[str, ...] | None) -> str:
+    return "" if messages is None else json.dumps(list(messages), ensure_ascii=False, separators=(",", ":"))
+
+
+def _list_info(row: Sequence[Any]) -> ListInfo:
+    messages = tuple(json.loads(row[5])) if row[5] else None
+    return ListInfo(
+        list_id=row[0],
+        issuer_id=row[1],
+        purpose=row[2],
+        status_size=int(row[3]),
+        list_size=int(row[4]),
+        messages=messages,
+        allocated=int(row[6]),
+        revision=int(row[7]),
+    )
+
+
+class _Picker:
+    """Draws distinct random indices of one list, given those already used.
+
+    Allocation runs under the issuer/purpose write lock, so the set of used indices read at the
+    start of a batch is exact; the primary key still guards against any mistake. Once a list is
+    three-quarters full, drawing switches to an explicit free list so the last indices cost no more
+    than the first.
+    """
+
+    __slots__ = ("_free", "list_size", "used")
+
+    def __init__(self, list_size: int, used: set[int]) -> None:
+        self.list_size = list_size
+        self.used = used
+        self._free: list[int] | None = None
+
+    def pick(self) -> int:
+        if self._free is None and len(self.used) * 4 < self.list_size * 3:
+            while True:
+                index = secrets.randbelow(self.list_size)
+                if index not in self.used:
+                    self.used.add(index)
+                    return index
+        if self._free is None:
+            self._free = [i for i in range(self.list_size) if i not in self.used]
+        if not self._free:
+            raise ThaiVCError("status.store", "the status list is full")
+        slot = secrets.randbelow(len(self._free))
+        self._free[slot], self._free[-1] = self._free[-1], self._free[slot]
+        index = self._free.pop()
+        self.used.add(index)
+        return index
+
+
+class SqlStatusStore(ABC):
+    """Backend-neutral implementation of :class:`~thaivc.status.store.StatusStore`."""
+
+    # -- backend hooks -------------------------------------------------------------------------
+    @abstractmethod
+    def _write(self, lock_key: str) -> AbstractContextManager[Any]:
+        """A write transaction, serialised against other writers holding ``lock_key``; yields a cursor."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Any]:
+        """A read transaction over one consistent snapshot; yields a cursor."""
+
+    @abstractmethod
+    def _execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    @abstractmethod
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abstractmethod
+    def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
+        """Fill the temporary table ``thaivc_ids(id)`` with the distinct ids; return their count."""
+
+    @abstractmethod
+    def _lock_list(self, cur: Any, list_id: str) -> None:
+        """Serialise publishers of one list within the current write transaction."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- allocation ----------------------------------------------------------------------------
+    def allocate(
+        self,
+        credential_ids: Sequence[str],
+        *,
+        issuer_id: str,
+        purpose: str,
+        status_size: int,
+        list_size: int,
+        capacity: int,
+        messages: tuple[str, ...] | None,
+    ) -> list[Allocation]:
+        if not 0 < capacity <= list_size:
+            raise UsageError("usage.invalid_argument", "capacity must be in 1..list_size")
+        messages_key = _messages_key(messages)
+        wanted = list(dict.fromkeys(credential_ids))
+        found: dict[str, Allocation] = {}
+        with self._write(f"{issuer_id}\x1f{purpose}") as cur:
+            for cid, lid, idx in self._existing(cur, issuer_id, purpose, wanted):
+                found[cid] = Allocation(cid, purpose, lid, int(idx))
+            current = self._execute(
+                cur,
+                "SELECT list_id, allocated FROM thaivc_status_list WHERE issuer_id = ? AND purpose = ?"
+                " AND status_size = ? AND list_size = ? AND messages = ? AND is_open = 1"
+                " ORDER BY created_seq LIMIT 1",
+                (issuer_id, purpose, status_size, list_size, messages_key),
+            ).fetchone()
+            list_id: str | None = current[0] if current else None
+            allocated = int(current[1]) if current else 0
+            picker: _Picker | None = None
+            rows: list[tuple[str, int, str, str, str]] = []
+            for credential_id in wanted:
+                if credential_id in found:
+                    continue
+                if list_id is None or allocated >= capacity:
+                    if list_id is not None:
+                        self._close_list(cur, list_id, allocated)
+                    list_id = self._new_list(
+                        cur,
+                        issuer_id=issuer_id,
+                        purpose=purpose,
+                        status_size=status_size,
+                        list_size=list_size,
+                        messages_key=messages_key,
+                    )
+                    allocated = 0
+                    picker = _Picker(list_size, set())
+                if picker is None:
+                    used = self._execute(
+                        cur, "SELECT idx FROM thaivc_status_entry WHERE list_id = ?", (list_id,)
+                    ).fetchall()
+                    picker = _Picker(list_size, {int(r[0]) for r in used})
+                index = picker.pick()
+                rows.append((list_id, index, issuer_id, purpose, credential_id))
+                found[credential_id] = Allocation(credential_id, purpose, list_id, index)
+                allocated += 1
+            # The primary key (list_id, idx) is the guarantee: a clash aborts the whole transaction.
+            self._execute_many(
+                cur,
+                "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value)"
+                " VALUES (?, ?, ?, ?, ?, 0)",
+                rows,
+            )
+            if list_id is not None:
+                self._execute(
+                    cur,
+                    "UPDATE thaivc_status_list SET allocated = ?, is_open = ? WHERE list_id = ?",
+                    (allocated, 1 if allocated < capacity else 0, list_id),
+                )
+        return [found[cid] for cid in credential_ids]
+
+    def _existing(self, cur: Any, issuer_id: str, purpose: str, wanted: list[str]) -> list[Any]:
+        """The entries some of ``wanted`` already hold: probed one by one for the small batches of
+        everyday issuance, joined against a loaded id table for large ones."""
+        if len(wanted) <= _SMALL_BATCH:
+            rows = []
+            for credential_id in wanted:
+                row = self._execute(
+                    cur,
+                    "SELECT credential_id, list_id, idx FROM thaivc_status_entry"
+                    " WHERE issuer_id = ? AND purpose = ? AND credential_id = ?",
+                    (issuer_id, purpose, credential_id),
+                ).fetchone()
+                if row is not None:
+                    rows.append(row)
+            return rows
+        self._load_ids(cur, wanted)
+        return list(
+            self._execute(
+                cur,
+                "SELECT credential_id, list_id, idx FROM thaivc_status_entry"
+                " WHERE issuer_id = ? AND purpose = ? AND credential_id IN (SELECT id FROM thaivc_ids)",
+                (issuer_id, purpose),
+            ).fetchall()
+        )
+
+    def _close_list(self, cur: Any, list_id: str, allocated: int) -> None:
+        self._execute(
+            cur,
+            "UPDATE thaivc_status_list SET allocated = ?, is_open = 0 WHERE list_id = ?",
+            (allocated, list_id),
+        )
+
+    def _new_list(
+        self, cur: Any, *, issuer_id: str, purpose: str, status_size: int, list_size: int, messages_key: str
+    ) -> str:
+        list_id = secrets.token_hex(8)
+        row = self._execute(
+            cur, "SELECT COALESCE(MAX(created_seq), 0) + 1 FROM thaivc_status_list"
+        ).fetchone()
+        self._execute(
+            cur,
+            "INSERT INTO thaivc_status_list (list_id, issuer_id, purpose, status_size, list_size, messages,"
+            " allocated, revision, is_open, created_seq) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 1, ?)",
+            (list_id, issuer_id, purpose, status_size, list_size, messages_key, int(row[0])),
+        )
+        return list_id
+
+    # -- values --------------------------------------------------------------------------------
+    def lookup(self, issuer_id: str, purpose: str, credential_id: str) -> Allocation | None:
+        with self._read() as cur:
+            row = self._execute(
+                cur,
+                "SELECT list_id, idx FROM thaivc_status_entry"
+                " WHERE issuer_id = ? AND purpose = ? AND credential_id = ?",
+                (issuer_id, purpose, credential_id),
+            ).fetchone()
+        return None if row is None else Allocation(credential_id, purpose, row[0], int(row[1]))
+
+    def set_values(self, issuer_id: str, purpose: str, credential_ids: Iterable[str], value: int) -> int:
+        ids = list(dict.fromkeys(credential_ids))
+        if len(ids) <= _SMALL_BATCH:
+            return self._set_values_small(issuer_id, purpose, ids, value)
+        with self._write(f"{issuer_id}\x1f{purpose}\x1fvalues") as cur:
+            wanted = self._load_ids(cur, ids)
+            found = self._execute(
+                cur,
+                "SELECT COUNT(*) FROM thaivc_status_entry WHERE issuer_id = ? AND purpose = ?"
+                " AND credential_id IN (SELECT id FROM thaivc_ids)",
+                (issuer_id, purpose),
+            ).fetchone()
+            if int(found[0]) != wanted:
+                # raising inside the transaction rolls it back: a batch is all or nothing
+                raise UsageError(
+                    "usage.invalid_argument",
+                    f"{wanted - int(found[0])} of {wanted} credentials have no {purpose} entry",
+                )
+            self._execute(
+                cur,
+                "UPDATE thaivc_status_list SET revision = revision + 1 WHERE list_id IN"
+                " (SELECT DISTINCT list_id FROM thaivc_status_entry WHERE issuer_id = ? AND purpose = ?"
+                " AND credential_id IN (SELECT id FROM thaivc_ids))",
+                (issuer_id, purpose),
+            )
+            self._execute(
+                cur,
+                "UPDATE thaivc_status_entry SET value = ? WHERE issuer_id = ? AND purpose = ?"
+                " AND credential_id IN (SELECT id FROM thaivc_ids)",
+                (value, issuer_id, purpose),
+            )
+        return wanted
+
+    def _set_values_small(self, issuer_id: str, purpose: str, ids: list[str], value: int) -> int:
+        """The same contract as the batch path, without loading an id table (one row per id)."""
+        with self._write(f"{issuer_id}\x1f{purpose}\x1fvalues") as cur:
+            for credential_id in ids:
+                row = self._execute(
+                    cur,
+                    "UPDATE thaivc_status_entry SET value = ? WHERE issuer_id = ? AND purpose = ?"
+                    " AND credential_id = ? RETURNING list_id",
+                    (value, issuer_id, purpose, credential_id),
+                ).fetchone()
+                if row is None:
+                    # raising inside the transaction rolls it back: a batch is all or nothing
+                    raise UsageError("usage.invalid_argument", f"a credential has no {purpose} entry")
+                self._execute(
+                    cur, "UPDATE thaivc_status_list SET revision = revision + 1 WHERE list_id = ?", (row[0],)
+                )
+        return len(ids)
+
+    # -- lists and publications ----------------------------------------------------------------
+    def list_info(self, list_id: str) -> ListInfo | None:
+        with self._read() as cur:
+            row = self._execute(cur, _SELECT_LISTS + " WHERE list_id = ?", (list_id,)).fetchone()
+        return None if row is None else _list_info(row)
+
+    def lists(self, issuer_id: str) -> list[ListInfo]:
+        with self._read() as cur:
+            rows = self._execute(
+                cur,
+                _SELECT_LISTS + " WHERE issuer_id = ? ORDER BY created_seq",
+                (issuer_id,),
+            ).fetchall()
+        return [_list_info(r) for r in rows]
+
+    def snapshot(self, list_id: str) -> ListSnapshot:
+        with self._read() as cur:
+            row = self._execute(cur, _SELECT_LISTS + " WHERE list_id = ?", (list_id,)).fetchone()
+            if row is None:
+                raise UsageError("usage.invalid_argument", f"no status list {list_id!r}")
+            values = self._execute(
+                cur,
+                "SELECT idx, value FROM thaivc_status_entry WHERE list_id = ? AND value <> 0 ORDER BY idx",
+                (list_id,),
+            ).fetchall()
+        return ListSnapshot(_list_info(row), tuple((int(i), int(v)) for i, v in values))
+
+    def save_publication(
+        self, list_id: str, fmt: ListFormat, revision: int, body: str, created_at: int
+    ) -> Publication:
+        with self._write(f"publish\x1f{list_id}") as cur:
+            self._lock_list(cur, list_id)
+            latest = self._execute(
+                cur,
+                "SELECT version, revision, body, created_at FROM thaivc_status_publication"
+                " WHERE list_id = ? AND format = ? ORDER BY version DESC LIMIT 1",
+                (list_id, fmt),
+            ).fetchone()
+            if latest is not None and int(latest[1]) > revision:
+                # a publisher that read a newer revision already won: never go back in time
+                return Publication(list_id, fmt, int(latest[0]), int(latest[1]), latest[2], int(latest[3]))
+            version = 1 if latest is None else int(latest[0]) + 1
+            self._insert_publication(
+                cur,
+                list_id=list_id,
+                fmt=fmt,
+                version=version,
+                revision=revision,
+                body=body,
+                created_at=created_at,
+            )
+        return Publication(list_id, fmt, version, revision, body, created_at)
+
+    def _insert_publication(
+        self, cur: Any, *, list_id: str, fmt: str, version: int, revision: int, body: str, created_at: int
+    ) -> None:
+        self._execute(
+            cur,
+            "INSERT INTO thaivc_status_publication (list_id, format, version, revision, body, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (list_id, fmt, version, revision, body, created_at),
+        )
+
+    def current_publication(self, list_id: str, fmt: ListFormat) -> Publication | None:
+        with self._read() as cur:
+            row = self._execute(
+                cur,
+                "SELECT version, revision, body, created_at FROM thaivc_status_publication"
+                " WHERE list_id = ? AND format = ? ORDER BY version DESC LIMIT 1",
+                (list_id, fmt),
+            ).fetchone()
+        return (
+            None if row is None else Publication(list_id, fmt, int(row[0]), int(row[1]), row[2], int(row[3]))
+        )
+
+    def entries(self, list_id: str) -> Iterator[tuple[int, str, int]]:
+        """Every ``(index, credential_id, value)`` of a list, for audits and tests."""
+        with self._read() as cur:
+            rows = self._execute(
+                cur,
+                "SELECT idx, credential_id, value FROM thaivc_status_entry WHERE list_id = ? ORDER BY idx",
+                (list_id,),
+            ).fetchall()
+        for idx, credential_id, value in rows:
+            yield int(idx), str(credential_id), int(value)

@@ -1,0 +1,219 @@
+"""Verification of Data Integrity documents (credentials and presentations with an embedded ``proof``).
+
+The order of checks is fixed, as for VC-JOSE: parse → model (VCDM 2.0 fast validator) → context
+(JSON-LD: allowed contexts only, never fetched; no ``@vocab``; nothing dropped) → ``proof[i]`` for
+every proof of the set, each reported on its own (plus ``proof-set`` when a
+:class:`~thaivc.di.ProofSetPolicy` is configured) → time (``validFrom``/``validUntil``) → for
+presentations: challenge, domain and each embedded or enveloped credential as a child report → for
+credentials: status and trust. Nothing after a failed parse, model, context or proof check runs, so
+no claim of an unverified document is acted upon; checks after the proofs all run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from thaivc.contexts import ContextRegistry
+from thaivc.credentials.schema_check import check_schema
+from thaivc.di.canon.jsonld_fast import fast_convert
+from thaivc.di.transform import loader_for, shared_contexts
+from thaivc.di.verify import ProofSetPolicy, verify_proofs
+from thaivc.errors import ThaiVCError
+from thaivc.model import check_credential, check_jsonld, check_presentation
+from thaivc.model._rules import is_url
+from thaivc.model.jsonld import _RELATIVE_BASE, _check_contexts, _without_proofs
+from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust
+
+if TYPE_CHECKING:
+    from thaivc.verifier import Verifier
+
+__all__ = ["check_di", "default_contexts"]
+
+_MAX_NESTING: Final = 1
+_JCS_SUITES: Final = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
+
+
+def default_contexts() -> ContextRegistry:
+    """One shared, frozen registry of the bundled contexts, so processed contexts stay cached."""
+    return shared_contexts()
+
+
+def _is_presentation(doc: dict[str, Any]) -> bool:
+    types = doc.get("type")
+    return types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types)
+
+
+def _needs_rdf(doc: dict[str, Any]) -> bool:
+    """Whether any proof reads the document as RDF (then every term must expand: E.27).
+
+    A JCS proof signs the JSON itself, so nothing can ride along unsigned; its contexts are still
+    held to the allowlist (never fetched, no ``@vocab``), but undefined terms are not data loss.
+    """
+    proof = doc.get("proof")
+    proofs = proof if isinstance(proof, list) else [proof]
+    return any(not (isinstance(p, dict) and p.get("cryptosuite") in _JCS_SUITES) for p in proofs)
+
+
+def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
+    """Only the context rules of :func:`~thaivc.model.check_jsonld` (allowlisted, never fetched, no
+    ``@vocab``/``@base``, no redefinition), without JSON-LD expansion."""
+    try:
+        _check_contexts(_without_proofs(doc), registry, (), root=True)
+    except RecursionError:
+        raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
+
+
+def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> None:
+    """:func:`~thaivc.model.check_jsonld`, run once per JSON-LD *shape* of credential.
+
+    pyld's expansion costs about a millisecond. The JSON-LD fast path converts documents of one
+    shape (member names, types, pinned values) from one template learnt from pyld, and serves a
+    document from it only when every value lands whole — as a literal, or at an IRI position as an
+    absolute IRI that is no term or compact IRI. Such a document expands exactly like the first one
+    of its shape, except for those literals and IRIs; so once a document of the shape passed the
+    full check, a later one passes it too provided its IRIs are absolute URLs. Anything else
+    (presentations, fallbacks to pyld, a new shape) gets the full check.
+    """
+    if presentation:
+        check_jsonld(doc, contexts)
+        return
+    loader = loader_for(contexts)
+    unsecured = {key: value for key, value in doc.items() if key != "proof"}
+    try:
+        converted = fast_convert(unsecured, loader)
+    except ThaiVCError:
+        converted = None
+    shape = None if converted is None else converted.shape
+    if (
+        converted is not None
+        and shape is not None
+        and loader.shape_checked(shape)
+        and all(is_url(iri) and not iri.startswith(_RELATIVE_BASE) for iri in converted.iri_values)
+    ):
+        return
+    check_jsonld(doc, contexts)
+    if shape is not None:
+        loader.remember_shape(shape)
+
+
+def _party_id(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+def check_di(
+    verifier: Verifier, doc: dict[str, Any], *, challenge: str | None, domain: str | None, depth: int = 0
+) -> VerificationReport:
+    """Verify a Data Integrity credential or presentation and report every check. Never raises."""
+    b = ReportBuilder("di")
+    if not isinstance(doc, dict) or "proof" not in doc:
+        b.fail("parse", "di.proof_missing", "the document carries no proof")
+        return b.build()
+    b.ok("parse")
+    presentation = _is_presentation(doc)
+    if presentation and depth >= _MAX_NESTING:
+        b.fail("model", "vp.malformed", "a presentation cannot be nested in a presentation")
+        return b.build()
+    try:
+        # the proof's own shape is judged by the proof checks, with Data Integrity's codes (E.29)
+        unsecured = {key: value for key, value in doc.items() if key != "proof"}
+        warnings = check_presentation(unsecured) if presentation else check_credential(unsecured)
+    except ThaiVCError as err:
+        b.error("model", err)
+        return b.build()
+    for warning in warnings:
+        b.warn(warning)
+    b.ok("model")
+    contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
+    try:
+        check_contexts(doc, contexts)
+        if _needs_rdf(doc):
+            _check_rdf_meaning(doc, contexts, presentation=presentation)
+    except ThaiVCError as err:
+        b.error("context", err)
+        return b.build()
+    b.ok("context")
+
+    policy = verifier.policy
+    controller = _party_id(doc.get("holder")) if presentation else _party_id(doc.get("issuer"))
+    proof_set: ProofSetPolicy | None = None if presentation else getattr(verifier, "proof_set_policy", None)
+    result = verify_proofs(
+        doc,
+        resolver=verifier.resolver,
+        expected_purpose="authentication" if presentation else "assertionMethod",
+        expected_controller=controller,
+        challenge=challenge if presentation else None,
+        domain=domain if presentation else None,
+        clock=verifier.clock,
+        leeway=policy.leeway,
+        contexts=contexts,
+        policy=proof_set,
+        jsonld_checked=True,
+    )
+    for outcome in result.proofs:
+        name = f"proof[{outcome.index}]"
+        detail = outcome.detail or f"{outcome.cryptosuite} by {outcome.verification_method}"
+        if outcome.status == "pass":
+            b.ok(name, detail[:200])
+        elif outcome.status == "indeterminate":
+            b.undecidable(name, outcome.code or "internal.error", detail)
+        else:
+            b.fail(name, outcome.code or "di.proof_invalid", detail)
+    if result.policy_problem is not None:
+        b.fail("proof-set", result.policy_problem.code, result.policy_problem.detail)
+    elif proof_set is not None:
+        b.ok("proof-set", f"{len(result.controllers)} distinct signer(s)")
+    if b.failed or b.undecided:
+        return b.build()
+    b.details["proof_controllers"] = sorted(result.controllers)
+
+    check_times(verifier, doc, b)
+    if presentation:
+        holder_id = controller or next(iter(sorted(result.controllers)), "")
+        _check_challenge(verifier, b, challenge)
+        _check_domain(b, domain, required=policy.require_domain)
+        check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth)
+        return b.build(document=doc)
+    issuer_id = controller or ""
+    check_schema(doc, b, require_known=verifier.policy.require_known_schema)
+    check_status(verifier, doc, b)
+    check_trust(verifier, issuer_id, doc, b)
+    return b.build(document=doc)
+
+
+def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None) -> None:
+    """The proof's challenge already matched ``challenge``; here: required, and used only once."""
+    if challenge is None:
+        if verifier.policy.require_challenge:
+            b.fail(
+                "challenge",
+                "di.challenge_mismatch",
+                "no challenge was given to the verifier; policy requires one to stop replays",
+            )
+        else:
+            b.skip("challenge", "policy does not require a challenge")
+        return
+    try:
+        fresh = verifier._consume_challenge(challenge)
+    except ThaiVCError as err:
+        b.error("challenge", err)
+        return
+    if not fresh:
+        b.fail("challenge", "di.challenge_mismatch", "this challenge was already used: a replay")
+        return
+    b.ok("challenge")
+
+
+def _check_domain(b: ReportBuilder, domain: str | None, *, required: bool) -> None:
+    """The proof's domain already matched ``domain``; here: whether one was required at all."""
+    if domain is None:
+        if required:
+            b.fail("domain", "di.domain_mismatch", "no domain was given to the verifier; policy requires one")
+        else:
+            b.skip("domain", "no domain requested")
+        return
+    b.ok("domain")
