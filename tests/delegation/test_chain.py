@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thaivc.delegation import JcsProofSuite, verify_chain
+from thaivc.delegation import DiProofSuite, verify_chain
 from thaivc.delegation.scenario import DEMO_COMPANY, World
 
 from ._helpers import parsed, poa, root_poa
@@ -18,7 +18,7 @@ ACTS = ["tax_filing", "vat_filing", "customs", "social_security"]
 
 def run(world: World, docs: list[dict[str, Any]], holder: str, *, act: str = "tax_filing",
         value_thb: int | None = 1000, status: bool = True, **kw: Any) -> Any:
-    suite = JcsProofSuite(clock=world.clock)
+    suite = DiProofSuite(clock=world.clock)
     links = [parsed(d) for d in docs]
     proofs = {d.id: suite.verify(d.document) for d in links}
     return verify_chain(links, proofs, holder=holder, on_behalf_of=DEMO_COMPANY, act=act, value_thb=value_thb,

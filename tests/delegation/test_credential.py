@@ -9,7 +9,7 @@ import pytest
 
 from thaivc.delegation import (
     DELEGATION_TYPE,
-    JcsProofSuite,
+    DiProofSuite,
     controllers_of,
     delegation_credential,
     juristic_issuer_id,
@@ -66,7 +66,7 @@ def test_directors_sign_one_at_a_time_into_a_proof_set() -> None:
     twice = sign_as_director(once, b)
     assert isinstance(twice["proof"], list) and len(twice["proof"]) == 2
     assert twice["proof"][0] == once["proof"]  # the first director's proof is untouched
-    checks = JcsProofSuite().verify(twice)
+    checks = DiProofSuite().verify(twice)
     assert all(c.ok for c in checks)
     assert controllers_of(checks) == [a.kid.split("#")[0], b.kid.split("#")[0]]
 
@@ -83,7 +83,7 @@ def test_tampering_after_signing_breaks_every_proof() -> None:
                            generate_key("Ed25519"))
     forged = copy.deepcopy(doc)
     forged["credentialSubject"]["scope"]["acts"] = ["tax_filing", "loan_signing"]
-    assert all(not c.ok and c.code == "di.proof_invalid" for c in JcsProofSuite().verify(forged))
+    assert all(not c.ok and c.code == "di.proof_invalid" for c in DiProofSuite().verify(forged))
 
 
 @pytest.mark.parametrize("mutate", [
@@ -97,7 +97,7 @@ def test_tampering_after_signing_breaks_every_proof() -> None:
 def test_malformed_proofs_fail_closed(mutate: object) -> None:
     doc = sign_as_director(delegation_credential(**BASE), generate_key("Ed25519"))
     mutate(doc["proof"])  # type: ignore[operator]
-    (check,) = JcsProofSuite().verify(doc)
+    (check,) = DiProofSuite().verify(doc)
     assert not check.ok and check.controller is None and check.code
 
 
@@ -105,6 +105,6 @@ def test_duplicate_proofs_from_one_controller_count_once() -> None:
     a = generate_key("Ed25519")
     doc = sign_as_director(delegation_credential(**BASE), a)
     doc["proof"] = [doc["proof"], copy.deepcopy(doc["proof"])]
-    checks = JcsProofSuite().verify(doc)
+    checks = DiProofSuite().verify(doc)
     assert len(checks) == 2 and all(c.ok for c in checks)
     assert controllers_of(checks) == [a.kid.split("#")[0]]

@@ -65,11 +65,11 @@ def test_authorize_refuses_tampered_delegations(path: tuple[str, ...], value: An
 def test_authorize_survives_hostile_content_signed_by_the_directors(path: tuple[str, ...], value: Any) -> None:
     """Even validly signed nonsense reaches every check without raising."""
     from thaivc.challenge import new_challenge
-    from thaivc.delegation import JcsProofSuite
+    from thaivc.delegation import DiProofSuite
 
     from ._helpers import attachments
 
-    suite = JcsProofSuite(clock=WORLD.clock)
+    suite = DiProofSuite(clock=WORLD.clock)
     doc = _replace({k: v for k, v in DOC.items() if k != "proof"}, path, value)
     for who in ("somsak", "piyanuch"):
         doc = suite.add(doc, WORLD.person(who).key)

@@ -9,7 +9,7 @@
 The decision that puts these together is :meth:`thaivc.Verifier.authorize` (:mod:`thaivc.authorize`).
 """
 
-from thaivc.delegation._proofs import JcsProofSuite, ProofCheck, ProofSuite, controllers_of, default_proof_suite
+from thaivc.delegation._proofs import DiProofSuite, ProofCheck, ProofSuite, controllers_of, default_proof_suite
 from thaivc.delegation.binding import (
     DirectorBinding,
     bind_director,
@@ -38,8 +38,8 @@ __all__ = [
     "ChainResult",
     "Delegation",
     "DelegationScope",
+    "DiProofSuite",
     "DirectorBinding",
-    "JcsProofSuite",
     "ProofCheck",
     "ProofSuite",
     "StatusCheck",
