@@ -5,8 +5,8 @@ check, a face match and a liveness check (IAL 2.3), DBD issuing the company's re
 credential, and the directors of บริษัท สยามบัญชี จำกัด — who are also citizens in the fake DOPA —
 plus an accountant. Everything is in memory, synthetic and driven by an injected clock.
 
-Citizen and company credentials are built here in the field layout of the Thai credential types
-(``givenNameTh``, ``juristicId``, ``signingClauseTh`` …) and secured as ``vc+jwt``.
+Citizen and company credentials are issued through :mod:`thaivc.credentials` (``proof_citizen``
+with the fake DOPA, ``issue_juristic`` with the fake DBD) and secured as ``vc+jwt``.
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from thaivc.assurance import DopaCardStatusEvidence, Evidence, FaceMatchEvidence, LivenessEvidence
 from thaivc.authorize import AuthorityPolicy
 from thaivc.clock import FixedClock
-from thaivc.errors import ThaiVCError
+from thaivc.credentials import CardData, issue_juristic, proof_citizen
+from thaivc.errors import ThaiVCError, UsageError
 from thaivc.holder import Holder
 from thaivc.issuer import Issuer
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.registries.dbd import FakeDbd, JuristicPerson
 from thaivc.registries.dopa import FakeDopa
+from thaivc.thai import ThaiName
 from thaivc.verifier import Verifier
 
 __all__ = ["DEMO_COMPANY", "Person", "RevocationList", "World"]
@@ -130,28 +131,29 @@ class World:
         raise KeyError(key_name)
 
     def person(self, key_name: str, *, issuer: PrivateKey | None = None, face: bool = True) -> Person:
-        """Identity-proof a fixture citizen at DOPA (card + face + liveness → IAL 2.3) and issue."""
+        """Identity-proof a fixture citizen at DOPA and issue their ThaiCitizenCredential.
+
+        Card check + DOPA face match + liveness gives IAL 2.3; ``face=False`` stops at the card
+        check (a lower level). ``issuer`` replaces DOPA's key (an untrusted issuer); each call with
+        an ``issuer`` or without the face check makes a new wallet.
+        """
         if key_name in self._people and issuer is None and face:
             return self._people[key_name]
         entry = self.citizen_record(key_name)
         name = entry["name"]
-        card = self.dopa.check_card(entry["citizen_id"], name["given_th"], name["family_th"],
-                                    entry["birth_date_be"], entry["card"]["laser_code"])
-        items: list[Any] = [DopaCardStatusEvidence.from_result(card)]
-        if face:
-            face_result = self.dopa.verify_face(entry["citizen_id"], f"img:{key_name}:live")
-            items.append(FaceMatchEvidence.from_result(face_result))
-            items.append(LivenessEvidence(passed=True, method="passive"))
-        evidence = Evidence.of(*items)
+        names = ThaiName(title_th=name["title_th"], given_th=name["given_th"], middle_th=name.get("middle_th"),
+                         family_th=name["family_th"])
+        card = CardData(entry["citizen_id"], names, entry["birth_date_be"], entry["card"]["laser_code"])
         wallet = generate_key("Ed25519")
-        subject = {"id": wallet.kid.split("#", 1)[0], "citizenId": entry["citizen_id"],
-                   "titleTh": name["title_th"], "givenNameTh": name["given_th"], "familyNameTh": name["family_th"],
-                   "ial": "2.3" if face else "2.1"}
-        credential = {"@context": [CREDENTIALS_V2], "type": ["VerifiableCredential", "ThaiCitizenCredential"],
-                      "credentialSubject": subject, "evidence": evidence.to_vc_evidence()}
-        token = Issuer(issuer or self.dopa_key, clock=self.clock).issue(credential)
+        result = proof_citizen(
+            card, dopa=self.dopa, issuer=Issuer(issuer or self.dopa_key, clock=self.clock),
+            subject_did=wallet.kid.split("#", 1)[0], face=self.dopa if face else None,
+            face_image_ref=f"img:{key_name}:live" if face else None, liveness=True if face else None,
+        )
+        if not result.ok:
+            raise UsageError("usage.invalid_argument", f"{key_name} could not be identity-proofed: {result.problems}")
         person = Person(key_name, entry["citizen_id"], name["title_th"], name["given_th"], name["family_th"],
-                        wallet, token)
+                        wallet, str(result.credential))
         if issuer is None and face:
             self._people[key_name] = person
         return person
@@ -160,19 +162,10 @@ class World:
         return self.dbd.lookup(juristic_id)
 
     def company_credential(self, juristic_id: str = DEMO_COMPANY, *, issuer: PrivateKey | None = None) -> str:
-        """DBD's registration credential for the company, as ``vc+jwt`` (no subject id: a company
+        """DBD's JuristicPersonCredential for the company, as ``vc+jwt`` (no subject id: a company
         has no wallet; the credential is evidence attached to a presentation)."""
-        c = self.company(juristic_id)
-        directors = [{k: v for k, v in (("titleTh", d.title), ("givenNameTh", d.first_name),
-                                        ("familyNameTh", d.last_name), ("role", "director")) if v}
-                     for d in c.directors]
-        subject = {"juristicId": c.juristic_id, "legalNameTh": c.name_th, "juristicStatusTh": c.status_th,
-                   "directors": directors, "signingClauseTh": c.signing_clause_th,
-                   "retrievedAt": _iso(self.clock.now()), "source": "DBD"}
-        credential = {"@context": [CREDENTIALS_V2], "type": ["VerifiableCredential", "JuristicPersonCredential"],
-                      "credentialSubject": subject}
-        token: str = Issuer(issuer or self.dbd_key, clock=self.clock).issue(credential)
-        return token
+        issued = issue_juristic(juristic_id, dbd=self.dbd, issuer=Issuer(issuer or self.dbd_key, clock=self.clock))
+        return str(issued.credential)
 
     def present(self, person: Person, credentials: list[Any], *, challenge: str, domain: str) -> str:
         token: str = Holder(person.key, clock=self.clock).present(credentials, challenge=challenge, domain=domain)
