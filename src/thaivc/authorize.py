@@ -37,7 +37,7 @@ from thaivc.delegation.binding import (
     directors_from_credential,
     directors_from_registry,
 )
-from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, verify_chain
+from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
 from thaivc.delegation.credential import DELEGATION_TYPE, Delegation, parse_delegation
 from thaivc.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.registries.dbd import ACTIVE_STATUS, DbdRegistry
@@ -376,10 +376,9 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
                            f"A delegation credential is malformed: {err.detail}") from None
         links.append(d)
         proofs[d.id] = suite.verify(doc)
-    checker = verifier.status_checker
     chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act.tags,
                          value_thb=value_thb, now=verifier.clock.now(), leeway=verifier.policy.leeway,
-                         status=checker.check if checker is not None else None,
+                         status=_status_callable(verifier.status_checker),
                          max_length=policy.max_chain_length)
     case.chain = chain
     if not chain.ok:
@@ -400,6 +399,24 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
     case.signers = _bind_all(signer_dids, docs, directors, policy)
     return _judge(rule, case, value_thb=value_thb, seal=root.company_seal, directors=directors,
                   quorum_code="delegation.quorum_not_met")
+
+
+def _status_callable(checker: Any) -> StatusCheck | None:
+    """The verifier's status checker as ``check(credential)`` that raises ``status.*``.
+
+    Accepts the verifier's ``check(payload)`` seam and :class:`thaivc.status.StatusChecker`
+    (``check_credential`` returns one result per entry; any revoked or suspended one raises).
+    """
+    if checker is None:
+        return None
+    if hasattr(checker, "check_credential"):
+        def check(credential: Mapping[str, Any]) -> None:
+            for result in checker.check_credential(credential):
+                result.raise_for_status()
+
+        return check
+    direct: StatusCheck = checker.check
+    return direct
 
 
 _CHAIN_TH: Final = {

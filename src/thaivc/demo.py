@@ -9,21 +9,24 @@ company, each with its reason.
 
 Nothing here touches the network or the disk: keys are generated in memory, the people and
 companies are synthetic (the fake DOPA and DBD), the verifier resolves only ``did:key``, and
-revocation uses an in-memory list behind the status-checker seam.
+revocation uses a Bitstring Status List in a SQLite store in a temporary directory.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from thaivc.authority import parse_clause, render_tree
 from thaivc.authorize import AuthorityDecision
 from thaivc.b64 import b64url_decode, b64url_encode
 from thaivc.challenge import new_challenge
-from thaivc.delegation import delegation_credential, directors_from_registry, sign_as_director
-from thaivc.delegation.scenario import DEMO_COMPANY, World
+from thaivc.delegation import delegation_credential, directors_from_registry, juristic_issuer_id, sign_as_director
+from thaivc.delegation.scenario import DEMO_COMPANY, StatusService, World
 from thaivc.holder import Holder
 from thaivc.issuer import Issuer
 from thaivc.keys import Signer, generate_key
@@ -158,9 +161,19 @@ def _decision_line(out: TextIO, decision: AuthorityDecision) -> None:
 
 
 def run_authority_story(out: TextIO | None = None) -> bool:
-    """Part 2: directors, a power of attorney, and the Revenue Department's decision."""
+    """Part 2: directors, a power of attorney, and the Revenue Department's decision.
+
+    Revocation runs on the Bitstring Status List stack with a SQLite store in a temporary
+    directory, removed afterwards.
+    """
     out = out or sys.stdout
+    with tempfile.TemporaryDirectory(prefix="thaivc-demo-") as directory:
+        return _authority_story(out, Path(directory))
+
+
+def _authority_story(out: TextIO, directory: Path) -> bool:
     world = World()
+    status = StatusService(directory, issuer_id=juristic_issuer_id(DEMO_COMPANY), clock=world.clock)
     _say(out, "thaivc demo — part 2: acting for a company\n")
     company = world.company(DEMO_COMPANY)
     _say(out, f"1. DBD's registry: {company.name_th} ({company.juristic_id}), status “{company.status_th}”.")
@@ -179,9 +192,12 @@ def run_authority_story(out: TextIO | None = None) -> bool:
     _say(out, "   DBD issues the company's registration credential (JuristicPersonCredential).")
 
     _say(out, "\n3. The directors grant a power of attorney to the accountant: tax filing, up to 5,000,000 baht,")
-    _say(out, "   for one year, no sub-delegation, company seal declared, revocable (in-memory revocation list).")
-    entry = world.revocations.allocate()
+    _say(out, "   for one year, no sub-delegation, company seal declared, revocable: a status service allocates")
+    _say(out, "   it a slot in a Bitstring Status List (SQLite store in a temporary directory).")
+    poa_id = f"urn:uuid:{uuid.uuid4()}"
+    entry = status.allocate(poa_id)
     unsigned = delegation_credential(
+        credential_id=poa_id,
         grantor_id=company.juristic_id, grantor_name_th=company.name_th, attorney_did=accountant.did,
         attorney_citizen_id=accountant.citizen_id, acts=["tax_filing"], max_value_thb=5_000_000,
         description_th="ยื่นแบบแสดงรายการภาษีเงินได้นิติบุคคลและภาษีหัก ณ ที่จ่ายแทนบริษัท",
@@ -197,12 +213,12 @@ def run_authority_story(out: TextIO | None = None) -> bool:
         challenge = new_challenge()
         vp = world.present(accountant, [accountant.credential, *attached, delegation], challenge=challenge,
                            domain=REVENUE_DEPARTMENT)
-        return world.verifier().authorize(vp, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+        return world.verifier(status.checker()).authorize(vp, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
                                           domain=REVENUE_DEPARTMENT, value_thb=value, policy=world.policy(),
                                           dbd=world.dbd)
 
     def revoke_then_file() -> AuthorityDecision:
-        world.revocations.revoke(entry)
+        status.revoke(poa_id)
         return file_taxes(poa)
 
     ok = True

@@ -18,14 +18,12 @@ COMPANY_NAME = "บริษัท สยามบัญชี จำกัด"
 def poa(world: World, attorney: Person, signers: Sequence[Signer], *, acts: Sequence[str] = ("tax_filing",),
         parent: Delegation | None = None, status: bool = False, **kw: Any) -> dict[str, Any]:
     """A delegation to ``attorney``, signed in turn by each of ``signers``."""
-    args: dict[str, Any] = {"valid_from": world.iso(), "valid_until": world.iso(365), "company_seal": True}
+    args: dict[str, Any] = {"valid_from": world.iso(), "valid_until": world.iso(365), "company_seal": True,
+                            "grantor_id": DEMO_COMPANY,
+                            "credential_status": world.revocations.allocate() if status else None}
     args.update(kw)
-    doc = delegation_credential(
-        grantor_id=kw.pop("grantor_id", DEMO_COMPANY), grantor_name_th=COMPANY_NAME, attorney_did=attorney.did,
-        attorney_citizen_id=attorney.citizen_id, acts=acts, parent=parent,
-        credential_status=world.revocations.allocate() if status else None,
-        **{k: v for k, v in args.items() if k != "grantor_id"},
-    )
+    doc = delegation_credential(grantor_name_th=COMPANY_NAME, attorney_did=attorney.did,
+                                attorney_citizen_id=attorney.citizen_id, acts=acts, parent=parent, **args)
     for key in signers:
         doc = sign_as_director(doc, key, clock=world.clock)
     return doc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,28 @@ def test_an_act_with_several_tags_is_covered_by_any_delegated_one(world: World) 
     both = Act(tags=frozenset({"tax_filing", "government"}))
     assert ask(world, acct, creds, act=both).allowed
     assert ask(world, acct, creds, act="tax_filing").code == "delegation.scope_exceeded"
+
+
+def test_revocation_through_a_bitstring_status_list(world: World, tmp_path: Path) -> None:
+    """The Bitstring Status List stack (SQLite store, signed list, StatusChecker) behind authorize."""
+    from thaivc.delegation import juristic_issuer_id
+    from thaivc.delegation.scenario import StatusService
+
+    from ._helpers import poa
+
+    service = StatusService(tmp_path, issuer_id=juristic_issuer_id(DEMO_COMPANY), clock=world.clock)
+    acct = world.person("somying")
+    entry = service.allocate("urn:uuid:poa-1")
+    doc = poa(world, acct, [world.person("somsak").key, world.person("piyanuch").key], credential_id="urn:uuid:poa-1",
+              credential_status=entry)
+
+    def decide() -> AuthorityDecision:
+        challenge = new_challenge()
+        vp = world.present(acct, [acct.credential, *attachments(world), doc], challenge=challenge, domain=RD)
+        return world.verifier(service.checker()).authorize(vp, act="tax_filing", on_behalf_of=DEMO_COMPANY,
+                                                           challenge=challenge, domain=RD, policy=world.policy())
+
+    assert decide().allowed
+    service.revoke("urn:uuid:poa-1")
+    refused = decide()
+    assert refused.code == "delegation.chain_invalid" and "revoked" in refused.problems[0].detail

@@ -15,21 +15,24 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 from thaivc.authorize import AuthorityPolicy
-from thaivc.clock import FixedClock
+from thaivc.clock import Clock, FixedClock
 from thaivc.credentials import CardData, issue_juristic, proof_citizen
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.errors import InputError, ThaiVCError, UsageError
 from thaivc.holder import Holder
 from thaivc.issuer import Issuer
+from thaivc.jose.compact import parse_compact, sign_compact, verify_compact
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.registries.dbd import FakeDbd, JuristicPerson
 from thaivc.registries.dopa import FakeDopa
+from thaivc.status import FetchResult, SqliteStatusStore, StatusChecker, StatusRegistry
 from thaivc.thai import ThaiName
 from thaivc.verifier import Verifier
 
-__all__ = ["DEMO_COMPANY", "Person", "RevocationList", "World"]
+__all__ = ["DEMO_COMPANY", "Person", "RevocationList", "StatusService", "World"]
 
 #: บริษัท สยามบัญชี จำกัด: two directors jointly with the seal (clause E1).
 DEMO_COMPANY: Final = "0995562000018"
@@ -68,6 +71,62 @@ class RevocationList:
         key = (str(entry.get("statusListCredential")), str(entry.get("statusListIndex")))
         if key in self._revoked:
             raise ThaiVCError("status.revoked", "the credential is revoked")
+
+
+class StatusService:
+    """A company's revocation list run by a status service, on the Bitstring Status List stack.
+
+    Entries are allocated and revoked in a :class:`~thaivc.status.SqliteStatusStore` under
+    ``directory``; every change republishes the list, signed as ``vc+jwt`` by the service's own
+    key and served from memory. The company has no key of its own, so verifiers are told which
+    service may publish lists for which company (``trusted_status_issuers``).
+    """
+
+    BASE_URL: Final = "https://status.example.th/delegations"
+
+    def __init__(self, directory: Path, *, issuer_id: str, clock: Clock) -> None:
+        self.key = generate_key("Ed25519")
+        self.did = self.key.kid.split("#", 1)[0]
+        self.issuer_id = issuer_id
+        self.clock = clock
+        self.registry = StatusRegistry(SqliteStatusStore(directory / "status.db"), base_url=self.BASE_URL,
+                                       issuer_id=self.did, clock=clock)
+        self._bodies: dict[str, bytes] = {}
+
+    def allocate(self, credential_id: str) -> dict[str, Any]:
+        entry = self.registry.entry_for(credential_id, "revocation")
+        self._publish()
+        return entry
+
+    def revoke(self, credential_id: str) -> None:
+        self.registry.revoke(credential_id)
+        self._publish()
+
+    def _publish(self) -> None:
+        def sign(document: dict[str, Any]) -> str:
+            return sign_compact({"alg": self.key.algorithm, "typ": "vc+jwt", "kid": self.key.kid}, document, self.key)
+
+        for info in self.registry.lists():
+            publication = self.registry.publish(info.list_id, "w3c", sign=sign)
+            self._bodies[self.registry.list_url(info.list_id, "w3c")] = publication.body.encode()
+
+    def fetch(self, url: str) -> FetchResult:
+        if url not in self._bodies:
+            raise LookupError(f"404 {url}")
+        return FetchResult(self._bodies[url], "application/vc+jwt")
+
+    def verify_list(self, token: str | dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(token, str):
+            raise InputError("status.verification", "the status list is not a vc+jwt token")
+        parsed = parse_compact(token, expected_typ=frozenset({"vc+jwt"}))
+        verify_compact(parsed, self.key.public_key)
+        payload: dict[str, Any] = dict(parsed.payload)
+        return payload
+
+    def checker(self) -> StatusChecker:
+        """A verifier-side checker that trusts this service's lists for the company's credentials."""
+        return StatusChecker(self.fetch, self.verify_list, clock=self.clock,
+                             trusted_status_issuers={self.issuer_id: {self.did}})
 
 
 @dataclass
@@ -120,8 +179,9 @@ class World:
         args.update(overrides)
         return AuthorityPolicy(**args)
 
-    def verifier(self) -> Verifier:
-        return Verifier(clock=self.clock, status_checker=self.revocations)
+    def verifier(self, status_checker: Any = None) -> Verifier:
+        """A verifier on this world's clock; status through ``status_checker`` or the in-memory list."""
+        return Verifier(clock=self.clock, status_checker=status_checker or self.revocations)
 
     def citizen_record(self, key_name: str) -> Mapping[str, Any]:
         for entry in self.dopa.fixture["citizens"]:
