@@ -158,6 +158,7 @@ def _proof_set_checker(suite: ProofSuite) -> Any:
     and status are judged by the chain, with ``delegation.*`` codes.
     """
     from thaivc.contexts import ContextRegistry
+    from thaivc.credentials import validate_credential_schema
     from thaivc.model import check_credential
     from thaivc.model.jsonld import check_jsonld
 
@@ -168,6 +169,7 @@ def _proof_set_checker(suite: ProofSuite) -> Any:
         try:
             check_credential(doc)
             check_jsonld(doc, contexts)  # every term must expand: nothing signed goes unread
+            validate_credential_schema(doc)
         except ThaiVCError as err:
             b.error("model", err)
             return b.build()

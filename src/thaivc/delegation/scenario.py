@@ -89,7 +89,7 @@ class StatusService:
         self.did = self.key.kid.split("#", 1)[0]
         self.issuer_id = issuer_id
         self.clock = clock
-        self.registry = StatusRegistry(SqliteStatusStore(directory / "status.db"), base_url=self.BASE_URL,
+        self.registry = StatusRegistry(SqliteStatusStore(directory / "delegation-status.sqlite3"), base_url=self.BASE_URL,
                                        issuer_id=self.did, clock=clock)
         self._bodies: dict[str, bytes] = {}
 
