@@ -166,6 +166,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "status.malformed": ("MALFORMED_VALUE_ERROR", "a credentialStatus entry is malformed"),
     "status.not_checked": (None, "credentialStatus present but no status checker configured"),
     "status.store": (None, "the issuer-side status store failed"),
+    "status.unrecognized": (None, "an application-specific status value the verifier cannot vouch for"),
     # trust, schema, text
     "trust.untrusted_issuer": (None, "the issuer is not trusted for this credential type"),
     "trust.list_invalid": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the trusted list is malformed or badly signed"),
