@@ -101,3 +101,17 @@ def test_no_company_source_is_indeterminate(tmp_path: Path, live: World, capsys:
     assert main(args) == 3
     assert "registry.unavailable" in capsys.readouterr().out
     assert main([*args, "--sample-dbd"]) == 0  # a fresh verifier: the challenge is new to it
+
+
+def test_second_director_may_sign_with_thaivc_proof_add(tmp_path: Path, live: World,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The Data Integrity command adds an RDFC proof to the same set; the decision is the same."""
+    poa = _draft(tmp_path, live, capsys)
+    _sign(tmp_path, live, poa, "somsak")
+    key_file = tmp_path / "piyanuch.jwk.json"
+    live.person("piyanuch").key.save(str(key_file))
+    assert main(["proof", "add", str(poa), "--key", str(key_file), "--out", str(poa)]) == 0
+    suites = [p["cryptosuite"] for p in json.loads(poa.read_text("utf-8"))["proof"]]
+    assert suites == ["eddsa-jcs-2022", "eddsa-rdfc-2022"]
+    capsys.readouterr()
+    assert _authorize(tmp_path, live, poa, "--trust-dbd-issuer", live.dbd_did) == 0
