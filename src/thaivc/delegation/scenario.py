@@ -89,8 +89,8 @@ class StatusService:
         self.did = self.key.kid.split("#", 1)[0]
         self.issuer_id = issuer_id
         self.clock = clock
-        self.registry = StatusRegistry(SqliteStatusStore(directory / "delegation-status.sqlite3"), base_url=self.BASE_URL,
-                                       issuer_id=self.did, clock=clock)
+        store = SqliteStatusStore(directory / "delegation-status.sqlite3")
+        self.registry = StatusRegistry(store, base_url=self.BASE_URL, issuer_id=self.did, clock=clock)
         self._bodies: dict[str, bytes] = {}
 
     def allocate(self, credential_id: str) -> dict[str, Any]:
