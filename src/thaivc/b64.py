@@ -55,7 +55,7 @@ def b64url_decode(text: str | bytes) -> bytes:
         except UnicodeEncodeError:
             raise ValueError("base64url must be ASCII") from None
     else:
-        raw = bytes(text)
+        raw = text if type(text) is bytes else bytes(text)  # no copy of what is already bytes
     data = _canonical_bytes(raw)
     if data is None:
         raise ValueError("not canonical unpadded base64url")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Callable
 from typing import Any, Final
 
 from thaivc.errors import InputError
@@ -56,6 +58,32 @@ _DECODER: Final = json.JSONDecoder(
 )
 
 
+#: The decoder's own C scanner (``JSONDecoder.__init__`` builds it) and JSON's whitespace rule.
+_SCAN: Final[Callable[[str, int], tuple[Any, int]]] = getattr(_DECODER, "scan_once")  # noqa: B009
+_WHITESPACE_END: Final = re.compile(r"[ \t\n\r]*").match
+_WHITESPACE: Final = frozenset(" \t\n\r")
+
+
+def _end_of_whitespace(text: str, pos: int) -> int:
+    match = _WHITESPACE_END(text, pos)
+    return match.end() if match is not None else pos
+
+
+def _decode(text: str) -> Any:
+    """``_DECODER.decode`` without its two Python frames: the same C scanner, whitespace rule and
+    error messages as :meth:`json.JSONDecoder.decode` / ``raw_decode``."""
+    start = _end_of_whitespace(text, 0) if text[:1] in _WHITESPACE else 0
+    try:
+        value, end = _SCAN(text, start)
+    except StopIteration as err:
+        raise json.JSONDecodeError("Expecting value", text, err.value) from None
+    if end != len(text):
+        end = _end_of_whitespace(text, end)
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
 def _check_strings(value: Any, *, safe_integers: bool) -> None:
     """Reject lone surrogates (and, for JCS input, integers beyond ±2**53)."""
     stack: list[Any] = [value]
@@ -90,7 +118,7 @@ def loads_strict(
     I-JSON integer range, which JCS-signed data requires.
     """
     if isinstance(data, bytes | bytearray | memoryview):
-        raw = bytes(data)
+        raw = data if type(data) is bytes else bytes(data)  # no copy of what is already bytes
         if len(raw) > max_bytes:
             raise InputError("input.too_large", f"{len(raw)} bytes exceeds the cap of {max_bytes}")
         if raw.startswith(b"\xef\xbb\xbf"):
@@ -115,7 +143,7 @@ def loads_strict(
     if brackets > max_depth and _depth_prefix_exceeds(text, max_depth):
         raise InputError("input.too_deep", f"nesting deeper than {max_depth}")
     try:
-        value = _DECODER.decode(text)
+        value = _decode(text)
     except InputError:
         raise
     except RecursionError:
