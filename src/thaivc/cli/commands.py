@@ -11,6 +11,7 @@ from thaivc.cli._common import (
     EXIT_FAILED,
     EXIT_INDETERMINATE,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     load_signing_key,
     print_json,
@@ -18,7 +19,7 @@ from thaivc.cli._common import (
     read_json_file,
     write_output,
 )
-from thaivc.errors import ThaiVCError
+from thaivc.errors import ThaiVCError, UsageError
 from thaivc.report import VerificationReport
 
 __all__ = ["format_report", "register_core"]
@@ -196,10 +197,15 @@ def cmd_issue(args: argparse.Namespace) -> int:
     try:
         secured = Issuer(key).issue(credential, format=args.format, **options)
     except ThaiVCError as err:
-        raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+        raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=_exit_code(err)) from None
     text = secured if isinstance(secured, str) else json.dumps(secured, ensure_ascii=False, indent=2)
     write_output(args.out, text)
     return EXIT_OK
+
+
+def _exit_code(err: ThaiVCError) -> int:
+    """A wrong option or argument is a usage error (2), as ``--help`` promises; anything else failed (1)."""
+    return EXIT_USAGE if isinstance(err, UsageError) else EXIT_FAILED
 
 
 def _read_secured(path: str) -> str | dict[str, Any]:
@@ -228,7 +234,7 @@ def cmd_present(args: argparse.Namespace) -> int:
             **extra,
         )
     except ThaiVCError as err:
-        raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+        raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=_exit_code(err)) from None
     write_output(args.out, vp if isinstance(vp, str) else json.dumps(vp, ensure_ascii=False, indent=2))
     return EXIT_OK
 
