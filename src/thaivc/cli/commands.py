@@ -234,7 +234,15 @@ def cmd_present(args: argparse.Namespace) -> int:
             **extra,
         )
     except ThaiVCError as err:
-        raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=_exit_code(err)) from None
+        message = f"cannot present: {err.code}: {err.detail}"
+        if "cnf" in err.detail:
+            message += (
+                "; an SD-JWT is bound to the wallet key named by credentialSubject.id when it is issued: "
+                "issue it again with that id set to the holder's DID (thaivc key show FILE prints it)"
+            )
+        if "nonce and aud" in err.detail:
+            message += "; pass the verifier's --challenge and --domain: the key-binding JWT signs both"
+        raise CliError(message, exit_code=_exit_code(err)) from None
     write_output(args.out, vp if isinstance(vp, str) else json.dumps(vp, ensure_ascii=False, indent=2))
     return EXIT_OK
 
@@ -250,9 +258,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print_json(report.to_json())
     else:
         sys.stdout.write(format_report(report))
-        if report.check("challenge") is not None and args.challenge is None and not args.allow_no_challenge:
-            print("hint: pass --challenge C (the one you issued), or --allow-no-challenge to inspect only")
+        for hint in _hints(report, args):
+            print(f"hint: {hint}")
     return {"verified": EXIT_OK, "failed": EXIT_FAILED, "indeterminate": EXIT_INDETERMINATE}[report.status]
+
+
+def _codes(report: VerificationReport) -> set[str]:
+    """Every problem code in a report and its children."""
+    codes = {check.code for check in report.checks if check.code}
+    for child in report.children:
+        codes |= _codes(child)
+    return codes
+
+
+def _hints(report: VerificationReport, args: argparse.Namespace) -> list[str]:
+    """What a newcomer most often got wrong, said in one line each; the verdict is unchanged."""
+    hints: list[str] = []
+    codes = _codes(report)
+    if report.check("challenge") is not None and args.challenge is None and not args.allow_no_challenge:
+        hints.append("pass --challenge C (the one you issued), or --allow-no-challenge to inspect only")
+    if "vp.holder_not_subject" in codes:
+        hints.append("each credential's credentialSubject.id must be the DID of the key that signed the presentation")
+    if "sdjwt.kb_required" in codes:
+        hints.append(
+            "an SD-JWT credential is verified as presented by its holder: "
+            "thaivc present CRED --format dc+sd-jwt --key WALLET --challenge C --disclose POINTER"
+        )
+    return hints
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
