@@ -15,6 +15,7 @@ from thaivc._version import __version__
 from thaivc.cli._common import EXIT_USAGE, CliError, add_common
 from thaivc.cli.authority import register_authority
 from thaivc.cli.commands import register_core
+from thaivc.cli.delegation import register_delegation
 from thaivc.cli.did import register_did
 from thaivc.cli.proof import register_proof
 from thaivc.cli.thai import register_thai
@@ -25,7 +26,9 @@ __all__ = ["build_parser", "main"]
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 #: Sub-command groups; later capabilities register here with the same style.
-REGISTRARS: list[Registrar] = [register_core, register_proof, register_authority, register_did, register_thai]
+REGISTRARS: list[Registrar] = [
+    register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
+]
 
 DESCRIPTION = """\
 Issue, present and verify W3C Verifiable Credentials for Thailand's Digital ID programme.
