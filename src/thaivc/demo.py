@@ -49,7 +49,7 @@ def sample_citizen_credential(subject_did: str) -> dict[str, Any]:
         ],
         "credentialSubject": {
             "id": subject_did,
-            "citizenId": "1101700203451",
+            "citizenId": "1999900002032",
             "name": {"title": "นางสาว", "givenName": "สมหญิง", "familyName": "ใจดี"},
             "nameEn": {"title": "Miss", "givenName": "Somying", "familyName": "Jaidee"},
             "birthDate": "1995-08-12",
