@@ -55,7 +55,7 @@ def blocks(page: Path) -> list[Block]:
     i = 0
     while i < len(lines):
         match = FENCE.match(lines[i])
-        if match and match.group(1):
+        if match:
             start = i
             body: list[str] = []
             i += 1
@@ -135,7 +135,7 @@ def test_few_blocks_are_exempt() -> None:
 def command_lines() -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     for block in all_blocks():
-        if block.lang not in {"sh", "bash", "console"}:
+        if block.lang not in {"sh", "bash", "console", ""}:
             continue
         in_heredoc = False
         for line in shell_commands(block.text):
