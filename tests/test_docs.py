@@ -248,3 +248,39 @@ def test_relative_links_resolve(page: Path) -> None:
         and Path(target).name not in PENDING
     ]
     assert not broken, f"{page.name}: {broken}"
+
+
+# -- messages changed by the command-line review (docs/cli-review.md) -------------------------------
+
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_review_hints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _run(["key", "generate", "--out", "issuer.jwk"])[0] == 0
+    assert _run(["key", "generate", "--out", "wallet.jwk"])[0] == 0
+    Path("cred.json").write_text(
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],'
+        ' "credentialSubject": {"id": "did:example:someone-else", "name": "x"}}',
+        encoding="utf-8",
+    )
+    assert _run(["issue", "cred.json", "--key", "issuer.jwk", "--out", "cred.jwt"])[0] == 0
+    assert _run(["present", "cred.jwt", "--key", "wallet.jwk", "--challenge", "c", "--out", "vp.jwt"])[0] == 0
+    code, out, _ = _run(["verify", "vp.jwt", "--challenge", "c"])
+    assert code == 1 and "hint: each credential's credentialSubject.id must be the DID" in out
+
+    assert _run(["issue", "cred.json", "--key", "issuer.jwk", "--format", "dc+sd-jwt", "--out", "c.sd"])[0] == 0
+    code, _, err = _run(
+        ["present", "c.sd", "--key", "wallet.jwk", "--format", "dc+sd-jwt", "--challenge", "c", "--domain", "d"]
+    )
+    assert code == 2 and "credentialSubject.id" in err and err.count("\n") == 1
+    code, out, _ = _run(["verify", "c.sd"])
+    assert code == 1 and "hint: an SD-JWT credential is verified as presented" in out
+
+    code, _, err = _run(["proof", "add", "cred.jwt", "--key", "wallet.jwk"])
+    assert code == 2 and "tokens cannot be co-signed" in err
