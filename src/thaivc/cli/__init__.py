@@ -17,6 +17,7 @@ from thaivc.cli.authority import register_authority
 from thaivc.cli.commands import register_core
 from thaivc.cli.did import register_did
 from thaivc.cli.proof import register_proof
+from thaivc.cli.status import register_status
 from thaivc.cli.thai import register_thai
 from thaivc.errors import ThaiVCError
 
@@ -25,7 +26,14 @@ __all__ = ["build_parser", "main"]
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 #: Sub-command groups; later capabilities register here with the same style.
-REGISTRARS: list[Registrar] = [register_core, register_proof, register_authority, register_did, register_thai]
+REGISTRARS: list[Registrar] = [
+    register_core,
+    register_proof,
+    register_authority,
+    register_did,
+    register_thai,
+    register_status,
+]
 
 DESCRIPTION = """\
 Issue, present and verify W3C Verifiable Credentials for Thailand's Digital ID programme.
