@@ -274,3 +274,41 @@ def test_docs_example_runs() -> None:
     exec(compile("\n".join(blocks), str(DOCS), "exec"), namespace)
     assert namespace["before"] == "verified"
     assert namespace["after"] == "failed"
+
+
+# -- the command line on PostgreSQL ------------------------------------------------------------
+
+
+def _pg_url(dsn: str) -> str:
+    """``postgresql://`` form of a ``key=value`` DSN, as the command line takes it."""
+    if dsn.startswith(("postgresql://", "postgres://")):
+        return dsn
+    parts = dict(item.split("=", 1) for item in dsn.split())
+    return f"postgresql://{parts.get('user', 'postgres')}@{parts['host']}:{parts.get('port', '5432')}/{parts['dbname']}"
+
+
+@pytest.mark.postgres
+def test_cli_on_postgresql(pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from thaivc.cli import main
+
+    db = _pg_url(pg_dsn)
+    key = str(tmp_path / "agency.jwk.json")
+    cred = tmp_path / "cred.json"
+    cred.write_text(
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:pg-1",'
+        ' "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:a"}}'
+    )
+    assert main(["key", "generate", "--out", key]) == 0
+    assert main(["status", "create", "--db", db, "--key", key, "--base-url", BASE]) == 0
+    assert main(["issue", str(cred), "--key", key, "--status", db, "--out", str(tmp_path / "c.jwt")]) == 0
+    assert main(["status", "revoke", "urn:uuid:pg-1", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["status", "show", "urn:uuid:pg-1", "--db", db, "--json"]) == 0
+    assert '"REVOKED"' in capsys.readouterr().out
+    out = tmp_path / "public"
+    assert main(["status", "publish", "--db", db, "--key", key, "--out", str(out)]) == 0
+    served = StaticFetcher(
+        {f"{BASE}/{p.relative_to(out).as_posix()}": p.read_text().strip() for p in out.rglob("*") if p.is_file()}
+    )
+    report = Verifier(status_checker=StatusChecker(served)).check((tmp_path / "c.jwt").read_text().strip())
+    assert (report.status, report.codes) == ("failed", ["status.revoked"])
