@@ -25,7 +25,7 @@ def thai_credential(subject: str, claims: int | None = None) -> dict[str, Any]:
     """The benchmark credential: about 1.5 KB with Thai names, or ``claims`` extra subject claims."""
     subject_doc: dict[str, Any] = {
         "id": subject,
-        "citizenId": "1101700203451",
+        "citizenId": "1999900002032",
         "name": {"title": "นางสาว", "givenName": "สมหญิง", "familyName": "ใจดี"},
         "nameEn": {"title": "Miss", "givenName": "Somying", "familyName": "Jaidee"},
         "birthDate": "1995-08-12",

@@ -21,7 +21,7 @@ def credential(subject: str) -> dict[str, Any]:
             "givenName": "สมหญิง",
             "familyName": "ใจดี",
             "birthDate": "1995-08-12",
-            "citizenId": "1101700203451",
+            "citizenId": "1999900002032",
         },
     }
 

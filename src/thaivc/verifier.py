@@ -23,8 +23,11 @@ from thaivc.verify_jose import check_jwt
 from thaivc.verify_sdjwt import IssuerKeyResolver, check_sd_jwt_presentation
 
 if TYPE_CHECKING:
+    from thaivc.authority import Act
+    from thaivc.authorize import AuthorityDecision, AuthorityPolicy
     from thaivc.contexts import ContextRegistry
     from thaivc.di.verify import ProofSetPolicy
+    from thaivc.registries.dbd import DbdRegistry
     from thaivc.status import CustomStatusCheck, StatusChecker
     from thaivc.trust import TrustSource
 
@@ -97,6 +100,25 @@ class Verifier:
         if not report.ok or report.document is None:
             raise VerificationFailed(report)
         return report.document
+
+    def authorize(
+        self,
+        presentation: object,
+        *,
+        act: Act | str,
+        on_behalf_of: str,
+        challenge: str | None,
+        domain: str | None,
+        policy: AuthorityPolicy,
+        value_thb: int | None = None,
+        dbd: DbdRegistry | None = None,
+        seal: bool | None = None,
+    ) -> AuthorityDecision:
+        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`."""
+        from thaivc.authorize import authorize
+
+        return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+                         domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
 
     # -- dispatch -----------------------------------------------------------------------------
 

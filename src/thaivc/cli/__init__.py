@@ -15,6 +15,7 @@ from thaivc._version import __version__
 from thaivc.cli._common import EXIT_USAGE, CliError, add_common
 from thaivc.cli.authority import register_authority
 from thaivc.cli.commands import register_core
+from thaivc.cli.delegation import register_delegation
 from thaivc.cli.did import register_did
 from thaivc.cli.proof import register_proof
 from thaivc.cli.status import register_status
@@ -27,11 +28,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 #: Sub-command groups; later capabilities register here with the same style.
 REGISTRARS: list[Registrar] = [
-    register_core,
-    register_proof,
-    register_authority,
-    register_did,
-    register_thai,
+    register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
     register_status,
 ]
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-__all__ = ["BUNDLED", "CREDENTIALS_V1", "CREDENTIALS_V2", "EXAMPLES_V2", "OWN", "THAIVC_V1", "BundledContext"]
+__all__ = [
+    "BUNDLED", "CREDENTIALS_V1", "CREDENTIALS_V2", "DELEGATION_V1", "EXAMPLES_V2", "OWN", "THAIVC_V1", "BundledContext",
+]
 
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
 CREDENTIALS_V1: Final = "https://www.w3.org/2018/credentials/v1"
 EXAMPLES_V2: Final = "https://www.w3.org/ns/credentials/examples/v2"
 #: thaivc's own vocabulary for the Thai credential types (``thaivc.credentials``).
 THAIVC_V1: Final = "https://contexts.thaivc.dev/v1"
+#: thaivc's vocabulary for powers of attorney (``thaivc.delegation``).
+DELEGATION_V1: Final = "https://contexts.thaivc.dev/delegation/v1"
 
 
 class BundledContext(NamedTuple):
@@ -64,4 +68,7 @@ BUNDLED: Final[dict[str, BundledContext]] = {
 #: :data:`BUNDLED` because that table is checked byte-for-byte against the W3C test vectors.
 OWN: Final[dict[str, BundledContext]] = {
     THAIVC_V1: BundledContext("thaivc-v1.jsonld", "c28ddbde9c1b56ef55473e2f4b5985078fc74f7ac8998c2c1c936e940414633b"),
+    DELEGATION_V1: BundledContext(
+        "delegation-v1.jsonld", "a832025bbb21e11af34faa250022d4b0a8aa97f8372ef9cc6a41397612d1627b"
+    ),
 }

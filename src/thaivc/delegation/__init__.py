@@ -1,0 +1,57 @@
+"""Juristic authority delegation: who signed, powers of attorney as credentials, verified chains.
+
+* :mod:`~thaivc.delegation.binding` — bind authenticated people to DBD directors;
+* :mod:`~thaivc.delegation.credential` — ``DelegationCredential`` and :func:`sign_as_director`;
+* :mod:`~thaivc.delegation.chain` — root → leaf chain verification;
+* :mod:`~thaivc.delegation.scenario` — a ready-made world for demos and tests (import it
+  explicitly; it is not loaded here).
+
+The decision that puts these together is :meth:`thaivc.Verifier.authorize` (:mod:`thaivc.authorize`).
+"""
+
+from thaivc.delegation._proofs import DiProofSuite, ProofCheck, ProofSuite, controllers_of, default_proof_suite
+from thaivc.delegation.binding import (
+    DirectorBinding,
+    bind_director,
+    citizen_name_th,
+    directors_from_credential,
+    directors_from_registry,
+)
+from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
+from thaivc.delegation.credential import (
+    DELEGATION_CONTEXT,
+    DELEGATION_SCHEMA,
+    DELEGATION_TYPE,
+    Delegation,
+    DelegationScope,
+    delegation_credential,
+    juristic_issuer_id,
+    parse_delegation,
+    sign_as_director,
+)
+
+__all__ = [
+    "DELEGATION_CONTEXT",
+    "DELEGATION_SCHEMA",
+    "DELEGATION_TYPE",
+    "MAX_CHAIN_LENGTH",
+    "ChainResult",
+    "Delegation",
+    "DelegationScope",
+    "DiProofSuite",
+    "DirectorBinding",
+    "ProofCheck",
+    "ProofSuite",
+    "StatusCheck",
+    "bind_director",
+    "citizen_name_th",
+    "controllers_of",
+    "default_proof_suite",
+    "delegation_credential",
+    "directors_from_credential",
+    "directors_from_registry",
+    "juristic_issuer_id",
+    "parse_delegation",
+    "sign_as_director",
+    "verify_chain",
+]

@@ -1,0 +1,127 @@
+"""Who signed: binding authenticated people to the directors DBD lists.
+
+DBD's committee list gives a title and Thai given and family names — no citizen ID
+(domain.md §5.3). A person is therefore bound to a director only when
+
+* their identity comes from a *trusted, verified* ``ThaiCitizenCredential`` (the caller checks the
+  signature, the issuer and the assurance level before calling here), and
+* their Thai name, titles stripped, matches exactly one director under the Thai name fold
+  (:func:`thaivc.authority.name_key`, built on :func:`thaivc.thai.name_comparison_key`).
+
+Anything else — no director, several directors, or a partial match such as the same family name
+with another given name — is refused with ``authority.director_unmatched`` and the reason. Rule
+slots are then filled with the resulting :class:`~thaivc.authority.SignerRef` values, never with
+a name the signer typed. Comparison happens after verification and never changes signed text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from thaivc.authority import DirectorName, SignerRef, name_key
+from thaivc.authority._names import strip_titles
+from thaivc.errors import InputError
+from thaivc.registries.dbd import Director
+from thaivc.thai import MatchResult, names_match
+
+__all__ = ["DirectorBinding", "bind_director", "citizen_name_th", "directors_from_credential",
+           "directors_from_registry"]
+
+UNMATCHED = "authority.director_unmatched"
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorBinding:
+    """An authenticated person identified as one director of the company.
+
+    ``match`` records how the names compared (``exact`` or ``match_with_fold``), as domain.md
+    §5.3 asks ("record ``match_method``").
+    """
+
+    did: str
+    citizen_id: str
+    name_th: str
+    director: DirectorName
+    match: MatchResult
+
+    def signer(self) -> SignerRef:
+        """The rule's view of this person: the director's registered name and the citizen id."""
+        return SignerRef(name_th=self.director.name_th, citizen_id=self.citizen_id)
+
+
+def directors_from_registry(directors: Sequence[Director]) -> list[DirectorName]:
+    """DBD registry rows as rule-model directors (title kept; matching strips it)."""
+    out: list[DirectorName] = []
+    for d in directors:
+        name = f"{d.title} {d.full_name_th}" if d.title else d.full_name_th
+        out.append(DirectorName(name_th=" ".join(name.split())))
+    return out
+
+
+def directors_from_credential(subject: Mapping[str, Any]) -> list[DirectorName]:
+    """The ``directors`` of a verified ``JuristicPersonCredential`` subject."""
+    rows = subject.get("directors")
+    if not isinstance(rows, list):
+        raise InputError("schema.invalid", "the juristic person credential lists no directors",
+                         loc=("credentialSubject", "directors"))
+    out: list[DirectorName] = []
+    for i, row in enumerate(rows):
+        parts = [row.get(k) for k in ("titleTh", "givenNameTh", "familyNameTh")] if isinstance(row, dict) else []
+        if len(parts) != 3 or not isinstance(parts[1], str) or not isinstance(parts[2], str):
+            raise InputError("schema.invalid", "a director has no Thai given and family name",
+                             loc=("credentialSubject", "directors", i))
+        name = " ".join(p for p in parts if isinstance(p, str) and p)
+        out.append(DirectorName(name_th=" ".join(name.split())))
+    return out
+
+
+def citizen_name_th(subject: Mapping[str, Any]) -> str:
+    """"given [middle] family" from a ThaiCitizenCredential subject, without the title."""
+    given, family = subject.get("givenNameTh"), subject.get("familyNameTh")
+    middle = subject.get("middleNameTh")
+    if not isinstance(given, str) or not isinstance(family, str) or not given or not family:
+        raise InputError("schema.invalid", "the citizen credential has no Thai given and family name",
+                         loc=("credentialSubject",))
+    parts = [given, middle, family] if isinstance(middle, str) and middle else [given, family]
+    return " ".join(parts)
+
+
+def _partial(person_key: str, director_key: str) -> str | None:
+    """Why two different name keys still look related, or None when they do not."""
+    p, d = person_key.split(" "), director_key.split(" ")
+    if p[-1] == d[-1]:
+        return "only the family name matches"
+    if p[0] == d[0]:
+        return "only the given name matches"
+    if person_key in director_key or director_key in person_key:
+        return "the names overlap only in part"
+    return None
+
+
+def bind_director(subject: Mapping[str, Any], directors: Sequence[DirectorName]) -> DirectorBinding:
+    """Bind a verified citizen credential's subject to exactly one of ``directors``.
+
+    Raises :class:`~thaivc.errors.InputError` with ``authority.director_unmatched`` and the
+    reason when the person is not a director, matches several, or matches only in part.
+    """
+    did, cid = subject.get("id"), subject.get("citizenId")
+    if not isinstance(did, str) or not isinstance(cid, str):
+        raise InputError(UNMATCHED, "the citizen credential names no holder DID or citizen id")
+    name = citizen_name_th(subject)
+    key = name_key(name)
+    hits = [d for d in directors if name_key(d.name_th) == key]
+    if len(hits) > 1:
+        raise InputError(UNMATCHED, f"“{name}” matches {len(hits)} directors; the match is not unique")
+    if not hits:
+        partial = [(d.name_th, why) for d in directors if (why := _partial(key, name_key(d.name_th)))]
+        if partial:
+            who, why = partial[0]
+            raise InputError(UNMATCHED, f"“{name}” is not a director: compared with “{who}”, {why}")
+        raise InputError(UNMATCHED, f"“{name}” is not among the company's directors")
+    director = hits[0]
+    match = names_match(name, strip_titles(director.name_th))
+    if match is MatchResult.NO_MATCH:  # equal keys differ only by a trailing abbreviation dot
+        match = MatchResult.MATCH_WITH_FOLD
+    return DirectorBinding(did=did, citizen_id=cid, name_th=name, director=director, match=match)

@@ -1,0 +1,292 @@
+"""``DelegationCredential``: a juristic person's power of attorney (หนังสือมอบอำนาจ) as a VC.
+
+The fields follow the paper instrument of domain.md §6: the grantor company (juristic ID and
+name), the attorney (their DID, and citizen ID or passport number), the scope (act tags, an
+optional value cap in baht, the wording in Thai), the validity period, whether sub-delegation
+(มอบอำนาจช่วง) is allowed and how deep, the stamp-duty class (``7a``/``7b``/``7c``), the parent
+for a sub-delegation, and an optional ``credentialStatus`` so the grantor can revoke it.
+
+Issuer: a root delegation is issued by the company itself, named ``urn:thaivc:juristic:<ID>``
+(companies have no DID in DBD; the URN says exactly which registered entity speaks). It is
+secured as a Data Integrity *proof set*: each authorised director adds one proof from their own
+device (:func:`sign_as_director`). A sub-delegation is issued and signed by the parent's attorney.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from thaivc.clock import Clock
+from thaivc.delegation._proofs import ProofSuite, default_proof_suite
+from thaivc.errors import InputError, UsageError
+from thaivc.issuer import normalize_document
+from thaivc.keys import Signer
+from thaivc.model import check_credential
+from thaivc.model.timestamps import parse_datetime_stamp
+from thaivc.thai import is_valid_citizen_id, is_valid_juristic_id
+
+__all__ = [
+    "DELEGATION_CONTEXT",
+    "DELEGATION_SCHEMA",
+    "DELEGATION_TYPE",
+    "Delegation",
+    "DelegationScope",
+    "delegation_credential",
+    "juristic_issuer_id",
+    "parse_delegation",
+    "sign_as_director",
+]
+
+DELEGATION_TYPE: Final = "DelegationCredential"
+DELEGATION_CONTEXT: Final = "https://contexts.thaivc.dev/delegation/v1"
+DELEGATION_SCHEMA: Final = "https://schemas.thaivc.dev/delegation/v1.json"
+CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
+JURISTIC_URN_PREFIX: Final = "urn:thaivc:juristic:"
+#: ZCAP's default (security.md case 69): no chain, and no permitted sub-delegation depth, beyond it.
+MAX_DEPTH: Final = 10
+
+StampDutyClass = Literal["7a", "7b", "7c"]
+_TAG = re.compile(r"[a-z][a-z0-9_]{0,63}", re.ASCII)
+_PASSPORT = re.compile(r"[A-Z0-9]{6,12}", re.ASCII)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+
+
+def juristic_issuer_id(juristic_id: str) -> str:
+    """The issuer id of a company's own root delegations."""
+    return JURISTIC_URN_PREFIX + juristic_id
+
+
+class Grantor(BaseModel):
+    model_config = _FROZEN
+    juristic_id: str = Field(alias="juristicId")
+    legal_name_th: str = Field(alias="legalNameTh", min_length=1, max_length=300)
+
+    @field_validator("juristic_id")
+    @classmethod
+    def _jid(cls, v: str) -> str:
+        if not is_valid_juristic_id(v):
+            raise ValueError("not a valid 13-digit juristic ID")
+        return v
+
+
+class DelegationScope(BaseModel):
+    """What the attorney may do: act tags (as in signing rules), a value cap, the Thai wording."""
+
+    model_config = _FROZEN
+    acts: list[str] = Field(min_length=1, max_length=32)
+    max_value_thb: int | None = Field(default=None, alias="maxValueThb", ge=0)
+    description_th: str | None = Field(default=None, alias="descriptionTh", max_length=2000)
+
+    @field_validator("acts")
+    @classmethod
+    def _acts(cls, v: list[str]) -> list[str]:
+        if any(not _TAG.fullmatch(a) for a in v) or len(set(v)) != len(v):
+            raise ValueError("acts are distinct lower-case ASCII tags")
+        return v
+
+    def covers(self, act: str | Collection[str], value_thb: int | None) -> str | None:
+        """None when ``act`` (worth ``value_thb``) is inside this scope, else why not.
+
+        An act may carry several tags (``{"tax_filing", "government"}``: a tax filing is a dealing
+        with government); it is covered when any of them is delegated.
+        """
+        tags = [act] if isinstance(act, str) else sorted(act)
+        if not any(t in self.acts for t in tags):
+            shown = "”, “".join(tags)
+            return f"the act “{shown}” is not among the delegated acts ({', '.join(self.acts)})"
+        if self.max_value_thb is not None:
+            if value_thb is None:
+                return f"the delegation is capped at {self.max_value_thb:,} baht and no value was given"
+            if value_thb > self.max_value_thb:
+                return f"{value_thb:,} baht exceeds the delegated cap of {self.max_value_thb:,} baht"
+        return None
+
+
+class SubDelegation(BaseModel):
+    model_config = _FROZEN
+    allowed: bool
+    max_depth: int = Field(alias="maxDepth", ge=0, le=MAX_DEPTH)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SubDelegation:
+        if self.allowed != (self.max_depth > 0):
+            raise ValueError("sub-delegation is allowed exactly when maxDepth > 0")
+        return self
+
+
+class _Subject(BaseModel):
+    model_config = _FROZEN
+    id: str = Field(pattern=r"^did:[a-z0-9]+:\S+$", max_length=2048)
+    attorney_citizen_id: str | None = Field(default=None, alias="attorneyCitizenId")
+    attorney_passport: str | None = Field(default=None, alias="attorneyPassport")
+    grantor: Grantor
+    scope: DelegationScope
+    sub_delegation: SubDelegation = Field(alias="subDelegation")
+    stamp_duty_class: StampDutyClass = Field(alias="stampDutyClass")
+    company_seal: bool | None = Field(default=None, alias="companySeal")
+    parent: str | None = Field(default=None, max_length=2048)
+
+    @model_validator(mode="after")
+    def _attorney_id(self) -> _Subject:
+        if (self.attorney_citizen_id is None) == (self.attorney_passport is None):
+            raise ValueError("give exactly one of attorneyCitizenId and attorneyPassport")
+        if self.attorney_citizen_id is not None and not is_valid_citizen_id(self.attorney_citizen_id):
+            raise ValueError("attorneyCitizenId is not a valid 13-digit citizen ID")
+        if self.attorney_passport is not None and not _PASSPORT.fullmatch(self.attorney_passport):
+            raise ValueError("attorneyPassport is 6–12 upper-case letters and digits")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Delegation:
+    """A parsed delegation. ``document`` is the credential as received (what was signed)."""
+
+    id: str
+    issuer: str
+    attorney: str
+    grantor_id: str
+    grantor_name_th: str
+    scope: DelegationScope
+    sub_delegation_allowed: bool
+    max_depth: int
+    stamp_duty_class: StampDutyClass
+    parent: str | None
+    valid_from: float | None
+    valid_until: float | None
+    company_seal: bool | None
+    document: Mapping[str, Any]
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent is None
+
+
+def _stamp(doc: Mapping[str, Any], key: str) -> float | None:
+    if key not in doc:
+        return None
+    dt, _ = parse_datetime_stamp(doc[key], field=key)
+    return dt.timestamp()
+
+
+def parse_delegation(doc: Mapping[str, Any]) -> Delegation:
+    """Read a (verified) ``DelegationCredential``; malformed ones raise ``schema.invalid``."""
+    if not isinstance(doc, Mapping):
+        raise InputError("schema.invalid", "a delegation credential is a JSON object")
+    types = doc.get("type")
+    if not isinstance(types, list) or DELEGATION_TYPE not in types:
+        raise InputError("schema.invalid", "not a DelegationCredential", loc=("type",))
+    cid, issuer = doc.get("id"), doc.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if not isinstance(cid, str) or not cid or not isinstance(issuer_id, str):
+        raise InputError("schema.invalid", "a delegation needs an id and an issuer")
+    try:
+        subject = _Subject.model_validate(doc.get("credentialSubject"))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(p for p in first["loc"] if isinstance(p, str | int))
+        raise InputError("schema.invalid", str(first["msg"])[:200], loc=("credentialSubject", *loc)) from None
+    return Delegation(
+        id=cid, issuer=issuer_id, attorney=subject.id, grantor_id=subject.grantor.juristic_id,
+        grantor_name_th=subject.grantor.legal_name_th, scope=subject.scope,
+        sub_delegation_allowed=subject.sub_delegation.allowed, max_depth=subject.sub_delegation.max_depth,
+        stamp_duty_class=subject.stamp_duty_class, parent=subject.parent,
+        valid_from=_stamp(doc, "validFrom"), valid_until=_stamp(doc, "validUntil"),
+        company_seal=subject.company_seal, document=doc,
+    )
+
+
+def delegation_credential(
+    *,
+    grantor_id: str,
+    grantor_name_th: str,
+    attorney_did: str,
+    acts: Sequence[str],
+    valid_from: str,
+    attorney_citizen_id: str | None = None,
+    attorney_passport: str | None = None,
+    max_value_thb: int | None = None,
+    description_th: str | None = None,
+    valid_until: str | None = None,
+    sub_delegation_depth: int = 0,
+    stamp_duty_class: StampDutyClass | None = None,
+    company_seal: bool | None = None,
+    parent: Delegation | None = None,
+    issuer: str | None = None,
+    credential_status: Mapping[str, Any] | None = None,
+    credential_id: str | None = None,
+) -> dict[str, Any]:
+    """An unsigned ``DelegationCredential``, NFC-normalised and checked against VCDM 2.0.
+
+    A root delegation (``parent=None``) is issued by :func:`juristic_issuer_id`; a sub-delegation
+    is issued by the parent's attorney. ``stamp_duty_class`` defaults to ``7a`` for a single act
+    and ``7b`` otherwise (domain.md §6; ``7c`` applies to several attorneys acting separately).
+    """
+    if parent is not None:
+        issuer_id = parent.attorney
+        if issuer is not None and issuer != issuer_id:
+            raise UsageError("usage.invalid_argument", "a sub-delegation is issued by the parent's attorney")
+    else:
+        issuer_id = issuer or juristic_issuer_id(grantor_id)
+    subject: dict[str, Any] = {"id": attorney_did}
+    if attorney_citizen_id is not None:
+        subject["attorneyCitizenId"] = attorney_citizen_id
+    if attorney_passport is not None:
+        subject["attorneyPassport"] = attorney_passport
+    subject["grantor"] = {"juristicId": grantor_id, "legalNameTh": grantor_name_th}
+    scope: dict[str, Any] = {"acts": list(acts)}
+    if max_value_thb is not None:
+        scope["maxValueThb"] = max_value_thb
+    if description_th is not None:
+        scope["descriptionTh"] = description_th
+    subject["scope"] = scope
+    subject["subDelegation"] = {"allowed": sub_delegation_depth > 0, "maxDepth": sub_delegation_depth}
+    subject["stampDutyClass"] = stamp_duty_class or ("7a" if len(acts) == 1 else "7b")
+    if company_seal is not None:
+        subject["companySeal"] = company_seal
+    if parent is not None:
+        subject["parent"] = parent.id
+    doc: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2, DELEGATION_CONTEXT],
+        "id": credential_id or f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", DELEGATION_TYPE],
+        "issuer": issuer_id,
+        "validFrom": valid_from,
+    }
+    if valid_until is not None:
+        doc["validUntil"] = valid_until
+    doc["credentialSubject"] = subject
+    doc["credentialSchema"] = {"id": DELEGATION_SCHEMA, "type": "JsonSchema"}
+    if credential_status is not None:
+        doc["credentialStatus"] = dict(credential_status)
+    out: dict[str, Any] = normalize_document(doc)
+    check_credential(out)
+    try:
+        parse_delegation(out)
+    except InputError as err:
+        raise UsageError("usage.invalid_argument", f"{err.detail} at {'/'.join(map(str, err.loc))}") from None
+    return out
+
+
+def sign_as_director(
+    document: Mapping[str, Any], director_key: Signer, *, suite: ProofSuite | None = None,
+    clock: Clock | None = None,
+) -> dict[str, Any]:
+    """Add ``director_key``'s proof to an unsigned or partly signed delegation (a proof set).
+
+    Each director runs this on their own device with their own key; existing proofs are kept.
+    ``clock`` dates the proof (``created``); the default is the system clock.
+    Refuses to sign twice with the same verification method: a second proof by one person adds
+    nothing to a quorum and only hides a stripped or missing co-signer.
+    """
+    parse_delegation(document)
+    existing = document.get("proof")
+    proofs = existing if isinstance(existing, list) else [existing] if existing is not None else []
+    if any(isinstance(p, dict) and p.get("verificationMethod") == director_key.kid for p in proofs):
+        raise UsageError("usage.invalid_argument", "this key has already signed the delegation")
+    return (suite or default_proof_suite(clock=clock)).add(document, director_key)
