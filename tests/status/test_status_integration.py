@@ -312,3 +312,70 @@ def test_cli_on_postgresql(pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFi
     )
     report = Verifier(status_checker=StatusChecker(served)).check((tmp_path / "c.jwt").read_text().strip())
     assert (report.status, report.codes) == ("failed", ["status.revoked"])
+
+
+# -- IETF token lists through the verifier (H.52–H.54 for statuslist+jwt) -----------------------
+
+
+def _sd_jwt_world(agency: Agency) -> tuple[str, str, StaticFetcher, Verifier]:
+    token = agency.issuer.issue(credential(), format="dc+sd-jwt", status=agency.registry)
+    uri = _payload(token)["status"]["status_list"]["uri"]
+    server = StaticFetcher()
+    verifier = Verifier(Policy(require_key_binding=False), clock=agency.clock, status_checker=StatusChecker(server))
+    return token, uri, server, verifier
+
+
+def _status_check(report: Any) -> tuple[str, str | None]:
+    [check] = [c for c in report.checks if c.name == "status"]
+    return report.status, check.code
+
+
+def test_token_list_signed_by_another_issuer(agency: Agency) -> None:
+    from thaivc.status import status_list_token_signer
+
+    token, uri, server, verifier = _sd_jwt_world(agency)
+    other = Issuer(generate_key("Ed25519"), clock=agency.clock)
+    [pub] = publish_lists(agency.registry, agency.issuer, formats=["ietf"])
+    payload = _payload(pub.body)
+    server.put(uri, status_list_token_signer(other)(payload))  # iss says the agency, the key is not its
+    assert _status_check(verifier.check(token)) == ("failed", "status.verification")
+    verifier.status_checker.cache = MemoryStatusCache()  # type: ignore[union-attr]
+    server.put(uri, status_list_token_signer(other)(payload | {"iss": other.issuer_id}))  # honest, but not ours
+    assert _status_check(verifier.check(token)) == ("failed", "status.verification")
+
+
+def test_token_list_must_be_a_statuslist_jwt(agency: Agency) -> None:
+    token, uri, server, verifier = _sd_jwt_world(agency)
+    [w3c] = publish_lists(agency.registry, agency.issuer, formats=["w3c"])
+    server.put(uri, w3c.body)  # a W3C list credential where the token belongs
+    assert _status_check(verifier.check(token)) == ("failed", "status.verification")
+
+
+def test_stale_token_list_is_indeterminate(agency: Agency) -> None:
+    token, uri, server, verifier = _sd_jwt_world(agency)
+    [pub] = publish_lists(agency.registry, agency.issuer, formats=["ietf"], valid_for=600)
+    server.put(uri, pub.body)
+    assert _status_check(verifier.check(token)) == ("verified", None)
+    agency.clock.advance(600 + 301)
+    assert _status_check(verifier.check(token)) == ("indeterminate", "status.unavailable")
+
+
+def test_a_list_larger_than_one_credential_is_read(tmp_path: Path) -> None:
+    """A 1,048,576-entry list with many revocations is well over the 64 KiB cap on one credential."""
+    agency = Agency(tmp_path)
+    agency.registry = StatusRegistry(
+        agency.registry.store, base_url=BASE, issuer_id=agency.issuer.issuer_id, clock=agency.clock, list_size=1 << 20
+    )
+    agency.fetcher.registry = agency.registry
+    token = agency.issuer.issue(credential(), status=agency.registry)
+    [allocation] = [agency.registry.allocate(_payload(token)["id"])]
+    noise = [f"urn:uuid:n{i}" for i in range(40_000)]
+    agency.registry.allocate_many(noise)
+    agency.registry.revoke_many(noise)
+    [pub] = publish_lists(agency.registry, agency.issuer, formats=["w3c"], list_ids=[allocation.list_id])
+    assert len(pub.body) > 65536
+    assert agency.status_codes(token) == ("verified", [None])
+    agency.registry.revoke(_payload(token)["id"])
+    publish_lists(agency.registry, agency.issuer, formats=["w3c"], list_ids=[allocation.list_id])
+    agency.checker.cache = MemoryStatusCache()
+    assert agency.status_codes(token) == ("failed", ["status.revoked"])

@@ -11,6 +11,8 @@ Two rules keep this closed:
 * lists are verified by a copy of the verifier *without* a status checker, so a list credential that
   itself carries ``credentialStatus`` cannot send the checker round in a loop (it is
   ``status.not_checked``, hence "could not decide");
+* lists may be larger than the policy's cap on one credential (the checker caps the fetched body
+  at ``max_fetch_bytes``, 8 MiB by default, before anything is parsed);
 * a list that failed only because it is past ``validUntil`` (or not yet valid) is stale, not forged:
   that is ``Indeterminate`` ("could not decide"), never a verdict against the credential.
 """
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 from thaivc.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.jose.compact import parse_compact, verify_compact
 from thaivc.jose.media import STATUSLIST_JWT
+from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES
 
 if TYPE_CHECKING:
     from thaivc.status.checker import ListVerifier
@@ -37,7 +40,7 @@ _STALE: Final = frozenset({"time.expired", "time.not_yet_valid"})
 def _is_status_list_token(token: str) -> bool:
     """Whether a compact JWS declares ``typ: statuslist+jwt`` (read from the header only)."""
     try:
-        parse_compact(token, expected_typ=_STATUSLIST_TYP, json_payload=False)
+        parse_compact(token, expected_typ=_STATUSLIST_TYP, json_payload=False, max_bytes=DEFAULT_MAX_FETCH_BYTES)
     except InputError as err:
         return err.code != "jose.typ_mismatch"  # any other defect: let the token path name it
     return True
@@ -53,7 +56,9 @@ def verify_status_list_token(verifier: Verifier, token: str) -> dict[str, Any]:
     from thaivc.verify_sdjwt import did_issuer_key_resolver
 
     policy = verifier.policy
-    parsed = parse_compact(token, expected_typ=_STATUSLIST_TYP, max_bytes=max(policy.max_bytes, 8 * 1024 * 1024))
+    parsed = parse_compact(
+        token, expected_typ=_STATUSLIST_TYP, max_bytes=max(policy.max_bytes, DEFAULT_MAX_FETCH_BYTES)
+    )
     alg = parsed.header["alg"]
     if alg not in policy.allowed_algs:
         raise InputError("jose.alg_not_allowed", f"{alg} is not allowed by policy")
@@ -69,6 +74,9 @@ def list_verifier(verifier: Verifier) -> ListVerifier:
     def verify(listed: str | dict[str, Any]) -> dict[str, Any]:
         plain = copy.copy(verifier)
         plain.status_checker = None
+        # a list is bigger than a credential; the checker has already capped the body it fetched
+        if plain.policy.max_bytes < DEFAULT_MAX_FETCH_BYTES:
+            plain.policy = plain.policy.model_copy(update={"max_bytes": DEFAULT_MAX_FETCH_BYTES})
         if isinstance(listed, str) and _is_status_list_token(listed):
             return verify_status_list_token(plain, listed)
         report = plain.check(listed)
