@@ -10,11 +10,12 @@ and :func:`http_status_checker` builds a checker on it that verifies lists with 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from thaivc.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.status.checker import StatusChecker
-from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult
+from thaivc.status.fetch import _ACCEPT, DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult
+from thaivc.status.store import ListFormat
 from thaivc.status.verify_list import list_verifier
 
 if TYPE_CHECKING:
@@ -23,11 +24,6 @@ if TYPE_CHECKING:
     from thaivc.verifier import Verifier
 
 __all__ = ["RegistryFetcher", "StaticFetcher", "http_status_checker", "media_type_of", "safe_http_fetcher"]
-
-_ACCEPT: Final = (
-    "application/vc+jwt, application/vc, application/vc+ld+json, application/statuslist+jwt;q=0.9, "
-    "application/json;q=0.5"
-)
 
 
 def media_type_of(body: str | bytes, *, token: bool = False) -> str:
@@ -81,7 +77,7 @@ class RegistryFetcher:
         if not url.startswith(prefix):
             raise Indeterminate("status.unavailable", f"{url[:200]} is not served by this registry")
         rest = url[len(prefix) :]
-        fmt: Any = "w3c"
+        fmt: ListFormat = "w3c"
         if rest.startswith("token/"):
             fmt, rest = "ietf", rest[len("token/") :]
         if not rest or "/" in rest:
