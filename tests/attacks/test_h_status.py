@@ -286,3 +286,45 @@ def test_h55_last_bit_of_the_list(world: World) -> None:
     assert_status(world.verify(_entry(str(MIN_ENTRIES - 1))), "failed", "status.revoked")
     world.checker.cache.discard(f"w3c {LIST}")
     assert_status(world.verify(_entry(str(MIN_ENTRIES - 2))), "verified", None)
+
+
+# -- lists that point at lists -----------------------------------------------------------------
+
+
+def test_list_credential_with_its_own_status_cannot_loop(world: World) -> None:
+    """A list whose own credentialStatus names itself is not followed round: could not decide."""
+    from thaivc.issuer import to_xsd_datetime
+
+    now = int(world.clock.now())
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": LIST,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "validFrom": to_xsd_datetime(now),
+        "validUntil": to_xsd_datetime(now + 3600),
+        "credentialStatus": _entry("1"),
+        "credentialSubject": {
+            "id": f"{LIST}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bitstring(bytes(MIN_ENTRIES // 8)),
+        },
+    }
+    world.server.put(LIST, world.issuer.issue(doc))
+    assert_status(world.verify(_entry("0")), "indeterminate", "status.unavailable")
+    assert world.server.calls == 1
+
+
+def test_oversized_list_over_http_is_too_large(world: World) -> None:
+    import httpx
+
+    from thaivc.net import SafeHttpClient
+    from thaivc.status import safe_http_fetcher
+
+    def resolver(*_: Any, **__: Any) -> list[tuple[Any, ...]]:
+        return [(2, 1, 6, "", ("93.184.215.14", 443))]
+
+    body = b"x" * 2048
+    client = SafeHttpClient(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=body)), resolver=resolver)
+    verifier = Verifier(clock=world.clock, status_checker=StatusChecker(safe_http_fetcher(client, max_bytes=1024)))
+    assert_status(verifier.check(world.issuer.issue(_credential(_entry("0")))), "failed", "status.too_large")
