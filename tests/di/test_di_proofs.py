@@ -283,3 +283,21 @@ def test_jcs_document_with_an_appended_context_verifies_as_the_spec_says() -> No
     signed["@context"] = ["https://www.w3.org/ns/credentials/examples/v2", V2]
     result = verify_proofs(signed, clock=CLOCK)
     assert not result.verified and "prefix" in result.proofs[0].detail
+
+
+def test_rdfc_issuance_refuses_terms_that_would_not_be_signed() -> None:
+    """A type or property the contexts do not define would be dropped from an RDFC signature:
+    the issuer refuses it (di.data_loss) instead of producing a proof no verifier accepts."""
+    import thaivc
+
+    key = thaivc.generate_key()
+    doc = {
+        "@context": [V2],
+        "type": ["VerifiableCredential", "UndefinedCredentialType"],
+        "credentialSubject": {"id": key.did},
+    }
+    with pytest.raises(ThaiVCError) as info:
+        thaivc.Issuer(key, clock=CLOCK).issue(doc, format="di", cryptosuite="eddsa-rdfc-2022")
+    assert info.value.code == "di.data_loss"
+    # JCS signs the JSON itself, so the same document can be secured with eddsa-jcs-2022
+    assert thaivc.Issuer(key, clock=CLOCK).issue(doc, format="di", cryptosuite="eddsa-jcs-2022")["proof"]

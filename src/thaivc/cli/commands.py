@@ -11,6 +11,7 @@ from thaivc.cli._common import (
     EXIT_FAILED,
     EXIT_INDETERMINATE,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     load_signing_key,
     print_json,
@@ -18,7 +19,7 @@ from thaivc.cli._common import (
     read_json_file,
     write_output,
 )
-from thaivc.errors import ThaiVCError
+from thaivc.errors import ThaiVCError, UsageError
 from thaivc.report import VerificationReport
 
 __all__ = ["format_report", "register_core"]
@@ -196,10 +197,15 @@ def cmd_issue(args: argparse.Namespace) -> int:
     try:
         secured = Issuer(key).issue(credential, format=args.format, **options)
     except ThaiVCError as err:
-        raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+        raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=_exit_code(err)) from None
     text = secured if isinstance(secured, str) else json.dumps(secured, ensure_ascii=False, indent=2)
     write_output(args.out, text)
     return EXIT_OK
+
+
+def _exit_code(err: ThaiVCError) -> int:
+    """A wrong option or argument is a usage error (2), as ``--help`` promises; anything else failed (1)."""
+    return EXIT_USAGE if isinstance(err, UsageError) else EXIT_FAILED
 
 
 def _read_secured(path: str) -> str | dict[str, Any]:
@@ -228,7 +234,15 @@ def cmd_present(args: argparse.Namespace) -> int:
             **extra,
         )
     except ThaiVCError as err:
-        raise CliError(f"cannot present: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+        message = f"cannot present: {err.code}: {err.detail}"
+        if "cnf" in err.detail:
+            message += (
+                "; an SD-JWT is bound to the wallet key named by credentialSubject.id when it is issued: "
+                "issue it again with that id set to the holder's DID (thaivc key show FILE prints it)"
+            )
+        if "nonce and aud" in err.detail:
+            message += "; pass the verifier's --challenge and --domain: the key-binding JWT signs both"
+        raise CliError(message, exit_code=_exit_code(err)) from None
     write_output(args.out, vp if isinstance(vp, str) else json.dumps(vp, ensure_ascii=False, indent=2))
     return EXIT_OK
 
@@ -244,9 +258,39 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print_json(report.to_json())
     else:
         sys.stdout.write(format_report(report))
-        if report.check("challenge") is not None and args.challenge is None and not args.allow_no_challenge:
-            print("hint: pass --challenge C (the one you issued), or --allow-no-challenge to inspect only")
+        for hint in _hints(report, args):
+            print(f"hint: {hint}")
     return {"verified": EXIT_OK, "failed": EXIT_FAILED, "indeterminate": EXIT_INDETERMINATE}[report.status]
+
+
+def _codes(report: VerificationReport) -> set[str]:
+    """Every problem code in a report and its children."""
+    codes = {check.code for check in report.checks if check.code}
+    for child in report.children:
+        codes |= _codes(child)
+    return codes
+
+
+def _hints(report: VerificationReport, args: argparse.Namespace) -> list[str]:
+    """What a newcomer most often got wrong, said in one line each; the verdict is unchanged."""
+    hints: list[str] = []
+    codes = _codes(report)
+    if report.check("challenge") is not None and args.challenge is None and not args.allow_no_challenge:
+        hints.append("pass --challenge C (the one you issued), or --allow-no-challenge to inspect only")
+    if "vp.holder_not_subject" in codes:
+        hints.append("each credential's credentialSubject.id must be the DID of the key that signed the presentation")
+    if "sdjwt.kb_required" in codes:
+        hints.append(
+            "an SD-JWT credential is verified as presented by its holder: "
+            "thaivc present CRED --format dc+sd-jwt --key WALLET --challenge C --disclose POINTER"
+        )
+    if "di.vm_not_authorized" in codes:
+        hints.append(
+            "a proof here is by a key the issuer does not control (a co-signer): thaivc verify knows no "
+            "proof-set policy; verify proof sets with thaivc.di.ProofSetPolicy, "
+            "powers of attorney with thaivc authorize"
+        )
+    return hints
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

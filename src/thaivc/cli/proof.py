@@ -28,7 +28,10 @@ def register_proof(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     add = actions.add_parser(
         "add",
         help="add one more proof to a signed document (a proof set)",
-        description="Add this key's proof to a document that is already signed; existing proofs are kept.\n\n"
+        description="Add this key's proof to a document that is already signed; existing proofs are kept.\n"
+        "Only Data Integrity documents (thaivc issue --format di) take more proofs; a vc+jwt or SD-JWT cannot.\n\n"
+        "A verifier accepts a co-signer that is not the issuer only when its proof-set policy names\n"
+        "that signer (thaivc.di.ProofSetPolicy); see docs/data-integrity.md.\n\n"
         "example:\n  thaivc proof add signed.json --key cfo.jwk.json --out signed2.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -47,7 +50,8 @@ def register_proof(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 def cmd_proof_add(args: argparse.Namespace) -> int:
     from thaivc.di import add_proof, default_cryptosuite
 
-    document = read_json_file(args.document, what="document")
+    what = "document (a Data Integrity credential in JSON; tokens cannot be co-signed)"
+    document = read_json_file(args.document, what=what)
     if not isinstance(document, dict):
         raise CliError("the document must be a JSON object")
     if "proof" not in document:

@@ -109,6 +109,14 @@ def add_proof(
     if suite.transform == "jcs" and "@context" in document:
         options["@context"] = copy.deepcopy(document["@context"])
 
+    types = unsecured.get("type")
+    typed = types if isinstance(types, list) else [types]
+    if suite.transform != "jcs" and ("VerifiableCredential" in typed or "VerifiablePresentation" in typed):
+        # An RDFC signature covers only what expands: refuse to sign a document whose terms would
+        # be dropped (the verifier would refuse it as di.data_loss anyway; say so at issuance).
+        from thaivc.model import check_jsonld
+
+        check_jsonld({k: v for k, v in unsecured.items() if k != "proof"}, registry)
     try:
         config = proof_config(options, unsecured, suite)
         canon_config = canonical_proof_config(config, suite, hash_name, contexts=registry, max_work=max_work)
