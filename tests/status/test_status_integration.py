@@ -379,3 +379,14 @@ def test_a_list_larger_than_one_credential_is_read(tmp_path: Path) -> None:
     publish_lists(agency.registry, agency.issuer, formats=["w3c"], list_ids=[allocation.list_id])
     agency.checker.cache = MemoryStatusCache()
     assert agency.status_codes(token) == ("failed", ["status.revoked"])
+
+
+def test_unbound_checker_never_reads_a_bit(agency: Agency) -> None:
+    """A checker attached after construction without a list verifier fails closed, and says how to fix it."""
+    token = agency.issuer.issue(credential(), status=agency.registry)
+    agency.publish()
+    verifier = Verifier(clock=agency.clock)
+    verifier.status_checker = StatusChecker(agency.fetcher)
+    report = verifier.check(token)
+    assert (report.status, report.codes) == ("indeterminate", ["status.unavailable"])
+    assert "Verifier(status_checker=" in report.problems[0].detail

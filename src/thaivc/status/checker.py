@@ -361,7 +361,11 @@ class StatusChecker:
 
     def _verify_safely(self, parsed: str | dict[str, Any]) -> dict[str, Any]:
         if self._verify is None:
-            raise Indeterminate("status.unavailable", "no verifier for status list credentials is configured")
+            raise Indeterminate(
+                "status.unavailable",
+                "no verifier for status lists: pass the checker as Verifier(status_checker=…) "
+                "or build it with http_status_checker(verifier, fetcher)",
+            )
         try:
             document = self._verify(parsed)
         except Indeterminate as err:
