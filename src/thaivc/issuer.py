@@ -13,13 +13,16 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.clock import Clock, SystemClock
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.keys import Signer
 from thaivc.model import check_credential
+
+if TYPE_CHECKING:
+    from thaivc.status.publish import StatusOption
 
 __all__ = ["Issuer", "normalize_document", "to_xsd_datetime"]
 
@@ -99,13 +102,27 @@ class Issuer:
         format: Format = "vc+jwt",
         cryptosuite: str | None = None,
         disclosable: Sequence[str] = (),
+        status: StatusOption | dict[str, Any] | None = None,
         **options: Any,
     ) -> Any:
         """Secure ``credential``: a compact JWS string for ``vc+jwt``.
 
         Other formats (``di``, ``dc+sd-jwt``) are provided by their modules through the same call.
+        ``status`` is a :class:`~thaivc.status.StatusRegistry` (a revocation entry) or
+        ``(registry, purposes)``: indices are allocated and the ``credentialStatus`` entries (W3C) or
+        the ``status`` claim (IETF, for ``dc+sd-jwt``) are added before signing; a credential without
+        an ``id`` gets a ``urn:uuid:`` one. A ready ``status`` claim (a dict) is kept as given.
         """
         doc = self.prepare(credential)
+        if status is not None and not isinstance(status, dict):
+            from thaivc.status.publish import add_status
+
+            doc = add_status(doc, status, format=format, issuer_id=self.issuer_id)
+            check_credential(doc)
+        elif status is not None:
+            if format != "dc+sd-jwt":
+                raise UsageError("usage.invalid_argument", "a ready status claim applies to dc+sd-jwt only")
+            options["status"] = status
         if format == "vc+jwt":
             if cryptosuite or disclosable:
                 raise UsageError("usage.invalid_argument", "cryptosuite/disclosable do not apply to vc+jwt")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from thaivc.contexts import ContextRegistry
     from thaivc.di.verify import ProofSetPolicy
     from thaivc.registries.dbd import DbdRegistry
+    from thaivc.status import CustomStatusCheck, StatusChecker
     from thaivc.trust import TrustSource
 
 __all__ = ["Verifier"]
@@ -49,7 +50,7 @@ class Verifier:
         resolver: UniversalResolver | None = None,
         clock: Clock | None = None,
         challenge_store: ChallengeStore | None = None,
-        status_checker: Any = None,
+        status_checker: StatusChecker | CustomStatusCheck | None = None,
         trust: TrustSource | None = None,
         sd_jwt_key_resolver: IssuerKeyResolver | None = None,
         contexts: ContextRegistry | None = None,
@@ -59,7 +60,11 @@ class Verifier:
         self.resolver: UniversalResolver = resolver or UniversalResolver()
         self.clock: Clock = clock or SystemClock()
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
-        self.status_checker = status_checker
+        #: Checks credentialStatus / status claims; lists are verified by this verifier (bound here).
+        self.status_checker: StatusChecker | CustomStatusCheck | None = status_checker
+        bind = getattr(status_checker, "bind", None)
+        if bind is not None:
+            bind(self)
         #: Asked ``check(issuer_id, credential)`` after every other check passed (thaivc.trust).
         self.trust: TrustSource | None = trust
         self.sd_jwt_key_resolver = sd_jwt_key_resolver

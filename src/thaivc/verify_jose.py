@@ -18,6 +18,7 @@ from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
 from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.status.checker import StatusChecker
 
 if TYPE_CHECKING:
     from thaivc.keys import PublicKey
@@ -88,7 +89,7 @@ def _credential(
         return b.build()
     check_times(verifier, payload, b)
     check_schema(payload, b, require_known=verifier.policy.require_known_schema)
-    check_status(verifier, payload, b)
+    check_status(verifier, payload, b, issuer=issuer_id)
     check_trust(verifier, issuer_id, payload, b)
     # A caller who issued a challenge (or names its domain) expects a presentation: a bare
     # credential carries neither, so accepting it would let a copied credential pass as a reply.
@@ -335,7 +336,13 @@ def check_credentials(
 # -- status and trust ---------------------------------------------------------------------------
 
 
-def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, issuer: str | None = None) -> None:
+    """Status of a verified credential: W3C ``credentialStatus`` entries and the IETF ``status`` claim.
+
+    Revoked or suspended → fail; a list that could not be fetched, verified in time or is stale →
+    indeterminate (``status.unavailable``); no checker configured → ``status.not_checked``.
+    ``issuer`` is the credential's verified issuer (default: ``issuer``/``iss`` of the payload).
+    """
     if "credentialStatus" not in payload and "status" not in payload:
         b.skip("status", "the credential carries no status entry")
         return
@@ -346,10 +353,16 @@ def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) 
         else:
             b.skip("status", "status checking disabled by policy")
         return
+    if isinstance(checker, StatusChecker):
+        checker.record(b, payload, issuer=issuer)
+        return
     try:
         checker.check(payload)
     except ThaiVCError as err:
         b.error("status", err)
+        return
+    except Exception as exc:  # a custom check that breaks must not let a revoked credential through
+        b.undecidable("status", "status.unavailable", f"status check failed: {type(exc).__name__}")
         return
     b.ok("status")
 

@@ -102,7 +102,7 @@ def check_sd_jwt_presentation(
 
     issuer = payload.get("iss")
     check_times(verifier, payload, b)
-    check_status(verifier, payload, b)
+    check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     return b.build(document=payload)
 

@@ -18,10 +18,24 @@ from thaivc.status.bitstring import (
     parse_status_messages,
 )
 from thaivc.status.cache import CachedList, MemoryStatusCache, StatusCache
-from thaivc.status.checker import ListVerifier, StatusChecker, StatusResult
+from thaivc.status.checker import CustomStatusCheck, ListVerifier, StatusChecker, StatusResult
 from thaivc.status.fetch import Fetcher, FetchResult, httpx_fetcher, parse_max_age
+from thaivc.status.fetchers import (
+    RegistryFetcher,
+    StaticFetcher,
+    http_status_checker,
+    media_type_of,
+    safe_http_fetcher,
+)
 from thaivc.status.inflate import DEFAULT_MAX_INFLATE, inflate_capped
 from thaivc.status.postgres_store import PostgresStatusStore
+from thaivc.status.publish import (
+    StatusOption,
+    add_status,
+    list_credential_signer,
+    publish_lists,
+    status_list_token_signer,
+)
 from thaivc.status.registry import Purpose, Signer, StatusRegistry
 from thaivc.status.sqlite_store import SqliteStatusStore
 from thaivc.status.store import Allocation, ListFormat, ListInfo, ListSnapshot, Publication, StatusStore
@@ -36,6 +50,7 @@ from thaivc.status.token_status_list import (
     parse_status_claim,
     status_list_token_payload,
 )
+from thaivc.status.verify_list import list_verifier, verify_status_list_token
 
 __all__ = [
     "DEFAULT_MAX_INFLATE",
@@ -47,6 +62,7 @@ __all__ = [
     "Bitstring",
     "BitstringBuilder",
     "CachedList",
+    "CustomStatusCheck",
     "FetchResult",
     "Fetcher",
     "ListFormat",
@@ -57,24 +73,36 @@ __all__ = [
     "PostgresStatusStore",
     "Publication",
     "Purpose",
+    "RegistryFetcher",
     "Signer",
     "SqliteStatusStore",
+    "StaticFetcher",
     "StatusCache",
     "StatusChecker",
+    "StatusOption",
     "StatusReference",
     "StatusRegistry",
     "StatusResult",
     "StatusStore",
     "TokenStatusList",
     "TokenStatusListBuilder",
+    "add_status",
     "decode_encoded_list",
     "decode_status_list",
     "encode_bitstring",
+    "http_status_checker",
     "httpx_fetcher",
     "inflate_capped",
+    "list_credential_signer",
+    "list_verifier",
+    "media_type_of",
     "parse_index",
     "parse_max_age",
     "parse_status_claim",
     "parse_status_messages",
+    "publish_lists",
+    "safe_http_fetcher",
     "status_list_token_payload",
+    "status_list_token_signer",
+    "verify_status_list_token",
 ]

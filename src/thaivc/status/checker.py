@@ -18,9 +18,9 @@ index arithmetic.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, runtime_checkable
 
-from thaivc.clock import DEFAULT_LEEWAY, Clock
+from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.jsonutil import loads_strict
 from thaivc.report import ReportBuilder
@@ -45,7 +45,10 @@ from thaivc.status.token_status_list import (
     parse_status_claim,
 )
 
-__all__ = ["ListVerifier", "StatusChecker", "StatusResult"]
+if TYPE_CHECKING:
+    from thaivc.verifier import Verifier
+
+__all__ = ["CustomStatusCheck", "ListVerifier", "StatusChecker", "StatusResult"]
 
 #: Verifies a fetched list credential / status list token; returns the verified document (payload).
 ListVerifier = Callable[[str | dict[str, Any]], dict[str, Any]]
@@ -54,6 +57,15 @@ _PURPOSES: Final = frozenset({"revocation", "suspension", "message", "refresh"})
 _JSON_TYPES: Final = frozenset(
     {"application/json", "application/vc", "application/vc+ld+json", "application/ld+json"}
 )
+
+
+@runtime_checkable
+class CustomStatusCheck(Protocol):
+    """A status check of one's own (e.g. an agency's revocation service) a verifier can take instead
+    of a :class:`StatusChecker`: return to accept, raise :class:`~thaivc.errors.ThaiVCError` to fail
+    (``status.revoked``…) or :class:`~thaivc.errors.Indeterminate` when it cannot decide."""
+
+    def check(self, credential: dict[str, Any]) -> object: ...
 
 
 class StatusResult(NamedTuple):
@@ -107,14 +119,21 @@ class StatusChecker:
     HTTP nor the list says how long to cache. ``min_entries`` is the BSL minimum list length; lower it
     only to read the spec's short examples. ``max_list_age`` (seconds), when set, refuses a list
     whose ``validFrom`` (W3C) or ``iat`` (IETF) is older than that, e.g. a list stapled by a holder.
+
+    ``verify_list_credential`` may be left out when the checker is handed to a
+    :class:`~thaivc.verifier.Verifier`: the verifier then binds itself (:meth:`bind`), so a list
+    credential is verified like any credential (signature, issuer key, validity), and a
+    ``statuslist+jwt`` token through :func:`thaivc.status.verify_status_list_token`. ``clock``
+    likewise defaults to the verifier's. A checker with no list verifier never reads a bit: every
+    check is ``status.unavailable``.
     """
 
     def __init__(
         self,
         fetch: Fetcher,
-        verify_list_credential: ListVerifier,
+        verify_list_credential: ListVerifier | None = None,
         *,
-        clock: Clock,
+        clock: Clock | None = None,
         cache: StatusCache | None = None,
         max_inflate: int = DEFAULT_MAX_INFLATE,
         trusted_status_issuers: Collection[str] | Mapping[str, Collection[str]] = (),
@@ -125,8 +144,9 @@ class StatusChecker:
         max_list_age: int | None = None,
     ) -> None:
         self._fetch = fetch
-        self._verify = verify_list_credential
-        self.clock = clock
+        self._verify: ListVerifier | None = verify_list_credential
+        self._own_clock = clock is not None
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self.cache: StatusCache = cache if cache is not None else MemoryStatusCache()
         self.max_inflate = max_inflate
         self.default_ttl = default_ttl
@@ -143,7 +163,29 @@ class StatusChecker:
             self._trusted_for = {}
             self._trusted_all = frozenset(trusted_status_issuers)
 
+    def bind(self, verifier: Verifier) -> None:
+        """Use ``verifier`` for list credentials (unless a list verifier was given) and its clock.
+
+        Called by :class:`~thaivc.verifier.Verifier` when the checker is passed to it.
+        """
+        if self._verify is None:
+            from thaivc.status.verify_list import list_verifier
+
+            self._verify = list_verifier(verifier)
+        if not self._own_clock:
+            self.clock = verifier.clock
+
     # -- public checks -------------------------------------------------------------------------
+    def check_all(self, credential: Mapping[str, Any], *, issuer: str | None = None) -> tuple[StatusResult, ...]:
+        """Every status reference of a verified credential: W3C ``credentialStatus`` entries and the
+        IETF ``status`` claim (matched against ``issuer``, default ``iss``). None → empty tuple."""
+        results: list[StatusResult] = []
+        if "credentialStatus" in credential:
+            results.extend(self.check_credential(credential))
+        if "status" in credential:
+            results.append(self.check_token(credential, issuer=issuer))
+        return tuple(results)
+
     def check_credential(self, credential: Mapping[str, Any]) -> tuple[StatusResult, ...]:
         """Check every ``credentialStatus`` entry of a verified credential (none → empty tuple)."""
         status = credential.get("credentialStatus")
@@ -225,20 +267,30 @@ class StatusChecker:
             code = "status.unrecognized"
         return StatusResult("ietf", value, code, ref.uri, ref.idx)
 
-    def record(self, report: ReportBuilder, credential: Mapping[str, Any]) -> tuple[StatusResult, ...]:
-        """Run :meth:`check_credential` and add one ``status`` check to ``report``."""
+    def record(
+        self, report: ReportBuilder, credential: Mapping[str, Any], *, issuer: str | None = None
+    ) -> tuple[StatusResult, ...]:
+        """Run :meth:`check_all` and add one ``status`` check per entry to ``report``.
+
+        Revoked or suspended entries fail; an IETF value this verifier cannot interpret
+        (``status.unrecognized``) and anything that could not be decided are indeterminate.
+        """
         try:
-            results = self.check_credential(credential)
+            results = self.check_all(credential, issuer=issuer)
         except ThaiVCError as err:
             report.error("status", err)
             return ()
         if not results:
             report.skip("status", "no credentialStatus")
         for result in results:
+            where = f"{result.purpose} entry {result.list_index} of {result.list_url}"
             if result.code is None:
-                report.ok("status", f"{result.purpose}: {result.value}")
+                note = f" ({result.message})" if result.message is not None else ""
+                report.ok("status", f"{where}: {result.value}{note}")
+            elif result.code == "status.unrecognized":
+                report.undecidable("status", result.code, f"{where} holds {result.value}")
             else:
-                report.fail("status", result.code, f"{result.purpose} entry {result.list_index} is set")
+                report.fail("status", result.code, f"{where} is set")
         return results
 
     # -- lists ---------------------------------------------------------------------------------
@@ -308,6 +360,12 @@ class StatusChecker:
             ) from None
 
     def _verify_safely(self, parsed: str | dict[str, Any]) -> dict[str, Any]:
+        if self._verify is None:
+            raise Indeterminate(
+                "status.unavailable",
+                "no verifier for status lists: pass the checker as Verifier(status_checker=…) "
+                "or build it with http_status_checker(verifier, fetcher)",
+            )
         try:
             document = self._verify(parsed)
         except Indeterminate as err:

@@ -59,6 +59,10 @@ SCHEMA: Final = (
         created_at BIGINT NOT NULL,
         PRIMARY KEY (list_id, format, version)
     )""",
+    """CREATE TABLE IF NOT EXISTS thaivc_status_setting (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
 )
 
 #: Batches up to this size are handled row by row; larger ones through a loaded id table.
@@ -404,6 +408,24 @@ class SqlStatusStore(ABC):
         return (
             None if row is None else Publication(list_id, fmt, int(row[0]), int(row[1]), row[2], int(row[3]))
         )
+
+    # -- settings ------------------------------------------------------------------------------
+    def settings(self) -> dict[str, str]:
+        """The registry settings kept with the store (issuer id, base URL…), for tools like the CLI."""
+        with self._read() as cur:
+            rows = self._execute(cur, "SELECT name, value FROM thaivc_status_setting").fetchall()
+        return {str(name): str(value) for name, value in rows}
+
+    def save_settings(self, values: dict[str, str]) -> None:
+        """Insert or replace settings in one transaction."""
+        with self._write("settings") as cur:
+            for name, value in values.items():
+                self._execute(
+                    cur,
+                    "INSERT INTO thaivc_status_setting (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (name, value),
+                )
 
     def entries(self, list_id: str) -> Iterator[tuple[int, str, int]]:
         """Every ``(index, credential_id, value)`` of a list, for audits and tests."""

@@ -1,0 +1,376 @@
+"""``thaivc status``: run an agency's revocation and suspension lists from the command line.
+
+The registry lives in a SQLite file (``--db FILE``, default ``./thaivc-status.db``) or in PostgreSQL
+(``--db postgresql://…``); ``status create`` records the issuer and the base URL the lists are served
+from, so later commands need only the database. This group also gives ``thaivc issue`` its
+``--status DB`` / ``--status-purpose`` options, which add a status entry at issuance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from thaivc.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    load_signing_key,
+    print_json,
+    read_input,
+    read_json_file,
+    write_output,
+)
+from thaivc.errors import ThaiVCError
+
+__all__ = ["register_status"]
+
+DEFAULT_DB: Final = "thaivc-status.db"
+#: Credentials revoked per transaction by ``revoke --from-csv`` (one progress step each).
+CSV_BATCH: Final = 1000
+_PURPOSES: Final = ("revocation", "suspension")
+_HEADER_CELLS: Final = frozenset({"id", "credential_id", "credentialid", "credential id"})
+
+_FMT = argparse.RawDescriptionHelpFormatter
+
+
+def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    status = sub.add_parser(
+        "status",
+        help="revoke and suspend credentials; publish status lists",
+        description="Keep an issuer's status lists (W3C Bitstring Status List and IETF Token Status List).\n\n"
+        "examples:\n"
+        "  thaivc status create --key agency.jwk.json --base-url https://status.dopa.go.th/lists\n"
+        "  thaivc issue credential.json --key agency.jwk.json --status thaivc-status.db --out cred.jwt\n"
+        "  thaivc status revoke urn:uuid:6f1c9a52-0d7e-4c55-9d1e-2b8c0f1e7a10\n"
+        "  thaivc status revoke --from-csv revoked.csv\n"
+        "  thaivc status publish --key agency.jwk.json --out public/lists",
+        formatter_class=_FMT,
+    )
+    actions = status.add_subparsers(dest="status_command", metavar="ACTION")
+    actions.required = True
+
+    create = _action(
+        actions,
+        "create",
+        "create the status database for an issuer",
+        "Create (or update) the status database: the issuer and where its lists are served.\n\n"
+        "example:\n  thaivc status create --key agency.jwk.json --base-url https://status.dopa.go.th/lists",
+    )
+    who = create.add_mutually_exclusive_group(required=True)
+    who.add_argument("--key", metavar="FILE", help="the issuer's key file (the issuer id is its DID)")
+    who.add_argument("--issuer", metavar="ID", help="the issuer id (DID or URL) credentials name")
+    create.add_argument("--base-url", required=True, metavar="URL", help="where the lists will be served (https)")
+    create.add_argument(
+        "--list-size", type=int, default=131_072, metavar="N", help="entries per list (default 131072)"
+    )
+    create.set_defaults(handler=cmd_create)
+
+    for name, verb in (("revoke", "revoke for good"), ("suspend", "suspend"), ("reinstate", "lift a suspension")):
+        action = _action(
+            actions,
+            name,
+            f"{verb}: change the status of credentials",
+            f"{verb.capitalize()} the listed credentials in one transaction. Republish the lists for "
+            f"verifiers to see it.\n\nexample:\n  thaivc status {name} urn:uuid:6f1c9a52-0d7e-4c55-9d1e-2b8c0f1e7a10",
+        )
+        action.add_argument("ids", nargs="*", metavar="CREDENTIAL_ID")
+        if name == "revoke":
+            action.add_argument(
+                "--from-csv",
+                metavar="FILE",
+                help=f"revoke every id in the first column of FILE (header row optional), {CSV_BATCH} per transaction",
+            )
+            action.add_argument("--quiet", action="store_true", help="no progress bar")
+        action.set_defaults(handler=cmd_change, change=name)
+
+    show = _action(
+        actions,
+        "show",
+        "print a credential's status entries and current state",
+        "Print the entries a credential holds and their current state.\n\n"
+        "example:\n  thaivc status show urn:uuid:6f1c9a52-0d7e-4c55-9d1e-2b8c0f1e7a10",
+    )
+    show.add_argument("credential_id", metavar="CREDENTIAL_ID")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=cmd_show)
+
+    publish = _action(
+        actions,
+        "publish",
+        "sign every list and write the files to serve",
+        "Sign the current version of every list, in both formats, and write them under DIR:\n"
+        "DIR/<list> (W3C BitstringStatusListCredential) and DIR/token/<list> (IETF statuslist+jwt).\n"
+        "Serve DIR at the base URL; republish at least daily (lists are valid for --valid-for).\n\n"
+        "example:\n  thaivc status publish --key agency.jwk.json --out public/lists",
+    )
+    publish.add_argument("--key", required=True, metavar="FILE", help="the issuer's private key file")
+    publish.add_argument("--out", required=True, metavar="DIR", help="directory to write the lists to")
+    publish.add_argument("--format", default="vc+jwt", choices=["vc+jwt", "di"], help="W3C list credential format")
+    publish.add_argument("--valid-for", type=int, default=86_400, metavar="SECONDS", help="list lifetime")
+    publish.add_argument("--ttl", type=int, default=300, metavar="SECONDS", help="how long verifiers may cache")
+    publish.add_argument("--quiet", action="store_true", help="no progress bar")
+    publish.set_defaults(handler=cmd_publish)
+
+    _extend_issue(sub)
+
+
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str, description: str
+) -> argparse.ArgumentParser:
+    parser = actions.add_parser(name, help=help_text, description=description, formatter_class=_FMT)
+    parser.add_argument(
+        "--db", default=DEFAULT_DB, metavar="FILE|DSN", help=f"SQLite file or postgresql:// DSN (default {DEFAULT_DB})"
+    )
+    return parser
+
+
+# -- the registry ------------------------------------------------------------------------------
+
+
+def _is_dsn(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+@contextmanager
+def _store(db: str, *, create: bool = False) -> Iterator[Any]:
+    from thaivc.status import PostgresStatusStore, SqliteStatusStore
+
+    if not _is_dsn(db) and not create and not Path(db).is_file():
+        raise CliError(f"no status database at {db}; create one with: thaivc status create --db {db} …")
+    try:
+        store = PostgresStatusStore(db) if _is_dsn(db) else SqliteStatusStore(db)
+    except ThaiVCError as err:
+        raise CliError(f"cannot open the status database: {err.detail}") from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _registry(store: Any, db: str) -> Any:
+    from thaivc.status import StatusRegistry
+
+    settings = store.settings()
+    if "issuer_id" not in settings or "base_url" not in settings:
+        raise CliError(f"{db} has no issuer settings; run: thaivc status create --db {db} …")
+    try:
+        return StatusRegistry(
+            store,
+            base_url=settings["base_url"],
+            issuer_id=settings["issuer_id"],
+            list_size=int(settings.get("list_size", "131072")),
+        )
+    except ThaiVCError as err:
+        raise CliError(f"bad settings in {db}: {err.detail}") from None
+
+
+def _progress(quiet: bool) -> Any:
+    """A rich progress bar, shown only on a terminal (never in pipes, logs or with --quiet)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        disable=quiet or not sys.stdout.isatty(),
+    )
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    issuer_id = args.issuer if args.issuer else load_signing_key(args.key).did
+    base_url = str(args.base_url)
+    if not base_url.startswith(("https://", "http://localhost", "http://127.0.0.1")) or base_url.endswith("/"):
+        raise CliError("--base-url must be an https URL without a trailing '/'")
+    if args.list_size < 131_072 or args.list_size % 8:
+        raise CliError("--list-size must be a multiple of 8, at least 131072 (the herd privacy needs)")
+    with _store(args.db, create=True) as store:
+        existing = store.settings().get("issuer_id")
+        if existing is not None and existing != issuer_id:
+            raise CliError(f"{args.db} already belongs to {existing}; use another --db for {issuer_id}")
+        store.save_settings({"issuer_id": issuer_id, "base_url": base_url, "list_size": str(args.list_size)})
+    print(f"status database {args.db} ready for {issuer_id}; lists will be served at {base_url}/…")
+    return EXIT_OK
+
+
+def _csv_ids(path: str) -> list[str]:
+    text = read_input(path, what="CSV file")
+    ids: list[str] = []
+    for row_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cell = row[0].strip() if row else ""
+        if not cell or cell.startswith("#"):
+            continue
+        if row_number == 1 and cell.lower() in _HEADER_CELLS:
+            continue
+        ids.append(cell)
+    return ids
+
+
+def cmd_change(args: argparse.Namespace) -> int:
+    ids: list[str] = list(args.ids)
+    from_csv = getattr(args, "from_csv", None)
+    if from_csv:
+        ids.extend(_csv_ids(from_csv))
+    if not ids:
+        more = " or --from-csv FILE" if args.change == "revoke" else ""
+        raise CliError(f"name the credentials to {args.change}: CREDENTIAL_ID …{more}")
+    with _store(args.db) as store:
+        registry = _registry(store, args.db)
+        change = {
+            "revoke": registry.revoke_many,
+            "suspend": registry.suspend_many,
+            "reinstate": registry.reinstate_many,
+        }[args.change]
+        done = 0
+        with _progress(getattr(args, "quiet", False) or len(ids) <= CSV_BATCH) as progress:
+            task = progress.add_task(f"{args.change}", total=len(ids))
+            for start in range(0, len(ids), CSV_BATCH):
+                batch = ids[start : start + CSV_BATCH]
+                try:
+                    done += change(batch)
+                except ThaiVCError as err:
+                    raise CliError(
+                        f"{err.detail} (in ids {start + 1}–{start + len(batch)}); {done} credential(s) were "
+                        f"changed before; nothing from id {start + 1} on was changed",
+                        exit_code=EXIT_FAILED,
+                    ) from None
+                progress.advance(task, len(batch))
+    past = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[args.change]
+    print(f"{past} {done} credential(s); run 'thaivc status publish' for verifiers to see it")
+    return EXIT_OK
+
+
+def _state(purpose: str, value: int) -> str:
+    if value == 0:
+        return "valid" if purpose == "revocation" else "not suspended" if purpose == "suspension" else "0"
+    return {"revocation": "REVOKED", "suspension": "SUSPENDED"}.get(purpose, str(value))
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _store(args.db) as store:
+        registry = _registry(store, args.db)
+        entries = []
+        for purpose in (*_PURPOSES, "message"):
+            allocation = store.lookup(registry.issuer_id, purpose, args.credential_id)
+            if allocation is None:
+                continue
+            value = dict(store.snapshot(allocation.list_id).values).get(allocation.index, 0)
+            entries.append(
+                {
+                    "purpose": purpose,
+                    "list": allocation.list_id,
+                    "index": allocation.index,
+                    "url": registry.list_url(allocation.list_id),
+                    "value": value,
+                    "state": _state(purpose, value),
+                }
+            )
+    if not entries:
+        raise CliError(f"{args.credential_id} has no status entry in {args.db}", exit_code=EXIT_FAILED)
+    if args.json:
+        print_json({"credential_id": args.credential_id, "issuer": registry.issuer_id, "entries": entries})
+        return EXIT_OK
+    print(args.credential_id)
+    for e in entries:
+        print(f"  {e['purpose']:<11} {e['state']:<14} index {e['index']:<7} {e['url']}")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from thaivc.issuer import Issuer
+    from thaivc.status import publish_lists
+
+    key = load_signing_key(args.key)
+    out = Path(args.out)
+    with _store(args.db) as store:
+        registry = _registry(store, args.db)
+        issuer = Issuer(key)
+        if issuer.issuer_id != registry.issuer_id:
+            raise CliError(f"{args.key} is not the key of {registry.issuer_id}, whose lists these are")
+        lists = registry.lists()
+        try:
+            (out / "token").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(f"cannot create {out}: {exc.strerror}") from None
+        with _progress(args.quiet or len(lists) < 2) as progress:
+            task = progress.add_task("publishing", total=len(lists))
+            for info in lists:
+                try:
+                    publications = publish_lists(
+                        registry,
+                        issuer,
+                        list_format=args.format,
+                        valid_for=args.valid_for,
+                        ttl=args.ttl,
+                        list_ids=[info.list_id],
+                    )
+                except ThaiVCError as err:
+                    raise CliError(f"cannot publish list {info.list_id}: {err.code}: {err.detail}") from None
+                for pub in publications:
+                    target = out / pub.list_id if pub.format == "w3c" else out / "token" / pub.list_id
+                    write_output(str(target), pub.body)
+                progress.advance(task)
+    print(f"published {len(lists)} list(s) in 2 formats to {out}; serve it at {registry.base_url}")
+    return EXIT_OK
+
+
+# -- thaivc issue --status ---------------------------------------------------------------------
+
+
+def _extend_issue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Give ``thaivc issue`` the ``--status``/``--status-purpose`` options (when it is registered)."""
+    issue = sub.choices.get("issue")
+    if issue is None:
+        return
+    issue.add_argument("--status", metavar="DB", help="add a status entry from this status database (FILE or DSN)")
+    issue.add_argument(
+        "--status-purpose",
+        default="revocation",
+        metavar="LIST",
+        help="with --status: comma-separated purposes (default revocation; e.g. revocation,suspension)",
+    )
+    plain = issue.get_default("handler")
+
+    def handler(args: argparse.Namespace) -> int:
+        if args.status is None:
+            return int(plain(args))
+        return cmd_issue_with_status(args)
+
+    issue.set_defaults(handler=handler)
+
+
+def cmd_issue_with_status(args: argparse.Namespace) -> int:
+    from thaivc.issuer import Issuer
+
+    credential = read_json_file(args.credential, what="credential")
+    if not isinstance(credential, dict):
+        raise CliError("the credential must be a JSON object")
+    key = load_signing_key(args.key)
+    options: dict[str, Any] = {}
+    if args.cryptosuite:
+        options["cryptosuite"] = args.cryptosuite
+    if args.disclosable:
+        if args.format != "dc+sd-jwt":
+            raise CliError("--disclosable needs --format dc+sd-jwt")
+        options["disclosable"] = args.disclosable
+    purposes = [p.strip() for p in str(args.status_purpose).split(",") if p.strip()]
+    with _store(args.status) as store:
+        registry = _registry(store, args.status)
+        try:
+            secured = Issuer(key).issue(credential, format=args.format, status=(registry, purposes), **options)
+        except ThaiVCError as err:
+            raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
+    text = secured if isinstance(secured, str) else json.dumps(secured, ensure_ascii=False, indent=2)
+    write_output(args.out, text)
+    return EXIT_OK

@@ -1,0 +1,132 @@
+"""Issuer side, end to end: status entries at issuance, and signed lists for publishing.
+
+An issuer signs its status lists with the key it issues with, so a verifier can hold the list to
+the same issuer (security.md H.53): the W3C ``BitstringStatusListCredential`` is issued like any
+credential (``vc+jwt`` by default, Data Integrity on request), the IETF list as a compact JWS with
+``typ: statuslist+jwt``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
+
+from thaivc.errors import UsageError
+from thaivc.jose.compact import sign_compact
+from thaivc.jose.media import STATUSLIST_JWT
+from thaivc.status.registry import Purpose, Signer, StatusRegistry
+from thaivc.status.store import ListFormat, Publication
+
+if TYPE_CHECKING:
+    from thaivc.issuer import Issuer
+
+__all__ = [
+    "StatusOption",
+    "add_status",
+    "list_credential_signer",
+    "publish_lists",
+    "status_list_token_signer",
+]
+
+#: What ``Issuer.issue(status=…)`` accepts: a registry (revocation only) or ``(registry, purposes)``.
+StatusOption = StatusRegistry | tuple[StatusRegistry, "str | Sequence[str]"]
+ListCredentialFormat = Literal["vc+jwt", "di"]
+
+_PURPOSES: Final = frozenset(get_args(Purpose))
+
+
+def _purposes(option: StatusOption) -> tuple[StatusRegistry, tuple[Purpose, ...]]:
+    if isinstance(option, StatusRegistry):
+        return option, ("revocation",)
+    if not isinstance(option, tuple) or len(option) != 2 or not isinstance(option[0], StatusRegistry):
+        raise UsageError("usage.invalid_argument", "status= takes a StatusRegistry or (registry, purposes)")
+    registry, wanted = option
+    names = [p.strip() for p in wanted.split(",")] if isinstance(wanted, str) else list(wanted)
+    if not names or any(p not in _PURPOSES for p in names) or len(set(names)) != len(names):
+        raise UsageError("usage.invalid_argument", f"status purposes must be distinct, from {sorted(_PURPOSES)}")
+    return registry, tuple(names)  # type: ignore[arg-type]
+
+
+def add_status(doc: dict[str, Any], option: StatusOption, *, format: str, issuer_id: str) -> dict[str, Any]:
+    """``doc`` with status entries allocated in the registry (a copy; ``doc`` is not changed).
+
+    W3C formats (``vc+jwt``, ``di``) get one ``credentialStatus`` entry per purpose. An SD-JWT VC
+    (``dc+sd-jwt``) gets the IETF ``status`` claim, which holds a single reference: one purpose.
+    A credential without an ``id`` gets a fresh ``urn:uuid:`` one, the key its entries are filed by.
+    """
+    registry, purposes = _purposes(option)
+    if registry.issuer_id != issuer_id:
+        raise UsageError(
+            "usage.invalid_argument", f"the status registry is {registry.issuer_id}'s, not {issuer_id}'s"
+        )
+    if "credentialStatus" in doc or "status" in doc:
+        raise UsageError("usage.invalid_argument", "the credential already carries a status entry")
+    out = dict(doc)
+    credential_id = out.get("id")
+    if credential_id is None:
+        credential_id = out["id"] = f"urn:uuid:{uuid.uuid4()}"
+    if not isinstance(credential_id, str) or not credential_id:
+        raise UsageError("usage.invalid_argument", "the credential id must be a non-empty string")
+    if format == "dc+sd-jwt":
+        if len(purposes) != 1:
+            raise UsageError(
+                "usage.invalid_argument", "an SD-JWT VC's status claim holds one list reference: give one purpose"
+            )
+        out["status"] = registry.entry_for(credential_id, purposes[0], format="ietf")
+        return out
+    entries = [registry.entry_for(credential_id, p) for p in purposes]
+    out["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+    return out
+
+
+def list_credential_signer(
+    issuer: Issuer, format: ListCredentialFormat = "vc+jwt", *, cryptosuite: str | None = None
+) -> Signer:
+    """Signs W3C ``BitstringStatusListCredential`` documents with ``issuer`` (for ``publish``)."""
+    if format not in ("vc+jwt", "di"):
+        raise UsageError("usage.unsupported_format", f"a list credential is vc+jwt or di, not {format!r}")
+
+    def sign(document: dict[str, Any]) -> str | dict[str, Any]:
+        if format == "di":
+            return issuer.issue(document, format="di", cryptosuite=cryptosuite)  # type: ignore[no-any-return]
+        return issuer.issue(document, format="vc+jwt")  # type: ignore[no-any-return]
+
+    return sign
+
+
+def status_list_token_signer(issuer: Issuer) -> Signer:
+    """Signs IETF status list token payloads as ``typ: statuslist+jwt`` compact JWS."""
+
+    def sign(payload: dict[str, Any]) -> str:
+        return sign_compact({"typ": STATUSLIST_JWT}, payload, issuer.key)
+
+    return sign
+
+
+def publish_lists(
+    registry: StatusRegistry,
+    issuer: Issuer,
+    *,
+    formats: Sequence[ListFormat] = ("w3c", "ietf"),
+    list_format: ListCredentialFormat = "vc+jwt",
+    cryptosuite: str | None = None,
+    valid_for: int = 86_400,
+    ttl: int = 300,
+    list_ids: Sequence[str] | None = None,
+) -> list[Publication]:
+    """Sign and store the current version of every list (or ``list_ids``) in every format.
+
+    Serve each publication's ``body`` at ``registry.list_url(list_id, format)``.
+    """
+    if registry.issuer_id != issuer.issuer_id:
+        raise UsageError("usage.invalid_argument", "the registry belongs to another issuer than the signing key")
+    w3c = list_credential_signer(issuer, list_format, cryptosuite=cryptosuite)
+    ietf = status_list_token_signer(issuer)
+    wanted = list(list_ids) if list_ids is not None else [info.list_id for info in registry.lists()]
+    out = []
+    for list_id in wanted:
+        for fmt in formats:
+            sign = w3c if fmt == "w3c" else ietf
+            out.append(registry.publish(list_id, fmt, sign=sign, valid_for=valid_for, ttl=ttl))
+    return out
