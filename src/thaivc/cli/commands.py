@@ -78,6 +78,13 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="with --format dc+sd-jwt: a JSON pointer the holder may choose to reveal (repeat), "
         "e.g. /credentialSubject/birthDate",
     )
+    issue.add_argument("--status", metavar="DB", help="add a status entry from this status database (FILE or DSN)")
+    issue.add_argument(
+        "--status-purpose",
+        default="revocation",
+        metavar="LIST",
+        help="with --status: comma-separated purposes (default revocation; e.g. revocation,suspension)",
+    )
     issue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     issue.set_defaults(handler=cmd_issue)
 
@@ -195,7 +202,14 @@ def cmd_issue(args: argparse.Namespace) -> int:
             raise CliError("--disclosable needs --format dc+sd-jwt")
         options["disclosable"] = args.disclosable
     try:
-        secured = Issuer(key).issue(credential, format=args.format, **options)
+        if args.status is None:
+            secured = Issuer(key).issue(credential, format=args.format, **options)
+        else:
+            from thaivc.cli.status import status_registry
+
+            purposes = [p.strip() for p in str(args.status_purpose).split(",") if p.strip()]
+            with status_registry(args.status) as registry:
+                secured = Issuer(key).issue(credential, format=args.format, status=(registry, purposes), **options)
     except ThaiVCError as err:
         raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=_exit_code(err)) from None
     text = secured if isinstance(secured, str) else json.dumps(secured, ensure_ascii=False, indent=2)

@@ -9,9 +9,9 @@ from, so later commands need only the database. This group also gives ``thaivc i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +25,6 @@ from thaivc.cli._common import (
     load_signing_key,
     print_json,
     read_input,
-    read_json_file,
     write_output,
 )
 from thaivc.errors import ThaiVCError
@@ -119,7 +118,6 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     publish.add_argument("--quiet", action="store_true", help="no progress bar")
     publish.set_defaults(handler=cmd_publish)
 
-    _extend_issue(sub)
 
 
 def _action(
@@ -328,49 +326,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 # -- thaivc issue --status ---------------------------------------------------------------------
 
 
-def _extend_issue(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Give ``thaivc issue`` the ``--status``/``--status-purpose`` options (when it is registered)."""
-    issue = sub.choices.get("issue")
-    if issue is None:
-        return
-    issue.add_argument("--status", metavar="DB", help="add a status entry from this status database (FILE or DSN)")
-    issue.add_argument(
-        "--status-purpose",
-        default="revocation",
-        metavar="LIST",
-        help="with --status: comma-separated purposes (default revocation; e.g. revocation,suspension)",
-    )
-    plain = issue.get_default("handler")
-
-    def handler(args: argparse.Namespace) -> int:
-        if args.status is None:
-            return int(plain(args))
-        return cmd_issue_with_status(args)
-
-    issue.set_defaults(handler=handler)
-
-
-def cmd_issue_with_status(args: argparse.Namespace) -> int:
-    from thaivc.issuer import Issuer
-
-    credential = read_json_file(args.credential, what="credential")
-    if not isinstance(credential, dict):
-        raise CliError("the credential must be a JSON object")
-    key = load_signing_key(args.key)
-    options: dict[str, Any] = {}
-    if args.cryptosuite:
-        options["cryptosuite"] = args.cryptosuite
-    if args.disclosable:
-        if args.format != "dc+sd-jwt":
-            raise CliError("--disclosable needs --format dc+sd-jwt")
-        options["disclosable"] = args.disclosable
-    purposes = [p.strip() for p in str(args.status_purpose).split(",") if p.strip()]
-    with _store(args.status) as store:
-        registry = _registry(store, args.status)
-        try:
-            secured = Issuer(key).issue(credential, format=args.format, status=(registry, purposes), **options)
-        except ThaiVCError as err:
-            raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=EXIT_FAILED) from None
-    text = secured if isinstance(secured, str) else json.dumps(secured, ensure_ascii=False, indent=2)
-    write_output(args.out, text)
-    return EXIT_OK
+@contextlib.contextmanager
+def status_registry(db: str) -> Iterator[Any]:
+    """The issuer's :class:`~thaivc.status.StatusRegistry` over the status database ``db``."""
+    with _store(db) as store:
+        yield _registry(store, db)
