@@ -130,7 +130,9 @@ def test_demo_and_module_entry_point() -> None:
     assert helped.returncode == 0 and "exit status" in helped.stdout
 
 
-def test_sd_jwt_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: tuple[Path, Path, str]) -> None:
+def test_sd_jwt_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: tuple[Path, Path, str]
+) -> None:
     agency, citizen, citizen_did = keys
     cred = tmp_path / "credential.json"
     subject = {**CREDENTIAL["credentialSubject"], "id": citizen_did, "birthDate": "1995-08-12"}
@@ -145,3 +147,18 @@ def test_sd_jwt_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert json.loads(out)["details"]["disclosed"] == ["/credentialSubject/birthDate"]
     code, _, err = run(capsys, "issue", str(cred), "--key", str(agency), "--disclosable", "/x")
     assert code == 2 and "--format dc+sd-jwt" in err
+
+
+def test_issue_subject_option(tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: tuple[Path, Path, str]) -> None:
+    agency, citizen, citizen_did = keys
+    cred, token_file, vp_file = tmp_path / "c.json", tmp_path / "c.jwt", tmp_path / "vp.jwt"
+    cred.write_text(json.dumps(CREDENTIAL))  # no subject id: --subject binds it to the wallet
+    assert (
+        run(capsys, "issue", str(cred), "--key", str(agency), "--subject", citizen_did, "--out", str(token_file))[0]
+        == 0
+    )
+    assert (
+        run(capsys, "present", str(token_file), "--key", str(citizen), "--challenge", "c", "--out", str(vp_file))[0]
+        == 0
+    )
+    assert run(capsys, "verify", str(vp_file), "--challenge", "c")[0] == 0

@@ -78,6 +78,9 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="with --format dc+sd-jwt: a JSON pointer the holder may choose to reveal (repeat), "
         "e.g. /credentialSubject/birthDate",
     )
+    issue.add_argument(
+        "--subject", metavar="DID", help="set credentialSubject.id: the holder's DID (e.g. from thaivc key generate)"
+    )
     issue.add_argument("--status", metavar="DB", help="add a status entry from this status database (FILE or DSN)")
     issue.add_argument(
         "--status-purpose",
@@ -194,6 +197,11 @@ def cmd_issue(args: argparse.Namespace) -> int:
     if not isinstance(credential, dict):
         raise CliError("the credential must be a JSON object")
     key = load_signing_key(args.key)
+    if args.subject:
+        subject = credential.get("credentialSubject", {})
+        if not isinstance(subject, dict):
+            raise CliError("--subject needs a credential with one credentialSubject object")
+        credential["credentialSubject"] = {**subject, "id": args.subject}
     options: dict[str, Any] = {}
     if args.cryptosuite:
         options["cryptosuite"] = args.cryptosuite

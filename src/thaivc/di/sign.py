@@ -73,7 +73,8 @@ def add_proof(
         raise UsageError("usage.invalid_argument", "cryptosuite must be a string")
     key_type = signer.public_key.key_type
     if key_type not in suite.key_types:
-        raise UsageError("usage.invalid_argument", f"{suite.name} cannot sign with a {key_type} key")
+        article = "an" if key_type.startswith("E") else "a"
+        raise UsageError("usage.invalid_argument", f"{suite.name} cannot sign with {article} {key_type} key")
     hash_name = suite.hash_for(key_type)
     if proof_purpose not in _PURPOSES:
         raise UsageError("usage.invalid_argument", f"unknown proof purpose {proof_purpose!r}")
