@@ -189,3 +189,14 @@ def test_from_thaid_claims() -> None:
         ThaiName.from_claims({"given_name": ["สมชาย"]})
     with pytest.raises(InputError):
         ThaiName.from_claims({"given_name": "สม\u202eชาย"})
+
+
+def test_fold_is_idempotent_on_every_short_mark_cluster() -> None:
+    """Exhaustive over clusters of up to three marks (hypothesis found ุิฺ once): the key is a fixed point."""
+    import itertools
+
+    marks = [chr(c) for c in range(0x0E31, 0x0E3B)] + [chr(c) for c in range(0x0E47, 0x0E4F)] + ["\u0e32"]
+    for n in (1, 2, 3):
+        for combo in itertools.product(marks, repeat=n):
+            key = name_comparison_key("ก" + "".join(combo))
+            assert name_comparison_key(key) == key, [hex(ord(c)) for c in combo]

@@ -108,4 +108,6 @@ def name_comparison_key(s: str) -> str:
     text = "".join(ch for ch in text if ch not in _FOLD_DROP)
     text = _fold_clusters(text)
     text = " ".join(text.split())
-    return text.casefold()
+    # The fold's cluster order can put a mark before one of lower canonical combining class
+    # (e.g. U+0E38 before U+0E3A); a final NFC makes the key a fixed point of the fold.
+    return unicodedata.normalize("NFC", text.casefold())
