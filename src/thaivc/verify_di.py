@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
 from thaivc.credentials.schema_check import check_schema
+from thaivc.di.canon import rdfc
+from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
 from thaivc.di.transform import loader_for, shared_contexts
-from thaivc.di.verify import ProofSetPolicy, verify_proofs
+from thaivc.di.verify import ProofSetPolicy, _verify_proofs
 from thaivc.errors import ThaiVCError
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
@@ -64,7 +66,7 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
 
 
-def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> None:
+def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> Dataset | None:
     """:func:`~thaivc.model.check_jsonld`, run once per JSON-LD *shape* of credential.
 
     pyld's expansion costs about a millisecond. The JSON-LD fast path converts documents of one
@@ -74,10 +76,13 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
     of its shape, except for those literals and IRIs; so once a document of the shape passed the
     full check, a later one passes it too provided its IRIs are absolute URLs. Anything else
     (presentations, fallbacks to pyld, a new shape) gets the full check.
+
+    Returns the RDF conversion of the unsecured document when one was made, so the proof check can
+    canonicalise it instead of converting the document again; ``None`` otherwise.
     """
     if presentation:
         check_jsonld(doc, contexts)
-        return
+        return None
     loader = loader_for(contexts)
     unsecured = {key: value for key, value in doc.items() if key != "proof"}
     try:
@@ -91,10 +96,11 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
         and loader.shape_checked(shape)
         and all(is_url(iri) and not iri.startswith(_RELATIVE_BASE) for iri in converted.iri_values)
     ):
-        return
+        return converted.dataset
     check_jsonld(doc, contexts)
     if shape is not None:
         loader.remember_shape(shape)
+    return None if converted is None else converted.dataset
 
 
 def _party_id(value: object) -> str | None:
@@ -129,10 +135,11 @@ def check_di(
         b.warn(warning)
     b.ok("model")
     contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
+    dataset: Dataset | None = None  # the unsecured document as RDF, made once for this call only
     try:
         check_contexts(doc, contexts)
         if _needs_rdf(doc):
-            _check_rdf_meaning(doc, contexts, presentation=presentation)
+            dataset = _check_rdf_meaning(doc, contexts, presentation=presentation)
     except ThaiVCError as err:
         b.error("context", err)
         return b.build()
@@ -141,7 +148,7 @@ def check_di(
     policy = verifier.policy
     controller = _party_id(doc.get("holder")) if presentation else _party_id(doc.get("issuer"))
     proof_set: ProofSetPolicy | None = None if presentation else getattr(verifier, "proof_set_policy", None)
-    result = verify_proofs(
+    result = _verify_proofs(
         doc,
         resolver=verifier.resolver,
         expected_purpose="authentication" if presentation else "assertionMethod",
@@ -151,8 +158,11 @@ def check_di(
         clock=verifier.clock,
         leeway=policy.leeway,
         contexts=contexts,
+        suites=None,
         policy=proof_set,
+        max_work=rdfc.DEFAULT_MAX_WORK,
         jsonld_checked=True,
+        unsecured_dataset=dataset,
     )
     for outcome in result.proofs:
         name = f"proof[{outcome.index}]"

@@ -23,12 +23,14 @@ from typing import Any, Final
 
 from thaivc.contexts import ContextRegistry
 from thaivc.di.canon import jcs, rdfc
+from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_to_dataset
 from thaivc.di.suites import Cryptosuite, HashName
 from thaivc.errors import InputError
 
 __all__ = [
     "Canonical",
+    "canonical_dataset",
     "canonical_document",
     "canonical_proof_config",
     "hash_data",
@@ -126,7 +128,10 @@ def _digest(hash_name: HashName, data: bytes) -> bytes:
 
 
 def _rdfc(doc: Mapping[str, Any], hash_name: HashName, contexts: ContextRegistry, max_work: int) -> bytes:
-    dataset = fast_to_dataset(doc, loader_for(contexts))
+    return _canonical_nquads(fast_to_dataset(doc, loader_for(contexts)), hash_name, max_work)
+
+
+def _canonical_nquads(dataset: Dataset, hash_name: HashName, max_work: int) -> bytes:
     if len(dataset) == 0:
         raise InputError("di.data_loss", "the document canonicalises to nothing: no statement would be signed")
     return rdfc.canonicalize(dataset, hash_name=hash_name, max_work=max_work).nquads.encode("utf-8")
@@ -143,6 +148,15 @@ def canonical_document(
     """The transformed document (RDFC N-Quads or JCS bytes) and its hash. ``document`` has no proof
     other than the chain's previous proofs."""
     data = _rdfc(document, hash_name, contexts, max_work) if suite.transform == "rdfc" else jcs.canonicalize(document)
+    return Canonical(data, _digest(hash_name, data))
+
+
+def canonical_dataset(
+    dataset: Dataset, hash_name: HashName, *, max_work: int = rdfc.DEFAULT_MAX_WORK
+) -> Canonical:
+    """:func:`canonical_document` of an RDFC suite for a document already converted to RDF, so a
+    verifier that converted it to check its JSON-LD meaning does not convert it again."""
+    data = _canonical_nquads(dataset, hash_name, max_work)
     return Canonical(data, _digest(hash_name, data))
 
 

@@ -27,11 +27,13 @@ from typing import Any, Final, Literal, cast
 from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.contexts import ContextRegistry
 from thaivc.di.canon import rdfc
+from thaivc.di.canon.dataset import Dataset
 from thaivc.di.multibase import decode_proof_value
 from thaivc.di.sign import PROOF_TYPE, proofs_of
 from thaivc.di.suites import Cryptosuite, CryptosuiteRegistry, HashName
 from thaivc.di.transform import (
     Canonical,
+    canonical_dataset,
     canonical_document,
     canonical_proof_config,
     hash_data,
@@ -175,6 +177,49 @@ def verify_proofs(
     already did it, documents secured with an RDFC suite are first checked with
     :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss).
     """
+    return _verify_proofs(
+        document,
+        resolver=resolver,
+        expected_purpose=expected_purpose,
+        expected_controller=expected_controller,
+        challenge=challenge,
+        domain=domain,
+        clock=clock,
+        leeway=leeway,
+        contexts=contexts,
+        suites=suites,
+        policy=policy,
+        max_work=max_work,
+        jsonld_checked=jsonld_checked,
+        unsecured_dataset=None,
+    )
+
+
+def _verify_proofs(
+    document: Mapping[str, Any],
+    *,
+    resolver: UniversalResolver | None,
+    expected_purpose: Purpose,
+    expected_controller: str | None,
+    challenge: str | None,
+    domain: str | None,
+    clock: Clock | None,
+    leeway: int,
+    contexts: ContextRegistry | None,
+    suites: CryptosuiteRegistry | None,
+    policy: ProofSetPolicy | None,
+    max_work: int,
+    jsonld_checked: bool,
+    unsecured_dataset: Dataset | None,
+) -> ProofsResult:
+    """:func:`verify_proofs`, optionally reusing the RDF conversion the caller already made.
+
+    ``unsecured_dataset`` must be the conversion, *in this same call*, of ``document`` without its
+    ``proof`` through the loader of ``contexts``: :func:`thaivc.verify_di.check_di` converts it
+    once to check its JSON-LD meaning and hands it over, so it is not converted a second time. It
+    is never kept beyond the call, and it stands only for the unchained document (a proof with
+    ``previousProof`` hashes a different document, converted here).
+    """
     resolver = resolver or _default_resolver()
     clock = clock or SystemClock()
     contexts = contexts or shared_contexts()
@@ -203,6 +248,7 @@ def verify_proofs(
         suites=suites,
         max_work=max_work,
         jsonld_checked=jsonld_checked,
+        unsecured_dataset=unsecured_dataset,
     )
     expect = _Expect(expected_purpose, expected_controller, challenge, domain, policy)
     outcomes = tuple(ctx.verify_one(index, proof, expect) for index, proof in enumerate(raw))
@@ -254,6 +300,7 @@ class _Context:
         suites: CryptosuiteRegistry,
         max_work: int,
         jsonld_checked: bool,
+        unsecured_dataset: Dataset | None = None,
     ) -> None:
         self.document = document
         self.raw = raw
@@ -266,6 +313,7 @@ class _Context:
         self.jsonld_error: ThaiVCError | None = None
         self.jsonld_done = jsonld_checked
         self.unsecured = {k: v for k, v in document.items() if k != "proof"}
+        self.unsecured_dataset = unsecured_dataset
         self.by_id: dict[str, list[int]] = {}
         for index, proof in enumerate(raw):
             if isinstance(proof, dict) and isinstance(proof.get("id"), str):
@@ -457,7 +505,10 @@ class _Context:
             doc: dict[str, Any] = dict(self.unsecured)
             if chain:
                 doc["proof"] = [self.raw[i] for i in chain]
-            cached = canonical_document(doc, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
+            if transform == "rdfc" and not chain and self.unsecured_dataset is not None:
+                cached = canonical_dataset(self.unsecured_dataset, hash_name, max_work=self.max_work)
+            else:
+                cached = canonical_document(doc, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
             self.canon_cache[key] = cached
         return cached
 
