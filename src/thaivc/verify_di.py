@@ -23,7 +23,7 @@ from thaivc.di.verify import ProofSetPolicy, _verify_proofs
 from thaivc.errors import ThaiVCError
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
-from thaivc.model.jsonld import _RELATIVE_BASE, _check_contexts, _without_proofs
+from thaivc.model.jsonld import _RELATIVE_BASE, _check_context_value, _check_contexts, _without_proofs
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust
 
@@ -34,6 +34,8 @@ __all__ = ["check_di", "default_contexts"]
 
 _MAX_NESTING: Final = 1
 _JCS_SUITES: Final = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
+#: Objects and arrays the context pre-scan visits before handing over to the full walk.
+_MAX_SCANNED: Final = 100_000
 
 
 def default_contexts() -> ContextRegistry:
@@ -59,11 +61,47 @@ def _needs_rdf(doc: dict[str, Any]) -> bool:
 
 def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
     """Only the context rules of :func:`~thaivc.model.check_jsonld` (allowlisted, never fetched, no
-    ``@vocab``/``@base``, no redefinition), without JSON-LD expansion."""
+    ``@vocab``/``@base``, no redefinition), without JSON-LD expansion.
+
+    Almost every credential carries ``@context`` at its root only. The root value is checked
+    directly, and the rest of the document is scanned (without building locations) for any
+    ``@context`` below it; only when there is one, or the scan gives up, does the full walk of
+    :func:`~thaivc.model.jsonld._check_contexts` run, which then gives the same verdict, code and
+    location as it always did.
+    """
+    if "@context" in doc and not _nested_context(doc):
+        _check_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
+        return
     try:
         _check_contexts(_without_proofs(doc), registry, (), root=True)
     except RecursionError:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
+
+
+def _nested_context(doc: dict[str, Any]) -> bool:
+    """Whether ``@context`` may occur anywhere but at the root (outside ``proof``), conservatively.
+
+    ``True`` also when the document holds more than :data:`_MAX_SCANNED` objects and arrays, which
+    is also what ends the scan of a value that contains itself (the full walk refuses that one).
+    """
+    stack = [value for key, value in doc.items() if key not in ("proof", "@context")]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is dict:
+            visited += 1
+            if "@context" in node or visited > _MAX_SCANNED:
+                return True
+            stack.extend(node.values())
+        elif kind is list:
+            visited += 1
+            if visited > _MAX_SCANNED:
+                return True
+            stack.extend(node)
+        elif kind is not str and kind is not int and kind is not float and kind is not bool and node is not None:
+            return True  # a subclass or an unusual value: leave it to the full walk
+    return False
 
 
 def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> Dataset | None:
