@@ -238,3 +238,50 @@ def test_generated_credentials_equal_pyld(
     # one loader for the whole run, so templates learnt from one example serve the next ones
     _assert_same(doc, context_loader)
     _assert_same(_revalue(doc, data.draw), context_loader)
+
+
+def _two_subjects(first: tuple[str, str], second: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "@context": [V2, EXAMPLES],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": [{"id": first[0], "name": first[1]}, {"id": second[0], "name": second[1]}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("did:example:a", "สมชาย"), ("did:example:a", "สมชาย")),  # both statements twice
+        (("did:example:a", "สมชาย"), ("did:example:a", "สมหญิง")),  # the shared subject only
+        (("did:example:issuer", "x"), ("did:example:b", "x")),  # a subject that is also the issuer
+    ],
+)
+def test_values_that_make_statements_equal_are_merged_like_pyld(
+    fresh_loader: ContextLoader, first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    fast_to_dataset(_two_subjects(("did:example:p", "p"), ("did:example:q", "q")), fresh_loader)  # the template
+    hits = fast_path_stats(fresh_loader).hits
+    doc = _two_subjects(first, second)
+    dataset = fast_to_dataset(doc, fresh_loader)
+    assert fast_path_stats(fresh_loader).hits == hits + 1  # served from the template
+    reference = to_dataset(copy.deepcopy(doc), fresh_loader)
+    assert set(dataset) == set(reference)
+    assert len(dataset) == len(reference) == len(set(dataset))  # no statement twice
+    _assert_same(doc, fresh_loader)
+
+
+def test_trusted_term_constructors_build_equal_terms() -> None:
+    from thaivc.di.canon.dataset import IRI, Literal, Quad, make_literal, make_quad
+
+    literal = make_literal("สมชาย", "http://www.w3.org/2001/XMLSchema#string", None)
+    assert literal == Literal("สมชาย") and hash(literal) == hash(Literal("สมชาย"))
+    assert repr(literal) == repr(Literal("สมชาย"))
+    tagged = make_literal("x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", "th")
+    assert tagged == Literal("x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", "th")
+    assert tagged != Literal("x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", "en")
+    quad = make_quad(IRI("did:example:a"), IRI("https://schema.org/name"), literal, BlankNode("g"))
+    same = Quad(IRI("did:example:a"), IRI("https://schema.org/name"), Literal("สมชาย"), BlankNode("g"))
+    assert quad == same and hash(quad) == hash(same) and repr(quad) == repr(same)
+    with pytest.raises(AttributeError):
+        quad.subject = IRI("did:example:b")  # type: ignore[misc]  # still frozen

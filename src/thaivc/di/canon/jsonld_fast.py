@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad
+from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad, make_literal, make_quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 
 __all__ = ["FastPathStats", "FastResult", "fast_convert", "fast_path_stats", "fast_to_dataset"]
@@ -77,6 +77,24 @@ class _ContextFacts:
 class _Template:
     quads: tuple[tuple[Any, IRI, Any, Any], ...]
     iri_slots: tuple[int, ...]
+    #: per quad, plain keys of its fixed terms (``None`` where a slot goes), for removing duplicates
+    keys: tuple[tuple[Any, str, Any, Any], ...]
+
+
+def _term_key(term: Any) -> Any:
+    """A plain, hashable stand-in for a term: equal exactly when the terms are equal.
+
+    The kind comes first, so an IRI and a blank node with the same text stay apart, as they do as
+    terms; hashing these tuples happens in C, which the terms' dataclass ``__hash__`` does not.
+    """
+    kind = type(term)
+    if kind is IRI:
+        return ("I", term.value)
+    if kind is BlankNode:
+        return ("B", term.id)
+    if kind is Literal:
+        return ("L", term.value, term.datatype, term.language, term.direction)
+    return ("G", repr(term))  # the default graph: one value
 
 
 class _LoaderState:
@@ -371,7 +389,16 @@ def _build_template(
     if any(index in pinned for index in uses):  # pragma: no cover - pinned values are not placeholders
         return None
     iri_slots = tuple(sorted(i for i, kinds in uses.items() if True in kinds))
-    return _Template(tuple(quads), iri_slots)
+    keys = tuple(
+        (
+            None if type(subject) is _Slot else _term_key(subject),
+            predicate.value,
+            None if type(obj) is _Slot or type(obj) is tuple else _term_key(obj),
+            _term_key(graph),
+        )
+        for subject, predicate, obj, graph in quads
+    )
+    return _Template(tuple(quads), iri_slots, keys)
 
 
 def _three_blank_nodes(quad: Quad) -> bool:
@@ -436,17 +463,34 @@ def _values_fit(template: _Template, values: list[Any], facts: _ContextFacts) ->
 
 
 def _instantiate(template: _Template, values: list[Any]) -> Dataset:
+    """The template's quads with ``values`` in their slots, duplicates removed as
+    :meth:`Dataset.of` would (first one kept), but compared by plain keys (see :func:`_term_key`)."""
     quads = []
-    for subject_part, predicate, object_part, graph in template.quads:
-        subject = IRI(values[subject_part.index]) if type(subject_part) is _Slot else subject_part
+    seen: set[Any] = set()
+    for (subject_part, predicate, object_part, graph), (fixed_s, p_key, fixed_o, g_key) in zip(
+        template.quads, template.keys, strict=True
+    ):
+        subject: Any
+        s_key, o_key = fixed_s, fixed_o
+        if type(subject_part) is _Slot:
+            text = values[subject_part.index]
+            subject, s_key = IRI(text), ("I", text)
+        else:
+            subject = subject_part
         obj: Any
         if type(object_part) is _Slot:
-            obj = IRI(values[object_part.index])
+            text = values[object_part.index]
+            obj, o_key = IRI(text), ("I", text)
         elif type(object_part) is tuple:
             slot, datatype, language = object_part
             value = values[slot.index]
-            obj = Literal(value if type(value) is str else str(value), datatype, language)
+            text = value if type(value) is str else str(value)
+            obj, o_key = make_literal(text, datatype, language), ("L", text, datatype, language, None)
         else:
             obj = object_part
-        quads.append(Quad(subject, predicate, obj, graph))
-    return Dataset.of(quads)
+        key = (s_key, p_key, o_key, g_key)
+        if key in seen:
+            continue
+        seen.add(key)
+        quads.append(make_quad(subject, predicate, obj, graph))
+    return Dataset(tuple(quads))
