@@ -16,6 +16,8 @@ __all__ = ["decode_proof_value", "encode_proof_value"]
 #: base58btc character -> digit, every other byte -> 0xFF: validation and lookup in one C call.
 _DIGITS: Final = bytes(ALPHABET.index(chr(b)) if chr(b) in ALPHABET else 0xFF for b in range(256))
 
+_58_TO_THE_4: Final = 58**4
+
 #: Raw signature sizes: Ed25519 and P-256 r‖s are 64 bytes, P-384 r‖s 96.
 _SIGNATURE_SIZES: Final = {"Ed25519": 64, "P-256": 64, "P-384": 96}
 
@@ -49,9 +51,14 @@ def _b58decode(text: str) -> bytes:
     digits = text.encode("ascii").translate(_DIGITS)
     if 0xFF in digits:
         raise InputError("di.proof_invalid", "proofValue is not valid base58btc")
+    # four digits at a time: three small-integer steps, then one step on the growing big integer
+    head = len(digits) % 4
     num = 0
-    for digit in digits:
+    for digit in digits[:head]:
         num = num * 58 + digit
+    quads = iter(digits[head:])
+    for a, b, c, d in zip(quads, quads, quads, quads, strict=True):
+        num = num * _58_TO_THE_4 + ((a * 58 + b) * 58 + c) * 58 + d
     zeros = len(text) - len(text.lstrip("1"))
     body = num.to_bytes((num.bit_length() + 7) // 8, "big") if num else b""
     return b"\0" * zeros + body
