@@ -34,7 +34,7 @@ from itertools import permutations
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
-from thaivc.di.canon.dataset import BlankNode, Dataset, DefaultGraph, Quad
+from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, DefaultGraph, Quad
 from thaivc.di.canon.nquads import serialize_iri, serialize_term
 from thaivc.errors import InputError, UsageError
 
@@ -81,6 +81,10 @@ class _Row(NamedTuple):
     gb: str | None
 
 
+#: ``_Row._make`` without its length check: ``_row`` always passes seven fields.
+_new_row: Final = tuple.__new__
+
+
 class _Issuer:
     """Identifier Issuer (§4.5): hands out ``prefix + counter`` in order and remembers the order."""
 
@@ -109,21 +113,22 @@ class _Issuer:
 
 def _row(quad: Quad) -> _Row:
     subject, obj, graph = quad.subject, quad.object, quad.graph
+    # the common kinds first, by exact type: most quads are <iri> <iri> "literal" in the default graph
     if type(subject) is BlankNode:
         sb, s = subject.id, ""
     else:
-        sb, s = None, serialize_term(subject)
+        sb, s = None, serialize_iri(subject.value) if type(subject) is IRI else serialize_term(subject)
     if type(obj) is BlankNode:
         ob, o = obj.id, ""
     else:
-        ob, o = None, serialize_term(obj)
+        ob, o = None, serialize_iri(obj.value) if type(obj) is IRI else serialize_term(obj)
     if type(graph) is DefaultGraph:
         gb, g = None, ""
     elif type(graph) is BlankNode:
         gb, g = graph.id, ""
     else:
         gb, g = None, serialize_term(graph)
-    return _Row(s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb)
+    return _new_row(_Row, (s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb))
 
 
 def _line(row: _Row, s: str, o: str, g: str) -> str:
