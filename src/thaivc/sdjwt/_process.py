@@ -14,8 +14,7 @@ on the path to a claim?). It is deliberately strict:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from thaivc.errors import InputError
 
@@ -29,8 +28,7 @@ __all__ = ["MAX_PROCESSING_DEPTH", "Processed", "process_payload"]
 MAX_PROCESSING_DEPTH: Final = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Revealed:
+class Revealed(NamedTuple):
     """A disclosure placed in the processed claims at ``path``; ``parent`` is the enclosing one."""
 
     path: Path
@@ -38,8 +36,7 @@ class Revealed:
     parent: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Processed:
+class Processed(NamedTuple):
     payload: dict[str, Any]
     revealed: tuple[Revealed, ...]
 
