@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from thaivc.b64 import b64url_encode
+from thaivc.errors import UsageError
 from thaivc.sdjwt._hashing import b64_digest, b64_digest_of_ascii
 from thaivc.sdjwt._pointer import format_pointer
-from thaivc.sdjwt._verify import _path_key, _sorted_paths
+from thaivc.sdjwt._verify import _check_arguments, _path_key, _sorted_paths
 
 _B64URL = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~.", max_size=200)
 
@@ -65,3 +67,19 @@ def test_paths_of_one_document_sort_as_the_keyed_order(tree: object, rnd: random
 def test_mixed_kinds_after_one_prefix_fall_back_to_the_keyed_order() -> None:
     paths: list[tuple[str | int, ...]] = [("a", "x"), ("a", 2), ("a", 10), ("a",)]
     assert _sorted_paths(paths) == [("a",), ("a", 2), ("a", 10), ("a", "x")]
+
+
+@pytest.mark.parametrize(
+    "accepted",
+    [frozenset({"dc+sd-jwt", "vc+jwt"}), {"dc+sd-jwt", "Bad"}, frozenset({"dc+sd-jwt", 3}), frozenset(), None],
+)
+def test_accepted_typ_refused_every_time_whatever_its_type(accepted: object) -> None:
+    for _ in range(2):  # the second answer may come from the memo and must be the same refusal
+        with pytest.raises(UsageError) as caught:
+            _check_arguments(accepted, 0, 300)  # type: ignore[arg-type]
+        assert caught.value.code == "usage.invalid_argument"
+
+
+def test_accepted_typ_admitted_as_frozenset_or_set() -> None:
+    _check_arguments(frozenset({"dc+sd-jwt", "example+sd-jwt"}), 0, 300)
+    _check_arguments({"dc+sd-jwt"}, 0, 300)  # type: ignore[arg-type]

@@ -18,8 +18,9 @@ Nothing from the payload is returned unless every step passed.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -174,8 +175,20 @@ def _sorted_paths(paths: list[Path]) -> list[Path]:
         return sorted(paths, key=_path_key)
 
 
+@functools.lru_cache(maxsize=64)
+def _typs_are_sd_jwt(accepted_typ: frozenset[str]) -> bool:
+    """Memoised by the (immutable) set itself: callers pass the same few sets on every verify."""
+    return _all_sd_jwt_typs(accepted_typ)
+
+
+def _all_sd_jwt_typs(accepted_typ: Iterable[object]) -> bool:
+    return all(isinstance(t, str) and _SD_JWT_TYP.fullmatch(t) for t in accepted_typ)
+
+
 def _check_arguments(accepted_typ: frozenset[str], leeway: int, max_kb_age: int) -> None:
-    if not accepted_typ or not all(isinstance(t, str) and _SD_JWT_TYP.fullmatch(t) for t in accepted_typ):
+    if not accepted_typ or not (
+        _typs_are_sd_jwt(accepted_typ) if type(accepted_typ) is frozenset else _all_sd_jwt_typs(accepted_typ)
+    ):
         raise UsageError("usage.invalid_argument", "accepted_typ must name SD-JWT media types (…+sd-jwt)")
     if not 0 <= leeway <= DEFAULT_LEEWAY:
         raise UsageError("usage.invalid_argument", f"leeway must be within 0..{DEFAULT_LEEWAY} seconds")
