@@ -93,8 +93,10 @@ class _Walker:
         for key, value in obj.items():
             if key in skip:
                 continue
-            # scalars need no walk (and no path): most of a payload is leaves
-            if isinstance(value, dict):
+            # scalars need no walk (and no path): most of a payload is leaves, most leaves text
+            if type(value) is str:
+                out[key] = value
+            elif isinstance(value, dict):
                 if inner > MAX_PROCESSING_DEPTH:
                     raise _too_deep()
                 out[key] = self.walk_object(value, (*path, key), parent, inner)
@@ -109,9 +111,15 @@ class _Walker:
         digests = obj["_sd"]
         if not isinstance(digests, list):
             raise InputError("sdjwt.malformed", "_sd is not an array")
-        mark, revealed = self.mark, self.revealed
+        seen, by_digest, revealed = self.seen, self.by_digest, self.revealed
         for digest in digests:
-            found = mark(digest)
+            # self.mark, inline: an object's _sd holds every digest of its members and decoys
+            if type(digest) is not str and not isinstance(digest, str):
+                raise InputError("sdjwt.malformed", "a digest is not a string")
+            if digest in seen:
+                raise InputError("sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once")
+            seen.add(digest)
+            found = by_digest.get(digest)
             if found is None:
                 continue  # a decoy, or a disclosure the holder withheld
             name = found.name
@@ -130,7 +138,9 @@ class _Walker:
         out: list[Any] = []
         inner = depth + 1
         for element in arr:
-            if isinstance(element, dict):
+            if type(element) is str:
+                out.append(element)
+            elif isinstance(element, dict):
                 if len(element) == 1 and "..." in element:
                     found = self.mark(element["..."])
                     if found is None:
