@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
+from thaivc.verify_jose import check_status, check_times, check_trust
 
 if TYPE_CHECKING:
     from thaivc.keys import PublicKey
@@ -98,8 +99,6 @@ def check_sd_jwt_presentation(
         b.fail("challenge", "vp.challenge_mismatch", "no challenge was given to the verifier; policy requires one")
     b.details["disclosed"] = list(result.disclosed)
     payload = result.payload
-    from thaivc.verify_jose import check_status, check_times, check_trust
-
     issuer = payload.get("iss")
     check_times(verifier, payload, b)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)

@@ -8,14 +8,13 @@ would normalise Thai text or number spellings the issuer signed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from thaivc.b64 import b64url_decode, b64url_encode
 from thaivc.errors import InputError
 from thaivc.jsonutil import dumps_compact, loads_strict
 
-from ._hashing import b64_digest
+from ._hashing import b64_digest, b64_digest_of_ascii
 
 __all__ = ["MAX_DISCLOSURE_BYTES", "Disclosure", "make_disclosure", "parse_disclosure"]
 
@@ -26,9 +25,12 @@ MAX_DISCLOSURE_BYTES: Final = 16 * 1024
 FORBIDDEN_NAMES: Final = frozenset({"_sd", "..."})
 
 
-@dataclass(frozen=True, slots=True)
-class Disclosure:
-    """One decoded disclosure; ``name`` is ``None`` for an array element."""
+class Disclosure(NamedTuple):
+    """One decoded disclosure; ``name`` is ``None`` for an array element.
+
+    A named tuple rather than a frozen dataclass: it is as immutable, and building one costs a
+    quarter as much (a presentation builds one per disclosure on every verify).
+    """
 
     encoded: str
     digest: str
@@ -45,26 +47,35 @@ def make_disclosure(hasher: Callable[[bytes], Any], salt: str, name: str | None,
 
 
 def parse_disclosure(encoded: str, hasher: Callable[[bytes], Any]) -> Disclosure:
-    """Decode one received disclosure strictly; shape errors are ``sdjwt.disclosure_malformed``."""
+    """Decode one received disclosure strictly; shape errors are ``sdjwt.disclosure_malformed``.
+
+    The text is encoded to ASCII once: the same bytes are base64url-decoded and hashed, so the
+    digest is over the disclosure exactly as received.
+    """
     if len(encoded) > MAX_DISCLOSURE_BYTES:
         raise InputError("input.too_large", f"a disclosure of {len(encoded)} bytes exceeds the cap")
     try:
-        raw = b64url_decode(encoded)
-    except ValueError:
+        ascii_text = encoded.encode("ascii")
+        raw = b64url_decode(ascii_text)
+    except ValueError:  # UnicodeEncodeError included: base64url is ASCII
         raise InputError("sdjwt.disclosure_malformed", "a disclosure is not canonical base64url") from None
     value = loads_strict(raw, max_bytes=MAX_DISCLOSURE_BYTES)
     if not isinstance(value, list):
         raise InputError("sdjwt.disclosure_malformed", "a disclosure is not a JSON array")
-    if len(value) not in (2, 3):
-        raise InputError("sdjwt.disclosure_malformed", f"a disclosure has {len(value)} elements, not 2 or 3")
-    salt = value[0]
-    if not isinstance(salt, str):
-        raise InputError("sdjwt.disclosure_malformed", "a disclosure salt is not a string")
-    name: str | None = None
-    if len(value) == 3:
-        name = value[1]
+    size = len(value)
+    if size == 3:
+        salt, name, claim = value
+        if not isinstance(salt, str):
+            raise InputError("sdjwt.disclosure_malformed", "a disclosure salt is not a string")
         if not isinstance(name, str):
             raise InputError("sdjwt.disclosure_malformed", "a disclosure claim name is not a string")
         if name in FORBIDDEN_NAMES:
             raise InputError("sdjwt.disclosure_malformed", f"a disclosure uses the reserved name {name!r}")
-    return Disclosure(encoded, b64_digest(hasher, encoded), salt, name, value[-1])
+    elif size == 2:
+        salt, claim = value
+        name = None
+        if not isinstance(salt, str):
+            raise InputError("sdjwt.disclosure_malformed", "a disclosure salt is not a string")
+    else:
+        raise InputError("sdjwt.disclosure_malformed", f"a disclosure has {size} elements, not 2 or 3")
+    return Disclosure(encoded, b64_digest_of_ascii(hasher, ascii_text), salt, name, claim)

@@ -7,14 +7,14 @@ Information Hash Algorithm" names, compared case-sensitively.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 from collections.abc import Callable
 from typing import Any, Final
 
-from thaivc.b64 import b64url_encode
 from thaivc.errors import InputError
 
-__all__ = ["ALLOWED_SD_ALGS", "DEFAULT_SD_ALG", "b64_digest", "hash_function"]
+__all__ = ["ALLOWED_SD_ALGS", "DEFAULT_SD_ALG", "b64_digest", "b64_digest_of_ascii", "hash_function"]
 
 DEFAULT_SD_ALG: Final = "sha-256"
 
@@ -27,6 +27,8 @@ _HASHES: Final[dict[str, Callable[[bytes], Any]]] = {
 #: The ``_sd_alg`` values thaivc accepts and issues.
 ALLOWED_SD_ALGS: Final = frozenset(_HASHES)
 
+_TO_URL: Final = bytes.maketrans(b"+/", b"-_")
+
 
 def hash_function(name: object) -> Callable[[bytes], Any]:
     """The hashlib constructor for an ``_sd_alg`` value; anything else is refused."""
@@ -37,5 +39,16 @@ def hash_function(name: object) -> Callable[[bytes], Any]:
 
 
 def b64_digest(hasher: Callable[[bytes], Any], text: str) -> str:
-    """base64url(hash(ASCII bytes of ``text``)): the digest form used by ``_sd``, ``...`` and ``sd_hash``."""
-    return b64url_encode(hasher(text.encode("ascii")).digest())
+    """base64url(hash(ASCII bytes of ``text``)): the digest form used by ``_sd``, ``...`` and ``sd_hash``.
+
+    Every disclosure and every presentation is hashed once per verify, so the encoding is the one
+    ``thaivc.b64.b64url_encode`` performs, written out with the ``binascii`` calls directly (no
+    ``base64`` module frames in between).
+    """
+    return b64_digest_of_ascii(hasher, text.encode("ascii"))
+
+
+def b64_digest_of_ascii(hasher: Callable[[bytes], Any], data: bytes) -> str:
+    """:func:`b64_digest` for text already encoded as ASCII bytes (a disclosure is encoded once)."""
+    digest = hasher(data).digest()
+    return binascii.b2a_base64(digest, newline=False).translate(_TO_URL).rstrip(b"=").decode("ascii")

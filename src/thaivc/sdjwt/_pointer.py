@@ -37,8 +37,20 @@ def is_index(token: str) -> bool:
 
 
 def format_pointer(path: Path) -> str:
-    """The RFC 6901 pointer for a resolved path (names escaped, indices as decimal)."""
-    return "".join("/" + (str(p) if isinstance(p, int) else p.replace("~", "~0").replace("/", "~1")) for p in path)
+    """The RFC 6901 pointer for a resolved path (names escaped, indices as decimal).
+
+    Every verify formats one pointer per disclosed claim; names rarely hold ``~`` or ``/``, so the
+    two replacements run only when one of them is present.
+    """
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += "/" + str(p)
+        elif "~" in p or "/" in p:
+            out += "/" + p.replace("~", "~0").replace("/", "~1")
+        else:
+            out += "/" + p
+    return out
 
 
 def resolve_pointer(document: Any, pointer: str) -> Path:

@@ -14,8 +14,7 @@ on the path to a claim?). It is deliberately strict:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from thaivc.errors import InputError
 
@@ -29,8 +28,7 @@ __all__ = ["MAX_PROCESSING_DEPTH", "Processed", "process_payload"]
 MAX_PROCESSING_DEPTH: Final = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Revealed:
+class Revealed(NamedTuple):
     """A disclosure placed in the processed claims at ``path``; ``parent`` is the enclosing one."""
 
     path: Path
@@ -38,16 +36,28 @@ class Revealed:
     parent: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Processed:
+class Processed(NamedTuple):
     payload: dict[str, Any]
     revealed: tuple[Revealed, ...]
 
 
-_BRANCH: Final = (dict, list)
+#: Members never copied into the processed claims: ``_sd`` everywhere, ``_sd_alg`` at the top.
+_SKIP_NESTED: Final = frozenset({"_sd"})
+_SKIP_TOP: Final = frozenset({"_sd", "_sd_alg"})
+
+
+def _too_deep() -> InputError:
+    return InputError("input.too_deep", "disclosures nest deeper than the cap")
 
 
 class _Walker:
+    """One pass over the payload and the disclosed values it references.
+
+    Every node is visited once. The dispatch on a node's kind and the digest bookkeeping are
+    written inline in the two visitors (no per-node helper call): a payload is mostly small
+    objects and arrays, so call overhead, not work, dominated this walk.
+    """
+
     __slots__ = ("by_digest", "revealed", "seen")
 
     def __init__(self, by_digest: dict[str, Disclosure]) -> None:
@@ -56,35 +66,60 @@ class _Walker:
         self.revealed: list[Revealed] = []
 
     def mark(self, digest: object) -> Disclosure | None:
+        """Record a digest (each may appear once) and return the disclosure it names, if presented."""
         if not isinstance(digest, str):
             raise InputError("sdjwt.malformed", "a digest is not a string")
-        if digest in self.seen:
+        seen = self.seen
+        if digest in seen:
             raise InputError("sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once")
-        self.seen.add(digest)
+        seen.add(digest)
         return self.by_digest.get(digest)
 
     def walk(self, node: Any, path: Path, parent: str | None, depth: int) -> Any:
+        """Process any value found at ``depth`` (a disclosed value, which may be a scalar)."""
         if depth > MAX_PROCESSING_DEPTH:
-            raise InputError("input.too_deep", "disclosures nest deeper than the cap")
+            raise _too_deep()
         if isinstance(node, dict):
             return self.walk_object(node, path, parent, depth)
         if isinstance(node, list):
             return self.walk_array(node, path, parent, depth)
         return node
 
-    def walk_object(self, obj: dict[str, Any], path: Path, parent: str | None, depth: int) -> dict[str, Any]:
+    def walk_object(
+        self, obj: dict[str, Any], path: Path, parent: str | None, depth: int, skip: frozenset[str] = _SKIP_NESTED
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        inner = depth + 1
         for key, value in obj.items():
-            if key != "_sd":
-                # scalars need no walk (and no path): most of a payload is leaves
-                out[key] = self.walk(value, (*path, key), parent, depth + 1) if isinstance(value, _BRANCH) else value
+            if key in skip:
+                continue
+            # scalars need no walk (and no path): most of a payload is leaves, most leaves text
+            if type(value) is str:
+                out[key] = value
+            elif isinstance(value, dict):
+                if inner > MAX_PROCESSING_DEPTH:
+                    raise _too_deep()
+                out[key] = self.walk_object(value, (*path, key), parent, inner)
+            elif isinstance(value, list):
+                if inner > MAX_PROCESSING_DEPTH:
+                    raise _too_deep()
+                out[key] = self.walk_array(value, (*path, key), parent, inner)
+            else:
+                out[key] = value
         if "_sd" not in obj:
             return out
         digests = obj["_sd"]
         if not isinstance(digests, list):
             raise InputError("sdjwt.malformed", "_sd is not an array")
+        seen, by_digest, revealed = self.seen, self.by_digest, self.revealed
         for digest in digests:
-            found = self.mark(digest)
+            # self.mark, inline: an object's _sd holds every digest of its members and decoys
+            if type(digest) is not str and not isinstance(digest, str):
+                raise InputError("sdjwt.malformed", "a digest is not a string")
+            if digest in seen:
+                raise InputError("sdjwt.duplicate_digest", f"digest {digest[:64]!r} appears more than once")
+            seen.add(digest)
+            found = by_digest.get(digest)
             if found is None:
                 continue  # a decoy, or a disclosure the holder withheld
             name = found.name
@@ -95,26 +130,36 @@ class _Walker:
                     "sdjwt.disclosure_malformed", f"disclosure for {name[:64]!r} shadows an existing claim"
                 )
             where = (*path, name)
-            self.revealed.append(Revealed(where, found, parent))
-            out[name] = self.walk(found.value, where, found.digest, depth + 1)
+            revealed.append(Revealed(where, found, parent))
+            out[name] = self.walk(found.value, where, found.digest, inner)
         return out
 
     def walk_array(self, arr: list[Any], path: Path, parent: str | None, depth: int) -> list[Any]:
         out: list[Any] = []
+        inner = depth + 1
         for element in arr:
-            if isinstance(element, dict) and len(element) == 1 and "..." in element:
-                found = self.mark(element["..."])
-                if found is None:
-                    continue
-                if found.name is not None:
-                    raise InputError(
-                        "sdjwt.disclosure_malformed", "an object-property disclosure referenced from an array"
-                    )
-                where = (*path, len(out))
-                self.revealed.append(Revealed(where, found, parent))
-                out.append(self.walk(found.value, where, found.digest, depth + 1))
-            elif isinstance(element, _BRANCH):
-                out.append(self.walk(element, (*path, len(out)), parent, depth + 1))
+            if type(element) is str:
+                out.append(element)
+            elif isinstance(element, dict):
+                if len(element) == 1 and "..." in element:
+                    found = self.mark(element["..."])
+                    if found is None:
+                        continue
+                    if found.name is not None:
+                        raise InputError(
+                            "sdjwt.disclosure_malformed", "an object-property disclosure referenced from an array"
+                        )
+                    where = (*path, len(out))
+                    self.revealed.append(Revealed(where, found, parent))
+                    out.append(self.walk(found.value, where, found.digest, inner))
+                else:
+                    if inner > MAX_PROCESSING_DEPTH:
+                        raise _too_deep()
+                    out.append(self.walk_object(element, (*path, len(out)), parent, inner))
+            elif isinstance(element, list):
+                if inner > MAX_PROCESSING_DEPTH:
+                    raise _too_deep()
+                out.append(self.walk_array(element, (*path, len(out)), parent, inner))
             else:
                 out.append(element)
         return out
@@ -164,9 +209,8 @@ def process_payload(payload: dict[str, Any], disclosures: Sequence[Disclosure]) 
     """Replace digests by disclosed claims; drop ``_sd``/``_sd_alg``; refuse anything unreferenced."""
     by_digest = index_disclosures(disclosures)
     walker = _Walker(by_digest)
-    top = {k: v for k, v in payload.items() if k != "_sd_alg"}
     try:
-        result = walker.walk_object(top, (), None, 0)
+        result = walker.walk_object(payload, (), None, 0, _SKIP_TOP)
         if len(walker.revealed) != len(by_digest):
             used = {r.disclosure.digest for r in walker.revealed}
             orphan = next(d for d in disclosures if d.digest not in used)

@@ -6,8 +6,7 @@ input (security.md case 1). Only the compact serialization is accepted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from thaivc.errors import InputError
 
@@ -19,8 +18,7 @@ __all__ = ["MAX_SD_JWT_BYTES", "SdJwtParts", "split_sd_jwt"]
 MAX_SD_JWT_BYTES: Final = 64 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class SdJwtParts:
+class SdJwtParts(NamedTuple):
     """The pieces of a serialized SD-JWT, as text. ``signed_part`` is what ``sd_hash`` covers."""
 
     jwt: str
