@@ -293,7 +293,10 @@ class PublicKey:
         """True iff ``signature`` (raw JOSE/DI form) is valid for ``data``. Never raises on bad input."""
         if not isinstance(signature, bytes | bytearray) or not isinstance(data, bytes | bytearray):
             return False
-        signature, data = bytes(signature), bytes(data)
+        if not isinstance(signature, bytes):
+            signature = bytes(signature)
+        if not isinstance(data, bytes):
+            data = bytes(data)
         try:
             if isinstance(self._crypto, ed25519.Ed25519PublicKey):
                 if len(signature) != 64 or not _ed25519.is_canonical_scalar(signature[32:]):
@@ -309,7 +312,7 @@ class PublicKey:
             s = int.from_bytes(signature[curve.size :], "big")
             if not (0 < r < curve.n and 0 < s < curve.n):
                 return False
-            self._crypto.verify(encode_dss_signature(r, s), data, ec.ECDSA(curve.hash))
+            self._crypto.verify(encode_dss_signature(r, s), data, _ecdsa_for(self._key_type))
             return True
         except (InvalidSignature, ValueError):
             return False
@@ -336,3 +339,14 @@ def key_type_of(value: str) -> KeyType:
     if value not in KEY_TYPES:
         raise ThaiVCError("key.unsupported", f"key type must be one of {', '.join(KEY_TYPES)}")
     return value
+
+
+_ECDSA_BY_TYPE: dict[KeyType, ec.ECDSA] = {}
+
+
+def _ecdsa_for(key_type: KeyType) -> ec.ECDSA:
+    """The (immutable) ECDSA signature algorithm of a curve, built once rather than per verify."""
+    algorithm = _ECDSA_BY_TYPE.get(key_type)
+    if algorithm is None:
+        algorithm = _ECDSA_BY_TYPE[key_type] = ec.ECDSA(CURVES[key_type].hash)
+    return algorithm
