@@ -263,7 +263,53 @@ class Proof(_Typed):
 _REQUIRED: Any = None
 
 
-class Credential(_Base):
+class _Document(_Base):
+    """What a credential and a presentation validate alike: ``@context``, ``type``, ``id``, names.
+
+    Subclasses name their required type and the codes for a malformed document and a bad ``type``;
+    the validators are shared so that the two documents cannot drift apart.
+    """
+
+    _what: ClassVar[str]
+    _required_type: ClassVar[str]
+    _malformed_code: ClassVar[str]
+    _type_code: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _document(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise InputError(cls._malformed_code, f"a {cls._what} must be a JSON object")
+        if "@context" not in data:
+            raise InputError("vc.context_invalid", "@context is missing", loc=("@context",))
+        return data
+
+    @field_validator("context", mode="before", check_fields=False)
+    @classmethod
+    def _context(cls, value: Any) -> Any:
+        r.check_context(value, ())
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("type", mode="before", check_fields=False)
+    @classmethod
+    def _type(cls, value: Any) -> Any:
+        r.check_types(value, cls._required_type, cls._type_code, ())
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("id", mode="before", check_fields=False)
+    @classmethod
+    def _id(cls, value: Any) -> Any:
+        r.check_id(value, ())
+        return value
+
+    @field_validator("name", "description", mode="before", check_fields=False)
+    @classmethod
+    def _language(cls, value: Any, info: ValidationInfo) -> Any:
+        r.check_language_value(value, (str(info.field_name),))
+        return value
+
+
+class Credential(_Document):
     """A VCDM 2.0 verifiable credential (the unsecured document or a decoded ``vc+jwt`` payload).
 
     Fields are declared in the order :func:`thaivc.model.check_credential` checks them, so both
@@ -271,6 +317,10 @@ class Credential(_Base):
     """
 
     _document_root: ClassVar[bool] = True
+    _what: ClassVar[str] = "credential"
+    _required_type: ClassVar[str] = r.VC_TYPE
+    _malformed_code: ClassVar[str] = "vc.malformed"
+    _type_code: ClassVar[str] = "vc.type_invalid"
     context: list[str | dict[str, Any]] = Field(alias="@context")
     type: list[str] = Field(default=_REQUIRED, validate_default=True)
     id: str | None = None
@@ -295,32 +345,6 @@ class Credential(_Base):
     )
     proof: Proof | list[Proof] | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _document(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise InputError("vc.malformed", "a credential must be a JSON object")
-        if "@context" not in data:
-            raise InputError("vc.context_invalid", "@context is missing", loc=("@context",))
-        return data
-
-    @field_validator("context", mode="before")
-    @classmethod
-    def _context(cls, value: Any) -> Any:
-        r.check_context(value, ())
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("type", mode="before")
-    @classmethod
-    def _type(cls, value: Any) -> Any:
-        r.check_types(value, r.VC_TYPE, "vc.type_invalid", ())
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id(cls, value: Any) -> Any:
-        r.check_id(value, ())
-        return value
 
     @field_validator("issuer", mode="before")
     @classmethod
@@ -348,11 +372,6 @@ class Credential(_Base):
             raise InputError("vc.validity_range", "validUntil is before validFrom", loc=("validUntil",))
         return end
 
-    @field_validator("name", "description", mode="before")
-    @classmethod
-    def _language(cls, value: Any, info: ValidationInfo) -> Any:
-        r.check_language_value(value, (str(info.field_name),))
-        return value
 
     @field_validator(
         "credential_status",
@@ -428,13 +447,17 @@ class EnvelopedVerifiableCredential(_Base):
         return parts[2]
 
 
-class Presentation(_Base):
+class Presentation(_Document):
     """A VCDM 2.0 verifiable presentation with embedded or enveloped credentials.
 
     Fields are declared in the order :func:`thaivc.model.check_presentation` checks them.
     """
 
     _document_root: ClassVar[bool] = True
+    _what: ClassVar[str] = "presentation"
+    _required_type: ClassVar[str] = r.VP_TYPE
+    _malformed_code: ClassVar[str] = "vp.malformed"
+    _type_code: ClassVar[str] = "vp.malformed"
     _error_default: ClassVar[str] = "vp.malformed"
     _error_overrides: ClassVar[dict[str, str]] = {"type": "vp.malformed", "holder": "vp.malformed"}
 
@@ -449,32 +472,6 @@ class Presentation(_Base):
     )
     proof: Proof | list[Proof] | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _document(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise InputError("vp.malformed", "a presentation must be a JSON object")
-        if "@context" not in data:
-            raise InputError("vc.context_invalid", "@context is missing", loc=("@context",))
-        return data
-
-    @field_validator("context", mode="before")
-    @classmethod
-    def _context(cls, value: Any) -> Any:
-        r.check_context(value, ())
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("type", mode="before")
-    @classmethod
-    def _type(cls, value: Any) -> Any:
-        r.check_types(value, r.VP_TYPE, "vp.malformed", ())
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id(cls, value: Any) -> Any:
-        r.check_id(value, ())
-        return value
 
     @field_validator("holder", mode="before")
     @classmethod
@@ -482,11 +479,6 @@ class Presentation(_Base):
         r.check_party(value, "holder", "vp.malformed", ())
         return value
 
-    @field_validator("name", "description", mode="before")
-    @classmethod
-    def _language(cls, value: Any, info: ValidationInfo) -> Any:
-        r.check_language_value(value, (str(info.field_name),))
-        return value
 
     @field_validator("verifiable_credential", mode="wrap")
     @classmethod
