@@ -162,3 +162,24 @@ def test_issue_subject_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         == 0
     )
     assert run(capsys, "verify", str(vp_file), "--challenge", "c")[0] == 0
+
+
+def test_verify_with_a_trust_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: tuple[Path, Path, str]
+) -> None:
+    agency, _, _ = keys
+    agency_did = json.loads(run(capsys, "key", "show", str(agency), "--json")[1])["did"]
+    cred, token = tmp_path / "c.json", tmp_path / "c.jwt"
+    cred.write_text(json.dumps(CREDENTIAL))
+    assert run(capsys, "issue", str(cred), "--key", str(agency), "--out", str(token))[0] == 0
+    trusted, other = tmp_path / "trusted.json", tmp_path / "other.json"
+    trusted.write_text(json.dumps({"issuers": [{"id": agency_did, "credential_types": ["ThaiCitizenCredential"]}]}))
+    other.write_text(
+        json.dumps({"issuers": [{"id": "did:web:dopa.go.th", "credential_types": ["ThaiCitizenCredential"]}]})
+    )
+    code, out, _ = run(capsys, "verify", str(token), "--trust", str(trusted))
+    assert code == 0 and "trust" in out
+    code, out, _ = run(capsys, "verify", str(token), "--trust", str(other))
+    assert code == 1 and "trust.untrusted_issuer" in out
+    code, _, err = run(capsys, "verify", str(token), "--trust", str(tmp_path / "missing.json"))
+    assert code == 2 and "cannot use trust list" in err

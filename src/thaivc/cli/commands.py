@@ -131,6 +131,12 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="accept a presentation without checking a challenge (replay protection off)",
     )
+    verify.add_argument(
+        "--trust",
+        metavar="FILE",
+        help='a trust list (JSON: {"issuers": [{"id": DID, "credential_types": [...]}]}); '
+        "issuers not on it are refused (trust.untrusted_issuer)",
+    )
     verify.add_argument("--json", action="store_true", help="print the full report as JSON")
     verify.set_defaults(handler=cmd_verify)
 
@@ -275,7 +281,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     text = read_input(args.file, what="input")
     policy = Policy(require_challenge=not args.allow_no_challenge)
-    report = Verifier(policy).check(text, challenge=args.challenge, domain=args.domain)
+    trust = None
+    if args.trust:
+        from thaivc.trust import StaticTrustList
+
+        try:
+            trust = StaticTrustList.from_file(args.trust)
+        except ThaiVCError as err:
+            raise CliError(f"cannot use trust list {args.trust}: {err.detail}") from None
+    report = Verifier(policy, trust=trust).check(text, challenge=args.challenge, domain=args.domain)
     if args.json:
         print_json(report.to_json())
     else:
