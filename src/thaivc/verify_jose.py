@@ -207,13 +207,20 @@ def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
     return moment.timestamp(), tuple(warnings)
 
 
-def check_times(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
-    """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's)."""
+def check_times(
+    verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, jwt_claims_checked: bool = False
+) -> None:
+    """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's).
+
+    ``jwt_claims_checked`` is for a caller that already applied the same ``check_jwt_times`` with
+    this verifier's clock and leeway (the SD-JWT verifier does), so the claims are not read twice.
+    """
     now = verifier.clock.now()
     leeway = verifier.policy.leeway
     expiries: list[float] = []
     try:
-        check_jwt_times(payload, now=now, leeway=leeway)
+        if not jwt_claims_checked:
+            check_jwt_times(payload, now=now, leeway=leeway)
         exp = payload.get("exp")
         if exp is not None:
             expiries.append(float(exp))

@@ -100,7 +100,8 @@ def check_sd_jwt_presentation(
     b.details["disclosed"] = list(result.disclosed)
     payload = result.payload
     issuer = payload.get("iss")
-    check_times(verifier, payload, b)
+    # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
+    check_times(verifier, payload, b, jwt_claims_checked=True)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     return b.build(document=payload)
