@@ -23,7 +23,7 @@ from thaivc.di.verify import ProofSetPolicy, _verify_proofs
 from thaivc.errors import ThaiVCError
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
-from thaivc.model.jsonld import _RELATIVE_BASE, _check_context_value, _check_contexts, _without_proofs
+from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust
 
@@ -66,14 +66,14 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
     Almost every credential carries ``@context`` at its root only. The root value is checked
     directly, and the rest of the document is scanned (without building locations) for any
     ``@context`` below it; only when there is one, or the scan gives up, does the full walk of
-    :func:`~thaivc.model.jsonld._check_contexts` run, which then gives the same verdict, code and
+    :func:`~thaivc.model.jsonld.walk_contexts` run, which then gives the same verdict, code and
     location as it always did.
     """
     if "@context" in doc and not _nested_context(doc):
-        _check_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
+        check_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
         return
     try:
-        _check_contexts(_without_proofs(doc), registry, (), root=True)
+        walk_contexts(without_proofs(doc), registry, (), root=True)
     except RecursionError:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
 
@@ -132,7 +132,7 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
         converted is not None
         and shape is not None
         and loader.shape_checked(shape)
-        and all(is_url(iri) and not iri.startswith(_RELATIVE_BASE) for iri in converted.iri_values)
+        and all(is_url(iri) and not iri.startswith(RELATIVE_BASE) for iri in converted.iri_values)
     ):
         return converted.dataset
     check_jsonld(doc, contexts)

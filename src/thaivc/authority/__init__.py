@@ -22,7 +22,7 @@ from thaivc.authority._model import (
     SignerRef,
     Slot,
 )
-from thaivc.authority._names import DEFAULT_TITLES, name_key
+from thaivc.authority._names import DEFAULT_TITLES, name_key, strip_titles
 from thaivc.authority._parse import MAX_CLAUSE_CHARS, parse_clause
 from thaivc.authority._render import render_tree
 
@@ -45,4 +45,5 @@ __all__ = [
     "name_key",
     "parse_clause",
     "render_tree",
+    "strip_titles",
 ]

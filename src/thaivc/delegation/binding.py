@@ -20,8 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from thaivc.authority import DirectorName, SignerRef, name_key
-from thaivc.authority._names import strip_titles
+from thaivc.authority import DirectorName, SignerRef, name_key, strip_titles
 from thaivc.errors import InputError
 from thaivc.registries.dbd import Director
 from thaivc.thai import MatchResult, names_match

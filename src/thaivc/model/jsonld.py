@@ -28,13 +28,13 @@ from thaivc.contexts import ContextRegistry
 from thaivc.errors import InputError, ThaiVCError
 from thaivc.model._rules import is_url
 
-__all__ = ["check_jsonld"]
+__all__ = ["RELATIVE_BASE", "check_context_value", "check_jsonld", "walk_contexts", "without_proofs"]
 
 _CRED: Final = "https://www.w3.org/2018/credentials#"
 _ROOT_TYPES: Final = frozenset({_CRED + "VerifiableCredential", _CRED + "VerifiablePresentation"})
 #: Base IRI for expansion: any @id that resolves against it was relative in the input. The
 #: ``.invalid`` TLD is reserved (RFC 2606), so no real identifier can start with it.
-_RELATIVE_BASE: Final = "https://relative-iri.invalid/"
+RELATIVE_BASE: Final = "https://relative-iri.invalid/"
 _CONTEXT_ERRORS: Final = frozenset(
     {
         "protected term redefinition",
@@ -58,16 +58,16 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
     """
     if not isinstance(doc, dict):
         raise InputError("vc.malformed", "a JSON-LD document must be an object")
-    doc = _without_proofs(doc)
+    doc = without_proofs(doc)
     try:
-        _check_contexts(doc, registry, (), root=True)
+        walk_contexts(doc, registry, (), root=True)
     except RecursionError:  # only reachable for a dict built in Python: loads_strict caps depth
         raise InputError("input.too_deep", "JSON-LD nesting too deep") from None
     from pyld import jsonld  # imported here: the vc+jwt hot path never needs it
 
     dropped: list[str | None] = []
     options = registry.jsonld_options()
-    options["base"] = _RELATIVE_BASE
+    options["base"] = RELATIVE_BASE
     try:
         expanded = jsonld.expand(doc, options, on_property_dropped=dropped.append)
     except Exception as exc:  # pyld raises JsonLdError, and KeyError/TypeError on some bad input
@@ -85,15 +85,15 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
         )
 
 
-def _without_proofs(doc: dict[str, Any]) -> dict[str, Any]:
+def without_proofs(doc: dict[str, Any]) -> dict[str, Any]:
     """Shallow copies without ``proof``; ``doc`` itself is never modified."""
     trimmed = {key: value for key, value in doc.items() if key != "proof"}
     embedded = trimmed.get("verifiableCredential")
     if isinstance(embedded, dict):
-        trimmed["verifiableCredential"] = _without_proofs(embedded)
+        trimmed["verifiableCredential"] = without_proofs(embedded)
     elif isinstance(embedded, list):
         trimmed["verifiableCredential"] = [
-            _without_proofs(item) if isinstance(item, dict) else item for item in embedded
+            without_proofs(item) if isinstance(item, dict) else item for item in embedded
         ]
     return trimmed
 
@@ -101,26 +101,27 @@ def _without_proofs(doc: dict[str, Any]) -> dict[str, Any]:
 # -- contexts ------------------------------------------------------------------------------------
 
 
-def _check_contexts(node: Any, registry: ContextRegistry, loc: tuple[str | int, ...], *, root: bool) -> None:
+def walk_contexts(node: Any, registry: ContextRegistry, loc: tuple[str | int, ...], *, root: bool) -> None:
     """Walk the document for ``@context`` members, checking each against the allowlist."""
     if isinstance(node, list):
         for index, item in enumerate(node):
-            _check_contexts(item, registry, (*loc, index), root=root)
+            walk_contexts(item, registry, (*loc, index), root=root)
         return
     if not isinstance(node, dict):
         return
     if "@context" in node:
-        _check_context_value(node["@context"], registry, (*loc, "@context"), inline_allowed=root)
+        check_context_value(node["@context"], registry, (*loc, "@context"), inline_allowed=root)
     for key, value in node.items():
         if key == "@context":
             continue
         # an embedded credential is a document of its own and may carry its own contexts
-        _check_contexts(value, registry, (*loc, key), root=root and key == "verifiableCredential")
+        walk_contexts(value, registry, (*loc, key), root=root and key == "verifiableCredential")
 
 
-def _check_context_value(
+def check_context_value(
     value: Any, registry: ContextRegistry, loc: tuple[str | int, ...], *, inline_allowed: bool
 ) -> None:
+    """Check one ``@context`` value: bundled or allowlisted URLs, and inline objects that only add terms."""
     items = value if isinstance(value, list) else [value]
     defined: set[str] = set()
     for index, item in enumerate(items):
@@ -213,7 +214,7 @@ def _check_expanded(node: Any) -> None:
 
 
 def _is_iri(value: object) -> bool:
-    return isinstance(value, str) and is_url(value) and not value.startswith(_RELATIVE_BASE)
+    return isinstance(value, str) and is_url(value) and not value.startswith(RELATIVE_BASE)
 
 
 def _is_node_id(value: object) -> bool:
