@@ -431,7 +431,8 @@ class _Context:
         vm_id = proof["verificationMethod"]
         info["verification_method"] = vm_id
         if proof["proofPurpose"] != purpose:
-            raise _fail("di.proof_invalid", f"proofPurpose {_shown(proof['proofPurpose'])} is not the expected {purpose}")
+            shown = _shown(proof["proofPurpose"])
+            raise _fail("di.proof_invalid", f"proofPurpose {shown} is not the expected {purpose}")
         if isinstance(proof.get("id"), str) and len(self.by_id.get(proof["id"], ())) > 1:
             raise _fail("di.proof_invalid", "two proofs share one id")
         self._check_times(proof)
@@ -537,12 +538,12 @@ class _Context:
         doc_context = self.document.get("@context")
         if proof_context == doc_context:
             return
-        if not self.allow_context_extension:
-            raise _fail("di.context_mismatch", "the document's @context is not the proof's: contexts were changed")
         doc_items = doc_context if isinstance(doc_context, list) else [doc_context]
         proof_items = proof_context if isinstance(proof_context, list) else [proof_context]
         if len(proof_items) > len(doc_items) or doc_items[: len(proof_items)] != proof_items:
-            raise _fail("di.context_mismatch", "the proof's @context is not a prefix of the document's")
+            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")  # E.28
+        if not self.allow_context_extension:
+            raise _fail("di.context_mismatch", "contexts were appended to the document after the proof's @context")
 
     def _previous(self, proof: dict[str, Any]) -> tuple[int, ...]:
         """Indexes of the proofs ``previousProof`` names, after checking the chain is whole."""
