@@ -212,6 +212,7 @@ def check_di(
         jsonld_checked=True,
         unsecured_dataset=dataset,
         allow_context_extension=policy.allow_context_extension,
+        unsigned_checked=True,  # check_rdfc_document ran above, before the model check
     )
     for outcome in result.proofs:
         name = f"proof[{outcome.index}]"

@@ -265,6 +265,7 @@ def _verify_proofs(
     jsonld_checked: bool,
     unsecured_dataset: Dataset | None,
     allow_context_extension: bool = False,
+    unsigned_checked: bool = False,
 ) -> ProofsResult:
     """:func:`verify_proofs`, optionally reusing the RDF conversion the caller already made.
 
@@ -272,7 +273,8 @@ def _verify_proofs(
     ``proof`` through the loader of ``contexts``: :func:`thaivc.verify_di.check_di` converts it
     once to check its JSON-LD meaning and hands it over, so it is not converted a second time. It
     is never kept beyond the call, and it stands only for the unchained document (a proof with
-    ``previousProof`` hashes a different document, converted here).
+    ``previousProof`` hashes a different document, converted here). ``unsigned_checked`` says the
+    caller already ran :func:`~thaivc.di.unsigned.check_rdfc_document` on this document.
     """
     resolver = resolver or _default_resolver()
     clock = clock or SystemClock()
@@ -306,6 +308,7 @@ def _verify_proofs(
         jsonld_checked=jsonld_checked,
         unsecured_dataset=unsecured_dataset,
         allow_context_extension=allow_context_extension,
+        unsigned_checked=unsigned_checked,
     )
     expect = _Expect(expected_purpose, expected_controller, challenge, domain, policy)
     outcomes = tuple(ctx.verify_one(index, proof, expect) for index, proof in enumerate(raw))
@@ -368,6 +371,7 @@ class _Context:
         jsonld_checked: bool,
         unsecured_dataset: Dataset | None = None,
         allow_context_extension: bool = False,
+        unsigned_checked: bool = False,
     ) -> None:
         self.document = document
         self.raw = raw
@@ -383,7 +387,7 @@ class _Context:
         self.unsecured_dataset = unsecured_dataset
         self.allow_context_extension = allow_context_extension
         self.unsigned_error: ThaiVCError | None = None
-        self.unsigned_done = False
+        self.unsigned_done = unsigned_checked
         self.by_id: dict[str, list[int]] = {}
         for index, proof in enumerate(raw):
             if isinstance(proof, dict) and isinstance(proof.get("id"), str):
