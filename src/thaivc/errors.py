@@ -143,6 +143,11 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "di.nquads_invalid": ("PARSING_ERROR", "malformed N-Quads"),
     "di.jsonld_invalid": ("PROOF_TRANSFORMATION_ERROR", "the document is not valid JSON-LD"),
     "di.proof_set_unsatisfied": ("PROOF_VERIFICATION_ERROR", "the proof set lacks signers the policy requires"),
+    "di.unsigned_member": (
+        "DATA_LOSS_DETECTION_ERROR",
+        "a member the signature does not cover (null, [], a dropped keyword or term, also in a proof)",
+    ),
+    "di.context_mismatch": ("PROOF_VERIFICATION_ERROR", "the document's @context is not the one the proof signed"),
     # SD-JWT
     "sdjwt.malformed": ("PARSING_ERROR", "not a well-formed SD-JWT"),
     "sdjwt.disclosure_unreferenced": ("CRYPTOGRAPHIC_SECURITY_ERROR", "a disclosure no digest references"),

@@ -40,3 +40,10 @@ class Policy(BaseModel):
     max_presentation_credentials: int = Field(16, ge=1, description="credentials accepted in one presentation")
     accept_legacy_sd_jwt_typ: bool = True
     require_key_binding: bool = Field(True, description="SD-JWT presentations must carry a key-binding JWT")
+    allow_context_extension: bool = Field(
+        False,
+        description=(
+            "a JCS-secured document may carry contexts appended after its proof's @context "
+            "(VC Data Integrity allows it; the extra contexts are then unsigned)"
+        ),
+    )

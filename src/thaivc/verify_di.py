@@ -19,13 +19,14 @@ from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
 from thaivc.di.transform import loader_for, shared_contexts
+from thaivc.di.unsigned import check_rdfc_document, signed_numbers
 from thaivc.di.verify import ProofSetPolicy, _verify_proofs
 from thaivc.errors import ThaiVCError
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
 from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
 from thaivc.report import ReportBuilder, VerificationReport
-from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust
+from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust, refuse_unanswered
 
 if TYPE_CHECKING:
     from thaivc.verifier import Verifier
@@ -56,7 +57,12 @@ def _needs_rdf(doc: dict[str, Any]) -> bool:
     """
     proof = doc.get("proof")
     proofs = proof if isinstance(proof, list) else [proof]
-    return any(not (isinstance(p, dict) and p.get("cryptosuite") in _JCS_SUITES) for p in proofs)
+    # a cryptosuite may be any JSON value here (a list is unhashable): only a known string is JCS
+    return any(not (isinstance(p, dict) and _is_jcs(p.get("cryptosuite"))) for p in proofs)
+
+
+def _is_jcs(cryptosuite: object) -> bool:
+    return isinstance(cryptosuite, str) and cryptosuite in _JCS_SUITES
 
 
 def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
@@ -162,9 +168,12 @@ def check_di(
     if presentation and depth >= _MAX_NESTING:
         b.fail("model", "vp.malformed", "a presentation cannot be nested in a presentation")
         return b.build()
+    contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
     try:
         # the proof's own shape is judged by the proof checks, with Data Integrity's codes (E.29)
         unsecured = {key: value for key, value in doc.items() if key != "proof"}
+        if _needs_rdf(doc):  # before the model: a null member is refused as unsigned, not as a bad value
+            check_rdfc_document(unsecured, loader_for(contexts).json_literal_terms())
         warnings = check_presentation(unsecured) if presentation else check_credential(unsecured)
     except ThaiVCError as err:
         b.error("model", err)
@@ -172,7 +181,6 @@ def check_di(
     for warning in warnings:
         b.warn(warning)
     b.ok("model")
-    contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
     dataset: Dataset | None = None  # the unsecured document as RDF, made once for this call only
     try:
         check_contexts(doc, contexts)
@@ -186,6 +194,8 @@ def check_di(
     policy = verifier.policy
     controller = _party_id(doc.get("holder")) if presentation else _party_id(doc.get("issuer"))
     proof_set: ProofSetPolicy | None = None if presentation else getattr(verifier, "proof_set_policy", None)
+    if proof_set is not None and not proof_set.applies_to(doc):
+        proof_set = None  # out of its scope: every proof must be the issuer's own
     result = _verify_proofs(
         doc,
         resolver=verifier.resolver,
@@ -201,6 +211,8 @@ def check_di(
         max_work=rdfc.DEFAULT_MAX_WORK,
         jsonld_checked=True,
         unsecured_dataset=dataset,
+        allow_context_extension=policy.allow_context_extension,
+        unsigned_checked=True,  # check_rdfc_document ran above, before the model check
     )
     for outcome in result.proofs:
         name = f"proof[{outcome.index}]"
@@ -225,12 +237,13 @@ def check_di(
         _check_challenge(verifier, b, challenge)
         _check_domain(b, domain, required=policy.require_domain)
         check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth)
-        return b.build(document=doc)
+        return b.build(document=signed_numbers(doc))
     issuer_id = controller or ""
     check_schema(doc, b, require_known=verifier.policy.require_known_schema)
     check_status(verifier, doc, b)
     check_trust(verifier, issuer_id, doc, b)
-    return b.build(document=doc)
+    refuse_unanswered(b, challenge=challenge, domain=domain)
+    return b.build(document=signed_numbers(doc))
 
 
 def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None) -> None:

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
-__all__ = ["check_credentials", "check_jwt", "check_status", "check_times", "check_trust", "subject_ids"]
+__all__ = [
+    "check_credentials",
+    "check_jwt",
+    "check_status",
+    "check_times",
+    "check_trust",
+    "refuse_unanswered",
+    "subject_ids",
+]
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 _MAX_NESTING: Final = 1
@@ -91,13 +99,22 @@ def _credential(
     check_schema(payload, b, require_known=verifier.policy.require_known_schema)
     check_status(verifier, payload, b, issuer=issuer_id)
     check_trust(verifier, issuer_id, payload, b)
-    # A caller who issued a challenge (or names its domain) expects a presentation: a bare
-    # credential carries neither, so accepting it would let a copied credential pass as a reply.
+    refuse_unanswered(b, challenge=challenge, domain=domain)
+    return b.build(document=payload)
+
+
+def refuse_unanswered(b: ReportBuilder, *, challenge: str | None, domain: str | None) -> None:
+    """The one rule for every format: a caller who passes a challenge or a domain expects a reply.
+
+    A credential (``vc+jwt``, Data Integrity, an SD-JWT without a key-binding JWT) carries neither
+    a challenge nor a domain of this verifier, so it answers nothing: accepting it would let a
+    copied credential pass as a login. Called only for documents that are no presentation, after
+    their own checks, so the report still says what else is wrong; nothing is consumed.
+    """
     if challenge is not None:
         b.fail("challenge", "vp.challenge_mismatch", "a credential carries no challenge; a presentation is expected")
     if domain is not None:
         b.fail("domain", "vp.domain_mismatch", "a credential names no verifier; a presentation is expected")
-    return b.build(document=payload)
 
 
 def _presentation(

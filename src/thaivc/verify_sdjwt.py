@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
-from thaivc.verify_jose import check_status, check_times, check_trust
+from thaivc.verify_jose import check_status, check_times, check_trust, refuse_unanswered
 
 if TYPE_CHECKING:
     from thaivc.keys import PublicKey
@@ -72,6 +72,10 @@ def check_sd_jwt_presentation(
     policy = verifier.policy
     b = ReportBuilder("dc+sd-jwt")
     require_kb = policy.require_key_binding and not nested
+    # a caller who passes a challenge or domain wants a reply: a KB-JWT, if any, must answer it
+    # (and its nonce is consumed) even when the policy does not require key binding
+    answering = not nested and (challenge is not None or domain is not None)
+    bind = require_kb or answering
     accepted = ACCEPTED_TYPS if policy.accept_legacy_sd_jwt_typ else frozenset({SD_JWT_VC_TYP})
     try:
         result: SdJwtResult = verify_sd_jwt(
@@ -80,9 +84,9 @@ def check_sd_jwt_presentation(
             now=verifier.clock.now(),
             require_kb=require_kb,
             leeway=policy.leeway,
-            expected_nonce=challenge if require_kb else None,
-            expected_aud=domain if require_kb else None,
-            nonce_store=verifier.challenges if require_kb else None,
+            expected_nonce=challenge if bind else None,
+            expected_aud=domain if bind else None,
+            nonce_store=verifier.challenges if bind else None,
             accepted_typ=accepted,
         )
     except ThaiVCError as err:
@@ -104,6 +108,8 @@ def check_sd_jwt_presentation(
     check_times(verifier, payload, b, jwt_claims_checked=True)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
+    if result.kb_payload is None and answering:
+        refuse_unanswered(b, challenge=challenge, domain=domain)  # no KB-JWT: nothing answers them
     return b.build(document=payload)
 
 

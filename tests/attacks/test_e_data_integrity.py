@@ -335,7 +335,7 @@ def test_sec33_one_invalid_member_fails_the_set(key: PrivateKey) -> None:
 def test_sec33_stripped_cfo_proof_fails_the_policy() -> None:
     company = seeded_key("e-33-company")
     ceo, cfo = seeded_key("e-33-ceo"), seeded_key("e-33-cfo")
-    doc = credential(company.did)
+    doc = add_proof(credential(company.did), company, clock=clock())  # the issuer's own proof (L6)
     both = add_proof(add_proof(doc, ceo, clock=clock()), cfo, clock=clock())
     policy = ProofSetPolicy([ceo.kid, cfo.kid])
     verifier = Verifier(clock=clock(), proof_set_policy=policy)
@@ -348,7 +348,7 @@ def test_sec33_stripped_cfo_proof_fails_the_policy() -> None:
 def test_sec33_one_controller_signing_twice_counts_once() -> None:
     company = seeded_key("e-33-company")
     d1, d2, d3 = (seeded_key(f"e-33-director-{i}") for i in range(3))
-    doc = credential(company.did)
+    doc = add_proof(credential(company.did), company, clock=clock())  # the issuer's own proof (L6)
     twice = add_proof(add_proof(doc, d1, clock=clock()), d1, "eddsa-jcs-2022", clock=clock())
     policy = ProofSetPolicy(min_proofs=2, from_methods=[d1.did, d2.did, d3.did])
     result = verify_proofs(twice, clock=clock(), expected_controller=company.did, policy=policy)

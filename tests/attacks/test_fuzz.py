@@ -1,10 +1,13 @@
 """Property tests: whatever arrives, ``Verifier.check`` answers with a report and never raises.
 
-Four families of input: arbitrary bytes, arbitrary text, arbitrary JSON values (as objects and as
-text), and mutations of genuine ``vc+jwt`` / ``vp+jwt`` tokens (bit flips, segment swaps,
-truncation, re-encoded headers and payloads). For every input: no exception escapes, every problem
-code is in the catalogue, a refusal carries no document, and a mutated token is never verified
-unless the mutation left it byte-for-byte unchanged.
+Five families of input: arbitrary bytes, arbitrary text, arbitrary JSON values (as objects and as
+text), mutations of genuine ``vc+jwt`` / ``vp+jwt`` tokens (bit flips, segment swaps, truncation,
+re-encoded headers and payloads), and every format (``vc+jwt``, ``vp+jwt``, ``dc+sd-jwt`` with and
+without key binding, Data Integrity credentials and presentations in an RDFC and a JCS suite)
+checked with a challenge and a domain, genuine and with random proof or document members. For
+every input: no exception escapes, no report says ``internal.error``, every problem code is in the
+catalogue, a refusal carries no document, a mutated token is never verified unless the mutation
+left it byte-for-byte unchanged, and a challenge is never answered by what is no reply to it.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ def _sound(report: VerificationReport) -> None:
     """The invariants every report must keep, whatever the input."""
     assert isinstance(report, VerificationReport)
     assert report.status in ("verified", "failed", "indeterminate")
+    assert "internal.error" not in report.codes, report.to_json()  # every input has a stable code
     for problem in report.problems:
         assert problem.code in CODES, problem.code
     for check in report.checks:
@@ -225,3 +229,92 @@ def test_mutated_inner_credential(data: st.DataObject) -> None:
     else:
         _refused(report)
         assert report.children and report.children[0].status != "verified"
+
+
+# -- every format with a challenge and a domain (review item L2/L9) -----------------------------
+
+FORMAT_FUZZ = settings(max_examples=60, deadline=None)
+_CHALLENGE = "fuzz-challenge"
+_DOMAIN = "https://fuzz.example"
+
+
+@functools.cache
+def _formats() -> dict[str, Any]:
+    """One genuine item of every format; the presentations answer ``_CHALLENGE`` at ``_DOMAIN``."""
+    clock = FixedClock.at(NOW_ISO)
+    issuer: PrivateKey = seeded_key("fuzz-issuer")
+    wallet: PrivateKey = seeded_key("fuzz-wallet", "P-256")
+    body = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "name": "ใบรับรอง",
+        "credentialSubject": {"id": wallet.did},
+    }
+    signer, holder = thaivc.Issuer(issuer, clock=clock), thaivc.Holder(wallet, clock=clock)
+    sd_jwt = signer.issue(body, format="dc+sd-jwt")
+    items: dict[str, Any] = {
+        "vc+jwt": signer.issue(body),
+        "dc+sd-jwt": sd_jwt,
+        "dc+sd-jwt+kb": holder.present([sd_jwt], format="dc+sd-jwt", challenge=_CHALLENGE, domain=_DOMAIN),
+    }
+    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
+        vc = signer.issue(body, format="di", cryptosuite=suite)
+        items[f"di-{suite}"] = vc
+        reply_suite = "ecdsa-rdfc-2019" if "rdfc" in suite else "ecdsa-jcs-2019"  # the wallet's key is P-256
+        items[f"di-vp-{suite}"] = holder.present(
+            [vc], format="di", challenge=_CHALLENGE, domain=_DOMAIN, cryptosuite=reply_suite
+        )
+    items["vp+jwt"] = holder.present([items["vc+jwt"]], challenge=_CHALLENGE, domain=_DOMAIN)
+    return items
+
+
+def _lax_verifier() -> thaivc.Verifier:
+    policy = thaivc.Policy(require_challenge=False, require_key_binding=False)
+    return thaivc.Verifier(policy=policy, clock=FixedClock.at(NOW_ISO))
+
+
+_FORMAT_NAMES = sorted(_formats())
+challenges = st.none() | st.text(max_size=12).filter(lambda c: c != _CHALLENGE)
+domains = st.none() | st.sampled_from([_DOMAIN, "https://other.example", ""])
+
+
+@FORMAT_FUZZ
+@given(st.sampled_from(_FORMAT_NAMES), challenges, domains)
+def test_every_format_with_a_challenge_and_domain(name: str, challenge: str | None, domain: str | None) -> None:
+    """Only a presentation answering this exact challenge verifies; nothing else, in any format."""
+    item = _formats()[name]
+    report = _lax_verifier().check(item, challenge=challenge, domain=domain)
+    _sound(report)
+    if challenge is not None or (domain is not None and domain != _DOMAIN):
+        assert report.status != "verified", (name, challenge, domain)
+    if domain is not None and not any(name.startswith(p) for p in ("vp+jwt", "di-vp", "dc+sd-jwt+kb")):
+        assert report.status != "verified", (name, domain)
+
+
+_PROOF_MEMBERS = ["type", "cryptosuite", "proofPurpose", "verificationMethod", "created", "expires", "proofValue",
+                  "id", "previousProof", "challenge", "domain", "nonce", "@context", "foo", "@index"]
+_DI_NAMES = [n for n in _FORMAT_NAMES if n.startswith("di-")]
+
+
+@FORMAT_FUZZ
+@given(st.sampled_from(_DI_NAMES), st.sampled_from(_PROOF_MEMBERS), json_values, st.booleans())
+def test_data_integrity_proof_members(name: str, member: str, value: Any, reply: bool) -> None:
+    """Any JSON value in any proof member: a stable code, never a verdict the signature did not give."""
+    doc = json.loads(json.dumps(_formats()[name]))
+    if member in doc["proof"] and doc["proof"][member] == value:
+        return  # no mutation
+    doc["proof"][member] = value
+    kwargs: dict[str, Any] = {"challenge": "c-" + member, "domain": _DOMAIN} if reply else {}
+    _refused(_lax_verifier().check(doc, **kwargs))
+
+
+@FORMAT_FUZZ
+@given(st.sampled_from(_DI_NAMES), st.sampled_from(["name", "description", "credentialSubject", "@foo"]), json_values)
+def test_data_integrity_document_members(name: str, member: str, value: Any) -> None:
+    """A member added or replaced after signing is refused (or, for JCS, breaks the signature)."""
+    doc = json.loads(json.dumps(_formats()[name]))
+    target = doc["verifiableCredential"][0] if "-vp-" in name else doc
+    if target.get(member) == value:
+        return
+    target[member] = value
+    _refused(_lax_verifier().check(doc, challenge="c-other", domain=_DOMAIN))

@@ -273,15 +273,20 @@ def test_proof_value_decoder_agrees_with_the_key_codec() -> None:
             _b58decode(bad)
 
 
-def test_jcs_document_with_an_appended_context_verifies_as_the_spec_says() -> None:
-    """eddsa-jcs-2022: the proof's @context must be a prefix; the hash uses the proof's @context."""
+def test_jcs_document_with_an_appended_context_verifies_only_when_allowed() -> None:
+    """eddsa-jcs-2022: the proof's @context must be a prefix; the hash uses the proof's @context.
+
+    The appended contexts are unsigned, so the spec's extension takes ``allow_context_extension``.
+    """
     key = seeded_key("api")
     signed = add_proof(credential(key.did), key, "eddsa-jcs-2022", clock=CLOCK)
     assert signed["proof"]["@context"] == [V2]
     signed["@context"] = [V2, "https://www.w3.org/ns/credentials/examples/v2"]
-    assert verify_proofs(signed, clock=CLOCK).verified
+    assert verify_proofs(signed, clock=CLOCK, allow_context_extension=True).verified
+    refused = verify_proofs(signed, clock=CLOCK)
+    assert not refused.verified and refused.proofs[0].code == "di.context_mismatch"
     signed["@context"] = ["https://www.w3.org/ns/credentials/examples/v2", V2]
-    result = verify_proofs(signed, clock=CLOCK)
+    result = verify_proofs(signed, clock=CLOCK, allow_context_extension=True)
     assert not result.verified and "prefix" in result.proofs[0].detail
 
 

@@ -46,12 +46,21 @@ _SHAPES_MAX: Final = 256
 class _RegistryLoader:
     """``loader(url) -> context`` over one registry; one object per registry so caches stick."""
 
-    __slots__ = ("__weakref__", "_docs", "_shapes", "registry")
+    __slots__ = ("__weakref__", "_docs", "_json_terms", "_shapes", "registry")
 
     def __init__(self, registry: ContextRegistry) -> None:
         self.registry = registry
         self._docs: dict[str, dict[str, Any]] = {}
         self._shapes: OrderedDict[Any, None] = OrderedDict()
+        self._json_terms: frozenset[str] | None = None
+
+    def json_literal_terms(self) -> frozenset[str]:
+        """Terms the registry's contexts type ``@json``: their values are signed whole (computed once)."""
+        if self._json_terms is None:
+            from thaivc.di.unsigned import json_literal_terms
+
+            self._json_terms = json_literal_terms(self(url) for url in self.registry)
+        return self._json_terms
 
     def shape_checked(self, shape: Any) -> bool:
         """Whether a document of this JSON-LD template shape already passed the full JSON-LD checks."""

@@ -11,11 +11,17 @@ verifier must add around them:
   DID document *and* be controlled by the expected party (issuer or holder) unless a
   :class:`ProofSetPolicy` names it as an accepted co-signer (``di.vm_not_authorized``);
 * ``created``/``expires`` must be XSD dateTimeStamps, not in the future / not past (with leeway);
-* ``challenge`` and ``domain`` must match what the caller expects.
+* ``challenge`` and ``domain`` must match what the caller expects;
+* every proof member has the shape Data Integrity gives it (``di.proof_invalid`` otherwise, never
+  an internal error), and in an RDFC proof every member is covered by the signature or refused
+  (:mod:`thaivc.di.unsigned`), as is every member of an RDFC-secured document;
+* a proof's ``@context`` is the document's (``di.context_mismatch``); with
+  ``allow_context_extension`` a JCS document may append contexts after it, as the spec allows.
 
 Stripping a proof from a set cannot be detected cryptographically (every member signs the same
 document), so a caller that needs several signers says so with a :class:`ProofSetPolicy`: all of
-these methods, or at least N distinct controllers from this set.
+these methods, or at least N distinct controllers from this set. A policy adds co-signers; it
+never replaces the issuer: one valid proof must still come from the expected controller.
 """
 
 from __future__ import annotations
@@ -37,9 +43,11 @@ from thaivc.di.transform import (
     canonical_document,
     canonical_proof_config,
     hash_data,
+    loader_for,
     proof_config,
     shared_contexts,
 )
+from thaivc.di.unsigned import check_rdfc_document, check_rdfc_proof
 from thaivc.did import Relationship, UniversalResolver
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.model import parse_datetime_stamp
@@ -54,24 +62,41 @@ MAX_PROOFS: Final = 32
 
 @dataclass(frozen=True, slots=True)
 class ProofSetPolicy:
-    """Which signers a proof set must contain.
+    """Which signers a proof set must contain, and which credentials that applies to.
 
     ``required_methods``: every listed verification method (or DID: any of its methods) must have
     a valid proof. ``min_proofs`` with ``from_methods``: at least that many *distinct controllers*
     among the listed methods/DIDs must have a valid proof; one controller signing twice counts
     once. Methods listed in either field are accepted co-signers even when they are not the
-    issuer's (or holder's) own.
+    issuer's (or holder's) own — *in addition to* the issuer: a proof set without a valid proof by
+    a key the expected controller (the issuer) controls fails (``di.proof_set_unsatisfied``), so a
+    listed co-signer can never issue in another party's name.
+
+    ``types`` and ``issuers`` scope the policy: when given, it applies only to credentials whose
+    ``type`` includes one of ``types`` and whose issuer is one of ``issuers``. Any other
+    credential is verified as if no policy were configured (every proof by the issuer's keys).
+    Scope every policy to the credentials it is meant for, so that a co-signer trusted for board
+    resolutions is not a co-signer of everything else.
     """
 
     required_methods: tuple[str, ...] = ()
     min_proofs: int = 0
     from_methods: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
 
     def __init__(
-        self, required_methods: Iterable[str] = (), *, min_proofs: int = 0, from_methods: Iterable[str] = ()
+        self,
+        required_methods: Iterable[str] = (),
+        *,
+        min_proofs: int = 0,
+        from_methods: Iterable[str] = (),
+        types: Iterable[str] = (),
+        issuers: Iterable[str] = (),
     ) -> None:
         required = tuple(required_methods)
         pool = tuple(from_methods)
+        scope_types, scope_issuers = _strings(types, "types"), _strings(issuers, "issuers")
         if not all(isinstance(m, str) and m for m in (*required, *pool)):
             raise UsageError("usage.invalid_argument", "verification methods are non-empty strings")
         if isinstance(min_proofs, bool) or not isinstance(min_proofs, int) or min_proofs < 0:
@@ -83,11 +108,36 @@ class ProofSetPolicy:
         object.__setattr__(self, "required_methods", required)
         object.__setattr__(self, "min_proofs", min_proofs)
         object.__setattr__(self, "from_methods", pool)
+        object.__setattr__(self, "types", scope_types)
+        object.__setattr__(self, "issuers", scope_issuers)
 
     def names(self, vm_id: str, controller: str) -> bool:
         """True iff this policy lists ``vm_id`` (or its controller DID)."""
         listed = (*self.required_methods, *self.from_methods)
         return vm_id in listed or controller in listed
+
+    def applies_to(self, document: Mapping[str, Any]) -> bool:
+        """Whether ``document`` is in this policy's scope (its ``types`` and ``issuers``)."""
+        if self.types:
+            kinds = document.get("type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if not any(isinstance(k, str) and k in self.types for k in kinds):
+                return False
+        if self.issuers:
+            issuer = document.get("issuer")
+            issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+            if not (isinstance(issuer_id, str) and issuer_id in self.issuers):
+                return False
+        return True
+
+
+def _strings(values: Iterable[str], name: str) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise UsageError("usage.invalid_argument", f"{name} is a list of strings, not one string")
+    found = tuple(values)
+    if not all(isinstance(v, str) and v for v in found):
+        raise UsageError("usage.invalid_argument", f"{name} are non-empty strings")
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +219,15 @@ def verify_proofs(
     policy: ProofSetPolicy | None = None,
     max_work: int = rdfc.DEFAULT_MAX_WORK,
     jsonld_checked: bool = False,
+    allow_context_extension: bool = False,
 ) -> ProofsResult:
     """Verify every proof on ``document``; never raises on bad input.
 
     ``expected_controller`` is the issuer (credentials) or holder (presentations) the verification
     methods must belong to; ``None`` skips that binding. Unless ``jsonld_checked`` says the caller
     already did it, documents secured with an RDFC suite are first checked with
-    :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss).
+    :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss). A JCS document may
+    carry contexts after its proof's ``@context`` only with ``allow_context_extension``.
     """
     return _verify_proofs(
         document,
@@ -192,6 +244,7 @@ def verify_proofs(
         max_work=max_work,
         jsonld_checked=jsonld_checked,
         unsecured_dataset=None,
+        allow_context_extension=allow_context_extension,
     )
 
 
@@ -211,6 +264,8 @@ def _verify_proofs(
     max_work: int,
     jsonld_checked: bool,
     unsecured_dataset: Dataset | None,
+    allow_context_extension: bool = False,
+    unsigned_checked: bool = False,
 ) -> ProofsResult:
     """:func:`verify_proofs`, optionally reusing the RDF conversion the caller already made.
 
@@ -218,7 +273,8 @@ def _verify_proofs(
     ``proof`` through the loader of ``contexts``: :func:`thaivc.verify_di.check_di` converts it
     once to check its JSON-LD meaning and hands it over, so it is not converted a second time. It
     is never kept beyond the call, and it stands only for the unchained document (a proof with
-    ``previousProof`` hashes a different document, converted here).
+    ``previousProof`` hashes a different document, converted here). ``unsigned_checked`` says the
+    caller already ran :func:`~thaivc.di.unsigned.check_rdfc_document` on this document.
     """
     resolver = resolver or _default_resolver()
     clock = clock or SystemClock()
@@ -238,6 +294,8 @@ def _verify_proofs(
     if len(raw) > MAX_PROOFS:
         return ProofsResult((ProofOutcome(0, "fail", "input.too_large", f"more than {MAX_PROOFS} proofs"),))
 
+    if policy is not None and not policy.applies_to(document):
+        policy = None  # out of the policy's scope: every proof must be the controller's own
     ctx = _Context(
         document=document,
         raw=raw,
@@ -249,10 +307,12 @@ def _verify_proofs(
         max_work=max_work,
         jsonld_checked=jsonld_checked,
         unsecured_dataset=unsecured_dataset,
+        allow_context_extension=allow_context_extension,
+        unsigned_checked=unsigned_checked,
     )
     expect = _Expect(expected_purpose, expected_controller, challenge, domain, policy)
     outcomes = tuple(ctx.verify_one(index, proof, expect) for index, proof in enumerate(raw))
-    policy_problem = _check_policy(outcomes, policy) if policy is not None else None
+    policy_problem = _check_policy(outcomes, policy, expected_controller) if policy is not None else None
     problems = tuple(p.problem for p in outcomes if p.problem is not None)
     if policy_problem is not None:
         problems = (*problems, policy_problem)
@@ -269,8 +329,17 @@ def _default_resolver() -> UniversalResolver:
     return _DEFAULT_RESOLVER[0]
 
 
-def _check_policy(outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy) -> Problem | None:
+def _check_policy(
+    outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy, controller: str | None
+) -> Problem | None:
+    """The policy's verdict on a set whose proofs each verified (or not) on their own.
+
+    Co-signers the policy lists are accepted *besides* the expected controller, never instead of
+    it: without one valid proof by the issuer's (or holder's) own key the set fails.
+    """
     good = [p for p in outcomes if p.ok and p.verification_method and p.controller]
+    if controller is not None and not any(p.controller == controller for p in good):
+        return Problem.of("di.proof_set_unsatisfied", "no valid proof by a key of " + controller[:100])
     for wanted in policy.required_methods:
         if not any(wanted in (p.verification_method, p.controller) for p in good):
             return Problem.of("di.proof_set_unsatisfied", f"no valid proof by required signer {wanted[:100]}")
@@ -301,6 +370,8 @@ class _Context:
         max_work: int,
         jsonld_checked: bool,
         unsecured_dataset: Dataset | None = None,
+        allow_context_extension: bool = False,
+        unsigned_checked: bool = False,
     ) -> None:
         self.document = document
         self.raw = raw
@@ -314,6 +385,9 @@ class _Context:
         self.jsonld_done = jsonld_checked
         self.unsecured = {k: v for k, v in document.items() if k != "proof"}
         self.unsecured_dataset = unsecured_dataset
+        self.allow_context_extension = allow_context_extension
+        self.unsigned_error: ThaiVCError | None = None
+        self.unsigned_done = unsigned_checked
         self.by_id: dict[str, list[int]] = {}
         for index, proof in enumerate(raw):
             if isinstance(proof, dict) and isinstance(proof.get("id"), str):
@@ -351,19 +425,18 @@ class _Context:
             if member not in proof:
                 raise _fail("di.proof_invalid", f"the proof has no {member}")
         if proof["type"] != PROOF_TYPE:
-            raise _fail("di.proof_invalid", f"proof type {str(proof['type'])[:60]!r} is not {PROOF_TYPE}")
+            raise _fail("di.proof_invalid", f"proof type {_shown(proof['type'])} is not {PROOF_TYPE}")
         suite = self.suites.get(proof["cryptosuite"])
         info["cryptosuite"] = suite.name
+        if suite.transform == "rdfc":
+            check_rdfc_proof(proof, self.document.get("@context"))
+            self._check_unsigned_document()
+        _check_shapes(proof)
         vm_id = proof["verificationMethod"]
-        if not isinstance(vm_id, str):
-            raise _fail("di.proof_invalid", "verificationMethod is not a string")
         info["verification_method"] = vm_id
         if proof["proofPurpose"] != purpose:
-            raise _fail(
-                "di.proof_invalid", f"proofPurpose {str(proof['proofPurpose'])[:40]!r} is not the expected {purpose}"
-            )
-        if "id" in proof and not isinstance(proof["id"], str):
-            raise _fail("di.proof_invalid", "a proof id is not a string")
+            shown = _shown(proof["proofPurpose"])
+            raise _fail("di.proof_invalid", f"proofPurpose {shown} is not the expected {purpose}")
         if isinstance(proof.get("id"), str) and len(self.by_id.get(proof["id"], ())) > 1:
             raise _fail("di.proof_invalid", "two proofs share one id")
         self._check_times(proof)
@@ -388,7 +461,7 @@ class _Context:
         key = vm.public_key
         hash_name = suite.hash_for(key.key_type)
         signature = decode_proof_value(proof["proofValue"], key.key_type)
-        if proof.get("@context") is not None and suite.transform == "jcs":
+        if "@context" in proof and suite.transform == "jcs":
             self._check_jcs_context(proof["@context"])
 
         if suite.transform == "rdfc" and not self.jsonld_done:
@@ -408,6 +481,18 @@ class _Context:
             raise _fail("di.proof_invalid", "the signature does not verify")
 
     # -- pieces ---------------------------------------------------------------------------------
+
+    def _check_unsigned_document(self) -> None:
+        """:func:`~thaivc.di.unsigned.check_rdfc_document` once per call, for every RDFC proof."""
+        if not self.unsigned_done:
+            self.unsigned_done = True
+            try:
+                terms = loader_for(self.contexts).json_literal_terms()
+                check_rdfc_document(self.unsecured, terms)
+            except ThaiVCError as err:
+                self.unsigned_error = err
+        if self.unsigned_error is not None:
+            raise self.unsigned_error
 
     def _check_jsonld(self) -> None:
         from thaivc.model import check_jsonld
@@ -448,11 +533,21 @@ class _Context:
                 raise _fail("di.domain_mismatch", "the proof is bound to another domain")
 
     def _check_jcs_context(self, proof_context: Any) -> None:
+        """The document's ``@context`` is the one the proof signed.
+
+        VC Data Integrity lets a JCS document append contexts after the proof's (the proof hashes
+        the document with its own), but the appended ones are unsigned and may change what a
+        JSON-LD consumer reads, so that takes ``allow_context_extension``.
+        """
         doc_context = self.document.get("@context")
+        if proof_context == doc_context:
+            return
         doc_items = doc_context if isinstance(doc_context, list) else [doc_context]
         proof_items = proof_context if isinstance(proof_context, list) else [proof_context]
         if len(proof_items) > len(doc_items) or doc_items[: len(proof_items)] != proof_items:
-            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")
+            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")  # E.28
+        if not self.allow_context_extension:
+            raise _fail("di.context_mismatch", "contexts were appended to the document after the proof's @context")
 
     def _previous(self, proof: dict[str, Any]) -> tuple[int, ...]:
         """Indexes of the proofs ``previousProof`` names, after checking the chain is whole."""
@@ -511,6 +606,33 @@ class _Context:
                 cached = canonical_document(doc, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
             self.canon_cache[key] = cached
         return cached
+
+
+def _shown(value: object) -> str:
+    """A member's value for a message: a string's start, otherwise only its JSON type."""
+    return repr(value[:60]) if isinstance(value, str) else f"of type {type(value).__name__}"
+
+
+#: Members whose value must be a non-empty string (VC Data Integrity §2.1).
+_STRING_MEMBERS: Final = ("verificationMethod", "proofPurpose", "proofValue", "created", "expires", "challenge",
+                          "nonce")
+
+
+def _check_shapes(proof: Mapping[str, Any]) -> None:
+    """Each proof member has the JSON type Data Integrity gives it, before any of it is used."""
+    for name in _STRING_MEMBERS:
+        if name in proof and not (isinstance(proof[name], str) and proof[name]):
+            raise _fail("di.proof_invalid", f"proof {name} is not a non-empty string")
+    if "id" in proof and not isinstance(proof["id"], str):
+        raise _fail("di.proof_invalid", "a proof id is not a string")
+    if "domain" in proof and not _string_or_strings(proof["domain"]):
+        raise _fail("di.proof_invalid", "proof domain is not a string or a list of strings")
+
+
+def _string_or_strings(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(value)
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
 
 
 def _lacks_offset(value: str) -> bool:

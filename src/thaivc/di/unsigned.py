@@ -1,0 +1,188 @@
+"""What a Data Integrity signature does not cover, found before it is believed.
+
+An RDFC suite signs the RDF dataset a document expands to, not its JSON. JSON-LD expansion drops
+some JSON without a trace: a member whose value is ``null`` or ``[]`` (or only such values), an
+``@value`` of ``null``, ``@index``, and member names that look like keywords but are none
+(``@foo``). Such members can be added to a signed document, or to its proof, and it still
+verifies — yet :attr:`VerificationReport.document` is what a backend reads. So a document secured
+by an RDFC proof, and every RDFC proof, is refused (``di.unsigned_member``) when it holds any of
+them; a proof member that is no Data Integrity term is refused too (an undefined term expands to
+nothing). The values of JSON-literal terms (``"@type": "@json"``, such as ``jsonSchema`` or
+``publicKeyJwk``) are signed whole, nulls included, and are not searched.
+
+A JCS suite signs the JSON itself, so none of this applies to it, with one exception that both
+transforms share: a float with an integral value (``42.0``) canonicalises to the integer (``42``)
+in JCS and in RDF alike. :func:`signed_numbers` returns the document with those numbers in the
+form that was signed, so the caller reads exactly what the signer signed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from thaivc.errors import InputError
+
+__all__ = [
+    "PROOF_TERMS",
+    "RDF_KEYWORDS",
+    "check_rdfc_document",
+    "check_rdfc_proof",
+    "json_literal_terms",
+    "signed_numbers",
+]
+
+#: JSON-LD keywords that produce RDF (``@context`` is checked by the context rules).
+RDF_KEYWORDS: Final = frozenset(
+    {"@context", "@id", "@type", "@value", "@language", "@direction", "@list", "@set", "@graph", "@included",
+     "@json", "@nest"}
+)
+#: Members of a ``DataIntegrityProof`` (VC Data Integrity §2.1); all but ``proofValue`` are signed.
+PROOF_TERMS: Final = frozenset(
+    {"id", "type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue", "created", "expires",
+     "challenge", "domain", "nonce", "previousProof", "@context"}
+)
+#: Containers visited before a (Python-built, cyclic or enormous) value is refused.
+_MAX_VISITED: Final = 1_000_000
+#: JSON-LD reads a number as xsd:integer below this (JSON-LD 1.1 §8.6); JCS prints it as one too.
+_INTEGRAL_LIMIT: Final = 1e21
+
+
+def _unsigned(where: tuple[str | int, ...], what: str) -> InputError:
+    path = "/".join(str(step) for step in where)[:120] or "(root)"
+    return InputError("di.unsigned_member", f"{what} at {path} is not covered by an RDFC signature")
+
+
+def check_rdfc_document(
+    document: Mapping[str, Any],
+    json_terms: frozenset[str] = frozenset(),
+    *,
+    where: tuple[str | int, ...] = (),
+) -> None:
+    """Refuse a document (its ``proof`` aside) holding anything RDFC expansion would drop.
+
+    ``json_terms`` names the members whose values are JSON literals (signed whole, not searched).
+    The search is iterative, so a deep document cannot exhaust the stack.
+    """
+    top = {key: value for key, value in document.items() if key != "proof"}
+    stack = list(_members(top, where, json_terms))
+    visited = 0
+    while stack:
+        node, at = stack.pop()
+        visited += 1
+        if visited > _MAX_VISITED:
+            raise InputError("input.too_large", "the document holds too many values to check")
+        if node is None:
+            raise _unsigned(at, "null")
+        if isinstance(node, list):
+            if not node:
+                raise _unsigned(at, "an empty list")
+            stack.extend((item, (*at, index)) for index, item in enumerate(node))
+        elif isinstance(node, dict):
+            stack.extend(_members(node, at, json_terms))
+
+
+def _check_name(key: str, where: tuple[str | int, ...]) -> None:
+    if key.startswith("@") and key not in RDF_KEYWORDS:
+        raise _unsigned((*where, key), f"the keyword {key[:40]!r}")
+
+
+def _members(
+    node: dict[str, Any], where: tuple[str | int, ...], json_terms: frozenset[str]
+) -> Iterable[tuple[Any, tuple[str | int, ...]]]:
+    """The members of one JSON-LD object still to search (contexts and JSON literals are not)."""
+    literal = node.get("@type") == "@json"
+    for key, value in node.items():
+        _check_name(key, where)
+        if key == "@value":
+            if value is None:
+                raise _unsigned((*where, key), "a null @value")
+            if literal:
+                continue
+        if key == "@context" or key in json_terms:
+            continue
+        if key.startswith("@") and key not in ("@value", "@type") and isinstance(value, dict) and not value:
+            raise _unsigned((*where, key), "an empty object")
+        yield value, (*where, key)
+
+
+def check_rdfc_proof(proof: Mapping[str, Any], document_context: object) -> None:
+    """Refuse an RDFC proof member that the signature does not cover.
+
+    Every member but ``proofValue`` is canonicalised with the document's ``@context``; a member
+    that is no proof term, or whose value expands to nothing, would ride along unsigned. A proof
+    ``@context`` is replaced by the document's when the proof is hashed, so it must *be* the
+    document's (``di.context_mismatch``); anything else in it would be unsigned.
+    """
+    for name in proof:
+        if name not in PROOF_TERMS:
+            raise _unsigned(("proof", name), f"the member {name[:40]!r}")
+    members = {k: v for k, v in proof.items() if k not in ("@context", "proofValue")}
+    check_rdfc_document(members, where=("proof",))
+    if "@context" in proof and proof["@context"] != document_context:
+        raise InputError("di.context_mismatch", "an RDFC proof's @context is not the document's @context")
+
+
+def json_literal_terms(contexts: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """Names of the terms these context documents define with ``"@type": "@json"``."""
+    found: set[str] = set()
+    stack: list[Any] = list(contexts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    if value.get("@type") == "@json":
+                        found.add(key)
+                    stack.append(value)
+                elif isinstance(value, list):
+                    stack.append(value)
+    return frozenset(found)
+
+
+def signed_numbers(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with each integral float (``42.0``) as the integer that was signed (``42``).
+
+    JCS prints such a float as the integer, and JSON-LD reads it as an ``xsd:integer``; either way
+    the signature covers ``42``, so that is what the caller gets. ``document`` is not modified;
+    when it holds no such number it is returned as it is.
+    """
+    if not _has_integral_float(document):
+        return document
+    converted = _convert(document)
+    assert isinstance(converted, dict)
+    return converted
+
+
+def _integral(value: object) -> bool:
+    return (
+        type(value) is float and math.isfinite(value) and value.is_integer() and abs(value) < _INTEGRAL_LIMIT
+    )
+
+
+def _has_integral_float(document: Any) -> bool:
+    stack = [document]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > _MAX_VISITED:
+            raise InputError("input.too_large", "the document holds too many values to check")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif _integral(node):
+            return True
+    return False
+
+
+def _convert(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _convert(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_convert(item) for item in node]
+    return int(node) if _integral(node) else node
