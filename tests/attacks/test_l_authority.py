@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from delegation._helpers import RD, poa
 from thaivc.authority import DirectorName, SignerRef, parse_clause
 from thaivc.authorize import AuthorityDecision
 from thaivc.challenge import new_challenge
@@ -26,8 +27,6 @@ from thaivc.delegation.scenario import World
 from thaivc.errors import InputError
 from thaivc.registries.dbd import FakeDbd
 from thaivc.registries.dopa import FakeDopa
-
-from delegation._helpers import RD, poa
 
 COMPANY = "0105560000018"  # a synthetic juristic id with a valid check digit (checked below)
 E1 = "กรรมการสองคนลงลายมือชื่อร่วมกันและประทับตราสำคัญของบริษัท"
@@ -89,7 +88,7 @@ def _template_citizen() -> dict[str, Any]:
 
 def _company(directors: Sequence[str], clause: str) -> dict[str, Any]:
     demo = FakeDbd().fixture["juristic_persons"]
-    profile = copy.deepcopy([e for e in demo if e["profile"]["JuristicID"] == "0995562000018"][0]["profile"])
+    profile = copy.deepcopy(next(e for e in demo if e["profile"]["JuristicID"] == "0995562000018")["profile"])
     profile["JuristicID"] = COMPANY
     profile["JuristicName_TH"] = "บริษัท ทดสอบชื่อ จำกัด"
     profile["CommitteeInformations"] = [
