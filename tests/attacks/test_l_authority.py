@@ -337,3 +337,38 @@ def test_l15_end_to_end_root_signed_by_three_directors() -> None:
 def test_l15_only_is_not_silently_dropped() -> None:
     # "only these two" is not modelled: such a clause goes to review rather than losing the word
     assert parse_clause("กรรมการสองคนลงลายมือชื่อร่วมกันเท่านั้น").needs_review
+
+
+# -- L4, same mistake elsewhere: every splitter of registry strings --------------------------------
+
+@pytest.mark.parametrize(("text", "title", "given"), [
+    ("นาง นางนวล ใจดี", "นาง", "นางนวล"), ("นางสาวนางนวล ใจดี", "นางสาว", "นางนวล"),
+    ("นาย นายพล ใจดี", "นาย", "นายพล"), ("นางนวล ใจดี", "นาง", "นวล")])
+def test_l4_thai_name_parse_stops_at_one_personal_title(text: str, title: str, given: str) -> None:
+    from thaivc.thai import ThaiName
+
+    name = ThaiName.parse(text)
+    assert (name.title_th, name.given_th) == (title, given)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("นาง นางนวล ใจดี", "นางนวล ใจดี"), ("นางสาว นางฟ้า มีสุข", "นางฟ้า มีสุข"),
+    ("นางนวล ใจดี", "นวล ใจดี"), ("ว่าที่ร้อยตรี ดร. สมชาย ใจดี", "สมชาย ใจดี")])
+def test_l4_registry_string_key_cuts_one_title_of_each_kind(text: str, key: str) -> None:
+    from thaivc.authority import name_key, strip_titles
+
+    assert name_key(text) == key and strip_titles(text) == key
+
+
+def test_l4_unbound_clause_name_with_two_readings_goes_to_review() -> None:
+    rule = parse_clause("ดร.นายพล ใจดี ลงลายมือชื่อ")
+    assert rule.needs_review and "directors list" in (rule.review_reason or "")
+    bound = parse_clause("ดร.นายพล ใจดี ลงลายมือชื่อ", [_director("phon")])
+    assert not bound.needs_review and bound.branches[0].slots[0].any_of[0].name_th == "พล ใจดี"  # type: ignore[union-attr]
+
+
+def test_l5_every_clause_scope_the_parser_produces_is_in_the_table() -> None:
+    from thaivc.authority import CLAUSE_SCOPES
+    from thaivc.authority._scope import _TAG_PATTERNS
+
+    assert {tag for tag, _ in _TAG_PATTERNS} <= set(CLAUSE_SCOPES)
