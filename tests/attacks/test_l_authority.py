@@ -372,3 +372,12 @@ def test_l5_every_clause_scope_the_parser_produces_is_in_the_table() -> None:
     from thaivc.authority._scope import _TAG_PATTERNS
 
     assert {tag for tag, _ in _TAG_PATTERNS} <= set(CLAUSE_SCOPES)
+
+
+@pytest.mark.parametrize(("act", "code"), [("tax_filing", 1), ("widget_signing", 3), ("general", 0)])
+def test_l5_command_line_check_never_allows_an_unplaced_act(act: str, code: int,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from thaivc.cli import main
+
+    assert main(["authority", "check", GOV_EXCEPT, "--signer", "สมชาย ใจดี", "--act", act]) == code
+    assert ("INDETERMINATE" in capsys.readouterr().out) == (code == 3)
