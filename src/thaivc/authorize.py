@@ -80,8 +80,9 @@ class AuthorityDecision:
 
     ``outcome`` is ``allowed``, ``refused`` or ``indeterminate`` (never folded into allowed).
     ``signers`` are the directors whose signatures counted (on the root delegation, or acting
-    directly); ``rule_alternative`` describes the branch of the signing rule they satisfied;
-    ``chain`` lists the delegation ids root first.
+    directly); ``surplus`` the bound directors who also signed but were not needed (a clause's
+    head count is a minimum); ``rule_alternative`` describes the branch of the signing rule they
+    satisfied; ``chain`` lists the delegation ids root first.
     """
 
     outcome: Outcome
@@ -98,6 +99,7 @@ class AuthorityDecision:
     explanation_th: str
     explanation_en: str
     company_name_th: str | None = None
+    surplus: tuple[DirectorBinding, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -118,6 +120,8 @@ class AuthorityDecision:
             "via": self.via,
             "signers": [{"did": b.did, "citizen_id": b.citizen_id, "name_th": b.name_th,
                          "director": b.director.name_th, "match": b.match.value} for b in self.signers],
+            "surplus": [{"did": b.did, "citizen_id": b.citizen_id, "name_th": b.name_th,
+                         "director": b.director.name_th, "match": b.match.value} for b in self.surplus],
             "branch_index": self.branch_index,
             "rule_alternative_th": self.rule_alternative_th,
             "rule_alternative_en": self.rule_alternative_en,
@@ -361,7 +365,8 @@ def _judge(rule: AuthorityRule, case: _Case, *, value_thb: int | None, seal: boo
         if quorum_code is not None and code == "authority.not_satisfied":
             code = quorum_code
         raise _Refusal(code, decision.problems[0].detail if decision.problems else "",
-                       decision.explanation_th, decision.explanation_en, extra=decision.problems[1:])
+                       decision.explanation_th, decision.explanation_en, extra=decision.problems[1:],
+                       undecided=decision.indeterminate)
     return decision
 
 
@@ -525,9 +530,10 @@ def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, proble
     chain = tuple(d.id for d in case.chain.links) if case.chain is not None else ()
     company = case.company_name_th or case.on_behalf_of
     alt_th = alt_en = None
+    counted, surplus = _split_surplus(case.signers, decision)
     if decision is not None and decision.allowed:
-        names_th = " และ ".join(b.director.name_th for b in case.signers)
-        names_en = " and ".join(b.director.name_th for b in case.signers)
+        names_th = " และ ".join(b.director.name_th for b in counted)
+        names_en = " and ".join(b.director.name_th for b in counted)
         if case.rule is not None and decision.branch_index is not None:
             branch = case.rule.branches[decision.branch_index]
             alt_th, alt_en = describe_branch_th(branch), describe_branch_en(branch)
@@ -541,6 +547,10 @@ def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, proble
         else:
             th = f"อนุญาต: {names_th} ลงนามผูกพัน{company}เอง{rule_th}"
             en = f"Allowed: {names_en} act for {company} themselves{rule_en}."
+        if surplus:
+            extra = ", ".join(b.director.name_th for b in surplus)
+            th += f" (ลงนามเพิ่มเติมเกินกว่าที่กำหนด ไม่นับรวม: {extra})"
+            en += f" Also signed, not needed by the rule: {extra}."
         if "seal_unspecified" in decision.notes:
             th += " (ไม่ทราบเรื่องตราสำคัญ)"
             en += " Note: the clause does not mention the seal."
@@ -549,8 +559,17 @@ def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, proble
         en = f"{'Refused' if outcome == 'refused' else 'Indeterminate'}: {en}"
     return AuthorityDecision(
         outcome=outcome, act=case.act_name, on_behalf_of=case.on_behalf_of, actor=case.actor, via=case.via,
-        signers=case.signers, branch_index=decision.branch_index if decision is not None else None,
+        signers=counted, surplus=surplus, branch_index=decision.branch_index if decision is not None else None,
         rule_alternative_th=alt_th, rule_alternative_en=alt_en, chain=chain, problems=problems,
         explanation_th=th, explanation_en=en, company_name_th=case.company_name_th,
     )
 
+
+def _split_surplus(signers: tuple[DirectorBinding, ...], decision: RuleDecision | None) -> tuple[
+        tuple[DirectorBinding, ...], tuple[DirectorBinding, ...]]:
+    """(the bound directors whose signatures counted, those beyond what the rule needed)."""
+    if decision is None or not decision.allowed or not decision.surplus:
+        return signers, ()
+    extra = {s.citizen_id for s in decision.surplus}
+    return (tuple(b for b in signers if b.citizen_id not in extra),
+            tuple(b for b in signers if b.citizen_id in extra))

@@ -59,18 +59,18 @@ def _in_scope(sc: dict[str, Any], tags: set[str], value: int | None) -> bool | N
 
 def brute_force(rule: AuthorityRule, people: list[SignerRef], tags: set[str], value: int | None,
                 seal: bool | None) -> int | None:
-    """Index of the first branch some assignment satisfies, by trying every ordering of the signers."""
+    """Index of the first branch some assignment satisfies, by trying every ordering of every subset."""
     distinct = sorted({bare(p) for p in people})
     for i, b in enumerate(rule.model_dump(mode="json")["branches"]):
         if b["mode"] != "always":
             inside = _in_scope(b["scope"], tags, value)
             if inside is None or inside != (b["mode"] == "only"):
                 continue
-        if len(distinct) != b["total"]:
+        if len(distinct) < b["total"]:  # a head count is a minimum: surplus signers do not void it
             continue
         if b["seal"] == "required" and seal is not True:
             continue
-        for order in permutations(distinct):
+        for order in permutations(distinct, b["total"]):
             if all(s.get("any_director") or any(p["name_th"] == who for p in s["any_of"])
                    for who, s in zip(order, b["slots"], strict=True)):
                 return i
@@ -91,6 +91,7 @@ def test_allows_agrees_with_exhaustive_search(rule: AuthorityRule, people: list[
         b = rule.branches[expected]  # type: ignore[index]
         assert sorted(d.assignment) == list(range(b.total))
         assert len({bare(s) for s in d.assignment.values()}) == b.total
+        assert len(d.assignment) + len(d.surplus) == len({bare(p) for p in people})
         for j, s in d.assignment.items():
             sl = b.slots[j].model_dump()
             assert sl.get("any_director") or bare(s) in [p["name_th"] for p in sl["any_of"]]

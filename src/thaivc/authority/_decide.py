@@ -1,10 +1,13 @@
 """Deciding whether a set of signers satisfies a rule for an act.
 
-Usable branches for act X are ``always`` ∪ (``only`` and X ∈ scope) ∪ (``except`` and X ∉ scope).
-A signer set satisfies a usable branch when it has exactly ``total`` distinct people, a perfect
-matching of people to slots exists, and the seal requirement is met. Anything that cannot be
-established — an unreadable clause, a value-bounded scope without a value, a seal the rule
-requires but nobody attested — refuses: the decision fails closed.
+Usable branches for act X are ``always`` ∪ (``only`` and X ∈ scope) ∪ (``except`` and X ∉ scope),
+where X's scopes come from its own clause-scope tags and the act-tag table (``act_scopes.json``).
+A signer set satisfies a usable branch when some ``total`` of its distinct people fill every slot
+(a matching of slots to people exists) and the seal requirement is met; signers beyond that are
+listed as surplus, not held against the set — a clause's head count is a minimum. Anything that
+cannot be established — an unreadable clause, a value-bounded scope without a value, a seal the
+rule requires but nobody attested — refuses: the decision fails closed. An act the table cannot
+place, under a rule whose scopes are tagged, is undecidable (``authority.act_unclassified``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from thaivc.authority._acts import place_act
 from thaivc.authority._describe import describe_branch_en, describe_branch_th, describe_slot_en
 from thaivc.authority._matching import perfect_matching
 from thaivc.authority._model import (
@@ -21,11 +25,12 @@ from thaivc.authority._model import (
     AuthorityRule,
     Branch,
     DirectorName,
+    PersonRef,
     Scope,
     SignerRef,
     Slot,
 )
-from thaivc.authority._names import name_key
+from thaivc.authority._names import matching_readings
 from thaivc.errors import UsageError
 from thaivc.report import Problem
 
@@ -36,6 +41,7 @@ SEAL_REQUIRED = "authority.seal_required"
 UNREADABLE = "authority.clause_unreadable"
 UNMATCHED = "authority.director_unmatched"
 VALUE_REQUIRED = "authority.value_required"
+UNCLASSIFIED = "authority.act_unclassified"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,10 @@ class RuleDecision:
     ``assignment`` maps slot index → the signer that filled it in branch ``branch_index``.
     ``problems`` is empty when allowed; otherwise its first entry carries the decision's code and
     the rest say why each branch failed (``loc = ("branches", i)``). ``notes`` flags allowed
-    decisions that rest on an unknown, e.g. ``"seal_unspecified"``.
+    decisions that rest on an unknown, e.g. ``"seal_unspecified"``. ``surplus`` lists the
+    distinct signers beyond those the branch needed (they signed, but did not count).
+    ``indeterminate`` is true when the rule could not be applied to the act at all (the act's
+    scope is unknown): the decision is then neither allowed nor a refusal on the merits.
     """
 
     allowed: bool
@@ -55,6 +64,8 @@ class RuleDecision:
     explanation_th: str
     explanation_en: str
     notes: tuple[str, ...] = field(default=())
+    surplus: tuple[SignerRef, ...] = field(default=())
+    indeterminate: bool = False
 
     @property
     def code(self) -> str | None:
@@ -70,20 +81,26 @@ class RuleDecision:
             "explanation_th": self.explanation_th,
             "explanation_en": self.explanation_en,
             "notes": list(self.notes),
+            "surplus": [s.model_dump(mode="json") for s in self.surplus],
+            "indeterminate": self.indeterminate,
         }
 
 
-def _same_person(signer: SignerRef, name_th: str, citizen_id: str | None) -> bool:
-    """Citizen ids decide when both sides have one; otherwise the name keys must be equal."""
-    if signer.citizen_id is not None and citizen_id is not None:
-        return signer.citizen_id == citizen_id
-    return name_key(signer.name_th) == name_key(name_th)
+def _same_person(signer: SignerRef, other: PersonRef | DirectorName) -> bool:
+    """Citizen ids decide when both sides have one; otherwise some reading of the names must agree.
+
+    A name whose title has a field of its own has one reading; a registry string may have several
+    (see :func:`thaivc.authority.registry_readings`): nothing is cut from a given name.
+    """
+    if signer.citizen_id is not None and other.citizen_id is not None:
+        return signer.citizen_id == other.citizen_id
+    return bool(matching_readings(signer.readings(), other.readings()))
 
 
 def _fits(signer: SignerRef, slot: Slot) -> bool:
     if isinstance(slot, AnyDirector):
         return True
-    return any(_same_person(signer, p.name_th, p.citizen_id) for p in slot.any_of)
+    return any(_same_person(signer, p) for p in slot.any_of)
 
 
 def _distinct(signers: Sequence[SignerRef]) -> tuple[list[SignerRef], str | None]:
@@ -102,7 +119,7 @@ def _distinct(signers: Sequence[SignerRef]) -> tuple[list[SignerRef], str | None
 
     first_seen: dict[tuple[str, str], int] = {}
     for i, s in enumerate(signers):
-        keys = [("name", name_key(s.name_th))] + ([("cid", s.citizen_id)] if s.citizen_id else [])
+        keys = [("name", r.key) for r in s.readings()] + ([("cid", s.citizen_id)] if s.citizen_id else [])
         for key in keys:
             j = first_seen.setdefault(key, i)
             if j != i:
@@ -116,7 +133,8 @@ def _distinct(signers: Sequence[SignerRef]) -> tuple[list[SignerRef], str | None
         ids = {signers[i].citizen_id for i in group if signers[i].citizen_id is not None}
         if len(ids) > 1:
             return [], f"the signatures of “{first.name_th}” carry {len(ids)} different citizen ids"
-        out.append(SignerRef(name_th=first.name_th, citizen_id=next(iter(ids)) if ids else None))
+        out.append(SignerRef(name_th=first.name_th, title_th=first.title_th,
+                             citizen_id=next(iter(ids)) if ids else None))
     return out, None
 
 
@@ -154,31 +172,51 @@ def _names(signers: Sequence[SignerRef]) -> str:
     return ", ".join(s.name_th for s in signers) or "-"
 
 
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """One branch tried: the failure code (None when met), the reason, who filled which slot."""
+
+    code: str | None
+    why: str = ""
+    assignment: Mapping[int, SignerRef] = field(default_factory=dict)
+    too_few: bool = False
+    applies: bool = True  # False when the branch's scope leaves this act out
+
+
+def _scope_blocks(b: Branch, act: Act, value_thb: int | None) -> _Attempt | None:
+    """Why a scoped branch does not apply to this act, or None when it does."""
+    if b.scope is None:
+        return None
+    inside = _in_scope(b.scope, act, value_thb)
+    if inside is None:
+        return _Attempt(VALUE_REQUIRED, "the scope depends on the value of the act and no value was given")
+    if b.mode == "only" and not inside:
+        return _Attempt(NOT_SATISFIED, "the act is outside this branch's scope", applies=False)
+    if b.mode == "except" and inside:
+        return _Attempt(NOT_SATISFIED, "the act falls in the scope this branch excludes", applies=False)
+    return None
+
+
 def _try_branch(b: Branch, people: list[SignerRef], act: Act, value_thb: int | None,
-                seal: bool | None) -> tuple[str | None, str, dict[int, SignerRef]]:
-    """(failure code or None, English reason, assignment)."""
-    if b.scope is not None:
-        inside = _in_scope(b.scope, act, value_thb)
-        if inside is None:
-            return VALUE_REQUIRED, "the scope depends on the value of the act and no value was given", {}
-        if b.mode == "only" and not inside:
-            return NOT_SATISFIED, "the act is outside this branch's scope", {}
-        if b.mode == "except" and inside:
-            return NOT_SATISFIED, "the act falls in the scope this branch excludes", {}
-    if len(people) != b.total:
-        return NOT_SATISFIED, f"needs exactly {b.total} distinct signer(s), got {len(people)}", {}
-    adjacency = [[j for j, slot in enumerate(b.slots) if _fits(p, slot)] for p in people]
-    match = perfect_matching(adjacency, len(b.slots))
+                seal: bool | None) -> _Attempt:
+    """Fill every slot with a distinct signer; signers left over are surplus, not a failure."""
+    blocked = _scope_blocks(b, act, value_thb)
+    if blocked is not None:
+        return blocked
+    if len(people) < b.total:
+        return _Attempt(NOT_SATISFIED, f"needs at least {b.total} distinct signer(s), got {len(people)}",
+                        too_few=True)
+    candidates = [[i for i, p in enumerate(people) if _fits(p, slot)] for slot in b.slots]
+    match = perfect_matching(candidates, len(people))
     if match is None:
-        empty = [describe_slot_en(b.slots[j]) for j in range(len(b.slots))
-                 if not any(j in adj for adj in adjacency)]
+        empty = [describe_slot_en(b.slots[j]) for j, c in enumerate(candidates) if not c]
         why = f"nobody present can fill: {'; '.join(empty)}" if empty else "two slots compete for one signer"
-        return NOT_SATISFIED, f"the signers cannot fill every slot ({why})", {}
-    assignment = {slot: people[i] for i, slot in enumerate(match)}
+        return _Attempt(NOT_SATISFIED, f"the signers cannot fill every slot ({why})")
+    assignment = {slot: people[i] for slot, i in enumerate(match)}
     if b.seal == "required" and seal is not True:
         said = "no seal status was given" if seal is None else "the document is not sealed"
-        return SEAL_REQUIRED, f"the company seal is required and {said}", assignment
-    return None, "", dict(sorted(assignment.items()))
+        return _Attempt(SEAL_REQUIRED, f"the company seal is required and {said}", assignment)
+    return _Attempt(None, "", assignment)
 
 
 def _bind(signers: Sequence[SignerRef],
@@ -186,13 +224,81 @@ def _bind(signers: Sequence[SignerRef],
     """Replace each signer by the one director they are; refuse a signer who is none or several."""
     out: list[SignerRef] = []
     for s in signers:
-        hits = [d for d in directors if _same_person(s, d.name_th, d.citizen_id)]
+        hits = [d for d in directors if _same_person(s, d)]
         if len(hits) != 1:
-            why = "is not a director" if not hits else f"matches {len(hits)} directors"
-            return [], f"the signer “{s.name_th}” {why}"
+            return [], _unbound_reason(s, hits)
         d = hits[0]
-        out.append(SignerRef(name_th=d.name_th, citizen_id=d.citizen_id or s.citizen_id))
+        out.append(SignerRef(name_th=d.name_th, title_th=d.title_th, citizen_id=d.citizen_id or s.citizen_id))
     return out, None
+
+
+def _unbound_reason(signer: SignerRef, hits: Sequence[DirectorName]) -> str:
+    if not hits:
+        return f"the signer “{signer.name_th}” is not a director"
+    who = "”, “".join(d.name_th for d in hits)
+    if len(signer.readings()) > 1:
+        splits = " / ".join(r.shown() for r in signer.readings())
+        return (f"the signer “{signer.name_th}” matches {len(hits)} directors (“{who}”): where the title "
+                f"ends and the name begins is ambiguous ({splits})")
+    return f"the signer “{signer.name_th}” matches {len(hits)} directors (“{who}”)"
+
+
+def _unclassified(rule: AuthorityRule, act: Act) -> tuple[Act, str | None]:
+    """The act with the clause scopes it falls into, or the reason its scope cannot be known.
+
+    Only a rule with a tagged exception or addition depends on the act's kind; under such a rule an
+    act with any tag the table cannot place might belong to a scope that withdraws the general
+    rule, so nothing can be decided.
+    """
+    placed, unplaced = place_act(act.tags)
+    tagged = [b for b in rule.branches if b.scope is not None and b.scope.tags]
+    if unplaced and tagged:
+        scopes = sorted({t for b in tagged if b.scope is not None for t in b.scope.tags})
+        return act, (f"the act “{', '.join(unplaced)}” is not in the act-scope table, so it is unknown "
+                     f"whether it falls under the clause's scopes ({', '.join(scopes)})")
+    return Act(tags=act.tags | placed, text_th=act.text_th), None
+
+
+def _undecided(why: str) -> RuleDecision:
+    return RuleDecision(False, None, {}, (Problem.of(UNCLASSIFIED, why),),
+                        f"ยังตัดสินไม่ได้: ไม่ทราบว่าการกระทำนี้อยู่ในขอบเขตใดของอำนาจกรรมการ ({why})",
+                        f"Cannot decide: {why}.", indeterminate=True)
+
+
+def _allowed(i: int, b: Branch, attempt: _Attempt, people: list[SignerRef], seal: bool | None) -> RuleDecision:
+    counted = [attempt.assignment[k] for k in sorted(attempt.assignment)]
+    surplus = tuple(p for p in people if p not in counted)
+    notes: tuple[str, ...] = ()
+    desc = describe_branch_th(b)
+    lead = "ต้องมี" if desc.startswith("กรรมการ") else "ต้องมี "
+    th = f"{lead}{desc} — ได้รับลงนามจาก {_names(counted)}"
+    en = f"{describe_branch_en(b)} — signed by {_names(counted)}."
+    if surplus:
+        th += f" (ลงนามเพิ่มเติมเกินกว่าที่อำนาจกรรมการกำหนด ไม่นับรวม: {_names(surplus)})"
+        en += f" Also signed, beyond what the rule needs (not counted): {_names(surplus)}."
+    if b.seal == "unspecified" and seal is None:
+        notes = ("seal_unspecified",)
+        th += " (ข้อความอำนาจกรรมการไม่ได้ระบุเรื่องตราสำคัญ และไม่ทราบว่ามีการประทับตราหรือไม่)"
+        en += " Note: the clause does not mention the seal and no seal status was given."
+    return RuleDecision(True, i, dict(sorted(attempt.assignment.items())), (), th, en, notes, surplus)
+
+
+def _refused(rule: AuthorityRule, people: list[SignerRef], attempts: list[_Attempt]) -> RuleDecision:
+    failures = [Problem.of(a.code or NOT_SATISFIED, f"branch {i + 1} ({describe_branch_en(b)}): {a.why}",
+                           ("branches", i)) for i, (b, a) in enumerate(zip(rule.branches, attempts, strict=True))]
+    seal_only = [p for p in failures if p.code == SEAL_REQUIRED]
+    value_only = [p for p in failures if p.code == VALUE_REQUIRED]
+    primary = SEAL_REQUIRED if seal_only else VALUE_REQUIRED if value_only else NOT_SATISFIED
+    summary = "; ".join(p.detail for p in failures) or "the rule has no branches"
+    # "ไม่ครบ" (too few) only when more signers could meet some branch; with enough people who are
+    # the wrong ones, the set "does not conform" (ไม่เป็นไปตาม)
+    verdict = "ไม่ครบตาม" if any(a.too_few for a in attempts) else "ไม่เป็นไปตาม"
+    th = f"ผู้ลงนาม ({_names(people)}) {verdict}อำนาจกรรมการ: " + " หรือ ".join(
+        describe_branch_th(b) for b in rule.branches)
+    if primary == SEAL_REQUIRED:
+        th = f"ต้องประทับตราสำคัญของบริษัท — ผู้ลงนาม ({_names(people)}) ครบแล้วแต่ไม่มีการประทับตรา"
+    en = f"The signers ({_names(people)}) do not satisfy the rule: {summary}."
+    return _refuse(primary, summary, th, en, failures)
 
 
 def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str = "general",
@@ -217,29 +323,13 @@ def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str 
     if conflict is not None:
         return _refuse(UNMATCHED, conflict, f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {conflict}",
                        f"A signer cannot be identified with certainty: {conflict}")
-    failures: list[Problem] = []
+    the_act, unknown = _unclassified(rule, the_act)
+    if unknown is not None:
+        return _undecided(unknown)
+    attempts: list[_Attempt] = []
     for i, b in enumerate(rule.branches):
-        code, why, assignment = _try_branch(b, people, the_act, value_thb, seal)
-        if code is None:
-            notes: tuple[str, ...] = ()
-            desc = describe_branch_th(b)
-            lead = "ต้องมี" if desc.startswith("กรรมการ") else "ต้องมี "
-            th = f"{lead}{desc} — ได้รับลงนามจาก {_names(people)}"
-            en = f"{describe_branch_en(b)} — signed by {_names(people)}."
-            if b.seal == "unspecified" and seal is None:
-                notes = ("seal_unspecified",)
-                th += " (ข้อความอำนาจกรรมการไม่ได้ระบุเรื่องตราสำคัญ และไม่ทราบว่ามีการประทับตราหรือไม่)"
-                en += " Note: the clause does not mention the seal and no seal status was given."
-            return RuleDecision(True, i, assignment, (), th, en, notes)
-        failures.append(Problem.of(code, f"branch {i + 1} ({describe_branch_en(b)}): {why}",
-                                   ("branches", i)))
-    seal_only = [p for p in failures if p.code == SEAL_REQUIRED]
-    value_only = [p for p in failures if p.code == VALUE_REQUIRED]
-    primary = SEAL_REQUIRED if seal_only else VALUE_REQUIRED if value_only else NOT_SATISFIED
-    summary = "; ".join(p.detail for p in failures) or "the rule has no branches"
-    th = f"ผู้ลงนาม ({_names(people)}) ไม่ครบตามอำนาจกรรมการ: " + " หรือ ".join(
-        describe_branch_th(b) for b in rule.branches)
-    if primary == SEAL_REQUIRED:
-        th = f"ต้องประทับตราสำคัญของบริษัท — ผู้ลงนาม ({_names(people)}) ครบแล้วแต่ไม่มีการประทับตรา"
-    en = f"The signers ({_names(people)}) do not satisfy the rule: {summary}."
-    return _refuse(primary, summary, th, en, failures)
+        attempt = _try_branch(b, people, the_act, value_thb, seal)
+        if attempt.code is None:
+            return _allowed(i, b, attempt, people, seal)
+        attempts.append(attempt)
+    return _refused(rule, people, attempts)

@@ -3,8 +3,8 @@
 DBD clause text is joined from table rows, so a keyword may carry a stray space ("ลงลาย มือชื่อ")
 and words may run together with no space at all ("นายกหรือนายข"). Long keywords are therefore
 matched with an optional space between any two characters; names are whatever follows a title up
-to the next keyword. Text that is neither a keyword nor a titled name stops the lexer: the clause
-goes to review instead of being half-read.
+to the next keyword (a PERSON token keeps its titles). Text that is neither a keyword nor a
+titled name stops the lexer: the clause goes to review instead of being half-read.
 """
 
 from __future__ import annotations
@@ -176,7 +176,10 @@ class _Lexer:
         name = text[start:end].strip().rstrip(".").strip()
         if not name:
             raise Unreadable(f"a title without a name: “{text[i:i + 40]}”")
-        return Token("PERSON", _check_name(name, text[i:i + 60]), i, end)
+        _check_name(name, text[i:i + 60])
+        # The token keeps its titles as written: where the title ends is decided when the name is
+        # bound to a director ("นางนวล" may be Mrs Nuan or the given name Nangnuan), not here.
+        return Token("PERSON", (text[i:start] + name).strip(), i, end)
 
 
 _LEXERS: dict[tuple[str, ...], _Lexer] = {}

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from thaivc.authority._names import collapse
+from thaivc.authority._names import NameReading, collapse, name_readings
 
 if TYPE_CHECKING:
     from thaivc.authority._decide import RuleDecision
@@ -71,6 +71,41 @@ def _canonical_name(v: str) -> str:
     return v
 
 
+def _title_fits(name_th: str, title_th: str | None) -> None:
+    """A separately given title must be written exactly at the front of ``name_th``, with a name after it."""
+    if title_th is None:
+        return
+    if collapse(title_th) != title_th:
+        raise ValueError("title_th must be NFC text with single spaces and no zero-width characters")
+    if title_th and (not name_th.startswith(title_th) or not name_th[len(title_th):].strip()):
+        raise ValueError("name_th must begin with title_th and continue with the name")
+
+
+class _Named(BaseModel):
+    """A name as a source gave it: ``title_th`` set means the title came in a field of its own.
+
+    Then ``name_th`` is the title (if any) followed by the name, and comparison cuts off exactly
+    that title and nothing else, so a given name such as "นางนวล" or "นายพล" stays whole. Without
+    ``title_th``, ``name_th`` is a registry string whose titles are split off for comparison (and
+    an ambiguous split is refused by whoever binds it).
+    """
+
+    model_config = _FROZEN
+
+    name_th: str
+    title_th: str | None = None
+    citizen_id: str | None = None
+
+    @model_validator(mode="after")
+    def _title(self) -> _Named:
+        _title_fits(self.name_th, self.title_th)
+        return self
+
+    def readings(self) -> tuple[NameReading, ...]:
+        """How this name may be read: one reading when the title has its own field."""
+        return name_readings(self.name_th, self.title_th)
+
+
 def _valid_cid(v: str | None) -> str | None:
     if v is not None and not _citizen_id_ok(v):
         raise ValueError("citizen_id must be a valid 13-digit Thai identifier")
@@ -99,26 +134,29 @@ class PersonRef(_DropNone):
     _n = field_validator("name_th")(_canonical_name)
     _c = field_validator("citizen_id")(_valid_cid)
 
+    def readings(self) -> tuple[NameReading, ...]:
+        """A clause person's name is already title-free: it is never cut again."""
+        return (NameReading((), self.name_th),)
 
-class DirectorName(_DropNone):
-    """A director as the registry lists them; ``name_th`` may still carry the title."""
 
-    name_th: str
-    citizen_id: str | None = None
+class DirectorName(_Named, _DropNone):
+    """A director as the registry lists them; ``name_th`` may still carry the title.
+
+    Registry rows and credentials keep the title in a field of their own: build the director with
+    ``title_th`` then (``directors_from_registry`` and ``directors_from_credential`` do).
+    """
 
     _n = field_validator("name_th")(_canonical_name)
     _c = field_validator("citizen_id")(_valid_cid)
 
 
-class SignerRef(_DropNone):
+class SignerRef(_Named, _DropNone):
     """A person who signed, already bound to one of the company's directors.
 
     Binding an authenticated person to a director (and refusing with
     ``authority.director_unmatched`` when that is not unique) happens before the rule is asked.
+    ``title_th`` is carried over from the director when the registry gave the title separately.
     """
-
-    name_th: str
-    citizen_id: str | None = None
 
     _n = field_validator("name_th")(_canonical_name)
     _c = field_validator("citizen_id")(_valid_cid)

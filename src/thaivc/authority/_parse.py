@@ -37,7 +37,14 @@ from thaivc.authority._model import (
     SealRequirement,
     Slot,
 )
-from thaivc.authority._names import DEFAULT_TITLES, collapse, name_key, strip_titles
+from thaivc.authority._names import (
+    DEFAULT_TITLES,
+    collapse,
+    matching_readings,
+    name_readings,
+    registry_readings,
+    title_conflict,
+)
 from thaivc.authority._numerals import NUMBER_PATTERN, thai_digits_to_ascii
 from thaivc.authority._scope import parse_scope
 from thaivc.errors import UsageError
@@ -400,27 +407,44 @@ def _sections(text: str) -> list[str]:
 # -- names ---------------------------------------------------------------------------------------
 
 class _Binder:
-    """Binds clause names to directors (space-insensitive, title-stripped, NFC)."""
+    """Binds clause names to directors: every reading of the clause's name is tried.
+
+    A clause writes names as registry strings ("นางนวล ใจดี"); the directors list usually keeps the
+    title in a field of its own. A clause name binds when exactly one director has a reading that
+    agrees with one of its readings (space-insensitive, because rows are joined with stray spaces);
+    anything else sends the clause to review with the reason.
+    """
 
     def __init__(self, directors: Sequence[DirectorName] | None, titles: Sequence[str]) -> None:
         self.titles = titles
         self.directors = list(directors) if directors is not None else None
-        self.index: dict[str, list[DirectorName]] = {}
-        for d in self.directors or []:
-            self.index.setdefault(self.key(d.name_th).replace(" ", ""), []).append(d)
-
-    def key(self, name: str) -> str:
-        return name_key(strip_titles(name, self.titles))
+        self.readings = [(d, name_readings(d.name_th, d.title_th, titles)) for d in self.directors or []]
 
     def person(self, raw: str) -> PersonRef:
-        key = self.key(raw)
+        mine = registry_readings(raw, self.titles)
         if self.directors is None:
-            return PersonRef(name_th=key)
-        hits = self.index.get(key.replace(" ", ""), [])
-        if len(hits) != 1:
-            why = "is not among the directors" if not hits else "matches more than one director"
-            raise Unreadable(f"“{raw}” {why}")
-        return PersonRef(name_th=self.key(hits[0].name_th), citizen_id=hits[0].citizen_id)
+            if len({r.key for r in mine}) > 1:
+                raise Unreadable(f"“{raw}” can be read as {' or '.join(f'“{r.shown()}”' for r in mine)}; "
+                                 "the directors list is needed to tell which")
+            return PersonRef(name_th=mine[0].key)
+        hits = [(d, pairs[0][1]) for d, theirs in self.readings
+                if (pairs := matching_readings(mine, theirs, ignore_spaces=True))]
+        if len(hits) == 1:
+            director, reading = hits[0]
+            return PersonRef(name_th=reading.key, citizen_id=director.citizen_id)
+        if hits:
+            raise Unreadable(f"“{raw}” matches more than one director ("
+                             + ", ".join(f"“{d.name_th}”" for d, _ in hits) + ")")
+        clash = next((c for _, theirs in self.readings if (c := title_conflict(mine, theirs))), None)
+        if clash is not None:
+            raise Unreadable(f"“{raw}” is not among the directors: “{clash[1].shown()}” has the same name "
+                             "but another title")
+        raise Unreadable(f"“{raw}” is not among the directors")
+
+    def director(self, d: DirectorName) -> PersonRef:
+        """A director as a clause person (for "กรรมการทุกคน")."""
+        rs = name_readings(d.name_th, d.title_th, self.titles)
+        return PersonRef(name_th=rs[0].key, citizen_id=d.citizen_id) if len(rs) == 1 else self.person(d.name_th)
 
     def slots(self, ps: list[_PSlot], groups: dict[str, list[str]]) -> list[Slot]:
         out: list[Slot] = []
@@ -433,7 +457,7 @@ class _Binder:
             elif p.kind == "all":
                 if not self.directors:
                     raise Unreadable("“กรรมการทุกคน” (all directors) needs the list of directors")
-                refs = [self.person(d.name_th) for d in self.directors]
+                refs = [self.director(d) for d in self.directors]
                 out.extend(AnyOf(any_of=[r]) for r in refs)
             elif p.kind == "group":
                 if p.group not in groups:

@@ -91,8 +91,9 @@ def cmd_authority_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(decision.to_json())
     else:
-        print(("✔ ALLOWED" if decision.allowed else "✘ REFUSED") + f"  {decision.explanation_en}")
+        verdict = "✔ ALLOWED" if decision.allowed else "? INDETERMINATE" if decision.indeterminate else "✘ REFUSED"
+        print(f"{verdict}  {decision.explanation_en}")
         print(f"  {decision.explanation_th}")
-    if rule.needs_review:
+    if rule.needs_review or decision.indeterminate:
         return EXIT_INDETERMINATE
     return EXIT_OK if decision.allowed else EXIT_FAILED

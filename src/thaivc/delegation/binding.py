@@ -5,11 +5,17 @@ DBD's committee list gives a title and Thai given and family names — no citize
 
 * their identity comes from a *trusted, verified* ``ThaiCitizenCredential`` (the caller checks the
   signature, the issuer and the assurance level before calling here), and
-* their Thai name, titles stripped, matches exactly one director under the Thai name fold
-  (:func:`thaivc.authority.name_key`, built on :func:`thaivc.thai.name_comparison_key`).
+* their Thai name matches exactly one director under the Thai name fold
+  (:func:`thaivc.thai.name_comparison_key`), with both titles agreeing where both sides carry one.
 
-Anything else — no director, several directors, or a partial match such as the same family name
-with another given name — is refused with ``authority.director_unmatched`` and the reason. Rule
+Titles are never stripped from a name whose title has a field of its own: the citizen credential
+and the DBD committee list both keep the title apart, so "นางนวล" (a given name) stays "นางนวล" and
+is never read as "นาง นวล". Only registry *strings* are split, and a string that splits in more
+than one way must fit exactly one director.
+
+Anything else — no director, several directors, titles that disagree, or a partial match such as
+the same family name with another given name — is refused with ``authority.director_unmatched``
+and the reason. Rule
 slots are then filled with the resulting :class:`~thaivc.authority.SignerRef` values, never with
 a name the signer typed. Comparison happens after verification and never changes signed text.
 """
@@ -20,7 +26,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from thaivc.authority import DirectorName, SignerRef, name_key, strip_titles
+from thaivc.authority import DirectorName, SignerRef
+from thaivc.authority._names import NameReading, collapse, matching_readings, title_conflict, title_field
 from thaivc.errors import InputError
 from thaivc.registries.dbd import Director
 from thaivc.thai import MatchResult, names_match
@@ -47,16 +54,19 @@ class DirectorBinding:
 
     def signer(self) -> SignerRef:
         """The rule's view of this person: the director's registered name and the citizen id."""
-        return SignerRef(name_th=self.director.name_th, citizen_id=self.citizen_id)
+        return SignerRef(name_th=self.director.name_th, title_th=self.director.title_th,
+                         citizen_id=self.citizen_id)
+
+
+def _director(title: str | None, name: str) -> DirectorName:
+    """A director whose title came in a field of its own: shown with it, compared without it."""
+    t = collapse(title or "")
+    return DirectorName(name_th=collapse(f"{t} {name}" if t else name), title_th=t)
 
 
 def directors_from_registry(directors: Sequence[Director]) -> list[DirectorName]:
-    """DBD registry rows as rule-model directors (title kept; matching strips it)."""
-    out: list[DirectorName] = []
-    for d in directors:
-        name = f"{d.title} {d.full_name_th}" if d.title else d.full_name_th
-        out.append(DirectorName(name_th=" ".join(name.split())))
-    return out
+    """DBD registry rows as rule-model directors (the row's title kept apart from the name)."""
+    return [_director(d.title, d.full_name_th) for d in directors]
 
 
 def directors_from_credential(subject: Mapping[str, Any]) -> list[DirectorName]:
@@ -71,8 +81,8 @@ def directors_from_credential(subject: Mapping[str, Any]) -> list[DirectorName]:
         if len(parts) != 3 or not isinstance(parts[1], str) or not isinstance(parts[2], str):
             raise InputError("schema.invalid", "a director has no Thai given and family name",
                              loc=("credentialSubject", "directors", i))
-        name = " ".join(p for p in parts if isinstance(p, str) and p)
-        out.append(DirectorName(name_th=" ".join(name.split())))
+        title = parts[0] if isinstance(parts[0], str) else None
+        out.append(_director(title, f"{parts[1]} {parts[2]}"))
     return out
 
 
@@ -99,28 +109,47 @@ def _partial(person_key: str, director_key: str) -> str | None:
     return None
 
 
+def _citizen_reading(subject: Mapping[str, Any]) -> NameReading:
+    """The citizen's name as one reading: the title is ``titleTh``, never cut from the given name."""
+    title = subject.get("titleTh")
+    titles = title_field(title) if isinstance(title, str) and title.strip() else ()
+    return NameReading(titles, collapse(citizen_name_th(subject)))
+
+
 def bind_director(subject: Mapping[str, Any], directors: Sequence[DirectorName]) -> DirectorBinding:
     """Bind a verified citizen credential's subject to exactly one of ``directors``.
 
     Raises :class:`~thaivc.errors.InputError` with ``authority.director_unmatched`` and the
-    reason when the person is not a director, matches several, or matches only in part.
+    reason when the person is not a director, matches several, matches only in part, or has the
+    name of a director whose title is another.
     """
     did, cid = subject.get("id"), subject.get("citizenId")
     if not isinstance(did, str) or not isinstance(cid, str):
         raise InputError(UNMATCHED, "the citizen credential names no holder DID or citizen id")
     name = citizen_name_th(subject)
-    key = name_key(name)
-    hits = [d for d in directors if name_key(d.name_th) == key]
+    mine = (_citizen_reading(subject),)
+    hits = [(d, pairs[0][1]) for d in directors if (pairs := matching_readings(mine, d.readings()))]
     if len(hits) > 1:
-        raise InputError(UNMATCHED, f"“{name}” matches {len(hits)} directors; the match is not unique")
+        who = "”, “".join(d.name_th for d, _ in hits)
+        raise InputError(UNMATCHED, f"“{name}” matches {len(hits)} directors (“{who}”); the match is not unique")
     if not hits:
-        partial = [(d.name_th, why) for d in directors if (why := _partial(key, name_key(d.name_th)))]
-        if partial:
-            who, why = partial[0]
-            raise InputError(UNMATCHED, f"“{name}” is not a director: compared with “{who}”, {why}")
-        raise InputError(UNMATCHED, f"“{name}” is not among the company's directors")
-    director = hits[0]
-    match = names_match(name, strip_titles(director.name_th))
+        raise InputError(UNMATCHED, _why_not(name, mine, directors))
+    director, reading = hits[0]
+    match = names_match(name, reading.name)
     if match is MatchResult.NO_MATCH:  # equal keys differ only by a trailing abbreviation dot
         match = MatchResult.MATCH_WITH_FOLD
     return DirectorBinding(did=did, citizen_id=cid, name_th=name, director=director, match=match)
+
+
+def _why_not(name: str, mine: tuple[NameReading, ...], directors: Sequence[DirectorName]) -> str:
+    for d in directors:
+        clash = title_conflict(mine, d.readings())
+        if clash is not None:
+            return (f"“{name}” has the name of director “{d.name_th}” but the titles differ "
+                    f"({clash[0].personal_title} / {clash[1].personal_title})")
+    key = mine[0].key
+    partial = [(d.name_th, why) for d in directors for r in d.readings()[:1] if (why := _partial(key, r.key))]
+    if partial:
+        who, why = partial[0]
+        return f"“{name}” is not a director: compared with “{who}”, {why}"
+    return f"“{name}” is not among the company's directors"

@@ -77,13 +77,24 @@ class MatchResult(enum.Enum):
         return self is not MatchResult.NO_MATCH
 
 
+#: Titles a person has exactly one of; a second one is the start of the given name ("นาง นางนวล").
+_PERSONAL: Final = frozenset({"นาย", "นาง", "นางสาว", "น.ส.", "เด็กชาย", "ด.ช.", "เด็กหญิง", "ด.ญ.",
+                              "Mr.", "Mr", "Mrs.", "Mrs", "Miss", "Ms.", "Ms", "Master"})
+
+
 def _split_titles(text: str, titles: Iterable[str]) -> tuple[str | None, str]:
-    """Peel leading titles (possibly several: ``ผศ.ดร.``), longest first; spaces between are optional."""
+    """Peel leading titles (possibly several: ``ผศ.ดร.``), longest first; spaces between are optional.
+
+    A title does not repeat and a person has one personal title, so "นาง นางนวล ใจดี" is Mrs
+    Nangnuan (given name "นางนวล"), never Mrs Mrs Nuan.
+    """
     ordered = sorted(set(titles), key=len, reverse=True)
     found: list[str] = []
     rest = text.strip()
     while True:
         for title in ordered:
+            if title in found or (title in _PERSONAL and any(f in _PERSONAL for f in found)):
+                continue
             if rest.startswith(title):
                 after = rest[len(title):]
                 # A title must be followed by a space, a dot-title boundary, or Thai text; an ASCII
