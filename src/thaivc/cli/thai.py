@@ -253,6 +253,7 @@ def company_summary(company: Any) -> dict[str, Any]:
             for d in company.directors
         ],
         "signing_clause_th": company.signing_clause_th,
+        "signing_clause_problem": company.signing_clause_problem,
     }
 
 
@@ -274,7 +275,10 @@ def cmd_dbd_lookup(args: argparse.Namespace) -> int:
         print(f"  registered: {summary['registered_on']}")
     for director in summary["directors"]:
         print(f"  {director['role']}: {(director['title'] or '')}{director['name_th']}")
-    print(f"  signing clause: {summary['signing_clause_th'] or '(none registered)'}")
+    if summary["signing_clause_problem"]:
+        print(f"  signing clause: UNREADABLE, authorises nothing: {summary['signing_clause_problem']}")
+    else:
+        print(f"  signing clause: {summary['signing_clause_th'] or '(none registered)'}")
     return EXIT_OK
 
 

@@ -1,0 +1,234 @@
+"""Group L (2026 review), registry clients: items 8, 20, 21 and 22.
+
+Each test plays the hostile or broken registry: a DOPA error answer dressed as a card verdict, a DBD
+signing clause with a piece missing, a GDX server that drips bytes or is reached over plain http,
+and a fetcher seam that read "timeout" two ways. The expected outcome is always a structured error
+with a stable code, never a pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from delegation._helpers import ask, root_poa
+from thaivc.delegation.scenario import DEMO_COMPANY, World
+from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.registries.dbd import FakeDbd, GdxDbdClient, parse_dbd_profile
+from thaivc.registries.dopa import (
+    DEFAULT_CARD_STATUS_TABLE,
+    CardStatus,
+    CardStatusRule,
+    FakeDopa,
+    GdxDopaClient,
+)
+from thaivc.registries.gdx import AUTH_PATH
+
+AGENT_ID = "1999900000994"
+BASE = "https://gdx.test"
+
+
+def _somchai() -> tuple[str, str, str, str, str]:
+    c = next(c for c in FakeDopa().fixture["citizens"] if c["key"] == "somchai")
+    return (c["citizen_id"], c["name"]["given_th"], c["name"]["family_th"], c["birth_date_be"], c["card"]["laser_code"])
+
+
+def _gdx(answer: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTransport:
+    """A GDX that issues a token and answers every data call with ``answer``."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == AUTH_PATH:
+            return httpx.Response(200, json={"Result": "token-1"})
+        return answer(request)
+
+    return httpx.MockTransport(handler)
+
+
+def _dopa_answering(status: int, body: bytes, **options: Any) -> GdxDopaClient:
+    transport = _gdx(lambda request: httpx.Response(status, content=body))
+    return GdxDopaClient(BASE, "key", "secret", AGENT_ID, transport=transport, retries=0, **options)
+
+
+def _code(call: Callable[[], Any]) -> str:
+    with pytest.raises(ThaiVCError) as info:
+        call()
+    return info.value.code
+
+
+# -- item 21: an error answer is never a valid card ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"Code": "0", "Message": "Internal Server Error"},
+        {"Code": "00", "Message": "Internal Server Error"},
+        {"Code": "000", "Message": "Internal Server Error"},
+        {"Code": 0, "Message": "Internal Server Error"},
+        {"Code": 0.0, "Message": "สถานะปกติ"},
+        {"Code": True, "Message": "สถานะปกติ"},
+        {"Code": "4", "Message": "สถานะไม่ปกติ => ข้อมูลไม่ตรง"},
+        {"Code": [0], "Message": "x"},
+        {"Code": 2, "Message": None},
+    ],
+)
+def test_l21_http_500_with_code_zero_or_a_wrong_type_is_an_error(body: dict[str, Any]) -> None:
+    client = _dopa_answering(500, json.dumps(body).encode())
+    assert _code(lambda: client.check_card(*_somchai())) == "registry.rejected"
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 409, 501, 200])
+def test_l21_code_zero_under_any_status_is_never_valid(status: int) -> None:
+    client = _dopa_answering(status, b'{"Code": 0, "Message": "OK"}')
+    assert _code(lambda: client.check_card(*_somchai())) in ("registry.rejected", "registry.unavailable")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"Result": true, "Code": 2, "Message": "card revoked"}',
+        b'{"Result": 1}',
+        b'{"Result": "true"}',
+        b'{"Result": null}',
+        b'{"result": true}',
+        b"true",
+    ],
+)
+def test_l21_a_200_off_the_documented_shape_is_unavailable(body: bytes) -> None:
+    client = _dopa_answering(200, body)
+    assert _code(lambda: client.check_card(*_somchai())) == "registry.unavailable"
+
+
+@pytest.mark.parametrize("status", [201, 202, 204, 299])
+def test_l21_other_2xx_statuses_are_not_answers(status: int) -> None:
+    client = _dopa_answering(status, b'{"Result": true}')
+    assert _code(lambda: client.check_card(*_somchai())) == "registry.unavailable"
+
+
+def test_l21_a_table_mapping_an_error_code_to_valid_is_refused() -> None:
+    table = (CardStatusRule(7, CardStatus.VALID), *DEFAULT_CARD_STATUS_TABLE)
+    client = _dopa_answering(500, json.dumps({"Code": 7, "Message": "ok"}).encode(), table=table)
+    assert _code(lambda: client.check_card(*_somchai())) == "registry.rejected"
+
+
+def test_l21_documented_answers_still_decide() -> None:
+    assert _dopa_answering(200, b'{"Result": true}').check_card(*_somchai()).ok
+    invalid = _dopa_answering(500, json.dumps({"Code": 2, "Message": "บัตรสิ้นสภาพการใช้งาน"}).encode())
+    result = invalid.check_card(*_somchai())
+    assert result.status is CardStatus.CARD_INVALID and not result.ok
+
+
+# -- item 22: a missing piece of a signing clause is never dropped ------------------------------------
+
+
+def _demo_fixture(mutate: Callable[[list[dict[str, Any]]], None]) -> dict[str, Any]:
+    data = copy.deepcopy(dict(FakeDbd().fixture))
+    profile = next(e["profile"] for e in data["juristic_persons"] if e["profile"]["JuristicID"] == DEMO_COMPANY)
+    mutate(profile["AuthorizeDescriptions"])
+    return data
+
+
+def _seal_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(r for r in rows if r["Type"] == "L" and "ประทับตรา" in str(r["AuthorizeDescription"]))
+
+
+def _null_text(rows: list[dict[str, Any]]) -> None:
+    _seal_row(rows)["AuthorizeDescription"] = None
+
+
+def _number_text(rows: list[dict[str, Any]]) -> None:
+    _seal_row(rows)["AuthorizeDescription"] = 42
+
+
+def _missing_text(rows: list[dict[str, Any]]) -> None:
+    del _seal_row(rows)["AuthorizeDescription"]
+
+
+def _duplicate_sequence(rows: list[dict[str, Any]]) -> None:
+    _seal_row(rows)["Sequence"] = 1
+
+
+def _out_of_range(rows: list[dict[str, Any]]) -> None:
+    _seal_row(rows)["Sequence"] = 3  # rows 1 and 3 of two: row 2 is missing
+
+
+def _zero_sequence(rows: list[dict[str, Any]]) -> None:
+    _seal_row(rows)["Sequence"] = 0
+
+
+def _null_sequence(rows: list[dict[str, Any]]) -> None:
+    _seal_row(rows)["Sequence"] = None
+
+
+def _row_dropped(rows: list[dict[str, Any]]) -> None:
+    first = next(r for r in rows if r["Type"] == "L" and r["Sequence"] == 1)
+    rows.remove(first)  # only Sequence 2 of the clause arrives
+
+
+BROKEN_CLAUSES = [
+    _null_text, _number_text, _missing_text, _duplicate_sequence, _out_of_range, _zero_sequence, _null_sequence,
+    _row_dropped,
+]
+
+
+@pytest.mark.parametrize("mutate", BROKEN_CLAUSES)
+def test_l22_a_broken_clause_row_makes_the_clause_unreadable(mutate: Callable[[list[dict[str, Any]]], None]) -> None:
+    company = FakeDbd(_demo_fixture(mutate)).lookup(DEMO_COMPANY)
+    assert company.signing_clause_th == ""  # never the clause without its seal requirement
+    assert company.signing_clause_problem is not None and "signing clause" in company.signing_clause_problem
+
+
+@pytest.mark.parametrize("mutate", [_null_text, _duplicate_sequence, _out_of_range])
+def test_l22_authorize_with_a_live_lookup_needs_review(mutate: Callable[[list[dict[str, Any]]], None]) -> None:
+    world = World(dbd=FakeDbd(_demo_fixture(mutate)))
+    acct = world.person("somying")
+    ids = [world.person("somsak").credential, world.person("piyanuch").credential]
+    decision = ask(world, acct, [*ids, root_poa(world, acct)], dbd=world.dbd)
+    assert not decision.allowed
+    assert decision.code == "authority.clause_unreadable"
+    assert "incomplete" in decision.explanation_en
+
+
+@pytest.mark.parametrize("mutate", [_null_text, _row_dropped])
+def test_l22_no_company_credential_is_issued_from_a_broken_clause(
+    mutate: Callable[[list[dict[str, Any]]], None],
+) -> None:
+    world = World(dbd=FakeDbd(_demo_fixture(mutate)))
+    with pytest.raises(Indeterminate) as info:
+        world.company_credential()
+    assert info.value.code == "authority.clause_unreadable"
+
+
+def test_l22_limits_of_authority_rows_follow_the_same_rule() -> None:
+    data = copy.deepcopy(dict(FakeDbd().fixture))
+    profile = next(e["profile"] for e in data["juristic_persons"] if any(
+        r["Type"] == "M" for r in e["profile"]["AuthorizeDescriptions"]))
+    m_row = next(r for r in profile["AuthorizeDescriptions"] if r["Type"] == "M")
+    m_row["AuthorizeDescription"] = None
+    company = parse_dbd_profile({"ResultList": [profile], "RawData": ""})
+    assert company.other_authorizations.get("M", ()) == () and "M" in company.authorization_problems
+    world = World(dbd=FakeDbd(data))
+    with pytest.raises(Indeterminate) as info:
+        world.company_credential(profile["JuristicID"])
+    assert info.value.code == "authority.clause_unreadable"
+
+
+def test_l22_gdx_dbd_client_reports_the_same() -> None:
+    profile = _demo_fixture(_null_text)
+    entry = next(e["profile"] for e in profile["juristic_persons"] if e["profile"]["JuristicID"] == DEMO_COMPANY)
+    body = json.dumps({"ResultList": [entry], "RawData": ""}, ensure_ascii=False).encode()
+    client = GdxDbdClient(BASE, "k", "s", AGENT_ID, transport=_gdx(lambda r: httpx.Response(200, content=body)))
+    company = client.lookup(DEMO_COMPANY)
+    assert company.signing_clause_th == "" and company.signing_clause_problem is not None
+
+
+@pytest.mark.parametrize("body", [b'{"Code": 0, "Message": "Internal Server Error"}', b'{"RawData": ""}', b"{}"])
+def test_l22_dbd_answer_without_result_list_is_not_a_verdict(body: bytes) -> None:
+    """A 200 that is not the documented profile shape is not 'no such company' either."""
+    client = GdxDbdClient(BASE, "k", "s", AGENT_ID, transport=_gdx(lambda r: httpx.Response(200, content=body)))
+    assert _code(lambda: client.lookup(DEMO_COMPANY)) == "registry.unavailable"
