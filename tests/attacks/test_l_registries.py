@@ -16,9 +16,14 @@ from typing import Any
 import httpx
 import pytest
 
+import thaivc.registries.thaid as thaid_module
+import thaivc.status as status_pkg
 from delegation._helpers import ask, root_poa
+from thaivc.clock import FixedClock
 from thaivc.delegation.scenario import DEMO_COMPANY, World
+from thaivc.did.web import DidWebResolver
 from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.net import Fetcher, FetchResult, SafeHttpClient
 from thaivc.registries.dbd import FakeDbd, GdxDbdClient, parse_dbd_profile
 from thaivc.registries.dopa import (
     DEFAULT_CARD_STATUS_TABLE,
@@ -28,6 +33,8 @@ from thaivc.registries.dopa import (
     GdxDopaClient,
 )
 from thaivc.registries.gdx import AUTH_PATH
+from thaivc.registries.thaid import FakeThaid, ThaidVerifier
+from thaivc.status import StatusChecker
 
 AGENT_ID = "1999900000994"
 BASE = "https://gdx.test"
@@ -232,3 +239,96 @@ def test_l22_dbd_answer_without_result_list_is_not_a_verdict(body: bytes) -> Non
     """A 200 that is not the documented profile shape is not 'no such company' either."""
     client = GdxDbdClient(BASE, "k", "s", AGENT_ID, transport=_gdx(lambda r: httpx.Response(200, content=body)))
     assert _code(lambda: client.lookup(DEMO_COMPANY)) == "registry.unavailable"
+
+
+# -- item 20: one fetcher seam, one meaning for a timeout -----------------------------------------------
+
+
+def _public_dns(*_: Any, **__: Any) -> list[tuple[Any, ...]]:
+    return [(2, 1, 6, "", ("93.184.215.14", 443))]
+
+
+def _timeouts(request: httpx.Request) -> list[float]:
+    return [t for t in request.extensions.get("timeout", {}).values() if t is not None]
+
+
+def _recording_client(answer: Callable[[httpx.Request], httpx.Response], seen: list[float]) -> SafeHttpClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.extend(_timeouts(request))
+        return answer(request)
+
+    return SafeHttpClient(transport=httpx.MockTransport(handler), resolver=_public_dns)
+
+
+def test_l20_thaid_jwks_through_the_real_safe_http_client_gets_seconds() -> None:
+    clock = FixedClock.at("2026-06-01T00:00:00Z")
+    fake = FakeThaid(clock=clock)
+    body = json.dumps(fake.jwks()).encode()
+    seen: list[float] = []
+    client = _recording_client(
+        lambda r: httpx.Response(200, content=body, headers={"content-type": "application/json"}), seen
+    )
+    verifier = ThaidVerifier(fake.config(timeout=2.0), fetcher=client, clock=clock)
+    claims = verifier.verify_id_token(fake.login("1999900001010", nonce="n-1"), nonce="n-1")
+    assert claims["pid"] == "1999900001010"
+    assert seen and max(seen) <= 2.0  # was time.monotonic() + 2: a timeout of hours or days
+
+
+def test_l20_thaid_jwks_error_status_through_the_real_client_is_indeterminate() -> None:
+    clock = FixedClock.at("2026-06-01T00:00:00Z")
+    fake = FakeThaid(clock=clock)
+    seen: list[float] = []
+    client = _recording_client(lambda r: httpx.Response(500, json={"keys": []}), seen)
+    verifier = ThaidVerifier(fake.config(timeout=1.5), fetcher=client, clock=clock)
+    with pytest.raises(Indeterminate) as info:
+        verifier.verify_id_token(fake.login("1999900001010", nonce="n-1"), nonce="n-1")
+    assert info.value.code == "registry.unavailable"
+    assert seen and max(seen) <= 1.5
+
+
+@pytest.mark.parametrize("make", ["client", "thaid"])
+def test_l20_an_instant_passed_as_a_timeout_is_refused(make: str) -> None:
+    instant = 3 * 86400.0 + 5.0  # time.monotonic() + 5 on a machine up for three days: an instant
+    with pytest.raises(ThaiVCError) as info:
+        if make == "client":
+            SafeHttpClient(resolver=_public_dns).fetch("https://example.go.th/jwks", timeout=instant)
+        else:
+            FakeThaid().config(timeout=instant)
+    assert info.value.code == "usage.invalid_argument"
+
+
+def test_l20_status_checker_through_the_real_client_gets_seconds_and_needs_2xx() -> None:
+    seen: list[float] = []
+    client = _recording_client(lambda r: httpx.Response(404, content=b"{}"), seen)
+    checker = StatusChecker(client, lambda doc: {}, fetch_timeout=3.0)
+    entry = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "7",
+             "statusListCredential": "https://status.example.go.th/lists/1"}
+    credential = {"issuer": "did:web:example.go.th", "credentialStatus": entry}
+    with pytest.raises(Indeterminate) as info:
+        checker.check_credential(credential)
+    assert info.value.code == "status.unavailable"
+    assert seen and max(seen) <= 3.0
+
+
+def test_l20_a_plain_source_answering_404_is_not_a_list() -> None:
+    body = b'{"type": ["VerifiableCredential", "BitstringStatusListCredential"]}'
+    checker = StatusChecker(lambda url: FetchResult(url, 404, body, "application/vc"), lambda doc: dict(doc))
+    entry = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "7",
+             "statusListCredential": "https://status.example.go.th/lists/1"}
+    with pytest.raises(Indeterminate) as info:
+        checker.check_credential({"issuer": "did:web:example.go.th", "credentialStatus": entry})
+    assert info.value.code == "status.unavailable" and "404" in info.value.detail
+
+
+def test_l20_did_web_through_the_real_client_gets_seconds() -> None:
+    seen: list[float] = []
+    client = _recording_client(lambda r: httpx.Response(404), seen)
+    with pytest.raises(ThaiVCError):
+        DidWebResolver(client, timeout=1.25).resolve("did:web:example.go.th")
+    assert seen and max(seen) <= 1.25
+
+
+def test_l20_there_is_one_seam() -> None:
+    assert status_pkg.FetchResult is FetchResult is thaid_module.FetchResult
+    assert status_pkg.Fetcher is Fetcher is thaid_module.Fetcher
+    assert isinstance(FakeThaid(), Fetcher) and isinstance(SafeHttpClient(), Fetcher)

@@ -4,6 +4,8 @@ from thaivc.net._address import address_refusal, is_localhost_name, literal_addr
 from thaivc.net._client import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
     Fetcher,
     FetchResult,
     Resolver,
@@ -14,6 +16,8 @@ from thaivc.net._client import (
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
     "FetchResult",
     "Fetcher",
     "Resolver",
