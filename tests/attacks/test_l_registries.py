@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -27,14 +28,16 @@ from thaivc.net import Fetcher, FetchResult, SafeHttpClient
 from thaivc.registries.dbd import FakeDbd, GdxDbdClient, parse_dbd_profile
 from thaivc.registries.dopa import (
     DEFAULT_CARD_STATUS_TABLE,
+    DOPA_VERIFY_PATH,
     CardStatus,
     CardStatusRule,
     FakeDopa,
     GdxDopaClient,
 )
-from thaivc.registries.gdx import AUTH_PATH
+from thaivc.registries.gdx import AUTH_PATH, GdxSession
 from thaivc.registries.thaid import FakeThaid, ThaidVerifier
 from thaivc.status import StatusChecker
+from thaivc.testing.gdx_server import Fault, GdxTestServer
 
 AGENT_ID = "1999900000994"
 BASE = "https://gdx.test"
@@ -332,3 +335,149 @@ def test_l20_there_is_one_seam() -> None:
     assert status_pkg.FetchResult is FetchResult is thaid_module.FetchResult
     assert status_pkg.Fetcher is Fetcher is thaid_module.Fetcher
     assert isinstance(FakeThaid(), Fetcher) and isinstance(SafeHttpClient(), Fetcher)
+
+
+# -- item 8: registry clients have a deadline and never send secrets in clear -------------------------
+
+
+class FakeMonotonic:
+    """A ``time.monotonic`` the test moves: a drip or a slow attempt costs time without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class DripStream(httpx.SyncByteStream):
+    """One byte per chunk, each costing ``pause`` seconds of the fake clock; counts what was read."""
+
+    def __init__(self, clock: FakeMonotonic, pause: float, size: int = 40) -> None:
+        self.clock, self.pause, self.size, self.sent = clock, pause, size, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(self.size):
+            self.clock.now += self.pause
+            self.sent += 1
+            yield b" "
+
+
+def _session(transport: httpx.BaseTransport, clock: FakeMonotonic, **options: Any) -> GdxSession:
+    return GdxSession(BASE, "key", "secret", AGENT_ID, transport=transport, monotonic=clock, sleep=clock.sleep,
+                      **options)
+
+
+def test_l8_a_dripping_body_is_cut_at_the_total_deadline() -> None:
+    clock = FakeMonotonic()
+    drip = DripStream(clock, pause=0.3)  # 40 bytes x 0.3 s = 12 s; every single read is "fast"
+    transport = _gdx(lambda r: httpx.Response(200, stream=drip, headers={"content-type": "application/json"}))
+    session = _session(transport, clock, timeout=1.0, retries=0)
+    with pytest.raises(Indeterminate) as info:
+        session.get(DOPA_VERIFY_PATH, {})
+    assert info.value.code == "registry.unavailable" and "deadline" in info.value.detail
+    assert drip.sent <= 4
+
+
+def test_l8_a_dripping_token_answer_spends_the_same_budget() -> None:
+    clock = FakeMonotonic()
+    drip = DripStream(clock, pause=0.3)
+    data_calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == AUTH_PATH:
+            return httpx.Response(200, stream=drip)
+        data_calls.append(request.url.path)
+        return httpx.Response(200, json={"Result": True})
+
+    session = _session(httpx.MockTransport(handler), clock, timeout=1.0, retries=3)
+    with pytest.raises(Indeterminate) as info:
+        session.get(DOPA_VERIFY_PATH, {})
+    assert info.value.code == "registry.unavailable"
+    assert drip.sent <= 4 and data_calls == []
+
+
+def test_l8_retries_and_backoff_share_one_deadline() -> None:
+    clock = FakeMonotonic()
+    attempts: list[float] = []
+
+    def slow_503(request: httpx.Request) -> httpx.Response:
+        attempts.append(clock.now)
+        clock.now += 0.4
+        return httpx.Response(503)
+
+    session = _session(_gdx(slow_503), clock, timeout=1.0, retries=10, backoff=0.05)
+    start = clock.now
+    with pytest.raises(Indeterminate) as info:
+        session.get(DOPA_VERIFY_PATH, {})
+    assert info.value.code == "registry.unavailable"
+    assert len(attempts) <= 3 and clock.now - start <= 1.0 + 0.4  # 11 attempts (> 4 s) before
+
+
+def test_l8_every_attempt_is_told_only_the_time_left() -> None:
+    clock = FakeMonotonic()
+    timeouts: list[float] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        timeouts.extend(_timeouts(request))
+        clock.now += 0.3
+        return httpx.Response(503) if request.url.path != AUTH_PATH else httpx.Response(200, json={"Result": "t"})
+
+    session = _session(httpx.MockTransport(record), clock, timeout=1.0, retries=5, backoff=0.0)
+    with pytest.raises(Indeterminate):
+        session.get(DOPA_VERIFY_PATH, {})
+    assert timeouts and timeouts[0] == pytest.approx(1.0) and timeouts[-1] <= 0.4 + 1e-9
+    assert timeouts == sorted(timeouts, reverse=True)
+
+
+def test_l8_header_drip_over_a_real_socket_is_cut(fake_gdx: GdxTestServer) -> None:
+    # the only timed test: per-read timeouts never fire while headers arrive a byte at a time, so
+    # just the deadline on every socket operation of the default transport can stop it
+    fake_gdx.add_fault(Fault("drip_headers", path=DOPA_VERIFY_PATH, seconds=0.05))
+    client = GdxDopaClient(fake_gdx.base_url, fake_gdx.consumer_key, fake_gdx.consumer_secret, AGENT_ID,
+                           timeout=0.6, retries=2, backoff=0.01, insecure=True)
+    started = time.monotonic()
+    assert _code(lambda: client.check_card(*_somchai())) == "registry.unavailable"
+    assert time.monotonic() - started < 2.0  # 60 bytes x 0.05 s x 3 attempts = 9 s before
+
+
+def test_l8_body_drip_over_a_real_socket_is_cut(fake_gdx: GdxTestServer) -> None:
+    fake_gdx.add_fault(Fault("drip", path=DOPA_VERIFY_PATH, seconds=0.05))
+    client = GdxDopaClient(fake_gdx.base_url, fake_gdx.consumer_key, fake_gdx.consumer_secret, AGENT_ID,
+                           timeout=0.6, retries=0, insecure=True)
+    started = time.monotonic()
+    assert _code(lambda: client.check_card(*_somchai())) == "registry.unavailable"
+    assert time.monotonic() - started < 2.0
+
+
+@pytest.mark.parametrize("url", ["http://gdx.example.go.th", "HTTP://gdx.example.go.th/", "http://127.0.0.1:8080"])
+@pytest.mark.parametrize("make", [GdxSession, GdxDopaClient, GdxDbdClient])
+def test_l8_plain_http_base_urls_are_refused(url: str, make: Callable[..., Any]) -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500))
+    with pytest.raises(ThaiVCError) as info:
+        make(url, "key", "consumer-secret", AGENT_ID, transport=transport)
+    assert info.value.code == "usage.invalid_argument" and "https" in info.value.detail
+    assert "consumer-secret" not in str(info.value) and sent == []
+
+
+@pytest.mark.parametrize("flag", ["yes", 1, "True"])
+def test_l8_only_an_explicit_true_allows_http(flag: object) -> None:
+    with pytest.raises(ThaiVCError) as info:
+        GdxSession("http://127.0.0.1:8080", "key", "secret", AGENT_ID, insecure=flag)  # type: ignore[arg-type]
+    assert info.value.code == "usage.invalid_argument"
+
+
+def test_l8_the_test_server_still_works_with_the_flag(fake_gdx: GdxTestServer) -> None:
+    client = GdxDopaClient(fake_gdx.base_url, fake_gdx.consumer_key, fake_gdx.consumer_secret, AGENT_ID,
+                           insecure=True)
+    assert client.check_card(*_somchai()).ok
+
+
+@pytest.fixture
+def fake_gdx() -> Iterator[GdxTestServer]:
+    with GdxTestServer() as server:
+        yield server

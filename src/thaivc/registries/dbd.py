@@ -418,6 +418,7 @@ class GdxDbdClient:
         backoff: float = 0.2,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
+        insecure: bool = False,
     ) -> None:
         self._session = GdxSession(
             base_url,
@@ -428,6 +429,7 @@ class GdxDbdClient:
             retries=retries,
             backoff=backoff,
             transport=transport,
+            insecure=insecure,
             clock=clock,
         )
 

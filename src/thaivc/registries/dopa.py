@@ -374,7 +374,8 @@ class GdxDopaClient:
       to a non-valid status → that card status, with ``m`` kept verbatim; any other code (0, a
       string, unknown) → ``registry.rejected``.
     * other 4xx/5xx → ``registry.rejected`` / ``registry.unavailable``; malformed bodies →
-      ``registry.unavailable``. Transport behaviour is :class:`~thaivc.registries.gdx.GdxSession`'s.
+      ``registry.unavailable``. Transport behaviour (one total ``timeout`` per call, https only
+      unless ``insecure=True``) is :class:`~thaivc.registries.gdx.GdxSession`'s.
     """
 
     def __init__(
@@ -389,6 +390,7 @@ class GdxDopaClient:
         backoff: float = 0.2,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
+        insecure: bool = False,
         table: Sequence[CardStatusRule] = DEFAULT_CARD_STATUS_TABLE,
     ) -> None:
         self._clock: Clock = clock if clock is not None else SystemClock()
@@ -401,6 +403,7 @@ class GdxDopaClient:
             retries=retries,
             backoff=backoff,
             transport=transport,
+            insecure=insecure,
             clock=self._clock,
         )
         self._table = tuple(table)
