@@ -239,7 +239,7 @@ def status(measure: Measure, table: Any, *, quick: bool) -> Iterator[Any]:
         return payload
 
     def fetch(url: str) -> FetchResult:
-        return FetchResult(bodies[url], "application/vc+jwt", None)
+        return FetchResult(url, 200, bodies[url], "application/vc+jwt", None)
 
     t = table("credential status (W3C Bitstring Status List)")
     with tempfile.TemporaryDirectory() as tmp:

@@ -304,6 +304,7 @@ def _company(case: _Case, docs: Sequence[Mapping[str, Any]], dbd: DbdRegistry | 
              policy: AuthorityPolicy) -> tuple[AuthorityRule, list[DirectorName]]:
     """The company's signing rule and committee, from a trusted credential or a live lookup."""
     jid = case.on_behalf_of
+    unreadable: str | None = None  # why a live registry's clause cannot be joined whole
     creds = [d for d in docs if JURISTIC_TYPE in _types(d) and _subject(d).get("juristicId") == jid]
     if creds:
         doc = creds[0]
@@ -328,6 +329,7 @@ def _company(case: _Case, docs: Sequence[Mapping[str, Any]], dbd: DbdRegistry | 
                            f"The DBD lookup failed: {err.detail}", undecided=isinstance(err, Indeterminate)) from None
         status, clause, name = person.status_th, person.signing_clause_th, person.name_th
         directors = directors_from_registry(person.directors)
+        unreadable = person.signing_clause_problem
     else:
         raise _Refusal("registry.unavailable", "no company credential was presented and no DBD registry is configured",
                        "ไม่มีข้อมูลนิติบุคคลให้ตรวจสอบ", "There is no source for the company's data.",
@@ -337,6 +339,9 @@ def _company(case: _Case, docs: Sequence[Mapping[str, Any]], dbd: DbdRegistry | 
         raise _Refusal("authority.entity_inactive", f"the registry's status is “{status}”",
                        f"นิติบุคคลไม่อยู่ในสถานะดำเนินกิจการ (สถานะ: {status})",
                        f"The company is not active (registry status: {status}); nobody may act for it.")
+    if unreadable is not None:  # a clause missing a piece may drop a condition: it authorises nothing
+        reason = f"the registry's signing clause is incomplete: {unreadable}"
+        return AuthorityRule(branches=[], needs_review=True, review_reason=reason, raw_clause_th=clause), directors
     if not isinstance(clause, str) or not clause:
         raise _Refusal("authority.clause_unreadable", "the registry gives no signing clause",
                        "ไม่มีข้อความอำนาจกรรมการ", "The registry gives no signing clause.")

@@ -25,7 +25,7 @@ from thaivc.did.web import DidWebResolver
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.keys import generate_key
 from thaivc.keys._base58 import b58encode
-from thaivc.net import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, FetchResult, SafeHttpClient
+from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FetchResult, SafeHttpClient
 from thaivc.testing.plugin import seeded_key
 from thaivc.trust import StaticTrustList
 
@@ -234,11 +234,11 @@ class ToLoopback:
         url: str,
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        deadline: float = DEFAULT_DEADLINE,
+        timeout: float = DEFAULT_TIMEOUT,
         accept: str | None = None,
     ) -> FetchResult:
         path = httpx.URL(url).path
-        return self.client.fetch(self.server.url(path), max_bytes=max_bytes, deadline=deadline, accept=accept)
+        return self.client.fetch(self.server.url(path), max_bytes=max_bytes, timeout=timeout, accept=accept)
 
 
 @pytest.fixture
@@ -265,15 +265,15 @@ def test_i59_missing_content_length_within_cap_is_tolerated(loopback: LoopbackSe
 
 def test_i59_drip_aborts_at_the_total_deadline(loopback: LoopbackServer) -> None:
     loopback.routes["/.well-known/did.json"] = drip(50, 0.1)  # 5 s of body; the budget is 0.5 s
-    assert code_of(web(ToLoopback(loopback), deadline=0.5), DID) == ("did.resolution_limit", True)
+    assert code_of(web(ToLoopback(loopback), timeout=0.5), DID) == ("did.resolution_limit", True)
 
 
 def test_i59_default_limits_are_64_kib_and_5_s() -> None:
     seen: list[tuple[int, float]] = []
 
     class Spy:
-        def fetch(self, url: str, *, max_bytes: int = 0, deadline: float = 0.0, accept: str | None = None) -> Any:
-            seen.append((max_bytes, deadline))
+        def fetch(self, url: str, *, max_bytes: int = 0, timeout: float = 0.0, accept: str | None = None) -> Any:
+            seen.append((max_bytes, timeout))
             raise Indeterminate("net.unavailable")
 
     with pytest.raises(Indeterminate):

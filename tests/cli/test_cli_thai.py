@@ -55,6 +55,7 @@ def gdx(monkeypatch: pytest.MonkeyPatch) -> Iterator[GdxTestServer]:
         monkeypatch.setenv("THAIVC_GDX_CONSUMER_KEY", server.consumer_key)
         monkeypatch.setenv("THAIVC_GDX_CONSUMER_SECRET", server.consumer_secret)
         monkeypatch.setenv("THAIVC_GDX_AGENT_ID", AGENT_ID)
+        monkeypatch.setenv("THAIVC_GDX_INSECURE_HTTP", "1")
         yield server
 
 
@@ -122,6 +123,16 @@ def test_dopa_check_bad_input_is_a_one_line_error(capsys: pytest.CaptureFixture[
     assert err.count("\n") == 1 and "thai.laser_invalid" in err
 
 
+def test_plain_http_gdx_url_is_refused_without_the_flag(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in zip(ENV, ("http://gdx.example.go.th", "ck", "cs-never-in-clear", AGENT_ID), strict=True):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("THAIVC_GDX_INSECURE_HTTP", raising=False)
+    code, _out, err = run(capsys, "dopa", "check", *SOMCHAI)
+    assert code == 2 and "https" in err and "cs-never-in-clear" not in err
+
+
 def test_dopa_check_against_gdx(capsys: pytest.CaptureFixture[str], gdx: GdxTestServer) -> None:
     code, out, err = run(capsys, "dopa", "check", *SOMCHAI, "--json")
     assert code == 0, err
@@ -172,6 +183,7 @@ def test_unreachable_gdx_is_indeterminate_and_secret_free(capsys: pytest.Capture
         "consumer_key": "ck-visible-nowhere",
         "consumer_secret": "cs-visible-nowhere",
         "agent_id": AGENT_ID,
+        "insecure_http": True,
     }
     config.write_text(json.dumps(settings))
     code, out, err = run(capsys, "dopa", "check", *SOMCHAI, "--config", str(config))

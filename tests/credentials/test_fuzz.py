@@ -42,8 +42,8 @@ def test_schema_validation_only_raises_typed_errors(subject: Any, evidence: Any,
 
 
 class _Jwks:
-    def fetch(self, url: str, *, max_bytes: int, deadline: float) -> FetchResult:
-        return FetchResult(200, b'{"keys": []}', "application/json")
+    def fetch(self, url: str, *, max_bytes: int, timeout: float, accept: str | None = None) -> FetchResult:
+        return FetchResult(url, 200, b'{"keys": []}', "application/json")
 
 
 @settings(deadline=None, max_examples=150)

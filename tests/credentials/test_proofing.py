@@ -87,7 +87,7 @@ def test_named_failure_cases_issue_nothing(
 
 
 def test_registry_down_is_unavailable(issuer: thaivc.Issuer, wallet_key: thaivc.PrivateKey) -> None:
-    client = GdxDopaClient(unused_loopback_url(), "key", "secret", AGENT_ID, timeout=0.5, retries=0)
+    client = GdxDopaClient(unused_loopback_url(), "key", "secret", AGENT_ID, timeout=0.5, retries=0, insecure=True)
     try:
         result = proof_citizen(SOMCHAI_CARD, dopa=client, issuer=issuer, subject_did=wallet_key.did)
     finally:
@@ -109,7 +109,7 @@ def test_adapter_crash_is_unavailable(issuer: thaivc.Issuer, wallet_key: thaivc.
 
 def test_through_the_gdx_wire(issuer: thaivc.Issuer, wallet_key: thaivc.PrivateKey) -> None:
     with GdxTestServer() as server:
-        client = GdxDopaClient(server.base_url, server.consumer_key, server.consumer_secret, AGENT_ID)
+        client = GdxDopaClient(server.base_url, server.consumer_key, server.consumer_secret, AGENT_ID, insecure=True)
         good = proof_citizen(SOMCHAI_CARD, dopa=client, issuer=issuer, subject_did=wallet_key.did)
         bad = proof_citizen(
             CardData("3999900001059", ThaiName(given_th="ประเสริฐ", family_th="มั่นคง"), "25050315", "ZX0001000005"),
@@ -293,11 +293,11 @@ def test_unknown_company_is_not_found(dbd: FakeDbd, issuer: thaivc.Issuer) -> No
 
 def test_juristic_via_gdx_and_registry_down(issuer: thaivc.Issuer) -> None:
     with GdxTestServer() as server:
-        client = GdxDbdClient(server.base_url, server.consumer_key, server.consumer_secret, AGENT_ID)
+        client = GdxDbdClient(server.base_url, server.consumer_key, server.consumer_secret, AGENT_ID, insecure=True)
         issued = issue_juristic("0997563000170", dbd=client, issuer=issuer)
         client.close()
     assert issued.document["credentialSubject"]["source"] == "dbd:gdx"
-    down = GdxDbdClient(unused_loopback_url(), "key", "secret", AGENT_ID, timeout=0.5, retries=0)
+    down = GdxDbdClient(unused_loopback_url(), "key", "secret", AGENT_ID, timeout=0.5, retries=0, insecure=True)
     with pytest.raises(Indeterminate) as err:
         issue_juristic("0997563000170", dbd=down, issuer=issuer)
     down.close()

@@ -92,7 +92,7 @@ def test_non_dns_hosts_refused_before_fetch(did: str) -> None:
 
 def test_resolves_and_passes_limits_and_accept() -> None:
     fetcher = FakeFetcher({URL: json_result(URL, did_document(DID, KEY.public), content_type="application/did+json")})
-    doc = DidWebResolver(fetcher, max_bytes=4096, deadline=2.0).resolve(DID)
+    doc = DidWebResolver(fetcher, max_bytes=4096, timeout=2.0).resolve(DID)
     assert doc.id == DID
     assert doc.find(f"{DID}#key-1") is not None
     assert fetcher.calls == [(URL, 4096, 2.0, ACCEPT)]

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from thaivc.keys import PublicKey
-from thaivc.net import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, FetchResult
+from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FetchResult
 
 
 class FakeFetcher:
@@ -21,10 +21,10 @@ class FakeFetcher:
         url: str,
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        deadline: float = DEFAULT_DEADLINE,
+        timeout: float = DEFAULT_TIMEOUT,
         accept: str | None = None,
     ) -> FetchResult:
-        self.calls.append((url, max_bytes, deadline, accept))
+        self.calls.append((url, max_bytes, timeout, accept))
         answer = self.table.get(url)
         if answer is None:
             return FetchResult(url, 404, b"", None, None)

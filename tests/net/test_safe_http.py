@@ -75,14 +75,14 @@ def test_body_drip_hits_total_deadline(server: LoopbackServer) -> None:
     # 40 bytes at 0.1 s each needs 4 s; every single read is fast, so only a total deadline stops it.
     server.routes["/drip"] = drip(40, 0.1)
     with pytest.raises(Indeterminate) as info:
-        loopback_client().fetch(server.url("/drip"), deadline=0.5)
+        loopback_client().fetch(server.url("/drip"), timeout=0.5)
     assert info.value.code == "net.timeout"
 
 
 def test_header_drip_hits_total_deadline(server: LoopbackServer) -> None:
     server.routes["/slow"] = drip_headers(40, 0.1)
     with pytest.raises(Indeterminate) as info:
-        loopback_client().fetch(server.url("/slow"), deadline=0.5)
+        loopback_client().fetch(server.url("/slow"), timeout=0.5)
     assert info.value.code == "net.timeout"
 
 
@@ -336,7 +336,7 @@ def test_slow_dns_counts_against_the_deadline() -> None:
 
     try:
         with pytest.raises(Indeterminate) as info:
-            mock_client(resolver=stuck).fetch("https://slow-dns.example/", deadline=0.2)
+            mock_client(resolver=stuck).fetch("https://slow-dns.example/", timeout=0.2)
         assert info.value.code == "net.timeout"
     finally:
         release.set()

@@ -39,7 +39,7 @@ def gdx_server(fake_dopa: FakeDopa, fake_dbd: FakeDbd) -> Iterator[GdxTestServer
 @pytest.fixture
 def dopa_client(gdx_server: GdxTestServer) -> Callable[..., GdxDopaClient]:
     def make(**kwargs: Any) -> GdxDopaClient:
-        options: dict[str, Any] = {"timeout": 2.0, "retries": 2, "backoff": 0.01}
+        options: dict[str, Any] = {"timeout": 2.0, "retries": 2, "backoff": 0.01, "insecure": True}
         options.update(kwargs)
         base = options.pop("base_url", gdx_server.base_url)
         return GdxDopaClient(base, gdx_server.consumer_key, gdx_server.consumer_secret, AGENT_ID, **options)
@@ -50,7 +50,7 @@ def dopa_client(gdx_server: GdxTestServer) -> Callable[..., GdxDopaClient]:
 @pytest.fixture
 def dbd_client(gdx_server: GdxTestServer) -> Callable[..., GdxDbdClient]:
     def make(**kwargs: Any) -> GdxDbdClient:
-        options: dict[str, Any] = {"timeout": 2.0, "retries": 2, "backoff": 0.01}
+        options: dict[str, Any] = {"timeout": 2.0, "retries": 2, "backoff": 0.01, "insecure": True}
         options.update(kwargs)
         return GdxDbdClient(
             gdx_server.base_url, gdx_server.consumer_key, gdx_server.consumer_secret, AGENT_ID, **options

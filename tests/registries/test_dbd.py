@@ -66,12 +66,6 @@ def _mutated(**changes: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "doc",
     [
-        _mutated(AuthorizeDescriptions=[
-            {"Sequence": None, "AuthorizeDescription": "a", "Type": "L"},
-            {"Sequence": 1, "AuthorizeDescription": "b", "Type": "L"}]),
-        _mutated(AuthorizeDescriptions=[
-            {"Sequence": 1, "AuthorizeDescription": "a", "Type": "L"},
-            {"Sequence": 1, "AuthorizeDescription": "b", "Type": "L"}]),
         _mutated(RegisterCapital="5,000,000"),
         _mutated(RegisterCapital="๕๐๐๐"),
         _mutated(RegisterCapital=-1),
@@ -92,11 +86,36 @@ def test_malformed_profiles_are_unavailable(doc: Any) -> None:
     assert info.value.code == "registry.unavailable"
 
 
-@pytest.mark.parametrize("text", ['{"ResultList": [], "RawData": ""}', '{"RawData": ""}'])
-def test_empty_result_is_not_found(text: str) -> None:
+def test_empty_result_is_not_found() -> None:
     with pytest.raises(ThaiVCError) as info:
-        parse_dbd_profile(text)
+        parse_dbd_profile('{"ResultList": [], "RawData": ""}')
     assert info.value.code == "registry.not_found"
+
+
+def test_missing_result_list_is_unavailable_not_not_found() -> None:
+    with pytest.raises(Indeterminate) as info:
+        parse_dbd_profile('{"RawData": ""}')
+    assert info.value.code == "registry.unavailable"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"Sequence": None, "AuthorizeDescription": "a", "Type": "L"},
+         {"Sequence": 1, "AuthorizeDescription": "b", "Type": "L"}],
+        [{"Sequence": 1, "AuthorizeDescription": "a", "Type": "L"},
+         {"Sequence": 1, "AuthorizeDescription": "b", "Type": "L"}],
+    ],
+)
+def test_clause_rows_in_unknown_order_leave_the_clause_unreadable(rows: list[dict[str, Any]]) -> None:
+    p = parse_dbd_profile(_mutated(AuthorizeDescriptions=rows))
+    assert p.signing_clause_th == "" and p.signing_clause_problem is not None
+    assert "Sequence 1 appears twice" in p.signing_clause_problem or "not a whole number" in p.signing_clause_problem
+
+
+def test_a_lone_clause_row_needs_no_sequence() -> None:
+    p = parse_dbd_profile(_mutated(AuthorizeDescriptions=[{"Sequence": None, "AuthorizeDescription": "a", "Type": "L"}]))
+    assert p.signing_clause_th == "a" and p.signing_clause_problem is None
 
 
 def test_duplicate_keys_in_wire_json_are_refused() -> None:

@@ -112,7 +112,7 @@ def test_dopa_and_dbd_share_one_session(gdx_server: GdxTestServer, fake_dbd: Fak
     from thaivc.registries.dopa import FakeDopa, GdxDopaClient
     from thaivc.registries.gdx import GdxSession
 
-    session = GdxSession(gdx_server.base_url, gdx_server.consumer_key, gdx_server.consumer_secret, "1999900000994")
+    session = GdxSession(gdx_server.base_url, gdx_server.consumer_key, gdx_server.consumer_secret, "1999900000994", insecure=True)
     dbd = GdxDbdClient.from_session(session)
     dopa = GdxDopaClient.from_session(session)
     assert dbd.lookup(_demo_id(fake_dbd)).is_active

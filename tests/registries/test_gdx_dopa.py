@@ -124,7 +124,7 @@ def test_token_rejected_after_renewal_is_refused(
 
 
 def test_wrong_consumer_secret_is_rejected(gdx_server: GdxTestServer, fake_dopa: FakeDopa) -> None:
-    client = GdxDopaClient(gdx_server.base_url, gdx_server.consumer_key, "wrong-secret-value", AGENT_ID)
+    client = GdxDopaClient(gdx_server.base_url, gdx_server.consumer_key, "wrong-secret-value", AGENT_ID, insecure=True)
     with pytest.raises(Indeterminate) as info:
         client.check_card(*_args(_citizen(fake_dopa, "somchai")))
     assert info.value.code == "registry.rejected"
@@ -142,12 +142,15 @@ def test_timeout_without_retries_is_unavailable(
     assert "timed out" in info.value.detail
 
 
-def test_timeout_then_success_with_retry(
+def test_timeout_spends_the_whole_budget_retries_included(
     dopa_client: Callable[..., GdxDopaClient], gdx_server: GdxTestServer, fake_dopa: FakeDopa
 ) -> None:
+    # one total deadline per call: an attempt that times out leaves no time for another
     gdx_server.add_fault(Fault("delay", path=DOPA_VERIFY_PATH, seconds=3.0))
-    assert dopa_client(timeout=0.3, retries=1).check_card(*_args(_citizen(fake_dopa, "somchai"))).ok
-    assert gdx_server.count(DOPA_VERIFY_PATH) == 2
+    with pytest.raises(Indeterminate) as info:
+        dopa_client(timeout=0.3, retries=3).check_card(*_args(_citizen(fake_dopa, "somchai")))
+    assert info.value.code == "registry.unavailable"
+    assert gdx_server.count(DOPA_VERIFY_PATH) == 1
 
 
 def test_503_then_success(
@@ -209,7 +212,9 @@ def test_dropped_connection_is_retried(
 
 
 def test_connection_refused_is_unavailable(fake_dopa: FakeDopa) -> None:
-    client = GdxDopaClient(unused_loopback_url(), "k", "secret-x", AGENT_ID, timeout=1.0, retries=1, backoff=0.01)
+    client = GdxDopaClient(
+        unused_loopback_url(), "k", "secret-x", AGENT_ID, timeout=1.0, retries=1, backoff=0.01, insecure=True
+    )
     with pytest.raises(Indeterminate) as info:
         client.check_card(*_args(_citizen(fake_dopa, "somchai")))
     assert info.value.code == "registry.unavailable"

@@ -53,7 +53,7 @@ class MemoryFetcher:
         self.answers = answers
         self.calls: list[str] = []
 
-    def fetch(self, url: str, *, max_bytes: int, deadline: float) -> FetchResult:
+    def fetch(self, url: str, *, max_bytes: int, timeout: float, accept: str | None = None) -> FetchResult:
         self.calls.append(url)
         answer = self.answers[url]
         if isinstance(answer, Exception):
@@ -61,8 +61,8 @@ class MemoryFetcher:
         return answer
 
 
-def jwks_answer(*keys: dict[str, Any], max_age: float | None = None) -> FetchResult:
-    return FetchResult(200, json.dumps({"keys": list(keys)}).encode(), "application/json", max_age)
+def jwks_answer(*keys: dict[str, Any], max_age: int | None = None) -> FetchResult:
+    return FetchResult(JWKS_URI, 200, json.dumps({"keys": list(keys)}).encode(), "application/json", max_age)
 
 
 def claims(**overrides: Any) -> dict[str, Any]:
@@ -268,11 +268,11 @@ def test_jwks_is_cached_for_max_age(clock: FixedClock) -> None:
     [
         OSError("connection refused"),
         Indeterminate("registry.unavailable", "deadline"),
-        FetchResult(503, b"", "text/plain"),
-        FetchResult(200, b"<html>", "text/html"),
-        FetchResult(200, b'{"keys": [', "application/json"),
-        FetchResult(200, b'{"keys": {}}', "application/json"),
-        FetchResult(200, b'{"keys": [], "keys": []}', "application/json"),
+        FetchResult(JWKS_URI, 503, b"", "text/plain"),
+        FetchResult(JWKS_URI, 200, b"<html>", "text/html"),
+        FetchResult(JWKS_URI, 200, b'{"keys": [', "application/json"),
+        FetchResult(JWKS_URI, 200, b'{"keys": {}}', "application/json"),
+        FetchResult(JWKS_URI, 200, b'{"keys": [], "keys": []}', "application/json"),
     ],
     ids=["raises", "typed", "503", "html", "truncated", "not-a-list", "duplicate"],
 )
@@ -391,4 +391,4 @@ def test_fake_thaid_tokens_fail_like_real_ones(clock: FixedClock) -> None:
     with pytest.raises(ThaiVCError) as err:
         fake.login("3999999999999", nonce=NONCE)
     assert err.value.code == "registry.not_found"
-    assert fake.fetch("https://elsewhere.example/jwks", max_bytes=100, deadline=0).status == 404
+    assert fake.fetch("https://elsewhere.example/jwks", max_bytes=100, timeout=1).status == 404

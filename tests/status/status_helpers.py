@@ -67,7 +67,7 @@ class ListServer:
             raise self.fail_with
         if url not in self.bodies:
             raise LookupError(f"404 {url}")
-        return FetchResult(self.bodies[url], self.content_type, self.max_age)
+        return FetchResult(url, 200, self.bodies[url], self.content_type, self.max_age)
 
 
 def unsigned(verify_result: dict[str, Any]) -> Callable[[str | dict[str, Any]], dict[str, Any]]:

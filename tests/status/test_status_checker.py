@@ -502,7 +502,7 @@ def test_fetcher_returning_garbage_is_indeterminate(world: World) -> None:
     with pytest.raises(Indeterminate):
         checker.check_credential(cred)
     huge = StatusChecker(
-        lambda url: FetchResult(b"x" * 100, "application/vc+jwt"),
+        lambda url: FetchResult(url, 200, b"x" * 100, "application/vc+jwt"),
         world.keys.verify,
         clock=world.clock,
         max_fetch_bytes=10,

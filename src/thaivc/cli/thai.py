@@ -3,7 +3,9 @@
 Registries are the built-in fakes (synthetic people and companies) unless GDX is configured, by
 environment (``THAIVC_GDX_URL``, ``THAIVC_GDX_CONSUMER_KEY``, ``THAIVC_GDX_CONSUMER_SECRET``,
 ``THAIVC_GDX_AGENT_ID``) or by ``--config FILE`` (a JSON object with ``url``, ``consumer_key``,
-``consumer_secret``, ``agent_id``). Secrets are never printed: every message that leaves a command
+``consumer_secret``, ``agent_id``). The URL must be https (the consumer secret travels in its
+query string); ``THAIVC_GDX_INSECURE_HTTP=1`` or ``"insecure_http": true`` allows http, for a
+loopback test server only. Secrets are never printed: every message that leaves a command
 is scrubbed of the configured key, secret and agent ID first.
 
 Exit codes: 0 valid / issued, 1 invalid / refused, 2 usage error, 3 the registry could not be asked.
@@ -38,6 +40,7 @@ ENV_URL: Final = "THAIVC_GDX_URL"
 ENV_KEY: Final = "THAIVC_GDX_CONSUMER_KEY"
 ENV_SECRET: Final = "THAIVC_GDX_CONSUMER_SECRET"  # noqa: S105 - a variable name, not a secret
 ENV_AGENT: Final = "THAIVC_GDX_AGENT_ID"
+ENV_INSECURE: Final = "THAIVC_GDX_INSECURE_HTTP"
 FORMATS: Final = ("vc+jwt", "di", "dc+sd-jwt")
 _THAI_DIGITS: Final = frozenset("๐๑๒๓๔๕๖๗๘๙")
 #: Problem areas that mean the command line itself was wrong (exit 2), not a registry verdict.
@@ -49,7 +52,8 @@ registries:
   To ask DGA GDX instead, set {ENV_URL}, {ENV_KEY}, {ENV_SECRET} and {ENV_AGENT}
   (the responsible officer's citizen ID), or pass --config FILE with a JSON object
   {{"url": ..., "consumer_key": ..., "consumer_secret": ..., "agent_id": ...}}.
-  Secrets are never printed.
+  The URL must be https; {ENV_INSECURE}=1 (or "insecure_http": true) allows http
+  for a loopback test server. Secrets are never printed.
 """
 
 
@@ -61,6 +65,8 @@ class GdxSettings:
     consumer_key: str
     consumer_secret: str
     agent_id: str
+    #: allow an ``http://`` URL (a loopback test server); the secret would travel in clear
+    insecure_http: bool = False
 
     def __repr__(self) -> str:
         return f"GdxSettings(url={self.url!r}, consumer_key='***', consumer_secret='***', agent_id='***')"
@@ -86,17 +92,19 @@ def gdx_settings(config: str | None, environ: dict[str, str] | None = None) -> G
             "agent_id": "agent_id",
         }
         values = {field: data.get(key) for field, key in names.items()}
+        insecure = data.get("insecure_http", False) is True
         where = f"in {config}"
     else:
         names = {"url": ENV_URL, "consumer_key": ENV_KEY, "consumer_secret": ENV_SECRET, "agent_id": ENV_AGENT}
         values = {field: env.get(var) for field, var in names.items()}
         if not any(values.values()):
             return None
+        insecure = env.get(ENV_INSECURE, "") == "1"
         where = "in the environment"
     missing = [names[field] for field, value in values.items() if not isinstance(value, str) or not value]
     if missing:
         raise CliError(f"GDX is partly configured {where}: missing {', '.join(missing)}")
-    return GdxSettings(**{k: str(v) for k, v in values.items()})
+    return GdxSettings(**{k: str(v) for k, v in values.items()}, insecure_http=insecure)
 
 
 @contextmanager
@@ -111,7 +119,13 @@ def _registries(config: str | None) -> Iterator[tuple[Any, Any, GdxSettings | No
     from thaivc.registries import GdxDbdClient, GdxDopaClient, GdxSession
 
     try:
-        session = GdxSession(settings.url, settings.consumer_key, settings.consumer_secret, settings.agent_id)
+        session = GdxSession(
+            settings.url,
+            settings.consumer_key,
+            settings.consumer_secret,
+            settings.agent_id,
+            insecure=settings.insecure_http,
+        )
     except ThaiVCError as err:
         raise CliError(f"GDX configuration refused: {settings.scrub(err.detail)}") from None
     try:
@@ -253,6 +267,7 @@ def company_summary(company: Any) -> dict[str, Any]:
             for d in company.directors
         ],
         "signing_clause_th": company.signing_clause_th,
+        "signing_clause_problem": company.signing_clause_problem,
     }
 
 
@@ -274,7 +289,10 @@ def cmd_dbd_lookup(args: argparse.Namespace) -> int:
         print(f"  registered: {summary['registered_on']}")
     for director in summary["directors"]:
         print(f"  {director['role']}: {(director['title'] or '')}{director['name_th']}")
-    print(f"  signing clause: {summary['signing_clause_th'] or '(none registered)'}")
+    if summary["signing_clause_problem"]:
+        print(f"  signing clause: UNREADABLE, authorises nothing: {summary['signing_clause_problem']}")
+    else:
+        print(f"  signing clause: {summary['signing_clause_th'] or '(none registered)'}")
     return EXIT_OK
 
 

@@ -24,7 +24,7 @@ from thaivc.credentials.vocab import (
     JURISTIC_SCHEMA,
     JURISTIC_TYPE,
 )
-from thaivc.errors import InputError
+from thaivc.errors import Indeterminate, InputError
 from thaivc.issuer import normalize_document
 from thaivc.registries.dbd import Director, JuristicPerson
 from thaivc.thai.address import ThaiAddress
@@ -272,8 +272,14 @@ def juristic_credential(
     interpretation, which a verifier makes itself with :func:`thaivc.authority.parse_clause`.
     ``retrieved_at`` (seconds or an XSD dateTime) and ``source`` say where and when DBD answered.
     This builder does not judge the status; :func:`thaivc.credentials.issue_juristic` refuses
-    inactive entities.
+    inactive entities. A profile whose signing clause (or limits of authority) DBD sent with a
+    piece missing is refused (``authority.clause_unreadable``): a credential would carry a clause
+    that says less than the registry's.
     """
+    for atype in ("L", "M"):
+        problem = company.authorization_problems.get(atype)
+        if problem is not None:
+            raise Indeterminate("authority.clause_unreadable", f"no company credential is issued: {problem}")
     subject: dict[str, Any] = {}
     if subject_did is not None:
         subject["id"] = subject_did

@@ -113,7 +113,7 @@ class StatusService:
     def fetch(self, url: str) -> FetchResult:
         if url not in self._bodies:
             raise LookupError(f"404 {url}")
-        return FetchResult(self._bodies[url], "application/vc+jwt")
+        return FetchResult(url, 200, self._bodies[url], "application/vc+jwt")
 
     def verify_list(self, token: str | dict[str, Any]) -> dict[str, Any]:
         if not isinstance(token, str):

@@ -21,7 +21,7 @@ from thaivc.did._document import DidDocument
 from thaivc.did._syntax import check_did
 from thaivc.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.jsonutil import loads_strict
-from thaivc.net import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, Fetcher, FetchResult, is_localhost_name, literal_address
+from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher, FetchResult, is_localhost_name, literal_address
 
 __all__ = ["ACCEPT", "DidWebResolver", "did_web_url"]
 
@@ -130,7 +130,7 @@ class DidWebResolver:
         *,
         allow_port: bool = False,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        deadline: float = DEFAULT_DEADLINE,
+        timeout: float = DEFAULT_TIMEOUT,
         clock: Clock | None = None,
         cache_size: int = 256,
     ) -> None:
@@ -139,7 +139,7 @@ class DidWebResolver:
         self._fetcher = fetcher
         self._allow_port = allow_port
         self._max_bytes = max_bytes
-        self._deadline = deadline
+        self._timeout = timeout
         self._clock: Clock = clock or SystemClock()
         self._cache_size = cache_size
         self._cache: OrderedDict[str, tuple[float, DidDocument]] = OrderedDict()
@@ -169,7 +169,7 @@ class DidWebResolver:
 
     def _fetch(self, url: str) -> FetchResult:
         try:
-            return self._fetcher.fetch(url, max_bytes=self._max_bytes, deadline=self._deadline, accept=ACCEPT)
+            return self._fetcher.fetch(url, max_bytes=self._max_bytes, timeout=self._timeout, accept=ACCEPT)
         except ThaiVCError as err:
             code = _NET_TO_DID.get(err.code)
             if code is None:

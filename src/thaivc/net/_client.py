@@ -25,10 +25,25 @@ from thaivc.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.net._address import IPAddress, address_refusal, is_localhost_name, literal_address
 from thaivc.net._transport import PinnedTransport
 
-__all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_BYTES", "FetchResult", "Fetcher", "Resolver", "SafeHttpClient"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
+    "FetchResult",
+    "Fetcher",
+    "Resolver",
+    "SafeHttpClient",
+]
 
 DEFAULT_MAX_BYTES: Final = 64 * 1024
-DEFAULT_DEADLINE: Final = 5.0
+#: Seconds from the start of a fetch to its end, redirects, DNS and every byte of the body included.
+DEFAULT_TIMEOUT: Final = 5.0
+#: The former name of :data:`DEFAULT_TIMEOUT` (also a number of seconds, never an instant).
+DEFAULT_DEADLINE: Final = DEFAULT_TIMEOUT
+#: The longest total timeout accepted: a larger number is a caller passing an instant
+#: (``time.monotonic() + t``) where seconds are meant, refused rather than honoured for hours.
+MAX_TIMEOUT: Final = 600.0
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _MAX_AGE_RE: Final = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d{1,10})\"?\s*(?:,|$)", re.ASCII | re.IGNORECASE)
 _NO_CACHE_RE: Final = re.compile(r"(?:^|,)\s*(?:no-store|no-cache)\s*(?:[=,]|$)", re.ASCII | re.IGNORECASE)
@@ -43,13 +58,18 @@ Resolver = Callable[..., Sequence[tuple[Any, ...]]]
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class FetchResult:
-    """A completed GET: the final URL after redirects, the status and the capped body."""
+    """A completed GET: the final URL after redirects, the status and the capped body.
+
+    The one answer type of every fetcher seam in thaivc (did:web, trust lists, issuer metadata,
+    status lists, the ThaID JWKS), so that a hardened client wired into any of them behaves alike.
+    """
 
     url: str
     status: int
     body: bytes
-    content_type: str | None
-    max_age: int | None
+    content_type: str | None = None
+    #: seconds the answer may be reused (``Cache-Control``), if the server said
+    max_age: int | None = None
 
     @property
     def media_type(self) -> str | None:
@@ -61,14 +81,20 @@ class FetchResult:
 
 @runtime_checkable
 class Fetcher(Protocol):
-    """What trust lists, did:web and issuer metadata need from the network, and nothing more."""
+    """What trust lists, did:web, issuer metadata, status lists and the ThaID JWKS need from the
+    network, and nothing more.
+
+    ``timeout`` is always a number of *seconds from now* for the whole fetch, never a
+    ``time.monotonic()`` instant: one seam, one meaning, so a caller cannot hand an instant to an
+    implementation that reads a duration (and get a timeout of days).
+    """
 
     def fetch(
         self,
         url: str,
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        deadline: float = DEFAULT_DEADLINE,
+        timeout: float = DEFAULT_TIMEOUT,
         accept: str | None = None,
     ) -> FetchResult: ...
 
@@ -220,13 +246,15 @@ class SafeHttpClient:
         url: str,
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        deadline: float = DEFAULT_DEADLINE,
+        timeout: float = DEFAULT_TIMEOUT,
         accept: str | None = None,
     ) -> FetchResult:
-        """GET ``url`` within ``deadline`` seconds in total, reading at most ``max_bytes`` of body."""
-        if max_bytes < 0 or deadline <= 0:
-            raise UsageError("usage.invalid_argument", "max_bytes and deadline must be positive")
-        end = time.monotonic() + deadline
+        """GET ``url`` within ``timeout`` seconds in total, reading at most ``max_bytes`` of body."""
+        if max_bytes < 0 or not 0 < timeout <= MAX_TIMEOUT:
+            raise UsageError(
+                "usage.invalid_argument", f"max_bytes must be >= 0 and timeout in (0, {MAX_TIMEOUT:g}] seconds"
+            )
+        end = time.monotonic() + timeout
         current = self._parse(url)
         hops = 0
         while True:

@@ -103,20 +103,34 @@ class JuristicPerson:
     registered_capital: int | None
     paid_capital: int | None
     directors: tuple[Director, ...]
-    #: Type-L rows joined in Sequence order; empty if the registry has none
+    #: Type-L rows joined in Sequence order; empty if the registry has none *or* if they are
+    #: unreadable (then :attr:`signing_clause_problem` says why)
     signing_clause_th: str
-    #: every other AuthorizeDescriptions row, by type (``M``, ``N``, ``R``, ``S`` …), in Sequence order
+    #: every other AuthorizeDescriptions row, by type (``M``, ``N``, ``R``, ``S`` …), in Sequence order;
+    #: empty for a type listed in :attr:`authorization_problems`
     other_authorizations: Mapping[str, tuple[str, ...]]
     addresses: tuple[ThaiAddress, ...]
     standard_id: str | None
     old_juristic_id: str | None = None
     objectives: tuple[str, ...] = ()
+    #: AuthorizeDescriptions type → why its rows cannot be joined (a missing, non-text, repeated or
+    #: out-of-range row); such a text is withheld rather than joined without the missing piece
+    authorization_problems: Mapping[str, str] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_active(self) -> bool:
         """True only for ``ยังดำเนินกิจการอยู่``: no other status may grant signing authority."""
         return self.status_th == ACTIVE_STATUS
+
+    @property
+    def signing_clause_problem(self) -> str | None:
+        """Why the registry's signing clause is unreadable, or ``None`` when it was read whole.
+
+        A clause with a problem authorises nothing: :func:`thaivc.authorize` treats it as needing
+        review, and no company credential is issued with it.
+        """
+        return self.authorization_problems.get("L")
 
     @property
     def status_en(self) -> str | None:
@@ -175,13 +189,66 @@ def _rows(obj: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     return value
 
 
-def _ordered_texts(rows: list[tuple[int | None, str]], label: str) -> tuple[str, ...]:
-    """Texts in Sequence order; refuses ambiguous order when there is more than one row."""
-    if len(rows) > 1:
-        seqs = [s for s, _ in rows]
-        if any(s is None for s in seqs) or len(set(seqs)) != len(seqs):
-            raise _bad(f"{label} rows have missing or repeated Sequence numbers; order unknown")
-    return tuple(text for _, text in sorted(rows, key=lambda r: r[0] or 0))
+def _ordered_texts(rows: list[tuple[object, object]], label: str) -> tuple[tuple[str, ...], str | None]:
+    """The texts of one ``AuthorizeDescriptions`` type in Sequence order, or ``()`` and the reason.
+
+    DBD splits a long text over rows numbered ``1..n``; joining is only safe when every piece is
+    there exactly once. A row whose text is missing or not a string, a Sequence that is missing,
+    not a whole number, repeated or outside ``1..n`` means a piece is lost or misplaced, and a
+    clause read without it can say something else entirely (dropping "และประทับตราสำคัญของบริษัท"
+    removes the seal requirement). Such a text is unreadable, never joined as far as it goes.
+    """
+    pieces: dict[int, str] = {}
+    for seq, text in rows:
+        if not isinstance(text, str):
+            return (), f"{label}: a row's AuthorizeDescription is {_json_kind(text)}, not text"
+        number = 1 if seq is None and len(rows) == 1 else _whole(seq)  # a lone row needs no number
+        if number is None:
+            return (), f"{label}: a row's Sequence is {_json_kind(seq)}, not a whole number"
+        if not 1 <= number <= len(rows):
+            return (), f"{label}: Sequence {number} is outside 1..{len(rows)}, so a row is missing"
+        if number in pieces:
+            return (), f"{label}: Sequence {number} appears twice, so the order is unknown"
+        pieces[number] = text
+    return tuple(pieces[n] for n in sorted(pieces)), None
+
+
+def _whole(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return int(value)
+    return None
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value[:20]!r}"
+    return f"a JSON {'array' if isinstance(value, list) else 'object'}"
+
+
+def _authorizations(item: Mapping[str, Any]) -> tuple[str, dict[str, tuple[str, ...]], dict[str, str]]:
+    """The signing clause (type L), the other types' texts, and why any type is unreadable."""
+    by_type: dict[str, list[tuple[object, object]]] = {}
+    for i, row in enumerate(_rows(item, "AuthorizeDescriptions")):
+        atype = _req_str(row, "Type", "AuthorizeDescriptions", i)
+        by_type.setdefault(atype, []).append((row.get("Sequence"), row.get("AuthorizeDescription")))
+    texts: dict[str, tuple[str, ...]] = {}
+    problems: dict[str, str] = {}
+    for atype, rows in sorted(by_type.items()):
+        label = "the signing clause (L)" if atype == "L" else f"AuthorizeDescriptions type {atype}"
+        ordered, problem = _ordered_texts(rows, label)
+        texts[atype] = ordered
+        if problem is not None:
+            problems[atype] = problem
+    clause = "".join(texts.pop("L", ()))
+    return clause, texts, problems
 
 
 def _parse_item(item: Mapping[str, Any]) -> JuristicPerson:
@@ -214,14 +281,7 @@ def _parse_item(item: Mapping[str, Any]) -> JuristicPerson:
         )
     directors.sort(key=lambda d: d.sequence if d.sequence is not None else 1 << 30)
 
-    by_type: dict[str, list[tuple[int | None, str]]] = {}
-    for i, row in enumerate(_rows(item, "AuthorizeDescriptions")):
-        atype = _req_str(row, "Type", "AuthorizeDescriptions", i)
-        text = _opt_str(row, "AuthorizeDescription", "AuthorizeDescriptions", i) or ""
-        seq = _sequence(row.get("Sequence"), "AuthorizeDescriptions", i, "Sequence")
-        by_type.setdefault(atype, []).append((seq, text))
-    clause = "".join(_ordered_texts(by_type.pop("L", []), "signing clause (L)"))
-    others = {t: _ordered_texts(rows, f"Type {t}") for t, rows in sorted(by_type.items())}
+    clause, others, problems = _authorizations(item)
 
     addresses: list[ThaiAddress] = []
     for i, row in enumerate(_rows(item, "AddressInformations")):
@@ -248,6 +308,7 @@ def _parse_item(item: Mapping[str, Any]) -> JuristicPerson:
         directors=tuple(directors),
         signing_clause_th=clause,
         other_authorizations=others,
+        authorization_problems=problems,
         addresses=tuple(addresses),
         standard_id=_opt_str(item, "StandardID"),
         old_juristic_id=_opt_str(item, "OldJuristicID"),
@@ -262,8 +323,9 @@ def parse_dbd_profile(
     """Parse a GDX DBD profile answer ``{"ResultList": [...], "RawData": ""}``.
 
     Text and bytes go through :func:`~thaivc.jsonutil.loads_strict`. An empty ``ResultList`` raises
-    ``registry.not_found``; anything malformed, several results, or a result for another ID than
-    ``expected_id`` raises ``registry.unavailable`` (the registry answered, but not usably).
+    ``registry.not_found``; a missing one (an error body such as ``{"Code": 0}``), anything
+    malformed, several results, or a result for another ID than ``expected_id`` raises
+    ``registry.unavailable`` (the registry answered, but not usably).
     """
     if isinstance(data, str | bytes):
         try:
@@ -274,11 +336,12 @@ def parse_dbd_profile(
     if not isinstance(data, Mapping):
         raise _bad("the answer is not an object")
     results = data.get("ResultList")
-    if results is None or (isinstance(results, list) and not results):
-        raise ThaiVCError("registry.not_found", "DBD has no juristic person with that ID")
-    if not isinstance(results, list) or not isinstance(results[0], dict):
+    if not isinstance(results, list):  # an error body in a 200 is not "no such company"
         raise _bad("ResultList must be a list of objects", "ResultList")
-    # (an empty list was handled above as not-found)
+    if not results:
+        raise ThaiVCError("registry.not_found", "DBD has no juristic person with that ID")
+    if not isinstance(results[0], dict):
+        raise _bad("ResultList must be a list of objects", "ResultList")
     if len(results) != 1:
         raise _bad("more than one juristic person in ResultList", "ResultList")
     person = _parse_item(results[0])
@@ -355,6 +418,7 @@ class GdxDbdClient:
         backoff: float = 0.2,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
+        insecure: bool = False,
     ) -> None:
         self._session = GdxSession(
             base_url,
@@ -365,6 +429,7 @@ class GdxDbdClient:
             retries=retries,
             backoff=backoff,
             transport=transport,
+            insecure=insecure,
             clock=clock,
         )
 

@@ -359,23 +359,23 @@ _FORM_CONTENT_TYPE: Final = "application/x-www-form-urlencoded; charset=utf-8"
 
 
 def _as_code(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    """DOPA's code as GDX documents it: a JSON integer. ``"0"``, ``0.0`` or ``true`` are not codes."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 3:
-        return int(value)
     return None
 
 
 class GdxDopaClient:
     """DOPA card-status check through DGA GDX (``/ws/dopa/verification/personal``).
 
-    * HTTP 200 ``{"Result": true}`` → ``VALID`` (code 0); ``{"Result": false}`` → ``NOT_VALID``.
-    * HTTP 500 ``{"Code": c, "Message": m}`` with a code the table knows → that card status, with
-      ``m`` kept verbatim; any other code → ``registry.rejected``.
+    * HTTP 200 ``{"Result": true}`` → ``VALID`` (code 0); ``{"Result": false}`` → ``NOT_VALID``;
+      any other 200 body → ``registry.unavailable``. Nothing else is ever ``VALID``.
+    * HTTP 500 ``{"Code": c, "Message": m}`` with an integer code other than 0 that the table maps
+      to a non-valid status → that card status, with ``m`` kept verbatim; any other code (0, a
+      string, unknown) → ``registry.rejected``.
     * other 4xx/5xx → ``registry.rejected`` / ``registry.unavailable``; malformed bodies →
-      ``registry.unavailable``. Transport behaviour is :class:`~thaivc.registries.gdx.GdxSession`'s.
+      ``registry.unavailable``. Transport behaviour (one total ``timeout`` per call, https only
+      unless ``insecure=True``) is :class:`~thaivc.registries.gdx.GdxSession`'s.
     """
 
     def __init__(
@@ -390,6 +390,7 @@ class GdxDopaClient:
         backoff: float = 0.2,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
+        insecure: bool = False,
         table: Sequence[CardStatusRule] = DEFAULT_CARD_STATUS_TABLE,
     ) -> None:
         self._clock: Clock = clock if clock is not None else SystemClock()
@@ -402,6 +403,7 @@ class GdxDopaClient:
             retries=retries,
             backoff=backoff,
             transport=transport,
+            insecure=insecure,
             clock=self._clock,
         )
         self._table = tuple(table)
@@ -440,24 +442,44 @@ class GdxDopaClient:
         query = prepare_card_query(citizen_id, first_name_th, last_name_th, birth_date_be, laser_code)
         answer = self._session.get(DOPA_VERIFY_PATH, query, {"Content-Type": _FORM_CONTENT_TYPE})
         now = self._clock.now()
-        body = answer.body
         if answer.status == 200:
-            result = body.get("Result") if isinstance(body, dict) else None
-            if result is True:
-                return CardCheckResult(0, None, CardStatus.VALID, None, "gdx", now)
-            if result is False:
-                return CardCheckResult(None, None, CardStatus.NOT_VALID, None, "gdx", now)
-            raise Indeterminate("registry.unavailable", "GDX DOPA answered 200 without a boolean Result")
-        if isinstance(body, dict) and "Code" in body:
-            code = _as_code(body.get("Code"))
-            message = body.get("Message")
-            if code is not None and isinstance(message, str):
-                mapped = map_card_status(code, message, table=self._table)
-                if mapped is not None:
-                    return CardCheckResult(code, message, mapped[0], mapped[1], "gdx", now)
-            raise Indeterminate(
-                "registry.rejected", f"GDX DOPA refused: {self._session.describe_error(answer.status, body)}"
-            )
+            return self._success(answer.body, now)
+        if answer.status == 500 and isinstance(answer.body, dict) and "Code" in answer.body:
+            return self._card_verdict(answer.body, now)
+        if isinstance(answer.body, dict) and ("Code" in answer.body or "Message" in answer.body):
+            reason = self._session.describe_error(answer.status, answer.body)
+            raise Indeterminate("registry.rejected", f"GDX DOPA refused: {reason}")
         if 400 <= answer.status < 500:
             raise Indeterminate("registry.rejected", f"GDX DOPA refused the request (HTTP {answer.status})")
         raise Indeterminate("registry.unavailable", f"GDX DOPA answered HTTP {answer.status}")
+
+    @staticmethod
+    def _success(body: Any, now: float) -> CardCheckResult:
+        """HTTP 200 ``{"Result": true|false}`` is the only success shape GDX documents.
+
+        A 200 that also carries a ``Code`` contradicts itself, and anything else is not an answer:
+        both are ``registry.unavailable`` rather than a guess at what DOPA meant.
+        """
+        if not isinstance(body, dict) or "Code" in body or not isinstance(body.get("Result"), bool):
+            raise Indeterminate("registry.unavailable", "GDX DOPA answered 200 without the documented Result shape")
+        if body["Result"]:
+            return CardCheckResult(0, None, CardStatus.VALID, None, "gdx", now)
+        return CardCheckResult(None, None, CardStatus.NOT_VALID, None, "gdx", now)
+
+    def _card_verdict(self, body: Mapping[str, Any], now: float) -> CardCheckResult:
+        """HTTP 500 ``{"Code": int, "Message": str}`` names a card status, but never a valid one.
+
+        An error answer is an error first: code 0 there (``{"Code": 0, "Message": "Internal Server
+        Error"}``), a code of another JSON type (``"0"``, ``"00"``, ``0.0``), a code the table does not
+        know or a table row that would map an error answer to ``VALID`` is ``registry.rejected``.
+        Only HTTP 200 ``{"Result": true}`` makes a card valid.
+        """
+        code = _as_code(body.get("Code"))
+        message = body.get("Message")
+        mapped = None
+        if code is not None and code != 0 and isinstance(message, str):
+            mapped = map_card_status(code, message, table=self._table)
+        if mapped is None or mapped[0] is CardStatus.VALID:
+            reason = self._session.describe_error(500, body)
+            raise Indeterminate("registry.rejected", f"GDX DOPA answered an error, not a card status: {reason}")
+        return CardCheckResult(code, message, mapped[0], mapped[1], "gdx", now)

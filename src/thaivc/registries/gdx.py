@@ -4,8 +4,13 @@ GDX puts the consumer secret in the query string of ``/ws/auth/validate`` and re
 later calls send in a ``Token`` header; a token expires after about an hour of inactivity. This module
 owns that dance and everything that can go wrong on the wire:
 
-* timeouts on every request and a bounded number of retries, with exponential backoff, only on
-  transient failures (connect errors, timeouts, 502/503/504);
+* one total deadline per call (``timeout`` seconds from the moment :meth:`GdxSession.get` is called),
+  shared by authentication, every retry and backoff pause, and every socket read and write, so a
+  server that drips bytes cannot hold a call longer than ``timeout``;
+* a bounded number of retries, with exponential backoff, only on transient failures (connect
+  errors, timeouts, 502/503/504), and only while the deadline leaves room;
+* HTTPS only: the consumer secret travels in a query string, so ``http://`` base URLs are refused
+  unless ``insecure=True`` (the loopback test server);
 * one re-authentication when a token is rejected (HTTP 401), then one retry;
 * strict JSON parsing through :func:`thaivc.jsonutil.loads_strict` with a byte cap;
 * secrets kept out of exceptions, reprs and logs.
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -29,6 +34,7 @@ import httpx
 from thaivc.clock import Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, UsageError
 from thaivc.jsonutil import loads_strict
+from thaivc.net import MAX_TIMEOUT, DeadlineTransport, deadline_scope
 from thaivc.thai.ids import is_valid_citizen_id
 
 __all__ = [
@@ -58,9 +64,13 @@ class GdxResponse:
 class GdxSession:
     """Authenticated, retrying GET requests against one GDX base URL.
 
-    ``transport`` is any ``httpx.BaseTransport`` (``httpx.MockTransport`` in tests); by default a
-    plain ``httpx.HTTPTransport`` with TLS verification. ``sleep`` and ``clock`` are injectable so
-    backoff and token idling are testable without waiting.
+    ``timeout`` is the total budget of one call in seconds: authentication, retries, backoff and
+    the whole body included. ``transport`` is any ``httpx.BaseTransport`` (``httpx.MockTransport``
+    in tests); by default a :class:`thaivc.net.DeadlineTransport` with TLS verification, which
+    holds every socket operation to that budget. With another transport the budget is still checked
+    before every attempt and after every chunk of the body. ``sleep``, ``clock`` and ``monotonic``
+    are injectable so backoff, token idling and the deadline are testable without waiting.
+    ``insecure=True`` allows an ``http://`` base URL, for a loopback test server only.
     """
 
     def __init__(
@@ -78,10 +88,18 @@ class GdxSession:
         sleep: Callable[[float], None] = time.sleep,
         token_idle_seconds: float = DEFAULT_TOKEN_IDLE_SECONDS,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        insecure: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         parts = urlsplit(base_url) if isinstance(base_url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError("usage.invalid_argument", "base_url must be an http(s) URL")
+            raise UsageError("usage.invalid_argument", "base_url must be an https URL")
+        if parts.scheme == "http" and insecure is not True:
+            raise UsageError(
+                "usage.invalid_argument",
+                "base_url must be https: GDX sends ConsumerSecret in the query string "
+                "(insecure=True allows http for a loopback test server)",
+            )
         if parts.query or parts.fragment or parts.username or parts.password:
             raise UsageError("usage.invalid_argument", "base_url must not carry a query or credentials")
         for name, value in (("consumer_key", consumer_key), ("consumer_secret", consumer_secret)):
@@ -89,8 +107,10 @@ class GdxSession:
                 raise UsageError("usage.invalid_argument", f"{name} must be non-empty printable ASCII")
         if not is_valid_citizen_id(agent_id):
             raise UsageError("usage.invalid_argument", "agent_id must be the officer's 13-digit citizen ID")
-        if timeout <= 0 or retries < 0 or backoff < 0:
-            raise UsageError("usage.invalid_argument", "timeout must be > 0; retries and backoff >= 0")
+        if not 0 < timeout <= MAX_TIMEOUT or retries < 0 or backoff < 0:
+            raise UsageError(
+                "usage.invalid_argument", f"timeout must be in (0, {MAX_TIMEOUT:g}] seconds; retries and backoff >= 0"
+            )
         self._base = base_url.rstrip("/")
         self._consumer_key = consumer_key
         self._consumer_secret = consumer_secret
@@ -98,9 +118,10 @@ class GdxSession:
         self._timeout = float(timeout)
         self._retries = int(retries)
         self._backoff = float(backoff)
-        self._transport = transport if transport is not None else httpx.HTTPTransport(retries=0)
+        self._transport = transport if transport is not None else DeadlineTransport()
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._sleep = sleep
+        self._monotonic = monotonic
         self._token_idle = float(token_idle_seconds)
         self._max_bytes = int(max_response_bytes)
         self._token: str | None = None
@@ -126,42 +147,63 @@ class GdxSession:
 
     # -- wire ------------------------------------------------------------------------------------
 
-    def _send_once(self, path: str, params: Mapping[str, str], headers: Mapping[str, str]) -> httpx.Response:
+    def _left(self, end: float, path: str) -> float:
+        """Seconds left before ``end``; ``registry.unavailable`` once the budget is spent."""
+        left = end - self._monotonic()
+        if left <= 0:
+            raise Indeterminate("registry.unavailable", f"GDX {path}: the {self._timeout:g} s deadline is spent")
+        return left
+
+    def _send_once(
+        self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float
+    ) -> httpx.Response:
+        left = self._left(end, path)
         request = httpx.Request(
             "GET",
             self._base + path,
             params=dict(params),
             headers={"Accept": "application/json", "Accept-Encoding": "identity", **headers},
-            extensions={"timeout": httpx.Timeout(self._timeout).as_dict()},
+            extensions={"timeout": httpx.Timeout(left).as_dict()},
         )
-        response = self._transport.handle_request(request)
-        too_big = Indeterminate("registry.unavailable", "GDX response exceeds the size cap")
-        try:
-            if response.is_stream_consumed:  # already in memory (e.g. httpx.MockTransport)
-                content = response.content
-                if len(content) > self._max_bytes:
-                    raise too_big
-            else:
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_raw():
-                    size += len(chunk)
-                    if size > self._max_bytes:
-                        raise too_big
-                    chunks.append(chunk)
-                content = b"".join(chunks)
-        finally:
-            response.close()
+        with deadline_scope(end):
+            response = self._transport.handle_request(request)
+            try:
+                content = self._read_capped(response, end, path)
+            finally:
+                response.close()
         return httpx.Response(response.status_code, headers=response.headers, content=content)
 
-    def _send(self, path: str, params: Mapping[str, str], headers: Mapping[str, str]) -> httpx.Response:
-        """Send with bounded retries on transient failures only."""
+    def _read_capped(self, response: httpx.Response, end: float, path: str) -> bytes:
+        """The body, at most ``max_response_bytes``, read by ``end``: the deadline is checked after
+        every chunk, so a transport without socket deadlines still cannot drip for ever."""
+        if response.is_stream_consumed:  # already in memory (e.g. httpx.MockTransport)
+            chunks: Iterable[bytes] = (response.content,)
+        else:
+            chunks = response.iter_raw()
+        parts: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size > self._max_bytes:
+                raise Indeterminate("registry.unavailable", "GDX response exceeds the size cap")
+            parts.append(chunk)
+            self._left(end, path)
+        return b"".join(parts)
+
+    def _send(
+        self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float
+    ) -> httpx.Response:
+        """Send with bounded retries on transient failures only, all within ``end``."""
         last = "no attempt"
         for attempt in range(self._retries + 1):
             if attempt:
-                self._sleep(self._backoff * (2 ** (attempt - 1)))
+                pause = self._backoff * (2 ** (attempt - 1))
+                if self._monotonic() + pause >= end:
+                    last += f"; no time left for attempt {attempt + 1}"
+                    break
+                self._sleep(pause)
             try:
-                response = self._send_once(path, params, headers)
+                response = self._send_once(path, params, headers, end)
             except httpx.TimeoutException:
                 last = "timed out"
                 continue
@@ -173,7 +215,7 @@ class GdxSession:
                 continue
             return response
         raise Indeterminate(
-            "registry.unavailable", f"GDX {path} unavailable after {self._retries + 1} attempts: {last}"
+            "registry.unavailable", f"GDX {path} unavailable within {self._timeout:g} s: {last}"
         )
 
     def _json(self, response: httpx.Response, path: str) -> Any:
@@ -186,11 +228,12 @@ class GdxSession:
 
     # -- token -----------------------------------------------------------------------------------
 
-    def _authenticate(self) -> str:
+    def _authenticate(self, end: float) -> str:
         response = self._send(
             AUTH_PATH,
             {"ConsumerSecret": self._consumer_secret, "AgentID": self._agent_id},
             {"Consumer-Key": self._consumer_key},
+            end,
         )
         if response.status_code in (401, 403):
             raise Indeterminate(
@@ -211,10 +254,10 @@ class GdxSession:
         self._token_used_at = self._clock.now()
         return token
 
-    def _current_token(self) -> str:
+    def _current_token(self, end: float) -> str:
         with self._token_lock:  # one authentication at a time when a session is shared by threads
             if self._token is None or self._clock.now() - self._token_used_at >= self._token_idle:
-                return self._authenticate()
+                return self._authenticate(end)
             return self._token
 
     def get(
@@ -223,13 +266,15 @@ class GdxSession:
         """Authenticated GET; re-authenticates once if the token is rejected.
 
         Returns only answers the caller must interpret (any status except 401 and the transient
-        ones); raises ``registry.unavailable`` / ``registry.rejected`` otherwise.
+        ones); raises ``registry.unavailable`` / ``registry.rejected`` otherwise. The whole call,
+        authentication and retries included, ends within ``timeout`` seconds.
         """
+        end = self._monotonic() + self._timeout
         renewed = False
         while True:
-            token = self._current_token()
+            token = self._current_token(end)
             headers = {"Consumer-Key": self._consumer_key, "Token": token, **(extra_headers or {})}
-            response = self._send(path, params, headers)
+            response = self._send(path, params, headers, end)
             if response.status_code == 401:
                 self._token = None
                 if renewed:

@@ -8,8 +8,9 @@ against the provider's JWKS and turns the verified claims into a citizen record 
 
 The signing algorithm ThaID uses is not published ⚠️: RS256 is what OIDC providers default to, so
 it is the default, and RS256/ES256/EdDSA can be allowed by configuration. RSA keys below 2048
-bits are refused. The JWKS is fetched through an injected :class:`Fetcher` (the seam
-``thaivc.net`` implements) and cached for the ``max_age`` the provider gives, within bounds.
+bits are refused. The JWKS is fetched through an injected :class:`thaivc.net.Fetcher` (a
+:class:`thaivc.net.SafeHttpClient` in production; ``timeout`` is seconds, as everywhere) and
+cached for the ``max_age`` the provider gives, within bounds.
 Signatures are verified with PyJWT; the token's JSON is first parsed with
 :func:`thaivc.jsonutil.loads_strict`, because PyJWT's parser lets a repeated member win silently.
 """
@@ -19,10 +20,9 @@ from __future__ import annotations
 import hmac
 import re
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 import jwt
@@ -34,6 +34,7 @@ from thaivc.b64 import b64url_decode
 from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.jsonutil import loads_strict
+from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, Fetcher, FetchResult
 from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BE_OFFSET, BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id
@@ -71,24 +72,7 @@ _LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 #: A token naming an unknown ``kid`` triggers at most one JWKS refetch per this many seconds, so
 #: forged tokens cannot turn the verifier into a request amplifier against the provider.
 MIN_REFETCH_SECONDS: Final = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    """One HTTP answer as the safe fetcher returns it (body already capped at ``max_bytes``)."""
-
-    status: int
-    body: bytes
-    content_type: str | None = None
-    #: seconds the answer may be cached (``Cache-Control: max-age``), if the server said
-    max_age: float | None = None
-
-
-@runtime_checkable
-class Fetcher(Protocol):
-    """``thaivc.net``'s seam: GET ``url`` with a byte cap and a ``time.monotonic()`` deadline."""
-
-    def fetch(self, url: str, *, max_bytes: int, deadline: float) -> FetchResult: ...
+_JWKS_ACCEPT: Final = "application/jwk-set+json, application/json;q=0.9"
 
 
 @dataclass(frozen=True)
@@ -100,8 +84,9 @@ class ThaidConfig:
     issuer: str = THAID_ISSUER
     algorithms: tuple[str, ...] = ("RS256",)
     leeway: float = DEFAULT_LEEWAY
-    timeout: float = 5.0
-    max_jwks_bytes: int = 64 * 1024
+    #: seconds for the whole JWKS fetch (passed to the fetcher as ``timeout``)
+    timeout: float = DEFAULT_TIMEOUT
+    max_jwks_bytes: int = DEFAULT_MAX_BYTES
     #: refuse tokens whose ``iat`` is older than this many seconds (``None``: ``exp`` alone decides)
     max_token_age: float | None = 3600.0
 
@@ -115,8 +100,11 @@ class ThaidConfig:
         loopback = parts is not None and parts.scheme == "http" and parts.hostname in _LOOPBACK
         if parts is None or not parts.hostname or parts.username or not (parts.scheme == "https" or loopback):
             raise UsageError("usage.invalid_argument", "jwks_uri must be an https URL (or loopback http for tests)")
-        if self.timeout <= 0 or self.max_jwks_bytes <= 0 or self.leeway < 0:
-            raise UsageError("usage.invalid_argument", "timeout and max_jwks_bytes must be > 0, leeway >= 0")
+        if not 0 < self.timeout <= MAX_TIMEOUT or self.max_jwks_bytes <= 0 or self.leeway < 0:
+            raise UsageError(
+                "usage.invalid_argument",
+                f"timeout must be in (0, {MAX_TIMEOUT:g}] seconds, max_jwks_bytes > 0, leeway >= 0",
+            )
 
 
 @dataclass
@@ -142,12 +130,14 @@ class ThaidVerifier:
         cfg = self.config
         try:
             answer = self._fetcher.fetch(
-                cfg.jwks_uri, max_bytes=cfg.max_jwks_bytes, deadline=time.monotonic() + cfg.timeout
+                cfg.jwks_uri, max_bytes=cfg.max_jwks_bytes, timeout=cfg.timeout, accept=_JWKS_ACCEPT
             )
         except ThaiVCError as err:
             raise Indeterminate("registry.unavailable", f"JWKS fetch failed: {err.code}") from None
         except Exception as exc:  # a transport fault means "cannot decide", never "valid"
             raise Indeterminate("registry.unavailable", f"JWKS fetch failed: {type(exc).__name__}") from None
+        if not isinstance(answer, FetchResult) or not isinstance(answer.body, bytes):
+            raise Indeterminate("registry.unavailable", "the JWKS fetcher returned no answer")
         if answer.status != 200:
             raise Indeterminate("registry.unavailable", f"JWKS endpoint answered HTTP {answer.status}")
         media = (answer.content_type or "").split(";", 1)[0].strip().lower()
@@ -442,14 +432,22 @@ class FakeThaid:
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
         return {"keys": [{**public, "kid": self._kid, "use": "sig", "alg": "RS256"}]}
 
-    def fetch(self, url: str, *, max_bytes: int, deadline: float) -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        timeout: float = DEFAULT_TIMEOUT,
+        accept: str | None = None,
+    ) -> FetchResult:
+        """Serve this fake's JWKS at :attr:`JWKS_URI` (the :class:`thaivc.net.Fetcher` seam)."""
         self.fetches += 1
         if url != self.JWKS_URI:
-            return FetchResult(404, b"", "text/plain")
+            return FetchResult(url, 404, b"", "text/plain")
         import json
 
         body = json.dumps(self.jwks()).encode("utf-8")
-        return FetchResult(200, body[:max_bytes], "application/json", 300.0)
+        return FetchResult(url, 200, body[:max_bytes], "application/json", 300)
 
     def claims_for(self, citizen_id: str) -> dict[str, Any]:
         """ThaID-style claims (domain.md §3.3) for a fixture citizen; ``registry.not_found`` otherwise."""

@@ -19,7 +19,7 @@ from thaivc.status.bitstring import (
 )
 from thaivc.status.cache import CachedList, MemoryStatusCache, StatusCache
 from thaivc.status.checker import CustomStatusCheck, ListVerifier, StatusChecker, StatusResult
-from thaivc.status.fetch import Fetcher, FetchResult, httpx_fetcher, parse_max_age
+from thaivc.status.fetch import Fetcher, FetchResult, ListSource, httpx_fetcher, list_source, parse_max_age
 from thaivc.status.fetchers import (
     RegistryFetcher,
     StaticFetcher,
@@ -68,6 +68,7 @@ __all__ = [
     "ListFormat",
     "ListInfo",
     "ListSnapshot",
+    "ListSource",
     "ListVerifier",
     "MemoryStatusCache",
     "PostgresStatusStore",
@@ -94,6 +95,7 @@ __all__ = [
     "httpx_fetcher",
     "inflate_capped",
     "list_credential_signer",
+    "list_source",
     "list_verifier",
     "media_type_of",
     "parse_index",

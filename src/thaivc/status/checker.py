@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, run
 from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.jsonutil import loads_strict
+from thaivc.net import DEFAULT_TIMEOUT
 from thaivc.report import ReportBuilder
 from thaivc.status.bitstring import (
     MAX_STATUS_SIZE,
@@ -33,7 +34,7 @@ from thaivc.status.bitstring import (
     parse_status_messages,
 )
 from thaivc.status.cache import CachedList, MemoryStatusCache, StatusCache
-from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult
+from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult, ListSource, list_source
 from thaivc.status.inflate import DEFAULT_MAX_INFLATE
 from thaivc.status.timestamps import parse_timestamp
 from thaivc.status.token_status_list import (
@@ -126,11 +127,16 @@ class StatusChecker:
     ``statuslist+jwt`` token through :func:`thaivc.status.verify_status_list_token`. ``clock``
     likewise defaults to the verifier's. A checker with no list verifier never reads a bit: every
     check is ``status.unavailable``.
+
+    ``fetch`` is a :class:`thaivc.net.Fetcher` (e.g. :class:`thaivc.net.SafeHttpClient`), called
+    with ``max_fetch_bytes`` and ``fetch_timeout`` (seconds for the whole fetch), or a plain
+    :data:`~thaivc.status.ListSource` ``url -> FetchResult``. Whatever answers, only a 2xx answer
+    is read.
     """
 
     def __init__(
         self,
-        fetch: Fetcher,
+        fetch: Fetcher | ListSource,
         verify_list_credential: ListVerifier | None = None,
         *,
         clock: Clock | None = None,
@@ -142,8 +148,9 @@ class StatusChecker:
         min_entries: int = MIN_ENTRIES,
         max_fetch_bytes: int = DEFAULT_MAX_FETCH_BYTES,
         max_list_age: int | None = None,
+        fetch_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self._fetch = fetch
+        self._fetch = list_source(fetch, max_bytes=max_fetch_bytes, timeout=fetch_timeout)
         self._verify: ListVerifier | None = verify_list_credential
         self._own_clock = clock is not None
         self.clock: Clock = clock if clock is not None else SystemClock()
@@ -336,13 +343,15 @@ class StatusChecker:
             raise Indeterminate("status.unavailable", f"fetch failed: {type(exc).__name__}") from None
         if not isinstance(result, FetchResult) or not isinstance(result.body, bytes):
             raise Indeterminate("status.unavailable", "the fetcher returned no body")
+        if not isinstance(result.status, int) or not 200 <= result.status < 300:
+            raise Indeterminate("status.unavailable", f"HTTP {result.status} for the status list")
         if len(result.body) > self.max_fetch_bytes:
             raise InputError("status.too_large", f"status list body over {self.max_fetch_bytes} bytes")
         return result
 
     def _parse_body(self, result: FetchResult) -> str | dict[str, Any]:
         body = result.body
-        if result.content_type in _JSON_TYPES or body.lstrip()[:1] == b"{":
+        if result.media_type in _JSON_TYPES or body.lstrip()[:1] == b"{":
             try:
                 parsed: dict[str, Any] = loads_strict(
                     body, max_bytes=self.max_fetch_bytes, require_object=True

@@ -2,9 +2,10 @@
 
 :class:`StaticFetcher` serves fixed bodies (tests, offline demos, a holder-stapled list);
 :class:`RegistryFetcher` serves what a :class:`~thaivc.status.StatusRegistry` last published, so an
-issuer's own tools and the tests need no HTTP; :func:`safe_http_fetcher` adapts a
-:class:`thaivc.net.SafeHttpClient`-style fetcher (HTTPS only, pinned addresses, byte and time caps),
-and :func:`http_status_checker` builds a checker on it that verifies lists with a verifier.
+issuer's own tools and the tests need no HTTP; :func:`safe_http_fetcher` binds a
+:class:`thaivc.net.Fetcher` such as :class:`thaivc.net.SafeHttpClient` (HTTPS only, pinned
+addresses, byte and time caps) to status-list limits, and :func:`http_status_checker` builds a
+checker on one that verifies lists with a verifier.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.errors import Indeterminate
+from thaivc.net import DEFAULT_TIMEOUT
 from thaivc.status.checker import StatusChecker
-from thaivc.status.fetch import _ACCEPT, DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult
+from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult, ListSource, list_source
 from thaivc.status.store import ListFormat
 from thaivc.status.verify_list import list_verifier
 
 if TYPE_CHECKING:
-    from thaivc.net import Fetcher as NetFetcher
     from thaivc.status.registry import StatusRegistry
     from thaivc.verifier import Verifier
 
@@ -56,7 +57,7 @@ class StaticFetcher:
         body = self.bodies.get(url)
         if body is None:
             raise Indeterminate("status.unavailable", f"no status list is served at {url[:200]}")
-        return FetchResult(body, media_type_of(body, token="/token/" in url), self.max_age)
+        return FetchResult(url, 200, body, media_type_of(body, token="/token/" in url), self.max_age)
 
 
 class RegistryFetcher:
@@ -85,44 +86,30 @@ class RegistryFetcher:
         publication = self.registry.store.current_publication(rest, fmt)
         if publication is None:
             raise Indeterminate("status.unavailable", f"list {rest} has not been published as {fmt}")
-        return FetchResult(
-            publication.body.encode("utf-8"), media_type_of(publication.body, token=fmt == "ietf"), self.max_age
-        )
+        body = publication.body.encode("utf-8")
+        return FetchResult(url, 200, body, media_type_of(publication.body, token=fmt == "ietf"), self.max_age)
 
 
 def safe_http_fetcher(
-    client: NetFetcher, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, deadline: float = 5.0
-) -> Fetcher:
-    """A status :data:`~thaivc.status.Fetcher` over a :class:`thaivc.net.SafeHttpClient`.
+    client: Fetcher, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, timeout: float = DEFAULT_TIMEOUT
+) -> ListSource:
+    """A status :data:`~thaivc.status.ListSource` over a :class:`thaivc.net.SafeHttpClient`.
 
-    A non-2xx answer or a network failure is ``status.unavailable`` (could not decide); a body over
+    ``timeout`` is seconds for the whole fetch. A network failure is ``status.unavailable``
+    (could not decide), and so is a non-2xx answer once the checker sees it; a body over
     ``max_bytes`` is ``status.too_large``.
     """
-
-    def fetch(url: str) -> FetchResult:
-        try:
-            result = client.fetch(url, max_bytes=max_bytes, deadline=deadline, accept=_ACCEPT)
-        except ThaiVCError as err:
-            if err.code == "net.too_large":
-                raise InputError("status.too_large", err.detail) from None
-            raise Indeterminate("status.unavailable", f"fetching the status list failed: {err.code}") from None
-        if not 200 <= result.status < 300:
-            raise Indeterminate("status.unavailable", f"HTTP {result.status} for the status list")
-        return FetchResult(result.body, result.media_type or "", result.max_age)
-
-    return fetch
+    return list_source(client, max_bytes=max_bytes, timeout=timeout)
 
 
-def http_status_checker(
-    verifier: Verifier, fetcher: NetFetcher | Fetcher, **options: Any
-) -> StatusChecker:
+def http_status_checker(verifier: Verifier, fetcher: Fetcher | ListSource, **options: Any) -> StatusChecker:
     """A :class:`StatusChecker` that fetches with ``fetcher`` and verifies lists with ``verifier``.
 
-    ``fetcher`` is a :class:`thaivc.net.SafeHttpClient` (anything with its ``fetch`` method) or a
-    plain status fetcher such as :class:`StaticFetcher` or :class:`RegistryFetcher`. ``options`` go
-    to :class:`StatusChecker` (``cache``, ``trusted_status_issuers``, ``max_list_age``, …). Attach
-    the result with ``verifier.status_checker = http_status_checker(verifier, fetcher)``.
+    ``fetcher`` is a :class:`thaivc.net.SafeHttpClient` (any :class:`thaivc.net.Fetcher`) or a
+    plain list source such as :class:`StaticFetcher` or :class:`RegistryFetcher`. ``options`` go
+    to :class:`StatusChecker` (``cache``, ``trusted_status_issuers``, ``max_list_age``,
+    ``fetch_timeout`` …). Attach the result with
+    ``verifier.status_checker = http_status_checker(verifier, fetcher)``.
     """
-    fetch: Fetcher = safe_http_fetcher(fetcher) if hasattr(fetcher, "fetch") else fetcher
     options.setdefault("clock", verifier.clock)
-    return StatusChecker(fetch, list_verifier(verifier), **options)
+    return StatusChecker(fetcher, list_verifier(verifier), **options)

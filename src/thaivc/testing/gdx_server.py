@@ -15,10 +15,13 @@ gets HTTP 401. Faults are queued with :meth:`GdxTestServer.add_fault` (a status 
 delay longer than the client's timeout, a malformed body, a dropped connection), and
 :meth:`GdxTestServer.expire_tokens` forces re-authentication. Every request is recorded.
 
-Use it as a context manager::
+It serves plain http on loopback, so clients need ``insecure=True`` (they refuse an ``http://``
+base URL otherwise: the consumer secret travels in the query string). Use it as a context manager::
 
     with GdxTestServer() as server:
-        client = GdxDopaClient(server.base_url, server.consumer_key, server.consumer_secret, AGENT)
+        client = GdxDopaClient(
+            server.base_url, server.consumer_key, server.consumer_secret, AGENT, insecure=True
+        )
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ from thaivc.registries.gdx import AUTH_PATH
 
 __all__ = ["Fault", "GdxTestServer", "RecordedRequest", "unused_loopback_url"]
 
-FaultKind = Literal["status", "delay", "malformed", "drop", "body"]
+FaultKind = Literal["status", "delay", "malformed", "drop", "body", "drip", "drip_headers"]
+#: Bytes a dripping fault sends at most, one per ``Fault.seconds``: it always ends by itself.
+DRIP_BYTES = 60
 
 
 @dataclass
@@ -51,7 +56,9 @@ class Fault:
     ``status``: answer ``status`` with ``body`` (bytes, default empty JSON object);
     ``delay``: sleep ``seconds`` and then answer normally; ``malformed``: HTTP 200 with a truncated
     JSON body; ``drop``: close the connection without answering; ``body``: HTTP ``status`` with the
-    raw ``body``.
+    raw ``body``; ``drip``: headers at once, then the body one byte every ``seconds``;
+    ``drip_headers``: the status line, then header bytes one every ``seconds``. A drip keeps every
+    single read fast, so only a total deadline stops it.
     """
 
     kind: FaultKind
@@ -120,6 +127,9 @@ class _Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
+                elif fault.kind in ("drip", "drip_headers"):
+                    self._drip(state, fault)
+                    return
                 elif fault.kind == "malformed":
                     self._send(200, b'{"Result": tru')
                     return
@@ -129,6 +139,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._route(state, parts.path, params)
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+
+    def _drip(self, state: _State, fault: Fault) -> None:
+        self.close_connection = True
+        if fault.kind == "drip":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(DRIP_BYTES))
+            self.end_headers()
+        else:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for _ in range(DRIP_BYTES):
+            self.wfile.write(b" " if fault.kind == "drip" else b"X")
+            self.wfile.flush()
+            if state.stopping.wait(fault.seconds):
+                return
 
     def _route(self, state: _State, path: str, params: Mapping[str, str]) -> None:
         if path == AUTH_PATH:

@@ -23,7 +23,7 @@ from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.jsonutil import loads_strict
 from thaivc.keys import PublicKey
-from thaivc.net import DEFAULT_DEADLINE, Fetcher, FetchResult
+from thaivc.net import DEFAULT_TIMEOUT, Fetcher, FetchResult
 from thaivc.trust._base import TrustDecision, credential_types, parse_instant
 from thaivc.trust._jws import verify_detached
 
@@ -156,7 +156,7 @@ class EtdaTrustedList:
         allowed_typ: Collection[str] = DEFAULT_TYP,
         clock: Clock | None = None,
         leeway: float = DEFAULT_LEEWAY,
-        deadline: float = DEFAULT_DEADLINE,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         if not isinstance(anchor, PublicKey):
             raise ThaiVCError("usage.invalid_argument", "the trust anchor must be a thaivc.keys.PublicKey")
@@ -168,7 +168,7 @@ class EtdaTrustedList:
         self._fetcher = fetcher
         self._clock: Clock = clock or SystemClock()
         self._leeway = leeway
-        self._deadline = deadline
+        self._timeout = timeout
         self._list: TrustedList | None = None
         self._retry_at = float("-inf")
         self._lock = threading.Lock()
@@ -202,7 +202,7 @@ class EtdaTrustedList:
 
     def _get(self, fetcher: Fetcher, url: str, max_bytes: int) -> bytes:
         try:
-            result: FetchResult = fetcher.fetch(url, max_bytes=max_bytes, deadline=self._deadline)
+            result: FetchResult = fetcher.fetch(url, max_bytes=max_bytes, timeout=self._timeout)
         except ThaiVCError as err:
             raise Indeterminate("trust.list_unavailable", f"{err.code}: {err.detail}") from None
         if result.status != 200:

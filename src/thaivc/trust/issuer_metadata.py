@@ -20,7 +20,7 @@ from thaivc.clock import Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.jsonutil import loads_strict
 from thaivc.keys import PublicKey
-from thaivc.net import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, Fetcher
+from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
 from thaivc.sdjwt import check_issuer_metadata, issuer_metadata_url
 
 __all__ = ["IssuerMetadata", "IssuerMetadataResolver", "metadata_url"]
@@ -107,21 +107,21 @@ class IssuerMetadataResolver:
         *,
         clock: Clock | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        deadline: float = DEFAULT_DEADLINE,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         if not isinstance(fetcher, Fetcher):
             raise UsageError("usage.invalid_argument", "fetcher has no fetch()")
         self._fetcher = fetcher
         self._clock: Clock = clock or SystemClock()
         self._max_bytes = max_bytes
-        self._deadline = deadline
+        self._timeout = timeout
         self._cache: dict[str, tuple[float, IssuerMetadata]] = {}
         self._lock = threading.Lock()
 
     def _get_json(self, url: str) -> tuple[Any, int]:
         try:
             result = self._fetcher.fetch(
-                url, max_bytes=self._max_bytes, deadline=self._deadline, accept="application/json"
+                url, max_bytes=self._max_bytes, timeout=self._timeout, accept="application/json"
             )
         except Indeterminate as err:
             raise Indeterminate("trust.metadata_unavailable", f"{err.code}: {err.detail}") from None
