@@ -1,18 +1,62 @@
-"""Shared test configuration: where the pinned W3C vectors live."""
+"""Shared test configuration: where the pinned W3C vectors live, and what ran beside Python.
+
+thaivc's fixtures come from ``thaivc.testing.plugin``, which the ``pytest11`` entry point loads where
+thaivc is installed; ``pytest_plugins`` below names it too, so the suite also runs from a checkout that
+is only on ``sys.path`` (pytest registers the module once either way).
+
+PostgreSQL (the status-store tests) and Node.js (the interop tests) come from the ``dev`` extra's
+wheels, else from the machine. The header says which; tests that could not run for want of either are
+skipped, and the run ends with one loud line counting them.
+"""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-#: Our own fixtures, the way an agency's suite opts in (``-p thaivc.testing.plugin`` works too).
+from thaivc.testing.binaries import node_executable, postgres_bindir
+
 pytest_plugins = ("thaivc.testing.plugin",)
 
 VECTORS = Path(__file__).parent / "vectors"
+
+#: Markers of the tests that need a program beside Python, and what that program is.
+NEEDS = {"postgres": "PostgreSQL", "interop": "Node.js"}
 
 
 @pytest.fixture(scope="session")
 def vectors() -> Path:
     """Root of the normative test vectors (provenance in ``tests/vectors/SOURCES.md``)."""
     return VECTORS
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    if os.environ.get("THAIVC_SKIP_POSTGRES") == "1":
+        postgres = "SKIPPED (THAIVC_SKIP_POSTGRES=1)"
+    elif os.environ.get("THAIVC_TEST_PG_DSN"):
+        postgres = "the server at THAIVC_TEST_PG_DSN"
+    else:
+        found = postgres_bindir()
+        postgres = f"started from {found[1]} ({found[0]})" if found else "NONE FOUND: its tests are skipped"
+    node = node_executable()
+    return [
+        f"PostgreSQL: {postgres}",
+        f"Node.js: {f'{node[0]} (from {node[1]})' if node else 'NONE FOUND: the interop tests are skipped'}",
+    ]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One loud line when tests were skipped for want of PostgreSQL or Node.js."""
+    skipped: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        for marker, program in NEEDS.items():
+            if marker in getattr(report, "keywords", {}) and isinstance(report.longrepr, tuple):
+                skipped[program] += 1
+                reasons.setdefault(program, str(report.longrepr[2]).removeprefix("Skipped: "))
+    if skipped:
+        parts = "; ".join(f"{count} tests needing {program} ({reasons[program]})" for program, count in skipped.items())
+        terminalreporter.write_line(f"!!! NOT RUN: {parts} -- see docs/testing.md !!!", red=True, bold=True)
