@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -48,15 +49,35 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One loud line when tests were skipped for want of PostgreSQL or Node.js."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Tests skipped for want of a program are reported where the skip was decided, not each at its own
+    line, so ``-ra`` folds them into one line per program."""
+    report = yield
+    needs = any(item.get_closest_marker(marker) for marker in NEEDS)
+    if needs and report.skipped and call.excinfo is not None and isinstance(report.longrepr, tuple):
+        shown = [entry for entry in call.excinfo.traceback if not entry.ishidden(call.excinfo)]
+        if shown:
+            report.longrepr = (str(shown[-1].path), shown[-1].lineno + 1, report.longrepr[2])
+    return report
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Generator[None]:
+    """After the short summary, one loud line when tests were skipped for want of PostgreSQL or Node.js."""
+    yield
     skipped: Counter[str] = Counter()
-    reasons: dict[str, str] = {}
     for report in terminalreporter.stats.get("skipped", []):
+        keywords = getattr(report, "keywords", {})
         for marker, program in NEEDS.items():
-            if marker in getattr(report, "keywords", {}) and isinstance(report.longrepr, tuple):
+            if marker in keywords:
                 skipped[program] += 1
-                reasons.setdefault(program, str(report.longrepr[2]).removeprefix("Skipped: "))
     if skipped:
-        parts = "; ".join(f"{count} tests needing {program} ({reasons[program]})" for program, count in skipped.items())
-        terminalreporter.write_line(f"!!! NOT RUN: {parts} -- see docs/testing.md !!!", red=True, bold=True)
+        counts = ", ".join(f"{count} tests needing {program}" for program, count in skipped.items())
+        terminalreporter.write_line(
+            f"!!! NOT RUN: {counts} (why: the SKIPPED lines above; how to run them: docs/testing.md) !!!",
+            red=True,
+            bold=True,
+        )

@@ -127,9 +127,7 @@ class _LocalPostgres:
         raise RuntimeError(f"pg_ctl start failed: {last_error}")
 
     def stop(self) -> None:
-        self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.datadir / "data"), "-m", "immediate", "-w", "stop"
-        )
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir / "data"), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.datadir, ignore_errors=True)
 
 
