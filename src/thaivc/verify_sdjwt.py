@@ -18,6 +18,7 @@ from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jw
 from thaivc.verify_jose import check_status, check_times, check_trust
 
 if TYPE_CHECKING:
+    from thaivc.challenge import ChallengeStore
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
@@ -62,12 +63,19 @@ def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
 
 
 def check_sd_jwt_presentation(
-    verifier: Verifier, value: str, *, challenge: str | None, domain: str | None, nested: bool = False
+    verifier: Verifier,
+    value: str,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    nested: bool = False,
+    challenges: ChallengeStore | None = None,
 ) -> VerificationReport:
     """Verify an SD-JWT (+KB) and report each step, then status and trust like other formats.
 
     ``nested`` is set for an SD-JWT enveloped inside a signed presentation: the presentation's
     signature binds the holder there, so no KB-JWT is required of the inner credential.
+    ``challenges`` is the store the KB-JWT's nonce is consumed from (default: the verifier's).
     """
     policy = verifier.policy
     b = ReportBuilder("dc+sd-jwt")
@@ -82,7 +90,7 @@ def check_sd_jwt_presentation(
             leeway=policy.leeway,
             expected_nonce=challenge if require_kb else None,
             expected_aud=domain if require_kb else None,
-            nonce_store=verifier.challenges if require_kb else None,
+            nonce_store=(challenges if challenges is not None else verifier.challenges) if require_kb else None,
             accepted_typ=accepted,
         )
     except ThaiVCError as err:
