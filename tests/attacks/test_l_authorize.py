@@ -348,6 +348,27 @@ def test_l16_directors_act_directly_in_any_format_and_a_replay_is_refused(world:
     assert not again.signers
 
 
+@pytest.mark.parametrize("outer", ["vp+jwt", "di"])
+def test_l16_an_sd_jwt_identity_rides_inside_a_presentation(world: World, outer: str) -> None:
+    """Mixed formats: Somsak's ID is an SD-JWT VC inside his presentation, Piyanuch answers in the
+    other format; one challenge, consumed once, and the replay refused."""
+    store = _CountingStore()
+    verifier = Verifier(clock=world.clock, status_checker=world.revocations, challenge_store=store)
+    somsak, piyanuch = world.person("somsak"), world.person("piyanuch")
+    body = {k: v for k, v in _payload(somsak.credential).items() if k not in ("iat", "exp", "nbf", "iss", "sub")}
+    sd_id = Issuer(world.dopa_key, clock=world.clock).issue(body, format="dc+sd-jwt")
+    company = world.company_credential()
+    challenge = new_challenge()
+    other = "di" if outer == "vp+jwt" else "vp+jwt"
+    vps = [_vp(world, somsak, [sd_id, company], challenge, outer),
+           _vp(world, piyanuch, [piyanuch.credential], challenge, other)]
+    decision = _decide(world, vps, challenge, verifier=verifier)
+    assert decision.allowed, decision.to_json()
+    assert store.calls == [challenge]
+    again = _decide(world, vps, challenge, verifier=verifier)
+    assert again.outcome == "refused" and again.code in ("vp.challenge_mismatch", "di.challenge_mismatch")
+
+
 @pytest.mark.parametrize("fmt", ["vp+jwt", "di"])
 def test_l16_an_attorney_presents_in_any_format_once(world: World, fmt: str) -> None:
     store = _CountingStore()
