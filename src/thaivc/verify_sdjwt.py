@@ -108,11 +108,26 @@ def check_sd_jwt_presentation(
     b.details["disclosed"] = list(result.disclosed)
     payload = result.payload
     issuer = payload.get("iss")
+    _check_named_issuer(payload, b, issuer)
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
     check_times(verifier, payload, b, jwt_claims_checked=True)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     return b.build(document=payload)
+
+
+def _check_named_issuer(payload: dict[str, Any], b: ReportBuilder, iss: object) -> None:
+    """A VCDM body's ``issuer`` must be the signer (``iss``), as for ``vc+jwt`` (``vc.issuer_mismatch``).
+
+    Only ``iss`` is bound to the signing key; a body naming someone else as ``issuer`` would let a
+    reader of the returned document (trust lists, an authority decision) believe another issuer.
+    """
+    if "issuer" not in payload:
+        return
+    named = payload["issuer"]
+    named_id = named.get("id") if isinstance(named, dict) else named
+    if named_id != iss:
+        b.fail("issuer", "vc.issuer_mismatch", "the credential's issuer is not its signer (iss)")
 
 
 def _step(code: str) -> str:

@@ -275,6 +275,33 @@ def test_l1_a_delegation_secured_as_a_jwt_is_not_a_delegation(world: World) -> N
     _refused(decision, "vp.credential_invalid")
 
 
+def _sd_jwt_claiming_dopa(world: World, victim: Person, signer: PrivateKey) -> str:
+    """An SD-JWT VC whose body names DOPA as ``issuer`` but which ``signer`` signed (``iss``)."""
+    from thaivc.sdjwt import issue_sd_jwt
+
+    body = {k: v for k, v in _payload(victim.credential).items() if k not in ("iat", "exp", "nbf", "iss", "sub")}
+    body["credentialSubject"] = dict(body["credentialSubject"], id=signer.did)
+    claims = dict(body, iss=signer.did, iat=int(world.clock.now()), vct="https://example.th/citizen")
+    return issue_sd_jwt(claims, disclosable=[], signer=signer, holder_jwk=signer.public_jwk)
+
+
+def test_l1_an_sd_jwt_naming_another_issuer_is_not_that_issuers(world: World) -> None:
+    """Director A's second wallet carries an SD-JWT "issued by DOPA" (body) but signed by itself (iss)."""
+    a, b = world.person("somsak"), world.person("piyanuch")
+    mallory = generate_key("Ed25519")
+    forged = _sd_jwt_claiming_dopa(world, b, mallory)
+    challenge = new_challenge()
+    vps = [_vp(world, a, [a.credential, world.company_credential()], challenge),
+           Holder(mallory, clock=world.clock).present([forged], challenge=challenge, domain=RD)]
+    decision = _decide(world, vps, challenge)
+    _refused(decision, "vp.credential_invalid")
+    assert "vc.issuer_mismatch" in [p.code for p in decision.problems]
+    challenge = new_challenge()
+    vp = Holder(mallory, clock=world.clock).present([forged], challenge=challenge, domain=RD)
+    report = world.verifier().check(vp, challenge=challenge, domain=RD)
+    assert report.status == "failed" and "vc.issuer_mismatch" in report.children[0].codes
+
+
 class _Sealed(Verifier):
     """A verifier that fails the test if anyone copies it or sets an attribute after construction."""
 
