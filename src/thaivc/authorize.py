@@ -2,12 +2,19 @@
 
 The decision composes, in order, and stops at the first refusal (every problem is kept):
 
-1. the presentation(s): signature, challenge, domain, every embedded credential (``vp.*``);
+1. the presentation(s): every top-level item must be a presentation (``vp.malformed`` otherwise,
+   before anything is verified), signed for ``authentication`` by a key of its ``holder``, answering
+   the call's challenge and domain (``vp.*``/``di.*``); the challenge is consumed once per call,
+   whatever the formats; embedded credentials may be about other people (the company, the signing
+   directors), and only embedded documents that parse as delegations are verified as proof sets;
 2. the presenter's identity: a ``ThaiCitizenCredential`` about the holder, from a trusted
    issuer (``trust.untrusted_issuer``), at the IAL the policy asks (``assurance.too_low``);
-3. the company: a ``JuristicPersonCredential`` from the configured DBD issuer
-   (``delegation.untrusted_root`` otherwise) or a live registry lookup; only active entities may
-   act (``authority.entity_inactive``); its signing clause is parsed with
+3. the company: a live registry lookup when one is configured — a presented
+   ``JuristicPersonCredential`` must then agree with it (``authority.company_data_mismatch``) —
+   otherwise a ``JuristicPersonCredential`` from the configured DBD issuer
+   (``delegation.untrusted_root`` otherwise) no older than ``max_company_data_age`` and carrying
+   ``validUntil`` (``authority.company_data_stale``); only active entities may act
+   (``authority.entity_inactive``); its signing clause is parsed with
    :func:`thaivc.authority.parse_clause`;
 4. either **a delegation chain** ending at the presenter (:func:`thaivc.delegation.verify_chain`)
    whose root was signed by enough distinct directors for the rule (``delegation.quorum_not_met``),
@@ -21,10 +28,10 @@ presentation, as the signers' ID-card copies are attached to a paper power of at
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.assurance import AssurancePolicy, Evidence
@@ -39,12 +46,14 @@ from thaivc.delegation.binding import (
 )
 from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
 from thaivc.delegation.credential import DELEGATION_TYPE, Delegation, parse_delegation
+from thaivc.embedded import EmbeddedPolicy
 from thaivc.errors import Indeterminate, ThaiVCError, UsageError
-from thaivc.registries.dbd import ACTIVE_STATUS, DbdRegistry
+from thaivc.registries.dbd import ACTIVE_STATUS, DbdRegistry, JuristicPerson
 from thaivc.report import Problem, ReportBuilder, VerificationReport
 from thaivc.thai import is_valid_juristic_id
 
 if TYPE_CHECKING:
+    from thaivc.challenge import ChallengeStore
     from thaivc.verifier import Verifier
 
 __all__ = ["AuthorityDecision", "AuthorityPolicy", "authorize"]
@@ -52,6 +61,13 @@ __all__ = ["AuthorityDecision", "AuthorityPolicy", "authorize"]
 CITIZEN_TYPE: Final = "ThaiCitizenCredential"
 JURISTIC_TYPE: Final = "JuristicPersonCredential"
 MAX_PRESENTATIONS: Final = 16
+PRESENTATION_TYPE: Final = "VerifiablePresentation"
+#: How old a presented company credential may be when no live DBD lookup is configured.
+MAX_COMPANY_DATA_AGE: Final = timedelta(days=30)
+#: A delegation is exactly this, nothing more: a credential does not become one by adding a type.
+_DELEGATION_TYPES: Final = frozenset({"VerifiableCredential", DELEGATION_TYPE})
+#: DBD committee row types, as ``JuristicPersonCredential`` spells them.
+_ROLES: Final = {"K": "director", "L": "managing_partner"}
 _TAG = re.compile(r"[a-z][a-z0-9_]{0,63}", re.ASCII)
 
 Outcome = Literal["allowed", "refused", "indeterminate"]
@@ -60,18 +76,26 @@ Outcome = Literal["allowed", "refused", "indeterminate"]
 @dataclass(frozen=True)
 class AuthorityPolicy:
     """Whom an agency trusts for what: identity issuers (DOPA, ThaID bridges), the DBD issuer,
-    the minimum assurance of every person involved, and the longest delegation chain."""
+    the minimum assurance of every person involved, and the longest delegation chain.
+
+    ``max_company_data_age`` bounds how old a presented ``JuristicPersonCredential`` may be when
+    no live DBD lookup is configured: directors resign and companies are struck off, and a copy
+    of the register cannot say so.
+    """
 
     citizen_issuers: frozenset[str]
     dbd_issuers: frozenset[str] = frozenset()
     assurance: AssurancePolicy = field(default_factory=AssurancePolicy)
     max_chain_length: int = MAX_CHAIN_LENGTH
+    max_company_data_age: timedelta = MAX_COMPANY_DATA_AGE
 
     def __post_init__(self) -> None:
         if not isinstance(self.citizen_issuers, frozenset) or not isinstance(self.dbd_issuers, frozenset):
             raise UsageError("usage.invalid_argument", "issuer sets are frozensets of issuer ids")
         if not 1 <= self.max_chain_length <= MAX_CHAIN_LENGTH:
             raise UsageError("usage.invalid_argument", f"max_chain_length is between 1 and {MAX_CHAIN_LENGTH}")
+        if not isinstance(self.max_company_data_age, timedelta) or self.max_company_data_age <= timedelta(0):
+            raise UsageError("usage.invalid_argument", "max_company_data_age is a positive timedelta")
 
 
 @dataclass(frozen=True)
@@ -135,10 +159,15 @@ class AuthorityDecision:
 # -- plumbing ----------------------------------------------------------------------------------
 
 
-class _SharedChallenge:
-    """Lets one authorisation's presentations share a challenge: the real store is consumed once."""
+class _OneChallengePerCall:
+    """The challenge store one authorisation's presentations answer through.
 
-    def __init__(self, inner: Any, uses: int) -> None:
+    Every presentation of one call answers the same challenge, in whatever format; the verifier's
+    real store is consumed exactly once, by the first presentation whose signature verified, so
+    a replay of the whole call is refused and the call itself is not refused as its own replay.
+    """
+
+    def __init__(self, inner: ChallengeStore, uses: int) -> None:
         self._inner = inner
         self._left = uses
         self._value: str | None = None
@@ -154,31 +183,58 @@ class _SharedChallenge:
         return True
 
 
-def _proof_set_checker(suite: ProofSuite) -> Any:
-    """How an embedded ``DelegationCredential`` is verified inside the presentation.
+@dataclass(frozen=True)
+class _Found:
+    """An embedded delegation whose proof set was verified, with each proof's result."""
 
-    Only its shape, its terms and every proof of its set: a root is issued by the company but
-    signed by directors, so the generic "the issuer signs" binding does not apply, and its time
-    and status are judged by the chain, with ``delegation.*`` codes.
+    document: Mapping[str, Any]
+    delegation: Delegation
+    checks: list[ProofCheck]
+
+
+class _DelegationProofSets:
+    """The proof-set checker one authorisation offers for its presentations' embedded documents.
+
+    A root delegation is issued by the company but signed by its directors, so the generic "the
+    issuer signs" binding does not apply: only its shape, its terms and every proof of its set are
+    checked here, and its time and status are judged by the chain, with ``delegation.*`` codes.
+    It owns only documents typed exactly as a delegation that :func:`parse_delegation` reads;
+    anything else (a citizen credential with an extra type, a malformed delegation) answers
+    ``None`` and takes the generic path, where its issuer must sign it.
     """
-    from thaivc.contexts import ContextRegistry
-    from thaivc.credentials import validate_credential_schema
-    from thaivc.model import check_credential
-    from thaivc.model.jsonld import check_jsonld
 
-    contexts = ContextRegistry.default()
+    def __init__(self, suite: ProofSuite) -> None:
+        from thaivc.contexts import ContextRegistry
 
-    def check(doc: dict[str, Any], *, challenge: str | None, domain: str | None) -> VerificationReport:
+        self._suite = suite
+        self._contexts = ContextRegistry.default()
+        self.found: list[_Found] = []
+
+    def __call__(self, doc: dict[str, Any]) -> VerificationReport | None:
+        types = doc.get("type")
+        if not isinstance(types, list) or len(types) != len(_DELEGATION_TYPES) or set(types) != _DELEGATION_TYPES:
+            return None
+        try:
+            delegation = parse_delegation(doc)
+        except ThaiVCError:
+            return None
+        return self._verify(doc, delegation)
+
+    def _verify(self, doc: dict[str, Any], delegation: Delegation) -> VerificationReport:
+        from thaivc.credentials import validate_credential_schema
+        from thaivc.model import check_credential
+        from thaivc.model.jsonld import check_jsonld
+
         b = ReportBuilder("di")
         try:
             check_credential(doc)
-            check_jsonld(doc, contexts)  # every term must expand: nothing signed goes unread
+            check_jsonld(doc, self._contexts)  # every term must expand: nothing signed goes unread
             validate_credential_schema(doc)
         except ThaiVCError as err:
             b.error("model", err)
             return b.build()
         b.ok("model")
-        results = suite.verify(doc)
+        results = self._suite.verify(doc)
         bad = next((r for r in results if not r.ok), None)
         if not results:
             b.fail("proof", "di.proof_missing", "the document carries no proof")
@@ -186,9 +242,11 @@ def _proof_set_checker(suite: ProofSuite) -> Any:
             b.fail("proof", bad.code or "di.proof_invalid", f"proof {bad.index + 1}: {bad.detail}")
         else:
             b.ok("proof", f"{len(results)} proof(s) verify")
+            self.found.append(_Found(doc, delegation, results))
         return b.build(None if b.failed else doc)
 
-    return check
+    def owns(self, doc: Mapping[str, Any]) -> bool:
+        return any(f.document is doc for f in self.found)
 
 
 def _types(doc: Mapping[str, Any]) -> list[str]:
@@ -200,6 +258,12 @@ def _issuer(doc: Mapping[str, Any]) -> str | None:
     iss = doc.get("issuer")
     value = iss.get("id") if isinstance(iss, dict) else iss
     return value if isinstance(value, str) else None
+
+
+def _holder(doc: Mapping[str, Any]) -> str | None:
+    holder = doc.get("holder")
+    value = holder.get("id") if isinstance(holder, dict) else holder
+    return value if isinstance(value, str) and value else None
 
 
 def _subject(doc: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -228,46 +292,143 @@ class _Case:
     signers: tuple[DirectorBinding, ...] = ()
 
 
-# -- the decision ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Presented:
+    """One verified presentation: its holder, and the credentials verified on the generic path."""
+
+    holder: str
+    credentials: list[dict[str, Any]]
 
 
-def _verify_presentations(verifier: Verifier, presentations: Sequence[object], challenge: str | None,
-                          domain: str | None, suite: ProofSuite) -> list[tuple[str, list[dict[str, Any]]]]:
-    """(holder, verified credentials) for each presentation, or a refusal with the VP problems."""
-    # A copy of the caller's verifier (same resolver, clock, status, trust and any other
-    # settings) that lets credentials about other people ride along — the company certificate,
-    # the signing directors' IDs — and that verifies delegations as proof sets (see above).
-    sub = copy.copy(verifier)
-    sub.policy = verifier.policy.model_copy(update={"require_holder_binding": False})
-    sub.challenges = _SharedChallenge(verifier.challenges, len(presentations))
-    check_delegation = _proof_set_checker(suite)
-    generic = verifier._check_data_integrity
+# -- the presentations -------------------------------------------------------------------------
 
-    def check_data_integrity(doc: dict[str, Any], **kwargs: Any) -> VerificationReport:
-        if isinstance(doc, dict) and DELEGATION_TYPE in _types(doc):
-            report: VerificationReport = check_delegation(doc, challenge=None, domain=None)
-            return report
-        return generic(doc, **kwargs)
 
-    sub._check_data_integrity = check_data_integrity  # type: ignore[method-assign]
-    out: list[tuple[str, list[dict[str, Any]]]] = []
+def _not_a_presentation(detail: str) -> _Refusal:
+    return _Refusal("vp.malformed", detail, "ข้อมูลที่ส่งมาไม่ใช่การนำเสนอข้อมูล (presentation) ที่ผู้ถือลงนาม",
+                    f"Every item must be a presentation signed by its holder: {detail}.")
+
+
+def _no_holder() -> _Refusal:
+    return _Refusal("vp.holder_mismatch", "the presentation names no holder",
+                    "ไม่ทราบว่าผู้ใดเป็นผู้นำเสนอข้อมูล", "The presentation names no holder.")
+
+
+def _presentation_types(types: Sequence[str]) -> str | None:
+    """Why a document with these types is not a presentation, or None."""
+    if PRESENTATION_TYPE not in types:
+        return "its type does not include VerifiablePresentation"
+    if "VerifiableCredential" in types or DELEGATION_TYPE in types:
+        return "it is typed as a credential too; a credential, a delegation included, is nobody's consent"
+    return None
+
+
+def _jws_typ(token: str) -> object:
+    """The ``typ`` of a compact JWS header, read without verifying anything (``None`` if unreadable)."""
+    from thaivc.b64 import b64url_decode
+    from thaivc.jsonutil import loads_strict
+
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header = loads_strict(b64url_decode(parts[0]), max_bytes=8192, require_object=True)
+    except (ThaiVCError, ValueError):
+        return None
+    return header.get("typ")
+
+
+def _require_presentation(item: object, max_bytes: int) -> None:
+    """Refuse, before anything is verified or consumed, an item that cannot be a presentation.
+
+    A copied credential, a delegation (even a genuine one) or an SD-JWT (which names no holder
+    DID) is never a person's answer to this request; only ``vp+jwt`` tokens and Data Integrity
+    presentations that name their holder go on to the full check.
+    """
+    from thaivc.jsonutil import loads_strict
+
+    value: object = item
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            value = bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_a_presentation("the item is not UTF-8 text") from None
+    if isinstance(value, str):
+        if len(value) > max_bytes:
+            raise _Refusal("input.too_large", f"a presentation exceeds the cap of {max_bytes} bytes",
+                           "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "A presentation is too large.")
+        text = value.strip()
+        if text.startswith("{"):
+            try:
+                value = loads_strict(text, max_bytes=max_bytes, require_object=True)
+            except ThaiVCError as err:
+                raise _not_a_presentation(f"the item is not a JSON object ({err.code})") from None
+        elif "~" in text:
+            raise _not_a_presentation("an SD-JWT names no holder DID; present it inside a signed presentation")
+        elif _jws_typ(text) != "vp+jwt":
+            raise _not_a_presentation("the token is not a vp+jwt presentation")
+        else:
+            return
+    if not isinstance(value, dict):
+        raise _not_a_presentation(f"a {type(item).__name__} is not a presentation")
+    why = _presentation_types(_types(value))
+    if why is not None:
+        raise _not_a_presentation(why)
+    if _holder(value) is None:
+        raise _no_holder()
+
+
+def _refused_presentation(report: VerificationReport) -> _Refusal:
+    inner = [p for child in report.children for p in child.problems]
+    fallback = Problem.of("vp.credential_invalid", "the presentation failed")
+    first = report.problems[0] if report.problems else fallback
+    return _Refusal(first.code, first.detail, "การนำเสนอข้อมูล (presentation) ไม่ผ่านการตรวจสอบ: " + first.code,
+                    f"The presentation did not verify: {first.code} — {first.detail}",
+                    undecided=report.status == "indeterminate", extra=[*report.problems[1:], *inner])
+
+
+def _verify_presentations(verifier: Verifier, presentations: Sequence[object], challenge: str, domain: str | None,
+                          delegations: _DelegationProofSets) -> list[_Presented]:
+    """Each presentation through the caller's own verifier, as a presentation, for one challenge.
+
+    The verifier's public ``check`` does the work, with two choices made for this call only:
+    credentials about other people may ride along (the company's, the signing directors'), and
+    embedded delegations are offered to ``delegations``. Signature (``authentication``, by a key of
+    the holder), challenge and domain are checked as for any presentation.
+    """
+    store = _OneChallengePerCall(verifier.challenges, len(presentations))
+    embedded = EmbeddedPolicy(allow_other_subjects=True, proof_sets=delegations)
+    out: list[_Presented] = []
     for vp in presentations:
-        report = sub.check(vp, challenge=challenge, domain=domain)
+        report = verifier.check(vp, challenge=challenge, domain=domain, embedded=embedded, challenges=store)
         if not report.ok or report.document is None:
-            inner = [p for child in report.children for p in child.problems]
-            fallback = Problem.of("vp.credential_invalid", "the presentation failed")
-            first = report.problems[0] if report.problems else fallback
-            raise _Refusal(first.code, first.detail, "การนำเสนอข้อมูล (presentation) ไม่ผ่านการตรวจสอบ: " + first.code,
-                           f"The presentation did not verify: {first.code} — {first.detail}",
-                           undecided=report.status == "indeterminate", extra=[*report.problems[1:], *inner])
-        holder = report.document.get("holder")
-        holder_id = holder.get("id") if isinstance(holder, dict) else holder
-        if not isinstance(holder_id, str):
-            raise _Refusal("vp.holder_mismatch", "the presentation names no holder",
-                           "ไม่ทราบว่าผู้ใดเป็นผู้นำเสนอข้อมูล", "The presentation names no holder.")
-        docs = [c.document for c in report.children if c.document is not None]
-        out.append((holder_id, docs))
+            raise _refused_presentation(report)
+        doc = report.document
+        why = _presentation_types(_types(doc)) if report.format in ("vp+jwt", "di") else "not a presentation"
+        if why is not None:
+            raise _not_a_presentation(why)
+        holder = _holder(doc)
+        if holder is None:
+            raise _no_holder()
+        creds = [c.document for c in report.children if c.document is not None and not delegations.owns(c.document)]
+        out.append(_Presented(holder, creds))
     return out
+
+
+def _refuse_unverified_delegations(docs: Sequence[Mapping[str, Any]]) -> None:
+    """A credential typed DelegationCredential that was not verified as a delegation is refused.
+
+    It parsed as no delegation, or it is not a Data Integrity proof set (a ``vc+jwt`` signed by a
+    director, say): it cannot grant anything, and it must not quietly change which path decides.
+    """
+    for doc in docs:
+        if DELEGATION_TYPE in _types(doc):
+            raise _Refusal("vp.credential_invalid",
+                           "a DelegationCredential must be a Data Integrity proof set that parses as a delegation",
+                           "หนังสือมอบอำนาจไม่อยู่ในรูปแบบที่ตรวจสอบได้",
+                           "A delegation is not in a form that can be verified as one.")
+
+
+# -- the decision ----------------------------------------------------------------------------
 
 
 def _identity(did: str, docs: Sequence[Mapping[str, Any]], policy: AuthorityPolicy,
@@ -300,52 +461,155 @@ def _identity(did: str, docs: Sequence[Mapping[str, Any]], policy: AuthorityPoli
     return subject
 
 
+@dataclass(frozen=True)
+class _CompanyFacts:
+    """What the decision reads about a company, from one source (a credential or the register).
+
+    ``committee`` is comparable across sources: every member's title, given and family name and
+    role, whitespace-normalised and sorted, exactly as DBD lists them.
+    """
+
+    source: str
+    name_th: str | None
+    status_th: object
+    clause_th: object
+    committee: tuple[tuple[str, str, str, str], ...]
+    directors: list[DirectorName]
+
+    def differences(self, other: _CompanyFacts) -> list[str]:
+        """What ``other`` says differently (status, signing clause, committee)."""
+        out: list[str] = []
+        if self.status_th != other.status_th:
+            out.append(f"status “{other.status_th}” in the {other.source}, “{self.status_th}” in the {self.source}")
+        if _spaces(self.clause_th) != _spaces(other.clause_th):
+            out.append(f"the signing clause differs between the {other.source} and the {self.source}")
+        if self.committee != other.committee:
+            out.append(f"the committee differs between the {other.source} and the {self.source}")
+        return out
+
+
+def _spaces(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _facts_from_registry(person: JuristicPerson) -> _CompanyFacts:
+    committee = tuple(sorted((str(_spaces(d.title or "")), str(_spaces(d.first_name)), str(_spaces(d.last_name)),
+                              _ROLES.get(d.type, d.type)) for d in person.directors))
+    return _CompanyFacts("live DBD record", person.name_th, person.status_th, person.signing_clause_th, committee,
+                         directors_from_registry(person.directors))
+
+
+def _facts_from_credential(doc: Mapping[str, Any]) -> _CompanyFacts:
+    subject = _subject(doc)
+    try:
+        directors = directors_from_credential(subject)
+    except ThaiVCError as err:
+        raise _Refusal(err.code, err.detail, "ข้อมูลกรรมการในข้อมูลนิติบุคคลไม่ครบถ้วน",
+                       "The company credential's committee list is unreadable.") from None
+    rows = [r for r in subject.get("directors", []) if isinstance(r, dict)]
+    committee = tuple(sorted((str(_spaces(r.get("titleTh") or "")), str(_spaces(r.get("givenNameTh"))),
+                              str(_spaces(r.get("familyNameTh"))), str(r.get("role"))) for r in rows))
+    name = subject.get("legalNameTh")
+    return _CompanyFacts("presented company credential", name if isinstance(name, str) else None,
+                         subject.get("juristicStatusTh"), subject.get("signingClauseTh"), committee, directors)
+
+
+def _lookup(dbd: DbdRegistry, jid: str) -> JuristicPerson:
+    try:
+        return dbd.lookup(jid)
+    except ThaiVCError as err:
+        raise _Refusal(err.code, err.detail, "ไม่สามารถตรวจสอบข้อมูลนิติบุคคลกับกรมพัฒนาธุรกิจการค้าได้",
+                       f"The DBD lookup failed: {err.detail}", undecided=isinstance(err, Indeterminate)) from None
+    except Exception as exc:  # an adapter that breaks must not decide anything
+        raise _Refusal("registry.unavailable", f"DBD lookup failed: {type(exc).__name__}",
+                       "ไม่สามารถตรวจสอบข้อมูลนิติบุคคลกับกรมพัฒนาธุรกิจการค้าได้",
+                       "The DBD lookup failed.", undecided=True) from None
+
+
+def _instant(value: object) -> float | None:
+    from thaivc.model import parse_datetime_stamp
+
+    try:
+        moment, _warnings = parse_datetime_stamp(value)
+    except ThaiVCError:
+        return None
+    return moment.timestamp()
+
+
+def _stale(detail: str) -> _Refusal:
+    return _Refusal("authority.company_data_stale", detail, "ข้อมูลนิติบุคคลที่นำเสนอเก่าเกินกว่าจะใช้ตัดสินได้",
+                    f"The presented company data is too old to decide on: {detail}.")
+
+
+def _require_fresh(doc: Mapping[str, Any], max_age: timedelta, now: float) -> None:
+    """Without a live lookup, a company credential must be recent and must say when it ends.
+
+    Its age is counted from the earlier of ``validFrom`` and the registry's ``retrievedAt``; one
+    that names neither, or has no ``validUntil``, cannot be shown to be current and is refused.
+    """
+    if not isinstance(doc.get("validUntil"), str):
+        raise _stale("the company credential has no validUntil")
+    stamps = [_instant(doc.get("validFrom")), _instant(_subject(doc).get("retrievedAt"))]
+    known = [t for t in stamps if t is not None]
+    if not known:
+        raise _stale("the company credential does not say when its data was read")
+    age = now - min(known)
+    if age > max_age.total_seconds():
+        raise _stale(f"the company data is {age / 86400:.0f} days old; the policy allows {max_age.days} days")
+
+
 def _company(case: _Case, docs: Sequence[Mapping[str, Any]], dbd: DbdRegistry | None,
-             policy: AuthorityPolicy) -> tuple[AuthorityRule, list[DirectorName]]:
-    """The company's signing rule and committee, from a trusted credential or a live lookup."""
+             policy: AuthorityPolicy, now: float) -> tuple[AuthorityRule, list[DirectorName]]:
+    """The company's signing rule and committee: the live register wins over any presented copy.
+
+    With ``dbd``, the live record decides and every presented company credential must agree with
+    it; without, the presented credential decides if it is trusted, recent and expiring, and
+    several presented credentials must agree with each other.
+    """
     jid = case.on_behalf_of
     unreadable: str | None = None  # why a live registry's clause cannot be joined whole
     creds = [d for d in docs if JURISTIC_TYPE in _types(d) and _subject(d).get("juristicId") == jid]
-    if creds:
-        doc = creds[0]
+    for doc in creds:
         if _issuer(doc) not in policy.dbd_issuers:
             raise _Refusal("delegation.untrusted_root",
                            f"the company credential is issued by {_issuer(doc)}, not the configured DBD issuer",
                            "ข้อมูลนิติบุคคลไม่ได้ออกโดยกรมพัฒนาธุรกิจการค้าที่กำหนดไว้",
                            "The company's registration credential is not issued by the configured DBD issuer.")
-        subject = _subject(doc)
-        status, clause, name = (subject.get("juristicStatusTh"), subject.get("signingClauseTh"),
-                                subject.get("legalNameTh"))
-        try:
-            directors = directors_from_credential(subject)
-        except ThaiVCError as err:
-            raise _Refusal(err.code, err.detail, "ข้อมูลกรรมการในข้อมูลนิติบุคคลไม่ครบถ้วน",
-                           "The company credential's committee list is unreadable.") from None
-    elif dbd is not None:
-        try:
-            person = dbd.lookup(jid)
-        except ThaiVCError as err:
-            raise _Refusal(err.code, err.detail, "ไม่สามารถตรวจสอบข้อมูลนิติบุคคลกับกรมพัฒนาธุรกิจการค้าได้",
-                           f"The DBD lookup failed: {err.detail}", undecided=isinstance(err, Indeterminate)) from None
-        status, clause, name = person.status_th, person.signing_clause_th, person.name_th
-        directors = directors_from_registry(person.directors)
+    presented = [_facts_from_credential(doc) for doc in creds]
+    if dbd is not None:
+        person = _lookup(dbd, jid)
+        facts = _facts_from_registry(person)
         unreadable = person.signing_clause_problem
+    elif presented:
+        for doc in creds:
+            _require_fresh(doc, policy.max_company_data_age, now)
+        facts = presented[0]
     else:
         raise _Refusal("registry.unavailable", "no company credential was presented and no DBD registry is configured",
                        "ไม่มีข้อมูลนิติบุคคลให้ตรวจสอบ", "There is no source for the company's data.",
                        undecided=True)
-    case.company_name_th = name if isinstance(name, str) else None
+    mismatches = [Problem.of("authority.company_data_mismatch", why) for other in presented
+                  for why in facts.differences(other)]
+    case.company_name_th = facts.name_th
+    status, clause = facts.status_th, facts.clause_th
     if status != ACTIVE_STATUS:
         raise _Refusal("authority.entity_inactive", f"the registry's status is “{status}”",
                        f"นิติบุคคลไม่อยู่ในสถานะดำเนินกิจการ (สถานะ: {status})",
-                       f"The company is not active (registry status: {status}); nobody may act for it.")
+                       f"The company is not active (registry status: {status}); nobody may act for it.",
+                       extra=mismatches)
     if unreadable is not None:  # a clause missing a piece may drop a condition: it authorises nothing
         reason = f"the registry's signing clause is incomplete: {unreadable}"
-        return AuthorityRule(branches=[], needs_review=True, review_reason=reason, raw_clause_th=clause), directors
+        return (AuthorityRule(branches=[], needs_review=True, review_reason=reason, raw_clause_th=str(clause or "")),
+                facts.directors)
+    if mismatches:
+        first = mismatches[0]
+        raise _Refusal(first.code, first.detail, "ข้อมูลนิติบุคคลที่นำเสนอไม่ตรงกับทะเบียนนิติบุคคล",
+                       f"The presented company data does not match the register: {first.detail}.",
+                       extra=mismatches[1:])
     if not isinstance(clause, str) or not clause:
         raise _Refusal("authority.clause_unreadable", "the registry gives no signing clause",
                        "ไม่มีข้อความอำนาจกรรมการ", "The registry gives no signing clause.")
-    return parse_clause(clause, directors), directors
+    return parse_clause(clause, facts.directors), facts.directors
 
 
 def _bind_all(dids: Sequence[str], docs: Sequence[Mapping[str, Any]], directors: Sequence[DirectorName],
@@ -375,19 +639,15 @@ def _judge(rule: AuthorityRule, case: _Case, *, value_thb: int | None, seal: boo
     return decision
 
 
-def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]], *, delegation_docs: Sequence[
-        Mapping[str, Any]], rule: AuthorityRule, directors: Sequence[DirectorName], verifier: Verifier,
-        policy: AuthorityPolicy, suite: ProofSuite, value_thb: int | None, actor_cid: Any) -> RuleDecision:
-    links: list[Delegation] = []
-    proofs: dict[str, list[ProofCheck]] = {}
-    for doc in delegation_docs:
-        try:
-            d = parse_delegation(doc)
-        except ThaiVCError as err:
-            raise _Refusal(err.code, err.detail, "หนังสือมอบอำนาจมีรูปแบบไม่ถูกต้อง",
-                           f"A delegation credential is malformed: {err.detail}") from None
-        links.append(d)
-        proofs[d.id] = suite.verify(doc)
+def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]], *, found: Sequence[_Found],
+                    rule: AuthorityRule, directors: Sequence[DirectorName], verifier: Verifier,
+                    policy: AuthorityPolicy, value_thb: int | None, actor_cid: Any) -> RuleDecision:
+    """The chain of the delegations whose proof sets verified inside the presentation.
+
+    Their proofs were checked once, as the presentation was verified; the results are reused here.
+    """
+    links = [f.delegation for f in found]
+    proofs: dict[str, list[ProofCheck]] = {f.delegation.id: f.checks for f in found}
     chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act.tags,
                          value_thb=value_thb, now=verifier.clock.now(), leeway=verifier.policy.leeway,
                          status=_status_callable(verifier.status_checker),
@@ -493,8 +753,8 @@ def authorize(
     case = _Case(act=the_act, act_name=act_name, on_behalf_of=on_behalf_of)
     suite = proofs or default_proof_suite(verifier.resolver, clock=verifier.clock)
     try:
-        decision = _decide(case, verifier, items, challenge=challenge, domain=domain, policy=policy, suite=suite,
-                           value_thb=value_thb, dbd=dbd, seal=seal)
+        decision = _decide(case, verifier, items, challenge=challenge, domain=domain, policy=policy,
+                           delegations=_DelegationProofSets(suite), value_thb=value_thb, dbd=dbd, seal=seal)
     except _Refusal as refusal:
         return _finish(case, "indeterminate" if refusal.undecided else "refused", None, refusal.problems,
                        th=refusal.th, en=refusal.en)
@@ -505,24 +765,30 @@ def authorize(
 
 
 def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challenge: str | None, domain: str | None,
-            policy: AuthorityPolicy, suite: ProofSuite, value_thb: int | None, dbd: DbdRegistry | None,
-            seal: bool | None) -> RuleDecision:
-    verified = _verify_presentations(verifier, items, challenge, domain, suite)
-    case.actor = verified[0][0]
-    docs = [d for _holder, ds in verified for d in ds]
+            policy: AuthorityPolicy, delegations: _DelegationProofSets, value_thb: int | None,
+            dbd: DbdRegistry | None, seal: bool | None) -> RuleDecision:
+    for item in items:
+        _require_presentation(item, verifier.policy.max_bytes)
+    if challenge is None:
+        raise _Refusal("vp.challenge_mismatch", "authorize needs the challenge this request was issued",
+                       "ไม่มีรหัสท้าทาย (challenge) ที่ผูกการนำเสนอข้อมูลกับคำขอนี้",
+                       "No challenge ties the presentations to this request.")
+    verified = _verify_presentations(verifier, items, challenge, domain, delegations)
+    case.actor = verified[0].holder
+    docs = [d for p in verified for d in p.credentials]
+    _refuse_unverified_delegations(docs)
     actor = _identity(case.actor, docs, policy, "ผู้นำเสนอ", "presenter")
-    rule, directors = _company(case, docs, dbd, policy)
+    rule, directors = _company(case, docs, dbd, policy, verifier.clock.now())
     case.rule = rule
-    delegations = [d for d in docs if DELEGATION_TYPE in _types(d)]
-    if delegations:
+    if delegations.found:
         if len(verified) > 1:
-            raise UsageError("usage.invalid_argument", "an attorney presents one presentation")
+            raise _not_a_presentation("a delegation is presented by its attorney alone, in one presentation")
         case.via = "delegation"
-        return _via_delegation(case, case.actor, docs, delegation_docs=delegations, rule=rule, directors=directors,
-                               verifier=verifier,
-                               policy=policy, suite=suite, value_thb=value_thb, actor_cid=actor.get("citizenId"))
+        return _via_delegation(case, case.actor, docs, found=delegations.found, rule=rule, directors=directors,
+                               verifier=verifier, policy=policy, value_thb=value_thb,
+                               actor_cid=actor.get("citizenId"))
     case.via = "direct"
-    holders = [h for h, _ in verified]
+    holders = [p.holder for p in verified]
     if len(set(holders)) != len(holders):
         raise _Refusal("authority.not_satisfied", "two presentations come from the same holder",
                        "ผู้ลงนามคนเดียวกันนำเสนอซ้ำ", "The same person presented twice.")

@@ -197,6 +197,8 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "authority.seal_required": (None, "the rule requires the company seal"),
     "authority.value_required": (None, "the applicable rule depends on the act's value, which was not given"),
     "authority.act_unclassified": (None, "the rule has scoped branches and the act-scope table cannot place the act"),
+    "authority.company_data_mismatch": (None, "presented company data differs from the live register or another copy"),
+    "authority.company_data_stale": (None, "presented company data is too old or has no validUntil"),
     "delegation.untrusted_root": (None, "the chain root is not issued by a trusted registry"),
     "delegation.not_attenuated": (None, "a link widens its parent's scope"),
     "delegation.broken_link": (None, "a link is not issued by its parent's attorney"),

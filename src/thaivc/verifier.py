@@ -9,12 +9,14 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
 from thaivc.did import UniversalResolver
-from thaivc.errors import Indeterminate, ThaiVCError, VerificationFailed
+from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
+from thaivc.errors import Indeterminate, ThaiVCError, UsageError, VerificationFailed
 from thaivc.jsonutil import loads_strict
 from thaivc.policy import Policy
 from thaivc.report import ReportBuilder, VerificationReport
@@ -81,10 +83,21 @@ class Verifier:
         *,
         challenge: str | None = None,
         domain: str | None = None,
+        embedded: EmbeddedPolicy = DEFAULT_EMBEDDED,
+        challenges: ChallengeStore | None = None,
     ) -> VerificationReport:
-        """Verify ``anything`` and return the full report. Never raises on bad input."""
+        """Verify ``anything`` and return the full report. Never raises on bad input.
+
+        ``embedded`` says how this call treats the credentials inside a presentation (see
+        :mod:`thaivc.embedded`); it never applies to the top-level document. ``challenges`` is the
+        store this call consumes ``challenge`` from (default: the verifier's own), for a caller that
+        answers one request with several presentations and consumes the challenge once for all.
+        """
+        if not isinstance(embedded, EmbeddedPolicy):
+            raise UsageError("usage.invalid_argument", "embedded is an EmbeddedPolicy")
+        call = _Call(embedded, challenges if challenges is not None else self.challenges)
         try:
-            return self._dispatch(anything, challenge=challenge, domain=domain, depth=0)
+            return self._dispatch(anything, challenge=challenge, domain=domain, depth=0, call=call)
         except ThaiVCError as err:
             builder = ReportBuilder()
             builder.error("parse", err)
@@ -123,22 +136,35 @@ class Verifier:
     # -- dispatch -----------------------------------------------------------------------------
 
     def _dispatch(
-        self, anything: object, *, challenge: str | None, domain: str | None, depth: int, media: str | None = None
+        self,
+        anything: object,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        depth: int,
+        call: _Call | None = None,
+        media: str | None = None,
     ) -> VerificationReport:
         """Route to a securing format; ``media`` is the media type an envelope declared, if any.
 
         An envelope's media type is binding: a ``vc+jwt`` envelope holding a ``vp+jwt`` token, an
         SD-JWT, or a JSON document is a type confusion (``jose.typ_mismatch``), not a second chance.
+        ``call`` defaults to the verifier's own settings (as for an embedded credential).
         """
+        call = call or _Call(DEFAULT_EMBEDDED, self.challenges)
         value = _normalise_input(anything, self.policy.max_bytes)
         if isinstance(value, str):
             is_sd_jwt = "~" in value
             if media is not None and is_sd_jwt != (media in _SD_JWT_MEDIA):
                 raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but the token is not one")
             if is_sd_jwt:
-                return check_sd_jwt_presentation(self, value, challenge=challenge, domain=domain, nested=depth > 0)
+                return check_sd_jwt_presentation(
+                    self, value, challenge=challenge, domain=domain, nested=depth > 0, challenges=call.challenges
+                )
             expected = frozenset({media}) if media is not None else None
-            return self._check_compact(value, challenge=challenge, domain=domain, depth=depth, expected_typ=expected)
+            return self._check_compact(
+                value, challenge=challenge, domain=domain, depth=depth, expected_typ=expected, call=call
+            )
         if media is not None:
             raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but holds a JSON document")
         if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
@@ -147,9 +173,9 @@ class Verifier:
             from thaivc.jose.media import unenvelope
 
             declared, token = unenvelope(value)
-            return self._dispatch(token, challenge=challenge, domain=domain, depth=depth, media=declared)
+            return self._dispatch(token, challenge=challenge, domain=domain, depth=depth, call=call, media=declared)
         if "proof" in value:
-            return self._check_data_integrity(value, challenge=challenge, domain=domain, depth=depth)
+            return self._check_data_integrity(value, challenge=challenge, domain=domain, depth=depth, call=call)
         builder = ReportBuilder()
         types = value.get("type")
         is_vp = types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types)
@@ -164,19 +190,36 @@ class Verifier:
         domain: str | None,
         depth: int,
         expected_typ: frozenset[str] | None = None,
+        call: _Call | None = None,
     ) -> VerificationReport:
-        return check_jwt(self, token, challenge=challenge, domain=domain, depth=depth, expected_typ=expected_typ)
+        call = call or _Call(DEFAULT_EMBEDDED, self.challenges)
+        return check_jwt(
+            self, token, challenge=challenge, domain=domain, depth=depth, expected_typ=expected_typ,
+            embedded=call.embedded, challenges=call.challenges,
+        )
 
     def _check_data_integrity(
-        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None, depth: int = 0
+        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None, depth: int = 0,
+        call: _Call | None = None,
     ) -> VerificationReport:
-        return check_di(self, doc, challenge=challenge, domain=domain, depth=depth)
+        call = call or _Call(DEFAULT_EMBEDDED, self.challenges)
+        return check_di(self, doc, challenge=challenge, domain=domain, depth=depth, embedded=call.embedded,
+                        challenges=call.challenges)
 
-    def _consume_challenge(self, challenge: str) -> bool:
+    def _consume_challenge(self, challenge: str, store: ChallengeStore | None = None) -> bool:
+        """Consume ``challenge`` in ``store`` (default: the verifier's); a broken store is indeterminate."""
         try:
-            return self.challenges.consume(challenge)
+            return (store if store is not None else self.challenges).consume(challenge)
         except Exception as exc:  # a broken store must not let a replay through
             raise Indeterminate("vp.challenge_mismatch", f"challenge store failed: {type(exc).__name__}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """What one ``check()`` call decided before reading any input, passed down through dispatch."""
+
+    embedded: EmbeddedPolicy
+    challenges: ChallengeStore
 
 
 def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:

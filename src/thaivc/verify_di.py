@@ -21,6 +21,7 @@ from thaivc.di.canon.jsonld_fast import fast_convert
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import check_rdfc_document, signed_numbers
 from thaivc.di.verify import ProofSetPolicy, _verify_proofs
+from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.errors import ThaiVCError
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
@@ -29,6 +30,7 @@ from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust, refuse_unanswered
 
 if TYPE_CHECKING:
+    from thaivc.challenge import ChallengeStore
     from thaivc.verifier import Verifier
 
 __all__ = ["check_di", "default_contexts"]
@@ -156,9 +158,19 @@ def _party_id(value: object) -> str | None:
 
 
 def check_di(
-    verifier: Verifier, doc: dict[str, Any], *, challenge: str | None, domain: str | None, depth: int = 0
+    verifier: Verifier,
+    doc: dict[str, Any],
+    *,
+    challenge: str | None,
+    domain: str | None,
+    depth: int = 0,
+    embedded: EmbeddedPolicy = DEFAULT_EMBEDDED,
+    challenges: ChallengeStore | None = None,
 ) -> VerificationReport:
-    """Verify a Data Integrity credential or presentation and report every check. Never raises."""
+    """Verify a Data Integrity credential or presentation and report every check. Never raises.
+
+    ``embedded`` and ``challenges`` are the call's choices (see :meth:`thaivc.Verifier.check`).
+    """
     b = ReportBuilder("di")
     if not isinstance(doc, dict) or "proof" not in doc:
         b.fail("parse", "di.proof_missing", "the document carries no proof")
@@ -234,9 +246,9 @@ def check_di(
     check_times(verifier, doc, b)
     if presentation:
         holder_id = controller or next(iter(sorted(result.controllers)), "")
-        _check_challenge(verifier, b, challenge)
+        _check_challenge(verifier, b, challenge, challenges)
         _check_domain(b, domain, required=policy.require_domain)
-        check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth)
+        check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
         return b.build(document=signed_numbers(doc))
     issuer_id = controller or ""
     check_schema(doc, b, require_known=verifier.policy.require_known_schema)
@@ -246,7 +258,8 @@ def check_di(
     return b.build(document=signed_numbers(doc))
 
 
-def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None) -> None:
+def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None,
+                     store: ChallengeStore | None = None) -> None:
     """The proof's challenge already matched ``challenge``; here: required, and used only once."""
     if challenge is None:
         if verifier.policy.require_challenge:
@@ -259,7 +272,7 @@ def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None
             b.skip("challenge", "policy does not require a challenge")
         return
     try:
-        fresh = verifier._consume_challenge(challenge)
+        fresh = verifier._consume_challenge(challenge, store)
     except ThaiVCError as err:
         b.error("challenge", err)
         return

@@ -13,6 +13,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.credentials.schema_check import check_schema
+from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
@@ -21,6 +22,7 @@ from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.status.checker import StatusChecker
 
 if TYPE_CHECKING:
+    from thaivc.challenge import ChallengeStore
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
@@ -47,10 +49,13 @@ def check_jwt(
     domain: str | None,
     depth: int = 0,
     expected_typ: frozenset[str] | None = None,
+    embedded: EmbeddedPolicy = DEFAULT_EMBEDDED,
+    challenges: ChallengeStore | None = None,
 ) -> VerificationReport:
     """Verify a compact ``vc+jwt`` or ``vp+jwt`` token and report every check.
 
     ``expected_typ`` narrows the accepted media types (an envelope's declared type binds its token).
+    ``embedded`` and ``challenges`` are the call's choices (see :meth:`thaivc.Verifier.check`).
     """
     b = ReportBuilder("jose")
     policy = verifier.policy
@@ -74,7 +79,8 @@ def check_jwt(
         if depth >= _MAX_NESTING:
             b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
             return b.build()
-        return _presentation(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth)
+        return _presentation(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth,
+                             embedded=embedded, challenges=challenges)
     return _credential(verifier, parsed, b, challenge=challenge, domain=domain)
 
 
@@ -125,6 +131,8 @@ def _presentation(
     challenge: str | None,
     domain: str | None,
     depth: int,
+    embedded: EmbeddedPolicy,
+    challenges: ChallengeStore | None,
 ) -> VerificationReport:
     policy = verifier.policy
     payload: dict[str, Any] = parsed.payload
@@ -149,9 +157,9 @@ def _presentation(
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
     check_times(verifier, payload, b)
-    _check_challenge(verifier, payload, b, challenge)
+    _check_challenge(verifier, payload, b, challenge, challenges)
     _check_domain(payload, b, domain, required=policy.require_domain)
-    check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth)
+    check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=payload)
 
 
@@ -268,7 +276,8 @@ def check_times(
 # -- presentation binding -----------------------------------------------------------------------
 
 
-def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, challenge: str | None) -> None:
+def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, challenge: str | None,
+                     store: ChallengeStore | None = None) -> None:
     nonce = payload.get("nonce")
     if challenge is None:
         if verifier.policy.require_challenge:
@@ -284,7 +293,7 @@ def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuild
         b.fail("challenge", "vp.challenge_mismatch", "the presentation does not carry the issued challenge")
         return
     try:
-        fresh = verifier._consume_challenge(nonce)
+        fresh = verifier._consume_challenge(nonce, store)
     except ThaiVCError as err:
         b.error("challenge", err)
         return
@@ -317,8 +326,20 @@ def subject_ids(credential: dict[str, Any]) -> list[str | None]:
 
 
 def check_credentials(
-    verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, holder_id: str, depth: int
+    verifier: Verifier,
+    payload: dict[str, Any],
+    b: ReportBuilder,
+    *,
+    holder_id: str,
+    depth: int,
+    embedded: EmbeddedPolicy = DEFAULT_EMBEDDED,
 ) -> None:
+    """Verify each embedded credential as a child report, then bind it to the holder.
+
+    ``embedded.proof_sets`` is offered each embedded Data Integrity document first (it answers
+    ``None`` for what it does not own); ``embedded.allow_other_subjects`` lifts holder binding for
+    this call. Nothing here applies to the presentation itself.
+    """
     items = payload.get("verifiableCredential")
     if items is None:
         b.skip("credentials", "the presentation carries no credential")
@@ -332,7 +353,7 @@ def check_credentials(
     for index, item in enumerate(credentials):
         name = f"credential[{index}]"
         try:
-            child = verifier._dispatch(item, challenge=None, domain=None, depth=depth + 1)
+            child = _embedded_report(verifier, item, depth=depth, embedded=embedded)
         except ThaiVCError as err:
             # a credential refused before any of its own checks ran still gets its own report
             refused = ReportBuilder()
@@ -351,10 +372,20 @@ def check_credentials(
             b.undecidable(name, "vp.credential_indeterminate", f"{first.code}: {first.detail}" if first else "")
         else:
             doc = child.document or {}
-            if verifier.policy.require_holder_binding and any(s != holder_id for s in subject_ids(doc)):
+            bind = verifier.policy.require_holder_binding and not embedded.allow_other_subjects
+            if bind and any(s != holder_id for s in subject_ids(doc)):
                 b.fail(name, "vp.holder_not_subject", "the holder is not the subject of this credential")
             else:
                 b.ok(name)
+
+
+def _embedded_report(verifier: Verifier, item: object, *, depth: int, embedded: EmbeddedPolicy) -> VerificationReport:
+    """The child report of one embedded credential: the call's proof-set checker, else the generic path."""
+    if embedded.proof_sets is not None and isinstance(item, dict) and "proof" in item:
+        owned = embedded.proof_sets(item)
+        if owned is not None:
+            return owned
+    return verifier._dispatch(item, challenge=None, domain=None, depth=depth + 1)
 
 
 # -- status and trust ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jw
 from thaivc.verify_jose import check_status, check_times, check_trust, refuse_unanswered
 
 if TYPE_CHECKING:
+    from thaivc.challenge import ChallengeStore
     from thaivc.keys import PublicKey
     from thaivc.verifier import Verifier
 
@@ -62,12 +63,19 @@ def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
 
 
 def check_sd_jwt_presentation(
-    verifier: Verifier, value: str, *, challenge: str | None, domain: str | None, nested: bool = False
+    verifier: Verifier,
+    value: str,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    nested: bool = False,
+    challenges: ChallengeStore | None = None,
 ) -> VerificationReport:
     """Verify an SD-JWT (+KB) and report each step, then status and trust like other formats.
 
     ``nested`` is set for an SD-JWT enveloped inside a signed presentation: the presentation's
     signature binds the holder there, so no KB-JWT is required of the inner credential.
+    ``challenges`` is the store the KB-JWT's nonce is consumed from (default: the verifier's).
     """
     policy = verifier.policy
     b = ReportBuilder("dc+sd-jwt")
@@ -86,7 +94,7 @@ def check_sd_jwt_presentation(
             leeway=policy.leeway,
             expected_nonce=challenge if bind else None,
             expected_aud=domain if bind else None,
-            nonce_store=verifier.challenges if bind else None,
+            nonce_store=(challenges if challenges is not None else verifier.challenges) if bind else None,
             accepted_typ=accepted,
         )
     except ThaiVCError as err:
@@ -104,6 +112,7 @@ def check_sd_jwt_presentation(
     b.details["disclosed"] = list(result.disclosed)
     payload = result.payload
     issuer = payload.get("iss")
+    _check_named_issuer(payload, b, issuer)
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
     check_times(verifier, payload, b, jwt_claims_checked=True)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
@@ -111,6 +120,20 @@ def check_sd_jwt_presentation(
     if result.kb_payload is None and answering:
         refuse_unanswered(b, challenge=challenge, domain=domain)  # no KB-JWT: nothing answers them
     return b.build(document=payload)
+
+
+def _check_named_issuer(payload: dict[str, Any], b: ReportBuilder, iss: object) -> None:
+    """A VCDM body's ``issuer`` must be the signer (``iss``), as for ``vc+jwt`` (``vc.issuer_mismatch``).
+
+    Only ``iss`` is bound to the signing key; a body naming someone else as ``issuer`` would let a
+    reader of the returned document (trust lists, an authority decision) believe another issuer.
+    """
+    if "issuer" not in payload:
+        return
+    named = payload["issuer"]
+    named_id = named.get("id") if isinstance(named, dict) else named
+    if named_id != iss:
+        b.fail("issuer", "vc.issuer_mismatch", "the credential's issuer is not its signer (iss)")
 
 
 def _step(code: str) -> str:

@@ -9,7 +9,7 @@ with DOPA's own Thai description kept verbatim. A registry that could not be rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from thaivc.assurance import (
     DEFAULT_IAL_TABLE,
@@ -24,7 +24,7 @@ from thaivc.assurance import (
 from thaivc.assurance.evidence import at_time
 from thaivc.credentials.types import CitizenPerson, citizen_credential, juristic_credential
 from thaivc.errors import Indeterminate, ThaiVCError, UsageError
-from thaivc.issuer import Issuer
+from thaivc.issuer import Issuer, to_xsd_datetime
 from thaivc.registries.dbd import DbdRegistry, FakeDbd, GdxDbdClient, JuristicPerson
 from thaivc.registries.dopa import CardCheckResult, DopaCardChecker, DopaFaceVerifier, FaceMatchResult
 from thaivc.report import Problem
@@ -33,7 +33,19 @@ from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id
 from thaivc.thai.names import ThaiName
 
-__all__ = ["CardData", "JuristicIssuance", "ProofingResult", "issue_juristic", "proof_citizen", "registry_source"]
+__all__ = [
+    "JURISTIC_VALIDITY",
+    "CardData",
+    "JuristicIssuance",
+    "ProofingResult",
+    "issue_juristic",
+    "proof_citizen",
+    "registry_source",
+]
+
+#: How long a JuristicPersonCredential is valid by default, in seconds (30 days): verifiers without a
+#: live DBD lookup refuse company data older than their policy allows (30 days by default, too).
+JURISTIC_VALIDITY: Final = 30 * 86400
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +211,9 @@ def issue_juristic(
     active entity may grant signing authority, domain.md §5.1), and passes registry errors on
     (``registry.not_found``, ``registry.unavailable`` …); an unexpected adapter failure becomes
     ``registry.unavailable``.
+
+    The credential is a copy of the register at one moment, so it always ends: ``valid_until``
+    defaults to :data:`JURISTIC_VALIDITY` after issuance (directors resign, companies are struck off).
     """
     try:
         company = dbd.lookup(juristic_id)
@@ -211,12 +226,13 @@ def issue_juristic(
         raise ThaiVCError(
             "authority.entity_inactive", f"DBD status is {company.status_th}{gloss}: no credential is issued"
         )
+    now = issuer.clock.now()
     document = juristic_credential(
         company,
-        retrieved_at=issuer.clock.now(),
+        retrieved_at=now,
         source=registry_source(dbd),
         subject_did=subject_did,
-        valid_until=valid_until,
+        valid_until=valid_until if valid_until is not None else to_xsd_datetime(now + JURISTIC_VALIDITY),
     )
     credential = issuer.issue(document, format=format)  # type: ignore[arg-type]
     return JuristicIssuance(credential, document, company)
