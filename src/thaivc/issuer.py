@@ -114,20 +114,23 @@ def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None) -> None:
 
 
 def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = None) -> None:
-    """Refuse to sign what a verifier refuses: model, time plausibility, schemas, JSON-LD.
+    """Refuse to sign what a verifier refuses: model, time plausibility, schemas, JSON-LD contexts.
 
     Each step is the verifier's own check (:func:`thaivc.model.check_credential`,
-    :func:`check_plausible_times`, :func:`check_schemas`,
-    :func:`thaivc.verify_di.check_document_jsonld`), run on the unsecured document for every
-    format. Raises the verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``,
-    ``di.*``).
+    :func:`check_plausible_times`, :func:`check_schemas`, :func:`thaivc.verify_di.check_contexts`),
+    run on the unsecured document for every format. The context rules are those Data Integrity
+    applies to every proof: only allowlisted contexts, never fetched, no inline ``@vocab`` or
+    ``@base``, no redefined term; a ``vc+jwt`` or SD-JWT VC is held to them as a JCS proof is, since
+    all three sign the JSON itself. An RDFC proof also needs every term to expand (nothing unsigned):
+    :func:`thaivc.di.add_proof` checks that for those suites, as the verifier does. Raises the
+    verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``, ``di.*``).
     """
-    from thaivc.verify_di import check_document_jsonld
+    from thaivc.verify_di import check_contexts, default_contexts
 
     check_credential(doc)
     check_plausible_times(doc)
     check_schemas(doc)
-    check_document_jsonld(doc, contexts)
+    check_contexts(doc, contexts or default_contexts())
 
 
 #: Claims that fix what every other claim means, and which schema judges them: never disclosable.
