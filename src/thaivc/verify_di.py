@@ -30,7 +30,7 @@ from thaivc.verify_jose import check_credentials, check_status, check_times, che
 if TYPE_CHECKING:
     from thaivc.verifier import Verifier
 
-__all__ = ["check_di", "check_document_jsonld", "default_contexts"]
+__all__ = ["check_di", "default_contexts"]
 
 _MAX_NESTING: Final = 1
 _JCS_SUITES: Final = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
@@ -76,18 +76,6 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
         walk_contexts(without_proofs(doc), registry, (), root=True)
     except RecursionError:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
-
-
-def check_document_jsonld(doc: dict[str, Any], registry: ContextRegistry | None = None) -> None:
-    """The JSON-LD checks this verifier applies to an RDFC-secured document, for any caller.
-
-    The issuer runs them for every format (``vc+jwt`` and ``dc+sd-jwt`` included), so nothing is
-    signed that a Data Integrity verifier would refuse as ``di.context_not_allowed``,
-    ``di.vocab_not_allowed`` or ``di.data_loss``; the shape cache of the verifier is shared.
-    """
-    contexts = registry or default_contexts()
-    check_contexts(doc, contexts)
-    _check_rdf_meaning(doc, contexts, presentation=_is_presentation(doc))
 
 
 def _nested_context(doc: dict[str, Any]) -> bool:

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from thaivc.clock import Clock
+from thaivc.credentials.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
 from thaivc.delegation._proofs import ProofSuite, default_proof_suite
 from thaivc.errors import InputError, UsageError
-from thaivc.credentials.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
 from thaivc.issuer import check_issuable, normalize_document
 from thaivc.keys import Signer
 from thaivc.model.timestamps import parse_datetime_stamp
