@@ -399,3 +399,17 @@ def _required_subject_claims(doc: dict[str, Any]) -> set[str]:
     schema = load_schema(doc["credentialSchema"]["id"])
     subject = schema["properties"]["credentialSubject"]
     return set(subject.get("required", []))
+
+
+def test_l14_cli_proof_add_refuses_what_no_verifier_accepts(
+    tmp_path: Path, issuer: Issuer, wallet_key: PrivateKey, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A co-signer on the command line gets the issuance checks too (here: a Buddhist-Era year)."""
+    signed = issuer.issue(_plain(wallet_key.did), format="di", cryptosuite="eddsa-jcs-2022")
+    signed["validUntil"] = "2569-01-01T00:00:00Z"  # invalidates the first proof, and is implausible
+    document = tmp_path / "signed.json"
+    document.write_text(json.dumps(signed))
+    key = tmp_path / "cosigner.jwk.json"
+    thaivc.generate_key("Ed25519").save(key)
+    assert main(["proof", "add", str(document), "--key", str(key)]) == 1
+    assert "time.implausible_year" in capsys.readouterr().err
