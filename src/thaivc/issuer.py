@@ -282,7 +282,6 @@ class Issuer:
         """
         from thaivc.sdjwt import issue_sd_jwt
 
-        check_withheld_view(doc, disclosable)
         claims = dict(doc)
         claims["iss"] = self.issuer_id
         claims["iat"] = int(self.clock.now())
@@ -292,6 +291,7 @@ class Issuer:
         claims["vct"] = vct
         if status is not None:
             claims["status"] = status
+        check_withheld_view(claims, disclosable)
         jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
         return issue_sd_jwt(claims, disclosable=list(disclosable), signer=self.key, holder_jwk=jwk, decoys=decoys)
 
