@@ -8,8 +8,9 @@ refused. Verifiers never normalise; they check the bytes they received.
 Issuance also runs the checks a verifier runs, with the verifier's own functions (:func:`check_issuable`):
 the data model, the ``validFrom``/``validUntil`` year (a Buddhist-Era year is refused), every
 named JSON Schema plus, for thaivc's own credential types, their bundled schema always, and the
-JSON-LD checks of Data Integrity for every format. Signing what every verifier then refuses helps
-no one, and a type name must never stand for data its schema would refuse.
+JSON-LD context rules of Data Integrity for every format (RDFC proofs: no data loss either).
+Signing what every verifier then refuses helps no one, and a type name must never stand for data
+its schema would refuse.
 """
 
 from __future__ import annotations
