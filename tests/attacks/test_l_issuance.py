@@ -413,3 +413,19 @@ def test_l14_cli_proof_add_refuses_what_no_verifier_accepts(
     thaivc.generate_key("Ed25519").save(key)
     assert main(["proof", "add", str(document), "--key", str(key)]) == 1
     assert "time.implausible_year" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_l14_every_own_type_is_held_to_its_schema(
+    fmt: str, issuer: Issuer, wallet_key: PrivateKey, clock: FixedClock
+) -> None:
+    company = juristic_credential(FakeDbd().lookup("0995562000018"), retrieved_at=clock.now(), source="dbd:fake",
+                                  subject_did=wallet_key.did)
+    del company["credentialSubject"]["directors"]  # a company credential that binds no director
+    refused("schema.invalid", issuer.issue, company, format=fmt)
+    delegation = delegation_credential(
+        grantor_id=DEMO_COMPANY, grantor_name_th=COMPANY_NAME, attorney_did=wallet_key.did,
+        attorney_citizen_id="1999900001010", acts=["tax_filing"], valid_from=NOW_ISO, issuer=issuer.issuer_id,
+    )
+    delegation["credentialSubject"]["scope"]["acts"] = "everything"  # no longer a list of act tags
+    refused("schema.invalid", issuer.issue, delegation, format=fmt)
