@@ -4,6 +4,13 @@ Issuance is where text is normalised: every string of the credential is put in U
 signing (Thai tone marks and below-vowels are reordered by NFC, so two spellings of one name would
 otherwise yield two different signed documents), and zero-width or bidi control characters are
 refused. Verifiers never normalise; they check the bytes they received.
+
+Issuance also runs the checks a verifier runs, with the verifier's own functions (:func:`check_issuable`):
+the data model, the ``validFrom``/``validUntil`` year (a Buddhist-Era year is refused), every
+named JSON Schema plus, for thaivc's own credential types, their bundled schema always, and the
+JSON-LD context rules of Data Integrity for every format (RDFC proofs: no data loss either).
+Signing what every verifier then refuses helps no one, and a type name must never stand for data
+its schema would refuse.
 """
 
 from __future__ import annotations
@@ -16,15 +23,26 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.clock import Clock, SystemClock
+from thaivc.credentials.vocab import OWN_TYPES
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.keys import Signer
-from thaivc.model import check_credential
+from thaivc.model import check_credential, check_plausible_year, parse_datetime_stamp
 
 if TYPE_CHECKING:
+    from thaivc.contexts import ContextRegistry
     from thaivc.status.publish import StatusOption
 
-__all__ = ["Issuer", "normalize_document", "to_xsd_datetime"]
+__all__ = [
+    "Issuer",
+    "check_issuable",
+    "check_plausible_times",
+    "check_schemas",
+    "check_withheld_view",
+    "normalize_document",
+    "own_schemas",
+    "to_xsd_datetime",
+]
 
 Format = Literal["vc+jwt", "di", "dc+sd-jwt"]
 
@@ -54,6 +72,101 @@ def normalize_document(value: Any, path: tuple[str | int, ...] = ()) -> Any:
     return copy.deepcopy(value)
 
 
+def check_plausible_times(doc: dict[str, Any]) -> None:
+    """``validFrom``/``validUntil`` as the verifier reads them: XSD dateTimeStamps in a plausible year.
+
+    A Buddhist-Era year (2569 for 2026) is a valid XSD year, so only the plausibility check catches
+    it; the verifier refuses it as ``time.implausible_year``, so the issuer refuses to sign it.
+    """
+    for name in ("validFrom", "validUntil"):
+        if name in doc:
+            moment, _ = parse_datetime_stamp(doc[name], field=name)
+            check_plausible_year(moment, field=name)
+
+
+def own_schemas(doc: dict[str, Any]) -> list[str]:
+    """The bundled schemas of thaivc's own types that ``doc`` is typed as (by thaivc's context)."""
+    types, contexts = doc.get("type"), doc.get("@context")
+    type_list = types if isinstance(types, list) else [types]
+    context_list = contexts if isinstance(contexts, list) else [contexts]
+    return [
+        schema for name, (context, schema) in OWN_TYPES.items() if name in type_list and context in context_list
+    ]
+
+
+def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None) -> None:
+    """Every schema the verifier would check, and thaivc's own types' schemas whether named or not.
+
+    ``own`` overrides the own-type schemas (default: :func:`own_schemas` of ``doc``), for a view of
+    a credential that may have lost its ``type`` entries. A named schema that is not bundled is
+    passed, as the verifier's default policy skips it with a warning; it stays the caller's to vet.
+    """
+    from thaivc.credentials.schema import validate_against_schema, validate_credential_schema
+
+    for schema_id in own_schemas(doc) if own is None else own:
+        validate_against_schema(doc, schema_id)
+    if "credentialSchema" not in doc:
+        return
+    try:
+        validate_credential_schema(doc)
+    except ThaiVCError as err:
+        if err.code != "schema.unavailable":
+            raise
+
+
+def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = None) -> None:
+    """Refuse to sign what a verifier refuses: model, time plausibility, schemas, JSON-LD contexts.
+
+    Each step is the verifier's own check (:func:`thaivc.model.check_credential`,
+    :func:`check_plausible_times`, :func:`check_schemas`, :func:`thaivc.verify_di.check_contexts`),
+    run on the unsecured document for every format. The context rules are those Data Integrity
+    applies to every proof: only allowlisted contexts, never fetched, no inline ``@vocab`` or
+    ``@base``, no redefined term; a ``vc+jwt`` or SD-JWT VC is held to them as a JCS proof is, since
+    all three sign the JSON itself. An RDFC proof also needs every term to expand (nothing unsigned):
+    :func:`thaivc.di.add_proof` checks that for those suites, as the verifier does. Raises the
+    verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``, ``di.*``).
+    """
+    from thaivc.verify_di import check_contexts, default_contexts
+
+    check_credential(doc)
+    check_plausible_times(doc)
+    check_schemas(doc)
+    check_contexts(doc, contexts or default_contexts())
+
+
+#: Claims that fix what every other claim means, and which schema judges them: never disclosable.
+_ALWAYS_VISIBLE: Final = frozenset({"@context", "credentialSchema"})
+
+
+def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None:
+    """Refuse disclosable claims whose absence would leave a credential the verifier refuses.
+
+    A holder may withhold every disclosable claim; what is left must still be a credential that
+    passes the data model and its schemas, so a claim a schema requires stays plaintext (usage
+    error). The verifier checks the schema on the view it was shown.
+    """
+    if not disclosable or isinstance(disclosable, str):
+        return
+    from thaivc.sdjwt import withheld_view
+
+    view = withheld_view(doc, disclosable)
+    hidden = sorted(name for name in _ALWAYS_VISIBLE if name in doc and view.get(name) != doc[name])
+    if hidden:
+        raise UsageError(
+            "usage.invalid_argument",
+            f"{', '.join(hidden)} must stay plaintext: it fixes the meaning and the schema of the other claims",
+        )
+    try:
+        check_credential(view)
+        check_schemas(view, own=own_schemas(doc))
+    except ThaiVCError as err:
+        raise UsageError(
+            "usage.invalid_argument",
+            f"withheld, the disclosable claims leave a credential its schema or the data model refuses "
+            f"({err.code}: {err.detail}); a claim the schema requires must stay plaintext",
+        ) from None
+
+
 def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
     """The public JWK of a did:key / did:jwk subject, resolved offline (None for other subjects)."""
     subject = doc.get("credentialSubject")
@@ -76,12 +189,24 @@ class Issuer:
         self.clock: Clock = clock or SystemClock()
 
     def prepare(self, credential: dict[str, Any] | Any) -> dict[str, Any]:
-        """Normalise, fill in ``issuer`` and ``validFrom``, and validate against VCDM 2.0."""
+        """Normalise, fill in ``issuer`` and ``validFrom``, and run every verifier check (:func:`check_issuable`)."""
+        doc = self._fill(credential)
+        check_issuable(doc)
+        return doc
+
+    def _fill(self, credential: dict[str, Any] | Any) -> dict[str, Any]:
+        """Normalise; an absent ``issuer`` becomes this key's, an absent ``validFrom`` now.
+
+        Only an *absent* member is filled in: ``"issuer": null`` is a mistake in the input, not a
+        request for a default, and is refused.
+        """
         if hasattr(credential, "model_dump"):
             credential = credential.model_dump(by_alias=True, exclude_none=True, mode="json")
         if not isinstance(credential, dict):
             raise UsageError("usage.invalid_argument", "a credential is a dict or a thaivc.model.Credential")
         doc: dict[str, Any] = normalize_document(credential)
+        if "issuer" in doc and doc["issuer"] is None:
+            raise UsageError("usage.invalid_argument", "issuer is null: leave it out for this key's id, or name it")
         issuer = doc.get("issuer")
         if issuer is None:
             doc["issuer"] = self.issuer_id
@@ -92,7 +217,6 @@ class Issuer:
                     "usage.invalid_argument", f"the credential names issuer {given!r}, but this key is {self.issuer_id}"
                 )
         doc.setdefault("validFrom", to_xsd_datetime(self.clock.now()))
-        check_credential(doc)
         return doc
 
     def issue(
@@ -113,16 +237,18 @@ class Issuer:
         the ``status`` claim (IETF, for ``dc+sd-jwt``) are added before signing; a credential without
         an ``id`` gets a ``urn:uuid:`` one. A ready ``status`` claim (a dict) is kept as given.
         """
-        doc = self.prepare(credential)
+        doc = self._fill(credential)
         if status is not None and not isinstance(status, dict):
             from thaivc.status.publish import add_status
 
             doc = add_status(doc, status, format=format, issuer_id=self.issuer_id)
-            check_credential(doc)
         elif status is not None:
             if format != "dc+sd-jwt":
                 raise UsageError("usage.invalid_argument", "a ready status claim applies to dc+sd-jwt only")
             options["status"] = status
+        # an SD-JWT VC's status claim is a JWT claim beside the VCDM body, as iss and vct are
+        body = {k: v for k, v in doc.items() if k != "status"} if format == "dc+sd-jwt" else doc
+        check_issuable(body, contexts=options.get("contexts") if format == "di" else None)
         if format == "vc+jwt":
             if cryptosuite or disclosable:
                 raise UsageError("usage.invalid_argument", "cryptosuite/disclosable do not apply to vc+jwt")
@@ -133,7 +259,7 @@ class Issuer:
         if format == "di":
             if disclosable:
                 raise UsageError("usage.invalid_argument", "disclosable does not apply to Data Integrity")
-            return self.add_proof(doc, cryptosuite=cryptosuite, **options)
+            return self._add_proof(doc, cryptosuite=cryptosuite, **options)
         if format == "dc+sd-jwt":
             if cryptosuite:
                 raise UsageError("usage.invalid_argument", "cryptosuite does not apply to dc+sd-jwt")
@@ -166,6 +292,7 @@ class Issuer:
         claims["vct"] = vct
         if status is not None:
             claims["status"] = status
+        check_withheld_view(claims, disclosable)
         jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
         return issue_sd_jwt(claims, disclosable=list(disclosable), signer=self.key, holder_jwk=jwk, decoys=decoys)
 
@@ -174,9 +301,26 @@ class Issuer:
 
         Options are those of :func:`thaivc.di.add_proof` (``proof_purpose``, ``created``,
         ``expires``, ``previous_proof``, ``proof_id``, ``contexts``, …); existing proofs are kept.
+        A co-signature vouches for the credential as much as the first one, so a credential gets
+        the same checks as :meth:`issue` (:func:`check_issuable`) before it is signed.
         """
+        if _is_credential(document):
+            unsecured = {key: value for key, value in document.items() if key != "proof"}
+            check_issuable(unsecured, contexts=options.get("contexts"))
+        return self._add_proof(document, cryptosuite=cryptosuite, **options)
+
+    def _add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
         from thaivc.di import add_proof, default_cryptosuite
 
         options.setdefault("clock", self.clock)
         suite = cryptosuite or default_cryptosuite(self.key.public_key.key_type)
         return add_proof(document, self.key, suite, **options)
+
+
+def _is_credential(document: object) -> bool:
+    """A document typed as a credential (not a presentation): what the issuance checks apply to."""
+    if not isinstance(document, dict):
+        return False
+    types = document.get("type")
+    type_list = types if isinstance(types, list) else [types]
+    return "VerifiableCredential" in type_list and "VerifiablePresentation" not in type_list

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+from thaivc.credentials.schema_check import check_schema
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
@@ -115,6 +116,9 @@ def check_sd_jwt_presentation(
     _check_named_issuer(payload, b, issuer)
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
     check_times(verifier, payload, b, jwt_claims_checked=True)
+    # the schema judges the view the holder disclosed: each disclosed value against its type, and
+    # a claim the schema requires must be there (thaivc's issuer never makes one disclosable)
+    check_schema(payload, b, require_known=policy.require_known_schema)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     if result.kb_payload is None and answering:

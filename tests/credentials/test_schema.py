@@ -167,7 +167,10 @@ def test_verifier_fails_a_signed_credential_that_breaks_its_schema(
     doc: dict[str, Any], issuer: thaivc.Issuer, verifier: thaivc.Verifier
 ) -> None:
     doc["credentialSubject"]["birthDate"] = "12/08/2538"
-    token = issuer.issue(doc)  # the issuer's VCDM check does not know our schema
+    with pytest.raises(InputError) as refused:  # thaivc's issuer never signs it (L.14) …
+        issuer.issue(doc)
+    assert refused.value.code == "schema.invalid"
+    token = _signed_without_checks(issuer, doc)  # … but another issuer may
     report = verifier.check(token)
     assert report.status == "failed"
     assert report.check("signature") is not None and report.check("signature").status == "pass"  # type: ignore[union-attr]
@@ -197,9 +200,20 @@ def test_no_schema_check_without_credential_schema(
     doc: dict[str, Any], issuer: thaivc.Issuer, verifier: thaivc.Verifier
 ) -> None:
     del doc["credentialSchema"]
-    report = verifier.check(issuer.issue(doc))
+    with pytest.raises(InputError):  # thaivc's own type is held to its schema at issuance (L.14)
+        issuer.issue(doc)
+    report = verifier.check(_signed_without_checks(issuer, doc))
     assert report.ok
     assert report.check("schema") is None
+
+
+def _signed_without_checks(issuer: thaivc.Issuer, doc: dict[str, Any]) -> str:
+    """A genuine vc+jwt from the issuer's key that skips the issuance checks (as a foreign issuer might)."""
+    from thaivc.jose.compact import sign_compact
+
+    payload = dict(doc, issuer=issuer.issuer_id, validFrom="2026-06-01T00:00:00Z")
+    header = {"alg": issuer.key.algorithm, "typ": "vc+jwt", "kid": issuer.key.kid}
+    return sign_compact(header, payload, issuer.key)
 
 
 @pytest.mark.parametrize(

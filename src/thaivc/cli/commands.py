@@ -19,6 +19,7 @@ from thaivc.cli._common import (
     read_json_file,
     write_output,
 )
+from thaivc.cli.status import add_status_options, issuing_status
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.report import VerificationReport
 
@@ -81,13 +82,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     issue.add_argument(
         "--subject", metavar="DID", help="set credentialSubject.id: the holder's DID (e.g. from thaivc key generate)"
     )
-    issue.add_argument("--status", metavar="DB", help="add a status entry from this status database (FILE or DSN)")
-    issue.add_argument(
-        "--status-purpose",
-        default="revocation",
-        metavar="LIST",
-        help="with --status: comma-separated purposes (default revocation; e.g. revocation,suspension)",
-    )
+    add_status_options(issue)
     issue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     issue.set_defaults(handler=cmd_issue)
 
@@ -216,14 +211,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
             raise CliError("--disclosable needs --format dc+sd-jwt")
         options["disclosable"] = args.disclosable
     try:
-        if args.status is None:
-            secured = Issuer(key).issue(credential, format=args.format, **options)
-        else:
-            from thaivc.cli.status import status_registry
-
-            purposes = [p.strip() for p in str(args.status_purpose).split(",") if p.strip()]
-            with status_registry(args.status) as registry:
-                secured = Issuer(key).issue(credential, format=args.format, status=(registry, purposes), **options)
+        with issuing_status(args) as status:
+            secured = Issuer(key).issue(credential, format=args.format, status=status, **options)
     except ThaiVCError as err:
         raise CliError(f"cannot issue: {err.code}: {err.detail}", exit_code=_exit_code(err)) from None
     text = secured if isinstance(secured, str) else json.dumps(secured, ensure_ascii=False, indent=2)

@@ -19,6 +19,8 @@ from thaivc.cli._common import (
     read_json_file,
     write_output,
 )
+from thaivc.cli.status import add_status_options, issuing_status
+from thaivc.errors import ThaiVCError
 
 __all__ = ["register_delegation"]
 
@@ -32,7 +34,10 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "the listed acts. Each authorised director then adds a proof on their own device with\n"
         "'thaivc sign-delegation'.\n\nexample:\n"
         "  thaivc delegate --grantor 0995562000018 --attorney did:key:z6Mk… --attorney-id 1999900001028 \\\n"
-        "      --acts tax_filing --max-value 5000000 --valid-until 2027-03-01T00:00:00Z --seal --out poa.json",
+        "      --acts tax_filing --max-value 5000000 --valid-until 2027-03-01T00:00:00Z --seal \\\n"
+        "      --status thaivc-status.db --out poa.json\n\n"
+        "A power of attorney is never open-ended: without --valid-until it ends one year after it\n"
+        "starts. With --status it gets a revocation entry from that status database.",
         formatter_class=fmt,
     )
     draft.add_argument("--grantor", required=True, metavar="JURISTIC_ID", help="the company's 13-digit juristic ID")
@@ -46,11 +51,13 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     draft.add_argument("--max-value", type=int, metavar="BAHT", help="value cap in baht")
     draft.add_argument("--description-th", metavar="TEXT", help="the scope in Thai, as the paper would say it")
     draft.add_argument("--valid-from", metavar="DATETIME", help="XSD dateTime (default: now)")
-    draft.add_argument("--valid-until", metavar="DATETIME", help="XSD dateTime (default: until revoked)")
+    draft.add_argument("--valid-until", metavar="DATETIME",
+                       help="XSD dateTime (default: one year after --valid-from; the command says so)")
     draft.add_argument("--sub-delegation", type=int, default=0, metavar="N",
                        help="allow sub-delegation N levels deep (default 0: not allowed)")
     draft.add_argument("--stamp-duty", choices=("7a", "7b", "7c"), help="stamp-duty class (default 7a/7b by acts)")
     draft.add_argument("--seal", action="store_true", help="the directors declare the company seal affixed")
+    add_status_options(draft)
     draft.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     draft.set_defaults(handler=cmd_delegate)
 
@@ -111,16 +118,40 @@ def cmd_delegate(args: argparse.Namespace) -> int:
             raise CliError(f"{args.grantor} is not in the sample registry: give --grantor-name")
         name = FakeDbd().lookup(args.grantor).name_th
     acts = [a.strip() for a in args.acts.split(",") if a.strip()]
-    doc = delegation_credential(
-        grantor_id=args.grantor, grantor_name_th=name, attorney_did=args.attorney,
-        attorney_citizen_id=args.attorney_id, attorney_passport=args.attorney_passport, acts=acts,
-        max_value_thb=args.max_value, description_th=args.description_th,
-        valid_from=args.valid_from or _now_xsd(), valid_until=args.valid_until,
-        sub_delegation_depth=args.sub_delegation, stamp_duty_class=args.stamp_duty,
-        company_seal=True if args.seal else None,
-    )
+    valid_from = args.valid_from or _now_xsd()
+    valid_until = args.valid_until or _one_year_after(valid_from)
+    with issuing_status(args) as status:
+        doc = delegation_credential(
+            grantor_id=args.grantor, grantor_name_th=name, attorney_did=args.attorney,
+            attorney_citizen_id=args.attorney_id, attorney_passport=args.attorney_passport, acts=acts,
+            max_value_thb=args.max_value, description_th=args.description_th,
+            valid_from=valid_from, valid_until=valid_until,
+            sub_delegation_depth=args.sub_delegation, stamp_duty_class=args.stamp_duty,
+            company_seal=True if args.seal else None, status=status,
+        )
     write_output(args.out, json.dumps(doc, ensure_ascii=False, indent=2))
+    if args.valid_until is None:
+        print(f"valid until {valid_until} (default: one year; use --valid-until)", file=sys.stderr)
     return EXIT_OK
+
+
+def _one_year_after(valid_from: str) -> str:
+    """The same instant a year later (28 February for 29 February), UTC: a power of attorney is
+    never open-ended by omission. A start that is not an XSD dateTime is left to the drafting
+    call, which refuses it with its own code."""
+    from datetime import UTC
+
+    from thaivc.model import parse_datetime_stamp
+
+    try:
+        start, _ = parse_datetime_stamp(valid_from, field="validFrom")
+    except ThaiVCError as err:
+        raise CliError(f"--valid-from: {err.code}: {err.detail}") from None
+    try:
+        end = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + 1, day=28)
+    return end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def cmd_sign_delegation(args: argparse.Namespace) -> int:

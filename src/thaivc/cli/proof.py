@@ -48,7 +48,9 @@ def register_proof(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def cmd_proof_add(args: argparse.Namespace) -> int:
-    from thaivc.di import add_proof, default_cryptosuite
+    """A co-signature vouches for the credential as the first proof does, so it goes through
+    :meth:`thaivc.Issuer.add_proof` and the issuance checks, never straight to the primitive."""
+    from thaivc.issuer import Issuer
 
     what = "document (a Data Integrity credential in JSON; tokens cannot be co-signed)"
     document = read_json_file(args.document, what=what)
@@ -57,12 +59,10 @@ def cmd_proof_add(args: argparse.Namespace) -> int:
     if "proof" not in document:
         raise CliError("the document carries no proof yet: sign it first with thaivc issue --format di")
     key = load_signing_key(args.key)
-    suite = args.cryptosuite or default_cryptosuite(key.public_key.key_type)
     try:
-        signed = add_proof(
+        signed = Issuer(key).add_proof(
             document,
-            key,
-            suite,
+            cryptosuite=args.cryptosuite,
             proof_purpose=args.purpose,
             proof_id=args.proof_id,
             previous_proof=args.previous,

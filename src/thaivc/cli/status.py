@@ -2,8 +2,9 @@
 
 The registry lives in a SQLite file (``--db FILE``, default ``./thaivc-status.db``) or in PostgreSQL
 (``--db postgresql://…``); ``status create`` records the issuer and the base URL the lists are served
-from, so later commands need only the database. This group also gives ``thaivc issue`` its
-``--status DB`` / ``--status-purpose`` options, which add a status entry at issuance.
+from, so later commands need only the database. This group also gives every issuing command
+(``issue``, ``issue-citizen``, ``issue-juristic``, ``delegate``) its ``--status DB`` /
+``--status-purpose`` options, which add a status entry at issuance.
 """
 
 from __future__ import annotations
@@ -323,7 +324,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# -- thaivc issue --status ---------------------------------------------------------------------
+# -- --status at issuance (issue, issue-citizen, issue-juristic, delegate) ----------------------
 
 
 @contextlib.contextmanager
@@ -331,3 +332,28 @@ def status_registry(db: str) -> Iterator[Any]:
     """The issuer's :class:`~thaivc.status.StatusRegistry` over the status database ``db``."""
     with _store(db) as store:
         yield _registry(store, db)
+
+
+def add_status_options(parser: argparse.ArgumentParser) -> None:
+    """``--status DB`` and ``--status-purpose LIST``: one spelling for every command that issues."""
+    parser.add_argument("--status", metavar="DB", help="add a status entry from this status database (FILE or DSN)")
+    parser.add_argument(
+        "--status-purpose",
+        default="revocation",
+        metavar="LIST",
+        help="with --status: comma-separated purposes (default revocation; e.g. revocation,suspension)",
+    )
+
+
+@contextlib.contextmanager
+def issuing_status(args: argparse.Namespace) -> Iterator[Any]:
+    """The ``status=`` option of an issuing call from ``--status``/``--status-purpose`` (``None`` without).
+
+    Yields ``(registry, purposes)`` while the database is open: allocate inside the ``with``.
+    """
+    if getattr(args, "status", None) is None:
+        yield None
+        return
+    purposes = [p.strip() for p in str(args.status_purpose).split(",") if p.strip()]
+    with status_registry(args.status) as registry:
+        yield (registry, purposes)

@@ -32,6 +32,7 @@ from thaivc.cli._common import (
     read_json_file,
     write_output,
 )
+from thaivc.cli.status import add_status_options, issuing_status
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 
 __all__ = ["GdxSettings", "gdx_settings", "register_thai"]
@@ -324,8 +325,10 @@ def cmd_issue_citizen(args: argparse.Namespace) -> int:
     except ThaiVCError as err:
         raise CliError(f"{err.code}: {err.detail}") from None
     card = CardData(args.citizen_id, name, args.birth_date_be, args.laser)
-    with _registries(args.config) as (dopa, _dbd, settings):
-        result = proof_citizen(card, dopa=dopa, issuer=Issuer(key), subject_did=args.subject, format=args.format)
+    with _registries(args.config) as (dopa, _dbd, settings), issuing_status(args) as status:
+        result = proof_citizen(
+            card, dopa=dopa, issuer=Issuer(key), subject_did=args.subject, format=args.format, status=status
+        )
     if result.credential is None:
         problem = result.problems[0]
         detail = settings.scrub(problem.detail) if settings is not None else problem.detail
@@ -347,7 +350,10 @@ def cmd_issue_juristic(args: argparse.Namespace) -> int:
     key = load_signing_key(args.key)
     with _registries(args.config) as (_dopa, dbd, settings):
         try:
-            issued = issue_juristic(args.id, dbd=dbd, issuer=Issuer(key), subject_did=args.subject, format=args.format)
+            with issuing_status(args) as status:
+                issued = issue_juristic(
+                    args.id, dbd=dbd, issuer=Issuer(key), subject_did=args.subject, format=args.format, status=status
+                )
         except ThaiVCError as err:
             raise _fail(err, settings, "no credential issued") from None
     _emit(args, issued.credential, {"juristic_id": issued.company.juristic_id})
@@ -471,4 +477,5 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         parser.add_argument("--format", default="vc+jwt", choices=FORMATS, help="securing format (default vc+jwt)")
         parser.add_argument("--out", metavar="FILE", help="write the credential here instead of standard output")
         parser.add_argument("--json", action="store_true", help="print credential and facts as JSON")
+        add_status_options(parser)
         _config_option(parser)

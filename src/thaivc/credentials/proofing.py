@@ -8,8 +8,9 @@ with DOPA's own Thai description kept verbatim. A registry that could not be rea
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.assurance import (
     DEFAULT_IAL_TABLE,
@@ -32,6 +33,9 @@ from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id
 from thaivc.thai.names import ThaiName
+
+if TYPE_CHECKING:
+    from thaivc.status.publish import StatusOption
 
 __all__ = [
     "JURISTIC_VALIDITY",
@@ -85,6 +89,11 @@ def _refuse_error(evidence: Evidence, ial: IAL | None, err: ThaiVCError) -> Proo
     return ProofingResult(None, evidence, ial, (Problem.from_error(err),))
 
 
+def _revocable_id(status: object) -> str | None:
+    """An id for a credential issued with a status entry: the key it is revoked by, known to the caller."""
+    return f"urn:uuid:{uuid.uuid4()}" if status is not None else None
+
+
 def _card_refusal(result: CardCheckResult) -> str:
     parts = [f"DOPA: card check {result.status.value}"]
     if result.code is not None:
@@ -108,14 +117,17 @@ def proof_citizen(
     min_ial: IAL | str | None = None,
     aal: str | None = None,
     valid_until: str | None = None,
+    status: StatusOption | None = None,
 ) -> ProofingResult:
     """Check ``card`` with DOPA (and the face, when ``face`` is given), derive the IAL, issue.
 
     ``liveness`` is the result of the caller's presentation-attack detection (a bool or a
     :class:`LivenessEvidence`); it is recorded as evidence and a failed one stops issuance. With
     ``min_ial``, a derived level below it is refused (``assurance.too_low``) instead of issuing a
-    weaker credential than the service needs. Never raises for a registry or data problem: the
-    reason is in :attr:`ProofingResult.problems`.
+    weaker credential than the service needs. ``status`` is the issuer's status registry (or
+    ``(registry, purposes)``), as for :meth:`~thaivc.Issuer.issue`: an identity credential must be
+    revocable when the card is reported lost or the person dies. Never raises for a registry or
+    data problem: the reason is in :attr:`ProofingResult.problems`.
     """
     evidence = Evidence()
     try:
@@ -171,8 +183,11 @@ def proof_citizen(
 
     try:
         person = CitizenPerson(card.citizen_id, card.names, birth, card.address)
-        document = citizen_credential(subject_did, person, ial=ial, aal=aal, evidence=evidence, valid_until=valid_until)
-        credential = issuer.issue(document, format=format)  # type: ignore[arg-type]
+        document = citizen_credential(
+            subject_did, person, ial=ial, aal=aal, evidence=evidence, valid_until=valid_until,
+            credential_id=_revocable_id(status),
+        )
+        credential = issuer.issue(document, format=format, status=status)  # type: ignore[arg-type]
     except ThaiVCError as err:
         return _refuse_error(evidence, ial, err)
     return ProofingResult(credential, evidence, ial, (), document)
@@ -204,13 +219,15 @@ def issue_juristic(
     subject_did: str | None = None,
     format: str = "vc+jwt",
     valid_until: str | None = None,
+    status: StatusOption | None = None,
 ) -> JuristicIssuance:
     """Look ``juristic_id`` up in DBD and issue a JuristicPersonCredential for it.
 
     Raises ``authority.entity_inactive`` unless DBD reports ``ยังดำเนินกิจการอยู่`` (only an
     active entity may grant signing authority, domain.md §5.1), and passes registry errors on
     (``registry.not_found``, ``registry.unavailable`` …); an unexpected adapter failure becomes
-    ``registry.unavailable``.
+    ``registry.unavailable``. ``status`` adds a status entry from the issuer's registry, as for
+    :meth:`~thaivc.Issuer.issue`, so a company's credential can be revoked when DBD's record changes.
 
     The credential is a copy of the register at one moment, so it always ends: ``valid_until``
     defaults to :data:`JURISTIC_VALIDITY` after issuance (directors resign, companies are struck off).
@@ -233,6 +250,7 @@ def issue_juristic(
         source=registry_source(dbd),
         subject_did=subject_did,
         valid_until=valid_until if valid_until is not None else to_xsd_datetime(now + JURISTIC_VALIDITY),
+        credential_id=_revocable_id(status),
     )
-    credential = issuer.issue(document, format=format)  # type: ignore[arg-type]
+    credential = issuer.issue(document, format=format, status=status)  # type: ignore[arg-type]
     return JuristicIssuance(credential, document, company)

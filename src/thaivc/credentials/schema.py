@@ -26,7 +26,7 @@ from thaivc.thai.ids import is_valid_citizen_id, is_valid_juristic_id
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
-__all__ = ["bundled_schema_ids", "load_schema", "validate_credential_schema"]
+__all__ = ["bundled_schema_ids", "load_schema", "validate_against_schema", "validate_credential_schema"]
 
 _MAX_SCHEMA_BYTES: Final = 1024 * 1024
 _MAX_DETAIL: Final = 240
@@ -120,9 +120,6 @@ def validate_credential_schema(doc: Mapping[str, Any]) -> None:
     (:class:`~thaivc.errors.Indeterminate`) when a named schema is not bundled or is not of type
     ``JsonSchema``.
     """
-    from jsonschema.exceptions import best_match
-    from referencing.exceptions import Unresolvable
-
     entries = doc.get("credentialSchema") if isinstance(doc, Mapping) else None
     if entries is None:
         raise InputError("schema.invalid", "the credential names no credentialSchema", loc=("credentialSchema",))
@@ -137,19 +134,30 @@ def validate_credential_schema(doc: Mapping[str, Any]) -> None:
             raise Indeterminate(
                 "schema.unavailable", f"credentialSchema type {str(entry.get('type'))[:40]!r} cannot be checked offline"
             )
-        validator = _validator(entry["id"])
-        try:
-            error = best_match(validator.iter_errors(doc))
-        except Unresolvable as exc:
-            raise Indeterminate(
-                "schema.unavailable", f"a schema reference is not bundled: {exc}"[:_MAX_DETAIL]
-            ) from None
-        if error is not None:
-            pointer = _pointer(error.absolute_path)
-            message = f"{pointer or '/'}: {_explain(error)}"
-            if len(message) > _MAX_DETAIL:
-                message = message[: _MAX_DETAIL - 1] + "…"
-            raise InputError("schema.invalid", message, loc=tuple(error.absolute_path))
+        validate_against_schema(doc, entry["id"])
+
+
+def validate_against_schema(doc: Mapping[str, Any], schema_id: str) -> None:
+    """Validate ``doc`` against the bundled schema ``schema_id``, whatever the document names.
+
+    The issuer holds thaivc's own credential types to their schema even when a document does not
+    name it, so that a type name never stands for data that its schema would refuse. Raises
+    ``schema.invalid`` or ``schema.unavailable`` as :func:`validate_credential_schema` does.
+    """
+    from jsonschema.exceptions import best_match
+    from referencing.exceptions import Unresolvable
+
+    validator = _validator(schema_id)
+    try:
+        error = best_match(validator.iter_errors(doc))
+    except Unresolvable as exc:
+        raise Indeterminate("schema.unavailable", f"a schema reference is not bundled: {exc}"[:_MAX_DETAIL]) from None
+    if error is not None:
+        pointer = _pointer(error.absolute_path)
+        message = f"{pointer or '/'}: {_explain(error)}"
+        if len(message) > _MAX_DETAIL:
+            message = message[: _MAX_DETAIL - 1] + "…"
+        raise InputError("schema.invalid", message, loc=tuple(error.absolute_path))
 
 
 #: Keywords whose messages name only properties, never the (possibly personal) value.

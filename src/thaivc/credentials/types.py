@@ -25,7 +25,7 @@ from thaivc.credentials.vocab import (
     JURISTIC_TYPE,
 )
 from thaivc.errors import Indeterminate, InputError
-from thaivc.issuer import normalize_document
+from thaivc.issuer import check_plausible_times, normalize_document
 from thaivc.registries.dbd import Director, JuristicPerson
 from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BEDate
@@ -124,6 +124,8 @@ def _envelope(
     if evidence is not None and evidence.items:
         doc["evidence"] = evidence.to_vc_evidence()
     normalized: dict[str, Any] = normalize_document(doc)
+    # issuer and validFrom are the Issuer's to fill in; what is here already gets its checks now
+    check_plausible_times(normalized)
     validate_credential_schema(normalized)
     return normalized
 

@@ -18,18 +18,21 @@ import re
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from thaivc.clock import Clock
+from thaivc.credentials.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
 from thaivc.delegation._proofs import ProofSuite, default_proof_suite
 from thaivc.errors import InputError, UsageError
-from thaivc.issuer import normalize_document
+from thaivc.issuer import check_issuable, normalize_document
 from thaivc.keys import Signer
-from thaivc.model import check_credential
 from thaivc.model.timestamps import parse_datetime_stamp
 from thaivc.thai import is_valid_citizen_id, is_valid_juristic_id
+
+if TYPE_CHECKING:
+    from thaivc.status.publish import StatusOption
 
 __all__ = [
     "DELEGATION_CONTEXT",
@@ -43,9 +46,7 @@ __all__ = [
     "sign_as_director",
 ]
 
-DELEGATION_TYPE: Final = "DelegationCredential"
 DELEGATION_CONTEXT: Final = "https://contexts.thaivc.dev/delegation/v1"
-DELEGATION_SCHEMA: Final = "https://schemas.thaivc.dev/delegation/v1.json"
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
 JURISTIC_URN_PREFIX: Final = "urn:thaivc:juristic:"
 #: ZCAP's default (security.md case 69): no chain, and no permitted sub-delegation depth, beyond it.
@@ -220,13 +221,23 @@ def delegation_credential(
     issuer: str | None = None,
     credential_status: Mapping[str, Any] | None = None,
     credential_id: str | None = None,
+    status: StatusOption | None = None,
 ) -> dict[str, Any]:
-    """An unsigned ``DelegationCredential``, NFC-normalised and checked against VCDM 2.0.
+    """An unsigned ``DelegationCredential``, NFC-normalised and given every issuance check.
 
     A root delegation (``parent=None``) is issued by :func:`juristic_issuer_id`; a sub-delegation
     is issued by the parent's attorney. ``stamp_duty_class`` defaults to ``7a`` for a single act
-    and ``7b`` otherwise (domain.md §6; ``7c`` applies to several attorneys acting separately).
+    and ``7b`` otherwise (``7c`` applies to several attorneys acting separately).
+
+    ``status`` is a status registry (or ``(registry, purposes)``), as for
+    :meth:`~thaivc.Issuer.issue`: entries are allocated for this delegation's id, so the grantor
+    can revoke a power of attorney it no longer grants. The company has no key, so the registry is
+    a status service's (verifiers list it in ``trusted_status_issuers``); ``credential_status`` is
+    a ready entry instead. The document passes :func:`~thaivc.issuer.check_issuable` (model, year
+    plausibility, the delegation schema, JSON-LD), so nothing is drafted that verifiers refuse.
     """
+    if status is not None and credential_status is not None:
+        raise UsageError("usage.invalid_argument", "give a status registry or a ready credential_status, not both")
     if parent is not None:
         issuer_id = parent.attorney
         if issuer is not None and issuer != issuer_id:
@@ -265,11 +276,15 @@ def delegation_credential(
     if credential_status is not None:
         doc["credentialStatus"] = dict(credential_status)
     out: dict[str, Any] = normalize_document(doc)
-    check_credential(out)
     try:
         parse_delegation(out)
     except InputError as err:
         raise UsageError("usage.invalid_argument", f"{err.detail} at {'/'.join(map(str, err.loc))}") from None
+    if status is not None:
+        from thaivc.status.publish import add_status
+
+        out = add_status(out, status, format="di", issuer_id=None)
+    check_issuable(out)
     return out
 
 
@@ -285,6 +300,8 @@ def sign_as_director(
     nothing to a quorum and only hides a stripped or missing co-signer.
     """
     parse_delegation(document)
+    # a director's proof vouches for the whole document: it gets the issuance checks first
+    check_issuable({key: value for key, value in document.items() if key != "proof"})
     existing = document.get("proof")
     proofs = existing if isinstance(existing, list) else [existing] if existing is not None else []
     if any(isinstance(p, dict) and p.get("verificationMethod") == director_key.kid for p in proofs):

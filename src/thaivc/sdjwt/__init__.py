@@ -19,6 +19,7 @@ from ._issue import RandomSource, issue_sd_jwt
 from ._jws import JwsSigner, JwsVerifier
 from ._kb import KB_TYP
 from ._nonce import MemoryNonceStore, NonceStore
+from ._pointer import withheld_view
 from ._report import check_sd_jwt
 from ._serial import MAX_SD_JWT_BYTES
 from ._vct import check_issuer_metadata, check_jwks, check_vct_chain, issuer_metadata_url
@@ -49,4 +50,5 @@ __all__ = [
     "present_sd_jwt",
     "receive_sd_jwt",
     "verify_sd_jwt",
+    "withheld_view",
 ]

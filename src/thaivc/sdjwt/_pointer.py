@@ -8,11 +8,12 @@ digits, no leading zero, no ``-``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Final
 
 from thaivc.errors import UsageError
 
-__all__ = ["Path", "format_pointer", "is_index", "parse_pointer", "resolve_pointer"]
+__all__ = ["Path", "format_pointer", "is_index", "parse_pointer", "resolve_pointer", "withheld_view"]
 
 Path = tuple[str | int, ...]
 
@@ -67,3 +68,23 @@ def resolve_pointer(document: Any, pointer: str) -> Path:
         else:
             raise UsageError("usage.invalid_argument", f"{pointer!r:.80} does not name a claim")
     return tuple(path)
+
+
+def withheld_view(claims: dict[str, Any], disclosable: Sequence[str]) -> dict[str, Any]:
+    """``claims`` as a holder who reveals nothing shows them: every disclosable claim removed.
+
+    The least a verifier can be shown, so an issuer can check before signing that what is left
+    still passes the credential's schema (a claim the schema requires must not be withholdable).
+    """
+    paths = {resolve_pointer(claims, pointer) for pointer in disclosable}
+    view = _without(claims, paths, ())
+    assert isinstance(view, dict)
+    return view
+
+
+def _without(node: Any, paths: set[Path], at: Path) -> Any:
+    if isinstance(node, dict):
+        return {k: _without(v, paths, (*at, k)) for k, v in node.items() if (*at, k) not in paths}
+    if isinstance(node, list):
+        return [_without(v, paths, (*at, i)) for i, v in enumerate(node) if (*at, i) not in paths]
+    return node

@@ -48,15 +48,17 @@ def _purposes(option: StatusOption) -> tuple[StatusRegistry, tuple[Purpose, ...]
     return registry, tuple(names)  # type: ignore[arg-type]
 
 
-def add_status(doc: dict[str, Any], option: StatusOption, *, format: str, issuer_id: str) -> dict[str, Any]:
+def add_status(doc: dict[str, Any], option: StatusOption, *, format: str, issuer_id: str | None) -> dict[str, Any]:
     """``doc`` with status entries allocated in the registry (a copy; ``doc`` is not changed).
 
     W3C formats (``vc+jwt``, ``di``) get one ``credentialStatus`` entry per purpose. An SD-JWT VC
     (``dc+sd-jwt``) gets the IETF ``status`` claim, which holds a single reference: one purpose.
     A credential without an ``id`` gets a fresh ``urn:uuid:`` one, the key its entries are filed by.
+    The registry must be ``issuer_id``'s own; ``None`` is for an issuer without a key of its own
+    (a company's delegation), whose lists a status service signs and verifiers are told to trust.
     """
     registry, purposes = _purposes(option)
-    if registry.issuer_id != issuer_id:
+    if issuer_id is not None and registry.issuer_id != issuer_id:
         raise UsageError(
             "usage.invalid_argument", f"the status registry is {registry.issuer_id}'s, not {issuer_id}'s"
         )
