@@ -49,7 +49,7 @@ __all__ = [
 BUDGET_CODE: Final = "di.canonicalization_limit"
 #: Units one ``check()`` may spend. The worst input under the size caps needs far more and is
 #: refused after at most this much; the largest honest presentation needs a small fraction of it.
-DEFAULT_BUDGET: Final = 300_000
+DEFAULT_BUDGET: Final = 200_000
 #: Units per JSON value handed to pyld (expansion or conversion to RDF): its linear part.
 JSONLD_NODE_UNITS: Final = 6
 #: Units per signature check (P-384 ECDSA, the slowest suite, takes about a millisecond).

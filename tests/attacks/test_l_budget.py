@@ -195,6 +195,21 @@ def test_l07_a_chain_at_the_cap_verifies(attacker: PrivateKey, spies: Spies) -> 
     assert budget.spent < DEFAULT_BUDGET // 10
 
 
+@pytest.mark.parametrize("claims", [100, 1500])
+def test_l07_a_large_honest_credential_with_three_proofs_fits(attacker: PrivateKey, claims: int) -> None:
+    """A credential near the size cap, secured by a set and a chain, verifies within the budget."""
+    subject: dict[str, Any] = {"id": "did:example:somchai"}
+    subject.update({f"claim{i:04d}": f"ค่าที่ {i}" for i in range(claims)})
+    doc = credential(attacker.did, subject)
+    doc["@context"] = [V2, "https://www.w3.org/ns/credentials/examples/v2"]
+    doc = add_proof(doc, attacker, proof_id="urn:p:a", clock=CLOCK)
+    doc = add_proof(doc, attacker, "eddsa-jcs-2022", proof_id="urn:p:b", clock=CLOCK)
+    doc = add_proof(doc, attacker, proof_id="urn:p:c", previous_proof="urn:p:a", clock=CLOCK)
+    report, budget = check(wire(doc))
+    assert report.ok, report.to_json()
+    assert budget.spent < DEFAULT_BUDGET // 2
+
+
 # -- stop at the first proof that decides the verdict ---------------------------------------------
 
 
