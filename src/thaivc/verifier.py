@@ -120,11 +120,16 @@ class Verifier:
         dbd: DbdRegistry | None = None,
         seal: bool | None = None,
     ) -> AuthorityDecision:
-        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`."""
+        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`.
+
+        Every check the decision needs (presentations, credentials, delegation proof sets) spends
+        from one :class:`~thaivc.budget.WorkBudget` for the whole call.
+        """
         from thaivc.authorize import authorize
 
-        return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
-                         domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
+        with request_budget():
+            return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+                             domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
 
     # -- dispatch -----------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ VC Data Integrity §4.4 (Verify Proof) and §4.5 (Verify Proof Sets and Chains),
 verifier must add around them:
 
 * every proof is reported on its own, and one failing member fails the whole set — so the first
-  failure ends the verification and the proofs after it are reported as skipped, not paid for;
+  failure ends the verification: the proofs after it get only their structural checks and are
+  otherwise reported as skipped, not paid for;
 * a proof chain reaches at most :data:`MAX_CHAIN` earlier proofs, and one set hashes at most
   :data:`MAX_CHAIN` distinct chain documents (``input.too_large``): each one is the whole document
   again, converted and canonicalised again;
