@@ -269,4 +269,96 @@ def status(measure: Measure, table: Any, *, quick: bool) -> Iterator[Any]:
     yield t
 
 
-SECTIONS: dict[str, Callable[..., Iterator[Any]]] = {"jose": jose, "di": di, "sdjwt": sdjwt, "status": status}
+# -- one work budget per request (security item L.7) ---------------------------------------------
+
+_V2 = "https://www.w3.org/ns/credentials/v2"
+_LINK = "https://example.org/link"
+_MEMBER = "https://example.org/member"
+
+
+def _hostile_credential(issuer: str, subject: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@context": [_V2],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": subject,
+    }
+
+
+def _unsigned_proof(key: PrivateKey, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "verificationMethod": key.kid,
+        "proofPurpose": "assertionMethod",
+        "created": "2026-01-01T00:00:00Z",
+        "proofValue": "z" + "1" * 64,
+        **extra,
+    }
+
+
+def _hostile_inputs(key: PrivateKey, clock: FixedClock) -> dict[str, Any]:
+    """The worst inputs under the 64 KiB cap found for the budget, by the attack they stand for."""
+    from thaivc.di import add_proof
+    from thaivc.holder import Holder
+
+    ring = {_MEMBER: [{"@id": f"_:n{i}", _LINK: {"@id": f"_:n{(i + 1) % 24}"}} for i in range(24)]}
+    chain = add_proof(_hostile_credential(key.did, ring), key, proof_id="urn:p:0", clock=clock)
+    for i in range(1, 32):
+        previous = [f"urn:p:{j}" for j in range(i)]
+        chain = add_proof(chain, key, proof_id=f"urn:p:{i}", previous_proof=previous, clock=clock)
+    clique = {
+        _MEMBER: [{"@id": f"_:c{i}", _LINK: [{"@id": f"_:c{j}"} for j in range(6) if j != i]} for i in range(6)]
+    }
+    proof_set = _hostile_credential(key.did, clique)
+    proof_set["proof"] = [_unsigned_proof(key, nonce=str(i)) for i in range(32)]
+    literals = _hostile_credential(key.did, {_LINK: [f"v{i}" for i in range(5000)]})
+    literals["proof"] = _unsigned_proof(key)
+    merged = _hostile_credential(key.did, {_MEMBER: [{"@id": "urn:x:1", _LINK: f"v{i}"} for i in range(900)]})
+    merged["proof"] = _unsigned_proof(key)
+    inner = _hostile_credential(key.did, {_LINK: [f"v{i}" for i in range(400)]})
+    inner["proof"] = _unsigned_proof(key)
+    vp = Holder(key, clock=clock).presentation([inner] * 16)
+    vp["proof"] = _unsigned_proof(key, proofPurpose="authentication")
+    return {
+        "32 genuine chained proofs over blank nodes (the review's)": chain,
+        "32 proofs over a blank-node clique (RDFC limit)": proof_set,
+        "5,000 values on one property (pyld n²)": literals,
+        "900 objects merged into one node (pyld n²)": merged,
+        "presentation of 16 × 400-value credentials": vp,
+    }
+
+
+def budget(measure: Measure, table: Any, *, quick: bool) -> Iterator[Any]:
+    """Worst inputs under the size cap: each is refused within the one budget of its ``check()``."""
+    import json
+    import time
+
+    from thaivc.budget import DEFAULT_BUDGET, request_budget
+
+    clock = FixedClock.at("2026-06-01T00:00:00Z")
+    key = generate_key("Ed25519")
+    verifier = thaivc.Verifier(Policy(), clock=clock)
+    t = table(f"One work budget per check() — {DEFAULT_BUDGET:,} units; µs for the whole refusal")
+    for name, doc in _hostile_inputs(key, clock).items():
+        text = json.dumps(doc, ensure_ascii=False)
+        best = float("inf")
+        for _ in range(2 if quick else 5):
+            with request_budget() as spent:
+                started = time.perf_counter()
+                report = verifier.check(text)
+                best = min(best, time.perf_counter() - started)
+        verdict = f"{report.status}: {report.codes[0] if report.codes else '-'}"
+        size = len(text.encode("utf-8")) // 1024
+        t.row(f"{name} — {size} KB, {spent.spent:,} units", best * 1e6, None, f"< 1 s ({verdict})")
+    yield t
+
+
+SECTIONS: dict[str, Callable[..., Iterator[Any]]] = {
+    "jose": jose,
+    "di": di,
+    "sdjwt": sdjwt,
+    "status": status,
+    "budget": budget,
+}

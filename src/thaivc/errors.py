@@ -135,7 +135,10 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "di.context_not_allowed": ("PROOF_VERIFICATION_ERROR", "a context that is not bundled or allowlisted"),
     "di.vocab_not_allowed": ("PROOF_VERIFICATION_ERROR", "@vocab or @base in a secured document"),
     "di.data_loss": ("DATA_LOSS_DETECTION_ERROR", "a term did not expand: data would not be signed"),
-    "di.canonicalization_limit": ("PROOF_TRANSFORMATION_ERROR", "RDF canonicalisation work limit hit"),
+    "di.canonicalization_limit": (
+        "PROOF_TRANSFORMATION_ERROR",
+        "work limit hit: one RDF canonicalisation, or the request's work budget",
+    ),
     "di.vm_not_authorized": ("PROOF_VERIFICATION_ERROR", "the verification method is not the issuer's"),
     "di.challenge_mismatch": ("INVALID_CHALLENGE_ERROR", "missing or wrong proof challenge"),
     "di.domain_mismatch": ("INVALID_DOMAIN_ERROR", "missing or wrong proof domain"),

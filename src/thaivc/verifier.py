@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from thaivc.budget import request_budget
 from thaivc.challenge import ChallengeStore, MemoryChallengeStore
 from thaivc.clock import Clock, SystemClock
 from thaivc.did import UniversalResolver
@@ -92,12 +93,15 @@ class Verifier:
         :mod:`thaivc.embedded`); it never applies to the top-level document. ``challenges`` is the
         store this call consumes ``challenge`` from (default: the verifier's own), for a caller that
         answers one request with several presentations and consumes the challenge once for all.
+        The whole call — nested credentials, status lists and every proof included — runs on one
+        :class:`~thaivc.budget.WorkBudget`: input under the size caps cannot buy unbounded work.
         """
         if not isinstance(embedded, EmbeddedPolicy):
             raise UsageError("usage.invalid_argument", "embedded is an EmbeddedPolicy")
         call = _Call(embedded, challenges if challenges is not None else self.challenges)
         try:
-            return self._dispatch(anything, challenge=challenge, domain=domain, depth=0, call=call)
+            with request_budget():
+                return self._dispatch(anything, challenge=challenge, domain=domain, depth=0, call=call)
         except ThaiVCError as err:
             builder = ReportBuilder()
             builder.error("parse", err)
@@ -127,11 +131,16 @@ class Verifier:
         dbd: DbdRegistry | None = None,
         seal: bool | None = None,
     ) -> AuthorityDecision:
-        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`."""
+        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`.
+
+        Every check the decision needs (presentations, credentials, delegation proof sets) spends
+        from one :class:`~thaivc.budget.WorkBudget` for the whole call.
+        """
         from thaivc.authorize import authorize
 
-        return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
-                         domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
+        with request_budget():
+            return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+                             domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
 
     # -- dispatch -----------------------------------------------------------------------------
 

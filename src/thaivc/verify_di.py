@@ -2,11 +2,14 @@
 
 The order of checks is fixed, as for VC-JOSE: parse → model (VCDM 2.0 fast validator) → context
 (JSON-LD: allowed contexts only, never fetched; no ``@vocab``; nothing dropped) → ``proof[i]`` for
-every proof of the set, each reported on its own (plus ``proof-set`` when a
+every proof of the set, each reported on its own until one fails (the rest are skipped: one failed
+member fails the set) (plus ``proof-set`` when a
 :class:`~thaivc.di.ProofSetPolicy` is configured) → time (``validFrom``/``validUntil``) → for
 presentations: challenge, domain and each embedded or enveloped credential as a child report → for
 credentials: status and trust. Nothing after a failed parse, model, context or proof check runs, so
-no claim of an unverified document is acted upon; checks after the proofs all run.
+no claim of an unverified document is acted upon; checks after the proofs all run. All of it,
+nested credentials included, is paid from the one :class:`~thaivc.budget.WorkBudget` of the
+``check()`` call.
 """
 
 from __future__ import annotations
@@ -233,6 +236,8 @@ def check_di(
             b.ok(name, detail[:200])
         elif outcome.status == "indeterminate":
             b.undecidable(name, outcome.code or "internal.error", detail)
+        elif outcome.status == "skipped":
+            b.skip(name, detail)
         else:
             b.fail(name, outcome.code or "di.proof_invalid", detail)
     if result.policy_problem is not None:

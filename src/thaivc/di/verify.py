@@ -3,7 +3,14 @@
 VC Data Integrity §4.4 (Verify Proof) and §4.5 (Verify Proof Sets and Chains), with the checks a
 verifier must add around them:
 
-* every proof is reported on its own, and one failing member fails the whole set;
+* every proof is reported on its own, and one failing member fails the whole set — so the first
+  failure ends the verification: the proofs after it get only their structural checks and are
+  otherwise reported as skipped, not paid for;
+* a proof chain reaches at most :data:`MAX_CHAIN` earlier proofs, and one set hashes at most
+  :data:`MAX_CHAIN` distinct chain documents (``input.too_large``): each one is the whole document
+  again, converted and canonicalised again;
+* all of it — every conversion, canonicalisation and signature check — is paid from the request's
+  :class:`~thaivc.budget.WorkBudget` (``di.canonicalization_limit`` once it is spent);
 * ``previousProof`` must be a string or a list of strings naming proofs that are present; a
   self-reference, a cycle or a missing (truncated) link fails the proof that names it;
 * the proof purpose must be the caller's (``assertionMethod`` for credentials, ``authentication``
@@ -30,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast
 
+from thaivc.budget import SIGNATURE_UNITS, request_budget, spend
 from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.contexts import ContextRegistry
 from thaivc.di.canon import rdfc
@@ -58,6 +66,9 @@ __all__ = ["ProofOutcome", "ProofSetPolicy", "ProofsResult", "verify_proofs"]
 Purpose = Literal["assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"]
 #: Proofs examined per document: a proof set of directors is small; thousands are an attack.
 MAX_PROOFS: Final = 32
+#: Earlier proofs one chain may reach, and distinct chain documents one set may hash. Honest chains
+#: (a notary countersigning an issuer) are two or three long; each link costs a whole document.
+MAX_CHAIN: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +156,8 @@ class ProofOutcome:
     """The verdict on one proof of the set."""
 
     index: int
-    status: Literal["pass", "fail", "indeterminate"]
+    #: ``skipped``: not checked, because an earlier proof already failed the set.
+    status: Literal["pass", "fail", "indeterminate", "skipped"]
     code: str | None = None
     detail: str = ""
     proof_id: str | None = None
@@ -195,6 +207,10 @@ class _Expect:
     policy: ProofSetPolicy | None
 
 
+class _Skipped(Exception):
+    """The verdict is already decided: the rest of this proof's checks would be wasted work."""
+
+
 class _Fail(Exception):
     def __init__(self, err: ThaiVCError) -> None:
         self.err = err
@@ -221,31 +237,33 @@ def verify_proofs(
     jsonld_checked: bool = False,
     allow_context_extension: bool = False,
 ) -> ProofsResult:
-    """Verify every proof on ``document``; never raises on bad input.
+    """Verify the proofs on ``document`` in order until one fails; never raises on bad input.
 
     ``expected_controller`` is the issuer (credentials) or holder (presentations) the verification
     methods must belong to; ``None`` skips that binding. Unless ``jsonld_checked`` says the caller
     already did it, documents secured with an RDFC suite are first checked with
     :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss). A JCS document may
-    carry contexts after its proof's ``@context`` only with ``allow_context_extension``.
+    carry contexts after its proof's ``@context`` only with ``allow_context_extension``. The call runs on the
+    request's :class:`~thaivc.budget.WorkBudget`, or on a budget of its own when there is none.
     """
-    return _verify_proofs(
-        document,
-        resolver=resolver,
-        expected_purpose=expected_purpose,
-        expected_controller=expected_controller,
-        challenge=challenge,
-        domain=domain,
-        clock=clock,
-        leeway=leeway,
-        contexts=contexts,
-        suites=suites,
-        policy=policy,
-        max_work=max_work,
-        jsonld_checked=jsonld_checked,
-        unsecured_dataset=None,
-        allow_context_extension=allow_context_extension,
-    )
+    with request_budget():
+        return _verify_proofs(
+            document,
+            resolver=resolver,
+            expected_purpose=expected_purpose,
+            expected_controller=expected_controller,
+            challenge=challenge,
+            domain=domain,
+            clock=clock,
+            leeway=leeway,
+            contexts=contexts,
+            suites=suites,
+            policy=policy,
+            max_work=max_work,
+            jsonld_checked=jsonld_checked,
+            unsecured_dataset=None,
+            allow_context_extension=allow_context_extension,
+        )
 
 
 def _verify_proofs(
@@ -311,12 +329,31 @@ def _verify_proofs(
         unsigned_checked=unsigned_checked,
     )
     expect = _Expect(expected_purpose, expected_controller, challenge, domain, policy)
-    outcomes = tuple(ctx.verify_one(index, proof, expect) for index, proof in enumerate(raw))
+    outcomes = _verify_until_decided(ctx, expect)
     policy_problem = _check_policy(outcomes, policy, expected_controller) if policy is not None else None
     problems = tuple(p.problem for p in outcomes if p.problem is not None)
     if policy_problem is not None:
         problems = (*problems, policy_problem)
     return ProofsResult(outcomes, policy_problem, problems)
+
+
+def _verify_until_decided(ctx: _Context, expect: _Expect) -> tuple[ProofOutcome, ...]:
+    """Each proof in order; after the first failure, only the cheap checks of the rest.
+
+    One failing member fails the whole set whatever the others say, so verifying them would only
+    spend work an attacker chose (32 proofs over one costly body). Their structure (members, ids,
+    times, chain) is still checked, so every malformed proof is named; what would need a DID, a
+    canonicalisation or a signature is reported as skipped. An indeterminate proof decides nothing
+    (a later failure would still fail the set), so verification goes on after one.
+    """
+    outcomes: list[ProofOutcome] = []
+    failed: int | None = None
+    for index, proof in enumerate(ctx.raw):
+        outcome = ctx.verify_one(index, proof, expect, decided_by=failed)
+        if outcome.status == "fail" and failed is None:
+            failed = index
+        outcomes.append(outcome)
+    return tuple(outcomes)
 
 
 _DEFAULT_RESOLVER: list[UniversalResolver] = []
@@ -393,13 +430,18 @@ class _Context:
             if isinstance(proof, dict) and isinstance(proof.get("id"), str):
                 self.by_id.setdefault(proof["id"], []).append(index)
         self.canon_cache: dict[tuple[str, str, tuple[int, ...]], Canonical] = {}
+        self.chain_documents: set[tuple[int, ...]] = set()
 
     # -- one proof ------------------------------------------------------------------------------
 
-    def verify_one(self, index: int, proof: Any, expect: _Expect) -> ProofOutcome:
+    def verify_one(self, index: int, proof: Any, expect: _Expect, decided_by: int | None = None) -> ProofOutcome:
+        """One proof's outcome; with ``decided_by`` (an earlier proof that failed) the cheap checks only."""
         info: dict[str, Any] = {}
         try:
-            self._verify(proof, expect, info)
+            self._verify(proof, expect, info, decided=decided_by is not None)
+        except _Skipped:
+            detail = f"not checked: proof[{decided_by}] already failed the set"
+            return ProofOutcome(index, "skipped", None, detail, proof_id=info.get("proof_id"))
         except _Fail as failure:
             return self._outcome(index, failure.err, info)
         except Indeterminate as err:
@@ -415,7 +457,7 @@ class _Context:
         status: Literal["fail", "indeterminate"] = "indeterminate" if isinstance(err, Indeterminate) else "fail"
         return ProofOutcome(index, status, err.code, err.detail, **info)
 
-    def _verify(self, proof: Any, expect: _Expect, info: dict[str, Any]) -> None:
+    def _verify(self, proof: Any, expect: _Expect, info: dict[str, Any], *, decided: bool = False) -> None:
         purpose, controller, policy = expect.purpose, expect.controller, expect.policy
         if not isinstance(proof, dict):
             raise _fail("di.proof_malformed", "a proof is not a JSON object")  # security.md A.6
@@ -442,6 +484,8 @@ class _Context:
         self._check_times(proof)
         self._check_challenge_domain(proof, expect.challenge, expect.domain)
         chain = self._previous(proof)
+        if decided:
+            raise _Skipped
 
         try:
             did_doc, vm = self.resolver.resolve_verification_method(vm_id)
@@ -477,6 +521,7 @@ class _Context:
             canon_doc = canonical_document(doc, suite, hash_name, contexts=self.contexts, max_work=self.max_work)
         else:
             canon_doc = self._canonical_document(suite.transform, hash_name, chain, suite)
+        spend(SIGNATURE_UNITS, "signature check")
         if not key.verify(signature, hash_data(canon_config, canon_doc)):
             raise _fail("di.proof_invalid", "the signature does not verify")
 
@@ -581,7 +626,13 @@ class _Context:
                     if not found:
                         raise _fail("di.proof_invalid", f"the chain is truncated: {ref[:100]!r} is missing")
                     stack.extend(found)
-        return tuple(sorted(set(indexes)))
+            if len(seen) > MAX_CHAIN:
+                raise _fail("input.too_large", f"the proof chain reaches more than {MAX_CHAIN} earlier proofs")
+        chain = tuple(sorted(set(indexes)))
+        self.chain_documents.add(chain)
+        if len(self.chain_documents) > MAX_CHAIN:
+            raise _fail("input.too_large", f"the proofs chain to more than {MAX_CHAIN} distinct documents")
+        return chain
 
     @staticmethod
     def _references(proof: dict[str, Any]) -> list[str]:

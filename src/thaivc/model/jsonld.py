@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from thaivc.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
 from thaivc.contexts import ContextRegistry
 from thaivc.errors import InputError, ThaiVCError
 from thaivc.model._rules import is_url
@@ -65,6 +66,7 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
         raise InputError("input.too_deep", "JSON-LD nesting too deep") from None
     from pyld import jsonld  # imported here: the vc+jwt hot path never needs it
 
+    _charge(doc)
     dropped: list[str | None] = []
     options = registry.jsonld_options()
     options["base"] = RELATIVE_BASE
@@ -83,6 +85,14 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
         raise InputError(
             "vc.type_invalid", "the document does not expand to a VerifiableCredential or Presentation"
         )
+
+
+def _charge(doc: dict[str, Any]) -> None:
+    """Pay for the expansion from the request's work budget, if any (see :mod:`thaivc.budget`)."""
+    budget = current_budget()
+    if budget is not None:
+        meter_pyld()
+        budget.spend(JSONLD_NODE_UNITS * json_nodes(doc), "JSON-LD expansion")
 
 
 def without_proofs(doc: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import json
 import math
 from typing import Final
 
+from thaivc.budget import spend
 from thaivc.errors import InputError
 
 __all__ = ["MAX_CONTAINERS", "canonicalize", "format_number"]
@@ -34,6 +35,8 @@ __all__ = ["MAX_CONTAINERS", "canonicalize", "format_number"]
 MAX_CONTAINERS: Final = 100_000
 
 _MAX_SAFE_INTEGER: Final = 2**53 - 1
+#: Output bytes per unit of a request's work budget (see :mod:`thaivc.budget`).
+_BYTES_PER_UNIT: Final = 16
 
 _FAST_ENCODE: Final = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
@@ -49,6 +52,14 @@ def canonicalize(value: object) -> bytes:
     ``list``, ``str``, ``int``, ``float``, ``bool`` or ``None`` (subclasses and tuples are accepted
     and take the exact writer).
     """
+    data = _canonical_bytes(value)
+    # paid after the fact, by size: the serialisation is linear and C-fast, the budget only has to
+    # stop it being repeated (one document re-serialised for each of many proofs)
+    spend(1 + len(data) // _BYTES_PER_UNIT, "JSON canonicalisation")
+    return data
+
+
+def _canonical_bytes(value: object) -> bytes:
     try:
         if not _needs_exact_writer(value):
             data = _to_utf8(_FAST_ENCODE(value))

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from thaivc.budget import current_budget, json_nodes
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad, make_literal, make_quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 
@@ -150,7 +151,14 @@ class FastResult:
 
 
 def fast_convert(doc: Mapping[str, Any], document_loader: ContextLoader) -> FastResult:
-    """:func:`fast_to_dataset`, also telling which template (if any) produced the result."""
+    """:func:`fast_to_dataset`, also telling which template (if any) produced the result.
+
+    Even a template hit walks the whole document, so under a request's work budget it pays one
+    unit per JSON value (a fallback to pyld pays pyld's price on top).
+    """
+    budget = current_budget()
+    if budget is not None:
+        budget.spend(json_nodes(doc), "JSON-LD template conversion")
     state = _state_for(document_loader)
     if state is None:
         return FastResult(to_dataset(doc, document_loader))

@@ -29,6 +29,7 @@ from typing import Any, Final
 
 from cachetools import LRUCache
 
+from thaivc.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
 from thaivc.di.canon.dataset import (
     DEFAULT_GRAPH,
     IRI,
@@ -97,9 +98,12 @@ def to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> Datase
     """Convert a JSON-LD document to an RDF :class:`Dataset` with pyld.
 
     Raises :class:`~thaivc.errors.ThaiVCError` (see the module docstring) and never anything else.
+    Under a request's :class:`~thaivc.budget.WorkBudget` the conversion is paid for before it
+    starts (linear part) and while it runs (pyld's value comparisons), so it stops at the ceiling.
     """
     from pyld import jsonld  # lazily, as in pyld_options
 
+    _charge(doc)
     try:
         raw = jsonld.to_rdf(dict(doc), pyld_options(document_loader))
     except ThaiVCError:
@@ -112,6 +116,13 @@ def to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> Datase
         raise
     except Exception as exc:  # pragma: no cover - pyld returned a shape it does not document
         raise InputError("di.jsonld_invalid", f"unexpected RDF from the JSON-LD processor: {exc}") from None
+
+
+def _charge(doc: Mapping[str, Any]) -> None:
+    budget = current_budget()
+    if budget is not None:
+        meter_pyld()
+        budget.spend(JSONLD_NODE_UNITS * json_nodes(doc), "JSON-LD to RDF")
 
 
 def _translate(exc: BaseException) -> ThaiVCError:

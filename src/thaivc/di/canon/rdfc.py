@@ -34,6 +34,7 @@ from itertools import permutations
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
+from thaivc.budget import WorkBudget, current_budget
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, DefaultGraph, Quad
 from thaivc.di.canon.nquads import serialize_iri, serialize_term
 from thaivc.errors import InputError, UsageError
@@ -138,9 +139,11 @@ def _line(row: _Row, s: str, o: str, g: str) -> str:
 class _State:
     """Canonicalization state (§4.3) plus the work meter."""
 
-    def __init__(self, rows: list[_Row], hash_name: str, max_work: int) -> None:
+    def __init__(self, rows: list[_Row], hash_name: str, max_work: int, budget: WorkBudget | None = None) -> None:
         self.hasher = _HASHES[hash_name]
-        self.max_work = max_work
+        # the request's budget, when it has less left than this call's own limit, is the limit
+        self.budget = budget if budget is not None and budget.remaining < max_work else None
+        self.max_work = max_work if self.budget is None else self.budget.remaining
         self.work = 0
         self.canonical = _Issuer("c14n")
         self.quads_of: dict[str, list[_Row]] = {}
@@ -155,6 +158,8 @@ class _State:
     def spend(self, units: int = 1) -> None:
         self.work += units
         if self.work > self.max_work:
+            if self.budget is not None:
+                raise self.budget.exhausted("RDF canonicalisation")
             raise InputError(
                 "di.canonicalization_limit",
                 f"RDF canonicalisation needs more than {self.max_work} units of work",
@@ -251,7 +256,9 @@ def canonicalize(
     """Canonicalise an RDF dataset with RDFC-1.0 (§4.4) using SHA-256 or SHA-384.
 
     Raises :class:`~thaivc.errors.InputError` ``di.canonicalization_limit`` when the dataset needs
-    more than ``max_work`` units of work, and ``di.nquads_invalid`` for an IRI that canonical
+    more than ``max_work`` units of work or more than the active request's
+    :class:`~thaivc.budget.WorkBudget` has left (which pays one unit per statement, for the linear
+    passes, plus the units spent), and ``di.nquads_invalid`` for an IRI that canonical
     N-Quads cannot carry.
     """
     if hash_name not in _HASHES:
@@ -259,12 +266,18 @@ def canonicalize(
     if isinstance(max_work, bool) or not isinstance(max_work, int) or max_work < 0:
         raise UsageError("usage.invalid_argument", "max_work must be a non-negative integer")
     quads = dataset.quads if isinstance(dataset, Dataset) else Dataset.of(dataset).quads
+    budget = current_budget()
+    if budget is not None:
+        budget.spend(len(quads), "RDF statements to canonicalise")
     rows = [_row(q) for q in quads]
-    state = _State(rows, hash_name, max_work)
+    state = _State(rows, hash_name, max_work, budget)
     try:
         _issue_labels(state)
     except RecursionError:
         raise InputError("di.canonicalization_limit", "blank nodes nested too deep to canonicalise") from None
+    finally:
+        if budget is not None:
+            budget.spend(min(state.work, budget.remaining), "RDF canonicalisation")
 
     issued = state.canonical.issued
     lines = []

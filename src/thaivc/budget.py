@@ -1,0 +1,172 @@
+"""One work budget per verification request, shared by every step that can be made expensive.
+
+Size caps bound what an attacker *sends*; they do not bound what the verifier *does* with it. A
+Data Integrity document under the 64 KiB cap can ask for the same body to be converted to RDF and
+canonicalised once per chained proof, and pyld's JSON-LD processor compares every value of a
+property with every other one (quadratic: five thousand short strings in one array cost seconds).
+Limits per step do not help when the steps repeat, so each :meth:`thaivc.Verifier.check` opens one
+:class:`WorkBudget` and every canonicalisation, JSON-LD conversion, JCS serialisation and signature
+check of that call — nested credentials of a presentation and status lists included — spends from
+it. When it runs out the step raises ``di.canonicalization_limit`` (the code the RDFC work limit
+already used: one code for "too much work"), which fails the proof, and a failed proof ends the
+verification.
+
+Units are *counted*, never timed, so the verdict does not depend on the machine's load. One unit
+is roughly a microsecond of this library's work on a current core; the default budget is
+calibrated so that the worst input under the size caps is refused well within a second (``make
+bench`` prints that row). Honest credentials need a few thousand units; a presentation of sixteen
+large ones a few tens of thousands.
+
+The active budget travels in a :class:`~contextvars.ContextVar`, so the canonicalisers deep in the
+call stack find it without every signature between here and there growing a parameter, and two
+threads (or tasks) verifying at once never share one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Final
+
+from thaivc.errors import InputError, UsageError
+
+__all__ = [
+    "BUDGET_CODE",
+    "DEFAULT_BUDGET",
+    "JSONLD_NODE_UNITS",
+    "SIGNATURE_UNITS",
+    "WorkBudget",
+    "current_budget",
+    "json_nodes",
+    "meter_pyld",
+    "request_budget",
+    "spend",
+]
+
+#: The code of a request that needs more work than its budget: the RDFC work limit's own code.
+BUDGET_CODE: Final = "di.canonicalization_limit"
+#: Units one ``check()`` may spend. The worst input under the size caps needs far more and is
+#: refused after at most this much; the largest honest presentation needs a small fraction of it.
+DEFAULT_BUDGET: Final = 200_000
+#: Units per JSON value handed to pyld (expansion or conversion to RDF): its linear part.
+JSONLD_NODE_UNITS: Final = 6
+#: Units per signature check (P-384 ECDSA, the slowest suite, takes about a millisecond).
+SIGNATURE_UNITS: Final = 1_000
+
+_ACTIVE: ContextVar[WorkBudget | None] = ContextVar("thaivc_work_budget", default=None)
+
+
+class WorkBudget:
+    """A counter of work units with a ceiling; :meth:`spend` raises once the ceiling is passed."""
+
+    __slots__ = ("limit", "spent")
+
+    def __init__(self, limit: int = DEFAULT_BUDGET) -> None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise UsageError("usage.invalid_argument", "a work budget is a non-negative integer")
+        self.limit = limit
+        self.spent = 0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.spent)
+
+    def spend(self, units: int, what: str) -> None:
+        """Charge ``units`` for ``what``; past the limit, refuse the request (``di.canonicalization_limit``)."""
+        self.spent += units
+        if self.spent > self.limit:
+            raise self.exhausted(what)
+
+    def exhausted(self, what: str) -> InputError:
+        """The error a step raises when this budget cannot pay for ``what``."""
+        return InputError(
+            BUDGET_CODE, f"the request's work budget of {self.limit} units is spent ({what[:80]}): too complex"
+        )
+
+
+def current_budget() -> WorkBudget | None:
+    """The budget of the request being verified in this thread or task, if any."""
+    return _ACTIVE.get()
+
+
+def spend(units: int, what: str) -> None:
+    """Charge the active budget, if a request has one (signing and tooling run without)."""
+    budget = _ACTIVE.get()
+    if budget is not None:
+        budget.spend(units, what)
+
+
+@contextmanager
+def request_budget(limit: int | None = None) -> Iterator[WorkBudget]:
+    """Make a budget active for the duration of one request.
+
+    A request already under way keeps its own budget (a nested ``check()`` — a status list, a
+    credential inside a presentation — spends from the outer one), so the ceiling holds for the
+    whole request and cannot be multiplied by nesting.
+    """
+    active = _ACTIVE.get()
+    if active is not None:
+        yield active
+        return
+    budget = WorkBudget(DEFAULT_BUDGET if limit is None else limit)
+    token = _ACTIVE.set(budget)
+    try:
+        yield budget
+    finally:
+        _ACTIVE.reset(token)
+
+
+def json_nodes(value: Any) -> int:
+    """Objects, arrays, members and scalars in a JSON value: what a linear pass over it visits.
+
+    Iterative (no recursion limit), and a container met again is counted again, as a processor
+    walking it would visit it again.
+    """
+    count = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            count += len(node)
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return count
+
+
+_METERED: list[bool] = []
+_METER_LOCK: Final = threading.Lock()
+
+
+def meter_pyld() -> None:
+    """Charge pyld's value de-duplication to the active budget (installed once, idempotent).
+
+    pyld adds each value of a node's property by first comparing it with every value already there
+    (``JsonLdProcessor.has_value``), so one property with n values costs n²/2 comparisons — the
+    step that lets a few kilobytes cost seconds. The wrapper charges one unit per value compared
+    and otherwise behaves exactly like the original; outside a request it charges nothing.
+    """
+    with _METER_LOCK:
+        if not _METERED:
+            _install_meter()
+
+
+def _install_meter() -> None:
+    from pyld.jsonld import JsonLdProcessor
+
+    original = JsonLdProcessor.has_value
+
+    def has_value(subject: Any, property: Any, value: Any) -> Any:
+        budget = _ACTIVE.get()
+        if budget is not None and isinstance(subject, dict):
+            present = subject.get(property)
+            if isinstance(present, dict) and isinstance(present.get("@list"), list):
+                present = present["@list"]
+            budget.spend(len(present) if isinstance(present, list) else 1, "JSON-LD value comparisons")
+        return original(subject, property, value)
+
+    JsonLdProcessor.has_value = staticmethod(has_value)
+    _METERED.append(True)
