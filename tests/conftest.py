@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 #: Our own fixtures, the way an agency's suite opts in (``-p thaivc.testing.plugin`` works too).
-pytest_plugins = ("thaivc.testing.plugin",)
+pytest_plugins = ("thaivc.testing.plugin", "postgres_server")
 
 VECTORS = Path(__file__).parent / "vectors"
 

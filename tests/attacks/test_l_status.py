@@ -14,7 +14,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +28,12 @@ import pytest
 from thaivc import Issuer, Policy, Verifier
 from thaivc.clock import FixedClock
 from thaivc.di.sign import add_proof
-from thaivc.errors import Indeterminate
+from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.keys import generate_key
 from thaivc.report import VerificationReport
 from thaivc.status import (
     MIN_ENTRIES,
+    PostgresStatusStore,
     RegistryFetcher,
     SqliteStatusStore,
     StaticFetcher,
@@ -44,7 +50,6 @@ from .conftest import forge, vp_header
 
 T0 = "2026-03-01T00:00:00Z"
 BASE = "https://status.example.go.th/lists"
-W3C_FORMATS = ["vc+jwt", "di"]
 ALL_FORMATS = ["vc+jwt", "di", "dc+sd-jwt"]
 
 
@@ -277,3 +282,248 @@ def test_l12_a_presentation_is_never_a_status_list(fmt: str) -> None:
     verifier = Verifier(policy, clock=clock, status_checker=checker)
     status, code, _ = _status_check(verifier.check(token))
     assert (status, code) == ("failed", "status.verification")
+
+
+# -- 13: one verifier, one store, many threads ------------------------------------------------
+
+THREADS = 16
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStatusStore]:
+    """A store opened in the test's thread, to be used from others."""
+    store: SqlStatusStore
+    if request.param == "sqlite":
+        store = SqliteStatusStore(tmp_path / "status.db")
+    else:
+        store = PostgresStatusStore(request.getfixturevalue("pg_dsn"))
+    yield store
+    store.close()
+
+
+def _in_threads(work: Callable[[int], list[Any]]) -> list[Any]:
+    """Run ``work(i)`` in 16 threads released together; every result, or the first exception."""
+    barrier = threading.Barrier(THREADS)
+
+    def run(i: int) -> list[Any]:
+        barrier.wait(timeout=60)
+        return work(i)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return [item for chunk in pool.map(run, range(THREADS)) for item in chunk]
+
+
+def test_l13_sixteen_threads_share_one_verifier(shared_store: SqlStatusStore) -> None:
+    agency = Agency(shared_store)
+    issued = []
+    for n in range(12):
+        fmt = ALL_FORMATS[n % 3]
+        secured, cid = agency.issue(fmt)
+        if n % 4 == 0:
+            agency.registry.revoke(cid)
+        issued.append((secured, "status.revoked" if n % 4 == 0 else None))
+    agency.publish()
+    # max_age=0: nothing is cached, every check reads the list from the store, in its own thread
+    checker = StatusChecker(RegistryFetcher(agency.registry, max_age=0))
+    verifier = Verifier(Policy(require_key_binding=False), clock=agency.clock, status_checker=checker)
+
+    def work(i: int) -> list[Any]:
+        out = []
+        for _ in range(3):
+            for n, (secured, _expected) in enumerate(issued):
+                status, code, detail = _status_check(verifier.check(secured))
+                out.append((n, status, code, detail))
+        return out
+
+    expected = {n: ("failed" if code else "verified", code) for n, (_, code) in enumerate(issued)}
+    wrong = [r for r in _in_threads(work) if (r[1], r[2]) != expected[r[0]]]
+    assert wrong == [], wrong[:3]
+    assert checker._fetch.calls == THREADS * 3 * len(issued)  # type: ignore[attr-defined]
+
+
+def test_l13_sixteen_threads_issue_and_revoke_through_one_store(shared_store: SqlStatusStore) -> None:
+    """The issuer side of the same server: allocation and revocation from every thread."""
+    registry = StatusRegistry(
+        shared_store, base_url=BASE, issuer_id="did:web:dopa.example.go.th", list_size=1024, min_list_size=8
+    )
+
+    def work(i: int) -> list[Any]:
+        out = []
+        for n in range(10):
+            cid = f"t{i}-c{n}"
+            allocation = registry.allocate(cid)
+            if n % 2:
+                registry.revoke(cid)
+            out.append((cid, allocation.list_id, allocation.index))
+        return out
+
+    results = _in_threads(work)
+    assert len(results) == THREADS * 10
+    assert len({(list_id, idx) for _, list_id, idx in results}) == len(results), "an index was handed out twice"
+    revoked = {cid for cid, *_ in results if int(cid.rsplit("c", 1)[1]) % 2}
+    for list_id in {list_id for _, list_id, _ in results}:
+        for _, cid, value in shared_store.entries(list_id):
+            assert value == (1 if cid in revoked else 0), cid
+
+
+def test_l13_close_closes_the_connection_of_every_thread(tmp_path: Path) -> None:
+    path = tmp_path / "status.db"
+    store = SqliteStatusStore(path)
+    registry = StatusRegistry(store, base_url=BASE, issuer_id="did:web:x.example", list_size=1024, min_list_size=8)
+    _in_threads(lambda i: [registry.allocate(f"c{i}")])
+    store.close()
+    # only a database nobody holds open can leave WAL mode
+    with sqlite3.connect(path) as probe:
+        assert probe.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    for attempt in (lambda: store.lookup("did:web:x.example", "revocation", "c0"), lambda: registry.allocate("c99")):
+        with pytest.raises(ThaiVCError) as caught:
+            attempt()
+        assert caught.value.code == "status.store"
+
+
+def test_l13_in_memory_store_is_one_database_for_every_thread() -> None:
+    store = SqliteStatusStore(":memory:")
+    registry = StatusRegistry(store, base_url=BASE, issuer_id="did:web:x.example", list_size=1024, min_list_size=8)
+    allocations = _in_threads(lambda i: [registry.allocate(f"c{i}")])
+    assert {a.credential_id for a in allocations} == {store.lookup("did:web:x.example", "revocation", f"c{i}").credential_id  # type: ignore[union-attr]
+                                                     for i in range(THREADS)}
+    store.close()
+
+
+# -- 23: workers that start together ----------------------------------------------------------
+
+PROCESSES = 8
+ROUNDS = 15
+
+
+def _open_fresh_stores(directory: str, barrier: Any, results: Any, rounds: int) -> None:
+    """Child process: for each round, wait for every sibling, then open that round's new file."""
+    for round_ in range(rounds):
+        barrier.wait(120)
+        try:
+            store = SqliteStatusStore(Path(directory) / f"round-{round_}.db", busy_timeout=30)
+            registry = StatusRegistry(
+                store, base_url=BASE, issuer_id="did:web:x.example", list_size=64, min_list_size=8
+            )
+            registry.allocate(f"{multiprocessing.current_process().name}-{round_}")
+            store.close()
+            results.put("ok")
+        except Exception as exc:  # reported to the parent, which asserts on it
+            results.put(f"{type(exc).__name__}: {exc}")
+
+
+def _start_together(directory: Path, rounds: int, *, parent_joins: bool = False) -> tuple[list[Any], Any, Any]:
+    """Spawn the children; with ``parent_joins`` the barrier also waits for the caller."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(PROCESSES + (1 if parent_joins else 0))
+    results = ctx.Queue()
+    children = [
+        ctx.Process(target=_open_fresh_stores, args=(str(directory), barrier, results, rounds))
+        for _ in range(PROCESSES)
+    ]
+    for child in children:
+        child.start()
+    return children, barrier, results
+
+
+def _outcomes(children: list[Any], results: Any, count: int, directory: Path, rounds: int) -> list[str]:
+    outcomes = [results.get(timeout=300) for _ in range(count)]
+    for child in children:
+        child.join(60)
+    assert [o for o in outcomes if o != "ok"] == []
+    for round_ in range(rounds):
+        store = SqliteStatusStore(directory / f"round-{round_}.db")
+        assert sum(info.allocated for info in store.lists("did:web:x.example")) == PROCESSES
+        assert store.integrity_check() == "ok"
+        store.close()
+    return outcomes
+
+
+@pytest.mark.slow
+def test_l23_processes_opening_a_new_sqlite_store_at_once_all_succeed(tmp_path: Path) -> None:
+    children, _, results = _start_together(tmp_path, ROUNDS)
+    _outcomes(children, results, PROCESSES * ROUNDS, tmp_path, ROUNDS)
+
+
+@pytest.mark.slow
+def test_l23_processes_opening_a_new_store_another_writer_holds_all_succeed(tmp_path: Path) -> None:
+    """The same start, while another program holds the brand-new file (still in rollback-journal
+    mode) for half a second: SQLite refuses the switch to WAL at once, without waiting."""
+    children, barrier, results = _start_together(tmp_path, 1, parent_joins=True)
+    release = _hold_lock(tmp_path / "round-0.db", "BEGIN IMMEDIATE", 0.5, start=lambda: barrier.wait(120))
+    try:
+        _outcomes(children, results, PROCESSES, tmp_path, 1)
+    finally:
+        release.join()
+
+
+def _hold_lock(path: Path, begin: str, seconds: float, *, start: Callable[[], Any] | None = None) -> threading.Thread:
+    """Another writer that holds ``path`` locked (the file is new: no WAL yet) until ``seconds``
+    after ``start()`` returns (at once without one)."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute(begin)
+
+    def release() -> None:
+        if start is not None:
+            start()
+        time.sleep(seconds)
+        holder.execute("COMMIT")
+        holder.close()
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("begin", ["BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"])
+def test_l23_opening_waits_for_a_writer_on_a_new_file(tmp_path: Path, begin: str) -> None:
+    path = tmp_path / "status.db"
+    release = _hold_lock(path, begin, 0.3)
+    started = time.monotonic()
+    try:
+        store = SqliteStatusStore(path, busy_timeout=10)
+    finally:
+        release.join()
+    assert time.monotonic() - started >= 0.25  # it waited rather than failing or skipping WAL
+    assert store.integrity_check() == "ok"
+    with sqlite3.connect(path) as probe:
+        assert probe.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+
+
+def test_l23_opening_gives_up_after_busy_timeout_with_a_code(tmp_path: Path) -> None:
+    path = tmp_path / "status.db"
+    release = _hold_lock(path, "BEGIN IMMEDIATE", 3.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ThaiVCError) as caught:
+            SqliteStatusStore(path, busy_timeout=0.5)
+        waited = time.monotonic() - started
+    finally:
+        release.join()
+    assert caught.value.code == "status.store"
+    assert 0.3 <= waited < 2.5
+
+
+def _create_schema_in(dsn: str, barrier: Any, results: Any) -> None:
+    barrier.wait(60)
+    try:
+        PostgresStatusStore(dsn).close()
+        results.put("ok")
+    except Exception as exc:  # reported to the parent, which asserts on it
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_l23_processes_creating_the_postgres_schema_at_once_all_succeed(pg_dsn: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(PROCESSES)
+    results = ctx.Queue()
+    children = [ctx.Process(target=_create_schema_in, args=(pg_dsn, barrier, results)) for _ in range(PROCESSES)]
+    for child in children:
+        child.start()
+    outcomes = [results.get(timeout=300) for _ in range(PROCESSES)]
+    for child in children:
+        child.join(60)
+    assert outcomes == ["ok"] * PROCESSES
