@@ -184,6 +184,45 @@ def test_l12_list_from_a_trusted_status_host_is_read(sqlite_store: SqliteStatusS
     assert _status_check(verifier.check(revoked))[:2] == ("failed", "status.revoked")
 
 
+def test_l12_a_proof_set_policy_for_credentials_does_not_bind_the_list(sqlite_store: SqliteStatusStore) -> None:
+    """Co-signer rules are about credentials: a Data Integrity list signed by its issuer alone is read
+    by a verifier whose proof-set policy requires a notary on credentials."""
+    from thaivc.di.verify import ProofSetPolicy
+
+    agency = Agency(sqlite_store, list_format="di")
+    token, _ = agency.issue("vc+jwt")
+    agency.publish()
+    notary = generate_key("Ed25519").kid
+    verifier = agency.verifier(agency.trust_list())
+    verifier.proof_set_policy = ProofSetPolicy([notary])
+    report = verifier.check(token)
+    assert report.status == "verified", report.to_json()
+
+
+def test_l12_authorize_reads_delegation_status_with_the_verifier_trust(sqlite_store: SqliteStatusStore) -> None:
+    """``Verifier.authorize`` checks a delegation chain's status entries with the same rule."""
+    from thaivc.authorize import _status_callable
+    from thaivc.jose.compact import parse_compact
+
+    agency = Agency(sqlite_store, host=True)
+    token, _ = agency.issue("vc+jwt")
+    agency.publish()
+    payload = parse_compact(token, expected_typ=frozenset({"vc+jwt"})).payload
+    checker = StatusChecker(RegistryFetcher(agency.registry))
+    Verifier(clock=agency.clock, status_checker=checker)  # binds the list verifier and clock
+    host = IssuerEntry(agency.signer.issuer_id, frozenset({"BitstringStatusListCredential"}))
+
+    check = _status_callable(checker, agency.trust_list(host))
+    assert check is not None
+    check(payload)  # admitted by the trust list: no error
+    refuse = _status_callable(checker, agency.trust_list())
+    assert refuse is not None
+    with pytest.raises(ThaiVCError) as caught:
+        refuse(payload)
+    assert caught.value.code == "status.verification"
+    assert "BitstringStatusListCredential" in caught.value.detail
+
+
 def test_l12_trusted_status_issuers_still_admit_a_host(sqlite_store: SqliteStatusStore) -> None:
     """The checker's own per-issuer allowance keeps working next to a trust list."""
     agency = Agency(sqlite_store, host=True)

@@ -11,7 +11,8 @@ These rules keep this closed:
 * lists are verified by a copy of the verifier *without* a status checker, so a list credential that
   itself carries ``credentialStatus`` cannot send the checker round in a loop (it is
   ``status.not_checked``, hence "could not decide");
-* the copy has no trust source either: whether a list's signer may speak for a credential is decided
+* the copy has no trust source and no proof-set policy either (those say which issuers and
+  co-signers a *credential* needs): whether a list's signer may speak for a credential is decided
   by the checker, per credential (:meth:`~thaivc.status.StatusChecker.check_credential`), because
   the answer depends on whose credential it is. A list signed by the credential's own issuer needs
   nothing more (that issuer is vetted with the credential); any other signer must be trusted for the
@@ -108,10 +109,14 @@ def list_verifier(verifier: Verifier) -> ListVerifier:
 
 
 def _list_checking_copy(verifier: Verifier) -> Verifier:
-    """``verifier`` without a status checker or trust source, with room for a list-sized body."""
+    """``verifier`` without what is about credentials rather than lists: no status checker, no
+    trust source (the checker decides who may sign a list, per credential), no proof-set policy
+    (co-signers a credential needs; a list is signed by its issuer alone); and with room for a
+    list-sized body."""
     plain = copy.copy(verifier)
     plain.status_checker = None
-    plain.trust = None  # the checker decides who may sign a list, per credential
+    plain.trust = None
+    plain.proof_set_policy = None
     # a list is bigger than a credential; the checker has already capped the body it fetched
     if plain.policy.max_bytes < DEFAULT_MAX_FETCH_BYTES:
         plain.policy = plain.policy.model_copy(update={"max_bytes": DEFAULT_MAX_FETCH_BYTES})
