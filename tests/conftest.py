@@ -20,7 +20,8 @@ import pytest
 
 from thaivc.testing.binaries import node_executable, postgres_bindir
 
-pytest_plugins = ("thaivc.testing.plugin",)
+#: Our own fixtures, the way an agency's suite opts in (``-p thaivc.testing.plugin`` works too).
+pytest_plugins = ("thaivc.testing.plugin", "postgres_server")
 
 VECTORS = Path(__file__).parent / "vectors"
 

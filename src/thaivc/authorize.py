@@ -650,7 +650,7 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
     proofs: dict[str, list[ProofCheck]] = {f.delegation.id: f.checks for f in found}
     chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act.tags,
                          value_thb=value_thb, now=verifier.clock.now(), leeway=verifier.policy.leeway,
-                         status=_status_callable(verifier.status_checker),
+                         status=_status_callable(verifier.status_checker, verifier.trust),
                          max_length=policy.max_chain_length)
     case.chain = chain
     if not chain.ok:
@@ -673,17 +673,19 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
                   quorum_code="delegation.quorum_not_met")
 
 
-def _status_callable(checker: Any) -> StatusCheck | None:
+def _status_callable(checker: Any, trust: Any = None) -> StatusCheck | None:
     """The verifier's status checker as ``check(credential)`` that raises ``status.*``.
 
     Accepts the verifier's ``check(payload)`` seam and :class:`thaivc.status.StatusChecker`
-    (``check_credential`` returns one result per entry; any revoked or suspended one raises).
+    (``check_credential`` returns one result per entry; any revoked or suspended one raises). The
+    verifier's ``trust`` source goes along, as in ``Verifier.check``: it may admit a status list
+    signed by someone other than the credential's issuer.
     """
     if checker is None:
         return None
     if hasattr(checker, "check_credential"):
         def check(credential: Mapping[str, Any]) -> None:
-            for result in checker.check_credential(credential):
+            for result in checker.check_credential(credential, trust=trust):
                 result.raise_for_status()
 
         return check

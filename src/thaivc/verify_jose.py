@@ -409,7 +409,8 @@ def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, 
             b.skip("status", "status checking disabled by policy")
         return
     if isinstance(checker, StatusChecker):
-        checker.record(b, payload, issuer=issuer)
+        # the trust source may admit a list signed by someone other than the credential's issuer
+        checker.record(b, payload, issuer=issuer, trust=verifier.trust)
         return
     try:
         checker.check(payload)
@@ -431,6 +432,9 @@ def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: 
         decision = trust.check(issuer_id, payload)
     except ThaiVCError as err:
         b.error("trust", err)  # an Indeterminate (e.g. trust.list_stale) stays indeterminate
+        return
+    except Exception as exc:  # a trust source that breaks cannot vouch for anyone: undecided
+        b.undecidable("trust", "trust.list_unavailable", f"the trust source failed: {type(exc).__name__}")
         return
     b.ok("trust", f"listed by {decision.source}")
 

@@ -6,10 +6,15 @@ Order of work for a list (BSL §Validate Algorithm, security.md H.49–H.55):
 2. verify the list credential or token with the injected verifier (a verdict against it →
    ``status.verification``; "could not decide" → ``Indeterminate("status.unavailable")``);
 3. check its shape: ``BitstringStatusListCredential`` type, ``id``/``sub`` equal to the URL that was
-   fetched, purpose, issuer (must equal the credential's issuer unless trusted), validity window
-   (a list past ``validUntil``/``exp`` is stale → ``Indeterminate``, never "valid");
+   fetched, purpose, validity window (a list past ``validUntil``/``exp`` is stale → ``Indeterminate``,
+   never "valid");
 4. decode once (streaming inflate with a cap) and cache the decoded list until the earliest of HTTP
    ``max-age``, the list's ``ttl`` and its ``validUntil``/``exp``.
+
+Then, per credential, who signed the list: the credential's own issuer (nothing more to ask: that
+issuer is vetted with the credential), a signer ``trusted_status_issuers`` names, or a signer the
+verifier's trust source admits for the list's type (:data:`W3C_LIST_TYPE`, :data:`IETF_LIST_TYPE`).
+Anyone else → ``status.verification``, naming the type to trust.
 
 Bits are read only after all of that passed. A check against a cached list is a dictionary lookup and
 index arithmetic.
@@ -47,9 +52,15 @@ from thaivc.status.token_status_list import (
 )
 
 if TYPE_CHECKING:
+    from thaivc.trust import TrustSource
     from thaivc.verifier import Verifier
 
-__all__ = ["CustomStatusCheck", "ListVerifier", "StatusChecker", "StatusResult"]
+__all__ = ["IETF_LIST_TYPE", "W3C_LIST_TYPE", "CustomStatusCheck", "ListVerifier", "StatusChecker", "StatusResult"]
+
+#: The type a trust source must admit a W3C list's signer for, when it is not the credential's issuer.
+W3C_LIST_TYPE: Final = "BitstringStatusListCredential"
+#: The same for an IETF ``statuslist+jwt`` token (which has no ``type`` of its own).
+IETF_LIST_TYPE: Final = "StatusListToken"
 
 #: Verifies a fetched list credential / status list token; returns the verified document (payload).
 ListVerifier = Callable[[str | dict[str, Any]], dict[str, Any]]
@@ -101,6 +112,10 @@ def _issuer_id(value: object) -> str | None:
     if isinstance(value, Mapping) and isinstance(value.get("id"), str):
         return str(value["id"])
     return None
+
+
+def _short(value: str, limit: int = 120) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _types(value: object) -> tuple[str, ...]:
@@ -183,17 +198,25 @@ class StatusChecker:
             self.clock = verifier.clock
 
     # -- public checks -------------------------------------------------------------------------
-    def check_all(self, credential: Mapping[str, Any], *, issuer: str | None = None) -> tuple[StatusResult, ...]:
+    def check_all(
+        self, credential: Mapping[str, Any], *, issuer: str | None = None, trust: TrustSource | None = None
+    ) -> tuple[StatusResult, ...]:
         """Every status reference of a verified credential: W3C ``credentialStatus`` entries and the
-        IETF ``status`` claim (matched against ``issuer``, default ``iss``). None → empty tuple."""
+        IETF ``status`` claim (matched against ``issuer``, default ``iss``). None → empty tuple.
+
+        ``trust`` is the verifier's trust source: it may admit a list signed by someone other than
+        the credential's issuer (for :data:`W3C_LIST_TYPE` / :data:`IETF_LIST_TYPE`).
+        """
         results: list[StatusResult] = []
         if "credentialStatus" in credential:
-            results.extend(self.check_credential(credential))
+            results.extend(self.check_credential(credential, trust=trust))
         if "status" in credential:
-            results.append(self.check_token(credential, issuer=issuer))
+            results.append(self.check_token(credential, issuer=issuer, trust=trust))
         return tuple(results)
 
-    def check_credential(self, credential: Mapping[str, Any]) -> tuple[StatusResult, ...]:
+    def check_credential(
+        self, credential: Mapping[str, Any], *, trust: TrustSource | None = None
+    ) -> tuple[StatusResult, ...]:
         """Check every ``credentialStatus`` entry of a verified credential (none → empty tuple)."""
         status = credential.get("credentialStatus")
         if status is None:
@@ -208,10 +231,10 @@ class StatusChecker:
         for i, entry in enumerate(entries):
             if isinstance(entry, Mapping) and entry.get("type") != "BitstringStatusListEntry":
                 raise Indeterminate("status.not_checked", f"credentialStatus[{i}] has an unsupported type")
-            results.append(self.check_entry(entry, issuer=issuer))
+            results.append(self.check_entry(entry, issuer=issuer, trust=trust))
         return tuple(results)
 
-    def check_entry(self, entry: object, *, issuer: str) -> StatusResult:
+    def check_entry(self, entry: object, *, issuer: str, trust: TrustSource | None = None) -> StatusResult:
         """Check one ``BitstringStatusListEntry`` of a credential issued by ``issuer``."""
         if not isinstance(entry, dict) and not isinstance(entry, Mapping):  # dict first: ABC checks are slow
             raise InputError("status.malformed", "credentialStatus entry is not an object")
@@ -233,7 +256,7 @@ class StatusChecker:
         cached = self._list("w3c", url)
         if purpose not in cached.purposes:
             raise ThaiVCError("status.verification", f"the list's statusPurpose is not {purpose!r}")
-        self._check_issuer(cached.issuer, issuer)
+        self._check_signer(cached, issuer, trust)
         bits = cached.data
         assert isinstance(bits, Bitstring)
         if size != 1:
@@ -250,7 +273,9 @@ class StatusChecker:
         message = messages[value] if messages is not None else None
         return StatusResult(purpose, value, code, url, index, message)
 
-    def check_token(self, claims: Mapping[str, Any], *, issuer: str | None = None) -> StatusResult:
+    def check_token(
+        self, claims: Mapping[str, Any], *, issuer: str | None = None, trust: TrustSource | None = None
+    ) -> StatusResult:
         """Check the IETF ``status.status_list`` reference of a verified token's ``claims``.
 
         ``issuer`` defaults to the token's ``iss``. Values: 0 VALID (``code=None``), 1 INVALID
@@ -262,7 +287,7 @@ class StatusChecker:
         if token_issuer is None:
             raise InputError("status.malformed", "the token has no iss to match the status list against")
         cached = self._list("ietf", ref.uri)
-        self._check_issuer(cached.issuer, token_issuer)
+        self._check_signer(cached, token_issuer, trust)
         value = cached.data.get(ref.idx)
         if value == VALID:
             code = None
@@ -275,7 +300,12 @@ class StatusChecker:
         return StatusResult("ietf", value, code, ref.uri, ref.idx)
 
     def record(
-        self, report: ReportBuilder, credential: Mapping[str, Any], *, issuer: str | None = None
+        self,
+        report: ReportBuilder,
+        credential: Mapping[str, Any],
+        *,
+        issuer: str | None = None,
+        trust: TrustSource | None = None,
     ) -> tuple[StatusResult, ...]:
         """Run :meth:`check_all` and add one ``status`` check per entry to ``report``.
 
@@ -283,7 +313,7 @@ class StatusChecker:
         (``status.unrecognized``) and anything that could not be decided are indeterminate.
         """
         try:
-            results = self.check_all(credential, issuer=issuer)
+            results = self.check_all(credential, issuer=issuer, trust=trust)
         except ThaiVCError as err:
             report.error("status", err)
             return ()
@@ -301,14 +331,42 @@ class StatusChecker:
         return results
 
     # -- lists ---------------------------------------------------------------------------------
-    def _check_issuer(self, list_issuer: str | None, issuer: str) -> None:
-        if list_issuer == issuer:
+    def _check_signer(self, cached: CachedList, issuer: str, trust: TrustSource | None) -> None:
+        """May the list's signer speak for credentials of ``issuer``?
+
+        The credential's own issuer may, with no further question: it is vetted with the credential
+        itself. Another signer must be named in ``trusted_status_issuers`` or admitted by ``trust``
+        for the list's type; a trust source that cannot answer leaves the status undecided.
+        """
+        signer = cached.issuer
+        if signer == issuer:
             return
-        if list_issuer is not None and (
-            list_issuer in self._trusted_all or list_issuer in self._trusted_for.get(issuer, ())
-        ):
+        if signer is not None and (signer in self._trusted_all or signer in self._trusted_for.get(issuer, ())):
             return
-        raise ThaiVCError("status.verification", "the status list is signed by another, untrusted issuer")
+        list_type = W3C_LIST_TYPE if cached.kind == "w3c" else IETF_LIST_TYPE
+        who = f"another issuer, {_short(signer)}," if signer is not None else "another, unnamed issuer"
+        advice = f"trust it for {list_type} (a trust-list entry) or name it in trusted_status_issuers"
+        if signer is None or trust is None:
+            raise ThaiVCError(
+                "status.verification", f"the status list is signed by {who} not the credential's issuer: {advice}"
+            )
+        view = cached.document if cached.kind == "w3c" else {**cached.document, "type": [list_type]}
+        try:
+            trust.check(signer, view)
+        except Indeterminate as err:
+            raise Indeterminate(
+                "status.unavailable", f"the trust source cannot vet the status list's signer now ({err.code})"
+            ) from None
+        except ThaiVCError as err:
+            raise ThaiVCError(
+                "status.verification",
+                f"the status list is signed by {who} not the credential's issuer, and the trust source does "
+                f"not admit it for {list_type} ({err.detail}): {advice}",
+            ) from None
+        except Exception as exc:  # a trust source that breaks must not let a list through
+            raise Indeterminate(
+                "status.unavailable", f"the trust source failed on the status list's signer: {type(exc).__name__}"
+            ) from None
 
     def _list(self, kind: Literal["w3c", "ietf"], url: str) -> CachedList:
         key = f"{kind} {url}"
@@ -414,8 +472,12 @@ class StatusChecker:
             raise Indeterminate("status.unavailable", "the status list is older than the policy allows")
 
     def _w3c(self, url: str, doc: dict[str, Any], result: FetchResult, now: float) -> CachedList:
-        if "BitstringStatusListCredential" not in _types(doc.get("type")):
+        types = _types(doc.get("type"))
+        if W3C_LIST_TYPE not in types:
             raise ThaiVCError("status.verification", "type lacks BitstringStatusListCredential")
+        if "VerifiablePresentation" in types:
+            # a presentation's signature binds its holder, not the ``issuer`` it may name
+            raise ThaiVCError("status.verification", "a presentation is not a status list credential")
         if doc.get("id") != url:
             raise ThaiVCError("status.verification", "the list credential's id is not the URL it came from")
         subject = doc.get("credentialSubject")

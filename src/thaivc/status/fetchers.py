@@ -10,6 +10,7 @@ checker on one that verifies lists with a verifier.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,18 @@ if TYPE_CHECKING:
 __all__ = ["RegistryFetcher", "StaticFetcher", "http_status_checker", "media_type_of", "safe_http_fetcher"]
 
 
+class _Counted:
+    """``calls``: how many fetches were asked for, counted exactly when threads fetch at once."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._count_lock = threading.Lock()
+
+    def _count(self) -> None:
+        with self._count_lock:
+            self.calls += 1
+
+
 def media_type_of(body: str | bytes, *, token: bool = False) -> str:
     """The media type a published list is served with: JSON documents (Data Integrity) as
     ``application/vc``, compact JWS as ``application/vc+jwt`` or (``token``) ``statuslist+jwt``."""
@@ -36,16 +49,16 @@ def media_type_of(body: str | bytes, *, token: bool = False) -> str:
     return "application/statuslist+jwt" if token else "application/vc+jwt"
 
 
-class StaticFetcher:
+class StaticFetcher(_Counted):
     """Serves fixed bodies by URL; an unknown URL is ``status.unavailable``.
 
     ``max_age`` is the freshness lifetime reported for every body (``None``: the list's own ``ttl``).
     """
 
     def __init__(self, bodies: Mapping[str, str | bytes] | None = None, *, max_age: int | None = None) -> None:
+        super().__init__()
         self.bodies: dict[str, bytes] = {}
         self.max_age = max_age
-        self.calls = 0
         for url, body in (bodies or {}).items():
             self.put(url, body)
 
@@ -53,14 +66,14 @@ class StaticFetcher:
         self.bodies[url] = body.encode("utf-8") if isinstance(body, str) else bytes(body)
 
     def __call__(self, url: str) -> FetchResult:
-        self.calls += 1
+        self._count()
         body = self.bodies.get(url)
         if body is None:
             raise Indeterminate("status.unavailable", f"no status list is served at {url[:200]}")
         return FetchResult(url, 200, body, media_type_of(body, token="/token/" in url), self.max_age)
 
 
-class RegistryFetcher:
+class RegistryFetcher(_Counted):
     """Serves the lists a registry last published, by the URLs its entries name.
 
     Nothing is fetched over a network: ``{base_url}/{list}`` is the W3C list credential and
@@ -68,12 +81,12 @@ class RegistryFetcher:
     """
 
     def __init__(self, registry: StatusRegistry, *, max_age: int | None = None) -> None:
+        super().__init__()
         self.registry = registry
         self.max_age = max_age
-        self.calls = 0
 
     def __call__(self, url: str) -> FetchResult:
-        self.calls += 1
+        self._count()
         prefix = self.registry.base_url + "/"
         if not url.startswith(prefix):
             raise Indeterminate("status.unavailable", f"{url[:200]} is not served by this registry")

@@ -6,6 +6,10 @@ advisory lock (``pg_advisory_xact_lock``), which keeps the "current open list" e
 deadlocks between two large batches that touch the same rows in different orders; publishers lock the
 list row with ``SELECT … FOR UPDATE``. Snapshots for publishing are read at ``REPEATABLE READ`` so a
 list's revision and its values come from the same instant. Batches of ids are loaded with ``COPY``.
+
+Threads: each thread that uses a store opens its own connection on first use (two threads sharing one
+connection would share one transaction); :meth:`PostgresStatusStore.close` closes them all. Creating
+the schema takes the same advisory lock, so instances that start together do not race on it.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from thaivc.errors import ThaiVCError
+from thaivc.status._connections import ThreadConnections
 from thaivc.status.sql_store import SCHEMA, SqlStatusStore
 
 __all__ = ["PostgresStatusStore"]
 
 
 class PostgresStatusStore(SqlStatusStore):
-    """:class:`~thaivc.status.store.StatusStore` on PostgreSQL; one connection per instance."""
+    """:class:`~thaivc.status.store.StatusStore` on PostgreSQL; one connection per thread using it."""
 
     def __init__(self, dsn: str, *, connect_timeout: int = 10) -> None:
         try:
@@ -31,18 +36,28 @@ class PostgresStatusStore(SqlStatusStore):
                 "status.store", "PostgresStatusStore needs psycopg: install thaivc[postgres]"
             ) from None
         self._psycopg = psycopg
+        self._dsn = dsn
+        self._connect_timeout = connect_timeout
+        self._conns: ThreadConnections[Any] = ThreadConnections(self._open, _close)
         try:
-            self._conn = psycopg.connect(dsn, autocommit=True, connect_timeout=connect_timeout)
-        except psycopg.Error as exc:
+            with self._write("schema") as cur:
+                for statement in SCHEMA:
+                    self._execute(cur, statement)
+        except ThaiVCError:
+            self._conns.close()
+            raise
+
+    def _open(self) -> Any:
+        try:
+            return self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout)
+        except self._psycopg.Error as exc:
             raise ThaiVCError("status.store", f"cannot connect to PostgreSQL: {type(exc).__name__}") from None
-        with self._write("schema") as cur:
-            for statement in SCHEMA:
-                self._execute(cur, statement)
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
+        conn = self._conns.get()
         try:
-            with self._conn.transaction(), self._conn.cursor() as cur:
+            with conn.transaction(), conn.cursor() as cur:
                 yield cur
         except self._psycopg.Error as exc:
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
@@ -93,4 +108,9 @@ class PostgresStatusStore(SqlStatusStore):
         self._execute(cur, "SELECT 1 FROM thaivc_status_list WHERE list_id = ? FOR UPDATE", (list_id,))
 
     def close(self) -> None:
-        self._conn.close()
+        """Close the connection of every thread that used this store."""
+        self._conns.close()
+
+
+def _close(conn: Any) -> None:
+    conn.close()

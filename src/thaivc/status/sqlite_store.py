@@ -9,43 +9,133 @@ Settings and why:
   read the open list and then race to upgrade (which SQLite answers with ``SQLITE_BUSY`` mid-way);
 * ``busy_timeout``: concurrent writers wait instead of failing;
 * autocommit mode in :mod:`sqlite3` (``isolation_level=None``) so the module never opens or commits a
-  transaction behind our back.
+  transaction behind our back;
+* one connection per thread (:class:`~thaivc.status._connections.ThreadConnections`): a store may be
+  shared by the threads of a server; an in-memory database, which exists only on its connection, is
+  the exception: one connection, with its transactions taken in turn;
+* opening is retried within ``busy_timeout``: switching a brand-new file to WAL needs an exclusive lock
+  and SQLite answers ``SQLITE_BUSY`` at once, without waiting, while another process holds any lock on
+  it, so workers that start together would otherwise fail with "database is locked".
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from os import PathLike
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from thaivc.errors import ThaiVCError
+from thaivc.status._connections import ThreadConnections
 from thaivc.status.sql_store import SCHEMA, SqlStatusStore
 
 __all__ = ["SqliteStatusStore"]
 
+T = TypeVar("T")
+
+#: Primary result codes that mean "another connection holds a lock": worth waiting for.
+_BUSY_CODES: Final = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_FIRST_PAUSE: Final = 0.005
+_MAX_PAUSE: Final = 0.1
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _BUSY_CODES
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+class _NotWal(sqlite3.OperationalError):
+    """The journal could not be switched to WAL yet (another connection held the file)."""
+
+
+def _is_memory(path: str) -> bool:
+    return path == ":memory:" or path.startswith("file::memory:") or "mode=memory" in path
+
 
 class SqliteStatusStore(SqlStatusStore):
-    """:class:`~thaivc.status.store.StatusStore` on one SQLite file (one connection per instance).
+    """:class:`~thaivc.status.store.StatusStore` on one SQLite file.
 
-    An instance is not shared between threads; open one per thread or process.
+    Safe to share between threads (each opens its own connection) and between processes (SQLite's
+    file locks, ``BEGIN IMMEDIATE`` and ``busy_timeout``); safe to open from many processes at once.
     """
 
     def __init__(self, path: str | PathLike[str], *, busy_timeout: float = 60.0) -> None:
+        self._path = os.fspath(path)
+        self._busy_timeout = busy_timeout
+        self._memory = _is_memory(self._path)
+        # an in-memory database exists on one connection only: all threads share it, in turn
+        self._serial: AbstractContextManager[Any] = threading.RLock() if self._memory else nullcontext()
+        self._conns = ThreadConnections(self._open, _close, shared=self._memory)
         try:
-            self._conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
-            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()
-            if str(mode[0]).lower() != "wal" and str(path) != ":memory:":
-                raise ThaiVCError("status.store", f"cannot enable WAL journal (got {mode[0]})")
-            self._conn.execute("PRAGMA synchronous = FULL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            with self._write("schema") as cur:
-                for statement in SCHEMA:
-                    cur.execute(statement)
+            conn = self._conns.get()
+            self._retry_while_busy(lambda: self._create_schema(conn))
+        except sqlite3.Error as exc:
+            self._conns.close()
+            raise ThaiVCError("status.store", f"cannot open the status store: {exc}") from None
+        except ThaiVCError:
+            self._conns.close()
+            raise
+
+    # -- connections ---------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        """A configured connection, retried while another process holds the file (see module doc)."""
+        try:
+            return self._retry_while_busy(self._connect)
         except sqlite3.Error as exc:
             raise ThaiVCError("status.store", f"cannot open the status store: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self._path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            if str(mode[0]).lower() != "wal" and not self._memory:
+                raise _NotWal(f"cannot enable WAL journal (got {mode[0]})")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in SCHEMA:
+                conn.execute(statement)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _retry_while_busy(self, step: Callable[[], T]) -> T:
+        """Run ``step`` again, after a short random pause, while SQLite says the file is locked, until
+        ``busy_timeout`` has passed; SQLite itself does not wait in the cases this is for."""
+        deadline = time.monotonic() + self._busy_timeout
+        pause = _FIRST_PAUSE
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if not (isinstance(exc, _NotWal) or _is_busy(exc)) or time.monotonic() + pause > deadline:
+                    raise
+            # jitter, so workers that collided once do not collide again in step
+            time.sleep(pause * (0.5 + secrets.randbelow(1000) / 1000))
+            pause = min(pause * 2, _MAX_PAUSE)
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._conns.get()
 
     @contextmanager
     def _write(self, lock_key: str) -> Iterator[sqlite3.Cursor]:
@@ -60,20 +150,22 @@ class SqliteStatusStore(SqlStatusStore):
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Cursor]:
-        try:
-            cur = self._conn.execute(begin)
-        except sqlite3.Error as exc:
-            raise ThaiVCError("status.store", f"cannot start a transaction: {exc}") from None
-        try:
-            yield cur
-        except BaseException:
-            self._conn.rollback()
-            raise
-        try:
-            self._conn.commit()
-        except sqlite3.Error as exc:
-            self._conn.rollback()
-            raise ThaiVCError("status.store", f"commit failed: {exc}") from None
+        with self._serial:
+            conn = self._conn
+            try:
+                cur = conn.execute(begin)
+            except sqlite3.Error as exc:
+                raise ThaiVCError("status.store", f"cannot start a transaction: {exc}") from None
+            try:
+                yield cur
+            except BaseException:
+                conn.rollback()
+                raise
+            try:
+                conn.commit()
+            except sqlite3.Error as exc:
+                conn.rollback()
+                raise ThaiVCError("status.store", f"commit failed: {exc}") from None
 
     def _execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
@@ -103,7 +195,13 @@ class SqliteStatusStore(SqlStatusStore):
 
     def integrity_check(self) -> str:
         """SQLite's own ``PRAGMA integrity_check`` (``"ok"`` when the file is sound)."""
-        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+        with self._serial:
+            return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
 
     def close(self) -> None:
-        self._conn.close()
+        """Close the connection of every thread that used this store."""
+        self._conns.close()
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    conn.close()

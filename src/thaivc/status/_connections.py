@@ -1,0 +1,95 @@
+"""One database connection per thread, for the status stores.
+
+A store is shared by the threads of a server (an issuer's web workers, a verifier's thread pool
+reading lists through :class:`~thaivc.status.RegistryFetcher`), but a connection is not: a
+:mod:`sqlite3` connection refuses to be used from another thread, and two threads sharing one
+PostgreSQL connection would share one transaction. So each thread opens its own connection on
+first use, and the store keeps track of them all to close them together.
+
+A connection lives as long as its thread: when the thread ends, its slot is collected and the
+connection closed, so a pool that replaces threads does not leak connections. ``shared=True`` is for
+a database that exists on one connection only (SQLite ``:memory:``): every thread gets that one, and
+the store must take its transactions in turn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from thaivc.errors import ThaiVCError
+
+__all__ = ["ThreadConnections"]
+
+C = TypeVar("C")
+
+
+class _Slot(Generic[C]):
+    """Holds one thread's connection; weak-referenceable (a :mod:`sqlite3` connection is not)."""
+
+    __slots__ = ("__weakref__", "conn")
+
+    def __init__(self, conn: C) -> None:
+        self.conn = conn
+
+
+def _close_quietly(close: Callable[[C], None], conn: C) -> None:
+    # closing is best effort: the connection may already be gone, and a finalizer must not raise
+    with contextlib.suppress(Exception):
+        close(conn)
+
+
+class ThreadConnections(Generic[C]):
+    """Opens a connection per thread with ``open_conn`` and closes them all on :meth:`close`."""
+
+    def __init__(self, open_conn: Callable[[], C], close_conn: Callable[[C], None], *, shared: bool = False) -> None:
+        self._open = open_conn
+        self._close = close_conn
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._slots: weakref.WeakSet[_Slot[C]] = weakref.WeakSet()
+        self._shared: _Slot[C] | None = None
+        self._is_shared = shared
+        self._closed = False
+
+    def get(self) -> C:
+        """This thread's connection, opened now if it has none."""
+        if self._closed:
+            raise ThaiVCError("status.store", "the status store is closed")
+        if self._is_shared:
+            return self._get_shared()
+        slot: _Slot[C] | None = getattr(self._local, "slot", None)
+        if slot is None:
+            slot = self._new_slot()
+            self._local.slot = slot
+        return slot.conn
+
+    def _get_shared(self) -> C:
+        with self._lock:
+            if self._shared is None:
+                self._shared = _Slot(self._open())
+                self._slots.add(self._shared)
+            return self._shared.conn
+
+    def _new_slot(self) -> _Slot[C]:
+        slot = _Slot(self._open())
+        weakref.finalize(slot, _close_quietly, self._close, slot.conn)  # the thread ended: close
+        with self._lock:
+            if self._closed:
+                _close_quietly(self._close, slot.conn)
+                raise ThaiVCError("status.store", "the status store is closed")
+            self._slots.add(slot)
+        return slot
+
+    def close(self) -> None:
+        """Close every thread's connection; any later use is ``status.store``."""
+        with self._lock:
+            self._closed = True
+            slots = list(self._slots)
+            self._slots.clear()
+            self._shared = None
+        for slot in slots:
+            _close_quietly(self._close, slot.conn)
