@@ -43,9 +43,9 @@ from thaivc.contexts import ContextRegistry
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.multibase import decode_proof_value
-from thaivc.di.sign import PROOF_TYPE, proofs_of
 from thaivc.di.sd.ecdsa_sd_2023 import verify_derived
 from thaivc.di.sd.proof_value import proof_value_kind
+from thaivc.di.sign import PROOF_TYPE, proofs_of
 from thaivc.di.suites import ECDSA_SD_2023, Cryptosuite, CryptosuiteRegistry, HashName
 from thaivc.di.transform import (
     Canonical,
