@@ -26,7 +26,6 @@ from thaivc.errors import InputError, UsageError
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.thai import ThaiName
 
-
 SOMCHAI = CitizenPerson("1999900001010", ThaiName(given_th="สมชาย", family_th="ใจดี"), "1995-08-12",
                         address=None)
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")
