@@ -82,7 +82,7 @@ def default_cryptosuite(key_type: str) -> str:
 class CryptosuiteRegistry:
     """The cryptosuites a signer may use and a verifier will accept: nothing else is known.
 
-    ``CryptosuiteRegistry()`` holds the four standard suites; pass ``suites`` to narrow the set (a
+    ``CryptosuiteRegistry()`` holds the five standard suites; pass ``suites`` to narrow the set (a
     verifier that wants only ``eddsa-rdfc-2022`` lists only it).
     """
 
