@@ -151,6 +151,22 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
         "a member the signature does not cover (null, [], a dropped keyword or term, also in a proof)",
     ),
     "di.context_mismatch": ("PROOF_VERIFICATION_ERROR", "the document's @context is not the one the proof signed"),
+    "di.sd_proof_value": ("PARSING_ERROR", "an ecdsa-sd-2023 proofValue that is not a well-formed base/derived proof"),
+    "di.sd_base_proof": (
+        "PROOF_VERIFICATION_ERROR",
+        "an ecdsa-sd-2023 base proof presented to a verifier: only derived proofs are verified",
+    ),
+    "di.sd_label_map": ("PROOF_VERIFICATION_ERROR", "the derived proof's label map does not fit the disclosed data"),
+    "di.sd_signature_count": (
+        "PROOF_VERIFICATION_ERROR",
+        "the derived proof's statement signatures do not match the disclosed statements one for one",
+    ),
+    "di.sd_statement_signature": ("PROOF_VERIFICATION_ERROR", "a disclosed statement's signature does not verify"),
+    "di.sd_pointer": ("MALFORMED_VALUE_ERROR", "a JSON pointer that is malformed or selects nothing in the document"),
+    "di.sd_mandatory_withheld": (
+        "PROOF_VERIFICATION_ERROR",
+        "a claim that must stay disclosed for this credential type is missing from the disclosed document",
+    ),
     # SD-JWT
     "sdjwt.malformed": ("PARSING_ERROR", "not a well-formed SD-JWT"),
     "sdjwt.disclosure_unreferenced": ("CRYPTOGRAPHIC_SECURITY_ERROR", "a disclosure no digest references"),

@@ -38,6 +38,7 @@ __all__ = [
     "check_issuable",
     "check_plausible_times",
     "check_schemas",
+    "check_sd_mandatory",
     "check_withheld_view",
     "normalize_document",
     "own_schemas",
@@ -165,6 +166,30 @@ def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None
             f"withheld, the disclosable claims leave a credential its schema or the data model refuses "
             f"({err.code}: {err.detail}); a claim the schema requires must stay plaintext",
         ) from None
+
+
+def check_sd_mandatory(doc: dict[str, Any], requested: Sequence[str]) -> list[str]:
+    """The mandatory pointers of an ``ecdsa-sd-2023`` credential: ``requested`` plus the table of
+    :mod:`thaivc.credentials.disclosure`; refused when the least a holder could reveal would be a
+    credential the data model or its schema refuses (as :func:`check_withheld_view` for SD-JWT).
+    """
+    from thaivc.credentials.disclosure import mandatory_pointers
+    from thaivc.di.sd.pointers import check_pointers, select_json_ld
+
+    if isinstance(requested, str):
+        raise UsageError("usage.invalid_argument", "mandatory_pointers is a list of JSON pointers, not one string")
+    pointers = mandatory_pointers(doc, check_pointers(requested))
+    view = select_json_ld(doc, pointers) or {}
+    try:
+        check_credential(view)
+        check_schemas(view, own=own_schemas(doc))
+    except ThaiVCError as err:
+        raise UsageError(
+            "usage.invalid_argument",
+            f"with only its mandatory claims revealed, this credential is one its schema or the data model "
+            f"refuses ({err.code}: {err.detail}); make the claims the schema requires mandatory",
+        ) from None
+    return pointers
 
 
 def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
@@ -310,10 +335,13 @@ class Issuer:
         return self._add_proof(document, cryptosuite=cryptosuite, **options)
 
     def _add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
-        from thaivc.di import add_proof, default_cryptosuite
+        from thaivc.di import ECDSA_SD_2023, add_proof, default_cryptosuite
 
         options.setdefault("clock", self.clock)
         suite = cryptosuite or default_cryptosuite(self.key.public_key.key_type)
+        if suite == ECDSA_SD_2023.name and _is_credential(document):
+            unsecured = {key: value for key, value in document.items() if key != "proof"}
+            options["mandatory_pointers"] = check_sd_mandatory(unsecured, options.get("mandatory_pointers", ()))
         return add_proof(document, self.key, suite, **options)
 
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
+from thaivc.credentials.disclosure import withheld
 from thaivc.credentials.schema_check import check_schema
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
+from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import check_rdfc_document, signed_numbers
 from thaivc.di.verify import ProofSetPolicy, _verify_proofs
@@ -247,6 +249,12 @@ def check_di(
     if b.failed or b.undecided:
         return b.build()
     b.details["proof_controllers"] = sorted(result.controllers)
+    if not presentation and any(outcome.cryptosuite == ECDSA_SD_2023.name for outcome in result.proofs):
+        missing = withheld(doc)
+        if missing:
+            b.fail("disclosure", "di.sd_mandatory_withheld", "not disclosed: " + ", ".join(missing))
+            return b.build()
+        b.ok("disclosure")
 
     check_times(verifier, doc, b)
     if presentation:

@@ -36,7 +36,7 @@ def credential(issuer: str) -> dict[str, Any]:
 
 def test_registry_is_deny_by_default() -> None:
     registry = CryptosuiteRegistry()
-    assert set(registry) == {"eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019"}
+    assert set(registry) == {"eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019", "ecdsa-sd-2023"}
     for name in ("eddsa-jcs-2O22", "EDDSA-RDFC-2022", "", "bbs-2023"):
         assert name not in registry
         with pytest.raises(InputError) as info:

@@ -7,7 +7,7 @@ deterministic nonces, as thaivc signs, so they are reproduced byte for byte too.
 
 Deliberately left out: ``vc-di-eddsa/Ed25519Signature2020/`` (the legacy ``Ed25519Signature2020``
 proof type with the v1 contexts, not ``DataIntegrityProof``), the ``ecdsa-sd-2023`` folders and
-the ``*Selective*``/``*Mandatory*`` inputs (selective disclosure is out of scope), and the
+the ``*Selective*``/``*Mandatory*`` inputs (tested in ``test_ecdsa_sd_vectors.py``), and the
 vc-di-ecdsa-test-suite ``vc1.1`` mocks (VCDM 1.1 documents, which the verifier refuses, E.24).
 """
 

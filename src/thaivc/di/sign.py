@@ -17,7 +17,8 @@ from thaivc.clock import Clock, SystemClock
 from thaivc.contexts import ContextRegistry
 from thaivc.di.canon import rdfc
 from thaivc.di.multibase import encode_proof_value
-from thaivc.di.suites import CryptosuiteRegistry
+from thaivc.di.sd.ecdsa_sd_2023 import base_proof_value
+from thaivc.di.suites import ECDSA_SD_2023, CryptosuiteRegistry
 from thaivc.di.transform import canonical_document, canonical_proof_config, hash_data, proof_config, shared_contexts
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.keys import Signer
@@ -58,8 +59,13 @@ def add_proof(
     suites: CryptosuiteRegistry | None = None,
     clock: Clock | None = None,
     max_work: int = rdfc.DEFAULT_MAX_WORK,
+    mandatory_pointers: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with one more ``DataIntegrityProof`` by ``signer``.
+
+    With ``cryptosuite="ecdsa-sd-2023"`` the proof is a selective-disclosure *base* proof for the
+    holder (see :func:`thaivc.di.derive`); ``mandatory_pointers`` (JSON Pointers) name what every
+    derived presentation must reveal. Other suites take no pointers.
 
     ``created`` defaults to the clock's now. ``previous_proof`` names (by ``id``) proofs already
     on the document that this proof chains to. Raises :class:`~thaivc.errors.UsageError` for bad
@@ -118,7 +124,20 @@ def add_proof(
         from thaivc.model import check_jsonld
 
         check_jsonld({k: v for k, v in unsecured.items() if k != "proof"}, registry)
+    selective = suite.name == ECDSA_SD_2023.name
+    if not selective and mandatory_pointers:
+        raise UsageError("usage.invalid_argument", f"{suite.name} has no mandatory pointers: only ecdsa-sd-2023")
+    if selective and previous_proof is not None:
+        raise UsageError("usage.invalid_argument", "an ecdsa-sd-2023 proof cannot chain to another proof")
     try:
+        if selective:
+            value = base_proof_value(
+                unsecured, signer, options, mandatory_pointers=mandatory_pointers, contexts=registry, max_work=max_work
+            )
+            out_sd: dict[str, Any] = {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+            proof_sd = {**options, "proofValue": value}
+            out_sd["proof"] = [*copy.deepcopy(existing), proof_sd] if existing else proof_sd
+            return out_sd
         config = proof_config(options, unsecured, suite)
         canon_config = canonical_proof_config(config, suite, hash_name, contexts=registry, max_work=max_work)
         canon_doc = canonical_document(unsecured, suite, hash_name, contexts=registry, max_work=max_work)

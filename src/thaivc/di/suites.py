@@ -1,4 +1,4 @@
-"""The four Data Integrity cryptosuites and the deny-by-default registry that names them.
+"""The five Data Integrity cryptosuites and the deny-by-default registry that names them.
 
 A cryptosuite fixes three things (VC Data Integrity §3, vc-di-eddsa §3, vc-di-ecdsa §3):
 
@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_SUITES",
     "ECDSA_JCS_2019",
     "ECDSA_RDFC_2019",
+    "ECDSA_SD_2023",
     "EDDSA_JCS_2022",
     "EDDSA_RDFC_2022",
     "Cryptosuite",
@@ -66,7 +67,11 @@ EDDSA_JCS_2022: Final = Cryptosuite("eddsa-jcs-2022", "jcs", (("Ed25519", "sha25
 ECDSA_RDFC_2019: Final = Cryptosuite("ecdsa-rdfc-2019", "rdfc", (("P-256", "sha256"), ("P-384", "sha384")))
 ECDSA_JCS_2019: Final = Cryptosuite("ecdsa-jcs-2019", "jcs", (("P-256", "sha256"), ("P-384", "sha384")))
 
-DEFAULT_SUITES: Final = (EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019)
+#: Selective disclosure (vc-di-ecdsa §3.4): RDFC with HMAC-relabelled blank nodes, P-256 only, as the
+#: reference implementation. Signing and verifying go through :mod:`thaivc.di.sd`.
+ECDSA_SD_2023: Final = Cryptosuite("ecdsa-sd-2023", "rdfc", (("P-256", "sha256"),))
+
+DEFAULT_SUITES: Final = (EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019, ECDSA_SD_2023)
 
 
 def default_cryptosuite(key_type: str) -> str:
@@ -77,7 +82,7 @@ def default_cryptosuite(key_type: str) -> str:
 class CryptosuiteRegistry:
     """The cryptosuites a signer may use and a verifier will accept: nothing else is known.
 
-    ``CryptosuiteRegistry()`` holds the four standard suites; pass ``suites`` to narrow the set (a
+    ``CryptosuiteRegistry()`` holds the five standard suites; pass ``suites`` to narrow the set (a
     verifier that wants only ``eddsa-rdfc-2022`` lists only it).
     """
 

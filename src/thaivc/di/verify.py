@@ -43,8 +43,10 @@ from thaivc.contexts import ContextRegistry
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.multibase import decode_proof_value
+from thaivc.di.sd.ecdsa_sd_2023 import verify_derived
+from thaivc.di.sd.proof_value import proof_value_kind
 from thaivc.di.sign import PROOF_TYPE, proofs_of
-from thaivc.di.suites import Cryptosuite, CryptosuiteRegistry, HashName
+from thaivc.di.suites import ECDSA_SD_2023, Cryptosuite, CryptosuiteRegistry, HashName
 from thaivc.di.transform import (
     Canonical,
     canonical_dataset,
@@ -484,6 +486,12 @@ class _Context:
         self._check_times(proof)
         self._check_challenge_domain(proof, expect.challenge, expect.domain)
         chain = self._previous(proof)
+        selective = suite.name == ECDSA_SD_2023.name
+        if selective:
+            if chain:
+                raise _fail("di.proof_invalid", "an ecdsa-sd-2023 proof cannot be part of a proof chain")
+            if proof_value_kind(proof["proofValue"]) == "base":
+                raise _fail("di.sd_base_proof", "an ecdsa-sd-2023 base proof is for the holder: present a derived one")
         if decided:
             raise _Skipped
 
@@ -504,6 +512,18 @@ class _Context:
             raise _fail("di.vm_not_authorized", "the verification method is not controlled by " + controller[:100])
         key = vm.public_key
         hash_name = suite.hash_for(key.key_type)
+        if selective:
+            if not self.jsonld_done:
+                self._check_jsonld()
+            verify_derived(
+                self.unsecured,
+                proof,
+                key,
+                contexts=self.contexts,
+                max_work=self.max_work,
+                dataset=self.unsecured_dataset,
+            )
+            return
         signature = decode_proof_value(proof["proofValue"], key.key_type)
         if "@context" in proof and suite.transform == "jcs":
             self._check_jcs_context(proof["@context"])
