@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import thaivc
+from thaivc.core.errors import Indeterminate, InputError
 from thaivc.credentials import (
     CITIZEN_SCHEMA,
     bundled_schema_ids,
@@ -18,7 +19,6 @@ from thaivc.credentials import (
     validate_credential_schema,
 )
 from thaivc.credentials.vocab import COMMON_SCHEMA, FOREIGNER_SCHEMA, JURISTIC_SCHEMA
-from thaivc.errors import Indeterminate, InputError
 
 from ._samples import EVIDENCE_23, SOMCHAI
 

@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from thaivc import Holder, Issuer, Policy, Verifier, new_challenge
-from thaivc.b64 import b64url_decode
-from thaivc.clock import FixedClock
-from thaivc.errors import ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.net import SafeHttpClient
 from thaivc.status import (

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         THAIVC_V1,
     )
 
-#: Names are imported on first use, so that ``thaivc.verify_jose`` can import the schema check
+#: Names are imported on first use, so that ``thaivc.engine.verify.jose`` can import the schema check
 #: without loading the registries and proofing flows into every verifier process.
 _LAZY: dict[str, str] = {
     "ALL_FORMATS": "thaivc.credentials.formats",

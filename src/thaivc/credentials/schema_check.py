@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from thaivc.errors import ThaiVCError
-from thaivc.report import ReportBuilder
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.report import ReportBuilder
 
 __all__ = ["check_schema"]
 

@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from thaivc.clock import Clock, SystemClock
 from thaivc.contexts import ContextRegistry
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.di.canon import rdfc
 from thaivc.di.multibase import encode_proof_value
 from thaivc.di.suites import CryptosuiteRegistry
 from thaivc.di.transform import canonical_document, canonical_proof_config, hash_data, proof_config, shared_contexts
-from thaivc.errors import ThaiVCError, UsageError
 from thaivc.keys import Signer
 
 __all__ = ["PROOF_TYPE", "add_proof", "proofs_of", "xsd_now"]
@@ -62,7 +62,7 @@ def add_proof(
     """Return a copy of ``document`` with one more ``DataIntegrityProof`` by ``signer``.
 
     ``created`` defaults to the clock's now. ``previous_proof`` names (by ``id``) proofs already
-    on the document that this proof chains to. Raises :class:`~thaivc.errors.UsageError` for bad
+    on the document that this proof chains to. Raises :class:`~thaivc.core.errors.UsageError` for bad
     arguments and ``di.proof_generation`` (or the canonicaliser's code) when the document cannot
     be secured.
     """

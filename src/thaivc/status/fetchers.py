@@ -14,7 +14,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from thaivc.errors import Indeterminate
+from thaivc.core.errors import Indeterminate
 from thaivc.net import DEFAULT_TIMEOUT
 from thaivc.status.checker import StatusChecker
 from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult, ListSource, list_source
@@ -22,8 +22,8 @@ from thaivc.status.store import ListFormat
 from thaivc.status.verify_list import list_verifier
 
 if TYPE_CHECKING:
+    from thaivc.engine.verifier import Verifier
     from thaivc.status.registry import StatusRegistry
-    from thaivc.verifier import Verifier
 
 __all__ = ["RegistryFetcher", "StaticFetcher", "http_status_checker", "media_type_of", "safe_http_fetcher"]
 

@@ -12,14 +12,14 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.jose.media import STATUSLIST_JWT
 from thaivc.status.registry import Purpose, Signer, StatusRegistry
 from thaivc.status.store import ListFormat, Publication
 
 if TYPE_CHECKING:
-    from thaivc.issuer import Issuer
+    from thaivc.engine.issuer import Issuer
 
 __all__ = [
     "StatusOption",

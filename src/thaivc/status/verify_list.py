@@ -1,7 +1,7 @@
 """Verifying status lists with the verifier's own rules (security.md H.52–H.54).
 
 A W3C ``BitstringStatusListCredential`` is a credential like any other: it is verified by
-:meth:`thaivc.verifier.Verifier.check` (signature, issuer key binding, validity, trust), so a list
+:meth:`thaivc.engine.verifier.Verifier.check` (signature, issuer key binding, validity, trust), so a list
 gets exactly the scrutiny the credentials it vouches for get. An IETF ``statuslist+jwt`` token is not
 a VC; :func:`verify_status_list_token` checks it with the same JOSE parser, algorithm policy and
 issuer key resolution as an SD-JWT VC (the issuer's DID, or its JWT VC issuer metadata).
@@ -33,15 +33,15 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, Final
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.jose.compact import parse_compact, verify_compact
 from thaivc.jose.media import STATUSLIST_JWT
 from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES
 
 if TYPE_CHECKING:
-    from thaivc.report import VerificationReport
+    from thaivc.core.report import VerificationReport
+    from thaivc.engine.verifier import Verifier
     from thaivc.status.checker import ListVerifier
-    from thaivc.verifier import Verifier
 
 __all__ = ["list_verifier", "verify_status_list_token"]
 
@@ -67,7 +67,7 @@ def verify_status_list_token(verifier: Verifier, token: str) -> dict[str, Any]:
     verification methods authorised for ``assertionMethod``; an HTTPS issuer needs the verifier's
     issuer-metadata key resolver. Timing (``iat``/``exp``/``ttl``) is judged by the status checker.
     """
-    from thaivc.verify_sdjwt import did_issuer_key_resolver
+    from thaivc.engine.verify.sdjwt import did_issuer_key_resolver
 
     policy = verifier.policy
     parsed = parse_compact(

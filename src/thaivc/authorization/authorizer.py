@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from thaivc.assurance import AssurancePolicy, Evidence
 from thaivc.authority import Act, AuthorityRule, DirectorName, RuleDecision, parse_clause
 from thaivc.authority._describe import describe_branch_en, describe_branch_th
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.core.report import Problem, ReportBuilder, VerificationReport
 from thaivc.delegation._proofs import ProofCheck, ProofSuite, controllers_of, default_proof_suite
 from thaivc.delegation.binding import (
     DirectorBinding,
@@ -46,15 +48,13 @@ from thaivc.delegation.binding import (
 )
 from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
 from thaivc.delegation.credential import DELEGATION_TYPE, Delegation, parse_delegation
-from thaivc.embedded import EmbeddedPolicy
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.engine.embedded import EmbeddedPolicy
 from thaivc.registries.dbd import ACTIVE_STATUS, DbdRegistry, JuristicPerson
-from thaivc.report import Problem, ReportBuilder, VerificationReport
 from thaivc.thai import is_valid_juristic_id
 
 if TYPE_CHECKING:
-    from thaivc.challenge import ChallengeStore
-    from thaivc.verifier import Verifier
+    from thaivc.engine.challenge import ChallengeStore
+    from thaivc.engine.verifier import Verifier
 
 __all__ = ["AuthorityDecision", "AuthorityPolicy", "authorize"]
 
@@ -324,8 +324,8 @@ def _presentation_types(types: Sequence[str]) -> str | None:
 
 def _jws_typ(token: str) -> object:
     """The ``typ`` of a compact JWS header, read without verifying anything (``None`` if unreadable)."""
-    from thaivc.b64 import b64url_decode
-    from thaivc.jsonutil import loads_strict
+    from thaivc.core.b64 import b64url_decode
+    from thaivc.core.jsonutil import loads_strict
 
     parts = token.split(".")
     if len(parts) != 3:
@@ -344,7 +344,7 @@ def _require_presentation(item: object, max_bytes: int) -> None:
     DID) is never a person's answer to this request; only ``vp+jwt`` tokens and Data Integrity
     presentations that name their holder go on to the full check.
     """
-    from thaivc.jsonutil import loads_strict
+    from thaivc.core.jsonutil import loads_strict
 
     value: object = item
     if isinstance(value, bytes | bytearray | memoryview):
@@ -743,7 +743,7 @@ def authorize(
     seal: bool | None = None,
     proofs: ProofSuite | None = None,
 ) -> AuthorityDecision:
-    """Decide; never raises on bad input (only on misuse: :class:`~thaivc.errors.UsageError`).
+    """Decide; never raises on bad input (only on misuse: :class:`~thaivc.core.errors.UsageError`).
 
     ``presentation`` is one presentation, or a list of them when directors act directly (one per
     director, all answering ``challenge``). ``seal`` says whether the company seal was affixed to a

@@ -12,22 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from thaivc.budget import request_budget
-from thaivc.challenge import ChallengeStore, MemoryChallengeStore
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.budget import request_budget
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError, VerificationFailed
+from thaivc.core.jsonutil import loads_strict
+from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import UniversalResolver
-from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError, VerificationFailed
-from thaivc.jsonutil import loads_strict
-from thaivc.policy import Policy
-from thaivc.report import ReportBuilder, VerificationReport
-from thaivc.verify_di import check_di
-from thaivc.verify_jose import check_jwt
-from thaivc.verify_sdjwt import IssuerKeyResolver, check_sd_jwt_presentation
+from thaivc.engine.challenge import ChallengeStore, MemoryChallengeStore
+from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
+from thaivc.engine.policy import Policy
+from thaivc.engine.verify.di import check_di
+from thaivc.engine.verify.jose import check_jwt
+from thaivc.engine.verify.sdjwt import IssuerKeyResolver, check_sd_jwt_presentation
 
 if TYPE_CHECKING:
     from thaivc.authority import Act
-    from thaivc.authorize import AuthorityDecision, AuthorityPolicy
+    from thaivc.authorization.authorizer import AuthorityDecision, AuthorityPolicy
     from thaivc.contexts import ContextRegistry
     from thaivc.di.verify import ProofSetPolicy
     from thaivc.registries.dbd import DbdRegistry
@@ -90,11 +90,11 @@ class Verifier:
         """Verify ``anything`` and return the full report. Never raises on bad input.
 
         ``embedded`` says how this call treats the credentials inside a presentation (see
-        :mod:`thaivc.embedded`); it never applies to the top-level document. ``challenges`` is the
+        :mod:`thaivc.engine.embedded`); it never applies to the top-level document. ``challenges`` is the
         store this call consumes ``challenge`` from (default: the verifier's own), for a caller that
         answers one request with several presentations and consumes the challenge once for all.
         The whole call — nested credentials, status lists and every proof included — runs on one
-        :class:`~thaivc.budget.WorkBudget`: input under the size caps cannot buy unbounded work.
+        :class:`~thaivc.core.budget.WorkBudget`: input under the size caps cannot buy unbounded work.
         """
         if not isinstance(embedded, EmbeddedPolicy):
             raise UsageError("usage.invalid_argument", "embedded is an EmbeddedPolicy")
@@ -112,7 +112,7 @@ class Verifier:
             return builder.build()
 
     def verify(self, anything: object, *, challenge: str | None = None, domain: str | None = None) -> dict[str, Any]:
-        """Return the verified document, or raise :class:`~thaivc.errors.VerificationFailed`."""
+        """Return the verified document, or raise :class:`~thaivc.core.errors.VerificationFailed`."""
         report = self.check(anything, challenge=challenge, domain=domain)
         if not report.ok or report.document is None:
             raise VerificationFailed(report)
@@ -131,12 +131,12 @@ class Verifier:
         dbd: DbdRegistry | None = None,
         seal: bool | None = None,
     ) -> AuthorityDecision:
-        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`.
+        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorization.authorizer`.
 
         Every check the decision needs (presentations, credentials, delegation proof sets) spends
-        from one :class:`~thaivc.budget.WorkBudget` for the whole call.
+        from one :class:`~thaivc.core.budget.WorkBudget` for the whole call.
         """
-        from thaivc.authorize import authorize
+        from thaivc.authorization.authorizer import authorize
 
         with request_budget():
             return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.credentials.vocab import OWN_TYPES
-from thaivc.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.keys import Signer
 from thaivc.model import check_credential, check_plausible_year, parse_datetime_stamp
@@ -118,7 +118,7 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     """Refuse to sign what a verifier refuses: model, time plausibility, schemas, JSON-LD contexts.
 
     Each step is the verifier's own check (:func:`thaivc.model.check_credential`,
-    :func:`check_plausible_times`, :func:`check_schemas`, :func:`thaivc.verify_di.check_contexts`),
+    :func:`check_plausible_times`, :func:`check_schemas`, :func:`thaivc.engine.verify.di.check_contexts`),
     run on the unsecured document for every format. The context rules are those Data Integrity
     applies to every proof: only allowlisted contexts, never fetched, no inline ``@vocab`` or
     ``@base``, no redefined term; a ``vc+jwt`` or SD-JWT VC is held to them as a JCS proof is, since
@@ -126,7 +126,7 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     :func:`thaivc.di.add_proof` checks that for those suites, as the verifier does. Raises the
     verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``, ``di.*``).
     """
-    from thaivc.verify_di import check_contexts, default_contexts
+    from thaivc.engine.verify.di import check_contexts, default_contexts
 
     check_credential(doc)
     check_plausible_times(doc)
