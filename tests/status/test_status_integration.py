@@ -337,10 +337,10 @@ def test_token_list_signed_by_another_issuer(agency: Agency) -> None:
     other = Issuer(generate_key("Ed25519"), clock=agency.clock)
     [pub] = publish_lists(agency.registry, agency.issuer, formats=["ietf"])
     payload = _payload(pub.body)
-    server.put(uri, status_list_token_signer(other)(payload))  # iss says the agency, the key is not its
+    server.put(uri, status_list_token_signer(other.key)(payload))  # iss says the agency, the key is not its
     assert _status_check(verifier.check(token)) == ("failed", "status.verification")
     verifier.status_checker.cache = MemoryStatusCache()  # type: ignore[union-attr]
-    server.put(uri, status_list_token_signer(other)(payload | {"iss": other.issuer_id}))  # honest, but not ours
+    server.put(uri, status_list_token_signer(other.key)(payload | {"iss": other.issuer_id}))  # honest, but not ours
     assert _status_check(verifier.check(token)) == ("failed", "status.verification")
 
 

@@ -5,6 +5,6 @@ the company's signing clause (:mod:`thaivc.authority`) and powers of attorney
 (:mod:`thaivc.delegation`) — so it sits above all of them; nothing below imports it.
 """
 
-from thaivc.authorization.authorizer import AuthorityDecision, AuthorityPolicy, authorize
+from thaivc.authorization.authorizer import AuthorityDecision, AuthorityPolicy, Authorizer, authorize
 
-__all__ = ["AuthorityDecision", "AuthorityPolicy", "authorize"]
+__all__ = ["AuthorityDecision", "AuthorityPolicy", "Authorizer", "authorize"]

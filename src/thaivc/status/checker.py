@@ -52,7 +52,7 @@ from thaivc.status.token_status_list import (
 )
 
 if TYPE_CHECKING:
-    from thaivc.engine.verifier import Verifier
+    from thaivc.status.verify_list import ListCredentialVerifier
     from thaivc.trust import TrustSource
 
 __all__ = ["IETF_LIST_TYPE", "W3C_LIST_TYPE", "CustomStatusCheck", "ListVerifier", "StatusChecker", "StatusResult"]
@@ -185,10 +185,10 @@ class StatusChecker:
             self._trusted_for = {}
             self._trusted_all = frozenset(trusted_status_issuers)
 
-    def bind(self, verifier: Verifier) -> None:
+    def bind(self, verifier: ListCredentialVerifier) -> None:
         """Use ``verifier`` for list credentials (unless a list verifier was given) and its clock.
 
-        Called by :class:`~thaivc.engine.verifier.Verifier` when the checker is passed to it.
+        Called by :class:`thaivc.Verifier` when the checker is passed to it.
         """
         if self._verify is None:
             from thaivc.status.verify_list import list_verifier

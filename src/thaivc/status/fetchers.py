@@ -22,8 +22,8 @@ from thaivc.status.store import ListFormat
 from thaivc.status.verify_list import list_verifier
 
 if TYPE_CHECKING:
-    from thaivc.engine.verifier import Verifier
     from thaivc.status.registry import StatusRegistry
+    from thaivc.status.verify_list import ListCredentialVerifier
 
 __all__ = ["RegistryFetcher", "StaticFetcher", "http_status_checker", "media_type_of", "safe_http_fetcher"]
 
@@ -115,7 +115,9 @@ def safe_http_fetcher(
     return list_source(client, max_bytes=max_bytes, timeout=timeout)
 
 
-def http_status_checker(verifier: Verifier, fetcher: Fetcher | ListSource, **options: Any) -> StatusChecker:
+def http_status_checker(
+    verifier: ListCredentialVerifier, fetcher: Fetcher | ListSource, **options: Any
+) -> StatusChecker:
     """A :class:`StatusChecker` that fetches with ``fetcher`` and verifies lists with ``verifier``.
 
     ``fetcher`` is a :class:`thaivc.net.SafeHttpClient` (any :class:`thaivc.net.Fetcher`) or a
