@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from thaivc.contexts.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
 from thaivc.core.clock import Clock
 from thaivc.core.errors import InputError, UsageError
-from thaivc.credentials.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
 from thaivc.delegation._proofs import ProofSuite, default_proof_suite
 from thaivc.engine.issuer import check_issuable, normalize_document
 from thaivc.keys import Signer

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from thaivc.contexts.vocab import OWN_TYPES
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import ThaiVCError, UsageError
-from thaivc.credentials.vocab import OWN_TYPES
 from thaivc.jose.compact import sign_compact
 from thaivc.keys import Signer
 from thaivc.model import check_credential, check_plausible_year, parse_datetime_stamp
@@ -101,7 +101,7 @@ def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None) -> None:
     a credential that may have lost its ``type`` entries. A named schema that is not bundled is
     passed, as the verifier's default policy skips it with a warning; it stays the caller's to vet.
     """
-    from thaivc.credentials.schema import validate_against_schema, validate_credential_schema
+    from thaivc.model.schema import validate_against_schema, validate_credential_schema
 
     for schema_id in own_schemas(doc) if own is None else own:
         validate_against_schema(doc, schema_id)

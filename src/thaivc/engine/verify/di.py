@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Final
 from thaivc.contexts import ContextRegistry
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.credentials.schema_check import check_schema
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
@@ -31,6 +30,7 @@ from thaivc.engine.verify.jose import check_credentials, check_status, check_tim
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
 from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
+from thaivc.model.schema_check import check_schema
 
 if TYPE_CHECKING:
     from thaivc.engine.challenge import ChallengeStore

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.credentials.schema_check import check_schema
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
+from thaivc.model.schema_check import check_schema
 from thaivc.status.checker import StatusChecker
 
 if TYPE_CHECKING:

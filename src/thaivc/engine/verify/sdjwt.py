@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.credentials.schema_check import check_schema
 from thaivc.engine.verify.jose import check_status, check_times, check_trust, refuse_unanswered
+from thaivc.model.schema_check import check_schema
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ def check_schema(payload: Mapping[str, Any], b: ReportBuilder, *, require_known:
     requires every named schema to be checked (``Policy.require_known_schema``)."""
     if "credentialSchema" not in payload:
         return
-    from thaivc.credentials.schema import validate_credential_schema
+    from thaivc.model.schema import validate_credential_schema
 
     try:
         validate_credential_schema(payload)
