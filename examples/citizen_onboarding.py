@@ -17,7 +17,7 @@ import sys
 
 import thaivc
 from thaivc.assurance import AssurancePolicy, Evidence
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.credentials import CardData, proof_citizen
 from thaivc.registries import FakeDopa
 from thaivc.thai import ThaiName

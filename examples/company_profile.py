@@ -15,7 +15,7 @@ import sys
 
 import thaivc
 from thaivc.authority import parse_clause, render_tree
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.credentials import issue_juristic
 from thaivc.registries import FakeDbd
 

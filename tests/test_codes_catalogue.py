@@ -6,7 +6,7 @@ import ast
 import importlib.util
 from pathlib import Path
 
-from thaivc.errors import CODES
+from thaivc.core.errors import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = importlib.util.spec_from_file_location("gen_problem_codes", ROOT / "tools" / "gen_problem_codes.py")
@@ -29,7 +29,7 @@ def test_every_code_in_source_is_catalogued() -> None:
             plausible = dot and area in areas and reason.replace("_", "").isalnum() and reason.islower()
             if plausible and literal not in CODES:
                 unknown[literal] = str(path.relative_to(ROOT))
-    assert not unknown, f"codes used but not catalogued in thaivc.errors.CODES: {unknown}"
+    assert not unknown, f"codes used but not catalogued in thaivc.core.errors.CODES: {unknown}"
 
 
 def test_problem_codes_page_is_current() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import CODES, InputError, ThaiVCError, problem_type_for
-from thaivc.jsonutil import loads_strict
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import CODES, InputError, ThaiVCError, problem_type_for
+from thaivc.core.jsonutil import loads_strict
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 
 RD = "https://rd.go.th"
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.clock import FixedClock
-from thaivc.jsonutil import loads_strict
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import CallbackSigner
 
 NOW = "2026-06-01T00:00:00Z"

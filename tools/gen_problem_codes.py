@@ -1,4 +1,4 @@
-"""Regenerate docs/problem-codes.md from thaivc.errors.CODES (a test checks it is up to date)."""
+"""Regenerate docs/problem-codes.md from thaivc.core.errors.CODES (a test checks it is up to date)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from thaivc.errors import CODES, PROBLEM_TYPES  # noqa: E402
+from thaivc.core.errors import CODES, PROBLEM_TYPES  # noqa: E402
 
 AREAS = {
     "input": "Input hygiene",
@@ -45,7 +45,7 @@ def render() -> str:
         "",
         "Every problem thaivc reports has a stable `area.reason` code. Where a W3C specification defines a",
         "ProblemDetails type for the situation, the problem's `type` is that URL; otherwise `type` points",
-        "here. This page is generated from `thaivc.errors.CODES` by `tools/gen_problem_codes.py`.",
+        "here. This page is generated from `thaivc.core.errors.CODES` by `tools/gen_problem_codes.py`.",
         "",
     ]
     by_area: dict[str, list[str]] = {}

@@ -5,21 +5,21 @@ The public face of the library. Everything else is reachable through its sub-pac
 """
 
 from thaivc._version import __version__
-from thaivc.challenge import ChallengeStore, MemoryChallengeStore, new_challenge
-from thaivc.clock import Clock, FixedClock, SystemClock
-from thaivc.errors import (
+from thaivc.core.clock import Clock, FixedClock, SystemClock
+from thaivc.core.errors import (
     Indeterminate,
     InputError,
     ThaiVCError,
     UsageError,
     VerificationFailed,
 )
-from thaivc.holder import Holder
-from thaivc.issuer import Issuer
+from thaivc.core.report import Check, Problem, VerificationReport
+from thaivc.engine.challenge import ChallengeStore, MemoryChallengeStore, new_challenge
+from thaivc.engine.holder import Holder
+from thaivc.engine.issuer import Issuer
+from thaivc.engine.policy import Policy
+from thaivc.engine.verifier import Verifier
 from thaivc.keys import PrivateKey, PublicKey, Signer, generate_key, load_key
-from thaivc.policy import Policy
-from thaivc.report import Check, Problem, VerificationReport
-from thaivc.verifier import Verifier
 
 __all__ = [
     "ChallengeStore",

@@ -22,16 +22,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from thaivc.authority import parse_clause, render_tree
-from thaivc.authorize import AuthorityDecision
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.challenge import new_challenge
+from thaivc.authorization.authorizer import AuthorityDecision
+from thaivc.authorization.scenario import DEMO_COMPANY, StatusService, World
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.report import VerificationReport
 from thaivc.delegation import delegation_credential, directors_from_registry, juristic_issuer_id, sign_as_director
-from thaivc.delegation.scenario import DEMO_COMPANY, StatusService, World
-from thaivc.holder import Holder
-from thaivc.issuer import Issuer
+from thaivc.engine.challenge import new_challenge
+from thaivc.engine.holder import Holder
+from thaivc.engine.issuer import Issuer
+from thaivc.engine.verifier import Verifier
 from thaivc.keys import Signer, generate_key
-from thaivc.report import VerificationReport
-from thaivc.verifier import Verifier
 
 __all__ = ["run_authority_story", "run_demo", "sample_citizen_credential"]
 

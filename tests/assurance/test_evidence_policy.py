@@ -20,8 +20,8 @@ from thaivc.assurance import (
     ThaidLoginEvidence,
     derive_ial,
 )
-from thaivc.clock import FixedClock
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.registries.dopa import FakeDopa
 
 AT = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 
 from thaivc.assurance import AAL, IAL
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 
 @pytest.mark.parametrize(

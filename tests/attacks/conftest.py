@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.b64 import b64url_encode
-from thaivc.clock import FixedClock
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import PROBLEM_TYPES, ThaiVCError
+from thaivc.core.report import VerificationReport
 from thaivc.did import DidDocument, DidJwkResolver, DidKeyResolver, UniversalResolver, VerificationMethod
-from thaivc.errors import PROBLEM_TYPES, ThaiVCError
 from thaivc.keys import PrivateKey
-from thaivc.report import VerificationReport
 
 NOW_ISO = "2026-06-01T00:00:00Z"
 NOW = int(FixedClock.at(NOW_ISO).now())

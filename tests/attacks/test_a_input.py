@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.b64 import b64url_encode
+from thaivc.core.b64 import b64url_encode
 from thaivc.keys import PrivateKey
 
 from .conftest import (

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
 
 import thaivc
-from thaivc.b64 import b64url_encode
+from thaivc.core.b64 import b64url_encode
 from thaivc.did import UniversalResolver
 from thaivc.keys import PrivateKey
 

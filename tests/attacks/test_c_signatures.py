@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 import thaivc
-from thaivc.b64 import b64url_decode, b64url_encode
+from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.keys import PrivateKey
 from thaivc.keys import _ed25519 as ed
 from thaivc.keys._base58 import b58encode

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.clock import DEFAULT_LEEWAY, FixedClock
-from thaivc.issuer import to_xsd_datetime
+from thaivc.core.clock import DEFAULT_LEEWAY, FixedClock
+from thaivc.engine.issuer import to_xsd_datetime
 from thaivc.keys import PrivateKey
 
 from .conftest import ISSUER, NOW, MakeVerifier, assert_first, forge, vc_header, vc_payload

@@ -20,11 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import thaivc
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.clock import FixedClock
-from thaivc.errors import CODES
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import CODES
+from thaivc.core.report import VerificationReport
 from thaivc.keys import PrivateKey
-from thaivc.report import VerificationReport
 from thaivc.testing.plugin import seeded_key
 
 from .conftest import NOW_ISO, enveloped, forge, vc_header, vc_payload, vp_header, vp_payload

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import PrivateKey
 
 from .conftest import (

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from thaivc import Issuer, Verifier
-from thaivc.b64 import b64url_encode
-from thaivc.clock import FixedClock
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.report import VerificationReport
 from thaivc.keys import generate_key
-from thaivc.report import VerificationReport
 from thaivc.status import (
     MIN_ENTRIES,
     SqliteStatusStore,
@@ -79,7 +79,7 @@ class World:
         if encoded is None:
             encoded = encode_bitstring(raw if raw is not None else bytes(MIN_ENTRIES // 8))
         now = int(self.clock.now())
-        from thaivc.issuer import to_xsd_datetime
+        from thaivc.engine.issuer import to_xsd_datetime
 
         doc = {
             "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -293,7 +293,7 @@ def test_h55_last_bit_of_the_list(world: World) -> None:
 
 def test_list_credential_with_its_own_status_cannot_loop(world: World) -> None:
     """A list whose own credentialStatus names itself is not followed round: could not decide."""
-    from thaivc.issuer import to_xsd_datetime
+    from thaivc.engine.issuer import to_xsd_datetime
 
     now = int(world.clock.now())
     doc = {

@@ -18,11 +18,11 @@ import pytest
 import thaivc
 from net.fakes import did_document
 from net.loopback import LoopbackServer, Rebinder, answers, drip, running, send
-from thaivc.b64 import b64url_encode
-from thaivc.clock import FixedClock
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.did import DidDocument, DidJwkResolver, DidKeyResolver, UniversalResolver
 from thaivc.did.web import DidWebResolver
-from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.keys import generate_key
 from thaivc.keys._base58 import b58encode
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FetchResult, SafeHttpClient

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from delegation._helpers import ask, attachments, parsed, poa, root_poa
+from thaivc.authorization.scenario import World
 from thaivc.delegation import sign_as_director
-from thaivc.delegation.scenario import World
 from thaivc.keys import generate_key
 
 

@@ -20,11 +20,11 @@ import pytest
 
 from delegation._helpers import RD, poa
 from thaivc.authority import DirectorName, SignerRef, parse_clause
-from thaivc.authorize import AuthorityDecision
-from thaivc.challenge import new_challenge
+from thaivc.authorization.authorizer import AuthorityDecision
+from thaivc.authorization.scenario import World
+from thaivc.core.errors import InputError
 from thaivc.delegation import bind_director
-from thaivc.delegation.scenario import World
-from thaivc.errors import InputError
+from thaivc.engine.challenge import new_challenge
 from thaivc.registries.dbd import FakeDbd
 from thaivc.registries.dopa import FakeDopa
 

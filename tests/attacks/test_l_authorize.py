@@ -22,22 +22,22 @@ from typing import Any
 import pytest
 
 from delegation._helpers import RD, ask, attachments, poa, root_poa
-from thaivc.authorize import AuthorityDecision, AuthorityPolicy
-from thaivc.challenge import MemoryChallengeStore, new_challenge
+from thaivc.authorization.authorizer import AuthorityDecision, AuthorityPolicy
+from thaivc.authorization.scenario import DEMO_COMPANY, Person, World
+from thaivc.core.errors import UsageError
 from thaivc.credentials import CardData, issue_juristic, proof_citizen
 from thaivc.credentials.types import juristic_credential
 from thaivc.delegation import delegation_credential
-from thaivc.delegation.scenario import DEMO_COMPANY, Person, World
 from thaivc.di import add_proof
 from thaivc.did import DidDocument, DidJwkResolver, DidKeyResolver, UniversalResolver, VerificationMethod
-from thaivc.errors import UsageError
-from thaivc.holder import Holder
-from thaivc.issuer import Issuer
+from thaivc.engine.challenge import MemoryChallengeStore, new_challenge
+from thaivc.engine.holder import Holder
+from thaivc.engine.issuer import Issuer
+from thaivc.engine.verifier import Verifier
 from thaivc.jose.compact import parse_compact, sign_compact
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.registries.dbd import Director, JuristicPerson
 from thaivc.thai import ThaiName
-from thaivc.verifier import Verifier
 
 from .conftest import StaticResolver
 

@@ -4,7 +4,7 @@
 verifier 88 s of CPU: every chained proof converts and canonicalises the whole body again, every
 proof of a set is verified even after one failed, and pyld compares each value of a property with
 every other one. Each case below is under the 64 KiB size cap and is refused, or verified, within
-one :class:`~thaivc.budget.WorkBudget`. The budget is asserted by *counting* (units charged, and
+one :class:`~thaivc.core.budget.WorkBudget`. The budget is asserted by *counting* (units charged, and
 pyld's comparisons and RDFC work counted by independent spies), never by timing.
 """
 
@@ -18,13 +18,13 @@ import pytest
 from pyld.jsonld import JsonLdProcessor
 
 from thaivc import Holder, Verifier
-from thaivc.budget import DEFAULT_BUDGET, WorkBudget, request_budget
-from thaivc.clock import FixedClock
+from thaivc.core.budget import DEFAULT_BUDGET, WorkBudget, request_budget
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import InputError
+from thaivc.core.report import VerificationReport
 from thaivc.di import add_proof, verify_proofs
 from thaivc.di.canon import rdfc
-from thaivc.errors import InputError
 from thaivc.keys import PrivateKey
-from thaivc.report import VerificationReport
 from thaivc.testing.plugin import seeded_key
 
 NOW = "2026-06-01T00:00:00Z"

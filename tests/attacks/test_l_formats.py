@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from thaivc import Holder, Issuer, Verifier
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
+from thaivc.core.report import VerificationReport
 from thaivc.di import ProofSetPolicy, add_proof, verify_proofs
+from thaivc.engine.policy import Policy
 from thaivc.keys import PrivateKey
-from thaivc.policy import Policy
-from thaivc.report import VerificationReport
 from thaivc.testing.plugin import seeded_key
 
 from .conftest import assert_first, assert_refused

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 
 import thaivc
+from thaivc.authorization.scenario import DEMO_COMPANY, World
 from thaivc.cli import main
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import ThaiVCError
 from thaivc.credentials import (
     CITIZEN_SCHEMA,
     THAIVC_V1,
@@ -27,9 +29,7 @@ from thaivc.credentials import (
     proof_citizen,
 )
 from thaivc.delegation import delegation_credential, parse_delegation, sign_as_director
-from thaivc.delegation.scenario import DEMO_COMPANY, World
-from thaivc.errors import ThaiVCError
-from thaivc.issuer import Issuer
+from thaivc.engine.issuer import Issuer
 from thaivc.keys import PrivateKey
 from thaivc.registries import FakeDbd, FakeDopa
 from thaivc.sdjwt import issue_sd_jwt
@@ -177,7 +177,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 def _payload(text: str) -> dict[str, Any]:
-    from thaivc.b64 import b64url_decode
+    from thaivc.core.b64 import b64url_decode
 
     value: dict[str, Any] = json.loads(b64url_decode(text.strip().split(".")[1]))
     return value

@@ -20,10 +20,10 @@ import pytest
 import thaivc.registries.thaid as thaid_module
 import thaivc.status as status_pkg
 from delegation._helpers import ask, root_poa
-from thaivc.clock import FixedClock
-from thaivc.delegation.scenario import DEMO_COMPANY, World
+from thaivc.authorization.scenario import DEMO_COMPANY, World
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.did.web import DidWebResolver
-from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.net import Fetcher, FetchResult, SafeHttpClient
 from thaivc.registries.dbd import FakeDbd, GdxDbdClient, parse_dbd_profile
 from thaivc.registries.dopa import (

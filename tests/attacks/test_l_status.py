@@ -26,11 +26,11 @@ from typing import Any
 import pytest
 
 from thaivc import Issuer, Policy, Verifier
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, ThaiVCError
+from thaivc.core.report import VerificationReport
 from thaivc.di.sign import add_proof
-from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.keys import generate_key
-from thaivc.report import VerificationReport
 from thaivc.status import (
     MIN_ENTRIES,
     PostgresStatusStore,
@@ -201,7 +201,7 @@ def test_l12_a_proof_set_policy_for_credentials_does_not_bind_the_list(sqlite_st
 
 def test_l12_authorize_reads_delegation_status_with_the_verifier_trust(sqlite_store: SqliteStatusStore) -> None:
     """``Verifier.authorize`` checks a delegation chain's status entries with the same rule."""
-    from thaivc.authorize import _status_callable
+    from thaivc.authorization.authorizer import _status_callable
     from thaivc.jose.compact import parse_compact
 
     agency = Agency(sqlite_store, host=True)

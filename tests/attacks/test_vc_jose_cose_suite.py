@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.b64 import b64url_decode, b64url_encode
+from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.did import DidDocument, DidJwkResolver, DidKeyResolver, UniversalResolver, VerificationMethod
 from thaivc.keys import PrivateKey
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from thaivc.authority import Act, AuthorityRule, DirectorName, SignerRef, parse_clause, render_tree
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 
 from ._rules import B, P
 from .test_authority_clauses import E1, E2, E3, E7, E9, E10, E11, E12, E13

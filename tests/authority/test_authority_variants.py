@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from thaivc.authority import DEFAULT_TITLES, DirectorName, parse_clause
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 
 from ._rules import B, D, P, branches, expect
 from .test_authority_clauses import E3, E5, E9, E12, EXPECTED, FIN

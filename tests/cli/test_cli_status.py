@@ -11,7 +11,7 @@ import pytest
 
 from thaivc import Verifier
 from thaivc.cli import main
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.status import MemoryStatusCache, StaticFetcher, StatusChecker
 
 BASE = "https://status.example.go.th/lists"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import thaivc
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.keys import PrivateKey
 from thaivc.registries import FakeDbd, FakeDopa
 from thaivc.testing.plugin import FIXED_NOW, seeded_key

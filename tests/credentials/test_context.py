@@ -16,8 +16,8 @@ import pytest
 
 from thaivc.assurance import DocumentPresentedEvidence, Evidence, ThaidLoginEvidence
 from thaivc.contexts import OWN, THAIVC_V1, ContextRegistry
+from thaivc.core.errors import ThaiVCError
 from thaivc.credentials import citizen_credential, foreigner_credential, juristic_credential
-from thaivc.errors import ThaiVCError
 from thaivc.model.jsonld import check_jsonld
 from thaivc.registries import FakeDbd
 

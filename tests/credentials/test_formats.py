@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import thaivc
+from thaivc.core.jsonutil import loads_strict
 from thaivc.credentials import (
     ALL_FORMATS,
     SUPPORTED_FORMATS,
@@ -20,7 +21,6 @@ from thaivc.credentials import (
     format_available,
     juristic_credential,
 )
-from thaivc.jsonutil import loads_strict
 from thaivc.registries import FakeDbd
 
 from ._samples import EVIDENCE_23, MAUNG, SOMCHAI
@@ -94,8 +94,8 @@ def test_presented_credential_verifies(
 def test_tampered_vc_jwt_subject_fails_before_the_schema(
     issuer: thaivc.Issuer, verifier: thaivc.Verifier, wallet_key: thaivc.PrivateKey
 ) -> None:
-    from thaivc.b64 import b64url_decode, b64url_encode
-    from thaivc.jsonutil import dumps_compact
+    from thaivc.core.b64 import b64url_decode, b64url_encode
+    from thaivc.core.jsonutil import dumps_compact
 
     token = issuer.issue(BUILDERS["ThaiCitizenCredential"](wallet_key.did))
     head, body, sig = token.split(".")

@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import ThaiVCError
 from thaivc.credentials import CITIZEN_SCHEMA, JURISTIC_SCHEMA, validate_credential_schema
-from thaivc.errors import ThaiVCError
 from thaivc.registries.thaid import FetchResult, ThaidConfig, ThaidVerifier, thaid_identity
 
 JSON = st.recursive(

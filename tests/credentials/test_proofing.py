@@ -8,8 +8,8 @@ import pytest
 
 import thaivc
 from thaivc.assurance import AssurancePolicy, Evidence, LivenessEvidence
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.credentials import CardData, issue_juristic, proof_citizen
-from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.registries import ACTIVE_STATUS, JURISTIC_STATUSES, FakeDbd, FakeDopa, GdxDbdClient, GdxDopaClient
 from thaivc.registries.dopa import CardCheckResult, FaceMatchResult
 from thaivc.testing.gdx_server import GdxTestServer, unused_loopback_url

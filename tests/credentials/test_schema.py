@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 import thaivc
+from thaivc.contexts.vocab import COMMON_SCHEMA, FOREIGNER_SCHEMA, JURISTIC_SCHEMA
+from thaivc.core.errors import Indeterminate, InputError
 from thaivc.credentials import (
     CITIZEN_SCHEMA,
     bundled_schema_ids,
@@ -17,8 +19,6 @@ from thaivc.credentials import (
     load_schema,
     validate_credential_schema,
 )
-from thaivc.credentials.vocab import COMMON_SCHEMA, FOREIGNER_SCHEMA, JURISTIC_SCHEMA
-from thaivc.errors import Indeterminate, InputError
 
 from ._samples import EVIDENCE_23, SOMCHAI
 

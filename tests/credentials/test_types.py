@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.credentials import (
     CITIZEN_SCHEMA,
     CONTEXTS,
@@ -17,7 +18,6 @@ from thaivc.credentials import (
     foreigner_credential,
     juristic_credential,
 )
-from thaivc.errors import InputError, ThaiVCError
 from thaivc.registries import FakeDbd
 from thaivc.thai import ThaiName
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from thaivc.authorize import AuthorityDecision
-from thaivc.challenge import new_challenge
+from thaivc.authorization.authorizer import AuthorityDecision
+from thaivc.authorization.scenario import DEMO_COMPANY, Person, World
 from thaivc.delegation import Delegation, delegation_credential, parse_delegation, sign_as_director
-from thaivc.delegation.scenario import DEMO_COMPANY, Person, World
+from thaivc.engine.challenge import new_challenge
 from thaivc.keys import Signer
 
 RD = "https://rd.go.th"

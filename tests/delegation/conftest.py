@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from thaivc.delegation.scenario import World
+from thaivc.authorization.scenario import World
 
 
 @pytest.fixture

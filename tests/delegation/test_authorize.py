@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from thaivc.authorize import AuthorityDecision, AuthorityPolicy
-from thaivc.challenge import new_challenge
-from thaivc.delegation.scenario import DEMO_COMPANY, World
-from thaivc.errors import UsageError
+from thaivc.authorization.authorizer import AuthorityDecision, AuthorityPolicy
+from thaivc.authorization.scenario import DEMO_COMPANY, World
+from thaivc.core.errors import UsageError
+from thaivc.engine.challenge import new_challenge
 from thaivc.keys import generate_key
 
 from ._helpers import RD, ask, attachments, root_poa
@@ -148,8 +148,8 @@ def test_delegations_bypass_the_generic_issuer_binding(world: World, monkeypatch
     """A root is issued by the company but signed by directors: a generic Data Integrity check that
     insists the issuer signs must not be what judges it (its proofs, time and status are judged
     as a proof set and a chain)."""
-    from thaivc.report import ReportBuilder
-    from thaivc.verifier import Verifier
+    from thaivc.core.report import ReportBuilder
+    from thaivc.engine.verifier import Verifier
 
     def issuer_must_sign(self: Verifier, doc: dict[str, object], **kwargs: object) -> object:
         b = ReportBuilder("di")
@@ -173,8 +173,8 @@ def test_an_act_with_several_tags_is_covered_by_any_delegated_one(world: World) 
 
 def test_revocation_through_a_bitstring_status_list(world: World, tmp_path: Path) -> None:
     """The Bitstring Status List stack (SQLite store, signed list, StatusChecker) behind authorize."""
+    from thaivc.authorization.scenario import StatusService
     from thaivc.delegation import juristic_issuer_id
-    from thaivc.delegation.scenario import StatusService
 
     from ._helpers import poa
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from thaivc.authority import DirectorName
+from thaivc.core.errors import InputError
 from thaivc.delegation import bind_director, directors_from_credential, directors_from_registry
-from thaivc.errors import InputError
 from thaivc.registries.dbd import FakeDbd
 from thaivc.thai import MatchResult
 

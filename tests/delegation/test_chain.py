@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from thaivc.authorization.scenario import DEMO_COMPANY, World
 from thaivc.delegation import DiProofSuite, verify_chain
-from thaivc.delegation.scenario import DEMO_COMPANY, World
 
 from ._helpers import parsed, poa, root_poa
 

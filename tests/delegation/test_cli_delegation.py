@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from thaivc.authorization.scenario import DEMO_COMPANY, World
 from thaivc.cli import main
-from thaivc.clock import FixedClock
-from thaivc.delegation.scenario import DEMO_COMPANY, World
+from thaivc.core.clock import FixedClock
 
 from ._helpers import RD, attachments
 

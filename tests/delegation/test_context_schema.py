@@ -12,11 +12,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+from thaivc.authorization.scenario import World
 from thaivc.contexts import ContextRegistry
 from thaivc.contexts._bundled import DELEGATION_V1, OWN
+from thaivc.core.errors import ThaiVCError
 from thaivc.delegation import DELEGATION_CONTEXT, sign_as_director
-from thaivc.delegation.scenario import World
-from thaivc.errors import ThaiVCError
 from thaivc.model.jsonld import check_jsonld
 
 from ._helpers import root_poa

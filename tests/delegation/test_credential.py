@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from thaivc.core.errors import InputError, UsageError
 from thaivc.delegation import (
     DELEGATION_TYPE,
     DiProofSuite,
@@ -16,7 +17,6 @@ from thaivc.delegation import (
     parse_delegation,
     sign_as_director,
 )
-from thaivc.errors import InputError, UsageError
 from thaivc.keys import generate_key
 
 ATTORNEY = generate_key("Ed25519")

@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from thaivc.authorization.scenario import DEMO_COMPANY, World
+from thaivc.core.errors import InputError
 from thaivc.delegation import parse_delegation
-from thaivc.delegation.scenario import DEMO_COMPANY, World
-from thaivc.errors import InputError
 
 from ._helpers import RD, root_poa
 
@@ -64,8 +64,8 @@ def test_authorize_refuses_tampered_delegations(path: tuple[str, ...], value: An
 @given(path=st.sampled_from(PATHS), value=json_values)
 def test_authorize_survives_hostile_content_signed_by_the_directors(path: tuple[str, ...], value: Any) -> None:
     """Even validly signed nonsense reaches every check without raising."""
-    from thaivc.challenge import new_challenge
     from thaivc.delegation import DiProofSuite
+    from thaivc.engine.challenge import new_challenge
 
     from ._helpers import attachments
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from thaivc import Verifier
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.di import add_proof
 from thaivc.di.canon import jsonld_fast
-from thaivc.policy import Policy
+from thaivc.engine.policy import Policy
 from thaivc.testing.plugin import seeded_key
 
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")
@@ -47,7 +47,7 @@ def _count_credential_conversions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(doc, loader)
 
     monkeypatch.setattr(jsonld_fast, "fast_convert", counting)
-    monkeypatch.setattr("thaivc.verify_di.fast_convert", counting)
+    monkeypatch.setattr("thaivc.engine.verify.di.fast_convert", counting)
     return calls
 
 

@@ -1,6 +1,6 @@
 """The context check of Data Integrity verification gives the full walk's verdict, code and location.
 
-:func:`thaivc.verify_di.check_contexts` checks a root-only ``@context`` directly and falls back to the
+:func:`thaivc.engine.verify.di.check_contexts` checks a root-only ``@context`` directly and falls back to the
 full walk of :mod:`thaivc.model.jsonld` whenever a context may sit lower down; these tests compare
 the two on documents built to land on either side of that line.
 """
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from thaivc.contexts import ContextRegistry
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
+from thaivc.engine.verify.di import check_contexts, default_contexts
 from thaivc.model.jsonld import walk_contexts, without_proofs
-from thaivc.verify_di import check_contexts, default_contexts
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from thaivc.core.errors import InputError
 from thaivc.di.multibase import _b58decode, decode_proof_value, encode_proof_value
-from thaivc.errors import InputError
 from thaivc.keys._base58 import b58decode, b58encode
 
 

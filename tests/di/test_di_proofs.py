@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from thaivc import Issuer, Verifier
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.di import (
     EDDSA_JCS_2022,
     CryptosuiteRegistry,
@@ -18,7 +19,6 @@ from thaivc.di import (
     verify_proofs,
 )
 from thaivc.did import DidDocument, UniversalResolver
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.testing.plugin import seeded_key
 
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from thaivc.clock import FixedClock
 from thaivc.contexts import ContextRegistry
+from thaivc.core.clock import FixedClock
 from thaivc.di import CryptosuiteRegistry, ProofSetPolicy, add_proof, verify_proofs
 from thaivc.di.transform import canonical_document, canonical_proof_config, hash_data, proof_config
 from thaivc.keys import PrivateKey, load_key

@@ -18,11 +18,11 @@ import cbor2
 import pytest
 
 import thaivc
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import InputError, UsageError
 from thaivc.credentials import CitizenPerson, citizen_credential
 from thaivc.di import add_proof, derive, verify_proofs
 from thaivc.di.sd import proof_value as pv
-from thaivc.errors import InputError, UsageError
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.thai import ThaiName
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from thaivc.clock import FixedClock
 from thaivc.contexts import ContextRegistry
+from thaivc.core.clock import FixedClock
 from thaivc.di import verify_proofs
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.nquads import serialize_quad

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from thaivc.core.errors import ThaiVCError
 from thaivc.did import DidDocument, UniversalResolver, VerificationMethod, did_jwk
-from thaivc.errors import ThaiVCError
 from thaivc.keys import PublicKey, generate_key
 
 DID = "did:web:registrar.example"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from thaivc.b64 import b64url_encode
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import ThaiVCError
 from thaivc.did import RELATIONSHIPS, DidJwkResolver, DidKeyResolver, UniversalResolver, did_jwk, did_key
-from thaivc.errors import ThaiVCError
 from thaivc.keys import PublicKey, generate_key
 from thaivc.keys._base58 import b58encode
 

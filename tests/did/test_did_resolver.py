@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.did import DidDocument, DidResolver, UniversalResolver, VerificationMethod
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.keys import generate_key
 
 

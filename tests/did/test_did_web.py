@@ -12,10 +12,10 @@ import pytest
 import thaivc
 from net.fakes import FakeFetcher, did_document, json_result
 from net.loopback import answers
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.did import DidJwkResolver, DidKeyResolver, UniversalResolver
 from thaivc.did.web import ACCEPT, DidWebResolver, did_web_url
-from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.net import FetchResult, SafeHttpClient
 from thaivc.testing.plugin import seeded_key
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from thaivc.clock import FixedClock
 from thaivc.contexts import ContextRegistry
+from thaivc.core.clock import FixedClock
 from thaivc.di import add_proof, verify_proofs
 from thaivc.keys import PrivateKey
 from thaivc.testing.binaries import node_executable

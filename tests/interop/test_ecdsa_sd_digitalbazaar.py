@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from thaivc.clock import FixedClock
 from thaivc.contexts import ContextRegistry
+from thaivc.core.clock import FixedClock
 from thaivc.di import add_proof, derive, verify_proofs
 from thaivc.keys import PrivateKey
 from thaivc.testing.binaries import node_executable

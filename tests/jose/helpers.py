@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from thaivc.b64 import b64url_encode
+from thaivc.core.b64 import b64url_encode
 
 from .conftest import CryptoSigner
 

@@ -14,8 +14,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.jose import parse_compact, verify_compact
 
 from .conftest import ORDER, CryptoSigner

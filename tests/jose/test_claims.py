@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.jose import check_jwt_times, check_vc_jwt_claims, effective_expiry
 from thaivc.jose._datetime import parse_datetime_stamp
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from thaivc.b64 import b64url_encode
-from thaivc.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.jose import (
     ParsedJws,
     parse_compact,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.jose import check_jwt_times, check_vc_jwt_claims, effective_expiry, parse_compact, verify_compact
 from thaivc.jose.compact import ParsedJws
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.jose import parse_compact
 
 from .helpers import KID, VC_TYP, forge

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.jose import DC_SD_JWT, KB_JWT, STATUSLIST_JWT, VC_JWT, VC_SD_JWT, VP_JWT, envelope, unenvelope
 
 TOKEN = "eyJhbGciOiJFZERTQSJ9.eyJhIjoxfQ.AQID"

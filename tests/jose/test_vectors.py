@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from thaivc.b64 import b64url_decode
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.errors import InputError, ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.jose import (
     VC_JWT,
     VC_SD_JWT,
@@ -24,7 +25,6 @@ from thaivc.jose import (
     unenvelope,
     verify_compact,
 )
-from thaivc.jsonutil import loads_strict
 
 from .conftest import CryptoPublicKey
 

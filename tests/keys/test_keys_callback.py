@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.keys import CallbackSigner, PrivateKey, Signer, generate_key
 
 

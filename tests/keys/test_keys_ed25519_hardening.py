@@ -15,7 +15,7 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import PublicKey, generate_key
 from thaivc.keys import _ed25519 as ed
 from thaivc.keys._base58 import b58encode

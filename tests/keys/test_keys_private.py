@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.keys import PrivateKey, PublicKey, Signer, generate_key, load_key
 
 KEY_TYPES = ["Ed25519", "P-256", "P-384"]

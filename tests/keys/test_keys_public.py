@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import ThaiVCError
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import PublicKey, generate_key, jwk_thumbprint, load_key
 from thaivc.keys._base58 import b58encode
 

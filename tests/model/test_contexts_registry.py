@@ -14,7 +14,7 @@ from pyld import jsonld
 
 from thaivc.contexts import BUNDLED, CREDENTIALS_V2, ContextRegistry, context_digest
 from thaivc.contexts.registry import _read_bundled
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.errors import ThaiVCError, UsageError
 
 DATA = resources.files("thaivc.contexts").joinpath("data")
 VECTORS = Path(__file__).parent.parent / "vectors"

@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.model import Credential, Presentation, check_credential, check_presentation
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -227,7 +227,7 @@ def test_generated_credentials_are_valid(doc: dict[str, Any]) -> None:
 def test_jsonld_check_fails_closed(doc: dict[str, Any]) -> None:
     """Whatever the document, check_jsonld either passes or raises a catalogued ThaiVCError."""
     from thaivc.contexts import ContextRegistry
-    from thaivc.errors import is_known_code
+    from thaivc.core.errors import is_known_code
     from thaivc.model import check_jsonld
 
     pristine = copy.deepcopy(doc)

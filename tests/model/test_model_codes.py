@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from thaivc.errors import is_known_code
+from thaivc.core.errors import is_known_code
 
 SRC = Path(__file__).parent.parent.parent / "src" / "thaivc"
 FILES = sorted([*SRC.joinpath("model").glob("*.py"), *SRC.joinpath("contexts").glob("*.py")])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.model import check_credential, check_presentation, check_self_asserted
 
 V2 = "https://www.w3.org/ns/credentials/v2"

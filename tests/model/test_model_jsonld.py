@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from thaivc.contexts import CREDENTIALS_V2, ContextRegistry, context_digest
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.model import check_jsonld
 
 VECTORS = Path(__file__).parent.parent / "vectors"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.model import (
     Credential,
     CredentialSchema,

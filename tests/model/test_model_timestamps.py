@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.model import DEFAULT_MAX_YEAR, check_plausible_year, parse_datetime_stamp
 
 

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from thaivc.contexts import ContextRegistry
-from thaivc.errors import ThaiVCError, is_known_code
+from thaivc.core.errors import ThaiVCError, is_known_code
 from thaivc.model import (
     Credential,
     EnvelopedVerifiableCredential,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from thaivc.core.errors import Indeterminate
 from thaivc.did import DidJwkResolver, DidKeyResolver, UniversalResolver
 from thaivc.did.web import DidWebResolver
-from thaivc.errors import Indeterminate
 from thaivc.net import SafeHttpClient
 from thaivc.testing.plugin import seeded_key
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.net import Fetcher, FetchResult, SafeHttpClient, address_refusal, literal_address, parse_max_age
 
 from .loopback import LoopbackServer, Rebinder, answers, drip, drip_headers, forbid_resolver, redirect, send

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.registries.dbd import (
     ACTIVE_STATUS,
     JURISTIC_STATUSES,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.registries.dopa import (
     DEFAULT_CARD_STATUS_TABLE,
     CardCheckResult,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.registries.dbd import DBD_PROFILE_PATH, FakeDbd, GdxDbdClient
 from thaivc.registries.gdx import AUTH_PATH
 from thaivc.testing.gdx_server import Fault, GdxTestServer

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.registries.dopa import DOPA_VERIFY_PATH, CardStatus, FakeDopa, GdxDopaClient
 from thaivc.registries.gdx import AUTH_PATH
 from thaivc.testing.gdx_server import Fault, GdxTestServer, unused_loopback_url

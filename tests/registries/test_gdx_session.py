@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from thaivc.clock import FixedClock
-from thaivc.errors import Indeterminate, UsageError
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, UsageError
 from thaivc.registries.gdx import AUTH_PATH, GdxSession
 
 AGENT = "1999900000994"

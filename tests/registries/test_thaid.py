@@ -10,10 +10,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 import thaivc
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.clock import FixedClock
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.credentials import CitizenPerson, citizen_credential
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.registries.thaid import (
     THAID_ISSUER,
     FetchResult,

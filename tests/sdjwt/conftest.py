@@ -19,9 +19,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import InputError
-from thaivc.jsonutil import dumps_compact, loads_strict
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 
 PrivateKey = ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
 PublicKey = ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey

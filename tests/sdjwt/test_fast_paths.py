@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thaivc.b64 import b64url_encode
-from thaivc.errors import UsageError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import UsageError
 from thaivc.sdjwt._hashing import b64_digest, b64_digest_of_ascii
 from thaivc.sdjwt._pointer import format_pointer
 from thaivc.sdjwt._verify import _check_arguments, _path_key, _sorted_paths

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import generate_key
 from thaivc.sdjwt import issue_sd_jwt, present_sd_jwt, verify_sd_jwt
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import PublicKey
 from thaivc.sdjwt import receive_sd_jwt, verify_sd_jwt
 

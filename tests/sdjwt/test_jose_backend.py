@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import PublicKey, generate_key
 from thaivc.sdjwt import issue_sd_jwt, present_sd_jwt, verify_sd_jwt
 from thaivc.sdjwt._backend import JoseJwsVerifier

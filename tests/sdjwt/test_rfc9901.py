@@ -15,8 +15,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-from thaivc.b64 import b64url_encode
-from thaivc.errors import ThaiVCError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import ThaiVCError
 from thaivc.sdjwt import verify_sd_jwt
 from thaivc.sdjwt._disclosure import parse_disclosure
 from thaivc.sdjwt._kb import sd_hash

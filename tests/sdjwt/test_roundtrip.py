@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from thaivc.b64 import b64url_decode
-from thaivc.errors import UsageError
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.errors import UsageError
 from thaivc.sdjwt import issue_sd_jwt, present_sd_jwt
 from thaivc.sdjwt._jws import peek_compact
 

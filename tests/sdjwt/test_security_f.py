@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.clock import FixedClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.sdjwt import (
     MemoryNonceStore,
     check_issuer_metadata,

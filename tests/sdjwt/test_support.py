@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from thaivc.clock import FixedClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.sdjwt import (
     MemoryNonceStore,
     NonceStore,

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.sdjwt import verify_sd_jwt
 from thaivc.sdjwt._disclosure import parse_disclosure
 from thaivc.sdjwt._jws import peek_compact

@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.status import FetchResult
 
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thaivc.b64 import b64url_encode
-from thaivc.errors import InputError, problem_type_for
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import InputError, problem_type_for
 from thaivc.status import (
     MIN_ENTRIES,
     Bitstring,

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from status_helpers import JwsKeys, ListServer, unsigned
 
-from thaivc.clock import FixedClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
-from thaivc.report import ReportBuilder
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.report import ReportBuilder
 from thaivc.status import (
     FetchResult,
     MemoryStatusCache,
@@ -201,7 +201,7 @@ def test_h52_bits_are_read_only_after_verification(world: World) -> None:
     url, doc = _list_doc(world, cred)
     import gzip
 
-    from thaivc.b64 import b64url_encode
+    from thaivc.core.b64 import b64url_encode
 
     bomb = "u" + b64url_encode(gzip.compress(bytes(64 * 1024 * 1024)))
     doc["credentialSubject"]["encodedList"] = bomb

@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from thaivc import Holder, Issuer, Policy, Verifier, new_challenge
-from thaivc.b64 import b64url_decode
-from thaivc.clock import FixedClock
-from thaivc.errors import ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.net import SafeHttpClient
 from thaivc.status import (
@@ -337,10 +337,10 @@ def test_token_list_signed_by_another_issuer(agency: Agency) -> None:
     other = Issuer(generate_key("Ed25519"), clock=agency.clock)
     [pub] = publish_lists(agency.registry, agency.issuer, formats=["ietf"])
     payload = _payload(pub.body)
-    server.put(uri, status_list_token_signer(other)(payload))  # iss says the agency, the key is not its
+    server.put(uri, status_list_token_signer(other.key)(payload))  # iss says the agency, the key is not its
     assert _status_check(verifier.check(token)) == ("failed", "status.verification")
     verifier.status_checker.cache = MemoryStatusCache()  # type: ignore[union-attr]
-    server.put(uri, status_list_token_signer(other)(payload | {"iss": other.issuer_id}))  # honest, but not ours
+    server.put(uri, status_list_token_signer(other.key)(payload | {"iss": other.issuer_id}))  # honest, but not ours
     assert _status_check(verifier.check(token)) == ("failed", "status.verification")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from status_helpers import JwsKeys, ListServer
 
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.status import SqliteStatusStore, StatusChecker, StatusRegistry
 from thaivc.status.sql_store import SqlStatusStore
 

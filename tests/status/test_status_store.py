@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from status_helpers import JwsKeys
 
-from thaivc.clock import FixedClock
-from thaivc.errors import InputError, UsageError
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import InputError, UsageError
 from thaivc.status import MIN_ENTRIES, StatusRegistry, decode_encoded_list, decode_status_list
 from thaivc.status.sql_store import SqlStatusStore
 
@@ -273,7 +273,7 @@ def test_entry_for_formats(store: SqlStatusStore) -> None:
 
 
 def test_status_store_errors_are_typed(tmp_path: Any) -> None:
-    from thaivc.errors import ThaiVCError
+    from thaivc.core.errors import ThaiVCError
     from thaivc.status import PostgresStatusStore, SqliteStatusStore
 
     with pytest.raises(ThaiVCError) as exc:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thaivc.b64 import b64url_encode
-from thaivc.errors import InputError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import InputError
 from thaivc.status import (
     TokenStatusList,
     TokenStatusListBuilder,

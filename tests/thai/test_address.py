@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.thai import BANGKOK, DEFAULT_PREFIXES, ThaiAddress
 
 DBD_ROW = {

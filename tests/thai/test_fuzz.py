@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.registries.dbd import parse_dbd_profile
 from thaivc.thai import (
     ThaiAddress,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.thai import (
     OldNewYearRule,
     is_valid_laser_code,

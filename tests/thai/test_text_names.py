@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thaivc.errors import InputError
-from thaivc.jsonutil import dumps_compact, loads_strict
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.thai import (
     MatchResult,
     ThaiName,

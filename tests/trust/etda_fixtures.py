@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from thaivc.b64 import b64url_encode
+from thaivc.core.b64 import b64url_encode
 from thaivc.keys import PrivateKey
 
 ISSUED = "2026-05-31T00:00:00Z"

@@ -10,8 +10,8 @@ import pytest
 import thaivc
 from net.fakes import FakeFetcher, json_result
 from net.loopback import answers
-from thaivc.clock import FixedClock
-from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.net import FetchResult, SafeHttpClient
 from thaivc.testing.plugin import seeded_key
 from thaivc.trust import IssuerMetadataResolver, StaticTrustList, metadata_url

@@ -9,9 +9,9 @@ import pytest
 
 import thaivc
 from net.fakes import FakeFetcher
-from thaivc.b64 import b64url_encode
-from thaivc.clock import FixedClock
-from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.net import FetchResult
 from thaivc.testing.plugin import seeded_key
 from thaivc.trust import EtdaTrustedList, TrustSource

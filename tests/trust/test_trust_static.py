@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.clock import FixedClock
-from thaivc.errors import ThaiVCError
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import ThaiVCError
 from thaivc.testing.plugin import seeded_key
 from thaivc.trust import StaticTrustList, TrustDecision, TrustSource, credential_types
 

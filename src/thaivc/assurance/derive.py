@@ -14,8 +14,8 @@ from typing import Any, Final
 
 from thaivc.assurance.evidence import Evidence
 from thaivc.assurance.levels import IAL
-from thaivc.errors import InputError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import loads_strict
 
 __all__ = ["DEFAULT_IAL_TABLE", "FLAGS", "IALTable", "derive_ial"]
 

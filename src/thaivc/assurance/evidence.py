@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from thaivc.clock import to_datetime
-from thaivc.errors import InputError
+from thaivc.core.clock import to_datetime
+from thaivc.core.errors import InputError
 
 if TYPE_CHECKING:
     from thaivc.registries.dopa import CardCheckResult, FaceMatchResult

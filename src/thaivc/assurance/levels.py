@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar, Final, TypeVar
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = ["AAL", "AAL_CODES", "IAL", "IAL_CODES", "AssuranceLevel"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from thaivc.assurance.derive import DEFAULT_IAL_TABLE, IALTable, derive_ial
 from thaivc.assurance.evidence import Evidence
 from thaivc.assurance.levels import AAL, IAL
-from thaivc.errors import InputError, ThaiVCError
-from thaivc.report import Check, Problem
+from thaivc.core.errors import InputError, ThaiVCError
+from thaivc.core.report import Check, Problem
 
 __all__ = ["AssuranceDecision", "AssurancePolicy"]
 

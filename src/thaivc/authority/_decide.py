@@ -31,8 +31,8 @@ from thaivc.authority._model import (
     Slot,
 )
 from thaivc.authority._names import matching_readings
-from thaivc.errors import UsageError
-from thaivc.report import Problem
+from thaivc.core.errors import UsageError
+from thaivc.core.report import Problem
 
 __all__ = ["RuleDecision", "decide"]
 

@@ -47,7 +47,7 @@ from thaivc.authority._names import (
 )
 from thaivc.authority._numerals import NUMBER_PATTERN, thai_digits_to_ascii
 from thaivc.authority._scope import parse_scope
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 
 __all__ = ["MAX_CLAUSE_CHARS", "parse_clause"]
 

@@ -20,7 +20,7 @@ from thaivc.cli.did import register_did
 from thaivc.cli.proof import register_proof
 from thaivc.cli.status import register_status
 from thaivc.cli.thai import register_thai
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["build_parser", "main"]
 

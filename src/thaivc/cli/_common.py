@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
-from thaivc.errors import ThaiVCError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 
 __all__ = [
     "EXIT_FAILED",

@@ -20,8 +20,8 @@ from thaivc.cli._common import (
     write_output,
 )
 from thaivc.cli.status import add_status_options, issuing_status
-from thaivc.errors import ThaiVCError, UsageError
-from thaivc.report import VerificationReport
+from thaivc.core.errors import ThaiVCError, UsageError
+from thaivc.core.report import VerificationReport
 
 __all__ = ["format_report", "register_core"]
 
@@ -192,7 +192,7 @@ def cmd_key_show(args: argparse.Namespace) -> int:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    from thaivc.issuer import Issuer
+    from thaivc.engine.issuer import Issuer
 
     credential = read_json_file(args.credential, what="credential")
     if not isinstance(credential, dict):
@@ -236,7 +236,7 @@ def _read_secured(path: str) -> str | dict[str, Any]:
 
 
 def cmd_present(args: argparse.Namespace) -> int:
-    from thaivc.holder import Holder
+    from thaivc.engine.holder import Holder
 
     key = load_signing_key(args.key)
     credentials = [_read_secured(p) for p in args.credentials]
@@ -265,8 +265,8 @@ def cmd_present(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from thaivc.policy import Policy
-    from thaivc.verifier import Verifier
+    from thaivc.engine.policy import Policy
+    from thaivc.engine.verifier import Verifier
 
     text = read_input(args.file, what="input")
     policy = Policy(require_challenge=not args.allow_no_challenge)

@@ -20,7 +20,7 @@ from thaivc.cli._common import (
     write_output,
 )
 from thaivc.cli.status import add_status_options, issuing_status
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["register_delegation"]
 
@@ -102,8 +102,8 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _now_xsd() -> str:
-    from thaivc.clock import SystemClock
-    from thaivc.issuer import to_xsd_datetime
+    from thaivc.core.clock import SystemClock
+    from thaivc.engine.issuer import to_xsd_datetime
 
     return to_xsd_datetime(SystemClock().now())
 
@@ -168,9 +168,9 @@ def cmd_sign_delegation(args: argparse.Namespace) -> int:
 
 def cmd_authorize(args: argparse.Namespace) -> int:
     from thaivc.assurance import AssurancePolicy
-    from thaivc.authorize import AuthorityPolicy
+    from thaivc.authorization.authorizer import AuthorityPolicy
+    from thaivc.engine.verifier import Verifier
     from thaivc.registries.dbd import FakeDbd
-    from thaivc.verifier import Verifier
 
     items: list[Any] = []
     for source in args.presentations:

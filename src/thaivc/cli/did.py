@@ -12,8 +12,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from thaivc.cli._common import EXIT_FAILED, EXIT_INDETERMINATE, EXIT_OK, print_json
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.did import RELATIONSHIPS, DidDocument, DidJwkResolver, DidKeyResolver, DidResolver, UniversalResolver
-from thaivc.errors import Indeterminate, ThaiVCError
 
 if TYPE_CHECKING:
     from thaivc.net import Fetcher

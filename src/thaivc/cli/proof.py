@@ -11,7 +11,7 @@ import argparse
 import json
 
 from thaivc.cli._common import EXIT_FAILED, EXIT_OK, CliError, load_signing_key, read_json_file, write_output
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["register_proof"]
 
@@ -50,7 +50,7 @@ def register_proof(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 def cmd_proof_add(args: argparse.Namespace) -> int:
     """A co-signature vouches for the credential as the first proof does, so it goes through
     :meth:`thaivc.Issuer.add_proof` and the issuance checks, never straight to the primitive."""
-    from thaivc.issuer import Issuer
+    from thaivc.engine.issuer import Issuer
 
     what = "document (a Data Integrity credential in JSON; tokens cannot be co-signed)"
     document = read_json_file(args.document, what=what)

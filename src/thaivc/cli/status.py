@@ -28,7 +28,7 @@ from thaivc.cli._common import (
     read_input,
     write_output,
 )
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["register_status"]
 
@@ -287,7 +287,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from thaivc.issuer import Issuer
+    from thaivc.engine.issuer import Issuer
     from thaivc.status import publish_lists
 
     key = load_signing_key(args.key)

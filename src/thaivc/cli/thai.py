@@ -33,7 +33,7 @@ from thaivc.cli._common import (
     write_output,
 )
 from thaivc.cli.status import add_status_options, issuing_status
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 
 __all__ = ["GdxSettings", "gdx_settings", "register_thai"]
 
@@ -310,7 +310,7 @@ def _emit(args: argparse.Namespace, credential: Any, extra: dict[str, Any]) -> N
 
 def cmd_issue_citizen(args: argparse.Namespace) -> int:
     from thaivc.credentials import CardData, proof_citizen
-    from thaivc.issuer import Issuer
+    from thaivc.engine.issuer import Issuer
     from thaivc.thai import ThaiName
 
     key = load_signing_key(args.key)
@@ -345,7 +345,7 @@ def cmd_issue_citizen(args: argparse.Namespace) -> int:
 
 def cmd_issue_juristic(args: argparse.Namespace) -> int:
     from thaivc.credentials import issue_juristic
-    from thaivc.issuer import Issuer
+    from thaivc.engine.issuer import Issuer
 
     key = load_signing_key(args.key)
     with _registries(args.config) as (_dopa, dbd, settings):

@@ -25,8 +25,8 @@ from importlib import resources
 from typing import Any, Final, NamedTuple, TypedDict
 
 from thaivc.contexts._bundled import BUNDLED, EXAMPLES_V2, OWN
-from thaivc.errors import ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.errors import ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 
 __all__ = ["ContextRegistry", "DocumentLoader", "RemoteDocument", "context_digest"]
 

@@ -8,26 +8,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from thaivc.credentials.formats import ALL_FORMATS, SUPPORTED_FORMATS, format_available
-    from thaivc.credentials.proofing import (
-        CardData,
-        JuristicIssuance,
-        ProofingResult,
-        issue_juristic,
-        proof_citizen,
-        registry_source,
-    )
-    from thaivc.credentials.schema import bundled_schema_ids, load_schema, validate_credential_schema
-    from thaivc.credentials.types import (
-        FOREIGN_ID_FIRST_DIGITS,
-        CitizenPerson,
-        ForeignPerson,
-        citizen_credential,
-        foreigner_credential,
-        juristic_credential,
-        name_fields,
-    )
-    from thaivc.credentials.vocab import (
+    from thaivc.contexts.vocab import (
         CITIZEN_SCHEMA,
         CITIZEN_TYPE,
         CONTEXTS,
@@ -37,37 +18,56 @@ if TYPE_CHECKING:
         JURISTIC_TYPE,
         THAIVC_V1,
     )
+    from thaivc.credentials.formats import ALL_FORMATS, SUPPORTED_FORMATS, format_available
+    from thaivc.credentials.proofing import (
+        CardData,
+        JuristicIssuance,
+        ProofingResult,
+        issue_juristic,
+        proof_citizen,
+        registry_source,
+    )
+    from thaivc.credentials.types import (
+        FOREIGN_ID_FIRST_DIGITS,
+        CitizenPerson,
+        ForeignPerson,
+        citizen_credential,
+        foreigner_credential,
+        juristic_credential,
+        name_fields,
+    )
+    from thaivc.model.schema import bundled_schema_ids, load_schema, validate_credential_schema
 
-#: Names are imported on first use, so that ``thaivc.verify_jose`` can import the schema check
+#: Names are imported on first use, so that ``thaivc.engine.verify.jose`` can import the schema check
 #: without loading the registries and proofing flows into every verifier process.
 _LAZY: dict[str, str] = {
     "ALL_FORMATS": "thaivc.credentials.formats",
-    "CITIZEN_SCHEMA": "thaivc.credentials.vocab",
-    "CITIZEN_TYPE": "thaivc.credentials.vocab",
-    "CONTEXTS": "thaivc.credentials.vocab",
+    "CITIZEN_SCHEMA": "thaivc.contexts.vocab",
+    "CITIZEN_TYPE": "thaivc.contexts.vocab",
+    "CONTEXTS": "thaivc.contexts.vocab",
     "CardData": "thaivc.credentials.proofing",
     "CitizenPerson": "thaivc.credentials.types",
-    "FOREIGNER_SCHEMA": "thaivc.credentials.vocab",
-    "FOREIGNER_TYPE": "thaivc.credentials.vocab",
+    "FOREIGNER_SCHEMA": "thaivc.contexts.vocab",
+    "FOREIGNER_TYPE": "thaivc.contexts.vocab",
     "FOREIGN_ID_FIRST_DIGITS": "thaivc.credentials.types",
     "ForeignPerson": "thaivc.credentials.types",
-    "JURISTIC_SCHEMA": "thaivc.credentials.vocab",
-    "JURISTIC_TYPE": "thaivc.credentials.vocab",
+    "JURISTIC_SCHEMA": "thaivc.contexts.vocab",
+    "JURISTIC_TYPE": "thaivc.contexts.vocab",
     "JuristicIssuance": "thaivc.credentials.proofing",
     "ProofingResult": "thaivc.credentials.proofing",
     "SUPPORTED_FORMATS": "thaivc.credentials.formats",
-    "THAIVC_V1": "thaivc.credentials.vocab",
-    "bundled_schema_ids": "thaivc.credentials.schema",
+    "THAIVC_V1": "thaivc.contexts.vocab",
+    "bundled_schema_ids": "thaivc.model.schema",
     "citizen_credential": "thaivc.credentials.types",
     "foreigner_credential": "thaivc.credentials.types",
     "format_available": "thaivc.credentials.formats",
     "issue_juristic": "thaivc.credentials.proofing",
     "juristic_credential": "thaivc.credentials.types",
-    "load_schema": "thaivc.credentials.schema",
+    "load_schema": "thaivc.model.schema",
     "name_fields": "thaivc.credentials.types",
     "proof_citizen": "thaivc.credentials.proofing",
     "registry_source": "thaivc.credentials.proofing",
-    "validate_credential_schema": "thaivc.credentials.schema",
+    "validate_credential_schema": "thaivc.model.schema",
 }
 
 

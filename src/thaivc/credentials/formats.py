@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["ALL_FORMATS", "SUPPORTED_FORMATS", "format_available"]
 
@@ -21,8 +21,8 @@ SUPPORTED_FORMATS: Final = ("vc+jwt", "di", "dc+sd-jwt")
 
 def format_available(fmt: str) -> bool:
     """Try to issue a minimal credential in ``fmt`` with a throwaway key; ``False`` if unsupported."""
-    from thaivc.clock import FixedClock
-    from thaivc.issuer import Issuer
+    from thaivc.core.clock import FixedClock
+    from thaivc.engine.issuer import Issuer
     from thaivc.keys import generate_key
 
     key = generate_key("Ed25519")

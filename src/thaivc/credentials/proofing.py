@@ -23,12 +23,12 @@ from thaivc.assurance import (
     derive_ial,
 )
 from thaivc.assurance.evidence import at_time
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.core.report import Problem
 from thaivc.credentials.types import CitizenPerson, citizen_credential, juristic_credential
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError
-from thaivc.issuer import Issuer, to_xsd_datetime
+from thaivc.engine.issuer import Issuer, to_xsd_datetime
 from thaivc.registries.dbd import DbdRegistry, FakeDbd, GdxDbdClient, JuristicPerson
 from thaivc.registries.dopa import CardCheckResult, DopaCardChecker, DopaFaceVerifier, FaceMatchResult
-from thaivc.report import Problem
 from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id

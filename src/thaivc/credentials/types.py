@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from thaivc.assurance import AAL, IAL, Evidence
-from thaivc.clock import to_datetime
-from thaivc.credentials.schema import validate_credential_schema
-from thaivc.credentials.vocab import (
+from thaivc.contexts.vocab import (
     CITIZEN_SCHEMA,
     CITIZEN_TYPE,
     CONTEXTS,
@@ -24,8 +22,10 @@ from thaivc.credentials.vocab import (
     JURISTIC_SCHEMA,
     JURISTIC_TYPE,
 )
-from thaivc.errors import Indeterminate, InputError
-from thaivc.issuer import check_plausible_times, normalize_document
+from thaivc.core.clock import to_datetime
+from thaivc.core.errors import Indeterminate, InputError
+from thaivc.engine.issuer import check_plausible_times, normalize_document
+from thaivc.model.schema import validate_credential_schema
 from thaivc.registries.dbd import Director, JuristicPerson
 from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BEDate

@@ -3,10 +3,10 @@
 * :mod:`~thaivc.delegation.binding` — bind authenticated people to DBD directors;
 * :mod:`~thaivc.delegation.credential` — ``DelegationCredential`` and :func:`sign_as_director`;
 * :mod:`~thaivc.delegation.chain` — root → leaf chain verification;
-* :mod:`~thaivc.delegation.scenario` — a ready-made world for demos and tests (import it
+* :mod:`~thaivc.authorization.scenario` — a ready-made world for demos and tests (import it
   explicitly; it is not loaded here).
 
-The decision that puts these together is :meth:`thaivc.Verifier.authorize` (:mod:`thaivc.authorize`).
+The decision that puts these together is :meth:`thaivc.Verifier.authorize` (:mod:`thaivc.authorization.authorizer`).
 """
 
 from thaivc.delegation._proofs import DiProofSuite, ProofCheck, ProofSuite, controllers_of, default_proof_suite

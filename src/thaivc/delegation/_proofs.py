@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import UsageError
 from thaivc.di import add_proof, verify_proofs
 from thaivc.did import UniversalResolver
-from thaivc.errors import UsageError
 from thaivc.keys import Signer
 
 __all__ = ["DiProofSuite", "ProofCheck", "ProofSuite", "controllers_of", "default_proof_suite", "proofs_of"]

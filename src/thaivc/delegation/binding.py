@@ -28,7 +28,7 @@ from typing import Any
 
 from thaivc.authority import DirectorName, SignerRef
 from thaivc.authority._names import NameReading, collapse, matching_readings, title_conflict, title_field
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.registries.dbd import Director
 from thaivc.thai import MatchResult, names_match
 
@@ -119,7 +119,7 @@ def _citizen_reading(subject: Mapping[str, Any]) -> NameReading:
 def bind_director(subject: Mapping[str, Any], directors: Sequence[DirectorName]) -> DirectorBinding:
     """Bind a verified citizen credential's subject to exactly one of ``directors``.
 
-    Raises :class:`~thaivc.errors.InputError` with ``authority.director_unmatched`` and the
+    Raises :class:`~thaivc.core.errors.InputError` with ``authority.director_unmatched`` and the
     reason when the person is not a director, matches several, matches only in part, or has the
     name of a director whose title is another.
     """

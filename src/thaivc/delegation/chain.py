@@ -14,7 +14,7 @@ Each rule below yields one stable code:
 * ``delegation.scope_exceeded`` — the requested act or value is outside the leaf's scope.
 
 Who signed the root, and whether they are enough, is the signing rule's question and is answered
-by :mod:`thaivc.authorize` with the bindings of :mod:`thaivc.delegation.binding`.
+by :mod:`thaivc.authorization.authorizer` with the bindings of :mod:`thaivc.delegation.binding`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.report import Problem
 from thaivc.delegation._proofs import ProofCheck, controllers_of
 from thaivc.delegation.credential import MAX_DEPTH, Delegation, juristic_issuer_id
-from thaivc.errors import ThaiVCError
-from thaivc.report import Problem
 
 __all__ = ["MAX_CHAIN_LENGTH", "ChainResult", "StatusCheck", "verify_chain"]
 

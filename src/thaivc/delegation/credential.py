@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from thaivc.clock import Clock
-from thaivc.credentials.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
+from thaivc.contexts.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
+from thaivc.core.clock import Clock
+from thaivc.core.errors import InputError, UsageError
 from thaivc.delegation._proofs import ProofSuite, default_proof_suite
-from thaivc.errors import InputError, UsageError
-from thaivc.issuer import check_issuable, normalize_document
+from thaivc.engine.issuer import check_issuable, normalize_document
 from thaivc.keys import Signer
 from thaivc.model.timestamps import parse_datetime_stamp
 from thaivc.thai import is_valid_citizen_id, is_valid_juristic_id
@@ -233,7 +233,7 @@ def delegation_credential(
     :meth:`~thaivc.Issuer.issue`: entries are allocated for this delegation's id, so the grantor
     can revoke a power of attorney it no longer grants. The company has no key, so the registry is
     a status service's (verifiers list it in ``trusted_status_issuers``); ``credential_status`` is
-    a ready entry instead. The document passes :func:`~thaivc.issuer.check_issuable` (model, year
+    a ready entry instead. The document passes :func:`~thaivc.engine.issuer.check_issuable` (model, year
     plausibility, the delegation schema, JSON-LD), so nothing is drafted that verifiers refuse.
     """
     if status is not None and credential_status is not None:

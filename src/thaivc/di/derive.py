@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from thaivc.contexts import ContextRegistry
+from thaivc.core.errors import UsageError
 from thaivc.di.canon import rdfc
 from thaivc.di.sd import ecdsa_sd_2023
 from thaivc.di.sign import proofs_of
 from thaivc.di.transform import shared_contexts
-from thaivc.errors import UsageError
 
 __all__ = ["derive"]
 

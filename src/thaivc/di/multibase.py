@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.keys._base58 import ALPHABET, b58encode
 
 __all__ = ["decode_proof_value", "encode_proof_value"]

@@ -13,14 +13,14 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from thaivc.clock import Clock, SystemClock
 from thaivc.contexts import ContextRegistry
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.di.canon import rdfc
 from thaivc.di.multibase import encode_proof_value
 from thaivc.di.sd.ecdsa_sd_2023 import base_proof_value
 from thaivc.di.suites import ECDSA_SD_2023, CryptosuiteRegistry
 from thaivc.di.transform import canonical_document, canonical_proof_config, hash_data, proof_config, shared_contexts
-from thaivc.errors import ThaiVCError, UsageError
 from thaivc.keys import Signer
 
 __all__ = ["PROOF_TYPE", "add_proof", "proofs_of", "xsd_now"]
@@ -68,7 +68,7 @@ def add_proof(
     derived presentation must reveal. Other suites take no pointers.
 
     ``created`` defaults to the clock's now. ``previous_proof`` names (by ``id``) proofs already
-    on the document that this proof chains to. Raises :class:`~thaivc.errors.UsageError` for bad
+    on the document that this proof chains to. Raises :class:`~thaivc.core.errors.UsageError` for bad
     arguments and ``di.proof_generation`` (or the canonicaliser's code) when the document cannot
     be secured.
     """

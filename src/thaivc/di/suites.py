@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from thaivc.errors import InputError, UsageError
+from thaivc.core.errors import InputError, UsageError
 from thaivc.keys import KeyType
 
 __all__ = [

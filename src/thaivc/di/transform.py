@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from thaivc.contexts import ContextRegistry
+from thaivc.core.errors import InputError
 from thaivc.di.canon import jcs, rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_to_dataset
 from thaivc.di.suites import Cryptosuite, HashName
-from thaivc.errors import InputError
 
 __all__ = [
     "Canonical",

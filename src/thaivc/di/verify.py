@@ -10,7 +10,7 @@ verifier must add around them:
   :data:`MAX_CHAIN` distinct chain documents (``input.too_large``): each one is the whole document
   again, converted and canonicalised again;
 * all of it — every conversion, canonicalisation and signature check — is paid from the request's
-  :class:`~thaivc.budget.WorkBudget` (``di.canonicalization_limit`` once it is spent);
+  :class:`~thaivc.core.budget.WorkBudget` (``di.canonicalization_limit`` once it is spent);
 * ``previousProof`` must be a string or a list of strings naming proofs that are present; a
   self-reference, a cycle or a missing (truncated) link fails the proof that names it;
 * the proof purpose must be the caller's (``assertionMethod`` for credentials, ``authentication``
@@ -37,9 +37,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast
 
-from thaivc.budget import SIGNATURE_UNITS, request_budget, spend
-from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.contexts import ContextRegistry
+from thaivc.core.budget import SIGNATURE_UNITS, request_budget, spend
+from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.report import Problem
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.multibase import decode_proof_value
@@ -59,9 +61,7 @@ from thaivc.di.transform import (
 )
 from thaivc.di.unsigned import check_rdfc_document, check_rdfc_proof
 from thaivc.did import Relationship, UniversalResolver
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.model import parse_datetime_stamp
-from thaivc.report import Problem
 
 __all__ = ["ProofOutcome", "ProofSetPolicy", "ProofsResult", "verify_proofs"]
 
@@ -246,7 +246,7 @@ def verify_proofs(
     already did it, documents secured with an RDFC suite are first checked with
     :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss). A JCS document may
     carry contexts after its proof's ``@context`` only with ``allow_context_extension``. The call runs on the
-    request's :class:`~thaivc.budget.WorkBudget`, or on a budget of its own when there is none.
+    request's :class:`~thaivc.core.budget.WorkBudget`, or on a budget of its own when there is none.
     """
     with request_budget():
         return _verify_proofs(
@@ -290,7 +290,7 @@ def _verify_proofs(
     """:func:`verify_proofs`, optionally reusing the RDF conversion the caller already made.
 
     ``unsecured_dataset`` must be the conversion, *in this same call*, of ``document`` without its
-    ``proof`` through the loader of ``contexts``: :func:`thaivc.verify_di.check_di` converts it
+    ``proof`` through the loader of ``contexts``: :func:`thaivc.engine.verify.di.check_di` converts it
     once to check its JSON-LD meaning and hands it over, so it is not converted a second time. It
     is never kept beyond the call, and it stands only for the unchained document (a proof with
     ``previousProof`` hashes a different document, converted here). ``unsigned_checked`` says the

@@ -12,8 +12,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, Final, Literal, NoReturn
 
+from thaivc.core.errors import ThaiVCError
 from thaivc.did._syntax import check_did, split_did_url
-from thaivc.errors import ThaiVCError
 from thaivc.keys import PublicKey
 
 __all__ = ["RELATIONSHIPS", "DidDocument", "Relationship", "VerificationMethod"]
@@ -206,7 +206,7 @@ class DidDocument:
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any], *, expected_id: str | None = None) -> DidDocument:
-        """Parse a DID document that has already been through :func:`thaivc.jsonutil.loads_strict`.
+        """Parse a DID document that has already been through :func:`thaivc.core.jsonutil.loads_strict`.
 
         ``expected_id`` is the DID that was resolved; a document about another DID is refused
         with ``did.id_mismatch`` (security.md I.60).

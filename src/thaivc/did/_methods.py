@@ -10,11 +10,11 @@ import functools
 import json
 from typing import Final
 
-from thaivc.b64 import b64url_decode, b64url_encode
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.did._document import DidDocument, VerificationMethod
 from thaivc.did._syntax import check_did
-from thaivc.errors import ThaiVCError
-from thaivc.jsonutil import loads_strict
 from thaivc.keys import PublicKey
 from thaivc.keys._public import check_jwk_header
 

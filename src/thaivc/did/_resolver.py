@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final, Protocol, runtime_checkable
 
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.did._document import DidDocument, VerificationMethod
 from thaivc.did._methods import CACHE_SIZE, DidJwkResolver, DidKeyResolver
 from thaivc.did._syntax import check_did, split_did_url
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError
 
 __all__ = ["DidResolver", "UniversalResolver"]
 
@@ -27,7 +27,7 @@ _NETWORK_METHODS: Final = frozenset({"web"})
 
 @runtime_checkable
 class DidResolver(Protocol):
-    """Turns a DID into its document or raises a :class:`~thaivc.errors.ThaiVCError`."""
+    """Turns a DID into its document or raises a :class:`~thaivc.core.errors.ThaiVCError`."""
 
     def resolve(self, did: str) -> DidDocument: ...
 

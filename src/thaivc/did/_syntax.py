@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["MAX_DID_LENGTH", "check_did", "split_did_url"]
 

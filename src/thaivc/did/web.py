@@ -16,11 +16,11 @@ from typing import Final
 
 import idna
 
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.did._document import DidDocument
 from thaivc.did._syntax import check_did
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher, FetchResult, is_localhost_name, literal_address
 
 __all__ = ["ACCEPT", "DidWebResolver", "did_web_url"]

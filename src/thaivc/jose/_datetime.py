@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = ["parse_datetime_stamp"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.jose.media import ALLOWED_CTY
 
 __all__ = ["ALLOWED_ALGS", "check_header", "check_kid"]

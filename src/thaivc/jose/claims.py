@@ -11,8 +11,8 @@ import math
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from thaivc.clock import DEFAULT_LEEWAY
-from thaivc.errors import InputError, UsageError
+from thaivc.core.clock import DEFAULT_LEEWAY
+from thaivc.core.errors import InputError, UsageError
 from thaivc.jose._datetime import parse_datetime_stamp
 
 __all__ = ["MAX_NUMERIC_DATE", "check_jwt_times", "check_vc_jwt_claims", "effective_expiry"]

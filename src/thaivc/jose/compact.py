@@ -16,11 +16,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.jose._header import ALLOWED_ALGS, check_header
 from thaivc.jose.types import Signer, VerificationKey
-from thaivc.jsonutil import dumps_compact, loads_strict
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

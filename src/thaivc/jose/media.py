@@ -11,7 +11,7 @@ import re
 from types import MappingProxyType
 from typing import Any, Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = [
     "ALLOWED_CTY",

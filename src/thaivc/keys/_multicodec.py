@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys._base58 import b58decode, b58encode
 
 __all__ = ["Codec", "decode_multikey", "encode_multikey"]

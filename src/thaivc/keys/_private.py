@@ -19,9 +19,9 @@ from typing import Any, Final, NoReturn
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import ThaiVCError, UsageError
-from thaivc.jsonutil import dumps_compact, loads_strict
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import ThaiVCError, UsageError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.keys._multicodec import decode_multikey
 from thaivc.keys._public import (
     ALGORITHMS,

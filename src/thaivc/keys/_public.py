@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import ThaiVCError
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import _ed25519
 from thaivc.keys._multicodec import Codec, decode_multikey, encode_multikey
 from thaivc.keys._thumbprint import jwk_thumbprint

@@ -13,8 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from thaivc.b64 import b64url_encode
-from thaivc.errors import ThaiVCError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["jwk_thumbprint"]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.keys._public import CURVES, PublicKey
 
 __all__ = ["CallbackSigner"]

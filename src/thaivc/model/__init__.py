@@ -5,7 +5,7 @@ Two ways to check the same rules:
 * :func:`check_credential` / :func:`check_presentation` — plain Python over the decoded dict, a
   few microseconds per credential, for the verify hot path;
 * :class:`Credential` / :class:`Presentation` — frozen pydantic models for code that wants typed
-  access. Both raise :class:`~thaivc.errors.InputError` with the same ``vc.*``/``vp.*`` codes.
+  access. Both raise :class:`~thaivc.core.errors.InputError` with the same ``vc.*``/``vp.*`` codes.
 
 Neither ever replaces the signed bytes: signatures are always checked over what was received.
 """

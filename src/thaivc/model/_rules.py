@@ -1,6 +1,6 @@
 """The VCDM 2.0 MUSTs as small plain-Python checks, shared by the models and the fast validator.
 
-Each check raises :class:`~thaivc.errors.InputError` with a stable ``vc.*``/``vp.*`` code and a
+Each check raises :class:`~thaivc.core.errors.InputError` with a stable ``vc.*``/``vp.*`` code and a
 ``loc`` path, and is written for the verify hot path: no allocation beyond the error, compiled
 ASCII-only expressions, no JSON-LD processing. Because :mod:`thaivc.model.models` and
 :mod:`thaivc.model.fast` call the *same* functions, the two cannot drift apart on a rule; a
@@ -16,7 +16,7 @@ import re
 from typing import Any, Final
 
 from thaivc.contexts import CREDENTIALS_V2
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.model.timestamps import parse_datetime_stamp
 
 Loc = tuple[str | int, ...]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.model import _rules as r
 
 __all__ = ["check_credential", "check_presentation", "check_self_asserted"]

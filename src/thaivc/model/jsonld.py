@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from thaivc.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
 from thaivc.contexts import ContextRegistry
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.model._rules import is_url
 
 __all__ = ["RELATIVE_BASE", "check_context_value", "check_jsonld", "walk_contexts", "without_proofs"]
@@ -53,7 +53,7 @@ _DATA_LOSS_ERRORS: Final = frozenset({"invalid IRI mapping", "invalid type mappi
 def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
     """Refuse a credential or presentation whose JSON-LD meaning is not fixed by allowed contexts.
 
-    Raises :class:`~thaivc.errors.InputError` with ``di.context_not_allowed``,
+    Raises :class:`~thaivc.core.errors.InputError` with ``di.context_not_allowed``,
     ``di.vocab_not_allowed``, ``di.data_loss``, ``vc.type_invalid`` or ``vc.malformed``.
     Never fetches anything; never modifies ``doc``.
     """
@@ -88,7 +88,7 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
 
 
 def _charge(doc: dict[str, Any]) -> None:
-    """Pay for the expansion from the request's work budget, if any (see :mod:`thaivc.budget`)."""
+    """Pay for the expansion from the request's work budget, if any (see :mod:`thaivc.core.budget`)."""
     budget = current_budget()
     if budget is not None:
         meter_pyld()

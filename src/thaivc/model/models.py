@@ -1,7 +1,7 @@
 """Pydantic v2 models of the VCDM 2.0 data model: a typed, read-only view of a credential.
 
 The models apply the same MUSTs as :mod:`thaivc.model.fast` (each field's validator calls the
-shared rule in :mod:`thaivc.model._rules`) and raise the same :class:`~thaivc.errors.InputError`
+shared rule in :mod:`thaivc.model._rules`) and raise the same :class:`~thaivc.core.errors.InputError`
 codes: pydantic's own ``ValidationError`` is converted at the model boundary, so callers handle
 one kind of error. They are frozen, and ``extra="allow"`` keeps every property the issuer added,
 because VCDM 2.0 is extensible.
@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.model import _rules as r
 from thaivc.model.timestamps import parse_datetime_stamp
 

@@ -17,7 +17,7 @@ import re
 from datetime import UTC, datetime
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = ["DEFAULT_MAX_YEAR", "check_plausible_year", "parse_datetime_stamp"]
 

@@ -3,7 +3,7 @@
 Everything here is opt-in network access that fails closed (security.md I.56–59, DESIGN §7):
 HTTPS only, names resolved once with every address checked and the connection pinned to the checked
 address, redirects followed by hand with each hop re-validated, a streamed body cap and one total
-deadline across all hops. Failures raise :class:`~thaivc.errors.ThaiVCError` with ``net.*`` codes;
+deadline across all hops. Failures raise :class:`~thaivc.core.errors.ThaiVCError` with ``net.*`` codes;
 callers such as did:web map them into their own area.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 import httpx
 
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.net._address import IPAddress, address_refusal, is_localhost_name, literal_address
 from thaivc.net._transport import PinnedTransport
 

@@ -23,9 +23,9 @@ from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import httpx
 
-from thaivc.clock import Clock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import Clock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.registries.gdx import GdxSession
 from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BEDate, parse_be_date
@@ -127,7 +127,7 @@ class JuristicPerson:
     def signing_clause_problem(self) -> str | None:
         """Why the registry's signing clause is unreadable, or ``None`` when it was read whole.
 
-        A clause with a problem authorises nothing: :func:`thaivc.authorize` treats it as needing
+        A clause with a problem authorises nothing: :func:`thaivc.authorization.authorizer` treats it as needing
         review, and no company credential is issued with it.
         """
         return self.authorization_problems.get("L")
@@ -322,7 +322,7 @@ def parse_dbd_profile(
 ) -> JuristicPerson:
     """Parse a GDX DBD profile answer ``{"ResultList": [...], "RawData": ""}``.
 
-    Text and bytes go through :func:`~thaivc.jsonutil.loads_strict`. An empty ``ResultList`` raises
+    Text and bytes go through :func:`~thaivc.core.jsonutil.loads_strict`. An empty ``ResultList`` raises
     ``registry.not_found``; a missing one (an error body such as ``{"Code": 0}``), anything
     malformed, several results, or a result for another ID than ``expected_id`` raises
     ``registry.unavailable`` (the registry answered, but not usably).

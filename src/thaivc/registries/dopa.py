@@ -20,9 +20,9 @@ from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import httpx
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.registries.gdx import GdxSession
 from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id

@@ -12,7 +12,7 @@ owns that dance and everything that can go wrong on the wire:
 * HTTPS only: the consumer secret travels in a query string, so ``http://`` base URLs are refused
   unless ``insecure=True`` (the loopback test server);
 * one re-authentication when a token is rejected (HTTP 401), then one retry;
-* strict JSON parsing through :func:`thaivc.jsonutil.loads_strict` with a byte cap;
+* strict JSON parsing through :func:`thaivc.core.jsonutil.loads_strict` with a byte cap;
 * secrets kept out of exceptions, reprs and logs.
 
 It drives an ``httpx`` transport directly rather than an ``httpx.Client``: the client logs every
@@ -31,9 +31,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import Indeterminate, InputError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.net import MAX_TIMEOUT, DeadlineTransport, deadline_scope
 from thaivc.thai.ids import is_valid_citizen_id
 

@@ -12,7 +12,7 @@ bits are refused. The JWKS is fetched through an injected :class:`thaivc.net.Fet
 :class:`thaivc.net.SafeHttpClient` in production; ``timeout`` is seconds, as everywhere) and
 cached for the ``max_age`` the provider gives, within bounds.
 Signatures are verified with PyJWT; the token's JSON is first parsed with
-:func:`thaivc.jsonutil.loads_strict`, because PyJWT's parser lets a repeated member win silently.
+:func:`thaivc.core.jsonutil.loads_strict`, because PyJWT's parser lets a repeated member win silently.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from thaivc.assurance import DEFAULT_IAL_TABLE, IAL, Evidence, IALTable, ThaidLoginEvidence, derive_ial
 from thaivc.assurance.evidence import at_time
-from thaivc.b64 import b64url_decode
-from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, Fetcher, FetchResult
 from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BE_OFFSET, BEDate, parse_be_date

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from typing import Any, TypeGuard
 
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 from thaivc.jose import Signer, VerificationKey, parse_compact, sign_compact, verify_compact
 from thaivc.keys import PublicKey
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import InputError
-from thaivc.jsonutil import dumps_compact, loads_strict
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 
 from ._hashing import b64_digest, b64_digest_of_ascii
 

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = ["ALLOWED_SD_ALGS", "DEFAULT_SD_ALG", "b64_digest", "b64_digest_of_ascii", "hash_function"]
 
@@ -42,7 +42,7 @@ def b64_digest(hasher: Callable[[bytes], Any], text: str) -> str:
     """base64url(hash(ASCII bytes of ``text``)): the digest form used by ``_sd``, ``...`` and ``sd_hash``.
 
     Every disclosure and every presentation is hashed once per verify, so the encoding is the one
-    ``thaivc.b64.b64url_encode`` performs, written out with the ``binascii`` calls directly (no
+    ``thaivc.core.b64.b64url_encode`` performs, written out with the ``binascii`` calls directly (no
     ``base64`` module frames in between).
     """
     return b64_digest_of_ascii(hasher, text.encode("ascii"))

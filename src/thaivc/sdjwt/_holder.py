@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from thaivc.errors import InputError, UsageError
+from thaivc.core.errors import InputError, UsageError
 
 from ._backend import SignerLike, as_signer
 from ._disclosure import parse_disclosure

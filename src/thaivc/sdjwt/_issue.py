@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol
 
-from thaivc.b64 import b64url_encode
-from thaivc.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.keys import PublicKey
 
 from ._backend import SignerLike, as_signer

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from thaivc.b64 import b64url_decode
-from thaivc.errors import InputError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import loads_strict
 
 __all__ = ["JwsSigner", "JwsVerifier", "peek_compact"]
 
@@ -31,7 +31,7 @@ class JwsSigner(Protocol):
 class JwsVerifier(Protocol):
     """Verifies a compact JWS with one already-resolved key.
 
-    Returns the verified ``(header, payload)``; raises :class:`~thaivc.errors.ThaiVCError` when the
+    Returns the verified ``(header, payload)``; raises :class:`~thaivc.core.errors.ThaiVCError` when the
     token is malformed, its ``typ`` is not in ``expected_typ``, or the signature does not verify.
     """
 

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any, Final
 
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.jose import KB_JWT, parse_compact, verify_compact
 
 from ._backend import KeyLike, as_verifier, is_raw_key

@@ -1,7 +1,7 @@
 """Single-use nonces for key-binding JWTs (security.md case 41).
 
 A KB-JWT proves possession only if it cannot be replayed: the verifier hands out a nonce, and each
-nonce is consumed once. The store is a Protocol (the same shape as ``thaivc.challenge``'s store,
+nonce is consumed once. The store is a Protocol (the same shape as ``thaivc.engine.challenge``'s store,
 so one store can serve every presentation format) and multi-instance deployments back it with a
 shared database; :class:`MemoryNonceStore` serves one process.
 """
@@ -12,8 +12,8 @@ import threading
 from collections import OrderedDict
 from typing import Protocol, runtime_checkable
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import UsageError
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import UsageError
 
 __all__ = ["MemoryNonceStore", "NonceStore"]
 

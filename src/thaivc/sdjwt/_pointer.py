@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 
 __all__ = ["Path", "format_pointer", "is_index", "parse_pointer", "resolve_pointer", "withheld_view"]
 

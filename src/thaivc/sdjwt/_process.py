@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 from ._disclosure import Disclosure
 from ._pointer import Path

@@ -1,4 +1,4 @@
-"""SD-JWT verification as a :class:`~thaivc.report.VerificationReport` (never raises on bad input).
+"""SD-JWT verification as a :class:`~thaivc.core.report.VerificationReport` (never raises on bad input).
 
 :func:`verify_sd_jwt` stops at the first failure and raises; agency backends and the ``Verifier``
 facade want a report instead. The report names the step that failed (from the code's area) and,
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from thaivc.errors import ThaiVCError
-from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.report import ReportBuilder, VerificationReport
 
 from ._verify import SdJwtResult, verify_sd_jwt
 

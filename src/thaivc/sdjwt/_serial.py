@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 from ._disclosure import MAX_DISCLOSURE_BYTES
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
-from thaivc.errors import InputError, UsageError
+from thaivc.core.errors import InputError, UsageError
 
 from ._kb import PRIVATE_JWK_MEMBERS
 

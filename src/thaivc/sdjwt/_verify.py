@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.clock import DEFAULT_LEEWAY
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.clock import DEFAULT_LEEWAY
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.jose import DC_SD_JWT, VC_SD_JWT, check_jwt_times, parse_compact, verify_compact
 
 from ._backend import KeyLike, as_verifier, default_holder_key_loader, is_raw_key

@@ -30,6 +30,7 @@ from thaivc.status.fetchers import (
 from thaivc.status.inflate import DEFAULT_MAX_INFLATE, inflate_capped
 from thaivc.status.postgres_store import PostgresStatusStore
 from thaivc.status.publish import (
+    ListIssuer,
     StatusOption,
     add_status,
     list_credential_signer,
@@ -50,7 +51,7 @@ from thaivc.status.token_status_list import (
     parse_status_claim,
     status_list_token_payload,
 )
-from thaivc.status.verify_list import list_verifier, verify_status_list_token
+from thaivc.status.verify_list import ListCredentialVerifier, list_verifier, verify_status_list_token
 
 __all__ = [
     "DEFAULT_MAX_INFLATE",
@@ -65,8 +66,10 @@ __all__ = [
     "CustomStatusCheck",
     "FetchResult",
     "Fetcher",
+    "ListCredentialVerifier",
     "ListFormat",
     "ListInfo",
+    "ListIssuer",
     "ListSnapshot",
     "ListSource",
     "ListVerifier",

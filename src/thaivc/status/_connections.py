@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 
 __all__ = ["ThreadConnections"]
 

@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, runtime_checkable
 
-from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.jsonutil import loads_strict
+from thaivc.core.report import ReportBuilder
 from thaivc.net import DEFAULT_TIMEOUT
-from thaivc.report import ReportBuilder
 from thaivc.status.bitstring import (
     MAX_STATUS_SIZE,
     MIN_ENTRIES,
@@ -52,8 +52,8 @@ from thaivc.status.token_status_list import (
 )
 
 if TYPE_CHECKING:
+    from thaivc.status.verify_list import ListCredentialVerifier
     from thaivc.trust import TrustSource
-    from thaivc.verifier import Verifier
 
 __all__ = ["IETF_LIST_TYPE", "W3C_LIST_TYPE", "CustomStatusCheck", "ListVerifier", "StatusChecker", "StatusResult"]
 
@@ -74,8 +74,8 @@ _JSON_TYPES: Final = frozenset(
 @runtime_checkable
 class CustomStatusCheck(Protocol):
     """A status check of one's own (e.g. an agency's revocation service) a verifier can take instead
-    of a :class:`StatusChecker`: return to accept, raise :class:`~thaivc.errors.ThaiVCError` to fail
-    (``status.revoked``…) or :class:`~thaivc.errors.Indeterminate` when it cannot decide."""
+    of a :class:`StatusChecker`: return to accept, raise :class:`~thaivc.core.errors.ThaiVCError` to fail
+    (``status.revoked``…) or :class:`~thaivc.core.errors.Indeterminate` when it cannot decide."""
 
     def check(self, credential: dict[str, Any]) -> object: ...
 
@@ -137,7 +137,7 @@ class StatusChecker:
     whose ``validFrom`` (W3C) or ``iat`` (IETF) is older than that, e.g. a list stapled by a holder.
 
     ``verify_list_credential`` may be left out when the checker is handed to a
-    :class:`~thaivc.verifier.Verifier`: the verifier then binds itself (:meth:`bind`), so a list
+    :class:`~thaivc.engine.verifier.Verifier`: the verifier then binds itself (:meth:`bind`), so a list
     credential is verified like any credential (signature, issuer key, validity), and a
     ``statuslist+jwt`` token through :func:`thaivc.status.verify_status_list_token`. ``clock``
     likewise defaults to the verifier's. A checker with no list verifier never reads a bit: every
@@ -185,10 +185,10 @@ class StatusChecker:
             self._trusted_for = {}
             self._trusted_all = frozenset(trusted_status_issuers)
 
-    def bind(self, verifier: Verifier) -> None:
+    def bind(self, verifier: ListCredentialVerifier) -> None:
         """Use ``verifier`` for list credentials (unless a list verifier was given) and its clock.
 
-        Called by :class:`~thaivc.verifier.Verifier` when the checker is passed to it.
+        Called by :class:`thaivc.Verifier` when the checker is passed to it.
         """
         if self._verify is None:
             from thaivc.status.verify_list import list_verifier

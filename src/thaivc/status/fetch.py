@@ -15,7 +15,7 @@ from typing import Final
 
 import httpx
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.net import DEFAULT_TIMEOUT, Fetcher, FetchResult, parse_max_age
 
 __all__ = [

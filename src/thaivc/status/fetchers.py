@@ -14,7 +14,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from thaivc.errors import Indeterminate
+from thaivc.core.errors import Indeterminate
 from thaivc.net import DEFAULT_TIMEOUT
 from thaivc.status.checker import StatusChecker
 from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES, Fetcher, FetchResult, ListSource, list_source
@@ -23,7 +23,7 @@ from thaivc.status.verify_list import list_verifier
 
 if TYPE_CHECKING:
     from thaivc.status.registry import StatusRegistry
-    from thaivc.verifier import Verifier
+    from thaivc.status.verify_list import ListCredentialVerifier
 
 __all__ = ["RegistryFetcher", "StaticFetcher", "http_status_checker", "media_type_of", "safe_http_fetcher"]
 
@@ -115,7 +115,9 @@ def safe_http_fetcher(
     return list_source(client, max_bytes=max_bytes, timeout=timeout)
 
 
-def http_status_checker(verifier: Verifier, fetcher: Fetcher | ListSource, **options: Any) -> StatusChecker:
+def http_status_checker(
+    verifier: ListCredentialVerifier, fetcher: Fetcher | ListSource, **options: Any
+) -> StatusChecker:
     """A :class:`StatusChecker` that fetches with ``fetcher`` and verifies lists with ``verifier``.
 
     ``fetcher`` is a :class:`thaivc.net.SafeHttpClient` (any :class:`thaivc.net.Fetcher`) or a

@@ -16,7 +16,7 @@ from __future__ import annotations
 import zlib
 from typing import Final, Literal
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = ["DEFAULT_MAX_INFLATE", "inflate_capped"]
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, get_args
 
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.jose.media import STATUSLIST_JWT
 from thaivc.status.registry import Purpose, Signer, StatusRegistry
 from thaivc.status.store import ListFormat, Publication
 
 if TYPE_CHECKING:
-    from thaivc.issuer import Issuer
+    from thaivc.keys import Signer as KeySigner
 
 __all__ = [
+    "ListIssuer",
     "StatusOption",
     "add_status",
     "list_credential_signer",
@@ -34,6 +35,28 @@ StatusOption = StatusRegistry | tuple[StatusRegistry, "str | Sequence[str]"]
 ListCredentialFormat = Literal["vc+jwt", "di"]
 
 _PURPOSES: Final = frozenset(get_args(Purpose))
+
+
+class ListIssuer(Protocol):
+    """What publishing a W3C list credential needs from an issuer; :class:`thaivc.Issuer` satisfies it.
+
+    The status package is a format below the engine: it is handed an issuer through this protocol
+    (and a :class:`thaivc.keys.Signer` for the IETF token) instead of importing ``Issuer``.
+    """
+
+    @property
+    def issuer_id(self) -> str:
+        """The id the registry must belong to; the lists' ``issuer``."""
+        ...
+
+    @property
+    def key(self) -> KeySigner:
+        """The key the issuer signs with, which also signs the IETF ``statuslist+jwt`` token."""
+        ...
+
+    def issue(self, credential: dict[str, Any], *, format: ListCredentialFormat, cryptosuite: str | None = None) -> Any:
+        """Secure ``credential`` as ``vc+jwt`` (a compact JWS) or ``di`` (a document with a proof)."""
+        ...
 
 
 def _purposes(option: StatusOption) -> tuple[StatusRegistry, tuple[Purpose, ...]]:
@@ -83,7 +106,7 @@ def add_status(doc: dict[str, Any], option: StatusOption, *, format: str, issuer
 
 
 def list_credential_signer(
-    issuer: Issuer, format: ListCredentialFormat = "vc+jwt", *, cryptosuite: str | None = None
+    issuer: ListIssuer, format: ListCredentialFormat = "vc+jwt", *, cryptosuite: str | None = None
 ) -> Signer:
     """Signs W3C ``BitstringStatusListCredential`` documents with ``issuer`` (for ``publish``)."""
     if format not in ("vc+jwt", "di"):
@@ -97,18 +120,18 @@ def list_credential_signer(
     return sign
 
 
-def status_list_token_signer(issuer: Issuer) -> Signer:
-    """Signs IETF status list token payloads as ``typ: statuslist+jwt`` compact JWS."""
+def status_list_token_signer(key: KeySigner) -> Signer:
+    """Signs IETF status list token payloads as ``typ: statuslist+jwt`` compact JWS with ``key``."""
 
     def sign(payload: dict[str, Any]) -> str:
-        return sign_compact({"typ": STATUSLIST_JWT}, payload, issuer.key)
+        return sign_compact({"typ": STATUSLIST_JWT}, payload, key)
 
     return sign
 
 
 def publish_lists(
     registry: StatusRegistry,
-    issuer: Issuer,
+    issuer: ListIssuer,
     *,
     formats: Sequence[ListFormat] = ("w3c", "ietf"),
     list_format: ListCredentialFormat = "vc+jwt",
@@ -124,7 +147,7 @@ def publish_lists(
     if registry.issuer_id != issuer.issuer_id:
         raise UsageError("usage.invalid_argument", "the registry belongs to another issuer than the signing key")
     w3c = list_credential_signer(issuer, list_format, cryptosuite=cryptosuite)
-    ietf = status_list_token_signer(issuer)
+    ietf = status_list_token_signer(issuer.key)
     wanted = list(list_ids) if list_ids is not None else [info.list_id for info in registry.lists()]
     out = []
     for list_id in wanted:

@@ -20,9 +20,9 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, Literal, get_args
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import UsageError
-from thaivc.jsonutil import dumps_compact
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import UsageError
+from thaivc.core.jsonutil import dumps_compact
 from thaivc.status.bitstring import MIN_ENTRIES, BitstringBuilder
 from thaivc.status.store import Allocation, ListFormat, ListInfo, Publication, StatusStore
 from thaivc.status.timestamps import format_timestamp

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Final
 
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.status.store import Allocation, ListFormat, ListInfo, ListSnapshot, Publication
 
 __all__ = ["SCHEMA", "SqlStatusStore"]

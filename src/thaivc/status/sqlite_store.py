@@ -30,7 +30,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from os import PathLike
 from typing import Any, Final, TypeVar
 
-from thaivc.errors import ThaiVCError
+from thaivc.core.errors import ThaiVCError
 from thaivc.status._connections import ThreadConnections
 from thaivc.status.sql_store import SCHEMA, SqlStatusStore
 

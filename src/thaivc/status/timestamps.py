@@ -11,8 +11,8 @@ import re
 from datetime import datetime
 from typing import Final
 
-from thaivc.clock import to_datetime
-from thaivc.errors import InputError
+from thaivc.core.clock import to_datetime
+from thaivc.core.errors import InputError
 
 __all__ = ["format_timestamp", "parse_timestamp"]
 

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import InputError
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError
 from thaivc.status.inflate import DEFAULT_MAX_INFLATE, inflate_capped
 
 __all__ = [

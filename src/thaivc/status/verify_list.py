@@ -1,17 +1,18 @@
 """Verifying status lists with the verifier's own rules (security.md H.52–H.54).
 
 A W3C ``BitstringStatusListCredential`` is a credential like any other: it is verified by
-:meth:`thaivc.verifier.Verifier.check` (signature, issuer key binding, validity, trust), so a list
+:meth:`thaivc.engine.verifier.Verifier.check` (signature, issuer key binding, validity, trust), so a list
 gets exactly the scrutiny the credentials it vouches for get. An IETF ``statuslist+jwt`` token is not
 a VC; :func:`verify_status_list_token` checks it with the same JOSE parser, algorithm policy and
 issuer key resolution as an SD-JWT VC (the issuer's DID, or its JWT VC issuer metadata).
 
 These rules keep this closed:
 
-* lists are verified by a copy of the verifier *without* a status checker, so a list credential that
-  itself carries ``credentialStatus`` cannot send the checker round in a loop (it is
+* lists are verified on the verifier's separate list path
+  (:meth:`ListCredentialVerifier.check_status_list`), which runs *without* a status checker, so a list
+  credential that itself carries ``credentialStatus`` cannot send the checker round in a loop (it is
   ``status.not_checked``, hence "could not decide");
-* the copy has no trust source and no proof-set policy either (those say which issuers and
+* that path has no trust source and no proof-set policy either (those say which issuers and
   co-signers a *credential* needs): whether a list's signer may speak for a credential is decided
   by the checker, per credential (:meth:`~thaivc.status.StatusChecker.check_credential`), because
   the answer depends on whose credential it is. A list signed by the credential's own issuer needs
@@ -30,20 +31,45 @@ These rules keep this closed:
 
 from __future__ import annotations
 
-import copy
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.jose.compact import parse_compact, verify_compact
 from thaivc.jose.media import STATUSLIST_JWT
 from thaivc.status.fetch import DEFAULT_MAX_FETCH_BYTES
 
 if TYPE_CHECKING:
-    from thaivc.report import VerificationReport
+    from thaivc.core.clock import Clock
+    from thaivc.core.report import VerificationReport
+    from thaivc.keys import PublicKey
     from thaivc.status.checker import ListVerifier
-    from thaivc.verifier import Verifier
 
-__all__ = ["list_verifier", "verify_status_list_token"]
+__all__ = ["ListCredentialVerifier", "list_verifier", "verify_status_list_token"]
+
+
+class ListCredentialVerifier(Protocol):
+    """What the status package needs from a verifier; :class:`thaivc.Verifier` satisfies it.
+
+    The status package is a format below the engine: it is handed a verifier through this
+    protocol (as digitalbazaar's status-list package is handed a verify function) instead of
+    importing the verifier, so the two never form a circle.
+    """
+
+    @property
+    def clock(self) -> Clock:
+        """The verifier's clock, which a checker without a clock of its own adopts."""
+        ...
+
+    def check_status_list(self, listed: str | dict[str, Any], *, max_bytes: int) -> VerificationReport:
+        """Verify a W3C status list *credential* with the verifier's rules on a separate path:
+        no status checker, no trust source and no proof-set policy (those are about credentials,
+        not lists), and a body of up to ``max_bytes``."""
+        ...
+
+    def status_list_token_key(self, header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
+        """The key of a compact JWS's ``iss``, resolved and judged as for an SD-JWT VC, after the
+        header's ``alg`` passed the verifier's algorithm policy (``jose.alg_not_allowed``)."""
+        ...
 
 _STATUSLIST_TYP: Final = frozenset({STATUSLIST_JWT})
 _STALE: Final = frozenset({"time.expired", "time.not_yet_valid"})
@@ -60,38 +86,35 @@ def _is_status_list_token(token: str) -> bool:
     return True
 
 
-def verify_status_list_token(verifier: Verifier, token: str) -> dict[str, Any]:
+def verify_status_list_token(
+    verifier: ListCredentialVerifier, token: str, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES
+) -> dict[str, Any]:
     """Verify a ``statuslist+jwt`` compact JWS and return its payload.
 
     The key comes from ``iss`` exactly as for an SD-JWT VC: a DID issuer's ``kid`` must be one of its
     verification methods authorised for ``assertionMethod``; an HTTPS issuer needs the verifier's
     issuer-metadata key resolver. Timing (``iat``/``exp``/``ttl``) is judged by the status checker.
     """
-    from thaivc.verify_sdjwt import did_issuer_key_resolver
-
-    policy = verifier.policy
-    parsed = parse_compact(
-        token, expected_typ=_STATUSLIST_TYP, max_bytes=max(policy.max_bytes, DEFAULT_MAX_FETCH_BYTES)
-    )
-    alg = parsed.header["alg"]
-    if alg not in policy.allowed_algs:
-        raise InputError("jose.alg_not_allowed", f"{alg} is not allowed by policy")
+    parsed = parse_compact(token, expected_typ=_STATUSLIST_TYP, max_bytes=max_bytes)
     payload = parsed.payload
-    key = did_issuer_key_resolver(verifier)(parsed.header, payload)
+    key = verifier.status_list_token_key(parsed.header, payload)
     verify_compact(parsed, key)
     return payload
 
 
-def list_verifier(verifier: Verifier) -> ListVerifier:
-    """A :data:`~thaivc.status.ListVerifier` that verifies lists with ``verifier``'s rules."""
+def list_verifier(verifier: ListCredentialVerifier, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES) -> ListVerifier:
+    """A :data:`~thaivc.status.ListVerifier` that verifies lists with ``verifier``'s rules.
+
+    ``max_bytes`` is the largest list body accepted (lists are bigger than credentials; the checker
+    has already capped the body it fetched at its own ``max_fetch_bytes``).
+    """
 
     def verify(listed: str | dict[str, Any]) -> dict[str, Any]:
-        plain = _list_checking_copy(verifier)
         if isinstance(listed, str) and _is_status_list_token(listed):
-            return verify_status_list_token(plain, listed)
+            return verify_status_list_token(verifier, listed, max_bytes=max_bytes)
         if isinstance(listed, str) and "~" in listed:
             raise ThaiVCError("status.verification", "an SD-JWT is not a status list credential")
-        report = plain.check(listed)
+        report = verifier.check_status_list(listed, max_bytes=max_bytes)
         if report.ok and report.document is not None:
             _refuse_non_credential(report)
             return report.document
@@ -107,20 +130,6 @@ def list_verifier(verifier: Verifier) -> ListVerifier:
 
     return verify
 
-
-def _list_checking_copy(verifier: Verifier) -> Verifier:
-    """``verifier`` without what is about credentials rather than lists: no status checker, no
-    trust source (the checker decides who may sign a list, per credential), no proof-set policy
-    (co-signers a credential needs; a list is signed by its issuer alone); and with room for a
-    list-sized body."""
-    plain = copy.copy(verifier)
-    plain.status_checker = None
-    plain.trust = None
-    plain.proof_set_policy = None
-    # a list is bigger than a credential; the checker has already capped the body it fetched
-    if plain.policy.max_bytes < DEFAULT_MAX_FETCH_BYTES:
-        plain.policy = plain.policy.model_copy(update={"max_bytes": DEFAULT_MAX_FETCH_BYTES})
-    return plain
 
 
 def _refuse_non_credential(report: VerificationReport) -> None:

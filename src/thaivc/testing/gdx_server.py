@@ -36,8 +36,8 @@ from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-from thaivc.errors import ThaiVCError
-from thaivc.jsonutil import dumps_compact
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.jsonutil import dumps_compact
 from thaivc.registries.dbd import DBD_PROFILE_PATH, FakeDbd
 from thaivc.registries.dopa import DOPA_VERIFY_PATH, CardStatus, FakeDopa
 from thaivc.registries.gdx import AUTH_PATH

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.keys import PrivateKey
 from thaivc.registries.dbd import FakeDbd
 from thaivc.registries.dopa import FakeDopa

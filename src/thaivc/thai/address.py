@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.thai.text import check_text
 
 __all__ = [

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = [
     "BE_OFFSET",

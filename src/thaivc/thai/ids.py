@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = [
     "CITIZEN_ID_CATEGORIES",

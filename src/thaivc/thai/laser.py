@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = ["is_valid_laser_code", "normalize_laser_code"]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.thai.text import check_text, name_comparison_key
 
 __all__ = [

@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = [
     "FORBIDDEN_CHARS",

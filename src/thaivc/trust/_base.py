@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, Final, Protocol, runtime_checkable
 
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.model.timestamps import parse_datetime_stamp
 
 __all__ = ["BASE_TYPE", "TrustDecision", "TrustSource", "credential_types", "parse_instant"]
@@ -36,7 +36,7 @@ class TrustDecision:
 class TrustSource(Protocol):
     """Return a decision for a trusted issuer, or raise ``trust.untrusted_issuer``.
 
-    Raise :class:`~thaivc.errors.Indeterminate` (e.g. ``trust.list_stale``) when the answer cannot
+    Raise :class:`~thaivc.core.errors.Indeterminate` (e.g. ``trust.list_stale``) when the answer cannot
     be known; the verifier reports the trust check as indeterminate, never as passed.
     """
 

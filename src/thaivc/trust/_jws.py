@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Final
 
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import InputError, ThaiVCError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError, ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import ALGORITHMS, PublicKey
 
 __all__ = ["verify_detached"]

@@ -19,9 +19,9 @@ import threading
 from collections.abc import Collection, Mapping
 from typing import Any, Final
 
-from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import PublicKey
 from thaivc.net import DEFAULT_TIMEOUT, Fetcher, FetchResult
 from thaivc.trust._base import TrustDecision, credential_types, parse_instant

@@ -16,9 +16,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any, Final
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import PublicKey
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
 from thaivc.sdjwt import check_issuer_metadata, issuer_metadata_url

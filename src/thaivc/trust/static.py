@@ -17,9 +17,9 @@ import os
 from collections.abc import Mapping
 from typing import Any, Final
 
-from thaivc.clock import DEFAULT_LEEWAY, Clock, SystemClock
-from thaivc.errors import InputError, ThaiVCError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
+from thaivc.core.errors import InputError, ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.trust._base import TrustDecision, credential_types, parse_instant
 
 __all__ = ["IssuerEntry", "StaticTrustList"]

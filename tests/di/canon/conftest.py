@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import InputError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import loads_strict
 
 VECTORS = Path(__file__).parents[2] / "vectors"
 

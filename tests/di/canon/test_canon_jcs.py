@@ -13,10 +13,10 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.di.canon import jcs
 from thaivc.di.canon.jcs import canonicalize, format_number
-from thaivc.errors import InputError
-from thaivc.jsonutil import loads_strict
 
 # RFC 8785 §3.2.2 — the example of the whole transformation.
 RFC_INPUT = r"""{

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.di.canon.dataset import BlankNode
 from thaivc.di.canon.jsonld_fast import fast_path_stats, fast_to_dataset
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 from thaivc.di.canon.rdfc import canonicalize
-from thaivc.errors import ThaiVCError
-from thaivc.jsonutil import loads_strict
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from pyld import jsonld
 
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.di.canon.dataset import IRI, BlankNode
 from thaivc.di.canon.jsonld_rdf import ContextLoader, pyld_options, to_dataset
 from thaivc.di.canon.rdfc import HashName, canonicalize
-from thaivc.errors import InputError
-from thaivc.jsonutil import loads_strict
 
 # (input document, expected canonical N-Quads, RDFC hash) straight from the W3C specifications' test
 # vectors. ecdsa-rdfc-2019 with P-384 runs RDFC-1.0 with SHA-384: its blank-node labels differ.

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
 
+from thaivc.core.errors import InputError, UsageError
 from thaivc.di.canon.dataset import (
     DEFAULT_GRAPH,
     IRI,
@@ -26,7 +27,6 @@ from thaivc.di.canon.dataset import (
 )
 from thaivc.di.canon.nquads import parse_nquads, serialize_nquads, serialize_quad
 from thaivc.di.canon.rdfc import canonicalize, canonicalize_nquads
-from thaivc.errors import InputError, UsageError
 
 P = IRI("urn:ex:p")
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
+from thaivc.core.errors import InputError
 from thaivc.di.canon.nquads import parse_nquads
 from thaivc.di.canon.rdfc import DEFAULT_MAX_WORK, HashName, canonicalize
-from thaivc.errors import InputError
 
 SUITE = Path(__file__).parents[2] / "vectors" / "rdf-canon"
 MANIFEST: dict[str, Any] = json.loads((SUITE / "manifest.jsonld").read_text(encoding="utf-8"))

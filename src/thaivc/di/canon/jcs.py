@@ -16,7 +16,7 @@ String escaping is identical: both escape ``"``, ``\\`` and control characters (
 the work when the fast path is provably identical, and falls back to an exact writer otherwise.
 
 The result is I-JSON (RFC 7493) or an error: NaN, infinities, integers beyond ±2**53 and lone
-surrogates raise :class:`~thaivc.errors.InputError` ``json.not_ijson``. Strings are never normalised:
+surrogates raise :class:`~thaivc.core.errors.InputError` ``json.not_ijson``. Strings are never normalised:
 ``"ปู่"`` keeps its code points in the order the signer used.
 """
 
@@ -26,8 +26,8 @@ import json
 import math
 from typing import Final
 
-from thaivc.budget import spend
-from thaivc.errors import InputError
+from thaivc.core.budget import spend
+from thaivc.core.errors import InputError
 
 __all__ = ["MAX_CONTAINERS", "canonicalize", "format_number"]
 
@@ -35,7 +35,7 @@ __all__ = ["MAX_CONTAINERS", "canonicalize", "format_number"]
 MAX_CONTAINERS: Final = 100_000
 
 _MAX_SAFE_INTEGER: Final = 2**53 - 1
-#: Output bytes per unit of a request's work budget (see :mod:`thaivc.budget`).
+#: Output bytes per unit of a request's work budget (see :mod:`thaivc.core.budget`).
 _BYTES_PER_UNIT: Final = 16
 
 _FAST_ENCODE: Final = json.JSONEncoder(
@@ -48,7 +48,7 @@ _STRING_ENCODE: Final = json.JSONEncoder(ensure_ascii=False).encode
 def canonicalize(value: object) -> bytes:
     """Return the RFC 8785 canonical UTF-8 bytes of a JSON value.
 
-    ``value`` is what :func:`thaivc.jsonutil.loads_strict` returns: ``dict`` with ``str`` keys,
+    ``value`` is what :func:`thaivc.core.jsonutil.loads_strict` returns: ``dict`` with ``str`` keys,
     ``list``, ``str``, ``int``, ``float``, ``bool`` or ``None`` (subclasses and tuples are accepted
     and take the exact writer).
     """

@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.budget import current_budget, json_nodes
+from thaivc.core.budget import current_budget, json_nodes
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad, make_literal, make_quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 

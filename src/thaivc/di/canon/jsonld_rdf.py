@@ -13,7 +13,7 @@ way for unsigned or altered data to slip through:
   loader refuses it. Each loader here gets its own cache instead (reuse the same loader object to
   benefit from it).
 * **Errors.** Whatever goes wrong inside pyld becomes a typed error: a
-  :class:`~thaivc.errors.ThaiVCError` raised by the loader (``di.context_not_allowed``, …) is
+  :class:`~thaivc.core.errors.ThaiVCError` raised by the loader (``di.context_not_allowed``, …) is
   re-raised as is; a protected-term redefinition is ``di.context_not_allowed``; any other failure is
   ``di.jsonld_invalid``. Nothing escapes as a bare exception.
 
@@ -29,7 +29,8 @@ from typing import Any, Final
 
 from cachetools import LRUCache
 
-from thaivc.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
+from thaivc.core.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.di.canon.dataset import (
     DEFAULT_GRAPH,
     IRI,
@@ -42,12 +43,11 @@ from thaivc.di.canon.dataset import (
     Quad,
     SubjectTerm,
 )
-from thaivc.errors import InputError, ThaiVCError
 
 __all__ = ["ContextLoader", "from_pyld_dataset", "pyld_options", "to_dataset"]
 
 #: ``loader(url)`` returns the JSON document found at a context URL, or raises (ideally a
-#: :class:`~thaivc.errors.ThaiVCError` such as ``di.context_not_allowed``).
+#: :class:`~thaivc.core.errors.ThaiVCError` such as ``di.context_not_allowed``).
 ContextLoader = Callable[[str], Mapping[str, Any]]
 
 _CACHE_SIZE: Final = 64
@@ -97,8 +97,8 @@ def _plain(value: Any) -> Any:
 def to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> Dataset:
     """Convert a JSON-LD document to an RDF :class:`Dataset` with pyld.
 
-    Raises :class:`~thaivc.errors.ThaiVCError` (see the module docstring) and never anything else.
-    Under a request's :class:`~thaivc.budget.WorkBudget` the conversion is paid for before it
+    Raises :class:`~thaivc.core.errors.ThaiVCError` (see the module docstring) and never anything else.
+    Under a request's :class:`~thaivc.core.budget.WorkBudget` the conversion is paid for before it
     starts (linear part) and while it runs (pyld's value comparisons), so it stops at the ceiling.
     """
     from pyld import jsonld  # lazily, as in pyld_options

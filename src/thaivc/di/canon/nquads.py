@@ -12,7 +12,7 @@ syntax leaves open, so that equal datasets give equal bytes:
 * the default graph has no graph term.
 
 The parser accepts N-Quads 1.1/1.2 lines (``\\u``/``\\U`` escapes, ``#`` comments, blank lines) and
-raises :class:`~thaivc.errors.InputError` ``di.nquads_invalid`` on anything else, including escapes
+raises :class:`~thaivc.core.errors.InputError` ``di.nquads_invalid`` on anything else, including escapes
 that would produce a lone surrogate or an IRI containing characters IRIs may not contain.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from thaivc.core.errors import InputError
 from thaivc.di.canon.dataset import (
     DEFAULT_GRAPH,
     IRI,
@@ -35,7 +36,6 @@ from thaivc.di.canon.dataset import (
     Quad,
     SubjectTerm,
 )
-from thaivc.errors import InputError
 
 __all__ = [
     "escape_literal",

@@ -34,10 +34,10 @@ from itertools import permutations
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
-from thaivc.budget import WorkBudget, current_budget
+from thaivc.core.budget import WorkBudget, current_budget
+from thaivc.core.errors import InputError, UsageError
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, DefaultGraph, Quad
 from thaivc.di.canon.nquads import serialize_iri, serialize_term
-from thaivc.errors import InputError, UsageError
 
 __all__ = ["DEFAULT_MAX_WORK", "CanonResult", "HashName", "canonicalize", "canonicalize_nquads"]
 
@@ -255,9 +255,9 @@ def canonicalize(
 ) -> CanonResult:
     """Canonicalise an RDF dataset with RDFC-1.0 (§4.4) using SHA-256 or SHA-384.
 
-    Raises :class:`~thaivc.errors.InputError` ``di.canonicalization_limit`` when the dataset needs
+    Raises :class:`~thaivc.core.errors.InputError` ``di.canonicalization_limit`` when the dataset needs
     more than ``max_work`` units of work or more than the active request's
-    :class:`~thaivc.budget.WorkBudget` has left (which pays one unit per statement, for the linear
+    :class:`~thaivc.core.budget.WorkBudget` has left (which pays one unit per statement, for the linear
     passes, plus the units spent), and ``di.nquads_invalid`` for an IRI that canonical
     N-Quads cannot carry.
     """

@@ -29,8 +29,9 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from thaivc.budget import SIGNATURE_UNITS, spend
 from thaivc.contexts import ContextRegistry
+from thaivc.core.budget import SIGNATURE_UNITS, spend
+from thaivc.core.errors import InputError, UsageError
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_to_dataset
@@ -45,7 +46,6 @@ from thaivc.di.sd.primitives import (
 )
 from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import canonical_proof_config, loader_for, proof_config
-from thaivc.errors import InputError, UsageError
 from thaivc.keys import PrivateKey, PublicKey, Signer, generate_key
 
 __all__ = [

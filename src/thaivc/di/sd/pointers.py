@@ -16,7 +16,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = ["MAX_POINTERS", "check_pointers", "parse_pointer", "select_json_ld"]
 

@@ -26,8 +26,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
 from thaivc.contexts import ContextRegistry
+from thaivc.core.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Quad
 from thaivc.di.canon.jsonld_fast import fast_to_dataset
@@ -35,7 +36,6 @@ from thaivc.di.canon.jsonld_rdf import pyld_options
 from thaivc.di.canon.nquads import serialize_quad
 from thaivc.di.sd.pointers import select_json_ld
 from thaivc.di.transform import loader_for
-from thaivc.errors import InputError, ThaiVCError
 
 __all__ = [
     "Group",

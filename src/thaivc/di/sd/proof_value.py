@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import cbor2
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = [
     "BASE_HEADER",

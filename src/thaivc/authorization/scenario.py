@@ -18,19 +18,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from thaivc.authorize import AuthorityPolicy
-from thaivc.clock import Clock, FixedClock
+from thaivc.authorization.authorizer import AuthorityPolicy
+from thaivc.core.clock import Clock, FixedClock
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.credentials import CardData, issue_juristic, proof_citizen
-from thaivc.errors import InputError, ThaiVCError, UsageError
-from thaivc.holder import Holder
-from thaivc.issuer import Issuer
+from thaivc.engine.holder import Holder
+from thaivc.engine.issuer import Issuer
+from thaivc.engine.verifier import Verifier
 from thaivc.jose.compact import parse_compact, sign_compact, verify_compact
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.registries.dbd import FakeDbd, JuristicPerson
 from thaivc.registries.dopa import FakeDopa
 from thaivc.status import FetchResult, SqliteStatusStore, StatusChecker, StatusRegistry
 from thaivc.thai import ThaiName
-from thaivc.verifier import Verifier
 
 __all__ = ["DEMO_COMPANY", "Person", "RevocationList", "StatusService", "World"]
 

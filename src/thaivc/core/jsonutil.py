@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -112,7 +112,7 @@ def loads_strict(
     require_object: bool = False,
     safe_integers: bool = False,
 ) -> Any:
-    """Parse untrusted JSON, raising :class:`~thaivc.errors.InputError` with a stable code.
+    """Parse untrusted JSON, raising :class:`~thaivc.core.errors.InputError` with a stable code.
 
     ``max_bytes`` is checked before any decoding. ``safe_integers`` additionally enforces the
     I-JSON integer range, which JCS-signed data requires.

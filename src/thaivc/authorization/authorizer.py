@@ -1,4 +1,4 @@
-"""``Verifier.authorize``: may this person act for this company, for this act, right now?
+"""``Authorizer(verifier, policy).authorize``: may this person act for this company, for this act, right now?
 
 The decision composes, in order, and stops at the first refusal (every problem is kept):
 
@@ -37,6 +37,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from thaivc.assurance import AssurancePolicy, Evidence
 from thaivc.authority import Act, AuthorityRule, DirectorName, RuleDecision, parse_clause
 from thaivc.authority._describe import describe_branch_en, describe_branch_th
+from thaivc.core.budget import request_budget
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.core.report import Problem, ReportBuilder, VerificationReport
 from thaivc.delegation._proofs import ProofCheck, ProofSuite, controllers_of, default_proof_suite
 from thaivc.delegation.binding import (
     DirectorBinding,
@@ -46,17 +49,15 @@ from thaivc.delegation.binding import (
 )
 from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
 from thaivc.delegation.credential import DELEGATION_TYPE, Delegation, parse_delegation
-from thaivc.embedded import EmbeddedPolicy
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError
+from thaivc.engine.embedded import EmbeddedPolicy
 from thaivc.registries.dbd import ACTIVE_STATUS, DbdRegistry, JuristicPerson
-from thaivc.report import Problem, ReportBuilder, VerificationReport
 from thaivc.thai import is_valid_juristic_id
 
 if TYPE_CHECKING:
-    from thaivc.challenge import ChallengeStore
-    from thaivc.verifier import Verifier
+    from thaivc.engine.challenge import ChallengeStore
+    from thaivc.engine.verifier import Verifier
 
-__all__ = ["AuthorityDecision", "AuthorityPolicy", "authorize"]
+__all__ = ["AuthorityDecision", "AuthorityPolicy", "Authorizer", "authorize"]
 
 CITIZEN_TYPE: Final = "ThaiCitizenCredential"
 JURISTIC_TYPE: Final = "JuristicPersonCredential"
@@ -324,8 +325,8 @@ def _presentation_types(types: Sequence[str]) -> str | None:
 
 def _jws_typ(token: str) -> object:
     """The ``typ`` of a compact JWS header, read without verifying anything (``None`` if unreadable)."""
-    from thaivc.b64 import b64url_decode
-    from thaivc.jsonutil import loads_strict
+    from thaivc.core.b64 import b64url_decode
+    from thaivc.core.jsonutil import loads_strict
 
     parts = token.split(".")
     if len(parts) != 3:
@@ -344,7 +345,7 @@ def _require_presentation(item: object, max_bytes: int) -> None:
     DID) is never a person's answer to this request; only ``vp+jwt`` tokens and Data Integrity
     presentations that name their holder go on to the full check.
     """
-    from thaivc.jsonutil import loads_strict
+    from thaivc.core.jsonutil import loads_strict
 
     value: object = item
     if isinstance(value, bytes | bytearray | memoryview):
@@ -743,7 +744,7 @@ def authorize(
     seal: bool | None = None,
     proofs: ProofSuite | None = None,
 ) -> AuthorityDecision:
-    """Decide; never raises on bad input (only on misuse: :class:`~thaivc.errors.UsageError`).
+    """Decide; never raises on bad input (only on misuse: :class:`~thaivc.core.errors.UsageError`).
 
     ``presentation`` is one presentation, or a list of them when directors act directly (one per
     director, all answering ``challenge``). ``seal`` says whether the company seal was affixed to a
@@ -764,6 +765,45 @@ def authorize(
         return _finish(case, "indeterminate" if isinstance(err, Indeterminate) else "refused", None,
                        (Problem.from_error(err),), th=f"ตรวจสอบไม่ผ่าน: {err.code}", en=f"{err.code} — {err.detail}")
     return _finish(case, "allowed", decision, (), th="", en="")
+
+
+class Authorizer:
+    """The authorization service: a generic :class:`thaivc.Verifier` composed with an agency's
+    :class:`AuthorityPolicy` (and, optionally, a live DBD registry).
+
+    Composition, not a method the engine grows: the verifier checks presentations and credentials
+    as it would for anyone; this service adds the Thai law on top (who is a director, what the
+    signing clause requires, which powers of attorney count). The verifier is used only through
+    its public API (``check``, ``policy``, ``resolver``, ``clock``, ``challenges``, ``status_checker``
+    and ``trust``), and is never changed.
+    """
+
+    def __init__(self, verifier: Verifier, policy: AuthorityPolicy, *, dbd: DbdRegistry | None = None) -> None:
+        if not isinstance(policy, AuthorityPolicy):
+            raise UsageError("usage.invalid_argument", "policy is an AuthorityPolicy")
+        self.verifier = verifier
+        self.policy = policy
+        self.dbd = dbd
+
+    def authorize(
+        self,
+        presentation: object,
+        *,
+        act: Act | str,
+        on_behalf_of: str,
+        challenge: str | None,
+        domain: str | None,
+        value_thb: int | None = None,
+        seal: bool | None = None,
+        proofs: ProofSuite | None = None,
+    ) -> AuthorityDecision:
+        """Decide (see :func:`authorize`); every check the decision needs — presentations,
+        credentials, delegation proof sets — spends from one :class:`~thaivc.core.budget.WorkBudget`
+        for the whole call, so input under the size caps cannot buy unbounded work."""
+        with request_budget():
+            return authorize(self.verifier, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+                             domain=domain, policy=self.policy, value_thb=value_thb, dbd=self.dbd, seal=seal,
+                             proofs=proofs)
 
 
 def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challenge: str | None, domain: str | None,

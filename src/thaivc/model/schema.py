@@ -19,8 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from thaivc.errors import Indeterminate, InputError, ThaiVCError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.thai.ids import is_valid_citizen_id, is_valid_juristic_id
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def validate_credential_schema(doc: Mapping[str, Any]) -> None:
 
     Raises ``schema.invalid`` (with the JSON pointer of the failing value in the detail and
     ``loc``) when the document breaks a schema or names none, and ``schema.unavailable``
-    (:class:`~thaivc.errors.Indeterminate`) when a named schema is not bundled or is not of type
+    (:class:`~thaivc.core.errors.Indeterminate`) when a named schema is not bundled or is not of type
     ``JsonSchema``.
     """
     entries = doc.get("credentialSchema") if isinstance(doc, Mapping) else None

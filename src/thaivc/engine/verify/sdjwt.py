@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-from thaivc.credentials.schema_check import check_schema
-from thaivc.errors import Indeterminate, ThaiVCError
-from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.core.errors import Indeterminate, ThaiVCError
+from thaivc.core.report import ReportBuilder, VerificationReport
+from thaivc.engine.verify.jose import check_status, check_times, check_trust, refuse_unanswered
+from thaivc.model.schema_check import check_schema
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
-from thaivc.verify_jose import check_status, check_times, check_trust, refuse_unanswered
 
 if TYPE_CHECKING:
-    from thaivc.challenge import ChallengeStore
+    from thaivc.engine.challenge import ChallengeStore
+    from thaivc.engine.verifier import Verifier
     from thaivc.keys import PublicKey
-    from thaivc.verifier import Verifier
 
 __all__ = ["check_sd_jwt_presentation", "did_issuer_key_resolver"]
 

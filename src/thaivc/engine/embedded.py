@@ -5,7 +5,7 @@ and each one is verified on its own, through the same generic path as a bare cre
 issuer signs. Some callers need more, for one call only, and say so explicitly rather than
 through a differently configured copy of their verifier:
 
-* an agency deciding whether someone may act for a company (:func:`thaivc.authorize.authorize`)
+* an agency deciding whether someone may act for a company (:func:`thaivc.authorization.authorizer.authorize`)
   accepts credentials about *other* people riding along — the company's registration, the signing
   directors' ID credentials, as copies of them are attached to a paper power of attorney;
 * a power of attorney is issued by the company but signed by its directors, one proof each: a
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.errors import UsageError
-from thaivc.report import VerificationReport
+from thaivc.core.errors import UsageError
+from thaivc.core.report import VerificationReport
 
 __all__ = ["DEFAULT_EMBEDDED", "EmbeddedPolicy", "ProofSetCheck"]
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from thaivc.credentials.vocab import CITIZEN_TYPE, DELEGATION_TYPE, FOREIGNER_TYPE, JURISTIC_TYPE, OWN_TYPES
+from thaivc.contexts.vocab import CITIZEN_TYPE, DELEGATION_TYPE, FOREIGNER_TYPE, JURISTIC_TYPE, OWN_TYPES
 
 __all__ = ["ALWAYS_MANDATORY", "MANDATORY_BY_TYPE", "MUST_BE_DISCLOSED", "mandatory_pointers", "withheld"]
 

@@ -12,25 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from thaivc.budget import request_budget
-from thaivc.challenge import ChallengeStore, MemoryChallengeStore
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.budget import request_budget
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError, VerificationFailed
+from thaivc.core.jsonutil import loads_strict
+from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import UniversalResolver
-from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.errors import Indeterminate, ThaiVCError, UsageError, VerificationFailed
-from thaivc.jsonutil import loads_strict
-from thaivc.policy import Policy
-from thaivc.report import ReportBuilder, VerificationReport
-from thaivc.verify_di import check_di
-from thaivc.verify_jose import check_jwt
-from thaivc.verify_sdjwt import IssuerKeyResolver, check_sd_jwt_presentation
+from thaivc.engine.challenge import ChallengeStore, MemoryChallengeStore
+from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
+from thaivc.engine.policy import Policy
+from thaivc.engine.verify.di import check_di
+from thaivc.engine.verify.jose import check_jwt
+from thaivc.engine.verify.sdjwt import IssuerKeyResolver, check_sd_jwt_presentation, did_issuer_key_resolver
 
 if TYPE_CHECKING:
-    from thaivc.authority import Act
-    from thaivc.authorize import AuthorityDecision, AuthorityPolicy
+    # the one domain name the engine mentions, for the ``authorize`` convenience (see its docstring)
+    from thaivc.authorization.authorizer import AuthorityDecision, AuthorityPolicy
     from thaivc.contexts import ContextRegistry
     from thaivc.di.verify import ProofSetPolicy
-    from thaivc.registries.dbd import DbdRegistry
+    from thaivc.keys import PublicKey
     from thaivc.status import CustomStatusCheck, StatusChecker
     from thaivc.trust import TrustSource
 
@@ -90,11 +90,11 @@ class Verifier:
         """Verify ``anything`` and return the full report. Never raises on bad input.
 
         ``embedded`` says how this call treats the credentials inside a presentation (see
-        :mod:`thaivc.embedded`); it never applies to the top-level document. ``challenges`` is the
+        :mod:`thaivc.engine.embedded`); it never applies to the top-level document. ``challenges`` is the
         store this call consumes ``challenge`` from (default: the verifier's own), for a caller that
         answers one request with several presentations and consumes the challenge once for all.
         The whole call — nested credentials, status lists and every proof included — runs on one
-        :class:`~thaivc.budget.WorkBudget`: input under the size caps cannot buy unbounded work.
+        :class:`~thaivc.core.budget.WorkBudget`: input under the size caps cannot buy unbounded work.
         """
         if not isinstance(embedded, EmbeddedPolicy):
             raise UsageError("usage.invalid_argument", "embedded is an EmbeddedPolicy")
@@ -112,35 +112,57 @@ class Verifier:
             return builder.build()
 
     def verify(self, anything: object, *, challenge: str | None = None, domain: str | None = None) -> dict[str, Any]:
-        """Return the verified document, or raise :class:`~thaivc.errors.VerificationFailed`."""
+        """Return the verified document, or raise :class:`~thaivc.core.errors.VerificationFailed`."""
         report = self.check(anything, challenge=challenge, domain=domain)
         if not report.ok or report.document is None:
             raise VerificationFailed(report)
         return report.document
 
-    def authorize(
-        self,
-        presentation: object,
-        *,
-        act: Act | str,
-        on_behalf_of: str,
-        challenge: str | None,
-        domain: str | None,
-        policy: AuthorityPolicy,
-        value_thb: int | None = None,
-        dbd: DbdRegistry | None = None,
-        seal: bool | None = None,
-    ) -> AuthorityDecision:
-        """May the presenter act for juristic person ``on_behalf_of``? See :mod:`thaivc.authorize`.
+    def authorize(self, presentation: object, *, policy: AuthorityPolicy, **options: Any) -> AuthorityDecision:
+        """A convenience for ``thaivc.authorization.Authorizer(self, policy).authorize(presentation, ...)``.
 
-        Every check the decision needs (presentations, credentials, delegation proof sets) spends
-        from one :class:`~thaivc.budget.WorkBudget` for the whole call.
+        May the presenter act for a juristic person? That is Thai law, which lives above the engine
+        in :mod:`thaivc.authorization`; this method only composes it, importing it when called, so
+        the engine never loads the domain. ``options`` are those of
+        :meth:`~thaivc.authorization.Authorizer.authorize`, plus ``dbd`` (the live registry).
         """
-        from thaivc.authorize import authorize
+        from thaivc.authorization.authorizer import Authorizer
 
-        with request_budget():
-            return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
-                             domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
+        return Authorizer(self, policy, dbd=options.pop("dbd", None)).authorize(presentation, **options)
+
+    # -- the status-list path (thaivc.status.ListCredentialVerifier) ------------------------------
+
+    def check_status_list(self, listed: str | dict[str, Any], *, max_bytes: int) -> VerificationReport:
+        """Verify a W3C status list credential with this verifier's rules, on a path of its own.
+
+        The list path is a separate verifier built through the constructor from this one's
+        resolver, clock, challenge store, SD-JWT key resolver and contexts, *without* what is about
+        credentials rather than lists: no status checker (a list carrying ``credentialStatus``
+        cannot send the checker round in a loop), no trust source and no proof-set policy (the
+        status checker decides who may sign a list, per credential); and with room for a list of
+        up to ``max_bytes``. This verifier is never changed.
+        """
+        policy = self.policy
+        if policy.max_bytes < max_bytes:
+            policy = policy.model_copy(update={"max_bytes": max_bytes})
+        lists = Verifier(
+            policy,
+            resolver=self.resolver,
+            clock=self.clock,
+            challenge_store=self.challenges,
+            sd_jwt_key_resolver=self.sd_jwt_key_resolver,
+            contexts=self.contexts,
+        )
+        return lists.check(listed)
+
+    def status_list_token_key(self, header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
+        """The key that signed an IETF ``statuslist+jwt`` token: its ``alg`` must pass this policy,
+        and ``iss`` is resolved exactly as for an SD-JWT VC (a DID issuer's ``kid`` must be one of
+        its ``assertionMethod`` keys; an HTTPS issuer needs ``sd_jwt_key_resolver``)."""
+        alg = header.get("alg")
+        if alg not in self.policy.allowed_algs:
+            raise InputError("jose.alg_not_allowed", f"{alg} is not allowed by policy")
+        return did_issuer_key_resolver(self)(header, payload)
 
     # -- dispatch -----------------------------------------------------------------------------
 

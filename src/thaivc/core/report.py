@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from thaivc.errors import DOCS_BASE, Indeterminate, ThaiVCError, problem_type_for
+from thaivc.core.errors import DOCS_BASE, Indeterminate, ThaiVCError, problem_type_for
 
 __all__ = ["Check", "CheckStatus", "Problem", "ReportBuilder", "ReportStatus", "VerificationReport"]
 

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.credentials.vocab import OWN_TYPES
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.contexts.vocab import OWN_TYPES
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.keys import Signer
 from thaivc.model import check_credential, check_plausible_year, parse_datetime_stamp
@@ -102,7 +102,7 @@ def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None) -> None:
     a credential that may have lost its ``type`` entries. A named schema that is not bundled is
     passed, as the verifier's default policy skips it with a warning; it stays the caller's to vet.
     """
-    from thaivc.credentials.schema import validate_against_schema, validate_credential_schema
+    from thaivc.model.schema import validate_against_schema, validate_credential_schema
 
     for schema_id in own_schemas(doc) if own is None else own:
         validate_against_schema(doc, schema_id)
@@ -119,7 +119,7 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     """Refuse to sign what a verifier refuses: model, time plausibility, schemas, JSON-LD contexts.
 
     Each step is the verifier's own check (:func:`thaivc.model.check_credential`,
-    :func:`check_plausible_times`, :func:`check_schemas`, :func:`thaivc.verify_di.check_contexts`),
+    :func:`check_plausible_times`, :func:`check_schemas`, :func:`thaivc.engine.verify.di.check_contexts`),
     run on the unsecured document for every format. The context rules are those Data Integrity
     applies to every proof: only allowlisted contexts, never fetched, no inline ``@vocab`` or
     ``@base``, no redefined term; a ``vc+jwt`` or SD-JWT VC is held to them as a JCS proof is, since
@@ -127,7 +127,7 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     :func:`thaivc.di.add_proof` checks that for those suites, as the verifier does. Raises the
     verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``, ``di.*``).
     """
-    from thaivc.verify_di import check_contexts, default_contexts
+    from thaivc.engine.verify.di import check_contexts, default_contexts
 
     check_credential(doc)
     check_plausible_times(doc)
@@ -170,10 +170,10 @@ def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None
 
 def check_sd_mandatory(doc: dict[str, Any], requested: Sequence[str]) -> list[str]:
     """The mandatory pointers of an ``ecdsa-sd-2023`` credential: ``requested`` plus the table of
-    :mod:`thaivc.credentials.disclosure`; refused when the least a holder could reveal would be a
+    :mod:`thaivc.contexts.disclosure`; refused when the least a holder could reveal would be a
     credential the data model or its schema refuses (as :func:`check_withheld_view` for SD-JWT).
     """
-    from thaivc.credentials.disclosure import mandatory_pointers
+    from thaivc.contexts.disclosure import mandatory_pointers
     from thaivc.di.sd.pointers import check_pointers, select_json_ld
 
     if isinstance(requested, str):

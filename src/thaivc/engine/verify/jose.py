@@ -12,19 +12,19 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from thaivc.credentials.schema_check import check_schema
-from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.core.errors import Indeterminate, ThaiVCError
+from thaivc.core.report import ReportBuilder, VerificationReport
+from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
-from thaivc.report import ReportBuilder, VerificationReport
+from thaivc.model.schema_check import check_schema
 from thaivc.status.checker import StatusChecker
 
 if TYPE_CHECKING:
-    from thaivc.challenge import ChallengeStore
+    from thaivc.engine.challenge import ChallengeStore
+    from thaivc.engine.verifier import Verifier
     from thaivc.keys import PublicKey
-    from thaivc.verifier import Verifier
 
 __all__ = [
     "check_credentials",

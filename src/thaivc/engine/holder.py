@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, Literal
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import UsageError
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.jose.media import envelope
 from thaivc.keys import Signer

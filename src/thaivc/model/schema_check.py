@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from thaivc.errors import ThaiVCError
-from thaivc.report import ReportBuilder
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.report import ReportBuilder
 
 __all__ = ["check_schema"]
 
@@ -21,7 +21,7 @@ def check_schema(payload: Mapping[str, Any], b: ReportBuilder, *, require_known:
     requires every named schema to be checked (``Policy.require_known_schema``)."""
     if "credentialSchema" not in payload:
         return
-    from thaivc.credentials.schema import validate_credential_schema
+    from thaivc.model.schema import validate_credential_schema
 
     try:
         validate_credential_schema(payload)

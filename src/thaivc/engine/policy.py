@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from thaivc.clock import DEFAULT_LEEWAY
-from thaivc.jsonutil import DEFAULT_MAX_BYTES
+from thaivc.core.clock import DEFAULT_LEEWAY
+from thaivc.core.jsonutil import DEFAULT_MAX_BYTES
 
 __all__ = ["Policy"]
 

@@ -8,7 +8,7 @@ member fails the set) (plus ``proof-set`` when a
 presentations: challenge, domain and each embedded or enveloped credential as a child report → for
 credentials: status and trust. Nothing after a failed parse, model, context or proof check runs, so
 no claim of an unverified document is acted upon; checks after the proofs all run. All of it,
-nested credentials included, is paid from the one :class:`~thaivc.budget.WorkBudget` of the
+nested credentials included, is paid from the one :class:`~thaivc.core.budget.WorkBudget` of the
 ``check()`` call.
 """
 
@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
-from thaivc.credentials.disclosure import withheld
-from thaivc.credentials.schema_check import check_schema
+from thaivc.contexts.disclosure import withheld
+from thaivc.core.errors import ThaiVCError
+from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
@@ -26,17 +27,16 @@ from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import check_rdfc_document, signed_numbers
 from thaivc.di.verify import ProofSetPolicy, _verify_proofs
-from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.errors import ThaiVCError
+from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
+from thaivc.engine.verify.jose import check_credentials, check_status, check_times, check_trust, refuse_unanswered
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
 from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
-from thaivc.report import ReportBuilder, VerificationReport
-from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust, refuse_unanswered
+from thaivc.model.schema_check import check_schema
 
 if TYPE_CHECKING:
-    from thaivc.challenge import ChallengeStore
-    from thaivc.verifier import Verifier
+    from thaivc.engine.challenge import ChallengeStore
+    from thaivc.engine.verifier import Verifier
 
 __all__ = ["check_di", "default_contexts"]
 

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from thaivc.report import VerificationReport
+    from thaivc.core.report import VerificationReport
 
 __all__ = [
     "CODES",

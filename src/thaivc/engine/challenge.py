@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from typing import Protocol, runtime_checkable
 
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.clock import Clock, SystemClock
 
 __all__ = ["ChallengeStore", "MemoryChallengeStore", "new_challenge"]
 

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Final
 
-from thaivc.errors import InputError, UsageError
+from thaivc.core.errors import InputError, UsageError
 
 __all__ = [
     "BUDGET_CODE",

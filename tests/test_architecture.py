@@ -1,0 +1,158 @@
+"""The layer contract holds, the architecture page shows it, and no module reaches into another's privates."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "thaivc"
+SPEC = importlib.util.spec_from_file_location("gen_architecture", ROOT / "tools" / "gen_architecture.py")
+assert SPEC and SPEC.loader
+GEN = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(GEN)
+
+_SETATTR = frozenset({"setattr", "__setattr__"})
+
+
+def _new_instances(func: ast.AST) -> set[str]:
+    """Names bound in ``func`` to ``cls.__new__(cls)`` / ``object.__new__(cls)``: an alternate
+    constructor filling in the instance it is making, which is the class's own business."""
+    names = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            callee = node.value.func
+            if isinstance(callee, ast.Attribute) and callee.attr == "__new__":
+                names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def _owner_ok(target: ast.expr, own: set[str]) -> bool:
+    return isinstance(target, ast.Name) and (target.id in {"self", "cls"} or target.id in own)
+
+
+def private_assignments(source: str) -> list[tuple[int, str]]:
+    """``(line, text)`` of every assignment to another object's private attribute in ``source``:
+    ``x._name = …`` (also augmented, annotated, tuple targets) and ``setattr(x, "_name", …)`` /
+    ``object.__setattr__(x, "_name", …)`` where ``x`` is not ``self``/``cls``. Dunder names are not
+    private attributes."""
+    tree = ast.parse(source)
+    found: list[tuple[int, str]] = []
+    scopes: list[ast.AST] = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
+    seen: set[int] = set()
+    for scope in reversed(scopes):  # innermost functions first, so each node is judged in its own function
+        own = _new_instances(scope) if scope is not tree else set()
+        for node in ast.walk(scope):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+                targets = [node.target]
+            elif isinstance(node, ast.Call) and len(node.args) >= 2:
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                attr = node.args[1]
+                if (name in _SETATTR and isinstance(attr, ast.Constant) and isinstance(attr.value, str)
+                        and attr.value.startswith("_") and not attr.value.startswith("__")
+                        and not _owner_ok(node.args[0], own)):
+                    found.append((node.lineno, ast.unparse(node)))
+                continue
+            for target in targets:
+                for sub in ast.walk(target):
+                    if (isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store) and sub.attr.startswith("_")
+                            and not sub.attr.startswith("__") and not _owner_ok(sub.value, own)):
+                        found.append((node.lineno, ast.unparse(target)))
+    return sorted(set(found))
+
+
+# -- the checker itself, against the shapes it must catch (and must not) --------------------------
+
+@pytest.mark.parametrize("source", [
+    "sub = copy.copy(verifier)\nsub._check_data_integrity = forged\n",  # the replacement that hid a forgery
+    "def f(v):\n    v._policy = None\n",
+    "def f(v):\n    v._count += 1\n",
+    "def f(v):\n    v._x: int = 1\n",
+    "def f(a, b):\n    a._x, b.y = 1, 2\n",
+    "def f(v):\n    setattr(v, '_trust', None)\n",
+    "def f(v):\n    object.__setattr__(v, '_kid', 'x')\n",
+    "def f(self, other):\n    other._session = self._session\n",
+    "def f(self):\n    self.inner._cache = {}\n",
+    "class C:\n    @classmethod\n    def make(cls, other):\n        c = cls.__new__(cls)\n        other._x = 1\n        return c\n",
+])
+def test_private_assignment_is_found(source: str) -> None:
+    assert private_assignments(source), source
+
+
+@pytest.mark.parametrize("source", [
+    "class C:\n    def __init__(self):\n        self._x = 1\n",
+    "class C:\n    def __init__(self):\n        object.__setattr__(self, '_x', 1)\n",
+    "class C:\n    @classmethod\n    def make(cls):\n        cls._registry = {}\n",
+    "class C:\n    @classmethod\n    def make(cls, s):\n        c = cls.__new__(cls)\n        c._session = s\n        return c\n",
+    "def f(v):\n    v.public = 1\n    v.__doc__ = 'x'\n",
+    "def f(v):\n    x = v._private\n",
+])
+def test_own_and_public_assignments_pass(source: str) -> None:
+    assert private_assignments(textwrap.dedent(source)) == []
+
+
+def test_no_module_assigns_to_another_objects_private_attribute() -> None:
+    offenders = {
+        f"{path.relative_to(ROOT)}:{line}": text
+        for path in sorted(SRC.rglob("*.py"))
+        for line, text in private_assignments(path.read_text(encoding="utf-8"))
+    }
+    assert not offenders, f"assignments to another object's private attribute: {offenders}"
+
+
+# -- the layer contract ---------------------------------------------------------------------------
+
+def test_layer_contract_is_kept() -> None:
+    """The same check as ``make lint`` (import-linter over the source tree under test)."""
+    pytest.importorskip("importlinter")
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+
+
+def test_contract_counts_every_import() -> None:
+    """Function-level and TYPE_CHECKING imports are dependencies too; one documented exception."""
+    contract = GEN.contract()
+    assert contract.get("exclude_type_checking_imports", False) is False
+    assert contract["exhaustive"] is True
+    assert contract.get("ignore_imports") == ["thaivc.engine.verifier -> thaivc.authorization.authorizer"]
+
+
+def test_every_top_level_module_has_a_layer_and_a_role() -> None:
+    declared = {n.strip("()") for _, _, names in GEN.rows() for n in names}
+    present = {p.stem for p in SRC.glob("*.py") if p.stem != "__init__"} | {
+        p.name for p in SRC.iterdir() if (p / "__init__.py").is_file()
+    }
+    assert present <= declared, f"give these a layer in pyproject.toml: {sorted(present - declared)}"
+    assert declared <= set(GEN.ROLES), f"describe these in tools/gen_architecture.py: {sorted(declared - set(GEN.ROLES))}"
+
+
+def test_architecture_page_shows_the_contract() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert page == GEN.render(page), "run: python tools/gen_architecture.py"
+
+
+def test_loading_the_engine_loads_no_domain_module() -> None:
+    """The engine imports the domain only when ``Verifier.authorize`` is called, never on load;
+    and the formats never load the engine."""
+    code = textwrap.dedent("""
+        import sys
+        import thaivc, thaivc.status, thaivc.engine.verifier, thaivc.engine.issuer, thaivc.engine.holder
+        domain = ("authorization", "authority", "delegation", "credentials", "assurance", "registries", "cli")
+        print(sorted(m for m in sys.modules if m.split(".")[1:2] and m.split(".")[1] in domain))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
