@@ -6,13 +6,15 @@ mount on any web framework; their state sits behind a :class:`StateStore` (in me
 PostgreSQL), so they scale to several processes without a single-use value ever being used twice.
 """
 
-from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error
+from thaivc.oid4vc.adapters import mock_transport
+from thaivc.oid4vc.http import DEFAULT_MAX_BODY, ErrorResponse, HttpRequest, HttpResponse, oauth_error
 from thaivc.oid4vc.postgres_store import PostgresStateStore
 from thaivc.oid4vc.sqlite_store import SqliteStateStore
 from thaivc.oid4vc.store import MemoryStateStore, Record, StateStore
 
 __all__ = [
     "DEFAULT_MAX_BODY",
+    "ErrorResponse",
     "HttpRequest",
     "HttpResponse",
     "MemoryStateStore",
@@ -20,5 +22,6 @@ __all__ = [
     "Record",
     "SqliteStateStore",
     "StateStore",
+    "mock_transport",
     "oauth_error",
 ]

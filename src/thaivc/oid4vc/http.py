@@ -20,6 +20,7 @@ from thaivc.jsonutil import loads_strict
 
 __all__ = [
     "DEFAULT_MAX_BODY",
+    "ErrorResponse",
     "HttpRequest",
     "HttpResponse",
     "oauth_error",
@@ -141,3 +142,14 @@ def oauth_error(
         body["error_description"] = description[:300]
     body.update(extra)
     return HttpResponse.json_body(status, body, headers=headers)
+
+
+class ErrorResponse(InputError):
+    """The other party answered with an OAuth-style error: ``error`` is the spec's name for it
+    (``invalid_grant``, ``invalid_proof``, …), ``status`` the HTTP status."""
+
+    def __init__(self, status: int, error: str, description: str = "") -> None:
+        super().__init__("protocol.error_response", f"{status} {error}: {description}"[:300])
+        self.status = status
+        self.error = error
+        self.description = description

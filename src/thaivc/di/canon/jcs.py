@@ -124,9 +124,7 @@ def _needs_exact_writer(value: object) -> bool:
                     continue
                 if ckind is int:
                     if not -limit <= child <= limit:
-                        raise InputError(
-                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
-                        )
+                        raise InputError("json.not_ijson", "integer beyond ±2^53 cannot be represented exactly")
                 elif ckind is dict or ckind is list:
                     stack.append(child)
                 else:
@@ -138,9 +136,7 @@ def _needs_exact_writer(value: object) -> bool:
                     continue
                 if ckind is int:
                     if not -limit <= child <= limit:
-                        raise InputError(
-                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
-                        )
+                        raise InputError("json.not_ijson", "integer beyond ±2^53 cannot be represented exactly")
                 elif ckind is dict or ckind is list:
                     stack.append(child)
                 else:
