@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from thaivc.b64 import b64url_encode
 from thaivc.clock import Clock
-from thaivc.errors import InputError
+from thaivc.errors import ThaiVCError
 from thaivc.keys import Signer
 from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt, sign_key_jwt
 from thaivc.oid4vc.store import StateStore
@@ -69,7 +69,7 @@ def verify_dpop_proof(
         raise DpopError("DPoP proof required")
     try:
         jwt = parse_key_jwt(proof, typ=DPOP_TYP, algs=algs, allow_kid=False)
-    except InputError as exc:
+    except ThaiVCError as exc:  # jose.*, key.invalid, crypto.bad_signature
         raise DpopError(f"DPoP proof refused: {exc.code}") from None
     claims = jwt.payload
     jti, htm, htu, iat = claims.get("jti"), claims.get("htm"), claims.get("htu"), claims.get("iat")

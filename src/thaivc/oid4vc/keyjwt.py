@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from thaivc.b64 import b64url_decode, b64url_encode
 from thaivc.did import DidJwkResolver, DidKeyResolver, DidResolver
-from thaivc.errors import InputError, ThaiVCError
+from thaivc.errors import InputError
 from thaivc.jose import ALLOWED_ALGS, ParsedJws, verify_compact
 from thaivc.jsonutil import dumps_compact, loads_strict
 from thaivc.keys import PublicKey, Signer
@@ -77,8 +77,8 @@ def parse_key_jwt(
 ) -> KeyJwt:
     """Parse and verify a JWT signed by the key its header names (``jwk``, or ``kid`` as did:key/did:jwk).
 
-    Raises :class:`~thaivc.errors.InputError` (``input.too_large``, ``jose.*``, ``key.invalid``,
-    ``crypto.bad_signature``); nothing of the token may be used before this returns.
+    Raises :class:`~thaivc.errors.ThaiVCError` (``input.too_large``, ``jose.*``, ``key.invalid``,
+    ``did.invalid``, ``crypto.bad_signature``); nothing of the token may be used before this returns.
     """
     if not isinstance(token, str):
         raise InputError("jose.malformed", "a key proof must be a compact JWS string")
@@ -126,10 +126,7 @@ def parse_key_jwt(
         signing_input=raw[: len(h_seg) + 1 + len(p_seg)],
         signature=_segment(s_seg, "signature"),
     )
-    try:
-        verify_compact(parsed, key)  # alg must equal the key's own algorithm
-    except ThaiVCError:
-        raise
+    verify_compact(parsed, key)  # alg must equal the key's own algorithm
     return KeyJwt(header=header, payload=payload, key=key, kid=kid)
 
 

@@ -452,7 +452,7 @@ class CredentialIssuerService:
     def _check_proof(self, token: object, algs: frozenset[str], methods: frozenset[str]) -> KeyJwt:
         try:
             proof = parse_key_jwt(token, typ=PROOF_TYP, algs=algs, allow_kid=True)
-        except InputError as exc:
+        except ThaiVCError as exc:  # jose.*, key.invalid, did.invalid, crypto.bad_signature
             raise _Refusal(oauth_error(400, "invalid_proof", exc.code)) from None
         method = "jwk" if proof.kid is None else ":".join(proof.kid.split(":", 2)[:2])
         if method not in methods:
