@@ -85,7 +85,7 @@ def test_deferred_issuance(state: StateStore, clock: FixedClock) -> None:
     pending = wallet.receive(offer.offer, tx_code=offer.tx_code)
     assert isinstance(pending, DeferredIssuance) and pending.interval == 3
     again = wallet.poll_deferred(pending)
-    assert isinstance(again, DeferredIssuance)
+    assert isinstance(again, DeferredIssuance) and again.transaction_id == pending.transaction_id
     setup.agency.pending = False
     done = wallet.poll_deferred(pending)
     assert isinstance(done, list) and len(done) == 1

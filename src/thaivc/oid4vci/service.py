@@ -471,14 +471,22 @@ class CredentialIssuerService:
         return proof
 
     # -- issuing -------------------------------------------------------------------------------------
-    def _issue(self, request: IssuanceRequest, grant: Mapping[str, Any], *, status_ready: int) -> HttpResponse:
+    def _issue(
+        self,
+        request: IssuanceRequest,
+        grant: Mapping[str, Any],
+        *,
+        status_ready: int,
+        transaction_id: str | None = None,
+    ) -> HttpResponse:
         try:
             answer = self.callback(request)
         except IssuanceDenied as exc:
             return oauth_error(400, "credential_request_denied", str(exc)[:200])
         if isinstance(answer, Pending):
-            if request.deferred:
-                return HttpResponse.json_body(202, {"interval": answer.interval or self.config.deferred_interval})
+            if request.deferred:  # still not ready: the same transaction, come back later (§9.2)
+                interval = answer.interval or self.config.deferred_interval
+                return HttpResponse.json_body(202, {"transaction_id": transaction_id, "interval": interval})
             transaction_id = _new_secret()
             record = {
                 "offer_id": grant["offer_id"],
@@ -539,7 +547,7 @@ class CredentialIssuerService:
         configuration = self.config.configurations[value["id"]]
         keys = tuple(PublicKey.from_jwk(j) for j in value["keys"])
         ask = IssuanceRequest(value["id"], configuration, value["subject"], keys, deferred=True)
-        response = self._issue(ask, value, status_ready=200)
+        response = self._issue(ask, value, status_ready=200, transaction_id=transaction_id)
         if response.status == 200 and self.store.take(_NS_DEFERRED, key) is None:
             return oauth_error(400, "invalid_transaction_id", "already collected")
         return response
