@@ -142,26 +142,10 @@ class AuthorityDecision:
             "company_name_th": self.company_name_th,
             "actor": self.actor,
             "via": self.via,
-            "signers": [
-                {
-                    "did": b.did,
-                    "citizen_id": b.citizen_id,
-                    "name_th": b.name_th,
-                    "director": b.director.name_th,
-                    "match": b.match.value,
-                }
-                for b in self.signers
-            ],
-            "surplus": [
-                {
-                    "did": b.did,
-                    "citizen_id": b.citizen_id,
-                    "name_th": b.name_th,
-                    "director": b.director.name_th,
-                    "match": b.match.value,
-                }
-                for b in self.surplus
-            ],
+            "signers": [{"did": b.did, "citizen_id": b.citizen_id, "name_th": b.name_th,
+                         "director": b.director.name_th, "match": b.match.value} for b in self.signers],
+            "surplus": [{"did": b.did, "citizen_id": b.citizen_id, "name_th": b.name_th,
+                         "director": b.director.name_th, "match": b.match.value} for b in self.surplus],
             "branch_index": self.branch_index,
             "rule_alternative_th": self.rule_alternative_th,
             "rule_alternative_en": self.rule_alternative_en,
@@ -288,9 +272,8 @@ def _subject(doc: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 class _Refusal(Exception):
-    def __init__(
-        self, code: str, detail: str, th: str, en: str, *, undecided: bool = False, extra: Sequence[Problem] = ()
-    ) -> None:
+    def __init__(self, code: str, detail: str, th: str, en: str, *, undecided: bool = False,
+                 extra: Sequence[Problem] = ()) -> None:
         super().__init__(detail)
         self.problems = (Problem.of(code, detail), *extra)
         self.th, self.en, self.undecided = th, en, undecided
@@ -321,21 +304,13 @@ class _Presented:
 
 
 def _not_a_presentation(detail: str) -> _Refusal:
-    return _Refusal(
-        "vp.malformed",
-        detail,
-        "ข้อมูลที่ส่งมาไม่ใช่การนำเสนอข้อมูล (presentation) ที่ผู้ถือลงนาม",
-        f"Every item must be a presentation signed by its holder: {detail}.",
-    )
+    return _Refusal("vp.malformed", detail, "ข้อมูลที่ส่งมาไม่ใช่การนำเสนอข้อมูล (presentation) ที่ผู้ถือลงนาม",
+                    f"Every item must be a presentation signed by its holder: {detail}.")
 
 
 def _no_holder() -> _Refusal:
-    return _Refusal(
-        "vp.holder_mismatch",
-        "the presentation names no holder",
-        "ไม่ทราบว่าผู้ใดเป็นผู้นำเสนอข้อมูล",
-        "The presentation names no holder.",
-    )
+    return _Refusal("vp.holder_mismatch", "the presentation names no holder",
+                    "ไม่ทราบว่าผู้ใดเป็นผู้นำเสนอข้อมูล", "The presentation names no holder.")
 
 
 def _presentation_types(types: Sequence[str]) -> str | None:
@@ -379,12 +354,8 @@ def _require_presentation(item: object, max_bytes: int) -> None:
             raise _not_a_presentation("the item is not UTF-8 text") from None
     if isinstance(value, str):
         if len(value) > max_bytes:
-            raise _Refusal(
-                "input.too_large",
-                f"a presentation exceeds the cap of {max_bytes} bytes",
-                "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด",
-                "A presentation is too large.",
-            )
+            raise _Refusal("input.too_large", f"a presentation exceeds the cap of {max_bytes} bytes",
+                           "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "A presentation is too large.")
         text = value.strip()
         if text.startswith("{"):
             try:
@@ -410,23 +381,13 @@ def _refused_presentation(report: VerificationReport) -> _Refusal:
     inner = [p for child in report.children for p in child.problems]
     fallback = Problem.of("vp.credential_invalid", "the presentation failed")
     first = report.problems[0] if report.problems else fallback
-    return _Refusal(
-        first.code,
-        first.detail,
-        "การนำเสนอข้อมูล (presentation) ไม่ผ่านการตรวจสอบ: " + first.code,
-        f"The presentation did not verify: {first.code} — {first.detail}",
-        undecided=report.status == "indeterminate",
-        extra=[*report.problems[1:], *inner],
-    )
+    return _Refusal(first.code, first.detail, "การนำเสนอข้อมูล (presentation) ไม่ผ่านการตรวจสอบ: " + first.code,
+                    f"The presentation did not verify: {first.code} — {first.detail}",
+                    undecided=report.status == "indeterminate", extra=[*report.problems[1:], *inner])
 
 
-def _verify_presentations(
-    verifier: Verifier,
-    presentations: Sequence[object],
-    challenge: str,
-    domain: str | None,
-    delegations: _DelegationProofSets,
-) -> list[_Presented]:
+def _verify_presentations(verifier: Verifier, presentations: Sequence[object], challenge: str, domain: str | None,
+                          delegations: _DelegationProofSets) -> list[_Presented]:
     """Each presentation through the caller's own verifier, as a presentation, for one challenge.
 
     The verifier's public ``check`` does the work, with two choices made for this call only:
@@ -461,61 +422,42 @@ def _refuse_unverified_delegations(docs: Sequence[Mapping[str, Any]]) -> None:
     """
     for doc in docs:
         if DELEGATION_TYPE in _types(doc):
-            raise _Refusal(
-                "vp.credential_invalid",
-                "a DelegationCredential must be a Data Integrity proof set that parses as a delegation",
-                "หนังสือมอบอำนาจไม่อยู่ในรูปแบบที่ตรวจสอบได้",
-                "A delegation is not in a form that can be verified as one.",
-            )
+            raise _Refusal("vp.credential_invalid",
+                           "a DelegationCredential must be a Data Integrity proof set that parses as a delegation",
+                           "หนังสือมอบอำนาจไม่อยู่ในรูปแบบที่ตรวจสอบได้",
+                           "A delegation is not in a form that can be verified as one.")
 
 
 # -- the decision ----------------------------------------------------------------------------
 
 
-def _identity(
-    did: str, docs: Sequence[Mapping[str, Any]], policy: AuthorityPolicy, role_th: str, role_en: str
-) -> Mapping[str, Any]:
+def _identity(did: str, docs: Sequence[Mapping[str, Any]], policy: AuthorityPolicy,
+              role_th: str, role_en: str) -> Mapping[str, Any]:
     """The trusted citizen credential subject for ``did``, at the policy's IAL."""
     mine = [d for d in docs if CITIZEN_TYPE in _types(d) and _subject(d).get("id") == did]
     trusted = [d for d in mine if _issuer(d) in policy.citizen_issuers]
     if not trusted:
         if mine:
-            raise _Refusal(
-                "trust.untrusted_issuer",
-                f"the {role_en}'s citizen credential is from {_issuer(mine[0])}",
-                f"บัตรประชาชนดิจิทัลของ{role_th}ออกโดยผู้ที่ไม่ได้รับความไว้วางใจ",
-                f"The {role_en}'s citizen credential comes from an issuer this agency does not trust.",
-            )
-        raise _Refusal(
-            "assurance.too_low",
-            f"no citizen credential identifies the {role_en} ({did})",
-            f"ไม่มีบัตรประชาชนดิจิทัลที่ยืนยันตัวตนของ{role_th}",
-            f"No citizen credential identifies the {role_en}.",
-        )
+            raise _Refusal("trust.untrusted_issuer", f"the {role_en}'s citizen credential is from {_issuer(mine[0])}",
+                           f"บัตรประชาชนดิจิทัลของ{role_th}ออกโดยผู้ที่ไม่ได้รับความไว้วางใจ",
+                           f"The {role_en}'s citizen credential comes from an issuer this agency does not trust.")
+        raise _Refusal("assurance.too_low", f"no citizen credential identifies the {role_en} ({did})",
+                       f"ไม่มีบัตรประชาชนดิจิทัลที่ยืนยันตัวตนของ{role_th}",
+                       f"No citizen credential identifies the {role_en}.")
     doc = trusted[0]
     subject = _subject(doc)
     try:
         evidence = Evidence.from_vc_evidence(doc.get("evidence") or [])
     except ThaiVCError as err:
-        raise _Refusal(
-            err.code,
-            err.detail,
-            f"หลักฐานการพิสูจน์ตัวตนของ{role_th}ไม่ถูกต้อง",
-            f"The {role_en}'s identity-proofing evidence is malformed.",
-        ) from None
+        raise _Refusal(err.code, err.detail, f"หลักฐานการพิสูจน์ตัวตนของ{role_th}ไม่ถูกต้อง",
+                       f"The {role_en}'s identity-proofing evidence is malformed.") from None
     level = subject.get("ial")
-    verdict = policy.assurance.evaluate(
-        level if isinstance(level, str | float) else "0",
-        evidence,
-        aal=subject.get("aal") if isinstance(subject.get("aal"), str) else None,
-    )
+    verdict = policy.assurance.evaluate(level if isinstance(level, str | float) else "0", evidence,
+                                        aal=subject.get("aal") if isinstance(subject.get("aal"), str) else None)
     if not verdict.ok:
-        raise _Refusal(
-            verdict.code or "assurance.too_low",
-            verdict.detail,
-            f"ระดับความน่าเชื่อถือของการพิสูจน์ตัวตนของ{role_th}ต่ำกว่าที่กำหนด ({verdict.detail})",
-            f"The {role_en}'s identity assurance is below policy: {verdict.detail}.",
-        )
+        raise _Refusal(verdict.code or "assurance.too_low", verdict.detail,
+                       f"ระดับความน่าเชื่อถือของการพิสูจน์ตัวตนของ{role_th}ต่ำกว่าที่กำหนด ({verdict.detail})",
+                       f"The {role_en}'s identity assurance is below policy: {verdict.detail}.")
     return subject
 
 
@@ -551,25 +493,10 @@ def _spaces(value: object) -> object:
 
 
 def _facts_from_registry(person: JuristicPerson) -> _CompanyFacts:
-    committee = tuple(
-        sorted(
-            (
-                str(_spaces(d.title or "")),
-                str(_spaces(d.first_name)),
-                str(_spaces(d.last_name)),
-                _ROLES.get(d.type, d.type),
-            )
-            for d in person.directors
-        )
-    )
-    return _CompanyFacts(
-        "live DBD record",
-        person.name_th,
-        person.status_th,
-        person.signing_clause_th,
-        committee,
-        directors_from_registry(person.directors),
-    )
+    committee = tuple(sorted((str(_spaces(d.title or "")), str(_spaces(d.first_name)), str(_spaces(d.last_name)),
+                              _ROLES.get(d.type, d.type)) for d in person.directors))
+    return _CompanyFacts("live DBD record", person.name_th, person.status_th, person.signing_clause_th, committee,
+                         directors_from_registry(person.directors))
 
 
 def _facts_from_credential(doc: Mapping[str, Any]) -> _CompanyFacts:
@@ -577,54 +504,26 @@ def _facts_from_credential(doc: Mapping[str, Any]) -> _CompanyFacts:
     try:
         directors = directors_from_credential(subject)
     except ThaiVCError as err:
-        raise _Refusal(
-            err.code,
-            err.detail,
-            "ข้อมูลกรรมการในข้อมูลนิติบุคคลไม่ครบถ้วน",
-            "The company credential's committee list is unreadable.",
-        ) from None
+        raise _Refusal(err.code, err.detail, "ข้อมูลกรรมการในข้อมูลนิติบุคคลไม่ครบถ้วน",
+                       "The company credential's committee list is unreadable.") from None
     rows = [r for r in subject.get("directors", []) if isinstance(r, dict)]
-    committee = tuple(
-        sorted(
-            (
-                str(_spaces(r.get("titleTh") or "")),
-                str(_spaces(r.get("givenNameTh"))),
-                str(_spaces(r.get("familyNameTh"))),
-                str(r.get("role")),
-            )
-            for r in rows
-        )
-    )
+    committee = tuple(sorted((str(_spaces(r.get("titleTh") or "")), str(_spaces(r.get("givenNameTh"))),
+                              str(_spaces(r.get("familyNameTh"))), str(r.get("role"))) for r in rows))
     name = subject.get("legalNameTh")
-    return _CompanyFacts(
-        "presented company credential",
-        name if isinstance(name, str) else None,
-        subject.get("juristicStatusTh"),
-        subject.get("signingClauseTh"),
-        committee,
-        directors,
-    )
+    return _CompanyFacts("presented company credential", name if isinstance(name, str) else None,
+                         subject.get("juristicStatusTh"), subject.get("signingClauseTh"), committee, directors)
 
 
 def _lookup(dbd: DbdRegistry, jid: str) -> JuristicPerson:
     try:
         return dbd.lookup(jid)
     except ThaiVCError as err:
-        raise _Refusal(
-            err.code,
-            err.detail,
-            "ไม่สามารถตรวจสอบข้อมูลนิติบุคคลกับกรมพัฒนาธุรกิจการค้าได้",
-            f"The DBD lookup failed: {err.detail}",
-            undecided=isinstance(err, Indeterminate),
-        ) from None
+        raise _Refusal(err.code, err.detail, "ไม่สามารถตรวจสอบข้อมูลนิติบุคคลกับกรมพัฒนาธุรกิจการค้าได้",
+                       f"The DBD lookup failed: {err.detail}", undecided=isinstance(err, Indeterminate)) from None
     except Exception as exc:  # an adapter that breaks must not decide anything
-        raise _Refusal(
-            "registry.unavailable",
-            f"DBD lookup failed: {type(exc).__name__}",
-            "ไม่สามารถตรวจสอบข้อมูลนิติบุคคลกับกรมพัฒนาธุรกิจการค้าได้",
-            "The DBD lookup failed.",
-            undecided=True,
-        ) from None
+        raise _Refusal("registry.unavailable", f"DBD lookup failed: {type(exc).__name__}",
+                       "ไม่สามารถตรวจสอบข้อมูลนิติบุคคลกับกรมพัฒนาธุรกิจการค้าได้",
+                       "The DBD lookup failed.", undecided=True) from None
 
 
 def _instant(value: object) -> float | None:
@@ -638,12 +537,8 @@ def _instant(value: object) -> float | None:
 
 
 def _stale(detail: str) -> _Refusal:
-    return _Refusal(
-        "authority.company_data_stale",
-        detail,
-        "ข้อมูลนิติบุคคลที่นำเสนอเก่าเกินกว่าจะใช้ตัดสินได้",
-        f"The presented company data is too old to decide on: {detail}.",
-    )
+    return _Refusal("authority.company_data_stale", detail, "ข้อมูลนิติบุคคลที่นำเสนอเก่าเกินกว่าจะใช้ตัดสินได้",
+                    f"The presented company data is too old to decide on: {detail}.")
 
 
 def _require_fresh(doc: Mapping[str, Any], max_age: timedelta, now: float) -> None:
@@ -663,9 +558,8 @@ def _require_fresh(doc: Mapping[str, Any], max_age: timedelta, now: float) -> No
         raise _stale(f"the company data is {age / 86400:.0f} days old; the policy allows {max_age.days} days")
 
 
-def _company(
-    case: _Case, docs: Sequence[Mapping[str, Any]], dbd: DbdRegistry | None, policy: AuthorityPolicy, now: float
-) -> tuple[AuthorityRule, list[DirectorName]]:
+def _company(case: _Case, docs: Sequence[Mapping[str, Any]], dbd: DbdRegistry | None,
+             policy: AuthorityPolicy, now: float) -> tuple[AuthorityRule, list[DirectorName]]:
     """The company's signing rule and committee: the live register wins over any presented copy.
 
     With ``dbd``, the live record decides and every presented company credential must agree with
@@ -677,12 +571,10 @@ def _company(
     creds = [d for d in docs if JURISTIC_TYPE in _types(d) and _subject(d).get("juristicId") == jid]
     for doc in creds:
         if _issuer(doc) not in policy.dbd_issuers:
-            raise _Refusal(
-                "delegation.untrusted_root",
-                f"the company credential is issued by {_issuer(doc)}, not the configured DBD issuer",
-                "ข้อมูลนิติบุคคลไม่ได้ออกโดยกรมพัฒนาธุรกิจการค้าที่กำหนดไว้",
-                "The company's registration credential is not issued by the configured DBD issuer.",
-            )
+            raise _Refusal("delegation.untrusted_root",
+                           f"the company credential is issued by {_issuer(doc)}, not the configured DBD issuer",
+                           "ข้อมูลนิติบุคคลไม่ได้ออกโดยกรมพัฒนาธุรกิจการค้าที่กำหนดไว้",
+                           "The company's registration credential is not issued by the configured DBD issuer.")
     presented = [_facts_from_credential(doc) for doc in creds]
     if dbd is not None:
         person = _lookup(dbd, jid)
@@ -693,159 +585,92 @@ def _company(
             _require_fresh(doc, policy.max_company_data_age, now)
         facts = presented[0]
     else:
-        raise _Refusal(
-            "registry.unavailable",
-            "no company credential was presented and no DBD registry is configured",
-            "ไม่มีข้อมูลนิติบุคคลให้ตรวจสอบ",
-            "There is no source for the company's data.",
-            undecided=True,
-        )
-    mismatches = [
-        Problem.of("authority.company_data_mismatch", why) for other in presented for why in facts.differences(other)
-    ]
+        raise _Refusal("registry.unavailable", "no company credential was presented and no DBD registry is configured",
+                       "ไม่มีข้อมูลนิติบุคคลให้ตรวจสอบ", "There is no source for the company's data.",
+                       undecided=True)
+    mismatches = [Problem.of("authority.company_data_mismatch", why) for other in presented
+                  for why in facts.differences(other)]
     case.company_name_th = facts.name_th
     status, clause = facts.status_th, facts.clause_th
     if status != ACTIVE_STATUS:
-        raise _Refusal(
-            "authority.entity_inactive",
-            f"the registry's status is “{status}”",
-            f"นิติบุคคลไม่อยู่ในสถานะดำเนินกิจการ (สถานะ: {status})",
-            f"The company is not active (registry status: {status}); nobody may act for it.",
-            extra=mismatches,
-        )
+        raise _Refusal("authority.entity_inactive", f"the registry's status is “{status}”",
+                       f"นิติบุคคลไม่อยู่ในสถานะดำเนินกิจการ (สถานะ: {status})",
+                       f"The company is not active (registry status: {status}); nobody may act for it.",
+                       extra=mismatches)
     if unreadable is not None:  # a clause missing a piece may drop a condition: it authorises nothing
         reason = f"the registry's signing clause is incomplete: {unreadable}"
-        return (
-            AuthorityRule(branches=[], needs_review=True, review_reason=reason, raw_clause_th=str(clause or "")),
-            facts.directors,
-        )
+        return (AuthorityRule(branches=[], needs_review=True, review_reason=reason, raw_clause_th=str(clause or "")),
+                facts.directors)
     if mismatches:
         first = mismatches[0]
-        raise _Refusal(
-            first.code,
-            first.detail,
-            "ข้อมูลนิติบุคคลที่นำเสนอไม่ตรงกับทะเบียนนิติบุคคล",
-            f"The presented company data does not match the register: {first.detail}.",
-            extra=mismatches[1:],
-        )
+        raise _Refusal(first.code, first.detail, "ข้อมูลนิติบุคคลที่นำเสนอไม่ตรงกับทะเบียนนิติบุคคล",
+                       f"The presented company data does not match the register: {first.detail}.",
+                       extra=mismatches[1:])
     if not isinstance(clause, str) or not clause:
-        raise _Refusal(
-            "authority.clause_unreadable",
-            "the registry gives no signing clause",
-            "ไม่มีข้อความอำนาจกรรมการ",
-            "The registry gives no signing clause.",
-        )
+        raise _Refusal("authority.clause_unreadable", "the registry gives no signing clause",
+                       "ไม่มีข้อความอำนาจกรรมการ", "The registry gives no signing clause.")
     return parse_clause(clause, facts.directors), facts.directors
 
 
-def _bind_all(
-    dids: Sequence[str], docs: Sequence[Mapping[str, Any]], directors: Sequence[DirectorName], policy: AuthorityPolicy
-) -> tuple[DirectorBinding, ...]:
+def _bind_all(dids: Sequence[str], docs: Sequence[Mapping[str, Any]], directors: Sequence[DirectorName],
+              policy: AuthorityPolicy) -> tuple[DirectorBinding, ...]:
     out: list[DirectorBinding] = []
     for did in dids:
         subject = _identity(did, docs, policy, "ผู้ลงนาม", "signer")
         try:
             out.append(bind_director(subject, directors))
         except ThaiVCError as err:
-            raise _Refusal(
-                err.code,
-                err.detail,
-                f"ไม่อาจระบุว่าผู้ลงนามเป็นกรรมการคนใด: {err.detail}",
-                f"A signer cannot be identified as one director: {err.detail}",
-            ) from None
+            raise _Refusal(err.code, err.detail, f"ไม่อาจระบุว่าผู้ลงนามเป็นกรรมการคนใด: {err.detail}",
+                           f"A signer cannot be identified as one director: {err.detail}") from None
     return tuple(out)
 
 
-def _judge(
-    rule: AuthorityRule,
-    case: _Case,
-    *,
-    value_thb: int | None,
-    seal: bool | None,
-    directors: Sequence[DirectorName],
-    quorum_code: str | None,
-) -> RuleDecision:
-    decision = rule.allows(
-        [b.signer() for b in case.signers], act=case.act, value_thb=value_thb, seal=seal, directors=directors
-    )
+def _judge(rule: AuthorityRule, case: _Case, *, value_thb: int | None, seal: bool | None,
+           directors: Sequence[DirectorName], quorum_code: str | None) -> RuleDecision:
+    decision = rule.allows([b.signer() for b in case.signers], act=case.act, value_thb=value_thb, seal=seal,
+                           directors=directors)
     if not decision.allowed:
         code = decision.code or "authority.not_satisfied"
         if quorum_code is not None and code == "authority.not_satisfied":
             code = quorum_code
-        raise _Refusal(
-            code,
-            decision.problems[0].detail if decision.problems else "",
-            decision.explanation_th,
-            decision.explanation_en,
-            extra=decision.problems[1:],
-            undecided=decision.indeterminate,
-        )
+        raise _Refusal(code, decision.problems[0].detail if decision.problems else "",
+                       decision.explanation_th, decision.explanation_en, extra=decision.problems[1:],
+                       undecided=decision.indeterminate)
     return decision
 
 
-def _via_delegation(
-    case: _Case,
-    holder: str,
-    docs: Sequence[Mapping[str, Any]],
-    *,
-    found: Sequence[_Found],
-    rule: AuthorityRule,
-    directors: Sequence[DirectorName],
-    verifier: Verifier,
-    policy: AuthorityPolicy,
-    value_thb: int | None,
-    actor_cid: Any,
-) -> RuleDecision:
+def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]], *, found: Sequence[_Found],
+                    rule: AuthorityRule, directors: Sequence[DirectorName], verifier: Verifier,
+                    policy: AuthorityPolicy, value_thb: int | None, actor_cid: Any) -> RuleDecision:
     """The chain of the delegations whose proof sets verified inside the presentation.
 
     Their proofs were checked once, as the presentation was verified; the results are reused here.
     """
     links = [f.delegation for f in found]
     proofs: dict[str, list[ProofCheck]] = {f.delegation.id: f.checks for f in found}
-    chain = verify_chain(
-        links,
-        proofs,
-        holder=holder,
-        on_behalf_of=case.on_behalf_of,
-        act=case.act.tags,
-        value_thb=value_thb,
-        now=verifier.clock.now(),
-        leeway=verifier.policy.leeway,
-        status=_status_callable(verifier.status_checker, verifier.trust),
-        max_length=policy.max_chain_length,
-    )
+    chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act.tags,
+                         value_thb=value_thb, now=verifier.clock.now(), leeway=verifier.policy.leeway,
+                         status=_status_callable(verifier.status_checker, verifier.trust),
+                         max_length=policy.max_chain_length)
     case.chain = chain
     if not chain.ok:
         first = chain.problems[0]
         th = _CHAIN_TH.get(first.code, "สายการมอบอำนาจไม่ถูกต้อง")
-        raise _Refusal(
-            first.code,
-            first.detail,
-            f"{th} ({first.detail})",
-            f"{_CHAIN_EN.get(first.code, 'The delegation chain is not valid')}: {first.detail}.",
-            undecided=chain.indeterminate,
-            extra=chain.problems[1:],
-        )
+        raise _Refusal(first.code, first.detail, f"{th} ({first.detail})",
+                       f"{_CHAIN_EN.get(first.code, 'The delegation chain is not valid')}: {first.detail}.",
+                       undecided=chain.indeterminate,
+                       extra=chain.problems[1:])
     leaf = chain.links[-1]
     cid = leaf.document.get("credentialSubject", {}).get("attorneyCitizenId")
     if cid is not None and cid != actor_cid:
-        raise _Refusal(
-            "delegation.broken_link",
-            "the attorney's citizen id is not the presenter's",
-            "เลขประจำตัวประชาชนของผู้รับมอบอำนาจไม่ตรงกับผู้นำเสนอ",
-            "The attorney named in the delegation is not the person presenting it.",
-        )
+        raise _Refusal("delegation.broken_link", "the attorney's citizen id is not the presenter's",
+                       "เลขประจำตัวประชาชนของผู้รับมอบอำนาจไม่ตรงกับผู้นำเสนอ",
+                       "The attorney named in the delegation is not the person presenting it.")
     root = chain.links[0]
     signer_dids = controllers_of(proofs[root.id])
     case.signers = _bind_all(signer_dids, docs, directors, policy)
-    return _judge(
-        rule,
-        case,
-        value_thb=value_thb,
-        seal=root.company_seal,
-        directors=directors,
-        quorum_code="delegation.quorum_not_met",
-    )
+    return _judge(rule, case, value_thb=value_thb, seal=root.company_seal, directors=directors,
+                  quorum_code="delegation.quorum_not_met")
 
 
 def _status_callable(checker: Any, trust: Any = None) -> StatusCheck | None:
@@ -859,7 +684,6 @@ def _status_callable(checker: Any, trust: Any = None) -> StatusCheck | None:
     if checker is None:
         return None
     if hasattr(checker, "check_credential"):
-
         def check(credential: Mapping[str, Any]) -> None:
             for result in checker.check_credential(credential, trust=trust):
                 result.raise_for_status()
@@ -885,9 +709,8 @@ _CHAIN_EN: Final = {
 }
 
 
-def _check_args(
-    act: Act | str, on_behalf_of: str, value_thb: int | None, presentation: object
-) -> tuple[Act, str, list[object]]:
+def _check_args(act: Act | str, on_behalf_of: str, value_thb: int | None, presentation: object) -> tuple[
+        Act, str, list[object]]:
     if not isinstance(on_behalf_of, str) or not is_valid_juristic_id(on_behalf_of):
         raise UsageError("usage.invalid_argument", "on_behalf_of is a 13-digit juristic ID")
     if isinstance(act, str):
@@ -932,61 +755,26 @@ def authorize(
     case = _Case(act=the_act, act_name=act_name, on_behalf_of=on_behalf_of)
     suite = proofs or default_proof_suite(verifier.resolver, clock=verifier.clock)
     try:
-        decision = _decide(
-            case,
-            verifier,
-            items,
-            challenge=challenge,
-            domain=domain,
-            policy=policy,
-            delegations=_DelegationProofSets(suite),
-            value_thb=value_thb,
-            dbd=dbd,
-            seal=seal,
-        )
+        decision = _decide(case, verifier, items, challenge=challenge, domain=domain, policy=policy,
+                           delegations=_DelegationProofSets(suite), value_thb=value_thb, dbd=dbd, seal=seal)
     except _Refusal as refusal:
-        return _finish(
-            case,
-            "indeterminate" if refusal.undecided else "refused",
-            None,
-            refusal.problems,
-            th=refusal.th,
-            en=refusal.en,
-        )
+        return _finish(case, "indeterminate" if refusal.undecided else "refused", None, refusal.problems,
+                       th=refusal.th, en=refusal.en)
     except ThaiVCError as err:
-        return _finish(
-            case,
-            "indeterminate" if isinstance(err, Indeterminate) else "refused",
-            None,
-            (Problem.from_error(err),),
-            th=f"ตรวจสอบไม่ผ่าน: {err.code}",
-            en=f"{err.code} — {err.detail}",
-        )
+        return _finish(case, "indeterminate" if isinstance(err, Indeterminate) else "refused", None,
+                       (Problem.from_error(err),), th=f"ตรวจสอบไม่ผ่าน: {err.code}", en=f"{err.code} — {err.detail}")
     return _finish(case, "allowed", decision, (), th="", en="")
 
 
-def _decide(
-    case: _Case,
-    verifier: Verifier,
-    items: Sequence[object],
-    *,
-    challenge: str | None,
-    domain: str | None,
-    policy: AuthorityPolicy,
-    delegations: _DelegationProofSets,
-    value_thb: int | None,
-    dbd: DbdRegistry | None,
-    seal: bool | None,
-) -> RuleDecision:
+def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challenge: str | None, domain: str | None,
+            policy: AuthorityPolicy, delegations: _DelegationProofSets, value_thb: int | None,
+            dbd: DbdRegistry | None, seal: bool | None) -> RuleDecision:
     for item in items:
         _require_presentation(item, verifier.policy.max_bytes)
     if challenge is None:
-        raise _Refusal(
-            "vp.challenge_mismatch",
-            "authorize needs the challenge this request was issued",
-            "ไม่มีรหัสท้าทาย (challenge) ที่ผูกการนำเสนอข้อมูลกับคำขอนี้",
-            "No challenge ties the presentations to this request.",
-        )
+        raise _Refusal("vp.challenge_mismatch", "authorize needs the challenge this request was issued",
+                       "ไม่มีรหัสท้าทาย (challenge) ที่ผูกการนำเสนอข้อมูลกับคำขอนี้",
+                       "No challenge ties the presentations to this request.")
     verified = _verify_presentations(verifier, items, challenge, domain, delegations)
     case.actor = verified[0].holder
     docs = [d for p in verified for d in p.credentials]
@@ -998,34 +786,20 @@ def _decide(
         if len(verified) > 1:
             raise _not_a_presentation("a delegation is presented by its attorney alone, in one presentation")
         case.via = "delegation"
-        return _via_delegation(
-            case,
-            case.actor,
-            docs,
-            found=delegations.found,
-            rule=rule,
-            directors=directors,
-            verifier=verifier,
-            policy=policy,
-            value_thb=value_thb,
-            actor_cid=actor.get("citizenId"),
-        )
+        return _via_delegation(case, case.actor, docs, found=delegations.found, rule=rule, directors=directors,
+                               verifier=verifier, policy=policy, value_thb=value_thb,
+                               actor_cid=actor.get("citizenId"))
     case.via = "direct"
     holders = [p.holder for p in verified]
     if len(set(holders)) != len(holders):
-        raise _Refusal(
-            "authority.not_satisfied",
-            "two presentations come from the same holder",
-            "ผู้ลงนามคนเดียวกันนำเสนอซ้ำ",
-            "The same person presented twice.",
-        )
+        raise _Refusal("authority.not_satisfied", "two presentations come from the same holder",
+                       "ผู้ลงนามคนเดียวกันนำเสนอซ้ำ", "The same person presented twice.")
     case.signers = _bind_all(holders, docs, directors, policy)
     return _judge(rule, case, value_thb=value_thb, seal=seal, directors=directors, quorum_code=None)
 
 
-def _finish(
-    case: _Case, outcome: Outcome, decision: RuleDecision | None, problems: tuple[Problem, ...], *, th: str, en: str
-) -> AuthorityDecision:
+def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, problems: tuple[Problem, ...], *,
+            th: str, en: str) -> AuthorityDecision:
     chain = tuple(d.id for d in case.chain.links) if case.chain is not None else ()
     company = case.company_name_th or case.on_behalf_of
     alt_th = alt_en = None
@@ -1039,14 +813,10 @@ def _finish(
         rule_th = f" ซึ่งครบตามอำนาจกรรมการ ({alt_th})" if alt_th else ""
         rule_en = f", which satisfies the signing rule ({alt_en[0].lower() + alt_en[1:]})" if alt_en else ""
         if case.via == "delegation":
-            th = (
-                f"อนุญาต: ผู้นำเสนอได้รับมอบอำนาจจาก{company}ให้ทำ “{case.act_name}” ตามหนังสือมอบอำนาจ"
-                f" {len(chain)} ขั้น ที่ลงนามโดย {names_th}{rule_th}"
-            )
-            en = (
-                f"Allowed: the presenter holds a power of attorney from {company} for “{case.act_name}” "
-                f"({len(chain)}-link chain), signed by {names_en}{rule_en}."
-            )
+            th = (f"อนุญาต: ผู้นำเสนอได้รับมอบอำนาจจาก{company}ให้ทำ “{case.act_name}” ตามหนังสือมอบอำนาจ"
+                  f" {len(chain)} ขั้น ที่ลงนามโดย {names_th}{rule_th}")
+            en = (f"Allowed: the presenter holds a power of attorney from {company} for “{case.act_name}” "
+                  f"({len(chain)}-link chain), signed by {names_en}{rule_en}.")
         else:
             th = f"อนุญาต: {names_th} ลงนามผูกพัน{company}เอง{rule_th}"
             en = f"Allowed: {names_en} act for {company} themselves{rule_en}."
@@ -1061,29 +831,18 @@ def _finish(
         th = f"ไม่อนุญาต: {th}" if outcome == "refused" else f"ยังตัดสินไม่ได้: {th}"
         en = f"{'Refused' if outcome == 'refused' else 'Indeterminate'}: {en}"
     return AuthorityDecision(
-        outcome=outcome,
-        act=case.act_name,
-        on_behalf_of=case.on_behalf_of,
-        actor=case.actor,
-        via=case.via,
-        signers=counted,
-        surplus=surplus,
-        branch_index=decision.branch_index if decision is not None else None,
-        rule_alternative_th=alt_th,
-        rule_alternative_en=alt_en,
-        chain=chain,
-        problems=problems,
-        explanation_th=th,
-        explanation_en=en,
-        company_name_th=case.company_name_th,
+        outcome=outcome, act=case.act_name, on_behalf_of=case.on_behalf_of, actor=case.actor, via=case.via,
+        signers=counted, surplus=surplus, branch_index=decision.branch_index if decision is not None else None,
+        rule_alternative_th=alt_th, rule_alternative_en=alt_en, chain=chain, problems=problems,
+        explanation_th=th, explanation_en=en, company_name_th=case.company_name_th,
     )
 
 
-def _split_surplus(
-    signers: tuple[DirectorBinding, ...], decision: RuleDecision | None
-) -> tuple[tuple[DirectorBinding, ...], tuple[DirectorBinding, ...]]:
+def _split_surplus(signers: tuple[DirectorBinding, ...], decision: RuleDecision | None) -> tuple[
+        tuple[DirectorBinding, ...], tuple[DirectorBinding, ...]]:
     """(the bound directors whose signatures counted, those beyond what the rule needed)."""
     if decision is None or not decision.allowed or not decision.surplus:
         return signers, ()
     extra = {s.citizen_id for s in decision.surplus}
-    return (tuple(b for b in signers if b.citizen_id not in extra), tuple(b for b in signers if b.citizen_id in extra))
+    return (tuple(b for b in signers if b.citizen_id not in extra),
+            tuple(b for b in signers if b.citizen_id in extra))

@@ -198,41 +198,24 @@ def _authority_story(out: TextIO, directory: Path) -> bool:
     entry = status.allocate(poa_id)
     unsigned = delegation_credential(
         credential_id=poa_id,
-        grantor_id=company.juristic_id,
-        grantor_name_th=company.name_th,
-        attorney_did=accountant.did,
-        attorney_citizen_id=accountant.citizen_id,
-        acts=["tax_filing"],
-        max_value_thb=5_000_000,
+        grantor_id=company.juristic_id, grantor_name_th=company.name_th, attorney_did=accountant.did,
+        attorney_citizen_id=accountant.citizen_id, acts=["tax_filing"], max_value_thb=5_000_000,
         description_th="ยื่นแบบแสดงรายการภาษีเงินได้นิติบุคคลและภาษีหัก ณ ที่จ่ายแทนบริษัท",
-        valid_from=world.iso(),
-        valid_until=world.iso(365),
-        company_seal=True,
-        credential_status=entry,
-    )
+        valid_from=world.iso(), valid_until=world.iso(365), company_seal=True, credential_status=entry)
     once = sign_as_director(unsigned, somsak.key, clock=world.clock)
     _say(out, f"   {somsak.name_th} signs on his phone: 1 proof.")
     poa = sign_as_director(once, piyanuch.key, clock=world.clock)
     _say(out, f"   {piyanuch.name_th} signs on hers: {len(poa['proof'])} proofs (a Data Integrity proof set).")
     attached = [certificate, somsak.credential, piyanuch.credential]
 
-    def file_taxes(
-        delegation: dict[str, Any], *, act: str = "tax_filing", value: int = 250_000, on_behalf_of: str = DEMO_COMPANY
-    ) -> AuthorityDecision:
+    def file_taxes(delegation: dict[str, Any], *, act: str = "tax_filing", value: int = 250_000,
+                   on_behalf_of: str = DEMO_COMPANY) -> AuthorityDecision:
         challenge = new_challenge()
-        vp = world.present(
-            accountant, [accountant.credential, *attached, delegation], challenge=challenge, domain=REVENUE_DEPARTMENT
-        )
-        return world.verifier(status.checker()).authorize(
-            vp,
-            act=act,
-            on_behalf_of=on_behalf_of,
-            challenge=challenge,
-            domain=REVENUE_DEPARTMENT,
-            value_thb=value,
-            policy=world.policy(),
-            dbd=world.dbd,
-        )
+        vp = world.present(accountant, [accountant.credential, *attached, delegation], challenge=challenge,
+                           domain=REVENUE_DEPARTMENT)
+        return world.verifier(status.checker()).authorize(vp, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+                                          domain=REVENUE_DEPARTMENT, value_thb=value, policy=world.policy(),
+                                          dbd=world.dbd)
 
     def revoke_then_file() -> AuthorityDecision:
         status.revoke(poa_id)
@@ -246,22 +229,14 @@ def _authority_story(out: TextIO, directory: Path) -> bool:
 
     refusals: list[tuple[str, str, Callable[[], AuthorityDecision]]] = [
         ("a power of attorney signed by one director only", "delegation.quorum_not_met", lambda: file_taxes(once)),
-        (
-            "a filing outside the delegated scope (a VAT refund)",
-            "delegation.scope_exceeded",
-            lambda: file_taxes(poa, act="vat_refund"),
-        ),
-        (
-            "a power of attorney that expired last month",
-            "delegation.chain_invalid",
-            lambda: file_taxes(_expired(world, unsigned, somsak.key, piyanuch.key)),
-        ),
-        ("the same power of attorney after the company revoked it", "delegation.chain_invalid", revoke_then_file),
-        (
-            "acting for a company DBD lists as struck off (ร้าง)",
-            "authority.entity_inactive",
-            lambda: file_taxes(poa, on_behalf_of=STRUCK_OFF_COMPANY),
-        ),
+        ("a filing outside the delegated scope (a VAT refund)", "delegation.scope_exceeded",
+         lambda: file_taxes(poa, act="vat_refund")),
+        ("a power of attorney that expired last month", "delegation.chain_invalid",
+         lambda: file_taxes(_expired(world, unsigned, somsak.key, piyanuch.key))),
+        ("the same power of attorney after the company revoked it", "delegation.chain_invalid",
+         revoke_then_file),
+        ("acting for a company DBD lists as struck off (ร้าง)", "authority.entity_inactive",
+         lambda: file_taxes(poa, on_behalf_of=STRUCK_OFF_COMPANY)),
     ]
     for n, (what, code, attempt) in enumerate(refusals, start=5):
         _say(out, f"\n{n}. Now {what}:")
@@ -269,13 +244,9 @@ def _authority_story(out: TextIO, directory: Path) -> bool:
         _decision_line(out, decision)
         ok &= decision.outcome == "refused" and decision.code == code
     _say(out)
-    _say(
-        out,
-        "Done: the attorney was allowed; too few signers, out-of-scope acts, expired and revoked powers of"
-        " attorney and a struck-off company were refused."
-        if ok
-        else "Something did not behave as expected: see the decisions above.",
-    )
+    _say(out, "Done: the attorney was allowed; too few signers, out-of-scope acts, expired and revoked powers of"
+              " attorney and a struck-off company were refused." if ok
+         else "Something did not behave as expected: see the decisions above.")
     return ok
 
 

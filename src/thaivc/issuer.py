@@ -89,7 +89,9 @@ def own_schemas(doc: dict[str, Any]) -> list[str]:
     types, contexts = doc.get("type"), doc.get("@context")
     type_list = types if isinstance(types, list) else [types]
     context_list = contexts if isinstance(contexts, list) else [contexts]
-    return [schema for name, (context, schema) in OWN_TYPES.items() if name in type_list and context in context_list]
+    return [
+        schema for name, (context, schema) in OWN_TYPES.items() if name in type_list and context in context_list
+    ]
 
 
 def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None) -> None:

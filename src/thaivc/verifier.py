@@ -139,18 +139,8 @@ class Verifier:
         from thaivc.authorize import authorize
 
         with request_budget():
-            return authorize(
-                self,
-                presentation,
-                act=act,
-                on_behalf_of=on_behalf_of,
-                challenge=challenge,
-                domain=domain,
-                policy=policy,
-                value_thb=value_thb,
-                dbd=dbd,
-                seal=seal,
-            )
+            return authorize(self, presentation, act=act, on_behalf_of=on_behalf_of, challenge=challenge,
+                             domain=domain, policy=policy, value_thb=value_thb, dbd=dbd, seal=seal)
 
     # -- dispatch -----------------------------------------------------------------------------
 
@@ -213,35 +203,17 @@ class Verifier:
     ) -> VerificationReport:
         call = call or _Call(DEFAULT_EMBEDDED, self.challenges)
         return check_jwt(
-            self,
-            token,
-            challenge=challenge,
-            domain=domain,
-            depth=depth,
-            expected_typ=expected_typ,
-            embedded=call.embedded,
-            challenges=call.challenges,
+            self, token, challenge=challenge, domain=domain, depth=depth, expected_typ=expected_typ,
+            embedded=call.embedded, challenges=call.challenges,
         )
 
     def _check_data_integrity(
-        self,
-        doc: dict[str, Any],
-        *,
-        challenge: str | None,
-        domain: str | None,
-        depth: int = 0,
+        self, doc: dict[str, Any], *, challenge: str | None, domain: str | None, depth: int = 0,
         call: _Call | None = None,
     ) -> VerificationReport:
         call = call or _Call(DEFAULT_EMBEDDED, self.challenges)
-        return check_di(
-            self,
-            doc,
-            challenge=challenge,
-            domain=domain,
-            depth=depth,
-            embedded=call.embedded,
-            challenges=call.challenges,
-        )
+        return check_di(self, doc, challenge=challenge, domain=domain, depth=depth, embedded=call.embedded,
+                        challenges=call.challenges)
 
     def _consume_challenge(self, challenge: str, store: ChallengeStore | None = None) -> bool:
         """Consume ``challenge`` in ``store`` (default: the verifier's); a broken store is indeterminate."""

@@ -263,9 +263,8 @@ def check_di(
     return b.build(document=signed_numbers(doc))
 
 
-def _check_challenge(
-    verifier: Verifier, b: ReportBuilder, challenge: str | None, store: ChallengeStore | None = None
-) -> None:
+def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None,
+                     store: ChallengeStore | None = None) -> None:
     """The proof's challenge already matched ``challenge``; here: required, and used only once."""
     if challenge is None:
         if verifier.policy.require_challenge:

@@ -79,16 +79,8 @@ def check_jwt(
         if depth >= _MAX_NESTING:
             b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
             return b.build()
-        return _presentation(
-            verifier,
-            parsed,
-            b,
-            challenge=challenge,
-            domain=domain,
-            depth=depth,
-            embedded=embedded,
-            challenges=challenges,
-        )
+        return _presentation(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth,
+                             embedded=embedded, challenges=challenges)
     return _credential(verifier, parsed, b, challenge=challenge, domain=domain)
 
 
@@ -284,13 +276,8 @@ def check_times(
 # -- presentation binding -----------------------------------------------------------------------
 
 
-def _check_challenge(
-    verifier: Verifier,
-    payload: dict[str, Any],
-    b: ReportBuilder,
-    challenge: str | None,
-    store: ChallengeStore | None = None,
-) -> None:
+def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, challenge: str | None,
+                     store: ChallengeStore | None = None) -> None:
     nonce = payload.get("nonce")
     if challenge is None:
         if verifier.policy.require_challenge:

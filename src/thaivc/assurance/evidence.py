@@ -122,7 +122,11 @@ class DocumentPresentedEvidence(_Item):
 
 
 EvidenceItem = Annotated[
-    DopaCardStatusEvidence | FaceMatchEvidence | LivenessEvidence | ThaidLoginEvidence | DocumentPresentedEvidence,
+    DopaCardStatusEvidence
+    | FaceMatchEvidence
+    | LivenessEvidence
+    | ThaidLoginEvidence
+    | DocumentPresentedEvidence,
     Field(discriminator="type"),
 ]
 
@@ -191,3 +195,5 @@ class Evidence(BaseModel):
 def at_time(timestamp: float) -> datetime:
     """A timezone-aware UTC datetime for evidence ``at`` from an injected clock's seconds."""
     return to_datetime(timestamp)
+
+

@@ -57,7 +57,7 @@ class AssuranceLevel:
         elif isinstance(value, str):
             text = value
             if text[: len(cls.PREFIX)].upper() == cls.PREFIX:
-                text = text[len(cls.PREFIX) :]
+                text = text[len(cls.PREFIX):]
         else:
             raise InputError("assurance.invalid", f"{cls.PREFIX} level must be a number or string")
         if not _NUMBER.fullmatch(text):

@@ -129,5 +129,7 @@ class AssurancePolicy:
                 return decide("assurance.too_low", detail, claimed, effective, missing=("aal",))
             if aal_level < self.required_aal:
                 detail = f"AAL{self.required_aal} required; got AAL{aal_level}"
-                return decide("assurance.too_low", detail, claimed, effective, missing=("aal",), aal_level=aal_level)
+                return decide(
+                    "assurance.too_low", detail, claimed, effective, missing=("aal",), aal_level=aal_level
+                )
         return decide(None, f"IAL{effective} meets IAL{required}", claimed, effective, aal_level=aal_level)

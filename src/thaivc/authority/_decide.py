@@ -133,9 +133,8 @@ def _distinct(signers: Sequence[SignerRef]) -> tuple[list[SignerRef], str | None
         ids = {signers[i].citizen_id for i in group if signers[i].citizen_id is not None}
         if len(ids) > 1:
             return [], f"the signatures of “{first.name_th}” carry {len(ids)} different citizen ids"
-        out.append(
-            SignerRef(name_th=first.name_th, title_th=first.title_th, citizen_id=next(iter(ids)) if ids else None)
-        )
+        out.append(SignerRef(name_th=first.name_th, title_th=first.title_th,
+                             citizen_id=next(iter(ids)) if ids else None))
     return out, None
 
 
@@ -152,7 +151,8 @@ def _in_scope(scope: Scope, act: Act, value_thb: int | None) -> bool | None:
 
 
 def _check_args(act: Act | str, value_thb: int | None, seal: bool | None) -> Act:
-    if value_thb is not None and (isinstance(value_thb, bool) or not isinstance(value_thb, int) or value_thb < 0):
+    if value_thb is not None and (isinstance(value_thb, bool) or not isinstance(value_thb, int)
+                                  or value_thb < 0):
         raise UsageError("usage.invalid_argument", "value_thb must be a non-negative int or None")
     if seal is not None and not isinstance(seal, bool):
         raise UsageError("usage.invalid_argument", "seal must be True, False or None")
@@ -197,13 +197,15 @@ def _scope_blocks(b: Branch, act: Act, value_thb: int | None) -> _Attempt | None
     return None
 
 
-def _try_branch(b: Branch, people: list[SignerRef], act: Act, value_thb: int | None, seal: bool | None) -> _Attempt:
+def _try_branch(b: Branch, people: list[SignerRef], act: Act, value_thb: int | None,
+                seal: bool | None) -> _Attempt:
     """Fill every slot with a distinct signer; signers left over are surplus, not a failure."""
     blocked = _scope_blocks(b, act, value_thb)
     if blocked is not None:
         return blocked
     if len(people) < b.total:
-        return _Attempt(NOT_SATISFIED, f"needs at least {b.total} distinct signer(s), got {len(people)}", too_few=True)
+        return _Attempt(NOT_SATISFIED, f"needs at least {b.total} distinct signer(s), got {len(people)}",
+                        too_few=True)
     candidates = [[i for i, p in enumerate(people) if _fits(p, slot)] for slot in b.slots]
     match = perfect_matching(candidates, len(people))
     if match is None:
@@ -217,7 +219,8 @@ def _try_branch(b: Branch, people: list[SignerRef], act: Act, value_thb: int | N
     return _Attempt(None, "", assignment)
 
 
-def _bind(signers: Sequence[SignerRef], directors: Sequence[DirectorName]) -> tuple[list[SignerRef], str | None]:
+def _bind(signers: Sequence[SignerRef],
+          directors: Sequence[DirectorName]) -> tuple[list[SignerRef], str | None]:
     """Replace each signer by the one director they are; refuse a signer who is none or several."""
     out: list[SignerRef] = []
     for s in signers:
@@ -235,10 +238,8 @@ def _unbound_reason(signer: SignerRef, hits: Sequence[DirectorName]) -> str:
     who = "”, “".join(d.name_th for d in hits)
     if len(signer.readings()) > 1:
         splits = " / ".join(r.shown() for r in signer.readings())
-        return (
-            f"the signer “{signer.name_th}” matches {len(hits)} directors (“{who}”): where the title "
-            f"ends and the name begins is ambiguous ({splits})"
-        )
+        return (f"the signer “{signer.name_th}” matches {len(hits)} directors (“{who}”): where the title "
+                f"ends and the name begins is ambiguous ({splits})")
     return f"the signer “{signer.name_th}” matches {len(hits)} directors (“{who}”)"
 
 
@@ -253,23 +254,15 @@ def _unclassified(rule: AuthorityRule, act: Act) -> tuple[Act, str | None]:
     tagged = [b for b in rule.branches if b.scope is not None and b.scope.tags]
     if unplaced and tagged:
         scopes = sorted({t for b in tagged if b.scope is not None for t in b.scope.tags})
-        return act, (
-            f"the act “{', '.join(unplaced)}” is not in the act-scope table, so it is unknown "
-            f"whether it falls under the clause's scopes ({', '.join(scopes)})"
-        )
+        return act, (f"the act “{', '.join(unplaced)}” is not in the act-scope table, so it is unknown "
+                     f"whether it falls under the clause's scopes ({', '.join(scopes)})")
     return Act(tags=act.tags | placed, text_th=act.text_th), None
 
 
 def _undecided(why: str) -> RuleDecision:
-    return RuleDecision(
-        False,
-        None,
-        {},
-        (Problem.of(UNCLASSIFIED, why),),
-        f"ยังตัดสินไม่ได้: ไม่ทราบว่าการกระทำนี้อยู่ในขอบเขตใดของอำนาจกรรมการ ({why})",
-        f"Cannot decide: {why}.",
-        indeterminate=True,
-    )
+    return RuleDecision(False, None, {}, (Problem.of(UNCLASSIFIED, why),),
+                        f"ยังตัดสินไม่ได้: ไม่ทราบว่าการกระทำนี้อยู่ในขอบเขตใดของอำนาจกรรมการ ({why})",
+                        f"Cannot decide: {why}.", indeterminate=True)
 
 
 def _allowed(i: int, b: Branch, attempt: _Attempt, people: list[SignerRef], seal: bool | None) -> RuleDecision:
@@ -291,10 +284,8 @@ def _allowed(i: int, b: Branch, attempt: _Attempt, people: list[SignerRef], seal
 
 
 def _refused(rule: AuthorityRule, people: list[SignerRef], attempts: list[_Attempt]) -> RuleDecision:
-    failures = [
-        Problem.of(a.code or NOT_SATISFIED, f"branch {i + 1} ({describe_branch_en(b)}): {a.why}", ("branches", i))
-        for i, (b, a) in enumerate(zip(rule.branches, attempts, strict=True))
-    ]
+    failures = [Problem.of(a.code or NOT_SATISFIED, f"branch {i + 1} ({describe_branch_en(b)}): {a.why}",
+                           ("branches", i)) for i, (b, a) in enumerate(zip(rule.branches, attempts, strict=True))]
     seal_only = [p for p in failures if p.code == SEAL_REQUIRED]
     value_only = [p for p in failures if p.code == VALUE_REQUIRED]
     primary = SEAL_REQUIRED if seal_only else VALUE_REQUIRED if value_only else NOT_SATISFIED
@@ -303,54 +294,35 @@ def _refused(rule: AuthorityRule, people: list[SignerRef], attempts: list[_Attem
     # the wrong ones, the set "does not conform" (ไม่เป็นไปตาม)
     verdict = "ไม่ครบตาม" if any(a.too_few for a in attempts) else "ไม่เป็นไปตาม"
     th = f"ผู้ลงนาม ({_names(people)}) {verdict}อำนาจกรรมการ: " + " หรือ ".join(
-        describe_branch_th(b) for b in rule.branches
-    )
+        describe_branch_th(b) for b in rule.branches)
     if primary == SEAL_REQUIRED:
         th = f"ต้องประทับตราสำคัญของบริษัท — ผู้ลงนาม ({_names(people)}) ครบแล้วแต่ไม่มีการประทับตรา"
     en = f"The signers ({_names(people)}) do not satisfy the rule: {summary}."
     return _refuse(primary, summary, th, en, failures)
 
 
-def decide(
-    rule: AuthorityRule,
-    signers: Sequence[SignerRef],
-    *,
-    act: Act | str = "general",
-    value_thb: int | None = None,
-    seal: bool | None = None,
-    directors: Sequence[DirectorName] | None = None,
-) -> RuleDecision:
+def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str = "general",
+           value_thb: int | None = None, seal: bool | None = None,
+           directors: Sequence[DirectorName] | None = None) -> RuleDecision:
     """Evaluate every branch in order; the first satisfied one authorises."""
     the_act = _check_args(act, value_thb, seal)
     if not all(isinstance(s, SignerRef) for s in signers):
         raise UsageError("usage.invalid_argument", "signers must be SignerRef instances")
     if rule.needs_review:
         reason = rule.review_reason or ""
-        return _refuse(
-            UNREADABLE,
-            reason,
-            f"ข้อความอำนาจกรรมการต้องให้เจ้าหน้าที่ตรวจสอบก่อนใช้: {reason}",
-            f"The signing clause needs human review before use: {reason}",
-        )
+        return _refuse(UNREADABLE, reason, f"ข้อความอำนาจกรรมการต้องให้เจ้าหน้าที่ตรวจสอบก่อนใช้: {reason}",
+                       f"The signing clause needs human review before use: {reason}")
     if directors is not None:
         if not all(isinstance(d, DirectorName) for d in directors):
             raise UsageError("usage.invalid_argument", "directors must be DirectorName instances")
         signers, unbound = _bind(signers, directors)
         if unbound is not None:
-            return _refuse(
-                UNMATCHED,
-                unbound,
-                f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {unbound}",
-                f"A signer cannot be identified with certainty: {unbound}",
-            )
+            return _refuse(UNMATCHED, unbound, f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {unbound}",
+                           f"A signer cannot be identified with certainty: {unbound}")
     people, conflict = _distinct(signers)
     if conflict is not None:
-        return _refuse(
-            UNMATCHED,
-            conflict,
-            f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {conflict}",
-            f"A signer cannot be identified with certainty: {conflict}",
-        )
+        return _refuse(UNMATCHED, conflict, f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {conflict}",
+                       f"A signer cannot be identified with certainty: {conflict}")
     the_act, unknown = _unclassified(rule, the_act)
     if unknown is not None:
         return _undecided(unknown)

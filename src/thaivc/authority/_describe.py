@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from thaivc.authority._model import AnyDirector, Branch, Scope, Slot
 
-__all__ = [
-    "describe_branch_en",
-    "describe_branch_th",
-    "describe_scope_en",
-    "describe_slot_en",
-    "describe_slot_th",
-    "thai_count",
-]
+__all__ = ["describe_branch_en", "describe_branch_th", "describe_scope_en", "describe_slot_en",
+           "describe_slot_th", "thai_count"]
 
 _TH_NUM = ("ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ")
 _EN_NUM = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -57,9 +51,8 @@ def describe_slot_en(slot: Slot, n: int = 1) -> str:
     if isinstance(slot, AnyDirector):
         return "any one director" if n == 1 else f"any {_en_count(n)} directors"
     if slot.group is not None:
-        return (
-            f"one director of group ({slot.group})" if n == 1 else f"{_en_count(n)} directors of group ({slot.group})"
-        )
+        return (f"one director of group ({slot.group})" if n == 1
+                else f"{_en_count(n)} directors of group ({slot.group})")
     names = " or ".join(p.name_th for p in slot.any_of)
     if len(slot.any_of) == 1:
         return names
@@ -78,15 +71,13 @@ def describe_scope_en(scope: Scope) -> str:
 
 
 def _seal_th(b: Branch) -> str:
-    return {"required": "และประทับตราสำคัญของบริษัท", "not_required": " โดยไม่ต้องประทับตราสำคัญ", "unspecified": ""}[b.seal]
+    return {"required": "และประทับตราสำคัญของบริษัท", "not_required": " โดยไม่ต้องประทับตราสำคัญ",
+            "unspecified": ""}[b.seal]
 
 
 def _seal_en(b: Branch) -> str:
-    return {
-        "required": " with the company seal",
-        "not_required": " without the company seal",
-        "unspecified": " (the clause does not mention the seal)",
-    }[b.seal]
+    return {"required": " with the company seal", "not_required": " without the company seal",
+            "unspecified": " (the clause does not mention the seal)"}[b.seal]
 
 
 def _split(b: Branch) -> tuple[list[tuple[Slot, int]], int]:
@@ -122,7 +113,8 @@ def describe_branch_th(b: Branch) -> str:
 def describe_branch_en(b: Branch) -> str:
     named, others = _split(b)
     if not named:
-        core = "any one director signs alone" if others == 1 else f"any {_en_count(others)} directors sign jointly"
+        core = ("any one director signs alone" if others == 1
+                else f"any {_en_count(others)} directors sign jointly")
     else:
         who = _en_list([describe_slot_en(s, n) for s, n in named])
         if others:

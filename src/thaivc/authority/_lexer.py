@@ -62,17 +62,15 @@ _KEYWORDS: Final[tuple[tuple[str, str], ...]] = (
     ("WITH", loose("ร่วมกับ")),
     ("BIND", r"(?:เพื่อ\s?)?(?:" + loose("ผูกพัน") + r"|แทน)\s?" + _COMPANY + r"(?:\s?ได้)?"),
     ("TOTAL", r"รวม\s?(?:เป็น\s?)?(?:จำนวน\s?)?(" + _NUM + r")\s?" + _CLASSIFIER),
-    ("KOFN", r"(" + _NUM + r")\s?(?:" + _CLASSIFIER + r"\s?)?ใน\s?(" + _NUM + r")\s?" + _CLASSIFIER + r"(?:\s?นี้)?"),
+    ("KOFN", r"(" + _NUM + r")\s?(?:" + _CLASSIFIER + r"\s?)?ใน\s?(" + _NUM + r")\s?" + _CLASSIFIER
+     + r"(?:\s?นี้)?"),
     ("ANYONE", r"คน\s?ใด\s?คน\s?หนึ่ง|คน\s?หนึ่ง\s?คน\s?ใด|ท่าน\s?ใด\s?ท่าน\s?หนึ่ง|คน\s?หนึ่ง"),
     ("COUNT", r"(?:จำนวน\s?)?(" + _NUM + r")\s?" + _CLASSIFIER),
     ("ALL", r"ทุก\s?คน|ทุก\s?ท่าน|ทั้ง\s?หมด(?:\s?ทุก\s?คน)?"),
     ("OTHER", r"อื่น(?:\s?อีก|\s?ๆ)?|อีก"),
     ("DIRECTOR", loose("กรรมการ")),
-    (
-        "GROUP",
-        r"กลุ่ม\s?(?:ที่\s?)?(?:\(\s?([\u0e01-\u0e2e]|[0-9๐-๙]+)\s?\)"
-        r"|([\u0e01-\u0e2e])\.?(?![\u0e01-\u0e4e])|([0-9๐-๙]+)(?![0-9๐-๙.]))",
-    ),
+    ("GROUP", r"กลุ่ม\s?(?:ที่\s?)?(?:\(\s?([\u0e01-\u0e2e]|[0-9๐-๙]+)\s?\)"
+              r"|([\u0e01-\u0e2e])\.?(?![\u0e01-\u0e4e])|([0-9๐-๙]+)(?![0-9๐-๙.]))"),
     ("DEF", r"ได้แก่|คือ"),
     ("CAN", r"ได้\s?ด้วย|ได้"),
     ("OF", r"ของ|ใน"),
@@ -85,24 +83,8 @@ _KEYWORDS: Final[tuple[tuple[str, str], ...]] = (
 )
 _COMPILED: Final = tuple((k, re.compile(p)) for k, p in _KEYWORDS)
 # Keywords that may directly follow a name, and so end it.
-_NAME_ENDERS: Final = (
-    "SEAL_NOT",
-    "SEAL_REQ",
-    "SIGN",
-    "JOINTLY",
-    "WITH",
-    "TOTAL",
-    "KOFN",
-    "ANYONE",
-    "COUNT",
-    "ALL",
-    "DIRECTOR",
-    "GROUP",
-    "OR",
-    "AND",
-    "LET",
-    "COMMA",
-)
+_NAME_ENDERS: Final = ("SEAL_NOT", "SEAL_REQ", "SIGN", "JOINTLY", "WITH", "TOTAL", "KOFN", "ANYONE", "COUNT",
+                       "ALL", "DIRECTOR", "GROUP", "OR", "AND", "LET", "COMMA")
 _WORD_START = r"[\s\u0e01-\u0e2e\u0e40-\u0e44A-Za-z]"
 
 
@@ -131,36 +113,15 @@ _NAME_PART = re.compile(r"[\u0e01-\u0e4eA-Za-z][\u0e01-\u0e4eA-Za-z.\-]*")
 
 # Clause vocabulary that no personal name contains; found inside a "name", it means the name ran
 # into wording the lexer did not recognise.
-_NOT_IN_NAMES: Final = (
-    "ได้ด้วย",
-    "ไม่มี",
-    "กรณี",
-    "ทั่วไป",
-    "เฉพาะ",
-    "ธุรกรรม",
-    "นิติกรรม",
-    "มูลค่า",
-    "การเงิน",
-    "ราชการ",
-    "ประทับตรา",
-    "ลายมือ",
-    "ทั้งนี้",
-    "นอกจาก",
-    "เว้นแต่",
-    "ยกเว้น",
-    "อำนาจ",
-    "นางสาว",
-)
+_NOT_IN_NAMES: Final = ("ได้ด้วย", "ไม่มี", "กรณี", "ทั่วไป", "เฉพาะ", "ธุรกรรม", "นิติกรรม", "มูลค่า",
+                        "การเงิน", "ราชการ", "ประทับตรา", "ลายมือ", "ทั้งนี้", "นอกจาก", "เว้นแต่", "ยกเว้น",
+                        "อำนาจ", "นางสาว")
 
 
 def _check_name(name: str, at: str) -> str:
     parts = name.split(" ")
-    if (
-        len(name) > 120
-        or not 1 <= len(parts) <= 3
-        or not all(_NAME_PART.fullmatch(p) for p in parts)
-        or any(w in name for w in _NOT_IN_NAMES)
-    ):
+    if (len(name) > 120 or not 1 <= len(parts) <= 3 or not all(_NAME_PART.fullmatch(p) for p in parts)
+            or any(w in name for w in _NOT_IN_NAMES)):
         raise Unreadable(f"cannot tell where the name ends or what follows it: “{at}”")
     return name
 
@@ -171,7 +132,8 @@ class _Lexer:
         self.title = re.compile(rf"(?:{title}\s?)+")
         enders = "|".join(p for k, p in _KEYWORDS if k in _NAME_ENDERS)
         # names hold no digits, so an enumerator ends a name even when glued to it ("ใจดี2.นาย…")
-        self.stop = re.compile(rf"\s?(?:{enders})|(?<=[\s.,)])(?:{title})|\s?[0-9๐-๙]+[.)](?![0-9๐-๙])|\s?\(|$")
+        self.stop = re.compile(
+            rf"\s?(?:{enders})|(?<=[\s.,)])(?:{title})|\s?[0-9๐-๙]+[.)](?![0-9๐-๙])|\s?\(|$")
 
     def lex(self, text: str) -> list[Token]:
         out: list[Token] = []
@@ -182,7 +144,7 @@ class _Lexer:
                 continue
             tok = self._keyword(text, i) or self._person(text, i)
             if tok is None:
-                raise Unreadable(f"unrecognised wording: “{text[i : i + 40]}”")
+                raise Unreadable(f"unrecognised wording: “{text[i:i + 40]}”")
             out.append(tok)
             i = tok.end
         return out
@@ -213,8 +175,8 @@ class _Lexer:
         end = stop.start() if stop is not None else len(text)
         name = text[start:end].strip().rstrip(".").strip()
         if not name:
-            raise Unreadable(f"a title without a name: “{text[i : i + 40]}”")
-        _check_name(name, text[i : i + 60])
+            raise Unreadable(f"a title without a name: “{text[i:i + 40]}”")
+        _check_name(name, text[i:i + 60])
         # The token keeps its titles as written: where the title ends is decided when the name is
         # bound to a director ("นางนวล" may be Mrs Nuan or the given name Nangnuan), not here.
         return Token("PERSON", (text[i:start] + name).strip(), i, end)

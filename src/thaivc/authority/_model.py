@@ -77,7 +77,7 @@ def _title_fits(name_th: str, title_th: str | None) -> None:
         return
     if collapse(title_th) != title_th:
         raise ValueError("title_th must be NFC text with single spaces and no zero-width characters")
-    if title_th and (not name_th.startswith(title_th) or not name_th[len(title_th) :].strip()):
+    if title_th and (not name_th.startswith(title_th) or not name_th[len(title_th):].strip()):
         raise ValueError("name_th must begin with title_th and continue with the name")
 
 

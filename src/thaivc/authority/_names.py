@@ -20,102 +20,24 @@ from typing import Final
 
 from thaivc.thai import name_comparison_key
 
-__all__ = [
-    "DEFAULT_TITLES",
-    "PERSONAL_TITLES",
-    "NameReading",
-    "canonical_title",
-    "collapse",
-    "matching_readings",
-    "name_key",
-    "name_readings",
-    "registry_readings",
-    "strip_titles",
-    "title_conflict",
-    "title_field",
-    "titles_agree",
-]
+__all__ = ["DEFAULT_TITLES", "PERSONAL_TITLES", "NameReading", "canonical_title", "collapse", "matching_readings",
+           "name_key", "name_readings", "registry_readings", "strip_titles", "title_conflict", "title_field",
+           "titles_agree"]
 
 #: Titles, ranks and honorifics stripped from the front of a name, longest first at match time.
 #: Dotted abbreviations are listed with and without the spaces DBD sometimes inserts.
 DEFAULT_TITLES: Final[tuple[str, ...]] = (
-    "นาย",
-    "นาง",
-    "นางสาว",
-    "น.ส.",
-    "ว่าที่ร้อยตรี",
-    "ว่าที่ร้อยตรีหญิง",
-    "ว่าที่ ร.ต.",
-    "ว่าที่ร.ต.",
-    "ว่าที่ร.ต.หญิง",
-    "ดร.",
-    "ศ.",
-    "รศ.",
-    "ผศ.",
-    "ศ.ดร.",
-    "รศ.ดร.",
-    "ผศ.ดร.",
-    "ศาสตราจารย์",
-    "รองศาสตราจารย์",
-    "ผู้ช่วยศาสตราจารย์",
-    "นพ.",
-    "พญ.",
-    "ทพ.",
-    "ทพญ.",
-    "ภก.",
-    "ภญ.",
-    "สพ.ญ.",
-    "พล.อ.",
-    "พล.ท.",
-    "พล.ต.",
-    "พ.อ.",
-    "พ.ท.",
-    "พ.ต.",
-    "ร.อ.",
-    "ร.ท.",
-    "ร.ต.",
-    "จ.ส.อ.",
-    "พล.ต.อ.",
-    "พล.ต.ท.",
-    "พล.ต.ต.",
-    "พ.ต.อ.",
-    "พ.ต.ท.",
-    "พ.ต.ต.",
-    "ร.ต.อ.",
-    "ร.ต.ท.",
-    "ร.ต.ต.",
-    "พล.ร.อ.",
-    "พล.ร.ท.",
-    "พล.ร.ต.",
-    "น.อ.",
-    "น.ท.",
-    "น.ต.",
-    "พล.อ.อ.",
-    "พล.อ.ท.",
-    "พล.อ.ต.",
-    "พลเอก",
-    "พลโท",
-    "พลตรี",
-    "พันเอก",
-    "พันโท",
-    "พันตรี",
-    "ร้อยเอก",
-    "ร้อยโท",
-    "ร้อยตรี",
-    "พลตำรวจเอก",
-    "พลตำรวจโท",
-    "พลตำรวจตรี",
-    "พันตำรวจเอก",
-    "พันตำรวจโท",
-    "พันตำรวจตรี",
-    "คุณหญิง",
-    "ท่านผู้หญิง",
-    "หม่อมราชวงศ์",
-    "ม.ร.ว.",
-    "หม่อมหลวง",
-    "ม.ล.",
-    "หม่อมเจ้า",
-    "ม.จ.",
+    "นาย", "นาง", "นางสาว", "น.ส.",
+    "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "ว่าที่ ร.ต.", "ว่าที่ร.ต.", "ว่าที่ร.ต.หญิง",
+    "ดร.", "ศ.", "รศ.", "ผศ.", "ศ.ดร.", "รศ.ดร.", "ผศ.ดร.",
+    "ศาสตราจารย์", "รองศาสตราจารย์", "ผู้ช่วยศาสตราจารย์",
+    "นพ.", "พญ.", "ทพ.", "ทพญ.", "ภก.", "ภญ.", "สพ.ญ.",
+    "พล.อ.", "พล.ท.", "พล.ต.", "พ.อ.", "พ.ท.", "พ.ต.", "ร.อ.", "ร.ท.", "ร.ต.", "จ.ส.อ.",
+    "พล.ต.อ.", "พล.ต.ท.", "พล.ต.ต.", "พ.ต.อ.", "พ.ต.ท.", "พ.ต.ต.", "ร.ต.อ.", "ร.ต.ท.", "ร.ต.ต.",
+    "พล.ร.อ.", "พล.ร.ท.", "พล.ร.ต.", "น.อ.", "น.ท.", "น.ต.", "พล.อ.อ.", "พล.อ.ท.", "พล.อ.ต.",
+    "พลเอก", "พลโท", "พลตรี", "พันเอก", "พันโท", "พันตรี", "ร้อยเอก", "ร้อยโท", "ร้อยตรี",
+    "พลตำรวจเอก", "พลตำรวจโท", "พลตำรวจตรี", "พันตำรวจเอก", "พันตำรวจโท", "พันตำรวจตรี",
+    "คุณหญิง", "ท่านผู้หญิง", "หม่อมราชวงศ์", "ม.ร.ว.", "หม่อมหลวง", "ม.ล.", "หม่อมเจ้า", "ม.จ.",
 )
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -163,32 +85,14 @@ PERSONAL_TITLES: Final[frozenset[str]] = frozenset({"นาย", "นาง", "�
 
 #: Abbreviations → the full title, keys without spaces (DBD writes "ว่าที่ ร.ต." and "ว่าที่ร.ต.").
 _TITLE_EQUIV: Final[dict[str, str]] = {
-    "น.ส.": "นางสาว",
-    "ด.ช.": "เด็กชาย",
-    "ด.ญ.": "เด็กหญิง",
-    "ว่าที่ร.ต.": "ว่าที่ร้อยตรี",
-    "ว่าที่ร.ต.หญิง": "ว่าที่ร้อยตรีหญิง",
-    "ศ.": "ศาสตราจารย์",
-    "รศ.": "รองศาสตราจารย์",
-    "ผศ.": "ผู้ช่วยศาสตราจารย์",
-    "พล.อ.": "พลเอก",
-    "พล.ท.": "พลโท",
-    "พล.ต.": "พลตรี",
-    "พ.อ.": "พันเอก",
-    "พ.ท.": "พันโท",
-    "พ.ต.": "พันตรี",
-    "ร.อ.": "ร้อยเอก",
-    "ร.ท.": "ร้อยโท",
-    "ร.ต.": "ร้อยตรี",
-    "พล.ต.อ.": "พลตำรวจเอก",
-    "พล.ต.ท.": "พลตำรวจโท",
-    "พล.ต.ต.": "พลตำรวจตรี",
-    "พ.ต.อ.": "พันตำรวจเอก",
-    "พ.ต.ท.": "พันตำรวจโท",
-    "พ.ต.ต.": "พันตำรวจตรี",
-    "ม.ร.ว.": "หม่อมราชวงศ์",
-    "ม.ล.": "หม่อมหลวง",
-    "ม.จ.": "หม่อมเจ้า",
+    "น.ส.": "นางสาว", "ด.ช.": "เด็กชาย", "ด.ญ.": "เด็กหญิง",
+    "ว่าที่ร.ต.": "ว่าที่ร้อยตรี", "ว่าที่ร.ต.หญิง": "ว่าที่ร้อยตรีหญิง",
+    "ศ.": "ศาสตราจารย์", "รศ.": "รองศาสตราจารย์", "ผศ.": "ผู้ช่วยศาสตราจารย์",
+    "พล.อ.": "พลเอก", "พล.ท.": "พลโท", "พล.ต.": "พลตรี", "พ.อ.": "พันเอก", "พ.ท.": "พันโท", "พ.ต.": "พันตรี",
+    "ร.อ.": "ร้อยเอก", "ร.ท.": "ร้อยโท", "ร.ต.": "ร้อยตรี",
+    "พล.ต.อ.": "พลตำรวจเอก", "พล.ต.ท.": "พลตำรวจโท", "พล.ต.ต.": "พลตำรวจตรี",
+    "พ.ต.อ.": "พันตำรวจเอก", "พ.ต.ท.": "พันตำรวจโท", "พ.ต.ต.": "พันตำรวจตรี",
+    "ม.ร.ว.": "หม่อมราชวงศ์", "ม.ล.": "หม่อมหลวง", "ม.จ.": "หม่อมเจ้า",
 }
 
 
@@ -229,7 +133,7 @@ def _leading_title(text: str, ordered: Sequence[str]) -> tuple[str, str] | None:
     for t in ordered:
         if not text.startswith(t):
             continue
-        rest = text[len(t) :]
+        rest = text[len(t):]
         if rest.strip() and (t.endswith(".") or _WORD_START.match(rest)):
             return t, rest
     return None
@@ -272,13 +176,12 @@ def title_field(title: str, titles: Sequence[str] = DEFAULT_TITLES) -> tuple[str
             out.append(cur)
             break
         out.append(t)
-        cur = cur[len(t) :].lstrip()
+        cur = cur[len(t):].lstrip()
     return tuple(out)
 
 
-def name_readings(
-    name_th: str, title_th: str | None, titles: Sequence[str] = DEFAULT_TITLES
-) -> tuple[NameReading, ...]:
+def name_readings(name_th: str, title_th: str | None,
+                  titles: Sequence[str] = DEFAULT_TITLES) -> tuple[NameReading, ...]:
     """The readings of a name: exactly one when the title has its own field, else registry readings.
 
     ``title_th`` not None means the source keeps the title in a field of its own and ``name_th``
@@ -288,7 +191,7 @@ def name_readings(
         return registry_readings(name_th, titles)
     name = collapse(name_th)
     title = collapse(title_th)
-    rest = name[len(title) :].lstrip() if title and name.startswith(title) else name
+    rest = name[len(title):].lstrip() if title and name.startswith(title) else name
     return (NameReading(title_field(title, titles) if title else (), rest),)
 
 
@@ -302,11 +205,9 @@ def titles_agree(a: NameReading, b: NameReading) -> bool:
     return pa is None or pb is None or pa == pb
 
 
-def matching_readings(
-    a: Sequence[NameReading], b: Sequence[NameReading], *, ignore_spaces: bool = False
-) -> list[tuple[NameReading, NameReading]]:
+def matching_readings(a: Sequence[NameReading], b: Sequence[NameReading], *,
+                      ignore_spaces: bool = False) -> list[tuple[NameReading, NameReading]]:
     """The pairs of readings that name the same person: equal name keys and agreeing titles."""
-
     def k(r: NameReading) -> str:
         return r.key.replace(" ", "") if ignore_spaces else r.key
 

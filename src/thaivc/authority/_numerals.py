@@ -14,20 +14,8 @@ from typing import Final
 
 __all__ = ["MAX_AMOUNT", "NUMBER_PATTERN", "parse_number", "thai_digits_to_ascii"]
 
-_DIGITS: Final = {
-    "ศูนย์": 0,
-    "หนึ่ง": 1,
-    "เอ็ด": 1,
-    "สอง": 2,
-    "ยี่": 2,
-    "สาม": 3,
-    "สี่": 4,
-    "ห้า": 5,
-    "หก": 6,
-    "เจ็ด": 7,
-    "แปด": 8,
-    "เก้า": 9,
-}
+_DIGITS: Final = {"ศูนย์": 0, "หนึ่ง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5,
+                  "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9}
 _UNITS: Final = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000}
 _WORD = "|".join(sorted([*_DIGITS, *_UNITS, "ล้าน"], key=len, reverse=True))
 _WORD_RE = re.compile(_WORD)
@@ -82,7 +70,7 @@ def _words(s: str) -> int | None:
     if "ล้าน" in words:
         k = words.index("ล้าน")
         hi = _words_below_million(words[:k]) if k else None
-        lo = _words_below_million(words[k + 1 :]) if k + 1 < len(words) else 0
+        lo = _words_below_million(words[k + 1:]) if k + 1 < len(words) else 0
         if hi is None or lo is None or hi == 0:
             return None
         return hi * 1_000_000 + lo

@@ -76,8 +76,8 @@ class _Tokens:
 
     def __init__(self, toks: list[Token], text: str) -> None:
         self.toks, self.text, self.i = toks, text, 0
-        self.cut: int | None = None  # cap on the names an object's "หรือ" list may take
-        self.object_names = 0  # names the object's list took when uncapped
+        self.cut: int | None = None     # cap on the names an object's "หรือ" list may take
+        self.object_names = 0           # names the object's list took when uncapped
         self.budget = _SPLIT_BUDGET
         self.furthest: Unreadable | None = None
         self.furthest_at = -1
@@ -101,7 +101,7 @@ class _Tokens:
 
     def error(self, why: str) -> Unreadable:
         if self.i < len(self.toks):
-            at = self.text[self.toks[self.i].start : self.toks[self.i].start + 40]
+            at = self.text[self.toks[self.i].start:self.toks[self.i].start + 40]
             return Unreadable(f"{why} at “{at}”")
         return Unreadable(f"{why} at the end of “{self.text[-40:]}”")
 
@@ -239,7 +239,7 @@ class _Tokens:
             elif self.peek() == "PERSON":
                 start = self.i
                 out += self.people(limit=self.cut)
-                took = sum(t.kind == "PERSON" for t in self.toks[start : self.i])
+                took = sum(t.kind == "PERSON" for t in self.toks[start:self.i])
                 self.object_names = max(self.object_names, took)
             else:
                 raise self.error("expected who signs together with the first signer")
@@ -313,9 +313,8 @@ class _Tokens:
             return [_PSlot("people", names=names)]
         if kinds <= {"AND", "COMMA"} and seps[-1] == "AND":
             return [_PSlot("people", names=[n]) for n in names]
-        raise Unreadable(
-            "a list of names whose grouping is unclear (mixed “และ/หรือ” or no connective): " + ", ".join(names)
-        )
+        raise Unreadable("a list of names whose grouping is unclear (mixed “และ/หรือ” or no connective): "
+                         + ", ".join(names))
 
 
 def _count(slots: list[_PSlot]) -> int:
@@ -327,31 +326,27 @@ def _count(slots: list[_PSlot]) -> int:
 
 _EXCEPT: Final = re.compile(f"{loose('เว้นแต่')}|{loose('ยกเว้น')}|{loose('ไม่รวมถึง')}")
 _BESIDES: Final = re.compile(
-    r"^(?:ทั้งนี้\s?)?(?:สำหรับ\s?|ในการ\s?)?(?P<scope>.+?)\s?"
-    + loose("นอกจาก")
-    + r"\s?(?:"
-    + loose("ผู้มีอำนาจ")
-    + r"(?:\s?(?:ลงนาม|ลงลายมือชื่อ))?)?\s?(?:ตาม\s?(?:ข้อ\s?)?\(?\s?[1๑]\s?\)?|"
+    r"^(?:ทั้งนี้\s?)?(?:สำหรับ\s?|ในการ\s?)?(?P<scope>.+?)\s?" + loose("นอกจาก") + r"\s?(?:"
+    + loose("ผู้มีอำนาจ") + r"(?:\s?(?:ลงนาม|ลงลายมือชื่อ))?)?\s?(?:ตาม\s?(?:ข้อ\s?)?\(?\s?[1๑]\s?\)?|"
     + r"ข้างต้น|ดังกล่าว(?:ข้างต้น)?)?\s?แล้ว\s?(?:ให้\s?)?(?P<special>.+)$"
 )
 _ALSO_END: Final = re.compile(r"\s?ได้\s?ด้วย$")
 _ALSO_LEAD: Final = re.compile(r"^(?:ทั้งนี้\s?)?(?:สำหรับ\s?|ในการ\s?)?")
-_SECTION: Final = re.compile(r"(?<!กลุ่ม)(?<!กลุ่ม )(?<!ตาม)(?<!ตาม )(?<!ข้อ)(?<!ข้อ )\(\s?([0-9๐-๙]+|[\u0e01-\u0e2e])\s?\)")
+_SECTION: Final = re.compile(
+    r"(?<!กลุ่ม)(?<!กลุ่ม )(?<!ตาม)(?<!ตาม )(?<!ข้อ)(?<!ข้อ )\(\s?([0-9๐-๙]+|[\u0e01-\u0e2e])\s?\)")
 _LETTERS: Final = "กขคงจฉชซฌญ"
 _GENERAL_CASE: Final = re.compile(r"^" + loose("กรณีทั่วไป") + r"\s?(?:ให้\s?)?")
 _SPECIAL_CASE: Final = re.compile(r"^(?:เฉพาะ\s?|ใน\s?)?" + loose("กรณี") + r"(?:\s?ที่)?\s?")
 _GROUP_QUORUM: Final = re.compile(r"ใน\s?(?:" + NUMBER_PATTERN + r")\s?กลุ่ม")
 _PARTNER: Final = re.compile(
-    r"^(?:\(?\s?ห้างหุ้นส่วน(?:จำกัด|สามัญนิติบุคคล)\s?\)?\s?)?"
-    + loose("หุ้นส่วนผู้จัดการ")
-    + r"\s?[:：]?\s?(?P<who>.+?)\s?[;；]?\s?"
-    + loose("ข้อจำกัดอำนาจ")
-    + r"(?:\s?"
-    + loose("หุ้นส่วนผู้จัดการ")
+    r"^(?:\(?\s?ห้างหุ้นส่วน(?:จำกัด|สามัญนิติบุคคล)\s?\)?\s?)?" + loose("หุ้นส่วนผู้จัดการ")
+    + r"\s?[:：]?\s?(?P<who>.+?)\s?[;；]?\s?" + loose("ข้อจำกัดอำนาจ") + r"(?:\s?" + loose("หุ้นส่วนผู้จัดการ")
     + r")?\s?[:：]?\s?(?P<limit>.+?)\s?\.?$"
 )
 _NO_LIMIT: Final = ("ไม่มี", "-", "ไม่มีข้อจำกัด", "ไม่มีข้อจำกัดอำนาจ")
-_PREAMBLE: Final = re.compile(r"^(?:" + loose("อำนาจกรรมการ") + r"|" + loose("กรรมการลงชื่อผูกพัน") + r")\s?[:：]\s?")
+_PREAMBLE: Final = re.compile(
+    r"^(?:" + loose("อำนาจกรรมการ") + r"|" + loose("กรรมการลงชื่อผูกพัน") + r")\s?[:：]\s?"
+)
 
 
 @dataclass
@@ -366,7 +361,7 @@ def _split_special(rest: str, titles: Sequence[str]) -> tuple[str, str | None]:
     m = re.search(r"\s?ให้\s?(?=" + title_pattern(titles) + "|" + loose("กรรมการ") + ")", rest)
     if m is None:
         return rest, None
-    return rest[: m.start()], rest[m.end() :]
+    return rest[:m.start()], rest[m.end():]
 
 
 def _modifier(text: str, titles: Sequence[str], *, section: bool) -> tuple[str, _Modifier | None]:
@@ -376,8 +371,8 @@ def _modifier(text: str, titles: Sequence[str], *, section: bool) -> tuple[str, 
         raise Unreadable("more than one “เว้นแต่/ยกเว้น” exception")
     if excepts:
         m = excepts[0]
-        scope_text, special = _split_special(text[m.end() :], titles)
-        return text[: m.start()].strip(), _Modifier("withdraw", parse_scope(scope_text), special)
+        scope_text, special = _split_special(text[m.end():], titles)
+        return text[:m.start()].strip(), _Modifier("withdraw", parse_scope(scope_text), special)
     tail = text
     general = ""
     if not section:
@@ -388,7 +383,7 @@ def _modifier(text: str, titles: Sequence[str], *, section: bool) -> tuple[str, 
     if (b := _BESIDES.match(tail)) is not None:
         return general, _Modifier("add", parse_scope(b["scope"]), b["special"])
     if (end := _ALSO_END.search(tail)) is not None:
-        body = _ALSO_LEAD.sub("", tail[: end.start()], count=1)
+        body = _ALSO_LEAD.sub("", tail[:end.start()], count=1)
         scope_text, special = _split_special(body, titles)
         if special is not None:
             return general, _Modifier("add", parse_scope(scope_text), special)
@@ -400,17 +395,16 @@ def _sections(text: str) -> list[str]:
     marks = list(_SECTION.finditer(text))
     if not marks:
         return [text]
-    if text[: marks[0].start()].strip():
+    if text[:marks[0].start()].strip():
         raise Unreadable("text before the first numbered section")
     labels = [thai_digits_to_ascii(m.group(1)) for m in marks]
-    if labels not in ([str(i) for i in range(1, len(marks) + 1)], list(_LETTERS[: len(marks)])):
+    if labels not in ([str(i) for i in range(1, len(marks) + 1)], list(_LETTERS[:len(marks)])):
         raise Unreadable("numbered sections are not (1), (2), … or (ก), (ข), … in order")
     ends = [m.start() for m in marks[1:]] + [len(text)]
-    return [text[m.end() : e].strip() for m, e in zip(marks, ends, strict=True)]
+    return [text[m.end():e].strip() for m, e in zip(marks, ends, strict=True)]
 
 
 # -- names ---------------------------------------------------------------------------------------
-
 
 class _Binder:
     """Binds clause names to directors: every reading of the clause's name is tried.
@@ -430,28 +424,21 @@ class _Binder:
         mine = registry_readings(raw, self.titles)
         if self.directors is None:
             if len({r.key for r in mine}) > 1:
-                raise Unreadable(
-                    f"“{raw}” can be read as {' or '.join(f'“{r.shown()}”' for r in mine)}; "
-                    "the directors list is needed to tell which"
-                )
+                raise Unreadable(f"“{raw}” can be read as {' or '.join(f'“{r.shown()}”' for r in mine)}; "
+                                 "the directors list is needed to tell which")
             return PersonRef(name_th=mine[0].key)
-        hits = [
-            (d, pairs[0][1])
-            for d, theirs in self.readings
-            if (pairs := matching_readings(mine, theirs, ignore_spaces=True))
-        ]
+        hits = [(d, pairs[0][1]) for d, theirs in self.readings
+                if (pairs := matching_readings(mine, theirs, ignore_spaces=True))]
         if len(hits) == 1:
             director, reading = hits[0]
             return PersonRef(name_th=reading.key, citizen_id=director.citizen_id)
         if hits:
-            raise Unreadable(
-                f"“{raw}” matches more than one director (" + ", ".join(f"“{d.name_th}”" for d, _ in hits) + ")"
-            )
+            raise Unreadable(f"“{raw}” matches more than one director ("
+                             + ", ".join(f"“{d.name_th}”" for d, _ in hits) + ")")
         clash = next((c for _, theirs in self.readings if (c := title_conflict(mine, theirs))), None)
         if clash is not None:
-            raise Unreadable(
-                f"“{raw}” is not among the directors: “{clash[1].shown()}” has the same name but another title"
-            )
+            raise Unreadable(f"“{raw}” is not among the directors: “{clash[1].shown()}” has the same name "
+                             "but another title")
         raise Unreadable(f"“{raw}” is not among the directors")
 
     def director(self, d: DirectorName) -> PersonRef:
@@ -464,7 +451,8 @@ class _Binder:
         for p in ps:
             if p.kind == "director":
                 if p.of is not None and self.directors is not None and p.of != len(self.directors):
-                    raise Unreadable(f"the clause counts {p.of} directors but the registry lists {len(self.directors)}")
+                    raise Unreadable(f"the clause counts {p.of} directors but the registry lists "
+                                     f"{len(self.directors)}")
                 out.append(AnyDirector())
             elif p.kind == "all":
                 if not self.directors:
@@ -490,14 +478,8 @@ class _Binder:
 
 # -- assembly ------------------------------------------------------------------------------------
 
-
-def _branches(
-    sentences: list[_Sentence],
-    binder: _Binder,
-    groups: dict[str, list[str]],
-    mode: Literal["always", "only", "except"],
-    scope: Scope | None,
-) -> list[Branch]:
+def _branches(sentences: list[_Sentence], binder: _Binder, groups: dict[str, list[str]],
+              mode: Literal["always", "only", "except"], scope: Scope | None) -> list[Branch]:
     out = []
     for ps, seal in sentences:
         slots = binder.slots(ps, groups)
@@ -515,8 +497,7 @@ def _read(text: str, directors: Sequence[DirectorName] | None, titles: Sequence[
     if (g := _GROUP_QUORUM.search(text)) is not None:
         raise Unreadable(
             f"a quorum over groups (“{g.group(0)}”) with a head count: it can mean people from any two "
-            "groups or one person from every group, and the clause does not say which"
-        )
+            "groups or one person from every group, and the clause does not say which")
     parts = _sections(text)
     # "(ก) กรณีทั่วไป … (ข) เฉพาะกรณี <scope> ให้ …": labelled cases; each special case withdraws
     general_case = len(parts) > 1 and _GENERAL_CASE.match(parts[0]) is not None
@@ -526,7 +507,7 @@ def _read(text: str, directors: Sequence[DirectorName] | None, titles: Sequence[
     mods = [mod] if mod is not None else []
     for extra in parts[1:]:
         if general_case and (case := _SPECIAL_CASE.match(extra)) is not None:
-            scope_text, special = _split_special(extra[case.end() :], titles)
+            scope_text, special = _split_special(extra[case.end():], titles)
             if special is None:
                 raise Unreadable(f"the special case “{extra[:60]}” does not say who signs")
             mods.append(_Modifier("withdraw", parse_scope(scope_text), special))
@@ -541,9 +522,8 @@ def _read(text: str, directors: Sequence[DirectorName] | None, titles: Sequence[
     groups = reader.groups()
     general_sentences = reader.sentences()
     withdraw = next((m for m in mods if m.kind == "withdraw"), None)
-    branches = _branches(
-        general_sentences, binder, groups, "except" if withdraw else "always", withdraw.scope if withdraw else None
-    )
+    branches = _branches(general_sentences, binder, groups,
+                         "except" if withdraw else "always", withdraw.scope if withdraw else None)
     for m in mods:
         if m.special is None:
             continue
@@ -551,9 +531,8 @@ def _read(text: str, directors: Sequence[DirectorName] | None, titles: Sequence[
         branches += _branches(_Tokens(lex(who, titles), who).sentences(), binder, groups, "only", m.scope)
     seals = {b.seal for b in branches}
     if "unspecified" in seals and len(seals) > 1:
-        raise Unreadable(
-            "the seal is stated for some alternatives only; it is unclear whether it applies to the others"
-        )
+        raise Unreadable("the seal is stated for some alternatives only; it is unclear whether it "
+                         "applies to the others")
     return branches
 
 
@@ -567,9 +546,8 @@ def _partnership(who: str, limit: str, binder: _Binder, titles: Sequence[str]) -
     return [Branch(mode="always", scope=None, total=1, slots=[AnyOf(any_of=[person])], seal="unspecified")]
 
 
-def parse_clause(
-    text_th: str, directors: Sequence[DirectorName | str] | None = None, *, titles: Sequence[str] = DEFAULT_TITLES
-) -> AuthorityRule:
+def parse_clause(text_th: str, directors: Sequence[DirectorName | str] | None = None, *,
+                 titles: Sequence[str] = DEFAULT_TITLES) -> AuthorityRule:
     """Parse a DBD signing clause; unreadable or ambiguous clauses come back ``needs_review``.
 
     ``directors`` (the company's committee list, titles allowed) binds every named person to exactly
@@ -581,7 +559,8 @@ def parse_clause(
     dirs: list[DirectorName] | None = None
     if directors is not None:
         try:
-            dirs = [d if isinstance(d, DirectorName) else DirectorName(name_th=collapse(d)) for d in directors]
+            dirs = [d if isinstance(d, DirectorName) else DirectorName(name_th=collapse(d))
+                    for d in directors]
         except (TypeError, ValidationError) as exc:
             raise UsageError("usage.invalid_argument", "directors must be DirectorName or str") from exc
     try:

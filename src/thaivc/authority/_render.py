@@ -14,11 +14,9 @@ from thaivc.authority._model import AuthorityRule
 __all__ = ["render_tree"]
 
 _MODE = {"always": ("ทุกกรณี", "always"), "only": ("เฉพาะ", "only for"), "except": ("เว้นแต่", "except for")}
-_SEAL = {
-    "required": ("ต้องประทับตราสำคัญ", "seal required"),
-    "not_required": ("ไม่ต้องประทับตราสำคัญ", "no seal needed"),
-    "unspecified": ("ไม่ได้ระบุเรื่องตราสำคัญ", "seal not stated"),
-}
+_SEAL = {"required": ("ต้องประทับตราสำคัญ", "seal required"),
+         "not_required": ("ไม่ต้องประทับตราสำคัญ", "no seal needed"),
+         "unspecified": ("ไม่ได้ระบุเรื่องตราสำคัญ", "seal not stated")}
 
 
 def render_tree(rule: AuthorityRule) -> str:
@@ -41,7 +39,6 @@ def render_tree(rule: AuthorityRule) -> str:
         lines.append(f"{pad}    {describe_branch_en(b)}")
         for j, slot in enumerate(b.slots):
             leaf = "└─" if j == len(b.slots) - 1 else "├─"
-            lines.append(
-                f"{pad} {leaf} ช่องที่ {j + 1}: {describe_slot_th(slot)} / slot {j + 1}: {describe_slot_en(slot)}"
-            )
+            lines.append(f"{pad} {leaf} ช่องที่ {j + 1}: {describe_slot_th(slot)}"
+                         f" / slot {j + 1}: {describe_slot_en(slot)}")
     return "\n".join(lines)

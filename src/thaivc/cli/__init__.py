@@ -28,12 +28,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 #: Sub-command groups; later capabilities register here with the same style.
 REGISTRARS: list[Registrar] = [
-    register_core,
-    register_proof,
-    register_authority,
-    register_did,
-    register_thai,
-    register_delegation,
+    register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
     register_status,
 ]
 

@@ -41,11 +41,8 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         formatter_class=fmt,
     )
     draft.add_argument("--grantor", required=True, metavar="JURISTIC_ID", help="the company's 13-digit juristic ID")
-    draft.add_argument(
-        "--grantor-name",
-        metavar="NAME_TH",
-        help="the company's Thai name (default: from the bundled sample DBD registry)",
-    )
+    draft.add_argument("--grantor-name", metavar="NAME_TH",
+                       help="the company's Thai name (default: from the bundled sample DBD registry)")
     draft.add_argument("--attorney", required=True, metavar="DID", help="the attorney's wallet DID")
     who = draft.add_mutually_exclusive_group(required=True)
     who.add_argument("--attorney-id", metavar="CITIZEN_ID", help="the attorney's 13-digit citizen ID")
@@ -54,18 +51,10 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     draft.add_argument("--max-value", type=int, metavar="BAHT", help="value cap in baht")
     draft.add_argument("--description-th", metavar="TEXT", help="the scope in Thai, as the paper would say it")
     draft.add_argument("--valid-from", metavar="DATETIME", help="XSD dateTime (default: now)")
-    draft.add_argument(
-        "--valid-until",
-        metavar="DATETIME",
-        help="XSD dateTime (default: one year after --valid-from; the command says so)",
-    )
-    draft.add_argument(
-        "--sub-delegation",
-        type=int,
-        default=0,
-        metavar="N",
-        help="allow sub-delegation N levels deep (default 0: not allowed)",
-    )
+    draft.add_argument("--valid-until", metavar="DATETIME",
+                       help="XSD dateTime (default: one year after --valid-from; the command says so)")
+    draft.add_argument("--sub-delegation", type=int, default=0, metavar="N",
+                       help="allow sub-delegation N levels deep (default 0: not allowed)")
     draft.add_argument("--stamp-duty", choices=("7a", "7b", "7c"), help="stamp-duty class (default 7a/7b by acts)")
     draft.add_argument("--seal", action="store_true", help="the directors declare the company seal affixed")
     add_status_options(draft)
@@ -101,26 +90,13 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     auth.add_argument("--domain", required=True)
     auth.add_argument("--value", type=int, metavar="BAHT", help="the act's value in baht")
     auth.add_argument("--seal", action="store_true", help="directors acting directly affix the company seal")
-    auth.add_argument(
-        "--trust-citizen-issuer",
-        action="append",
-        default=[],
-        metavar="DID",
-        help="an issuer trusted for ThaiCitizenCredential (repeat)",
-    )
-    auth.add_argument(
-        "--trust-dbd-issuer",
-        action="append",
-        default=[],
-        metavar="DID",
-        help="an issuer trusted for JuristicPersonCredential (repeat)",
-    )
+    auth.add_argument("--trust-citizen-issuer", action="append", default=[], metavar="DID",
+                      help="an issuer trusted for ThaiCitizenCredential (repeat)")
+    auth.add_argument("--trust-dbd-issuer", action="append", default=[], metavar="DID",
+                      help="an issuer trusted for JuristicPersonCredential (repeat)")
     auth.add_argument("--min-ial", default="2.3", help="minimum identity assurance level (default 2.3)")
-    auth.add_argument(
-        "--sample-dbd",
-        action="store_true",
-        help="look companies up in the bundled sample DBD registry when no credential is presented",
-    )
+    auth.add_argument("--sample-dbd", action="store_true",
+                      help="look companies up in the bundled sample DBD registry when no credential is presented")
     auth.add_argument("--json", action="store_true", help="print the decision as JSON")
     auth.set_defaults(handler=cmd_authorize)
 
@@ -146,20 +122,12 @@ def cmd_delegate(args: argparse.Namespace) -> int:
     valid_until = args.valid_until or _one_year_after(valid_from)
     with issuing_status(args) as status:
         doc = delegation_credential(
-            grantor_id=args.grantor,
-            grantor_name_th=name,
-            attorney_did=args.attorney,
-            attorney_citizen_id=args.attorney_id,
-            attorney_passport=args.attorney_passport,
-            acts=acts,
-            max_value_thb=args.max_value,
-            description_th=args.description_th,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            sub_delegation_depth=args.sub_delegation,
-            stamp_duty_class=args.stamp_duty,
-            company_seal=True if args.seal else None,
-            status=status,
+            grantor_id=args.grantor, grantor_name_th=name, attorney_did=args.attorney,
+            attorney_citizen_id=args.attorney_id, attorney_passport=args.attorney_passport, acts=acts,
+            max_value_thb=args.max_value, description_th=args.description_th,
+            valid_from=valid_from, valid_until=valid_until,
+            sub_delegation_depth=args.sub_delegation, stamp_duty_class=args.stamp_duty,
+            company_seal=True if args.seal else None, status=status,
         )
     write_output(args.out, json.dumps(doc, ensure_ascii=False, indent=2))
     if args.valid_until is None:
@@ -208,21 +176,13 @@ def cmd_authorize(args: argparse.Namespace) -> int:
     for source in args.presentations:
         text = read_input(source, what="presentation").strip()
         items.append(text)
-    policy = AuthorityPolicy(
-        citizen_issuers=frozenset(args.trust_citizen_issuer),
-        dbd_issuers=frozenset(args.trust_dbd_issuer),
-        assurance=AssurancePolicy(min_ial=args.min_ial),
-    )
+    policy = AuthorityPolicy(citizen_issuers=frozenset(args.trust_citizen_issuer),
+                             dbd_issuers=frozenset(args.trust_dbd_issuer),
+                             assurance=AssurancePolicy(min_ial=args.min_ial))
     decision = Verifier().authorize(
-        items if len(items) > 1 else items[0],
-        act=args.act,
-        on_behalf_of=args.on_behalf_of,
-        challenge=args.challenge,
-        domain=args.domain,
-        policy=policy,
-        value_thb=args.value,
-        dbd=FakeDbd() if args.sample_dbd else None,
-        seal=True if args.seal else None,
+        items if len(items) > 1 else items[0], act=args.act, on_behalf_of=args.on_behalf_of,
+        challenge=args.challenge, domain=args.domain, policy=policy, value_thb=args.value,
+        dbd=FakeDbd() if args.sample_dbd else None, seal=True if args.seal else None,
     )
     if args.json:
         print_json(decision.to_json())

@@ -68,7 +68,9 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     who.add_argument("--key", metavar="FILE", help="the issuer's key file (the issuer id is its DID)")
     who.add_argument("--issuer", metavar="ID", help="the issuer id (DID or URL) credentials name")
     create.add_argument("--base-url", required=True, metavar="URL", help="where the lists will be served (https)")
-    create.add_argument("--list-size", type=int, default=131_072, metavar="N", help="entries per list (default 131072)")
+    create.add_argument(
+        "--list-size", type=int, default=131_072, metavar="N", help="entries per list (default 131072)"
+    )
     create.set_defaults(handler=cmd_create)
 
     for name, verb in (("revoke", "revoke for good"), ("suspend", "suspend"), ("reinstate", "lift a suspension")):
@@ -116,6 +118,7 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     publish.add_argument("--ttl", type=int, default=300, metavar="SECONDS", help="how long verifiers may cache")
     publish.add_argument("--quiet", action="store_true", help="no progress bar")
     publish.set_defaults(handler=cmd_publish)
+
 
 
 def _action(

@@ -11,14 +11,7 @@ from __future__ import annotations
 from typing import Final, NamedTuple
 
 __all__ = [
-    "BUNDLED",
-    "CREDENTIALS_V1",
-    "CREDENTIALS_V2",
-    "DELEGATION_V1",
-    "EXAMPLES_V2",
-    "OWN",
-    "THAIVC_V1",
-    "BundledContext",
+    "BUNDLED", "CREDENTIALS_V1", "CREDENTIALS_V2", "DELEGATION_V1", "EXAMPLES_V2", "OWN", "THAIVC_V1", "BundledContext",
 ]
 
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"

@@ -184,12 +184,7 @@ def proof_citizen(
     try:
         person = CitizenPerson(card.citizen_id, card.names, birth, card.address)
         document = citizen_credential(
-            subject_did,
-            person,
-            ial=ial,
-            aal=aal,
-            evidence=evidence,
-            valid_until=valid_until,
+            subject_did, person, ial=ial, aal=aal, evidence=evidence, valid_until=valid_until,
             credential_id=_revocable_id(status),
         )
         credential = issuer.issue(document, format=format, status=status)  # type: ignore[arg-type]

@@ -83,9 +83,8 @@ def controllers_of(checks: list[ProofCheck]) -> list[str]:
 class DiProofSuite:
     """Proof sets through :mod:`thaivc.di`, on an injected resolver and clock."""
 
-    def __init__(
-        self, resolver: UniversalResolver | None = None, *, clock: Clock | None = None, leeway: int = 300
-    ) -> None:
+    def __init__(self, resolver: UniversalResolver | None = None, *, clock: Clock | None = None,
+                 leeway: int = 300) -> None:
         self.resolver = resolver or UniversalResolver()
         self.clock: Clock = clock or SystemClock()
         self.leeway = leeway
@@ -102,17 +101,9 @@ class DiProofSuite:
         if len(proofs_of(document)) > MAX_PROOFS:
             return [ProofCheck(0, False, None, None, "input.too_large", f"more than {MAX_PROOFS} proofs")]
         result = verify_proofs(document, resolver=self.resolver, clock=self.clock, leeway=self.leeway)
-        return [
-            ProofCheck(
-                o.index,
-                o.status == "pass",
-                o.verification_method,
-                o.controller if o.status == "pass" else None,
-                o.code,
-                o.detail,
-            )
-            for o in result.proofs
-        ]
+        return [ProofCheck(o.index, o.status == "pass", o.verification_method,
+                           o.controller if o.status == "pass" else None, o.code, o.detail)
+                for o in result.proofs]
 
 
 def default_proof_suite(resolver: UniversalResolver | None = None, *, clock: Clock | None = None) -> ProofSuite:

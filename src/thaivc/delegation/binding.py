@@ -32,13 +32,8 @@ from thaivc.errors import InputError
 from thaivc.registries.dbd import Director
 from thaivc.thai import MatchResult, names_match
 
-__all__ = [
-    "DirectorBinding",
-    "bind_director",
-    "citizen_name_th",
-    "directors_from_credential",
-    "directors_from_registry",
-]
+__all__ = ["DirectorBinding", "bind_director", "citizen_name_th", "directors_from_credential",
+           "directors_from_registry"]
 
 UNMATCHED = "authority.director_unmatched"
 
@@ -59,7 +54,8 @@ class DirectorBinding:
 
     def signer(self) -> SignerRef:
         """The rule's view of this person: the director's registered name and the citizen id."""
-        return SignerRef(name_th=self.director.name_th, title_th=self.director.title_th, citizen_id=self.citizen_id)
+        return SignerRef(name_th=self.director.name_th, title_th=self.director.title_th,
+                         citizen_id=self.citizen_id)
 
 
 def _director(title: str | None, name: str) -> DirectorName:
@@ -77,33 +73,26 @@ def directors_from_credential(subject: Mapping[str, Any]) -> list[DirectorName]:
     """The ``directors`` of a verified ``JuristicPersonCredential`` subject."""
     rows = subject.get("directors")
     if not isinstance(rows, list):
-        raise InputError(
-            "schema.invalid",
-            "the juristic person credential lists no directors",
-            loc=("credentialSubject", "directors"),
-        )
+        raise InputError("schema.invalid", "the juristic person credential lists no directors",
+                         loc=("credentialSubject", "directors"))
     out: list[DirectorName] = []
     for i, row in enumerate(rows):
         parts = [row.get(k) for k in ("titleTh", "givenNameTh", "familyNameTh")] if isinstance(row, dict) else []
         if len(parts) != 3 or not isinstance(parts[1], str) or not isinstance(parts[2], str):
-            raise InputError(
-                "schema.invalid",
-                "a director has no Thai given and family name",
-                loc=("credentialSubject", "directors", i),
-            )
+            raise InputError("schema.invalid", "a director has no Thai given and family name",
+                             loc=("credentialSubject", "directors", i))
         title = parts[0] if isinstance(parts[0], str) else None
         out.append(_director(title, f"{parts[1]} {parts[2]}"))
     return out
 
 
 def citizen_name_th(subject: Mapping[str, Any]) -> str:
-    """ "given [middle] family" from a ThaiCitizenCredential subject, without the title."""
+    """"given [middle] family" from a ThaiCitizenCredential subject, without the title."""
     given, family = subject.get("givenNameTh"), subject.get("familyNameTh")
     middle = subject.get("middleNameTh")
     if not isinstance(given, str) or not isinstance(family, str) or not given or not family:
-        raise InputError(
-            "schema.invalid", "the citizen credential has no Thai given and family name", loc=("credentialSubject",)
-        )
+        raise InputError("schema.invalid", "the citizen credential has no Thai given and family name",
+                         loc=("credentialSubject",))
     parts = [given, middle, family] if isinstance(middle, str) and middle else [given, family]
     return " ".join(parts)
 
@@ -156,10 +145,8 @@ def _why_not(name: str, mine: tuple[NameReading, ...], directors: Sequence[Direc
     for d in directors:
         clash = title_conflict(mine, d.readings())
         if clash is not None:
-            return (
-                f"“{name}” has the name of director “{d.name_th}” but the titles differ "
-                f"({clash[0].personal_title} / {clash[1].personal_title})"
-            )
+            return (f"“{name}” has the name of director “{d.name_th}” but the titles differ "
+                    f"({clash[0].personal_title} / {clash[1].personal_title})")
     key = mine[0].key
     partial = [(d.name_th, why) for d in directors for r in d.readings()[:1] if (why := _partial(key, r.key))]
     if partial:

@@ -62,9 +62,8 @@ def _fail(links: Sequence[Delegation], code: str, detail: str, loc: tuple[str | 
     return ChainResult(tuple(links), (Problem.of(code, detail, loc),))
 
 
-def _assemble(
-    delegations: Sequence[Delegation], holder: str, max_length: int
-) -> tuple[list[Delegation], Problem | None]:
+def _assemble(delegations: Sequence[Delegation], holder: str,
+              max_length: int) -> tuple[list[Delegation], Problem | None]:
     """Walk from the holder's leaf up through ``parent`` ids; return root-first links."""
     by_id: dict[str, Delegation] = {}
     for d in delegations:
@@ -144,26 +143,18 @@ def verify_chain(
     if root.grantor_id != on_behalf_of:
         return _fail(links, BROKEN_LINK, f"the chain's root is granted by {root.grantor_id}, not {on_behalf_of}")
     if root.issuer != juristic_issuer_id(on_behalf_of):
-        return _fail(
-            links,
-            "delegation.untrusted_root",
-            f"the chain's root is issued by {root.issuer}, not by the company {on_behalf_of}",
-        )
+        return _fail(links, "delegation.untrusted_root",
+                     f"the chain's root is issued by {root.issuer}, not by the company {on_behalf_of}")
     for i, link in enumerate(links):
         loc: tuple[str | int, ...] = ("chain", i)
         checks = list(proofs.get(link.id, ()))
         if not checks:
-            return _fail(
-                links, "delegation.quorum_not_met" if i == 0 else BROKEN_LINK, "the delegation carries no proof", loc
-            )
+            return _fail(links, "delegation.quorum_not_met" if i == 0 else BROKEN_LINK,
+                         "the delegation carries no proof", loc)
         bad = next((c for c in checks if not c.ok), None)
         if bad is not None:
-            return _fail(
-                links,
-                bad.code or "di.proof_invalid",
-                f"proof {bad.index + 1} of link {i + 1} does not verify: {bad.detail}",
-                loc,
-            )
+            return _fail(links, bad.code or "di.proof_invalid",
+                         f"proof {bad.index + 1} of link {i + 1} does not verify: {bad.detail}", loc)
         if link.grantor_id != on_behalf_of:
             return _fail(links, NOT_ATTENUATED, f"link {i + 1} speaks for another company ({link.grantor_id})", loc)
         if i > 0:
@@ -171,9 +162,8 @@ def verify_chain(
             if link.issuer != parent.attorney:
                 return _fail(links, BROKEN_LINK, f"link {i + 1} is not issued by its parent's attorney", loc)
             if set(controllers_of(checks)) != {parent.attorney}:
-                return _fail(
-                    links, BROKEN_LINK, f"link {i + 1} is signed by someone other than its parent's attorney", loc
-                )
+                return _fail(links, BROKEN_LINK, f"link {i + 1} is signed by someone other than its parent's attorney",
+                             loc)
             why = _attenuates(parent, link)
             if why is not None:
                 return _fail(links, NOT_ATTENUATED, f"link {i + 1}: {why}", loc)
@@ -189,13 +179,8 @@ def verify_chain(
         if "credentialStatus" not in link.document:
             continue
         if status is None:
-            undecided.append(
-                Problem.of(
-                    "status.not_checked",
-                    f"link {i + 1} has a status entry and no status checker is configured",
-                    ("chain", i),
-                )
-            )
+            undecided.append(Problem.of("status.not_checked", f"link {i + 1} has a status entry and no status "
+                                        "checker is configured", ("chain", i)))
             continue
         try:
             status(link.document)

@@ -193,20 +193,12 @@ def parse_delegation(doc: Mapping[str, Any]) -> Delegation:
         loc = tuple(p for p in first["loc"] if isinstance(p, str | int))
         raise InputError("schema.invalid", str(first["msg"])[:200], loc=("credentialSubject", *loc)) from None
     return Delegation(
-        id=cid,
-        issuer=issuer_id,
-        attorney=subject.id,
-        grantor_id=subject.grantor.juristic_id,
-        grantor_name_th=subject.grantor.legal_name_th,
-        scope=subject.scope,
-        sub_delegation_allowed=subject.sub_delegation.allowed,
-        max_depth=subject.sub_delegation.max_depth,
-        stamp_duty_class=subject.stamp_duty_class,
-        parent=subject.parent,
-        valid_from=_stamp(doc, "validFrom"),
-        valid_until=_stamp(doc, "validUntil"),
-        company_seal=subject.company_seal,
-        document=doc,
+        id=cid, issuer=issuer_id, attorney=subject.id, grantor_id=subject.grantor.juristic_id,
+        grantor_name_th=subject.grantor.legal_name_th, scope=subject.scope,
+        sub_delegation_allowed=subject.sub_delegation.allowed, max_depth=subject.sub_delegation.max_depth,
+        stamp_duty_class=subject.stamp_duty_class, parent=subject.parent,
+        valid_from=_stamp(doc, "validFrom"), valid_until=_stamp(doc, "validUntil"),
+        company_seal=subject.company_seal, document=doc,
     )
 
 
@@ -297,10 +289,7 @@ def delegation_credential(
 
 
 def sign_as_director(
-    document: Mapping[str, Any],
-    director_key: Signer,
-    *,
-    suite: ProofSuite | None = None,
+    document: Mapping[str, Any], director_key: Signer, *, suite: ProofSuite | None = None,
     clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Add ``director_key``'s proof to an unsigned or partly signed delegation (a proof set).

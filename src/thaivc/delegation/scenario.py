@@ -57,13 +57,9 @@ class RevocationList:
 
     def allocate(self) -> dict[str, Any]:
         self._next += 1
-        return {
-            "id": f"{self.LIST_URL}#{self._next}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(self._next),
-            "statusListCredential": self.LIST_URL,
-        }
+        return {"id": f"{self.LIST_URL}#{self._next}", "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation", "statusListIndex": str(self._next),
+                "statusListCredential": self.LIST_URL}
 
     def revoke(self, entry: Mapping[str, Any]) -> None:
         self._revoked.add((str(entry["statusListCredential"]), str(entry["statusListIndex"])))
@@ -129,9 +125,8 @@ class StatusService:
 
     def checker(self) -> StatusChecker:
         """A verifier-side checker that trusts this service's lists for the company's credentials."""
-        return StatusChecker(
-            self.fetch, self.verify_list, clock=self.clock, trusted_status_issuers={self.issuer_id: {self.did}}
-        )
+        return StatusChecker(self.fetch, self.verify_list, clock=self.clock,
+                             trusted_status_issuers={self.issuer_id: {self.did}})
 
 
 @dataclass
@@ -179,7 +174,8 @@ class World:
 
     def policy(self, **overrides: Any) -> AuthorityPolicy:
         """Trust this world's DOPA for identities and its DBD for company data."""
-        args: dict[str, Any] = {"citizen_issuers": frozenset({self.dopa_did}), "dbd_issuers": frozenset({self.dbd_did})}
+        args: dict[str, Any] = {"citizen_issuers": frozenset({self.dopa_did}),
+                                "dbd_issuers": frozenset({self.dbd_did})}
         args.update(overrides)
         return AuthorityPolicy(**args)
 
@@ -205,34 +201,19 @@ class World:
             return self._people[key_name]
         entry = self.citizen_record(key_name)
         name = entry["name"]
-        names = ThaiName(
-            title_th=name["title_th"],
-            given_th=name["given_th"],
-            middle_th=name.get("middle_th"),
-            family_th=name["family_th"],
-        )
+        names = ThaiName(title_th=name["title_th"], given_th=name["given_th"], middle_th=name.get("middle_th"),
+                         family_th=name["family_th"])
         card = CardData(entry["citizen_id"], names, entry["birth_date_be"], entry["card"]["laser_code"])
         wallet = generate_key("Ed25519")
         result = proof_citizen(
-            card,
-            dopa=self.dopa,
-            issuer=Issuer(issuer or self.dopa_key, clock=self.clock),
-            subject_did=wallet.kid.split("#", 1)[0],
-            face=self.dopa if face else None,
-            face_image_ref=f"img:{key_name}:live" if face else None,
-            liveness=True if face else None,
+            card, dopa=self.dopa, issuer=Issuer(issuer or self.dopa_key, clock=self.clock),
+            subject_did=wallet.kid.split("#", 1)[0], face=self.dopa if face else None,
+            face_image_ref=f"img:{key_name}:live" if face else None, liveness=True if face else None,
         )
         if not result.ok:
             raise UsageError("usage.invalid_argument", f"{key_name} could not be identity-proofed: {result.problems}")
-        person = Person(
-            key_name,
-            entry["citizen_id"],
-            name["title_th"],
-            name["given_th"],
-            name["family_th"],
-            wallet,
-            str(result.credential),
-        )
+        person = Person(key_name, entry["citizen_id"], name["title_th"], name["given_th"], name["family_th"],
+                        wallet, str(result.credential))
         if issuer is None and face:
             self._people[key_name] = person
         return person

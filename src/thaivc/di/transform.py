@@ -160,7 +160,9 @@ def canonical_document(
     return Canonical(data, _digest(hash_name, data))
 
 
-def canonical_dataset(dataset: Dataset, hash_name: HashName, *, max_work: int = rdfc.DEFAULT_MAX_WORK) -> Canonical:
+def canonical_dataset(
+    dataset: Dataset, hash_name: HashName, *, max_work: int = rdfc.DEFAULT_MAX_WORK
+) -> Canonical:
     """:func:`canonical_document` of an RDFC suite for a document already converted to RDF, so a
     verifier that converted it to check its JSON-LD meaning does not convert it again."""
     data = _canonical_nquads(dataset, hash_name, max_work)

@@ -35,38 +35,13 @@ __all__ = [
 
 #: JSON-LD keywords that produce RDF (``@context`` is checked by the context rules).
 RDF_KEYWORDS: Final = frozenset(
-    {
-        "@context",
-        "@id",
-        "@type",
-        "@value",
-        "@language",
-        "@direction",
-        "@list",
-        "@set",
-        "@graph",
-        "@included",
-        "@json",
-        "@nest",
-    }
+    {"@context", "@id", "@type", "@value", "@language", "@direction", "@list", "@set", "@graph", "@included",
+     "@json", "@nest"}
 )
 #: Members of a ``DataIntegrityProof`` (VC Data Integrity §2.1); all but ``proofValue`` are signed.
 PROOF_TERMS: Final = frozenset(
-    {
-        "id",
-        "type",
-        "cryptosuite",
-        "verificationMethod",
-        "proofPurpose",
-        "proofValue",
-        "created",
-        "expires",
-        "challenge",
-        "domain",
-        "nonce",
-        "previousProof",
-        "@context",
-    }
+    {"id", "type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue", "created", "expires",
+     "challenge", "domain", "nonce", "previousProof", "@context"}
 )
 #: Containers visited before a (Python-built, cyclic or enormous) value is refused.
 _MAX_VISITED: Final = 1_000_000
@@ -183,7 +158,9 @@ def signed_numbers(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _integral(value: object) -> bool:
-    return type(value) is float and math.isfinite(value) and value.is_integer() and abs(value) < _INTEGRAL_LIMIT
+    return (
+        type(value) is float and math.isfinite(value) and value.is_integer() and abs(value) < _INTEGRAL_LIMIT
+    )
 
 
 def _has_integral_float(document: Any) -> bool:

@@ -366,7 +366,9 @@ def _default_resolver() -> UniversalResolver:
     return _DEFAULT_RESOLVER[0]
 
 
-def _check_policy(outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy, controller: str | None) -> Problem | None:
+def _check_policy(
+    outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy, controller: str | None
+) -> Problem | None:
     """The policy's verdict on a set whose proofs each verified (or not) on their own.
 
     Co-signers the policy lists are accepted *besides* the expected controller, never instead of
@@ -663,15 +665,8 @@ def _shown(value: object) -> str:
 
 
 #: Members whose value must be a non-empty string (VC Data Integrity §2.1).
-_STRING_MEMBERS: Final = (
-    "verificationMethod",
-    "proofPurpose",
-    "proofValue",
-    "created",
-    "expires",
-    "challenge",
-    "nonce",
-)
+_STRING_MEMBERS: Final = ("verificationMethod", "proofPurpose", "proofValue", "created", "expires", "challenge",
+                          "nonce")
 
 
 def _check_shapes(proof: Mapping[str, Any]) -> None:

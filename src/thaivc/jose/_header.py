@@ -49,7 +49,9 @@ def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
     if not isinstance(kid, str):
         raise InputError("jose.kid_invalid", "kid must be a string", loc=("header", "kid"))
     if len(kid) > MAX_KID_CHARS:
-        raise InputError("jose.kid_invalid", f"kid longer than {MAX_KID_CHARS} characters", loc=("header", "kid"))
+        raise InputError(
+            "jose.kid_invalid", f"kid longer than {MAX_KID_CHARS} characters", loc=("header", "kid")
+        )
     if ".." in kid:
         raise InputError("jose.kid_invalid", "kid contains '..'", loc=("header", "kid"))
     if kid[:4].lower() == "did:":  # URI schemes are case-insensitive: "DID:" must not slip past
@@ -64,7 +66,9 @@ def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
         )
 
 
-def check_header(header: dict[str, Any], *, expected_typ: frozenset[str], allow_thumbprint_kid: bool = False) -> None:
+def check_header(
+    header: dict[str, Any], *, expected_typ: frozenset[str], allow_thumbprint_kid: bool = False
+) -> None:
     """Apply the header rules in their fixed order; raise :class:`InputError` on the first failure."""
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in ALLOWED_ALGS:
@@ -78,7 +82,9 @@ def check_header(header: dict[str, Any], *, expected_typ: frozenset[str], allow_
         raise InputError("jose.crit_unsupported", f"header carries {name}", loc=("header", name))
     for name in _ENCRYPTION:
         if name in header:
-            raise InputError("jose.malformed", f"header carries {name}: JWE/compression refused", loc=("header", name))
+            raise InputError(
+                "jose.malformed", f"header carries {name}: JWE/compression refused", loc=("header", name)
+            )
     if "kid" in header:
         check_kid(header["kid"], allow_thumbprint=allow_thumbprint_kid)
     typ = header.get("typ")

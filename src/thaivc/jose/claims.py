@@ -74,7 +74,9 @@ def check_vc_jwt_claims(payload: Mapping[str, Any], *, kind: Literal["credential
         raise UsageError("usage.invalid_argument", "kind must be 'credential' or 'presentation'")
     for legacy in ("vc", "vp"):
         if legacy in payload:
-            raise InputError("vc.legacy_jwt_claims", f"VC 1.1 {legacy!r} claim in a VCDM 2.0 JWT", loc=(legacy,))
+            raise InputError(
+                "vc.legacy_jwt_claims", f"VC 1.1 {legacy!r} claim in a VCDM 2.0 JWT", loc=(legacy,)
+            )
     if "iss" not in payload:
         return
     iss = payload["iss"]
@@ -94,6 +96,8 @@ def effective_expiry(payload: Mapping[str, Any]) -> float | None:
     effective expiry is their minimum (security.md D.23).
     """
     exp = _numeric_date(payload, "exp")
-    until = parse_datetime_stamp(payload["validUntil"], loc=("validUntil",)) if "validUntil" in payload else None
+    until = (
+        parse_datetime_stamp(payload["validUntil"], loc=("validUntil",)) if "validUntil" in payload else None
+    )
     candidates = [t for t in (exp, until) if t is not None]
     return min(candidates) if candidates else None

@@ -199,9 +199,13 @@ def sign_compact(header: dict[str, Any], payload: dict[str, Any], signer: Signer
     try:
         check_header(full, expected_typ=frozenset({typ}))
     except InputError as exc:
-        raise UsageError("usage.invalid_argument", f"refusing to sign a header that fails {exc.code}") from exc
+        raise UsageError(
+            "usage.invalid_argument", f"refusing to sign a header that fails {exc.code}"
+        ) from exc
     signing_input = (
-        b64url_encode(dumps_compact(full).encode("utf-8")) + "." + b64url_encode(dumps_compact(payload).encode("utf-8"))
+        b64url_encode(dumps_compact(full).encode("utf-8"))
+        + "."
+        + b64url_encode(dumps_compact(payload).encode("utf-8"))
     )
     signature = signer.sign(signing_input.encode("ascii"))
     if not isinstance(signature, bytes) or not signature:

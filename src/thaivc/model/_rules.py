@@ -32,11 +32,15 @@ _URL: Final = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\s"<>\\^`{|}\x00-\x1f\x7f]
 # RFC 5646 well-formed tag, loosely (language subtag, then subtags); ASCII only.
 _LANG: Final = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 # data: URL of an enveloped credential/presentation: media type, optional parameters, payload.
-_DATA_URL: Final = re.compile(r"data:(application/[A-Za-z0-9!#$&^_.+\-]+)((?:;[^,;]+)*),(.+)", re.ASCII | re.DOTALL)
+_DATA_URL: Final = re.compile(
+    r"data:(application/[A-Za-z0-9!#$&^_.+\-]+)((?:;[^,;]+)*),(.+)", re.ASCII | re.DOTALL
+)
 _LANGUAGE_KEYS: Final = frozenset({"@value", "@language", "@direction"})
 _DIRECTIONS: Final = frozenset({"ltr", "rtl"})
 #: tags that need no regular expression (a shortcut only: anything else is checked by _LANG)
-_KNOWN_LANGUAGES: Final = frozenset({"th", "en", "th-TH", "en-US", "en-GB", "fr", "de", "it", "ja", "zh", "lo", "my"})
+_KNOWN_LANGUAGES: Final = frozenset(
+    {"th", "en", "th-TH", "en-US", "en-GB", "fr", "de", "it", "ja", "zh", "lo", "my"}
+)
 
 
 #: Memo of strings already found to be URLs. Issuer, context, schema and status-list URLs repeat
@@ -76,7 +80,9 @@ def check_context(value: object, loc: Loc = ()) -> None:
     if value == CREDENTIALS_V2:
         return
     if value.__class__ is not list or not value or value[0] != CREDENTIALS_V2:
-        raise InputError("vc.context_invalid", f"@context must start with {CREDENTIALS_V2}", loc=(*loc, "@context"))
+        raise InputError(
+            "vc.context_invalid", f"@context must start with {CREDENTIALS_V2}", loc=(*loc, "@context")
+        )
     for index in range(1, len(value)):
         item = value[index]
         if item.__class__ is not dict and not is_url(item):
@@ -123,7 +129,9 @@ def check_language_value(value: object, loc: Loc) -> None:
                 if not _language_object_ok(item):
                     _raise_language_object(item, (*loc, index))
             elif item.__class__ is not str:
-                raise InputError("vc.language_value_invalid", "not a string or language value", loc=(*loc, index))
+                raise InputError(
+                    "vc.language_value_invalid", "not a string or language value", loc=(*loc, index)
+                )
         return
     raise InputError("vc.language_value_invalid", "not a string or language value", loc=loc)
 
@@ -136,7 +144,9 @@ def _language_object_ok(value: dict[str, Any]) -> bool:
         return False
     if "@language" in value:
         language = value["@language"]
-        if language.__class__ is not str or (language not in _KNOWN_LANGUAGES and _LANG.fullmatch(language) is None):
+        if language.__class__ is not str or (
+            language not in _KNOWN_LANGUAGES and _LANG.fullmatch(language) is None
+        ):
             return False
     return "@direction" not in value or _is_direction(value["@direction"])
 
@@ -152,7 +162,9 @@ def _raise_language_object(value: dict[str, Any], loc: Loc) -> None:
     if value.get("@value").__class__ is not str:
         raise InputError("vc.language_value_invalid", "@value must be a string", loc=(*loc, "@value"))
     if "@direction" not in value or _is_direction(value["@direction"]):
-        raise InputError("vc.language_value_invalid", "@language is not a language tag", loc=(*loc, "@language"))
+        raise InputError(
+            "vc.language_value_invalid", "@language is not a language tag", loc=(*loc, "@language")
+        )
     raise InputError("vc.language_value_invalid", "@direction must be ltr or rtl", loc=(*loc, "@direction"))
 
 
@@ -195,7 +207,9 @@ def check_subjects(value: object, loc: Loc) -> None:
     """``credentialSubject``: one or more objects, each with at least one claim or an ``id``."""
     if value.__class__ is dict:
         if not value:
-            raise InputError("vc.subject_invalid", "credentialSubject has no claims", loc=(*loc, "credentialSubject"))
+            raise InputError(
+                "vc.subject_invalid", "credentialSubject has no claims", loc=(*loc, "credentialSubject")
+            )
         if "id" in value and not is_url(value["id"]):
             check_id(value["id"], (*loc, "credentialSubject"))
         return
@@ -204,7 +218,9 @@ def check_subjects(value: object, loc: Loc) -> None:
         raise InputError("vc.subject_invalid", "credentialSubject must be an object or a list", loc=here)
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            raise InputError("vc.subject_invalid", "credentialSubject entries must be objects", loc=(*here, index))
+            raise InputError(
+                "vc.subject_invalid", "credentialSubject entries must be objects", loc=(*here, index)
+            )
         _check_subject(item, (*here, index))
 
 
@@ -294,7 +310,9 @@ def check_enveloped(value: dict[str, Any], loc: Loc) -> None:
     check_types(value.get("type"), ENVELOPED_VC_TYPE, "vc.type_invalid", loc)
     ident = value.get("id")
     if not isinstance(ident, str) or parse_data_url(ident) is None:
-        raise InputError("vc.id_invalid", "an enveloped credential's id must be a data: URL", loc=(*loc, "id"))
+        raise InputError(
+            "vc.id_invalid", "an enveloped credential's id must be a data: URL", loc=(*loc, "id")
+        )
 
 
 def is_enveloped(value: dict[str, Any]) -> bool:

@@ -37,7 +37,9 @@ def check_credential(doc: object, *, loc: r.Loc = ()) -> list[str]:
         raise InputError("vc.issuer_invalid", "issuer is missing", loc=(*loc, "issuer"))
     r.check_party(doc["issuer"], "issuer", "vc.issuer_invalid", loc)
     if "credentialSubject" not in doc:
-        raise InputError("vc.subject_invalid", "credentialSubject is missing", loc=(*loc, "credentialSubject"))
+        raise InputError(
+            "vc.subject_invalid", "credentialSubject is missing", loc=(*loc, "credentialSubject")
+        )
     r.check_subjects(doc["credentialSubject"], loc)
     if "validFrom" in doc or "validUntil" in doc:
         r.check_validity(doc, loc, warnings)
@@ -85,7 +87,9 @@ def _check_embedded(value: object, warnings: list[str]) -> None:
     elif isinstance(value, list):
         items = value
     else:
-        raise InputError("vp.malformed", "verifiableCredential must be objects", loc=("verifiableCredential",))
+        raise InputError(
+            "vp.malformed", "verifiableCredential must be objects", loc=("verifiableCredential",)
+        )
     for index, item in enumerate(items):
         here: r.Loc = ("verifiableCredential", index)
         if not isinstance(item, dict):

@@ -82,7 +82,9 @@ def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
     _check_expanded(expanded[0])
     types = expanded[0].get("@type", [])
     if not _ROOT_TYPES.intersection(types):
-        raise InputError("vc.type_invalid", "the document does not expand to a VerifiableCredential or Presentation")
+        raise InputError(
+            "vc.type_invalid", "the document does not expand to a VerifiableCredential or Presentation"
+        )
 
 
 def _charge(doc: dict[str, Any]) -> None:
@@ -168,7 +170,9 @@ def _check_inline(context: dict[str, Any], registry: ContextRegistry, loc: tuple
                     if isinstance(item, dict):
                         _check_inline(item, registry, where)
                     elif not isinstance(item, str) or item not in registry:
-                        raise InputError("di.context_not_allowed", "a scoped context that is not allowed", loc=where)
+                        raise InputError(
+                            "di.context_not_allowed", "a scoped context that is not allowed", loc=where
+                        )
 
 
 # -- expansion -----------------------------------------------------------------------------------

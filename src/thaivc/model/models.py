@@ -332,12 +332,19 @@ class Credential(_Document):
     valid_until: datetime | None = Field(default=None, alias="validUntil")
     name: LanguageText | None = None
     description: LanguageText | None = None
-    credential_status: CredentialStatus | list[CredentialStatus] | None = Field(default=None, alias="credentialStatus")
-    credential_schema: CredentialSchema | list[CredentialSchema] | None = Field(default=None, alias="credentialSchema")
+    credential_status: CredentialStatus | list[CredentialStatus] | None = Field(
+        default=None, alias="credentialStatus"
+    )
+    credential_schema: CredentialSchema | list[CredentialSchema] | None = Field(
+        default=None, alias="credentialSchema"
+    )
     evidence: Evidence | list[Evidence] | None = None
     terms_of_use: TermsOfUse | list[TermsOfUse] | None = Field(default=None, alias="termsOfUse")
-    refresh_service: RefreshService | list[RefreshService] | None = Field(default=None, alias="refreshService")
+    refresh_service: RefreshService | list[RefreshService] | None = Field(
+        default=None, alias="refreshService"
+    )
     proof: Proof | list[Proof] | None = None
+
 
     @field_validator("issuer", mode="before")
     @classmethod
@@ -364,6 +371,7 @@ class Credential(_Document):
         if start is not None and end < start:
             raise InputError("vc.validity_range", "validUntil is before validFrom", loc=("validUntil",))
         return end
+
 
     @field_validator(
         "credential_status",
@@ -464,11 +472,13 @@ class Presentation(_Document):
     )
     proof: Proof | list[Proof] | None = None
 
+
     @field_validator("holder", mode="before")
     @classmethod
     def _holder(cls, value: Any) -> Any:
         r.check_party(value, "holder", "vp.malformed", ())
         return value
+
 
     @field_validator("verifiable_credential", mode="wrap")
     @classmethod
@@ -482,7 +492,9 @@ class Presentation(_Document):
         """
         items = [value] if isinstance(value, dict) else value
         if not isinstance(items, list):
-            raise InputError("vp.malformed", "verifiableCredential must be objects", loc=("verifiableCredential",))
+            raise InputError(
+                "vp.malformed", "verifiableCredential must be objects", loc=("verifiableCredential",)
+            )
         parsed: list[Credential | EnvelopedVerifiableCredential] = []
         for index, item in enumerate(items):
             here: tuple[str | int, ...] = ("verifiableCredential", index)

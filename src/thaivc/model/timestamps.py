@@ -52,7 +52,9 @@ def parse_datetime_stamp(value: object, *, field: str = "dateTime") -> tuple[dat
             return parsed.replace(tzinfo=UTC), [f"{field} has no UTC offset; read as UTC"]
         return parsed.astimezone(UTC), []
     except (ValueError, OverflowError):
-        raise InputError("vc.datetime_invalid", f"{field} is not a real calendar instant", loc=(field,)) from None
+        raise InputError(
+            "vc.datetime_invalid", f"{field} is not a real calendar instant", loc=(field,)
+        ) from None
 
 
 def check_plausible_year(dt: datetime, *, max_year: int = DEFAULT_MAX_YEAR, field: str = "dateTime") -> None:

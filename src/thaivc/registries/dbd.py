@@ -317,7 +317,9 @@ def _parse_item(item: Mapping[str, Any]) -> JuristicPerson:
     )
 
 
-def parse_dbd_profile(data: str | bytes | Mapping[str, Any], *, expected_id: str | None = None) -> JuristicPerson:
+def parse_dbd_profile(
+    data: str | bytes | Mapping[str, Any], *, expected_id: str | None = None
+) -> JuristicPerson:
     """Parse a GDX DBD profile answer ``{"ResultList": [...], "RawData": ""}``.
 
     Text and bytes go through :func:`~thaivc.jsonutil.loads_strict`. An empty ``ResultList`` raises

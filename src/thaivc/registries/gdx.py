@@ -190,7 +190,9 @@ class GdxSession:
             self._left(end, path)
         return b"".join(parts)
 
-    def _send(self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float) -> httpx.Response:
+    def _send(
+        self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float
+    ) -> httpx.Response:
         """Send with bounded retries on transient failures only, all within ``end``."""
         last = "no attempt"
         for attempt in range(self._retries + 1):
@@ -212,7 +214,9 @@ class GdxSession:
                 last = f"HTTP {response.status_code}"
                 continue
             return response
-        raise Indeterminate("registry.unavailable", f"GDX {path} unavailable within {self._timeout:g} s: {last}")
+        raise Indeterminate(
+            "registry.unavailable", f"GDX {path} unavailable within {self._timeout:g} s: {last}"
+        )
 
     def _json(self, response: httpx.Response, path: str) -> Any:
         try:
@@ -256,7 +260,9 @@ class GdxSession:
                 return self._authenticate(end)
             return self._token
 
-    def get(self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None) -> GdxResponse:
+    def get(
+        self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None
+    ) -> GdxResponse:
         """Authenticated GET; re-authenticates once if the token is rejected.
 
         Returns only answers the caller must interpret (any status except 401 and the transient

@@ -66,7 +66,9 @@ IETF_LIST_TYPE: Final = "StatusListToken"
 ListVerifier = Callable[[str | dict[str, Any]], dict[str, Any]]
 
 _PURPOSES: Final = frozenset({"revocation", "suspension", "message", "refresh"})
-_JSON_TYPES: Final = frozenset({"application/json", "application/vc", "application/vc+ld+json", "application/ld+json"})
+_JSON_TYPES: Final = frozenset(
+    {"application/json", "application/vc", "application/vc+ld+json", "application/ld+json"}
+)
 
 
 @runtime_checkable
@@ -99,7 +101,9 @@ class StatusResult(NamedTuple):
     def raise_for_status(self) -> None:
         """Raise ``ThaiVCError(code)`` unless the status is fine."""
         if self.code is not None:
-            raise ThaiVCError(self.code, f"{self.purpose} status {self.value} at {self.list_url}#{self.list_index}")
+            raise ThaiVCError(
+                self.code, f"{self.purpose} status {self.value} at {self.list_url}#{self.list_index}"
+            )
 
 
 def _issuer_id(value: object) -> str | None:
@@ -173,7 +177,9 @@ class StatusChecker:
         self.max_fetch_bytes = max_fetch_bytes
         self.max_list_age = max_list_age
         if isinstance(trusted_status_issuers, Mapping):
-            self._trusted_for: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in trusted_status_issuers.items()}
+            self._trusted_for: dict[str, frozenset[str]] = {
+                k: frozenset(v) for k, v in trusted_status_issuers.items()
+            }
             self._trusted_all: frozenset[str] = frozenset()
         else:
             self._trusted_for = {}
@@ -405,14 +411,20 @@ class StatusChecker:
         body = result.body
         if result.media_type in _JSON_TYPES or body.lstrip()[:1] == b"{":
             try:
-                parsed: dict[str, Any] = loads_strict(body, max_bytes=self.max_fetch_bytes, require_object=True)
+                parsed: dict[str, Any] = loads_strict(
+                    body, max_bytes=self.max_fetch_bytes, require_object=True
+                )
             except InputError as err:
-                raise InputError("status.verification", f"the status list is not valid JSON: {err.code}") from None
+                raise InputError(
+                    "status.verification", f"the status list is not valid JSON: {err.code}"
+                ) from None
             return parsed
         try:
             return body.decode("ascii").strip()
         except UnicodeDecodeError:
-            raise InputError("status.verification", "the status list is neither JSON nor a compact JWS") from None
+            raise InputError(
+                "status.verification", "the status list is neither JSON nor a compact JWS"
+            ) from None
 
     def _verify_safely(self, parsed: str | dict[str, Any]) -> dict[str, Any]:
         if self._verify is None:
@@ -424,11 +436,17 @@ class StatusChecker:
         try:
             document = self._verify(parsed)
         except Indeterminate as err:
-            raise Indeterminate("status.unavailable", f"the status list could not be verified: {err.code}") from None
+            raise Indeterminate(
+                "status.unavailable", f"the status list could not be verified: {err.code}"
+            ) from None
         except ThaiVCError as err:
-            raise ThaiVCError("status.verification", f"the status list failed verification: {err.code}") from None
+            raise ThaiVCError(
+                "status.verification", f"the status list failed verification: {err.code}"
+            ) from None
         except Exception as exc:  # an injected verifier may raise anything: fail closed
-            raise Indeterminate("status.unavailable", f"status list verifier error: {type(exc).__name__}") from None
+            raise Indeterminate(
+                "status.unavailable", f"status list verifier error: {type(exc).__name__}"
+            ) from None
         if not isinstance(document, dict):
             raise ThaiVCError("status.verification", "the list verifier returned no document")
         return document
@@ -515,6 +533,8 @@ class StatusChecker:
             purposes=frozenset(),
             data=tsl,
             fetched_at=now,
-            expires_at=self._expiry(now, result, None if ttl is None else float(ttl), self._hard_end(float(iat), end)),
+            expires_at=self._expiry(
+                now, result, None if ttl is None else float(ttl), self._hard_end(float(iat), end)
+            ),
             document=payload,
         )

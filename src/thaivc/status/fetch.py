@@ -74,7 +74,9 @@ def httpx_fetcher(client: httpx.Client, *, max_bytes: int = DEFAULT_MAX_FETCH_BY
         try:
             with client.stream("GET", url, headers={"Accept": _ACCEPT}) as response:
                 if not response.is_success:
-                    raise Indeterminate("status.unavailable", f"HTTP {response.status_code} for the status list")
+                    raise Indeterminate(
+                        "status.unavailable", f"HTTP {response.status_code} for the status list"
+                    )
                 declared = response.headers.get("content-length")
                 if declared is not None and declared.isdigit() and int(declared) > max_bytes:
                     raise InputError("status.too_large", f"status list body over {max_bytes} bytes")

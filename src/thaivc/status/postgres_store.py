@@ -32,7 +32,9 @@ class PostgresStatusStore(SqlStatusStore):
         try:
             import psycopg
         except ImportError:  # pragma: no cover - depends on the installation
-            raise ThaiVCError("status.store", "PostgresStatusStore needs psycopg: install thaivc[postgres]") from None
+            raise ThaiVCError(
+                "status.store", "PostgresStatusStore needs psycopg: install thaivc[postgres]"
+            ) from None
         self._psycopg = psycopg
         self._dsn = dsn
         self._connect_timeout = connect_timeout

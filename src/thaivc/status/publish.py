@@ -59,7 +59,9 @@ def add_status(doc: dict[str, Any], option: StatusOption, *, format: str, issuer
     """
     registry, purposes = _purposes(option)
     if issuer_id is not None and registry.issuer_id != issuer_id:
-        raise UsageError("usage.invalid_argument", f"the status registry is {registry.issuer_id}'s, not {issuer_id}'s")
+        raise UsageError(
+            "usage.invalid_argument", f"the status registry is {registry.issuer_id}'s, not {issuer_id}'s"
+        )
     if "credentialStatus" in doc or "status" in doc:
         raise UsageError("usage.invalid_argument", "the credential already carries a status entry")
     out = dict(doc)

@@ -102,7 +102,9 @@ class StatusRegistry:
         """The entry of ``credential_id`` for ``purpose``, allocating a random index on first use."""
         return self.allocate_many([credential_id], purpose)[0]
 
-    def allocate_many(self, credential_ids: Iterable[str], purpose: Purpose = "revocation") -> list[Allocation]:
+    def allocate_many(
+        self, credential_ids: Iterable[str], purpose: Purpose = "revocation"
+    ) -> list[Allocation]:
         """Allocate (or return) entries for many credentials in one transaction."""
         ids = list(credential_ids)
         for credential_id in ids:

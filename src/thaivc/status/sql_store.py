@@ -68,7 +68,8 @@ SCHEMA: Final = (
 #: Batches up to this size are handled row by row; larger ones through a loaded id table.
 _SMALL_BATCH: Final = 32
 _SELECT_LISTS: Final = (
-    "SELECT list_id, issuer_id, purpose, status_size, list_size, messages, allocated, revision FROM thaivc_status_list"
+    "SELECT list_id, issuer_id, purpose, status_size, list_size, messages, allocated, revision"
+    " FROM thaivc_status_list"
 )
 
 
@@ -260,7 +261,9 @@ class SqlStatusStore(ABC):
         self, cur: Any, *, issuer_id: str, purpose: str, status_size: int, list_size: int, messages_key: str
     ) -> str:
         list_id = secrets.token_hex(8)
-        row = self._execute(cur, "SELECT COALESCE(MAX(created_seq), 0) + 1 FROM thaivc_status_list").fetchone()
+        row = self._execute(
+            cur, "SELECT COALESCE(MAX(created_seq), 0) + 1 FROM thaivc_status_list"
+        ).fetchone()
         self._execute(
             cur,
             "INSERT INTO thaivc_status_list (list_id, issuer_id, purpose, status_size, list_size, messages,"
@@ -326,7 +329,9 @@ class SqlStatusStore(ABC):
                 if row is None:
                     # raising inside the transaction rolls it back: a batch is all or nothing
                     raise UsageError("usage.invalid_argument", f"a credential has no {purpose} entry")
-                self._execute(cur, "UPDATE thaivc_status_list SET revision = revision + 1 WHERE list_id = ?", (row[0],))
+                self._execute(
+                    cur, "UPDATE thaivc_status_list SET revision = revision + 1 WHERE list_id = ?", (row[0],)
+                )
         return len(ids)
 
     # -- lists and publications ----------------------------------------------------------------
@@ -356,7 +361,9 @@ class SqlStatusStore(ABC):
             ).fetchall()
         return ListSnapshot(_list_info(row), tuple((int(i), int(v)) for i, v in values))
 
-    def save_publication(self, list_id: str, fmt: ListFormat, revision: int, body: str, created_at: int) -> Publication:
+    def save_publication(
+        self, list_id: str, fmt: ListFormat, revision: int, body: str, created_at: int
+    ) -> Publication:
         with self._write(f"publish\x1f{list_id}") as cur:
             self._lock_list(cur, list_id)
             latest = self._execute(
@@ -398,7 +405,9 @@ class SqlStatusStore(ABC):
                 " WHERE list_id = ? AND format = ? ORDER BY version DESC LIMIT 1",
                 (list_id, fmt),
             ).fetchone()
-        return None if row is None else Publication(list_id, fmt, int(row[0]), int(row[1]), row[2], int(row[3]))
+        return (
+            None if row is None else Publication(list_id, fmt, int(row[0]), int(row[1]), row[2], int(row[3]))
+        )
 
     # -- settings ------------------------------------------------------------------------------
     def settings(self) -> dict[str, str]:

@@ -93,7 +93,9 @@ class SqliteStatusStore(SqlStatusStore):
             raise ThaiVCError("status.store", f"cannot open the status store: {exc}") from None
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            self._path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
@@ -181,7 +183,9 @@ class SqliteStatusStore(SqlStatusStore):
         try:
             cur.execute("CREATE TEMP TABLE IF NOT EXISTS thaivc_ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
             cur.execute("DELETE FROM thaivc_ids")
-            cur.executemany("INSERT OR IGNORE INTO thaivc_ids (id) VALUES (?)", ((i,) for i in credential_ids))
+            cur.executemany(
+                "INSERT OR IGNORE INTO thaivc_ids (id) VALUES (?)", ((i,) for i in credential_ids)
+            )
             return int(cur.execute("SELECT COUNT(*) FROM thaivc_ids").fetchone()[0])
         except sqlite3.Error as exc:
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None

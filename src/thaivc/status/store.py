@@ -96,7 +96,9 @@ class StatusStore(Protocol):
 
     def snapshot(self, list_id: str) -> ListSnapshot: ...
 
-    def save_publication(self, list_id: str, fmt: ListFormat, revision: int, body: str, created_at: int) -> Publication:
+    def save_publication(
+        self, list_id: str, fmt: ListFormat, revision: int, body: str, created_at: int
+    ) -> Publication:
         """Store a new version atomically; never lets an older revision replace a newer one."""
         ...
 

@@ -131,3 +131,4 @@ def _refuse_non_credential(report: VerificationReport) -> None:
     types = (report.document or {}).get("type")
     if types == "VerifiablePresentation" or (isinstance(types, list) and "VerifiablePresentation" in types):
         raise ThaiVCError("status.verification", "a presentation is not a status list credential")
+

@@ -172,7 +172,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with state.lock:
             authorised = (
-                self.headers.get("Consumer-Key") == state.consumer_key and self.headers.get("Token") in state.tokens
+                self.headers.get("Consumer-Key") == state.consumer_key
+                and self.headers.get("Token") in state.tokens
             )
         if not authorised:
             self._json(401, {"Code": 401, "Message": "token invalid or expired"})
@@ -240,7 +241,9 @@ class GdxTestServer:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.state = self._state
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

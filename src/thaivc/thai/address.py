@@ -66,8 +66,8 @@ _DBD_FIELDS: Final = {
 def _strip_prefix(value: str, prefixes: Sequence[str]) -> str:
     text = value.strip()
     for prefix in sorted(prefixes, key=len, reverse=True):
-        if text.startswith(prefix) and text[len(prefix) :].strip():
-            return text[len(prefix) :].strip()
+        if text.startswith(prefix) and text[len(prefix):].strip():
+            return text[len(prefix):].strip()
     return text
 
 

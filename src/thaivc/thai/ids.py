@@ -128,55 +128,24 @@ def _cat(code: str, th: str, en: str, thai: bool | None) -> tuple[str, CitizenId
 #: First-digit table (domain.md §4.1; secondary sources ⚠️, digit 0 especially). Replaceable data.
 CITIZEN_ID_CATEGORIES: Final[Mapping[str, CitizenIdCategory]] = dict(
     [
-        _cat(
-            "1",
-            "คนไทยที่เกิดตั้งแต่ 1 ม.ค. 2527 และแจ้งเกิดภายในกำหนด",
-            "Thai, born on or after 1 Jan 1984, birth registered on time",
-            True,
-        ),
-        _cat(
-            "2",
-            "คนไทยที่เกิดตั้งแต่ 1 ม.ค. 2527 แต่แจ้งเกิดเกินกำหนด",
-            "Thai, born on or after 1 Jan 1984, birth registered late",
-            True,
-        ),
-        _cat(
-            "3",
-            "คนไทยหรือคนต่างด้าวที่มีใบสำคัญประจำตัวคนต่างด้าว ซึ่งมีชื่ออยู่ในทะเบียนบ้านในช่วงเริ่มแรก",
-            "Thai, or alien with an alien certificate, in a house register at the start (1984)",
-            None,
-        ),
-        _cat(
-            "4",
-            "คนไทยหรือคนต่างด้าวที่ย้ายเข้าทะเบียนบ้านในช่วงเริ่มแรกโดยยังไม่มีเลขประจำตัว",
-            "Thai or alien who moved into a house register in the initial period without an ID",
-            None,
-        ),
-        _cat(
-            "5",
-            "คนไทยที่ได้รับอนุมัติให้เพิ่มชื่อเข้าในทะเบียนบ้านภายหลัง (ตกสำรวจ หรือกรณีอื่น)",
-            "Thai added to a house register later (missed in the census, or other cases)",
-            True,
-        ),
-        _cat(
-            "6",
-            "ผู้ที่เข้าเมืองโดยไม่ชอบด้วยกฎหมาย หรือเข้าเมืองโดยชอบแต่อยู่ชั่วคราว",
-            "entered illegally, or legally with temporary residence (non-Thai)",
-            False,
-        ),
-        _cat("7", "บุตรของบุคคลประเภทที่ 6 ซึ่งเกิดในประเทศไทย", "child of a category-6 person, born in Thailand", False),
-        _cat(
-            "8",
-            "คนต่างด้าวที่เข้าเมืองโดยชอบด้วยกฎหมาย หรือผู้ได้รับสัญชาติไทยภายหลัง",
-            "alien with legal residence, or naturalised Thai (after 31 May 1984)",
-            False,
-        ),
-        _cat(
-            "0",
-            "บุคคลที่ไม่มีสถานะทางทะเบียน หรือบัตรประจำตัวคนซึ่งไม่มีสัญชาติไทย",
-            "person without registration status, or non-Thai ID (e.g. migrant worker)",
-            False,
-        ),
+        _cat("1", "คนไทยที่เกิดตั้งแต่ 1 ม.ค. 2527 และแจ้งเกิดภายในกำหนด",
+             "Thai, born on or after 1 Jan 1984, birth registered on time", True),
+        _cat("2", "คนไทยที่เกิดตั้งแต่ 1 ม.ค. 2527 แต่แจ้งเกิดเกินกำหนด",
+             "Thai, born on or after 1 Jan 1984, birth registered late", True),
+        _cat("3", "คนไทยหรือคนต่างด้าวที่มีใบสำคัญประจำตัวคนต่างด้าว ซึ่งมีชื่ออยู่ในทะเบียนบ้านในช่วงเริ่มแรก",
+             "Thai, or alien with an alien certificate, in a house register at the start (1984)", None),
+        _cat("4", "คนไทยหรือคนต่างด้าวที่ย้ายเข้าทะเบียนบ้านในช่วงเริ่มแรกโดยยังไม่มีเลขประจำตัว",
+             "Thai or alien who moved into a house register in the initial period without an ID", None),
+        _cat("5", "คนไทยที่ได้รับอนุมัติให้เพิ่มชื่อเข้าในทะเบียนบ้านภายหลัง (ตกสำรวจ หรือกรณีอื่น)",
+             "Thai added to a house register later (missed in the census, or other cases)", True),
+        _cat("6", "ผู้ที่เข้าเมืองโดยไม่ชอบด้วยกฎหมาย หรือเข้าเมืองโดยชอบแต่อยู่ชั่วคราว",
+             "entered illegally, or legally with temporary residence (non-Thai)", False),
+        _cat("7", "บุตรของบุคคลประเภทที่ 6 ซึ่งเกิดในประเทศไทย",
+             "child of a category-6 person, born in Thailand", False),
+        _cat("8", "คนต่างด้าวที่เข้าเมืองโดยชอบด้วยกฎหมาย หรือผู้ได้รับสัญชาติไทยภายหลัง",
+             "alien with legal residence, or naturalised Thai (after 31 May 1984)", False),
+        _cat("0", "บุคคลที่ไม่มีสถานะทางทะเบียน หรือบัตรประจำตัวคนซึ่งไม่มีสัญชาติไทย",
+             "person without registration status, or non-Thai ID (e.g. migrant worker)", False),
     ]
 )
 
@@ -211,7 +180,9 @@ JURISTIC_TYPES: Final[Mapping[str, JuristicType]] = {
 }
 
 
-def juristic_type_from_code(code: str, *, table: Mapping[str, JuristicType] = JURISTIC_TYPES) -> JuristicType | None:
+def juristic_type_from_code(
+    code: str, *, table: Mapping[str, JuristicType] = JURISTIC_TYPES
+) -> JuristicType | None:
     """Look up a type code such as DBD's ``"JuristicType": "5"``; ``None`` if unknown."""
     return table.get(code) if isinstance(code, str) else None
 

@@ -30,102 +30,24 @@ __all__ = [
 #: Thai titles recognised by :meth:`ThaiName.parse`: common, youth, academic and professional,
 #: and the usual military and police ranks (full and abbreviated). Replaceable data.
 DEFAULT_TITLES_TH: Final[tuple[str, ...]] = (
-    "นาย",
-    "นาง",
-    "นางสาว",
-    "น.ส.",
-    "เด็กชาย",
-    "ด.ช.",
-    "เด็กหญิง",
-    "ด.ญ.",
-    "ดร.",
-    "ศาสตราจารย์",
-    "ศ.",
-    "รองศาสตราจารย์",
-    "รศ.",
-    "ผู้ช่วยศาสตราจารย์",
-    "ผศ.",
-    "นายแพทย์",
-    "นพ.",
-    "แพทย์หญิง",
-    "พญ.",
-    "ทันตแพทย์",
-    "ทพ.",
-    "ทันตแพทย์หญิง",
-    "ทพญ.",
-    "พลเอก",
-    "พล.อ.",
-    "พลโท",
-    "พล.ท.",
-    "พลตรี",
-    "พล.ต.",
-    "พันเอก",
-    "พ.อ.",
-    "พันโท",
-    "พ.ท.",
-    "พันตรี",
-    "พ.ต.",
-    "ร้อยเอก",
-    "ร.อ.",
-    "ร้อยโท",
-    "ร.ท.",
-    "ร้อยตรี",
-    "ร.ต.",
-    "จ่าสิบเอก",
-    "จ.ส.อ.",
-    "สิบเอก",
-    "ส.อ.",
-    "พลตำรวจเอก",
-    "พล.ต.อ.",
-    "พลตำรวจโท",
-    "พล.ต.ท.",
-    "พลตำรวจตรี",
-    "พล.ต.ต.",
-    "พันตำรวจเอก",
-    "พ.ต.อ.",
-    "พันตำรวจโท",
-    "พ.ต.ท.",
-    "พันตำรวจตรี",
-    "พ.ต.ต.",
-    "ร้อยตำรวจเอก",
-    "ร.ต.อ.",
-    "ร้อยตำรวจโท",
-    "ร.ต.ท.",
-    "ร้อยตำรวจตรี",
-    "ร.ต.ต.",
-    "ดาบตำรวจ",
-    "ด.ต.",
-    "จ่าสิบตำรวจ",
-    "จ.ส.ต.",
-    "พลเรือเอก",
-    "พล.ร.อ.",
-    "พลอากาศเอก",
-    "พล.อ.อ.",
-    "หม่อมราชวงศ์",
-    "ม.ร.ว.",
-    "หม่อมหลวง",
-    "ม.ล.",
+    "นาย", "นาง", "นางสาว", "น.ส.", "เด็กชาย", "ด.ช.", "เด็กหญิง", "ด.ญ.",
+    "ดร.", "ศาสตราจารย์", "ศ.", "รองศาสตราจารย์", "รศ.", "ผู้ช่วยศาสตราจารย์", "ผศ.",
+    "นายแพทย์", "นพ.", "แพทย์หญิง", "พญ.", "ทันตแพทย์", "ทพ.", "ทันตแพทย์หญิง", "ทพญ.",
+    "พลเอก", "พล.อ.", "พลโท", "พล.ท.", "พลตรี", "พล.ต.", "พันเอก", "พ.อ.", "พันโท", "พ.ท.",
+    "พันตรี", "พ.ต.", "ร้อยเอก", "ร.อ.", "ร้อยโท", "ร.ท.", "ร้อยตรี", "ร.ต.",
+    "จ่าสิบเอก", "จ.ส.อ.", "สิบเอก", "ส.อ.",
+    "พลตำรวจเอก", "พล.ต.อ.", "พลตำรวจโท", "พล.ต.ท.", "พลตำรวจตรี", "พล.ต.ต.",
+    "พันตำรวจเอก", "พ.ต.อ.", "พันตำรวจโท", "พ.ต.ท.", "พันตำรวจตรี", "พ.ต.ต.",
+    "ร้อยตำรวจเอก", "ร.ต.อ.", "ร้อยตำรวจโท", "ร.ต.ท.", "ร้อยตำรวจตรี", "ร.ต.ต.",
+    "ดาบตำรวจ", "ด.ต.", "จ่าสิบตำรวจ", "จ.ส.ต.",
+    "พลเรือเอก", "พล.ร.อ.", "พลอากาศเอก", "พล.อ.อ.",
+    "หม่อมราชวงศ์", "ม.ร.ว.", "หม่อมหลวง", "ม.ล.",
 )
 
 #: English titles recognised by :meth:`ThaiName.parse` for the ``en`` string.
 DEFAULT_TITLES_EN: Final[tuple[str, ...]] = (
-    "Mr.",
-    "Mr",
-    "Mrs.",
-    "Mrs",
-    "Miss",
-    "Ms.",
-    "Ms",
-    "Master",
-    "Dr.",
-    "Dr",
-    "Prof.",
-    "Assoc. Prof.",
-    "Asst. Prof.",
-    "Pol. Gen.",
-    "Gen.",
-    "Col.",
-    "Capt.",
+    "Mr.", "Mr", "Mrs.", "Mrs", "Miss", "Ms.", "Ms", "Master", "Dr.", "Dr",
+    "Prof.", "Assoc. Prof.", "Asst. Prof.", "Pol. Gen.", "Gen.", "Col.", "Capt.",
 )
 
 _CHIP_SEPARATOR: Final = "#"
@@ -156,26 +78,8 @@ class MatchResult(enum.Enum):
 
 
 #: Titles a person has exactly one of; a second one is the start of the given name ("นาง นางนวล").
-_PERSONAL: Final = frozenset(
-    {
-        "นาย",
-        "นาง",
-        "นางสาว",
-        "น.ส.",
-        "เด็กชาย",
-        "ด.ช.",
-        "เด็กหญิง",
-        "ด.ญ.",
-        "Mr.",
-        "Mr",
-        "Mrs.",
-        "Mrs",
-        "Miss",
-        "Ms.",
-        "Ms",
-        "Master",
-    }
-)
+_PERSONAL: Final = frozenset({"นาย", "นาง", "นางสาว", "น.ส.", "เด็กชาย", "ด.ช.", "เด็กหญิง", "ด.ญ.",
+                              "Mr.", "Mr", "Mrs.", "Mrs", "Miss", "Ms.", "Ms", "Master"})
 
 
 def _split_titles(text: str, titles: Iterable[str]) -> tuple[str | None, str]:
@@ -192,7 +96,7 @@ def _split_titles(text: str, titles: Iterable[str]) -> tuple[str | None, str]:
             if title in found or (title in _PERSONAL and any(f in _PERSONAL for f in found)):
                 continue
             if rest.startswith(title):
-                after = rest[len(title) :]
+                after = rest[len(title):]
                 # A title must be followed by a space, a dot-title boundary, or Thai text; an ASCII
                 # title must not run into more ASCII letters ("Mrsomchai" is not "Mr").
                 nxt = after[:1]
@@ -246,14 +150,8 @@ class ThaiName:
         parts_th = _parse_one(th, titles_th, "th") if th is not None else (None, None, None, None)
         parts_en = _parse_one(en, titles_en, "en") if en is not None else (None, None, None, None)
         return cls(
-            title_th=parts_th[0],
-            given_th=parts_th[1],
-            middle_th=parts_th[2],
-            family_th=parts_th[3],
-            title_en=parts_en[0],
-            given_en=parts_en[1],
-            middle_en=parts_en[2],
-            family_en=parts_en[3],
+            title_th=parts_th[0], given_th=parts_th[1], middle_th=parts_th[2], family_th=parts_th[3],
+            title_en=parts_en[0], given_en=parts_en[1], middle_en=parts_en[2], family_en=parts_en[3],
         )
 
     @classmethod
@@ -262,14 +160,8 @@ class ThaiName:
         parts_th = _chip_parts(th, "th")
         parts_en = _chip_parts(en, "en") if en is not None else (None, None, None, None)
         return cls(
-            title_th=parts_th[0],
-            given_th=parts_th[1],
-            middle_th=parts_th[2],
-            family_th=parts_th[3],
-            title_en=parts_en[0],
-            given_en=parts_en[1],
-            middle_en=parts_en[2],
-            family_en=parts_en[3],
+            title_th=parts_th[0], given_th=parts_th[1], middle_th=parts_th[2], family_th=parts_th[3],
+            title_en=parts_en[0], given_en=parts_en[1], middle_en=parts_en[2], family_en=parts_en[3],
         )
 
     @classmethod
@@ -307,7 +199,9 @@ class ThaiName:
         return " ".join(p for p in (self.given_th, self.middle_th, self.family_th) if p)
 
 
-def _parse_one(text: str, titles: Iterable[str], lang: str) -> tuple[str | None, str | None, str | None, str | None]:
+def _parse_one(
+    text: str, titles: Iterable[str], lang: str
+) -> tuple[str | None, str | None, str | None, str | None]:
     if not isinstance(text, str):
         raise InputError("thai.name_invalid", "a name must be a string", loc=(lang,))
     check_text(text, loc=(lang,))

@@ -45,22 +45,11 @@ _SARA_AM: Final = "\u0e33"
 #: Rank of each Thai combining mark in the canonical cluster order used by the fold:
 #: below vowels, then above vowels, then nikhahit, then tone marks, then the other signs.
 _MARK_RANK: Final = {
-    "\u0e38": 0,
-    "\u0e39": 0,
-    "\u0e3a": 0,
-    "\u0e31": 1,
-    "\u0e34": 1,
-    "\u0e35": 1,
-    "\u0e36": 1,
-    "\u0e37": 1,
-    "\u0e47": 1,
+    "\u0e38": 0, "\u0e39": 0, "\u0e3a": 0,
+    "\u0e31": 1, "\u0e34": 1, "\u0e35": 1, "\u0e36": 1, "\u0e37": 1, "\u0e47": 1,
     "\u0e4d": 2,
-    "\u0e48": 3,
-    "\u0e49": 3,
-    "\u0e4a": 3,
-    "\u0e4b": 3,
-    "\u0e4c": 4,
-    "\u0e4e": 4,
+    "\u0e48": 3, "\u0e49": 3, "\u0e4a": 3, "\u0e4b": 3,
+    "\u0e4c": 4, "\u0e4e": 4,
 }
 
 
@@ -70,7 +59,9 @@ def check_text(s: str, *, loc: tuple[str | int, ...] = ()) -> str:
         raise InputError("text.forbidden_char", "text must be a string", loc=loc)
     for index, ch in enumerate(s):
         if ch in FORBIDDEN_CHARS:
-            raise InputError("text.forbidden_char", f"U+{ord(ch):04X} at position {index} is not allowed", loc=loc)
+            raise InputError(
+                "text.forbidden_char", f"U+{ord(ch):04X} at position {index} is not allowed", loc=loc
+            )
     return s
 
 

@@ -124,7 +124,9 @@ def _needs_exact_writer(value: object) -> bool:
                     continue
                 if ckind is int:
                     if not -limit <= child <= limit:
-                        raise InputError("json.not_ijson", "integer beyond ±2^53 cannot be represented exactly")
+                        raise InputError(
+                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
+                        )
                 elif ckind is dict or ckind is list:
                     stack.append(child)
                 else:
@@ -136,7 +138,9 @@ def _needs_exact_writer(value: object) -> bool:
                     continue
                 if ckind is int:
                     if not -limit <= child <= limit:
-                        raise InputError("json.not_ijson", "integer beyond ±2^53 cannot be represented exactly")
+                        raise InputError(
+                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
+                        )
                 elif ckind is dict or ckind is list:
                     stack.append(child)
                 else:

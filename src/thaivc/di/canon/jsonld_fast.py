@@ -323,7 +323,9 @@ def _frozen(node: Any) -> Any:
     return _leaf(node)
 
 
-def _placeholder_doc(node: Any, counter: list[int], shape_keys: frozenset[str], pinned: frozenset[int]) -> Any:
+def _placeholder_doc(
+    node: Any, counter: list[int], shape_keys: frozenset[str], pinned: frozenset[int]
+) -> Any:
     """The document with each slot value replaced by its placeholder, in ``_shape`` order."""
     kind = type(node)
     if kind is str or kind is int:

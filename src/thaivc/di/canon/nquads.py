@@ -150,7 +150,9 @@ _STATEMENT: Final = re.compile(
     rf"{_WS}(?P<g>{_IRIREF}|{_BNODE})?{_WS}\.{_WS}(?:#.*)?"
 )
 _EMPTY: Final = re.compile(rf"{_WS}(?:#.*)?")
-_LITERAL_PARTS: Final = re.compile(rf"(?P<str>{_STRING})(?:\^\^[ \t]*(?P<dt>{_IRIREF})|@(?P<lang>{_LANG_DIR[1:]}))?")
+_LITERAL_PARTS: Final = re.compile(
+    rf"(?P<str>{_STRING})(?:\^\^[ \t]*(?P<dt>{_IRIREF})|@(?P<lang>{_LANG_DIR[1:]}))?"
+)
 _ESCAPE: Final = re.compile(rf"\\[tbnrf\"'\\]|{_UCHAR}")
 _ECHAR: Final = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 

@@ -314,7 +314,9 @@ def _issue_labels(state: _State) -> None:
                 state.canonical.issue(existing)
 
 
-def canonicalize_nquads(text: str, *, hash_name: HashName = "sha256", max_work: int = DEFAULT_MAX_WORK) -> CanonResult:
+def canonicalize_nquads(
+    text: str, *, hash_name: HashName = "sha256", max_work: int = DEFAULT_MAX_WORK
+) -> CanonResult:
     """Parse N-Quads text and canonicalise it (a convenience for tests and tooling)."""
     from thaivc.di.canon.nquads import parse_nquads
 
