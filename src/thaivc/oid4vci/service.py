@@ -1,0 +1,567 @@
+"""The OpenID4VCI issuer: metadata, offers, token, nonce, credential, deferred and notification endpoints.
+
+One framework-free object: :meth:`CredentialIssuerService.handle` takes an
+:class:`~thaivc.oid4vc.HttpRequest` and returns an :class:`~thaivc.oid4vc.HttpResponse`. All state
+(codes, nonces, tokens, DPoP ``jti``\\s, keys seen per offer, deferred transactions) sits in the
+injected :class:`~thaivc.oid4vc.StateStore`, keyed by SHA-256 of any secret, so the service runs on
+several processes and a single-use value is used once across all of them.
+
+Order of checks on the credential endpoint is deliberate: the access token and DPoP proof first,
+then every key proof's signature and claims, and only then is the ``c_nonce`` consumed — so junk
+cannot burn a wallet's nonce — and the keys recorded as used for this offer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from thaivc import Issuer
+from thaivc.b64 import b64url_encode
+from thaivc.clock import Clock, SystemClock
+from thaivc.did import did_jwk
+from thaivc.errors import InputError, ThaiVCError, UsageError
+from thaivc.keys import PublicKey
+from thaivc.oid4vc.dpop import DpopError, verify_dpop_proof
+from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error
+from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt
+from thaivc.oid4vc.store import StateStore
+from thaivc.oid4vci.callback import CredentialData, IssuanceCallback, IssuanceDenied, IssuanceRequest, Pending
+from thaivc.oid4vci.metadata import IssuerConfig
+from thaivc.oid4vci.offer import PRE_AUTHORIZED_GRANT, CredentialOffer
+
+__all__ = ["PROOF_TYP", "CredentialIssuerService", "NotificationHandler"]
+
+PROOF_TYP: Final = "openid4vci-proof+jwt"
+_VERIFIER_RE: Final = re.compile(r"[A-Za-z0-9._~-]{43,128}", re.ASCII)
+_NOTIFICATION_EVENTS: Final = frozenset({"credential_accepted", "credential_failure", "credential_deleted"})
+
+# store namespaces
+_NS_OFFER: Final = "vci_offer"
+_NS_PRE: Final = "vci_pre_code"
+_NS_TRIES: Final = "vci_tx_tries"
+_NS_STATE: Final = "vci_issuer_state"
+_NS_CODE: Final = "vci_auth_code"
+_NS_TOKEN: Final = "vci_access_token"  # noqa: S105 - a namespace name, not a secret
+_NS_NONCE: Final = "vci_c_nonce"
+_NS_KEYS: Final = "vci_grant_keys"
+_NS_DEFERRED: Final = "vci_deferred"
+_NS_NOTIFY: Final = "vci_notification"
+
+NotificationHandler = Any  # Callable[[str, Mapping[str, Any]], None]: (event, notification record)
+
+
+def _h(secret: str) -> str:
+    """The store key of a secret: its SHA-256, so a copy of the database holds no live code or token."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _numeric_code(length: int) -> str:
+    return "".join(str(secrets.randbelow(10)) for _ in range(length))
+
+
+class _Refusal(Exception):
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+class CredentialIssuerService:
+    """An OpenID4VCI 1.0 Credential Issuer (and its own OAuth authorization server).
+
+    ``issuer`` signs; ``callback`` says what to issue; ``store`` holds every piece of state.
+    """
+
+    def __init__(
+        self,
+        config: IssuerConfig,
+        *,
+        issuer: Issuer,
+        callback: IssuanceCallback,
+        store: StateStore,
+        clock: Clock | None = None,
+        on_notification: NotificationHandler | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self.config = config
+        self.issuer = issuer
+        self.callback = callback
+        self.store = store
+        self.clock: Clock = clock or SystemClock()
+        self.on_notification = on_notification
+        self.max_body = max_body
+        self._routes = {
+            config.metadata_path: ("GET", self._metadata),
+            config.oauth_metadata_path: ("GET", self._oauth_metadata),
+            self._path("token"): ("POST", self._token),
+            self._path("nonce"): ("POST", self._nonce),
+            self._path("credential"): ("POST", self._credential),
+            self._path("deferred"): ("POST", self._deferred),
+            self._path("notification"): ("POST", self._notification),
+        }
+        self._offers_prefix = self._path("offers") + "/"
+
+    def _path(self, name: str) -> str:
+        return urlsplit(self.config.url(name)).path
+
+    # -- agency-facing API -------------------------------------------------------------------------
+    def create_offer(
+        self,
+        configuration_ids: Iterable[str],
+        subject: Mapping[str, Any],
+        *,
+        grant: str = "pre-authorized_code",
+        tx_code: bool = True,
+        by_reference: bool = False,
+    ) -> CredentialOffer:
+        """Make an offer for the citizen in front of the officer (or who will log in).
+
+        ``subject`` is what the callback will be given (who this is, checked by the officer); it is
+        stored, never sent to the wallet. ``grant`` is ``"pre-authorized_code"`` (with a numeric
+        ``tx_code`` unless ``tx_code=False``) or ``"authorization_code"`` (an ``issuer_state`` that
+        :meth:`authorize` redeems after the login).
+        """
+        ids = list(configuration_ids)
+        unknown = [i for i in ids if i not in self.config.configurations]
+        if not ids or unknown:
+            raise UsageError("usage.invalid_argument", f"unknown credential configurations: {unknown}")
+        offer_id = _new_secret()
+        offer: dict[str, Any] = {
+            "credential_issuer": self.config.credential_issuer,
+            "credential_configuration_ids": ids,
+        }
+        code_text: str | None = None
+        if grant == "pre-authorized_code":
+            code = _new_secret()
+            record: dict[str, Any] = {"offer_id": offer_id, "ids": ids, "subject": dict(subject)}
+            grant_body: dict[str, Any] = {"pre-authorized_code": code}
+            if tx_code:
+                code_text = _numeric_code(self.config.tx_code_length)
+                record["tx"] = _h(code_text)
+                grant_body["tx_code"] = {
+                    "input_mode": "numeric",
+                    "length": self.config.tx_code_length,
+                    "description": self.config.tx_code_description,
+                }
+            self.store.put(_NS_PRE, _h(code), record, ttl=self.config.pre_authorized_code_ttl)
+            offer["grants"] = {PRE_AUTHORIZED_GRANT: grant_body}
+        elif grant == "authorization_code":
+            state = _new_secret()
+            self.store.put(
+                _NS_STATE,
+                _h(state),
+                {"offer_id": offer_id, "ids": ids, "subject": dict(subject)},
+                ttl=self.config.offer_ttl,
+            )
+            offer["grants"] = {"authorization_code": {"issuer_state": state}}
+        else:
+            raise UsageError("usage.invalid_argument", "grant is 'pre-authorized_code' or 'authorization_code'")
+        uri = None
+        if by_reference:
+            self.store.put(_NS_OFFER, offer_id, {"offer": offer}, ttl=self.config.offer_ttl)
+            uri = self.config.url("offers") + "/" + offer_id
+        return CredentialOffer(offer_id=offer_id, offer=offer, tx_code=code_text, offer_uri=uri)
+
+    def authorize(
+        self,
+        *,
+        client_id: str,
+        redirect_uri: str,
+        code_challenge: str,
+        code_challenge_method: str,
+        subject: Mapping[str, Any] | None = None,
+        issuer_state: str | None = None,
+        configuration_ids: Iterable[str] = (),
+    ) -> str:
+        """Issue an authorization code once the agency's login (ThaiD) succeeded; PKCE S256 required.
+
+        With ``issuer_state`` (from an offer) the offer's subject and credentials are used and the
+        state is consumed; without it the login's ``subject`` and ``configuration_ids`` are.
+        """
+        if code_challenge_method != "S256" or not _VERIFIER_RE.fullmatch(code_challenge or ""):
+            raise InputError("protocol.malformed", "PKCE with code_challenge_method S256 is required")
+        if issuer_state is not None:
+            record = self.store.take(_NS_STATE, _h(issuer_state))
+            if record is None:
+                raise InputError("protocol.malformed", "unknown, used or expired issuer_state")
+            ids, subj, offer_id = record.value["ids"], record.value["subject"], record.value["offer_id"]
+            if subject is not None:
+                subj = {**subj, **subject}
+        else:
+            ids = list(configuration_ids)
+            if subject is None or not ids or any(i not in self.config.configurations for i in ids):
+                raise UsageError("usage.invalid_argument", "name the subject and known credential configurations")
+            subj, offer_id = dict(subject), _new_secret()
+        code = _new_secret()
+        value = {
+            "offer_id": offer_id,
+            "ids": ids,
+            "subject": subj,
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "challenge": code_challenge,
+        }
+        self.store.put(_NS_CODE, _h(code), value, ttl=self.config.authorization_code_ttl)
+        return code
+
+    # -- dispatch ----------------------------------------------------------------------------------
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one request; never raises (an unexpected failure is a 500 ``server_error``)."""
+        try:
+            if request.path.startswith(self._offers_prefix) and request.method == "GET":
+                return self._offer_by_reference(request.path[len(self._offers_prefix) :])
+            route = self._routes.get(request.path)
+            if route is None:
+                return oauth_error(404, "not_found")
+            method, endpoint = route
+            if request.method != method:
+                return oauth_error(405, "invalid_request", f"use {method}", headers={"Allow": method})
+            if len(request.body) > self.max_body:
+                return oauth_error(413, "invalid_request", "request body too large")
+            return endpoint(request)
+        except _Refusal as refusal:
+            return refusal.response
+        except ThaiVCError as exc:  # a store failure and the like: fail closed, name the code only
+            return oauth_error(500, "server_error", exc.code)
+        except Exception:
+            return oauth_error(500, "server_error")
+
+    def _metadata(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse.json_body(200, self.config.issuer_metadata(), headers={"Cache-Control": "max-age=300"})
+
+    def _oauth_metadata(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse.json_body(200, self.config.oauth_metadata(), headers={"Cache-Control": "max-age=300"})
+
+    def _offer_by_reference(self, offer_id: str) -> HttpResponse:
+        if not offer_id or len(offer_id) > 64:
+            return oauth_error(404, "not_found")
+        record = self.store.get(_NS_OFFER, offer_id)
+        if record is None:
+            return oauth_error(404, "not_found", "unknown or expired offer")
+        return HttpResponse.json_body(200, record.value["offer"])
+
+    # -- token endpoint ----------------------------------------------------------------------------
+    def _form(self, request: HttpRequest) -> dict[str, str]:
+        if request.content_type != "application/x-www-form-urlencoded":
+            raise _Refusal(oauth_error(400, "invalid_request", "use application/x-www-form-urlencoded"))
+        try:
+            return request.form(max_bytes=self.max_body)
+        except InputError as exc:
+            raise _Refusal(oauth_error(400, "invalid_request", exc.code)) from None
+
+    def _dpop_for_token(self, request: HttpRequest) -> str | None:
+        proof = request.header("dpop")
+        if proof is None and not self.config.require_dpop:
+            return None
+        try:
+            jwt = verify_dpop_proof(
+                proof,
+                method="POST",
+                url=self.config.url("token"),
+                store=self.store,
+                clock=self.clock,
+                algs=frozenset(self.config.dpop_algs),
+            )
+        except DpopError as exc:
+            raise _Refusal(oauth_error(400, "invalid_dpop_proof", exc.reason)) from None
+        return jwt.thumbprint
+
+    def _token(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request)
+        grant_type = form.get("grant_type")
+        if grant_type not in (PRE_AUTHORIZED_GRANT, "authorization_code"):
+            return oauth_error(400, "unsupported_grant_type")
+        jkt = self._dpop_for_token(request)
+        if grant_type == PRE_AUTHORIZED_GRANT:
+            grant = self._redeem_pre_authorized(form)
+        else:
+            grant = self._redeem_authorization_code(form)
+        token = _new_secret()
+        record = {"offer_id": grant["offer_id"], "ids": grant["ids"], "subject": grant["subject"], "jkt": jkt}
+        self.store.put(_NS_TOKEN, _h(token), record, ttl=self.config.access_token_ttl)
+        body = {
+            "access_token": token,
+            "token_type": "DPoP" if jkt else "Bearer",
+            "expires_in": self.config.access_token_ttl,
+        }
+        return HttpResponse.json_body(200, body, headers={"Pragma": "no-cache"})
+
+    def _redeem_pre_authorized(self, form: Mapping[str, str]) -> dict[str, Any]:
+        code = form.get("pre-authorized_code")
+        if not code:
+            raise _Refusal(oauth_error(400, "invalid_request", "pre-authorized_code missing"))
+        key = _h(code)
+        record = self.store.get(_NS_PRE, key)
+        if record is None:
+            raise _Refusal(oauth_error(400, "invalid_grant", "unknown, used or expired pre-authorized_code"))
+        expected = record.value.get("tx")
+        given = form.get("tx_code")
+        if expected is None:
+            if given is not None:
+                raise _Refusal(oauth_error(400, "invalid_request", "this offer has no tx_code"))
+        else:
+            # count the try before comparing, atomically: parallel guesses cannot exceed the limit
+            tries = self.store.incr(_NS_TRIES, key, ttl=self.config.pre_authorized_code_ttl)
+            limit = self.config.tx_code_max_tries
+            if tries > limit:
+                self.store.delete(_NS_PRE, key)
+                raise _Refusal(oauth_error(400, "invalid_grant", "too many wrong transaction codes"))
+            if given is None:
+                raise _Refusal(oauth_error(400, "invalid_request", "tx_code required"))
+            if not secrets.compare_digest(_h(given), expected):
+                if tries >= limit:
+                    self.store.delete(_NS_PRE, key)  # the last try failed: the code is dead
+                raise _Refusal(oauth_error(400, "invalid_grant", "wrong transaction code"))
+        taken = self.store.take(_NS_PRE, key)
+        if taken is None:  # another request redeemed it between our read and now
+            raise _Refusal(oauth_error(400, "invalid_grant", "pre-authorized_code already used"))
+        return taken.value
+
+    def _redeem_authorization_code(self, form: Mapping[str, str]) -> dict[str, Any]:
+        code, verifier = form.get("code"), form.get("code_verifier")
+        if not code or not verifier:
+            raise _Refusal(oauth_error(400, "invalid_request", "code and code_verifier are required"))
+        taken = self.store.take(_NS_CODE, _h(code))  # consumed even if what follows fails: no retries
+        if taken is None:
+            raise _Refusal(oauth_error(400, "invalid_grant", "unknown, used or expired code"))
+        value = taken.value
+        if not _VERIFIER_RE.fullmatch(verifier):
+            raise _Refusal(oauth_error(400, "invalid_grant", "malformed code_verifier"))
+        computed = b64url_encode(hashlib.sha256(verifier.encode("ascii")).digest())
+        if not secrets.compare_digest(computed, value["challenge"]):
+            raise _Refusal(oauth_error(400, "invalid_grant", "PKCE verification failed"))
+        if form.get("redirect_uri") != value["redirect_uri"]:
+            raise _Refusal(oauth_error(400, "invalid_grant", "redirect_uri does not match"))
+        if form.get("client_id") != value["client_id"]:
+            raise _Refusal(oauth_error(400, "invalid_grant", "client_id does not match"))
+        return dict(value)
+
+    # -- protected resources -----------------------------------------------------------------------
+    def _authorized(self, request: HttpRequest, endpoint: str) -> tuple[str, dict[str, Any]]:
+        """The access token's record, after the token and (when bound) its DPoP proof check out."""
+        header = request.header("authorization") or ""
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if not token or scheme.lower() not in ("bearer", "dpop"):
+            raise _Refusal(
+                oauth_error(401, "invalid_token", "access token required", headers={"WWW-Authenticate": "DPoP, Bearer"})
+            )
+        record = self.store.get(_NS_TOKEN, _h(token))
+        if record is None:
+            raise _Refusal(
+                oauth_error(401, "invalid_token", "unknown or expired token", headers={"WWW-Authenticate": "DPoP"})
+            )
+        jkt = record.value.get("jkt")
+        if jkt is not None:
+            if scheme.lower() != "dpop":  # a DPoP-bound token presented as a bearer token (RFC 9449 §7.1)
+                raise _Refusal(
+                    oauth_error(401, "invalid_token", "DPoP-bound token", headers={"WWW-Authenticate": "DPoP"})
+                )
+            try:
+                verify_dpop_proof(
+                    request.header("dpop"),
+                    method=request.method,
+                    url=self.config.url(endpoint),
+                    store=self.store,
+                    clock=self.clock,
+                    algs=frozenset(self.config.dpop_algs),
+                    access_token=token,
+                    expected_jkt=jkt,
+                )
+            except DpopError as exc:
+                challenge = 'DPoP error="invalid_dpop_proof"'
+                raise _Refusal(
+                    oauth_error(401, "invalid_dpop_proof", exc.reason, headers={"WWW-Authenticate": challenge})
+                ) from None
+        elif scheme.lower() != "bearer":
+            raise _Refusal(
+                oauth_error(401, "invalid_token", "not a DPoP-bound token", headers={"WWW-Authenticate": "Bearer"})
+            )
+        return token, record.value
+
+    def _json(self, request: HttpRequest, error: str) -> dict[str, Any]:
+        if request.content_type != "application/json":
+            raise _Refusal(oauth_error(400, error, "use application/json"))
+        try:
+            return request.json(max_bytes=self.max_body)
+        except InputError as exc:
+            raise _Refusal(oauth_error(400, error, exc.code)) from None
+
+    def _nonce(self, request: HttpRequest) -> HttpResponse:
+        nonce = _new_secret()
+        self.store.put(_NS_NONCE, _h(nonce), {}, ttl=self.config.c_nonce_ttl)
+        return HttpResponse.json_body(200, {"c_nonce": nonce})
+
+    def _credential(self, request: HttpRequest) -> HttpResponse:
+        _, grant = self._authorized(request, "credential")
+        body = self._json(request, "invalid_credential_request")
+        if "credential_identifier" in body:
+            return oauth_error(
+                400, "unknown_credential_identifier", "this issuer does not issue credential identifiers"
+            )
+        config_id = body.get("credential_configuration_id")
+        if not isinstance(config_id, str):
+            return oauth_error(400, "invalid_credential_request", "credential_configuration_id missing")
+        configuration = self.config.configurations.get(config_id)
+        if configuration is None:
+            return oauth_error(400, "unknown_credential_configuration")
+        if config_id not in grant["ids"]:
+            return oauth_error(400, "credential_request_denied", "this credential was not offered to this token")
+        if "credential_response_encryption" in body:
+            return oauth_error(400, "invalid_encryption_parameters", "response encryption is not supported")
+        keys = self._proven_keys(body, configuration.proof_algs, configuration.binding_methods, grant["offer_id"])
+        request_for = IssuanceRequest(config_id, configuration, grant["subject"], keys)
+        return self._issue(request_for, grant, status_ready=200)
+
+    def _proven_keys(
+        self, body: Mapping[str, Any], algs: Iterable[str], methods: Iterable[str], offer_id: str
+    ) -> tuple[PublicKey, ...]:
+        if "proof" in body:
+            raise _Refusal(oauth_error(400, "invalid_credential_request", "use proofs (OpenID4VCI 1.0), not proof"))
+        proofs = body.get("proofs")
+        if not isinstance(proofs, dict) or set(proofs) != {"jwt"}:
+            raise _Refusal(oauth_error(400, "invalid_proof", "proofs must hold exactly the jwt proof type"))
+        tokens = proofs["jwt"]
+        if not isinstance(tokens, list) or not tokens:
+            raise _Refusal(oauth_error(400, "invalid_proof", "proofs.jwt must be a non-empty array"))
+        if len(tokens) > self.config.max_batch:
+            raise _Refusal(oauth_error(400, "invalid_proof", f"at most {self.config.max_batch} proofs"))
+        verified = [self._check_proof(t, frozenset(algs), frozenset(methods)) for t in tokens]
+        nonces = {p.payload["nonce"] for p in verified}
+        if len(nonces) != 1:
+            raise _Refusal(oauth_error(400, "invalid_proof", "every proof must carry the same c_nonce"))
+        thumbprints = [p.thumbprint for p in verified]
+        if len(set(thumbprints)) != len(thumbprints):
+            raise _Refusal(oauth_error(400, "invalid_proof", "the same key proven twice"))
+        # every proof verified: now, and only now, consume the nonce
+        if self.store.take(_NS_NONCE, _h(nonces.pop())) is None:
+            raise _Refusal(oauth_error(400, "invalid_nonce", "unknown, used or expired c_nonce"))
+        for jkt in thumbprints:
+            if not self.store.put(_NS_KEYS, _h(f"{offer_id}|{jkt}"), {}, ttl=self.config.deferred_ttl):
+                raise _Refusal(oauth_error(400, "invalid_proof", "this key was already used for this offer"))
+        return tuple(p.key for p in verified)
+
+    def _check_proof(self, token: object, algs: frozenset[str], methods: frozenset[str]) -> KeyJwt:
+        try:
+            proof = parse_key_jwt(token, typ=PROOF_TYP, algs=algs, allow_kid=True)
+        except ThaiVCError as exc:  # jose.*, key.invalid, did.invalid, crypto.bad_signature
+            raise _Refusal(oauth_error(400, "invalid_proof", exc.code)) from None
+        method = "jwk" if proof.kid is None else ":".join(proof.kid.split(":", 2)[:2])
+        if method not in methods:
+            raise _Refusal(oauth_error(400, "invalid_proof", f"binding method {method} not supported"))
+        claims = proof.payload
+        if claims.get("aud") != self.config.credential_issuer:
+            raise _Refusal(oauth_error(400, "invalid_proof", "aud is not this credential issuer"))
+        iat = claims.get("iat")
+        if not isinstance(iat, int) or isinstance(iat, bool):
+            raise _Refusal(oauth_error(400, "invalid_proof", "iat missing"))
+        if abs(self.clock.now() - iat) > self.config.proof_iat_window:
+            raise _Refusal(oauth_error(400, "invalid_proof", "iat outside the accepted window"))
+        nonce = claims.get("nonce")
+        if not isinstance(nonce, str) or not nonce:
+            raise _Refusal(oauth_error(400, "invalid_nonce", "c_nonce missing from the proof"))
+        return proof
+
+    # -- issuing -------------------------------------------------------------------------------------
+    def _issue(
+        self,
+        request: IssuanceRequest,
+        grant: Mapping[str, Any],
+        *,
+        status_ready: int,
+        transaction_id: str | None = None,
+    ) -> HttpResponse:
+        try:
+            answer = self.callback(request)
+        except IssuanceDenied as exc:
+            return oauth_error(400, "credential_request_denied", str(exc)[:200])
+        if isinstance(answer, Pending):
+            if request.deferred:  # still not ready: the same transaction, come back later (§9.2)
+                interval = answer.interval or self.config.deferred_interval
+                return HttpResponse.json_body(202, {"transaction_id": transaction_id, "interval": interval})
+            transaction_id = _new_secret()
+            record = {
+                "offer_id": grant["offer_id"],
+                "id": request.configuration_id,
+                "subject": dict(request.subject),
+                "keys": [k.jwk for k in request.holder_keys],
+            }
+            self.store.put(_NS_DEFERRED, _h(transaction_id), record, ttl=self.config.deferred_ttl)
+            interval = answer.interval or self.config.deferred_interval
+            return HttpResponse.json_body(202, {"transaction_id": transaction_id, "interval": interval})
+        if not isinstance(answer, CredentialData):
+            raise UsageError("usage.invalid_argument", "the issuance callback must return CredentialData or Pending")
+        try:
+            credentials = [self._sign(request, answer, key) for key in request.holder_keys]
+        except ThaiVCError as exc:  # the agency's data does not make an issuable credential
+            return oauth_error(400, "credential_request_denied", exc.code)
+        notification_id = _new_secret()
+        self.store.put(
+            _NS_NOTIFY,
+            _h(notification_id),
+            {"offer_id": grant["offer_id"], "id": request.configuration_id},
+            ttl=self.config.deferred_ttl,
+        )
+        body = {"credentials": [{"credential": c} for c in credentials], "notification_id": notification_id}
+        return HttpResponse.json_body(status_ready, body)
+
+    def _sign(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
+        configuration = request.configuration
+        doc = dict(data.credential)
+        if configuration.format == "dc+sd-jwt":
+            return self.issuer.issue(
+                doc,
+                format="dc+sd-jwt",
+                disclosable=list(data.disclosable),
+                status=data.status,
+                holder_jwk=dict(key.jwk),
+                vct=configuration.vct,
+            )
+        # VCDM formats bind the credential to the holder through credentialSubject.id
+        subject = dict(doc.get("credentialSubject") or {})
+        subject["id"] = did_jwk(key)
+        doc["credentialSubject"] = subject
+        if configuration.format == "jwt_vc_json":
+            return self.issuer.issue(doc, format="vc+jwt", status=data.status)
+        return self.issuer.issue(doc, format="di", status=data.status)
+
+    def _deferred(self, request: HttpRequest) -> HttpResponse:
+        _, grant = self._authorized(request, "deferred")
+        body = self._json(request, "invalid_credential_request")
+        transaction_id = body.get("transaction_id")
+        if not isinstance(transaction_id, str) or len(transaction_id) > 128:
+            return oauth_error(400, "invalid_transaction_id")
+        key = _h(transaction_id)
+        record = self.store.get(_NS_DEFERRED, key)
+        if record is None or record.value["offer_id"] != grant["offer_id"]:
+            return oauth_error(400, "invalid_transaction_id")
+        value = record.value
+        configuration = self.config.configurations[value["id"]]
+        keys = tuple(PublicKey.from_jwk(j) for j in value["keys"])
+        ask = IssuanceRequest(value["id"], configuration, value["subject"], keys, deferred=True)
+        response = self._issue(ask, value, status_ready=200, transaction_id=transaction_id)
+        if response.status == 200 and self.store.take(_NS_DEFERRED, key) is None:
+            return oauth_error(400, "invalid_transaction_id", "already collected")
+        return response
+
+    def _notification(self, request: HttpRequest) -> HttpResponse:
+        _, grant = self._authorized(request, "notification")
+        body = self._json(request, "invalid_notification_request")
+        notification_id, event = body.get("notification_id"), body.get("event")
+        if not isinstance(notification_id, str) or event not in _NOTIFICATION_EVENTS:
+            return oauth_error(400, "invalid_notification_request")
+        record = self.store.take(_NS_NOTIFY, _h(notification_id))
+        if record is None or record.value["offer_id"] != grant["offer_id"]:
+            return oauth_error(400, "invalid_notification_id")
+        if self.on_notification is not None:
+            description = body.get("event_description")
+            self.on_notification(event, {**record.value, "event_description": description})
+        return HttpResponse(204, {"Cache-Control": "no-store"}, b"")
