@@ -33,6 +33,7 @@ AREAS = {
     "authority": "Signing authority",
     "delegation": "Delegation",
     "registry": "Registries (DOPA, DBD)",
+    "protocol": "Wallet protocols (OpenID4VCI, OpenID4VP)",
     "policy": "Policy",
     "usage": "Misuse",
     "internal": "Internal",

@@ -228,6 +228,11 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "registry.issuer_mismatch": (None, "an OIDC ID token was not issued by the configured provider"),
     "registry.nonce_mismatch": (None, "an OIDC ID token does not carry this login's nonce (replay?)"),
     "registry.subject_mismatch": (None, "OIDC userinfo describes another subject than the ID token"),
+    # wallet protocols (OpenID4VCI, OpenID4VP): the HTTP answers carry the specs' own error names
+    "protocol.malformed": (None, "a protocol message is malformed or misses a required parameter"),
+    "protocol.store": (None, "the protocol state store failed"),
+    "protocol.error_response": (None, "the other party answered a protocol request with an error"),
+    "protocol.unsupported": (None, "the other party asks for something this implementation does not support"),
     # policy and misuse
     "policy.violation": (None, "the verifier policy refuses this input"),
     "usage.invalid_argument": (None, "an API was called with an invalid argument"),

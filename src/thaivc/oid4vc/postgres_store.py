@@ -1,0 +1,83 @@
+"""The state store on PostgreSQL: for issuers and verifiers running on several hosts.
+
+Each operation is one statement in autocommit mode, so PostgreSQL's row locks make it atomic: of two
+sessions deleting the same code, the second waits for the first and then finds nothing. One
+connection per thread (a psycopg connection is one session, and sessions must not be shared by
+threads mid-statement). The schema is created under a transaction-level advisory lock, because
+``CREATE TABLE IF NOT EXISTS`` itself races when several workers start at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Sequence
+from typing import Any, Final
+
+from thaivc.clock import Clock
+from thaivc.errors import ThaiVCError
+from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
+
+__all__ = ["PostgresStateStore"]
+
+#: Advisory-lock key for schema creation ("thaivc-p" as a 64-bit integer).
+_SCHEMA_LOCK: Final = 0x7468616976632D70
+
+
+class PostgresStateStore(SqlStateStore):
+    """:class:`~thaivc.oid4vc.store.StateStore` on PostgreSQL (``pip install 'thaivc[postgres]'``)."""
+
+    def __init__(self, dsn: str, *, clock: Clock | None = None, connect_timeout: int = 10) -> None:
+        super().__init__(clock=clock)
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - the extra is part of dev
+            raise ThaiVCError("protocol.store", "PostgreSQL needs psycopg: pip install 'thaivc[postgres]'") from None
+        self._psycopg = psycopg
+        self._dsn = dsn
+        self._timeout = connect_timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[Any] = []
+        self._closed = False
+        conn = self._conn()
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                for statement in SCHEMA:
+                    conn.execute(statement)
+        except psycopg.Error as exc:
+            self.close()
+            raise ThaiVCError("protocol.store", f"cannot create the state table: {type(exc).__name__}") from None
+
+    def _conn(self) -> Any:
+        if self._closed:
+            raise ThaiVCError("protocol.store", "the state store is closed")
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            try:
+                conn = self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._timeout)
+            except self._psycopg.Error as exc:
+                # the DSN may carry a password: name the failure, not the connection string
+                raise ThaiVCError("protocol.store", f"cannot connect: {type(exc).__name__}") from None
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        conn = self._conn()
+        try:
+            cur = conn.execute(sql.replace("?", "%s"), tuple(params))
+            return list(cur.fetchall()) if cur.description else []
+        except self._psycopg.Error as exc:
+            raise ThaiVCError("protocol.store", f"{type(exc).__name__}: {str(exc)[:200]}") from None
+
+    def close(self) -> None:
+        """Close every thread's connection; later use is ``protocol.store``."""
+        with self._lock:
+            self._closed = True
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(self._psycopg.Error):
+                conn.close()
