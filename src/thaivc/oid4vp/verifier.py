@@ -143,6 +143,12 @@ class PresentationResult:
         first: dict[str, Any] = report["credentials"][0]
         return first
 
+    @property
+    def decision(self) -> dict[str, Any] | None:
+        """For a juristic act: the :class:`~thaivc.authorize.AuthorityDecision` as JSON."""
+        found = self.extra.get("decision")
+        return found if isinstance(found, dict) else None
+
     def to_json(self) -> dict[str, Any]:
         return {"transaction_id": self.transaction_id, "status": self.status, "dcql": self.dcql,
                 "problems": [p.to_json() for p in self.problems], **({"extra": self.extra} if self.extra else {})}
@@ -151,6 +157,10 @@ class PresentationResult:
     def from_json(cls, obj: Mapping[str, Any]) -> PresentationResult:
         problems = tuple(Problem.of(p["code"], p.get("detail", "")) for p in obj.get("problems", []))
         return cls(obj["transaction_id"], obj["status"], obj.get("dcql"), problems, dict(obj.get("extra", {})))
+
+
+#: The DCQL verdict of a transaction whose credentials a subclass judges by other means.
+_NOT_JUDGED: Final = DcqlResult(True, {})
 
 
 def _digest(value: str) -> str:
@@ -355,7 +365,7 @@ class PresentationVerifier:
             return PresentationResult(tid, "failed", None, refused.problems, extra)
         except ThaiVCError as err:
             return PresentationResult(tid, "failed", None, (Problem.from_error(err),), extra)
-        result: DcqlResult = evaluate(request.dcql_query, presented)
+        result: DcqlResult = evaluate(request.dcql_query, presented) if self._evaluate_dcql(request) else _NOT_JUDGED
         if not result.ok:
             return PresentationResult(tid, "failed", result.to_json(), result.problems, extra)
         if self.accept is not None:
@@ -368,6 +378,10 @@ class PresentationVerifier:
         if outcome is not None:
             return PresentationResult(tid, "failed", result.to_json(), (outcome,), extra)
         return PresentationResult(tid, "verified", result.to_json(), (), extra)
+
+    def _evaluate_dcql(self, request: AuthorizationRequest) -> bool:
+        """Whether DCQL judges this transaction's credentials (a subclass may judge them otherwise)."""
+        return True
 
     def _after(self, request: AuthorizationRequest, vp_token: Mapping[str, list[Any]],
                reports: Sequence[VerificationReport], extra: dict[str, Any]) -> Problem | None:

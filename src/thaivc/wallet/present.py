@@ -173,26 +173,36 @@ class PresentationWallet:
                     out.setdefault(query.id, []).append(Candidate(query, stored, claims))
         return out
 
-    def respond(self, request: AuthorizationRequest, choose: Choose = choose_first) -> dict[str, Any]:
-        """Build the response parameters (``vp_token``, ``state``) for what ``choose`` consents to."""
+    def respond(self, request: AuthorizationRequest, choose: Choose = choose_first, *,
+                attach: Mapping[str, Sequence[str | dict[str, Any]]] | None = None) -> dict[str, Any]:
+        """Build the response parameters (``vp_token``, ``state``) for what ``choose`` consents to.
+
+        ``attach`` adds documents to the presentation answering a query id, as copies are attached
+        to a paper power of attorney (the company certificate, the delegation, the directors' IDs):
+        the wallet carries them, the verifier judges them.
+        """
         chosen = choose(request, self.candidates(request))
         if chosen is None:
             return {"error": "access_denied", "state": request.state}
         vp_token: dict[str, list[Any]] = {}
         for qid, candidate in chosen.items():
-            vp_token[qid] = [self._present(request, candidate)]
+            vp_token[qid] = [self._present(request, candidate, list((attach or {}).get(qid, ())))]
         return {"vp_token": vp_token, "state": request.state}
 
-    def _present(self, request: AuthorizationRequest, candidate: Candidate) -> Any:
+    def _present(self, request: AuthorizationRequest, candidate: Candidate,
+                 attachments: list[str | dict[str, Any]]) -> Any:
         stored = candidate.credential
         if stored.format == "dc+sd-jwt":
             assert isinstance(stored.raw, str)
+            if attachments:
+                raise InputError("usage.invalid_argument", "an SD-JWT presentation carries nothing else")
             disclose = _pointers(stored.view, candidate.claims)
             return self.holder.present([stored.raw], format="dc+sd-jwt", disclose=disclose,
                                        challenge=request.nonce, domain=request.client_id)
+        items = [stored.raw, *attachments]
         if stored.format == "jwt_vc_json":
-            return self.holder.present([stored.raw], format="vp+jwt", challenge=request.nonce, domain=request.client_id)
-        return self.holder.present([stored.raw], format="di", challenge=request.nonce, domain=request.client_id)
+            return self.holder.present(items, format="vp+jwt", challenge=request.nonce, domain=request.client_id)
+        return self.holder.present(items, format="di", challenge=request.nonce, domain=request.client_id)
 
     def post(self, request: AuthorizationRequest, params: Mapping[str, Any]) -> httpx.Response:
         """Post the response to ``response_uri`` exactly as §8.2/§8.3 say: form fields, or one encrypted JWT."""
@@ -206,10 +216,11 @@ class PresentationWallet:
         return self.http.post(request.response_uri, content=urlencode(form).encode("ascii"),
                               headers={"Content-Type": "application/x-www-form-urlencoded"})
 
-    def present(self, link: str, choose: Choose = choose_first) -> httpx.Response:
+    def present(self, link: str, choose: Choose = choose_first, *,
+                attach: Mapping[str, Sequence[str | dict[str, Any]]] | None = None) -> httpx.Response:
         """The whole exchange: read the request behind ``link``, choose, present, post."""
         request = self.read_request(link)
-        return self.post(request, self.respond(request, choose))
+        return self.post(request, self.respond(request, choose, attach=attach))
 
     def __repr__(self) -> str:
         return f"PresentationWallet({self.key.kid!r}, {len(self.credentials)} credentials)"
