@@ -304,3 +304,41 @@ def test_wallet_declines(state: StateStore, rd: X509Client, citizen: thaivc.Priv
     result = verifier.result(tx.id)
     assert result is not None and not result.ok and result.code == "openid.response_invalid"
     _ = dumps_compact
+
+
+def test_stale_transaction(rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
+    from thaivc.clock import FixedClock
+    from thaivc.oid4vc import MemoryStateStore
+
+    clock = FixedClock.at("2026-03-01T09:00:00Z")
+    verifier, http = _setup(MemoryStateStore(clock=clock), rd)
+    tx = verifier.create(NAME_AND_IAL)
+    wallet = _wallet(citizen, http, rd, sd_citizen)
+    request = wallet.read_request(tx.link)
+    params = wallet.respond(request)
+    clock.advance(verifier.config.request_ttl + 1)
+    answer = wallet.post(request, params)
+    assert answer.status_code == 400 and answer.json()["thaivc_code"] == "openid.transaction_unknown"
+    assert verifier.result(tx.id) is None
+
+
+def test_response_encrypted_for_one_transaction_with_anothers_state(state: StateStore, rd: X509Client,
+                                                                    citizen: thaivc.PrivateKey,
+                                                                    sd_citizen: str) -> None:
+    verifier, http = _setup(state, rd)
+    first, second = verifier.create(NAME_AND_IAL), verifier.create(NAME_AND_IAL)
+    wallet = _wallet(citizen, http, rd, sd_citizen)
+    req1, req2 = wallet.read_request(first.link), wallet.read_request(second.link)
+    params = {**wallet.respond(req2), "state": req2.state}
+    answer = wallet.post(req1, params)                 # encrypted to the first, state of the second
+    assert answer.status_code == 400 and answer.json()["thaivc_code"] == "openid.response_invalid"
+    assert verifier.result(first.id) is None and verifier.result(second.id) is None
+
+
+def test_request_uri_is_gone_once_answered(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey,
+                                           sd_citizen: str) -> None:
+    verifier, http = _setup(state, rd)
+    tx = verifier.create(NAME_AND_IAL)
+    _wallet(citizen, http, rd, sd_citizen).present(tx.link)
+    answer = verifier.handle_request_uri(HttpRequest("GET", "/request/x"), tx.id)
+    assert answer.status == 400 and answer.json()["thaivc_code"] == "openid.transaction_unknown"
