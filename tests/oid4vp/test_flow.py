@@ -342,3 +342,26 @@ def test_request_uri_is_gone_once_answered(state: StateStore, rd: X509Client, ci
     _wallet(citizen, http, rd, sd_citizen).present(tx.link)
     answer = verifier.handle_request_uri(HttpRequest("GET", "/request/x"), tx.id)
     assert answer.status == 400 and answer.json()["thaivc_code"] == "openid.transaction_unknown"
+
+
+def test_an_accept_hook_that_raises_fails_the_transaction(state: StateStore, rd: X509Client,
+                                                          citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
+    def broken(doc: Any) -> None:
+        raise RuntimeError("agency bug")
+
+    verifier, http = _setup(state, rd, accept=broken)
+    tx = verifier.create(NAME_AND_IAL)
+    assert _wallet(citizen, http, rd, sd_citizen).present(tx.link).status_code == 200
+    result = verifier.result(tx.id)
+    assert result is not None and not result.ok and result.code == "internal.error"
+
+
+def test_an_accept_hook_refuses(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey,
+                                sd_citizen: str) -> None:
+    from thaivc.report import Problem
+
+    verifier, http = _setup(state, rd, accept=lambda doc: Problem.of("assurance.too_low", "IAL 3 needed"))
+    tx = verifier.create(NAME_AND_IAL)
+    _wallet(citizen, http, rd, sd_citizen).present(tx.link)
+    result = verifier.result(tx.id)
+    assert result is not None and not result.ok and result.code == "assurance.too_low"

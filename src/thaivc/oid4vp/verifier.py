@@ -306,7 +306,11 @@ class PresentationVerifier:
         record = self.store.get(_TX, tid)
         if record is None:
             return _error(InputError("openid.transaction_unknown", "the transaction expired"))
-        result = self._judge(tid, record.value, params)
+        try:
+            result = self._judge(tid, record.value, params)
+        except Exception as exc:  # the transaction is taken: it must end with a result, and a refusal
+            problem = Problem.of("internal.error", f"{type(exc).__name__} while judging the response")
+            result = PresentationResult(tid, "failed", None, (problem,), dict(record.value.get("extra", {})))
         body: dict[str, Any] = {}
         stored = result.to_json()
         if record.value.get("same_device") and self.config.redirect_uri:
