@@ -33,6 +33,8 @@ AREAS = {
     "authority": "Signing authority",
     "delegation": "Delegation",
     "registry": "Registries (DOPA, DBD)",
+    "http": "HTTP service",
+    "config": "Service configuration",
     "policy": "Policy",
     "usage": "Misuse",
     "internal": "Internal",

@@ -214,6 +214,17 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "registry.issuer_mismatch": (None, "an OIDC ID token was not issued by the configured provider"),
     "registry.nonce_mismatch": (None, "an OIDC ID token does not carry this login's nonce (replay?)"),
     "registry.subject_mismatch": (None, "OIDC userinfo describes another subject than the ID token"),
+    # the HTTP service (thaivc serve)
+    "http.unsupported_media_type": (None, "the request body's Content-Type is not one the endpoint reads"),
+    "http.not_found": (None, "no such resource"),
+    "http.method_not_allowed": (None, "the resource does not answer this method"),
+    "http.unauthorized": (None, "no valid bearer token or API key"),
+    "http.forbidden": (None, "the client is authenticated but not allowed this action"),
+    "http.rate_limited": (None, "too many requests from this client or address; retry later"),
+    "http.body_timeout": (None, "the request body did not arrive in time (slow body)"),
+    "http.bad_request": ("PARSING_ERROR", "the request is not the shape the endpoint takes"),
+    "http.unavailable": (None, "a dependency (database, key) is unavailable; retry later"),
+    "config.invalid": (None, "the service configuration is invalid; every error is named"),
     # policy and misuse
     "policy.violation": (None, "the verifier policy refuses this input"),
     "usage.invalid_argument": (None, "an API was called with an invalid argument"),
