@@ -166,7 +166,7 @@ class Guard:
             _LOG.info(
                 "request",
                 extra={"fields": {
-                    "method": scope.get("method"), "route": template, "status": status_box[0],
+                    "request_id": request_id, "method": scope.get("method"), "route": template, "status": status_box[0],
                     "duration_ms": round(elapsed * 1000, 2), "client": client[0] if client else None,
                 }},
             )
