@@ -300,7 +300,9 @@ class Database:
         with self.transaction() as cur:
             cur.execute(
                 "INSERT INTO thaivc_issued (credential_id, types, format, subject_hash, purposes, issued_at, client) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET types = excluded.types, "
+                "format = excluded.format, subject_hash = excluded.subject_hash, purposes = excluded.purposes, "
+                "issued_at = excluded.issued_at, client = excluded.client",
                 (record.credential_id, json.dumps(record.types), record.format, record.subject_hash,
                  json.dumps(record.purposes), record.issued_at, record.client),
             )

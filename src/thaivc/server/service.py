@@ -183,6 +183,11 @@ class Service:
         if fmt == "dc+sd-jwt":
             purposes = purposes[:1]
         doc = dict(credential)
+        if "id" in doc and not isinstance(doc["id"], str):
+            # refused here: the status registry would otherwise replace a null id with a fresh one
+            raise ServiceError("vc.id_invalid", "id must be a URL when present", status=422)
+        if "credentialStatus" in doc or "status" in doc:
+            purposes = []  # the caller brought its own status entry: it answers for it
         if purposes and "id" not in doc:
             doc["id"] = f"urn:uuid:{uuid.uuid4()}"
         credential_id = doc.get("id")
