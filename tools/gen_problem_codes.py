@@ -33,7 +33,7 @@ AREAS = {
     "authority": "Signing authority",
     "delegation": "Delegation",
     "registry": "Registries (DOPA, DBD)",
-    "http": "HTTP service",
+    "service": "HTTP service (thaivc serve)",
     "config": "Service configuration",
     "policy": "Policy",
     "usage": "Misuse",

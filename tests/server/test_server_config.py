@@ -69,7 +69,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
     assert config.limits.rate_per_ip == 7
     assert config.public_url == "https://x.go.th"
     assert config.cors.allow_origins == ["https://app.go.th"]
-    with pytest.raises(ConfigError, match="limits.rate_per_ip"):
+    with pytest.raises(ConfigError, match=r"limits\.rate_per_ip"):
         load_config(path, environ={"THAIVC_LIMITS__RATE_PER_IP": "zero"})
 
 
@@ -103,7 +103,7 @@ def test_a_signer_whose_signatures_do_not_verify_stops_the_start(tmp_path: Path)
     module = sys.modules[__name__].__name__
     keys = f'[[issuer.keys]]\nid = "kms-1"\nsigner = "{module}:broken_signer"\n'
     config = load_config(write_config(tmp_path, keys=keys), environ={})
-    with pytest.raises(ConfigError, match="issuer.keys.0: crypto.bad_signature"):
+    with pytest.raises(ConfigError, match=r"issuer\.keys\.0: crypto\.bad_signature"):
         load_keyring(config)
 
 

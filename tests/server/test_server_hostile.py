@@ -71,7 +71,7 @@ def test_rate_limit_per_address(make_client: Any) -> None:
     assert codes[:5] == [201] * 5
     assert 429 in codes[5:]
     r = client.post("/challenges")
-    assert r.json()["code"] == "http.rate_limited"
+    assert r.json()["code"] == "service.rate_limited"
     assert int(r.headers["retry-after"]) >= 1
 
 
@@ -129,7 +129,7 @@ def test_readyz_fails_when_the_database_is_not_migrated(config_path: Path) -> No
         assert client.get("/healthz").status_code == 200
         r = client.get("/readyz")
         assert r.status_code == 503
-        assert r.json()["code"] == "http.unavailable"
+        assert r.json()["code"] == "service.unavailable"
         assert "migrate" in r.json()["detail"]
 
 

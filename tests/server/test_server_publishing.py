@@ -32,7 +32,7 @@ def test_path_traversal_in_list_ids_is_not_found(client: TestClient, name: str) 
     for path in (f"/status/{name}", f"/status/token/{name}"):
         r = client.get(path)
         assert r.status_code == 404, (path, r.text)
-        assert r.json()["code"] == "http.not_found"
+        assert r.json()["code"] == "service.not_found"
 
 
 def test_w3c_list_with_etag_and_conditional_get(client: TestClient) -> None:

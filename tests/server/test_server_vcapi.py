@@ -35,19 +35,19 @@ def assert_problem(r: Any, status: int, code: str) -> dict[str, Any]:
 # -- attacker first ---------------------------------------------------------------------------------
 def test_issue_needs_credentials(client: TestClient) -> None:
     r = client.post("/credentials/issue", json={"credential": credential()})
-    assert_problem(r, 401, "http.unauthorized")
+    assert_problem(r, 401, "service.unauthorized")
     assert "Bearer" in r.headers["www-authenticate"]
 
 
 def test_issue_refuses_a_wrong_api_key(client: TestClient) -> None:
     r = client.post("/credentials/issue", json={"credential": credential()}, headers={"X-API-Key": "guess" * 8})
-    assert_problem(r, 401, "http.unauthorized")
+    assert_problem(r, 401, "service.unauthorized")
 
 
 def test_issue_refuses_a_client_without_the_scope(client: TestClient) -> None:
     r = client.post("/credentials/issue", json={"credential": credential()},
                     headers={"Authorization": f"Bearer {VERIFY_ONLY_KEY}"})
-    assert_problem(r, 403, "http.forbidden")
+    assert_problem(r, 403, "service.forbidden")
 
 
 @pytest.mark.parametrize("body", [b"[]", b'"x"', b"1", b"null"])
@@ -65,7 +65,7 @@ def test_duplicate_keys_are_refused(client: TestClient) -> None:
 def test_wrong_content_type_is_refused(client: TestClient) -> None:
     r = client.post("/credentials/verify", content=b'{"verifiableCredential": {}}',
                     headers={"content-type": "text/plain"})
-    assert_problem(r, 415, "http.unsupported_media_type")
+    assert_problem(r, 415, "service.unsupported_media_type")
 
 
 def test_issue_refuses_what_the_verifier_would_refuse(client: TestClient) -> None:
@@ -84,7 +84,7 @@ def test_issue_refuses_another_issuer(client: TestClient) -> None:
 def test_issue_refuses_unknown_options(client: TestClient) -> None:
     r = client.post("/credentials/issue", json={"credential": credential(), "options": {"proofPurpose": "x"}},
                     headers=issuer_headers())
-    assert_problem(r, 400, "http.bad_request")
+    assert_problem(r, 400, "service.bad_request")
 
 
 def test_a_forged_credential_fails_with_its_code(client: TestClient) -> None:
@@ -102,7 +102,7 @@ def test_a_forged_credential_fails_with_its_code(client: TestClient) -> None:
 def test_a_presentation_sent_as_a_credential_is_refused(client: TestClient) -> None:
     r = client.post("/credentials/verify", json={"verifiableCredential": {
         "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]}})
-    assert_problem(r, 400, "http.bad_request")
+    assert_problem(r, 400, "service.bad_request")
 
 
 def test_a_replayed_presentation_is_refused(client: TestClient) -> None:
@@ -199,15 +199,15 @@ def test_challenges_are_fresh_and_not_cached(client: TestClient) -> None:
 def test_verification_can_be_made_private(make_client: Any) -> None:
     client = make_client("", environ={"THAIVC_AUTH__PUBLIC_VERIFICATION": "false"})
     r = client.post("/credentials/verify", json={"verifiableCredential": {}})
-    assert_problem(r, 401, "http.unauthorized")
+    assert_problem(r, 401, "service.unauthorized")
     r = client.post("/credentials/verify", json={"verifiableCredential": {}},
                     headers={"Authorization": f"Bearer {VERIFY_ONLY_KEY}"})
     assert r.status_code == 422
 
 
 def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
-    assert_problem(client.get("/nope"), 404, "http.not_found")
-    assert_problem(client.get("/credentials/issue"), 405, "http.method_not_allowed")
+    assert_problem(client.get("/nope"), 404, "service.not_found")
+    assert_problem(client.get("/credentials/issue"), 405, "service.method_not_allowed")
 
 
 def test_every_response_has_a_request_id(client: TestClient) -> None:

@@ -117,7 +117,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from thaivc.server import Database, load_config
     except ImportError as exc:
-        raise CliError(f"thaivc serve needs the server extra: pip install 'thaivc[server]' ({exc.name} is missing)") from None
+        raise CliError(
+            f"thaivc serve needs the server extra: pip install 'thaivc[server]' ({exc.name} is missing)"
+        ) from None
     config_path = args.config or os.environ.get("THAIVC_CONFIG")
     config = load_config(config_path)  # ConfigError (a ThaiVCError) prints every problem and exits 2
     db = Database(config.database.url)

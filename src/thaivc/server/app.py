@@ -116,9 +116,9 @@ class _AppState:
     def limit(self, request: Request, client: Client) -> None:
         """Refuse with 429 when the address or the client is over its rate."""
         if not self.per_ip.allow("ip:" + _client_ip(request)):
-            raise ServiceError("http.rate_limited", headers={"Retry-After": str(self.per_ip.retry_after())})
+            raise ServiceError("service.rate_limited", headers={"Retry-After": str(self.per_ip.retry_after())})
         if client.method != "none" and not self.per_client.allow("client:" + client.id):
-            raise ServiceError("http.rate_limited", headers={"Retry-After": str(self.per_client.retry_after())})
+            raise ServiceError("service.rate_limited", headers={"Retry-After": str(self.per_client.retry_after())})
 
     def authorise(self, request: Request, scope: str, *, public: bool = False) -> Client:
         client = self.caller(request)
@@ -167,7 +167,9 @@ _ISSUE_BODY: dict[str, Any] = {
             "options": {"type": "object", "properties": {
                 "format": {"enum": ["vc+jwt", "di", "dc+sd-jwt"]},
                 "cryptosuite": {"type": "string", "description": "di only: eddsa-rdfc-2022, ecdsa-rdfc-2019, …"},
-                "disclosable": {"type": "array", "items": {"type": "string"}, "description": "dc+sd-jwt: JSON pointers"},
+                "disclosable": {
+                    "type": "array", "items": {"type": "string"}, "description": "dc+sd-jwt: JSON pointers",
+                },
                 "statusPurposes": {"type": "array", "items": {"enum": ["revocation", "suspension"]}},
             }},
         }}}},
@@ -230,7 +232,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "http.not_found", 405: "http.method_not_allowed"}.get(exc.status_code, "http.bad_request")
+        code = {404: "service.not_found", 405: "service.method_not_allowed"}.get(exc.status_code, "service.bad_request")
         return problem_response(code, "", exc.status_code, headers=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
@@ -314,7 +316,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         """Revoke, suspend or reinstate by id list (JSON) or CSV; ``dryRun`` reports without changing."""
         client = state.authorise(request, "admin")
         if action not in ("revoke", "suspend", "reinstate"):
-            raise ServiceError("http.not_found", "action is revoke, suspend or reinstate")
+            raise ServiceError("service.not_found", "action is revoke, suspend or reinstate")
         media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
         dry_run = request.query_params.get("dryRun", "false").lower() == "true"
         if media == "text/csv":
@@ -323,10 +325,10 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
             body = await read_json_object(request, max_bytes=config.limits.max_csv_bytes)
             raw_ids = body.get("ids")
             if not isinstance(raw_ids, list) or not raw_ids:
-                raise ServiceError("http.bad_request", "ids is a non-empty list of credential ids")
+                raise ServiceError("service.bad_request", "ids is a non-empty list of credential ids")
             flag = body.get("dryRun", dry_run)
             if not isinstance(flag, bool):
-                raise ServiceError("http.bad_request", "dryRun is a boolean")
+                raise ServiceError("service.bad_request", "dryRun is a boolean")
             dry_run, ids = flag, raw_ids
         rows = await run_in_threadpool(
             service.change_status, action, ids, dry_run=dry_run, actor=client.id,  # type: ignore[arg-type]
@@ -343,7 +345,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         """Issued credentials: id, type, subject hash, status, time — never a claim. Keyset pages by ``after``."""
         state.authorise(request, "admin")
         if not 1 <= limit <= 1000:
-            raise ServiceError("http.bad_request", "limit is 1..1000")
+            raise ServiceError("service.bad_request", "limit is 1..1000")
         items = await run_in_threadpool(service.issued, limit=limit, after=after)
         page: dict[str, Any] = {"items": items}
         if len(items) == limit:
@@ -355,7 +357,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         """The newest audit entries (who, what, when, outcome)."""
         state.authorise(request, "admin")
         if not 1 <= limit <= 1000:
-            raise ServiceError("http.bad_request", "limit is 1..1000")
+            raise ServiceError("service.bad_request", "limit is 1..1000")
         entries = await run_in_threadpool(db.audit_log, limit=limit)
         items = [{"at": e.at, "actor": e.actor, "action": e.action, "target": e.target, "outcome": e.outcome,
                   "detail": e.detail, "requestId": e.request_id} for e in entries]
@@ -375,7 +377,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
             db.ping()
             data = b"thaivc readiness probe"
             if not keyring.active.public_key.verify(keyring.active.sign(data), data):
-                raise ServiceError("http.unavailable", "the signing key does not verify")
+                raise ServiceError("service.unavailable", "the signing key does not verify")
 
         now = time.monotonic()
         if now >= state.ready_until:
@@ -383,9 +385,9 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
                 await run_in_threadpool(probe)
             except (ServiceError, ThaiVCError) as exc:
                 detail = exc.detail
-                return problem_response("http.unavailable", detail, 503)
+                return problem_response("service.unavailable", detail, 503)
             except Exception as exc:
-                return problem_response("http.unavailable", f"{type(exc).__name__}", 503)
+                return problem_response("service.unavailable", f"{type(exc).__name__}", 503)
             state.ready_until = now + 5.0  # a KMS call per probe is wasteful; five seconds of trust
         return JSONResponse({"status": "ready"})
 

@@ -48,7 +48,7 @@ ANONYMOUS: Final = Client("anonymous", frozenset(), "none")
 
 
 def _unauthorized(detail: str) -> ServiceError:
-    return ServiceError("http.unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="thaivc"'})
+    return ServiceError("service.unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="thaivc"'})
 
 
 class Authenticator:
@@ -83,7 +83,7 @@ class Authenticator:
         if client.method == "none":
             raise _unauthorized(f"this endpoint needs a bearer token or API key with scope {scope!r}")
         if scope not in client.scopes:
-            raise ServiceError("http.forbidden", f"the client lacks scope {scope!r}")
+            raise ServiceError("service.forbidden", f"the client lacks scope {scope!r}")
 
     def _api_key(self, key: str) -> Client:
         if not key or len(key) > 512:

@@ -42,6 +42,18 @@ _FRAGMENT: Final = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
 _CALLABLE: Final = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", re.ASCII)
 
 
+StatusPurpose = Literal["revocation", "suspension"]
+TokenAlg = Literal["RS256", "ES256", "ES384", "EdDSA", "PS256"]
+
+
+def _revocation_only() -> list[StatusPurpose]:
+    return ["revocation"]
+
+
+def _default_algs() -> list[TokenAlg]:
+    return ["RS256", "ES256", "EdDSA"]
+
+
 class ConfigError(ThaiVCError):
     """The configuration is invalid. ``errors`` names every problem, one ``path: message`` each."""
 
@@ -89,7 +101,7 @@ class IssuerConfig(_Strict):
     did: str | None = None
     keys: list[KeyConfig] = Field(default_factory=list)
     default_format: Literal["vc+jwt", "di", "dc+sd-jwt"] = "vc+jwt"
-    status_purposes: list[Literal["revocation", "suspension"]] = Field(default_factory=lambda: ["revocation"])
+    status_purposes: list[StatusPurpose] = Field(default_factory=_revocation_only)
     list_valid_for: int = Field(default=86_400, ge=60, le=31 * 86_400)
     list_ttl: int = Field(default=300, ge=1, le=86_400)
 
@@ -121,9 +133,7 @@ class OAuthConfig(_Strict):
     audience: str
     jwks_file: str | None = None
     jwks: dict[str, Any] | None = None
-    algorithms: list[Literal["RS256", "ES256", "ES384", "EdDSA", "PS256"]] = Field(
-        default_factory=lambda: ["RS256", "ES256", "EdDSA"]
-    )
+    algorithms: list[TokenAlg] = Field(default_factory=_default_algs)
     leeway: int = Field(default=30, ge=0, le=300)
 
 

@@ -16,6 +16,7 @@ code path (a database superuser still can: ship the log elsewhere too).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -31,7 +32,7 @@ from typing import Any, Final
 from thaivc.errors import ThaiVCError
 from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusStore
 
-__all__ = ["AuditEntry", "Database", "DbChallengeStore", "IssuedRecord", "MIGRATIONS"]
+__all__ = ["MIGRATIONS", "AuditEntry", "Database", "DbChallengeStore", "IssuedRecord"]
 
 _COMMON_1: Final = [
     "CREATE TABLE IF NOT EXISTS thaivc_server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -118,8 +119,12 @@ class AuditEntry:
     request_id: str
 
 
+def _record(r: Sequence[Any]) -> IssuedRecord:
+    return IssuedRecord(r[0], json.loads(r[1]), r[2], r[3], json.loads(r[4]), int(r[5]), r[6])
+
+
 def _unavailable(exc: BaseException) -> ThaiVCError:
-    return ThaiVCError("http.unavailable", f"database: {type(exc).__name__}")
+    return ThaiVCError("service.unavailable", f"database: {type(exc).__name__}")
 
 
 class Database:
@@ -164,14 +169,12 @@ class Database:
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # a broken connection may fail to close; it is dropped anyway
                 conn.close()
-            except Exception:  # noqa: S110 - a broken connection may fail to close; it is dropped anyway
-                pass
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[_Cursor]:
-        """A transaction; a database error becomes ``http.unavailable`` and the connection is renewed."""
+        """A transaction; a database error becomes ``service.unavailable`` and the connection is renewed."""
         conn = self._conn()
         try:
             if self.kind == "sqlite":
@@ -200,10 +203,8 @@ class Database:
         with self._lock:
             conns, self._all = self._all, []
         for conn in conns:
-            try:
+            with contextlib.suppress(Exception):
                 conn.close()
-            except Exception:  # noqa: S110
-                pass
         if self._status_store is not None:
             self._status_store.close()
 
@@ -242,9 +243,9 @@ class Database:
         return int(row[0] or 0)
 
     def ping(self) -> None:
-        """Raise ``http.unavailable`` unless the database answers and is migrated."""
+        """Raise ``service.unavailable`` unless the database answers and is migrated."""
         if self.version() < max(MIGRATIONS):
-            raise ThaiVCError("http.unavailable", "database schema is not migrated (run: thaivc serve migrate)")
+            raise ThaiVCError("service.unavailable", "database schema is not migrated (run: thaivc serve migrate)")
 
     # -- status store --------------------------------------------------------------------------
     def status_store(self) -> StatusStore:
@@ -292,7 +293,7 @@ class Database:
             with self.transaction(write=False) as cur:
                 row = cur.execute("SELECT value FROM thaivc_server_meta WHERE key = 'subject_salt'").fetchone()
             if row is None:
-                raise ThaiVCError("http.unavailable", "database schema is not migrated")
+                raise ThaiVCError("service.unavailable", "database schema is not migrated")
             self._salt = bytes.fromhex(row[0])
         return hmac.new(self._salt, subject_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -315,9 +316,7 @@ class Database:
                 "WHERE credential_id > ? ORDER BY credential_id LIMIT ?",
                 (after or "", limit),
             ).fetchall()
-        return [
-            IssuedRecord(r[0], json.loads(r[1]), r[2], r[3], json.loads(r[4]), int(r[5]), r[6]) for r in rows
-        ]
+        return [_record(r) for r in rows]
 
     def issued_one(self, credential_id: str) -> IssuedRecord | None:
         with self.transaction(write=False) as cur:
@@ -326,7 +325,7 @@ class Database:
                 "WHERE credential_id = ?",
                 (credential_id,),
             ).fetchone()
-        return None if r is None else IssuedRecord(r[0], json.loads(r[1]), r[2], r[3], json.loads(r[4]), int(r[5]), r[6])
+        return None if r is None else _record(r)
 
     # -- audit ---------------------------------------------------------------------------------
     def audit(self, entry: AuditEntry) -> None:

@@ -180,7 +180,7 @@ class Guard:
         declared = [v for k, v in headers if k == b"content-length"]
         if declared:
             if len(declared) > 1 or not declared[0].isdigit() or len(declared[0]) > 12:
-                raise _Refuse("http.bad_request", "one decimal Content-Length", 400)
+                raise _Refuse("service.bad_request", "one decimal Content-Length", 400)
             if int(declared[0]) > cap:
                 raise _Refuse("input.too_large", f"the body exceeds {cap} bytes", 413)
         if scope.get("method") in ("GET", "HEAD", "OPTIONS") and not declared:
@@ -193,7 +193,7 @@ class Guard:
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
-                    raise _Refuse("http.bad_request", "the client went away", 400)
+                    raise _Refuse("service.bad_request", "the client went away", 400)
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > cap:
@@ -205,5 +205,5 @@ class Guard:
         try:
             await asyncio.wait_for(collect(), timeout=self.body_timeout)
         except TimeoutError:
-            raise _Refuse("http.body_timeout", f"the body did not arrive within {self.body_timeout:g} s", 408) from None
+            raise _Refuse("service.body_timeout", f"the body did not arrive within {self.body_timeout:g} s", 408) from None
         return b"".join(chunks)

@@ -109,7 +109,9 @@ def load_keyring(config: ServerConfig) -> KeyRing:
     for key, item in loaded:
         vm_id = f"{did}#{key.id}"
         public = item if isinstance(item, PublicKey) else item.public_key
-        until = datetime.fromisoformat(key.verify_until.replace("Z", "+00:00")).timestamp() if key.verify_until else None
+        until = None
+        if key.verify_until:
+            until = datetime.fromisoformat(key.verify_until.replace("Z", "+00:00")).timestamp()
         entries.append(_Entry(key, public, vm_id, until))
         if key.verify_until is None:
             if isinstance(item, PrivateKey):

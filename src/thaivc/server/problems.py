@@ -23,18 +23,18 @@ PROBLEM_JSON: Final = "application/problem+json"
 
 _STATUS: Final[dict[str, int]] = {
     "input.too_large": 413,
-    "http.unsupported_media_type": 415,
-    "http.not_found": 404,
-    "http.method_not_allowed": 405,
-    "http.unauthorized": 401,
-    "http.forbidden": 403,
-    "http.rate_limited": 429,
-    "http.body_timeout": 408,
-    "http.unavailable": 503,
+    "service.unsupported_media_type": 415,
+    "service.not_found": 404,
+    "service.method_not_allowed": 405,
+    "service.unauthorized": 401,
+    "service.forbidden": 403,
+    "service.rate_limited": 429,
+    "service.body_timeout": 408,
+    "service.unavailable": 503,
     "status.store": 503,
     "internal.error": 500,
 }
-_BAD_REQUEST_AREAS: Final = frozenset({"input", "json", "http"})
+_BAD_REQUEST_AREAS: Final = frozenset({"input", "json", "service"})
 
 
 def status_for(code: str) -> int:
@@ -91,7 +91,7 @@ async def read_json_object(request: Request, *, max_bytes: int) -> dict[str, Any
     """
     media = _media_type(request)
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
-        raise ServiceError("http.unsupported_media_type", "send the body as application/json")
+        raise ServiceError("service.unsupported_media_type", "send the body as application/json")
     raw = await request.body()
     try:
         value = loads_strict(raw, max_bytes=max_bytes, require_object=True)

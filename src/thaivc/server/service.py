@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from thaivc import Issuer, Policy, Verifier
-from thaivc.did import DidJwkResolver, DidKeyResolver, DidResolver, UniversalResolver
-from thaivc.did import DidDocument
+from thaivc.did import DidDocument, DidJwkResolver, DidKeyResolver, DidResolver, UniversalResolver
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.jose.media import envelope, unenvelope
 from thaivc.net import FetchResult
@@ -33,8 +32,8 @@ from thaivc.server.db import AuditEntry, Database, DbChallengeStore, IssuedRecor
 from thaivc.server.keys import KeyRing
 from thaivc.server.problems import ServiceError
 from thaivc.status import (
-    StatusRegistry,
     StatusChecker,
+    StatusRegistry,
     list_credential_signer,
     media_type_of,
     status_list_token_signer,
@@ -48,6 +47,7 @@ _FORMATS: Final = ("vc+jwt", "di", "dc+sd-jwt")
 _MAX_ID: Final = 2048
 _CONTROL: Final = re.compile(r"[\x00-\x20\x7f]")
 MAX_ROWS: Final = 100_000
+_EVP: Final = "EnvelopedVerifiablePresentation"
 
 StatusAction = Literal["revoke", "suspend", "reinstate"]
 _PURPOSE: Final[dict[str, str]] = {"revoke": "revocation", "suspend": "suspension", "reinstate": "suspension"}
@@ -120,15 +120,16 @@ class Service:
     def current_list(self, list_id: str, fmt: ListFormat) -> Publication:
         """The list's current signed version, re-signed when its values changed or half its validity passed."""
         if not LIST_ID.fullmatch(list_id):
-            raise ServiceError("http.not_found", "no such status list")
+            raise ServiceError("service.not_found", "no such status list")
         store = self.registry.store
         info = store.list_info(list_id)
         if info is None or info.issuer_id != self.keyring.did:
-            raise ServiceError("http.not_found", "no such status list")
+            raise ServiceError("service.not_found", "no such status list")
         publication = store.current_publication(list_id, fmt)
         now = int(self.now())
         cfg = self.config.issuer
-        if publication is None or publication.revision < info.revision or now - publication.created_at > cfg.list_valid_for // 2:
+        stale = publication is None or publication.revision < info.revision
+        if stale or publication is None or now - publication.created_at > cfg.list_valid_for // 2:
             sign = list_credential_signer(self.issuer) if fmt == "w3c" else status_list_token_signer(self.issuer)
             publication = self.registry.publish(list_id, fmt, sign=sign, valid_for=cfg.list_valid_for, ttl=cfg.list_ttl)
         return publication
@@ -146,7 +147,8 @@ class Service:
             except ServiceError:
                 raise Indeterminate("status.unavailable", "no such status list here") from None
             # max_age 0: the service's own lists are read fresh, so a revocation counts at once
-            return FetchResult(url, 200, publication.body.encode(), media_type_of(publication.body, token=fmt == "ietf"), 0)
+            media = media_type_of(publication.body, token=fmt == "ietf")
+            return FetchResult(url, 200, publication.body.encode(), media, 0)
         if self._network is None:
             raise Indeterminate("status.unavailable", "fetching other issuers' status lists is not enabled")
         from thaivc.status import safe_http_fetcher
@@ -158,28 +160,28 @@ class Service:
         credential = body.get("credential")
         options = body.get("options", {})
         if not isinstance(credential, dict):
-            raise ServiceError("http.bad_request", "credential must be a JSON object")
+            raise ServiceError("service.bad_request", "credential must be a JSON object")
         if not isinstance(options, dict):
-            raise ServiceError("http.bad_request", "options must be a JSON object")
+            raise ServiceError("service.bad_request", "options must be a JSON object")
         unknown = set(options) - {"format", "cryptosuite", "disclosable", "statusPurposes", "credentialId"}
         if unknown:
-            raise ServiceError("http.bad_request", f"unknown options: {sorted(unknown)[:5]}")
+            raise ServiceError("service.bad_request", f"unknown options: {sorted(unknown)[:5]}")
         fmt = options.get("format", self.config.issuer.default_format)
         if fmt not in _FORMATS:
             raise ServiceError("usage.unsupported_format", f"format is one of {list(_FORMATS)}")
         cryptosuite = options.get("cryptosuite")
         if cryptosuite is not None and (fmt != "di" or not isinstance(cryptosuite, str)):
-            raise ServiceError("http.bad_request", "cryptosuite is a string, for format di only")
+            raise ServiceError("service.bad_request", "cryptosuite is a string, for format di only")
         disclosable = options.get("disclosable", [])
         if not isinstance(disclosable, list) or not all(isinstance(p, str) for p in disclosable) or (
             disclosable and fmt != "dc+sd-jwt"
         ):
-            raise ServiceError("http.bad_request", "disclosable is a list of JSON pointers, for dc+sd-jwt only")
+            raise ServiceError("service.bad_request", "disclosable is a list of JSON pointers, for dc+sd-jwt only")
         purposes = options.get("statusPurposes", list(self.config.issuer.status_purposes))
         if not isinstance(purposes, list) or any(p not in ("revocation", "suspension") for p in purposes) or len(
             set(purposes)
         ) != len(purposes):
-            raise ServiceError("http.bad_request", "statusPurposes is a list of distinct revocation/suspension")
+            raise ServiceError("service.bad_request", "statusPurposes is a list of distinct revocation/suspension")
         if fmt == "dc+sd-jwt":
             purposes = purposes[:1]
         doc = dict(credential)
@@ -222,30 +224,30 @@ class Service:
         vc = body.get("verifiableCredential")
         options = body.get("options", {})
         if vc is None or not isinstance(vc, dict | str) or not isinstance(options, dict):
-            raise ServiceError("http.bad_request", "send {verifiableCredential, options}")
+            raise ServiceError("service.bad_request", "send {verifiableCredential, options}")
         if isinstance(vc, dict) and _is_presentation(vc):
-            raise ServiceError("http.bad_request", "a presentation goes to /presentations/verify")
+            raise ServiceError("service.bad_request", "a presentation goes to /presentations/verify")
         report = self.verifier.check(vc)
         if report.format is not None and report.format.startswith("vp"):
-            raise ServiceError("http.bad_request", "a presentation goes to /presentations/verify")
+            raise ServiceError("service.bad_request", "a presentation goes to /presentations/verify")
         return report
 
     def verify_presentation(self, body: dict[str, Any]) -> VerificationReport:
         vp = body.get("verifiablePresentation")
         options = body.get("options", {})
         if vp is None or not isinstance(vp, dict | str) or not isinstance(options, dict):
-            raise ServiceError("http.bad_request", "send {verifiablePresentation, options}")
+            raise ServiceError("service.bad_request", "send {verifiablePresentation, options}")
         challenge = options.get("challenge")
         domain = options.get("domain")
         if not isinstance(challenge, str | None) or not isinstance(domain, str | None):
-            raise ServiceError("http.bad_request", "options.challenge and options.domain are strings")
-        if isinstance(vp, dict) and vp.get("type") in ("EnvelopedVerifiablePresentation", ["EnvelopedVerifiablePresentation"]):
+            raise ServiceError("service.bad_request", "options.challenge and options.domain are strings")
+        if isinstance(vp, dict) and vp.get("type") in (_EVP, [_EVP]):
             try:
                 _media, vp = unenvelope(vp)
             except ThaiVCError as err:
                 raise ServiceError.from_error(err) from None
         elif isinstance(vp, dict) and not _is_presentation(vp):
-            raise ServiceError("http.bad_request", "a credential goes to /credentials/verify")
+            raise ServiceError("service.bad_request", "a credential goes to /credentials/verify")
         return self.verifier.check(vp, challenge=challenge, domain=domain)
 
     # -- administration ------------------------------------------------------------------------
@@ -301,7 +303,7 @@ class Service:
             out.append({**record.to_json(), "status": status})
         return out
 
-    def _audit(self, actor: str, action: str, target: str, outcome: str, detail: str, request_id: str) -> None:
+    def _audit(self, actor: str, action: str, target: str, outcome: str, detail: str, request_id: str) -> None:  # noqa: PLR0917
         self.db.audit(AuditEntry(int(self.now()), actor, action, target[:_MAX_ID], outcome, detail, request_id))
 
 
@@ -315,7 +317,7 @@ def read_csv_ids(raw: bytes) -> list[str]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ServiceError("http.bad_request", "the CSV is not UTF-8") from None
+        raise ServiceError("service.bad_request", "the CSV is not UTF-8") from None
     ids: list[str] = []
     try:
         for i, row in enumerate(csv.reader(io.StringIO(text))):
@@ -328,5 +330,5 @@ def read_csv_ids(raw: bytes) -> list[str]:
             if len(ids) > MAX_ROWS:
                 raise ServiceError("input.too_large", f"more than {MAX_ROWS} rows")
     except csv.Error:
-        raise ServiceError("http.bad_request", "the CSV is malformed") from None
+        raise ServiceError("service.bad_request", "the CSV is malformed") from None
     return ids
