@@ -205,5 +205,6 @@ class Guard:
         try:
             await asyncio.wait_for(collect(), timeout=self.body_timeout)
         except TimeoutError:
-            raise _Refuse("service.body_timeout", f"the body did not arrive within {self.body_timeout:g} s", 408) from None
+            detail = f"the body did not arrive within {self.body_timeout:g} s"
+            raise _Refuse("service.body_timeout", detail, 408) from None
         return b"".join(chunks)
