@@ -232,3 +232,20 @@ def test_header_flood_over_a_socket(live: tuple[str, int]) -> None:
         except OSError:
             return
     assert answer == b"" or answer.split(b" ")[1] in (b"400", b"413", b"431"), answer[:100]
+
+
+def test_guessing_api_keys_is_rate_limited(make_client: Any) -> None:
+    client = make_client("", environ={"THAIVC_LIMITS__RATE_PER_IP": "3"})
+    codes = [client.post("/credentials/issue", json={"credential": credential()},
+                         headers={"X-API-Key": f"guess-{i}-0123456789"}).status_code for i in range(6)]
+    assert codes[:3] == [401, 401, 401]
+    assert set(codes[3:]) == {429}
+
+
+def test_an_authenticated_backend_is_not_held_to_the_address_rate(make_client: Any) -> None:
+    from server_helpers import VERIFY_ONLY_KEY
+
+    client = make_client("", environ={"THAIVC_LIMITS__RATE_PER_IP": "2"})
+    headers = {"Authorization": f"Bearer {VERIFY_ONLY_KEY}"}
+    codes = [client.post("/challenges", headers=headers).status_code for _ in range(5)]
+    assert codes == [201] * 5

@@ -33,7 +33,7 @@ from thaivc.server.config import ServerConfig
 from thaivc.server.db import Database
 from thaivc.server.guard import REQUEST_ID, Guard, JsonFormatter, Metrics
 from thaivc.server.keys import KeyRing, load_keyring
-from thaivc.server.problems import ServiceError, problem_response, read_json_object
+from thaivc.server.problems import ServiceError, problem_response, read_json_object, status_for
 from thaivc.server.service import Service, read_csv_ids
 
 __all__ = ["HandlerRequest", "HandlerResponse", "build_app", "create_app", "mount_handler"]
@@ -114,14 +114,24 @@ class _AppState:
         return self.auth.identify(request.headers.get("authorization"), request.headers.get("x-api-key"))
 
     def limit(self, request: Request, client: Client) -> None:
-        """Refuse with 429 when the address or the client is over its rate."""
-        if not self.per_ip.allow("ip:" + _client_ip(request)):
-            raise ServiceError("service.rate_limited", headers={"Retry-After": str(self.per_ip.retry_after())})
-        if client.method != "none" and not self.per_client.allow("client:" + client.id):
+        """429 when over the rate: an authenticated client by its id, anyone else by address.
+
+        An agency's backend verifies for many citizens from one address, so an authenticated client is
+        not held to the per-address rate; anonymous calls and failed authentications are.
+        """
+        if client.method == "none":
+            if not self.per_ip.allow("ip:" + _client_ip(request)):
+                raise ServiceError("service.rate_limited", headers={"Retry-After": str(self.per_ip.retry_after())})
+        elif not self.per_client.allow("client:" + client.id):
             raise ServiceError("service.rate_limited", headers={"Retry-After": str(self.per_client.retry_after())})
 
     def authorise(self, request: Request, scope: str, *, public: bool = False) -> Client:
-        client = self.caller(request)
+        try:
+            client = self.caller(request)
+        except ServiceError:
+            # a wrong key or token counts against the address: guessing keys is rate-limited too
+            self.limit(request, ANONYMOUS)
+            raise
         self.limit(request, client)
         if not public:
             self.auth.require(client, scope)
@@ -136,10 +146,13 @@ def _verdict_response(state: _AppState, kind: str, report: VerificationReport) -
     if report.ok:
         return JSONResponse({"verified": True, **body}, headers={"Cache-Control": "no-store"})
     first = report.problems[0] if report.problems else None
+    code = first.code if first else "internal.error"
+    # the database or a key out of reach is the service's failure, not the credential's: 503
+    status = 503 if status_for(code) == 503 else 422
     return problem_response(
-        first.code if first else "internal.error",
+        code,
         first.detail if first else "not verified",
-        422,
+        status,
         extra={"verified": False, "verdict": report.status, "checks": body["checks"], "problems": body["problems"]},
     )
 
