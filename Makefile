@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint bench install shell clean
+.PHONY: demo serve test lint bench install shell clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thaivc needs Python 3.11 or newer (set PY=...)")'
@@ -20,6 +20,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/thaivc demo
 	@echo "thaivc is installed in $(VENV): run it as $(BIN)/thaivc, or '. $(BIN)/activate' (or 'make shell') first"
+
+# The HTTP service on SQLite with a sample key and API key (kept in .serve/); Ctrl-C stops it.
+serve: $(STAMP)
+	$(BIN)/thaivc serve sample .serve
+	$(BIN)/thaivc serve --config .serve/thaivc-server.toml
 
 # A shell with .venv activated: `thaivc`, `python`, `pytest`, `node` and `npm` are the project's. Leave it with `exit`.
 shell: $(STAMP)
@@ -43,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) .serve .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

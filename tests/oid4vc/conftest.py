@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from oid4vc_workers import StoreFactory
 
-from thaivc.clock import Clock, FixedClock
+from thaivc.core.clock import Clock, FixedClock
 from thaivc.oid4vc import MemoryStateStore, PostgresStateStore, SqliteStateStore, StateStore
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from thaivc import Issuer, generate_key
-from thaivc.clock import FixedClock
+from thaivc.core.clock import FixedClock
 from thaivc.oid4vc import StateStore, mock_transport
 from thaivc.oid4vci import (
     CredentialConfiguration,

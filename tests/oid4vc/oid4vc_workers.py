@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from thaivc.clock import Clock
+from thaivc.core.clock import Clock
 from thaivc.oid4vc import PostgresStateStore, SqliteStateStore, StateStore
 from thaivc.oid4vc.sql_store import SqlStateStore
 

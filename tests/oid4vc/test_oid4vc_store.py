@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from oid4vc_workers import StoreFactory, race_incr, race_put, race_take
 
-from thaivc.clock import FixedClock
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.clock import FixedClock
+from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.oid4vc import SqliteStateStore, StateStore
 
 

@@ -9,8 +9,8 @@ import pytest
 from issuer_fixtures import HOST, ISSUER_URL, VCT, make_setup
 
 from thaivc import Policy, Verifier
-from thaivc.b64 import b64url_decode
-from thaivc.clock import FixedClock
+from thaivc.core.b64 import b64url_decode
+from thaivc.core.clock import FixedClock
 from thaivc.oid4vc import HttpRequest, StateStore
 from thaivc.oid4vci import OFFER_SCHEME, PRE_AUTHORIZED_GRANT
 from thaivc.wallet import DeferredIssuance

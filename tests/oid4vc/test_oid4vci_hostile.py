@@ -10,8 +10,8 @@ import pytest
 from issuer_fixtures import HOST, ISSUER_URL, Setup, make_setup
 
 from thaivc import generate_key
-from thaivc.b64 import b64url_encode
-from thaivc.clock import FixedClock
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.clock import FixedClock
 from thaivc.keys import PrivateKey
 from thaivc.oid4vc import ErrorResponse, HttpRequest, StateStore
 from thaivc.oid4vc.dpop import make_dpop_proof

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from thaivc.errors import InputError
+from thaivc.core.errors import InputError
 from thaivc.oid4vp.dcql import CredentialSetQuery, DcqlQuery, claim, credential
 from thaivc.oid4vp.evaluate import Presented, evaluate, select
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 import thaivc
-from thaivc.jsonutil import dumps_compact
+from thaivc.core.jsonutil import dumps_compact
 from thaivc.oid4vc import HttpRequest, StateStore
 from thaivc.oid4vp.dcql import DcqlQuery, claim, credential
 from thaivc.oid4vp.request import AuthorizationRequest
@@ -307,7 +307,7 @@ def test_wallet_declines(state: StateStore, rd: X509Client, citizen: thaivc.Priv
 
 
 def test_stale_transaction(rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
-    from thaivc.clock import FixedClock
+    from thaivc.core.clock import FixedClock
     from thaivc.oid4vc import MemoryStateStore
 
     clock = FixedClock.at("2026-03-01T09:00:00Z")
@@ -358,7 +358,7 @@ def test_an_accept_hook_that_raises_fails_the_transaction(state: StateStore, rd:
 
 def test_an_accept_hook_refuses(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey,
                                 sd_citizen: str) -> None:
-    from thaivc.report import Problem
+    from thaivc.core.report import Problem
 
     verifier, http = _setup(state, rd, accept=lambda doc: Problem.of("assurance.too_low", "IAL 3 needed"))
     tx = verifier.create(NAME_AND_IAL)

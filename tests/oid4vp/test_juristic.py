@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from thaivc.authorization.scenario import DEMO_COMPANY, Person, World
 from thaivc.delegation import delegation_credential, sign_as_director
-from thaivc.delegation.scenario import DEMO_COMPANY, Person, World
 from thaivc.keys import Signer
 from thaivc.oid4vc import MemoryStateStore
 from thaivc.oid4vp.juristic import JuristicActVerifier

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 import thaivc
-from thaivc.jsonutil import dumps_compact
+from thaivc.core.jsonutil import dumps_compact
 from thaivc.oid4vp.dcql import DcqlQuery, claim, credential
 from thaivc.wallet.present import PresentationWallet
 

@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 
 import thaivc
-from thaivc.b64 import b64url_decode, b64url_encode
-from thaivc.errors import InputError
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError
 from thaivc.oid4vp.dcql import DcqlQuery, claim, credential
 from thaivc.oid4vp.jwe import decrypt_response, encrypt_response, new_response_key, public_jwk
 from thaivc.oid4vp.request import (

@@ -18,6 +18,7 @@ from thaivc.cli.commands import register_core
 from thaivc.cli.delegation import register_delegation
 from thaivc.cli.did import register_did
 from thaivc.cli.proof import register_proof
+from thaivc.cli.serve import register_serve
 from thaivc.cli.status import register_status
 from thaivc.cli.thai import register_thai
 from thaivc.core.errors import ThaiVCError
@@ -29,7 +30,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 #: Sub-command groups; later capabilities register here with the same style.
 REGISTRARS: list[Registrar] = [
     register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
-    register_status,
+    register_status, register_serve,
 ]
 
 DESCRIPTION = """\

@@ -249,6 +249,17 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "protocol.store": (None, "the protocol state store failed"),
     "protocol.error_response": (None, "the other party answered a protocol request with an error"),
     "protocol.unsupported": (None, "the other party asks for something this implementation does not support"),
+    # the HTTP service (thaivc serve)
+    "service.unsupported_media_type": (None, "the request body's Content-Type is not one the endpoint reads"),
+    "service.not_found": (None, "no such resource"),
+    "service.method_not_allowed": (None, "the resource does not answer this method"),
+    "service.unauthorized": (None, "no valid bearer token or API key"),
+    "service.forbidden": (None, "the client is authenticated but not allowed this action"),
+    "service.rate_limited": (None, "too many requests from this client or address; retry later"),
+    "service.body_timeout": (None, "the request body did not arrive in time (slow body)"),
+    "service.bad_request": ("PARSING_ERROR", "the request is not the shape the endpoint takes"),
+    "service.unavailable": (None, "a dependency (database, key) is unavailable; retry later"),
+    "config.invalid": (None, "the service configuration is invalid; every error is named"),
     # policy and misuse
     "policy.violation": (None, "the verifier policy refuses this input"),
     "usage.invalid_argument": (None, "an API was called with an invalid argument"),

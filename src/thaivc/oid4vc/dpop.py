@@ -15,9 +15,9 @@ import secrets
 from collections.abc import Mapping
 from typing import Any, Final
 
-from thaivc.b64 import b64url_encode
-from thaivc.clock import Clock
-from thaivc.errors import ThaiVCError
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.clock import Clock
+from thaivc.core.errors import ThaiVCError
 from thaivc.keys import Signer
 from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt, sign_key_jwt
 from thaivc.oid4vc.store import StateStore

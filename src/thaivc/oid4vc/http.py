@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
-from thaivc.errors import InputError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import loads_strict
 
 __all__ = [
     "DEFAULT_MAX_BODY",

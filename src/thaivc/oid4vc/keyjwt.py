@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.b64 import b64url_decode, b64url_encode
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.did import DidJwkResolver, DidKeyResolver, DidResolver
-from thaivc.errors import InputError
 from thaivc.jose import ALLOWED_ALGS, ParsedJws, verify_compact
-from thaivc.jsonutil import dumps_compact, loads_strict
 from thaivc.keys import PublicKey, Signer
 
 __all__ = ["KeyJwt", "parse_key_jwt", "sign_key_jwt"]
@@ -77,7 +77,7 @@ def parse_key_jwt(
 ) -> KeyJwt:
     """Parse and verify a JWT signed by the key its header names (``jwk``, or ``kid`` as did:key/did:jwk).
 
-    Raises :class:`~thaivc.errors.ThaiVCError` (``input.too_large``, ``jose.*``, ``key.invalid``,
+    Raises :class:`~thaivc.core.errors.ThaiVCError` (``input.too_large``, ``jose.*``, ``key.invalid``,
     ``did.invalid``, ``crypto.bad_signature``); nothing of the token may be used before this returns.
     """
     if not isinstance(token, str):

@@ -14,8 +14,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Final
 
-from thaivc.clock import Clock
-from thaivc.errors import ThaiVCError
+from thaivc.core.clock import Clock
+from thaivc.core.errors import ThaiVCError
 from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
 
 __all__ = ["PostgresStateStore"]

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.clock import Clock, SystemClock
 from thaivc.oid4vc.store import Record, check_key, check_ttl, decode_value, encode_value
 
 __all__ = ["TABLE", "SqlStateStore"]

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from os import PathLike
 from typing import Any, Final, TypeVar
 
-from thaivc.clock import Clock
-from thaivc.errors import ThaiVCError
+from thaivc.core.clock import Clock
+from thaivc.core.errors import ThaiVCError
 from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
 
 __all__ = ["SqliteStateStore"]

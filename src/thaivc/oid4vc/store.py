@@ -28,8 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol, runtime_checkable
 
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import ThaiVCError, UsageError
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import ThaiVCError, UsageError
 
 __all__ = [
     "MAX_KEY_LENGTH",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
-from thaivc.errors import UsageError
+from thaivc.core.errors import UsageError
 
 __all__ = ["CredentialConfiguration", "Display", "IssuerConfig"]
 

@@ -21,10 +21,10 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from thaivc import Issuer
-from thaivc.b64 import b64url_encode
-from thaivc.clock import Clock, SystemClock
+from thaivc.core.b64 import b64url_encode
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.did import did_jwk
-from thaivc.errors import InputError, ThaiVCError, UsageError
 from thaivc.keys import PublicKey
 from thaivc.oid4vc.dpop import DpopError, verify_dpop_proof
 from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.errors import InputError, UsageError
+from thaivc.core.errors import InputError, UsageError
 
 __all__ = [
     "FORMATS",

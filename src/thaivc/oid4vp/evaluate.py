@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from thaivc.core.report import Problem
 from thaivc.oid4vp.dcql import ClaimQuery, CredentialQuery, DcqlQuery, PathElement
-from thaivc.report import Problem
 
 __all__ = ["DcqlResult", "Presented", "QueryReport", "evaluate", "match_credential", "select"]
 

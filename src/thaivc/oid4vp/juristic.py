@@ -6,7 +6,7 @@ carries: the company's ``JuristicPersonCredential``, the delegation, and the sig
 citizen credentials (or, when directors act directly, one presentation per director). The
 response is not judged by DCQL alone: every presentation goes to :meth:`thaivc.Verifier.authorize`,
 bound to the request's nonce (challenge) and client_id (domain), and the transaction's result
-carries the :class:`~thaivc.authorize.AuthorityDecision` (as its JSON form, ``result.decision``).
+carries the :class:`~thaivc.authorization.authorizer.AuthorityDecision` (as its JSON form, ``result.decision``).
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any, Final
 
 from cryptography import x509
 
+from thaivc.core.report import Problem, VerificationReport
 from thaivc.jose.types import Signer
 from thaivc.oid4vc import StateStore
 from thaivc.oid4vp.dcql import DcqlQuery, credential
 from thaivc.oid4vp.request import AuthorizationRequest
 from thaivc.oid4vp.verifier import Accept, PresentationVerifier, Transaction, VerifierConfig
-from thaivc.report import Problem, VerificationReport
 
 if TYPE_CHECKING:
     from thaivc import Verifier
-    from thaivc.authorize import AuthorityPolicy
+    from thaivc.authorization.authorizer import AuthorityPolicy
     from thaivc.registries.dbd import DbdRegistry
 
 __all__ = ["ACT_QUERY_ID", "JuristicActVerifier", "act_query"]

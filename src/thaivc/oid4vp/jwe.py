@@ -17,8 +17,8 @@ from joserfc import jwe
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 
-from thaivc.errors import InputError, UsageError
-from thaivc.jsonutil import dumps_compact, loads_strict
+from thaivc.core.errors import InputError, UsageError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 
 __all__ = [
     "ENC_VALUES", "KEY_ALG", "decrypt_response", "encrypt_response", "new_response_key", "peek_kid", "public_jwk",
@@ -81,7 +81,7 @@ def decrypt_response(token: str, private_jwk: Mapping[str, str], *, max_bytes: i
 
 def peek_kid(token: str) -> str | None:
     """The ``kid`` a JWE's protected header names (unauthenticated: only to find the transaction)."""
-    from thaivc.b64 import b64url_decode
+    from thaivc.core.b64 import b64url_decode
 
     head = token.split(".", 1)[0]
     if len(head) > 2048:

@@ -28,12 +28,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from thaivc.b64 import b64url_decode, b64url_encode
+from thaivc.core.b64 import b64url_decode, b64url_encode
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.did import UniversalResolver
-from thaivc.errors import InputError, ThaiVCError, UsageError
 from thaivc.jose.compact import ParsedJws, sign_compact, verify_compact
 from thaivc.jose.types import Signer
-from thaivc.jsonutil import dumps_compact, loads_strict
 from thaivc.keys import ALGORITHMS, PublicKey
 from thaivc.oid4vp.dcql import DcqlQuery
 

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cryptography import x509
 
-from thaivc.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.jsonutil import loads_strict
+from thaivc.core.report import Problem, VerificationReport
 from thaivc.jose.types import Signer
-from thaivc.jsonutil import loads_strict
 from thaivc.oid4vc import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, StateStore, oauth_error
 from thaivc.oid4vp.dcql import DcqlQuery
 from thaivc.oid4vp.errors import oauth_error_for
@@ -42,7 +43,6 @@ from thaivc.oid4vp.request import (
     qr_svg,
     sign_request,
 )
-from thaivc.report import Problem, VerificationReport
 
 if TYPE_CHECKING:
     from thaivc import Verifier
@@ -145,7 +145,7 @@ class PresentationResult:
 
     @property
     def decision(self) -> dict[str, Any] | None:
-        """For a juristic act: the :class:`~thaivc.authorize.AuthorityDecision` as JSON."""
+        """For a juristic act: the :class:`~thaivc.authorization.authorizer.AuthorityDecision` as JSON."""
         found = self.extra.get("decision")
         return found if isinstance(found, dict) else None
 
@@ -199,7 +199,7 @@ class PresentationVerifier:
     ``verifier`` is the agency's :class:`thaivc.Verifier` (policy, trust, status, resolver, clock);
     ``signer`` signs request objects (with ``x5c`` for an ``x509_san_dns:`` client). ``accept`` is
     asked about every verified credential document after the DCQL checks (assurance and business
-    rules); a :class:`~thaivc.report.Problem` it returns fails the transaction.
+    rules); a :class:`~thaivc.core.report.Problem` it returns fails the transaction.
     """
 
     def __init__(

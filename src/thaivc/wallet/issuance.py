@@ -19,9 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from thaivc import generate_key
-from thaivc.clock import Clock, SystemClock
-from thaivc.errors import InputError
-from thaivc.jsonutil import loads_strict
+from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import PrivateKey
 from thaivc.oid4vc.dpop import make_dpop_proof
 from thaivc.oid4vc.http import ErrorResponse

@@ -19,9 +19,9 @@ import httpx
 from cryptography import x509
 
 from thaivc import Holder, Policy, Signer, Verifier
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import dumps_compact
 from thaivc.did import UniversalResolver
-from thaivc.errors import InputError
-from thaivc.jsonutil import dumps_compact
 from thaivc.oid4vp.dcql import ClaimQuery, CredentialQuery
 from thaivc.oid4vp.evaluate import match_credential
 from thaivc.oid4vp.jwe import encrypt_response

@@ -1,0 +1,150 @@
+"""``thaivc serve``: run the HTTP service; ``migrate`` its database; ``sample`` a configuration to try.
+
+The server is the optional ``thaivc[server]`` extra (FastAPI, uvicorn, prometheus-client): it is
+imported only when this command runs, so the rest of the command line works without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from thaivc.cli._common import EXIT_OK, CliError
+
+__all__ = ["register_serve"]
+
+EXAMPLES = """\
+examples:
+  thaivc serve sample .serve                          # a key, an API key and a config on SQLite
+  thaivc serve --config .serve/thaivc-server.toml     # serve it on http://127.0.0.1:8080
+  thaivc serve migrate --config prod.toml             # apply database migrations, then exit
+  THAIVC_DATABASE__URL=postgresql://… thaivc serve --config prod.toml --workers 4
+
+configuration: one TOML file (--config, or THAIVC_CONFIG) with THAIVC_SECTION__KEY overrides;
+see docs/server.md.
+"""
+
+
+def register_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="run the issuer/verifier HTTP service (needs thaivc[server])",
+        description="Run thaivc as an HTTP service: W3C VC-API, status lists, did:web, administration.\n\n"
+        + EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("action", nargs="?", choices=["run", "migrate", "sample"], default="run",
+                       help="run (default), migrate the database, or write a sample configuration")
+    serve.add_argument("directory", nargs="?", help="for 'sample': where to write it (default .serve)")
+    serve.add_argument("--config", metavar="FILE", help="the TOML configuration (default: $THAIVC_CONFIG)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.set_defaults(handler=cmd_serve)
+
+
+def _sample(directory: Path, port: int) -> int:
+    from thaivc import generate_key
+
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "thaivc-server.toml"
+    key_file = directory / "issuer.jwk.json"
+    api_key_file = directory / "api-key.txt"
+    if config.exists() and api_key_file.exists():
+        print(f"{config} exists; keeping it", file=sys.stderr)
+        return EXIT_OK
+    if not key_file.exists():
+        generate_key("Ed25519").save(key_file)
+    api_key = "tvc_" + secrets.token_urlsafe(24)
+    api_key_file.write_text(api_key + "\n", encoding="utf-8")
+    api_key_file.chmod(0o600)
+    digest = hashlib.sha256(api_key.encode()).hexdigest()
+    config.write_text(
+        f"""# thaivc serve: a sample configuration (SQLite, one Ed25519 key, one API key). See docs/server.md.
+public_url = "http://127.0.0.1:{port}"
+
+[issuer]
+default_format = "vc+jwt"
+
+[[issuer.keys]]
+id = "key-1"
+file = "issuer.jwk.json"
+
+[database]
+url = "sqlite:///{(directory / 'thaivc-server.db').resolve()}"
+
+# the key itself is in api-key.txt; only its SHA-256 is kept here
+[[auth.api_keys]]
+client = "sample"
+sha256 = "{digest}"
+scopes = ["issue", "admin"]
+""",
+        encoding="utf-8",
+    )
+    print(f"wrote {config}, {key_file} and {api_key_file}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _banner(base: str, config_path: str | None) -> None:
+    key_hint = "$(cat .serve/api-key.txt)"
+    if config_path:
+        candidate = Path(config_path).parent / "api-key.txt"
+        if candidate.exists():
+            key_hint = f"$(cat {candidate})"
+    print(
+        f"""thaivc serve on {base}
+  API docs      {base}/docs
+  health        {base}/healthz   ready {base}/readyz   metrics {base}/metrics
+  try:
+    curl -s -X POST {base}/credentials/issue -H "Authorization: Bearer {key_hint}" \\
+      -H 'content-type: application/json' \\
+      -d '{{"credential": {{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], \
+"credentialSubject": {{"id": "did:example:somchai", "name": "Somchai"}}}}}}'
+    curl -s -X POST {base}/challenges""",
+        file=sys.stderr,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if args.action == "sample":
+        return _sample(Path(args.directory or ".serve"), args.port)
+    try:
+        import uvicorn
+
+        from thaivc.server import Database, load_config
+    except ImportError as exc:
+        raise CliError(
+            f"thaivc serve needs the server extra: pip install 'thaivc[server]' ({exc.name} is missing)"
+        ) from None
+    config_path = args.config or os.environ.get("THAIVC_CONFIG")
+    config = load_config(config_path)  # ConfigError (a ThaiVCError) prints every problem and exits 2
+    db = Database(config.database.url)
+    try:
+        applied = db.migrate()
+    finally:
+        db.close()
+    if args.action == "migrate":
+        print(f"migrated: {applied or 'already current'}", file=sys.stderr)
+        return EXIT_OK
+    if config_path:
+        os.environ["THAIVC_CONFIG"] = str(Path(config_path).resolve())
+    _banner(f"http://{args.host}:{args.port}", config_path)
+    uvicorn.run(
+        "thaivc.server.asgi:app_factory",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=30,
+        proxy_headers=False,
+        server_header=False,
+        h11_max_incomplete_event_size=16 * 1024,
+        limit_concurrency=1000,
+    )
+    return EXIT_OK

@@ -1,0 +1,375 @@
+"""The service's own tables, on SQLite (default) or PostgreSQL, with versioned migrations.
+
+The service keeps no state in memory that another process would need: single-use challenges, the
+register of issued credentials and the audit log are rows here, so several worker processes (or hosts
+on one PostgreSQL) share every single-use value. A challenge is consumed by one conditional ``UPDATE``
+whose row count says whether *this* caller won; the database, not the process, decides.
+
+Migrations are numbered and each runs once, in one transaction, under a lock (PostgreSQL advisory
+lock; SQLite ``BEGIN IMMEDIATE``), so workers starting together do not race. The status lists live in
+the status store's own tables (:mod:`thaivc.status`), created by the store itself.
+
+The audit table is append-only by construction: triggers refuse ``UPDATE``, ``DELETE`` (and on
+PostgreSQL ``TRUNCATE``), so a compromised application account cannot rewrite history through this
+code path (a database superuser still can: ship the log elsewhere too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Final
+
+from thaivc.core.errors import ThaiVCError
+from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusStore
+
+__all__ = ["MIGRATIONS", "AuditEntry", "Database", "DbChallengeStore", "IssuedRecord"]
+
+_COMMON_1: Final = [
+    "CREATE TABLE IF NOT EXISTS thaivc_server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS thaivc_challenge (challenge TEXT PRIMARY KEY, expires_at BIGINT NOT NULL, "
+    "used INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS thaivc_challenge_expiry ON thaivc_challenge (expires_at)",
+    "CREATE TABLE IF NOT EXISTS thaivc_issued (credential_id TEXT PRIMARY KEY, types TEXT NOT NULL, "
+    "format TEXT NOT NULL, subject_hash TEXT, purposes TEXT NOT NULL, issued_at BIGINT NOT NULL, "
+    "client TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS thaivc_issued_time ON thaivc_issued (issued_at)",
+]
+
+#: version -> (name, {dialect: statements}). Append only: never edit a released migration.
+MIGRATIONS: Final[dict[int, tuple[str, dict[str, list[str]]]]] = {
+    1: (
+        "challenges, issued credentials, audit log",
+        {
+            "sqlite": [
+                *_COMMON_1,
+                "CREATE TABLE IF NOT EXISTS thaivc_audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at BIGINT NOT NULL, "
+                "actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, "
+                "detail TEXT NOT NULL, request_id TEXT NOT NULL)",
+                "CREATE TRIGGER IF NOT EXISTS thaivc_audit_no_update BEFORE UPDATE ON thaivc_audit "
+                "BEGIN SELECT RAISE(ABORT, 'thaivc_audit is append-only'); END",
+                "CREATE TRIGGER IF NOT EXISTS thaivc_audit_no_delete BEFORE DELETE ON thaivc_audit "
+                "BEGIN SELECT RAISE(ABORT, 'thaivc_audit is append-only'); END",
+            ],
+            "postgres": [
+                *_COMMON_1,
+                "CREATE TABLE IF NOT EXISTS thaivc_audit (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, "
+                "actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, "
+                "detail TEXT NOT NULL, request_id TEXT NOT NULL)",
+                "CREATE OR REPLACE FUNCTION thaivc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'thaivc_audit is append-only'; END $$",
+                "DROP TRIGGER IF EXISTS thaivc_audit_no_change ON thaivc_audit",
+                "CREATE TRIGGER thaivc_audit_no_change BEFORE UPDATE OR DELETE ON thaivc_audit "
+                "FOR EACH ROW EXECUTE FUNCTION thaivc_audit_append_only()",
+                "DROP TRIGGER IF EXISTS thaivc_audit_no_truncate ON thaivc_audit",
+                "CREATE TRIGGER thaivc_audit_no_truncate BEFORE TRUNCATE ON thaivc_audit "
+                "FOR EACH STATEMENT EXECUTE FUNCTION thaivc_audit_append_only()",
+            ],
+        },
+    ),
+}
+
+_VERSIONS_TABLE: Final = (
+    "CREATE TABLE IF NOT EXISTS thaivc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at BIGINT NOT NULL)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedRecord:
+    """What the register keeps of an issued credential: never a claim value."""
+
+    credential_id: str
+    types: list[str]
+    format: str
+    subject_hash: str | None
+    purposes: list[str]
+    issued_at: int
+    client: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.credential_id,
+            "type": self.types,
+            "format": self.format,
+            "subjectHash": self.subject_hash,
+            "statusPurposes": self.purposes,
+            "issuedAt": self.issued_at,
+            "issuedBy": self.client,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: int
+    actor: str
+    action: str
+    target: str
+    outcome: str
+    detail: str
+    request_id: str
+
+
+def _record(r: Sequence[Any]) -> IssuedRecord:
+    return IssuedRecord(r[0], json.loads(r[1]), r[2], r[3], json.loads(r[4]), int(r[5]), r[6])
+
+
+def _unavailable(exc: BaseException) -> ThaiVCError:
+    return ThaiVCError("service.unavailable", f"database: {type(exc).__name__}")
+
+
+class Database:
+    """One connection per thread to the service database; every method is one transaction."""
+
+    def __init__(self, url: str, *, busy_timeout: float = 30.0) -> None:
+        self.url = url
+        self.kind = "sqlite" if url.startswith("sqlite:///") else "postgres"
+        self._path = url[len("sqlite:///") :] if self.kind == "sqlite" else ""
+        self._busy_timeout = busy_timeout
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        self._salt: bytes | None = None
+        self._status_store: StatusStore | None = None
+
+    # -- connections ---------------------------------------------------------------------------
+    def _connect(self) -> Any:
+        if self.kind == "sqlite":
+            conn = sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            return conn
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = self._connect()
+            except Exception as exc:
+                raise _unavailable(exc) from None
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _drop_conn(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # a broken connection may fail to close; it is dropped anyway
+                conn.close()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[_Cursor]:
+        """A transaction; a database error becomes ``service.unavailable`` and the connection is renewed."""
+        conn = self._conn()
+        try:
+            if self.kind == "sqlite":
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield _Cursor(conn.cursor(), "?")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            else:
+                with conn.transaction(), conn.cursor() as cur:
+                    yield _Cursor(cur, "%s")
+        except ThaiVCError:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            self._drop_conn()
+            raise _unavailable(exc) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):
+                self._drop_conn()
+                raise _unavailable(exc) from None
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(Exception):
+                conn.close()
+        if self._status_store is not None:
+            self._status_store.close()
+
+    # -- migrations ----------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply every migration not yet applied; returns the versions applied now."""
+        applied: list[int] = []
+        with self.transaction() as cur:
+            if self.kind == "postgres":
+                cur.execute("SELECT pg_advisory_xact_lock(hashtextextended('thaivc_server_migrate', 0))")
+            cur.execute(_VERSIONS_TABLE)
+            done = {int(row[0]) for row in cur.execute("SELECT version FROM thaivc_schema_version").fetchall()}
+            for version in sorted(MIGRATIONS):
+                if version in done:
+                    continue
+                name, dialects = MIGRATIONS[version]
+                for statement in dialects[self.kind]:
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO thaivc_schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, int(time.time())),
+                )
+                applied.append(version)
+            cur.execute(
+                "INSERT INTO thaivc_server_meta (key, value) VALUES ('subject_salt', ?) ON CONFLICT (key) DO NOTHING",
+                (secrets.token_hex(32),),
+            )
+        return applied
+
+    def version(self) -> int:
+        with self.transaction(write=False) as cur:
+            try:
+                row = cur.execute("SELECT MAX(version) FROM thaivc_schema_version").fetchone()
+            except Exception:
+                return 0
+        return int(row[0] or 0)
+
+    def ping(self) -> None:
+        """Raise ``service.unavailable`` unless the database answers and is migrated."""
+        if self.version() < max(MIGRATIONS):
+            raise ThaiVCError("service.unavailable", "database schema is not migrated (run: thaivc serve migrate)")
+
+    # -- status store --------------------------------------------------------------------------
+    def status_store(self) -> StatusStore:
+        """The status store on the same database (its tables are its own)."""
+        if self._status_store is None:
+            if self.kind == "sqlite":
+                self._status_store = SqliteStatusStore(self._path)
+            else:
+                self._status_store = PostgresStatusStore(self.url)
+        return self._status_store
+
+    # -- challenges ----------------------------------------------------------------------------
+    def new_challenge(self, ttl: int) -> str:
+        challenge = secrets.token_urlsafe(24)
+        now = int(time.time())
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO thaivc_challenge (challenge, expires_at, used) VALUES (?, ?, 0)", (challenge, now + ttl)
+            )
+            # housekeeping, bounded: expired rows go, a few at a time
+            cur.execute(
+                "DELETE FROM thaivc_challenge WHERE challenge IN (SELECT challenge FROM thaivc_challenge "
+                "WHERE expires_at < ? LIMIT 100)",
+                (now - 60,),
+            )
+        return challenge
+
+    def consume_challenge(self, challenge: str) -> bool:
+        """True once for a challenge this service issued and that has not expired; False otherwise."""
+        if not isinstance(challenge, str) or not 8 <= len(challenge) <= 128:
+            return False
+        with self.transaction() as cur:
+            cur.execute(
+                "UPDATE thaivc_challenge SET used = 1 WHERE challenge = ? AND used = 0 AND expires_at > ?",
+                (challenge, int(time.time())),
+            )
+            return bool(cur.rowcount == 1)
+
+    # -- issued credentials --------------------------------------------------------------------
+    def subject_hash(self, subject_id: str | None) -> str | None:
+        """A keyed hash of the subject id: searchable by whoever has the id, useless to guess a Thai ID."""
+        if subject_id is None:
+            return None
+        if self._salt is None:
+            with self.transaction(write=False) as cur:
+                row = cur.execute("SELECT value FROM thaivc_server_meta WHERE key = 'subject_salt'").fetchone()
+            if row is None:
+                raise ThaiVCError("service.unavailable", "database schema is not migrated")
+            self._salt = bytes.fromhex(row[0])
+        return hmac.new(self._salt, subject_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def record_issued(self, record: IssuedRecord) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO thaivc_issued (credential_id, types, format, subject_hash, purposes, issued_at, client) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET types = excluded.types, "
+                "format = excluded.format, subject_hash = excluded.subject_hash, purposes = excluded.purposes, "
+                "issued_at = excluded.issued_at, client = excluded.client",
+                (record.credential_id, json.dumps(record.types), record.format, record.subject_hash,
+                 json.dumps(record.purposes), record.issued_at, record.client),
+            )
+
+    def issued(self, *, limit: int, after: str | None = None) -> list[IssuedRecord]:
+        """Issued credentials, ordered by id, ``limit`` at a time after ``after`` (keyset pagination)."""
+        with self.transaction(write=False) as cur:
+            rows = cur.execute(
+                "SELECT credential_id, types, format, subject_hash, purposes, issued_at, client FROM thaivc_issued "
+                "WHERE credential_id > ? ORDER BY credential_id LIMIT ?",
+                (after or "", limit),
+            ).fetchall()
+        return [_record(r) for r in rows]
+
+    def issued_one(self, credential_id: str) -> IssuedRecord | None:
+        with self.transaction(write=False) as cur:
+            r = cur.execute(
+                "SELECT credential_id, types, format, subject_hash, purposes, issued_at, client FROM thaivc_issued "
+                "WHERE credential_id = ?",
+                (credential_id,),
+            ).fetchone()
+        return None if r is None else _record(r)
+
+    # -- audit ---------------------------------------------------------------------------------
+    def audit(self, entry: AuditEntry) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO thaivc_audit (at, actor, action, target, outcome, detail, request_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (entry.at, entry.actor, entry.action, entry.target, entry.outcome, entry.detail[:500],
+                 entry.request_id),
+            )
+
+    def audit_log(self, *, limit: int = 100) -> list[AuditEntry]:
+        with self.transaction(write=False) as cur:
+            rows = cur.execute(
+                "SELECT at, actor, action, target, outcome, detail, request_id FROM thaivc_audit ORDER BY id DESC "
+                "LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [AuditEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
+
+class _Cursor:
+    """A cursor that takes ``?`` placeholders on both databases."""
+
+    def __init__(self, cur: Any, mark: str) -> None:
+        self._cur = cur
+        self._mark = mark
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if self._mark != "?":
+            sql = sql.replace("?", self._mark)
+        self._cur.execute(sql, params)
+        return self._cur
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cur.rowcount)
+
+
+class DbChallengeStore:
+    """:class:`thaivc.ChallengeStore` over the database: only challenges this service issued, once each."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def consume(self, challenge: str) -> bool:
+        return self._db.consume_challenge(challenge)

@@ -1,0 +1,102 @@
+"""RFC 9457 problem details carrying thaivc's problem codes, and the request-body reader.
+
+Every refusal the service makes is ``application/problem+json`` with ``type`` (the W3C problem type
+URL where one exists, else the code's anchor in docs/problem-codes.md), ``title``, ``status``,
+``detail`` and the extension member ``code``: clients branch on ``code``, never on wording.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from thaivc.core.errors import CODES, ThaiVCError
+from thaivc.core.jsonutil import loads_strict
+from thaivc.core.report import Problem
+
+__all__ = ["PROBLEM_JSON", "ServiceError", "problem_response", "read_json_object", "status_for"]
+
+PROBLEM_JSON: Final = "application/problem+json"
+
+_STATUS: Final[dict[str, int]] = {
+    "input.too_large": 413,
+    "service.unsupported_media_type": 415,
+    "service.not_found": 404,
+    "service.method_not_allowed": 405,
+    "service.unauthorized": 401,
+    "service.forbidden": 403,
+    "service.rate_limited": 429,
+    "service.body_timeout": 408,
+    "service.unavailable": 503,
+    "status.store": 503,
+    "internal.error": 500,
+}
+_BAD_REQUEST_AREAS: Final = frozenset({"input", "json", "service"})
+
+
+def status_for(code: str) -> int:
+    """The HTTP status of a refusal: malformed requests 400, well-formed but refused content 422."""
+    if code in _STATUS:
+        return _STATUS[code]
+    return 400 if code.split(".", 1)[0] in _BAD_REQUEST_AREAS else 422
+
+
+class ServiceError(Exception):
+    """A refusal with its code; raised by handlers and turned into problem details by the app."""
+
+    def __init__(self, code: str, detail: str = "", *, status: int | None = None, headers: dict[str, str] | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
+        if code not in CODES:
+            code = "internal.error"
+        self.code = code
+        self.detail = detail or CODES[code][1]
+        self.status = status or status_for(code)
+        self.headers = headers or {}
+        self.extra = extra or {}
+        super().__init__(f"{code}: {self.detail}")
+
+    @classmethod
+    def from_error(cls, err: ThaiVCError, *, status: int | None = None) -> ServiceError:
+        return cls(err.code, err.detail, status=status)
+
+
+def problem_response(
+    code: str, detail: str, status: int, *, instance: str | None = None, headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    body = Problem.of(code, detail).to_json()
+    body["status"] = status
+    if instance:
+        body["instance"] = instance
+    if extra:
+        body.update(extra)
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(payload, status_code=status, media_type=PROBLEM_JSON,
+                    headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def _media_type(request: Request) -> str:
+    return (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+
+
+async def read_json_object(request: Request, *, max_bytes: int) -> dict[str, Any]:
+    """The body as a strictly parsed JSON object, or a :class:`ServiceError` with the reason.
+
+    The body has already been read (and capped, and timed) by the guard middleware; here only its
+    media type and JSON shape are judged: ``application/json`` only, no duplicate keys, I-JSON numbers,
+    depth capped, and the top level must be an object.
+    """
+    media = _media_type(request)
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise ServiceError("service.unsupported_media_type", "send the body as application/json")
+    raw = await request.body()
+    try:
+        value = loads_strict(raw, max_bytes=max_bytes, require_object=True)
+    except ThaiVCError as err:
+        raise ServiceError.from_error(err) from None
+    if not isinstance(value, dict):  # pragma: no cover - require_object guarantees it
+        raise ServiceError("json.not_object")
+    return value
