@@ -90,6 +90,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "vc.language_value_invalid": ("MALFORMED_VALUE_ERROR", "a language-tagged value is malformed"),
     "vc.issuer_mismatch": ("MALFORMED_VALUE_ERROR", "iss and issuer disagree"),
     "vc.issuer_key_mismatch": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the signing key is not controlled by the issuer"),
+    "vc.validity_mismatch": ("MALFORMED_VALUE_ERROR", "JWT exp/nbf and validUntil/validFrom name different instants"),
     "vc.legacy_jwt_claims": ("MALFORMED_VALUE_ERROR", "VC 1.1 vc/vp claims in a VCDM 2.0 JWT"),
     "vp.malformed": ("MALFORMED_VALUE_ERROR", "the presentation breaks a VCDM 2.0 requirement"),
     "vp.challenge_mismatch": ("INVALID_CHALLENGE_ERROR", "missing, wrong or replayed challenge (nonce)"),

@@ -39,6 +39,7 @@ __all__ = [
     "check_plausible_times",
     "check_schemas",
     "check_withheld_view",
+    "jwt_validity_claims",
     "normalize_document",
     "own_schemas",
     "to_xsd_datetime",
@@ -82,6 +83,27 @@ def check_plausible_times(doc: dict[str, Any]) -> None:
         if name in doc:
             moment, _ = parse_datetime_stamp(doc[name], field=name)
             check_plausible_year(moment, field=name)
+
+
+def jwt_validity_claims(doc: dict[str, Any]) -> dict[str, int]:
+    """``exp``/``nbf`` for ``validUntil``/``validFrom``: what every SD-JWT VC verifier reads.
+
+    An SD-JWT VC verifier that does not know the VCDM body judges time by ``exp`` and ``nbf`` only
+    (SD-JWT VC §3.2.2.2); without them a thaivc credential would stay valid everywhere else after
+    it expired. ``exp`` is rounded down and ``nbf`` up, so neither widens the validity window. A
+    caller who already set one to another instant is refused: the two could not both be right.
+    """
+    claims: dict[str, int] = {}
+    for vcdm, jwt, rounding in (("validUntil", "exp", math.floor), ("validFrom", "nbf", math.ceil)):
+        if vcdm not in doc:
+            continue
+        moment, _ = parse_datetime_stamp(doc[vcdm], field=vcdm)
+        value = int(rounding(moment.timestamp()))
+        given = doc.get(jwt)
+        if given is not None and given != value:
+            raise UsageError("usage.invalid_argument", f"{jwt} ({given!r}) is not {vcdm} ({doc[vcdm]})")
+        claims[jwt] = value
+    return claims
 
 
 def own_schemas(doc: dict[str, Any]) -> list[str]:
@@ -183,10 +205,22 @@ def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
 class Issuer:
     """Signs credentials with one key. The issuer id defaults to the key's DID."""
 
-    def __init__(self, key: Signer, *, issuer_id: str | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        key: Signer,
+        *,
+        issuer_id: str | None = None,
+        clock: Clock | None = None,
+        fully_specified_alg: bool = False,
+    ) -> None:
+        """``fully_specified_alg`` signs JOSE formats with RFC 9864's ``Ed25519`` instead of ``EdDSA``.
+
+        Off by default: every verifier reads ``EdDSA``, and only newer ones read ``Ed25519``.
+        """
         self.key = key
         self.issuer_id = issuer_id or key.kid.split("#", 1)[0]
         self.clock: Clock = clock or SystemClock()
+        self.fully_specified_alg = fully_specified_alg
 
     def prepare(self, credential: dict[str, Any] | Any) -> dict[str, Any]:
         """Normalise, fill in ``issuer`` and ``validFrom``, and run every verifier check (:func:`check_issuable`)."""
@@ -255,7 +289,7 @@ class Issuer:
             header = {"alg": self.key.algorithm, "typ": "vc+jwt", "kid": self.key.kid}
             payload = dict(doc)
             payload.setdefault("iat", int(self.clock.now()))
-            return sign_compact(header, payload, self.key)
+            return sign_compact(header, payload, self.key, fully_specified=self.fully_specified_alg)
         if format == "di":
             if disclosable:
                 raise UsageError("usage.invalid_argument", "disclosable does not apply to Data Integrity")
@@ -281,11 +315,12 @@ class Issuer:
         ``iss``/``iat``/``vct``/``cnf`` are plaintext claims; ``cnf.jwk`` is the holder's key, taken
         from ``holder_jwk`` or resolved offline from a did:key/did:jwk ``credentialSubject.id``.
         """
-        from thaivc.sdjwt import issue_sd_jwt
+        from thaivc.sdjwt import JoseJwsSigner, issue_sd_jwt
 
         claims = dict(doc)
         claims["iss"] = self.issuer_id
         claims["iat"] = int(self.clock.now())
+        claims.update(jwt_validity_claims(doc))
         if vct is None:
             types = [t for t in doc.get("type", []) if t != "VerifiableCredential"]
             vct = types[-1] if types else "VerifiableCredential"
@@ -294,7 +329,8 @@ class Issuer:
             claims["status"] = status
         check_withheld_view(claims, disclosable)
         jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
-        return issue_sd_jwt(claims, disclosable=list(disclosable), signer=self.key, holder_jwk=jwk, decoys=decoys)
+        signer = JoseJwsSigner(self.key, fully_specified=True) if self.fully_specified_alg else self.key
+        return issue_sd_jwt(claims, disclosable=list(disclosable), signer=signer, holder_jwk=jwk, decoys=decoys)
 
     def add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
         """Add this key's Data Integrity proof to ``document`` (signed already or not): a proof set.

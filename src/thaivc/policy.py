@@ -21,7 +21,10 @@ class Policy(BaseModel):
 
     leeway: int = Field(DEFAULT_LEEWAY, ge=0, le=300, description="clock skew tolerated, seconds (≤ 300)")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="cap on any one input, bytes")
-    allowed_algs: frozenset[str] = frozenset({"EdDSA", "ES256", "ES384"})
+    allowed_algs: frozenset[str] = Field(
+        frozenset({"EdDSA", "Ed25519", "ES256", "ES384"}),
+        description="JOSE algorithms accepted (Ed25519 is RFC 9864's name for EdDSA with an Ed25519 key)",
+    )
     require_challenge: bool = Field(
         True, description="a presentation must carry the challenge the verifier issued (replay protection)"
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.credentials.schema_check import check_schema
 from thaivc.errors import Indeterminate, ThaiVCError
+from thaivc.model import parse_datetime_stamp
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
 from thaivc.verify_jose import check_status, check_times, check_trust, refuse_unanswered
@@ -116,6 +117,7 @@ def check_sd_jwt_presentation(
     _check_named_issuer(payload, b, issuer)
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
     check_times(verifier, payload, b, jwt_claims_checked=True)
+    _check_validity_agrees(payload, b)
     # the schema judges the view the holder disclosed: each disclosed value against its type, and
     # a claim the schema requires must be there (thaivc's issuer never makes one disclosable)
     check_schema(payload, b, require_known=policy.require_known_schema)
@@ -124,6 +126,33 @@ def check_sd_jwt_presentation(
     if result.kb_payload is None and answering:
         refuse_unanswered(b, challenge=challenge, domain=domain)  # no KB-JWT: nothing answers them
     return b.build(document=payload)
+
+
+#: A JWT time claim → the VCDM member of the same instant, and the rounding the issuer applies.
+_SAME_INSTANT: Final = (("exp", "validUntil"), ("nbf", "validFrom"))
+
+
+def _check_validity_agrees(payload: dict[str, Any], b: ReportBuilder) -> None:
+    """``exp``/``nbf`` and ``validUntil``/``validFrom`` must name the same instant (to the second).
+
+    Other SD-JWT VC verifiers read only ``exp``/``nbf``; thaivc reads both. If they disagreed, the
+    same credential would expire at two different times depending on who looked, so a token whose
+    claims disagree is refused whichever is earlier. Either member alone is accepted.
+    """
+    for jwt_name, vcdm_name in _SAME_INSTANT:
+        jwt_value, vcdm_value = payload.get(jwt_name), payload.get(vcdm_name)
+        if jwt_value is None or not isinstance(vcdm_value, str):
+            continue
+        try:
+            instant = parse_datetime_stamp(vcdm_value)[0].timestamp()
+        except ThaiVCError:
+            return  # already reported by the time check
+        if isinstance(jwt_value, bool) or not isinstance(jwt_value, int | float) or abs(jwt_value - instant) >= 1:
+            b.fail(
+                "validity", "vc.validity_mismatch", f"{jwt_name} and {vcdm_name} name different instants"
+            )
+            return
+    b.ok("validity")
 
 
 def _check_named_issuer(payload: dict[str, Any], b: ReportBuilder, iss: object) -> None:

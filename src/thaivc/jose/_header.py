@@ -13,10 +13,24 @@ from typing import Any, Final
 from thaivc.errors import InputError
 from thaivc.jose.media import ALLOWED_CTY
 
-__all__ = ["ALLOWED_ALGS", "check_header", "check_kid"]
+__all__ = ["ALLOWED_ALGS", "FULLY_SPECIFIED", "check_header", "check_kid", "key_alg_of"]
 
 #: Asymmetric algorithms only (RFC 8725 §3.1). Matched case-sensitively, as RFC 7515 requires.
-ALLOWED_ALGS: Final = frozenset({"EdDSA", "ES256", "ES384"})
+#: ``Ed25519`` is RFC 9864's fully-specified name for what ``EdDSA`` means with an Ed25519 key (npm
+#: ``jose`` 6 emits it); both are read, and thaivc emits ``EdDSA`` unless asked for the new name.
+ALLOWED_ALGS: Final = frozenset({"EdDSA", "Ed25519", "ES256", "ES384"})
+#: A key's own JOSE algorithm → its RFC 9864 fully-specified name (ES256/ES384 already are).
+FULLY_SPECIFIED: Final = {"EdDSA": "Ed25519", "ES256": "ES256", "ES384": "ES384"}
+_KEY_ALG: Final = {"EdDSA": "EdDSA", "Ed25519": "EdDSA", "ES256": "ES256", "ES384": "ES384"}
+
+
+def key_alg_of(header_alg: object) -> str | None:
+    """The key algorithm (``EdDSA``/``ES256``/``ES384``) a header ``alg`` names, or ``None``.
+
+    ``Ed25519`` names exactly an Ed25519 ``EdDSA`` key, so it maps there and nowhere else: a header
+    can never choose a different key type by its spelling.
+    """
+    return _KEY_ALG.get(header_alg) if isinstance(header_alg, str) else None
 
 # Header members that carry or point at key material: never trusted (RFC 8725 §3.10).
 _KEY_SOURCES: Final = ("jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256")

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from thaivc.b64 import b64url_decode, b64url_encode
 from thaivc.errors import InputError, ThaiVCError, UsageError
-from thaivc.jose._header import ALLOWED_ALGS, check_header
+from thaivc.jose._header import ALLOWED_ALGS, FULLY_SPECIFIED, check_header, key_alg_of
 from thaivc.jose.types import Signer, VerificationKey
 from thaivc.jsonutil import dumps_compact, loads_strict
 
@@ -167,7 +167,7 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
     key_alg: object = key.alg
     if not isinstance(key_alg, str) or key_alg not in ALLOWED_ALGS:
         raise InputError("crypto.unsupported", f"key algorithm {str(key_alg)[:32]!r} is not allowed")
-    if parsed.header.get("alg") != key_alg:
+    if key_alg_of(parsed.header.get("alg")) != key_alg:
         raise InputError("jose.alg_key_mismatch", f"header alg does not match the key's {key_alg}")
     try:
         ok = key.verify(parsed.signature, parsed.signing_input)
@@ -179,23 +179,36 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
         raise InputError("crypto.bad_signature", "the signature does not verify")
 
 
-def sign_compact(header: dict[str, Any], payload: dict[str, Any], signer: Signer) -> str:
+def sign_compact(
+    header: dict[str, Any],
+    payload: dict[str, Any],
+    signer: Signer,
+    *,
+    include_kid: bool = True,
+    fully_specified: bool = False,
+) -> str:
     """Sign ``payload`` as a compact JWS, taking ``alg`` and ``kid`` from ``signer``.
 
     ``header`` must state ``typ`` (issued artefacts always say what they are). The header is checked
     with the same rules the parser applies, so thaivc never emits a token it would itself refuse.
     The payload is serialised with UTF-8 text as-is: Thai stays Thai, never ``\\u``-escaped.
+    ``include_kid=False`` leaves ``kid`` out, for a JWT whose key is named elsewhere (a KB-JWT's key
+    is the credential's ``cnf.jwk``: a ``kid`` there points at nothing, and strict verifiers look it
+    up). ``fully_specified`` writes RFC 9864's ``Ed25519`` instead of ``EdDSA`` for an Ed25519 key.
     """
     algorithm, kid = signer.algorithm, signer.kid
-    if algorithm not in ALLOWED_ALGS:
+    if algorithm not in ALLOWED_ALGS or algorithm not in FULLY_SPECIFIED:
         raise UsageError("usage.invalid_argument", f"signer algorithm {algorithm[:32]!r} is not allowed")
-    for name, value in (("alg", algorithm), ("kid", kid)):
-        if name in header and header[name] != value:
-            raise UsageError("usage.invalid_argument", f"header {name} conflicts with the signer")
+    if "alg" in header and key_alg_of(header["alg"]) != algorithm:
+        raise UsageError("usage.invalid_argument", "header alg conflicts with the signer")
+    algorithm = FULLY_SPECIFIED[algorithm] if fully_specified else header.get("alg", algorithm)
+    if "kid" in header and (not include_kid or header["kid"] != kid):
+        raise UsageError("usage.invalid_argument", "header kid conflicts with the signer")
     typ = header.get("typ")
     if not isinstance(typ, str):
         raise UsageError("usage.invalid_argument", "header must state typ")
-    full = {"alg": algorithm, "kid": kid, **header}
+    full = {**header, "alg": algorithm}
+    full = {"alg": algorithm, "kid": kid, **full} if include_kid else {"alg": algorithm, **full}
     try:
         check_header(full, expected_typ=frozenset({typ}))
     except InputError as exc:
