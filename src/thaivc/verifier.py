@@ -38,6 +38,15 @@ __all__ = ["Verifier"]
 
 #: Envelope media types whose content is an SD-JWT (``~``-separated), never a bare compact JWS.
 _SD_JWT_MEDIA: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
+#: ``type`` values of a VCDM 2.0 envelope (a string, or a one-item list as some peers write it).
+_ENVELOPED_TYPES: Final = (
+    "EnvelopedVerifiableCredential",
+    ["EnvelopedVerifiableCredential"],
+    "EnvelopedVerifiablePresentation",
+    ["EnvelopedVerifiablePresentation"],
+)
+#: The document member of a VC-API verify request body (``/credentials/verify``, ``/presentations/verify``).
+_VC_API_DOCUMENT: Final = frozenset({"verifiableCredential", "verifiablePresentation"})
 
 
 class Verifier:
@@ -176,9 +185,10 @@ class Verifier:
             )
         if media is not None:
             raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but holds a JSON document")
-        if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
-            "EnvelopedVerifiableCredential"
-        ]:
+        if depth == 0 and _is_vc_api_body(value):
+            document = _unwrap_vc_api_body(value, challenge=challenge, domain=domain)
+            return self._dispatch(document, challenge=challenge, domain=domain, depth=depth, call=call)
+        if value.get("type") in _ENVELOPED_TYPES:
             from thaivc.jose.media import unenvelope
 
             declared, token = unenvelope(value)
@@ -267,6 +277,33 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
         if isinstance(dumped, dict):
             return dumped
     raise ThaiVCError("input.unreadable", f"cannot verify a {type(anything).__name__}")
+
+
+def _is_vc_api_body(value: dict[str, Any]) -> bool:
+    """A VC-API verify request: one document member and optional ``options``, nothing else."""
+    keys = value.keys()
+    return len(keys & _VC_API_DOCUMENT) == 1 and keys <= _VC_API_DOCUMENT | {"options"}
+
+
+def _unwrap_vc_api_body(value: dict[str, Any], *, challenge: str | None, domain: str | None) -> str | dict[str, Any]:
+    """The document of a VC-API body; its ``options`` may repeat the caller's challenge, never replace it.
+
+    The challenge a presentation must answer is the one this verifier issued (the caller's
+    argument): a body's ``options.challenge`` that differs from it is a replay attempt, and one
+    given where the caller gave none proves nothing (the presentation check then asks for one).
+    """
+    options = value.get("options", {})
+    if not isinstance(options, dict):
+        raise ThaiVCError("input.unrecognized", "options of a VC-API request must be an object")
+    for name, mine, code in (("challenge", challenge, "vp.challenge_mismatch"), ("domain", domain, "vp.domain_mismatch")):
+        if name in options and mine is not None and options[name] != mine:
+            raise ThaiVCError(code, f"the request's options.{name} is not the one this verifier expects")
+    document = next(value[name] for name in _VC_API_DOCUMENT if name in value)
+    if isinstance(document, str):
+        return document
+    if not isinstance(document, dict) or _is_vc_api_body(document):
+        raise ThaiVCError("input.unrecognized", "the request's document must be a credential or presentation")
+    return document
 
 
 def _json_object(data: str | bytes, max_bytes: int) -> dict[str, Any]:
