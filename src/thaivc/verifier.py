@@ -295,7 +295,8 @@ def _unwrap_vc_api_body(value: dict[str, Any], *, challenge: str | None, domain:
     options = value.get("options", {})
     if not isinstance(options, dict):
         raise ThaiVCError("input.unrecognized", "options of a VC-API request must be an object")
-    for name, mine, code in (("challenge", challenge, "vp.challenge_mismatch"), ("domain", domain, "vp.domain_mismatch")):
+    expected = (("challenge", challenge, "vp.challenge_mismatch"), ("domain", domain, "vp.domain_mismatch"))
+    for name, mine, code in expected:
         if name in options and mine is not None and options[name] != mine:
             raise ThaiVCError(code, f"the request's options.{name} is not the one this verifier expects")
     document = next(value[name] for name in _VC_API_DOCUMENT if name in value)

@@ -67,7 +67,8 @@ def unenvelope(obj: object) -> tuple[str, str]:
     """Return ``(media_type, token)`` from an ``Enveloped*`` object; reject any other media type.
 
     The object itself must be a VCDM 2.0 object (``@context`` starting with the v2 context, its
-    ``type``, a ``data:`` URL ``id``): the wrapper is checked before its token is read. The token is returned as-is (no percent-decoding): compact serialisations never need it, so a
+    ``type``, a ``data:`` URL ``id``): the wrapper is checked before its token is read.
+    The token is returned as-is (no percent-decoding): compact serialisations never need it, so a
     ``%`` in the token is refused later by the strict base64url check.
     """
     if not isinstance(obj, dict):
