@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_credentials",
+    "check_json_ld_contexts",
     "check_jwt",
     "check_status",
     "check_times",
@@ -93,6 +94,7 @@ def _credential(
         b.ok("claims")
         for warning in check_credential(payload):
             b.warn(warning)
+        check_json_ld_contexts(verifier, payload)
         b.ok("model")
     except ThaiVCError as err:
         b.error("model", err)
@@ -107,6 +109,20 @@ def _credential(
     check_trust(verifier, issuer_id, payload, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)
     return b.build(document=payload)
+
+
+def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any]) -> None:
+    """The JSON-LD context rules Data Integrity applies, for a document secured as JSON (VCDM 2.0 §4.5).
+
+    A ``vc+jwt`` signs the JSON, not RDF, but its ``@context`` still says what each term means: an
+    attacker's context, an inline ``@vocab`` or a redefined or non-IRI term would change the meaning
+    a JSON-LD reader takes from a correctly signed token. The same rules as a JCS proof
+    (:func:`thaivc.verify_di.check_contexts`: allowlisted, never fetched, no redefinition, every
+    inline term an IRI), with the verifier's registry; no expansion, so it stays cheap.
+    """
+    from thaivc.verify_di import check_contexts, default_contexts
+
+    check_contexts(payload, verifier.contexts or default_contexts())
 
 
 def refuse_unanswered(b: ReportBuilder, *, challenge: str | None, domain: str | None) -> None:
@@ -141,6 +157,7 @@ def _presentation(
         b.ok("claims")
         for warning in check_presentation(payload):
             b.warn(warning)
+        check_json_ld_contexts(verifier, payload)
         b.ok("model")
     except ThaiVCError as err:
         b.error("model", err)
