@@ -13,6 +13,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.credentials.schema_check import check_schema
+from thaivc.did import same_key_did
 from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
@@ -194,7 +195,7 @@ def _verify_signature(
         else:
             if kid.startswith("#"):
                 kid = controller + kid
-            if kid.split("#", 1)[0] != controller:
+            if not same_key_did(kid.split("#", 1)[0], controller):
                 b.fail("key", mismatch, "the signing key does not belong to " + _short(controller))
                 return False
             doc, vm = verifier.resolver.resolve_verification_method(kid)
@@ -390,7 +391,7 @@ def check_credentials(
         else:
             doc = child.document or {}
             bind = verifier.policy.require_holder_binding and not embedded.allow_other_subjects
-            if bind and any(s != holder_id for s in subject_ids(doc)):
+            if bind and not all(same_key_did(s, holder_id) for s in subject_ids(doc)):
                 b.fail(name, "vp.holder_not_subject", "the holder is not the subject of this credential")
             else:
                 b.ok(name)

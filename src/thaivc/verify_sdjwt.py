@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.credentials.schema_check import check_schema
+from thaivc.did import same_key_did
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.model import parse_datetime_stamp
 from thaivc.report import ReportBuilder, VerificationReport
@@ -54,7 +55,7 @@ def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
             raise ThaiVCError("jose.kid_invalid", "a DID issuer's SD-JWT must name its key (kid)")
         if kid.startswith("#"):
             kid = iss + kid
-        if kid.split("#", 1)[0] != iss:
+        if not same_key_did(kid.split("#", 1)[0], iss):
             raise ThaiVCError("vc.issuer_key_mismatch", "the signing key does not belong to the issuer")
         doc, vm = verifier.resolver.resolve_verification_method(kid)
         if not doc.is_authorized(vm.id, "assertionMethod"):

@@ -56,7 +56,7 @@ from thaivc.di.transform import (
     shared_contexts,
 )
 from thaivc.di.unsigned import check_rdfc_document, check_rdfc_proof
-from thaivc.did import Relationship, UniversalResolver
+from thaivc.did import Relationship, UniversalResolver, same_key_did
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.model import parse_datetime_stamp
 from thaivc.report import Problem
@@ -498,7 +498,7 @@ class _Context:
             raise _fail("di.vm_not_authorized", f"the method is not listed under {purpose} by its controller")
         if (
             controller is not None
-            and did_doc.id != controller
+            and not same_key_did(did_doc.id, controller)
             and not (policy is not None and policy.names(vm.id, did_doc.id))
         ):
             raise _fail("di.vm_not_authorized", "the verification method is not controlled by " + controller[:100])
