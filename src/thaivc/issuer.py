@@ -148,9 +148,11 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     :func:`thaivc.di.add_proof` checks that for those suites, as the verifier does. Raises the
     verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``, ``di.*``).
     """
+    from thaivc.model.related import check_related_resources
     from thaivc.verify_di import check_contexts, default_contexts
 
     check_credential(doc)
+    check_related_resources(doc)
     check_plausible_times(doc)
     check_schemas(doc)
     check_contexts(doc, contexts or default_contexts())

@@ -38,6 +38,13 @@ class Policy(BaseModel):
     require_known_schema: bool = Field(
         False, description="a credentialSchema thaivc does not bundle makes the verdict indeterminate"
     )
+    require_related_resources: bool = Field(
+        False,
+        description=(
+            "a relatedResource whose bytes the verifier does not hold (not a bundled context nor a "
+            "registered document) makes the verdict indeterminate; otherwise it is reported as skipped"
+        ),
+    )
     max_year: int = Field(2200, description="a later year is taken for a Buddhist-Era slip (time.implausible_year)")
     max_kid_candidates: int = Field(4, ge=1, description="keys tried when a token names no kid")
     max_presentation_credentials: int = Field(16, ge=1, description="credentials accepted in one presentation")

@@ -9,6 +9,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -67,6 +68,7 @@ class Verifier:
         sd_jwt_key_resolver: IssuerKeyResolver | None = None,
         contexts: ContextRegistry | None = None,
         proof_set_policy: ProofSetPolicy | None = None,
+        related_documents: Mapping[str, bytes] | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
@@ -84,6 +86,8 @@ class Verifier:
         self.contexts = contexts
         #: Signers a Data Integrity credential's proof set must contain (default: any one valid set).
         self.proof_set_policy = proof_set_policy
+        #: Bytes of documents a ``relatedResource`` may name, by URL (bundled contexts need none).
+        self.related_documents: Mapping[str, bytes] = dict(related_documents or {})
 
     # -- public API ---------------------------------------------------------------------------
 

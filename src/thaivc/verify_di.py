@@ -30,7 +30,14 @@ from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
 from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
 from thaivc.report import ReportBuilder, VerificationReport
-from thaivc.verify_jose import check_credentials, check_status, check_times, check_trust, refuse_unanswered
+from thaivc.verify_jose import (
+    check_credentials,
+    check_related,
+    check_status,
+    check_times,
+    check_trust,
+    refuse_unanswered,
+)
 
 if TYPE_CHECKING:
     from thaivc.challenge import ChallengeStore
@@ -257,6 +264,7 @@ def check_di(
         return b.build(document=signed_numbers(doc))
     issuer_id = controller or ""
     check_schema(doc, b, require_known=verifier.policy.require_known_schema)
+    check_related(verifier, doc, b)
     check_status(verifier, doc, b)
     check_trust(verifier, issuer_id, doc, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)

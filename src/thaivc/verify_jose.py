@@ -31,6 +31,7 @@ __all__ = [
     "check_credentials",
     "check_json_ld_contexts",
     "check_jwt",
+    "check_related",
     "check_status",
     "check_times",
     "check_trust",
@@ -106,6 +107,7 @@ def _credential(
         return b.build()
     check_times(verifier, payload, b)
     check_schema(payload, b, require_known=verifier.policy.require_known_schema)
+    check_related(verifier, payload, b)
     check_status(verifier, payload, b, issuer=issuer_id)
     check_trust(verifier, issuer_id, payload, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)
@@ -124,6 +126,44 @@ def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any]) -> None:
     from thaivc.verify_di import check_contexts, default_contexts
 
     check_contexts(payload, verifier.contexts or default_contexts())
+
+
+def check_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """Each ``relatedResource`` digest against the bytes the verifier holds, never fetched.
+
+    Reachable bytes are a bundled context or a document given to the verifier
+    (``related_documents``). A mismatch fails; a resource the verifier cannot reach is reported —
+    indeterminate under ``Policy.require_related_resources``, else a visible skip, never silence.
+    Nothing is recorded for a credential without ``relatedResource``.
+    """
+    from thaivc.model.related import check_related_resources, digests_match
+    from thaivc.verify_di import default_contexts
+
+    if "relatedResource" not in payload:
+        return
+    try:
+        entries = check_related_resources(payload)
+    except ThaiVCError as err:
+        b.error("related", err)
+        return
+    registry = verifier.contexts or default_contexts()
+    unreachable: list[str] = []
+    for entry in entries:
+        url: str = entry["id"]
+        content = verifier.related_documents.get(url)
+        if content is None:
+            content = registry.bundled_bytes(url)
+        if content is None:
+            unreachable.append(url)
+        elif not digests_match(entry, content):
+            b.fail("related", "vc.related_resource_mismatch", f"{_short(url)} does not match its digest")
+            return
+    if not unreachable:
+        b.ok("related", f"{len(entries)} digest(s) match")
+    elif verifier.policy.require_related_resources:
+        b.undecidable("related", "vc.related_resource_unchecked", "not held offline: " + _short(", ".join(unreachable)))
+    else:
+        b.skip("related", "digests not checked (not held offline): " + _short(", ".join(unreachable)))
 
 
 def refuse_unanswered(b: ReportBuilder, *, challenge: str | None, domain: str | None) -> None:

@@ -18,7 +18,7 @@ from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.model import parse_datetime_stamp
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
-from thaivc.verify_jose import check_status, check_times, check_trust, refuse_unanswered
+from thaivc.verify_jose import check_related, check_status, check_times, check_trust, refuse_unanswered
 
 if TYPE_CHECKING:
     from thaivc.challenge import ChallengeStore
@@ -122,6 +122,7 @@ def check_sd_jwt_presentation(
     # the schema judges the view the holder disclosed: each disclosed value against its type, and
     # a claim the schema requires must be there (thaivc's issuer never makes one disclosable)
     check_schema(payload, b, require_known=policy.require_known_schema)
+    check_related(verifier, payload, b)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     if result.kb_payload is None and answering:
