@@ -49,6 +49,13 @@ class Policy(BaseModel):
     max_kid_candidates: int = Field(4, ge=1, description="keys tried when a token names no kid")
     max_presentation_credentials: int = Field(16, ge=1, description="credentials accepted in one presentation")
     accept_legacy_sd_jwt_typ: bool = True
+    accept_vcdm11_jwt: bool = Field(
+        False,
+        description=(
+            "read VC 1.1 JWTs (typ JWT, vc/vp claims; OpenID4VP jwt_vc_json), reported as format "
+            "jwt_vc_json/jwt_vp_json with details.data_model '1.1'"
+        ),
+    )
     require_key_binding: bool = Field(True, description="SD-JWT presentations must carry a key-binding JWT")
     allow_context_extension: bool = Field(
         False,

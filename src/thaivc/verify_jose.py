@@ -18,6 +18,7 @@ from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.errors import Indeterminate, ThaiVCError
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
+from thaivc.jose.vc11 import JWT_TYP, VC11_FORMAT, VP11_FORMAT, vc11_document
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.status.checker import StatusChecker
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
+#: With ``Policy.accept_vcdm11_jwt``: VC 1.1 JWTs (``typ: JWT``), never inside a VCDM 2.0 envelope.
+_ACCEPTED_TYP_WITH_VC11: Final = _ACCEPTED_TYP | {JWT_TYP}
 _MAX_NESTING: Final = 1
 Relationship = Literal["assertionMethod", "authentication"]
 
@@ -62,7 +65,8 @@ def check_jwt(
     """
     b = ReportBuilder("jose")
     policy = verifier.policy
-    accepted = _ACCEPTED_TYP if expected_typ is None else expected_typ & _ACCEPTED_TYP
+    known = _ACCEPTED_TYP_WITH_VC11 if policy.accept_vcdm11_jwt else _ACCEPTED_TYP
+    accepted = known if expected_typ is None else expected_typ & _ACCEPTED_TYP
     try:
         if not accepted:
             raise ThaiVCError("jose.typ_mismatch", "no JOSE media type thaivc verifies was expected here")
@@ -78,6 +82,9 @@ def check_jwt(
         b.fail("alg", "jose.alg_not_allowed", f"{alg} is not allowed by policy")
         return b.build()
     b.ok("alg", alg)
+    if typ == JWT_TYP:
+        return _vc11(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth,
+                     embedded=embedded, challenges=challenges)
     if typ == "vp+jwt":
         if depth >= _MAX_NESTING:
             b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
@@ -164,6 +171,59 @@ def check_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder)
         b.undecidable("related", "vc.related_resource_unchecked", "not held offline: " + _short(", ".join(unreachable)))
     else:
         b.skip("related", "digests not checked (not held offline): " + _short(", ".join(unreachable)))
+
+
+def _vc11(
+    verifier: Verifier,
+    parsed: ParsedJws,
+    b: ReportBuilder,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    depth: int,
+    embedded: EmbeddedPolicy,
+    challenges: ChallengeStore | None,
+) -> VerificationReport:
+    """A VC 1.1 JWT (opted into by policy): the same key, signature, time, status and trust checks.
+
+    The report's ``format`` is OpenID4VP's name (``jwt_vc_json``/``jwt_vp_json``) and
+    ``details["data_model"]`` is ``"1.1"``, so a caller can never mistake one for a VCDM 2.0 token.
+    """
+    payload: dict[str, Any] = parsed.payload
+    presentation = "vp" in payload
+    b.format = VP11_FORMAT if presentation else VC11_FORMAT
+    b.details["data_model"] = "1.1"
+    if presentation and depth >= _MAX_NESTING:
+        b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
+        return b.build()
+    try:
+        doc = vc11_document(payload, "presentation" if presentation else "credential")
+        b.ok("claims")
+        b.ok("model")
+    except ThaiVCError as err:
+        b.error("model", err)
+        return b.build()
+    if not presentation:
+        issuer_id: str = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"]["id"]
+        if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
+            return b.build()
+        check_times(verifier, payload, b)
+        check_status(verifier, doc, b, issuer=issuer_id)
+        check_trust(verifier, issuer_id, doc, b)
+        refuse_unanswered(b, challenge=challenge, domain=domain)
+        return b.build(document=doc)
+    holder = doc.get("holder")
+    holder_id = holder if isinstance(holder, str) else (holder or {}).get("id")
+    if not isinstance(holder_id, str):
+        b.fail("key", "vp.holder_key_mismatch", "a VC 1.1 presentation JWT names no holder (iss)")
+        return b.build()
+    if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
+        return b.build()
+    check_times(verifier, payload, b)
+    _check_challenge(verifier, payload, b, challenge, challenges)
+    _check_domain(payload, b, domain, required=verifier.policy.require_domain)
+    check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
+    return b.build(document=doc)
 
 
 def refuse_unanswered(b: ReportBuilder, *, challenge: str | None, domain: str | None) -> None:
@@ -420,7 +480,7 @@ def check_credentials(
             b.fail(name, "vp.credential_invalid", f"{err.code}: {err.detail}")
             continue
         b.child(child)
-        if child.format == "vp+jwt":
+        if child.format in ("vp+jwt", VP11_FORMAT):
             b.fail(name, "vp.credential_invalid", "a presentation is not a credential")
         elif child.status == "failed":
             first = child.problems[0] if child.problems else None
