@@ -577,4 +577,5 @@ def test_public_names() -> None:
         "compact",
         "media",
         "types",
+        "vc11",
     }
