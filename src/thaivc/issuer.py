@@ -26,7 +26,7 @@ from thaivc.clock import Clock, SystemClock
 from thaivc.credentials.vocab import OWN_TYPES
 from thaivc.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact
-from thaivc.keys import Signer
+from thaivc.keys import PublicKey, Signer
 from thaivc.model import check_credential, check_plausible_year, parse_datetime_stamp
 
 if TYPE_CHECKING:
@@ -219,8 +219,11 @@ class Issuer:
 
         Off by default: every verifier reads ``EdDSA``, and only newer ones read ``Ed25519``.
         """
-        self.key = key
         self.issuer_id = issuer_id or key.kid.split("#", 1)[0]
+        #: An https issuer has no DID document: its tokens name the key by its thumbprint, the
+        #: ``kid`` its JWT VC Issuer Metadata publishes (:func:`thaivc.sdjwt.issuer_metadata_document`).
+        self.key: Signer = _HttpsKeySigner(key) if self.issuer_id.startswith("https://") else key
+        self._di_key = key  # a Data Integrity proof names a resolvable verification method, never a thumbprint
         self.clock: Clock = clock or SystemClock()
         self.fully_specified_alg = fully_specified_alg
 
@@ -326,6 +329,10 @@ class Issuer:
         if vct is None:
             types = [t for t in doc.get("type", []) if t != "VerifiableCredential"]
             vct = types[-1] if types else "VerifiableCredential"
+            if self.issuer_id.startswith("https://"):
+                from thaivc.sdjwt import vct_url
+
+                vct = vct_url(self.issuer_id, vct)  # a type named by a URL the issuer controls
         claims["vct"] = vct
         if status is not None:
             claims["status"] = status
@@ -351,8 +358,32 @@ class Issuer:
         from thaivc.di import add_proof, default_cryptosuite
 
         options.setdefault("clock", self.clock)
-        suite = cryptosuite or default_cryptosuite(self.key.public_key.key_type)
-        return add_proof(document, self.key, suite, **options)
+        suite = cryptosuite or default_cryptosuite(self._di_key.public_key.key_type)
+        return add_proof(document, self._di_key, suite, **options)
+
+
+class _HttpsKeySigner:
+    """A signer whose ``kid`` is its key's RFC 7638 thumbprint, for an issuer named by an https URL."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: Signer) -> None:
+        self._key = key
+
+    @property
+    def algorithm(self) -> str:
+        return self._key.algorithm
+
+    @property
+    def kid(self) -> str:
+        return self._key.public_key.thumbprint()
+
+    @property
+    def public_key(self) -> PublicKey:
+        return self._key.public_key
+
+    def sign(self, data: bytes) -> bytes:
+        return self._key.sign(data)
 
 
 def _is_credential(document: object) -> bool:

@@ -70,7 +70,7 @@ def check_jwt(
     try:
         if not accepted:
             raise ThaiVCError("jose.typ_mismatch", "no JOSE media type thaivc verifies was expected here")
-        parsed = parse_compact(token, expected_typ=accepted, max_bytes=policy.max_bytes)
+        parsed = parse_compact(token, expected_typ=accepted, max_bytes=policy.max_bytes, allow_thumbprint_kid=True)
     except ThaiVCError as err:
         b.error("parse", err)
         return b.build()
@@ -290,7 +290,10 @@ def _verify_signature(
     mismatch = "vc.issuer_key_mismatch" if relationship == "assertionMethod" else "vp.holder_key_mismatch"
     kid = parsed.header.get("kid")
     try:
-        if kid is None:
+        if not controller.startswith("did:"):
+            candidates = [_https_key(verifier, parsed, controller)]
+            kid = None
+        elif kid is None:
             candidates = _keys_of(verifier, controller, relationship)
         else:
             if kid.startswith("#"):
@@ -325,6 +328,19 @@ def _verify_signature(
     assert last is not None
     b.error("signature", last)
     return False
+
+
+def _https_key(verifier: Verifier, parsed: ParsedJws, controller: str) -> PublicKey:
+    """The key of an issuer named by an https URL, from its JWT VC Issuer Metadata (never the token).
+
+    The verifier's configured resolver (:class:`thaivc.trust.IssuerMetadataResolver`, through the
+    SSRF-safe client) reads ``/.well-known/jwt-vc-issuer`` of exactly ``controller`` and picks the
+    key by ``kid``; without one the verdict is indeterminate, as for an unresolvable DID.
+    """
+    resolver = verifier.sd_jwt_key_resolver
+    if resolver is None:
+        raise Indeterminate("did.resolver_unavailable", "an https issuer needs a JWT VC issuer metadata resolver")
+    return resolver(parsed.header, {"iss": controller})
 
 
 def _keys_of(verifier: Verifier, controller: str, relationship: Relationship) -> list[PublicKey]:

@@ -210,7 +210,7 @@ def sign_compact(
     full = {**header, "alg": algorithm}
     full = {"alg": algorithm, "kid": kid, **full} if include_kid else {"alg": algorithm, **full}
     try:
-        check_header(full, expected_typ=frozenset({typ}))
+        check_header(full, expected_typ=frozenset({typ}), allow_thumbprint_kid=True)
     except InputError as exc:
         raise UsageError(
             "usage.invalid_argument", f"refusing to sign a header that fails {exc.code}"

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from thaivc.clock import Clock, SystemClock
 from thaivc.errors import Indeterminate, InputError, ThaiVCError, UsageError
+from thaivc.jose import key_alg_of
 from thaivc.jsonutil import loads_strict
 from thaivc.keys import PublicKey
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
@@ -166,7 +167,7 @@ class IssuerMetadataResolver:
             raise ThaiVCError("sdjwt.required_claim_missing", "iss is missing")
         key = self.metadata(iss).select(header.get("kid"))
         alg = header.get("alg")
-        if alg is not None and alg != key.alg:
+        if alg is not None and key_alg_of(alg) != key.alg:
             raise ThaiVCError("jose.alg_key_mismatch", f"alg {alg!r} does not fit the issuer's key")
         return key
 
