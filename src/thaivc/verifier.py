@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from thaivc.registries.dbd import DbdRegistry
     from thaivc.status import CustomStatusCheck, StatusChecker
     from thaivc.trust import TrustSource
+    from thaivc.trust.x509 import X509Trust
 
 __all__ = ["Verifier"]
 
@@ -69,6 +70,7 @@ class Verifier:
         contexts: ContextRegistry | None = None,
         proof_set_policy: ProofSetPolicy | None = None,
         related_documents: Mapping[str, bytes] | None = None,
+        x509_trust: X509Trust | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
@@ -88,6 +90,8 @@ class Verifier:
         self.proof_set_policy = proof_set_policy
         #: Bytes of documents a ``relatedResource`` may name, by URL (bundled contexts need none).
         self.related_documents: Mapping[str, bytes] = dict(related_documents or {})
+        #: Anchors for issuer keys carried as ``x5c`` chains (default: ``x5c`` is refused, RFC 8725 §3.10).
+        self.x509_trust: X509Trust | None = x509_trust
 
     # -- public API ---------------------------------------------------------------------------
 

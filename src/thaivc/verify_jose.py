@@ -70,7 +70,10 @@ def check_jwt(
     try:
         if not accepted:
             raise ThaiVCError("jose.typ_mismatch", "no JOSE media type thaivc verifies was expected here")
-        parsed = parse_compact(token, expected_typ=accepted, max_bytes=policy.max_bytes, allow_thumbprint_kid=True)
+        parsed = parse_compact(
+            token, expected_typ=accepted, max_bytes=policy.max_bytes, allow_thumbprint_kid=True,
+            allow_x5c=verifier.x509_trust is not None,
+        )
     except ThaiVCError as err:
         b.error("parse", err)
         return b.build()
@@ -290,7 +293,11 @@ def _verify_signature(
     mismatch = "vc.issuer_key_mismatch" if relationship == "assertionMethod" else "vp.holder_key_mismatch"
     kid = parsed.header.get("kid")
     try:
-        if not controller.startswith("did:"):
+        if "x5c" in parsed.header and verifier.x509_trust is not None:
+            # a chain validated to the verifier's anchors and naming the issuer (RFC 8725 §3.10)
+            candidates = [verifier.x509_trust.issuer_key(parsed.header["x5c"], controller, verifier.clock.now())]
+            kid = None
+        elif not controller.startswith("did:"):
             candidates = [_https_key(verifier, parsed, controller)]
             kid = None
         elif kid is None:

@@ -31,6 +31,8 @@ _KEY_BINDING_CODES: Final = frozenset(
     {"sdjwt.kb_required", "sdjwt.kb_invalid", "sdjwt.kb_replay", "sdjwt.sd_hash_mismatch"}
 )
 _STEPS: Final = ("parse", "signature", "disclosures", "required_claims")
+#: Refusals of an issuer's x5c chain: reported under the key step, as for an unresolvable DID key.
+_X5C_CODES: Final = frozenset({"trust.x5c_invalid", "trust.x5c_untrusted", "trust.x5c_issuer_mismatch"})
 
 #: Signature of an SD-JWT issuer key resolver: (unverified header, unverified payload) -> key.
 IssuerKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"]
@@ -43,6 +45,8 @@ def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
         iss = payload.get("iss")
         if not isinstance(iss, str):
             raise ThaiVCError("sdjwt.required_claim_missing", "iss is missing")
+        if "x5c" in header and verifier.x509_trust is not None:
+            return verifier.x509_trust.issuer_key(header["x5c"], iss, verifier.clock.now())
         if not iss.startswith("did:"):
             custom = verifier.sd_jwt_key_resolver
             if custom is None:
@@ -99,6 +103,7 @@ def check_sd_jwt_presentation(
             expected_aud=domain if bind else None,
             nonce_store=(challenges if challenges is not None else verifier.challenges) if bind else None,
             accepted_typ=accepted,
+            allow_x5c=verifier.x509_trust is not None,
         )
     except ThaiVCError as err:
         b.error(_step(err.code), err)
@@ -177,7 +182,7 @@ def _step(code: str) -> str:
         return "key_binding"
     if code in {"crypto.bad_signature", "jose.alg_key_mismatch", "crypto.unsupported"}:
         return "signature"
-    if area in {"did", "key"} or code in {"vc.issuer_key_mismatch", "jose.kid_invalid"}:
+    if area in {"did", "key"} or code in {"vc.issuer_key_mismatch", "jose.kid_invalid"} or code in _X5C_CODES:
         return "key"
     if area in {"time", "claims"}:
         return "time"

@@ -81,15 +81,24 @@ def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
 
 
 def check_header(
-    header: dict[str, Any], *, expected_typ: frozenset[str], allow_thumbprint_kid: bool = False
+    header: dict[str, Any],
+    *,
+    expected_typ: frozenset[str],
+    allow_thumbprint_kid: bool = False,
+    allow_x5c: bool = False,
 ) -> None:
-    """Apply the header rules in their fixed order; raise :class:`InputError` on the first failure."""
+    """Apply the header rules in their fixed order; raise :class:`InputError` on the first failure.
+
+    ``allow_x5c`` admits an ``x5c`` chain for a verifier configured with X.509 trust anchors, which
+    validates it before using its key (:class:`thaivc.trust.X509Trust`); every other key source stays
+    refused.
+    """
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in ALLOWED_ALGS:
         shown = alg[:32] if isinstance(alg, str) else type(alg).__name__
         raise InputError("jose.alg_not_allowed", f"alg {shown!r} is not allowed", loc=("header", "alg"))
     for name in _KEY_SOURCES:
-        if name in header:
+        if name in header and not (allow_x5c and name == "x5c"):
             raise InputError("jose.untrusted_key_source", f"header carries {name}", loc=("header", name))
     if "crit" in header or "b64" in header:
         name = "crit" if "crit" in header else "b64"

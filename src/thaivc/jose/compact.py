@@ -33,6 +33,8 @@ __all__ = [
 
 DEFAULT_MAX_BYTES: Final = 65536
 DEFAULT_MAX_HEADER_BYTES: Final = 4096
+#: Header cap where an ``x5c`` chain is admitted: a few certificates of a few kB each.
+X5C_MAX_HEADER_BYTES: Final = 32768
 _JSON_START: Final = frozenset(b" \t\r\n{")
 
 
@@ -66,18 +68,20 @@ def _decode_segment(segment: bytes, what: str) -> bytes:
 
 
 def _checked_header(
-    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
+    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int,
+    allow_x5c: bool = False,
 ) -> dict[str, Any]:
     header: dict[str, Any] = loads_strict(
         _decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True
     )
-    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid)
+    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid, allow_x5c=allow_x5c)
     return header
 
 
 @functools.lru_cache(maxsize=256)
 def _checked_header_items(
-    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
+    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int,
+    allow_x5c: bool = False,
 ) -> tuple[tuple[str, str], ...] | None:
     """The items of a header segment that passed every rule, memoised by its exact bytes.
 
@@ -87,7 +91,7 @@ def _checked_header_items(
     values are all strings are shared, as immutable pairs; ``None`` sends any other to the
     uncached path so no caller can reach a shared mutable value.
     """
-    header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+    header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes, allow_x5c)
     if all(type(value) is str for value in header.values()):
         return tuple(header.items())
     return None
@@ -101,16 +105,20 @@ def parse_compact(
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES,
     json_payload: bool = True,
     allow_thumbprint_kid: bool = False,
+    allow_x5c: bool = False,
 ) -> ParsedJws:
     """Parse a compact JWS strictly; raise :class:`InputError` with a stable code on anything else.
 
     ``expected_typ`` is mandatory: every media type has its own validator, and a token is only
     ever read as the type the caller expects (RFC 8725 §3.11). ``allow_thumbprint_kid`` also admits
     a bare RFC 7638 thumbprint as ``kid`` (the W3C test suite's form); DID URLs and absolute URIs
-    with a fragment are always admitted.
+    with a fragment are always admitted. ``allow_x5c`` admits an ``x5c`` header (and a header up
+    to :data:`X5C_MAX_HEADER_BYTES`) for a caller that validates the chain to its own anchors.
     """
     if not expected_typ:
         raise UsageError("usage.invalid_argument", "expected_typ must name at least one media type")
+    if allow_x5c:
+        max_header_bytes = max(max_header_bytes, X5C_MAX_HEADER_BYTES)
     if isinstance(token, str):
         if len(token) > max_bytes:
             raise InputError("input.too_large", f"token exceeds {max_bytes} bytes")
@@ -138,9 +146,9 @@ def parse_compact(
     if len(h_seg) > max_header_bytes:
         raise InputError("input.too_large", f"header segment exceeds {max_header_bytes} bytes")
 
-    items = _checked_header_items(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+    items = _checked_header_items(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes, allow_x5c)
     if items is None:
-        header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+        header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes, allow_x5c)
     else:
         header = dict(items)
 
