@@ -43,4 +43,6 @@ CELLS: Final = (
     Cell("dc+sd-jwt + KB-JWT", "PyPI sd-jwt (reference)", US_TO_THEM),
     Cell("Data Integrity eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 (did:key)", "@digitalbazaar/*", THEY_TO_US),
     Cell("Data Integrity eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 (did:key)", "@digitalbazaar/*", US_TO_THEM),
+    Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/*", THEY_TO_US),
+    Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/*", US_TO_THEM),
 )
