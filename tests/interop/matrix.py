@@ -23,6 +23,7 @@ PEERS: Final = {
     "@sd-jwt/sd-jwt-vc": ("npm", "@sd-jwt/sd-jwt-vc"),
     "PyPI sd-jwt (reference)": ("pypi", "sd-jwt"),
     "@digitalbazaar/*": ("npm", "@digitalbazaar/data-integrity"),
+    "@digitalbazaar/did-method-jwk": ("npm", "@digitalbazaar/did-method-jwk"),
 }
 
 
@@ -43,6 +44,6 @@ CELLS: Final = (
     Cell("dc+sd-jwt + KB-JWT", "PyPI sd-jwt (reference)", US_TO_THEM),
     Cell("Data Integrity eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 (did:key)", "@digitalbazaar/*", THEY_TO_US),
     Cell("Data Integrity eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 (did:key)", "@digitalbazaar/*", US_TO_THEM),
-    Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/*", THEY_TO_US),
-    Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/*", US_TO_THEM),
+    Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/did-method-jwk", THEY_TO_US),
+    Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/did-method-jwk", US_TO_THEM),
 )
