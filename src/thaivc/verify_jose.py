@@ -146,11 +146,11 @@ def check_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder)
     indeterminate under ``Policy.require_related_resources``, else a visible skip, never silence.
     Nothing is recorded for a credential without ``relatedResource``.
     """
+    if "relatedResource" not in payload:
+        return
     from thaivc.model.related import check_related_resources, digests_match
     from thaivc.verify_di import default_contexts
 
-    if "relatedResource" not in payload:
-        return
     try:
         entries = check_related_resources(payload)
     except ThaiVCError as err:
