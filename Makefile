@@ -41,8 +41,10 @@ lint: $(STAMP)
 interop/node_modules/.package-lock.json: interop/package-lock.json $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" sh interop/install.sh
 
+# the interop tests record their matrix (interop/matrix-results.json); docs/interop.md is rendered from it
 test: lint interop/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	$(BIN)/python tools/gen_interop_matrix.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -11,6 +11,7 @@ skipped, and the run ends with one loud line counting them.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Generator
@@ -24,6 +25,9 @@ from thaivc.testing.binaries import node_executable, postgres_bindir
 pytest_plugins = ("thaivc.testing.plugin", "postgres_server")
 
 VECTORS = Path(__file__).parent / "vectors"
+#: Where the interop matrix cells' outcomes of the last run are written (tools/gen_interop_matrix.py reads it).
+MATRIX_RESULTS = Path(__file__).parent.parent / "interop" / "matrix-results.json"
+_MATRIX_PROPERTY = "interop_matrix_cell"
 
 #: Markers of the tests that need a program beside Python, and what that program is.
 NEEDS = {"postgres": "PostgreSQL", "interop": "Node.js"}
@@ -63,6 +67,35 @@ def pytest_runtest_makereport(
         if shown:
             report.longrepr = (str(shown[-1].path), shown[-1].lineno + 1, report.longrepr[2])
     return report
+
+
+@pytest.fixture(autouse=True)
+def _interop_matrix_cell(request: pytest.FixtureRequest) -> None:
+    """Tag a test's reports with the interop matrix cell it covers (its ``matrix`` marker), so the
+    outcome reaches the controlling process under xdist as well."""
+    marker = request.node.get_closest_marker("matrix")
+    if marker is not None:
+        request.node.user_properties.append((_MATRIX_PROPERTY, list(marker.args)))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count each matrix cell's outcomes (the call phase, or a skip decided during setup)."""
+    cells = [value for name, value in report.user_properties if name == _MATRIX_PROPERTY]
+    if not cells or not (report.when == "call" or (report.when == "setup" and report.skipped)):
+        return
+    outcomes = _MATRIX_OUTCOMES.setdefault(" | ".join(cells[0]), Counter())
+    outcomes[report.outcome] += 1
+
+
+_MATRIX_OUTCOMES: dict[str, Counter[str]] = {}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the matrix outcomes of this run for docs/interop.md (only in the controlling process)."""
+    if hasattr(session.config, "workerinput") or not _MATRIX_OUTCOMES:
+        return
+    results = {cell: dict(sorted(counts.items())) for cell, counts in sorted(_MATRIX_OUTCOMES.items())}
+    MATRIX_RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

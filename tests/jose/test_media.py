@@ -57,8 +57,20 @@ def test_envelope_refuses_non_tokens(token: str) -> None:
 
 
 def test_legacy_vc_sd_jwt_is_read() -> None:
-    obj = {"id": f"data:application/vc+sd-jwt,{TOKEN}~", "type": "EnvelopedVerifiableCredential"}
+    obj = {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "id": f"data:application/vc+sd-jwt,{TOKEN}~",
+        "type": "EnvelopedVerifiableCredential",
+    }
     assert unenvelope(obj) == (VC_SD_JWT, TOKEN + "~")
+
+
+def test_an_envelope_without_the_v2_context_is_refused() -> None:
+    # the wrapper is itself a VCDM 2.0 object (issue 11 item 2; more in tests/conformance/test_enveloped.py)
+    obj = {"@context": [], "id": f"data:application/vc+jwt,{TOKEN}", "type": "EnvelopedVerifiableCredential"}
+    with pytest.raises(ThaiVCError) as info:
+        unenvelope(obj)
+    assert info.value.code == "vc.context_invalid"
 
 
 @pytest.mark.parametrize(

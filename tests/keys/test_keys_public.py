@@ -161,7 +161,7 @@ def _p256_coordinate_too_big() -> dict[str, Any]:
 BAD_JWKS: dict[str, Callable[[], Any]] = {
     "not an object": lambda: ["kty", "OKP"],
     "unknown kty": lambda: {**_ed_jwk(), "kty": "XYZ"},
-    "unknown crv": lambda: {**_p256_jwk(), "crv": "P-521"},
+    "unknown crv": lambda: {**_p256_jwk(), "crv": "P-192"},  # P-521 is jose.alg_not_allowed (tests/conformance)
     "secp256k1": lambda: {**_p256_jwk(), "crv": "secp256k1"},
     "rsa": _rsa_jwk,
     "x25519": _x25519_jwk,

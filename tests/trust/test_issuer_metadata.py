@@ -164,6 +164,7 @@ def test_with_safe_client_refuses_private_issuer_host() -> None:
 
 
 def test_verifier_checks_an_sd_jwt_vc_from_an_https_issuer() -> None:
+    # an https issuer's tokens name the key by its thumbprint, the kid its metadata publishes (issue 11 item 10)
     clock = FixedClock.at("2026-06-01T00:00:00Z")
     agency, wallet = seeded_key("metadata-agency", "P-256"), seeded_key("metadata-wallet", "P-256")
     credential = {
@@ -174,8 +175,10 @@ def test_verifier_checks_an_sd_jwt_vc_from_an_https_issuer() -> None:
     sd = thaivc.Issuer(agency, issuer_id=ISS, clock=clock).issue(
         credential, format="dc+sd-jwt", disclosable=["/credentialSubject/birthDate"]
     )
-    fetcher = FakeFetcher({META: json_result(META, inline(jwk(agency, agency.kid)))})
-    trust = StaticTrustList.from_json({"issuers": [{"id": ISS, "credential_types": ["ThaiCitizenCredential"]}]})
+    fetcher = FakeFetcher({META: json_result(META, inline(jwk(agency, agency.public_key.thumbprint())))})
+    # and its vct is a URL under the issuer, a type of its own the trust list names as well
+    types = ["ThaiCitizenCredential", ISS.rstrip("/") + "/vct/ThaiCitizenCredential"]
+    trust = StaticTrustList.from_json({"issuers": [{"id": ISS, "credential_types": types}]})
     verifier = thaivc.Verifier(
         clock=clock, sd_jwt_key_resolver=IssuerMetadataResolver(fetcher).issuer_key_resolver, trust=trust
     )
@@ -187,7 +190,7 @@ def test_verifier_checks_an_sd_jwt_vc_from_an_https_issuer() -> None:
     assert report.ok, report.to_json()
     assert fetcher.urls == [META]
 
-    impostor = FakeFetcher({META: json_result(META, inline(jwk(K2, agency.kid)))})
+    impostor = FakeFetcher({META: json_result(META, inline(jwk(K2, agency.public_key.thumbprint())))})
     other = thaivc.Verifier(clock=clock, sd_jwt_key_resolver=IssuerMetadataResolver(impostor).issuer_key_resolver)
     challenge = thaivc.new_challenge()
     presented = thaivc.Holder(wallet, clock=clock).present(

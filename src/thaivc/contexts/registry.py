@@ -85,6 +85,15 @@ def context_digest(document: Mapping[str, Any]) -> str:
 
 
 @functools.cache
+def _bundled_raw(path: str, sha256: str) -> bytes:
+    """The bytes of one bundled file, refused unless they hash to ``sha256``; cached per process."""
+    raw = resources.files("thaivc.contexts").joinpath("data", *path.split("/")).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != sha256:
+        raise ThaiVCError("di.context_not_allowed", f"bundled context {path} fails its pinned digest")
+    return raw
+
+
+@functools.cache
 def _read_bundled(path: str, sha256: str) -> Mapping[str, Any]:
     """Read and parse one bundled file, refusing it unless its bytes hash to ``sha256``.
 
@@ -201,6 +210,17 @@ class ContextRegistry:
                 parsed = entry.document
             self._parsed[url] = parsed
         return parsed
+
+    def bundled_bytes(self, url: str) -> bytes | None:
+        """The exact bytes of a bundled context (checked against its pin), else ``None``.
+
+        For ``relatedResource`` digests, which are over the bytes a context is served as: only a
+        bundled file has those bytes; a context registered as a mapping has no canonical bytes.
+        """
+        entry = self._entries.get(url) if isinstance(url, str) else None
+        if entry is None or entry.bundled_path is None:
+            return None
+        return _bundled_raw(entry.bundled_path, entry.sha256)
 
     def load(self, url: str) -> dict[str, Any]:
         """The context document for ``url`` (a private copy), or ``di.context_not_allowed``."""

@@ -60,7 +60,7 @@ from thaivc.di.transform import (
     shared_contexts,
 )
 from thaivc.di.unsigned import check_rdfc_document, check_rdfc_proof
-from thaivc.did import Relationship, UniversalResolver
+from thaivc.did import Relationship, UniversalResolver, same_key_did
 from thaivc.model import parse_datetime_stamp
 
 __all__ = ["ProofOutcome", "ProofSetPolicy", "ProofsResult", "verify_proofs"]
@@ -506,7 +506,7 @@ class _Context:
             raise _fail("di.vm_not_authorized", f"the method is not listed under {purpose} by its controller")
         if (
             controller is not None
-            and did_doc.id != controller
+            and not same_key_did(did_doc.id, controller)
             and not (policy is not None and policy.names(vm.id, did_doc.id))
         ):
             raise _fail("di.vm_not_authorized", "the verification method is not controlled by " + controller[:100])

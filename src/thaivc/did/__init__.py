@@ -3,6 +3,7 @@
 from thaivc.did._document import RELATIONSHIPS, DidDocument, Relationship, VerificationMethod
 from thaivc.did._methods import DidJwkResolver, DidKeyResolver, did_jwk, did_key
 from thaivc.did._resolver import DidResolver, UniversalResolver
+from thaivc.did._same import same_key_did
 
 __all__ = [
     "RELATIONSHIPS",
@@ -15,4 +16,5 @@ __all__ = [
     "VerificationMethod",
     "did_jwk",
     "did_key",
+    "same_key_did",
 ]

@@ -26,7 +26,7 @@ from thaivc.contexts.vocab import OWN_TYPES
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact
-from thaivc.keys import Signer
+from thaivc.keys import PublicKey, Signer
 from thaivc.model import check_credential, check_plausible_year, parse_datetime_stamp
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ __all__ = [
     "check_schemas",
     "check_sd_mandatory",
     "check_withheld_view",
+    "jwt_validity_claims",
     "normalize_document",
     "own_schemas",
     "to_xsd_datetime",
@@ -85,6 +86,27 @@ def check_plausible_times(doc: dict[str, Any]) -> None:
             check_plausible_year(moment, field=name)
 
 
+def jwt_validity_claims(doc: dict[str, Any]) -> dict[str, int]:
+    """``exp``/``nbf`` for ``validUntil``/``validFrom``: what every SD-JWT VC verifier reads.
+
+    An SD-JWT VC verifier that does not know the VCDM body judges time by ``exp`` and ``nbf`` only
+    (SD-JWT VC §3.2.2.2); without them a thaivc credential would stay valid everywhere else after
+    it expired. ``exp`` is rounded down and ``nbf`` up, so neither widens the validity window. A
+    caller who already set one to another instant is refused: the two could not both be right.
+    """
+    claims: dict[str, int] = {}
+    for vcdm, jwt, rounding in (("validUntil", "exp", math.floor), ("validFrom", "nbf", math.ceil)):
+        if vcdm not in doc:
+            continue
+        moment, _ = parse_datetime_stamp(doc[vcdm], field=vcdm)
+        value = int(rounding(moment.timestamp()))
+        given = doc.get(jwt)
+        if given is not None and given != value:
+            raise UsageError("usage.invalid_argument", f"{jwt} ({given!r}) is not {vcdm} ({doc[vcdm]})")
+        claims[jwt] = value
+    return claims
+
+
 def own_schemas(doc: dict[str, Any]) -> list[str]:
     """The bundled schemas of thaivc's own types that ``doc`` is typed as (by thaivc's context)."""
     types, contexts = doc.get("type"), doc.get("@context")
@@ -128,8 +150,10 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``, ``di.*``).
     """
     from thaivc.engine.verify.di import check_contexts, default_contexts
+    from thaivc.model.related import check_related_resources
 
     check_credential(doc)
+    check_related_resources(doc)
     check_plausible_times(doc)
     check_schemas(doc)
     check_contexts(doc, contexts or default_contexts())
@@ -208,10 +232,25 @@ def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
 class Issuer:
     """Signs credentials with one key. The issuer id defaults to the key's DID."""
 
-    def __init__(self, key: Signer, *, issuer_id: str | None = None, clock: Clock | None = None) -> None:
-        self.key = key
+    def __init__(
+        self,
+        key: Signer,
+        *,
+        issuer_id: str | None = None,
+        clock: Clock | None = None,
+        fully_specified_alg: bool = False,
+    ) -> None:
+        """``fully_specified_alg`` signs JOSE formats with RFC 9864's ``Ed25519`` instead of ``EdDSA``.
+
+        Off by default: every verifier reads ``EdDSA``, and only newer ones read ``Ed25519``.
+        """
         self.issuer_id = issuer_id or key.kid.split("#", 1)[0]
+        #: An https issuer has no DID document: its tokens name the key by its thumbprint, the
+        #: ``kid`` its JWT VC Issuer Metadata publishes (:func:`thaivc.sdjwt.issuer_metadata_document`).
+        self.key: Signer = _HttpsKeySigner(key) if self.issuer_id.startswith("https://") else key
+        self._di_key = key  # a Data Integrity proof names a resolvable verification method, never a thumbprint
         self.clock: Clock = clock or SystemClock()
+        self.fully_specified_alg = fully_specified_alg
 
     def prepare(self, credential: dict[str, Any] | Any) -> dict[str, Any]:
         """Normalise, fill in ``issuer`` and ``validFrom``, and run every verifier check (:func:`check_issuable`)."""
@@ -280,7 +319,7 @@ class Issuer:
             header = {"alg": self.key.algorithm, "typ": "vc+jwt", "kid": self.key.kid}
             payload = dict(doc)
             payload.setdefault("iat", int(self.clock.now()))
-            return sign_compact(header, payload, self.key)
+            return sign_compact(header, payload, self.key, fully_specified=self.fully_specified_alg)
         if format == "di":
             if disclosable:
                 raise UsageError("usage.invalid_argument", "disclosable does not apply to Data Integrity")
@@ -306,20 +345,26 @@ class Issuer:
         ``iss``/``iat``/``vct``/``cnf`` are plaintext claims; ``cnf.jwk`` is the holder's key, taken
         from ``holder_jwk`` or resolved offline from a did:key/did:jwk ``credentialSubject.id``.
         """
-        from thaivc.sdjwt import issue_sd_jwt
+        from thaivc.sdjwt import JoseJwsSigner, issue_sd_jwt
 
         claims = dict(doc)
         claims["iss"] = self.issuer_id
         claims["iat"] = int(self.clock.now())
+        claims.update(jwt_validity_claims(doc))
         if vct is None:
             types = [t for t in doc.get("type", []) if t != "VerifiableCredential"]
             vct = types[-1] if types else "VerifiableCredential"
+            if self.issuer_id.startswith("https://"):
+                from thaivc.sdjwt import vct_url
+
+                vct = vct_url(self.issuer_id, vct)  # a type named by a URL the issuer controls
         claims["vct"] = vct
         if status is not None:
             claims["status"] = status
         check_withheld_view(claims, disclosable)
         jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
-        return issue_sd_jwt(claims, disclosable=list(disclosable), signer=self.key, holder_jwk=jwk, decoys=decoys)
+        signer = JoseJwsSigner(self.key, fully_specified=True) if self.fully_specified_alg else self.key
+        return issue_sd_jwt(claims, disclosable=list(disclosable), signer=signer, holder_jwk=jwk, decoys=decoys)
 
     def add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
         """Add this key's Data Integrity proof to ``document`` (signed already or not): a proof set.
@@ -338,11 +383,35 @@ class Issuer:
         from thaivc.di import ECDSA_SD_2023, add_proof, default_cryptosuite
 
         options.setdefault("clock", self.clock)
-        suite = cryptosuite or default_cryptosuite(self.key.public_key.key_type)
+        suite = cryptosuite or default_cryptosuite(self._di_key.public_key.key_type)
         if suite == ECDSA_SD_2023.name and _is_credential(document):
             unsecured = {key: value for key, value in document.items() if key != "proof"}
             options["mandatory_pointers"] = check_sd_mandatory(unsecured, options.get("mandatory_pointers", ()))
-        return add_proof(document, self.key, suite, **options)
+        return add_proof(document, self._di_key, suite, **options)
+
+
+class _HttpsKeySigner:
+    """A signer whose ``kid`` is its key's RFC 7638 thumbprint, for an issuer named by an https URL."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: Signer) -> None:
+        self._key = key
+
+    @property
+    def algorithm(self) -> str:
+        return self._key.algorithm
+
+    @property
+    def kid(self) -> str:
+        return self._key.public_key.thumbprint()
+
+    @property
+    def public_key(self) -> PublicKey:
+        return self._key.public_key
+
+    def sign(self, data: bytes) -> bytes:
+        return self._key.sign(data)
 
 
 def _is_credential(document: object) -> bool:

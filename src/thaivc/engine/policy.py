@@ -21,7 +21,10 @@ class Policy(BaseModel):
 
     leeway: int = Field(DEFAULT_LEEWAY, ge=0, le=300, description="clock skew tolerated, seconds (≤ 300)")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="cap on any one input, bytes")
-    allowed_algs: frozenset[str] = frozenset({"EdDSA", "ES256", "ES384"})
+    allowed_algs: frozenset[str] = Field(
+        frozenset({"EdDSA", "Ed25519", "ES256", "ES384"}),
+        description="JOSE algorithms accepted (Ed25519 is RFC 9864's name for EdDSA with an Ed25519 key)",
+    )
     require_challenge: bool = Field(
         True, description="a presentation must carry the challenge the verifier issued (replay protection)"
     )
@@ -35,10 +38,24 @@ class Policy(BaseModel):
     require_known_schema: bool = Field(
         False, description="a credentialSchema thaivc does not bundle makes the verdict indeterminate"
     )
+    require_related_resources: bool = Field(
+        False,
+        description=(
+            "a relatedResource whose bytes the verifier does not hold (not a bundled context nor a "
+            "registered document) makes the verdict indeterminate; otherwise it is reported as skipped"
+        ),
+    )
     max_year: int = Field(2200, description="a later year is taken for a Buddhist-Era slip (time.implausible_year)")
     max_kid_candidates: int = Field(4, ge=1, description="keys tried when a token names no kid")
     max_presentation_credentials: int = Field(16, ge=1, description="credentials accepted in one presentation")
     accept_legacy_sd_jwt_typ: bool = True
+    accept_vcdm11_jwt: bool = Field(
+        False,
+        description=(
+            "read VC 1.1 JWTs (typ JWT, vc/vp claims; OpenID4VP jwt_vc_json), reported as format "
+            "jwt_vc_json/jwt_vp_json with details.data_model '1.1'"
+        ),
+    )
     require_key_binding: bool = Field(True, description="SD-JWT presentations must carry a key-binding JWT")
     allow_context_extension: bool = Field(
         False,

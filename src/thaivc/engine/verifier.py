@@ -9,6 +9,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -33,11 +34,21 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
     from thaivc.status import CustomStatusCheck, StatusChecker
     from thaivc.trust import TrustSource
+    from thaivc.trust.x509 import X509Trust
 
 __all__ = ["Verifier"]
 
 #: Envelope media types whose content is an SD-JWT (``~``-separated), never a bare compact JWS.
 _SD_JWT_MEDIA: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
+#: ``type`` values of a VCDM 2.0 envelope (a string, or a one-item list as some peers write it).
+_ENVELOPED_TYPES: Final = (
+    "EnvelopedVerifiableCredential",
+    ["EnvelopedVerifiableCredential"],
+    "EnvelopedVerifiablePresentation",
+    ["EnvelopedVerifiablePresentation"],
+)
+#: The document member of a VC-API verify request body (``/credentials/verify``, ``/presentations/verify``).
+_VC_API_DOCUMENT: Final = frozenset({"verifiableCredential", "verifiablePresentation"})
 
 
 class Verifier:
@@ -58,6 +69,8 @@ class Verifier:
         sd_jwt_key_resolver: IssuerKeyResolver | None = None,
         contexts: ContextRegistry | None = None,
         proof_set_policy: ProofSetPolicy | None = None,
+        related_documents: Mapping[str, bytes] | None = None,
+        x509_trust: X509Trust | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
@@ -75,6 +88,10 @@ class Verifier:
         self.contexts = contexts
         #: Signers a Data Integrity credential's proof set must contain (default: any one valid set).
         self.proof_set_policy = proof_set_policy
+        #: Bytes of documents a ``relatedResource`` may name, by URL (bundled contexts need none).
+        self.related_documents: Mapping[str, bytes] = dict(related_documents or {})
+        #: Anchors for issuer keys carried as ``x5c`` chains (default: ``x5c`` is refused, RFC 8725 §3.10).
+        self.x509_trust: X509Trust | None = x509_trust
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -198,9 +215,10 @@ class Verifier:
             )
         if media is not None:
             raise ThaiVCError("jose.typ_mismatch", f"the envelope declares {media}, but holds a JSON document")
-        if value.get("type") == "EnvelopedVerifiableCredential" or value.get("type") == [
-            "EnvelopedVerifiableCredential"
-        ]:
+        if depth == 0 and _is_vc_api_body(value):
+            document = _unwrap_vc_api_body(value, challenge=challenge, domain=domain)
+            return self._dispatch(document, challenge=challenge, domain=domain, depth=depth, call=call)
+        if value.get("type") in _ENVELOPED_TYPES:
             from thaivc.jose.media import unenvelope
 
             declared, token = unenvelope(value)
@@ -289,6 +307,34 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
         if isinstance(dumped, dict):
             return dumped
     raise ThaiVCError("input.unreadable", f"cannot verify a {type(anything).__name__}")
+
+
+def _is_vc_api_body(value: dict[str, Any]) -> bool:
+    """A VC-API verify request: one document member and optional ``options``, nothing else."""
+    keys = value.keys()
+    return len(keys & _VC_API_DOCUMENT) == 1 and keys <= _VC_API_DOCUMENT | {"options"}
+
+
+def _unwrap_vc_api_body(value: dict[str, Any], *, challenge: str | None, domain: str | None) -> str | dict[str, Any]:
+    """The document of a VC-API body; its ``options`` may repeat the caller's challenge, never replace it.
+
+    The challenge a presentation must answer is the one this verifier issued (the caller's
+    argument): a body's ``options.challenge`` that differs from it is a replay attempt, and one
+    given where the caller gave none proves nothing (the presentation check then asks for one).
+    """
+    options = value.get("options", {})
+    if not isinstance(options, dict):
+        raise ThaiVCError("input.unrecognized", "options of a VC-API request must be an object")
+    expected = (("challenge", challenge, "vp.challenge_mismatch"), ("domain", domain, "vp.domain_mismatch"))
+    for name, mine, code in expected:
+        if name in options and mine is not None and options[name] != mine:
+            raise ThaiVCError(code, f"the request's options.{name} is not the one this verifier expects")
+    document = next(value[name] for name in _VC_API_DOCUMENT if name in value)
+    if isinstance(document, str):
+        return document
+    if not isinstance(document, dict) or _is_vc_api_body(document):
+        raise ThaiVCError("input.unrecognized", "the request's document must be a credential or presentation")
+    return document
 
 
 def _json_object(data: str | bytes, max_bytes: int) -> dict[str, Any]:

@@ -7,7 +7,7 @@ issuer binding and status checks. Nothing here trusts a header to choose an algo
 
 from __future__ import annotations
 
-from thaivc.jose._header import ALLOWED_ALGS
+from thaivc.jose._header import ALLOWED_ALGS, key_alg_of
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims, effective_expiry
 from thaivc.jose.compact import ParsedJws, parse_compact, sign_compact, verify_compact
 from thaivc.jose.media import (
@@ -37,6 +37,7 @@ __all__ = [
     "check_vc_jwt_claims",
     "effective_expiry",
     "envelope",
+    "key_alg_of",
     "parse_compact",
     "sign_compact",
     "unenvelope",

@@ -13,10 +13,24 @@ from typing import Any, Final
 from thaivc.core.errors import InputError
 from thaivc.jose.media import ALLOWED_CTY
 
-__all__ = ["ALLOWED_ALGS", "check_header", "check_kid"]
+__all__ = ["ALLOWED_ALGS", "FULLY_SPECIFIED", "check_header", "check_kid", "key_alg_of"]
 
 #: Asymmetric algorithms only (RFC 8725 §3.1). Matched case-sensitively, as RFC 7515 requires.
-ALLOWED_ALGS: Final = frozenset({"EdDSA", "ES256", "ES384"})
+#: ``Ed25519`` is RFC 9864's fully-specified name for what ``EdDSA`` means with an Ed25519 key (npm
+#: ``jose`` 6 emits it); both are read, and thaivc emits ``EdDSA`` unless asked for the new name.
+ALLOWED_ALGS: Final = frozenset({"EdDSA", "Ed25519", "ES256", "ES384"})
+#: A key's own JOSE algorithm → its RFC 9864 fully-specified name (ES256/ES384 already are).
+FULLY_SPECIFIED: Final = {"EdDSA": "Ed25519", "ES256": "ES256", "ES384": "ES384"}
+_KEY_ALG: Final = {"EdDSA": "EdDSA", "Ed25519": "EdDSA", "ES256": "ES256", "ES384": "ES384"}
+
+
+def key_alg_of(header_alg: object) -> str | None:
+    """The key algorithm (``EdDSA``/``ES256``/``ES384``) a header ``alg`` names, or ``None``.
+
+    ``Ed25519`` names exactly an Ed25519 ``EdDSA`` key, so it maps there and nowhere else: a header
+    can never choose a different key type by its spelling.
+    """
+    return _KEY_ALG.get(header_alg) if isinstance(header_alg, str) else None
 
 # Header members that carry or point at key material: never trusted (RFC 8725 §3.10).
 _KEY_SOURCES: Final = ("jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256")
@@ -67,15 +81,24 @@ def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
 
 
 def check_header(
-    header: dict[str, Any], *, expected_typ: frozenset[str], allow_thumbprint_kid: bool = False
+    header: dict[str, Any],
+    *,
+    expected_typ: frozenset[str],
+    allow_thumbprint_kid: bool = False,
+    allow_x5c: bool = False,
 ) -> None:
-    """Apply the header rules in their fixed order; raise :class:`InputError` on the first failure."""
+    """Apply the header rules in their fixed order; raise :class:`InputError` on the first failure.
+
+    ``allow_x5c`` admits an ``x5c`` chain for a verifier configured with X.509 trust anchors, which
+    validates it before using its key (:class:`thaivc.trust.X509Trust`); every other key source stays
+    refused.
+    """
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in ALLOWED_ALGS:
         shown = alg[:32] if isinstance(alg, str) else type(alg).__name__
         raise InputError("jose.alg_not_allowed", f"alg {shown!r} is not allowed", loc=("header", "alg"))
     for name in _KEY_SOURCES:
-        if name in header:
+        if name in header and not (allow_x5c and name == "x5c"):
             raise InputError("jose.untrusted_key_source", f"header carries {name}", loc=("header", name))
     if "crit" in header or "b64" in header:
         name = "crit" if "crit" in header else "b64"

@@ -19,7 +19,7 @@ from typing import Any, Final
 from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import dumps_compact, loads_strict
-from thaivc.jose._header import ALLOWED_ALGS, check_header
+from thaivc.jose._header import ALLOWED_ALGS, FULLY_SPECIFIED, check_header, key_alg_of
 from thaivc.jose.types import Signer, VerificationKey
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
 
 DEFAULT_MAX_BYTES: Final = 65536
 DEFAULT_MAX_HEADER_BYTES: Final = 4096
+#: Header cap where an ``x5c`` chain is admitted: a few certificates of a few kB each.
+X5C_MAX_HEADER_BYTES: Final = 32768
 _JSON_START: Final = frozenset(b" \t\r\n{")
 
 
@@ -66,18 +68,20 @@ def _decode_segment(segment: bytes, what: str) -> bytes:
 
 
 def _checked_header(
-    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
+    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int,
+    allow_x5c: bool = False,
 ) -> dict[str, Any]:
     header: dict[str, Any] = loads_strict(
         _decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True
     )
-    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid)
+    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid, allow_x5c=allow_x5c)
     return header
 
 
 @functools.lru_cache(maxsize=256)
 def _checked_header_items(
-    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
+    h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int,
+    allow_x5c: bool = False,
 ) -> tuple[tuple[str, str], ...] | None:
     """The items of a header segment that passed every rule, memoised by its exact bytes.
 
@@ -87,7 +91,7 @@ def _checked_header_items(
     values are all strings are shared, as immutable pairs; ``None`` sends any other to the
     uncached path so no caller can reach a shared mutable value.
     """
-    header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+    header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes, allow_x5c)
     if all(type(value) is str for value in header.values()):
         return tuple(header.items())
     return None
@@ -101,16 +105,20 @@ def parse_compact(
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES,
     json_payload: bool = True,
     allow_thumbprint_kid: bool = False,
+    allow_x5c: bool = False,
 ) -> ParsedJws:
     """Parse a compact JWS strictly; raise :class:`InputError` with a stable code on anything else.
 
     ``expected_typ`` is mandatory: every media type has its own validator, and a token is only
     ever read as the type the caller expects (RFC 8725 §3.11). ``allow_thumbprint_kid`` also admits
     a bare RFC 7638 thumbprint as ``kid`` (the W3C test suite's form); DID URLs and absolute URIs
-    with a fragment are always admitted.
+    with a fragment are always admitted. ``allow_x5c`` admits an ``x5c`` header (and a header up
+    to :data:`X5C_MAX_HEADER_BYTES`) for a caller that validates the chain to its own anchors.
     """
     if not expected_typ:
         raise UsageError("usage.invalid_argument", "expected_typ must name at least one media type")
+    if allow_x5c:
+        max_header_bytes = max(max_header_bytes, X5C_MAX_HEADER_BYTES)
     if isinstance(token, str):
         if len(token) > max_bytes:
             raise InputError("input.too_large", f"token exceeds {max_bytes} bytes")
@@ -138,9 +146,9 @@ def parse_compact(
     if len(h_seg) > max_header_bytes:
         raise InputError("input.too_large", f"header segment exceeds {max_header_bytes} bytes")
 
-    items = _checked_header_items(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+    items = _checked_header_items(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes, allow_x5c)
     if items is None:
-        header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes)
+        header = _checked_header(h_seg, expected_typ, allow_thumbprint_kid, max_header_bytes, allow_x5c)
     else:
         header = dict(items)
 
@@ -167,7 +175,7 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
     key_alg: object = key.alg
     if not isinstance(key_alg, str) or key_alg not in ALLOWED_ALGS:
         raise InputError("crypto.unsupported", f"key algorithm {str(key_alg)[:32]!r} is not allowed")
-    if parsed.header.get("alg") != key_alg:
+    if key_alg_of(parsed.header.get("alg")) != key_alg:
         raise InputError("jose.alg_key_mismatch", f"header alg does not match the key's {key_alg}")
     try:
         ok = key.verify(parsed.signature, parsed.signing_input)
@@ -179,25 +187,38 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
         raise InputError("crypto.bad_signature", "the signature does not verify")
 
 
-def sign_compact(header: dict[str, Any], payload: dict[str, Any], signer: Signer) -> str:
+def sign_compact(
+    header: dict[str, Any],
+    payload: dict[str, Any],
+    signer: Signer,
+    *,
+    include_kid: bool = True,
+    fully_specified: bool = False,
+) -> str:
     """Sign ``payload`` as a compact JWS, taking ``alg`` and ``kid`` from ``signer``.
 
     ``header`` must state ``typ`` (issued artefacts always say what they are). The header is checked
     with the same rules the parser applies, so thaivc never emits a token it would itself refuse.
     The payload is serialised with UTF-8 text as-is: Thai stays Thai, never ``\\u``-escaped.
+    ``include_kid=False`` leaves ``kid`` out, for a JWT whose key is named elsewhere (a KB-JWT's key
+    is the credential's ``cnf.jwk``: a ``kid`` there points at nothing, and strict verifiers look it
+    up). ``fully_specified`` writes RFC 9864's ``Ed25519`` instead of ``EdDSA`` for an Ed25519 key.
     """
     algorithm, kid = signer.algorithm, signer.kid
-    if algorithm not in ALLOWED_ALGS:
+    if algorithm not in ALLOWED_ALGS or algorithm not in FULLY_SPECIFIED:
         raise UsageError("usage.invalid_argument", f"signer algorithm {algorithm[:32]!r} is not allowed")
-    for name, value in (("alg", algorithm), ("kid", kid)):
-        if name in header and header[name] != value:
-            raise UsageError("usage.invalid_argument", f"header {name} conflicts with the signer")
+    if "alg" in header and key_alg_of(header["alg"]) != algorithm:
+        raise UsageError("usage.invalid_argument", "header alg conflicts with the signer")
+    algorithm = FULLY_SPECIFIED[algorithm] if fully_specified else header.get("alg", algorithm)
+    if "kid" in header and (not include_kid or header["kid"] != kid):
+        raise UsageError("usage.invalid_argument", "header kid conflicts with the signer")
     typ = header.get("typ")
     if not isinstance(typ, str):
         raise UsageError("usage.invalid_argument", "header must state typ")
-    full = {"alg": algorithm, "kid": kid, **header}
+    full = {**header, "alg": algorithm}
+    full = {"alg": algorithm, "kid": kid, **full} if include_kid else {"alg": algorithm, **full}
     try:
-        check_header(full, expected_typ=frozenset({typ}))
+        check_header(full, expected_typ=frozenset({typ}), allow_thumbprint_kid=True)
     except InputError as exc:
         raise UsageError(
             "usage.invalid_argument", f"refusing to sign a header that fails {exc.code}"

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from thaivc.core.errors import InputError
+from thaivc.model import check_enveloped
 
 __all__ = [
     "ALLOWED_CTY",
@@ -65,6 +66,8 @@ def envelope(token: str, media_type: str) -> dict[str, Any]:
 def unenvelope(obj: object) -> tuple[str, str]:
     """Return ``(media_type, token)`` from an ``Enveloped*`` object; reject any other media type.
 
+    The object itself must be a VCDM 2.0 object (``@context`` starting with the v2 context, its
+    ``type``, a ``data:`` URL ``id``): the wrapper is checked before its token is read.
     The token is returned as-is (no percent-decoding): compact serialisations never need it, so a
     ``%`` in the token is refused later by the strict base64url check.
     """
@@ -85,4 +88,5 @@ def unenvelope(obj: object) -> tuple[str, str]:
         raise InputError("jose.typ_mismatch", f"{media_type} must travel as {kind}", loc=("type",))
     if not token:
         raise InputError("jose.malformed", "empty token in data: URL", loc=("id",))
+    check_enveloped(obj, (), kind)
     return media_type, token

@@ -127,6 +127,11 @@ def check_jwk_header(jwk: object, *, allow_private: bool) -> tuple[KeyType, Mapp
         _invalid(f"{crv} is a key-agreement key, not a signing key")
     elif kty == "RSA":
         _invalid("RSA keys are not supported")
+    elif kty == "EC" and crv == "P-521":
+        # a deliberate refusal (docs/interop.md): the algorithm is what is not allowed, so say so
+        raise ThaiVCError(
+            "jose.alg_not_allowed", "P-521 keys (ES512) are not supported: thaivc signs with P-256, P-384, Ed25519"
+        )
     else:
         _invalid("unknown or unsupported kty/crv")
     if "use" in jwk and jwk["use"] != "sig":

@@ -12,6 +12,7 @@ Neither ever replaces the signed bytes: signatures are always checked over what 
 
 from __future__ import annotations
 
+from thaivc.model._rules import check_enveloped
 from thaivc.model.fast import check_credential, check_presentation, check_self_asserted
 from thaivc.model.jsonld import check_jsonld
 from thaivc.model.models import (
@@ -49,6 +50,7 @@ __all__ = [
     "RefreshService",
     "TermsOfUse",
     "check_credential",
+    "check_enveloped",
     "check_jsonld",
     "check_plausible_year",
     "check_presentation",

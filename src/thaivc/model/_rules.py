@@ -304,14 +304,18 @@ def check_validity(doc: dict[str, Any], loc: Loc, warnings: list[str]) -> None:
         raise InputError("vc.validity_range", "validUntil is before validFrom", loc=(*loc, "validUntil"))
 
 
-def check_enveloped(value: dict[str, Any], loc: Loc) -> None:
-    """An ``EnvelopedVerifiableCredential``: v2 context and a ``data:`` URL id carrying the token."""
+def check_enveloped(value: dict[str, Any], loc: Loc = (), kind: str = ENVELOPED_VC_TYPE) -> None:
+    """An ``Enveloped*`` object (``kind``): v2 context and a ``data:`` URL id carrying the token.
+
+    The wrapper is itself a VCDM 2.0 object, whatever the token inside says: ``"@context": []``
+    or a missing ``id`` is refused before the token is read.
+    """
     check_context(value.get("@context"), loc)
-    check_types(value.get("type"), ENVELOPED_VC_TYPE, "vc.type_invalid", loc)
+    check_types(value.get("type"), kind, "vc.type_invalid", loc)
     ident = value.get("id")
     if not isinstance(ident, str) or parse_data_url(ident) is None:
         raise InputError(
-            "vc.id_invalid", "an enveloped credential's id must be a data: URL", loc=(*loc, "id")
+            "vc.id_invalid", "an enveloped object's id must be a data: URL", loc=(*loc, "id")
         )
 
 

@@ -154,13 +154,41 @@ def check_context_value(
             raise InputError("vc.context_invalid", "a context is neither a URL nor an object", loc=here)
 
 
+#: ``@type`` values of a term definition that are keywords rather than IRIs (JSON-LD 1.1 §4.2.2).
+_TYPE_KEYWORDS: Final = frozenset({"@id", "@vocab", "@json", "@none"})
+
+
+def _check_term_iri(term: str, definition: Any, loc: tuple[str | int, ...]) -> None:
+    """A term an inline context defines must map to an absolute IRI (or compact IRI), or a keyword.
+
+    Without this, ``{"ExampleTestCredential": "https ://not-a-url#…"}`` names a type that means
+    nothing: an RDFC proof would drop it (``di.data_loss``), and a ``vc+jwt`` or JCS proof would sign
+    a type no JSON-LD reader can interpret. The check reads the definition only (no expansion), so
+    it is cheap enough for every securing format (VCDM 2.0 §4.5).
+    """
+    if isinstance(definition, dict):
+        iri = definition.get("@id", definition.get("@reverse"))
+        kind = definition.get("@type")
+        if kind is not None and kind not in _TYPE_KEYWORDS and not is_url(kind):
+            raise InputError("di.data_loss", f"term {term[:100]!r} has a @type that is not an IRI", loc=(*loc, term))
+        if iri is None and "@id" not in definition and "@reverse" not in definition:
+            return  # no @id: the term expands through the active @vocab (thaivc refuses an inline one)
+    else:
+        iri = definition
+    if isinstance(iri, str) and (iri.startswith("@") or is_url(iri)):
+        return
+    raise InputError("di.data_loss", f"term {term[:100]!r} does not map to an absolute IRI", loc=(*loc, term))
+
+
 def _check_inline(context: dict[str, Any], registry: ContextRegistry, loc: tuple[str | int, ...]) -> None:
-    """An inline context: no ``@vocab``/``@base`` anywhere, and scoped contexts are allowed too."""
+    """An inline context: no ``@vocab``/``@base`` anywhere, every term an IRI, and scoped contexts too."""
     for key, value in context.items():
         if key in ("@vocab", "@base"):
             raise InputError("di.vocab_not_allowed", f"{key} in an inline context", loc=(*loc, key))
         if key == "@import":
             raise InputError("di.context_not_allowed", "@import in an inline context", loc=(*loc, key))
+        if not key.startswith("@"):
+            _check_term_iri(key, value, loc)
         if isinstance(value, dict):
             scoped = value.get("@context")
             if scoped is not None:

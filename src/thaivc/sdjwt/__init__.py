@@ -20,6 +20,7 @@ from ._jws import JwsSigner, JwsVerifier
 from ._kb import KB_TYP
 from ._nonce import MemoryNonceStore, NonceStore
 from ._pointer import withheld_view
+from ._publish import https_key_id, issuer_metadata_document, type_metadata_document, vct_url
 from ._report import check_sd_jwt
 from ._serial import MAX_SD_JWT_BYTES
 from ._vct import check_issuer_metadata, check_jwks, check_vct_chain, issuer_metadata_url
@@ -45,10 +46,14 @@ __all__ = [
     "check_jwks",
     "check_sd_jwt",
     "check_vct_chain",
+    "https_key_id",
     "issue_sd_jwt",
+    "issuer_metadata_document",
     "issuer_metadata_url",
     "present_sd_jwt",
     "receive_sd_jwt",
+    "type_metadata_document",
+    "vct_url",
     "verify_sd_jwt",
     "withheld_view",
 ]

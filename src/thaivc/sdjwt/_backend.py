@@ -41,15 +41,23 @@ SignerLike = JwsSigner | Signer
 
 
 class JoseJwsSigner:
-    """:class:`JwsSigner` over :func:`thaivc.jose.sign_compact` (``alg`` and ``kid`` from the key)."""
+    """:class:`JwsSigner` over :func:`thaivc.jose.sign_compact` (``alg`` and ``kid`` from the key).
 
-    __slots__ = ("_signer",)
+    ``include_kid=False`` is for the KB-JWT, whose key is ``cnf.jwk``; ``fully_specified`` writes
+    RFC 9864's ``Ed25519`` for an Ed25519 key (see :func:`thaivc.jose.sign_compact`).
+    """
 
-    def __init__(self, signer: Signer) -> None:
+    __slots__ = ("_fully_specified", "_include_kid", "_signer")
+
+    def __init__(self, signer: Signer, *, include_kid: bool = True, fully_specified: bool = False) -> None:
         self._signer = signer
+        self._include_kid = include_kid
+        self._fully_specified = fully_specified
 
     def sign(self, header: dict[str, Any], payload: dict[str, Any]) -> str:
-        return sign_compact(header, payload, self._signer)
+        return sign_compact(
+            header, payload, self._signer, include_kid=self._include_kid, fully_specified=self._fully_specified
+        )
 
 
 class JoseJwsVerifier:
@@ -85,11 +93,12 @@ def as_verifier(key: KeyLike) -> JwsVerifier:
     raise UsageError("usage.invalid_argument", f"{type(key).__name__} cannot verify a compact JWS")
 
 
-def as_signer(signer: SignerLike) -> JwsSigner:
+def as_signer(signer: SignerLike, *, include_kid: bool = True) -> JwsSigner:
+    """A :class:`JwsSigner` for ``signer``; a raw key signs with ``kid`` only if ``include_kid``."""
     if isinstance(signer, JoseJwsSigner):
         return signer
     if _is_raw_signer(signer):
-        return JoseJwsSigner(signer)
+        return JoseJwsSigner(signer, include_kid=include_kid)
     if callable(getattr(signer, "sign", None)):
         return signer  # type: ignore[return-value]  # a JwsSigner by elimination
     raise UsageError("usage.invalid_argument", f"{type(signer).__name__} cannot sign a compact JWS")

@@ -65,7 +65,9 @@ def present_sd_jwt(
         raise UsageError("usage.invalid_argument", "key binding needs an integer iat")
     if not isinstance(processed.payload.get("cnf"), dict):
         raise UsageError("usage.invalid_argument", "the SD-JWT has no cnf claim to bind to")
-    return presented + make_kb_jwt(as_signer(holder_signer), presented, hasher, nonce=nonce, aud=aud, iat=iat)
+    # no kid: the KB-JWT's key is cnf.jwk, and a kid pointing at nothing makes strict verifiers refuse it
+    kb_signer = as_signer(holder_signer, include_kid=False)
+    return presented + make_kb_jwt(kb_signer, presented, hasher, nonce=nonce, aud=aud, iat=iat)
 
 
 def receive_sd_jwt(sd_jwt: str, **verify_kwargs: Any) -> SdJwtResult:

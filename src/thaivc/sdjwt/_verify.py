@@ -85,6 +85,7 @@ def verify_sd_jwt(
     max_kb_age: int = 300,
     accepted_typ: frozenset[str] = ACCEPTED_TYPS,
     holder_key_loader: HolderKeyLoader | None = None,
+    allow_x5c: bool = False,
 ) -> SdJwtResult:
     """Verify an SD-JWT or SD-JWT+KB and return what it proves; raise ``ThaiVCError`` otherwise.
 
@@ -94,14 +95,15 @@ def verify_sd_jwt(
     into a key (the JOSE default when omitted). With ``require_kb`` the caller must also pin the
     nonce (``expected_nonce`` and/or a single-use ``nonce_store``): a binding that can be replayed
     proves nothing. ``aud`` is compared when ``expected_aud`` is given. The nonce is consumed only
-    after every other check passed.
+    after every other check passed. ``allow_x5c`` admits an ``x5c`` header for a resolver that
+    validates the chain to its own anchors (the header is otherwise refused).
     """
     _check_arguments(accepted_typ, leeway, max_kb_age)
     if require_kb and expected_nonce is None and nonce_store is None:
         raise UsageError("usage.invalid_argument", "require_kb needs expected_nonce or a nonce_store")
     parts = split_sd_jwt(presentation)
 
-    header, payload = _verify_issuer_jwt(parts.jwt, issuer_key_resolver, accepted_typ)
+    header, payload = _verify_issuer_jwt(parts.jwt, issuer_key_resolver, accepted_typ, allow_x5c)
     check_jwt_times(payload, now=now, leeway=leeway)
 
     hasher = hash_function(payload.get("_sd_alg", DEFAULT_SD_ALG))
@@ -197,7 +199,7 @@ def _check_arguments(accepted_typ: frozenset[str], leeway: int, max_kb_age: int)
 
 
 def _verify_issuer_jwt(
-    jwt: str, resolver: IssuerKeyResolver, accepted_typ: frozenset[str]
+    jwt: str, resolver: IssuerKeyResolver, accepted_typ: frozenset[str], allow_x5c: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Parse strictly (thaivc.jose header rules), resolve the key, verify; parse only once by default.
 
@@ -207,7 +209,7 @@ def _verify_issuer_jwt(
     returned is always the strictly parsed header and payload, whatever backend checked the
     signature over those same bytes.
     """
-    parsed = parse_compact(jwt, expected_typ=accepted_typ, allow_thumbprint_kid=True)
+    parsed = parse_compact(jwt, expected_typ=accepted_typ, allow_thumbprint_kid=True, allow_x5c=allow_x5c)
     key = resolver(parsed.header, parsed.payload)
     if is_raw_key(key):
         verify_compact(parsed, key)

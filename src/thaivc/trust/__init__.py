@@ -4,6 +4,7 @@ from thaivc.trust._base import BASE_TYPE, TrustDecision, TrustSource, credential
 from thaivc.trust.etda import ETDA_CONTEXT, EtdaTrustedList, TrustedList, TrustedService
 from thaivc.trust.issuer_metadata import IssuerMetadata, IssuerMetadataResolver, metadata_url
 from thaivc.trust.static import IssuerEntry, StaticTrustList
+from thaivc.trust.x509 import X509Trust
 
 __all__ = [
     "BASE_TYPE",
@@ -17,6 +18,7 @@ __all__ = [
     "TrustSource",
     "TrustedList",
     "TrustedService",
+    "X509Trust",
     "credential_types",
     "metadata_url",
 ]

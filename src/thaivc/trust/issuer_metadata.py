@@ -19,6 +19,7 @@ from typing import Any, Final
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import loads_strict
+from thaivc.jose import key_alg_of
 from thaivc.keys import PublicKey
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
 from thaivc.sdjwt import check_issuer_metadata, issuer_metadata_url
@@ -166,7 +167,7 @@ class IssuerMetadataResolver:
             raise ThaiVCError("sdjwt.required_claim_missing", "iss is missing")
         key = self.metadata(iss).select(header.get("kid"))
         alg = header.get("alg")
-        if alg is not None and alg != key.alg:
+        if alg is not None and key_alg_of(alg) != key.alg:
             raise ThaiVCError("jose.alg_key_mismatch", f"alg {alg!r} does not fit the issuer's key")
         return key
 

@@ -28,7 +28,14 @@ from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import check_rdfc_document, signed_numbers
 from thaivc.di.verify import ProofSetPolicy, _verify_proofs
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.engine.verify.jose import check_credentials, check_status, check_times, check_trust, refuse_unanswered
+from thaivc.engine.verify.jose import (
+    check_credentials,
+    check_related,
+    check_status,
+    check_times,
+    check_trust,
+    refuse_unanswered,
+)
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
 from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
@@ -265,6 +272,7 @@ def check_di(
         return b.build(document=signed_numbers(doc))
     issuer_id = controller or ""
     check_schema(doc, b, require_known=verifier.policy.require_known_schema)
+    check_related(verifier, doc, b)
     check_status(verifier, doc, b)
     check_trust(verifier, issuer_id, doc, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)

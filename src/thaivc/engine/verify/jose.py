@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
+from thaivc.did import same_key_did
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
+from thaivc.jose.vc11 import JWT_TYP, VC11_FORMAT, VP11_FORMAT, vc11_document
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
 from thaivc.model.schema_check import check_schema
 from thaivc.status.checker import StatusChecker
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_credentials",
+    "check_json_ld_contexts",
     "check_jwt",
+    "check_related",
     "check_status",
     "check_times",
     "check_trust",
@@ -37,6 +41,8 @@ __all__ = [
 ]
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
+#: With ``Policy.accept_vcdm11_jwt``: VC 1.1 JWTs (``typ: JWT``), never inside a VCDM 2.0 envelope.
+_ACCEPTED_TYP_WITH_VC11: Final = _ACCEPTED_TYP | {JWT_TYP}
 _MAX_NESTING: Final = 1
 Relationship = Literal["assertionMethod", "authentication"]
 
@@ -59,11 +65,15 @@ def check_jwt(
     """
     b = ReportBuilder("jose")
     policy = verifier.policy
-    accepted = _ACCEPTED_TYP if expected_typ is None else expected_typ & _ACCEPTED_TYP
+    known = _ACCEPTED_TYP_WITH_VC11 if policy.accept_vcdm11_jwt else _ACCEPTED_TYP
+    accepted = known if expected_typ is None else expected_typ & _ACCEPTED_TYP
     try:
         if not accepted:
             raise ThaiVCError("jose.typ_mismatch", "no JOSE media type thaivc verifies was expected here")
-        parsed = parse_compact(token, expected_typ=accepted, max_bytes=policy.max_bytes)
+        parsed = parse_compact(
+            token, expected_typ=accepted, max_bytes=policy.max_bytes, allow_thumbprint_kid=True,
+            allow_x5c=verifier.x509_trust is not None,
+        )
     except ThaiVCError as err:
         b.error("parse", err)
         return b.build()
@@ -75,6 +85,9 @@ def check_jwt(
         b.fail("alg", "jose.alg_not_allowed", f"{alg} is not allowed by policy")
         return b.build()
     b.ok("alg", alg)
+    if typ == JWT_TYP:
+        return _vc11(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth,
+                     embedded=embedded, challenges=challenges)
     if typ == "vp+jwt":
         if depth >= _MAX_NESTING:
             b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
@@ -93,6 +106,7 @@ def _credential(
         b.ok("claims")
         for warning in check_credential(payload):
             b.warn(warning)
+        check_json_ld_contexts(verifier, payload)
         b.ok("model")
     except ThaiVCError as err:
         b.error("model", err)
@@ -103,10 +117,116 @@ def _credential(
         return b.build()
     check_times(verifier, payload, b)
     check_schema(payload, b, require_known=verifier.policy.require_known_schema)
+    check_related(verifier, payload, b)
     check_status(verifier, payload, b, issuer=issuer_id)
     check_trust(verifier, issuer_id, payload, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)
     return b.build(document=payload)
+
+
+def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any]) -> None:
+    """The JSON-LD context rules Data Integrity applies, for a document secured as JSON (VCDM 2.0 §4.5).
+
+    A ``vc+jwt`` signs the JSON, not RDF, but its ``@context`` still says what each term means: an
+    attacker's context, an inline ``@vocab`` or a redefined or non-IRI term would change the meaning
+    a JSON-LD reader takes from a correctly signed token. The same rules as a JCS proof
+    (:func:`thaivc.engine.verify.di.check_contexts`: allowlisted, never fetched, no redefinition, every
+    inline term an IRI), with the verifier's registry; no expansion, so it stays cheap.
+    """
+    from thaivc.engine.verify.di import check_contexts, default_contexts
+
+    check_contexts(payload, verifier.contexts or default_contexts())
+
+
+def check_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """Each ``relatedResource`` digest against the bytes the verifier holds, never fetched.
+
+    Reachable bytes are a bundled context or a document given to the verifier
+    (``related_documents``). A mismatch fails; a resource the verifier cannot reach is reported —
+    indeterminate under ``Policy.require_related_resources``, else a visible skip, never silence.
+    Nothing is recorded for a credential without ``relatedResource``.
+    """
+    if "relatedResource" not in payload:
+        return
+    from thaivc.engine.verify.di import default_contexts
+    from thaivc.model.related import check_related_resources, digests_match
+
+    try:
+        entries = check_related_resources(payload)
+    except ThaiVCError as err:
+        b.error("related", err)
+        return
+    registry = verifier.contexts or default_contexts()
+    unreachable: list[str] = []
+    for entry in entries:
+        url: str = entry["id"]
+        content = verifier.related_documents.get(url)
+        if content is None:
+            content = registry.bundled_bytes(url)
+        if content is None:
+            unreachable.append(url)
+        elif not digests_match(entry, content):
+            b.fail("related", "vc.related_resource_mismatch", f"{_short(url)} does not match its digest")
+            return
+    if not unreachable:
+        b.ok("related", f"{len(entries)} digest(s) match")
+    elif verifier.policy.require_related_resources:
+        b.undecidable("related", "vc.related_resource_unchecked", "not held offline: " + _short(", ".join(unreachable)))
+    else:
+        b.skip("related", "digests not checked (not held offline): " + _short(", ".join(unreachable)))
+
+
+def _vc11(
+    verifier: Verifier,
+    parsed: ParsedJws,
+    b: ReportBuilder,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    depth: int,
+    embedded: EmbeddedPolicy,
+    challenges: ChallengeStore | None,
+) -> VerificationReport:
+    """A VC 1.1 JWT (opted into by policy): the same key, signature, time, status and trust checks.
+
+    The report's ``format`` is OpenID4VP's name (``jwt_vc_json``/``jwt_vp_json``) and
+    ``details["data_model"]`` is ``"1.1"``, so a caller can never mistake one for a VCDM 2.0 token.
+    """
+    payload: dict[str, Any] = parsed.payload
+    presentation = "vp" in payload
+    b.format = VP11_FORMAT if presentation else VC11_FORMAT
+    b.details["data_model"] = "1.1"
+    if presentation and depth >= _MAX_NESTING:
+        b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
+        return b.build()
+    try:
+        doc = vc11_document(payload, "presentation" if presentation else "credential")
+        b.ok("claims")
+        b.ok("model")
+    except ThaiVCError as err:
+        b.error("model", err)
+        return b.build()
+    if not presentation:
+        issuer_id: str = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"]["id"]
+        if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
+            return b.build()
+        check_times(verifier, payload, b)
+        check_status(verifier, doc, b, issuer=issuer_id)
+        check_trust(verifier, issuer_id, doc, b)
+        refuse_unanswered(b, challenge=challenge, domain=domain)
+        return b.build(document=doc)
+    holder = doc.get("holder")
+    holder_id = holder if isinstance(holder, str) else (holder or {}).get("id")
+    if not isinstance(holder_id, str):
+        b.fail("key", "vp.holder_key_mismatch", "a VC 1.1 presentation JWT names no holder (iss)")
+        return b.build()
+    if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
+        return b.build()
+    check_times(verifier, payload, b)
+    _check_challenge(verifier, payload, b, challenge, challenges)
+    _check_domain(payload, b, domain, required=verifier.policy.require_domain)
+    check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
+    return b.build(document=doc)
 
 
 def refuse_unanswered(b: ReportBuilder, *, challenge: str | None, domain: str | None) -> None:
@@ -141,6 +261,7 @@ def _presentation(
         b.ok("claims")
         for warning in check_presentation(payload):
             b.warn(warning)
+        check_json_ld_contexts(verifier, payload)
         b.ok("model")
     except ThaiVCError as err:
         b.error("model", err)
@@ -172,12 +293,19 @@ def _verify_signature(
     mismatch = "vc.issuer_key_mismatch" if relationship == "assertionMethod" else "vp.holder_key_mismatch"
     kid = parsed.header.get("kid")
     try:
-        if kid is None:
+        if "x5c" in parsed.header and verifier.x509_trust is not None:
+            # a chain validated to the verifier's anchors and naming the issuer (RFC 8725 §3.10)
+            candidates = [verifier.x509_trust.issuer_key(parsed.header["x5c"], controller, verifier.clock.now())]
+            kid = None
+        elif not controller.startswith("did:"):
+            candidates = [_https_key(verifier, parsed, controller)]
+            kid = None
+        elif kid is None:
             candidates = _keys_of(verifier, controller, relationship)
         else:
             if kid.startswith("#"):
                 kid = controller + kid
-            if kid.split("#", 1)[0] != controller:
+            if not same_key_did(kid.split("#", 1)[0], controller):
                 b.fail("key", mismatch, "the signing key does not belong to " + _short(controller))
                 return False
             doc, vm = verifier.resolver.resolve_verification_method(kid)
@@ -207,6 +335,19 @@ def _verify_signature(
     assert last is not None
     b.error("signature", last)
     return False
+
+
+def _https_key(verifier: Verifier, parsed: ParsedJws, controller: str) -> PublicKey:
+    """The key of an issuer named by an https URL, from its JWT VC Issuer Metadata (never the token).
+
+    The verifier's configured resolver (:class:`thaivc.trust.IssuerMetadataResolver`, through the
+    SSRF-safe client) reads ``/.well-known/jwt-vc-issuer`` of exactly ``controller`` and picks the
+    key by ``kid``; without one the verdict is indeterminate, as for an unresolvable DID.
+    """
+    resolver = verifier.sd_jwt_key_resolver
+    if resolver is None:
+        raise Indeterminate("did.resolver_unavailable", "an https issuer needs a JWT VC issuer metadata resolver")
+    return resolver(parsed.header, {"iss": controller})
 
 
 def _keys_of(verifier: Verifier, controller: str, relationship: Relationship) -> list[PublicKey]:
@@ -362,7 +503,7 @@ def check_credentials(
             b.fail(name, "vp.credential_invalid", f"{err.code}: {err.detail}")
             continue
         b.child(child)
-        if child.format == "vp+jwt":
+        if child.format in ("vp+jwt", VP11_FORMAT):
             b.fail(name, "vp.credential_invalid", "a presentation is not a credential")
         elif child.status == "failed":
             first = child.problems[0] if child.problems else None
@@ -373,7 +514,7 @@ def check_credentials(
         else:
             doc = child.document or {}
             bind = verifier.policy.require_holder_binding and not embedded.allow_other_subjects
-            if bind and any(s != holder_id for s in subject_ids(doc)):
+            if bind and not all(same_key_did(s, holder_id) for s in subject_ids(doc)):
                 b.fail(name, "vp.holder_not_subject", "the holder is not the subject of this credential")
             else:
                 b.ok(name)

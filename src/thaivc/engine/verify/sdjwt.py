@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.engine.verify.jose import check_status, check_times, check_trust, refuse_unanswered
+from thaivc.did import same_key_did
+from thaivc.engine.verify.jose import check_related, check_status, check_times, check_trust, refuse_unanswered
+from thaivc.model import parse_datetime_stamp
 from thaivc.model.schema_check import check_schema
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
 
@@ -29,6 +31,8 @@ _KEY_BINDING_CODES: Final = frozenset(
     {"sdjwt.kb_required", "sdjwt.kb_invalid", "sdjwt.kb_replay", "sdjwt.sd_hash_mismatch"}
 )
 _STEPS: Final = ("parse", "signature", "disclosures", "required_claims")
+#: Refusals of an issuer's x5c chain: reported under the key step, as for an unresolvable DID key.
+_X5C_CODES: Final = frozenset({"trust.x5c_invalid", "trust.x5c_untrusted", "trust.x5c_issuer_mismatch"})
 
 #: Signature of an SD-JWT issuer key resolver: (unverified header, unverified payload) -> key.
 IssuerKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"]
@@ -41,6 +45,8 @@ def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
         iss = payload.get("iss")
         if not isinstance(iss, str):
             raise ThaiVCError("sdjwt.required_claim_missing", "iss is missing")
+        if "x5c" in header and verifier.x509_trust is not None:
+            return verifier.x509_trust.issuer_key(header["x5c"], iss, verifier.clock.now())
         if not iss.startswith("did:"):
             custom = verifier.sd_jwt_key_resolver
             if custom is None:
@@ -53,7 +59,7 @@ def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
             raise ThaiVCError("jose.kid_invalid", "a DID issuer's SD-JWT must name its key (kid)")
         if kid.startswith("#"):
             kid = iss + kid
-        if kid.split("#", 1)[0] != iss:
+        if not same_key_did(kid.split("#", 1)[0], iss):
             raise ThaiVCError("vc.issuer_key_mismatch", "the signing key does not belong to the issuer")
         doc, vm = verifier.resolver.resolve_verification_method(kid)
         if not doc.is_authorized(vm.id, "assertionMethod"):
@@ -97,6 +103,7 @@ def check_sd_jwt_presentation(
             expected_aud=domain if bind else None,
             nonce_store=(challenges if challenges is not None else verifier.challenges) if bind else None,
             accepted_typ=accepted,
+            allow_x5c=verifier.x509_trust is not None,
         )
     except ThaiVCError as err:
         b.error(_step(err.code), err)
@@ -116,14 +123,43 @@ def check_sd_jwt_presentation(
     _check_named_issuer(payload, b, issuer)
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
     check_times(verifier, payload, b, jwt_claims_checked=True)
+    _check_validity_agrees(payload, b)
     # the schema judges the view the holder disclosed: each disclosed value against its type, and
     # a claim the schema requires must be there (thaivc's issuer never makes one disclosable)
     check_schema(payload, b, require_known=policy.require_known_schema)
+    check_related(verifier, payload, b)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     if result.kb_payload is None and answering:
         refuse_unanswered(b, challenge=challenge, domain=domain)  # no KB-JWT: nothing answers them
     return b.build(document=payload)
+
+
+#: A JWT time claim → the VCDM member of the same instant, and the rounding the issuer applies.
+_SAME_INSTANT: Final = (("exp", "validUntil"), ("nbf", "validFrom"))
+
+
+def _check_validity_agrees(payload: dict[str, Any], b: ReportBuilder) -> None:
+    """``exp``/``nbf`` and ``validUntil``/``validFrom`` must name the same instant (to the second).
+
+    Other SD-JWT VC verifiers read only ``exp``/``nbf``; thaivc reads both. If they disagreed, the
+    same credential would expire at two different times depending on who looked, so a token whose
+    claims disagree is refused whichever is earlier. Either member alone is accepted.
+    """
+    for jwt_name, vcdm_name in _SAME_INSTANT:
+        jwt_value, vcdm_value = payload.get(jwt_name), payload.get(vcdm_name)
+        if jwt_value is None or not isinstance(vcdm_value, str):
+            continue
+        try:
+            instant = parse_datetime_stamp(vcdm_value)[0].timestamp()
+        except ThaiVCError:
+            return  # already reported by the time check
+        if isinstance(jwt_value, bool) or not isinstance(jwt_value, int | float) or abs(jwt_value - instant) >= 1:
+            b.fail(
+                "validity", "vc.validity_mismatch", f"{jwt_name} and {vcdm_name} name different instants"
+            )
+            return
+    b.ok("validity")
 
 
 def _check_named_issuer(payload: dict[str, Any], b: ReportBuilder, iss: object) -> None:
@@ -146,7 +182,7 @@ def _step(code: str) -> str:
         return "key_binding"
     if code in {"crypto.bad_signature", "jose.alg_key_mismatch", "crypto.unsupported"}:
         return "signature"
-    if area in {"did", "key"} or code in {"vc.issuer_key_mismatch", "jose.kid_invalid"}:
+    if area in {"did", "key"} or code in {"vc.issuer_key_mismatch", "jose.kid_invalid"} or code in _X5C_CODES:
         return "key"
     if area in {"time", "claims"}:
         return "time"
