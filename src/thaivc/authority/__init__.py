@@ -8,7 +8,7 @@ explains why in Thai and English; ``render_tree`` shows a rule for checking by e
 
 from __future__ import annotations
 
-from thaivc.authority._acts import ACT_SCOPES, CLAUSE_SCOPES, ActScope, act_label_th, place_act
+from thaivc.authority._acts import ACT_SCOPES, CLAUSE_SCOPES, ActScope, act_label_th, act_shown_th, place_act
 from thaivc.authority._decide import RuleDecision
 from thaivc.authority._model import (
     Act,
@@ -56,6 +56,7 @@ __all__ = [
     "SignerRef",
     "Slot",
     "act_label_th",
+    "act_shown_th",
     "name_key",
     "name_readings",
     "parse_clause",

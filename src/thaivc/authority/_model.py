@@ -105,6 +105,16 @@ class _Named(BaseModel):
         """How this name may be read: one reading when the title has its own field."""
         return name_readings(self.name_th, self.title_th)
 
+    @property
+    def display_th(self) -> str:
+        """The name as a Thai sentence writes it, title joined to the given name ("นายสมศักดิ์ ทองคำ").
+
+        ``name_th`` keeps the title apart for comparison; a citizen reads it the Thai way. A
+        registry string with more than one reading is shown as given.
+        """
+        readings = self.readings()
+        return readings[0].written_th() if len(readings) == 1 else self.name_th
+
 
 def _valid_cid(v: str | None) -> str | None:
     if v is not None and not _citizen_id_ok(v):

@@ -127,6 +127,10 @@ class NameReading:
     def shown(self) -> str:
         return " ".join((*self.titles, self.name))
 
+    def written_th(self) -> str:
+        """The name as Thai writes it: the title joined to the given name ("นายสมศักดิ์ ทองคำ")."""
+        return "".join(self.titles) + self.name
+
 
 def _leading_title(text: str, ordered: Sequence[str]) -> tuple[str, str] | None:
     """(title, rest) when ``text`` starts with a title that a name follows, else None."""
