@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from thaivc.assurance import AssurancePolicy, Evidence
 from thaivc.authority import Act, AuthorityRule, DirectorName, RuleDecision, act_shown_th, parse_clause
 from thaivc.authority._describe import describe_branch_en, describe_branch_th
+from thaivc.challenge import ChallengeState, redeem
 from thaivc.delegation._proofs import ProofCheck, ProofSuite, controllers_of, default_proof_suite
 from thaivc.delegation.binding import (
     DirectorBinding,
@@ -172,15 +173,22 @@ class _OneChallengePerCall:
         self._left = uses
         self._value: str | None = None
 
-    def consume(self, challenge: str) -> bool:
+    def issue(self, challenge: str, *, ttl: float) -> None:
+        raise UsageError("usage.invalid_argument", "issue challenges through the verifier, not an authorisation")
+
+    def redeem(self, challenge: str, *, require_issued: bool) -> ChallengeState:
         if self._value is None:
-            if not self._inner.consume(challenge):
-                return False
+            state = redeem(self._inner, challenge, require_issued=require_issued)
+            if state != "fresh":
+                return state
             self._value = challenge
         if challenge != self._value or self._left <= 0:
-            return False
+            return "replayed"
         self._left -= 1
-        return True
+        return "fresh"
+
+    def consume(self, challenge: str) -> bool:
+        return self.redeem(challenge, require_issued=False) == "fresh"
 
 
 @dataclass(frozen=True)
@@ -772,7 +780,7 @@ def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challen
     for item in items:
         _require_presentation(item, verifier.policy.max_bytes)
     if challenge is None:
-        raise _Refusal("vp.challenge_mismatch", "authorize needs the challenge this request was issued",
+        raise _Refusal("vp.challenge_missing", "authorize needs the challenge this request was issued",
                        "ไม่มีรหัสท้าทายที่ผูกการนำเสนอข้อมูลกับคำขอนี้",
                        "No challenge ties the presentations to this request.")
     verified = _verify_presentations(verifier, items, challenge, domain, delegations)

@@ -25,6 +25,11 @@ class Policy(BaseModel):
     require_challenge: bool = Field(
         True, description="a presentation must carry the challenge the verifier issued (replay protection)"
     )
+    require_issued_challenge: bool = Field(
+        False,
+        description="a presentation's challenge must be one this verifier issued (Verifier.new_challenge) and"
+        " not yet expired; needs a challenge store that records issuance",
+    )
     require_domain: bool = Field(False, description="a presentation must name this verifier (aud/domain)")
     require_holder_binding: bool = Field(
         True, description="each credential's subject must be the presentation's holder"

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.budget import request_budget
-from thaivc.challenge import ChallengeStore, MemoryChallengeStore
+from thaivc.challenge import (
+    DEFAULT_CHALLENGE_TTL,
+    ChallengeLedger,
+    ChallengeState,
+    ChallengeStore,
+    MemoryChallengeStore,
+    check_ttl,
+    new_challenge,
+    redeem,
+)
 from thaivc.clock import Clock, SystemClock
 from thaivc.did import UniversalResolver
 from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
@@ -63,6 +72,9 @@ class Verifier:
         self.resolver: UniversalResolver = resolver or UniversalResolver()
         self.clock: Clock = clock or SystemClock()
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
+        if self.policy.require_issued_challenge and not isinstance(self.challenges, ChallengeLedger):
+            raise UsageError("usage.invalid_argument",
+                             "require_issued_challenge needs a challenge store that records issuance (issue/redeem)")
         #: Checks credentialStatus / status claims; lists are verified by this verifier (bound here).
         self.status_checker: StatusChecker | CustomStatusCheck | None = status_checker
         bind = getattr(status_checker, "bind", None)
@@ -215,12 +227,27 @@ class Verifier:
         return check_di(self, doc, challenge=challenge, domain=domain, depth=depth, embedded=call.embedded,
                         challenges=call.challenges)
 
-    def _consume_challenge(self, challenge: str, store: ChallengeStore | None = None) -> bool:
-        """Consume ``challenge`` in ``store`` (default: the verifier's); a broken store is indeterminate."""
+    def new_challenge(self, *, ttl: float = DEFAULT_CHALLENGE_TTL) -> str:
+        """A fresh challenge for one login, recorded as issued and answerable for ``ttl`` seconds.
+
+        With ``Policy(require_issued_challenge=True)`` only challenges issued here (by this or any
+        verifier sharing the store) are accepted, each once, before they expire; the refusals are
+        ``vp.challenge_unknown`` (never issued, or expired) and ``vp.challenge_replayed``.
+        """
+        seconds = check_ttl(ttl)
+        challenge = new_challenge()
+        store = self.challenges
+        if isinstance(store, ChallengeLedger):
+            store.issue(challenge, ttl=seconds)
+        return challenge
+
+    def _redeem_challenge(self, challenge: str, store: ChallengeStore | None = None) -> ChallengeState:
+        """Spend ``challenge`` in ``store`` (default: the verifier's); a broken store is indeterminate."""
         try:
-            return (store if store is not None else self.challenges).consume(challenge)
+            return redeem(store if store is not None else self.challenges, challenge,
+                          require_issued=self.policy.require_issued_challenge)
         except Exception as exc:  # a broken store must not let a replay through
-            raise Indeterminate("vp.challenge_mismatch", f"challenge store failed: {type(exc).__name__}") from None
+            raise Indeterminate("vp.challenge_unknown", f"challenge store failed: {type(exc).__name__}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from thaivc.challenge import refusal
 from thaivc.contexts import ContextRegistry
 from thaivc.credentials.schema_check import check_schema
 from thaivc.di.canon import rdfc
@@ -270,19 +271,19 @@ def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None
         if verifier.policy.require_challenge:
             b.fail(
                 "challenge",
-                "di.challenge_mismatch",
+                "vp.challenge_missing",
                 "no challenge was given to the verifier; policy requires one to stop replays",
             )
         else:
             b.skip("challenge", "policy does not require a challenge")
         return
     try:
-        fresh = verifier._consume_challenge(challenge, store)
+        refused = refusal(verifier._redeem_challenge(challenge, store))
     except ThaiVCError as err:
         b.error("challenge", err)
         return
-    if not fresh:
-        b.fail("challenge", "di.challenge_mismatch", "this challenge was already used: a replay")
+    if refused is not None:
+        b.fail("challenge", *refused)
         return
     b.ok("challenge")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from thaivc.challenge import refusal
 from thaivc.credentials.schema_check import check_schema
 from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.errors import Indeterminate, ThaiVCError
@@ -283,7 +284,7 @@ def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuild
         if verifier.policy.require_challenge:
             b.fail(
                 "challenge",
-                "vp.challenge_mismatch",
+                "vp.challenge_missing",
                 "no challenge was given to the verifier; policy requires one to stop replays",
             )
         else:
@@ -293,12 +294,12 @@ def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuild
         b.fail("challenge", "vp.challenge_mismatch", "the presentation does not carry the issued challenge")
         return
     try:
-        fresh = verifier._consume_challenge(nonce, store)
+        refused = refusal(verifier._redeem_challenge(nonce, store))
     except ThaiVCError as err:
         b.error("challenge", err)
         return
-    if not fresh:
-        b.fail("challenge", "vp.challenge_mismatch", "this challenge was already used: a replay")
+    if refused is not None:
+        b.fail("challenge", *refused)
         return
     b.ok("challenge")
 

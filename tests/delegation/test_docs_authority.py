@@ -19,4 +19,4 @@ def test_authority_doc_examples_run() -> None:
     assert namespace["audit_log"][0]["allowed"] is True
     # the same backend refuses a replay of the same presentation
     again = namespace["handle_filing"](namespace["presentation"], namespace["challenge"], "0995562000018", 1)
-    assert again["status"] == 403 and again["code"] == "vp.challenge_mismatch"
+    assert again["status"] == 403 and again["code"] == "vp.challenge_replayed"
