@@ -15,7 +15,7 @@ from thaivc.errors import (
     VerificationFailed,
 )
 from thaivc.holder import Holder
-from thaivc.issuer import Issuer
+from thaivc.issuer import IssuedCredential, Issuer
 from thaivc.keys import PrivateKey, PublicKey, Signer, generate_key, load_key
 from thaivc.policy import Policy
 from thaivc.report import Check, Problem, VerificationReport
@@ -29,6 +29,7 @@ __all__ = [
     "Holder",
     "Indeterminate",
     "InputError",
+    "IssuedCredential",
     "Issuer",
     "MemoryChallengeStore",
     "Policy",

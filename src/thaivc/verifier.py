@@ -28,7 +28,7 @@ from thaivc.did import UniversalResolver
 from thaivc.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.errors import Indeterminate, ThaiVCError, UsageError, VerificationFailed
 from thaivc.jsonutil import loads_strict
-from thaivc.policy import Policy
+from thaivc.policy import AssuranceRule, Policy
 from thaivc.report import ReportBuilder, VerificationReport
 from thaivc.verify_di import check_di
 from thaivc.verify_jose import check_jwt
@@ -67,6 +67,7 @@ class Verifier:
         sd_jwt_key_resolver: IssuerKeyResolver | None = None,
         contexts: ContextRegistry | None = None,
         proof_set_policy: ProofSetPolicy | None = None,
+        assurance: AssuranceRule | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
@@ -87,6 +88,11 @@ class Verifier:
         self.contexts = contexts
         #: Signers a Data Integrity credential's proof set must contain (default: any one valid set).
         self.proof_set_policy = proof_set_policy
+        #: The minimum identity assurance a credential must carry, re-derived from its evidence
+        #: (``thaivc.assurance.AssurancePolicy``); checked for every credential, nested ones included.
+        if assurance is not None and not isinstance(assurance, AssuranceRule):
+            raise UsageError("usage.invalid_argument", "assurance is a thaivc.assurance.AssurancePolicy")
+        self.assurance: AssuranceRule | None = assurance
 
     # -- public API ---------------------------------------------------------------------------
 

@@ -425,6 +425,33 @@ def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, 
 
 
 def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """Trust in the issuer, then (when configured) the credential's identity assurance."""
+    _check_issuer_trust(verifier, issuer_id, payload, b)
+    _check_assurance(verifier, payload, b)
+
+
+def _check_assurance(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """The verifier's assurance rule, on the verified credential: the IAL is re-derived from evidence."""
+    rule = verifier.assurance
+    if rule is None:
+        return
+    try:
+        outcome = rule.check_credential(payload)
+    except ThaiVCError as err:
+        b.error("assurance", err)
+        return
+    except Exception as exc:  # a rule that breaks vouches for nobody
+        b.undecidable("assurance", "assurance.invalid", f"the assurance rule failed: {type(exc).__name__}")
+        return
+    if outcome is None:
+        b.skip("assurance", "the assurance policy does not cover this credential type")
+    elif outcome[0] is None:
+        b.ok("assurance", outcome[1])
+    else:
+        b.fail("assurance", outcome[0], outcome[1])
+
+
+def _check_issuer_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
     trust = verifier.trust
     if trust is None:
         b.skip("trust", "no trust source configured: the issuer was not vetted")
