@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -15,11 +16,13 @@ from thaivc.jsonutil import loads_strict
 __all__ = [
     "EXIT_FAILED",
     "EXIT_INDETERMINATE",
+    "EXIT_INTERNAL",
     "EXIT_OK",
     "EXIT_USAGE",
     "CliError",
     "add_common",
     "load_signing_key",
+    "mark",
     "print_json",
     "read_input",
     "read_json_file",
@@ -30,6 +33,36 @@ EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_INDETERMINATE: Final = 3
+#: thaivc itself broke (a bug): never 1, which means "the input is forged or wrong".
+EXIT_INTERNAL: Final = 4
+
+#: Symbols and the plain words a console that cannot show them gets instead.
+_MARKS: Final = {"✔": "OK", "✘": "FAIL", "–": "-", "✓": "OK", "✗": "FAIL"}
+
+
+def mark(symbol: str) -> str:
+    """``symbol`` if standard output can encode it (UTF-8 terminals), else a plain word.
+
+    A Thai Windows console (cp874) shows Thai but not ✔/✘; an ASCII pipe shows neither.
+    """
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        symbol.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return _MARKS.get(symbol, "?")
+    return symbol
+
+
+def tolerant_streams() -> None:
+    """Let standard output and error replace what their encoding cannot show, instead of crashing.
+
+    Thai text on an ASCII console becomes ``?``; the exit code, which scripts read, is unchanged.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream: leave it be
+                reconfigure(errors="replace")
 
 #: Files the CLI reads may be larger than one token (a credential with many claims, a CSV).
 MAX_FILE_BYTES: Final = 16 * 1024 * 1024

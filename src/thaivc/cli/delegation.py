@@ -14,6 +14,7 @@ from thaivc.cli._common import (
     EXIT_OK,
     CliError,
     load_signing_key,
+    mark,
     print_json,
     read_input,
     read_json_file,
@@ -187,8 +188,9 @@ def cmd_authorize(args: argparse.Namespace) -> int:
     if args.json:
         print_json(decision.to_json())
     else:
-        mark = {"allowed": "✔ ALLOWED", "refused": "✘ REFUSED", "indeterminate": "? INDETERMINATE"}[decision.outcome]
-        print(f"{mark}" + (f"  [{decision.code}]" if decision.code else ""))
+        verdict = {"allowed": f"{mark('✔')} ALLOWED", "refused": f"{mark('✘')} REFUSED",
+                   "indeterminate": "? INDETERMINATE"}[decision.outcome]
+        print(verdict + (f"  [{decision.code}]" if decision.code else ""))
         print(f"  {decision.explanation_th}")
         print(f"  {decision.explanation_en}")
     return {"allowed": EXIT_OK, "refused": EXIT_FAILED, "indeterminate": EXIT_INDETERMINATE}[decision.outcome]

@@ -357,3 +357,58 @@ def issuing_status(args: argparse.Namespace) -> Iterator[Any]:
     purposes = [p.strip() for p in str(args.status_purpose).split(",") if p.strip()]
     with status_registry(args.status) as registry:
         yield (registry, purposes)
+
+
+# -- --status at verification ------------------------------------------------------------------
+
+
+class _FolderLists:
+    """Published lists read from a folder laid out as ``thaivc status publish`` writes it.
+
+    ``…/LIST`` is ``FOLDER/LIST`` (the W3C list credential) and ``…/token/LIST`` is
+    ``FOLDER/token/LIST``; only the last path segment of the URL is used, so nothing outside the
+    folder is ever read.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, url: str) -> Any:
+        from thaivc.errors import Indeterminate
+        from thaivc.net import FetchResult
+
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        if not name or name in {".", ".."} or "\\" in name:
+            raise Indeterminate("status.unavailable", f"no published list for {url}")
+        path = self.folder / ("token" if "/token/" in url else "") / name
+        try:
+            body = path.read_bytes()
+        except OSError:
+            raise Indeterminate("status.unavailable", f"the folder {self.folder} has no list {name}") from None
+        return FetchResult(url=url, status=200, body=body)
+
+
+@contextlib.contextmanager
+def status_source(source: str | None, verifier: Any) -> Iterator[None]:
+    """Give ``verifier`` a status checker for ``--status SOURCE`` while the ``with`` lasts.
+
+    ``https`` fetches the lists credentials name (over HTTPS only, through the hardened client); a
+    folder reads lists published there; anything else is the issuer's status database.
+    """
+    if source is None:
+        yield
+        return
+    from thaivc.status import RegistryFetcher, http_status_checker
+
+    if source == "https":
+        from thaivc.net import SafeHttpClient
+
+        verifier.status_checker = http_status_checker(verifier, SafeHttpClient())
+        yield
+    elif Path(source).is_dir():
+        verifier.status_checker = http_status_checker(verifier, _FolderLists(Path(source)))
+        yield
+    else:
+        with status_registry(source) as registry:
+            verifier.status_checker = http_status_checker(verifier, RegistryFetcher(registry))
+            yield

@@ -1,0 +1,132 @@
+"""The officer's command line (issue 15, items 3, 6, 7): status and assurance at verification,
+output that survives any console, exit 4 for thaivc's own faults, and papercuts.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from test_cli_status import BASE, Env
+
+from thaivc.cli import main
+from thaivc.cli._common import EXIT_INTERNAL
+
+CHALLENGE_ARGS = ["--allow-no-challenge"]
+
+
+@pytest.fixture
+def env(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Env:
+    e = Env(tmp_path)
+    assert main(["key", "generate", "--out", e.key]) == 0
+    assert main(["status", "create", "--db", e.db, "--key", e.key, "--base-url", BASE]) == 0
+    capsys.readouterr()
+    return e
+
+
+def _issued(env: Env, cid: str) -> Path:
+    out = env.dir / "cred.jwt"
+    assert main(["issue", str(env.credential(cid)), "--key", env.key, "--status", env.db, "--out", str(out)]) == 0
+    return out
+
+
+def test_verify_without_status_names_the_flag(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    cred = _issued(env, "urn:uuid:b1")
+    capsys.readouterr()
+    assert main(["verify", str(cred)]) == 3
+    out = capsys.readouterr().out
+    assert "status.not_checked" in out and "--status" in out
+
+
+@pytest.mark.parametrize("source", ["db", "folder"])
+def test_verify_status_from_the_database_or_a_published_folder(env: Env, capsys: pytest.CaptureFixture[str],
+                                                               source: str) -> None:
+    cred = _issued(env, "urn:uuid:b2")
+    assert main(["status", "publish", "--db", env.db, "--key", env.key, "--out", str(env.out)]) == 0
+    where = env.db if source == "db" else str(env.out)
+    capsys.readouterr()
+    assert main(["verify", str(cred), "--status", where]) == 0
+    assert main(["status", "revoke", "--db", env.db, "urn:uuid:b2"]) == 0
+    assert main(["status", "publish", "--db", env.db, "--key", env.key, "--out", str(env.out)]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(cred), "--status", where]) == 1
+    assert "status.revoked" in capsys.readouterr().out
+
+
+def test_verify_status_folder_never_reads_outside_it(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    """A list URL that walks up (``…/..``) or names no list is unavailable, never a file elsewhere."""
+    from thaivc.cli.status import _FolderLists
+    from thaivc.errors import Indeterminate
+
+    env.out.mkdir()
+    (env.dir / "secret").write_text("x")
+    lists = _FolderLists(env.out)
+    for url in (f"{BASE}/..", f"{BASE}/", "https://evil.example/../secret", f"{BASE}/nothing"):
+        with pytest.raises(Indeterminate):
+            lists(url)
+
+
+def test_verify_min_ial(env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "c.json"
+    doc.write_text(json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"],
+                               "type": ["VerifiableCredential"],
+                               "credentialSubject": {"id": "did:example:a", "ial": "2.3"}}))
+    out = tmp_path / "c.jwt"
+    assert main(["issue", str(doc), "--key", env.key, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(out), "--min-ial", "2.3"]) == 1  # the claim has no evidence behind it
+    assert "assurance.too_low" in capsys.readouterr().out
+    assert main(["verify", str(out), "--min-ial", "9.9"]) == 2
+
+
+def test_verify_proof_set_policy_file_is_checked(env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "p.json"
+    bad.write_text(json.dumps({"required_methods": ["did:example:a"], "surprise": 1}))
+    cred = _issued(env, "urn:uuid:b3")
+    assert main(["verify", str(cred), "--proof-set-policy", str(bad)]) == 2
+    bad.write_text(json.dumps({"min_proofs": 2}))
+    assert main(["verify", str(cred), "--proof-set-policy", str(bad)]) == 2
+
+
+@pytest.mark.parametrize("encoding", ["cp874", "ascii"])
+def test_output_survives_a_thai_windows_or_ascii_console(env: Env, monkeypatch: pytest.MonkeyPatch,
+                                                          encoding: str) -> None:
+    cred = _issued(env, "urn:uuid:b4")
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding=encoding, errors="strict")
+    monkeypatch.setattr(sys, "stdout", console)
+    code = main(["verify", str(cred)])
+    console.flush()
+    text = raw.getvalue().decode(encoding)
+    assert code == 3 and "INDETERMINATE" in text
+    assert "✔" not in text and "✘" not in text and ("OK" in text or "-" in text)
+
+
+def test_an_internal_error_exits_4_never_1(env: Env, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import thaivc.cli.commands as commands
+
+    def broken(text: str, **kw: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(commands, "read_input", broken)  # the CLI's own plumbing, not a library object
+    assert main(["verify", "x"]) == EXIT_INTERNAL == 4
+    assert "internal error" in capsys.readouterr().err
+
+
+def test_a_mistyped_flag_shows_the_subcommands_usage_and_a_guess(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["verify", "x.jwt", "--chalenge", "abc"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert "usage: thaivc verify" in err and "did you mean --challenge?" in err
+
+
+@pytest.mark.parametrize("spelling", ["ed25519", "p-256", "P256", "p-384"])
+def test_key_types_are_case_insensitive(tmp_path: Path, capsys: pytest.CaptureFixture[str], spelling: str) -> None:
+    assert main(["key", "generate", "--type", spelling, "--out", str(tmp_path / "k.json")]) == 0
+    with pytest.raises(SystemExit):
+        main(["key", "generate", "--type", "rsa", "--out", str(tmp_path / "r.json")])
