@@ -45,7 +45,9 @@ def mark(symbol: str) -> str:
 
     A Thai Windows console (cp874) shows Thai but not ✔/✘; an ASCII pipe shows neither.
     """
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    encoding = getattr(sys.stdout, "encoding", None)
+    if encoding is None:  # an in-memory text stream holds any character
+        return symbol
     try:
         symbol.encode(encoding)
     except (UnicodeEncodeError, LookupError):
