@@ -130,3 +130,36 @@ def test_key_types_are_case_insensitive(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["key", "generate", "--type", spelling, "--out", str(tmp_path / "k.json")]) == 0
     with pytest.raises(SystemExit):
         main(["key", "generate", "--type", "rsa", "--out", str(tmp_path / "r.json")])
+
+
+# -- item 4: an ID is read the same way wherever it is typed -----------------------------------------
+
+THAI_COMPANY = "๐๙๙๕๕๖๒๐๐๐๐๑๘"  # 0995562000018, the sample registry's company, in Thai digits
+
+
+@pytest.mark.parametrize("typed", [THAI_COMPANY, "0-9955-62000-01-8", "0995 5620 0001 8"])
+def test_dbd_lookup_folds_thai_digits_and_dashes_and_says_so(capsys: pytest.CaptureFixture[str], typed: str) -> None:
+    assert main(["dbd", "lookup", typed]) == 0
+    out, err = capsys.readouterr()
+    assert "0995562000018" in out
+    assert "read as 0995562000018" in err and "folded" in err
+    assert "ข้อมูลทดสอบ" in err  # the built-in sample registry says it is not DBD
+
+
+@pytest.mark.parametrize("argv", [
+    ["dbd", "lookup", "0995562000019"],
+    ["id", "check", "0995562000019"],
+    ["dopa", "check", "--citizen-id", "1999900001011", "--first-name", "ก", "--last-name", "ข",
+     "--birth-date-be", "25380812", "--laser", "ZX0-0010000-01"],
+    ["delegate", "--grantor", "0995562000019", "--attorney", "did:key:z6Mk", "--attorney-id", "1999900001028",
+     "--acts", "tax_filing"],
+])
+def test_an_invalid_id_exits_1_everywhere(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "INVALID" in out + err
+
+
+def test_id_check_and_dbd_lookup_agree_on_a_bad_check_digit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["id", "check", "0995562000019"]) == main(["dbd", "lookup", "0995562000019"]) == 1
+    assert "INVALID" in capsys.readouterr().err

@@ -21,6 +21,7 @@ __all__ = [
     "EXIT_USAGE",
     "CliError",
     "add_common",
+    "fold_id",
     "load_signing_key",
     "mark",
     "print_json",
@@ -80,6 +81,27 @@ class CliError(Exception):
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     """Options every command understands (none yet beyond --help/--version)."""
+
+
+def fold_id(text: str, *, kind: str, option: str) -> str:
+    """An ID as typed (Thai digits, spaces, dashes) folded to 13 ASCII digits, or exit 1 "invalid".
+
+    Every command that takes a citizen or juristic ID calls this, so a typed ID is read the same way
+    everywhere: a folded one is said so on standard error, an invalid one is refused with exit 1
+    (the input is wrong), never with the usage code.
+    """
+    from thaivc.thai import is_valid_citizen_id, is_valid_juristic_id, normalize_id
+
+    try:
+        digits = normalize_id(text)
+    except ThaiVCError:
+        raise CliError(f"{option} {text}: INVALID {kind} ID (not 13 digits)", exit_code=EXIT_FAILED) from None
+    valid = is_valid_juristic_id(digits) if kind == "juristic" else is_valid_citizen_id(digits)
+    if not valid:
+        raise CliError(f"{option} {text}: INVALID {kind} ID (wrong check digit)", exit_code=EXIT_FAILED)
+    if digits != text:
+        print(f"note: {option} {text} was read as {digits} (Thai digits, spaces and dashes folded)", file=sys.stderr)
+    return digits
 
 
 def read_input(source: str | None, *, what: str = "input") -> str:

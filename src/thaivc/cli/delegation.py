@@ -13,6 +13,7 @@ from thaivc.cli._common import (
     EXIT_INDETERMINATE,
     EXIT_OK,
     CliError,
+    fold_id,
     load_signing_key,
     mark,
     print_json,
@@ -113,6 +114,7 @@ def cmd_delegate(args: argparse.Namespace) -> int:
     from thaivc.delegation import delegation_credential
     from thaivc.registries.dbd import FakeDbd
 
+    args.grantor = fold_id(args.grantor, kind="juristic", option="--grantor")
     name = args.grantor_name
     if name is None:
         if args.grantor not in FakeDbd().juristic_ids():
@@ -181,7 +183,8 @@ def cmd_authorize(args: argparse.Namespace) -> int:
                              dbd_issuers=frozenset(args.trust_dbd_issuer),
                              assurance=AssurancePolicy(min_ial=args.min_ial))
     decision = Verifier().authorize(
-        items if len(items) > 1 else items[0], act=args.act, on_behalf_of=args.on_behalf_of,
+        items if len(items) > 1 else items[0], act=args.act,
+        on_behalf_of=fold_id(args.on_behalf_of, kind="juristic", option="--on-behalf-of"),
         challenge=args.challenge, domain=args.domain, policy=policy, value_thb=args.value,
         dbd=FakeDbd() if args.sample_dbd else None, seal=True if args.seal else None,
     )
