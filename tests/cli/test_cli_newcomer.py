@@ -163,3 +163,47 @@ def test_an_invalid_id_exits_1_everywhere(capsys: pytest.CaptureFixture[str], ar
 def test_id_check_and_dbd_lookup_agree_on_a_bad_check_digit(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["id", "check", "0995562000019"]) == main(["dbd", "lookup", "0995562000019"]) == 1
     assert "INVALID" in capsys.readouterr().err
+
+
+# -- item 5: status changes say what they did, per id, and refuse what they must ---------------------
+
+
+def _issue_many(env: Env, *cids: str) -> None:
+    for n, cid in enumerate(cids):
+        out = env.dir / f"c{n}.jwt"
+        assert main(["issue", str(env.credential(cid)), "--key", env.key, "--status", env.db,
+                     "--status-purpose", "revocation,suspension", "--out", str(out)]) == 0
+
+
+def test_revoke_dry_run_skip_unknown_and_counts(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    _issue_many(env, "urn:uuid:e1", "urn:uuid:e2", "urn:uuid:e3")
+    assert main(["status", "revoke", "--db", env.db, "urn:uuid:e1"]) == 0
+    csv_file = env.dir / "r.csv"
+    csv_file.write_text("credential_id\nurn:uuid:e1\nurn:uuid:e2\nurn:uuid:ghost\n")
+    capsys.readouterr()
+    assert main(["status", "revoke", "--db", env.db, "--from-csv", str(csv_file)]) == 1
+    assert "urn:uuid:ghost" in capsys.readouterr().err
+    assert main(["status", "revoke", "--db", env.db, "--from-csv", str(csv_file), "--skip-unknown",
+                 "--dry-run"]) == 0
+    assert "1 credential(s) would be revoked, 1 already revoked, 1 unknown skipped" in capsys.readouterr().out
+    assert main(["status", "show", "urn:uuid:e2", "--db", env.db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"][0]["state"] == "valid"  # the dry run changed nothing
+    assert main(["status", "revoke", "--db", env.db, "--from-csv", str(csv_file), "--skip-unknown"]) == 0
+    assert "1 credential(s) revoked, 1 already revoked, 1 unknown skipped" in capsys.readouterr().out
+
+
+def test_reinstating_a_revoked_credential_is_refused(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    _issue_many(env, "urn:uuid:f1", "urn:uuid:f2")
+    assert main(["status", "suspend", "--db", env.db, "urn:uuid:f1", "urn:uuid:f2"]) == 0
+    assert main(["status", "revoke", "--db", env.db, "urn:uuid:f1"]) == 0
+    capsys.readouterr()
+    assert main(["status", "reinstate", "--db", env.db, "urn:uuid:f2", "urn:uuid:f1"]) == 1
+    err = capsys.readouterr().err
+    assert "revocation is final" in err and "credential(s) reinstated" not in err
+    assert main(["status", "show", "urn:uuid:f2", "--db", env.db, "--json"]) == 0
+    states = {e["purpose"]: e["state"] for e in json.loads(capsys.readouterr().out)["entries"]}
+    assert states["suspension"] == "SUSPENDED"  # all or nothing: f2 was not reinstated either
+    csv_file = env.dir / "s.csv"
+    csv_file.write_text("urn:uuid:f2\n")
+    assert main(["status", "reinstate", "--db", env.db, "--from-csv", str(csv_file)]) == 0
+    assert "1 credential(s) reinstated" in capsys.readouterr().out

@@ -82,13 +82,16 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             f"verifiers to see it.\n\nexample:\n  thaivc status {name} urn:uuid:6f1c9a52-0d7e-4c55-9d1e-2b8c0f1e7a10",
         )
         action.add_argument("ids", nargs="*", metavar="CREDENTIAL_ID")
-        if name == "revoke":
-            action.add_argument(
-                "--from-csv",
-                metavar="FILE",
-                help=f"revoke every id in the first column of FILE (header row optional), {CSV_BATCH} per transaction",
-            )
-            action.add_argument("--quiet", action="store_true", help="no progress bar")
+        action.add_argument(
+            "--from-csv",
+            metavar="FILE",
+            help=f"{name} every id in the first column of FILE (header row optional), {CSV_BATCH} per transaction",
+        )
+        action.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
+        action.add_argument(
+            "--skip-unknown", action="store_true", help="skip ids with no status entry instead of refusing the batch"
+        )
+        action.add_argument("--quiet", action="store_true", help="no progress bar")
         action.set_defaults(handler=cmd_change, change=name)
 
     show = _action(
@@ -203,39 +206,93 @@ def cmd_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _csv_ids(path: str) -> list[str]:
+def _csv_ids(path: str) -> list[tuple[str, str]]:
+    """``(id, where)`` for each id in the first column; ``where`` names the row, for error messages."""
     text = read_input(path, what="CSV file")
-    ids: list[str] = []
+    ids: list[tuple[str, str]] = []
     for row_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         cell = row[0].strip() if row else ""
         if not cell or cell.startswith("#"):
             continue
         if row_number == 1 and cell.lower() in _HEADER_CELLS:
             continue
-        ids.append(cell)
+        ids.append((cell, f"{path} row {row_number}"))
     return ids
 
 
+_TARGET: Final = {"revoke": ("revocation", 1), "suspend": ("suspension", 1), "reinstate": ("suspension", 0)}
+_PAST: Final = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
+
+
+class _Values:
+    """Current status values read from the store, one snapshot per list (cached for the command)."""
+
+    def __init__(self, store: Any, issuer_id: str) -> None:
+        self.store, self.issuer_id = store, issuer_id
+        self._lists: dict[str, dict[int, int]] = {}
+
+    def get(self, purpose: str, credential_id: str) -> int | None:
+        allocation = self.store.lookup(self.issuer_id, purpose, credential_id)
+        if allocation is None:
+            return None
+        if allocation.list_id not in self._lists:
+            self._lists[allocation.list_id] = dict(self.store.snapshot(allocation.list_id).values)
+        return self._lists[allocation.list_id].get(allocation.index, 0)
+
+
+def _plan(args: argparse.Namespace, values: _Values, ids: list[tuple[str, str]]) -> tuple[list[str], int, list[str]]:
+    """(ids to change, how many are already in the target state, unknown ids skipped); refuses what it must."""
+    purpose, target = _TARGET[args.change]
+    change: list[str] = []
+    already = 0
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for credential_id, where in ids:
+        if credential_id in seen:
+            continue
+        seen.add(credential_id)
+        if args.change == "reinstate" and values.get("revocation", credential_id) == 1:
+            raise CliError(f"{credential_id} ({where}) is revoked: revocation is final and cannot be reinstated; "
+                           "nothing was changed", exit_code=EXIT_FAILED)
+        current = values.get(purpose, credential_id)
+        if current is None:
+            if args.skip_unknown:
+                skipped.append(credential_id)
+                continue
+            raise CliError(f"{credential_id} ({where}) has no {purpose} entry in {args.db}; nothing was changed "
+                           "(--skip-unknown to change the others)", exit_code=EXIT_FAILED)
+        if current == target:
+            already += 1
+        else:
+            change.append(credential_id)
+    return change, already, skipped
+
+
 def cmd_change(args: argparse.Namespace) -> int:
-    ids: list[str] = list(args.ids)
-    from_csv = getattr(args, "from_csv", None)
-    if from_csv:
-        ids.extend(_csv_ids(from_csv))
+    ids = [(cid, f"argument {n}") for n, cid in enumerate(args.ids, start=1)]
+    if args.from_csv:
+        ids.extend(_csv_ids(args.from_csv))
     if not ids:
-        more = " or --from-csv FILE" if args.change == "revoke" else ""
-        raise CliError(f"name the credentials to {args.change}: CREDENTIAL_ID …{more}")
+        raise CliError(f"name the credentials to {args.change}: CREDENTIAL_ID … or --from-csv FILE")
+    past = _PAST[args.change]
     with _store(args.db) as store:
         registry = _registry(store, args.db)
+        change_ids, already, skipped = _plan(args, _Values(store, registry.issuer_id), ids)
+        summary = (f"{len(change_ids)} credential(s) {'would be ' if args.dry_run else ''}{past}, "
+                   f"{already} already {past}" + (f", {len(skipped)} unknown skipped" if skipped else ""))
+        if args.dry_run:
+            print(f"dry run: {summary}; nothing was changed")
+            return EXIT_OK
         change = {
             "revoke": registry.revoke_many,
             "suspend": registry.suspend_many,
             "reinstate": registry.reinstate_many,
         }[args.change]
         done = 0
-        with _progress(getattr(args, "quiet", False) or len(ids) <= CSV_BATCH) as progress:
-            task = progress.add_task(f"{args.change}", total=len(ids))
-            for start in range(0, len(ids), CSV_BATCH):
-                batch = ids[start : start + CSV_BATCH]
+        with _progress(args.quiet or len(change_ids) <= CSV_BATCH) as progress:
+            task = progress.add_task(f"{args.change}", total=len(change_ids))
+            for start in range(0, len(change_ids), CSV_BATCH):
+                batch = change_ids[start : start + CSV_BATCH]
                 try:
                     done += change(batch)
                 except ThaiVCError as err:
@@ -245,8 +302,7 @@ def cmd_change(args: argparse.Namespace) -> int:
                         exit_code=EXIT_FAILED,
                     ) from None
                 progress.advance(task, len(batch))
-    past = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[args.change]
-    print(f"{past} {done} credential(s); run 'thaivc status publish' for verifiers to see it")
+    print(f"{summary}" + ("; run 'thaivc status publish' for verifiers to see it" if done else ""))
     return EXIT_OK
 
 
