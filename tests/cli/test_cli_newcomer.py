@@ -207,3 +207,57 @@ def test_reinstating_a_revoked_credential_is_refused(env: Env, capsys: pytest.Ca
     csv_file.write_text("urn:uuid:f2\n")
     assert main(["status", "reinstate", "--db", env.db, "--from-csv", str(csv_file)]) == 0
     assert "1 credential(s) reinstated" in capsys.readouterr().out
+
+
+# -- item 7: papercuts -----------------------------------------------------------------------------
+
+
+def test_version_loads_none_of_the_verifier() -> None:
+    """``thaivc --version`` imports the command line only: no pydantic, no HTTP, no verifier."""
+    import subprocess
+
+    code = ("import sys, thaivc.cli; "
+            "heavy = [m for m in ('pydantic', 'httpx', 'thaivc.verifier', 'thaivc.model', 'rich') if m in sys.modules]; "
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(Path(__file__).parents[2] / "src")}).stdout
+    assert out.strip() == "[]"
+
+
+def test_lazy_top_level_names_still_work() -> None:
+    import thaivc
+
+    assert thaivc.Verifier.__name__ == "Verifier" and "Verifier" in dir(thaivc)
+    assert thaivc.status.StatusRegistry.__name__ == "StatusRegistry"  # a sub-module by attribute
+    with pytest.raises(AttributeError):
+        thaivc.NoSuchThing
+
+
+def test_issue_subject_never_silently_replaces_another(env: Env, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "c.json"
+    doc.write_text(json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                               "credentialSubject": {"id": "did:example:somchai", "name": "สมชาย"}}))
+    assert main(["issue", str(doc), "--key", env.key, "--subject", "did:example:other"]) == 2
+    assert "did:example:somchai" in capsys.readouterr().err
+    assert main(["issue", str(doc), "--key", env.key, "--subject", "did:example:somchai"]) == 0
+
+
+def test_a_dotted_disclosable_path_suggests_the_pointer(env: Env, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "c.json"
+    doc.write_text(json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                               "credentialSubject": {"id": "did:example:a", "name": "สมชาย"}}))
+    assert main(["issue", str(doc), "--key", env.key, "--format", "dc+sd-jwt",
+                 "--disclosable", "credentialSubject.name"]) == 2
+    assert "did you mean --disclosable /credentialSubject/name?" in capsys.readouterr().err
+
+
+def test_delegate_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "poa.json"
+    assert main(["delegate", "--grantor", "0995562000018", "--attorney", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLG"
+                 "pbnnEGta2doK", "--attorney-id", "1999900001028", "--acts", "tax_filing", "--max-value", "5000000",
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"wrote {out}" in err and "tax_filing" in err and "5,000,000 baht" in err and "sign-delegation" in err
+    assert "DelegationCredential" in json.loads(out.read_text())["type"]

@@ -228,6 +228,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
         subject = credential.get("credentialSubject", {})
         if not isinstance(subject, dict):
             raise CliError("--subject needs a credential with one credentialSubject object")
+        named = subject.get("id")
+        if named is not None and named != args.subject:
+            raise CliError(f"the credential already names its subject {named}; --subject {args.subject} would "
+                           "silently replace it: remove credentialSubject.id or drop --subject")
         credential["credentialSubject"] = {**subject, "id": args.subject}
     options: dict[str, Any] = {}
     if args.cryptosuite:
@@ -235,6 +239,11 @@ def cmd_issue(args: argparse.Namespace) -> int:
     if args.disclosable:
         if args.format != "dc+sd-jwt":
             raise CliError("--disclosable needs --format dc+sd-jwt")
+        for path in args.disclosable:
+            if not path.startswith("/"):
+                pointer = "/" + path.replace("~", "~0").replace("/", "~1").replace(".", "/")
+                raise CliError(f"--disclosable {path}: a disclosable claim is a JSON pointer; did you mean "
+                               f"--disclosable {pointer}?")
         options["disclosable"] = args.disclosable
     try:
         with issuing_status(args) as status:

@@ -133,6 +133,11 @@ def cmd_delegate(args: argparse.Namespace) -> int:
             company_seal=True if args.seal else None, status=status,
         )
     write_output(args.out, json.dumps(doc, ensure_ascii=False, indent=2))
+    if args.out not in (None, "-"):  # say what was written; the document itself went to the file
+        value = f", up to {args.max_value:,} baht" if args.max_value is not None else ""
+        print(f"wrote {args.out}: a power of attorney from {name} ({args.grantor}) to {args.attorney} "
+              f"for {', '.join(acts)}{value}; unsigned: each director signs it with thaivc sign-delegation",
+              file=sys.stderr)
     if args.valid_until is None:
         print(f"valid until {valid_until} (default: one year; use --valid-until)", file=sys.stderr)
     return EXIT_OK

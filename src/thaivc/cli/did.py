@@ -12,10 +12,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from thaivc.cli._common import EXIT_FAILED, EXIT_INDETERMINATE, EXIT_OK, print_json
-from thaivc.did import RELATIONSHIPS, DidDocument, DidJwkResolver, DidKeyResolver, DidResolver, UniversalResolver
 from thaivc.errors import Indeterminate, ThaiVCError
 
 if TYPE_CHECKING:
+    from thaivc.did import DidDocument, DidResolver, UniversalResolver
     from thaivc.net import Fetcher
 
 __all__ = ["cmd_did_resolve", "make_fetcher", "register_did"]
@@ -57,6 +57,8 @@ def make_fetcher() -> Fetcher:
 
 
 def _resolver(allow_network: bool) -> UniversalResolver:
+    from thaivc.did import DidJwkResolver, DidKeyResolver, UniversalResolver
+
     methods: dict[str, DidResolver] = {"key": DidKeyResolver(), "jwk": DidJwkResolver()}
     if allow_network:
         from thaivc.did.web import DidWebResolver
@@ -66,6 +68,8 @@ def _resolver(allow_network: bool) -> UniversalResolver:
 
 
 def _describe(document: DidDocument) -> str:
+    from thaivc.did import RELATIONSHIPS
+
     lines = [f"id  {document.id}"]
     for vm in document.verification_methods:
         uses = [name for name in RELATIONSHIPS if document.is_authorized(vm.id, name)]

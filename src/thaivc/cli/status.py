@@ -129,7 +129,9 @@ def _action(
 ) -> argparse.ArgumentParser:
     parser = actions.add_parser(name, help=help_text, description=description, formatter_class=_FMT)
     parser.add_argument(
-        "--db", default=DEFAULT_DB, metavar="FILE|DSN", help=f"SQLite file or postgresql:// DSN (default {DEFAULT_DB})"
+        "--db", "--status", dest="db", default=DEFAULT_DB, metavar="FILE|DSN",
+        help=f"the status database, a SQLite file or postgresql:// DSN (default {DEFAULT_DB}); "
+        "--status is the same option, spelt as in thaivc issue and thaivc verify",
     )
     return parser
 
