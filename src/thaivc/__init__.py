@@ -11,9 +11,13 @@ when a program first touches ``thaivc.Verifier`` or its neighbours.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from thaivc._version import __version__
+
+# A library logs and never configures logging: the agency's application decides where records go.
+logging.getLogger("thaivc").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from thaivc.challenge import ChallengeStore, MemoryChallengeStore, new_challenge

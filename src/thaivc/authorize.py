@@ -28,6 +28,7 @@ presentation, as the signers' ID-card copies are attached to a paper power of at
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ from thaivc.thai import is_valid_juristic_id
 if TYPE_CHECKING:
     from thaivc.challenge import ChallengeStore
     from thaivc.verifier import Verifier
+
+_log = logging.getLogger("thaivc.authorize")
 
 __all__ = ["AuthorityDecision", "AuthorityPolicy", "authorize"]
 
@@ -839,6 +842,10 @@ def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, proble
     else:
         th = f"ไม่อนุญาต: {th}" if outcome == "refused" else f"ยังตัดสินไม่ได้: {th}"
         en = f"{'Refused' if outcome == 'refused' else 'Indeterminate'}: {en}"
+    if _log.isEnabledFor(logging.INFO):
+        # outcome, act, path and codes: never a name, an ID number or a credential
+        _log.info("authorize outcome=%s act=%s via=%s codes=%s", outcome, case.act_name, case.via or "-",
+                  ",".join(p.code for p in problems) or "-")
     return AuthorityDecision(
         outcome=outcome, act=case.act_name, on_behalf_of=case.on_behalf_of, actor=case.actor, via=case.via,
         signers=counted, surplus=surplus, branch_index=decision.branch_index if decision is not None else None,

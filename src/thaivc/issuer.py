@@ -16,6 +16,7 @@ its schema would refuse.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import unicodedata
 import uuid
@@ -46,6 +47,9 @@ __all__ = [
     "own_schemas",
     "to_xsd_datetime",
 ]
+
+#: One line per credential issued, at INFO (``thaivc.issue``): format and types, never claim values.
+_log = logging.getLogger("thaivc.issue")
 
 Format = Literal["vc+jwt", "di", "dc+sd-jwt"]
 
@@ -268,6 +272,10 @@ class Issuer:
         an ``id`` gets a ``urn:uuid:`` one. A ready ``status`` claim (a dict) is kept as given.
         """
         doc = self._fill(credential)
+        if _log.isEnabledFor(logging.INFO):
+            kinds = doc.get("type")
+            shown = ",".join(t for t in kinds if isinstance(t, str)) if isinstance(kinds, list) else str(kinds)
+            _log.info("issue format=%s types=%s status=%s", format, shown, "yes" if status is not None else "no")
         if status is not None and not isinstance(status, dict):
             from thaivc.status.publish import add_status
 

@@ -9,6 +9,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["Verifier"]
 
 #: Envelope media types whose content is an SD-JWT (``~``-separated), never a bare compact JWS.
+#: Verdicts at INFO with their problem codes (``thaivc.verify``); see docs/verification.md.
+_log = logging.getLogger("thaivc.verify")
 _SD_JWT_MEDIA: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
 
 
@@ -117,6 +120,15 @@ class Verifier:
         if not isinstance(embedded, EmbeddedPolicy):
             raise UsageError("usage.invalid_argument", "embedded is an EmbeddedPolicy")
         call = _Call(embedded, challenges if challenges is not None else self.challenges)
+        report = self._check(anything, challenge=challenge, domain=domain, call=call)
+        if _log.isEnabledFor(logging.INFO):
+            # the verdict and codes only: never a claim value, a token, a challenge or a key
+            _log.info("verify status=%s format=%s codes=%s", report.status, report.format or "-",
+                      ",".join(report.all_codes) or "-")
+        return report
+
+    def _check(self, anything: object, *, challenge: str | None, domain: str | None,
+               call: _Call) -> VerificationReport:
         try:
             with request_budget():
                 return self._dispatch(anything, challenge=challenge, domain=domain, depth=0, call=call)
@@ -125,6 +137,8 @@ class Verifier:
             builder.error("parse", err)
             return builder.build()
         except Exception as exc:  # the contract is: never raise on bad input
+            # a thaivc bug; its message may quote the input, so only the exception's type is logged
+            _log.error("verify internal error (%s)", type(exc).__name__)
             builder = ReportBuilder()
             builder.fail("internal", "internal.error", f"{type(exc).__name__} while verifying")
             return builder.build()
