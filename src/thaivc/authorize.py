@@ -134,6 +134,11 @@ class AuthorityDecision:
         return self.outcome == "allowed"
 
     @property
+    def indeterminate(self) -> bool:
+        """Could not decide (a registry down, a status unknown): refuse, and retry or escalate."""
+        return self.outcome == "indeterminate"
+
+    @property
     def code(self) -> str | None:
         return self.problems[0].code if self.problems else None
 

@@ -62,7 +62,7 @@ class IssuedCredential:
     nobody has to parse their own token back to learn it.
     """
 
-    credential: Any
+    credential: str | dict[str, Any]
     id: str
 
 #: Zero-width and bidirectional controls: invisible, and able to make two names look alike.

@@ -69,7 +69,8 @@ class CardData:
 class ProofingResult:
     """The outcome of :func:`proof_citizen`. ``credential`` is ``None`` exactly when ``problems`` is not empty."""
 
-    credential: Any | None
+    #: the secured credential: a compact JWS (``vc+jwt``, ``dc+sd-jwt``) or a Data Integrity document
+    credential: str | dict[str, Any] | None
     evidence: Evidence
     ial: IAL | None
     problems: tuple[Problem, ...] = ()
@@ -197,7 +198,7 @@ def proof_citizen(
 class JuristicIssuance:
     """A JuristicPersonCredential and the DBD profile it was built from."""
 
-    credential: Any
+    credential: str | dict[str, Any]
     document: dict[str, Any]
     company: JuristicPerson
 
