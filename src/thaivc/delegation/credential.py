@@ -1,6 +1,6 @@
 """``DelegationCredential``: a juristic person's power of attorney (หนังสือมอบอำนาจ) as a VC.
 
-The fields follow the paper instrument of domain.md §6: the grantor company (juristic ID and
+The fields follow a Thai paper power of attorney (docs/authority.md): the grantor company (juristic ID and
 name), the attorney (their DID, and citizen ID or passport number), the scope (act tags, an
 optional value cap in baht, the wording in Thai), the validity period, whether sub-delegation
 (มอบอำนาจช่วง) is allowed and how deep, the stamp-duty class (``7a``/``7b``/``7c``), the parent
