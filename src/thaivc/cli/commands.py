@@ -377,11 +377,10 @@ def _hints(report: VerificationReport, args: argparse.Namespace) -> list[str]:
             "an SD-JWT credential is verified as presented by its holder: "
             "thaivc present CRED --format dc+sd-jwt --key WALLET --challenge C --disclose POINTER"
         )
-    if "di.vm_not_authorized" in codes:
+    if "di.vm_not_authorized" in codes and args.proof_set_policy is None:
         hints.append(
-            "a proof here is by a key the issuer does not control (a co-signer): thaivc verify knows no "
-            "proof-set policy; verify proof sets with thaivc.di.ProofSetPolicy, "
-            "powers of attorney with thaivc authorize"
+            "a proof here is by a key the issuer does not control (a co-signer): name the co-signers with "
+            "--proof-set-policy FILE; powers of attorney are judged by thaivc authorize"
         )
     return hints
 
