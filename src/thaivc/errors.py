@@ -31,7 +31,8 @@ __all__ = [
     "problem_type_for",
 ]
 
-DOCS_BASE: Final = "https://thaivc.readthedocs.io/en/latest/problem-codes.html#"
+#: Problem types of codes without a W3C type: thaivc's namespace, served as docs/identifiers.md says.
+DOCS_BASE: Final = "https://thaivc.dev/problem-codes#"
 
 _VCDM = "https://www.w3.org/TR/vc-data-model#"
 _SEC = "https://w3id.org/security#"
