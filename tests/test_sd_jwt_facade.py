@@ -54,7 +54,7 @@ def test_selective_disclosure_round_trip(setup: tuple[FixedClock, thaivc.Private
     assert report.document and report.document["iss"] == agency.did
     # the same presentation again: the challenge was consumed
     again = verifier.check(presented, challenge=challenge, domain=RD)
-    assert again.status == "failed" and again.codes == ["sdjwt.kb_replay"]
+    assert again.status == "failed" and again.codes == ["vp.challenge_replayed"]
 
 
 def test_key_binding_required_by_policy(setup: tuple[FixedClock, thaivc.PrivateKey, thaivc.PrivateKey, str]) -> None:

@@ -130,7 +130,7 @@ def _identity_story(out: TextIO) -> bool:
     report = verifier.check(vp, challenge=challenge, domain=REVENUE_DEPARTMENT)
     _say(out, f"   Verdict: {_verdict(report)}")
     _say(out, "   Each challenge is accepted once, so a copied presentation is worthless.\n")
-    ok &= report.status == "failed" and "vp.challenge_mismatch" in report.codes
+    ok &= report.status == "failed" and "vp.challenge_replayed" in report.codes
 
     _say(out, "7. The same presentation sent to a different agency's service.")
     other = Verifier()

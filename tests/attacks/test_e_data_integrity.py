@@ -420,4 +420,4 @@ def test_di_presentation_challenge_and_domain(key: PrivateKey) -> None:
         "INVALID_DOMAIN_ERROR",
     )
     assert check(vp, verifier=verifier, challenge="n-1", domain="https://rd.go.th").ok
-    assert_problem(check(vp, verifier=verifier, challenge="n-1", domain="https://rd.go.th"), "di.challenge_mismatch")
+    assert_problem(check(vp, verifier=verifier, challenge="n-1", domain="https://rd.go.th"), "vp.challenge_replayed")

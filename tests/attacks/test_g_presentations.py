@@ -48,16 +48,16 @@ def test_sec44_challenge(
     issued = thaivc.new_challenge()
     vp = _present(wallet_key, [good_vc], clock, challenge=issued, domain=VERIFIER_DOMAIN)
     no_nonce = _present(wallet_key, [good_vc], clock)
-    cases: dict[str, tuple[str, str | None]] = {
-        "verifier-gave-no-challenge": (vp, None),
-        "vp-has-no-nonce": (no_nonce, issued),
-        "wrong-challenge": (vp, thaivc.new_challenge()),
-        "prefix-of-challenge": (vp, issued[:-1]),
-        "challenge-with-space": (vp, issued + " "),
+    cases: dict[str, tuple[str, str | None, str]] = {
+        "verifier-gave-no-challenge": (vp, None, "vp.challenge_missing"),
+        "vp-has-no-nonce": (no_nonce, issued, "vp.challenge_mismatch"),
+        "wrong-challenge": (vp, thaivc.new_challenge(), "vp.challenge_mismatch"),
+        "prefix-of-challenge": (vp, issued[:-1], "vp.challenge_mismatch"),
+        "challenge-with-space": (vp, issued + " ", "vp.challenge_mismatch"),
     }
-    for name, (token, challenge) in cases.items():
+    for name, (token, challenge, code) in cases.items():
         report = verifier.check(token, challenge=challenge)
-        assert_refused(report, "vp.challenge_mismatch", "INVALID_CHALLENGE_ERROR", case=name)
+        assert_refused(report, code, "INVALID_CHALLENGE_ERROR", case=name)
         assert report.check("signature").status == "pass", name  # type: ignore[union-attr]
     for nonce in (1, [issued], {"nonce": issued}, None):
         payload = vp_payload(wallet_key.did, [enveloped(good_vc)], nonce=nonce)
@@ -66,8 +66,8 @@ def test_sec44_challenge(
     # none of the refusals above consumed the challenge: the genuine reply passes, exactly once
     assert verifier.check(vp, challenge=issued).ok
     replay = verifier.check(vp, challenge=issued)
-    assert_refused(replay, "vp.challenge_mismatch", "INVALID_CHALLENGE_ERROR")
-    assert replay.codes == ["vp.challenge_mismatch"]
+    assert_refused(replay, "vp.challenge_replayed", "INVALID_CHALLENGE_ERROR")
+    assert replay.codes == ["vp.challenge_replayed"]
 
 
 def test_sec44_forged_presentation_does_not_burn_the_challenge(
@@ -87,7 +87,7 @@ def test_sec44_optional_challenge_by_policy(
 ) -> None:
     """Only an explicit policy opt-out accepts a presentation with no challenge."""
     vp = _present(wallet_key, [good_vc], clock)
-    assert_refused(make_verifier().check(vp), "vp.challenge_mismatch")
+    assert_refused(make_verifier().check(vp), "vp.challenge_missing")
     report = make_verifier(require_challenge=False).check(vp)
     assert report.ok and report.check("challenge").status == "skip"  # type: ignore[union-attr]
 
@@ -112,7 +112,7 @@ def test_sec44_broken_challenge_store_is_indeterminate(
     issued = thaivc.new_challenge()
     report = verifier.check(_present(wallet_key, [good_vc], clock, challenge=issued), challenge=issued)
     assert report.status == "indeterminate" and report.document is None
-    assert "vp.challenge_mismatch" in report.codes
+    assert "vp.challenge_unknown" in report.codes
 
 
 # -- SEC-45 ----------------------------------------------------------------------------------------

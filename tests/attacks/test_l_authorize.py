@@ -241,7 +241,7 @@ def test_l1_no_challenge_no_decision(world: World) -> None:
     vps = [_vp(world, p, [p.credential, company], None) for p in (a, b)]  # type: ignore[arg-type]
     lax = Verifier(clock=world.clock, status_checker=world.revocations)
     lax.policy = lax.policy.model_copy(update={"require_challenge": False})
-    _refused(_decide(world, vps, None, verifier=lax), "vp.challenge_mismatch")
+    _refused(_decide(world, vps, None, verifier=lax), "vp.challenge_missing")
 
 
 def test_l1_a_retyped_credential_is_not_a_delegation(world: World) -> None:
@@ -370,7 +370,7 @@ def test_l16_directors_act_directly_in_any_format_and_a_replay_is_refused(world:
     assert store.calls == [challenge]  # consumed exactly once for the whole call
     again = _decide(world, vps, challenge, verifier=verifier)
     assert again.outcome == "refused"
-    assert again.code in ("vp.challenge_mismatch", "di.challenge_mismatch"), again.to_json()
+    assert again.code == "vp.challenge_replayed", again.to_json()
     assert not again.signers
 
 
@@ -392,7 +392,7 @@ def test_l16_an_sd_jwt_identity_rides_inside_a_presentation(world: World, outer:
     assert decision.allowed, decision.to_json()
     assert store.calls == [challenge]
     again = _decide(world, vps, challenge, verifier=verifier)
-    assert again.outcome == "refused" and again.code in ("vp.challenge_mismatch", "di.challenge_mismatch")
+    assert again.outcome == "refused" and again.code == "vp.challenge_replayed"
 
 
 @pytest.mark.parametrize("fmt", ["vp+jwt", "di"])
@@ -406,7 +406,7 @@ def test_l16_an_attorney_presents_in_any_format_once(world: World, fmt: str) -> 
     assert decision.allowed and decision.via == "delegation", decision.to_json()
     assert store.calls == [challenge]
     again = _decide(world, vp, challenge, verifier=verifier, value_thb=1)
-    assert again.outcome == "refused" and again.code in ("vp.challenge_mismatch", "di.challenge_mismatch")
+    assert again.outcome == "refused" and again.code == "vp.challenge_replayed"
 
 
 def test_l16_one_presentation_twice_is_one_signer_in_every_format(world: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from thai_text import assert_thai
 from thaivc.authorization.authorizer import AuthorityDecision
 from thaivc.authorization.scenario import DEMO_COMPANY, Person, World
 from thaivc.delegation import Delegation, delegation_credential, parse_delegation, sign_as_director
@@ -45,8 +46,10 @@ def ask(world: World, actor: Person, credentials: Sequence[Any], *, act: Any = "
     challenge = new_challenge()
     vp = world.present(actor, [actor.credential, *credentials], challenge=challenge, domain=RD)
     policy = kw.pop("policy", None) or world.policy()
-    return world.verifier().authorize(vp, act=act, on_behalf_of=on_behalf_of, challenge=challenge, domain=RD,
-                                      value_thb=value_thb, policy=policy, **kw)
+    decision = world.verifier().authorize(vp, act=act, on_behalf_of=on_behalf_of, challenge=challenge, domain=RD,
+                                          value_thb=value_thb, policy=policy, **kw)
+    assert_thai(decision.explanation_th)  # every decision any test produces is shown to a citizen in Thai
+    return decision
 
 
 def parsed(doc: dict[str, Any]) -> Delegation:

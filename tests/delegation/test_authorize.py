@@ -107,7 +107,7 @@ def test_replayed_presentation_is_refused(world: World) -> None:
                               policy=policy, value_thb=1).allowed
     again = verifier.authorize(vp, act="tax_filing", on_behalf_of=DEMO_COMPANY, challenge=challenge, domain=RD,
                                policy=policy, value_thb=1)
-    assert again.code == "vp.challenge_mismatch"
+    assert again.code == "vp.challenge_replayed"
 
 
 def test_wrong_domain_is_refused(world: World) -> None:

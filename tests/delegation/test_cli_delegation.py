@@ -82,7 +82,7 @@ def test_untrusted_company_data_without_registry(tmp_path: Path, live: World,
 
 
 def test_unknown_company_needs_a_name(tmp_path: Path, live: World, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["delegate", "--grantor", "0105536000137", "--attorney", "did:key:z6Mk", "--attorney-id",
+    code = main(["delegate", "--grantor", "0105536000135", "--attorney", "did:key:z6Mk", "--attorney-id",
                  "1999900001028", "--acts", "tax_filing"])
     assert code == 2 and "--grantor-name" in capsys.readouterr().err
 

@@ -7,7 +7,9 @@ officer or a citizen can see what to do next.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from thaivc.assurance.derive import DEFAULT_IAL_TABLE, IALTable, derive_ial
 from thaivc.assurance.evidence import Evidence
@@ -49,16 +51,33 @@ class AssuranceDecision:
 
 @dataclass(frozen=True)
 class AssurancePolicy:
-    """Minimum IAL (default 2.3, the level of NDID IdPs and ThaID) and optional minimum AAL."""
+    """Minimum IAL (default 2.3, the level of NDID IdPs and ThaID) and optional minimum AAL.
+
+    Given to a verifier (``Verifier(assurance=AssurancePolicy(min_ial="2.3"))``), it is enforced by
+    ``check()`` on every credential, exactly as ``authorize`` enforces it on the people acting: the
+    claimed IAL counts only as far as the credential's own ``evidence`` supports it. ``types`` limits
+    it to credentials of those types (default: every credential); ``per_type`` sets a different
+    minimum for a type (the strictest of a credential's types applies).
+    """
 
     min_ial: IAL | str | float = "2.3"
     min_aal: AAL | str | float | None = None
     table: IALTable = DEFAULT_IAL_TABLE
+    types: frozenset[str] | None = None
+    per_type: Mapping[str, IAL | str | float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         required = IAL.parse(self.min_ial)
         required.require_rank()
         object.__setattr__(self, "min_ial", required)
+        levels: dict[str, IAL] = {}
+        for name, level in dict(self.per_type).items():
+            parsed = IAL.parse(level)
+            parsed.require_rank()
+            levels[name] = parsed
+        object.__setattr__(self, "per_type", levels)
+        if self.types is not None:
+            object.__setattr__(self, "types", frozenset(self.types))
         if self.min_aal is not None:
             required_aal = AAL.parse(self.min_aal)
             required_aal.require_rank()
@@ -73,6 +92,37 @@ class AssurancePolicy:
     def required_aal(self) -> AAL | None:
         assert self.min_aal is None or isinstance(self.min_aal, AAL)
         return self.min_aal
+
+    def for_credential(self, credential: Mapping[str, Any]) -> AssurancePolicy | None:
+        """This policy as it applies to ``credential`` (its type's level), or None if it does not."""
+        raw = credential.get("type")
+        types = {raw} if isinstance(raw, str) else {t for t in raw if isinstance(t, str)} if isinstance(
+            raw, list) else set()
+        if self.types is not None and not types & (self.types | self.per_type.keys()):
+            return None
+        levels = [level for name, level in self.per_type.items() if name in types if isinstance(level, IAL)]
+        if not levels:
+            return self
+        return AssurancePolicy(min_ial=max([self.required_ial, *levels]), min_aal=self.min_aal, table=self.table)
+
+    def check_credential(self, credential: Mapping[str, Any]) -> tuple[str | None, str] | None:
+        """Judge a verified credential's subject: its ``ial``/``aal`` claims against its ``evidence``.
+
+        A credential this policy covers that claims no IAL is ``assurance.too_low``; malformed
+        evidence is ``assurance.evidence_invalid``. Returns ``None`` for a credential it does not cover.
+        """
+        policy = self.for_credential(credential)
+        if policy is None:
+            return None
+        subject = credential.get("credentialSubject")
+        subject = subject if isinstance(subject, Mapping) else {}
+        level = subject.get("ial")
+        if not isinstance(level, str | int | float) or isinstance(level, bool):
+            return "assurance.too_low", f"IAL{policy.required_ial} required; the credential claims no IAL"
+        evidence = Evidence.from_vc_evidence(credential.get("evidence") or [])
+        aal = subject.get("aal")
+        decision = policy.evaluate(level, evidence, aal=aal if isinstance(aal, str | int | float) else None)
+        return decision.code, decision.detail
 
     def evaluate(
         self, ial: IAL | str | float, evidence: Evidence, *, aal: AAL | str | float | None = None

@@ -1,6 +1,6 @@
 """Juristic signing authority: DBD signing clauses (อำนาจกรรมการ) as rules, and decisions on them.
 
-``parse_clause`` reads a clause into an ``AuthorityRule`` (domain.md §5.3 grammar) or marks it for
+``parse_clause`` reads a clause into an ``AuthorityRule`` (docs/authority.md grammar) or marks it for
 human review; ``ACT_SCOPES`` places act tags ("tax_filing") into the clause's scopes
 ("government"); ``AuthorityRule.allows`` decides whether a set of directors may sign an act, and
 explains why in Thai and English; ``render_tree`` shows a rule for checking by eye.
@@ -8,7 +8,7 @@ explains why in Thai and English; ``render_tree`` shows a rule for checking by e
 
 from __future__ import annotations
 
-from thaivc.authority._acts import ACT_SCOPES, CLAUSE_SCOPES, ActScope, act_label_th, place_act
+from thaivc.authority._acts import ACT_SCOPES, CLAUSE_SCOPES, ActScope, act_label_th, act_shown_th, place_act
 from thaivc.authority._decide import RuleDecision
 from thaivc.authority._model import (
     Act,
@@ -56,6 +56,7 @@ __all__ = [
     "SignerRef",
     "Slot",
     "act_label_th",
+    "act_shown_th",
     "name_key",
     "name_readings",
     "parse_clause",

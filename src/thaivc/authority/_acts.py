@@ -18,7 +18,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final
 
-__all__ = ["ACT_SCOPES", "CLAUSE_SCOPES", "ActScope", "act_label_th", "place_act"]
+__all__ = ["ACT_SCOPES", "CLAUSE_SCOPES", "ActScope", "act_label_th", "act_shown_th", "place_act"]
 
 _TAG = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
 
@@ -82,3 +82,12 @@ def act_label_th(tag: str) -> str | None:
     """The Thai label of an act or scope tag, for explanations."""
     entry = _ALL.get(tag)
     return entry.label_th if entry is not None else None
+
+
+def act_shown_th(tag: str) -> str:
+    """An act tag as a Thai sentence shows it: its Thai label, or the bare tag in brackets.
+
+    A tag the table does not know has no Thai name; it is shown as a code (``[my_act]``) rather
+    than as an English word inside a Thai sentence.
+    """
+    return act_label_th(tag) or f"[{tag}]"

@@ -169,7 +169,7 @@ def _refuse(code: str, detail: str, th: str, en: str, extra: list[Problem] | Non
 
 
 def _names(signers: Sequence[SignerRef]) -> str:
-    return ", ".join(s.name_th for s in signers) or "-"
+    return ", ".join(s.display_th for s in signers) or "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +261,8 @@ def _unclassified(rule: AuthorityRule, act: Act) -> tuple[Act, str | None]:
 
 def _undecided(why: str) -> RuleDecision:
     return RuleDecision(False, None, {}, (Problem.of(UNCLASSIFIED, why),),
-                        f"ยังตัดสินไม่ได้: ไม่ทราบว่าการกระทำนี้อยู่ในขอบเขตใดของอำนาจกรรมการ ({why})",
+                        "ยังตัดสินไม่ได้: ไม่ทราบว่าการกระทำนี้อยู่ในขอบเขตใดของอำนาจกรรมการ"
+                        " (การกระทำนี้ไม่มีในตารางประเภทการกระทำ)",
                         f"Cannot decide: {why}.", indeterminate=True)
 
 
@@ -310,18 +311,18 @@ def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str 
         raise UsageError("usage.invalid_argument", "signers must be SignerRef instances")
     if rule.needs_review:
         reason = rule.review_reason or ""
-        return _refuse(UNREADABLE, reason, f"ข้อความอำนาจกรรมการต้องให้เจ้าหน้าที่ตรวจสอบก่อนใช้: {reason}",
+        return _refuse(UNREADABLE, reason, "ข้อความอำนาจกรรมการต้องให้เจ้าหน้าที่ตรวจสอบก่อนใช้",
                        f"The signing clause needs human review before use: {reason}")
     if directors is not None:
         if not all(isinstance(d, DirectorName) for d in directors):
             raise UsageError("usage.invalid_argument", "directors must be DirectorName instances")
         signers, unbound = _bind(signers, directors)
         if unbound is not None:
-            return _refuse(UNMATCHED, unbound, f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {unbound}",
+            return _refuse(UNMATCHED, unbound, "ไม่อาจระบุตัวผู้ลงนามกับรายชื่อกรรมการได้แน่ชัด",
                            f"A signer cannot be identified with certainty: {unbound}")
     people, conflict = _distinct(signers)
     if conflict is not None:
-        return _refuse(UNMATCHED, conflict, f"ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด: {conflict}",
+        return _refuse(UNMATCHED, conflict, "ไม่อาจระบุตัวผู้ลงนามได้แน่ชัด (ผู้ลงนามซ้ำหรือขัดแย้งกัน)",
                        f"A signer cannot be identified with certainty: {conflict}")
     the_act, unknown = _unclassified(rule, the_act)
     if unknown is not None:

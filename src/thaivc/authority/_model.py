@@ -1,4 +1,4 @@
-"""The signing-authority rule model (domain.md §5.3 grammar), as frozen pydantic models.
+"""The signing-authority rule model (docs/authority.md grammar), as frozen pydantic models.
 
 A rule is an OR over branches. A branch names the exact number of distinct signers, one slot per
 signature (a slot is "one of these named people" or "any director"), a scope that says for which
@@ -58,7 +58,7 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 def _citizen_id_ok(s: str) -> bool:
-    """13-digit checksum of domain.md §4.1 (kept local until ``thaivc.thai`` is wired in)."""
+    """13-digit mod-11 checksum, docs/thai.md (kept local until ``thaivc.thai`` is wired in)."""
     if not _CID.fullmatch(s):
         return False
     total = sum(int(s[i]) * (13 - i) for i in range(12))
@@ -104,6 +104,16 @@ class _Named(BaseModel):
     def readings(self) -> tuple[NameReading, ...]:
         """How this name may be read: one reading when the title has its own field."""
         return name_readings(self.name_th, self.title_th)
+
+    @property
+    def display_th(self) -> str:
+        """The name as a Thai sentence writes it, title joined to the given name ("นายสมศักดิ์ ทองคำ").
+
+        ``name_th`` keeps the title apart for comparison; a citizen reads it the Thai way. A
+        registry string with more than one reading is shown as given.
+        """
+        readings = self.readings()
+        return readings[0].written_th() if len(readings) == 1 else self.name_th
 
 
 def _valid_cid(v: str | None) -> str | None:

@@ -28,6 +28,7 @@ presentation, as the signers' ID-card copies are attached to a paper power of at
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.assurance import AssurancePolicy, Evidence
-from thaivc.authority import Act, AuthorityRule, DirectorName, RuleDecision, parse_clause
+from thaivc.authority import Act, AuthorityRule, DirectorName, RuleDecision, act_shown_th, parse_clause
 from thaivc.authority._describe import describe_branch_en, describe_branch_th
 from thaivc.core.budget import request_budget
 from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
@@ -49,6 +50,7 @@ from thaivc.delegation.binding import (
 )
 from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
 from thaivc.delegation.credential import DELEGATION_TYPE, Delegation, parse_delegation
+from thaivc.engine.challenge import ChallengeState, redeem
 from thaivc.engine.embedded import EmbeddedPolicy
 from thaivc.registries.dbd import ACTIVE_STATUS, DbdRegistry, JuristicPerson
 from thaivc.thai import is_valid_juristic_id
@@ -56,6 +58,8 @@ from thaivc.thai import is_valid_juristic_id
 if TYPE_CHECKING:
     from thaivc.engine.challenge import ChallengeStore
     from thaivc.engine.verifier import Verifier
+
+_log = logging.getLogger("thaivc.authorization.authorizer")
 
 __all__ = ["AuthorityDecision", "AuthorityPolicy", "Authorizer", "authorize"]
 
@@ -131,6 +135,11 @@ class AuthorityDecision:
         return self.outcome == "allowed"
 
     @property
+    def indeterminate(self) -> bool:
+        """Could not decide (a registry down, a status unknown): refuse, and retry or escalate."""
+        return self.outcome == "indeterminate"
+
+    @property
     def code(self) -> str | None:
         return self.problems[0].code if self.problems else None
 
@@ -173,15 +182,22 @@ class _OneChallengePerCall:
         self._left = uses
         self._value: str | None = None
 
-    def consume(self, challenge: str) -> bool:
+    def issue(self, challenge: str, *, ttl: float) -> None:
+        raise UsageError("usage.invalid_argument", "issue challenges through the verifier, not an authorisation")
+
+    def redeem(self, challenge: str, *, require_issued: bool) -> ChallengeState:
         if self._value is None:
-            if not self._inner.consume(challenge):
-                return False
+            state = redeem(self._inner, challenge, require_issued=require_issued)
+            if state != "fresh":
+                return state
             self._value = challenge
         if challenge != self._value or self._left <= 0:
-            return False
+            return "replayed"
         self._left -= 1
-        return True
+        return "fresh"
+
+    def consume(self, challenge: str) -> bool:
+        return self.redeem(challenge, require_issued=False) == "fresh"
 
 
 @dataclass(frozen=True)
@@ -305,7 +321,7 @@ class _Presented:
 
 
 def _not_a_presentation(detail: str) -> _Refusal:
-    return _Refusal("vp.malformed", detail, "ข้อมูลที่ส่งมาไม่ใช่การนำเสนอข้อมูล (presentation) ที่ผู้ถือลงนาม",
+    return _Refusal("vp.malformed", detail, "ข้อมูลที่ส่งมาไม่ใช่การนำเสนอข้อมูลที่ผู้ถือลงนาม",
                     f"Every item must be a presentation signed by its holder: {detail}.")
 
 
@@ -382,7 +398,7 @@ def _refused_presentation(report: VerificationReport) -> _Refusal:
     inner = [p for child in report.children for p in child.problems]
     fallback = Problem.of("vp.credential_invalid", "the presentation failed")
     first = report.problems[0] if report.problems else fallback
-    return _Refusal(first.code, first.detail, "การนำเสนอข้อมูล (presentation) ไม่ผ่านการตรวจสอบ: " + first.code,
+    return _Refusal(first.code, first.detail, f"การนำเสนอข้อมูลไม่ผ่านการตรวจสอบ [{first.code}]",
                     f"The presentation did not verify: {first.code} — {first.detail}",
                     undecided=report.status == "indeterminate", extra=[*report.problems[1:], *inner])
 
@@ -457,7 +473,7 @@ def _identity(did: str, docs: Sequence[Mapping[str, Any]], policy: AuthorityPoli
                                         aal=subject.get("aal") if isinstance(subject.get("aal"), str) else None)
     if not verdict.ok:
         raise _Refusal(verdict.code or "assurance.too_low", verdict.detail,
-                       f"ระดับความน่าเชื่อถือของการพิสูจน์ตัวตนของ{role_th}ต่ำกว่าที่กำหนด ({verdict.detail})",
+                       f"ระดับความน่าเชื่อถือของการพิสูจน์ตัวตนของ{role_th}ต่ำกว่าที่กำหนด",
                        f"The {role_en}'s identity assurance is below policy: {verdict.detail}.")
     return subject
 
@@ -621,7 +637,7 @@ def _bind_all(dids: Sequence[str], docs: Sequence[Mapping[str, Any]], directors:
         try:
             out.append(bind_director(subject, directors))
         except ThaiVCError as err:
-            raise _Refusal(err.code, err.detail, f"ไม่อาจระบุว่าผู้ลงนามเป็นกรรมการคนใด: {err.detail}",
+            raise _Refusal(err.code, err.detail, "ไม่อาจระบุว่าผู้ลงนามเป็นกรรมการคนใด",
                            f"A signer cannot be identified as one director: {err.detail}") from None
     return tuple(out)
 
@@ -657,7 +673,7 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
     if not chain.ok:
         first = chain.problems[0]
         th = _CHAIN_TH.get(first.code, "สายการมอบอำนาจไม่ถูกต้อง")
-        raise _Refusal(first.code, first.detail, f"{th} ({first.detail})",
+        raise _Refusal(first.code, first.detail, f"{th} — {chain.reason_th}" if chain.reason_th else th,
                        f"{_CHAIN_EN.get(first.code, 'The delegation chain is not valid')}: {first.detail}.",
                        undecided=chain.indeterminate,
                        extra=chain.problems[1:])
@@ -695,8 +711,8 @@ def _status_callable(checker: Any, trust: Any = None) -> StatusCheck | None:
 
 
 _CHAIN_TH: Final = {
-    "delegation.chain_invalid": "สายการมอบอำนาจใช้ไม่ได้ (หมดอายุ ถูกเพิกถอน วนซ้ำ หรือยาวเกินกำหนด)",
-    "delegation.broken_link": "สายการมอบอำนาจขาดตอน: ผู้มอบไม่ใช่ผู้รับมอบอำนาจในขั้นก่อนหน้า",
+    "delegation.chain_invalid": "สายการมอบอำนาจใช้ไม่ได้",
+    "delegation.broken_link": "สายการมอบอำนาจขาดตอน",
     "delegation.not_attenuated": "การมอบอำนาจช่วงให้อำนาจเกินกว่าที่ตนได้รับ",
     "delegation.scope_exceeded": "การกระทำนี้อยู่นอกขอบเขตที่ได้รับมอบอำนาจ",
 }
@@ -763,7 +779,7 @@ def authorize(
                        th=refusal.th, en=refusal.en)
     except ThaiVCError as err:
         return _finish(case, "indeterminate" if isinstance(err, Indeterminate) else "refused", None,
-                       (Problem.from_error(err),), th=f"ตรวจสอบไม่ผ่าน: {err.code}", en=f"{err.code} — {err.detail}")
+                       (Problem.from_error(err),), th=f"ตรวจสอบไม่ผ่าน [{err.code}]", en=f"{err.code} — {err.detail}")
     return _finish(case, "allowed", decision, (), th="", en="")
 
 
@@ -812,8 +828,8 @@ def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challen
     for item in items:
         _require_presentation(item, verifier.policy.max_bytes)
     if challenge is None:
-        raise _Refusal("vp.challenge_mismatch", "authorize needs the challenge this request was issued",
-                       "ไม่มีรหัสท้าทาย (challenge) ที่ผูกการนำเสนอข้อมูลกับคำขอนี้",
+        raise _Refusal("vp.challenge_missing", "authorize needs the challenge this request was issued",
+                       "ไม่มีรหัสท้าทายที่ผูกการนำเสนอข้อมูลกับคำขอนี้",
                        "No challenge ties the presentations to this request.")
     verified = _verify_presentations(verifier, items, challenge, domain, delegations)
     case.actor = verified[0].holder
@@ -841,11 +857,12 @@ def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challen
 def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, problems: tuple[Problem, ...], *,
             th: str, en: str) -> AuthorityDecision:
     chain = tuple(d.id for d in case.chain.links) if case.chain is not None else ()
-    company = case.company_name_th or case.on_behalf_of
+    company = case.company_name_th or f"นิติบุคคลเลขทะเบียน {case.on_behalf_of}"
+    company_en = case.company_name_th or case.on_behalf_of
     alt_th = alt_en = None
     counted, surplus = _split_surplus(case.signers, decision)
     if decision is not None and decision.allowed:
-        names_th = " และ ".join(b.director.name_th for b in counted)
+        names_th = " และ ".join(b.director.display_th for b in counted)
         names_en = " and ".join(b.director.name_th for b in counted)
         if case.rule is not None and decision.branch_index is not None:
             branch = case.rule.branches[decision.branch_index]
@@ -853,16 +870,16 @@ def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, proble
         rule_th = f" ซึ่งครบตามอำนาจกรรมการ ({alt_th})" if alt_th else ""
         rule_en = f", which satisfies the signing rule ({alt_en[0].lower() + alt_en[1:]})" if alt_en else ""
         if case.via == "delegation":
-            th = (f"อนุญาต: ผู้นำเสนอได้รับมอบอำนาจจาก{company}ให้ทำ “{case.act_name}” ตามหนังสือมอบอำนาจ"
+            th = (f"อนุญาต: ผู้นำเสนอได้รับมอบอำนาจจาก{company} ให้{_act_th(case.act)} ตามหนังสือมอบอำนาจ"
                   f" {len(chain)} ขั้น ที่ลงนามโดย {names_th}{rule_th}")
-            en = (f"Allowed: the presenter holds a power of attorney from {company} for “{case.act_name}” "
+            en = (f"Allowed: the presenter holds a power of attorney from {company_en} for “{case.act_name}” "
                   f"({len(chain)}-link chain), signed by {names_en}{rule_en}.")
         else:
-            th = f"อนุญาต: {names_th} ลงนามผูกพัน{company}เอง{rule_th}"
-            en = f"Allowed: {names_en} act for {company} themselves{rule_en}."
+            th = f"อนุญาต: {names_th} ลงนามผูกพัน{company} เอง{rule_th}"
+            en = f"Allowed: {names_en} act for {company_en} themselves{rule_en}."
         if surplus:
             extra = ", ".join(b.director.name_th for b in surplus)
-            th += f" (ลงนามเพิ่มเติมเกินกว่าที่กำหนด ไม่นับรวม: {extra})"
+            th += f" (ลงนามเพิ่มเติมเกินกว่าที่กำหนด ไม่นับรวม: {', '.join(b.director.display_th for b in surplus)})"
             en += f" Also signed, not needed by the rule: {extra}."
         if "seal_unspecified" in decision.notes:
             th += " (ไม่ทราบเรื่องตราสำคัญ)"
@@ -870,12 +887,21 @@ def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, proble
     else:
         th = f"ไม่อนุญาต: {th}" if outcome == "refused" else f"ยังตัดสินไม่ได้: {th}"
         en = f"{'Refused' if outcome == 'refused' else 'Indeterminate'}: {en}"
+    if _log.isEnabledFor(logging.INFO):
+        # outcome, act, path and codes: never a name, an ID number or a credential
+        _log.info("authorize outcome=%s act=%s via=%s codes=%s", outcome, case.act_name, case.via or "-",
+                  ",".join(p.code for p in problems) or "-")
     return AuthorityDecision(
         outcome=outcome, act=case.act_name, on_behalf_of=case.on_behalf_of, actor=case.actor, via=case.via,
         signers=counted, surplus=surplus, branch_index=decision.branch_index if decision is not None else None,
         rule_alternative_th=alt_th, rule_alternative_en=alt_en, chain=chain, problems=problems,
         explanation_th=th, explanation_en=en, company_name_th=case.company_name_th,
     )
+
+
+def _act_th(act: Act) -> str:
+    """The act in Thai words: each tag through the act-label table ("tax_filing" → "ยื่นแบบภาษี")."""
+    return " / ".join(act_shown_th(t) for t in sorted(act.tags))
 
 
 def _split_surplus(signers: tuple[DirectorBinding, ...], decision: RuleDecision | None) -> tuple[

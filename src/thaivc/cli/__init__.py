@@ -1,18 +1,20 @@
 """The ``thaivc`` command line: keys, issuing, presenting, verifying, and the demo.
 
 Errors are one readable line on stderr, never a traceback (set ``THAIVC_DEBUG=1`` to see one).
-``thaivc verify`` exits 0 verified, 1 failed, 3 indeterminate, 2 usage error or unreadable input.
+``thaivc verify`` exits 0 verified, 1 failed, 3 indeterminate, 2 usage error or unreadable input,
+4 internal error (a thaivc bug: never 1, which says the input is forged or wrong).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
 from thaivc._version import __version__
-from thaivc.cli._common import EXIT_USAGE, CliError, add_common
+from thaivc.cli._common import EXIT_INTERNAL, EXIT_USAGE, CliError, add_common, tolerant_streams
 from thaivc.cli.authority import register_authority
 from thaivc.cli.commands import register_core
 from thaivc.cli.delegation import register_delegation
@@ -59,9 +61,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The deepest sub-command parser ``args`` went through (``thaivc status revoke`` → its parser)."""
+    current = parser
+    while True:
+        actions = [a for a in current._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions:
+            return current
+        chosen = getattr(args, actions[0].dest or "", None)
+        if chosen is None or chosen not in actions[0].choices:
+            return current
+        current = actions[0].choices[chosen]
+
+
+def _refuse_unknown(parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> None:
+    """A mistyped flag: the sub-command's own usage, and the option it most likely meant."""
+    command = _command_parser(parser, args)
+    known = [s for a in command._actions for s in a.option_strings if s.startswith("--")]
+    hints = []
+    for word in extra:
+        if word.startswith("-"):
+            close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"did you mean {close[0]}?")
+    message = f"unrecognized arguments: {' '.join(extra)}" + (f" ({' '.join(hints)})" if hints else "")
+    command.error(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerant_streams()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _refuse_unknown(parser, args, extra)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
@@ -81,4 +113,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"thaivc: internal error ({type(exc).__name__}); rerun with THAIVC_DEBUG=1 for details",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_INTERNAL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -15,11 +16,14 @@ from thaivc.core.jsonutil import loads_strict
 __all__ = [
     "EXIT_FAILED",
     "EXIT_INDETERMINATE",
+    "EXIT_INTERNAL",
     "EXIT_OK",
     "EXIT_USAGE",
     "CliError",
     "add_common",
+    "fold_id",
     "load_signing_key",
+    "mark",
     "print_json",
     "read_input",
     "read_json_file",
@@ -30,6 +34,38 @@ EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_INDETERMINATE: Final = 3
+#: thaivc itself broke (a bug): never 1, which means "the input is forged or wrong".
+EXIT_INTERNAL: Final = 4
+
+#: Symbols and the plain words a console that cannot show them gets instead.
+_MARKS: Final = {"✔": "OK", "✘": "FAIL", "–": "-", "✓": "OK", "✗": "FAIL"}
+
+
+def mark(symbol: str) -> str:
+    """``symbol`` if standard output can encode it (UTF-8 terminals), else a plain word.
+
+    A Thai Windows console (cp874) shows Thai but not ✔/✘; an ASCII pipe shows neither.
+    """
+    encoding = getattr(sys.stdout, "encoding", None)
+    if encoding is None:  # an in-memory text stream holds any character
+        return symbol
+    try:
+        symbol.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return _MARKS.get(symbol, "?")
+    return symbol
+
+
+def tolerant_streams() -> None:
+    """Let standard output and error replace what their encoding cannot show, instead of crashing.
+
+    Thai text on an ASCII console becomes ``?``; the exit code, which scripts read, is unchanged.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream: leave it be
+                reconfigure(errors="replace")
 
 #: Files the CLI reads may be larger than one token (a credential with many claims, a CSV).
 MAX_FILE_BYTES: Final = 16 * 1024 * 1024
@@ -45,6 +81,27 @@ class CliError(Exception):
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     """Options every command understands (none yet beyond --help/--version)."""
+
+
+def fold_id(text: str, *, kind: str, option: str) -> str:
+    """An ID as typed (Thai digits, spaces, dashes) folded to 13 ASCII digits, or exit 1 "invalid".
+
+    Every command that takes a citizen or juristic ID calls this, so a typed ID is read the same way
+    everywhere: a folded one is said so on standard error, an invalid one is refused with exit 1
+    (the input is wrong), never with the usage code.
+    """
+    from thaivc.thai import is_valid_citizen_id, is_valid_juristic_id, normalize_id
+
+    try:
+        digits = normalize_id(text)
+    except ThaiVCError:
+        raise CliError(f"{option} {text}: INVALID {kind} ID (not 13 digits)", exit_code=EXIT_FAILED) from None
+    valid = is_valid_juristic_id(digits) if kind == "juristic" else is_valid_citizen_id(digits)
+    if not valid:
+        raise CliError(f"{option} {text}: INVALID {kind} ID (wrong check digit)", exit_code=EXIT_FAILED)
+    if digits != text:
+        print(f"note: {option} {text} was read as {digits} (Thai digits, spaces and dashes folded)", file=sys.stderr)
+    return digits
 
 
 def read_input(source: str | None, *, what: str = "input") -> str:

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from thaivc.cli._common import EXIT_FAILED, EXIT_INDETERMINATE, EXIT_OK, CliError, print_json, read_input
+from thaivc.cli._common import EXIT_FAILED, EXIT_INDETERMINATE, EXIT_OK, CliError, mark, print_json, read_input
 
 __all__ = ["register_authority"]
 
@@ -91,7 +91,8 @@ def cmd_authority_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(decision.to_json())
     else:
-        verdict = "✔ ALLOWED" if decision.allowed else "? INDETERMINATE" if decision.indeterminate else "✘ REFUSED"
+        verdict = (f"{mark('✔')} ALLOWED" if decision.allowed else "? INDETERMINATE" if decision.indeterminate
+                   else f"{mark('✘')} REFUSED")
         print(f"{verdict}  {decision.explanation_en}")
         print(f"  {decision.explanation_th}")
     if rule.needs_review or decision.indeterminate:

@@ -14,16 +14,25 @@ from thaivc.cli._common import (
     EXIT_USAGE,
     CliError,
     load_signing_key,
+    mark,
     print_json,
     read_input,
     read_json_file,
     write_output,
 )
-from thaivc.cli.status import add_status_options, issuing_status
+from thaivc.cli.status import add_status_options, issuing_status, status_source
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.core.report import VerificationReport
 
 __all__ = ["format_report", "register_core"]
+
+KEY_TYPES = ("Ed25519", "P-256", "P-384")
+
+
+def _key_type(text: str) -> str:
+    """``ed25519``, ``p256``, ``P-256`` …: the key type as thaivc spells it (argparse then checks the choice)."""
+    folded = text.strip().lower().replace("-", "").replace("_", "")
+    return next((k for k in KEY_TYPES if k.lower().replace("-", "") == folded), text)
 
 
 def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,7 +54,8 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=fmt,
     )
     gen.add_argument(
-        "--type", default="Ed25519", choices=["Ed25519", "P-256", "P-384"], help="key type (default Ed25519)"
+        "--type", default="Ed25519", type=_key_type, choices=KEY_TYPES,
+        help="key type, any case (default Ed25519)"
     )
     gen.add_argument("--out", required=True, metavar="FILE", help="where to write the private JWK (never overwritten)")
     gen.add_argument("--force", action="store_true", help="overwrite an existing FILE")
@@ -132,6 +142,22 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help='a trust list (JSON: {"issuers": [{"id": DID, "credential_types": [...]}]}); '
         "issuers not on it are refused (trust.untrusted_issuer)",
     )
+    verify.add_argument(
+        "--status",
+        metavar="SOURCE",
+        help="check revocation/suspension: 'https' (fetch the lists the credential names), a folder of lists "
+        "written by 'thaivc status publish', or the issuer's status database (FILE or postgresql:// DSN)",
+    )
+    verify.add_argument(
+        "--proof-set-policy",
+        metavar="FILE",
+        help='co-signers a Data Integrity proof set must contain (JSON: {"required_methods": [...], '
+        '"min_proofs": N, "from_methods": [...], "types": [...], "issuers": [...]})',
+    )
+    verify.add_argument(
+        "--min-ial", metavar="LEVEL",
+        help="minimum identity assurance (e.g. 2.3), re-derived from each credential's evidence",
+    )
     verify.add_argument("--json", action="store_true", help="print the full report as JSON")
     verify.set_defaults(handler=cmd_verify)
 
@@ -202,6 +228,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
         subject = credential.get("credentialSubject", {})
         if not isinstance(subject, dict):
             raise CliError("--subject needs a credential with one credentialSubject object")
+        named = subject.get("id")
+        if named is not None and named != args.subject:
+            raise CliError(f"the credential already names its subject {named}; --subject {args.subject} would "
+                           "silently replace it: remove credentialSubject.id or drop --subject")
         credential["credentialSubject"] = {**subject, "id": args.subject}
     options: dict[str, Any] = {}
     if args.cryptosuite:
@@ -209,6 +239,11 @@ def cmd_issue(args: argparse.Namespace) -> int:
     if args.disclosable:
         if args.format != "dc+sd-jwt":
             raise CliError("--disclosable needs --format dc+sd-jwt")
+        for path in args.disclosable:
+            if not path.startswith("/"):
+                pointer = "/" + path.replace("~", "~0").replace("/", "~1").replace(".", "/")
+                raise CliError(f"--disclosable {path}: a disclosable claim is a JSON pointer; did you mean "
+                               f"--disclosable {pointer}?")
         options["disclosable"] = args.disclosable
     try:
         with issuing_status(args) as status:
@@ -270,6 +305,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     text = read_input(args.file, what="input")
     policy = Policy(require_challenge=not args.allow_no_challenge)
+    assurance = _assurance(args.min_ial)
+    proof_sets = _proof_set_policy(args.proof_set_policy)
     trust = None
     if args.trust:
         from thaivc.trust import StaticTrustList
@@ -278,7 +315,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             trust = StaticTrustList.from_file(args.trust)
         except ThaiVCError as err:
             raise CliError(f"cannot use trust list {args.trust}: {err.detail}") from None
-    report = Verifier(policy, trust=trust).check(text, challenge=args.challenge, domain=args.domain)
+    verifier = Verifier(policy, trust=trust, assurance=assurance, proof_set_policy=proof_sets)
+    with status_source(args.status, verifier):
+        report = verifier.check(text, challenge=args.challenge, domain=args.domain)
     if args.json:
         print_json(report.to_json())
     else:
@@ -286,6 +325,32 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for hint in _hints(report, args):
             print(f"hint: {hint}")
     return {"verified": EXIT_OK, "failed": EXIT_FAILED, "indeterminate": EXIT_INDETERMINATE}[report.status]
+
+
+def _assurance(level: str | None) -> Any:
+    if level is None:
+        return None
+    from thaivc.assurance import AssurancePolicy
+
+    try:
+        return AssurancePolicy(min_ial=level)
+    except ThaiVCError as err:
+        raise CliError(f"--min-ial {level}: {err.detail}") from None
+
+
+def _proof_set_policy(path: str | None) -> Any:
+    if path is None:
+        return None
+    from thaivc.di.verify import ProofSetPolicy
+
+    value = read_json_file(path, what=f"proof-set policy {path}")
+    allowed = {"required_methods", "min_proofs", "from_methods", "types", "issuers"}
+    if not isinstance(value, dict) or not set(value) <= allowed:
+        raise CliError(f"{path}: a proof-set policy is a JSON object with only {', '.join(sorted(allowed))}")
+    try:
+        return ProofSetPolicy(**value)
+    except (ThaiVCError, TypeError) as err:
+        raise CliError(f"{path}: {getattr(err, 'detail', err)}") from None
 
 
 def _codes(report: VerificationReport) -> set[str]:
@@ -302,6 +367,9 @@ def _hints(report: VerificationReport, args: argparse.Namespace) -> list[str]:
     codes = _codes(report)
     if report.check("challenge") is not None and args.challenge is None and not args.allow_no_challenge:
         hints.append("pass --challenge C (the one you issued), or --allow-no-challenge to inspect only")
+    if "status.not_checked" in codes and args.status is None:
+        hints.append("the credential has a status entry: pass --status https (or a folder of published lists, "
+                     "or the issuer's status database) to check revocation")
     if "vp.holder_not_subject" in codes:
         hints.append("each credential's credentialSubject.id must be the DID of the key that signed the presentation")
     if "sdjwt.kb_required" in codes:
@@ -309,11 +377,10 @@ def _hints(report: VerificationReport, args: argparse.Namespace) -> list[str]:
             "an SD-JWT credential is verified as presented by its holder: "
             "thaivc present CRED --format dc+sd-jwt --key WALLET --challenge C --disclose POINTER"
         )
-    if "di.vm_not_authorized" in codes:
+    if "di.vm_not_authorized" in codes and args.proof_set_policy is None:
         hints.append(
-            "a proof here is by a key the issuer does not control (a co-signer): thaivc verify knows no "
-            "proof-set policy; verify proof sets with thaivc.di.ProofSetPolicy, "
-            "powers of attorney with thaivc authorize"
+            "a proof here is by a key the issuer does not control (a co-signer): name the co-signers with "
+            "--proof-set-policy FILE; powers of attorney are judged by thaivc authorize"
         )
     return hints
 
@@ -328,20 +395,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 _MARK = {"pass": "✔", "fail": "✘", "skip": "–", "indeterminate": "?"}
 _HEADLINE = {
-    "verified": "✔ VERIFIED",
-    "failed": "✘ FAILED",
-    "indeterminate": "? INDETERMINATE (could not decide; not accepted)",
+    "verified": ("✔", "VERIFIED"),
+    "failed": ("✘", "FAILED"),
+    "indeterminate": ("?", "INDETERMINATE (could not decide; not accepted)"),
 }
 
 
 def format_report(report: VerificationReport, indent: str = "") -> str:
-    """A report as lines a newcomer can read: the verdict, then each check."""
-    lines = [f"{indent}{_HEADLINE[report.status]}  [{report.format or 'unknown format'}]"]
+    """A report as lines a newcomer can read: the verdict, then each check (plain words on a plain console)."""
+    symbol, word = _HEADLINE[report.status]
+    lines = [f"{indent}{mark(symbol)} {word}  [{report.format or 'unknown format'}]"]
     for check in report.checks:
         note = check.detail if check.status not in {"fail", "indeterminate"} else ""
         if check.code:
             note = f"{check.code}: {check.detail}"
-        lines.append(f"{indent}  {_MARK[check.status]} {check.name:<14} {note}".rstrip())
+        lines.append(f"{indent}  {mark(_MARK[check.status])} {check.name:<14} {note}".rstrip())
     for warning in report.warnings:
         lines.append(f"{indent}  ! warning: {warning}")
     for i, child in enumerate(report.children):

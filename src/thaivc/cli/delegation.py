@@ -13,7 +13,9 @@ from thaivc.cli._common import (
     EXIT_INDETERMINATE,
     EXIT_OK,
     CliError,
+    fold_id,
     load_signing_key,
+    mark,
     print_json,
     read_input,
     read_json_file,
@@ -112,6 +114,7 @@ def cmd_delegate(args: argparse.Namespace) -> int:
     from thaivc.delegation import delegation_credential
     from thaivc.registries.dbd import FakeDbd
 
+    args.grantor = fold_id(args.grantor, kind="juristic", option="--grantor")
     name = args.grantor_name
     if name is None:
         if args.grantor not in FakeDbd().juristic_ids():
@@ -130,6 +133,11 @@ def cmd_delegate(args: argparse.Namespace) -> int:
             company_seal=True if args.seal else None, status=status,
         )
     write_output(args.out, json.dumps(doc, ensure_ascii=False, indent=2))
+    if args.out not in (None, "-"):  # say what was written; the document itself went to the file
+        value = f", up to {args.max_value:,} baht" if args.max_value is not None else ""
+        print(f"wrote {args.out}: a power of attorney from {name} ({args.grantor}) to {args.attorney} "
+              f"for {', '.join(acts)}{value}; unsigned: each director signs it with thaivc sign-delegation",
+              file=sys.stderr)
     if args.valid_until is None:
         print(f"valid until {valid_until} (default: one year; use --valid-until)", file=sys.stderr)
     return EXIT_OK
@@ -180,15 +188,17 @@ def cmd_authorize(args: argparse.Namespace) -> int:
                              dbd_issuers=frozenset(args.trust_dbd_issuer),
                              assurance=AssurancePolicy(min_ial=args.min_ial))
     decision = Verifier().authorize(
-        items if len(items) > 1 else items[0], act=args.act, on_behalf_of=args.on_behalf_of,
+        items if len(items) > 1 else items[0], act=args.act,
+        on_behalf_of=fold_id(args.on_behalf_of, kind="juristic", option="--on-behalf-of"),
         challenge=args.challenge, domain=args.domain, policy=policy, value_thb=args.value,
         dbd=FakeDbd() if args.sample_dbd else None, seal=True if args.seal else None,
     )
     if args.json:
         print_json(decision.to_json())
     else:
-        mark = {"allowed": "✔ ALLOWED", "refused": "✘ REFUSED", "indeterminate": "? INDETERMINATE"}[decision.outcome]
-        print(f"{mark}" + (f"  [{decision.code}]" if decision.code else ""))
+        verdict = {"allowed": f"{mark('✔')} ALLOWED", "refused": f"{mark('✘')} REFUSED",
+                   "indeterminate": "? INDETERMINATE"}[decision.outcome]
+        print(verdict + (f"  [{decision.code}]" if decision.code else ""))
         print(f"  {decision.explanation_th}")
         print(f"  {decision.explanation_en}")
     return {"allowed": EXIT_OK, "refused": EXIT_FAILED, "indeterminate": EXIT_INDETERMINATE}[decision.outcome]

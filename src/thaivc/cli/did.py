@@ -16,6 +16,7 @@ from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.did import RELATIONSHIPS, DidDocument, DidJwkResolver, DidKeyResolver, DidResolver, UniversalResolver
 
 if TYPE_CHECKING:
+    from thaivc.did import DidDocument, DidResolver, UniversalResolver
     from thaivc.net import Fetcher
 
 __all__ = ["cmd_did_resolve", "make_fetcher", "register_did"]
@@ -57,6 +58,8 @@ def make_fetcher() -> Fetcher:
 
 
 def _resolver(allow_network: bool) -> UniversalResolver:
+    from thaivc.did import UniversalResolver
+
     methods: dict[str, DidResolver] = {"key": DidKeyResolver(), "jwk": DidJwkResolver()}
     if allow_network:
         from thaivc.did.web import DidWebResolver
@@ -66,6 +69,7 @@ def _resolver(allow_network: bool) -> UniversalResolver:
 
 
 def _describe(document: DidDocument) -> str:
+
     lines = [f"id  {document.id}"]
     for vm in document.verification_methods:
         uses = [name for name in RELATIONSHIPS if document.is_authorized(vm.id, name)]

@@ -82,13 +82,16 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             f"verifiers to see it.\n\nexample:\n  thaivc status {name} urn:uuid:6f1c9a52-0d7e-4c55-9d1e-2b8c0f1e7a10",
         )
         action.add_argument("ids", nargs="*", metavar="CREDENTIAL_ID")
-        if name == "revoke":
-            action.add_argument(
-                "--from-csv",
-                metavar="FILE",
-                help=f"revoke every id in the first column of FILE (header row optional), {CSV_BATCH} per transaction",
-            )
-            action.add_argument("--quiet", action="store_true", help="no progress bar")
+        action.add_argument(
+            "--from-csv",
+            metavar="FILE",
+            help=f"{name} every id in the first column of FILE (header row optional), {CSV_BATCH} per transaction",
+        )
+        action.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
+        action.add_argument(
+            "--skip-unknown", action="store_true", help="skip ids with no status entry instead of refusing the batch"
+        )
+        action.add_argument("--quiet", action="store_true", help="no progress bar")
         action.set_defaults(handler=cmd_change, change=name)
 
     show = _action(
@@ -126,7 +129,9 @@ def _action(
 ) -> argparse.ArgumentParser:
     parser = actions.add_parser(name, help=help_text, description=description, formatter_class=_FMT)
     parser.add_argument(
-        "--db", default=DEFAULT_DB, metavar="FILE|DSN", help=f"SQLite file or postgresql:// DSN (default {DEFAULT_DB})"
+        "--db", "--status", dest="db", default=DEFAULT_DB, metavar="FILE|DSN",
+        help=f"the status database, a SQLite file or postgresql:// DSN (default {DEFAULT_DB}); "
+        "--status is the same option, spelt as in thaivc issue and thaivc verify",
     )
     return parser
 
@@ -203,39 +208,93 @@ def cmd_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _csv_ids(path: str) -> list[str]:
+def _csv_ids(path: str) -> list[tuple[str, str]]:
+    """``(id, where)`` for each id in the first column; ``where`` names the row, for error messages."""
     text = read_input(path, what="CSV file")
-    ids: list[str] = []
+    ids: list[tuple[str, str]] = []
     for row_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         cell = row[0].strip() if row else ""
         if not cell or cell.startswith("#"):
             continue
         if row_number == 1 and cell.lower() in _HEADER_CELLS:
             continue
-        ids.append(cell)
+        ids.append((cell, f"{path} row {row_number}"))
     return ids
 
 
+_TARGET: Final = {"revoke": ("revocation", 1), "suspend": ("suspension", 1), "reinstate": ("suspension", 0)}
+_PAST: Final = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
+
+
+class _Values:
+    """Current status values read from the store, one snapshot per list (cached for the command)."""
+
+    def __init__(self, store: Any, issuer_id: str) -> None:
+        self.store, self.issuer_id = store, issuer_id
+        self._lists: dict[str, dict[int, int]] = {}
+
+    def get(self, purpose: str, credential_id: str) -> int | None:
+        allocation = self.store.lookup(self.issuer_id, purpose, credential_id)
+        if allocation is None:
+            return None
+        if allocation.list_id not in self._lists:
+            self._lists[allocation.list_id] = dict(self.store.snapshot(allocation.list_id).values)
+        return self._lists[allocation.list_id].get(allocation.index, 0)
+
+
+def _plan(args: argparse.Namespace, values: _Values, ids: list[tuple[str, str]]) -> tuple[list[str], int, list[str]]:
+    """(ids to change, how many are already in the target state, unknown ids skipped); refuses what it must."""
+    purpose, target = _TARGET[args.change]
+    change: list[str] = []
+    already = 0
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for credential_id, where in ids:
+        if credential_id in seen:
+            continue
+        seen.add(credential_id)
+        if args.change == "reinstate" and values.get("revocation", credential_id) == 1:
+            raise CliError(f"{credential_id} ({where}) is revoked: revocation is final and cannot be reinstated; "
+                           "nothing was changed", exit_code=EXIT_FAILED)
+        current = values.get(purpose, credential_id)
+        if current is None:
+            if args.skip_unknown:
+                skipped.append(credential_id)
+                continue
+            raise CliError(f"{credential_id} ({where}) has no {purpose} entry in {args.db}; nothing was changed "
+                           "(--skip-unknown to change the others)", exit_code=EXIT_FAILED)
+        if current == target:
+            already += 1
+        else:
+            change.append(credential_id)
+    return change, already, skipped
+
+
 def cmd_change(args: argparse.Namespace) -> int:
-    ids: list[str] = list(args.ids)
-    from_csv = getattr(args, "from_csv", None)
-    if from_csv:
-        ids.extend(_csv_ids(from_csv))
+    ids = [(cid, f"argument {n}") for n, cid in enumerate(args.ids, start=1)]
+    if args.from_csv:
+        ids.extend(_csv_ids(args.from_csv))
     if not ids:
-        more = " or --from-csv FILE" if args.change == "revoke" else ""
-        raise CliError(f"name the credentials to {args.change}: CREDENTIAL_ID …{more}")
+        raise CliError(f"name the credentials to {args.change}: CREDENTIAL_ID … or --from-csv FILE")
+    past = _PAST[args.change]
     with _store(args.db) as store:
         registry = _registry(store, args.db)
+        change_ids, already, skipped = _plan(args, _Values(store, registry.issuer_id), ids)
+        summary = (f"{len(change_ids)} credential(s) {'would be ' if args.dry_run else ''}{past}, "
+                   f"{already} already {past}" + (f", {len(skipped)} unknown skipped" if skipped else ""))
+        if args.dry_run:
+            print(f"dry run: {summary}; nothing was changed")
+            return EXIT_OK
         change = {
             "revoke": registry.revoke_many,
             "suspend": registry.suspend_many,
             "reinstate": registry.reinstate_many,
         }[args.change]
         done = 0
-        with _progress(getattr(args, "quiet", False) or len(ids) <= CSV_BATCH) as progress:
-            task = progress.add_task(f"{args.change}", total=len(ids))
-            for start in range(0, len(ids), CSV_BATCH):
-                batch = ids[start : start + CSV_BATCH]
+        with _progress(args.quiet or len(change_ids) <= CSV_BATCH) as progress:
+            task = progress.add_task(f"{args.change}", total=len(change_ids))
+            for start in range(0, len(change_ids), CSV_BATCH):
+                batch = change_ids[start : start + CSV_BATCH]
                 try:
                     done += change(batch)
                 except ThaiVCError as err:
@@ -245,8 +304,7 @@ def cmd_change(args: argparse.Namespace) -> int:
                         exit_code=EXIT_FAILED,
                     ) from None
                 progress.advance(task, len(batch))
-    past = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[args.change]
-    print(f"{past} {done} credential(s); run 'thaivc status publish' for verifiers to see it")
+    print(f"{summary}" + ("; run 'thaivc status publish' for verifiers to see it" if done else ""))
     return EXIT_OK
 
 
@@ -357,3 +415,58 @@ def issuing_status(args: argparse.Namespace) -> Iterator[Any]:
     purposes = [p.strip() for p in str(args.status_purpose).split(",") if p.strip()]
     with status_registry(args.status) as registry:
         yield (registry, purposes)
+
+
+# -- --status at verification ------------------------------------------------------------------
+
+
+class _FolderLists:
+    """Published lists read from a folder laid out as ``thaivc status publish`` writes it.
+
+    ``…/LIST`` is ``FOLDER/LIST`` (the W3C list credential) and ``…/token/LIST`` is
+    ``FOLDER/token/LIST``; only the last path segment of the URL is used, so nothing outside the
+    folder is ever read.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, url: str) -> Any:
+        from thaivc.core.errors import Indeterminate
+        from thaivc.net import FetchResult
+
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        if not name or name in {".", ".."} or "\\" in name:
+            raise Indeterminate("status.unavailable", f"no published list for {url}")
+        path = self.folder / ("token" if "/token/" in url else "") / name
+        try:
+            body = path.read_bytes()
+        except OSError:
+            raise Indeterminate("status.unavailable", f"the folder {self.folder} has no list {name}") from None
+        return FetchResult(url=url, status=200, body=body)
+
+
+@contextlib.contextmanager
+def status_source(source: str | None, verifier: Any) -> Iterator[None]:
+    """Give ``verifier`` a status checker for ``--status SOURCE`` while the ``with`` lasts.
+
+    ``https`` fetches the lists credentials name (over HTTPS only, through the hardened client); a
+    folder reads lists published there; anything else is the issuer's status database.
+    """
+    if source is None:
+        yield
+        return
+    from thaivc.status import RegistryFetcher, http_status_checker
+
+    if source == "https":
+        from thaivc.net import SafeHttpClient
+
+        verifier.status_checker = http_status_checker(verifier, SafeHttpClient())
+        yield
+    elif Path(source).is_dir():
+        verifier.status_checker = http_status_checker(verifier, _FolderLists(Path(source)))
+        yield
+    else:
+        with status_registry(source) as registry:
+            verifier.status_checker = http_status_checker(verifier, RegistryFetcher(registry))
+            yield

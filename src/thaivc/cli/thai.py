@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from thaivc.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    fold_id,
     load_signing_key,
     print_json,
     read_json_file,
@@ -44,6 +46,8 @@ ENV_AGENT: Final = "THAIVC_GDX_AGENT_ID"
 ENV_INSECURE: Final = "THAIVC_GDX_INSECURE_HTTP"
 FORMATS: Final = ("vc+jwt", "di", "dc+sd-jwt")
 _THAI_DIGITS: Final = frozenset("๐๑๒๓๔๕๖๗๘๙")
+#: Said before any answer from the built-in sample registries: test data, not DOPA's or DBD's.
+FAKE_BANNER: Final = "ข้อมูลทดสอบ — not DOPA/DBD (built-in sample data)"
 #: Problem areas that mean the command line itself was wrong (exit 2), not a registry verdict.
 _INPUT_AREAS: Final = ("thai.", "text.", "usage.")
 
@@ -115,6 +119,8 @@ def _registries(config: str | None) -> Iterator[tuple[Any, Any, GdxSettings | No
     if settings is None:
         from thaivc.registries import FakeDbd, FakeDopa
 
+        # on standard error, so that --json output stays one JSON document
+        print(f"{FAKE_BANNER}: no GDX configured (--config or THAIVC_GDX_*)", file=sys.stderr)
         yield FakeDopa(), FakeDbd(), None
         return
     from thaivc.registries import GdxDbdClient, GdxDopaClient, GdxSession
@@ -226,7 +232,8 @@ def cmd_id_check(args: argparse.Namespace) -> int:
 def cmd_dopa_check(args: argparse.Namespace) -> int:
     with _registries(args.config) as (dopa, _dbd, settings):
         try:
-            result = dopa.check_card(args.citizen_id, args.first_name, args.last_name, args.birth_date_be, args.laser)
+            citizen_id = fold_id(args.citizen_id, kind="citizen", option="--citizen-id")
+            result = dopa.check_card(citizen_id, args.first_name, args.last_name, args.birth_date_be, args.laser)
         except ThaiVCError as err:
             raise _fail(err, settings, "DOPA check") from None
     out = {
@@ -275,7 +282,7 @@ def company_summary(company: Any) -> dict[str, Any]:
 def cmd_dbd_lookup(args: argparse.Namespace) -> int:
     with _registries(args.config) as (_dopa, dbd, settings):
         try:
-            company = dbd.lookup(args.id)
+            company = dbd.lookup(fold_id(args.id, kind="juristic", option="JURISTIC_ID"))
         except ThaiVCError as err:
             raise _fail(err, settings, "DBD lookup") from None
     summary = company_summary(company)
@@ -324,10 +331,13 @@ def cmd_issue_citizen(args: argparse.Namespace) -> int:
         )
     except ThaiVCError as err:
         raise CliError(f"{err.code}: {err.detail}") from None
-    card = CardData(args.citizen_id, name, args.birth_date_be, args.laser)
+    citizen_id = fold_id(args.citizen_id, kind="citizen", option="--citizen-id")
+    card = CardData(citizen_id, name, args.birth_date_be, args.laser)
     with _registries(args.config) as (dopa, _dbd, settings), issuing_status(args) as status:
         result = proof_citizen(
-            card, dopa=dopa, issuer=Issuer(key), subject_did=args.subject, format=args.format, status=status
+            card, dopa=dopa, issuer=Issuer(key), subject_did=args.subject, format=args.format, status=status,
+            face=dopa if args.face_image else None, face_image_ref=args.face_image,
+            liveness=True if args.liveness_passed else None,
         )
     if result.credential is None:
         problem = result.problems[0]
@@ -352,7 +362,8 @@ def cmd_issue_juristic(args: argparse.Namespace) -> int:
         try:
             with issuing_status(args) as status:
                 issued = issue_juristic(
-                    args.id, dbd=dbd, issuer=Issuer(key), subject_did=args.subject, format=args.format, status=status
+                    fold_id(args.id, kind="juristic", option="JURISTIC_ID"), dbd=dbd, issuer=Issuer(key),
+                    subject_did=args.subject, format=args.format, status=status
                 )
         except ThaiVCError as err:
             raise _fail(err, settings, "no credential issued") from None
@@ -459,6 +470,15 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     citizen.add_argument("--first-name-en")
     citizen.add_argument("--last-name-en")
     citizen.add_argument("--subject", required=True, metavar="DID", help="the citizen's wallet DID")
+    citizen.add_argument(
+        "--face-image", metavar="REF",
+        help="the captured face, compared by DOPA with the card photo (the sample registry knows img:KEY:live)",
+    )
+    citizen.add_argument(
+        "--liveness-passed", action="store_true",
+        help="your enrolment's presentation-attack (liveness) check passed; recorded as evidence. With "
+        "--face-image this reaches IAL 2.3; the card check alone is IAL 1.3",
+    )
 
     juristic = _parser(
         sub,

@@ -31,7 +31,8 @@ __all__ = [
     "problem_type_for",
 ]
 
-DOCS_BASE: Final = "https://thaivc.readthedocs.io/en/latest/problem-codes.html#"
+#: Problem types of codes without a W3C type: thaivc's namespace, served as docs/identifiers.md says.
+DOCS_BASE: Final = "https://thaivc.dev/problem-codes#"
 
 _VCDM = "https://www.w3.org/TR/vc-data-model#"
 _SEC = "https://w3id.org/security#"
@@ -96,7 +97,10 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "vc.validity_mismatch": ("MALFORMED_VALUE_ERROR", "JWT exp/nbf and validUntil/validFrom name different instants"),
     "vc.legacy_jwt_claims": ("MALFORMED_VALUE_ERROR", "VC 1.1 vc/vp claims in a VCDM 2.0 JWT"),
     "vp.malformed": ("MALFORMED_VALUE_ERROR", "the presentation breaks a VCDM 2.0 requirement"),
-    "vp.challenge_mismatch": ("INVALID_CHALLENGE_ERROR", "missing, wrong or replayed challenge (nonce)"),
+    "vp.challenge_mismatch": ("INVALID_CHALLENGE_ERROR", "the presentation answers a different challenge (nonce)"),
+    "vp.challenge_missing": ("INVALID_CHALLENGE_ERROR", "no challenge was given, and policy requires one"),
+    "vp.challenge_unknown": ("INVALID_CHALLENGE_ERROR", "the challenge was never issued by the verifier, or expired"),
+    "vp.challenge_replayed": ("INVALID_CHALLENGE_ERROR", "the challenge was already used: a replay"),
     "vp.domain_mismatch": ("INVALID_DOMAIN_ERROR", "missing or wrong domain (aud)"),
     "vp.holder_mismatch": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the holder is not the signer"),
     "vp.holder_key_mismatch": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the VP key is not controlled by the holder"),
@@ -144,7 +148,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
         "work limit hit: one RDF canonicalisation, or the request's work budget",
     ),
     "di.vm_not_authorized": ("PROOF_VERIFICATION_ERROR", "the verification method is not the issuer's"),
-    "di.challenge_mismatch": ("INVALID_CHALLENGE_ERROR", "missing or wrong proof challenge"),
+    "di.challenge_mismatch": ("INVALID_CHALLENGE_ERROR", "the proof carries a different challenge"),
     "di.domain_mismatch": ("INVALID_DOMAIN_ERROR", "missing or wrong proof domain"),
     "di.proof_generation": ("PROOF_GENERATION_ERROR", "a proof could not be created"),
     "di.nquads_invalid": ("PARSING_ERROR", "malformed N-Quads"),

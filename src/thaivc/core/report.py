@@ -89,7 +89,35 @@ class VerificationReport:
 
     @property
     def codes(self) -> list[str]:
+        """This report's own problem codes (a presentation's: ``vp.credential_invalid``, not why)."""
         return [p.code for p in self.problems]
+
+    @property
+    def all_codes(self) -> list[str]:
+        """Every problem code, this report's first, then each credential's inside it, depth first.
+
+        A presentation refused because its credential is revoked says ``vp.credential_invalid``
+        *and* ``status.revoked`` here; each code appears once, in the order first met.
+        """
+        seen: dict[str, None] = dict.fromkeys(self.codes)
+        for child in self.children:
+            seen.update(dict.fromkeys(child.all_codes))
+        return list(seen)
+
+    def for_type(self, credential_type: str) -> VerificationReport | None:
+        """The first report, this one or a credential's inside it, whose credential has that type.
+
+        Types are read from the verified document, so only a verified credential is found by its
+        type; a refused one is found through :attr:`children` and :attr:`all_codes`.
+        """
+        types = (self.document or {}).get("type")
+        if types == credential_type or (isinstance(types, list) and credential_type in types):
+            return self
+        for child in self.children:
+            found = child.for_type(credential_type)
+            if found is not None:
+                return found
+        return None
 
     def check(self, name: str) -> Check | None:
         """The first check named ``name``, if it ran."""

@@ -69,7 +69,8 @@ class CardData:
 class ProofingResult:
     """The outcome of :func:`proof_citizen`. ``credential`` is ``None`` exactly when ``problems`` is not empty."""
 
-    credential: Any | None
+    #: the secured credential: a compact JWS (``vc+jwt``, ``dc+sd-jwt``) or a Data Integrity document
+    credential: str | dict[str, Any] | None
     evidence: Evidence
     ial: IAL | None
     problems: tuple[Problem, ...] = ()
@@ -197,7 +198,7 @@ def proof_citizen(
 class JuristicIssuance:
     """A JuristicPersonCredential and the DBD profile it was built from."""
 
-    credential: Any
+    credential: str | dict[str, Any]
     document: dict[str, Any]
     company: JuristicPerson
 
@@ -224,7 +225,7 @@ def issue_juristic(
     """Look ``juristic_id`` up in DBD and issue a JuristicPersonCredential for it.
 
     Raises ``authority.entity_inactive`` unless DBD reports ``ยังดำเนินกิจการอยู่`` (only an
-    active entity may grant signing authority, domain.md §5.1), and passes registry errors on
+    active entity may grant signing authority, docs/thai.md), and passes registry errors on
     (``registry.not_found``, ``registry.unavailable`` …); an unexpected adapter failure becomes
     ``registry.unavailable``. ``status`` adds a status entry from the issuer's registry, as for
     :meth:`~thaivc.Issuer.issue`, so a company's credential can be revoked when DBD's record changes.

@@ -1,6 +1,6 @@
 """``DelegationCredential``: a juristic person's power of attorney (หนังสือมอบอำนาจ) as a VC.
 
-The fields follow the paper instrument of domain.md §6: the grantor company (juristic ID and
+The fields follow a Thai paper power of attorney (docs/authority.md): the grantor company (juristic ID and
 name), the attorney (their DID, and citizen ID or passport number), the scope (act tags, an
 optional value cap in baht, the wording in Thai), the validity period, whether sub-delegation
 (มอบอำนาจช่วง) is allowed and how deep, the stamp-duty class (``7a``/``7b``/``7c``), the parent
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from thaivc.authority import act_shown_th
 from thaivc.contexts.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
 from thaivc.core.clock import Clock
 from thaivc.core.errors import InputError, UsageError
@@ -106,6 +107,19 @@ class DelegationScope(BaseModel):
                 return f"the delegation is capped at {self.max_value_thb:,} baht and no value was given"
             if value_thb > self.max_value_thb:
                 return f"{value_thb:,} baht exceeds the delegated cap of {self.max_value_thb:,} baht"
+        return None
+
+    def covers_th(self, act: str | Collection[str], value_thb: int | None) -> str | None:
+        """:meth:`covers` in Thai, as a citizen is shown it: act labels, amounts in baht, no English."""
+        tags = [act] if isinstance(act, str) else sorted(act)
+        if not any(t in self.acts for t in tags):
+            granted = ", ".join(act_shown_th(a) for a in self.acts)
+            return f"“{' / '.join(act_shown_th(t) for t in tags)}” ไม่อยู่ในการกระทำที่ได้รับมอบอำนาจ ({granted})"
+        if self.max_value_thb is not None:
+            if value_thb is None:
+                return f"หนังสือมอบอำนาจจำกัดวงเงิน {self.max_value_thb:,} บาท แต่ไม่ได้ระบุมูลค่าของธุรกรรม"
+            if value_thb > self.max_value_thb:
+                return f"{value_thb:,} บาท เกินวงเงินที่มอบอำนาจ {self.max_value_thb:,} บาท"
         return None
 
 

@@ -16,9 +16,12 @@ its schema would refuse.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import unicodedata
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from thaivc.status.publish import StatusOption
 
 __all__ = [
+    "IssuedCredential",
     "Issuer",
     "check_issuable",
     "check_plausible_times",
@@ -46,7 +50,22 @@ __all__ = [
     "to_xsd_datetime",
 ]
 
+#: One line per credential issued, at INFO (``thaivc.issue``): format and types, never claim values.
+_log = logging.getLogger("thaivc.issue")
+
 Format = Literal["vc+jwt", "di", "dc+sd-jwt"]
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCredential:
+    """What :meth:`Issuer.issue_with_id` made: the secured credential and the ``id`` it carries.
+
+    The id is what revocation, suspension and an issuance log are keyed by; it is returned so that
+    nobody has to parse their own token back to learn it.
+    """
+
+    credential: str | dict[str, Any]
+    id: str
 
 #: Zero-width and bidirectional controls: invisible, and able to make two names look alike.
 FORBIDDEN_CHARS: Final = frozenset(
@@ -283,6 +302,21 @@ class Issuer:
         doc.setdefault("validFrom", to_xsd_datetime(self.clock.now()))
         return doc
 
+    def issue_with_id(self, credential: dict[str, Any] | Any, **kwargs: Any) -> IssuedCredential:
+        """:meth:`issue`, returning the credential *and* its ``id`` (a fresh ``urn:uuid:`` if it had none).
+
+        Takes the same keyword arguments as :meth:`issue`. A credential that names its own ``id``
+        keeps it; the id must be a string (a URL), else ``usage.invalid_argument``.
+        """
+        doc = self._fill(credential)
+        given = doc.get("id")
+        if given is None:
+            doc["id"] = given = f"urn:uuid:{uuid.uuid4()}"
+        if not isinstance(given, str):
+            raise UsageError("usage.invalid_argument", "a credential's id is a string (a URL)")
+        secured = self.issue(doc, **kwargs)
+        return IssuedCredential(secured, given)
+
     def issue(
         self,
         credential: dict[str, Any] | Any,
@@ -302,6 +336,10 @@ class Issuer:
         an ``id`` gets a ``urn:uuid:`` one. A ready ``status`` claim (a dict) is kept as given.
         """
         doc = self._fill(credential)
+        if _log.isEnabledFor(logging.INFO):
+            kinds = doc.get("type")
+            shown = ",".join(t for t in kinds if isinstance(t, str)) if isinstance(kinds, list) else str(kinds)
+            _log.info("issue format=%s types=%s status=%s", format, shown, "yes" if status is not None else "no")
         if status is not None and not isinstance(status, dict):
             from thaivc.status.publish import add_status
 

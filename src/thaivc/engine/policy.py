@@ -6,12 +6,29 @@ A policy is frozen data. It is set before any input is parsed, so nothing about 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from thaivc.core.clock import DEFAULT_LEEWAY
 from thaivc.core.jsonutil import DEFAULT_MAX_BYTES
 
-__all__ = ["Policy"]
+__all__ = ["AssuranceRule", "Policy"]
+
+
+@runtime_checkable
+class AssuranceRule(Protocol):
+    """What a verifier asks of every credential it verified, after trust: is its assurance enough?
+
+    :class:`thaivc.assurance.AssurancePolicy` is the implementation (``Verifier(assurance=
+    AssurancePolicy(min_ial="2.3"))``); the verifier only knows this shape, so the engine does not
+    depend on the Thai assurance rules it enforces.
+    """
+
+    def check_credential(self, credential: Mapping[str, Any]) -> tuple[str | None, str] | None:
+        """``None`` when the rule does not apply to this credential, else ``(code or None, detail)``."""
+        ...
 
 
 class Policy(BaseModel):
@@ -27,6 +44,11 @@ class Policy(BaseModel):
     )
     require_challenge: bool = Field(
         True, description="a presentation must carry the challenge the verifier issued (replay protection)"
+    )
+    require_issued_challenge: bool = Field(
+        False,
+        description="a presentation's challenge must be one this verifier issued (Verifier.new_challenge) and"
+        " not yet expired; needs a challenge store that records issuance",
     )
     require_domain: bool = Field(False, description="a presentation must name this verifier (aud/domain)")
     require_holder_binding: bool = Field(

@@ -9,6 +9,7 @@ fixed order, recording each in the report. It never raises on bad input: hostile
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -19,9 +20,18 @@ from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageErro
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import UniversalResolver
-from thaivc.engine.challenge import ChallengeStore, MemoryChallengeStore
+from thaivc.engine.challenge import (
+    DEFAULT_CHALLENGE_TTL,
+    ChallengeLedger,
+    ChallengeState,
+    ChallengeStore,
+    MemoryChallengeStore,
+    check_ttl,
+    new_challenge,
+    redeem,
+)
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.engine.policy import Policy
+from thaivc.engine.policy import AssuranceRule, Policy
 from thaivc.engine.verify.di import check_di
 from thaivc.engine.verify.jose import check_jwt
 from thaivc.engine.verify.sdjwt import IssuerKeyResolver, check_sd_jwt_presentation, did_issuer_key_resolver
@@ -39,6 +49,8 @@ if TYPE_CHECKING:
 __all__ = ["Verifier"]
 
 #: Envelope media types whose content is an SD-JWT (``~``-separated), never a bare compact JWS.
+#: Verdicts at INFO with their problem codes (``thaivc.verify``); see docs/verification.md.
+_log = logging.getLogger("thaivc.verify")
 _SD_JWT_MEDIA: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
 #: ``type`` values of a VCDM 2.0 envelope (a string, or a one-item list as some peers write it).
 _ENVELOPED_TYPES: Final = (
@@ -71,11 +83,15 @@ class Verifier:
         proof_set_policy: ProofSetPolicy | None = None,
         related_documents: Mapping[str, bytes] | None = None,
         x509_trust: X509Trust | None = None,
+        assurance: AssuranceRule | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.resolver: UniversalResolver = resolver or UniversalResolver()
         self.clock: Clock = clock or SystemClock()
         self.challenges: ChallengeStore = challenge_store or MemoryChallengeStore(clock=self.clock)
+        if self.policy.require_issued_challenge and not isinstance(self.challenges, ChallengeLedger):
+            raise UsageError("usage.invalid_argument",
+                             "require_issued_challenge needs a challenge store that records issuance (issue/redeem)")
         #: Checks credentialStatus / status claims; lists are verified by this verifier (bound here).
         self.status_checker: StatusChecker | CustomStatusCheck | None = status_checker
         bind = getattr(status_checker, "bind", None)
@@ -92,6 +108,11 @@ class Verifier:
         self.related_documents: Mapping[str, bytes] = dict(related_documents or {})
         #: Anchors for issuer keys carried as ``x5c`` chains (default: ``x5c`` is refused, RFC 8725 §3.10).
         self.x509_trust: X509Trust | None = x509_trust
+        #: The minimum identity assurance a credential must carry, re-derived from its evidence
+        #: (``thaivc.assurance.AssurancePolicy``); checked for every credential, nested ones included.
+        if assurance is not None and not isinstance(assurance, AssuranceRule):
+            raise UsageError("usage.invalid_argument", "assurance is a thaivc.assurance.AssurancePolicy")
+        self.assurance: AssuranceRule | None = assurance
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -116,6 +137,15 @@ class Verifier:
         if not isinstance(embedded, EmbeddedPolicy):
             raise UsageError("usage.invalid_argument", "embedded is an EmbeddedPolicy")
         call = _Call(embedded, challenges if challenges is not None else self.challenges)
+        report = self._check(anything, challenge=challenge, domain=domain, call=call)
+        if _log.isEnabledFor(logging.INFO):
+            # the verdict and codes only: never a claim value, a token, a challenge or a key
+            _log.info("verify status=%s format=%s codes=%s", report.status, report.format or "-",
+                      ",".join(report.all_codes) or "-")
+        return report
+
+    def _check(self, anything: object, *, challenge: str | None, domain: str | None,
+               call: _Call) -> VerificationReport:
         try:
             with request_budget():
                 return self._dispatch(anything, challenge=challenge, domain=domain, depth=0, call=call)
@@ -124,6 +154,8 @@ class Verifier:
             builder.error("parse", err)
             return builder.build()
         except Exception as exc:  # the contract is: never raise on bad input
+            # a thaivc bug; its message may quote the input, so only the exception's type is logged
+            _log.error("verify internal error (%s)", type(exc).__name__)
             builder = ReportBuilder()
             builder.fail("internal", "internal.error", f"{type(exc).__name__} while verifying")
             return builder.build()
@@ -255,12 +287,27 @@ class Verifier:
         return check_di(self, doc, challenge=challenge, domain=domain, depth=depth, embedded=call.embedded,
                         challenges=call.challenges)
 
-    def _consume_challenge(self, challenge: str, store: ChallengeStore | None = None) -> bool:
-        """Consume ``challenge`` in ``store`` (default: the verifier's); a broken store is indeterminate."""
+    def new_challenge(self, *, ttl: float = DEFAULT_CHALLENGE_TTL) -> str:
+        """A fresh challenge for one login, recorded as issued and answerable for ``ttl`` seconds.
+
+        With ``Policy(require_issued_challenge=True)`` only challenges issued here (by this or any
+        verifier sharing the store) are accepted, each once, before they expire; the refusals are
+        ``vp.challenge_unknown`` (never issued, or expired) and ``vp.challenge_replayed``.
+        """
+        seconds = check_ttl(ttl)
+        challenge = new_challenge()
+        store = self.challenges
+        if isinstance(store, ChallengeLedger):
+            store.issue(challenge, ttl=seconds)
+        return challenge
+
+    def _redeem_challenge(self, challenge: str, store: ChallengeStore | None = None) -> ChallengeState:
+        """Spend ``challenge`` in ``store`` (default: the verifier's); a broken store is indeterminate."""
         try:
-            return (store if store is not None else self.challenges).consume(challenge)
+            return redeem(store if store is not None else self.challenges, challenge,
+                          require_issued=self.policy.require_issued_challenge)
         except Exception as exc:  # a broken store must not let a replay through
-            raise Indeterminate("vp.challenge_mismatch", f"challenge store failed: {type(exc).__name__}") from None
+            raise Indeterminate("vp.challenge_unknown", f"challenge store failed: {type(exc).__name__}") from None
 
 
 @dataclass(frozen=True, slots=True)

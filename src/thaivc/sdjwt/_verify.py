@@ -153,6 +153,8 @@ def verify_sd_jwt(
 def _consume(store: NonceStore, nonce: str) -> None:
     try:
         fresh = store.consume(nonce)
+    except ThaiVCError:  # the store's own refusal (a challenge never issued, say) stands as given
+        raise
     except Exception as exc:  # a broken store must never let a replay through
         raise Indeterminate("sdjwt.kb_replay", f"nonce store failed: {type(exc).__name__}") from None
     if not fresh:

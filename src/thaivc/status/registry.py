@@ -16,6 +16,7 @@ its row is committed.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, Literal, get_args
@@ -33,6 +34,8 @@ from thaivc.status.token_status_list import (
     TokenStatusListBuilder,
     status_list_token_payload,
 )
+
+_log = logging.getLogger("thaivc.status")
 
 __all__ = ["Purpose", "Signer", "StatusRegistry"]
 
@@ -128,20 +131,25 @@ class StatusRegistry:
 
     def revoke_many(self, credential_ids: Iterable[str]) -> int:
         """Revoke every credential in one transaction (all or nothing); returns how many."""
-        return self.store.set_values(self.issuer_id, "revocation", credential_ids, 1)
+        return self._set("revoke", "revocation", credential_ids, 1)
 
     def suspend(self, credential_id: str) -> None:
         self.suspend_many([credential_id])
 
     def suspend_many(self, credential_ids: Iterable[str]) -> int:
-        return self.store.set_values(self.issuer_id, "suspension", credential_ids, 1)
+        return self._set("suspend", "suspension", credential_ids, 1)
 
     def reinstate(self, credential_id: str) -> None:
         """Lift a suspension. Revocation has no reinstatement, by design."""
         self.reinstate_many([credential_id])
 
     def reinstate_many(self, credential_ids: Iterable[str]) -> int:
-        return self.store.set_values(self.issuer_id, "suspension", credential_ids, 0)
+        return self._set("reinstate", "suspension", credential_ids, 0)
+
+    def _set(self, change: str, purpose: str, credential_ids: Iterable[str], value: int) -> int:
+        done = self.store.set_values(self.issuer_id, purpose, credential_ids, value)
+        _log.info("status %s count=%d issuer=%s", change, done, self.issuer_id)  # how many, never which
+        return done
 
     def set_message(self, credential_id: str, value: int) -> None:
         """Set the ``message`` entry of a credential to ``value`` (an index into the messages)."""

@@ -52,7 +52,7 @@ DEFAULT_TITLES_EN: Final[tuple[str, ...]] = (
 
 _CHIP_SEPARATOR: Final = "#"
 
-#: ThaID claim names (domain.md §3.3) for each :class:`ThaiName` field.
+#: ThaID claim names (docs/thai.md) for each :class:`ThaiName` field.
 _CLAIMS: Final = {
     "title_th": "title",
     "given_th": "given_name",

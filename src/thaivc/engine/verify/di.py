@@ -27,6 +27,7 @@ from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import check_rdfc_document, signed_numbers
 from thaivc.di.verify import ProofSetPolicy, _verify_proofs
+from thaivc.engine.challenge import refusal
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.engine.verify.jose import (
     check_credentials,
@@ -286,19 +287,19 @@ def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None
         if verifier.policy.require_challenge:
             b.fail(
                 "challenge",
-                "di.challenge_mismatch",
+                "vp.challenge_missing",
                 "no challenge was given to the verifier; policy requires one to stop replays",
             )
         else:
             b.skip("challenge", "policy does not require a challenge")
         return
     try:
-        fresh = verifier._consume_challenge(challenge, store)
+        refused = refusal(verifier._redeem_challenge(challenge, store))
     except ThaiVCError as err:
         b.error("challenge", err)
         return
-    if not fresh:
-        b.fail("challenge", "di.challenge_mismatch", "this challenge was already used: a replay")
+    if refused is not None:
+        b.fail("challenge", *refused)
         return
     b.ok("challenge")
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import same_key_did
+from thaivc.engine.challenge import refusal
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
@@ -424,7 +425,7 @@ def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuild
         if verifier.policy.require_challenge:
             b.fail(
                 "challenge",
-                "vp.challenge_mismatch",
+                "vp.challenge_missing",
                 "no challenge was given to the verifier; policy requires one to stop replays",
             )
         else:
@@ -434,12 +435,12 @@ def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuild
         b.fail("challenge", "vp.challenge_mismatch", "the presentation does not carry the issued challenge")
         return
     try:
-        fresh = verifier._consume_challenge(nonce, store)
+        refused = refusal(verifier._redeem_challenge(nonce, store))
     except ThaiVCError as err:
         b.error("challenge", err)
         return
-    if not fresh:
-        b.fail("challenge", "vp.challenge_mismatch", "this challenge was already used: a replay")
+    if refused is not None:
+        b.fail("challenge", *refused)
         return
     b.ok("challenge")
 
@@ -565,6 +566,33 @@ def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, 
 
 
 def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """Trust in the issuer, then (when configured) the credential's identity assurance."""
+    _check_issuer_trust(verifier, issuer_id, payload, b)
+    _check_assurance(verifier, payload, b)
+
+
+def _check_assurance(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+    """The verifier's assurance rule, on the verified credential: the IAL is re-derived from evidence."""
+    rule = verifier.assurance
+    if rule is None:
+        return
+    try:
+        outcome = rule.check_credential(payload)
+    except ThaiVCError as err:
+        b.error("assurance", err)
+        return
+    except Exception as exc:  # a rule that breaks vouches for nobody
+        b.undecidable("assurance", "assurance.invalid", f"the assurance rule failed: {type(exc).__name__}")
+        return
+    if outcome is None:
+        b.skip("assurance", "the assurance policy does not cover this credential type")
+    elif outcome[0] is None:
+        b.ok("assurance", outcome[1])
+    else:
+        b.fail("assurance", outcome[0], outcome[1])
+
+
+def _check_issuer_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
     trust = verifier.trust
     if trust is None:
         b.skip("trust", "no trust source configured: the issuer was not vetted")

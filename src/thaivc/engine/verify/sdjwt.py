@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-from thaivc.core.errors import Indeterminate, ThaiVCError
+from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import same_key_did
+from thaivc.engine.challenge import CHALLENGE_CODES, refusal
 from thaivc.engine.verify.jose import check_related, check_status, check_times, check_trust, refuse_unanswered
 from thaivc.model import parse_datetime_stamp
 from thaivc.model.schema_check import check_schema
@@ -101,7 +102,7 @@ def check_sd_jwt_presentation(
             leeway=policy.leeway,
             expected_nonce=challenge if bind else None,
             expected_aud=domain if bind else None,
-            nonce_store=(challenges if challenges is not None else verifier.challenges) if bind else None,
+            nonce_store=_Redeemer(verifier, challenges) if bind else None,
             accepted_typ=accepted,
             allow_x5c=verifier.x509_trust is not None,
         )
@@ -116,7 +117,7 @@ def check_sd_jwt_presentation(
         b.skip("key_binding", "inside a signed presentation" if nested else "not required by policy")
     if require_kb and challenge is None and policy.require_challenge:
         # checked after the input itself, so hostile input is reported as what it is
-        b.fail("challenge", "vp.challenge_mismatch", "no challenge was given to the verifier; policy requires one")
+        b.fail("challenge", "vp.challenge_missing", "no challenge was given to the verifier; policy requires one")
     b.details["disclosed"] = list(result.disclosed)
     payload = result.payload
     issuer = payload.get("iss")
@@ -176,8 +177,29 @@ def _check_named_issuer(payload: dict[str, Any], b: ReportBuilder, iss: object) 
         b.fail("issuer", "vc.issuer_mismatch", "the credential's issuer is not its signer (iss)")
 
 
+class _Redeemer:
+    """The verifier's challenge store as the SD-JWT library's single-use nonce store.
+
+    ``consume`` is True only for a fresh challenge; a replayed, unknown or expired one raises its
+    own ``vp.challenge_*`` problem, so an SD-JWT presentation is refused with the same codes as
+    every other format.
+    """
+
+    def __init__(self, verifier: Verifier, store: ChallengeStore | None) -> None:
+        self._verifier = verifier
+        self._store = store
+
+    def consume(self, nonce: str) -> bool:
+        refused = refusal(self._verifier._redeem_challenge(nonce, self._store))
+        if refused is not None:
+            raise InputError(*refused)
+        return True
+
+
 def _step(code: str) -> str:
     area = code.split(".", 1)[0]
+    if code in CHALLENGE_CODES:
+        return "challenge"
     if code in _KEY_BINDING_CODES or area == "vp":
         return "key_binding"
     if code in {"crypto.bad_signature", "jose.alg_key_mismatch", "crypto.unsupported"}:
