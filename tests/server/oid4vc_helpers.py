@@ -40,4 +40,4 @@ kind = "fake"
 
 
 def offer_body(**extra: Any) -> dict[str, Any]:
-    return {"configurations": ["citizen"], "subject": dict(SOMCHAI), **extra}
+    return {"configurations": ["citizen"], "subject": dict(SOMCHAI)} | extra
