@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo serve test lint bench install shell clean
+.PHONY: demo serve test lint bench loadtest install shell clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thaivc needs Python 3.11 or newer (set PY=...)")'
@@ -48,6 +48,11 @@ test: lint interop/node_modules/.package-lock.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# thaivc serve under 60 s of verification load (2 workers, PostgreSQL) with issuance beside it:
+# throughput and p50/p99 against the library's single-core rate measured in the same run
+loadtest: $(STAMP)
+	$(BIN)/python bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) .serve .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -1,0 +1,443 @@
+"""``make loadtest``: ``thaivc serve`` under sustained verification load, with issuance beside it.
+
+A bounded async ``httpx`` driver (no locust: one file, no extra dependency, and the figures it needs —
+the library's own rate in the same run, open-loop pacing — are a few lines each):
+
+1. starts ``thaivc serve --workers 2`` on loopback over PostgreSQL (a throwaway server, or ``--database-url``);
+2. measures the **library's single-core verify rate** in this process, on the same credentials;
+3. **saturation**: ``--concurrency`` closed-loop clients verify for ``--duration`` seconds, half
+   ``vc+jwt`` credentials (``POST /credentials/verify``), half SD-JWT+KB presentations, each with its
+   own single-use challenge (``POST /presentations/verify``) — throughput, p50, p99;
+4. **paced**: an open-loop arrival rate of 80 % of the target (70 % of 2 × the single-core rate, or the
+   measured throughput if lower) for half the duration — p50, p99;
+5. throughout both, issuers call ``POST /credentials/issue`` (vc+jwt with a revocation entry); at the
+   end the database is checked: every 201 has exactly one status entry and one register row, no
+   (list, index) is held twice.
+
+``--quick`` (the test suite) runs a few seconds and asserts correctness only, never speed: the
+machine running the tests is shared. The exit status is non-zero only when correctness fails; the
+targets are printed as PASS/MISS beside the figures and the machine's load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUE_KEY = "loadtest-issue-key-0123456789abcdef"
+DOMAIN = "https://verifier.example.go.th"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def throwaway_postgres(given: str | None = None) -> Iterator[str]:
+    """A PostgreSQL for the run: ``given``, ``THAIVC_TEST_PG_DSN`` or the tests' throwaway server."""
+    dsn = given or os.environ.get("THAIVC_TEST_PG_DSN")
+    if dsn:
+        yield dsn
+        return
+    sys.path.insert(0, str(ROOT / "tests"))
+    from postgres_server import _LocalPostgres  # the tests' throwaway server, reused as is
+    from thaivc.testing.binaries import postgres_bindir
+
+    found = postgres_bindir()
+    if found is None:
+        raise SystemExit("no PostgreSQL binaries (install the dev extra) and THAIVC_TEST_PG_DSN is unset")
+    server = _LocalPostgres(found[0])
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _dsn_url(dsn: str) -> str:
+    if dsn.startswith(("postgresql://", "postgres://", "sqlite:///")):
+        return dsn
+    parts = dict(p.split("=", 1) for p in dsn.split())
+    return f"postgresql://{parts.get('user', 'postgres')}@{parts['host']}:{parts['port']}/{parts['dbname']}"
+
+
+def write_config(directory: Path, port: int, db_url: str) -> Path:
+    from thaivc import generate_key
+
+    generate_key("Ed25519").save(directory / "issuer.jwk.json")
+    digest = hashlib.sha256(ISSUE_KEY.encode()).hexdigest()
+    path = directory / "thaivc-server.toml"
+    path.write_text(f"""
+public_url = "http://127.0.0.1:{port}"
+[issuer]
+[[issuer.keys]]
+id = "key-1"
+file = "issuer.jwk.json"
+[database]
+url = "{db_url}"
+[[auth.api_keys]]
+client = "loadtest"
+sha256 = "{digest}"
+scopes = ["issue", "admin"]
+[limits]
+rate_per_client = 100000000
+rate_per_ip = 100000000
+[logging]
+level = "WARNING"
+""", encoding="utf-8")
+    return path
+
+
+@contextmanager
+def serve(config: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "thaivc", "serve", "--config", str(config), "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("thaivc serve did not become ready")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Fixtures:
+    """What the load is made of: one vc+jwt credential, one SD-JWT VC and its holder."""
+
+    def __init__(self, base: str) -> None:
+        from thaivc import generate_key
+
+        self.base = base
+        self.holder = generate_key("P-256")
+        headers = {"Authorization": f"Bearer {ISSUE_KEY}"}
+        cred = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                "credentialSubject": {"id": self.holder.did, "name": "สมชาย ใจดี"}}
+        r = httpx.post(base + "/credentials/issue", json={"credential": cred}, headers=headers, timeout=30)
+        r.raise_for_status()
+        self.vc_jwt = r.json()["verifiableCredential"]
+        r = httpx.post(base + "/credentials/issue", headers=headers, timeout=30, json={
+            "credential": cred, "options": {"format": "dc+sd-jwt", "disclosable": ["/credentialSubject/name"]}})
+        r.raise_for_status()
+        from thaivc.jose.media import unenvelope
+
+        self.sd_jwt = unenvelope(r.json()["verifiableCredential"])[1]
+
+    def present(self, challenge: str) -> str:
+        from thaivc import Holder
+
+        return str(Holder(self.holder).present([self.sd_jwt], challenge=challenge, domain=DOMAIN))
+
+
+def library_rate(fx: Fixtures, seconds: float) -> dict[str, float]:
+    """Single-core verifications per second of the same inputs by the library, in this process."""
+    from thaivc import Policy, Verifier
+    from thaivc.net import FetchResult
+    from thaivc.status import StatusChecker
+
+    lists: dict[str, FetchResult] = {}
+
+    def fetch(url: str) -> FetchResult:  # the published list, fetched once: the library's cache keeps it
+        if url not in lists:
+            r = httpx.get(url, timeout=10)
+            lists[url] = FetchResult(url, r.status_code, r.content, r.headers.get("content-type"), 300)
+        return lists[url]
+
+    class AnyChallenge:  # the library's own figure excludes the service's single-use bookkeeping
+        def consume(self, challenge: str) -> bool:
+            return True
+
+    verifier = Verifier(Policy(), challenge_store=AnyChallenge(), status_checker=StatusChecker(fetch))
+    vc = fx.vc_jwt
+    presentations = [fx.present(f"bench-challenge-{i:08d}") for i in range(64)]
+    out = {}
+    for name, fn in (
+        ("vc+jwt", lambda i: verifier.check(vc)),
+        ("sd-jwt", lambda i: verifier.check(presentations[i % 64], challenge=f"bench-challenge-{i % 64:08d}",
+                                            domain=DOMAIN)),
+    ):
+        assert fn(0).ok, f"the library does not verify the {name} fixture"
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            fn(count)
+            count += 1
+        out[name] = count / (time.perf_counter() - started)
+    out["mix"] = 1 / (0.5 / out["vc+jwt"] + 0.5 / out["sd-jwt"])
+    return out
+
+
+def insert_challenges(db_url: str, count: int, ttl: int = 3600) -> list[str]:
+    """Challenges written straight into the service's table (the driver is the agency's own harness)."""
+    from thaivc.server import Database
+
+    values = [f"load-{os.urandom(12).hex()}" for _ in range(count)]
+    db = Database(db_url)
+    try:
+        expires = int(time.time()) + ttl
+        for start in range(0, count, 1000):
+            with db.transaction() as cur:
+                for value in values[start:start + 1000]:
+                    cur.execute("INSERT INTO thaivc_challenge (challenge, expires_at, used) VALUES (?, ?, 0)",
+                                (value, expires))
+    finally:
+        db.close()
+    return values
+
+
+class Load:
+    """The verification requests, alternating vc+jwt credentials and SD-JWT presentations."""
+
+    def __init__(self, fx: Fixtures, pool: list[tuple[str, str]]) -> None:
+        self.fx = fx
+        self.pool = pool
+        self.turn = 0
+        self.exhausted = 0
+
+    def next(self) -> tuple[str, dict[str, Any]]:
+        self.turn += 1
+        if self.turn % 2 and self.pool:
+            challenge, vp = self.pool.pop()
+            return "/presentations/verify", {"verifiablePresentation": vp,
+                                             "options": {"challenge": challenge, "domain": DOMAIN}}
+        if self.turn % 2:
+            self.exhausted += 1
+        return "/credentials/verify", {"verifiableCredential": self.fx.vc_jwt}
+
+
+async def one(client: httpx.AsyncClient, path: str, body: dict[str, Any], latencies: list[float],
+              errors: dict[str, int]) -> None:
+    started = time.perf_counter()
+    try:
+        r = await client.post(path, json=body)
+        status = str(r.status_code) if r.status_code != 200 else ""
+        if status:
+            status += ":" + str(r.json().get("code"))
+    except httpx.HTTPError as exc:
+        status = type(exc).__name__
+    latencies.append(time.perf_counter() - started)
+    if status:
+        errors[status] = errors.get(status, 0) + 1
+
+
+async def saturate(base: str, load: Load, seconds: float, concurrency: int) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def loop() -> None:
+            while time.perf_counter() < deadline:
+                path, body = load.next()
+                await one(client, path, body, latencies, errors)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(loop() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {"requests": len(latencies), "throughput": len(latencies) / elapsed,
+            "p50_ms": 1000 * percentile(latencies, .5), "p99_ms": 1000 * percentile(latencies, .99), "errors": errors}
+
+
+async def paced(base: str, load: Load, seconds: float, rate: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        tasks = []
+        started = time.perf_counter()
+        n = int(seconds * rate)
+        for i in range(n):
+            delay = started + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            path, body = load.next()
+            tasks.append(asyncio.create_task(one(client, path, body, latencies, errors)))
+        await asyncio.gather(*tasks)
+    return {"rate": rate, "requests": len(latencies), "p50_ms": 1000 * percentile(latencies, .5),
+            "p99_ms": 1000 * percentile(latencies, .99), "errors": errors}
+
+
+async def issue_while(base: str, stop: asyncio.Event, issued: list[str], failures: dict[str, int],
+                      concurrency: int = 2) -> None:
+    headers = {"Authorization": f"Bearer {ISSUE_KEY}"}
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers=headers) as client:
+
+        async def loop(n: int) -> None:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                cred = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                        "id": f"urn:uuid:load-{n}-{i}-{os.urandom(6).hex()}",
+                        "credentialSubject": {"id": "did:example:load", "n": i}}
+                try:
+                    r = await client.post("/credentials/issue", json={"credential": cred})
+                except httpx.HTTPError as exc:
+                    failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
+                    continue
+                if r.status_code == 201:
+                    issued.append(cred["id"])
+                else:
+                    key = f"{r.status_code}:{r.json().get('code')}"
+                    failures[key] = failures.get(key, 0) + 1
+
+        await asyncio.gather(*(loop(n) for n in range(concurrency)))
+
+
+def check_allocations(db_url: str, issued: list[str]) -> dict[str, Any]:
+    """Every credential the service returned has one status entry and one register row; no index twice."""
+    from thaivc.server import Database
+
+    db = Database(db_url)
+    try:
+        with db.transaction(write=False) as cur:
+            entries = cur.execute("SELECT list_id, idx, credential_id FROM thaivc_status_entry").fetchall()
+            registered = {r[0] for r in cur.execute("SELECT credential_id FROM thaivc_issued").fetchall()}
+    finally:
+        db.close()
+    slots = [(r[0], r[1]) for r in entries]
+    by_id: dict[str, int] = {}
+    for r in entries:
+        by_id[r[2]] = by_id.get(r[2], 0) + 1
+    wanted = set(issued)
+    return {
+        "issued": len(issued),
+        "duplicate_slots": len(slots) - len(set(slots)),
+        "without_status_entry": len([c for c in wanted if by_id.get(c, 0) == 0]),
+        "with_several_entries": len([c for c in wanted if by_id.get(c, 0) > 1]),
+        "not_in_register": len(wanted - registered),
+        "entries_nobody_holds": len([c for c in by_id if c.startswith("urn:uuid:load-") and c not in wanted]),
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    duration = 3.0 if args.quick else args.duration
+    with tempfile.TemporaryDirectory(prefix="thaivc-load-") as tmp, throwaway_postgres(args.database_url) as dsn:
+        db_url = _dsn_url(dsn)
+        port = _free_port()
+        config = write_config(Path(tmp), port, db_url)
+        base = f"http://127.0.0.1:{port}"
+        with serve(config, port, args.workers):
+            fx = Fixtures(base)
+            rates = library_rate(fx, 0.5 if args.quick else 3.0)
+            target = 0.7 * args.workers * rates["mix"]
+            # SD-JWT presentations for half of every request both phases may make, each with its challenge
+            wanted = int(min(60_000, 1.3 * 0.5 * args.workers * rates["mix"] * duration * 1.5)) + 64
+            if args.quick:
+                wanted = min(wanted, 400)
+            challenges = insert_challenges(db_url, wanted)
+            pool = [(c, fx.present(c)) for c in challenges]
+            load = Load(fx, pool)
+            issued: list[str] = []
+            issue_failures: dict[str, int] = {}
+
+            async def main() -> tuple[dict[str, Any], dict[str, Any]]:
+                stop = asyncio.Event()
+                issuing = asyncio.create_task(issue_while(base, stop, issued, issue_failures))
+                sat = await saturate(base, load, duration, args.concurrency)
+                rate = 0.8 * min(target, sat["throughput"])
+                pac = await paced(base, load, duration / 2, max(rate, 1.0))
+                stop.set()
+                await issuing
+                return sat, pac
+
+            load_before = os.getloadavg()
+            sat, pac = asyncio.run(main())
+            load_after = os.getloadavg()
+        allocations = check_allocations(db_url, issued)
+    return {
+        "machine": {"cpus": os.cpu_count(), "loadavg_before": load_before, "loadavg_after": load_after},
+        "workers": args.workers, "duration_s": duration, "concurrency": args.concurrency,
+        "library_single_core_per_s": rates, "target_per_s": target,
+        "saturation": sat, "paced": pac, "sd_jwt_pool_exhausted": load.exhausted,
+        "issuance": {"failures": issue_failures, **allocations},
+    }
+
+
+def judge(report: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(correctness failures, target lines)."""
+    issuance = report["issuance"]
+    wrong = [f"{k}={issuance[k]}" for k in ("duplicate_slots", "without_status_entry", "with_several_entries",
+                                             "not_in_register") if issuance[k]]
+    if issuance["issued"] == 0:
+        wrong.append("no credential was issued during the load")
+    for phase in ("saturation", "paced"):
+        if report[phase]["errors"]:
+            wrong.append(f"{phase} errors: {report[phase]['errors']}")
+    sat, pac = report["saturation"], report["paced"]
+    ratio = sat["throughput"] / (report["workers"] * report["library_single_core_per_s"]["mix"])
+    lines = [
+        f"throughput {sat['throughput']:.0f}/s = {ratio:.0%} of {report['workers']} x single-core "
+        f"({report['library_single_core_per_s']['mix']:.0f}/s): {'PASS' if ratio >= 0.7 else 'MISS'} (target 70%)",
+        f"paced at {pac['rate']:.0f}/s: p50 {pac['p50_ms']:.1f} ms, p99 {pac['p99_ms']:.1f} ms: "
+        f"{'PASS' if pac['p99_ms'] < 50 else 'MISS'} (target p99 < 50 ms)",
+    ]
+    return wrong, lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a few seconds, correctness only (the test suite)")
+    parser.add_argument("--duration", type=float, default=60.0, help="saturation seconds (paced: half)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--database-url", help="postgresql://… (default: a throwaway PostgreSQL)")
+    parser.add_argument("--json", type=Path, help="write the report here too")
+    args = parser.parse_args(argv)
+    report = run(args)
+    wrong, lines = judge(report)
+    text = json.dumps(report, indent=2, default=str)
+    print(text)
+    if args.json:
+        args.json.write_text(text, encoding="utf-8")
+    machine = report["machine"]
+    print(f"\nmachine: {machine['cpus']} CPUs, load average {machine['loadavg_before'][0]:.2f} before, "
+          f"{machine['loadavg_after'][0]:.2f} after (shared: figures are a floor, not a ceiling)")
+    for line in lines:
+        print(line)
+    for line in wrong:
+        print("CORRECTNESS:", line)
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+

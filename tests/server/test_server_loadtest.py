@@ -1,0 +1,37 @@
+"""``make loadtest --quick``: the load driver runs end to end and the issuance under load is exact.
+
+Correctness only (never speed: the machine running the tests is shared): every credential the
+service returned while verification load ran has exactly one status entry and one register row, no
+(list, index) is allocated twice, and no verification request failed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _loadtest() -> Any:
+    spec = importlib.util.spec_from_file_location("thaivc_loadtest", ROOT / "bench" / "loadtest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.postgres
+def test_quick_load_keeps_issuance_exact(pg_dsn: str) -> None:
+    loadtest = _loadtest()
+    args = loadtest.argparse.Namespace(quick=True, duration=3.0, workers=2, concurrency=8, database_url=pg_dsn)
+    report = loadtest.run(args)
+    wrong, lines = loadtest.judge(report)
+    assert wrong == [], wrong
+    assert report["saturation"]["requests"] > 0 and report["paced"]["requests"] > 0
+    assert len(lines) == 2
