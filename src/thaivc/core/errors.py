@@ -174,6 +174,10 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "sdjwt.disclosure_malformed": ("MALFORMED_VALUE_ERROR", "a malformed disclosure"),
     "sdjwt.hash_alg_not_allowed": ("CRYPTOGRAPHIC_SECURITY_ERROR", "_sd_alg outside the allowlist"),
     "sdjwt.required_claim_missing": ("MALFORMED_VALUE_ERROR", "a security-critical claim is not plaintext"),
+    "sdjwt.mandatory_withheld": (
+        "MALFORMED_VALUE_ERROR",
+        "a claim a thaivc credential type must always show (issuer, type, validity, assurance level) is withheld",
+    ),
     "sdjwt.kb_required": ("CRYPTOGRAPHIC_SECURITY_ERROR", "key binding required but absent"),
     "sdjwt.kb_invalid": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the key-binding JWT is invalid"),
     "sdjwt.kb_replay": ("INVALID_CHALLENGE_ERROR", "the key-binding JWT is replayed or stale"),
