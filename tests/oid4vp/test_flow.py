@@ -190,6 +190,33 @@ def test_missing_credential(state: StateStore, rd: X509Client, citizen: thaivc.P
     assert result.dcql["queries"]["pid"]["status"] == "satisfied"
 
 
+def test_a_withheld_claim_never_satisfies_the_query(state: StateStore, rd: X509Client, dopa: thaivc.PrivateKey,
+                                                   citizen: thaivc.PrivateKey) -> None:
+    """Personal claims are disclosable ("checked when disclosed"): a wallet that withholds the citizen ID
+    the verifier asked for presents a valid SD-JWT, and the query is still not satisfied."""
+    from thaivc.credentials import citizen_disclosable
+    from thaivc.wallet.present import Candidate
+
+    doc = citizen_doc(citizen.did)
+    sd = thaivc.Issuer(dopa).issue(doc, format="dc+sd-jwt", disclosable=citizen_disclosable(doc))
+    query = DcqlQuery.of(credential("pid", vct="ThaiCitizenCredential", claims=[
+        claim(["credentialSubject", "citizenId"]), claim(["credentialSubject", "ial"])]))
+    verifier, http = _setup(state, rd)
+    tx = verifier.create(query)
+    wallet = _wallet(citizen, http, rd, sd)
+
+    def withhold(request: AuthorizationRequest, found: Any) -> dict[str, Candidate]:
+        first = found["pid"][0]
+        kept = tuple(c for c in first.claims if c.path[-1] != "citizenId")
+        return {"pid": Candidate(first.query, first.credential, kept)}
+
+    request = wallet.read_request(tx.link)
+    params = wallet.respond(request, withhold)
+    assert wallet.post(request, params).status_code == 200
+    result = verifier.result(tx.id)
+    assert result is not None and not result.ok and result.code == "dcql.credential_mismatch", result
+
+
 def test_extra_credential(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
     verifier, http = _setup(state, rd)
 
