@@ -187,11 +187,11 @@ class CredentialIssuerService:
         state is consumed; without it the login's ``subject`` and ``configuration_ids`` are.
         """
         if code_challenge_method != "S256" or not _VERIFIER_RE.fullmatch(code_challenge or ""):
-            raise InputError("protocol.malformed", "PKCE with code_challenge_method S256 is required")
+            raise InputError("openid.malformed", "PKCE with code_challenge_method S256 is required")
         if issuer_state is not None:
             record = self.store.take(_NS_STATE, _h(issuer_state))
             if record is None:
-                raise InputError("protocol.malformed", "unknown, used or expired issuer_state")
+                raise InputError("openid.malformed", "unknown, used or expired issuer_state")
             ids, subj, offer_id = record.value["ids"], record.value["subject"], record.value["offer_id"]
             if subject is not None:
                 subj = {**subj, **subject}
