@@ -23,16 +23,26 @@ from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import InputError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import PrivateKey
+from thaivc.oid4vc.attestation import ATTESTATION_HEADER, POP_HEADER, make_attestation_pop
 from thaivc.oid4vc.dpop import make_dpop_proof
 from thaivc.oid4vc.http import ErrorResponse
 from thaivc.oid4vc.keyjwt import sign_key_jwt
 from thaivc.oid4vci import OFFER_SCHEME, PRE_AUTHORIZED_GRANT, PROOF_TYP
 from thaivc.wallet.store import CredentialStore, StoredCredential
 
-__all__ = ["DeferredIssuance", "IssuanceWallet", "TokenGrant"]
+__all__ = ["DeferredIssuance", "IssuanceWallet", "TokenGrant", "WalletAttestation"]
 
 MAX_RESPONSE: Final = 512 * 1024
 _FORM: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@dataclass(frozen=True)
+class WalletAttestation:
+    """What a wallet provider gave this wallet instance: the signed Client Attestation (naming the
+    instance key in ``cnf``) and that instance key, which signs a fresh PoP for every token request."""
+
+    attestation: str
+    instance_key: PrivateKey
 
 
 @dataclass
@@ -73,6 +83,7 @@ class IssuanceWallet:
         key_factory: Callable[[], PrivateKey] = lambda: generate_key("P-256"),
         dpop: bool = True,
         allow_insecure_http: bool = False,
+        attestation: WalletAttestation | None = None,
     ) -> None:
         self.http = http
         self.clock: Clock = clock or SystemClock()
@@ -80,6 +91,8 @@ class IssuanceWallet:
         self.key_factory = key_factory
         self.dpop_key: PrivateKey | None = generate_key("P-256") if dpop else None
         self.allow_insecure_http = allow_insecure_http
+        #: sent with every token request (OAuth-Client-Attestation and a fresh -PoP) when set
+        self.attestation = attestation
         #: the grant and ``notification_id`` of the last issuance, for :meth:`notify`
         self.last_notification: tuple[TokenGrant, str] | None = None
 
@@ -147,6 +160,12 @@ class IssuanceWallet:
         proof = make_dpop_proof(self.dpop_key, method=method, url=url, now=self.clock.now(), access_token=token)
         return {"DPoP": proof}
 
+    def _attestation(self, audience: str) -> dict[str, str]:
+        if self.attestation is None:
+            return {}
+        pop = make_attestation_pop(self.attestation.instance_key, audience=audience, now=self.clock.now())
+        return {ATTESTATION_HEADER: self.attestation.attestation, POP_HEADER: pop}
+
     def redeem_pre_authorized(self, offer: Mapping[str, Any], *, tx_code: str | None = None) -> TokenGrant:
         """Exchange the offer's pre-authorized code (and the code the officer said) for an access token."""
         grant = (offer.get("grants") or {}).get(PRE_AUTHORIZED_GRANT)
@@ -176,7 +195,8 @@ class IssuanceWallet:
         issuer = str(offer["credential_issuer"])
         metadata, oauth = self.fetch_metadata(issuer)
         url = self._check_url(str(oauth.get("token_endpoint", "")), origin_of=issuer)
-        answer = self._answer(self.http.post(url, data=form, headers={**_FORM, **self._dpop("POST", url)}))
+        headers = {**_FORM, **self._dpop("POST", url), **self._attestation(str(oauth.get("issuer", issuer)))}
+        answer = self._answer(self.http.post(url, data=form, headers=headers))
         token, token_type = answer.get("access_token"), answer.get("token_type")
         if not isinstance(token, str) or not isinstance(token_type, str):
             raise InputError("openid.malformed", "token response without access_token/token_type")
