@@ -350,24 +350,67 @@ def test_l17_disclosed_value_of_the_wrong_type_fails_schema(
     assert verify_any(clock, wallet_key, sd).ok
 
 
-def test_l17_withheld_required_claim_fails_schema(agency: PrivateKey, wallet_key: PrivateKey, clock: FixedClock) -> None:
-    # an issuer other than thaivc made a required claim disclosable; withheld, the view is incomplete
+def test_l17_withheld_personal_claim_is_required_only_when_disclosed(
+    agency: PrivateKey, wallet_key: PrivateKey, clock: FixedClock
+) -> None:
+    # "checked when disclosed": the citizen ID may be withheld; the view then lacks it and passes
     sd = _forged_sd_jwt(agency, wallet_key, citizen(wallet_key.did), ["/credentialSubject/citizenId"])
     report = verify_any(clock, wallet_key, sd)
-    assert report.status == "failed" and "schema.invalid" in report.codes, report.to_json()
-    assert verify_any(clock, wallet_key, sd, disclose=["/credentialSubject/citizenId"]).ok
+    assert report.ok, report.to_json()
+    assert report.document is not None and "citizenId" not in report.document["credentialSubject"]
+    assert report.check("schema").status == "pass"  # type: ignore[union-attr]
+    shown = verify_any(clock, wallet_key, sd, disclose=["/credentialSubject/citizenId"])
+    assert shown.ok and shown.document is not None and "citizenId" in shown.document["credentialSubject"]
+
+
+def test_l17_disclosed_malformed_required_claim_fails_schema(
+    agency: PrivateKey, wallet_key: PrivateKey, clock: FixedClock
+) -> None:
+    doc = citizen(wallet_key.did)
+    doc["credentialSubject"]["citizenId"] = "1234567890123"  # 13 digits, wrong check digit
+    doc["credentialSubject"]["birthDate"] = 19950812  # not a date string
+    sd = _forged_sd_jwt(agency, wallet_key, doc, ["/credentialSubject/citizenId", "/credentialSubject/birthDate"])
+    for disclose in (["/credentialSubject/citizenId"], ["/credentialSubject/birthDate"]):
+        report = verify_any(clock, wallet_key, sd, disclose=disclose)
+        assert report.status == "failed" and "schema.invalid" in report.codes, report.to_json()
+
+
+@pytest.mark.parametrize("pointer", ["/credentialSubject/ial", "/credentialSubject", "/issuer", "/validFrom"])
+def test_l17_a_forged_withheld_mandatory_claim_is_refused(
+    pointer: str, agency: PrivateKey, wallet_key: PrivateKey, clock: FixedClock
+) -> None:
+    # an issuer other than thaivc made a claim disclosable that fixes what the credential is
+    doc = citizen(wallet_key.did)
+    doc.setdefault("issuer", agency.did)
+    doc.setdefault("validFrom", NOW_ISO)
+    sd = _forged_sd_jwt(agency, wallet_key, doc, [pointer])
+    report = verify_any(clock, wallet_key, sd)
+    assert report.status == "failed", report.to_json()
+    assert {"schema.invalid", "sdjwt.mandatory_withheld"} & set(report.codes), report.to_json()
 
 
 @pytest.mark.parametrize(
-    "pointer", ["/credentialSubject/citizenId", "/credentialSubject/birthDate", "/credentialSubject", "/type/1",
-                "/credentialSchema", "/@context/1"],
+    "pointer", ["/credentialSubject/ial", "/credentialSubject/id", "/credentialSubject", "/type/1", "/type",
+                "/credentialSchema", "/@context/1", "/issuer", "/validFrom"],
 )
-def test_l17_issuer_refuses_to_make_a_required_claim_disclosable(
+def test_l17_issuer_refuses_to_make_a_mandatory_claim_disclosable(
     pointer: str, issuer: Issuer, wallet_key: PrivateKey
 ) -> None:
     err = refused("usage.invalid_argument", issuer.issue, citizen(wallet_key.did), format="dc+sd-jwt",
                   disclosable=[pointer])
     assert "schema" in err.detail
+
+
+def test_l17_personal_claims_are_disclosable(issuer: Issuer, wallet_key: PrivateKey, clock: FixedClock) -> None:
+    personal = ["/credentialSubject/citizenId", "/credentialSubject/birthDate", "/credentialSubject/givenNameTh",
+                "/credentialSubject/familyNameTh"]
+    sd = issuer.issue(citizen(wallet_key.did), format="dc+sd-jwt", disclosable=personal)
+    report = verify_any(clock, wallet_key, sd, disclose=["/credentialSubject/givenNameTh"])
+    assert report.ok, report.to_json()
+    assert report.document is not None
+    subject = report.document["credentialSubject"]
+    assert "givenNameTh" in subject and "ial" in subject
+    assert not {"citizenId", "birthDate", "familyNameTh"} & set(subject)
 
 
 def test_l17_optional_claims_stay_disclosable(issuer: Issuer, wallet_key: PrivateKey, clock: FixedClock) -> None:
@@ -385,7 +428,7 @@ def test_l17_juristic_directors_stay_disclosable(issuer: Issuer, wallet_key: Pri
     """An optional member of a thaivc type (not required by its schema) may be withheld."""
     doc = juristic_credential(FakeDbd().lookup("0995562000018"), retrieved_at=clock.now(), source="dbd:fake",
                               subject_did=wallet_key.did)
-    optional = sorted(set(doc["credentialSubject"]) - _required_subject_claims(doc))
+    optional = sorted(set(doc["credentialSubject"]) - _required_subject_claims(doc) - {"id"})
     assert optional, "the juristic schema has optional subject claims"
     pointers = [f"/credentialSubject/{name}" for name in optional]
     sd = issuer.issue(doc, format="dc+sd-jwt", disclosable=pointers)

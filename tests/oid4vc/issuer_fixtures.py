@@ -75,7 +75,9 @@ class Setup:
         return IssuanceWallet(self.http, clock=self.clock, **options)
 
 
-def make_setup(store: StateStore, clock: FixedClock, *, require_dpop: bool = True, **config: Any) -> Setup:
+def make_setup(
+    store: StateStore, clock: FixedClock, *, require_dpop: bool = True, attesters: Any = None, **config: Any
+) -> Setup:
     key = generate_key("P-256")
     agency = Agency()
     service = CredentialIssuerService(
@@ -85,6 +87,7 @@ def make_setup(store: StateStore, clock: FixedClock, *, require_dpop: bool = Tru
         store=store,
         clock=clock,
         on_notification=lambda event, record: agency.notifications.append((event, record)),
+        attesters=attesters,
     )
     http = httpx.Client(transport=mock_transport({HOST: service.handle}))
     return Setup(service, agency, http, clock, key)

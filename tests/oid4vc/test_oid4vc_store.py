@@ -109,7 +109,7 @@ def test_closed_store_fails_closed(store_factory: StoreFactory) -> None:
     store.close()
     with pytest.raises(ThaiVCError) as info:
         store.get("n", "k")
-    assert info.value.code == "protocol.store"
+    assert info.value.code == "openid.store"
 
 
 def test_threads_race_for_one_code(state: StateStore) -> None:
@@ -190,4 +190,4 @@ def test_sqlite_memory_database_is_shared_by_threads() -> None:
 def test_sqlite_unopenable_path_is_protocol_store(tmp_path: Path) -> None:
     with pytest.raises(ThaiVCError) as info:
         SqliteStateStore(tmp_path / "missing-dir" / "state.db")
-    assert info.value.code == "protocol.store"
+    assert info.value.code == "openid.store"

@@ -163,7 +163,7 @@ def test_plain_pkce_refused(state: StateStore, clock: FixedClock) -> None:
             subject={"name": "x"},
             configuration_ids=["citizen_sd_jwt"],
         )
-    assert getattr(info.value, "code", None) == "protocol.malformed"
+    assert getattr(info.value, "code", None) == "openid.malformed"
 
 
 # -- DPoP --------------------------------------------------------------------------------------------
@@ -442,10 +442,10 @@ def test_wallet_refuses_metadata_for_another_issuer(state: StateStore, clock: Fi
     forged = {**offer.offer, "credential_issuer": ISSUER_URL + "2"}
     with pytest.raises(Exception) as info:
         setup.wallet().receive(forged, tx_code=offer.tx_code)
-    assert getattr(info.value, "code", None) in {"protocol.malformed", "protocol.error_response"}
+    assert getattr(info.value, "code", None) in {"openid.malformed", "openid.error_response"}
     with pytest.raises(Exception) as info:
         setup.wallet().resolve_offer({**offer.offer, "credential_issuer": "http://" + HOST + "/vci"})
-    assert getattr(info.value, "code", None) == "protocol.malformed"
+    assert getattr(info.value, "code", None) == "openid.malformed"
 
 
 def test_oversized_body_anywhere_is_413(state: StateStore, clock: FixedClock) -> None:

@@ -74,7 +74,8 @@ SOMYING = CitizenPerson(
     ThaiAddress.create(house_no="99/1", road="ถนนราชดำเนินกลาง", tambon="แขวงบวรนิเวศ", amphoe="เขตพระนคร",
                        province="กรุงเทพมหานคร", postcode="10200"),
 )
-#: The claims ThaiCitizenCredential's schema leaves optional: the only ones an issuer may make disclosable.
+#: Optional claims of ThaiCitizenCredential made disclosable (thaivc.credentials.citizen_disclosable makes the
+#: personal ones disclosable too: see test_a_withheld_claim_never_satisfies_the_query).
 DISCLOSABLE = ["/credentialSubject/address", "/credentialSubject/givenNameEn", "/credentialSubject/familyNameEn"]
 
 

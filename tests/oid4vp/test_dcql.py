@@ -54,7 +54,7 @@ def _sd(doc: dict[str, Any], bound: bool = True) -> Presented:
 def test_hostile_queries_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(InputError) as err:
         DcqlQuery.from_json(bad)
-    assert err.value.code == "dcql.invalid"
+    assert err.value.code == "openid.dcql_invalid"
 
 
 def test_round_trip() -> None:
@@ -92,18 +92,18 @@ def test_the_asked_credential_is_accepted_and_only_the_asked_claims_kept() -> No
 
 def test_missing_credential() -> None:
     result = evaluate(_query(), {})
-    assert not result.ok and result.code == "dcql.credential_missing"
+    assert not result.ok and result.code == "openid.credential_missing"
     assert result.queries["pid"].status == "absent"
 
 
 def test_extra_credential_under_unknown_id() -> None:
     result = evaluate(_query(), {"pid": [_sd(_citizen())], "other": [_sd(_citizen())]})
-    assert not result.ok and result.code == "dcql.credential_unrequested"
+    assert not result.ok and result.code == "openid.credential_unrequested"
 
 
 def test_two_credentials_where_one_was_asked() -> None:
     result = evaluate(_query(), {"pid": [_sd(_citizen()), _sd(_citizen())]})
-    assert not result.ok and result.code == "dcql.credential_unrequested"
+    assert not result.ok and result.code == "openid.credential_unrequested"
 
 
 @pytest.mark.parametrize("presented", [
@@ -116,7 +116,7 @@ def test_two_credentials_where_one_was_asked() -> None:
 ])
 def test_a_credential_that_does_not_fit_its_query(presented: Presented) -> None:
     result = evaluate(_query(), {"pid": [presented]})
-    assert not result.ok and result.code == "dcql.credential_mismatch"
+    assert not result.ok and result.code == "openid.credential_mismatch"
     assert result.queries["pid"].status == "refused"
 
 
@@ -145,13 +145,13 @@ def test_credential_sets_required_and_optional() -> None:
     assert evaluate(q, {"alt": [_sd({"vct": "ThaiIdCard"})]}).ok
     assert evaluate(q, {"pid": [_sd(_citizen())], "extra": [_sd({"vct": "Membership"})]}).ok
     missing = evaluate(q, {"extra": [_sd({"vct": "Membership"})]})
-    assert not missing.ok and missing.code == "dcql.credential_missing"
+    assert not missing.ok and missing.code == "openid.credential_missing"
 
 
 def test_a_query_outside_every_set_is_not_accepted() -> None:
     q = DcqlQuery.of(credential("pid"), credential("loose"), sets=[CredentialSetQuery((("pid",),))])
     result = evaluate(q, {"pid": [_sd({})], "loose": [_sd({})]})
-    assert not result.ok and result.code == "dcql.credential_unrequested"
+    assert not result.ok and result.code == "openid.credential_unrequested"
 
 
 def test_w3c_types() -> None:
@@ -159,4 +159,4 @@ def test_w3c_types() -> None:
     good = Presented("ldp_vc", {"type": ["VerifiableCredential", "JuristicPersonCredential"]}, True)
     bad = Presented("ldp_vc", {"type": ["VerifiableCredential"]}, True)
     assert evaluate(q, {"co": [good]}).ok
-    assert evaluate(q, {"co": [bad]}).code == "dcql.credential_mismatch"
+    assert evaluate(q, {"co": [bad]}).code == "openid.credential_mismatch"

@@ -175,7 +175,7 @@ def _answer(verifier: PresentationVerifier, http: httpx.Client, rd: X509Client, 
 def test_unrequested_query_id(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
     verifier, http = _setup(state, rd)
     _, result = _answer(verifier, http, rd, citizen, [sd_citizen], lambda w, r, p: {**p, "vp_token": {"other": ["x"]}})
-    assert not result.ok and result.code == "dcql.credential_unrequested"
+    assert not result.ok and result.code == "openid.credential_unrequested"
 
 
 def test_missing_credential(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
@@ -185,9 +185,36 @@ def test_missing_credential(state: StateStore, rd: X509Client, citizen: thaivc.P
     tx = verifier.create(query)
     assert _wallet(citizen, http, rd, sd_citizen).present(tx.link).status_code == 200
     result = verifier.result(tx.id)
-    assert result is not None and not result.ok and result.code == "dcql.credential_missing"
+    assert result is not None and not result.ok and result.code == "openid.credential_missing"
     assert result.dcql is not None and result.dcql["queries"]["co"]["status"] == "absent"
     assert result.dcql["queries"]["pid"]["status"] == "satisfied"
+
+
+def test_a_withheld_claim_never_satisfies_the_query(state: StateStore, rd: X509Client, dopa: thaivc.PrivateKey,
+                                                   citizen: thaivc.PrivateKey) -> None:
+    """Personal claims are disclosable ("checked when disclosed"): a wallet that withholds the citizen ID
+    the verifier asked for presents a valid SD-JWT, and the query is still not satisfied."""
+    from thaivc.credentials import citizen_disclosable
+    from thaivc.wallet.present import Candidate
+
+    doc = citizen_doc(citizen.did)
+    sd = thaivc.Issuer(dopa).issue(doc, format="dc+sd-jwt", disclosable=citizen_disclosable(doc))
+    query = DcqlQuery.of(credential("pid", vct="ThaiCitizenCredential", claims=[
+        claim(["credentialSubject", "citizenId"]), claim(["credentialSubject", "ial"])]))
+    verifier, http = _setup(state, rd)
+    tx = verifier.create(query)
+    wallet = _wallet(citizen, http, rd, sd)
+
+    def withhold(request: AuthorizationRequest, found: Any) -> dict[str, Candidate]:
+        first = found["pid"][0]
+        kept = tuple(c for c in first.claims if c.path[-1] != "citizenId")
+        return {"pid": Candidate(first.query, first.credential, kept)}
+
+    request = wallet.read_request(tx.link)
+    params = wallet.respond(request, withhold)
+    assert wallet.post(request, params).status_code == 200
+    result = verifier.result(tx.id)
+    assert result is not None and not result.ok and result.code == "openid.credential_mismatch", result
 
 
 def test_extra_credential(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
@@ -197,7 +224,7 @@ def test_extra_credential(state: StateStore, rd: X509Client, citizen: thaivc.Pri
         return {**p, "vp_token": {**p["vp_token"], "bonus": p["vp_token"]["pid"]}}
 
     _, result = _answer(verifier, http, rd, citizen, [sd_citizen], extra)
-    assert not result.ok and result.code == "dcql.credential_unrequested"
+    assert not result.ok and result.code == "openid.credential_unrequested"
 
 
 def test_two_where_one_was_asked(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:
@@ -208,7 +235,7 @@ def test_two_where_one_was_asked(state: StateStore, rd: X509Client, citizen: tha
         return {**p, "vp_token": {"pid": [p["vp_token"]["pid"][0], again]}}
 
     _, result = _answer(verifier, http, rd, citizen, [sd_citizen], twice)
-    assert not result.ok and result.code == "dcql.credential_unrequested"
+    assert not result.ok and result.code == "openid.credential_unrequested"
 
 
 def test_nothing_presented(state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str) -> None:

@@ -164,7 +164,14 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo = sub.add_parser(
         "demo",
         help="run the end-to-end scenario on built-in sample data",
-        description="Issue, present and verify a Thai citizen credential, then watch forgeries fail.",
+        description="Issue, present and verify a Thai citizen credential, then watch forgeries fail; a company "
+        "acts through its attorney; a wallet receives a credential over OpenID4VCI and presents it over OpenID4VP.",
+    )
+    demo.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where part 3 writes its QR codes (offer.png/.svg, presentation.png/.svg); default: a new temporary "
+        "directory, whose path is printed",
     )
     demo.set_defaults(handler=cmd_demo)
 
@@ -386,9 +393,11 @@ def _hints(report: VerificationReport, args: argparse.Namespace) -> list[str]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from thaivc.demo import run_demo
 
-    return run_demo()
+    return run_demo(directory=Path(args.out) if args.out else None)
 
 
 # -- report rendering ---------------------------------------------------------------------------

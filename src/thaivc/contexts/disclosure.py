@@ -26,7 +26,15 @@ from typing import Any, Final
 
 from thaivc.contexts.vocab import CITIZEN_TYPE, DELEGATION_TYPE, FOREIGNER_TYPE, JURISTIC_TYPE, OWN_TYPES
 
-__all__ = ["ALWAYS_MANDATORY", "MANDATORY_BY_TYPE", "MUST_BE_DISCLOSED", "mandatory_pointers", "withheld"]
+__all__ = [
+    "ALWAYS_MANDATORY",
+    "MANDATORY_BY_TYPE",
+    "MUST_BE_DISCLOSED",
+    "mandatory_pointers",
+    "may_withhold",
+    "must_stay_visible",
+    "withheld",
+]
 
 ALWAYS_MANDATORY: Final = (
     "/issuer",
@@ -82,6 +90,28 @@ def mandatory_pointers(doc: Mapping[str, Any], requested: Sequence[str] = ()) ->
         if pointer not in out and (pointer in requested or _present(doc, pointer)):
             out.append(pointer)
     return out
+
+
+def must_stay_visible(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """Pointers an SD-JWT VC of ``doc``'s types never makes disclosable: the mandatory table plus
+    ``/@context`` (which fixes what every other claim means)."""
+    extra = [p for name in _types(doc) for p in MANDATORY_BY_TYPE[name]]
+    return ("/@context", *ALWAYS_MANDATORY, *extra)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """``a`` and ``b`` name the same claim, or one lies inside the other (on token boundaries)."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def may_withhold(doc: Mapping[str, Any], pointer: str) -> bool:
+    """Whether the claim at ``pointer`` may be selectively disclosable, and so absent from a view.
+
+    This is the "checked when disclosed" rule for SD-JWT: a claim a schema requires may be withheld
+    unless it is (or contains, or lies inside) one of :func:`must_stay_visible`; a verifier then
+    treats it as *required when disclosed* — absent is allowed, present is checked against its type.
+    """
+    return not any(_overlaps(pointer, fixed) for fixed in must_stay_visible(doc))
 
 
 def withheld(doc: Mapping[str, Any]) -> list[str]:

@@ -182,16 +182,25 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "sdjwt.disclosure_malformed": ("MALFORMED_VALUE_ERROR", "a malformed disclosure"),
     "sdjwt.hash_alg_not_allowed": ("CRYPTOGRAPHIC_SECURITY_ERROR", "_sd_alg outside the allowlist"),
     "sdjwt.required_claim_missing": ("MALFORMED_VALUE_ERROR", "a security-critical claim is not plaintext"),
+    "sdjwt.mandatory_withheld": (
+        "MALFORMED_VALUE_ERROR",
+        "a claim a thaivc credential type must always show (issuer, type, validity, assurance level) is withheld",
+    ),
     "sdjwt.kb_required": ("CRYPTOGRAPHIC_SECURITY_ERROR", "key binding required but absent"),
     "sdjwt.kb_invalid": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the key-binding JWT is invalid"),
     "sdjwt.kb_replay": ("INVALID_CHALLENGE_ERROR", "the key-binding JWT is replayed or stale"),
     "sdjwt.sd_hash_mismatch": ("CRYPTOGRAPHIC_SECURITY_ERROR", "sd_hash does not cover the presentation"),
     "sdjwt.vct_invalid": ("MALFORMED_VALUE_ERROR", "vct is missing, malformed or cyclic"),
-    # OpenID4VP: DCQL and the presentation exchange (the OAuth error each answers with: thaivc.oid4vp.errors)
-    "dcql.invalid": ("MALFORMED_VALUE_ERROR", "a DCQL query is malformed or uses what thaivc does not support"),
-    "dcql.credential_missing": (None, "a credential the query requires was not presented"),
-    "dcql.credential_unrequested": (None, "a credential the query did not ask for (or one too many) was presented"),
-    "dcql.credential_mismatch": (None, "a presented credential does not satisfy its credential query"),
+    # the wallet protocols (OpenID4VCI, OpenID4VP, DCQL), one area: the HTTP answers carry the specs' own
+    # error names (invalid_grant, invalid_proof, …; for OpenID4VP the mapping is thaivc.oid4vp.errors)
+    "openid.malformed": (None, "a protocol message is malformed or misses a required parameter"),
+    "openid.store": (None, "the protocol state store failed"),
+    "openid.error_response": (None, "the other party answered a protocol request with an error"),
+    "openid.unsupported": (None, "the other party asks for something this implementation does not support"),
+    "openid.dcql_invalid": ("MALFORMED_VALUE_ERROR", "a DCQL query is malformed or uses what thaivc does not support"),
+    "openid.credential_missing": (None, "a credential the query requires was not presented"),
+    "openid.credential_unrequested": (None, "a credential the query did not ask for (or one too many) was presented"),
+    "openid.credential_mismatch": (None, "a presented credential does not satisfy its credential query"),
     "openid.presentation_invalid": (None, "a presentation in the vp_token failed verification"),
     "openid.request_invalid": ("MALFORMED_VALUE_ERROR", "an authorization request or request object is malformed"),
     "openid.request_signature": ("CRYPTOGRAPHIC_SECURITY_ERROR", "the request object's signature does not verify"),
@@ -255,11 +264,6 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "registry.issuer_mismatch": (None, "an OIDC ID token was not issued by the configured provider"),
     "registry.nonce_mismatch": (None, "an OIDC ID token does not carry this login's nonce (replay?)"),
     "registry.subject_mismatch": (None, "OIDC userinfo describes another subject than the ID token"),
-    # wallet protocols (OpenID4VCI, OpenID4VP): the HTTP answers carry the specs' own error names
-    "protocol.malformed": (None, "a protocol message is malformed or misses a required parameter"),
-    "protocol.store": (None, "the protocol state store failed"),
-    "protocol.error_response": (None, "the other party answered a protocol request with an error"),
-    "protocol.unsupported": (None, "the other party asks for something this implementation does not support"),
     # the HTTP service (thaivc serve)
     "service.unsupported_media_type": (None, "the request body's Content-Type is not one the endpoint reads"),
     "service.not_found": (None, "no such resource"),

@@ -28,10 +28,12 @@ if TYPE_CHECKING:
         registry_source,
     )
     from thaivc.credentials.types import (
+        CITIZEN_PERSONAL_CLAIMS,
         FOREIGN_ID_FIRST_DIGITS,
         CitizenPerson,
         ForeignPerson,
         citizen_credential,
+        citizen_disclosable,
         foreigner_credential,
         juristic_credential,
         name_fields,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 #: without loading the registries and proofing flows into every verifier process.
 _LAZY: dict[str, str] = {
     "ALL_FORMATS": "thaivc.credentials.formats",
+    "CITIZEN_PERSONAL_CLAIMS": "thaivc.credentials.types",
     "CITIZEN_SCHEMA": "thaivc.contexts.vocab",
     "CITIZEN_TYPE": "thaivc.contexts.vocab",
     "CONTEXTS": "thaivc.contexts.vocab",
@@ -59,6 +62,7 @@ _LAZY: dict[str, str] = {
     "THAIVC_V1": "thaivc.contexts.vocab",
     "bundled_schema_ids": "thaivc.model.schema",
     "citizen_credential": "thaivc.credentials.types",
+    "citizen_disclosable": "thaivc.credentials.types",
     "foreigner_credential": "thaivc.credentials.types",
     "format_available": "thaivc.credentials.formats",
     "issue_juristic": "thaivc.credentials.proofing",
@@ -82,6 +86,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ALL_FORMATS",
+    "CITIZEN_PERSONAL_CLAIMS",
     "CITIZEN_SCHEMA",
     "CITIZEN_TYPE",
     "CONTEXTS",
@@ -99,6 +104,7 @@ __all__ = [
     "ProofingResult",
     "bundled_schema_ids",
     "citizen_credential",
+    "citizen_disclosable",
     "foreigner_credential",
     "format_available",
     "issue_juristic",

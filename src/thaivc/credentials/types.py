@@ -140,6 +140,33 @@ def _levels(subject: dict[str, Any], ial: IAL | str | float, aal: AAL | str | fl
         subject["aal"] = auth.code
 
 
+#: The personal claims of a ``ThaiCitizenCredential`` an SD-JWT VC makes selectively disclosable, so
+#: that a holder asked for "name and IAL" shows neither the citizen ID nor the birth date. The
+#: assurance level, subject id, issuer, type and validity stay plaintext
+#: (:func:`thaivc.contexts.disclosure.must_stay_visible`).
+CITIZEN_PERSONAL_CLAIMS: Final = (
+    "citizenId",
+    "titleTh",
+    "givenNameTh",
+    "middleNameTh",
+    "familyNameTh",
+    "titleEn",
+    "givenNameEn",
+    "middleNameEn",
+    "familyNameEn",
+    "birthDate",
+    "address",
+)
+
+
+def citizen_disclosable(doc: dict[str, Any]) -> list[str]:
+    """The ``disclosable`` pointers for issuing ``doc`` (a citizen credential) as ``dc+sd-jwt``: each
+    personal claim it holds, so that a presentation reveals only what it is asked for."""
+    subject = doc.get("credentialSubject")
+    held = subject if isinstance(subject, dict) else {}
+    return [f"/credentialSubject/{name}" for name in CITIZEN_PERSONAL_CLAIMS if name in held]
+
+
 def citizen_credential(
     subject_did: str,
     person: CitizenPerson,

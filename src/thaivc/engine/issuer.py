@@ -136,21 +136,22 @@ def own_schemas(doc: dict[str, Any]) -> list[str]:
     ]
 
 
-def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None) -> None:
+def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None, disclosed_view: bool = False) -> None:
     """Every schema the verifier would check, and thaivc's own types' schemas whether named or not.
 
     ``own`` overrides the own-type schemas (default: :func:`own_schemas` of ``doc``), for a view of
     a credential that may have lost its ``type`` entries. A named schema that is not bundled is
     passed, as the verifier's default policy skips it with a warning; it stays the caller's to vet.
+    ``disclosed_view`` reads ``doc`` as an SD-JWT view (withholdable required claims may be absent).
     """
     from thaivc.model.schema import validate_against_schema, validate_credential_schema
 
     for schema_id in own_schemas(doc) if own is None else own:
-        validate_against_schema(doc, schema_id)
+        validate_against_schema(doc, schema_id, disclosed_view=disclosed_view)
     if "credentialSchema" not in doc:
         return
     try:
-        validate_credential_schema(doc)
+        validate_credential_schema(doc, disclosed_view=disclosed_view)
     except ThaiVCError as err:
         if err.code != "schema.unavailable":
             raise
@@ -178,36 +179,37 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     check_contexts(doc, contexts or default_contexts())
 
 
-#: Claims that fix what every other claim means, and which schema judges them: never disclosable.
-_ALWAYS_VISIBLE: Final = frozenset({"@context", "credentialSchema"})
-
-
 def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None:
     """Refuse disclosable claims whose absence would leave a credential the verifier refuses.
 
-    A holder may withhold every disclosable claim; what is left must still be a credential that
-    passes the data model and its schemas, so a claim a schema requires stays plaintext (usage
-    error). The verifier checks the schema on the view it was shown.
+    The SD-JWT rule is "checked when disclosed": a claim may be disclosable, even one its schema
+    requires, unless it fixes what the credential is — ``@context``, the issuer, the type, validity,
+    schema, status, subject id and a thaivc type's assurance level
+    (:func:`thaivc.contexts.disclosure.must_stay_visible`). What is left when the holder withholds
+    everything must still pass the data model and the schemas read as the verifier reads a disclosed
+    view (required claims that may be withheld are required only when disclosed).
     """
     if not disclosable or isinstance(disclosable, str):
         return
+    from thaivc.contexts.disclosure import may_withhold, must_stay_visible
     from thaivc.sdjwt import withheld_view
 
-    view = withheld_view(doc, disclosable)
-    hidden = sorted(name for name in _ALWAYS_VISIBLE if name in doc and view.get(name) != doc[name])
-    if hidden:
+    fixed = [p for p in disclosable if not may_withhold(doc, p)]
+    if fixed:
         raise UsageError(
             "usage.invalid_argument",
-            f"{', '.join(hidden)} must stay plaintext: it fixes the meaning and the schema of the other claims",
+            f"{', '.join(sorted(fixed))[:200]} must stay plaintext: it fixes what the credential is and how its "
+            f"schema reads the other claims ({', '.join(must_stay_visible(doc))})",
         )
+    view = withheld_view(doc, disclosable)
     try:
         check_credential(view)
-        check_schemas(view, own=own_schemas(doc))
+        check_schemas(view, own=own_schemas(doc), disclosed_view=True)
     except ThaiVCError as err:
         raise UsageError(
             "usage.invalid_argument",
             f"withheld, the disclosable claims leave a credential its schema or the data model refuses "
-            f"({err.code}: {err.detail}); a claim the schema requires must stay plaintext",
+            f"({err.code}: {err.detail})",
         ) from None
 
 

@@ -112,13 +112,17 @@ def _pointer(path: Iterator[str | int] | Any) -> str:
     return "/" + "/".join(parts) if parts else ""
 
 
-def validate_credential_schema(doc: Mapping[str, Any]) -> None:
+def validate_credential_schema(doc: Mapping[str, Any], *, disclosed_view: bool = False) -> None:
     """Validate ``doc`` against every ``credentialSchema`` entry it names.
 
     Raises ``schema.invalid`` (with the JSON pointer of the failing value in the detail and
     ``loc``) when the document breaks a schema or names none, and ``schema.unavailable``
     (:class:`~thaivc.core.errors.Indeterminate`) when a named schema is not bundled or is not of type
     ``JsonSchema``.
+
+    ``disclosed_view`` judges what an SD-JWT holder disclosed: a required claim the holder could
+    have withheld may be absent (:func:`thaivc.contexts.disclosure.may_withhold`); every value that
+    is there is checked as usual.
     """
     entries = doc.get("credentialSchema") if isinstance(doc, Mapping) else None
     if entries is None:
@@ -134,22 +138,26 @@ def validate_credential_schema(doc: Mapping[str, Any]) -> None:
             raise Indeterminate(
                 "schema.unavailable", f"credentialSchema type {str(entry.get('type'))[:40]!r} cannot be checked offline"
             )
-        validate_against_schema(doc, entry["id"])
+        validate_against_schema(doc, entry["id"], disclosed_view=disclosed_view)
 
 
-def validate_against_schema(doc: Mapping[str, Any], schema_id: str) -> None:
+def validate_against_schema(doc: Mapping[str, Any], schema_id: str, *, disclosed_view: bool = False) -> None:
     """Validate ``doc`` against the bundled schema ``schema_id``, whatever the document names.
 
     The issuer holds thaivc's own credential types to their schema even when a document does not
     name it, so that a type name never stands for data that its schema would refuse. Raises
     ``schema.invalid`` or ``schema.unavailable`` as :func:`validate_credential_schema` does.
+    ``disclosed_view`` treats withholdable required claims as required-when-disclosed.
     """
     from jsonschema.exceptions import best_match
     from referencing.exceptions import Unresolvable
 
     validator = _validator(schema_id)
     try:
-        error = best_match(validator.iter_errors(doc))
+        errors = validator.iter_errors(doc)
+        if disclosed_view:
+            errors = (e for e in errors if not _withheld_claim(e, doc))
+        error = best_match(errors)
     except Unresolvable as exc:
         raise Indeterminate("schema.unavailable", f"a schema reference is not bundled: {exc}"[:_MAX_DETAIL]) from None
     if error is not None:
@@ -158,6 +166,25 @@ def validate_against_schema(doc: Mapping[str, Any], schema_id: str) -> None:
         if len(message) > _MAX_DETAIL:
             message = message[: _MAX_DETAIL - 1] + "…"
         raise InputError("schema.invalid", message, loc=tuple(error.absolute_path))
+
+
+def _withheld_claim(error: Any, doc: Mapping[str, Any]) -> bool:
+    """Whether ``error`` is only a ``required`` claim missing that a holder may have withheld.
+
+    Only a top-level ``required`` error qualifies (never one nested inside ``anyOf``/``oneOf``, which
+    stays an error: fails closed), and only when *every* required member missing from that object
+    may be withheld, so one withholdable sibling never excuses a mandatory one.
+    """
+    from thaivc.contexts.disclosure import may_withhold
+
+    if error.validator != "required" or not isinstance(error.instance, Mapping):
+        return False
+    if not isinstance(error.validator_value, list):
+        return False
+    base = _pointer(error.absolute_path)
+    missing = [name for name in error.validator_value if isinstance(name, str) and name not in error.instance]
+    escaped = (name.replace("~", "~0").replace("/", "~1") for name in missing)
+    return bool(missing) and all(may_withhold(doc, f"{base}/{name}") for name in escaped)
 
 
 #: Keywords whose messages name only properties, never the (possibly personal) value.

@@ -15,16 +15,20 @@ from thaivc.core.report import ReportBuilder
 __all__ = ["check_schema"]
 
 
-def check_schema(payload: Mapping[str, Any], b: ReportBuilder, *, require_known: bool = False) -> None:
+def check_schema(
+    payload: Mapping[str, Any], b: ReportBuilder, *, require_known: bool = False, disclosed_view: bool = False
+) -> None:
     """Record ``schema`` as passed, failed (``schema.invalid``) or, for a schema thaivc does not
     bundle, skipped with a warning — or indeterminate (``schema.unavailable``) when the policy
-    requires every named schema to be checked (``Policy.require_known_schema``)."""
+    requires every named schema to be checked (``Policy.require_known_schema``).
+
+    ``disclosed_view`` (SD-JWT) holds withholdable required claims to "required when disclosed"."""
     if "credentialSchema" not in payload:
         return
     from thaivc.model.schema import validate_credential_schema
 
     try:
-        validate_credential_schema(payload)
+        validate_credential_schema(payload, disclosed_view=disclosed_view)
     except ThaiVCError as err:
         if err.code == "schema.unavailable" and not require_known:
             b.skip("schema", err.detail)

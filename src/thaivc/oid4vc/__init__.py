@@ -7,6 +7,13 @@ PostgreSQL), so they scale to several processes without a single-use value ever 
 """
 
 from thaivc.oid4vc.adapters import mock_transport
+from thaivc.oid4vc.attestation import (
+    AttestationError,
+    AttestedClient,
+    make_attestation_pop,
+    make_client_attestation,
+    verify_client_attestation,
+)
 from thaivc.oid4vc.http import DEFAULT_MAX_BODY, ErrorResponse, HttpRequest, HttpResponse, oauth_error
 from thaivc.oid4vc.postgres_store import PostgresStateStore
 from thaivc.oid4vc.sqlite_store import SqliteStateStore
@@ -14,6 +21,8 @@ from thaivc.oid4vc.store import MemoryStateStore, Record, StateStore
 
 __all__ = [
     "DEFAULT_MAX_BODY",
+    "AttestationError",
+    "AttestedClient",
     "ErrorResponse",
     "HttpRequest",
     "HttpResponse",
@@ -22,6 +31,9 @@ __all__ = [
     "Record",
     "SqliteStateStore",
     "StateStore",
+    "make_attestation_pop",
+    "make_client_attestation",
     "mock_transport",
     "oauth_error",
+    "verify_client_attestation",
 ]

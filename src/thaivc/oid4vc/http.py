@@ -80,7 +80,7 @@ class HttpRequest:
     def form(self, *, max_bytes: int = DEFAULT_MAX_BODY) -> dict[str, str]:
         """The body as ``application/x-www-form-urlencoded`` fields.
 
-        A field given twice is refused (``protocol.malformed``): OAuth says parameters MUST NOT be
+        A field given twice is refused (``openid.malformed``): OAuth says parameters MUST NOT be
         repeated (RFC 6749 §3.1), and which copy "wins" is exactly what parameter pollution exploits.
         """
         raw = self._capped(max_bytes)
@@ -88,11 +88,11 @@ class HttpRequest:
             text = raw.decode("utf-8")
             pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=256)
         except (UnicodeDecodeError, ValueError) as exc:
-            raise InputError("protocol.malformed", f"not a form body: {exc}") from None
+            raise InputError("openid.malformed", f"not a form body: {exc}") from None
         fields: dict[str, str] = {}
         for key, value in pairs:
             if key in fields:
-                raise InputError("protocol.malformed", f"form field {key[:40]!r} repeated")
+                raise InputError("openid.malformed", f"form field {key[:40]!r} repeated")
             fields[key] = value
         return fields
 
@@ -149,7 +149,7 @@ class ErrorResponse(InputError):
     (``invalid_grant``, ``invalid_proof``, …), ``status`` the HTTP status."""
 
     def __init__(self, status: int, error: str, description: str = "") -> None:
-        super().__init__("protocol.error_response", f"{status} {error}: {description}"[:300])
+        super().__init__("openid.error_response", f"{status} {error}: {description}"[:300])
         self.status = status
         self.error = error
         self.description = description

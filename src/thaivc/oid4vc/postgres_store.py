@@ -32,7 +32,7 @@ class PostgresStateStore(SqlStateStore):
         try:
             import psycopg
         except ImportError:  # pragma: no cover - the extra is part of dev
-            raise ThaiVCError("protocol.store", "PostgreSQL needs psycopg: pip install 'thaivc[postgres]'") from None
+            raise ThaiVCError("openid.store", "PostgreSQL needs psycopg: pip install 'thaivc[postgres]'") from None
         self._psycopg = psycopg
         self._dsn = dsn
         self._timeout = connect_timeout
@@ -48,18 +48,18 @@ class PostgresStateStore(SqlStateStore):
                     conn.execute(statement)
         except psycopg.Error as exc:
             self.close()
-            raise ThaiVCError("protocol.store", f"cannot create the state table: {type(exc).__name__}") from None
+            raise ThaiVCError("openid.store", f"cannot create the state table: {type(exc).__name__}") from None
 
     def _conn(self) -> Any:
         if self._closed:
-            raise ThaiVCError("protocol.store", "the state store is closed")
+            raise ThaiVCError("openid.store", "the state store is closed")
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
                 conn = self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._timeout)
             except self._psycopg.Error as exc:
                 # the DSN may carry a password: name the failure, not the connection string
-                raise ThaiVCError("protocol.store", f"cannot connect: {type(exc).__name__}") from None
+                raise ThaiVCError("openid.store", f"cannot connect: {type(exc).__name__}") from None
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -71,10 +71,10 @@ class PostgresStateStore(SqlStateStore):
             cur = conn.execute(sql.replace("?", "%s"), tuple(params))
             return list(cur.fetchall()) if cur.description else []
         except self._psycopg.Error as exc:
-            raise ThaiVCError("protocol.store", f"{type(exc).__name__}: {str(exc)[:200]}") from None
+            raise ThaiVCError("openid.store", f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
     def close(self) -> None:
-        """Close every thread's connection; later use is ``protocol.store``."""
+        """Close every thread's connection; later use is ``openid.store``."""
         with self._lock:
             self._closed = True
             conns, self._all = self._all, []

@@ -71,7 +71,7 @@ class SqliteStateStore(SqlStateStore):
 
     def _conn(self) -> sqlite3.Connection:
         if self._closed:
-            raise ThaiVCError("protocol.store", "the state store is closed")
+            raise ThaiVCError("openid.store", "the state store is closed")
         if self._memory:
             with self._lock:
                 if self._shared is None:
@@ -105,9 +105,9 @@ class SqliteStateStore(SqlStateStore):
                 return step()
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or time.monotonic() + pause > deadline:
-                    raise ThaiVCError("protocol.store", f"{type(exc).__name__}: {exc}") from None
+                    raise ThaiVCError("openid.store", f"{type(exc).__name__}: {exc}") from None
             except sqlite3.Error as exc:
-                raise ThaiVCError("protocol.store", f"{type(exc).__name__}: {exc}") from None
+                raise ThaiVCError("openid.store", f"{type(exc).__name__}: {exc}") from None
             time.sleep(pause * (0.5 + secrets.randbelow(1000) / 1000))
             pause = min(pause * 2, 0.1)
 
@@ -130,7 +130,7 @@ class SqliteStateStore(SqlStateStore):
             return rows
 
     def close(self) -> None:
-        """Close every thread's connection; later use is ``protocol.store``."""
+        """Close every thread's connection; later use is ``openid.store``."""
         with self._lock:
             self._closed = True
             conns, self._all = self._all, []

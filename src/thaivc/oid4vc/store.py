@@ -144,7 +144,7 @@ class MemoryStateStore:
 
     def _live(self, namespace: str, key: str, now: float) -> tuple[str, int, int, float] | None:
         if self._closed:
-            raise ThaiVCError("protocol.store", "the state store is closed")
+            raise ThaiVCError("openid.store", "the state store is closed")
         row = self._rows.get((namespace, key))
         if row is None or row[3] <= now:
             return None

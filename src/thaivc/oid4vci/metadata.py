@@ -92,6 +92,10 @@ class IssuerConfig:
     display: Sequence[Display] = ()
     require_dpop: bool = False
     dpop_algs: Sequence[str] = HAIP_ALGS
+    #: Wallet attestation (OAuth 2.0 Attestation-Based Client Authentication) at the token endpoint;
+    #: the trusted wallet providers' keys are given to the service (``attesters``).
+    require_client_attestation: bool = False
+    attestation_algs: Sequence[str] = HAIP_ALGS
     pre_authorized_code_ttl: int = 300
     authorization_code_ttl: int = 120
     access_token_ttl: int = 300
@@ -164,6 +168,10 @@ class IssuerConfig:
             "response_types_supported": ["code"],
             "pre-authorized_grant_anonymous_access_supported": True,
             "dpop_signing_alg_values_supported": list(self.dpop_algs),
-            "token_endpoint_auth_methods_supported": ["none"],
+            "token_endpoint_auth_methods_supported": (
+                ["attest_jwt_client_auth"] if self.require_client_attestation else ["none", "attest_jwt_client_auth"]
+            ),
+            "client_attestation_signing_alg_values_supported": list(self.attestation_algs),
+            "client_attestation_pop_signing_alg_values_supported": list(self.attestation_algs),
         }
         return out

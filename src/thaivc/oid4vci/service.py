@@ -26,6 +26,13 @@ from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
+from thaivc.oid4vc.attestation import (
+    ATTESTATION_HEADER,
+    POP_HEADER,
+    AttestationError,
+    AttestedClient,
+    verify_client_attestation,
+)
 from thaivc.oid4vc.dpop import DpopError, verify_dpop_proof
 from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error
 from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt
@@ -90,8 +97,13 @@ class CredentialIssuerService:
         clock: Clock | None = None,
         on_notification: NotificationHandler | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        attesters: Mapping[str, PublicKey] | None = None,
     ) -> None:
+        if config.require_client_attestation and not attesters:
+            raise UsageError("usage.invalid_argument", "wallet attestation is required: name the trusted attesters")
         self.config = config
+        #: trusted wallet providers: the attestation's ``iss`` → the key it must be signed with
+        self.attesters: Mapping[str, PublicKey] = dict(attesters or {})
         self.issuer = issuer
         self.callback = callback
         self.store = store
@@ -187,11 +199,11 @@ class CredentialIssuerService:
         state is consumed; without it the login's ``subject`` and ``configuration_ids`` are.
         """
         if code_challenge_method != "S256" or not _VERIFIER_RE.fullmatch(code_challenge or ""):
-            raise InputError("protocol.malformed", "PKCE with code_challenge_method S256 is required")
+            raise InputError("openid.malformed", "PKCE with code_challenge_method S256 is required")
         if issuer_state is not None:
             record = self.store.take(_NS_STATE, _h(issuer_state))
             if record is None:
-                raise InputError("protocol.malformed", "unknown, used or expired issuer_state")
+                raise InputError("openid.malformed", "unknown, used or expired issuer_state")
             ids, subj, offer_id = record.value["ids"], record.value["subject"], record.value["offer_id"]
             if subject is not None:
                 subj = {**subj, **subject}
@@ -274,18 +286,46 @@ class CredentialIssuerService:
             raise _Refusal(oauth_error(400, "invalid_dpop_proof", exc.reason)) from None
         return jwt.thumbprint
 
+    def _attested_client(self, request: HttpRequest, form: Mapping[str, str]) -> AttestedClient | None:
+        """The wallet attestation of a token request, checked when required or when given to an issuer
+        that trusts attesters (a bad one is never ignored); ``None`` when neither."""
+        attestation, pop = request.header(ATTESTATION_HEADER), request.header(POP_HEADER)
+        if not self.config.require_client_attestation and (not self.attesters or (attestation is None and pop is None)):
+            return None
+        try:
+            client = verify_client_attestation(
+                attestation,
+                pop,
+                attesters=self.attesters,
+                audience=self.config.credential_issuer,
+                store=self.store,
+                clock=self.clock,
+            )
+        except AttestationError as exc:
+            raise _Refusal(oauth_error(401, exc.error, exc.reason)) from None
+        if "client_id" in form and form["client_id"] != client.client_id:
+            raise _Refusal(oauth_error(401, "invalid_client", "client_id is not the attested client"))
+        return client
+
     def _token(self, request: HttpRequest) -> HttpResponse:
         form = self._form(request)
         grant_type = form.get("grant_type")
         if grant_type not in (PRE_AUTHORIZED_GRANT, "authorization_code"):
             return oauth_error(400, "unsupported_grant_type")
+        client = self._attested_client(request, form)  # before the code is touched: a failure burns nothing
         jkt = self._dpop_for_token(request)
         if grant_type == PRE_AUTHORIZED_GRANT:
             grant = self._redeem_pre_authorized(form)
         else:
             grant = self._redeem_authorization_code(form)
         token = _new_secret()
-        record = {"offer_id": grant["offer_id"], "ids": grant["ids"], "subject": grant["subject"], "jkt": jkt}
+        record = {
+            "offer_id": grant["offer_id"],
+            "ids": grant["ids"],
+            "subject": grant["subject"],
+            "jkt": jkt,
+            "client_id": client.client_id if client is not None else None,
+        }
         self.store.put(_NS_TOKEN, _h(token), record, ttl=self.config.access_token_ttl)
         body = {
             "access_token": token,

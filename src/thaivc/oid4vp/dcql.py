@@ -3,7 +3,7 @@
 A query is data the verifier signs into its request and the wallet reads back: the same frozen
 dataclasses serve both sides, so what the verifier built is exactly what it later evaluates the
 response against (:mod:`thaivc.oid4vp.evaluate`). Parsing is strict because a wallet reads queries
-from strangers: unknown shapes are refused (``dcql.invalid``) rather than guessed at, and
+from strangers: unknown shapes are refused (``openid.dcql_invalid``) rather than guessed at, and
 every list is capped so a query cannot buy unbounded matching work.
 """
 
@@ -44,7 +44,7 @@ ClaimValue = str | int | bool
 
 
 def _bad(detail: str) -> InputError:
-    return InputError("dcql.invalid", detail)
+    return InputError("openid.dcql_invalid", detail)
 
 
 def _check_id(value: object, what: str) -> str:

@@ -20,7 +20,7 @@ _ERRORS: Final[dict[str, tuple[int, str]]] = {
     "openid.response_decrypt": (400, "invalid_request"),
     "openid.response_code_invalid": (400, "invalid_request"),
     "input.too_large": (413, "invalid_request"),
-    "dcql.invalid": (400, "invalid_request"),
+    "openid.dcql_invalid": (400, "invalid_request"),
     "usage.unsupported_format": (400, "vp_formats_not_supported"),
 }
 

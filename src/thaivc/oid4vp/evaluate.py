@@ -193,17 +193,17 @@ class DcqlResult:
 def _judge(query: CredentialQuery, items: Sequence[Presented]) -> QueryReport:
     if not query.multiple and len(items) > 1:
         return QueryReport(query.id, "refused", problems=(Problem.of(
-            "dcql.credential_unrequested", f"{len(items)} credentials for {query.id!r}, which asks for one"),))
+            "openid.credential_unrequested", f"{len(items)} credentials for {query.id!r}, which asks for one"),))
     accepted: list[dict[str, Any]] = []
     for n, item in enumerate(items):
         chosen = match_credential(query, item.document, item.format)
         if chosen is None:
             return QueryReport(query.id, "refused", problems=(Problem.of(
-                "dcql.credential_mismatch",
+                "openid.credential_mismatch",
                 f"credential {n} for {query.id!r} does not satisfy its query (format, type or claims)"),))
         if query.require_cryptographic_holder_binding and not item.holder_bound:
             return QueryReport(query.id, "refused", problems=(Problem.of(
-                "dcql.credential_mismatch", f"credential {n} for {query.id!r} is not bound to the holder's key"),))
+                "openid.credential_mismatch", f"credential {n} for {query.id!r} is not bound to the holder's key"),))
         accepted.append(_minimal(item.document, chosen))
     return QueryReport(query.id, "satisfied", tuple(accepted))
 
@@ -214,12 +214,12 @@ def evaluate(query: DcqlQuery, presented: Mapping[str, Sequence[Presented]]) -> 
     reports: dict[str, QueryReport] = {}
     for key in presented:
         if query.query(key) is None:
-            problems.append(Problem.of("dcql.credential_unrequested", f"no credential query has id {key[:64]!r}"))
+            problems.append(Problem.of("openid.credential_unrequested", f"no credential query has id {key[:64]!r}"))
     if query.credential_sets is not None:
         named = {i for s in query.credential_sets for o in s.options for i in o}
         for key in presented:
             if query.query(key) is not None and key not in named:
-                problems.append(Problem.of("dcql.credential_unrequested", f"{key!r} is in no credential set"))
+                problems.append(Problem.of("openid.credential_unrequested", f"{key!r} is in no credential set"))
     for cq in query.credentials:
         items = presented.get(cq.id)
         if not items:
@@ -232,9 +232,9 @@ def evaluate(query: DcqlQuery, presented: Mapping[str, Sequence[Presented]]) -> 
     if query.credential_sets is None:
         for cq in query.credentials:
             if cq.id not in satisfied and reports[cq.id].status == "absent":
-                problems.append(Problem.of("dcql.credential_missing", f"no credential for {cq.id!r}"))
+                problems.append(Problem.of("openid.credential_missing", f"no credential for {cq.id!r}"))
     else:
         for n, cs in enumerate(query.credential_sets):
             if cs.required and not any(set(o) <= satisfied for o in cs.options):
-                problems.append(Problem.of("dcql.credential_missing", f"credential set {n} has no option answered"))
+                problems.append(Problem.of("openid.credential_missing", f"credential set {n} has no option answered"))
     return DcqlResult(not problems, reports, tuple(problems))

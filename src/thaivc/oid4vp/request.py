@@ -176,7 +176,7 @@ class AuthorizationRequest:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> AuthorizationRequest:
-        """Read request parameters strictly (``openid.request_invalid``, ``dcql.invalid``)."""
+        """Read request parameters strictly (``openid.request_invalid``, ``openid.dcql_invalid``)."""
         if claims.get("response_type") != "vp_token":
             raise _bad("response_type must be vp_token")
         if "presentation_definition" in claims or "scope" in claims:

@@ -363,7 +363,7 @@ class PresentationVerifier:
             vp_token = _vp_token(params.get("vp_token"), self.config.max_body)
             unasked = [k for k in vp_token if request.dcql_query.query(k) is None]
             if unasked:  # refused before any verification work is spent on it
-                raise InputError("dcql.credential_unrequested", f"no credential query has id {unasked[0][:64]!r}")
+                raise InputError("openid.credential_unrequested", f"no credential query has id {unasked[0][:64]!r}")
             presented, reports = self._verify(request, vp_token)
         except _Refused as refused:
             return PresentationResult(tid, "failed", None, refused.problems, extra)

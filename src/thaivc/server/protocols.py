@@ -61,7 +61,7 @@ from thaivc.server.service import Service
 __all__ = ["IssuanceContext", "ServiceCallback", "ServiceCredentialIssuer", "mount_protocols"]
 
 #: Codes that mean "a dependency did not answer": the caller should retry, nothing was issued.
-UNAVAILABLE: Final = frozenset({"registry.unavailable", "service.unavailable", "status.store", "protocol.store"})
+UNAVAILABLE: Final = frozenset({"registry.unavailable", "service.unavailable", "status.store", "openid.store"})
 _NS_NONCE: Final = "server.vp_nonce"
 _NS_POLL: Final = "server.vp_poll"
 _MAX_SUBJECT: Final = 16 * 1024

@@ -5,7 +5,14 @@ It never shortcuts a protocol: it speaks exactly the messages another wallet wou
 go into a :class:`CredentialStore`, from which the presentation half (OpenID4VP) draws.
 """
 
-from thaivc.wallet.issuance import DeferredIssuance, IssuanceWallet, TokenGrant
+from thaivc.wallet.issuance import DeferredIssuance, IssuanceWallet, TokenGrant, WalletAttestation
 from thaivc.wallet.store import CredentialStore, StoredCredential
 
-__all__ = ["CredentialStore", "DeferredIssuance", "IssuanceWallet", "StoredCredential", "TokenGrant"]
+__all__ = [
+    "CredentialStore",
+    "DeferredIssuance",
+    "IssuanceWallet",
+    "StoredCredential",
+    "TokenGrant",
+    "WalletAttestation",
+]

@@ -23,16 +23,26 @@ from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import InputError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.keys import PrivateKey
+from thaivc.oid4vc.attestation import ATTESTATION_HEADER, POP_HEADER, make_attestation_pop
 from thaivc.oid4vc.dpop import make_dpop_proof
 from thaivc.oid4vc.http import ErrorResponse
 from thaivc.oid4vc.keyjwt import sign_key_jwt
 from thaivc.oid4vci import OFFER_SCHEME, PRE_AUTHORIZED_GRANT, PROOF_TYP
 from thaivc.wallet.store import CredentialStore, StoredCredential
 
-__all__ = ["DeferredIssuance", "IssuanceWallet", "TokenGrant"]
+__all__ = ["DeferredIssuance", "IssuanceWallet", "TokenGrant", "WalletAttestation"]
 
 MAX_RESPONSE: Final = 512 * 1024
 _FORM: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@dataclass(frozen=True)
+class WalletAttestation:
+    """What a wallet provider gave this wallet instance: the signed Client Attestation (naming the
+    instance key in ``cnf``) and that instance key, which signs a fresh PoP for every token request."""
+
+    attestation: str
+    instance_key: PrivateKey
 
 
 @dataclass
@@ -73,6 +83,7 @@ class IssuanceWallet:
         key_factory: Callable[[], PrivateKey] = lambda: generate_key("P-256"),
         dpop: bool = True,
         allow_insecure_http: bool = False,
+        attestation: WalletAttestation | None = None,
     ) -> None:
         self.http = http
         self.clock: Clock = clock or SystemClock()
@@ -80,6 +91,8 @@ class IssuanceWallet:
         self.key_factory = key_factory
         self.dpop_key: PrivateKey | None = generate_key("P-256") if dpop else None
         self.allow_insecure_http = allow_insecure_http
+        #: sent with every token request (OAuth-Client-Attestation and a fresh -PoP) when set
+        self.attestation = attestation
         #: the grant and ``notification_id`` of the last issuance, for :meth:`notify`
         self.last_notification: tuple[TokenGrant, str] | None = None
 
@@ -87,9 +100,9 @@ class IssuanceWallet:
     def _check_url(self, url: str, *, origin_of: str | None = None) -> str:
         parts = urlsplit(url)
         if parts.scheme != "https" and not (self.allow_insecure_http and parts.scheme == "http"):
-            raise InputError("protocol.malformed", "the wallet only talks https")
+            raise InputError("openid.malformed", "the wallet only talks https")
         if origin_of is not None and parts.netloc != urlsplit(origin_of).netloc:
-            raise InputError("protocol.malformed", "an endpoint is not on the issuer's own host")
+            raise InputError("openid.malformed", "an endpoint is not on the issuer's own host")
         return url
 
     def _answer(self, response: httpx.Response) -> dict[str, Any]:
@@ -113,17 +126,17 @@ class IssuanceWallet:
             value = dict(offer)
         else:
             if not offer.startswith(OFFER_SCHEME) and not offer.startswith("https://"):
-                raise InputError("protocol.malformed", "not a credential offer link")
+                raise InputError("openid.malformed", "not a credential offer link")
             query = parse_qs(urlsplit(offer).query, strict_parsing=True, max_num_fields=4)
             if set(query) == {"credential_offer"} and len(query["credential_offer"]) == 1:
                 value = loads_strict(query["credential_offer"][0], require_object=True)
             elif set(query) == {"credential_offer_uri"} and len(query["credential_offer_uri"]) == 1:
                 value = self._get(query["credential_offer_uri"][0])
             else:
-                raise InputError("protocol.malformed", "exactly one of credential_offer, credential_offer_uri")
+                raise InputError("openid.malformed", "exactly one of credential_offer, credential_offer_uri")
         issuer, ids = value.get("credential_issuer"), value.get("credential_configuration_ids")
         if not isinstance(issuer, str) or not isinstance(ids, list) or not ids:
-            raise InputError("protocol.malformed", "an offer names its credential_issuer and configurations")
+            raise InputError("openid.malformed", "an offer names its credential_issuer and configurations")
         self._check_url(issuer)
         return value
 
@@ -133,12 +146,12 @@ class IssuanceWallet:
         root = f"{parts.scheme}://{parts.netloc}"
         metadata = self._get(f"{root}/.well-known/openid-credential-issuer{parts.path}")
         if metadata.get("credential_issuer") != issuer:
-            raise InputError("protocol.malformed", "metadata names another credential_issuer than the offer")
+            raise InputError("openid.malformed", "metadata names another credential_issuer than the offer")
         servers = metadata.get("authorization_servers") or [issuer]
         auth = urlsplit(self._check_url(str(servers[0])))
         oauth = self._get(f"{auth.scheme}://{auth.netloc}/.well-known/oauth-authorization-server{auth.path}")
         if oauth.get("issuer") != servers[0]:
-            raise InputError("protocol.malformed", "authorization server metadata names another issuer")
+            raise InputError("openid.malformed", "authorization server metadata names another issuer")
         return metadata, oauth
 
     def _dpop(self, method: str, url: str, token: str | None = None) -> dict[str, str]:
@@ -147,15 +160,21 @@ class IssuanceWallet:
         proof = make_dpop_proof(self.dpop_key, method=method, url=url, now=self.clock.now(), access_token=token)
         return {"DPoP": proof}
 
+    def _attestation(self, audience: str) -> dict[str, str]:
+        if self.attestation is None:
+            return {}
+        pop = make_attestation_pop(self.attestation.instance_key, audience=audience, now=self.clock.now())
+        return {ATTESTATION_HEADER: self.attestation.attestation, POP_HEADER: pop}
+
     def redeem_pre_authorized(self, offer: Mapping[str, Any], *, tx_code: str | None = None) -> TokenGrant:
         """Exchange the offer's pre-authorized code (and the code the officer said) for an access token."""
         grant = (offer.get("grants") or {}).get(PRE_AUTHORIZED_GRANT)
         if not isinstance(grant, dict) or not isinstance(grant.get("pre-authorized_code"), str):
-            raise InputError("protocol.malformed", "the offer has no pre-authorized code")
+            raise InputError("openid.malformed", "the offer has no pre-authorized code")
         form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": grant["pre-authorized_code"]}
         if "tx_code" in grant:
             if tx_code is None:
-                raise InputError("protocol.malformed", "this offer needs the transaction code")
+                raise InputError("openid.malformed", "this offer needs the transaction code")
             form["tx_code"] = tx_code
         return self._token(offer, form)
 
@@ -176,12 +195,13 @@ class IssuanceWallet:
         issuer = str(offer["credential_issuer"])
         metadata, oauth = self.fetch_metadata(issuer)
         url = self._check_url(str(oauth.get("token_endpoint", "")), origin_of=issuer)
-        answer = self._answer(self.http.post(url, data=form, headers={**_FORM, **self._dpop("POST", url)}))
+        headers = {**_FORM, **self._dpop("POST", url), **self._attestation(str(oauth.get("issuer", issuer)))}
+        answer = self._answer(self.http.post(url, data=form, headers=headers))
         token, token_type = answer.get("access_token"), answer.get("token_type")
         if not isinstance(token, str) or not isinstance(token_type, str):
-            raise InputError("protocol.malformed", "token response without access_token/token_type")
+            raise InputError("openid.malformed", "token response without access_token/token_type")
         if self.dpop_key is not None and token_type.lower() != "dpop":
-            raise InputError("protocol.malformed", "asked for a DPoP-bound token, got a bearer token")
+            raise InputError("openid.malformed", "asked for a DPoP-bound token, got a bearer token")
         ids = [str(i) for i in offer["credential_configuration_ids"]]
         return TokenGrant(token, token_type, issuer, metadata, ids)
 
@@ -194,7 +214,7 @@ class IssuanceWallet:
         answer = self._answer(self.http.post(url))
         nonce = answer.get("c_nonce")
         if not isinstance(nonce, str):
-            raise InputError("protocol.malformed", "nonce response without c_nonce")
+            raise InputError("openid.malformed", "nonce response without c_nonce")
         return nonce
 
     def key_proof(self, key: PrivateKey, *, issuer: str, nonce: str, use_kid: bool = False) -> str:
@@ -209,7 +229,7 @@ class IssuanceWallet:
         config_id = configuration_id or grant.configuration_ids[0]
         configuration = (grant.metadata.get("credential_configurations_supported") or {}).get(config_id)
         if not isinstance(configuration, dict):
-            raise InputError("protocol.malformed", f"the issuer does not describe {config_id}")
+            raise InputError("openid.malformed", f"the issuer does not describe {config_id}")
         keys = [self.key_factory() for _ in range(batch)]
         nonce = self.get_nonce(grant)
         proofs = [self.key_proof(k, issuer=grant.issuer, nonce=nonce) for k in keys]
@@ -253,11 +273,11 @@ class IssuanceWallet:
     ) -> list[StoredCredential]:
         issued = answer.get("credentials")
         if not isinstance(issued, list) or len(issued) != len(keys):
-            raise InputError("protocol.malformed", "one credential per proven key expected")
+            raise InputError("openid.malformed", "one credential per proven key expected")
         stored = []
         for entry, key in zip(issued, keys, strict=True):
             if not isinstance(entry, dict) or "credential" not in entry:
-                raise InputError("protocol.malformed", "a credentials entry without credential")
+                raise InputError("openid.malformed", "a credentials entry without credential")
             item = StoredCredential(
                 issuer=grant.issuer,
                 configuration_id=config_id,
@@ -282,7 +302,7 @@ class IssuanceWallet:
         )
         if response.status_code != 204:
             self._answer(response)
-            raise InputError("protocol.malformed", "notification not acknowledged with 204")
+            raise InputError("openid.malformed", "notification not acknowledged with 204")
 
     # -- the whole flow ------------------------------------------------------------------------------
     def receive(

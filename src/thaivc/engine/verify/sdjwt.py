@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+from thaivc.contexts.disclosure import withheld
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import same_key_did
@@ -125,9 +126,13 @@ def check_sd_jwt_presentation(
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
     check_times(verifier, payload, b, jwt_claims_checked=True)
     _check_validity_agrees(payload, b)
-    # the schema judges the view the holder disclosed: each disclosed value against its type, and
-    # a claim the schema requires must be there (thaivc's issuer never makes one disclosable)
-    check_schema(payload, b, require_known=policy.require_known_schema)
+    # the schema judges the view the holder disclosed: each disclosed value against its type; a claim
+    # the schema requires is required *when disclosed* unless it fixes what the credential is (issuer,
+    # type, validity, subject id, status, and a thaivc type's assurance level), which must be there
+    check_schema(payload, b, require_known=policy.require_known_schema, disclosed_view=True)
+    missing = withheld(payload)  # also for a credential that names no schema
+    if missing:
+        b.fail("required_claims", "sdjwt.mandatory_withheld", "not disclosed: " + ", ".join(missing))
     check_related(verifier, payload, b)
     check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)

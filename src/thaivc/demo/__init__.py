@@ -7,9 +7,15 @@ and the Revenue Department's verifier allows her tax filing — and refuses a si
 signature, an act outside the scope, an expired or revoked power of attorney and a struck-off
 company, each with its reason.
 
-Nothing here touches the network or the disk: keys are generated in memory, the people and
-companies are synthetic (the fake DOPA and DBD), the verifier resolves only ``did:key``, and
-revocation uses a Bitstring Status List in a SQLite store in a temporary directory.
+Part 3 (:mod:`thaivc.demo.wallet`) delivers a citizen credential to a wallet at a DOPA counter
+(OpenID4VCI, pre-authorized offer with a transaction code) and presents it to the Revenue
+Department's verifier (OpenID4VP, DCQL for name and IAL only).
+
+Nothing here touches the network: keys are generated in memory, the people and companies are
+synthetic (the fake DOPA and DBD), the verifier resolves only ``did:key``/``did:jwk``, the wallet
+protocols run over an in-process transport, and revocation uses a Bitstring Status List in a
+SQLite store in a temporary directory. The only files written are part 3's QR codes, into the
+directory the demo names (``thaivc demo --out DIR``, else a new temporary directory).
 """
 
 from __future__ import annotations
@@ -70,12 +76,21 @@ def _verdict(report: VerificationReport) -> str:
     return f"{report.status.upper()} ({reason})"
 
 
-def run_demo(out: TextIO | None = None) -> int:
-    """Run both parts; return 0 only if every step behaved as it should."""
+def run_demo(out: TextIO | None = None, *, directory: Path | None = None) -> int:
+    """Run the three parts; return 0 only if every step behaved as it should.
+
+    ``directory`` receives part 3's QR codes (PNG and SVG); by default a new temporary directory,
+    left in place so that the codes can be looked at (its path is printed).
+    """
+    from thaivc.demo.wallet import run_wallet_story
+
     out = out or sys.stdout
     ok = _identity_story(out)
     _say(out)
     ok &= run_authority_story(out)
+    _say(out)
+    target = directory if directory is not None else Path(tempfile.mkdtemp(prefix="thaivc-demo-qr-"))
+    ok &= run_wallet_story(out, target).ok
     _say(out)
     _say(out, "All steps behaved as expected." if ok else "Some steps did not behave as expected: see above.")
     return 0 if ok else 1
