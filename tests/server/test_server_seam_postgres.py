@@ -82,7 +82,7 @@ def test_two_instances_on_one_postgresql_share_single_use_values(tmp_path: Path,
         body: dict[str, Any] = {"verifiablePresentation": vp, "options": {"challenge": challenge, "domain": "https://rd.go.th"}}
         assert two.post("/presentations/verify", json=body).status_code == 200
         replay = one.post("/presentations/verify", json=body)
-        assert replay.status_code == 422 and replay.json()["code"] == "vp.challenge_mismatch"
+        assert replay.status_code == 422 and replay.json()["code"] == "vp.challenge_replayed"
         # a revocation through one instance is seen by the other
         vc_id = one.get("/admin/credentials", headers=admin_headers()).json()["items"][0]["id"]
         assert two.post("/admin/status/revoke", json={"ids": [vc_id]}, headers=admin_headers()).json()["counts"] == {"done": 1}

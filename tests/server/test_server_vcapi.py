@@ -116,7 +116,7 @@ def test_a_replayed_presentation_is_refused(client: TestClient) -> None:
     assert first.status_code == 200, first.text
     assert first.json()["verified"] is True
     again = client.post("/presentations/verify", json=body)
-    assert_problem(again, 422, "vp.challenge_mismatch")
+    assert_problem(again, 422, "vp.challenge_replayed")
 
 
 def test_a_challenge_the_service_never_issued_is_refused(client: TestClient) -> None:
@@ -126,7 +126,7 @@ def test_a_challenge_the_service_never_issued_is_refused(client: TestClient) -> 
     vp = Holder(wallet).present([token], challenge="attacker-chosen-challenge", domain="https://rd.go.th")
     r = client.post("/presentations/verify", json={"verifiablePresentation": vp, "options": {
         "challenge": "attacker-chosen-challenge", "domain": "https://rd.go.th"}})
-    assert_problem(r, 422, "vp.challenge_mismatch")
+    assert_problem(r, 422, "vp.challenge_unknown")
 
 
 def test_a_presentation_for_another_domain_is_refused(client: TestClient) -> None:
@@ -160,7 +160,7 @@ def test_sd_jwt_presentation_with_key_binding(client: TestClient) -> None:
     body = {"verifiablePresentation": presented, "options": {"challenge": challenge, "domain": "https://rd.go.th"}}
     r = client.post("/presentations/verify", json=body)
     assert r.status_code == 200, r.text
-    assert_problem(client.post("/presentations/verify", json=body), 422, "sdjwt.kb_replay")
+    assert_problem(client.post("/presentations/verify", json=body), 422, "vp.challenge_replayed")
 
 
 @pytest.mark.parametrize("fmt", ["vc+jwt", "di"])

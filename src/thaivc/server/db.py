@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from thaivc.core.errors import ThaiVCError
+from thaivc.engine.challenge import ChallengeState
 from thaivc.oid4vc import PostgresStateStore, SqliteStateStore, StateStore
 from thaivc.oid4vc.sql_store import SCHEMA as PROTOCOL_STATE_SCHEMA
 from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusStore
@@ -297,14 +298,30 @@ class Database:
 
     def consume_challenge(self, challenge: str) -> bool:
         """True once for a challenge this service issued and that has not expired; False otherwise."""
+        return self.redeem_challenge(challenge) == "fresh"
+
+    def redeem_challenge(self, challenge: str) -> ChallengeState:
+        """Spend ``challenge`` in one conditional ``UPDATE``; on refusal, say why (replayed, expired, unknown).
+
+        Only challenges this service issued are ever fresh; the classification after a refused
+        update reads the row without changing it, so it cannot turn a refusal into an acceptance.
+        """
         if not isinstance(challenge, str) or not 8 <= len(challenge) <= 128:
-            return False
+            return "unknown"
+        now = int(time.time())
         with self.transaction() as cur:
             cur.execute(
                 "UPDATE thaivc_challenge SET used = 1 WHERE challenge = ? AND used = 0 AND expires_at > ?",
-                (challenge, int(time.time())),
+                (challenge, now),
             )
-            return bool(cur.rowcount == 1)
+            if cur.rowcount == 1:
+                return "fresh"
+            row = cur.execute(
+                "SELECT used, expires_at FROM thaivc_challenge WHERE challenge = ?", (challenge,)
+            ).fetchone()
+        if row is None:
+            return "unknown"
+        return "replayed" if row[0] else "expired"
 
     # -- issued credentials --------------------------------------------------------------------
     def subject_hash(self, subject_id: str | None) -> str | None:
@@ -395,3 +412,11 @@ class DbChallengeStore:
 
     def consume(self, challenge: str) -> bool:
         return self._db.consume_challenge(challenge)
+
+    def issue(self, challenge: str, *, ttl: float) -> None:
+        """Challenges are minted by the service itself (``POST /challenges``), never recorded from outside."""
+        raise ThaiVCError("usage.invalid_argument", "this service issues its own challenges: use POST /challenges")
+
+    def redeem(self, challenge: str, *, require_issued: bool) -> ChallengeState:
+        """Every challenge this store accepts was issued by the service: ``require_issued`` always holds."""
+        return self._db.redeem_challenge(challenge)
