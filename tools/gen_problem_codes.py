@@ -33,6 +33,7 @@ AREAS = {
     "authority": "Signing authority",
     "delegation": "Delegation",
     "registry": "Registries (DOPA, DBD)",
+    "batch": "Batch issuance",
     "policy": "Policy",
     "usage": "Misuse",
     "internal": "Internal",
