@@ -270,13 +270,13 @@ def _publish(config: BatchConfig, key: Any, out: Path) -> list[str]:
     from thaivc.status import publish_lists
 
     assert config.status_db is not None
-    store, registry = open_registry(config.status_db)
+    clock = thaivc.FixedClock(config.now) if config.now is not None else None
+    store, registry = open_registry(config.status_db, clock=clock)
     try:
         if registry.issuer_id != key.did:
             raise ThaiVCError("usage.invalid_argument", "the status database belongs to another issuer")
         lists = out / "lists"
         (lists / "token").mkdir(parents=True, exist_ok=True)
-        clock = thaivc.FixedClock(config.now) if config.now is not None else None
         publications = publish_lists(registry, thaivc.Issuer(key, clock=clock))
         for pub in publications:
             target = lists / pub.list_id if pub.format == "w3c" else lists / "token" / pub.list_id

@@ -25,6 +25,7 @@ from typing import Any, Final
 from thaivc.batch.journal import Journal
 from thaivc.batch.source import Row, parse_subject
 from thaivc.batch.status_entry import ietf_claim, w3c_entry
+from thaivc.clock import Clock
 from thaivc.errors import ThaiVCError
 from thaivc.status import StatusRegistry, StatusStore
 
@@ -57,7 +58,7 @@ def credential_id(batch_id: str, row: int) -> str:
     return f"urn:uuid:{uuid.uuid5(BATCH_NAMESPACE, f'{batch_id}:{row}')}"
 
 
-def open_registry(db: str) -> tuple[StatusStore, StatusRegistry]:
+def open_registry(db: str, *, clock: Clock | None = None) -> tuple[StatusStore, StatusRegistry]:
     """The status store at ``db`` (SQLite file or ``postgresql://`` DSN) and its issuer's registry,
     from the settings ``thaivc status create`` keeps in it."""
     from thaivc.status import PostgresStatusStore, SqliteStatusStore
@@ -72,6 +73,7 @@ def open_registry(db: str) -> tuple[StatusStore, StatusRegistry]:
             base_url=settings["base_url"],
             issuer_id=settings["issuer_id"],
             list_size=int(settings.get("list_size", "131072")),
+            clock=clock,
         )
     except BaseException:
         store.close()

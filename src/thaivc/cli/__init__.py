@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from thaivc._version import __version__
 from thaivc.cli._common import EXIT_USAGE, CliError, add_common
 from thaivc.cli.authority import register_authority
+from thaivc.cli.batch import register_batch
 from thaivc.cli.commands import register_core
 from thaivc.cli.delegation import register_delegation
 from thaivc.cli.did import register_did
@@ -29,7 +30,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 #: Sub-command groups; later capabilities register here with the same style.
 REGISTRARS: list[Registrar] = [
     register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
-    register_status,
+    register_status, register_batch,
 ]
 
 DESCRIPTION = """\
