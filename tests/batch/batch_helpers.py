@@ -62,7 +62,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
-def check_invariants(out_dirs: list[Path], db: str | None, rows: int, rejected_rows: set[int] = frozenset()) -> list[dict[str, Any]]:  # noqa: B006
+def check_invariants(out_dirs: list[Path], db: str | None, rows: int, rejected_rows: set[int] = frozenset()) -> list[dict[str, Any]]:
     """No row issued twice, none lost, no status index without its credential, none shared."""
     issued: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ class Row:
     error: tuple[str, str] | None = None
 
 
-def detect_format(path: str | Path) -> InputFormat:
+def detect_format(path: str | os.PathLike[str]) -> InputFormat:
     """``jsonl`` for ``.jsonl``/``.ndjson`` files, ``csv`` for ``.csv``; anything else must be named."""
     suffix = Path(path).suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
@@ -52,7 +53,7 @@ def detect_format(path: str | Path) -> InputFormat:
     raise UsageError("usage.invalid_argument", f"cannot tell the input format of {Path(path).name}: name it")
 
 
-def file_digest(path: str | Path) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of the input file: a resumed run must read exactly the rows the first run read."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -148,7 +149,7 @@ def parse_subject(row: Row) -> dict[str, Any]:
     return row.subject
 
 
-def read_rows(path: str | Path, fmt: InputFormat | None = None) -> Iterator[Row]:
+def read_rows(path: str | os.PathLike[str], fmt: InputFormat | None = None) -> Iterator[Row]:
     """Every record of ``path`` in order, numbered from 1."""
     source = Path(path)
     if not source.is_file():
@@ -161,7 +162,7 @@ def read_rows(path: str | Path, fmt: InputFormat | None = None) -> Iterator[Row]
     raise UsageError("usage.invalid_argument", f"unknown input format {kind!r}")
 
 
-def count_rows(path: str | Path, fmt: InputFormat | None = None) -> int:
+def count_rows(path: str | os.PathLike[str], fmt: InputFormat | None = None) -> int:
     """How many records ``path`` holds (for progress and ETA): one cheap pass without parsing JSON."""
     source = Path(path)
     kind = fmt or detect_format(source)

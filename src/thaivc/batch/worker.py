@@ -163,8 +163,8 @@ class Worker:
         allocations: dict[str, Any] = {}
         if self.registry is not None and ready:
             purpose: Any = self.config.status_purpose
-            for allocation in self.registry.allocate_many([doc["id"] for _, doc, _ in ready], purpose):
-                allocations[allocation.credential_id] = allocation
+            for drawn in self.registry.allocate_many([doc["id"] for _, doc, _ in ready], purpose):
+                allocations[drawn.credential_id] = drawn
         issued = 0
         for number, doc, options in ready:
             allocation = allocations.get(doc["id"])
@@ -197,17 +197,18 @@ def _rejected(row: int, code: str, detail: str, status: dict[str, Any] | None = 
 
 # -- the process-pool side: one Worker per process ------------------------------------------------
 
-_WORKER: Worker | None = None
+#: This process's worker, set by :func:`init_worker` (a pool process serves one batch).
+_WORKER: dict[str, Worker] = {}
 
 
 def init_worker(config: BatchConfig) -> None:
     """Pool initializer. Ctrl-C goes to the parent alone, which lets running chunks finish whole."""
-    global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = Worker(config)
+    _WORKER["current"] = Worker(config)
 
 
 def issue_chunk(chunk: int, rows: list[Row]) -> tuple[int, int]:
-    if _WORKER is None:  # pragma: no cover - the pool always runs init_worker first
+    worker = _WORKER.get("current")
+    if worker is None:  # pragma: no cover - the pool always runs init_worker first
         raise ThaiVCError("internal.error", "batch worker not initialised")
-    return _WORKER.issue_chunk(chunk, rows)
+    return worker.issue_chunk(chunk, rows)
