@@ -88,6 +88,24 @@ class PostgresStatusStore(SqlStatusStore):
         except self._psycopg.Error as exc:
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
 
+    def _used_among(self, cur: Any, list_id: str, candidates: Sequence[int]) -> set[int]:
+        rows = self._execute(
+            cur, "SELECT idx FROM thaivc_status_entry WHERE list_id = ? AND idx = ANY(?)", (list_id, list(candidates))
+        ).fetchall()
+        return {int(r[0]) for r in rows}
+
+    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str]]) -> None:
+        # COPY, not one INSERT per row: the constraints hold for COPY as for INSERT, so a clash on
+        # (list_id, idx) or (issuer_id, purpose, credential_id) still aborts the whole transaction.
+        try:
+            with cur.copy(
+                "COPY thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row((*row, 0))
+        except self._psycopg.Error as exc:
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+
     def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
         # COPY into a staging table, then keep the distinct ids under a primary key: with the key
         # the planner probes ids by index even when the entry table's statistics are stale (a
