@@ -71,7 +71,7 @@ class Bench:
     def __init__(self, quick: bool) -> None:
         self.quick = quick
         self.rounds = 7 if quick else 21
-        self.targets: list[tuple[str, str, Stat, bool | None]] = []
+        self.targets: list[tuple[str, str, Stat, bool | None, str]] = []
 
     def batches(self, inputs: Sequence[Any], per_round: int, *, fresh: bool) -> list[list[Any]]:
         """``rounds`` batches of ``per_round`` inputs: all distinct (fresh) or the first one repeated."""
@@ -93,11 +93,14 @@ class Bench:
     def table(self, title: str) -> Table:
         return Table(title, self)
 
-    def target(self, name: str, target: str, stat: Stat, limit: float | None) -> str:
-        """Register a target row; returns its mark (✓, ✗, or ? when it could not be measured)."""
-        value = stat.ratio if stat.ratio is not None else stat.micros
+    def target(self, name: str, target: str, stat: Stat, limit: float | None, *, on_ratio: bool = True) -> str:
+        """Register a target row; returns its mark (✓, ✗, or ? when it could not be measured).
+
+        ``limit`` bounds the ratio, or (``on_ratio=False``: seconds, MB, …) the row's own value.
+        """
+        value = stat.ratio if on_ratio and stat.ratio is not None else stat.micros
         ok = None if limit is None or math.isnan(value) else value <= limit
-        self.targets.append((name, target, stat, ok))
+        self.targets.append((name, target, stat, ok, "×" if on_ratio else ""))
         return {True: "✓", False: "✗", None: "?"}[ok]
 
 
@@ -111,7 +114,7 @@ class Table:
         """A row; with ``target`` it is registered (``limit`` is the ratio — or value — to meet)."""
         mark = ""
         if target:
-            mark = self.bench.target(name, target, stat, limit)
+            mark = self.bench.target(name, target, stat, limit, on_ratio=unit == "µs")
         self.rows.append((name, stat, f"{target} {mark}".strip() if target else "", unit))
 
     def print(self) -> None:

@@ -52,11 +52,11 @@ def main() -> int:
         for table in section(bench):
             table.print()
     print("\n== Targets (issue 16): fresh-input medians unless marked")
-    for name, target, stat, ok in bench.targets:
-        value = f"{stat.ratio:.2f}×" if stat.ratio is not None else f"{stat.micros:.1f}"
-        spread = f" ({stat.low:.2f}–{stat.high:.2f})" if stat.low is not None else ""
+    for name, target, stat, ok, kind in bench.targets:
+        value = f"{stat.ratio:.2f}×" if kind == "×" and stat.ratio is not None else f"{stat.micros:.1f}"
+        spread = f" ({stat.low:.2f}–{stat.high:.2f})" if kind == "×" and stat.low is not None else ""
         print(f"  {'✓' if ok else '✗' if ok is False else '?'} {name:<64} {value:>9}{spread:<14} target {target}")
-    met = sum(1 for *_, ok in bench.targets if ok)
+    met = sum(1 for _, _, _, ok, _ in bench.targets if ok)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{met} of {len(bench.targets)} targets met; max RSS {rss:.0f} MB; "
           f"{time.perf_counter() - started:.0f} s; load average at the end "
