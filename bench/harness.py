@@ -29,16 +29,29 @@ class Stat:
     high: float | None = None
 
 
-def interleaved(fns: Sequence[Callable[[Any], Any]], batches: Sequence[Sequence[Any]]) -> list[list[float]]:
+def _clock_overhead(clock: Callable[[], float]) -> float:
+    """Seconds one ``clock(); fn(); clock()`` adds around an empty call (subtracted from each call)."""
+    samples = []
+    for _ in range(2000):
+        started = clock()
+        samples.append(clock() - started)
+    return statistics.median(samples)
+
+
+def interleaved(
+    fns: Sequence[Callable[[Any], Any]], batches: Sequence[Sequence[Any]], *, cpu: bool = True
+) -> list[list[float]]:
     """Per function, the µs/op of each round; round ``r`` runs every function on each input of ``batches[r]``.
 
     The functions take turns call by call (floor, candidate, floor, candidate, …), each call timed on
-    its own, so a burst of load elsewhere lands on both alike rather than on one function's whole
-    batch; the garbage collector is paused while a round is timed (as :mod:`timeit` does) and runs
-    between rounds.
+    its own, so whatever else happens lands on both alike rather than on one function's whole batch.
+    ``cpu`` (the default) times each call in this thread's CPU time, so time the process spends
+    waiting for a core other processes hold is not counted; with ``cpu=False`` it is wall time. The
+    garbage collector is paused while a round is timed (as :mod:`timeit` does) and runs between rounds.
     """
+    clock = time.thread_time if cpu else time.perf_counter
+    overhead = _clock_overhead(clock)
     out: list[list[float]] = [[] for _ in fns]
-    clock = time.perf_counter
     for batch in batches:
         gc.collect()
         spent = [0.0] * len(fns)
@@ -48,11 +61,11 @@ def interleaved(fns: Sequence[Callable[[Any], Any]], batches: Sequence[Sequence[
                 for i, fn in enumerate(fns):
                     started = clock()
                     fn(item)
-                    spent[i] += clock() - started
+                    spent[i] += clock() - started - overhead
         finally:
             gc.enable()
         for i, total in enumerate(spent):
-            out[i].append(total / len(batch) * 1e6)
+            out[i].append(max(total, 0.0) / len(batch) * 1e6)
     return out
 
 
@@ -68,8 +81,9 @@ def stats(floor: list[float], *candidates: list[float]) -> list[Stat]:
 class Bench:
     """What a section gets: the run's settings, its tables and the target register."""
 
-    def __init__(self, quick: bool) -> None:
+    def __init__(self, quick: bool, *, cpu: bool = True) -> None:
         self.quick = quick
+        self.cpu = cpu
         self.rounds = 7 if quick else 21
         self.targets: list[tuple[str, str, Stat, bool | None, str]] = []
 
@@ -88,7 +102,7 @@ class Bench:
         """Time ``fns[0]`` (the floor) and the candidates; warm up on an input outside the batches."""
         for fn in fns:
             fn(inputs[-1])
-        return stats(*interleaved(fns, self.batches(inputs, per_round, fresh=fresh)))
+        return stats(*interleaved(fns, self.batches(inputs, per_round, fresh=fresh), cpu=self.cpu))
 
     def table(self, title: str) -> Table:
         return Table(title, self)

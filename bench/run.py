@@ -4,13 +4,16 @@ Every row prints µs/op and its ratio to the raw ``cryptography`` verify (or sig
 input — the floor no implementation can beat — so figures carry across machines.
 
 How a ratio is measured (issue 16): the floor and the candidates run in interleaved **rounds**; each
-round times every function over the same batch of inputs, and the row's ratio is the **median of the
-per-round ratios**, printed with their spread (min–max). No best-of estimator: a best-of picks the
-luckiest moment, a user meets the median. Rows marked *fresh* give every call an input it has never
-seen (same issuer key, a different subject and wallet key), so nothing memoised for one input helps
-the next; the *repeated* rows verify one input over and over, as older benchmarks did. The headline
-and the targets use the fresh rows. *Cold* rows time a single first call: the first Data Integrity
-credential of a shape never seen, the first token from an issuer key never seen.
+round runs every function on the same batch of inputs, taking turns call by call, and the row's
+ratio is the **median of the per-round ratios**, printed with their spread (min–max). Calls are
+timed in the CPU time of the calling thread (``--wall`` for wall-clock time): on a shared machine a
+wall-clock timer mostly measures who else holds the cores, a CPU timer what the call itself costs.
+No best-of estimator: a best-of picks the luckiest moment, a user meets the median. Rows marked
+*fresh* give every call an input it has never seen (same issuer key, a different subject and wallet
+key), so nothing memoised for one input helps the next; the *repeated* rows verify one input over
+and over, as older benchmarks did. The headline and the targets use the fresh rows. *Cold* rows time
+a single first call: the first Data Integrity credential of a shape never seen, the first token from
+an issuer key never seen.
 
 Targets (issue 16) are printed beside their rows with ✓/✗ and gathered at the end. They are checked
 here, never in timed unit tests. ``--quick`` runs fewer, shorter rounds (noisier; for tests).
@@ -34,15 +37,24 @@ from sections import SECTIONS
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (noisier; for tests)")
+    parser.add_argument(
+        "--wall", action="store_true", help="time calls in wall-clock time (default: this thread's CPU time)"
+    )
     parser.add_argument("sections", nargs="*", help=f"sections to run (default all): {', '.join(SECTIONS)}")
     args = parser.parse_args()
     unknown = set(args.sections) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
-    bench = Bench(args.quick)
+    bench = Bench(args.quick, cpu=not args.wall)
     started = time.perf_counter()
     print(f"thaivc bench — {run_name()}{' (quick)' if args.quick else ''}")
-    print(f"ratio = median of {bench.rounds} per-round ratios (rounds interleaved), spread = min–max of them")
+    clock = "wall-clock time" if args.wall else "CPU time of the calling thread (time.thread_time)"
+    print(f"ratio = median of {bench.rounds} per-round ratios (rounds interleaved call by call), "
+          f"spread = min–max of them; calls timed in {clock}")
+    load = os.getloadavg()[0]
+    if load > (os.cpu_count() or 1):
+        print(f"note: load average {load:.1f} exceeds the {os.cpu_count()} cores: other processes compete for the "
+              "caches and cores; expect wide spreads" + (" and wall times far above CPU times" if args.wall else ""))
     bare, loaded = import_rss_mb()
     print(f"memory: max RSS of a bare interpreter {bare:.1f} MB, after `import thaivc` {loaded:.1f} MB "
           f"(+{loaded - bare:.1f} MB)")
