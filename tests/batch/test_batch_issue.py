@@ -110,6 +110,8 @@ def test_postgres_with_worker_processes_and_partitions_sharing_one_database(pg_d
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(partition, range(2)))
     assert sum(r.issued for r in results) == 60  # type: ignore[attr-defined]
+    # each worker process reports its peak memory; the batch keeps it flat (issue 16: < 200 MB)
+    assert all(0 < r.peak_rss_mb < 200 for r in results)  # type: ignore[attr-defined]
     store, registry = open_registry(db, clock=thaivc.FixedClock(NOW))
     try:
         publish_lists(registry, thaivc.Issuer(key, clock=thaivc.FixedClock(NOW)))

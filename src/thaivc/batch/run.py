@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from thaivc.batch.journal import Journal
 from thaivc.batch.source import InputFormat, Row, count_rows, detect_format, file_digest, read_rows
-from thaivc.batch.worker import BatchConfig, Worker, init_worker, issue_chunk, open_registry
+from thaivc.batch.worker import BatchConfig, Worker, init_worker, issue_chunk, open_registry, peak_rss_mb
 from thaivc.errors import ThaiVCError, UsageError
 
 __all__ = ["BatchResult", "Progress", "issue_many"]
@@ -53,6 +53,8 @@ class BatchResult:
     resumed_chunks: int
     seconds: float
     published: list[str] = field(default_factory=list)
+    #: the largest peak resident memory of any process that issued in this run (MB)
+    peak_rss_mb: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -197,10 +199,12 @@ def issue_many(
             yield c, rows
 
     pending = skip_done()
+    peak = [0.0]
     if workers == 1:
         _run_inline(config, pending, advance)
+        peak[0] = peak_rss_mb()
     else:
-        _run_pool(config, pending, advance, workers)
+        _run_pool(config, pending, advance, workers, peak)
 
     issued, rejected = journal.assemble()
     published = _publish(config, key, journal.root) if status_db is not None and publish else []
@@ -208,7 +212,7 @@ def issue_many(
     journal.write_manifest(manifest)
     journal.remove_parts()
     return BatchResult(
-        journal.root, batch, issued, rejected, resumed, time.perf_counter() - started, published
+        journal.root, batch, issued, rejected, resumed, time.perf_counter() - started, published, peak[0]
     )
 
 
@@ -229,7 +233,11 @@ def _run_inline(config: BatchConfig, pending: Iterator[tuple[int, list[Row]]], a
 
 
 def _run_pool(
-    config: BatchConfig, pending: Iterator[tuple[int, list[Row]]], advance: Callable[[int], None], workers: int
+    config: BatchConfig,
+    pending: Iterator[tuple[int, list[Row]]],
+    advance: Callable[[int], None],
+    workers: int,
+    peak: list[float],
 ) -> None:
     """Deal chunks to ``workers`` processes, at most two each in flight (flat memory).
 
@@ -239,14 +247,14 @@ def _run_pool(
     """
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(config,))
-    running: dict[Future[tuple[int, int]], int] = {}
+    running: dict[Future[tuple[int, int, float]], int] = {}
     try:
         for chunk, rows in pending:
             while len(running) >= 2 * workers:
-                _collect(running, advance)
+                _collect(running, advance, peak)
             running[pool.submit(issue_chunk, chunk, rows)] = len(rows)
         while running:
-            _collect(running, advance)
+            _collect(running, advance, peak)
     except BaseException:
         for future in running:
             future.cancel()
@@ -255,11 +263,14 @@ def _run_pool(
     pool.shutdown(wait=True)
 
 
-def _collect(running: dict[Future[tuple[int, int]], int], advance: Callable[[int], None]) -> None:
+def _collect(
+    running: dict[Future[tuple[int, int, float]], int], advance: Callable[[int], None], peak: list[float]
+) -> None:
     finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
     for future in finished:
         rows = running.pop(future)
-        future.result()  # a failed chunk ends the run (its part was not written)
+        _, _, rss = future.result()  # a failed chunk ends the run (its part was not written)
+        peak[0] = max(peak[0], rss)
         advance(rows)
 
 

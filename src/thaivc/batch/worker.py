@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import uuid
 from dataclasses import dataclass
 from typing import Any, Final
@@ -29,7 +30,7 @@ from thaivc.clock import Clock
 from thaivc.errors import ThaiVCError
 from thaivc.status import StatusRegistry, StatusStore
 
-__all__ = ["BatchConfig", "Worker", "credential_id", "init_worker", "issue_chunk", "open_registry"]
+__all__ = ["BatchConfig", "Worker", "credential_id", "init_worker", "issue_chunk", "open_registry", "peak_rss_mb"]
 
 #: Namespace of the credential ids a batch derives (a UUIDv5 of batch id and row number).
 BATCH_NAMESPACE: Final = uuid.UUID("5b1f7c2e-8e0a-4d0c-9a6b-6b1c3f7e2a91")
@@ -152,7 +153,8 @@ class Worker:
         return self.issuer.issue(doc, format=fmt, **options)  # type: ignore[arg-type]
 
     def issue_chunk(self, chunk: int, rows: list[Row]) -> tuple[int, int]:
-        """Issue one chunk and write its part; returns (issued, rejected)."""
+        """Issue one chunk and write its part; returns (issued, rejected). Rows are passed once and
+        not kept, so a worker's memory does not grow with the batch (see :func:`peak_rss_mb`)."""
         lines: list[bytes] = []
         ready: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         for row in rows:
@@ -207,8 +209,25 @@ def init_worker(config: BatchConfig) -> None:
     _WORKER["current"] = Worker(config)
 
 
-def issue_chunk(chunk: int, rows: list[Row]) -> tuple[int, int]:
+def issue_chunk(chunk: int, rows: list[Row]) -> tuple[int, int, float]:
+    """Issue ``chunk`` in this pool process; returns (issued, rejected, this process's peak RSS in MB)."""
     worker = _WORKER.get("current")
     if worker is None:  # pragma: no cover - the pool always runs init_worker first
         raise ThaiVCError("internal.error", "batch worker not initialised")
-    return worker.issue_chunk(chunk, rows)
+    issued, rejected = worker.issue_chunk(chunk, rows)
+    return issued, rejected, peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (``VmHWM`` on Linux, else ``ru_maxrss``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
