@@ -407,8 +407,10 @@ def _postgres_allocation(bench: Bench, t: Any) -> Iterator[Any]:
         import psycopg
 
         with psycopg.connect(dsn, autocommit=True) as conn:
+            # the floor has the entry table's shape and both its constraints (one index each)
             conn.execute("CREATE TABLE raw_floor (list_id TEXT, idx INTEGER, issuer_id TEXT, purpose TEXT,"
-                         " credential_id TEXT, value INTEGER, PRIMARY KEY (list_id, idx))")
+                         " credential_id TEXT, value INTEGER, PRIMARY KEY (list_id, idx),"
+                         " UNIQUE (issuer_id, purpose, credential_id))")
             started = time.perf_counter()
             with conn.cursor() as cur, cur.copy("COPY raw_floor FROM STDIN") as copy:
                 for i in range(count):
@@ -513,7 +515,7 @@ def batch(bench: Bench) -> Iterator[Any]:
     cpu += sum(getattr(after_self, f) - getattr(before_self, f) for f in ("ru_utime", "ru_stime"))
     cores = os.cpu_count() or 1
     t.row(f"issued {count:,} in {took:.1f} s wall: {count / took:,.0f} credentials/s; "
-          f"peak RSS of a worker {result.peak_rss_mb:.0f} MB, of the parent {_self_peak():.0f} MB",
+          f"peak RSS of a worker {result.peak_rss_mb:.0f} MB (of this bench process {_self_peak():.0f} MB)",
           Stat(took / count * 1e6))
     t.row(f"CPU time per credential (all processes; {cores} idle cores would issue {cores * count / cpu:,.0f}/s)",
           Stat(cpu / count * 1e6))
