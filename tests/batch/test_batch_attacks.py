@@ -197,3 +197,16 @@ def thaivc_payload(token: str) -> str:
 
     segment = token.split(".")[1]
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode()
+
+
+def test_output_holding_personal_data_is_owner_only(
+    tmp_path: Path, key: thaivc.PrivateKey, wallets: list[str], db: str
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3, wallets, extra={2: b"[1]"})
+    result = _run(source, tmp_path / "out", key, db)
+    out = tmp_path / "out"
+    for name in ("credentials.jsonl", "rejected.jsonl", "manifest.json"):
+        assert (out / name).stat().st_mode & 0o077 == 0, name
+    assert out.stat().st_mode & 0o077 == 0
+    for list_id in result.published:  # type: ignore[attr-defined]
+        assert (out / "lists" / list_id).stat().st_mode & 0o004  # status lists are public

@@ -43,11 +43,17 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(target: Path, chunks: Iterable[bytes]) -> None:
-    """Write ``target`` whole or not at all: a temporary name, fsync, rename, fsync of the directory."""
+def write_atomic(target: Path, chunks: Iterable[bytes], *, mode: int = 0o600) -> None:
+    """Write ``target`` whole or not at all: a temporary name, fsync, rename, fsync of the directory.
+
+    ``mode`` defaults to owner-only: a batch's files hold citizens' personal data (the SD-JWT
+    disclosures carry names and ID numbers in clear), so they are never world-readable by default.
+    """
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()  # a leftover of this pid from a run that died
     try:
-        with tmp.open("wb") as fh:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as fh:
             for chunk in chunks:
                 fh.write(chunk)
             fh.flush()
@@ -89,7 +95,8 @@ class Journal:
         template, chunk size, partition, status database); resuming with any of them changed would
         mix two batches in one directory, so it is refused. Returns the manifest.
         """
-        self.parts.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.parts.mkdir(mode=0o700, exist_ok=True)
         manifest = self.read_manifest()
         if manifest is None:
             manifest = {"version": MANIFEST_VERSION, **identity, "complete": False}

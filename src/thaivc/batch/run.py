@@ -291,7 +291,7 @@ def _publish(config: BatchConfig, key: Any, out: Path) -> list[str]:
         publications = publish_lists(registry, thaivc.Issuer(key, clock=clock))
         for pub in publications:
             target = lists / pub.list_id if pub.format == "w3c" else lists / "token" / pub.list_id
-            write_atomic(target, [pub.body.encode("utf-8")])
+            write_atomic(target, [pub.body.encode("utf-8")], mode=0o644)  # public: served as they are
         return sorted({pub.list_id for pub in publications})
     finally:
         store.close()
