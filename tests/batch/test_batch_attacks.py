@@ -210,3 +210,13 @@ def test_output_holding_personal_data_is_owner_only(
     assert out.stat().st_mode & 0o077 == 0
     for list_id in result.published:  # type: ignore[attr-defined]
         assert (out / "lists" / list_id).stat().st_mode & 0o004  # status lists are public
+
+
+def test_a_directory_others_can_write_is_refused(tmp_path: Path, key: thaivc.PrivateKey, wallets: list[str]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 2, wallets)
+    out = tmp_path / "shared"
+    out.mkdir()
+    out.chmod(0o777)
+    with pytest.raises(ThaiVCError) as err:
+        _run(source, out, key, None)
+    assert err.value.code == "batch.journal_mismatch" and not (out / "credentials.jsonl").exists()

@@ -97,6 +97,12 @@ class Journal:
         """
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.parts.mkdir(mode=0o700, exist_ok=True)
+        for directory in (self.root, self.parts):
+            # whoever can write here can plant a part: its lines would be published as issued
+            if directory.stat().st_mode & 0o022:
+                raise ThaiVCError(
+                    "batch.journal_mismatch", f"{directory} is writable by others; a batch needs its own directory"
+                )
         manifest = self.read_manifest()
         if manifest is None:
             manifest = {"version": MANIFEST_VERSION, **identity, "complete": False}
