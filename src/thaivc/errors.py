@@ -215,7 +215,10 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "registry.nonce_mismatch": (None, "an OIDC ID token does not carry this login's nonce (replay?)"),
     "registry.subject_mismatch": (None, "OIDC userinfo describes another subject than the ID token"),
     "batch.bad_row": (None, "a batch input row cannot become a credential subject"),
-    "batch.journal_mismatch": (None, "a batch output directory holds another batch, is not a batch's, or others can write it"),
+    "batch.journal_mismatch": (
+        None,
+        "a batch output directory holds another batch, is not a batch's, or others can write it",
+    ),
     # policy and misuse
     "policy.violation": (None, "the verifier policy refuses this input"),
     "usage.invalid_argument": (None, "an API was called with an invalid argument"),
