@@ -23,6 +23,7 @@ END: Final = "<!-- layers: end -->"
 GROUPS: Final = {
     "cli": "shells", "demo": "shells", "__main__": "shells", "testing": "shells", "server": "shells",
     "oid4vc": "protocols", "oid4vci": "protocols", "oid4vp": "protocols", "wallet": "protocols",
+    "batch": "protocols",
     "authorization": "Thai domain", "delegation": "Thai domain", "assurance": "Thai domain",
     "credentials": "Thai domain", "registries": "Thai domain", "authority": "Thai domain",
     "engine": "engine",
@@ -36,6 +37,7 @@ ROLES: Final = {
     "cli": "the command line", "demo": "the guided demo", "__main__": "`python -m thaivc`",
     "testing": "loopback servers, fakes, pytest fixtures", "server": "the HTTP service",
     "oid4vc": "OpenID4VC common", "oid4vci": "OpenID4VCI", "oid4vp": "OpenID4VP", "wallet": "the wallet",
+    "batch": "issuing many credentials at once, resumable",
     "authorization": "the authorization service (`Authorizer`) and the demo world",
     "delegation": "powers of attorney as credentials, chains",
     "assurance": "IAL/AAL", "credentials": "citizen, foreigner, juristic credentials",

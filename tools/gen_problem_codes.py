@@ -36,6 +36,7 @@ AREAS = {
     "openid": "Wallet protocols (OpenID4VCI, OpenID4VP, DCQL)",
     "service": "HTTP service (thaivc serve)",
     "config": "Service configuration",
+    "batch": "Batch issuance",
     "policy": "Policy",
     "usage": "Misuse",
     "internal": "Internal",

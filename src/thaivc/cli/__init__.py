@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from thaivc._version import __version__
 from thaivc.cli._common import EXIT_INTERNAL, EXIT_USAGE, CliError, add_common, tolerant_streams
 from thaivc.cli.authority import register_authority
+from thaivc.cli.batch import register_batch
 from thaivc.cli.commands import register_core
 from thaivc.cli.delegation import register_delegation
 from thaivc.cli.did import register_did
@@ -32,7 +33,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 #: Sub-command groups; later capabilities register here with the same style.
 REGISTRARS: list[Registrar] = [
     register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
-    register_status, register_serve,
+    register_status, register_serve, register_batch,
 ]
 
 DESCRIPTION = """\

@@ -275,6 +275,11 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "service.bad_request": ("PARSING_ERROR", "the request is not the shape the endpoint takes"),
     "service.unavailable": (None, "a dependency (database, key) is unavailable; retry later"),
     "config.invalid": (None, "the service configuration is invalid; every error is named"),
+    "batch.bad_row": (None, "a batch input row cannot become a credential subject"),
+    "batch.journal_mismatch": (
+        None,
+        "a batch output directory holds another batch, is not a batch's, or others can write it",
+    ),
     # policy and misuse
     "policy.violation": (None, "the verifier policy refuses this input"),
     "usage.invalid_argument": (None, "an API was called with an invalid argument"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import secrets
 from abc import ABC, abstractmethod
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Final
@@ -107,6 +108,31 @@ class _Picker:
         self.used = used
         self._free: list[int] | None = None
 
+    def draw(self, count: int) -> list[int]:
+        """``count`` distinct random indices not in ``used`` (nor among themselves), drawn in bulk.
+
+        The 32-bit words come from one :func:`secrets.token_bytes` call; a word beyond the largest
+        multiple of ``list_size`` is dropped (rejection keeps the draw uniform). The caller adds the
+        indices it keeps to ``used``.
+        """
+        limit = (1 << 32) - (1 << 32) % self.list_size
+        out: list[int] = []
+        seen = self.used
+        fresh: set[int] = set()
+        while len(out) < count:
+            words = array("I", secrets.token_bytes(4 * (count - len(out)) + 64))
+            for word in words:
+                if word >= limit:
+                    continue
+                index = word % self.list_size
+                if index in seen or index in fresh:
+                    continue
+                fresh.add(index)
+                out.append(index)
+                if len(out) == count:
+                    break
+        return out
+
     def pick(self) -> int:
         if self._free is None and len(self.used) * 4 < self.list_size * 3:
             while True:
@@ -142,6 +168,19 @@ class SqlStatusStore(ABC):
 
     @abstractmethod
     def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str]]) -> None:
+        """Insert new entry rows ``(list_id, idx, issuer_id, purpose, credential_id)`` with value 0."""
+        self._execute_many(
+            cur,
+            "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value)"
+            " VALUES (?, ?, ?, ?, ?, 0)",
+            rows,
+        )
+
+    @abstractmethod
+    def _used_among(self, cur: Any, list_id: str, candidates: Sequence[int]) -> set[int]:
+        """Which of ``candidates`` are already indices of ``list_id`` (one query)."""
 
     @abstractmethod
     def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
@@ -183,11 +222,9 @@ class SqlStatusStore(ABC):
             ).fetchone()
             list_id: str | None = current[0] if current else None
             allocated = int(current[1]) if current else 0
-            picker: _Picker | None = None
             rows: list[tuple[str, int, str, str, str]] = []
-            for credential_id in wanted:
-                if credential_id in found:
-                    continue
+            pending = [cid for cid in wanted if cid not in found]
+            while pending:
                 if list_id is None or allocated >= capacity:
                     if list_id is not None:
                         self._close_list(cur, list_id, allocated)
@@ -200,23 +237,15 @@ class SqlStatusStore(ABC):
                         messages_key=messages_key,
                     )
                     allocated = 0
-                    picker = _Picker(list_size, set())
-                if picker is None:
-                    used = self._execute(
-                        cur, "SELECT idx FROM thaivc_status_entry WHERE list_id = ?", (list_id,)
-                    ).fetchall()
-                    picker = _Picker(list_size, {int(r[0]) for r in used})
-                index = picker.pick()
-                rows.append((list_id, index, issuer_id, purpose, credential_id))
-                found[credential_id] = Allocation(credential_id, purpose, list_id, index)
-                allocated += 1
+                take, pending = pending[: capacity - allocated], pending[capacity - allocated :]
+                indices = self._draw(cur, list_id, list_size, allocated, len(take))
+                for credential_id, index in zip(take, indices, strict=True):
+                    rows.append((list_id, index, issuer_id, purpose, credential_id))
+                    found[credential_id] = Allocation(credential_id, purpose, list_id, index)
+                allocated += len(take)
             # The primary key (list_id, idx) is the guarantee: a clash aborts the whole transaction.
-            self._execute_many(
-                cur,
-                "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value)"
-                " VALUES (?, ?, ?, ?, ?, 0)",
-                rows,
-            )
+            if rows:
+                self._insert_entries(cur, rows)
             if list_id is not None:
                 self._execute(
                     cur,
@@ -224,6 +253,27 @@ class SqlStatusStore(ABC):
                     (allocated, 1 if allocated < capacity else 0, list_id),
                 )
         return [found[cid] for cid in credential_ids]
+
+    def _draw(self, cur: Any, list_id: str, list_size: int, allocated: int, count: int) -> list[int]:
+        """``count`` random indices of ``list_id`` no entry holds yet (under the write lock).
+
+        While the list is under three-quarters full, candidates are drawn in bulk and only they are
+        looked up (one query per round of redraws), so a chunk of a large batch costs the same in a
+        list of 60,000 entries as in an empty one; past that, the used indices are read once and
+        the free ones drawn from (:class:`_Picker`), so the last indices cost no more than the first.
+        """
+        if (allocated + count) * 4 < list_size * 3:
+            picker = _Picker(list_size, set())
+            chosen: list[int] = []
+            while len(chosen) < count:
+                candidates = picker.draw(count - len(chosen))
+                taken = self._used_among(cur, list_id, candidates) if allocated else set()
+                picker.used.update(candidates)
+                chosen.extend(i for i in candidates if i not in taken)
+            return chosen
+        used = self._execute(cur, "SELECT idx FROM thaivc_status_entry WHERE list_id = ?", (list_id,)).fetchall()
+        full = _Picker(list_size, {int(r[0]) for r in used})
+        return [full.pick() for _ in range(count)]
 
     def _existing(self, cur: Any, issuer_id: str, purpose: str, wanted: list[str]) -> list[Any]:
         """The entries some of ``wanted`` already hold: probed one by one for the small batches of

@@ -20,6 +20,7 @@ Settings and why:
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sqlite3
@@ -178,6 +179,15 @@ class SqliteStatusStore(SqlStatusStore):
             cur.executemany(sql, rows)
         except sqlite3.Error as exc:
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+
+    def _used_among(self, cur: Any, list_id: str, candidates: Sequence[int]) -> set[int]:
+        # one statement whatever the count: the candidates travel as one JSON array
+        rows = self._execute(
+            cur,
+            "SELECT idx FROM thaivc_status_entry WHERE list_id = ? AND idx IN (SELECT value FROM json_each(?))",
+            (list_id, json.dumps(list(candidates))),
+        ).fetchall()
+        return {int(r[0]) for r in rows}
 
     def _load_ids(self, cur: Any, credential_ids: Iterable[str]) -> int:
         try:
