@@ -24,6 +24,8 @@ PEERS: Final = {
     "PyPI sd-jwt (reference)": ("pypi", "sd-jwt"),
     "@digitalbazaar/*": ("npm", "@digitalbazaar/data-integrity"),
     "@digitalbazaar/did-method-jwk": ("npm", "@digitalbazaar/did-method-jwk"),
+    "@digitalbazaar/vc-bitstring-status-list": ("npm", "@digitalbazaar/vc-bitstring-status-list"),
+    "@digitalbazaar/ecdsa-sd-2023-cryptosuite": ("npm", "@digitalbazaar/ecdsa-sd-2023-cryptosuite"),
 }
 
 
@@ -46,4 +48,12 @@ CELLS: Final = (
     Cell("Data Integrity eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 (did:key)", "@digitalbazaar/*", US_TO_THEM),
     Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/did-method-jwk", THEY_TO_US),
     Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/did-method-jwk", US_TO_THEM),
+    Cell("Bitstring Status List (revocation bits, GZIP, multibase)", "@digitalbazaar/vc-bitstring-status-list",
+         THEY_TO_US),
+    Cell("Bitstring Status List (revocation bits, GZIP, multibase)", "@digitalbazaar/vc-bitstring-status-list",
+         US_TO_THEM),
+    Cell("ecdsa-sd-2023 (base proof, derived proof, verification)", "@digitalbazaar/ecdsa-sd-2023-cryptosuite",
+         THEY_TO_US),
+    Cell("ecdsa-sd-2023 (base proof, derived proof, verification)", "@digitalbazaar/ecdsa-sd-2023-cryptosuite",
+         US_TO_THEM),
 )

@@ -24,6 +24,8 @@ from thaivc.keys import PrivateKey
 from thaivc.testing.binaries import node_executable
 from thaivc.testing.plugin import seeded_key
 
+from .matrix import THEY_TO_US, US_TO_THEM
+
 INTEROP = Path(__file__).parents[2] / "interop"
 _FOUND = node_executable()
 NODE = _FOUND[0] if _FOUND else None
@@ -126,6 +128,7 @@ def test_they_issue_thaivc_derives_they_verify(contexts: dict[str, Any], key: Pr
     assert js_verify(contexts, tampered)["verified"] is False
 
 
+@pytest.mark.matrix("ecdsa-sd-2023 (base proof, derived proof, verification)", "@digitalbazaar/ecdsa-sd-2023-cryptosuite", US_TO_THEM)
 def test_thaivc_issues_and_derives_they_verify(contexts: dict[str, Any], key: PrivateKey) -> None:
     base = add_proof(credential(key), key, "ecdsa-sd-2023", created=CREATED, mandatory_pointers=MANDATORY)
     for selective in ([], SELECTIVE, ["/credentialSubject"]):
@@ -133,6 +136,7 @@ def test_thaivc_issues_and_derives_they_verify(contexts: dict[str, Any], key: Pr
         assert verdict["verified"] is True, (selective, verdict)
 
 
+@pytest.mark.matrix("ecdsa-sd-2023 (base proof, derived proof, verification)", "@digitalbazaar/ecdsa-sd-2023-cryptosuite", THEY_TO_US)
 def test_they_issue_and_derive_thaivc_verifies(contexts: dict[str, Any], key: PrivateKey) -> None:
     base = js_sign(contexts, key, credential(key), MANDATORY)
     for selective in ([], SELECTIVE, ["/credentialSubject"]):
