@@ -71,7 +71,7 @@ def test_an_enveloped_presentation_is_still_bound_to_its_challenge() -> None:
     v = verifier()
     assert v.check(envelope(vp, "vp+jwt"), challenge=challenge, domain=RD).ok
     replay = v.check(envelope(vp, "vp+jwt"), challenge=challenge, domain=RD)
-    assert replay.status == "failed" and "vp.challenge_mismatch" in codes(replay)
+    assert replay.status == "failed" and "vp.challenge_replayed" in codes(replay)
     other = verifier().check(envelope(vp, "vp+jwt"), challenge=thaivc.new_challenge(), domain=RD)
     assert "vp.challenge_mismatch" in codes(other)
 

@@ -70,7 +70,7 @@ def test_a_presentation_binds_challenge_domain_and_holder(keys: tuple[PrivateKey
     assert report.ok, report.to_json()
     assert report.format == "jwt_vp_json"
     replay = v.check(vp, challenge=challenge, domain=RD)
-    assert "vp.challenge_mismatch" in codes(replay)
+    assert "vp.challenge_replayed" in codes(replay)
 
 
 def test_a_presentation_of_someone_elses_credential_fails(keys: tuple[PrivateKey, PrivateKey]) -> None:

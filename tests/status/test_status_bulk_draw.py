@@ -15,8 +15,8 @@ from thaivc.status.sql_store import _Picker
 
 
 class _ClaimsTaken(SqliteStatusStore):
-    """Reports the first candidate of every lookup of several as taken (as if a row held it), and
-    counts lookups."""
+    """Reports the first candidate of every lookup of several as taken (as if a row held it from then
+    on: a claimed index stays taken in every later lookup), and counts lookups."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -29,7 +29,7 @@ class _ClaimsTaken(SqliteStatusStore):
         if len(candidates) == 1:
             return real
         self.claimed.add(candidates[0])
-        return real | {candidates[0]}
+        return real | (self.claimed & set(candidates))
 
 
 def test_a_taken_candidate_is_redrawn_never_handed_out(tmp_path: Path) -> None:
