@@ -26,9 +26,8 @@ class _ClaimsTaken(SqliteStatusStore):
     def _used_among(self, cur: Any, list_id: str, candidates: Sequence[int]) -> set[int]:
         self.lookups += 1
         real = super()._used_among(cur, list_id, candidates)
-        if len(candidates) == 1:
-            return real
-        self.claimed.add(candidates[0])
+        if len(candidates) > 1 and candidates[0] not in real:  # a real holder is no fake claim
+            self.claimed.add(candidates[0])
         return real | (self.claimed & set(candidates))
 
 
