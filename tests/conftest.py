@@ -26,7 +26,7 @@ pytest_plugins = ("thaivc.testing.plugin", "postgres_server")
 VECTORS = Path(__file__).parent / "vectors"
 
 #: Markers of the tests that need a program beside Python, and what that program is.
-NEEDS = {"postgres": "PostgreSQL", "interop": "Node.js"}
+NEEDS = {"postgres": "PostgreSQL", "interop": "Node.js", "browser": "Chromium"}
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,8 @@ _SPECIFIC: Final[dict[str, Sentence]] = {
 _UNKNOWN: Final = Sentence("ตรวจสอบไม่ผ่าน", "The check did not pass")
 #: Codes that mean "we could not find out", never "the credential is bad".
 _UNDECIDED_AREAS: Final = frozenset({"net", "registry", "internal", "service"})
-_UNDECIDED_CODES: Final = frozenset({"status.not_checked", "status.unreachable", "trust.unavailable"})
+_UNDECIDED_CODES: Final = frozenset({"status.not_checked", "status.unavailable", "trust.list_unavailable",
+                                     "trust.list_stale", "trust.metadata_unavailable"})
 
 
 def explain_code(code: str) -> Sentence:
