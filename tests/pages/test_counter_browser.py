@@ -12,6 +12,7 @@ import httpx
 import jwt
 import pytest
 
+from thaivc.core.errors import InputError
 from thaivc.engine.issuer import Issuer
 from thaivc.wallet import IssuanceWallet
 from thaivc.wallet.present import PresentationWallet, StoredCredential
@@ -80,7 +81,7 @@ def test_forged_credential_is_not_accepted(page: Any, live: Live, shot: Any) -> 
     person = live.demo.world.person("somchai")
     head, payload, sig = person.credential.split(".")
     claims = jwt.decode(person.credential, options={"verify_signature": False})
-    claims["credentialSubject"]["givenNameTh"] = "ปลอม"
+    claims["credentialSubject"]["givenNameTh"] = "มานะ"
     forged = jwt.encode(claims, "x" * 32, algorithm="HS256").split(".")[1]
     token = f"{head}.{forged}.{sig}"                              # DOPA's header and signature, altered claims
     wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15))
@@ -88,7 +89,7 @@ def test_forged_credential_is_not_accepted(page: Any, live: Live, shot: Any) -> 
     wallet.present(link)
     assert "ไม่ผ่าน" in verdict(page)
     text = page.inner_text("#result")
-    assert "crypto.bad_signature" in text and "ปลอม" not in text
+    assert "crypto.bad_signature" in text and "มานะ" not in text
     shot(page, "verify-forged")
     assert ("counter.verify.result", "failed") in [(e.action, e.outcome) for e in live.audit()]
 
@@ -134,9 +135,7 @@ def test_timeout_clears_the_request(page: Any, live: Live, shot: Any) -> None:
     assert "หมดเวลา" in verdict(page)
     assert page.query_selector("#qr") is None                     # the QR is gone with the request
     wallet, _person = wallet_for(live, "somying")
-    late = wallet.post(wallet.read_request(link), {}) if False else None  # noqa: SIM210 - see below
-    assert late is None
-    with pytest.raises(Exception):                                 # the request object is no longer served
+    with pytest.raises(InputError):                                # the request object is no longer served
         wallet.read_request(link)
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     shot(page, "verify-timeout")
@@ -157,7 +156,10 @@ def test_start_over_leaves_nothing_personal(page: Any, live: Live) -> None:
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     # the result is gone on the server too: the page's reference no longer reads anything
     assert page.request.get(live.url + result_url).status == 404
-    page.go_back()
+    try:                                                          # no-store: the browser keeps no copy
+        page.go_back()
+    except Exception as exc:
+        assert "ERR_CACHE_MISS" in str(exc)
     assert person.given_th not in page.content()
     assert ("counter.verify.start_over", "done") in [(e.action, e.outcome) for e in live.audit()]
 

@@ -70,7 +70,7 @@ def demo_counter(public_url: str, audit: AuditSink, *, store: StateStore | None 
                  world: World | None = None, secure_cookies: bool | None = None) -> DemoCounter:
     """Both counters on one world, their protocol endpoints under ``public_url`` + ``/oid4vp`` and ``/oid4vci``."""
     world = world or World(clock=WallClock())
-    store = store or MemoryStateStore()
+    store = store or MemoryStateStore(clock=world.clock)
     trust = StaticTrustList.from_json({"issuers": [
         {"id": world.dopa_did, "name_th": "กรมการปกครอง (ทดสอบ)", "name_en": "Department of Provincial "
          "Administration (test)", "credential_types": ["ThaiCitizenCredential"]},
