@@ -82,6 +82,27 @@ url = "sqlite:///{(directory / 'thaivc-server.db').resolve()}"
 client = "sample"
 sha256 = "{digest}"
 scopes = ["issue", "admin"]
+
+# OpenID4VCI: wallets collect credentials from offers made at POST /admin/offers.
+# The callback checks the card with DOPA (here the synthetic fake) and says what to issue.
+[oid4vci]
+callback = "thaivc.server.sample_callback:citizen"
+
+[oid4vci.configurations.citizen]
+format = "dc+sd-jwt"
+vct = "https://credentials.example.go.th/vct/citizen"
+name_th = "บัตรประชาชนดิจิทัล"
+name_en = "Digital citizen card"
+
+[registries.dopa]
+kind = "fake"
+
+# OpenID4VP: POST /oid4vp/transactions {{"preset": "pid"}} gives the link a wallet opens.
+[oid4vp.presets.pid]
+description = "given name and identity assurance level"
+dcql = {{ credentials = [{{ id = "pid", format = "dc+sd-jwt", \
+meta = {{ vct_values = ["https://credentials.example.go.th/vct/citizen"] }}, \
+claims = [{{ path = ["credentialSubject", "givenNameTh"] }}, {{ path = ["credentialSubject", "ial"] }}] }}] }}
 """,
         encoding="utf-8",
     )
@@ -104,7 +125,11 @@ def _banner(base: str, config_path: str | None) -> None:
       -H 'content-type: application/json' \\
       -d '{{"credential": {{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], \
 "credentialSubject": {{"id": "did:example:somchai", "name": "Somchai"}}}}}}'
-    curl -s -X POST {base}/challenges""",
+    curl -s -X POST {base}/challenges
+    curl -s -X POST {base}/admin/offers -H "Authorization: Bearer {key_hint}" -H 'content-type: application/json' \
+      -d '{{"configurations": ["citizen"], "subject": {{"citizen_id": "1999900001010", "given_th": "สมชาย", \
+"family_th": "ใจดี", "birth_date_be": "25380812", "laser_code": "ZX0001000001"}}}}'
+    curl -s -X POST {base}/oid4vp/transactions -H 'content-type: application/json' -d '{{"preset": "pid"}}'""",
         file=sys.stderr,
     )
 

@@ -14,9 +14,9 @@ import hashlib
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -33,61 +33,15 @@ from thaivc.server.config import ServerConfig
 from thaivc.server.db import Database
 from thaivc.server.guard import REQUEST_ID, Guard, JsonFormatter, Metrics
 from thaivc.server.keys import KeyRing, load_keyring
+from thaivc.server.mount import HandlerRequest, HandlerResponse, mount_handler
 from thaivc.server.problems import ServiceError, problem_response, read_json_object, status_for
+from thaivc.server.protocols import mount_protocols
 from thaivc.server.service import Service, read_csv_ids
 
 __all__ = ["HandlerRequest", "HandlerResponse", "build_app", "create_app", "mount_handler"]
 
 _LOG = logging.getLogger("thaivc.server")
 _JSON = "application/json"
-
-
-# -- the seam for framework-free protocol handlers ------------------------------------------------
-class HandlerResponse(Protocol):
-    """What a framework-free handler returns (``thaivc.oid4vc.http.HttpResponse`` has this shape)."""
-
-    @property
-    def status(self) -> int: ...
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-    @property
-    def body(self) -> bytes: ...
-
-
-class HandlerRequest(Protocol):
-    """Built as ``request_type(method=, path=, headers=, body=, query=, url=)``."""
-
-
-def mount_handler(
-    app: FastAPI,
-    path: str,
-    handler: Callable[[Any], HandlerResponse],
-    *,
-    request_type: Callable[..., Any],
-    methods: Sequence[str] = ("POST",),
-    name: str | None = None,
-) -> None:
-    """Mount a framework-free ``(HttpRequest) -> HttpResponse`` handler (OpenID4VCI/VP) on ``path``.
-
-    The guard middleware has already capped and timed the body; the handler runs in the thread pool.
-    ``url`` is the public URL (``public_url`` + path) so DPoP ``htu`` binds to what the client called.
-    """
-    public_url: str = app.state.config.public_url
-
-    async def endpoint(request: Request) -> Response:
-        body = await request.body()
-        built = request_type(
-            method=request.method,
-            path=request.url.path,
-            headers=dict(request.headers),
-            body=body,
-            query=dict(request.query_params),
-            url=public_url + request.url.path,
-        )
-        answer = await run_in_threadpool(handler, built)
-        return Response(answer.body, status_code=answer.status, headers=dict(answer.headers))
-
-    app.add_api_route(path, endpoint, methods=list(methods), name=name or path, include_in_schema=True)
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -375,6 +329,9 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         items = [{"at": e.at, "actor": e.actor, "action": e.action, "target": e.target, "outcome": e.outcome,
                   "detail": e.detail, "requestId": e.request_id} for e in entries]
         return JSONResponse({"items": items}, headers={"Cache-Control": "no-store"})
+
+    # -- OpenID4VCI issuer, OpenID4VP verifier (when configured) --------------------------------
+    mount_protocols(app, config, service, state)
 
     # -- operations -----------------------------------------------------------------------------
     @app.get("/healthz", tags=["operations"])

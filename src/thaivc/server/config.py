@@ -22,6 +22,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from thaivc.core.errors import ThaiVCError
+from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistriesConfig, protocol_errors
 
 __all__ = [
     "ApiKeyConfig",
@@ -178,6 +179,10 @@ class ServerConfig(_Strict):
     cors: CorsConfig = Field(default_factory=CorsConfig)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    #: OpenID4VCI issuer and OpenID4VP verifier: mounted only when their section is present
+    oid4vci: Oid4vciConfig | None = None
+    oid4vp: Oid4vpConfig | None = None
+    registries: RegistriesConfig = Field(default_factory=RegistriesConfig)
     #: Directory relative file paths in this configuration are read from (the TOML file's own).
     base_dir: str = "."
 
@@ -294,4 +299,9 @@ def _semantic_errors(config: ServerConfig) -> list[str]:
     for i, origin in enumerate(config.cors.allow_origins):
         if origin == "*" or not re.fullmatch(r"https?://[A-Za-z0-9.\-:]+", origin):
             errors.append(f"cors.allow_origins.{i}: an exact origin (scheme://host[:port]), never '*'")
+    errors.extend(protocol_errors(config.public_url, config.oid4vci, config.oid4vp, config.registries))
+    for name in ("dopa", "dbd"):
+        reg = getattr(config.registries, name)
+        if reg is not None and reg.fixture is not None and not config.path(reg.fixture).is_file():
+            errors.append(f"registries.{name}.fixture: no such file")
     return errors

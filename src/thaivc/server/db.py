@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from thaivc.core.errors import ThaiVCError
+from thaivc.oid4vc import PostgresStateStore, SqliteStateStore, StateStore
+from thaivc.oid4vc.sql_store import SCHEMA as PROTOCOL_STATE_SCHEMA
 from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusStore
 
 __all__ = ["MIGRATIONS", "AuditEntry", "Database", "DbChallengeStore", "IssuedRecord"]
@@ -75,6 +77,10 @@ MIGRATIONS: Final[dict[int, tuple[str, dict[str, list[str]]]]] = {
                 "FOR EACH STATEMENT EXECUTE FUNCTION thaivc_audit_append_only()",
             ],
         },
+    ),
+    2: (
+        "protocol state of OpenID4VCI and OpenID4VP (offers, codes, nonces, tokens, transactions)",
+        {"sqlite": list(PROTOCOL_STATE_SCHEMA), "postgres": list(PROTOCOL_STATE_SCHEMA)},
     ),
 }
 
@@ -140,6 +146,7 @@ class Database:
         self._lock = threading.Lock()
         self._salt: bytes | None = None
         self._status_store: StatusStore | None = None
+        self._state_store: StateStore | None = None
 
     # -- connections ---------------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -207,6 +214,8 @@ class Database:
                 conn.close()
         if self._status_store is not None:
             self._status_store.close()
+        if self._state_store is not None:
+            self._state_store.close()
 
     # -- migrations ----------------------------------------------------------------------------
     def migrate(self) -> list[int]:
@@ -256,6 +265,19 @@ class Database:
             else:
                 self._status_store = PostgresStatusStore(self.url)
         return self._status_store
+
+    def state_store(self) -> StateStore:
+        """The OpenID4VCI/VP state store on the same database (its table is created by migration 2).
+
+        Every single-use protocol value (codes, nonces, DPoP ``jti``\\s, transactions) is a row here,
+        so every worker process and every host on one PostgreSQL shares it.
+        """
+        if self._state_store is None:
+            if self.kind == "sqlite":
+                self._state_store = SqliteStateStore(self._path, busy_timeout=self._busy_timeout)
+            else:
+                self._state_store = PostgresStateStore(self.url)
+        return self._state_store
 
     # -- challenges ----------------------------------------------------------------------------
     def new_challenge(self, ttl: int) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from thaivc import Issuer, Policy, Verifier
+from thaivc import ChallengeStore, Issuer, Policy, Verifier
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import VerificationReport
 from thaivc.did import DidDocument, DidJwkResolver, DidKeyResolver, DidResolver, UniversalResolver
@@ -105,10 +105,19 @@ class Service:
 
             web_fallback = DidWebResolver(self._network)
         methods["web"] = _OwnDidWeb(self, web_fallback)
-        self.verifier = Verifier(
+        self.resolver = UniversalResolver(methods)
+        self.verifier = self.make_verifier(DbChallengeStore(db))
+
+    def make_verifier(self, challenges: ChallengeStore) -> Verifier:
+        """A verifier with this service's policy, resolver and status lists, answering ``challenges``.
+
+        The VC-API checks challenges from ``POST /challenges``; the OpenID4VP verifier checks the nonces
+        of its own transactions: the same judgement, a different source of single-use values.
+        """
+        return Verifier(
             Policy(),
-            resolver=UniversalResolver(methods),
-            challenge_store=DbChallengeStore(db),
+            resolver=self.resolver,
+            challenge_store=challenges,
             status_checker=StatusChecker(self._fetch_list),
         )
 

@@ -1,0 +1,428 @@
+"""OpenID4VCI issuance and OpenID4VP verification inside ``thaivc serve``.
+
+The protocol objects are the library's (:class:`~thaivc.oid4vci.CredentialIssuerService`,
+:class:`~thaivc.oid4vp.PresentationVerifier`); this module gives them what a service adds:
+
+* **state in the service's database** (:meth:`Database.state_store`, created by migration 2), so
+  several workers and hosts share every code, nonce, token and transaction;
+* **the issuance callback** named in the configuration (``module:function``), called with the
+  :class:`IssuanceContext` (the configured DOPA and DBD adapters);
+* **status and the register**: every credential issued over OpenID4VCI gets its status entries
+  (allocated before it is signed) and a register row and an audit entry (written before it is
+  returned), exactly as ``POST /credentials/issue``;
+* **fail closed, with a reason**: a registry or database that does not answer is a 503 with the
+  problem code (``registry.unavailable``, ``service.unavailable``) and ``Retry-After``, never a hang
+  and never a credential.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import importlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Protocol, cast
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from thaivc.core.errors import ThaiVCError
+from thaivc.did import did_jwk
+from thaivc.keys import PublicKey
+from thaivc.oid4vc import HttpRequest, HttpResponse, StateStore, oauth_error
+from thaivc.oid4vci import (
+    CredentialConfiguration,
+    CredentialData,
+    CredentialIssuerService,
+    Display,
+    IssuanceDenied,
+    IssuanceRequest,
+    IssuerConfig,
+    Pending,
+)
+from thaivc.oid4vp import DcqlQuery, PresentationVerifier, VerifierConfig
+from thaivc.registries import DbdRegistry, DopaCardChecker, FakeDbd, FakeDopa, GdxDbdClient, GdxDopaClient
+from thaivc.server.auth import ANONYMOUS, Client
+from thaivc.server.config import ServerConfig
+from thaivc.server.db import AuditEntry, IssuedRecord
+from thaivc.server.guard import REQUEST_ID
+from thaivc.server.mount import mount_handler
+from thaivc.server.problems import ServiceError, read_json_object
+from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistryConfig
+from thaivc.server.service import Service
+
+__all__ = ["IssuanceContext", "ServiceCallback", "ServiceCredentialIssuer", "mount_protocols"]
+
+#: Codes that mean "a dependency did not answer": the caller should retry, nothing was issued.
+UNAVAILABLE: Final = frozenset({"registry.unavailable", "service.unavailable", "status.store", "protocol.store"})
+_NS_NONCE: Final = "server.vp_nonce"
+_NS_POLL: Final = "server.vp_poll"
+_MAX_SUBJECT: Final = 16 * 1024
+_TID_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+@dataclass(frozen=True, slots=True)
+class IssuanceContext:
+    """What the configured issuance callback is given beside the request: the registries.
+
+    ``dopa``/``dbd`` are the adapters from ``[registries]`` (the synthetic fakes, or the GDX
+    clients), ``None`` when not configured. A registry that does not answer raises
+    ``registry.unavailable``: let it propagate, the service answers 503 and issues nothing.
+    """
+
+    dopa: DopaCardChecker | None
+    dbd: DbdRegistry | None
+    issuer_id: str
+    public_url: str
+
+
+ServiceCallback = Callable[[IssuanceRequest, IssuanceContext], CredentialData | Pending]
+
+
+class _Unavailable(Exception):
+    """A dependency failed while issuing: not a ThaiVCError, so the library's handler lets it through."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+def _unavailable_response(code: str, detail: str) -> HttpResponse:
+    return oauth_error(503, "temporarily_unavailable", f"{code}: {detail}"[:300], thaivc_code=code,
+                       headers={"Retry-After": "5"})
+
+
+def _import(spec: str) -> Any:
+    module_name, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def _registry(config: ServerConfig, reg: RegistryConfig | None, kind: str) -> Any:
+    if reg is None:
+        return None
+    if reg.kind == "fake":
+        path = config.path(reg.fixture) if reg.fixture else None
+        return FakeDopa(path=path) if kind == "dopa" else FakeDbd(path=path)
+    cls = GdxDopaClient if kind == "dopa" else GdxDbdClient
+    assert reg.base_url and reg.consumer_key and reg.consumer_secret and reg.agent_id
+    return cls(reg.base_url, reg.consumer_key, reg.consumer_secret, reg.agent_id, timeout=reg.timeout,
+               retries=reg.retries, insecure=reg.insecure)
+
+
+def load_callback(spec: str) -> ServiceCallback:
+    """The configured ``module:function``; :class:`ThaiVCError` ``config.invalid`` if it is not callable."""
+    from thaivc.server.config import ConfigError
+
+    try:
+        found = _import(spec)
+    except Exception as exc:  # an operator's module may raise anything while importing: name it
+        raise ConfigError([f"oid4vci.callback: cannot import {spec} ({type(exc).__name__})"]) from None
+    if not callable(found):
+        raise ConfigError([f"oid4vci.callback: {spec} is not callable"])
+    return cast(ServiceCallback, found)
+
+
+def _ref(offer_id: str) -> str:
+    """An offer's reference in logs and the audit: a hash prefix (the offer id fetches the offer)."""
+    return hashlib.sha256(offer_id.encode()).hexdigest()[:16]
+
+
+class ServiceCredentialIssuer(CredentialIssuerService):
+    """The library's issuer with the service's status lists, register, audit and 503s.
+
+    Offers are made through :meth:`offer` (the administration endpoint): the subject the officer
+    attached is kept with the client that made the offer, which the audit names when a wallet collects.
+    """
+
+    def __init__(self, config: IssuerConfig, *, service: Service, protocol: Oid4vciConfig,
+                 callback: ServiceCallback, context: IssuanceContext, store: StateStore) -> None:
+        super().__init__(config, issuer=service.issuer, callback=self._call, store=store,
+                         max_body=service.config.limits.max_body_bytes)
+        self.service = service
+        self.protocol = protocol
+        self.user_callback = callback
+        self.context = context
+
+    # -- making offers (administration) -------------------------------------------------------------
+    def offer(self, body: Mapping[str, Any], *, client: str, request_id: str) -> dict[str, Any]:
+        ids = body.get("configurations")
+        subject = body.get("subject")
+        tx_code = body.get("txCode", True)
+        by_reference = body.get("byReference", False)
+        unknown = set(body) - {"configurations", "subject", "txCode", "byReference"}
+        if unknown:
+            raise ServiceError("service.bad_request", f"unknown members: {sorted(unknown)[:5]}")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids) or len(ids) > 16:
+            raise ServiceError("service.bad_request", "configurations is a non-empty list of configuration ids")
+        missing = [i for i in ids if i not in self.config.configurations]
+        if missing:
+            raise ServiceError("service.bad_request", f"unknown credential configurations: {missing[:5]}")
+        if not isinstance(subject, dict):
+            raise ServiceError("service.bad_request", "subject is a JSON object (what the callback is given)")
+        if len(json.dumps(subject, ensure_ascii=False).encode()) > _MAX_SUBJECT:
+            raise ServiceError("input.too_large", f"subject is at most {_MAX_SUBJECT} bytes")
+        if not isinstance(tx_code, bool) or not isinstance(by_reference, bool):
+            raise ServiceError("service.bad_request", "txCode and byReference are booleans")
+        envelope = {"subject": subject, "client": client}
+        made = self.create_offer(ids, envelope, tx_code=tx_code, by_reference=by_reference)
+        self._audit(client, "offer", _ref(made.offer_id), "created", ",".join(ids), request_id)
+        out: dict[str, Any] = {"offer": made.offer, "deepLink": made.deep_link,
+                               "expiresIn": self.config.pre_authorized_code_ttl}
+        if made.tx_code is not None:
+            out["txCode"] = made.tx_code
+        if made.offer_uri is not None:
+            out["offerUri"] = made.offer_uri
+        return out
+
+    # -- the callback, unwrapped ---------------------------------------------------------------------
+    def _call(self, request: IssuanceRequest) -> CredentialData | Pending:
+        envelope = request.subject
+        found = envelope.get("subject")
+        inner: Mapping[str, Any] = found if isinstance(found, dict) else envelope
+        try:
+            return self.user_callback(dataclasses.replace(request, subject=inner), self.context)
+        except ThaiVCError as exc:
+            if exc.code in UNAVAILABLE:
+                raise _Unavailable(exc.code, exc.detail) from None
+            raise IssuanceDenied(exc.code) from None
+
+    def _issue(self, request: IssuanceRequest, grant: Mapping[str, Any], *, status_ready: int,
+               transaction_id: str | None = None) -> HttpResponse:
+        try:
+            return super()._issue(request, grant, status_ready=status_ready, transaction_id=transaction_id)
+        except _Unavailable as exc:
+            self._audit(self._client(request), "issue", _ref(str(grant.get("offer_id", ""))), "unavailable",
+                        exc.code, REQUEST_ID.get())
+            return _unavailable_response(exc.code, exc.detail)
+
+    # -- signing: status first, register and audit before the answer ---------------------------------
+    def _sign(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
+        configuration = request.configuration
+        doc = dict(data.credential)
+        doc.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+        status = data.status
+        purposes: list[str] = []
+        if status is None and "credentialStatus" not in doc and "status" not in doc:
+            offering = self.protocol.configurations.get(request.configuration_id)
+            chosen = offering.status_purposes if offering and offering.status_purposes is not None else None
+            purposes = list(chosen if chosen is not None else self.service.config.issuer.status_purposes)
+            if configuration.format == "dc+sd-jwt":
+                purposes = purposes[:1]
+            status = (self.service.registry, purposes) if purposes else None
+        client = self._client(request)
+        try:
+            signed = super()._sign(request, dataclasses.replace(data, credential=doc, status=status), key)
+            types = doc.get("type")
+            type_list = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+            db = self.service.db
+            db.record_issued(IssuedRecord(
+                str(doc["id"]), type_list, configuration.format, db.subject_hash(did_jwk(key)), purposes,
+                int(self.service.now()), client,
+            ))
+        except ThaiVCError as exc:
+            if exc.code in UNAVAILABLE:
+                raise _Unavailable(exc.code, exc.detail) from None
+            self._audit(client, "issue", str(doc["id"]), "refused", exc.code, REQUEST_ID.get())
+            raise
+        self._audit(client, "issue", str(doc["id"]), "issued", f"oid4vci {configuration.format}", REQUEST_ID.get())
+        return signed
+
+    @staticmethod
+    def _client(request: IssuanceRequest) -> str:
+        client = request.subject.get("client")
+        return f"oid4vci:{client}" if isinstance(client, str) else "oid4vci"
+
+    def _audit(self, actor: str, action: str, target: str, outcome: str, detail: str, request_id: str) -> None:  # noqa: PLR0917
+        self.service.db.audit(AuditEntry(int(self.service.now()), actor, action, target, outcome, detail, request_id))
+
+
+def build_issuer(config: ServerConfig, service: Service, store: StateStore) -> ServiceCredentialIssuer | None:
+    """The OpenID4VCI issuer of ``config`` (``None`` without an ``[oid4vci]`` section)."""
+    protocol = config.oid4vci
+    if protocol is None:
+        return None
+    alg = service.issuer.key.algorithm
+    configurations = {
+        cid: CredentialConfiguration(
+            format=c.format, vct=c.vct, types=tuple(c.types),
+            display=(Display(c.name_th, "th"), Display(c.name_en, "en")),
+            signing_algs=(alg,), proof_algs=tuple(c.proof_algs),
+        )
+        for cid, c in protocol.configurations.items()
+    }
+    display = tuple(d for d in (Display(protocol.name_th, "th") if protocol.name_th else None,
+                                Display(protocol.name_en, "en") if protocol.name_en else None) if d is not None)
+    issuer_config = IssuerConfig(
+        config.public_url + protocol.path, configurations, display=display, require_dpop=protocol.require_dpop,
+        tx_code_length=protocol.tx_code_length, pre_authorized_code_ttl=protocol.pre_authorized_code_ttl,
+        offer_ttl=protocol.offer_ttl, max_batch=protocol.max_batch,
+        allow_insecure_http=config.public_url.startswith("http://"),  # loopback only: checked at load
+    )
+    context = IssuanceContext(
+        dopa=_registry(config, config.registries.dopa, "dopa"), dbd=_registry(config, config.registries.dbd, "dbd"),
+        issuer_id=service.keyring.did, public_url=config.public_url,
+    )
+    return ServiceCredentialIssuer(issuer_config, service=service, protocol=protocol,
+                                   callback=load_callback(protocol.callback), context=context, store=store)
+
+
+class _NonceStore:
+    """The verifier's challenge store for OpenID4VP: the nonces of this service's own transactions, once."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+
+    def consume(self, challenge: str) -> bool:
+        if not isinstance(challenge, str) or not 16 <= len(challenge) <= 256:
+            return False
+        return self._store.take(_NS_NONCE, hashlib.sha256(challenge.encode()).hexdigest()) is not None
+
+
+class ServicePresentationVerifier:
+    """The OpenID4VP verifier with named presets, creation by the agency and polling with a token.
+
+    The transaction id is inside the request URI the wallet fetches (so inside the QR code); the
+    result carries the citizen's claims. So the result is read with a separate ``pollToken`` given
+    only to the caller that created the transaction, never with the transaction id alone.
+    """
+
+    def __init__(self, config: ServerConfig, protocol: Oid4vpConfig, service: Service, store: StateStore) -> None:
+        self.protocol = protocol
+        self.store = store
+        self.presets = {name: DcqlQuery.from_json(p.dcql) for name, p in protocol.presets.items()}
+        client_id = protocol.client_id or f"decentralized_identifier:{service.keyring.did}"
+        signer = None if client_id.startswith("redirect_uri:") else service.keyring.active
+        self.verifier = PresentationVerifier(
+            VerifierConfig(client_id=client_id, base_url=config.public_url + protocol.path,
+                           response_mode=protocol.response_mode, request_ttl=float(protocol.request_ttl),
+                           result_ttl=float(protocol.result_ttl), max_body=config.limits.max_body_bytes),
+            service.make_verifier(_NonceStore(store)),
+            store,
+            signer=signer,
+        )
+
+    def create(self, body: Mapping[str, Any], client: Client) -> dict[str, Any]:
+        preset = body.get("preset")
+        unknown = set(body) - {"preset"}
+        if unknown:
+            raise ServiceError("service.bad_request", f"unknown members: {sorted(unknown)[:5]}")
+        if not isinstance(preset, str) or preset not in self.presets:
+            raise ServiceError("service.bad_request", f"preset is one of {sorted(self.presets)[:20]}")
+        tx = self.verifier.create(self.presets[preset], extra={"preset": preset})
+        ttl = float(self.protocol.request_ttl)
+        self.store.put(_NS_NONCE, hashlib.sha256(tx.request.nonce.encode()).hexdigest(), {}, ttl=ttl)
+        poll = secrets.token_urlsafe(32)
+        self.store.put(_NS_POLL, tx.id, {"h": hashlib.sha256(poll.encode()).hexdigest(), "client": client.id},
+                       ttl=ttl + self.protocol.result_ttl)
+        out: dict[str, Any] = {"transactionId": tx.id, "link": tx.link, "pollToken": poll,
+                               "expiresIn": self.protocol.request_ttl, "preset": preset}
+        if tx.request_uri is not None:
+            out["requestUri"] = tx.request_uri
+        return out
+
+    def poll(self, transaction_id: str, token: str | None) -> dict[str, Any]:
+        """The transaction's state for the holder of its poll token; 404 for anyone else (no oracle)."""
+        if not 1 <= len(transaction_id) <= 64 or not set(transaction_id) <= _TID_CHARS or not token:
+            raise ServiceError("service.not_found", "no such transaction")
+        record = self.store.get(_NS_POLL, transaction_id)
+        given = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+        if record is None or not hmac.compare_digest(str(record.value.get("h", "")), given):
+            raise ServiceError("service.not_found", "no such transaction")
+        result = self.verifier.result(transaction_id)
+        if result is None:
+            return {"transactionId": transaction_id, "status": "pending"}
+        out = result.to_json()
+        return {"transactionId": transaction_id, "status": out["status"], "dcql": out["dcql"],
+                "problems": out["problems"], "preset": result.extra.get("preset")}
+
+
+class Gate(Protocol):
+    """What the app's state offers the protocol routes: authorisation and rate limits."""
+
+    def authorise(self, request: Request, scope: str, *, public: bool = False) -> Client: ...
+    def limit(self, request: Request, client: Client) -> None: ...
+
+
+def mount_protocols(app: FastAPI, config: ServerConfig, service: Service, gate: Gate) -> None:
+    """Mount the OpenID4VCI issuer and the OpenID4VP verifier configured in ``config`` (either may be absent)."""
+    if config.oid4vci is None and config.oid4vp is None:
+        return
+    store = service.db.state_store()
+    issuer = build_issuer(config, service, store)
+    app.state.oid4vci = issuer
+
+    def by_address(request: Request) -> None:
+        gate.limit(request, ANONYMOUS)
+
+    if issuer is not None:
+        prefix = config.oid4vci.path if config.oid4vci else ""
+        wallet = ["OpenID4VCI (wallet)"]
+        mount_handler(app, issuer.config.metadata_path, issuer.handle, request_type=HttpRequest, methods=("GET",),
+                      summary="Credential Issuer Metadata (OpenID4VCI 1.0 §12.2)", tags=wallet)
+        mount_handler(app, issuer.config.oauth_metadata_path, issuer.handle, request_type=HttpRequest,
+                      methods=("GET",), summary="OAuth 2.0 Authorization Server Metadata (RFC 8414)", tags=wallet)
+        for name, summary, limited in (
+            ("token", "Token endpoint: pre-authorized code + tx_code, DPoP-bound", True),
+            ("nonce", "Nonce endpoint: a fresh c_nonce", False),
+            ("credential", "Credential endpoint: proofs.jwt, one credential per proven key", False),
+            ("deferred", "Deferred credential endpoint", False),
+            ("notification", "Notification endpoint", False),
+        ):
+            mount_handler(app, f"{prefix}/{name}", issuer.handle, request_type=HttpRequest, summary=summary,
+                          tags=wallet, before=by_address if limited else None)
+        mount_handler(app, prefix + "/offers/{offer_id}", issuer.handle, request_type=HttpRequest, methods=("GET",),
+                      summary="A credential offer by reference", tags=wallet, before=by_address)
+
+        @app.post("/admin/offers", status_code=201, tags=["administration"])
+        async def create_offer(request: Request) -> Response:
+            """Make a credential offer (pre-authorized code, tx_code for the officer to read out); scope ``admin``."""
+            client = gate.authorise(request, "admin")
+            body = await read_json_object(request, max_bytes=config.limits.max_body_bytes)
+            made = await run_in_threadpool(issuer.offer, body, client=client.id, request_id=REQUEST_ID.get())
+            return JSONResponse(made, status_code=201, headers={"Cache-Control": "no-store"})
+
+    if config.oid4vp is not None:
+        vp = ServicePresentationVerifier(config, config.oid4vp, service, store)
+        app.state.oid4vp = vp
+        base = config.oid4vp.path
+        wallet = ["OpenID4VP (wallet)"]
+
+        def request_uri(http: HttpRequest) -> HttpResponse:
+            return vp.verifier.handle_request_uri(http, http.path.rsplit("/", 1)[1])
+
+        mount_handler(app, base + "/request/{transaction_id}", request_uri, request_type=HttpRequest,
+                      methods=("GET", "POST"), summary="The signed request object (request_uri)", tags=wallet,
+                      before=by_address)
+        mount_handler(app, base + "/response", vp.verifier.handle_response, request_type=HttpRequest,
+                      summary="The wallet's response (direct_post / direct_post.jwt)", tags=wallet, before=by_address)
+        public = config.auth.public_verification
+
+        @app.get(base + "/presets", tags=["OpenID4VP"])
+        async def presets(request: Request) -> Response:
+            """The named verification requests this service can make, with their DCQL queries."""
+            gate.authorise(request, "verify", public=public)
+            return JSONResponse({name: {"dcql": q.to_json(), "description": config.oid4vp.presets[name].description}
+                                 for name, q in vp.presets.items()} if config.oid4vp else {})
+
+        @app.post(base + "/transactions", status_code=201, tags=["OpenID4VP"])
+        async def create_transaction(request: Request) -> Response:
+            """Start a presentation request from a preset: the link (QR), the id and a ``pollToken``."""
+            client = gate.authorise(request, "verify", public=public)
+            body = await read_json_object(request, max_bytes=config.limits.max_body_bytes)
+            made = await run_in_threadpool(vp.create, body, client)
+            return JSONResponse(made, status_code=201, headers={"Cache-Control": "no-store"})
+
+        @app.get(base + "/transactions/{transaction_id}", tags=["OpenID4VP"])
+        async def poll_transaction(request: Request, transaction_id: str) -> Response:
+            """The result once the wallet answered (``pending`` before); needs ``X-Poll-Token``."""
+            gate.limit(request, ANONYMOUS)
+            answer = await run_in_threadpool(vp.poll, transaction_id, request.headers.get("x-poll-token"))
+            return JSONResponse(answer, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,43 @@
+"""Configuration and wallets for the OpenID4VCI/VP tests of the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SOMCHAI = {
+    "citizen_id": "1999900001010",
+    "given_th": "สมชาย",
+    "family_th": "ใจดี",
+    "birth_date_be": "25380812",
+    "laser_code": "ZX0001000001",
+}
+VCT = "https://credentials.example.go.th/vct/citizen"
+
+PROTOCOLS = f"""
+[oid4vci]
+callback = "thaivc.server.sample_callback:citizen"
+require_dpop = true
+
+[oid4vci.configurations.citizen]
+format = "dc+sd-jwt"
+vct = "{VCT}"
+name_th = "บัตรประชาชนดิจิทัล"
+name_en = "Digital citizen card"
+
+[oid4vci.configurations.citizen_jwt]
+format = "jwt_vc_json"
+types = ["VerifiableCredential", "ThaiCitizenCredential"]
+name_th = "บัตรประชาชน (JWT)"
+name_en = "Citizen card (JWT)"
+
+[oid4vp.presets.pid]
+description = "name and assurance level"
+dcql = {{ credentials = [{{ id = "pid", format = "dc+sd-jwt", meta = {{ vct_values = ["{VCT}"] }}, claims = [{{ path = ["credentialSubject", "givenNameTh"] }}, {{ path = ["credentialSubject", "ial"] }}] }}] }}
+
+[registries.dopa]
+kind = "fake"
+"""
+
+
+def offer_body(**extra: Any) -> dict[str, Any]:
+    return {"configurations": ["citizen"], "subject": dict(SOMCHAI)} | extra
