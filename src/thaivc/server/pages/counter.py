@@ -10,22 +10,58 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.oid4vc import StateStore
 from thaivc.oid4vci import CredentialIssuerService
-from thaivc.oid4vp import PresentationVerifier
+from thaivc.core.errors import ThaiVCError
+from thaivc.oid4vp import JuristicActVerifier, PresentationResult, PresentationVerifier
 from thaivc.registries.dopa import DopaCardChecker, DopaFaceVerifier
 from thaivc.server.pages.issuing import OfferTracker
 from thaivc.server.pages.officers import SessionSigner
 from thaivc.server.pages.presets import Preset
 from thaivc.trust import TrustSource
 
-__all__ = ["AuditSink", "Counter", "CounterIssuance"]
+__all__ = ["AuditSink", "Counter", "CounterIssuance", "LibraryRequests", "Requests"]
 
 #: ``(actor, action, target, outcome, detail)`` → one audit row (never a citizen's data in clear).
 AuditSink = Callable[[str, str, str, str, str], None]
+
+
+class Requests(Protocol):
+    """How the verifier page starts a request and reads its result (the verifier decides, not the page)."""
+
+    request_ttl: float
+    result_ttl: float
+
+    def start(self, preset: Preset) -> tuple[str, str]:
+        """``(transaction id, link)`` of a new request for ``preset``."""
+        ...
+
+    def result(self, transaction_id: str) -> PresentationResult | None: ...
+
+
+class LibraryRequests:
+    """Requests made directly on a library verifier (a juristic one for act presets)."""
+
+    def __init__(self, verifier: PresentationVerifier) -> None:
+        self.verifier = verifier
+        self.request_ttl = verifier.config.request_ttl
+        self.result_ttl = verifier.config.result_ttl
+
+    def start(self, preset: Preset) -> tuple[str, str]:
+        if preset.kind == "act":
+            if not isinstance(self.verifier, JuristicActVerifier):
+                raise ThaiVCError("config.invalid", "an act preset needs a juristic act verifier")
+            assert preset.act is not None and preset.on_behalf_of is not None
+            tx = self.verifier.create_act(preset.act, preset.on_behalf_of, value_thb=preset.value_thb)
+        else:
+            tx = self.verifier.create(preset.query())
+        return tx.id, tx.link
+
+    def result(self, transaction_id: str) -> PresentationResult | None:
+        return self.verifier.result(transaction_id)
 
 
 @dataclass
@@ -42,7 +78,7 @@ class CounterIssuance:
 
 @dataclass
 class Counter:
-    verifier: PresentationVerifier
+    requests: Requests
     presets: Sequence[Preset]
     store: StateStore
     sessions: SessionSigner

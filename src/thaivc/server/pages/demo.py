@@ -21,7 +21,7 @@ from thaivc.keys import PrivateKey, generate_key
 from thaivc.oid4vc import MemoryStateStore, StateStore
 from thaivc.oid4vci import CredentialConfiguration, CredentialIssuerService, Display, IssuerConfig
 from thaivc.oid4vp import JuristicActVerifier, VerifierConfig
-from thaivc.server.pages.counter import AuditSink, Counter, CounterIssuance
+from thaivc.server.pages.counter import AuditSink, Counter, CounterIssuance, LibraryRequests
 from thaivc.server.pages.issuing import OfferTracker, citizen_callback
 from thaivc.server.pages.officers import SessionSigner
 from thaivc.server.pages.presets import demo_presets
@@ -30,8 +30,9 @@ from thaivc.trust import StaticTrustList
 __all__ = ["CITIZEN_CONFIGURATION", "DemoCounter", "WallClock", "demo_counter"]
 
 CITIZEN_CONFIGURATION: Final = "thai_citizen_jwt"
-OID4VP_PATH: Final = "/oid4vp"
-OID4VCI_PATH: Final = "/oid4vci"
+#: The demo world's own endpoints, apart from the service's configured ``/oid4vp`` and ``/oid4vci``.
+OID4VP_PATH: Final = "/demo/oid4vp"
+OID4VCI_PATH: Final = "/demo/oid4vci"
 
 
 class WallClock(FixedClock):
@@ -53,6 +54,7 @@ class DemoCounter:
     counter: Counter
     world: World
     verifier_key: PrivateKey
+    verifier: JuristicActVerifier
 
 
 def _demo_cards(world: World) -> list[Mapping[str, Any]]:
@@ -67,7 +69,8 @@ def _demo_cards(world: World) -> list[Mapping[str, Any]]:
 
 
 def demo_counter(public_url: str, audit: AuditSink, *, store: StateStore | None = None, request_ttl: float = 120.0,
-                 world: World | None = None, secure_cookies: bool | None = None) -> DemoCounter:
+                 world: World | None = None, secure_cookies: bool | None = None,
+                 sessions: SessionSigner | None = None) -> DemoCounter:
     """Both counters on one world, their protocol endpoints under ``public_url`` + ``/oid4vp`` and ``/oid4vci``."""
     world = world or World(clock=WallClock())
     store = store or MemoryStateStore(clock=world.clock)
@@ -102,13 +105,13 @@ def demo_counter(public_url: str, audit: AuditSink, *, store: StateStore | None 
         clock=world.clock, on_event=tracker.on_event,
     )
     counter = Counter(
-        verifier=verifier, presets=demo_presets(DEMO_COMPANY), store=store, sessions=SessionSigner.random(),
+        requests=LibraryRequests(verifier), presets=demo_presets(DEMO_COMPANY), store=store, sessions=sessions or SessionSigner.random(),
         audit=audit, clock=world.clock, trust=trust,
         issuance=CounterIssuance(service, CITIZEN_CONFIGURATION, world.dopa, world.dopa, tracker, min_ial="2.3"),
         demo=True, demo_cards=_demo_cards(world),
         secure_cookies=public_url.startswith("https://") if secure_cookies is None else secure_cookies,
     )
-    return DemoCounter(counter, world, verifier_key)
+    return DemoCounter(counter, world, verifier_key, verifier)
 
 
 def mount_demo_protocols(app: Any, demo: DemoCounter) -> None:
@@ -119,7 +122,7 @@ def mount_demo_protocols(app: Any, demo: DemoCounter) -> None:
     from thaivc.oid4vc import HttpRequest, HttpResponse
     from thaivc.server.app import mount_handler
 
-    verifier = demo.counter.verifier
+    verifier = demo.verifier
     issuance = demo.counter.issuance
     assert issuance is not None
     service = issuance.service

@@ -37,6 +37,8 @@ class Preset:
     act: str | None = None
     value_thb: int | None = None
     on_behalf_of: str | None = None
+    #: an explicit query (a service preset from ``[oid4vp.presets]``) instead of one built from ``claims``
+    dcql: DcqlQuery | None = None
 
     def __post_init__(self) -> None:
         if self.min_ial is not None and self.min_ial not in IAL_CODES:
@@ -48,6 +50,8 @@ class Preset:
 
     def query(self) -> DcqlQuery:
         """The DCQL query of an identity preset (an act's query is the juristic verifier's own)."""
+        if self.dcql is not None:
+            return self.dcql
         claims = [claim(["credentialSubject", name]) for name in self.claims if name != "ial"]
         if self.min_ial is not None:
             claims.append(claim(["credentialSubject", "ial"], values=list(IAL_CODES[IAL_CODES.index(self.min_ial):])))

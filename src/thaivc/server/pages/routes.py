@@ -24,7 +24,6 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.staticfiles import StaticFiles
 
 from thaivc.core.errors import ThaiVCError
-from thaivc.oid4vp import JuristicActVerifier
 from thaivc.server.pages.counter import Counter
 from thaivc.server.pages.explain import Sentence
 from thaivc.server.pages.issuing import CardInput, officer_checks
@@ -151,31 +150,21 @@ def mount_pages(app: FastAPI, counter: Counter, *, public_url: str) -> None:
         if preset is None:
             error = Sentence("โปรดเลือกสิ่งที่ต้องการตรวจสอบ", "Choose what to ask for")
             return render("verify_start.html", request, officer, 400, presets=counter.presets, error=error)
-        verifier = counter.verifier
-
-        def create() -> Any:
-            if preset.kind == "act":
-                if not isinstance(verifier, JuristicActVerifier):
-                    raise ThaiVCError("config.invalid", "an act preset needs a juristic act verifier")
-                assert preset.act is not None and preset.on_behalf_of is not None
-                return verifier.create_act(preset.act, preset.on_behalf_of, value_thb=preset.value_thb)
-            return verifier.create(preset.query())
-
         try:
-            tx = await run_in_threadpool(create)
+            tid, link = await run_in_threadpool(counter.requests.start, preset)
         except ThaiVCError as err:
             audit(officer, "verify.start", preset.id, "failed", err.code)
             error = Sentence("สร้างคำขอไม่ได้", "The request could not be made")
             return render("verify_start.html", request, officer, 500, presets=counter.presets, error=error,
                           code=err.code)
         ref = secrets.token_urlsafe(32)
-        ttl = verifier.config.request_ttl
+        ttl = counter.requests.request_ttl
         expires = counter.clock.now() + ttl
-        counter.store.put(_NS_VERIFY, ref, {"tid": tx.id, "officer": officer.id, "preset": preset.id,
-                                             "expires": expires}, ttl=ttl + verifier.config.result_ttl)
-        audit(officer, "verify.start", _hash(tx.id), "done", preset.id)
-        return render("verify_wait.html", request, officer, preset=preset, ref=ref, link=tx.link,
-                      qr=_qr(tx.link), seconds=int(ttl))
+        counter.store.put(_NS_VERIFY, ref, {"tid": tid, "officer": officer.id, "preset": preset.id,
+                                             "expires": expires}, ttl=ttl + counter.requests.result_ttl)
+        audit(officer, "verify.start", _hash(tid), "done", preset.id)
+        return render("verify_wait.html", request, officer, preset=preset, ref=ref, link=link,
+                      qr=_qr(link), seconds=int(ttl))
 
     def verify_record(request: Request, ref: str) -> tuple[Officer, dict[str, Any]] | None:
         officer = officer_of(request)
@@ -192,7 +181,7 @@ def mount_pages(app: FastAPI, counter: Counter, *, public_url: str) -> None:
         if found is None:
             return JSONResponse({"state": "gone"}, status_code=404, headers=_HEADERS)
         _officer, record = found
-        result = await run_in_threadpool(counter.verifier.result, record["tid"])
+        result = await run_in_threadpool(counter.requests.result, record["tid"])
         remaining = max(0, int(record["expires"] - counter.clock.now()))
         state = "done" if result is not None else ("expired" if remaining <= 0 else "pending")
         return JSONResponse({"state": state, "remaining": remaining}, headers=_HEADERS)
@@ -204,7 +193,7 @@ def mount_pages(app: FastAPI, counter: Counter, *, public_url: str) -> None:
             return HTMLResponse("", status_code=404, headers=_HEADERS)
         officer, record = found
         preset = counter.preset(record["preset"])
-        result = await run_in_threadpool(counter.verifier.result, record["tid"])
+        result = await run_in_threadpool(counter.requests.result, record["tid"])
         if result is None or preset is None:
             if counter.clock.now() < record["expires"]:
                 return HTMLResponse("", status_code=409, headers=_HEADERS)
