@@ -79,7 +79,7 @@ def test_forged_credential_is_not_accepted(page: Any, live: Live, shot: Any) -> 
     login(page, live)
     link = ask(page, live)
     person = live.demo.world.person("somchai")
-    head, payload, sig = person.credential.split(".")
+    head, _payload, sig = person.credential.split(".")
     claims = jwt.decode(person.credential, options={"verify_signature": False})
     claims["credentialSubject"]["givenNameTh"] = "มานะ"
     forged = jwt.encode(claims, "x" * 32, algorithm="HS256").split(".")[1]

@@ -13,6 +13,7 @@ cannot burn a wallet's nonce — and the keys recorded as used for this offer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -119,10 +120,8 @@ class CredentialIssuerService:
     def _event(self, event: str, offer_id: object, **details: Any) -> None:
         if self.on_event is None or not isinstance(offer_id, str):
             return
-        try:
+        with contextlib.suppress(Exception):  # a display hook must never decide issuance
             self.on_event(event, {"offer_id": offer_id, **details})
-        except Exception:  # noqa: S110 - a display hook must never decide issuance
-            pass
 
     def _path(self, name: str) -> str:
         return urlsplit(self.config.url(name)).path

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import ThaiVCError
 from thaivc.oid4vc import StateStore
 from thaivc.oid4vci import CredentialIssuerService
-from thaivc.core.errors import ThaiVCError
 from thaivc.oid4vp import JuristicActVerifier, PresentationResult, PresentationVerifier
 from thaivc.registries.dopa import DopaCardChecker, DopaFaceVerifier
 from thaivc.server.pages.issuing import OfferTracker

@@ -58,7 +58,7 @@ class DemoCounter:
 
 
 def _demo_cards(world: World) -> list[Mapping[str, Any]]:
-    cards = []
+    cards: list[Mapping[str, Any]] = []
     for key in ("somying", "somchai", "somsak", "piyanuch"):
         entry = world.citizen_record(key)
         name = entry["name"]
@@ -105,8 +105,8 @@ def demo_counter(public_url: str, audit: AuditSink, *, store: StateStore | None 
         clock=world.clock, on_event=tracker.on_event,
     )
     counter = Counter(
-        requests=LibraryRequests(verifier), presets=demo_presets(DEMO_COMPANY), store=store, sessions=sessions or SessionSigner.random(),
-        audit=audit, clock=world.clock, trust=trust,
+        requests=LibraryRequests(verifier), presets=demo_presets(DEMO_COMPANY), store=store,
+        sessions=sessions or SessionSigner.random(), audit=audit, clock=world.clock, trust=trust,
         issuance=CounterIssuance(service, CITIZEN_CONFIGURATION, world.dopa, world.dopa, tracker, min_ial="2.3"),
         demo=True, demo_cards=_demo_cards(world),
         secure_cookies=public_url.startswith("https://") if secure_cookies is None else secure_cookies,

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["DEMO_OFFICER", "COOKIE", "Officer", "SessionSigner", "check_demo_login"]
+__all__ = ["COOKIE", "DEMO_OFFICER", "Officer", "SessionSigner", "check_demo_login"]
 
 COOKIE: Final = "thaivc_officer"
 #: The demo account (demo mode only): the page says so beside the login form.
@@ -73,7 +73,7 @@ class SessionSigner:
         if payload["exp"] <= (now or time.time()):
             return None
         sub, name, method = payload.get("sub"), payload.get("name"), payload.get("m")
-        if not all(isinstance(v, str) and v for v in (sub, name, method)):
+        if not (isinstance(sub, str) and isinstance(name, str) and isinstance(method, str) and sub and method):
             return None
         return Officer(sub, name, method)
 

@@ -90,7 +90,7 @@ def build_view(result: PresentationResult, preset: Preset, trust: TrustSource | 
                            name_th=(decision or {}).get("actor_name_th"))
     claims = result.claims(IDENTITY_QUERY_ID)
     subject = _subject(claims)
-    parts = [subject.get(k) for k in ("titleTh", "givenNameTh") if isinstance(subject.get(k), str)]
+    parts = [str(subject[k]) for k in ("titleTh", "givenNameTh") if isinstance(subject.get(k), str)]
     name = "".join(parts) + (" " + subject["familyNameTh"] if isinstance(subject.get("familyNameTh"), str) else "")
     shown = tuple((label, str(subject[key])) for key, label in CITIZEN_CLAIMS.items()
                   if key in subject and key not in ("titleTh", "givenNameTh", "familyNameTh", "ial"))
