@@ -17,7 +17,7 @@ from thaivc import generate_key
 from thaivc.core.errors import ThaiVCError
 from thaivc.oid4vc import MemoryStateStore
 from thaivc.server import create_app, load_config
-from thaivc.server.pages import Officer, OfferTracker, SessionSigner
+from thaivc.server.pages import OfferTracker, Officer, SessionSigner
 from thaivc.server.pages.explain import verdict_for
 
 URL = "https://counter.example.go.th"

@@ -19,7 +19,7 @@ from thaivc.oid4vci import CredentialIssuerService
 from thaivc.oid4vp import JuristicActVerifier, PresentationResult, PresentationVerifier
 from thaivc.registries.dopa import DopaCardChecker, DopaFaceVerifier
 from thaivc.server.pages.issuing import OfferTracker
-from thaivc.server.pages.officers import SessionSigner
+from thaivc.server.pages.officers import OidcLogin, SessionSigner
 from thaivc.server.pages.presets import Preset
 from thaivc.trust import TrustSource
 
@@ -90,6 +90,8 @@ class Counter:
     #: demo mode: fixture citizens the issuer form can be filled from (test data, bannered)
     demo_cards: Sequence[Mapping[str, Any]] = ()
     secure_cookies: bool = True
+    #: officer login at the agency's OpenID Connect provider (``None``: demo account only, in demo mode)
+    oidc: OidcLogin | None = None
 
     def preset(self, preset_id: str) -> Preset | None:
         return next((p for p in self.presets if p.id == preset_id), None)

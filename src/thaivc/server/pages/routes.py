@@ -23,11 +23,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from thaivc.core.errors import ThaiVCError
+from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.server.pages.counter import Counter
 from thaivc.server.pages.explain import Sentence
 from thaivc.server.pages.issuing import CardInput, officer_checks
-from thaivc.server.pages.officers import COOKIE, Officer, check_demo_login
+from thaivc.server.pages.officers import COOKIE, LOGIN_COOKIE, Officer, check_demo_login
 from thaivc.server.pages.view import build_view, timeout_view
 
 __all__ = ["PREFIX", "mount_pages"]
@@ -67,7 +67,8 @@ def mount_pages(app: FastAPI, counter: Counter, *, public_url: str) -> None:
 
     def render(name: str, request: Request, officer: Officer | None, status: int = 200, **values: Any) -> Response:
         html = env.get_template(name).render(prefix=PREFIX, officer=officer, demo=counter.demo,
-                                             issuing=counter.issuance is not None, **values)
+                                             issuing=counter.issuance is not None, oidc=counter.oidc is not None,
+                                             **values)
         return HTMLResponse(html, status_code=status, headers=_HEADERS)
 
     def officer_of(request: Request) -> Officer | None:
@@ -110,11 +111,43 @@ def mount_pages(app: FastAPI, counter: Counter, *, public_url: str) -> None:
             error = Sentence("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong user name or password")
             return render("login.html", request, None, 401, error=error)
         audit(officer, "login", officer.id, "done", officer.method)
-        response = RedirectResponse(PREFIX + "/", status_code=303, headers=_HEADERS)
+        return start_session(officer, RedirectResponse(PREFIX + "/", status_code=303, headers=_HEADERS))
+
+    def start_session(officer: Officer, response: Response) -> Response:
         response.set_cookie(COOKIE, counter.sessions.issue(officer, now=counter.clock.now()), httponly=True,
                             samesite="strict", secure=counter.secure_cookies, path=PREFIX,
                             max_age=counter.sessions.ttl)
         return response
+
+    @app.get(PREFIX + "/login/oidc", include_in_schema=False)
+    async def login_oidc(request: Request) -> Response:
+        if counter.oidc is None:
+            return to_login()
+        url, sealed = counter.oidc.begin(now=counter.clock.now())
+        response = RedirectResponse(url, status_code=303, headers=_HEADERS)
+        # Lax, not Strict: the provider sends the browser back with a cross-site top-level GET
+        response.set_cookie(LOGIN_COOKIE, sealed, httponly=True, samesite="lax", secure=counter.secure_cookies,
+                            path=PREFIX + "/login", max_age=600)
+        return response
+
+    @app.get(PREFIX + "/login/callback", include_in_schema=False)
+    async def login_callback(request: Request, code: str = "", state: str = "") -> Response:
+        oidc = counter.oidc
+        if oidc is None:
+            return to_login()
+        try:
+            officer = await run_in_threadpool(lambda: oidc.finish(code=code, state=state,
+                                                                  cookie=request.cookies.get(LOGIN_COOKIE),
+                                                                  now=counter.clock.now()))
+        except InputError as err:
+            audit(None, "login", "oidc", "refused", err.detail[:200])
+            error = Sentence("เข้าสู่ระบบไม่สำเร็จ", "The login did not succeed")
+            return render("login.html", request, None, 401, error=error, code=err.code)
+        audit(officer, "login", officer.id, "done", officer.method)
+        # a page of our own, not a redirect: a Strict session cookie is not sent on the cross-site chain
+        response = render("logged_in.html", request, officer)
+        response.delete_cookie(LOGIN_COOKIE, path=PREFIX + "/login")
+        return start_session(officer, response)
 
     @app.post(PREFIX + "/logout", include_in_schema=False)
     async def logout(request: Request) -> Response:

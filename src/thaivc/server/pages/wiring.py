@@ -12,8 +12,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 
+from thaivc.core.jsonutil import loads_strict
 from thaivc.oid4vp import PresentationResult
 from thaivc.registries.dopa import DopaFaceVerifier
 from thaivc.server.auth import Client
@@ -23,9 +25,9 @@ from thaivc.server.guard import REQUEST_ID
 from thaivc.server.pages.counter import AuditSink, Counter, CounterIssuance
 from thaivc.server.pages.demo import demo_counter, mount_demo_protocols
 from thaivc.server.pages.issuing import OfferTracker
-from thaivc.server.pages.officers import SessionSigner
+from thaivc.server.pages.officers import OidcLogin, SessionSigner
 from thaivc.server.pages.presets import Preset
-from thaivc.server.pages.routes import mount_pages
+from thaivc.server.pages.routes import PREFIX, mount_pages
 from thaivc.server.service import Service
 
 __all__ = ["ServiceRequests", "mount_counter", "offer_tracker"]
@@ -94,12 +96,29 @@ def mount_counter(app: FastAPI, config: ServerConfig, service: Service, tracker:
         face = dopa if isinstance(dopa, DopaFaceVerifier) else None
         if dopa is not None:
             issuance = CounterIssuance(issuer, pages.issue_configuration, dopa, face, tracker)
+    sessions = _sessions(config)
     counter = Counter(
         requests=ServiceRequests(vp) if vp is not None else _NoRequests(),
-        presets=presets, store=service.db.state_store(), sessions=_sessions(config), audit=audit,
+        presets=presets, store=service.db.state_store(), sessions=sessions, audit=audit,
         issuance=issuance, secure_cookies=config.public_url.startswith("https://"),
+        oidc=_oidc(config, sessions),
     )
     mount_pages(app, counter, public_url=config.public_url)
+
+
+def _oidc(config: ServerConfig, sessions: SessionSigner) -> OidcLogin | None:
+    oidc = config.pages.oidc if config.pages is not None else None
+    if oidc is None:
+        return None
+    jwks: Any = oidc.jwks
+    if jwks is None:
+        assert oidc.jwks_file is not None
+        jwks = loads_strict(config.path(oidc.jwks_file).read_bytes(), max_bytes=1 << 20)
+    return OidcLogin(issuer=oidc.issuer, client_id=oidc.client_id, client_secret=oidc.client_secret,
+                     authorization_endpoint=oidc.authorization_endpoint, token_endpoint=oidc.token_endpoint,
+                     jwks=jwks, redirect_uri=config.public_url + PREFIX + "/login/callback", sessions=sessions,
+                     http=httpx.Client(timeout=5.0, follow_redirects=False), scope=oidc.scope,
+                     algorithms=tuple(oidc.algorithms))
 
 
 class _NoRequests:
