@@ -164,3 +164,47 @@ def test_pages_config_refusals(tmp_path: Path) -> None:
     with pytest.raises(ThaiVCError) as caught:
         load_config(_config(tmp_path, '[pages]\ndemo = true\nissue_configuration = "none"\n'), environ={})
     assert "pages.issue_configuration" in str(caught.value)
+
+
+def test_configured_pages_use_the_service_verifier(tmp_path: Path) -> None:
+    """Not demo: the page's preset is a service preset; the service's own verifier judges the wallet."""
+    from thaivc.authorization.scenario import World
+    from thaivc.wallet.present import PresentationWallet
+
+    (tmp_path / "session.key").write_bytes(b"q" * 48)
+    jwks = '{ keys = [{ kty = "EC", crv = "P-256", x = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", ' \
+           'y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" }] }'
+    pages = f"""
+[oid4vp.presets.person]
+dcql = {{ credentials = [{{ id = "person", format = "jwt_vc_json", \
+meta = {{ type_values = [["ThaiCitizenCredential"]] }}, claims = [{{ path = ["credentialSubject", "givenNameTh"] }}] }}] }}
+[pages]
+session_secret_file = "session.key"
+[pages.presets.person]
+label_th = "ชื่อผู้มาติดต่อ"
+label_en = "The visitor's name"
+[pages.oidc]
+issuer = "https://login.example.go.th"
+client_id = "counter"
+authorization_endpoint = "https://login.example.go.th/authorize"
+token_endpoint = "https://login.example.go.th/token"
+jwks = {jwks}
+"""
+    config = load_config(_config(tmp_path, pages), environ={})
+    with TestClient(create_app(config), base_url=URL) as client:
+        login_page = client.get("/counter/login").text
+        assert 'id="oidc-login"' in login_page and "<code>demo</code>" not in login_page  # no demo account
+        cookie = SessionSigner(b"q" * 48).issue(Officer("oidc:7", "เจ้าหน้าที่", "oidc"))
+        client.cookies.set("thaivc_officer", cookie, domain="counter.example.go.th", path="/counter")
+        start = client.get("/counter/verify")
+        assert "ชื่อผู้มาติดต่อ" in start.text and "identity" not in start.text
+        page = client.post("/counter/verify", data={"preset": "person"})
+        link = re.search(r'id="same-device" href="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+        ref = re.search(r'/counter/verify/([A-Za-z0-9_-]{43})/state', page.text).group(1)
+        person = World().person("somying")
+        wallet = PresentationWallet(person.key, http=client)
+        wallet.store(person.credential)
+        assert wallet.present(link).status_code == 200
+        assert client.get(f"/counter/verify/{ref}/state").json()["state"] == "done"
+        verdict = client.get(f"/counter/verify/{ref}/result").text
+        assert "ยืนยันแล้ว" in verdict and person.given_th in verdict and person.family_th not in verdict

@@ -89,6 +89,8 @@ def build_view(result: PresentationResult, preset: Preset, trust: TrustSource | 
         return VerdictView(verdict, VERDICTS[verdict], checks=checks, decision=decision, act_th=act_th,
                            name_th=(decision or {}).get("actor_name_th"))
     claims = result.claims(IDENTITY_QUERY_ID)
+    if claims is None and result.dcql:  # a service preset names its own query ids: take the first answered
+        claims = next((found for qid in result.dcql.get("queries", {}) if (found := result.claims(qid))), None)
     subject = _subject(claims)
     parts = [str(subject[k]) for k in ("titleTh", "givenNameTh") if isinstance(subject.get(k), str)]
     name = "".join(parts) + (" " + subject["familyNameTh"] if isinstance(subject.get("familyNameTh"), str) else "")
