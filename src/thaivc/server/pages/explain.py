@@ -78,6 +78,8 @@ _SPECIFIC: Final[dict[str, Sentence]] = {
     "status.suspended": Sentence("ผู้ออกระงับเอกสารนี้ชั่วคราว", "The issuer has suspended this credential"),
     "openid.presentation_invalid": Sentence("เอกสารที่แสดงตรวจสอบไม่ผ่าน", "The presented credential did not verify"),
     "time.expired": Sentence("เอกสารหมดอายุแล้ว", "The credential has expired"),
+    "vp.credential_invalid": Sentence("เอกสารที่อยู่ในการแสดงตรวจสอบไม่ผ่าน (ดูเหตุผลถัดไป)",
+                                      "A credential in the presentation did not verify (see the next reason)"),
     "delegation.quorum_not_met": Sentence("กรรมการลงนามในหนังสือมอบอำนาจไม่ครบตามข้อบังคับ",
                                           "Not enough directors signed the power of attorney"),
 }
