@@ -1,7 +1,7 @@
 """Fixtures of the counter-page tests: the service on a loopback port, Chromium driven by Playwright.
 
-The browser is Debian's ``chromium`` (``THAIVC_CHROMIUM`` names another); Playwright's own browser
-download is never used. Tests marked ``browser`` skip, counted in one loud line at the end of the run,
+The browser is Debian's ``chromium`` (``PLAYWRIGHT_CHROMIUM_EXECUTABLE`` names another); Playwright's
+own browser download is never used. (Not ``THAIVC_…`` names: those override the service's configuration.) Tests marked ``browser`` skip, counted in one loud line at the end of the run,
 where no Chromium (or no Playwright) can be had.
 """
 
@@ -38,8 +38,8 @@ AXE_DEFAULT = Path(__file__).resolve().parents[2] / "interop" / "node_modules" /
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("THAIVC_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE"), "/usr/bin/chromium",
+                      shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -98,7 +98,8 @@ def live(tmp_path: Path) -> Iterator[Live]:
 def chromium() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
-        pytest.skip("no Chromium: install Debian's chromium (make test does as root) or set THAIVC_CHROMIUM")
+        pytest.skip("no Chromium: install Debian's chromium (make test does as root), "
+                    "or set PLAYWRIGHT_CHROMIUM_EXECUTABLE")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -142,5 +143,5 @@ def decode_qr(png: bytes) -> str:
 
 
 def axe_source() -> str | None:
-    path = Path(os.environ.get("THAIVC_AXE_JS") or AXE_DEFAULT)
+    path = Path(os.environ.get("AXE_CORE_JS") or AXE_DEFAULT)
     return path.read_text(encoding="utf-8") if path.is_file() else None

@@ -299,7 +299,7 @@ def test_keyboard_only(page: Any, live: Live) -> None:
 def test_accessibility_has_no_serious_findings(chromium: Any, live: Live) -> None:
     source = axe_source()
     if source is None:
-        pytest.skip("axe-core not installed (make test installs interop/node_modules; or set THAIVC_AXE_JS)")
+        pytest.skip("axe-core not installed (make test installs interop/node_modules; or set AXE_CORE_JS)")
     context = chromium.new_context(viewport={"width": 768, "height": 1024}, bypass_csp=True)
     page = context.new_page()
     findings: dict[str, list[str]] = {}

@@ -43,3 +43,13 @@ def test_issue_then_verify_with_the_wallet_command(live: Live, tmp_path: Path) -
     assert main(["wallet", "present", _link(request_page.text), "--dir", str(wallet_dir)]) == 0
     verdict = officer.get(f"/counter/verify/{ref}/result").text
     assert "ยืนยันแล้ว" in verdict and card["given_th"] in verdict and "IAL 2.3" in verdict
+
+
+def test_a_result_is_audited_once(live: Live) -> None:
+    officer = _officer(live)
+    page = officer.post("/counter/verify", data={"preset": "identity"})
+    ref = re.search(r"/counter/verify/([A-Za-z0-9_-]{43})/state", page.text).group(1)
+    live.demo.world.clock.advance(121)
+    for _ in range(3):
+        assert "หมดเวลา" in officer.get(f"/counter/verify/{ref}/result").text
+    assert [e.action for e in live.audit()].count("counter.verify.timeout") == 1

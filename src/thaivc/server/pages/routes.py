@@ -230,10 +230,15 @@ def mount_pages(app: FastAPI, counter: Counter, *, public_url: str) -> None:
         if result is None or preset is None:
             if counter.clock.now() < record["expires"]:
                 return HTMLResponse("", status_code=409, headers=_HEADERS)
-            audit(officer, "verify.timeout", _hash(record["tid"]), "timeout", record["preset"])
+            if not record.get("audited"):
+                counter.store.delete(_NS_VERIFY, ref)
+                counter.store.put(_NS_VERIFY, ref, {**record, "audited": True}, ttl=counter.requests.result_ttl)
+                audit(officer, "verify.timeout", _hash(record["tid"]), "timeout", record["preset"])
             return render("_verdict.html", request, officer, view=timeout_view(), preset=preset)
         view = build_view(result, preset, counter.trust)
-        if not record.get("audited"):
+        if not record.get("audited"):  # once per request, however often the page is redrawn
+            counter.store.delete(_NS_VERIFY, ref)
+            counter.store.put(_NS_VERIFY, ref, {**record, "audited": True}, ttl=counter.requests.result_ttl)
             audit(officer, "verify.result", _hash(record["tid"]), view.verdict,
                   ",".join(p.code for p in result.problems)[:200] or preset.id)
         return render("_verdict.html", request, officer, view=view, preset=preset)
