@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo serve test lint bench loadtest install shell clean
+.PHONY: demo serve test lint bench loadtest install shell clean browser-deps
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "thaivc needs Python 3.11 or newer (set PY=...)")'
@@ -41,8 +41,17 @@ lint: $(STAMP)
 interop/node_modules/.package-lock.json: interop/package-lock.json $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" sh interop/install.sh
 
+# The counter-page browser tests drive Debian's chromium (Playwright cannot download browsers everywhere):
+# installed here, with a Thai font, when missing and we are root with apt; else those tests skip, loudly.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium and fonts-thai-tlwg for the counter-page browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    chromium fonts-thai-tlwg || echo "could not install chromium: the browser tests will be skipped"; \
+	fi
+
 # the interop tests record their matrix (interop/matrix-results.json); docs/interop.md is rendered from it
-test: lint interop/node_modules/.package-lock.json
+test: lint interop/node_modules/.package-lock.json browser-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 	$(BIN)/python tools/gen_interop_matrix.py
 
@@ -55,4 +64,4 @@ loadtest: $(STAMP)
 	$(BIN)/python bench/loadtest.py
 
 clean:
-	rm -rf $(VENV) .serve .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) .serve tests/artifacts .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -30,7 +30,7 @@ MATRIX_RESULTS = Path(__file__).parent.parent / "interop" / "matrix-results.json
 _MATRIX_PROPERTY = "interop_matrix_cell"
 
 #: Markers of the tests that need a program beside Python, and what that program is.
-NEEDS = {"postgres": "PostgreSQL", "interop": "Node.js"}
+NEEDS = {"postgres": "PostgreSQL", "interop": "Node.js", "browser": "Chromium"}
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ from thaivc.cli.proof import register_proof
 from thaivc.cli.serve import register_serve
 from thaivc.cli.status import register_status
 from thaivc.cli.thai import register_thai
+from thaivc.cli.wallet import register_wallet
 from thaivc.core.errors import ThaiVCError
 
 __all__ = ["build_parser", "main"]
@@ -33,7 +34,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 #: Sub-command groups; later capabilities register here with the same style.
 REGISTRARS: list[Registrar] = [
     register_core, register_proof, register_authority, register_did, register_thai, register_delegation,
-    register_status, register_serve, register_batch,
+    register_status, register_serve, register_batch, register_wallet,
 ]
 
 DESCRIPTION = """\

@@ -103,6 +103,11 @@ description = "given name and identity assurance level"
 dcql = {{ credentials = [{{ id = "pid", format = "dc+sd-jwt", \
 meta = {{ vct_values = ["https://credentials.example.go.th/vct/citizen"] }}, \
 claims = [{{ path = ["credentialSubject", "givenNameTh"] }}, {{ path = ["credentialSubject", "ial"] }}] }}] }}
+
+# The counter pages (/counter/verify, /counter/issue) on the built-in demo world: fake DOPA and DBD,
+# bannered as test data, officer login officer / demo. One process only (the demo world is in memory).
+[pages]
+demo = true
 """,
         encoding="utf-8",
     )
@@ -134,6 +139,16 @@ def _banner(base: str, config_path: str | None) -> None:
     )
 
 
+def _counter_banner(base: str, *, demo: bool) -> None:
+    login = " (log in as officer / demo; test data)" if demo else ""
+    print(
+        f"""  counter pages{login}
+    verifier    {base}/counter/verify
+    issuer      {base}/counter/issue""",
+        file=sys.stderr,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.action == "sample":
         return _sample(Path(args.directory or ".serve"), args.port)
@@ -158,6 +173,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if config_path:
         os.environ["THAIVC_CONFIG"] = str(Path(config_path).resolve())
     _banner(f"http://{args.host}:{args.port}", config_path)
+    if config.pages is not None and config.pages.enabled:
+        _counter_banner(config.public_url, demo=config.pages.demo)
     uvicorn.run(
         "thaivc.server.asgi:app_factory",
         factory=True,

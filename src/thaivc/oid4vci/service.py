@@ -13,10 +13,11 @@ cannot burn a wallet's nonce — and the keys recorded as used for this offer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -41,7 +42,7 @@ from thaivc.oid4vci.callback import CredentialData, IssuanceCallback, IssuanceDe
 from thaivc.oid4vci.metadata import IssuerConfig
 from thaivc.oid4vci.offer import PRE_AUTHORIZED_GRANT, CredentialOffer
 
-__all__ = ["PROOF_TYP", "CredentialIssuerService", "NotificationHandler"]
+__all__ = ["PROOF_TYP", "CredentialIssuerService", "NotificationHandler", "OfferEventHandler"]
 
 PROOF_TYP: Final = "openid4vci-proof+jwt"
 _VERIFIER_RE: Final = re.compile(r"[A-Za-z0-9._~-]{43,128}", re.ASCII)
@@ -60,6 +61,11 @@ _NS_DEFERRED: Final = "vci_deferred"
 _NS_NOTIFY: Final = "vci_notification"
 
 NotificationHandler = Any  # Callable[[str, Mapping[str, Any]], None]: (event, notification record)
+#: ``(event, {"offer_id": …, …})`` for an agency's front end that follows an offer live (the counter
+#: page): ``offer_redeemed`` (the wallet scanned and redeemed the code), ``tx_code_wrong`` (with
+#: ``tries_left``), ``offer_dead`` (too many wrong codes), ``credential_issued``, ``credential_denied``.
+#: It is told, never asked: an exception it raises is swallowed, so a display fault cannot fail issuance.
+OfferEventHandler = Callable[[str, Mapping[str, Any]], None]
 
 
 def _h(secret: str) -> str:
@@ -98,6 +104,7 @@ class CredentialIssuerService:
         on_notification: NotificationHandler | None = None,
         max_body: int = DEFAULT_MAX_BODY,
         attesters: Mapping[str, PublicKey] | None = None,
+        on_event: OfferEventHandler | None = None,
     ) -> None:
         if config.require_client_attestation and not attesters:
             raise UsageError("usage.invalid_argument", "wallet attestation is required: name the trusted attesters")
@@ -110,6 +117,7 @@ class CredentialIssuerService:
         self.clock: Clock = clock or SystemClock()
         self.on_notification = on_notification
         self.max_body = max_body
+        self.on_event = on_event
         self._routes = {
             config.metadata_path: ("GET", self._metadata),
             config.oauth_metadata_path: ("GET", self._oauth_metadata),
@@ -120,6 +128,12 @@ class CredentialIssuerService:
             self._path("notification"): ("POST", self._notification),
         }
         self._offers_prefix = self._path("offers") + "/"
+
+    def _event(self, event: str, offer_id: object, **details: Any) -> None:
+        if self.on_event is None or not isinstance(offer_id, str):
+            return
+        with contextlib.suppress(Exception):  # a display hook must never decide issuance
+            self.on_event(event, {"offer_id": offer_id, **details})
 
     def _path(self, name: str) -> str:
         return urlsplit(self.config.url(name)).path
@@ -327,6 +341,7 @@ class CredentialIssuerService:
             "client_id": client.client_id if client is not None else None,
         }
         self.store.put(_NS_TOKEN, _h(token), record, ttl=self.config.access_token_ttl)
+        self._event("offer_redeemed", grant["offer_id"])
         body = {
             "access_token": token,
             "token_type": "DPoP" if jkt else "Bearer",
@@ -353,12 +368,16 @@ class CredentialIssuerService:
             limit = self.config.tx_code_max_tries
             if tries > limit:
                 self.store.delete(_NS_PRE, key)
+                self._event("offer_dead", record.value.get("offer_id"))
                 raise _Refusal(oauth_error(400, "invalid_grant", "too many wrong transaction codes"))
             if given is None:
                 raise _Refusal(oauth_error(400, "invalid_request", "tx_code required"))
             if not secrets.compare_digest(_h(given), expected):
                 if tries >= limit:
                     self.store.delete(_NS_PRE, key)  # the last try failed: the code is dead
+                    self._event("offer_dead", record.value.get("offer_id"))
+                else:
+                    self._event("tx_code_wrong", record.value.get("offer_id"), tries_left=limit - tries)
                 raise _Refusal(oauth_error(400, "invalid_grant", "wrong transaction code"))
         taken = self.store.take(_NS_PRE, key)
         if taken is None:  # another request redeemed it between our read and now
@@ -522,6 +541,7 @@ class CredentialIssuerService:
         try:
             answer = self.callback(request)
         except IssuanceDenied as exc:
+            self._event("credential_denied", grant.get("offer_id"))
             return oauth_error(400, "credential_request_denied", str(exc)[:200])
         if isinstance(answer, Pending):
             if request.deferred:  # still not ready: the same transaction, come back later (§9.2)
@@ -542,6 +562,7 @@ class CredentialIssuerService:
         try:
             credentials = [self._sign(request, answer, key) for key in request.holder_keys]
         except ThaiVCError as exc:  # the agency's data does not make an issuable credential
+            self._event("credential_denied", grant.get("offer_id"), code=exc.code)
             return oauth_error(400, "credential_request_denied", exc.code)
         notification_id = _new_secret()
         self.store.put(
@@ -551,6 +572,7 @@ class CredentialIssuerService:
             ttl=self.config.deferred_ttl,
         )
         body = {"credentials": [{"credential": c} for c in credentials], "notification_id": notification_id}
+        self._event("credential_issued", grant.get("offer_id"), configuration_id=request.configuration_id)
         return HttpResponse.json_body(status_ready, body)
 
     def _sign(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:

@@ -331,7 +331,16 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         return JSONResponse({"items": items}, headers={"Cache-Control": "no-store"})
 
     # -- OpenID4VCI issuer, OpenID4VP verifier (when configured) --------------------------------
-    mount_protocols(app, config, service, state)
+    tracker = None
+    if config.pages is not None:
+        from thaivc.server.pages.wiring import offer_tracker
+
+        tracker = offer_tracker(config, service)
+    mount_protocols(app, config, service, state, on_offer_event=tracker.on_event if tracker else None)
+    if config.pages is not None:
+        from thaivc.server.pages.wiring import mount_counter
+
+        mount_counter(app, config, service, tracker)
 
     # -- operations -----------------------------------------------------------------------------
     @app.get("/healthz", tags=["operations"])

@@ -22,6 +22,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from thaivc.core.errors import ThaiVCError
+from thaivc.server.pages_config import PagesConfig, pages_errors
 from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistriesConfig, protocol_errors
 
 __all__ = [
@@ -183,6 +184,8 @@ class ServerConfig(_Strict):
     oid4vci: Oid4vciConfig | None = None
     oid4vp: Oid4vpConfig | None = None
     registries: RegistriesConfig = Field(default_factory=RegistriesConfig)
+    #: The counter pages (``/counter/…``): mounted only when the section is present
+    pages: PagesConfig | None = None
     #: Directory relative file paths in this configuration are read from (the TOML file's own).
     base_dir: str = "."
 
@@ -300,6 +303,16 @@ def _semantic_errors(config: ServerConfig) -> list[str]:
         if origin == "*" or not re.fullmatch(r"https?://[A-Za-z0-9.\-:]+", origin):
             errors.append(f"cors.allow_origins.{i}: an exact origin (scheme://host[:port]), never '*'")
     errors.extend(protocol_errors(config.public_url, config.oid4vci, config.oid4vp, config.registries))
+    pages = config.pages
+    if pages is not None:
+        jwks_file = pages.oidc.jwks_file if pages.oidc is not None else None
+        errors.extend(pages_errors(
+            pages, set(config.oid4vp.presets) if config.oid4vp else set(),
+            set(config.oid4vci.configurations) if config.oid4vci else set(),
+            None if jwks_file is None else config.path(jwks_file).is_file(),
+        ))
+        if pages.session_secret_file is not None and not config.path(pages.session_secret_file).is_file():
+            errors.append("pages.session_secret_file: no such file")
     for name in ("dopa", "dbd"):
         reg = getattr(config.registries, name)
         if reg is not None and reg.fixture is not None and not config.path(reg.fixture).is_file():

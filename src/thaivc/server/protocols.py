@@ -47,6 +47,7 @@ from thaivc.oid4vci import (
     IssuerConfig,
     Pending,
 )
+from thaivc.oid4vci.service import OfferEventHandler
 from thaivc.oid4vp import DcqlQuery, PresentationVerifier, VerifierConfig
 from thaivc.registries import DbdRegistry, DopaCardChecker, FakeDbd, FakeDopa, GdxDbdClient, GdxDopaClient
 from thaivc.server.auth import ANONYMOUS, Client
@@ -143,9 +144,10 @@ class ServiceCredentialIssuer(CredentialIssuerService):
     """
 
     def __init__(self, config: IssuerConfig, *, service: Service, protocol: Oid4vciConfig,
-                 callback: ServiceCallback, context: IssuanceContext, store: StateStore) -> None:
+                 callback: ServiceCallback, context: IssuanceContext, store: StateStore,
+                 on_event: OfferEventHandler | None = None) -> None:
         super().__init__(config, issuer=service.issuer, callback=self._call, store=store,
-                         max_body=service.config.limits.max_body_bytes)
+                         max_body=service.config.limits.max_body_bytes, on_event=on_event)
         self.service = service
         self.protocol = protocol
         self.user_callback = callback
@@ -244,7 +246,8 @@ class ServiceCredentialIssuer(CredentialIssuerService):
         self.service.db.audit(AuditEntry(int(self.service.now()), actor, action, target, outcome, detail, request_id))
 
 
-def build_issuer(config: ServerConfig, service: Service, store: StateStore) -> ServiceCredentialIssuer | None:
+def build_issuer(config: ServerConfig, service: Service, store: StateStore,
+                 on_event: OfferEventHandler | None = None) -> ServiceCredentialIssuer | None:
     """The OpenID4VCI issuer of ``config`` (``None`` without an ``[oid4vci]`` section)."""
     protocol = config.oid4vci
     if protocol is None:
@@ -271,7 +274,8 @@ def build_issuer(config: ServerConfig, service: Service, store: StateStore) -> S
         issuer_id=service.keyring.did, public_url=config.public_url,
     )
     return ServiceCredentialIssuer(issuer_config, service=service, protocol=protocol,
-                                   callback=load_callback(protocol.callback), context=context, store=store)
+                                   callback=load_callback(protocol.callback), context=context, store=store,
+                                   on_event=on_event)
 
 
 class _NonceStore:
@@ -351,12 +355,16 @@ class Gate(Protocol):
     def limit(self, request: Request, client: Client) -> None: ...
 
 
-def mount_protocols(app: FastAPI, config: ServerConfig, service: Service, gate: Gate) -> None:
-    """Mount the OpenID4VCI issuer and the OpenID4VP verifier configured in ``config`` (either may be absent)."""
+def mount_protocols(app: FastAPI, config: ServerConfig, service: Service, gate: Gate, *,
+                    on_offer_event: OfferEventHandler | None = None) -> None:
+    """Mount the OpenID4VCI issuer and the OpenID4VP verifier configured in ``config`` (either may be absent).
+
+    ``on_offer_event`` follows offers (the issuer counter page shows "scanned", "issued", "failed").
+    """
     if config.oid4vci is None and config.oid4vp is None:
         return
     store = service.db.state_store()
-    issuer = build_issuer(config, service, store)
+    issuer = build_issuer(config, service, store, on_event=on_offer_event)
     app.state.oid4vci = issuer
 
     def by_address(request: Request) -> None:
