@@ -186,6 +186,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=30,
         proxy_headers=False,
         server_header=False,
+        # h11, named: its incomplete-event cap bounds a header flood by size (httptools has no such cap);
+        # the event loop is uvloop when installed (the server extra brings it): a third less CPU per request
+        http="h11",
+        loop="auto",
         h11_max_incomplete_event_size=16 * 1024,
         limit_concurrency=1000,
     )

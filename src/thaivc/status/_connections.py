@@ -84,6 +84,23 @@ class ThreadConnections(Generic[C]):
             self._slots.add(slot)
         return slot
 
+    def discard(self) -> None:
+        """Drop this thread's connection (the server restarted, the socket broke); the next ``get`` opens anew.
+
+        Without this a thread keeps its dead connection for ever: after one database restart every
+        request that lands on that thread fails, long after the database is back.
+        """
+        with self._lock:
+            if self._is_shared:
+                slot, self._shared = self._shared, None
+            else:
+                slot = getattr(self._local, "slot", None)
+                self._local.slot = None
+            if slot is not None:
+                self._slots.discard(slot)
+        if slot is not None:
+            _close_quietly(self._close, slot.conn)
+
     def close(self) -> None:
         """Close every thread's connection; any later use is ``status.store``."""
         with self._lock:

@@ -63,7 +63,16 @@ class PostgresStatusStore(SqlStatusStore):
             with conn.transaction(), conn.cursor() as cur:
                 yield cur
         except self._psycopg.Error as exc:
+            self._drop_if_broken(conn)
             raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+        except ThaiVCError:
+            self._drop_if_broken(conn)  # a statement failed inside: the connection may be the cause
+            raise
+
+    def _drop_if_broken(self, conn: Any) -> None:
+        """A connection PostgreSQL closed (a restart, a failover) is replaced, not reused for ever."""
+        if getattr(conn, "closed", False) or getattr(conn, "broken", False):
+            self._conns.discard()
 
     @contextmanager
     def _write(self, lock_key: str) -> Iterator[Any]:
