@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-__all__ = ["CELLS", "PEERS", "THEY_TO_US", "US_TO_THEM", "Cell"]
+__all__ = [
+    "CELLS",
+    "OID4VCI_ISSUER",
+    "OID4VP_VERIFIER",
+    "PEERS",
+    "PEER_OPENVC",
+    "PEER_VCI",
+    "PEER_VP",
+    "THEY_TO_US",
+    "US_TO_THEM",
+    "Cell",
+]
 
 THEY_TO_US: Final = "peer issues/signs → thaivc verifies"
 US_TO_THEM: Final = "thaivc issues/signs → peer verifies"
@@ -24,7 +35,17 @@ PEERS: Final = {
     "PyPI sd-jwt (reference)": ("pypi", "sd-jwt"),
     "@digitalbazaar/*": ("npm", "@digitalbazaar/data-integrity"),
     "@digitalbazaar/did-method-jwk": ("npm", "@digitalbazaar/did-method-jwk"),
+    "@openid4vc/openid4vci": ("npm", "@openid4vc/openid4vci"),
+    "@openid4vc/openid4vp": ("npm", "@openid4vc/openid4vp"),
+    "PyPI openvc-core": ("pypi", "openvc-core"),
 }
+
+#: The OpenID4VC rows: the "format" column names the protocol and the roles of each side.
+OID4VCI_ISSUER: Final = "OpenID4VCI 1.0 pre-authorized + tx_code + DPoP, dc+sd-jwt (issuer ↔ wallet)"
+OID4VP_VERIFIER: Final = "OpenID4VP 1.0 DCQL, dc+sd-jwt + KB-JWT (verifier ↔ wallet)"
+PEER_VCI: Final = "@openid4vc/openid4vci"
+PEER_VP: Final = "@openid4vc/openid4vp"
+PEER_OPENVC: Final = "PyPI openvc-core"
 
 
 class Cell(NamedTuple):
