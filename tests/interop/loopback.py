@@ -58,7 +58,7 @@ def serve() -> Iterator[tuple[str, _Box, list[HttpRequest]]]:
 
         do_GET = do_POST = do_PUT = do_DELETE = _any
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Adapter)

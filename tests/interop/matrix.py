@@ -67,4 +67,10 @@ CELLS: Final = (
     Cell("Data Integrity eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 (did:key)", "@digitalbazaar/*", US_TO_THEM),
     Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/did-method-jwk", THEY_TO_US),
     Cell("did:jwk (holder = subject compared by key)", "@digitalbazaar/did-method-jwk", US_TO_THEM),
+    # OpenID4VC over loopback HTTP: "thaivc issues/signs" = thaivc's issuer or verifier side serves,
+    # the peer's wallet talks to it; "peer issues/signs" = the peer's verifier asks, thaivc's wallet answers.
+    Cell(OID4VCI_ISSUER, PEER_VCI, US_TO_THEM),
+    Cell(OID4VP_VERIFIER, PEER_VP, US_TO_THEM),
+    Cell(OID4VP_VERIFIER, PEER_VP, THEY_TO_US),
+    Cell(OID4VP_VERIFIER, PEER_OPENVC, US_TO_THEM),
 )

@@ -29,7 +29,7 @@ from thaivc.oid4vci import (
 from thaivc.testing.plugin import seeded_key
 
 from .loopback import serve
-from .matrix import OID4VCI_ISSUER, PEER_VCI, THEY_TO_US, US_TO_THEM
+from .matrix import OID4VCI_ISSUER, PEER_VCI, US_TO_THEM
 from .node import require, run
 
 VCT = "https://credentials.example.go.th/vct/citizen"
