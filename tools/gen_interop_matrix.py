@@ -37,6 +37,37 @@ a test checks that it lists exactly the pairs the tests declare, with the pinned
 Not covered here: P-521 (`ES512`) is refused on purpose (`jose.alg_not_allowed`: `ecdsa-rdfc-2019`
 defines no P-521 and the programme's profile names P-256, P-384 and Ed25519); VC 1.1 JWTs are read
 only with `Policy(accept_vcdm11_jwt=True)`.
+
+**OpenID4VC rows** run over loopback HTTP (`tests/interop/loopback.py` serves thaivc's
+`handle(HttpRequest)` objects on `127.0.0.1`; the peers make their own HTTP calls, with their
+"insecure URLs" switch on for plain http). For these rows "thaivc issues/signs" means thaivc's issuer
+or verifier serves and the peer's wallet talks to it; "peer issues/signs" means the peer's verifier
+asks and thaivc's wallet answers. What each row covers and what the peers do:
+
+- `@openid4vc/openid4vci` wallet (`Openid4vciClient`) → thaivc issuer: offer by value and by
+  reference, metadata, pre-authorized code with `tx_code`, DPoP-bound token, `c_nonce`, two
+  `openid4vci-proof+jwt` proofs → two credentials, each bound to its key and verified by thaivc. The
+  peer receives thaivc's refusals by their spec names: `invalid_grant` (wrong `tx_code`, replayed
+  code), `invalid_nonce` (a proof nonce the issuer never gave).
+- Not covered yet: the `@openid4vc/openid4vci` **issuer** (`Openid4vciIssuer`) → thaivc's wallet. The
+  package's issuer is a set of request parsers and response builders, not a server; it needs a
+  hand-built Node HTTP server around it, which is still to be written.
+- `@openid4vc/openid4vp` wallet (`Openid4vpClient`) → thaivc verifier: the peer fetches the
+  `x509_san_dns:` request object by `request_uri`, checks its signature and chain, and posts an
+  encrypted `direct_post.jwt` response (A128GCM, A256GCM). The package does not build presentations,
+  so the SD-JWT presentation and its KB-JWT come from `@sd-jwt/sd-jwt-vc`. thaivc refuses a KB-JWT
+  for another verifier or an old nonce (`openid.presentation_invalid`), an extra credential
+  (`openid.credential_unrequested`) and a replayed response (`openid.transaction_finished`).
+- `@openid4vc/openid4vp` verifier (`Openid4vpVerifier`) → thaivc wallet: the peer builds and signs the
+  request object (x5c). It sets the request object's `aud` to its own `request_uri` unless told
+  otherwise, where OpenID4VP 1.0 §5.8 names `https://self-issued.me/v2`; thaivc's wallet accepts
+  either. `Openid4vpVerifier.parseOpenid4vpAuthorizationResponse` does not use the callbacks given to
+  the constructor (it fails with "Cannot read properties of undefined (reading 'decryptJwe')"); they
+  must be passed again in the call. The peer decrypts, parses and, with `@sd-jwt/sd-jwt-vc`, checks
+  the SD-JWT VC, its KB-JWT `nonce` and `aud`; a response fed to another request is refused.
+- `openvc-core` (PyPI) has no request objects and no wallet: it verifies a `direct_post.jwt`
+  response to the npm verifier's request, made by thaivc's wallet (`verify_encrypted_vp_response`:
+  decryption, SD-JWT VC, KB-JWT, DCQL), and refuses it for another `client_id` or `nonce`.
 """
 
 

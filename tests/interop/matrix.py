@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-__all__ = ["CELLS", "PEERS", "THEY_TO_US", "US_TO_THEM", "Cell"]
+__all__ = [
+    "CELLS",
+    "OID4VCI_ISSUER",
+    "OID4VP_VERIFIER",
+    "PEERS",
+    "PEER_OPENVC",
+    "PEER_VCI",
+    "PEER_VP",
+    "THEY_TO_US",
+    "US_TO_THEM",
+    "Cell",
+]
 
 THEY_TO_US: Final = "peer issues/signs → thaivc verifies"
 US_TO_THEM: Final = "thaivc issues/signs → peer verifies"
@@ -26,7 +37,17 @@ PEERS: Final = {
     "@digitalbazaar/did-method-jwk": ("npm", "@digitalbazaar/did-method-jwk"),
     "@digitalbazaar/vc-bitstring-status-list": ("npm", "@digitalbazaar/vc-bitstring-status-list"),
     "@digitalbazaar/ecdsa-sd-2023-cryptosuite": ("npm", "@digitalbazaar/ecdsa-sd-2023-cryptosuite"),
+    "@openid4vc/openid4vci": ("npm", "@openid4vc/openid4vci"),
+    "@openid4vc/openid4vp": ("npm", "@openid4vc/openid4vp"),
+    "PyPI openvc-core": ("pypi", "openvc-core"),
 }
+
+#: The OpenID4VC rows: the "format" column names the protocol and the roles of each side.
+OID4VCI_ISSUER: Final = "OpenID4VCI 1.0 pre-authorized + tx_code + DPoP, dc+sd-jwt (issuer ↔ wallet)"
+OID4VP_VERIFIER: Final = "OpenID4VP 1.0 DCQL, dc+sd-jwt + KB-JWT (verifier ↔ wallet)"
+PEER_VCI: Final = "@openid4vc/openid4vci"
+PEER_VP: Final = "@openid4vc/openid4vp"
+PEER_OPENVC: Final = "PyPI openvc-core"
 
 
 class Cell(NamedTuple):
@@ -56,4 +77,10 @@ CELLS: Final = (
          THEY_TO_US),
     Cell("ecdsa-sd-2023 (base proof, derived proof, verification)", "@digitalbazaar/ecdsa-sd-2023-cryptosuite",
          US_TO_THEM),
+    # OpenID4VC over loopback HTTP: "thaivc issues/signs" = thaivc's issuer or verifier side serves,
+    # the peer's wallet talks to it; "peer issues/signs" = the peer's verifier asks, thaivc's wallet answers.
+    Cell(OID4VCI_ISSUER, PEER_VCI, US_TO_THEM),
+    Cell(OID4VP_VERIFIER, PEER_VP, US_TO_THEM),
+    Cell(OID4VP_VERIFIER, PEER_VP, THEY_TO_US),
+    Cell(OID4VP_VERIFIER, PEER_OPENVC, US_TO_THEM),
 )

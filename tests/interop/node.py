@@ -29,8 +29,12 @@ def require(package: str) -> None:
         pytest.fail(f"node is installed but {package} is not: run interop/install.sh", pytrace=False)
 
 
-def run(script: str, request: dict[str, Any]) -> dict[str, Any]:
-    """Run ``interop/<script>`` with ``request`` on stdin; its JSON answer (an ``error`` on a crash)."""
+def run(script: str, request: dict[str, Any], *, refusals: bool = False) -> dict[str, Any]:
+    """Run ``interop/<script>`` with ``request`` on stdin; its JSON answer (an ``error`` on a crash).
+
+    With ``refusals`` an ``error`` the script reports (a protocol step the other side refused) is
+    returned for the test to inspect; a crash with no JSON answer still fails.
+    """
     assert NODE is not None
     done = subprocess.run(
         [NODE, str(INTEROP / script)],
@@ -41,5 +45,6 @@ def run(script: str, request: dict[str, Any]) -> dict[str, Any]:
         check=False,
     )
     out: dict[str, Any] = json.loads(done.stdout) if done.stdout else {"error": done.stderr}
-    assert "error" not in out or "verified" in out, out.get("error")
+    assert refusals or "error" not in out or "verified" in out, out.get("error")
+    assert done.stdout, done.stderr
     return out
