@@ -94,7 +94,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     path = chromium_path()
     if path is None:

@@ -151,6 +151,7 @@ def test_start_over_leaves_nothing_personal(page: Any, live: Live) -> None:
     result_url = page.get_attribute("#panel", "data-result-url")
     page.click("#start-over")
     page.wait_for_url(re.compile(r".*/counter/verify$"))
+    page.wait_for_load_state()
     html = page.content()
     assert person.given_th not in html and person.family_th not in html
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
@@ -160,7 +161,9 @@ def test_start_over_leaves_nothing_personal(page: Any, live: Live) -> None:
         page.go_back()         # restored from the back-forward cache was emptied on pagehide
     except Exception as exc:
         assert "ERR_CACHE_MISS" in str(exc) or "Timeout" in str(exc), exc
-    assert person.given_th not in page.content() and person.family_th not in page.content()
+    page.wait_for_load_state()  # a navigation the back button began must settle before reading the page
+    shown = page.content()
+    assert person.given_th not in shown and person.family_th not in shown
     assert ("counter.verify.start_over", "done") in [(e.action, e.outcome) for e in live.audit()]
 
 

@@ -3,6 +3,7 @@ exactly the claims the holder chose (and their enclosing objects), nothing more,
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from hypothesis import given, settings
@@ -14,7 +15,8 @@ from thaivc.sdjwt._pointer import format_pointer
 from .conftest import ISS, NOW, VCT, SeededRandom, TestSigner, TestVerifier
 
 _NAMES = st.sampled_from(["a", "b", "ชื่อ", "x/y", "m~n", "เลข", "z"])
-_LEAVES = st.one_of(st.text(max_size=8), st.integers(-(2**40), 2**40), st.booleans(), st.none())
+#: Issuers normalise Thai (and any) text to NFC before signing, so generated text is NFC too.
+_LEAVES = st.one_of(st.text(max_size=8).map(lambda t: unicodedata.normalize("NFC", t)), st.integers(-(2**40), 2**40), st.booleans(), st.none())
 _VALUES = st.recursive(
     _LEAVES,
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_NAMES, inner, max_size=3)),
