@@ -47,7 +47,7 @@ from thaivc.delegation.binding import (
     directors_from_credential,
     directors_from_registry,
 )
-from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
+from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainQuestion, ChainResult, StatusCheck, verify_chain
 from thaivc.delegation.credential import DELEGATION_TYPE, Delegation, parse_delegation
 from thaivc.engine.embedded import EmbeddedPolicy
 from thaivc.registries.dbd import ACTIVE_STATUS, DbdRegistry, JuristicPerson
@@ -649,8 +649,8 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
     """
     links = [f.delegation for f in found]
     proofs: dict[str, list[ProofCheck]] = {f.delegation.id: f.checks for f in found}
-    chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act.tags,
-                         value_thb=value_thb, now=verifier.clock.now(), leeway=verifier.policy.leeway,
+    question = ChainQuestion(holder, case.on_behalf_of, case.act.tags, value_thb)
+    chain = verify_chain(links, proofs, question, now=verifier.clock.now(), leeway=verifier.policy.leeway,
                          status=_status_callable(verifier.status_checker, verifier.trust),
                          max_length=policy.max_chain_length)
     case.chain = chain

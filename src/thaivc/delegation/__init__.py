@@ -17,14 +17,16 @@ from thaivc.delegation.binding import (
     directors_from_credential,
     directors_from_registry,
 )
-from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
+from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainQuestion, ChainResult, StatusCheck, verify_chain
 from thaivc.delegation.credential import (
     DELEGATION_CONTEXT,
     DELEGATION_SCHEMA,
     DELEGATION_TYPE,
     Delegation,
     DelegationScope,
+    DelegationTerms,
     delegation_credential,
+    draft_delegation,
     juristic_issuer_id,
     parse_delegation,
     sign_as_director,
@@ -35,9 +37,11 @@ __all__ = [
     "DELEGATION_SCHEMA",
     "DELEGATION_TYPE",
     "MAX_CHAIN_LENGTH",
+    "ChainQuestion",
     "ChainResult",
     "Delegation",
     "DelegationScope",
+    "DelegationTerms",
     "DiProofSuite",
     "DirectorBinding",
     "ProofCheck",
@@ -50,6 +54,7 @@ __all__ = [
     "delegation_credential",
     "directors_from_credential",
     "directors_from_registry",
+    "draft_delegation",
     "juristic_issuer_id",
     "parse_delegation",
     "sign_as_director",

@@ -313,8 +313,9 @@ def _check_disclosure(b: ReportBuilder, doc: dict[str, Any], result: ProofsResul
             b.ok("disclosure")
 
 
-def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None,
-                     store: ChallengeStore | None = None) -> None:
+def _check_challenge(
+    verifier: Verifier, b: ReportBuilder, challenge: str | None, store: ChallengeStore | None = None
+) -> None:
     """The proof's challenge already matched ``challenge``; here: required, and used only once."""
     if challenge is None:
         if verifier.policy.require_challenge:
