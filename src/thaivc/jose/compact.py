@@ -12,10 +12,10 @@ then ``bytes.split``, C-level regex/base64 validation and the strict JSON decode
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
+from thaivc.core import fastpath
 from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import dumps_compact, loads_strict
@@ -75,7 +75,7 @@ def _checked_header(
     return header
 
 
-@functools.lru_cache(maxsize=256)
+@fastpath.memo("jose.compact header segment", "a vc+jwt header's base64, strict JSON and rules: ~6-8 µs a verify", 256)
 def _checked_header_items(
     h_seg: bytes, expected_typ: frozenset[str], allow_thumbprint_kid: bool, max_header_bytes: int
 ) -> tuple[tuple[str, str], ...] | None:

@@ -16,9 +16,9 @@ processing sees its payload.
 
 from __future__ import annotations
 
-import functools
 from typing import Any, TypeGuard
 
+from thaivc.core import fastpath
 from thaivc.core.errors import UsageError
 from thaivc.jose import Signer, VerificationKey, parse_compact, sign_compact, verify_compact
 from thaivc.keys import PublicKey
@@ -112,6 +112,6 @@ def default_holder_key_loader(jwk: dict[str, Any]) -> VerificationKey:
     return _cached_public_key(cache_key)
 
 
-@functools.lru_cache(maxsize=1024)
+@fastpath.memo("sdjwt cnf.jwk keys", "the holder key of an SD-JWT VC by its members: one key import", 1024)
 def _cached_public_key(members: tuple[tuple[str, str], ...]) -> PublicKey:
     return PublicKey.from_jwk(dict(members))

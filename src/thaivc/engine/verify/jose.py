@@ -9,9 +9,9 @@ after the signature all run, so an expiry never hides a second problem.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from thaivc.core import fastpath
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
@@ -224,7 +224,7 @@ def _keys_of(verifier: Verifier, controller: str, relationship: Relationship) ->
 # -- time ---------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
+@fastpath.memo("engine.verify.jose date-time stamps", "validFrom/validUntil parsing: issuers reuse instants", 4096)
 def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
     """A validated dateTimeStamp as a timestamp (memoised: issuers reuse the same instants)."""
     moment, warnings = parse_datetime_stamp(value)
