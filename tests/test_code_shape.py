@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -86,3 +87,19 @@ def test_every_formatted_file_is_listed() -> None:
     unformatted = {line.split(":", 1)[0] for line in result.stdout.splitlines() if "unformatted" in line}
     missing = sorted(set(files) - unformatted - set(_formatted_list()))
     assert not missing, f"formatted but not in tools/formatted.txt (add them): {missing}"
+
+
+#: A citation a reader cannot open: notes outside the repository, numbered cases without the page.
+_UNOPENABLE = re.compile(r"domain\.md|\.\./shared|(?<![/\w])security\.md (?:case )?[A-L]?\.?\d|\bSEC-\d|DESIGN §")
+
+
+def test_source_cites_only_what_a_reader_can_open() -> None:
+    """Comments cite spec sections and the project's own docs/ pages (docs/security.md groups, #l1 …)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "src").rglob("*"))
+        if path.suffix in {".py", ".md"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _UNOPENABLE.search(line)
+    ]
+    assert not found, "\n".join(found)

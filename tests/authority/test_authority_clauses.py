@@ -1,4 +1,4 @@
-"""The thirteen reference clauses of domain.md §5.3, each against the rule its gloss describes."""
+"""The thirteen reference clauses (E1–E13, docs/authority.md), each against the rule its gloss describes."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ GROUP_B = ("จ", "ฉ", "ช", "ซ")
 EXPECTED = {
     "E1": expect(B("always", 2, [D, D], "required")),
     "E2": expect(B("always", 1, [D], "required")),
-    # domain.md: E3 = [{always,1,[{any_of:[ก]}],seal:required}, {always,2,[{any_director},{any_director}],required}]
+    # the gloss: E3 = [{always,1,[{any_of:[ก]}],seal:required}, {always,2,[{any_director},{any_director}],required}]
     "E3": expect(B("always", 1, [P("ก")], "required"), B("always", 2, [D, D], "required")),
     "E5": expect(B("always", 2, [P("ก", "ข", "ค", "ง", "จ"), P("ก", "ข", "ค", "ง", "จ")], "unspecified")),
     "E6": expect(B("always", 2, [P("ก", "ข"), P("ค", "ง")], "unspecified")),
@@ -49,7 +49,7 @@ EXPECTED = {
         B("always", 2, [P(*GROUP_A, group="ก"), P(*GROUP_A, group="ก")], "required"),
         B("always", 2, [P(*GROUP_A, group="ก"), P(*GROUP_B, group="ข")], "required"),
     ),
-    # domain.md: E9 = [{except,"financial",1,[ก]}, {only,"financial",2,[ก],[ข]}]
+    # the gloss: E9 = [{except,"financial",1,[ก]}, {only,"financial",2,[ก],[ข]}]
     "E9": expect(B("except", 1, [P("ก")], "unspecified", FIN),
                  B("only", 2, [P("ก"), P("ข")], "unspecified", FIN)),
     "E10": expect(

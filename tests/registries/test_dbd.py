@@ -19,7 +19,7 @@ from thaivc.registries.dbd import (
 )
 from thaivc.thai import BANGKOK, is_valid_juristic_id
 
-# domain.md §5.1 sample, with a valid-checksum synthetic ID
+# a DBD profile as GDX sends it (docs/thai.md), with a valid-checksum synthetic ID
 SAMPLE = {
     "ResultList": [
         {

@@ -20,13 +20,13 @@ from thaivc.thai import (
     validate_citizen_id,
 )
 
-# Real juristic IDs whose check digits domain.md verified, plus synthetic citizen IDs.
+# Real juristic IDs with published check digits, plus synthetic citizen IDs.
 KNOWN_JURISTIC = ["0107544000108", "0105537086874"]
 SYNTHETIC_CITIZENS = [p + str(check_digit(p)) for p in ("199990000101", "399990000104", "899990000103", "099990000113")]
 
 
 def _reference(s: str) -> bool:
-    """domain.md §4.1 reference implementation, kept independent of the library."""
+    """The mod-11 check digit written out again (docs/thai.md), kept independent of the library."""
     if len(s) != 13 or not s.isdigit():
         return False
     total = sum(int(s[i]) * (13 - i) for i in range(12))

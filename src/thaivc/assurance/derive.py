@@ -1,6 +1,6 @@
 """Deriving an IAL from the evidence performed, with the rules as data.
 
-The meaning of each IAL in ขมธอ. 19-2561 could not be read (domain.md §1.3 ⚠️), so the rules are
+The meaning of each IAL in ขมธอ. 19-2561 could not be read (⚠️ in docs/thai.md's assumptions), so the rules are
 an :class:`IALTable`: for each level, alternative sets of evidence *flags* (see
 :meth:`thaivc.assurance.evidence.Evidence.flags`), any one of which is enough. Deployments replace
 :data:`DEFAULT_IAL_TABLE` with :meth:`IALTable.from_json` when the official wording is settled.
@@ -90,7 +90,7 @@ class IALTable:
         return tuple(sorted(best - flags))
 
 
-#: Default rules (domain.md §1.3, ⚠️ descriptions). ThaID login counts as IAL2.3 (grandlinux ⚠️).
+#: Default rules (⚠️ in docs/thai.md's assumptions, as is a ThaID login counting as IAL2.3).
 DEFAULT_IAL_TABLE: Final = IALTable.from_mapping(
     {
         "1.1": [[]],

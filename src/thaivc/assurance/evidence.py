@@ -1,6 +1,6 @@
 """The identity-proofing checks that were performed, as W3C VCDM ``evidence`` entries.
 
-A credential carries its IAL *and* the evidence behind it (domain.md §1.3 recommendation), so a
+A credential carries its IAL *and* the evidence behind it (docs/thai.md, assurance levels), so a
 verifier can re-derive the level when the ETDA definitions change. Each entry has a ``type``:
 ``dopa_card_status``, ``face_match``, ``liveness``, ``thaid_login`` and ``document_presented``.
 Entries hold results and times only; never images, templates or raw registry payloads.

@@ -1,6 +1,6 @@
 """Identity and authentication assurance levels: IAL ``1.1 < … < 3`` and AAL ``1 < 2.1 < 2.2 < 3``.
 
-The codes are NDID's (domain.md §1.2 ✅), sent as JSON numbers (``2.3``) or strings (``"2.3"``,
+The codes are NDID's (docs/thai.md, assurance levels), sent as JSON numbers (``2.3``) or strings (``"2.3"``,
 ``"IAL2.3"``). NDID itself uses values outside the list (1.9, 3.5, 4), so a level with an unknown
 code is a valid *value* that round-trips, but it has no rank: comparing it raises
 ``assurance.invalid`` instead of guessing where it sits.

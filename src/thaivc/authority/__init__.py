@@ -1,6 +1,6 @@
 """Juristic signing authority: DBD signing clauses (อำนาจกรรมการ) as rules, and decisions on them.
 
-``parse_clause`` reads a clause into an ``AuthorityRule`` (domain.md §5.3 grammar) or marks it for
+``parse_clause`` reads a clause into an ``AuthorityRule`` (the clause grammar of docs/authority.md) or marks it for
 human review; ``ACT_SCOPES`` places act tags ("tax_filing") into the clause's scopes
 ("government"); ``AuthorityRule.allows`` decides whether a set of directors may sign an act, and
 explains why in Thai and English; ``render_tree`` shows a rule for checking by eye.

@@ -1,4 +1,4 @@
-"""The signing-authority rule model (domain.md §5.3 grammar), as frozen pydantic models.
+"""The signing-authority rule model (the clause grammar of docs/authority.md), as frozen pydantic models.
 
 A rule is an OR over branches. A branch names the exact number of distinct signers, one slot per
 signature (a slot is "one of these named people" or "any director"), a scope that says for which
@@ -58,7 +58,7 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 def _citizen_id_ok(s: str) -> bool:
-    """13-digit checksum of domain.md §4.1 (kept local until ``thaivc.thai`` is wired in)."""
+    """13-digit checksum of docs/thai.md (kept local until ``thaivc.thai`` is wired in)."""
     if not _CID.fullmatch(s):
         return False
     total = sum(int(s[i]) * (13 - i) for i in range(12))

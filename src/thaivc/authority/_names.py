@@ -5,7 +5,7 @@ DBD writes a director as "นาย สมชาย ใจดี" in the committ
 joined. The rule model stores names without titles, so both sides need the same key.
 
 This is a deliberately small local helper: ``thaivc.thai.name_comparison_key`` (the full Thai
-canonical form of domain.md §8) will replace it; keep the ``name_key(s: str) -> str`` signature.
+canonical form of docs/thai.md, names) will replace it; keep the ``name_key(s: str) -> str`` signature.
 The key is for *comparison only*; the original text is what gets displayed and signed.
 """
 

@@ -2,7 +2,7 @@
 
 A report answers three ways: ``verified``, ``failed`` or ``indeterminate``. It lists each check that
 ran (``parse``, ``typ``, ``alg``, ``key``, ``signature``, ``time``, ``status``, …) so an expiry
-cannot hide a forgery (digitalbazaar/vc#143), and it exposes the verified document only when every
+cannot hide a forgery (docs/architecture.md, the verify pipeline), and it exposes the verified document only when every
 required check passed.
 
 Reports are frozen slotted dataclasses rather than pydantic models: they are built on the verify

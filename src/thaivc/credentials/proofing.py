@@ -224,7 +224,7 @@ def issue_juristic(
     """Look ``juristic_id`` up in DBD and issue a JuristicPersonCredential for it.
 
     Raises ``authority.entity_inactive`` unless DBD reports ``ยังดำเนินกิจการอยู่`` (only an
-    active entity may grant signing authority, domain.md §5.1), and passes registry errors on
+    active entity may grant signing authority, docs/thai.md), and passes registry errors on
     (``registry.not_found``, ``registry.unavailable`` …); an unexpected adapter failure becomes
     ``registry.unavailable``. ``status`` adds a status entry from the issuer's registry, as for
     :meth:`~thaivc.Issuer.issue`, so a company's credential can be revoked when DBD's record changes.

@@ -1,7 +1,7 @@
 """Builders of the Thai credential types as VCDM 2.0 documents (unsigned).
 
 Property names are English (``givenNameTh``, ``citizenId`` …) with Thai labels in the schemas
-(``x-label-th``), following domain.md §7: the ETDA example's Thai claim names are inconsistent with
+(``x-label-th``), following docs/thai.md: the ETDA example's Thai claim names are inconsistent with
 its own trusted list. Every builder returns a document that already passes its bundled schema and
 whose strings are in NFC, so what the issuer signs is what the verifier will validate.
 """
@@ -46,7 +46,7 @@ __all__ = [
 _ISO_DATE: Final = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?", re.ASCII)
 _PASSPORT: Final = re.compile(r"[A-Z0-9]{4,20}", re.ASCII)
 _ALPHA3: Final = re.compile(r"[A-Z]{3}", re.ASCII)
-#: First digits of 13-digit IDs given to non-Thai persons (domain.md §4.1).
+#: First digits of 13-digit IDs given to non-Thai persons (docs/thai.md, citizen and juristic IDs).
 FOREIGN_ID_FIRST_DIGITS: Final = frozenset("0678")
 _ROLES: Final = {"K": "director", "L": "managing_partner"}
 _ADDRESS_KEYS: Final = {"house_no": "houseNo", "full_text": "fullText"}
@@ -157,8 +157,8 @@ def citizen_credential(
     :class:`thaivc.assurance.AssurancePolicy`, so pass the evidence the level rests on.
 
     The credential attests a person registered with DOPA, *not* Thai nationality: a valid ID whose
-    first digit is 0, 6, 7 or 8 belongs to a non-Thai registration (domain.md §4.1), so a verifier
-    that needs nationality reads :func:`thaivc.thai.citizen_id_category`, never the type name.
+    first digit is 0, 6, 7 or 8 belongs to a non-Thai registration (docs/thai.md, citizen and juristic IDs), so a
+    verifier that needs nationality reads :func:`thaivc.thai.citizen_id_category`, never the type name.
     """
     validate_citizen_id(person.citizen_id)
     subject: dict[str, Any] = {"id": subject_did, "citizenId": person.citizen_id, **name_fields(person.name)}
@@ -191,7 +191,7 @@ def foreigner_credential(
     """An unsigned ``ForeignerIdentityCredential``.
 
     At least one identifier is required: a passport number with its ISO 3166-1 alpha-3 issuing
-    state, or a 13-digit ID whose first digit marks a non-Thai person (0, 6, 7, 8; domain.md §4.1).
+    state, or a 13-digit ID whose first digit marks a non-Thai person (0, 6, 7, 8; docs/thai.md).
     A Thai citizen's ID (first digit 1–5) is refused: that person gets a ThaiCitizenCredential.
     """
     subject: dict[str, Any] = {"id": subject_did}

@@ -1,7 +1,7 @@
 """Who signed: binding authenticated people to the directors DBD lists.
 
 DBD's committee list gives a title and Thai given and family names — no citizen ID
-(domain.md §5.3). A person is therefore bound to a director only when
+(docs/authority.md). A person is therefore bound to a director only when
 
 * their identity comes from a *trusted, verified* ``ThaiCitizenCredential`` (the caller checks the
   signature, the issuer and the assurance level before calling here), and
@@ -42,8 +42,8 @@ UNMATCHED = "authority.director_unmatched"
 class DirectorBinding:
     """An authenticated person identified as one director of the company.
 
-    ``match`` records how the names compared (``exact`` or ``match_with_fold``), as domain.md
-    §5.3 asks ("record ``match_method``").
+    ``match`` records how the names compared (``exact`` or ``match_with_fold``), so an audit can
+    see that the bytes differed (docs/thai.md, names and the matching fold).
     """
 
     did: str

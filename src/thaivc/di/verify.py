@@ -608,7 +608,7 @@ class _Context:
         doc_items = doc_context if isinstance(doc_context, list) else [doc_context]
         proof_items = proof_context if isinstance(proof_context, list) else [proof_context]
         if len(proof_items) > len(doc_items) or doc_items[: len(proof_items)] != proof_items:
-            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")  # E.28
+            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")
         if not self.allow_context_extension:
             raise _fail("di.context_mismatch", "contexts were appended to the document after the proof's @context")
 

@@ -78,7 +78,7 @@ def _resolve_did_jwk(did: str) -> DidDocument:
         jwk = loads_strict(raw, max_bytes=_MAX_JWK_BYTES, require_object=True)
     except ThaiVCError as exc:
         if exc.code.startswith("input."):
-            raise  # size and depth caps keep their own codes (security.md A.1, A.2)
+            raise  # size and depth caps keep their own codes (docs/security.md group A)
         raise ThaiVCError("did.invalid", f"did:jwk does not hold a JSON object ({exc.code})") from None
     if "d" in jwk:
         raise ThaiVCError("key.invalid", "did:jwk carries a private key")
@@ -100,7 +100,7 @@ class DidJwkResolver:
     """did:jwk, offline: one JsonWebKey method ``did:jwk:…#0`` in all four relationships.
 
     The did:jwk specification puts ``use:"enc"`` keys under keyAgreement only; thaivc verifies
-    signatures and so refuses such keys outright (security.md I.62).
+    signatures and so refuses such keys outright (docs/security.md group I).
     """
 
     method: Final = "jwk"

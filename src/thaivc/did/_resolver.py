@@ -1,6 +1,6 @@
 """The resolver seam and the method router.
 
-Network resolution is opt-in (security.md I.63): the default :class:`UniversalResolver` knows
+Network resolution is opt-in (docs/security.md group I): the default :class:`UniversalResolver` knows
 only did:key and did:jwk, and a did:web DID without a configured resolver is *indeterminate*,
 not invalid and never fetched.
 """

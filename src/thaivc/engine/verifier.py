@@ -258,7 +258,7 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
 
     Anything that starts like JSON text (a byte order mark, or ``{`` after whitespace) goes to the
     strict loader as it arrived, so a BOM or invalid UTF-8 inside a JSON document is named
-    ``json.not_ijson`` (security.md A.4) rather than being read as a malformed token.
+    ``json.not_ijson`` (docs/security.md group A) rather than being read as a malformed token.
     """
     if isinstance(anything, bytes | bytearray | memoryview):
         raw = bytes(anything)
@@ -299,6 +299,6 @@ def _json_object(data: str | bytes, max_bytes: int) -> dict[str, Any]:
 
 
 def _refuse_jws_json(value: dict[str, Any]) -> None:
-    """A JWS JSON serialization (general or flattened) is refused, whether text or a dict (SEC-15)."""
+    """A JWS JSON serialization (general or flattened) is refused, whether text or a dict (docs/security.md group B)."""
     if "payload" in value and ("signature" in value or "signatures" in value or "protected" in value):
         raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")

@@ -2,7 +2,7 @@
 
 Only the compact serialisation exists here. JSON serialisation, JWE, unencoded payloads (``b64``)
 and ``crit`` extensions are refused outright, which removes whole classes of confusion attacks
-instead of handling them (security.md A.5, B.7–B.16).
+instead of handling them (docs/security.md groups A and B).
 
 Parsing is split from verification on purpose: the caller needs ``kid`` and ``iss`` to resolve a
 key before it can verify, but nothing in :class:`ParsedJws` may be trusted until

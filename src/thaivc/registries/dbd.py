@@ -1,4 +1,4 @@
-"""DBD (กรมพัฒนาธุรกิจการค้า) juristic-person profiles (domain.md §5.1).
+"""DBD (กรมพัฒนาธุรกิจการค้า) juristic-person profiles (docs/thai.md, DOPA and DBD adapters).
 
 :func:`parse_dbd_profile` reads the exact GDX ``/ws/dbd/juristic/v4/profile/information`` shape
 into a frozen :class:`JuristicPerson`. Two details matter for signing authority:
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 DBD_PROFILE_PATH: Final = "/ws/dbd/juristic/v4/profile/information"
-#: The one status that may grant signing authority (domain.md §5.1 policy).
+#: The one status that may grant signing authority (docs/thai.md).
 ACTIVE_STATUS: Final = "ยังดำเนินกิจการอยู่"
 #: Known status texts with English glosses; unknown texts are kept but never active.
 JURISTIC_STATUSES: Final[Mapping[str, str]] = {

@@ -2,9 +2,9 @@
 
 Two :class:`typing.Protocol` seams, :class:`DopaCardChecker` and :class:`DopaFaceVerifier`, with an
 in-memory :class:`FakeDopa` loaded from synthetic fixture data and :class:`GdxDopaClient` for the
-DGA GDX REST shape (domain.md §3.1). DOPA's numeric code and its Thai description are kept verbatim;
-the mapping to :class:`CardStatus` is a table (:data:`DEFAULT_CARD_STATUS_TABLE`) because the code
-list is only partly documented (⚠️ codes 1 and the code-2 reasons).
+DGA GDX REST shape (docs/thai.md, DOPA and DBD adapters). DOPA's numeric code and its Thai
+description are kept verbatim; the mapping to :class:`CardStatus` is a table
+(:data:`DEFAULT_CARD_STATUS_TABLE`) because the code list is only partly documented (⚠️ codes 1 and the code-2 reasons).
 
 No public wire format exists for DOPA face verification, so only the fake implements it.
 """
@@ -80,7 +80,7 @@ class CardStatusRule:
     contains: str | None = None
 
 
-#: DOPA code → status (domain.md §3.1). Replaceable data: pass ``table=`` where results are mapped.
+#: DOPA code → status (⚠️ in docs/thai.md's assumptions). Replaceable data: pass ``table=`` where results are mapped.
 DEFAULT_CARD_STATUS_TABLE: Final[tuple[CardStatusRule, ...]] = (
     CardStatusRule(0, CardStatus.VALID),
     CardStatusRule(1, CardStatus.CHIP_INVALID),

@@ -1,4 +1,4 @@
-"""The transport shared by the DGA Government Data Exchange (GDX) clients (domain.md §3.1, §5.1).
+"""The transport shared by the DGA Government Data Exchange (GDX) clients (docs/thai.md, DOPA and DBD adapters).
 
 GDX puts the consumer secret in the query string of ``/ws/auth/validate`` and returns a token that
 later calls send in a ``Token`` header; a token expires after about an hour of inactivity. This module

@@ -1,6 +1,6 @@
 """ThaID (DOPA's OIDC digital ID) → a verified ID token → a ThaiCitizenCredential subject and evidence.
 
-ThaID is an OpenID Connect provider (domain.md §3.3; issuer ``https://imauth.bora.dopa.go.th``).
+ThaID is an OpenID Connect provider (docs/thai.md, ThaID; issuer ``https://imauth.bora.dopa.go.th``).
 This module does the relying party's half that matters for credentials: it verifies the ID token
 against the provider's JWKS and turns the verified claims into a citizen record and
 ``thaid_login`` evidence. Nothing here trusts a claim before the signature, ``iss``, ``aud``,
@@ -56,7 +56,7 @@ __all__ = [
     "thaid_identity",
 ]
 
-#: ThaID's issuer, from its discovery document (domain.md §3.3).
+#: ThaID's issuer, from its discovery document (OpenID Connect Discovery 1.0 §4).
 THAID_ISSUER: Final = "https://imauth.bora.dopa.go.th"
 SUPPORTED_ALGORITHMS: Final = frozenset({"RS256", "ES256", "EdDSA"})
 MIN_RSA_BITS: Final = 2048
@@ -450,7 +450,7 @@ class FakeThaid:
         return FetchResult(url, 200, body[:max_bytes], "application/json", 300)
 
     def claims_for(self, citizen_id: str) -> dict[str, Any]:
-        """ThaID-style claims (domain.md §3.3) for a fixture citizen; ``registry.not_found`` otherwise."""
+        """ThaID-style claims (docs/thai.md, ThaID) for a fixture citizen; ``registry.not_found`` otherwise."""
         entry = self._citizens.get(citizen_id)
         if entry is None:
             raise ThaiVCError("registry.not_found", "no such citizen in the ThaID fake")

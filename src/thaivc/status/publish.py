@@ -1,7 +1,7 @@
 """Issuer side, end to end: status entries at issuance, and signed lists for publishing.
 
 An issuer signs its status lists with the key it issues with, so a verifier can hold the list to
-the same issuer (security.md H.53): the W3C ``BitstringStatusListCredential`` is issued like any
+the same issuer (docs/security.md group H): the W3C ``BitstringStatusListCredential`` is issued like any
 credential (``vc+jwt`` by default, Data Integrity on request), the IETF list as a compact JWS with
 ``typ: statuslist+jwt``.
 """

@@ -1,4 +1,4 @@
-"""Thai postal addresses in parts (domain.md §8).
+"""Thai postal addresses in parts (docs/thai.md, addresses).
 
 Registries are inconsistent about prefixes: the same sub-district arrives as ``"จตุจักร"``,
 ``"แขวงจตุจักร"`` or ``"ต.จตุจักร"``. :class:`ThaiAddress` stores the bare names and puts the right

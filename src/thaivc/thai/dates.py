@@ -6,7 +6,7 @@ partial (``25380000`` = year only). Credentials carry ISO 8601 in the Common Era
 ``1995-08-12``.
 
 Before 1 January 1941 (BE 2484) the Thai year began on 1 April, so January–March of an old BE year
-belongs to the *next* Common-Era year (offset 542, not 543). domain.md marks that rule ⚠️, so it is
+belongs to the *next* Common-Era year (offset 542, not 543). docs/thai.md marks that rule ⚠️, so it is
 an :class:`OldNewYearRule` value passed in, and ``None`` switches it off.
 """
 

@@ -1,6 +1,6 @@
 """Thai 13-digit identifiers: citizen IDs and DBD juristic-person IDs.
 
-Both use the same mod-11 check digit (domain.md §4.1, §4.2). It is weaker than it looks: the
+Both use the same mod-11 check digit (docs/thai.md, citizen and juristic IDs). It is weaker than it looks: the
 third digit has weight 11 ≡ 0, so *no* change to it is detected, and residues 0 and 10 share check
 digit 1. A valid checksum is a typo filter, never proof that a number was issued.
 
@@ -10,7 +10,7 @@ validators and folded only by the explicit :func:`normalize_id`, so that a calle
 input is cleaned and signed data is never silently rewritten.
 
 The meaning tables (first digit of a citizen ID, fourth digit of a juristic ID) rest partly on
-secondary sources (⚠️ in domain.md), so every lookup takes the table as an argument and the defaults
+secondary sources (⚠️ in docs/thai.md's assumptions), so every lookup takes the table as an argument and the defaults
 are plain data that a deployment can replace.
 """
 
@@ -73,7 +73,7 @@ def is_valid_citizen_id(s: object) -> bool:
 def is_valid_juristic_id(s: object, *, require_leading_zero: bool = True) -> bool:
     """True for a DBD juristic-person ID: 13 ASCII digits, mod-11 check digit, first digit ``0``.
 
-    The leading ``0`` is the DBD layout (domain.md §4.2 ⚠️); pass ``require_leading_zero=False``
+    The leading ``0`` is the DBD layout (⚠️ in docs/thai.md); pass ``require_leading_zero=False``
     to accept any 13-digit tax ID with a valid checksum.
     """
     if not _checksum_ok(s):
@@ -125,7 +125,7 @@ def _cat(code: str, th: str, en: str, thai: bool | None) -> tuple[str, CitizenId
     return code, CitizenIdCategory(code, th, en, thai)
 
 
-#: First-digit table (domain.md §4.1; secondary sources ⚠️, digit 0 especially). Replaceable data.
+#: First-digit table (⚠️ in docs/thai.md: secondary sources, digit 0 especially). Replaceable data.
 CITIZEN_ID_CATEGORIES: Final[Mapping[str, CitizenIdCategory]] = dict(
     [
         _cat("1", "คนไทยที่เกิดตั้งแต่ 1 ม.ค. 2527 และแจ้งเกิดภายในกำหนด",
@@ -171,7 +171,7 @@ class JuristicType:
     name_en: str
 
 
-#: The DBD juristic types (domain.md §4.2). Replaceable data.
+#: The DBD juristic types (docs/thai.md, citizen and juristic IDs). Replaceable data.
 JURISTIC_TYPES: Final[Mapping[str, JuristicType]] = {
     "2": JuristicType("2", "ห้างหุ้นส่วนสามัญนิติบุคคล", "registered ordinary partnership"),
     "3": JuristicType("3", "ห้างหุ้นส่วนจำกัด", "limited partnership"),

@@ -1,4 +1,4 @@
-"""The laser code printed on the back of a Thai smart ID card (domain.md §3.1).
+"""The laser code printed on the back of a Thai smart ID card (docs/thai.md, laser codes).
 
 Printed as ``JT1-2345678-90``, sent to DOPA as ``JT1234567890``: two Latin upper-case letters and
 ten digits. Lifetime non-smart cards have no laser code and cannot be checked at all.

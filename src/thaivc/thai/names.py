@@ -52,7 +52,7 @@ DEFAULT_TITLES_EN: Final[tuple[str, ...]] = (
 
 _CHIP_SEPARATOR: Final = "#"
 
-#: ThaID claim names (domain.md §3.3) for each :class:`ThaiName` field.
+#: ThaID claim names (docs/thai.md, ThaID) for each :class:`ThaiName` field.
 _CLAIMS: Final = {
     "title_th": "title",
     "given_th": "given_name",
@@ -66,7 +66,7 @@ _CLAIMS: Final = {
 
 
 class MatchResult(enum.Enum):
-    """How two names compare. ``MATCH_WITH_FOLD`` is never reported as plain equality (J.66)."""
+    """How two names compare. ``MATCH_WITH_FOLD`` is never reported as plain equality (docs/security.md group J)."""
 
     EXACT = "exact"
     MATCH_WITH_FOLD = "match_with_fold"

@@ -1,4 +1,4 @@
-"""The national trusted list in ETDA's draft format (domain.md §7), verified and kept fresh.
+"""The national trusted list in ETDA's draft format (docs/verification.md, trust), verified and kept fresh.
 
 Root: ``{"@context": "https://schemas.etda.or.th/trusted-list/v1", id, issuer, issued, next_update,
 entities[]}``; each entity ``{id, name_th, name_en, status, services[]}``; each service ``{did, type,

@@ -63,7 +63,7 @@ def _is_presentation(doc: dict[str, Any]) -> bool:
 
 
 def _needs_rdf(doc: dict[str, Any]) -> bool:
-    """Whether any proof reads the document as RDF (then every term must expand: E.27).
+    """Whether any proof reads the document as RDF (then every term must expand: docs/security.md group E).
 
     A JCS proof signs the JSON itself, so nothing can ride along unsigned; its contexts are still
     held to the allowlist (never fetched, no ``@vocab``), but undefined terms are not data loss.

@@ -268,7 +268,7 @@ def check_times(
         b.error("time", err)
         return
     if expiries:
-        # VC-JOSE-COSE: exp bounds the signature, validUntil the data; the earlier one wins (D.23)
+        # VC-JOSE-COSE: exp bounds the signature, validUntil the data; the earlier one wins (docs/security.md group D)
         b.details["effective_expiry"] = min(expiries)
     b.ok("time")
 
