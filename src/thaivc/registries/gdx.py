@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Self
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,6 +41,7 @@ __all__ = [
     "AUTH_PATH",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "TRANSIENT_STATUSES",
+    "GdxClient",
     "GdxResponse",
     "GdxSession",
 ]
@@ -301,3 +302,56 @@ class GdxSession:
         if isinstance(body, dict) and ("Code" in body or "Message" in body):
             return self.redact(f"HTTP {status} Code={body.get('Code')!r} Message={body.get('Message')!r}")
         return f"HTTP {status}"
+
+
+class GdxClient:
+    """What every GDX registry client shares: one :class:`GdxSession` and the clock its answers are dated by.
+
+    The DOPA and DBD clients differ only in the path they call and how they read the answer; the
+    session (token, deadline, retries, HTTPS rule), its construction, the secret-free ``repr`` and
+    ``close`` live here once. :meth:`from_session` puts several clients on one session (one token).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        consumer_key: str,
+        consumer_secret: str,
+        agent_id: str,
+        *,
+        timeout: float = 5.0,
+        retries: int = 2,
+        backoff: float = 0.2,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+        insecure: bool = False,
+    ) -> None:
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._session = GdxSession(
+            base_url,
+            consumer_key,
+            consumer_secret,
+            agent_id,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            transport=transport,
+            insecure=insecure,
+            clock=self._clock,
+        )
+
+    @classmethod
+    def from_session(cls, session: GdxSession, *, clock: Clock | None = None) -> Self:
+        """A client over an existing session, e.g. one token shared by the DOPA and DBD clients."""
+        client = cls.__new__(cls)
+        client._clock = clock if clock is not None else SystemClock()
+        client._session = session
+        return client
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._session!r})"
+
+    __str__ = __repr__
+
+    def close(self) -> None:
+        self._session.close()
