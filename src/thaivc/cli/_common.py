@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -18,7 +19,11 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "CliError",
+    "add_command",
     "add_common",
+    "add_json_flag",
+    "add_key_option",
+    "add_out_option",
     "load_signing_key",
     "print_json",
     "read_input",
@@ -45,6 +50,43 @@ class CliError(Exception):
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     """Options every command understands (none yet beyond --help/--version)."""
+
+
+# -- option builders: one spelling of each option the commands share ----------------------------------
+
+
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    body: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A sub-command with its one-line ``summary``, its ``body`` (kept as written) and its handler."""
+    parser = sub.add_parser(name, help=summary, description=body, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_json_flag(parser: argparse._ActionsContainer, help: str = "machine-readable output") -> None:
+    """``--json``: print the result as JSON instead of text."""
+    parser.add_argument("--json", action="store_true", help=help)
+
+
+def add_out_option(
+    parser: argparse._ActionsContainer,
+    help: str = "write here instead of standard output",
+    *,
+    required: bool = False,
+    metavar: str = "FILE",
+) -> None:
+    """``--out``: where the result is written (standard output when it is optional and absent)."""
+    parser.add_argument("--out", required=required, metavar=metavar, help=help)
+
+
+def add_key_option(parser: argparse._ActionsContainer, help: str, *, required: bool = True) -> None:
+    """``--key FILE``: a private JWK file (see ``thaivc key generate``)."""
+    parser.add_argument("--key", required=required, metavar="FILE", help=help)
 
 
 def read_input(source: str | None, *, what: str = "input") -> str:

@@ -13,6 +13,9 @@ from thaivc.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    add_json_flag,
+    add_key_option,
+    add_out_option,
     load_signing_key,
     print_json,
     read_input,
@@ -47,7 +50,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     gen.add_argument(
         "--type", default="Ed25519", choices=["Ed25519", "P-256", "P-384"], help="key type (default Ed25519)"
     )
-    gen.add_argument("--out", required=True, metavar="FILE", help="where to write the private JWK (never overwritten)")
+    add_out_option(gen, "where to write the private JWK (never overwritten)", required=True, metavar="FILE")
     gen.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     gen.set_defaults(handler=cmd_key_generate)
     show = key_sub.add_parser(
@@ -56,7 +59,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Print the public facts of a key file. Private members are never printed.",
     )
     show.add_argument("file", metavar="FILE")
-    show.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(show)
     show.set_defaults(handler=cmd_key_show)
 
     issue = sub.add_parser(
@@ -68,7 +71,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=fmt,
     )
     issue.add_argument("credential", metavar="CREDENTIAL.json", help="the unsigned credential ('-' for stdin)")
-    issue.add_argument("--key", required=True, metavar="FILE", help="the issuer's private JWK file")
+    add_key_option(issue, "the issuer's private JWK file")
     issue.add_argument("--format", default="vc+jwt", choices=["vc+jwt", "di", "dc+sd-jwt"])
     issue.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
     issue.add_argument(
@@ -83,7 +86,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--subject", metavar="DID", help="set credentialSubject.id: the holder's DID (e.g. from thaivc key generate)"
     )
     add_status_options(issue)
-    issue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    add_out_option(issue)
     issue.set_defaults(handler=cmd_issue)
 
     present = sub.add_parser(
@@ -95,7 +98,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=fmt,
     )
     present.add_argument("credentials", nargs="+", metavar="CRED", help="files holding secured credentials")
-    present.add_argument("--key", required=True, metavar="FILE", help="the holder's private JWK file")
+    add_key_option(present, "the holder's private JWK file")
     present.add_argument("--challenge", metavar="C", help="the verifier's challenge (nonce)")
     present.add_argument("--domain", metavar="D", help="the verifier's domain (audience)")
     present.add_argument("--format", default="vp+jwt", choices=["vp+jwt", "di", "dc+sd-jwt"])
@@ -106,7 +109,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="for an SD-JWT credential: a claim to reveal (repeat); the rest stay hidden",
     )
     present.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
-    present.add_argument("--out", metavar="FILE")
+    add_out_option(present)
     present.set_defaults(handler=cmd_present)
 
     verify = sub.add_parser(
@@ -132,7 +135,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help='a trust list (JSON: {"issuers": [{"id": DID, "credential_types": [...]}]}); '
         "issuers not on it are refused (trust.untrusted_issuer)",
     )
-    verify.add_argument("--json", action="store_true", help="print the full report as JSON")
+    add_json_flag(verify, "print the full report as JSON")
     verify.set_defaults(handler=cmd_verify)
 
     demo = sub.add_parser(
