@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Self
+from typing import Any, Final, Self, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "TRANSIENT_STATUSES",
     "GdxClient",
+    "GdxOptions",
     "GdxResponse",
     "GdxSession",
 ]
@@ -191,9 +192,7 @@ class GdxSession:
             self._left(end, path)
         return b"".join(parts)
 
-    def _send(
-        self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float
-    ) -> httpx.Response:
+    def _send(self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float) -> httpx.Response:
         """Send with bounded retries on transient failures only, all within ``end``."""
         last = "no attempt"
         for attempt in range(self._retries + 1):
@@ -215,9 +214,7 @@ class GdxSession:
                 last = f"HTTP {response.status_code}"
                 continue
             return response
-        raise Indeterminate(
-            "registry.unavailable", f"GDX {path} unavailable within {self._timeout:g} s: {last}"
-        )
+        raise Indeterminate("registry.unavailable", f"GDX {path} unavailable within {self._timeout:g} s: {last}")
 
     def _json(self, response: httpx.Response, path: str) -> Any:
         try:
@@ -261,9 +258,7 @@ class GdxSession:
                 return self._authenticate(end)
             return self._token
 
-    def get(
-        self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None
-    ) -> GdxResponse:
+    def get(self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None) -> GdxResponse:
         """Authenticated GET; re-authenticates once if the token is rejected.
 
         Returns only answers the caller must interpret (any status except 401 and the transient
@@ -304,6 +299,17 @@ class GdxSession:
         return f"HTTP {status}"
 
 
+class GdxOptions(TypedDict, total=False):
+    """The :class:`GdxSession` settings a registry client passes on (see its docstring for each)."""
+
+    timeout: float
+    retries: int
+    backoff: float
+    transport: httpx.BaseTransport | None
+    clock: Clock | None
+    insecure: bool
+
+
 class GdxClient:
     """What every GDX registry client shares: one :class:`GdxSession` and the clock its answers are dated by.
 
@@ -313,32 +319,12 @@ class GdxClient:
     """
 
     def __init__(
-        self,
-        base_url: str,
-        consumer_key: str,
-        consumer_secret: str,
-        agent_id: str,
-        *,
-        timeout: float = 5.0,
-        retries: int = 2,
-        backoff: float = 0.2,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock | None = None,
-        insecure: bool = False,
+        self, base_url: str, consumer_key: str, consumer_secret: str, agent_id: str, **options: Unpack[GdxOptions]
     ) -> None:
+        clock = options.get("clock")
         self._clock: Clock = clock if clock is not None else SystemClock()
-        self._session = GdxSession(
-            base_url,
-            consumer_key,
-            consumer_secret,
-            agent_id,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            transport=transport,
-            insecure=insecure,
-            clock=self._clock,
-        )
+        options["clock"] = self._clock
+        self._session = GdxSession(base_url, consumer_key, consumer_secret, agent_id, **options)
 
     @classmethod
     def from_session(cls, session: GdxSession, *, clock: Clock | None = None) -> Self:
