@@ -23,7 +23,7 @@ from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.engine.policy import Policy
 from thaivc.engine.verify.di import check_di
 from thaivc.engine.verify.jose import check_jwt
-from thaivc.engine.verify.sdjwt import IssuerKeyResolver, check_sd_jwt_presentation, did_issuer_key_resolver
+from thaivc.engine.verify.sdjwt import IssuerPublicKeyResolver, check_sd_jwt_presentation, did_issuer_key_resolver
 
 if TYPE_CHECKING:
     # the one domain name the engine mentions, for the ``authorize`` convenience (see its docstring)
@@ -55,7 +55,7 @@ class Verifier:
         challenge_store: ChallengeStore | None = None,
         status_checker: StatusChecker | CustomStatusCheck | None = None,
         trust: TrustSource | None = None,
-        sd_jwt_key_resolver: IssuerKeyResolver | None = None,
+        sd_jwt_key_resolver: IssuerPublicKeyResolver | None = None,
         contexts: ContextRegistry | None = None,
         proof_set_policy: ProofSetPolicy | None = None,
     ) -> None:

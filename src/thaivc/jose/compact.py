@@ -20,7 +20,7 @@ from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.jose._header import ALLOWED_ALGS, check_header
-from thaivc.jose.types import Signer, VerificationKey
+from thaivc.jose.types import JoseSigner, VerificationKey
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -179,7 +179,7 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
         raise InputError("crypto.bad_signature", "the signature does not verify")
 
 
-def sign_compact(header: dict[str, Any], payload: dict[str, Any], signer: Signer) -> str:
+def sign_compact(header: dict[str, Any], payload: dict[str, Any], signer: JoseSigner) -> str:
     """Sign ``payload`` as a compact JWS, taking ``alg`` and ``kid`` from ``signer``.
 
     ``header`` must state ``typ`` (issued artefacts always say what they are). The header is checked

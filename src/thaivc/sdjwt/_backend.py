@@ -1,6 +1,6 @@
 """Default JWS backend (:mod:`thaivc.jose`) and the coercions that keep the injection seam.
 
-Callers hand the SD-JWT layer either plain keys — a :class:`thaivc.jose.Signer` (for example a
+Callers hand the SD-JWT layer either plain keys — a :class:`thaivc.jose.JoseSigner` (for example a
 :class:`thaivc.keys.PrivateKey`) and a :class:`thaivc.jose.VerificationKey` (for example a
 :class:`thaivc.keys.PublicKey`) — or objects that already speak the seam of
 :mod:`thaivc.sdjwt._jws`. This module is the one place that tells them apart:
@@ -20,7 +20,7 @@ from typing import Any, TypeGuard
 
 from thaivc.core import fastpath
 from thaivc.core.errors import UsageError
-from thaivc.jose import Signer, VerificationKey, parse_compact, sign_compact, verify_compact
+from thaivc.jose import JoseSigner, VerificationKey, parse_compact, sign_compact, verify_compact
 from thaivc.keys import PublicKey
 
 from ._jws import JwsSigner, JwsVerifier
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 KeyLike = JwsVerifier | VerificationKey
-SignerLike = JwsSigner | Signer
+SignerLike = JwsSigner | JoseSigner
 
 
 class JoseJwsSigner:
@@ -45,7 +45,7 @@ class JoseJwsSigner:
 
     __slots__ = ("_signer",)
 
-    def __init__(self, signer: Signer) -> None:
+    def __init__(self, signer: JoseSigner) -> None:
         self._signer = signer
 
     def sign(self, header: dict[str, Any], payload: dict[str, Any]) -> str:
@@ -71,7 +71,7 @@ def is_raw_key(obj: object) -> TypeGuard[VerificationKey]:
     return isinstance(getattr(obj, "alg", None), str) and callable(getattr(obj, "verify", None))
 
 
-def _is_raw_signer(obj: object) -> TypeGuard[Signer]:
+def _is_raw_signer(obj: object) -> TypeGuard[JoseSigner]:
     return isinstance(getattr(obj, "algorithm", None), str) and callable(getattr(obj, "sign", None))
 
 

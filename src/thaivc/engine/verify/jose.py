@@ -9,7 +9,7 @@ after the signature all run, so an expiry never hides a second problem.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.core import fastpath
 from thaivc.core.errors import Indeterminate, ThaiVCError
@@ -22,6 +22,7 @@ from thaivc.model.schema_check import check_schema
 from thaivc.status.checker import StatusChecker
 
 if TYPE_CHECKING:
+    from thaivc.did import Relationship
     from thaivc.engine.challenge import ChallengeStore
     from thaivc.engine.verifier import Verifier
     from thaivc.keys import PublicKey
@@ -38,7 +39,6 @@ __all__ = [
 
 _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 _MAX_NESTING: Final = 1
-Relationship = Literal["assertionMethod", "authentication"]
 
 
 def check_jwt(

@@ -30,11 +30,12 @@ _KEY_BINDING_CODES: Final = frozenset(
 )
 _STEPS: Final = ("parse", "signature", "disclosures", "required_claims")
 
-#: Signature of an SD-JWT issuer key resolver: (unverified header, unverified payload) -> key.
-IssuerKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"]
+#: The verifier's SD-JWT issuer key resolver: (unverified header, unverified payload) -> a PublicKey
+#: (narrower than :data:`thaivc.sdjwt._verify.IssuerKeyResolver`, which may return any key-like).
+IssuerPublicKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"]
 
 
-def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
+def did_issuer_key_resolver(verifier: Verifier) -> IssuerPublicKeyResolver:
     """Resolve an SD-JWT issuer key through the verifier's DID resolver (issuer = the DID)."""
 
     def resolve(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
