@@ -17,7 +17,7 @@ from thaivc.delegation.binding import (
     directors_from_credential,
     directors_from_registry,
 )
-from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainQuestion, ChainResult, StatusCheck, verify_chain
+from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainQuestion, ChainResult, StatusCheck, check_chain
 from thaivc.delegation.credential import (
     DELEGATION_CONTEXT,
     DELEGATION_SCHEMA,
@@ -48,6 +48,7 @@ __all__ = [
     "ProofSuite",
     "StatusCheck",
     "bind_director",
+    "check_chain",
     "citizen_name_th",
     "controllers_of",
     "default_proof_suite",
@@ -58,5 +59,4 @@ __all__ = [
     "juristic_issuer_id",
     "parse_delegation",
     "sign_as_director",
-    "verify_chain",
 ]

@@ -29,7 +29,7 @@ from thaivc.core.report import Problem
 from thaivc.delegation._proofs import ProofCheck, controllers_of
 from thaivc.delegation.credential import MAX_DEPTH, Delegation, juristic_issuer_id
 
-__all__ = ["MAX_CHAIN_LENGTH", "ChainQuestion", "ChainResult", "StatusCheck", "verify_chain"]
+__all__ = ["MAX_CHAIN_LENGTH", "ChainQuestion", "ChainResult", "StatusCheck", "check_chain"]
 
 MAX_CHAIN_LENGTH: Final = MAX_DEPTH
 #: ``check(credential)`` raises ``status.revoked`` / ``status.suspended`` / ``status.*``.
@@ -147,7 +147,7 @@ class ChainQuestion:
     value_thb: int | None = None
 
 
-def verify_chain(
+def check_chain(
     delegations: Sequence[Delegation],
     proofs: Mapping[str, Sequence[ProofCheck]],
     question: ChainQuestion,

@@ -34,11 +34,11 @@ from thaivc.di.verify import (
     check_proof_set,
 )
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.engine.verify.jose import check_credentials, check_status, check_times, check_trust, refuse_unanswered
+from thaivc.engine.verify.jose import record_credentials, record_status, record_times, record_trust, refuse_unanswered
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
 from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
-from thaivc.model.schema_check import check_schema
+from thaivc.model.schema_check import record_schema
 
 if TYPE_CHECKING:
     from thaivc.engine.challenge import ChallengeStore
@@ -204,16 +204,16 @@ def check_di(
             _check_disclosure(b, doc, result)
     if b.failed or b.undecided:
         return b.build()
-    check_times(verifier, doc, b)
+    record_times(verifier, doc, b)
     if presentation:
         holder_id = controller or next(iter(sorted(result.controllers)), "")
         _check_challenge(verifier, b, challenge, challenges)
         _check_domain(b, domain, required=verifier.policy.require_domain)
-        check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
+        record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
         return b.build(document=signed_numbers(doc))
-    check_schema(doc, b, require_known=verifier.policy.require_known_schema)
-    check_status(verifier, doc, b)
-    check_trust(verifier, controller or "", doc, b)
+    record_schema(doc, b, require_known=verifier.policy.require_known_schema)
+    record_status(verifier, doc, b)
+    record_trust(verifier, controller or "", doc, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)
     return b.build(document=signed_numbers(doc))
 

@@ -18,7 +18,7 @@ from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
-from thaivc.model.schema_check import check_schema
+from thaivc.model.schema_check import record_schema
 from thaivc.status.checker import StatusChecker
 
 if TYPE_CHECKING:
@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
 
 __all__ = [
-    "check_credentials",
     "check_jwt",
-    "check_status",
-    "check_times",
-    "check_trust",
+    "record_credentials",
+    "record_status",
+    "record_times",
+    "record_trust",
     "refuse_unanswered",
     "subject_ids",
 ]
@@ -101,10 +101,10 @@ def _credential(
     issuer_id: str = issuer if isinstance(issuer, str) else issuer["id"]
     if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
         return b.build()
-    check_times(verifier, payload, b)
-    check_schema(payload, b, require_known=verifier.policy.require_known_schema)
-    check_status(verifier, payload, b, issuer=issuer_id)
-    check_trust(verifier, issuer_id, payload, b)
+    record_times(verifier, payload, b)
+    record_schema(payload, b, require_known=verifier.policy.require_known_schema)
+    record_status(verifier, payload, b, issuer=issuer_id)
+    record_trust(verifier, issuer_id, payload, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)
     return b.build(document=payload)
 
@@ -156,10 +156,10 @@ def _presentation(
         return b.build()
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
-    check_times(verifier, payload, b)
+    record_times(verifier, payload, b)
     _check_challenge(verifier, payload, b, challenge, challenges)
     _check_domain(payload, b, domain, required=policy.require_domain)
-    check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth, embedded=embedded)
+    record_credentials(verifier, payload, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=payload)
 
 
@@ -232,7 +232,7 @@ def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
     return moment.timestamp(), tuple(warnings)
 
 
-def check_times(
+def record_times(
     verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, jwt_claims_checked: bool = False
 ) -> None:
     """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's).
@@ -325,7 +325,7 @@ def subject_ids(credential: dict[str, Any]) -> list[str | None]:
     return [s.get("id") if isinstance(s, dict) else None for s in items]
 
 
-def check_credentials(
+def record_credentials(
     verifier: Verifier,
     payload: dict[str, Any],
     b: ReportBuilder,
@@ -391,7 +391,7 @@ def _embedded_report(verifier: Verifier, item: object, *, depth: int, embedded: 
 # -- status and trust ---------------------------------------------------------------------------
 
 
-def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, issuer: str | None = None) -> None:
+def record_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, issuer: str | None = None) -> None:
     """Status of a verified credential: W3C ``credentialStatus`` entries and the IETF ``status`` claim.
 
     Revoked or suspended → fail; a list that could not be fetched, verified in time or is stale →
@@ -423,7 +423,7 @@ def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, 
     b.ok("status")
 
 
-def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
+def record_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
     trust = verifier.trust
     if trust is None:
         b.skip("trust", "no trust source configured: the issuer was not vetted")

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.engine.verify.jose import check_status, check_times, check_trust, refuse_unanswered
-from thaivc.model.schema_check import check_schema
+from thaivc.engine.verify.jose import record_status, record_times, record_trust, refuse_unanswered
+from thaivc.model.schema_check import record_schema
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
 
 if TYPE_CHECKING:
@@ -116,12 +116,12 @@ def check_sd_jwt_presentation(
     issuer = payload.get("iss")
     _check_named_issuer(payload, b, issuer)
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
-    check_times(verifier, payload, b, jwt_claims_checked=True)
+    record_times(verifier, payload, b, jwt_claims_checked=True)
     # the schema judges the view the holder disclosed: each disclosed value against its type, and
     # a claim the schema requires must be there (thaivc's issuer never makes one disclosable)
-    check_schema(payload, b, require_known=policy.require_known_schema)
-    check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
-    check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
+    record_schema(payload, b, require_known=policy.require_known_schema)
+    record_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
+    record_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     if result.kb_payload is None and answering:
         refuse_unanswered(b, challenge=challenge, domain=domain)  # no KB-JWT: nothing answers them
     return b.build(document=payload)
