@@ -31,9 +31,11 @@ shell: $(STAMP)
 	@echo "(.venv active: leave with 'exit')"
 	@VIRTUAL_ENV="$(abspath $(VENV))" PATH="$(abspath $(BIN)):$$PATH" $${SHELL:-/bin/sh}
 
-# lint-imports: the layer contract in pyproject.toml ([tool.importlinter], docs/architecture.md)
+# lint-imports: the layer contract in pyproject.toml ([tool.importlinter], docs/architecture.md).
+# ruff format checks the files of tools/formatted.txt, a list that only grows (tests/test_code_shape.py).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples tools
+	$(BIN)/ruff format --check $$(grep -v '^#' tools/formatted.txt)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -526,7 +526,7 @@ def batch(bench: Bench) -> Iterator[Any]:
     yield t
 
 
-# -- one work budget per request (security item L.7) ---------------------------------------------
+# -- one work budget per request (docs/security.md#l7) ---------------------------------------------
 
 _V2 = "https://www.w3.org/ns/credentials/v2"
 _LINK = "https://example.org/link"

@@ -120,14 +120,21 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 def test_demo_and_module_entry_point(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
     done = subprocess.run(
-        [sys.executable, "-m", "thaivc", "demo", "--out", str(tmp_path)], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "thaivc", "demo", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "forgery, replay and misdirection were refused" in done.stdout
     assert "presented with only her name and IAL on the wire" in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "offer.png", "offer.svg", "presentation.png", "presentation.svg"]
+        "offer.png",
+        "offer.svg",
+        "presentation.png",
+        "presentation.svg",
+    ]
     helped = subprocess.run(
         [sys.executable, "-m", "thaivc", "verify", "--help"], capture_output=True, text=True, env=env
     )

@@ -1,4 +1,4 @@
-"""Shared builders for the hostile-input suite (security.md groups A, B, C, D and G).
+"""Shared builders for the hostile-input suite (docs/security.md groups A, B, C, D and G).
 
 Every attack goes through the public API: ``thaivc.Verifier(...).check(...)``. Valid baselines are
 made with ``thaivc.Issuer`` / ``thaivc.Holder``; hostile tokens are assembled byte by byte here so

@@ -1,4 +1,4 @@
-"""Group A of security.md: input hygiene (SEC-01 … SEC-06), through ``Verifier.check``.
+"""Group A of docs/security.md: input hygiene (SEC-01 … SEC-06), through ``Verifier.check``.
 
 Each test feeds hostile input to the composed verifier and asserts the exact problem code the
 catalogue names; a refusal must come from the hygiene check itself (it is the *first* problem),

@@ -1,4 +1,4 @@
-"""Group B of security.md: JOSE header and algorithm attacks (SEC-07 … SEC-17), and their advisories.
+"""Group B of docs/security.md: JOSE header and algorithm attacks (SEC-07 … SEC-17), and their advisories.
 
 Every hostile token here is assembled by hand; where the attack needs a genuine signature it is
 made with the real key over the exact signing input, so a refusal proves the *rule* and not a

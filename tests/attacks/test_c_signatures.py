@@ -1,4 +1,4 @@
-"""Group C of security.md: signature primitives (SEC-18, SEC-19) through ``Verifier.check``.
+"""Group C of docs/security.md: signature primitives (SEC-18, SEC-19) through ``Verifier.check``.
 
 The header, payload, key and issuer binding are all genuine; only the signature bytes (or, for
 the Ed25519 key cases, the key itself) are hostile, so every refusal is the primitive's.

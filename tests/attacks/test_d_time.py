@@ -1,4 +1,4 @@
-"""Group D of security.md: claims and time (SEC-20 … SEC-23), against an injected ``FixedClock``.
+"""Group D of docs/security.md: claims and time (SEC-20 … SEC-23), against an injected ``FixedClock``.
 
 Every token is genuinely signed by the registrar; only its time claims move. Boundaries are tested
 to the second: now, now ± leeway and ± 1 s, with the default 300 s leeway and with none.
@@ -142,7 +142,7 @@ def test_sec20_malformed_time_claims(
 def test_sec20_exp_1e309(verifier: thaivc.Verifier, issuer_key: PrivateKey, wallet_key: PrivateKey) -> None:
     """``1e309`` overflows a double to infinity: an exp that would never pass.
 
-    security.md D.20 names ``claims.malformed``; the strict JSON floor refuses the overflow earlier,
+    docs/security.md group D, case 20 names ``claims.malformed``; the strict JSON floor refuses the overflow earlier,
     while parsing, as ``json.not_ijson`` (A.4: not I-JSON). Refusing before any claim is read is the
     stricter of the two, so that is the code thaivc gives (docs/architecture.md).
     """

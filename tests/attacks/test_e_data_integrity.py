@@ -1,7 +1,7 @@
-"""security.md group E (cases 24-34): hostile Data Integrity input, each with its exact code.
+"""docs/security.md group E, cases 24-34: hostile Data Integrity input, each with its exact code.
 
 Every case goes through ``Verifier.check`` (the public entry point) unless it is about the proof-set
-machinery itself, and asserts the problem code and, where security.md names one, the W3C type.
+machinery itself, and asserts the problem code and, where docs/security.md names one, the W3C type.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Group G of security.md: presentations and holder binding (SEC-44 … SEC-48).
+"""Group G of docs/security.md: presentations and holder binding (SEC-44 … SEC-48).
 
 Presentations are made with ``thaivc.Holder`` where the attack allows it, and assembled by hand
 (genuinely signed) where the attack needs a claim the Holder API would never write.

@@ -1,4 +1,4 @@
-"""security.md group H (49–55): Bitstring Status List attacks, through ``Verifier.check`` end to end.
+"""docs/security.md group H (49–55): Bitstring Status List attacks, through ``Verifier.check`` end to end.
 
 Each credential is really issued and signed; each status list is a real list credential signed by
 an issuer key (or deliberately not) and served in memory. The verifier's own checker verifies it.

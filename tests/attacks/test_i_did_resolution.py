@@ -1,4 +1,4 @@
-"""security.md group I (cases 56–63): DID resolution attacks, each with its exact code.
+"""docs/security.md group I, cases 56–63: DID resolution attacks, each with its exact code.
 
 The did:web resolver here is the production stack — :class:`DidWebResolver` over
 :class:`SafeHttpClient` with its pinned transport — with only DNS replaced by a fake. Every refused

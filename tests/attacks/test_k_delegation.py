@@ -1,4 +1,4 @@
-"""Attack group K (security.md 67–70): delegation chains for juristic persons, with exact codes.
+"""Attack group K (docs/security.md cases 67–70): delegation chains for juristic persons, with exact codes.
 
 Each case goes through ``Verifier.authorize`` end to end: an accountant presents her ID, the
 company certificate, the signing directors' IDs and the power-of-attorney chain to the Revenue

@@ -59,9 +59,10 @@ def _gdx(answer: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTranspo
     return httpx.MockTransport(handler)
 
 
-def _dopa_answering(status: int, body: bytes, **options: Any) -> GdxDopaClient:
+def _dopa_answering(status: int, body: bytes, table: Any = None) -> GdxDopaClient:
     transport = _gdx(lambda request: httpx.Response(status, content=body))
-    return GdxDopaClient(BASE, "key", "secret", AGENT_ID, transport=transport, retries=0, **options)
+    client = GdxDopaClient(BASE, "key", "secret", AGENT_ID, transport=transport, retries=0)
+    return client if table is None else client.with_table(table)
 
 
 def _code(call: Callable[[], Any]) -> str:

@@ -285,8 +285,9 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str], argv: list[str]) 
     assert "example" in out and "thaivc " in out
 
 
-def test_issue_citizen_with_an_invalid_id_is_refused_as_invalid(capsys: pytest.CaptureFixture[str],
-                                                                 agency_key: Path) -> None:
+def test_issue_citizen_with_an_invalid_id_is_refused_as_invalid(
+    capsys: pytest.CaptureFixture[str], agency_key: Path
+) -> None:
     """A wrong check digit is an invalid ID (exit 1), the same code as ``id check`` gives it."""
     args = [*SOMCHAI]
     args[args.index("--citizen-id") + 1] = "1999900001011"

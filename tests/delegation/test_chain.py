@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thaivc.authorization.scenario import DEMO_COMPANY, World
-from thaivc.delegation import DiProofSuite, verify_chain
+from thaivc.delegation import ChainQuestion, DiProofSuite, check_chain
 
 from ._helpers import parsed, poa, root_poa
 
@@ -21,7 +21,7 @@ def run(world: World, docs: list[dict[str, Any]], holder: str, *, act: str = "ta
     suite = DiProofSuite(clock=world.clock)
     links = [parsed(d) for d in docs]
     proofs = {d.id: suite.verify(d.document) for d in links}
-    return verify_chain(links, proofs, holder=holder, on_behalf_of=DEMO_COMPANY, act=act, value_thb=value_thb,
+    return check_chain(links, proofs, ChainQuestion(holder, DEMO_COMPANY, act, value_thb),
                         now=world.clock.now(), status=world.revocations.check if status else None, **kw)
 
 
@@ -104,6 +104,6 @@ def test_attenuation_property(parent_acts: set[str], child_acts: set[str], paren
 def test_unsigned_root_has_no_quorum(world: World, people: tuple[Any, Any, Any]) -> None:
     acct, _, _ = people
     link = parsed(poa(world, acct, []))
-    result = verify_chain([link], {}, holder=acct.did, on_behalf_of=DEMO_COMPANY, act="tax_filing", value_thb=1,
+    result = check_chain([link], {}, ChainQuestion(acct.did, DEMO_COMPANY, "tax_filing", 1),
                           now=world.clock.now())
     assert result.problems[0].code == "delegation.quorum_not_met"

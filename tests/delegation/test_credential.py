@@ -85,7 +85,7 @@ def test_tampering_after_signing_breaks_every_proof() -> None:
     forged["credentialSubject"]["scope"]["acts"] = ["tax_filing", "loan_signing"]
     first, *rest = DiProofSuite().verify(forged)
     assert not first.ok and first.code == "di.proof_invalid"
-    # one failed member decides the set: the others are not paid for (security item L.7)
+    # one failed member decides the set: the others are not paid for (docs/security.md#l7)
     assert all(not c.ok and c.code is None and c.detail.startswith("not checked") for c in rest)
 
 

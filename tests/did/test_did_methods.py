@@ -1,4 +1,4 @@
-"""did:key and did:jwk: documents, relationships, and security.md I.62 bad-key cases."""
+"""did:key and did:jwk: documents, relationships, and docs/security.md group I, case 62 bad-key cases."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def _rsa_jwk() -> dict[str, str]:
     return {"kty": "RSA", "n": b64url_encode(nums.n.to_bytes(256, "big")), "e": "AQAB"}
 
 
-# security.md I.62: each of these must be rejected with key.invalid.
+# docs/security.md group I, case 62: each of these must be rejected with key.invalid.
 I62_VM_IDS = {
     "multibase not z": lambda: "did:key:m" + generate_key().public.multikey[1:] + "#k",
     "unknown multicodec": lambda: _key_vm(_multikey(b"\xec\x01", bytes(range(32)))),

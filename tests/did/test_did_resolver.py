@@ -1,4 +1,4 @@
-"""UniversalResolver routing: security.md I.63 (no network configured), method and syntax errors."""
+"""UniversalResolver routing: docs/security.md group I, case 63 (no network configured), method and syntax errors."""
 
 from __future__ import annotations
 

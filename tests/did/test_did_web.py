@@ -248,7 +248,7 @@ def test_verifier_refuses_did_web_key_not_in_document(thaivc_clock: FixedClock) 
 def test_no_web_resolver_is_indeterminate_without_network(
     thaivc_clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """security.md I.63: the default verifier has no did:web resolver and opens no socket."""
+    """docs/security.md group I, case 63: the default verifier has no did:web resolver and opens no socket."""
 
     def no_network(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("no network access expected")

@@ -84,7 +84,7 @@ class CryptoPublicKey:
 
 @dataclass(frozen=True)
 class CryptoSigner:
-    """Satisfies ``thaivc.jose.Signer``."""
+    """Satisfies ``thaivc.jose.JoseSigner``."""
 
     key: PrivateKey
     kid: str

@@ -1,4 +1,4 @@
-"""One test per published advisory or attack class (security.md B.7, B.8, C.18, C.19).
+"""One test per published advisory or attack class (docs/security.md groups B, C, cases 7, 8, 18, 19).
 
 Each forged token is built here from first principles (``hmac``, raw byte surgery), so the tests
 do not depend on any JOSE library reproducing the bug.
@@ -94,7 +94,7 @@ def test_alg_none_unsigned_token(alg: str) -> None:
     assert _code(token) == "jose.alg_not_allowed"
 
 
-# --- ECDSA signatures (security.md C.18) -----------------------------------------------------
+# --- ECDSA signatures (docs/security.md group C, case 18) -----------------------------------------------------
 
 
 def _es_token(signer: CryptoSigner) -> tuple[str, bytes]:
@@ -154,7 +154,7 @@ def test_ecdsa_wrong_length(signers: dict[str, CryptoSigner], alg: str, change: 
     assert _code(_with_sig(signing_input, forged), signers[alg].public()) == "crypto.bad_signature"
 
 
-# --- Ed25519 (security.md C.19) -------------------------------------------------------------
+# --- Ed25519 (docs/security.md group C, case 19) -------------------------------------------------------------
 
 
 def test_ed25519_non_canonical_s(signers: dict[str, CryptoSigner]) -> None:

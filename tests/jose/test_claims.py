@@ -1,4 +1,4 @@
-"""JWT time claims (security.md D.20), VC/VP claim binding (B.17), effective expiry (D.23)."""
+"""JWT time claims (docs/security.md group D, case 20), VC/VP claim binding (B.17), effective expiry (D.23)."""
 
 from __future__ import annotations
 

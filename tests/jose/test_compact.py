@@ -85,7 +85,7 @@ def test_parsed_is_frozen(signers: dict[str, CryptoSigner]) -> None:
         parsed.signature = b""  # type: ignore[misc]
 
 
-# --- structure (security.md A.5) ---------------------------------------------------------------
+# --- structure (docs/security.md group A, case 5) ---------------------------------------------------------------
 
 GOOD_H = seg(header())
 GOOD_P = seg(PAYLOAD)
@@ -160,7 +160,7 @@ def test_empty_signature_is_bad_signature() -> None:
     assert code_of(f"{GOOD_H}.{GOOD_P}.") == "crypto.bad_signature"
 
 
-# --- size caps (security.md A.1) ---------------------------------------------------------------
+# --- size caps (docs/security.md group A, case 1) ---------------------------------------------------------------
 
 
 def test_oversized_token_refused_before_decoding() -> None:
@@ -192,7 +192,7 @@ def test_expected_typ_must_not_be_empty() -> None:
         parse_compact(forge(header()), expected_typ=frozenset())
 
 
-# --- alg (security.md B.7, B.8) ----------------------------------------------------------------
+# --- alg (docs/security.md group B, cases 7, 8) ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -541,7 +541,7 @@ def test_signed_header_is_compact_json(signers: dict[str, CryptoSigner]) -> None
     assert json.loads(raw) == {"alg": "ES256", "kid": KID, "typ": "vc+jwt"}
 
 
-# --- hostile JSON inside the segments (security.md A.2–A.4) ----------------------------------
+# --- hostile JSON inside the segments (docs/security.md group A, cases 2–4) ----------------------------------
 
 
 @pytest.mark.parametrize(

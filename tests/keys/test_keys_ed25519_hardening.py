@@ -1,4 +1,4 @@
-"""security.md C.19: Ed25519 small-order and mixed-order keys, small-order R, and S >= L.
+"""docs/security.md group C, case 19: Ed25519 small-order and mixed-order keys, small-order R, and S >= L.
 
 The small-order points are the eight points of the curve's 8-torsion subgroup. Their canonical
 encodings are listed in libsodium's blocklist and in "Taming the many EdDSAs" (Chalkias et al.,

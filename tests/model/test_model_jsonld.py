@@ -1,4 +1,4 @@
-"""JSON-LD checks: offline contexts, no @vocab injection, no silent data loss (security.md E.25–27)."""
+"""JSON-LD checks: offline contexts, no @vocab injection, no silent data loss (docs/security.md group E, cases 25–27)."""
 
 from __future__ import annotations
 

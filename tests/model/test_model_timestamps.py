@@ -1,4 +1,4 @@
-"""XSD dateTimeStamp parsing (security.md D.22) and the Buddhist-Era plausibility policy."""
+"""XSD dateTimeStamp parsing (docs/security.md group D, case 22) and the Buddhist-Era plausibility policy."""
 
 from __future__ import annotations
 

@@ -16,7 +16,12 @@ from .conftest import ISS, NOW, VCT, SeededRandom, TestSigner, TestVerifier
 
 _NAMES = st.sampled_from(["a", "b", "ชื่อ", "x/y", "m~n", "เลข", "z"])
 #: Issuers normalise Thai (and any) text to NFC before signing, so generated text is NFC too.
-_LEAVES = st.one_of(st.text(max_size=8).map(lambda t: unicodedata.normalize("NFC", t)), st.integers(-(2**40), 2**40), st.booleans(), st.none())
+_LEAVES = st.one_of(
+    st.text(max_size=8).map(lambda t: unicodedata.normalize("NFC", t)),
+    st.integers(-(2**40), 2**40),
+    st.booleans(),
+    st.none(),
+)
 _VALUES = st.recursive(
     _LEAVES,
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_NAMES, inner, max_size=3)),

@@ -1,4 +1,4 @@
-"""docs/security.md group F (cases 35–43), plus the SD-JWT rows of groups A and D.
+"""docs/security.md group F, cases 35–43, plus the SD-JWT rows of groups A and D.
 
 Each test builds one hostile input and asserts the exact problem code.
 """

@@ -1,4 +1,4 @@
-"""W3C Bitstring Status List codec: security.md H.49, H.50, H.51, H.55 and the spec's examples."""
+"""W3C Bitstring Status List codec: docs/security.md group H, cases 49, 50, 51, 55 and the spec's examples."""
 
 from __future__ import annotations
 

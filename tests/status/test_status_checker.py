@@ -1,4 +1,4 @@
-"""Verifier-side status checks: security.md H.52–H.54, caching, IETF tokens, httpx fetcher."""
+"""Verifier-side status checks: docs/security.md group H, cases 52–54, caching, IETF tokens, httpx fetcher."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Thai text handling (security.md J.64–66), names and the comparison fold."""
+"""Thai text handling (docs/security.md group J, cases 64–66), names and the comparison fold."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ The decision composes, in order, and stops at the first refusal (every problem i
    ``validUntil`` (``authority.company_data_stale``); only active entities may act
    (``authority.entity_inactive``); its signing clause is parsed with
    :func:`thaivc.authority.parse_clause`;
-4. either **a delegation chain** ending at the presenter (:func:`thaivc.delegation.verify_chain`)
+4. either **a delegation chain** ending at the presenter (:func:`thaivc.delegation.check_chain`)
    whose root was signed by enough distinct directors for the rule (``delegation.quorum_not_met``),
    or **directors acting directly**: one presentation per director, all for the same challenge,
    judged by the same rule.
@@ -48,7 +48,7 @@ from thaivc.delegation.binding import (
     directors_from_credential,
     directors_from_registry,
 )
-from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainResult, StatusCheck, verify_chain
+from thaivc.delegation.chain import MAX_CHAIN_LENGTH, ChainQuestion, ChainResult, StatusCheck, check_chain
 from thaivc.delegation.credential import DELEGATION_TYPE, Delegation, parse_delegation
 from thaivc.engine.challenge import ChallengeState, redeem
 from thaivc.engine.embedded import EmbeddedPolicy
@@ -665,8 +665,8 @@ def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]],
     """
     links = [f.delegation for f in found]
     proofs: dict[str, list[ProofCheck]] = {f.delegation.id: f.checks for f in found}
-    chain = verify_chain(links, proofs, holder=holder, on_behalf_of=case.on_behalf_of, act=case.act.tags,
-                         value_thb=value_thb, now=verifier.clock.now(), leeway=verifier.policy.leeway,
+    question = ChainQuestion(holder, case.on_behalf_of, case.act.tags, value_thb)
+    chain = check_chain(links, proofs, question, now=verifier.clock.now(), leeway=verifier.policy.leeway,
                          status=_status_callable(verifier.status_checker, verifier.trust),
                          max_length=policy.max_chain_length)
     case.chain = chain

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,7 +21,11 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "CliError",
+    "add_command",
     "add_common",
+    "add_json_flag",
+    "add_key_option",
+    "add_out_option",
     "fold_id",
     "load_signing_key",
     "mark",
@@ -67,6 +72,7 @@ def tolerant_streams() -> None:
             with contextlib.suppress(ValueError, OSError):  # a closed or detached stream: leave it be
                 reconfigure(errors="replace")
 
+
 #: Files the CLI reads may be larger than one token (a credential with many claims, a CSV).
 MAX_FILE_BYTES: Final = 16 * 1024 * 1024
 
@@ -102,6 +108,43 @@ def fold_id(text: str, *, kind: str, option: str) -> str:
     if digits != text:
         print(f"note: {option} {text} was read as {digits} (Thai digits, spaces and dashes folded)", file=sys.stderr)
     return digits
+
+
+# -- option builders: one spelling of each option the commands share ----------------------------------
+
+
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    body: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A sub-command with its one-line ``summary``, its ``body`` (kept as written) and its handler."""
+    parser = sub.add_parser(name, help=summary, description=body, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_json_flag(parser: argparse._ActionsContainer, help: str = "machine-readable output") -> None:
+    """``--json``: print the result as JSON instead of text."""
+    parser.add_argument("--json", action="store_true", help=help)
+
+
+def add_out_option(
+    parser: argparse._ActionsContainer,
+    help: str = "write here instead of standard output",
+    *,
+    required: bool = False,
+    metavar: str = "FILE",
+) -> None:
+    """``--out``: where the result is written (standard output when it is optional and absent)."""
+    parser.add_argument("--out", required=required, metavar=metavar, help=help)
+
+
+def add_key_option(parser: argparse._ActionsContainer, help: str, *, required: bool = True) -> None:
+    """``--key FILE``: a private JWK file (see ``thaivc key generate``)."""
+    parser.add_argument("--key", required=required, metavar="FILE", help=help)
 
 
 def read_input(source: str | None, *, what: str = "input") -> str:

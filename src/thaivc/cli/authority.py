@@ -6,7 +6,16 @@ import argparse
 import json
 import sys
 
-from thaivc.cli._common import EXIT_FAILED, EXIT_INDETERMINATE, EXIT_OK, CliError, mark, print_json, read_input
+from thaivc.cli._common import (
+    EXIT_FAILED,
+    EXIT_INDETERMINATE,
+    EXIT_OK,
+    CliError,
+    add_json_flag,
+    mark,
+    print_json,
+    read_input,
+)
 
 __all__ = ["register_authority"]
 
@@ -36,7 +45,7 @@ def register_authority(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     parse.add_argument("clause", nargs="?", help="the clause text (Thai), or use --file")
     parse.add_argument("--file", metavar="FILE", help="read the clause from FILE ('-' for stdin)")
     parse.add_argument("--directors", metavar="NAMES", help="comma-separated director names from DBD")
-    parse.add_argument("--json", action="store_true", help="print the rule as JSON")
+    add_json_flag(parse, "print the rule as JSON")
     parse.set_defaults(handler=cmd_authority_parse)
 
     check = actions.add_parser(
@@ -56,7 +65,7 @@ def register_authority(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     seal = check.add_mutually_exclusive_group()
     seal.add_argument("--seal", dest="seal", action="store_const", const=True, help="the company seal is affixed")
     seal.add_argument("--no-seal", dest="seal", action="store_const", const=False, help="no seal is affixed")
-    check.add_argument("--json", action="store_true")
+    add_json_flag(check)
     check.set_defaults(handler=cmd_authority_check, seal=None)
 
 
@@ -91,8 +100,13 @@ def cmd_authority_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(decision.to_json())
     else:
-        verdict = (f"{mark('✔')} ALLOWED" if decision.allowed else "? INDETERMINATE" if decision.indeterminate
-                   else f"{mark('✘')} REFUSED")
+        verdict = (
+            f"{mark('✔')} ALLOWED"
+            if decision.allowed
+            else "? INDETERMINATE"
+            if decision.indeterminate
+            else f"{mark('✘')} REFUSED"
+        )
         print(f"{verdict}  {decision.explanation_en}")
         print(f"  {decision.explanation_th}")
     if rule.needs_review or decision.indeterminate:

@@ -13,6 +13,9 @@ from thaivc.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    add_json_flag,
+    add_key_option,
+    add_out_option,
     load_signing_key,
     mark,
     print_json,
@@ -54,10 +57,9 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=fmt,
     )
     gen.add_argument(
-        "--type", default="Ed25519", type=_key_type, choices=KEY_TYPES,
-        help="key type, any case (default Ed25519)"
+        "--type", default="Ed25519", type=_key_type, choices=KEY_TYPES, help="key type, any case (default Ed25519)"
     )
-    gen.add_argument("--out", required=True, metavar="FILE", help="where to write the private JWK (never overwritten)")
+    add_out_option(gen, "where to write the private JWK (never overwritten)", required=True, metavar="FILE")
     gen.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     gen.set_defaults(handler=cmd_key_generate)
     show = key_sub.add_parser(
@@ -66,7 +68,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Print the public facts of a key file. Private members are never printed.",
     )
     show.add_argument("file", metavar="FILE")
-    show.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(show)
     show.set_defaults(handler=cmd_key_show)
 
     issue = sub.add_parser(
@@ -78,7 +80,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=fmt,
     )
     issue.add_argument("credential", metavar="CREDENTIAL.json", help="the unsigned credential ('-' for stdin)")
-    issue.add_argument("--key", required=True, metavar="FILE", help="the issuer's private JWK file")
+    add_key_option(issue, "the issuer's private JWK file")
     issue.add_argument("--format", default="vc+jwt", choices=["vc+jwt", "di", "dc+sd-jwt"])
     issue.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
     issue.add_argument(
@@ -93,7 +95,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--subject", metavar="DID", help="set credentialSubject.id: the holder's DID (e.g. from thaivc key generate)"
     )
     add_status_options(issue)
-    issue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    add_out_option(issue)
     issue.set_defaults(handler=cmd_issue)
 
     present = sub.add_parser(
@@ -105,7 +107,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=fmt,
     )
     present.add_argument("credentials", nargs="+", metavar="CRED", help="files holding secured credentials")
-    present.add_argument("--key", required=True, metavar="FILE", help="the holder's private JWK file")
+    add_key_option(present, "the holder's private JWK file")
     present.add_argument("--challenge", metavar="C", help="the verifier's challenge (nonce)")
     present.add_argument("--domain", metavar="D", help="the verifier's domain (audience)")
     present.add_argument("--format", default="vp+jwt", choices=["vp+jwt", "di", "dc+sd-jwt"])
@@ -116,7 +118,7 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="for an SD-JWT credential: a claim to reveal (repeat); the rest stay hidden",
     )
     present.add_argument("--cryptosuite", metavar="NAME", help="Data Integrity cryptosuite (with --format di)")
-    present.add_argument("--out", metavar="FILE")
+    add_out_option(present)
     present.set_defaults(handler=cmd_present)
 
     verify = sub.add_parser(
@@ -155,10 +157,11 @@ def register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         '"min_proofs": N, "from_methods": [...], "types": [...], "issuers": [...]})',
     )
     verify.add_argument(
-        "--min-ial", metavar="LEVEL",
+        "--min-ial",
+        metavar="LEVEL",
         help="minimum identity assurance (e.g. 2.3), re-derived from each credential's evidence",
     )
-    verify.add_argument("--json", action="store_true", help="print the full report as JSON")
+    add_json_flag(verify, "print the full report as JSON")
     verify.set_defaults(handler=cmd_verify)
 
     demo = sub.add_parser(
@@ -237,8 +240,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
             raise CliError("--subject needs a credential with one credentialSubject object")
         named = subject.get("id")
         if named is not None and named != args.subject:
-            raise CliError(f"the credential already names its subject {named}; --subject {args.subject} would "
-                           "silently replace it: remove credentialSubject.id or drop --subject")
+            raise CliError(
+                f"the credential already names its subject {named}; --subject {args.subject} would "
+                "silently replace it: remove credentialSubject.id or drop --subject"
+            )
         credential["credentialSubject"] = {**subject, "id": args.subject}
     options: dict[str, Any] = {}
     if args.cryptosuite:
@@ -249,8 +254,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
         for path in args.disclosable:
             if not path.startswith("/"):
                 pointer = "/" + path.replace("~", "~0").replace("/", "~1").replace(".", "/")
-                raise CliError(f"--disclosable {path}: a disclosable claim is a JSON pointer; did you mean "
-                               f"--disclosable {pointer}?")
+                raise CliError(
+                    f"--disclosable {path}: a disclosable claim is a JSON pointer; did you mean "
+                    f"--disclosable {pointer}?"
+                )
         options["disclosable"] = args.disclosable
     try:
         with issuing_status(args) as status:
@@ -375,8 +382,10 @@ def _hints(report: VerificationReport, args: argparse.Namespace) -> list[str]:
     if report.check("challenge") is not None and args.challenge is None and not args.allow_no_challenge:
         hints.append("pass --challenge C (the one you issued), or --allow-no-challenge to inspect only")
     if "status.not_checked" in codes and args.status is None:
-        hints.append("the credential has a status entry: pass --status https (or a folder of published lists, "
-                     "or the issuer's status database) to check revocation")
+        hints.append(
+            "the credential has a status entry: pass --status https (or a folder of published lists, "
+            "or the issuer's status database) to check revocation"
+        )
     if "vp.holder_not_subject" in codes:
         hints.append("each credential's credentialSubject.id must be the DID of the key that signed the presentation")
     if "sdjwt.kb_required" in codes:

@@ -13,6 +13,9 @@ from thaivc.cli._common import (
     EXIT_INDETERMINATE,
     EXIT_OK,
     CliError,
+    add_json_flag,
+    add_key_option,
+    add_out_option,
     fold_id,
     load_signing_key,
     mark,
@@ -60,7 +63,7 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     draft.add_argument("--stamp-duty", choices=("7a", "7b", "7c"), help="stamp-duty class (default 7a/7b by acts)")
     draft.add_argument("--seal", action="store_true", help="the directors declare the company seal affixed")
     add_status_options(draft)
-    draft.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    add_out_option(draft)
     draft.set_defaults(handler=cmd_delegate)
 
     sign = sub.add_parser(
@@ -71,8 +74,8 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         formatter_class=fmt,
     )
     sign.add_argument("file", metavar="FILE", help="the delegation ('-' for stdin)")
-    sign.add_argument("--key", required=True, metavar="KEY", help="your private key file")
-    sign.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    add_key_option(sign, "your private key file")
+    add_out_option(sign)
     sign.set_defaults(handler=cmd_sign_delegation)
 
     auth = sub.add_parser(
@@ -99,7 +102,7 @@ def register_delegation(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     auth.add_argument("--min-ial", default="2.3", help="minimum identity assurance level (default 2.3)")
     auth.add_argument("--sample-dbd", action="store_true",
                       help="look companies up in the bundled sample DBD registry when no credential is presented")
-    auth.add_argument("--json", action="store_true", help="print the decision as JSON")
+    add_json_flag(auth, "print the decision as JSON")
     auth.set_defaults(handler=cmd_authorize)
 
 

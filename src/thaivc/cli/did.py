@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from thaivc.cli._common import EXIT_FAILED, EXIT_INDETERMINATE, EXIT_OK, print_json
+from thaivc.cli._common import EXIT_FAILED, EXIT_INDETERMINATE, EXIT_OK, add_json_flag, print_json
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.did import RELATIONSHIPS, DidDocument, DidJwkResolver, DidKeyResolver, DidResolver, UniversalResolver
 
@@ -43,7 +43,7 @@ def register_did(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         formatter_class=fmt,
     )
     resolve.add_argument("did", metavar="DID")
-    resolve.add_argument("--json", action="store_true", help="print the DID document as JSON")
+    add_json_flag(resolve, "print the DID document as JSON")
     resolve.add_argument(
         "--allow-network", action="store_true", help="fetch did:web documents over HTTPS (off by default)"
     )

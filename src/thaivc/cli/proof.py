@@ -10,7 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 
-from thaivc.cli._common import EXIT_FAILED, EXIT_OK, CliError, load_signing_key, read_json_file, write_output
+from thaivc.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    add_key_option,
+    add_out_option,
+    load_signing_key,
+    read_json_file,
+    write_output,
+)
 from thaivc.core.errors import ThaiVCError
 
 __all__ = ["register_proof"]
@@ -36,14 +45,14 @@ def register_proof(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add.add_argument("document", metavar="SIGNED.json", help="the signed document ('-' for stdin)")
-    add.add_argument("--key", required=True, metavar="FILE", help="the co-signer's private JWK file")
+    add_key_option(add, "the co-signer's private JWK file")
     add.add_argument(
         "--cryptosuite", metavar="NAME", help="default: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256/P-384"
     )
     add.add_argument("--purpose", default="assertionMethod", help="proof purpose (default assertionMethod)")
     add.add_argument("--id", dest="proof_id", metavar="URI", help="an id for the new proof (to chain to it later)")
     add.add_argument("--previous", metavar="URI", action="append", help="chain to the proof with this id")
-    add.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    add_out_option(add)
     add.set_defaults(handler=cmd_proof_add)
 
 

@@ -23,6 +23,9 @@ from thaivc.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
     CliError,
+    add_json_flag,
+    add_key_option,
+    add_out_option,
     load_signing_key,
     print_json,
     read_input,
@@ -65,7 +68,7 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "example:\n  thaivc status create --key agency.jwk.json --base-url https://status.dopa.go.th/lists",
     )
     who = create.add_mutually_exclusive_group(required=True)
-    who.add_argument("--key", metavar="FILE", help="the issuer's key file (the issuer id is its DID)")
+    add_key_option(who, "the issuer's key file (the issuer id is its DID)", required=False)
     who.add_argument("--issuer", metavar="ID", help="the issuer id (DID or URL) credentials name")
     create.add_argument("--base-url", required=True, metavar="URL", help="where the lists will be served (https)")
     create.add_argument(
@@ -102,7 +105,7 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "example:\n  thaivc status show urn:uuid:6f1c9a52-0d7e-4c55-9d1e-2b8c0f1e7a10",
     )
     show.add_argument("credential_id", metavar="CREDENTIAL_ID")
-    show.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(show)
     show.set_defaults(handler=cmd_show)
 
     publish = _action(
@@ -114,8 +117,8 @@ def register_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "Serve DIR at the base URL; republish at least daily (lists are valid for --valid-for).\n\n"
         "example:\n  thaivc status publish --key agency.jwk.json --out public/lists",
     )
-    publish.add_argument("--key", required=True, metavar="FILE", help="the issuer's private key file")
-    publish.add_argument("--out", required=True, metavar="DIR", help="directory to write the lists to")
+    add_key_option(publish, "the issuer's private key file")
+    add_out_option(publish, "directory to write the lists to", required=True, metavar="DIR")
     publish.add_argument("--format", default="vc+jwt", choices=["vc+jwt", "di"], help="W3C list credential format")
     publish.add_argument("--valid-for", type=int, default=86_400, metavar="SECONDS", help="list lifetime")
     publish.add_argument("--ttl", type=int, default=300, metavar="SECONDS", help="how long verifiers may cache")

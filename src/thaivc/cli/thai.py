@@ -17,7 +17,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -28,6 +28,10 @@ from thaivc.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    add_command,
+    add_json_flag,
+    add_key_option,
+    add_out_option,
     fold_id,
     load_signing_key,
     print_json,
@@ -335,8 +339,14 @@ def cmd_issue_citizen(args: argparse.Namespace) -> int:
     card = CardData(citizen_id, name, args.birth_date_be, args.laser)
     with _registries(args.config) as (dopa, _dbd, settings), issuing_status(args) as status:
         result = proof_citizen(
-            card, dopa=dopa, issuer=Issuer(key), subject_did=args.subject, format=args.format, status=status,
-            face=dopa if args.face_image else None, face_image_ref=args.face_image,
+            card,
+            dopa=dopa,
+            issuer=Issuer(key),
+            subject_did=args.subject,
+            format=args.format,
+            status=status,
+            face=dopa if args.face_image else None,
+            face_image_ref=args.face_image,
             liveness=True if args.liveness_passed else None,
         )
     if result.credential is None:
@@ -362,8 +372,12 @@ def cmd_issue_juristic(args: argparse.Namespace) -> int:
         try:
             with issuing_status(args) as status:
                 issued = issue_juristic(
-                    fold_id(args.id, kind="juristic", option="JURISTIC_ID"), dbd=dbd, issuer=Issuer(key),
-                    subject_did=args.subject, format=args.format, status=status
+                    fold_id(args.id, kind="juristic", option="JURISTIC_ID"),
+                    dbd=dbd,
+                    issuer=Issuer(key),
+                    subject_did=args.subject,
+                    format=args.format,
+                    status=status,
                 )
         except ThaiVCError as err:
             raise _fail(err, settings, "no credential issued") from None
@@ -372,18 +386,6 @@ def cmd_issue_juristic(args: argparse.Namespace) -> int:
 
 
 # -- registration ---------------------------------------------------------------------------------
-
-
-def _parser(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
-    name: str,
-    summary: str,
-    body: str,
-    handler: Callable[[argparse.Namespace], int],
-) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=summary, description=body, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(handler=handler)
-    return parser
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
@@ -398,7 +400,7 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     id_sub = id_parser.add_subparsers(dest="id_command", metavar="ACTION")
     id_sub.required = True
-    check = _parser(
+    check = add_command(
         id_sub,
         "check",
         "is a citizen or juristic ID valid, and what do its digits say",
@@ -410,14 +412,14 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_id_check,
     )
     check.add_argument("id", metavar="ID")
-    check.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(check)
 
     dopa = sub.add_parser(
         "dopa", help="DOPA card-status checks", description="Ask DOPA about an ID card.", formatter_class=fmt
     )
     dopa_sub = dopa.add_subparsers(dest="dopa_command", metavar="ACTION")
     dopa_sub.required = True
-    dcheck = _parser(
+    dcheck = add_command(
         dopa_sub,
         "check",
         "check a card by its laser code",
@@ -431,7 +433,7 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     for flag in ("--citizen-id", "--first-name", "--last-name", "--birth-date-be", "--laser"):
         dcheck.add_argument(flag, required=True)
-    dcheck.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(dcheck)
     _config_option(dcheck)
 
     dbd = sub.add_parser(
@@ -439,7 +441,7 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     dbd_sub = dbd.add_subparsers(dest="dbd_command", metavar="ACTION")
     dbd_sub.required = True
-    lookup = _parser(
+    lookup = add_command(
         dbd_sub,
         "lookup",
         "print a company's profile, directors and signing clause",
@@ -449,10 +451,10 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_dbd_lookup,
     )
     lookup.add_argument("id", metavar="JURISTIC_ID")
-    lookup.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(lookup)
     _config_option(lookup)
 
-    citizen = _parser(
+    citizen = add_command(
         sub,
         "issue-citizen",
         "check a card with DOPA and issue a ThaiCitizenCredential",
@@ -471,16 +473,18 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     citizen.add_argument("--last-name-en")
     citizen.add_argument("--subject", required=True, metavar="DID", help="the citizen's wallet DID")
     citizen.add_argument(
-        "--face-image", metavar="REF",
+        "--face-image",
+        metavar="REF",
         help="the captured face, compared by DOPA with the card photo (the sample registry knows img:KEY:live)",
     )
     citizen.add_argument(
-        "--liveness-passed", action="store_true",
+        "--liveness-passed",
+        action="store_true",
         help="your enrolment's presentation-attack (liveness) check passed; recorded as evidence. With "
         "--face-image this reaches IAL 2.3; the card check alone is IAL 1.3",
     )
 
-    juristic = _parser(
+    juristic = add_command(
         sub,
         "issue-juristic",
         "look a company up in DBD and issue a JuristicPersonCredential",
@@ -493,9 +497,9 @@ def register_thai(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     juristic.add_argument("id", metavar="JURISTIC_ID")
     juristic.add_argument("--subject", metavar="DID", help="the company's DID, if it has one")
     for parser in (citizen, juristic):
-        parser.add_argument("--key", required=True, metavar="FILE", help="the issuer's private JWK file")
+        add_key_option(parser, "the issuer's private JWK file")
         parser.add_argument("--format", default="vc+jwt", choices=FORMATS, help="securing format (default vc+jwt)")
-        parser.add_argument("--out", metavar="FILE", help="write the credential here instead of standard output")
-        parser.add_argument("--json", action="store_true", help="print credential and facts as JSON")
+        add_out_option(parser, "write the credential here instead of standard output")
+        add_json_flag(parser, "print credential and facts as JSON")
         add_status_options(parser)
         _config_option(parser)

@@ -10,7 +10,8 @@ from typing import Final, Protocol, runtime_checkable
 
 __all__ = ["DEFAULT_LEEWAY", "Clock", "FixedClock", "SystemClock", "to_datetime"]
 
-#: Default clock skew tolerated on time checks, in seconds (digitalbazaar/vc uses the same).
+#: Default clock skew tolerated on time checks, in seconds: RFC 7519 §4.1.4 allows
+#: "some small leeway, usually no more than a few minutes"; 300 s is the most any check accepts.
 DEFAULT_LEEWAY: Final = 300
 
 

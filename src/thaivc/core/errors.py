@@ -5,7 +5,7 @@ contract: callers branch on them, tests assert them, and ``docs/problem-codes.md
 anchor. Where a W3C specification defines a ProblemDetails type for the situation, the code maps to
 that type's URL so a report can be exported as RFC 9457 problem details without guessing.
 
-The hierarchy separates *verdicts* from *inability to decide* (the lesson of spruceid/ssi):
+The hierarchy separates *verdicts* from *inability to decide* (docs/security.md, guarantee 1):
 ``InputError`` and ``VerificationFailed`` are negative verdicts, ``Indeterminate`` means "could not
 decide" and must never be folded into "valid", ``UsageError`` is a programming mistake.
 """

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
+from thaivc.core import fastpath
 from thaivc.core.errors import InputError
 
 __all__ = [
@@ -62,6 +63,7 @@ _DECODER: Final = json.JSONDecoder(
 _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = getattr(_DECODER, "scan_once")  # noqa: B009
 _WHITESPACE_END: Final = re.compile(r"[ \t\n\r]*").match
 _WHITESPACE: Final = frozenset(" \t\n\r")
+fastpath.register("core.jsonutil C scanner", "~0.5-1 µs per strict JSON parse", lambda: None)
 
 
 def _end_of_whitespace(text: str, pos: int) -> int:
@@ -72,6 +74,8 @@ def _end_of_whitespace(text: str, pos: int) -> int:
 def _decode(text: str) -> Any:
     """``_DECODER.decode`` without its two Python frames: the same C scanner, whitespace rule and
     error messages as :meth:`json.JSONDecoder.decode` / ``raw_decode``."""
+    if not fastpath.ON[0]:
+        return _DECODER.decode(text)
     start = _end_of_whitespace(text, 0) if text[:1] in _WHITESPACE else 0
     try:
         value, end = _SCAN(text, start)

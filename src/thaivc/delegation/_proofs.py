@@ -71,7 +71,7 @@ def controllers_of(checks: list[ProofCheck]) -> list[str]:
     """Distinct controllers of the proofs that verified, in first-seen order.
 
     Two proofs by one controller (one director signing twice, or with two keys of one DID) count
-    once: the quorum is counted in people, not in signatures (security.md case 70).
+    once: the quorum is counted in people, not in signatures (docs/security.md group K).
     """
     seen: list[str] = []
     for c in checks:

@@ -41,7 +41,9 @@ __all__ = [
     "DELEGATION_TYPE",
     "Delegation",
     "DelegationScope",
+    "DelegationTerms",
     "delegation_credential",
+    "draft_delegation",
     "juristic_issuer_id",
     "parse_delegation",
     "sign_as_director",
@@ -50,7 +52,7 @@ __all__ = [
 DELEGATION_CONTEXT: Final = "https://contexts.thaivc.dev/delegation/v1"
 CREDENTIALS_V2: Final = "https://www.w3.org/ns/credentials/v2"
 JURISTIC_URN_PREFIX: Final = "urn:thaivc:juristic:"
-#: ZCAP's default (security.md case 69): no chain, and no permitted sub-delegation depth, beyond it.
+#: The longest chain, and the deepest permitted sub-delegation (docs/security.md group K: chain length).
 MAX_DEPTH: Final = 10
 
 StampDutyClass = Literal["7a", "7b", "7c"]
@@ -207,13 +209,46 @@ def parse_delegation(doc: Mapping[str, Any]) -> Delegation:
         loc = tuple(p for p in first["loc"] if isinstance(p, str | int))
         raise InputError("schema.invalid", str(first["msg"])[:200], loc=("credentialSubject", *loc)) from None
     return Delegation(
-        id=cid, issuer=issuer_id, attorney=subject.id, grantor_id=subject.grantor.juristic_id,
-        grantor_name_th=subject.grantor.legal_name_th, scope=subject.scope,
-        sub_delegation_allowed=subject.sub_delegation.allowed, max_depth=subject.sub_delegation.max_depth,
-        stamp_duty_class=subject.stamp_duty_class, parent=subject.parent,
-        valid_from=_stamp(doc, "validFrom"), valid_until=_stamp(doc, "validUntil"),
-        company_seal=subject.company_seal, document=doc,
+        id=cid,
+        issuer=issuer_id,
+        attorney=subject.id,
+        grantor_id=subject.grantor.juristic_id,
+        grantor_name_th=subject.grantor.legal_name_th,
+        scope=subject.scope,
+        sub_delegation_allowed=subject.sub_delegation.allowed,
+        max_depth=subject.sub_delegation.max_depth,
+        stamp_duty_class=subject.stamp_duty_class,
+        parent=subject.parent,
+        valid_from=_stamp(doc, "validFrom"),
+        valid_until=_stamp(doc, "validUntil"),
+        company_seal=subject.company_seal,
+        document=doc,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationTerms:
+    """What a power of attorney says: who grants what to whom, for how long, how far it may be passed on.
+
+    The fields of the paper instrument (``docs/authority.md``): the grantor company, the attorney
+    (DID, and citizen ID or passport number), the act tags with an optional cap in baht and the
+    Thai wording, the validity period, the sub-delegation depth (0: none), the stamp-duty class
+    (``7a`` for a single act and ``7b`` otherwise by default) and whether the company seal was used.
+    """
+
+    grantor_id: str
+    grantor_name_th: str
+    attorney_did: str
+    acts: Sequence[str]
+    valid_from: str
+    attorney_citizen_id: str | None = None
+    attorney_passport: str | None = None
+    max_value_thb: int | None = None
+    description_th: str | None = None
+    valid_until: str | None = None
+    sub_delegation_depth: int = 0
+    stamp_duty_class: StampDutyClass | None = None
+    company_seal: bool | None = None
 
 
 def delegation_credential(
@@ -237,11 +272,49 @@ def delegation_credential(
     credential_id: str | None = None,
     status: StatusOption | None = None,
 ) -> dict[str, Any]:
-    """An unsigned ``DelegationCredential``, NFC-normalised and given every issuance check.
+    """An unsigned ``DelegationCredential``: the keyword form of :func:`draft_delegation`.
+
+    The first thirteen arguments are the :class:`DelegationTerms`; the rest are
+    :func:`draft_delegation`'s.
+    """
+    terms = DelegationTerms(
+        grantor_id=grantor_id,
+        grantor_name_th=grantor_name_th,
+        attorney_did=attorney_did,
+        acts=acts,
+        valid_from=valid_from,
+        attorney_citizen_id=attorney_citizen_id,
+        attorney_passport=attorney_passport,
+        max_value_thb=max_value_thb,
+        description_th=description_th,
+        valid_until=valid_until,
+        sub_delegation_depth=sub_delegation_depth,
+        stamp_duty_class=stamp_duty_class,
+        company_seal=company_seal,
+    )
+    return draft_delegation(
+        terms,
+        parent=parent,
+        issuer=issuer,
+        credential_status=credential_status,
+        credential_id=credential_id,
+        status=status,
+    )
+
+
+def draft_delegation(
+    terms: DelegationTerms,
+    *,
+    parent: Delegation | None = None,
+    issuer: str | None = None,
+    credential_status: Mapping[str, Any] | None = None,
+    credential_id: str | None = None,
+    status: StatusOption | None = None,
+) -> dict[str, Any]:
+    """An unsigned ``DelegationCredential`` for ``terms``, NFC-normalised and given every issuance check.
 
     A root delegation (``parent=None``) is issued by :func:`juristic_issuer_id`; a sub-delegation
-    is issued by the parent's attorney. ``stamp_duty_class`` defaults to ``7a`` for a single act
-    and ``7b`` otherwise (``7c`` applies to several attorneys acting separately).
+    is issued by the parent's attorney.
 
     ``status`` is a status registry (or ``(registry, purposes)``), as for
     :meth:`~thaivc.Issuer.issue`: entries are allocated for this delegation's id, so the grantor
@@ -252,40 +325,16 @@ def delegation_credential(
     """
     if status is not None and credential_status is not None:
         raise UsageError("usage.invalid_argument", "give a status registry or a ready credential_status, not both")
-    if parent is not None:
-        issuer_id = parent.attorney
-        if issuer is not None and issuer != issuer_id:
-            raise UsageError("usage.invalid_argument", "a sub-delegation is issued by the parent's attorney")
-    else:
-        issuer_id = issuer or juristic_issuer_id(grantor_id)
-    subject: dict[str, Any] = {"id": attorney_did}
-    if attorney_citizen_id is not None:
-        subject["attorneyCitizenId"] = attorney_citizen_id
-    if attorney_passport is not None:
-        subject["attorneyPassport"] = attorney_passport
-    subject["grantor"] = {"juristicId": grantor_id, "legalNameTh": grantor_name_th}
-    scope: dict[str, Any] = {"acts": list(acts)}
-    if max_value_thb is not None:
-        scope["maxValueThb"] = max_value_thb
-    if description_th is not None:
-        scope["descriptionTh"] = description_th
-    subject["scope"] = scope
-    subject["subDelegation"] = {"allowed": sub_delegation_depth > 0, "maxDepth": sub_delegation_depth}
-    subject["stampDutyClass"] = stamp_duty_class or ("7a" if len(acts) == 1 else "7b")
-    if company_seal is not None:
-        subject["companySeal"] = company_seal
-    if parent is not None:
-        subject["parent"] = parent.id
     doc: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, DELEGATION_CONTEXT],
         "id": credential_id or f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", DELEGATION_TYPE],
-        "issuer": issuer_id,
-        "validFrom": valid_from,
+        "issuer": _issuer_of(terms.grantor_id, parent, issuer),
+        "validFrom": terms.valid_from,
     }
-    if valid_until is not None:
-        doc["validUntil"] = valid_until
-    doc["credentialSubject"] = subject
+    if terms.valid_until is not None:
+        doc["validUntil"] = terms.valid_until
+    doc["credentialSubject"] = _subject(terms, parent)
     doc["credentialSchema"] = {"id": DELEGATION_SCHEMA, "type": "JsonSchema"}
     if credential_status is not None:
         doc["credentialStatus"] = dict(credential_status)
@@ -302,8 +351,44 @@ def delegation_credential(
     return out
 
 
+def _issuer_of(grantor_id: str, parent: Delegation | None, issuer: str | None) -> str:
+    """The company for a root delegation; the parent's attorney, and nobody else, for a sub-delegation."""
+    if parent is None:
+        return issuer or juristic_issuer_id(grantor_id)
+    if issuer is not None and issuer != parent.attorney:
+        raise UsageError("usage.invalid_argument", "a sub-delegation is issued by the parent's attorney")
+    return parent.attorney
+
+
+def _subject(terms: DelegationTerms, parent: Delegation | None) -> dict[str, Any]:
+    """The ``credentialSubject``: the attorney, the grantor, the scope, the sub-delegation right."""
+    subject: dict[str, Any] = {"id": terms.attorney_did}
+    if terms.attorney_citizen_id is not None:
+        subject["attorneyCitizenId"] = terms.attorney_citizen_id
+    if terms.attorney_passport is not None:
+        subject["attorneyPassport"] = terms.attorney_passport
+    subject["grantor"] = {"juristicId": terms.grantor_id, "legalNameTh": terms.grantor_name_th}
+    scope: dict[str, Any] = {"acts": list(terms.acts)}
+    if terms.max_value_thb is not None:
+        scope["maxValueThb"] = terms.max_value_thb
+    if terms.description_th is not None:
+        scope["descriptionTh"] = terms.description_th
+    subject["scope"] = scope
+    depth = terms.sub_delegation_depth
+    subject["subDelegation"] = {"allowed": depth > 0, "maxDepth": depth}
+    subject["stampDutyClass"] = terms.stamp_duty_class or ("7a" if len(terms.acts) == 1 else "7b")
+    if terms.company_seal is not None:
+        subject["companySeal"] = terms.company_seal
+    if parent is not None:
+        subject["parent"] = parent.id
+    return subject
+
+
 def sign_as_director(
-    document: Mapping[str, Any], director_key: Signer, *, suite: ProofSuite | None = None,
+    document: Mapping[str, Any],
+    director_key: Signer,
+    *,
+    suite: ProofSuite | None = None,
     clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Add ``director_key``'s proof to an unsigned or partly signed delegation (a proof set).

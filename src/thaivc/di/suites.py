@@ -7,7 +7,7 @@ A cryptosuite fixes three things (VC Data Integrity §3, vc-di-eddsa §3, vc-di-
 * the **hash**: SHA-256, or SHA-384 for P-384 keys (ECDSA suites only; the RDFC-1.0 canonicaliser
   then also uses SHA-384, as the ecdsa-rdfc-2019 P-384 test vectors require);
 * the **key types** it accepts: Ed25519 for ``eddsa-*``, P-256/P-384 for ``ecdsa-*``. A proof whose
-  verification method is of another type is refused before any signature check (security.md E.29).
+  verification method is of another type is refused before any signature check (docs/security.md group E).
 
 A verifier only ever looks a suite up by the exact ``cryptosuite`` string of a proof, so a
 misspelled or unknown suite (``eddsa-jcs-2O22``) is simply absent: nothing is guessed.

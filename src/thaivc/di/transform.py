@@ -122,7 +122,7 @@ def proof_config(proof: Mapping[str, Any], document: Mapping[str, Any], suite: C
 
     For RDFC suites the configuration takes the document's ``@context`` (the proof is read with
     the document's terms). For JCS suites a ``@context`` carried by the proof is kept as it is;
-    the verifier checks separately that it is a prefix of the document's (security.md E.28).
+    the verifier checks separately that it is a prefix of the document's (docs/security.md group E).
     """
     config = {key: value for key, value in proof.items() if key != "proofValue"}
     if suite.transform == "rdfc":

@@ -34,8 +34,8 @@ never replaces the issuer: one valid proof must still come from the expected con
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final, Literal, cast
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, Literal
 
 from thaivc.contexts import ContextRegistry
 from thaivc.core.budget import SIGNATURE_UNITS, request_budget, spend
@@ -61,11 +61,20 @@ from thaivc.di.transform import (
 )
 from thaivc.di.unsigned import check_rdfc_document, check_rdfc_proof
 from thaivc.did import Relationship, UniversalResolver, same_key_did
+from thaivc.keys import PublicKey
 from thaivc.model import parse_datetime_stamp
 
-__all__ = ["ProofOutcome", "ProofSetPolicy", "ProofsResult", "verify_proofs"]
+__all__ = [
+    "PriorChecks",
+    "ProofEnv",
+    "ProofExpectation",
+    "ProofOutcome",
+    "ProofSetPolicy",
+    "ProofsResult",
+    "check_proof_set",
+    "verify_proofs",
+]
 
-Purpose = Literal["assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"]
 #: Proofs examined per document: a proof set of directors is small; thousands are an attack.
 MAX_PROOFS: Final = 32
 #: Earlier proofs one chain may reach, and distinct chain documents one set may hash. Honest chains
@@ -199,14 +208,55 @@ class ProofsResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Expect:
-    """What the caller expects of every proof."""
+class ProofEnv:
+    """The verifier's side of a proof check, the same for every document it verifies.
 
-    purpose: str
-    controller: str | None
-    challenge: str | None
-    domain: str | None
-    policy: ProofSetPolicy | None
+    Where keys come from (``resolver``: did:key and did:jwk only by default), the time and its
+    ``leeway`` (seconds), the contexts a document may use, the cryptosuites it accepts (deny by
+    default), the canonicalisation ceiling, and whether a JCS document may append contexts after its
+    proof's. One frozen object instead of a dozen keyword arguments passed down three calls.
+    """
+
+    resolver: UniversalResolver | None = None
+    clock: Clock | None = None
+    leeway: int = DEFAULT_LEEWAY
+    contexts: ContextRegistry | None = None
+    suites: CryptosuiteRegistry | None = None
+    max_work: int = rdfc.DEFAULT_MAX_WORK
+    allow_context_extension: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProofExpectation:
+    """What the caller expects of every proof of this one document.
+
+    ``purpose`` is the verification relationship the method must be authorised for
+    (``assertionMethod`` for credentials, ``authentication`` for presentations); ``controller`` the
+    issuer or holder the methods must belong to (``None`` skips that binding); ``challenge`` and
+    ``domain`` what a presentation's proof must carry; ``policy`` the co-signers a set may add.
+    """
+
+    purpose: Relationship = "assertionMethod"
+    controller: str | None = None
+    challenge: str | None = None
+    domain: str | None = None
+    policy: ProofSetPolicy | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorChecks:
+    """Work the caller already did on this document, *in this same call*, so it is not done twice.
+
+    ``jsonld``: :func:`thaivc.model.check_jsonld` passed; ``unsigned``:
+    :func:`~thaivc.di.unsigned.check_rdfc_document` passed; ``dataset``: the document without its
+    ``proof`` converted to RDF through the loader of the environment's contexts. The dataset is
+    never kept beyond the call, and stands only for the unchained document (a proof with
+    ``previousProof`` hashes a different document, converted here).
+    """
+
+    jsonld: bool = False
+    unsigned: bool = False
+    dataset: Dataset | None = None
 
 
 class _Skipped(Exception):
@@ -226,7 +276,7 @@ def verify_proofs(
     document: Mapping[str, Any],
     *,
     resolver: UniversalResolver | None = None,
-    expected_purpose: Purpose = "assertionMethod",
+    expected_purpose: Relationship = "assertionMethod",
     expected_controller: str | None = None,
     challenge: str | None = None,
     domain: str | None = None,
@@ -248,58 +298,20 @@ def verify_proofs(
     carry contexts after its proof's ``@context`` only with ``allow_context_extension``. The call runs on the
     request's :class:`~thaivc.core.budget.WorkBudget`, or on a budget of its own when there is none.
     """
+    env = ProofEnv(resolver, clock, leeway, contexts, suites, max_work, allow_context_extension)
+    expect = ProofExpectation(expected_purpose, expected_controller, challenge, domain, policy)
     with request_budget():
-        return _verify_proofs(
-            document,
-            resolver=resolver,
-            expected_purpose=expected_purpose,
-            expected_controller=expected_controller,
-            challenge=challenge,
-            domain=domain,
-            clock=clock,
-            leeway=leeway,
-            contexts=contexts,
-            suites=suites,
-            policy=policy,
-            max_work=max_work,
-            jsonld_checked=jsonld_checked,
-            unsecured_dataset=None,
-            allow_context_extension=allow_context_extension,
-        )
+        return check_proof_set(document, env, expect, PriorChecks(jsonld=jsonld_checked))
 
 
-def _verify_proofs(
-    document: Mapping[str, Any],
-    *,
-    resolver: UniversalResolver | None,
-    expected_purpose: Purpose,
-    expected_controller: str | None,
-    challenge: str | None,
-    domain: str | None,
-    clock: Clock | None,
-    leeway: int,
-    contexts: ContextRegistry | None,
-    suites: CryptosuiteRegistry | None,
-    policy: ProofSetPolicy | None,
-    max_work: int,
-    jsonld_checked: bool,
-    unsecured_dataset: Dataset | None,
-    allow_context_extension: bool = False,
-    unsigned_checked: bool = False,
+def check_proof_set(
+    document: Mapping[str, Any], env: ProofEnv, expect: ProofExpectation, prior: PriorChecks = PriorChecks()
 ) -> ProofsResult:
-    """:func:`verify_proofs`, optionally reusing the RDF conversion the caller already made.
+    """:func:`verify_proofs` on the caller's budget, with the settings as objects; never raises on bad input.
 
-    ``unsecured_dataset`` must be the conversion, *in this same call*, of ``document`` without its
-    ``proof`` through the loader of ``contexts``: :func:`thaivc.engine.verify.di.check_di` converts it
-    once to check its JSON-LD meaning and hands it over, so it is not converted a second time. It
-    is never kept beyond the call, and it stands only for the unchained document (a proof with
-    ``previousProof`` hashes a different document, converted here). ``unsigned_checked`` says the
-    caller already ran :func:`~thaivc.di.unsigned.check_rdfc_document` on this document.
+    :func:`thaivc.engine.verify.di.check_di` converts the document to RDF once to check its JSON-LD
+    meaning and hands the conversion over in ``prior``, so it is not converted a second time.
     """
-    resolver = resolver or _default_resolver()
-    clock = clock or SystemClock()
-    contexts = contexts or shared_contexts()
-    suites = suites or CryptosuiteRegistry()
     if not isinstance(document, Mapping):
         outcome = ProofOutcome(0, "fail", "di.proof_invalid", "the secured document is not a JSON object")
         return ProofsResult((outcome,))
@@ -314,32 +326,20 @@ def _verify_proofs(
     if len(raw) > MAX_PROOFS:
         return ProofsResult((ProofOutcome(0, "fail", "input.too_large", f"more than {MAX_PROOFS} proofs"),))
 
+    policy = expect.policy
     if policy is not None and not policy.applies_to(document):
         policy = None  # out of the policy's scope: every proof must be the controller's own
-    ctx = _Context(
-        document=document,
-        raw=raw,
-        resolver=resolver,
-        clock=clock,
-        leeway=leeway,
-        contexts=contexts,
-        suites=suites,
-        max_work=max_work,
-        jsonld_checked=jsonld_checked,
-        unsecured_dataset=unsecured_dataset,
-        allow_context_extension=allow_context_extension,
-        unsigned_checked=unsigned_checked,
-    )
-    expect = _Expect(expected_purpose, expected_controller, challenge, domain, policy)
+        expect = replace(expect, policy=None)
+    ctx = _Context(document, raw, env, prior)
     outcomes = _verify_until_decided(ctx, expect)
-    policy_problem = _check_policy(outcomes, policy, expected_controller) if policy is not None else None
+    policy_problem = _check_policy(outcomes, policy, expect.controller) if policy is not None else None
     problems = tuple(p.problem for p in outcomes if p.problem is not None)
     if policy_problem is not None:
         problems = (*problems, policy_problem)
     return ProofsResult(outcomes, policy_problem, problems)
 
 
-def _verify_until_decided(ctx: _Context, expect: _Expect) -> tuple[ProofOutcome, ...]:
+def _verify_until_decided(ctx: _Context, expect: ProofExpectation) -> tuple[ProofOutcome, ...]:
     """Each proof in order; after the first failure, only the cheap checks of the rest.
 
     One failing member fails the whole set whatever the others say, so verifying them would only
@@ -368,9 +368,7 @@ def _default_resolver() -> UniversalResolver:
     return _DEFAULT_RESOLVER[0]
 
 
-def _check_policy(
-    outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy, controller: str | None
-) -> Problem | None:
+def _check_policy(outcomes: Sequence[ProofOutcome], policy: ProofSetPolicy, controller: str | None) -> Problem | None:
     """The policy's verdict on a set whose proofs each verified (or not) on their own.
 
     Co-signers the policy lists are accepted *besides* the expected controller, never instead of
@@ -396,37 +394,22 @@ def _check_policy(
 class _Context:
     """Per-call state: proofs by id, chain checks, and canonical documents shared across proofs."""
 
-    def __init__(
-        self,
-        *,
-        document: Mapping[str, Any],
-        raw: list[Any],
-        resolver: UniversalResolver,
-        clock: Clock,
-        leeway: int,
-        contexts: ContextRegistry,
-        suites: CryptosuiteRegistry,
-        max_work: int,
-        jsonld_checked: bool,
-        unsecured_dataset: Dataset | None = None,
-        allow_context_extension: bool = False,
-        unsigned_checked: bool = False,
-    ) -> None:
+    def __init__(self, document: Mapping[str, Any], raw: list[Any], env: ProofEnv, prior: PriorChecks) -> None:
         self.document = document
         self.raw = raw
-        self.resolver = resolver
-        self.now = clock.now()
-        self.leeway = leeway
-        self.contexts = contexts
-        self.suites = suites
-        self.max_work = max_work
+        self.resolver = env.resolver or _default_resolver()
+        self.now = (env.clock or SystemClock()).now()
+        self.leeway = env.leeway
+        self.contexts = env.contexts or shared_contexts()
+        self.suites = env.suites or CryptosuiteRegistry()
+        self.max_work = env.max_work
         self.jsonld_error: ThaiVCError | None = None
-        self.jsonld_done = jsonld_checked
+        self.jsonld_done = prior.jsonld
         self.unsecured = {k: v for k, v in document.items() if k != "proof"}
-        self.unsecured_dataset = unsecured_dataset
-        self.allow_context_extension = allow_context_extension
+        self.unsecured_dataset = prior.dataset
+        self.allow_context_extension = env.allow_context_extension
         self.unsigned_error: ThaiVCError | None = None
-        self.unsigned_done = unsigned_checked
+        self.unsigned_done = prior.unsigned
         self.by_id: dict[str, list[int]] = {}
         for index, proof in enumerate(raw):
             if isinstance(proof, dict) and isinstance(proof.get("id"), str):
@@ -436,7 +419,9 @@ class _Context:
 
     # -- one proof ------------------------------------------------------------------------------
 
-    def verify_one(self, index: int, proof: Any, expect: _Expect, decided_by: int | None = None) -> ProofOutcome:
+    def verify_one(
+        self, index: int, proof: Any, expect: ProofExpectation, decided_by: int | None = None
+    ) -> ProofOutcome:
         """One proof's outcome; with ``decided_by`` (an earlier proof that failed) the cheap checks only."""
         info: dict[str, Any] = {}
         try:
@@ -459,10 +444,29 @@ class _Context:
         status: Literal["fail", "indeterminate"] = "indeterminate" if isinstance(err, Indeterminate) else "fail"
         return ProofOutcome(index, status, err.code, err.detail, **info)
 
-    def _verify(self, proof: Any, expect: _Expect, info: dict[str, Any], *, decided: bool = False) -> None:
-        purpose, controller, policy = expect.purpose, expect.controller, expect.policy
+    def _verify(self, proof: Any, expect: ProofExpectation, info: dict[str, Any], *, decided: bool = False) -> None:
+        """VC Data Integrity §4.4 for one proof: its shape, its chain, its key, its signature.
+
+        The structural checks run for every proof; once the set is ``decided`` (an earlier proof
+        failed), nothing that needs a DID, a canonicalisation or a signature is paid for.
+        """
+        suite = self._check_structure(proof, expect, info)
+        chain = self._previous(proof)
+        selective = suite.name == ECDSA_SD_2023.name
+        if selective:
+            _check_selective(proof, chain)
+        if decided:
+            raise _Skipped
+        key = self._authorised_key(proof["verificationMethod"], expect, info)
+        if selective:
+            self._verify_derived(proof, key)
+        else:
+            self._verify_signature(proof, suite, key, chain)
+
+    def _check_structure(self, proof: Any, expect: ProofExpectation, info: dict[str, Any]) -> Cryptosuite:
+        """Members, type, suite, shapes, purpose, id, times, challenge and domain: no key, no hash."""
         if not isinstance(proof, dict):
-            raise _fail("di.proof_malformed", "a proof is not a JSON object")  # security.md A.6
+            raise _fail("di.proof_malformed", "a proof is not a JSON object")  # docs/security.md group A
         if isinstance(proof.get("id"), str):
             info["proof_id"] = proof["id"]
         for member in ("type", "verificationMethod", "proofPurpose", "cryptosuite", "proofValue"):
@@ -476,25 +480,18 @@ class _Context:
             check_rdfc_proof(proof, self.document.get("@context"))
             self._check_unsigned_document()
         _check_shapes(proof)
-        vm_id = proof["verificationMethod"]
-        info["verification_method"] = vm_id
-        if proof["proofPurpose"] != purpose:
+        info["verification_method"] = proof["verificationMethod"]
+        if proof["proofPurpose"] != expect.purpose:
             shown = _shown(proof["proofPurpose"])
-            raise _fail("di.proof_invalid", f"proofPurpose {shown} is not the expected {purpose}")
+            raise _fail("di.proof_invalid", f"proofPurpose {shown} is not the expected {expect.purpose}")
         if isinstance(proof.get("id"), str) and len(self.by_id.get(proof["id"], ())) > 1:
             raise _fail("di.proof_invalid", "two proofs share one id")
         self._check_times(proof)
         self._check_challenge_domain(proof, expect.challenge, expect.domain)
-        chain = self._previous(proof)
-        selective = suite.name == ECDSA_SD_2023.name
-        if selective:
-            if chain:
-                raise _fail("di.proof_invalid", "an ecdsa-sd-2023 proof cannot be part of a proof chain")
-            if proof_value_kind(proof["proofValue"]) == "base":
-                raise _fail("di.sd_base_proof", "an ecdsa-sd-2023 base proof is for the holder: present a derived one")
-        if decided:
-            raise _Skipped
+        return suite
 
+    def _authorised_key(self, vm_id: str, expect: ProofExpectation, info: dict[str, Any]) -> PublicKey:
+        """The method's key, once its controller lists it for the purpose and is the expected party."""
         try:
             did_doc, vm = self.resolver.resolve_verification_method(vm_id)
         except Indeterminate:
@@ -502,32 +499,33 @@ class _Context:
         except ThaiVCError as err:
             raise _fail(err.code if err.code.startswith(("did.", "key.")) else "di.proof_invalid", err.detail) from None
         info["controller"] = did_doc.id
-        if not did_doc.is_authorized(vm.id, cast("Relationship", purpose)):
-            raise _fail("di.vm_not_authorized", f"the method is not listed under {purpose} by its controller")
+        if not did_doc.is_authorized(vm.id, expect.purpose):
+            raise _fail("di.vm_not_authorized", f"the method is not listed under {expect.purpose} by its controller")
+        controller, policy = expect.controller, expect.policy
         if (
             controller is not None
             and not same_key_did(did_doc.id, controller)
             and not (policy is not None and policy.names(vm.id, did_doc.id))
         ):
             raise _fail("di.vm_not_authorized", "the verification method is not controlled by " + controller[:100])
-        key = vm.public_key
+        return vm.public_key
+
+    def _verify_derived(self, proof: dict[str, Any], key: PublicKey) -> None:
+        """An ``ecdsa-sd-2023`` derived proof, against the disclosed document (always RDF)."""
+        if not self.jsonld_done:
+            self._check_jsonld()
+        verify_derived(
+            self.unsecured, proof, key, contexts=self.contexts, max_work=self.max_work, dataset=self.unsecured_dataset
+        )
+
+    def _verify_signature(
+        self, proof: dict[str, Any], suite: Cryptosuite, key: PublicKey, chain: tuple[int, ...]
+    ) -> None:
+        """VC Data Integrity §4.4 steps: hash the proof configuration and the document, check the signature."""
         hash_name = suite.hash_for(key.key_type)
-        if selective:
-            if not self.jsonld_done:
-                self._check_jsonld()
-            verify_derived(
-                self.unsecured,
-                proof,
-                key,
-                contexts=self.contexts,
-                max_work=self.max_work,
-                dataset=self.unsecured_dataset,
-            )
-            return
         signature = decode_proof_value(proof["proofValue"], key.key_type)
         if "@context" in proof and suite.transform == "jcs":
             self._check_jcs_context(proof["@context"])
-
         if suite.transform == "rdfc" and not self.jsonld_done:
             self._check_jsonld()
         config = proof_config(proof, self.unsecured, suite)
@@ -610,7 +608,7 @@ class _Context:
         doc_items = doc_context if isinstance(doc_context, list) else [doc_context]
         proof_items = proof_context if isinstance(proof_context, list) else [proof_context]
         if len(proof_items) > len(doc_items) or doc_items[: len(proof_items)] != proof_items:
-            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")  # E.28
+            raise _fail("di.proof_invalid", "the proof's @context is not a prefix of the document's")
         if not self.allow_context_extension:
             raise _fail("di.context_mismatch", "contexts were appended to the document after the proof's @context")
 
@@ -628,7 +626,15 @@ class _Context:
             if not found:
                 raise _fail("di.proof_invalid", f"previousProof {ref[:100]!r} is not in the document")
             indexes.extend(found)
-        # follow the chain back: a cycle anywhere behind this proof makes it unverifiable
+        self._walk_back(proof, indexes)
+        chain = tuple(sorted(set(indexes)))
+        self.chain_documents.add(chain)
+        if len(self.chain_documents) > MAX_CHAIN:
+            raise _fail("input.too_large", f"the proofs chain to more than {MAX_CHAIN} distinct documents")
+        return chain
+
+    def _walk_back(self, proof: dict[str, Any], indexes: list[int]) -> None:
+        """Follow the chain behind ``proof``: a cycle or a missing link anywhere makes it unverifiable."""
         seen: set[int] = set()
         stack = list(indexes)
         origin = [i for i, p in enumerate(self.raw) if p is proof]
@@ -648,11 +654,6 @@ class _Context:
                     stack.extend(found)
             if len(seen) > MAX_CHAIN:
                 raise _fail("input.too_large", f"the proof chain reaches more than {MAX_CHAIN} earlier proofs")
-        chain = tuple(sorted(set(indexes)))
-        self.chain_documents.add(chain)
-        if len(self.chain_documents) > MAX_CHAIN:
-            raise _fail("input.too_large", f"the proofs chain to more than {MAX_CHAIN} distinct documents")
-        return chain
 
     @staticmethod
     def _references(proof: dict[str, Any]) -> list[str]:
@@ -679,14 +680,29 @@ class _Context:
         return cached
 
 
+def _check_selective(proof: dict[str, Any], chain: tuple[int, ...]) -> None:
+    """An ``ecdsa-sd-2023`` proof is a derived proof on its own: never a base proof, never chained."""
+    if chain:
+        raise _fail("di.proof_invalid", "an ecdsa-sd-2023 proof cannot be part of a proof chain")
+    if proof_value_kind(proof["proofValue"]) == "base":
+        raise _fail("di.sd_base_proof", "an ecdsa-sd-2023 base proof is for the holder: present a derived one")
+
+
 def _shown(value: object) -> str:
     """A member's value for a message: a string's start, otherwise only its JSON type."""
     return repr(value[:60]) if isinstance(value, str) else f"of type {type(value).__name__}"
 
 
 #: Members whose value must be a non-empty string (VC Data Integrity §2.1).
-_STRING_MEMBERS: Final = ("verificationMethod", "proofPurpose", "proofValue", "created", "expires", "challenge",
-                          "nonce")
+_STRING_MEMBERS: Final = (
+    "verificationMethod",
+    "proofPurpose",
+    "proofValue",
+    "created",
+    "expires",
+    "challenge",
+    "nonce",
+)
 
 
 def _check_shapes(proof: Mapping[str, Any]) -> None:

@@ -209,7 +209,7 @@ class DidDocument:
         """Parse a DID document that has already been through :func:`thaivc.core.jsonutil.loads_strict`.
 
         ``expected_id`` is the DID that was resolved; a document about another DID is refused
-        with ``did.id_mismatch`` (security.md I.60).
+        with ``did.id_mismatch`` (docs/security.md group I).
         """
         if not isinstance(obj, Mapping):
             _bad("a DID document must be a JSON object")

@@ -6,10 +6,10 @@ verifier resolving the same issuer key for every credential pays a dictionary lo
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Final
 
+from thaivc.core import fastpath
 from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.jsonutil import loads_strict
@@ -55,7 +55,7 @@ def _require_method(did: str, method: str) -> None:
         raise ThaiVCError("did.invalid", f"not a did:{method} DID")
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+@fastpath.memo("did did:key documents", "a did:key document by its DID: one key decode and check", CACHE_SIZE)
 def _resolve_did_key(did: str) -> DidDocument:
     _require_method(did, "key")
     multikey = did[len("did:key:") :]
@@ -66,7 +66,7 @@ def _resolve_did_key(did: str) -> DidDocument:
     return _all_relationships(did, vm)
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+@fastpath.memo("did did:jwk documents", "a did:jwk document by its DID: base64, JSON and key import", CACHE_SIZE)
 def _resolve_did_jwk(did: str) -> DidDocument:
     _require_method(did, "jwk")
     encoded = did[len("did:jwk:") :]
@@ -78,7 +78,7 @@ def _resolve_did_jwk(did: str) -> DidDocument:
         jwk = loads_strict(raw, max_bytes=_MAX_JWK_BYTES, require_object=True)
     except ThaiVCError as exc:
         if exc.code.startswith("input."):
-            raise  # size and depth caps keep their own codes (security.md A.1, A.2)
+            raise  # size and depth caps keep their own codes (docs/security.md group A)
         raise ThaiVCError("did.invalid", f"did:jwk does not hold a JSON object ({exc.code})") from None
     if "d" in jwk:
         raise ThaiVCError("key.invalid", "did:jwk carries a private key")
@@ -100,7 +100,7 @@ class DidJwkResolver:
     """did:jwk, offline: one JsonWebKey method ``did:jwk:…#0`` in all four relationships.
 
     The did:jwk specification puts ``use:"enc"`` keys under keyAgreement only; thaivc verifies
-    signatures and so refuses such keys outright (security.md I.62).
+    signatures and so refuses such keys outright (docs/security.md group I).
     """
 
     method: Final = "jwk"

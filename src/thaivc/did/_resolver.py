@@ -1,6 +1,6 @@
 """The resolver seam and the method router.
 
-Network resolution is opt-in (security.md I.63): the default :class:`UniversalResolver` knows
+Network resolution is opt-in (docs/security.md group I): the default :class:`UniversalResolver` knows
 only did:key and did:jwk, and a did:web DID without a configured resolver is *indeterminate*,
 not invalid and never fetched.
 """
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final, Protocol, runtime_checkable
 
+from thaivc.core import fastpath
 from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.did._document import DidDocument, VerificationMethod
 from thaivc.did._methods import CACHE_SIZE, DidJwkResolver, DidKeyResolver
@@ -64,12 +65,13 @@ class UniversalResolver:
         """Resolve ``did…#fragment`` to its document and method.
 
         The method must be defined in the document of the DID it names. For did:key and did:jwk
-        a fragment that is not the key's own is ``key.invalid`` (security.md I.62); for other
-        methods it is ``key.not_found``. Results for the pure built-in methods are cached.
+        a fragment that is not the key's own is ``key.invalid`` (docs/security.md group I); for other
+        methods it is ``key.not_found``. Results for the pure built-in methods are cached (a fast path,
+        per resolver: :mod:`thaivc.core.fastpath` turns it off).
         """
         if isinstance(vm_id, str) and vm_id.startswith(("did:key:", "did:jwk:")):
             resolver = self._methods.get(vm_id[4:7])
-            if isinstance(resolver, DidKeyResolver | DidJwkResolver):
+            if isinstance(resolver, DidKeyResolver | DidJwkResolver) and fastpath.ON[0]:
                 return self._cached_vm(vm_id)
         return self._resolve_vm(vm_id)
 

@@ -1,4 +1,4 @@
-"""did:web resolution through a hardened fetcher (security.md group I, cases 56–61).
+"""did:web resolution through a hardened fetcher (docs/security.md group I).
 
 The DID is turned into a URL only after its host has been proven to be an ordinary DNS name:
 IP literals in every spelling, ``localhost`` names, raw Unicode hosts (only A-labels are accepted,

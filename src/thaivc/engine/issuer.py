@@ -225,16 +225,23 @@ def check_sd_mandatory(doc: dict[str, Any], requested: Sequence[str]) -> list[st
         raise UsageError("usage.invalid_argument", "mandatory_pointers is a list of JSON pointers, not one string")
     pointers = mandatory_pointers(doc, check_pointers(requested))
     view = select_json_ld(doc, pointers) or {}
+    _refuse_view(
+        view,
+        doc,
+        "with only its mandatory claims revealed, this credential is one its schema or the data model "
+        "refuses ({}); make the claims the schema requires mandatory",
+    )
+    return pointers
+
+
+def _refuse_view(view: dict[str, Any], doc: dict[str, Any], message: str) -> None:
+    """The least a holder could reveal (``view``) must be a credential the verifier accepts:
+    the data model and every schema ``doc`` names. ``message`` says why, around ``{}``."""
     try:
         check_credential(view)
         check_schemas(view, own=own_schemas(doc))
     except ThaiVCError as err:
-        raise UsageError(
-            "usage.invalid_argument",
-            f"with only its mandatory claims revealed, this credential is one its schema or the data model "
-            f"refuses ({err.code}: {err.detail}); make the claims the schema requires mandatory",
-        ) from None
-    return pointers
+        raise UsageError("usage.invalid_argument", message.format(f"{err.code}: {err.detail}")) from None
 
 
 def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:

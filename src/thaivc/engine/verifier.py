@@ -34,7 +34,7 @@ from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.engine.policy import AssuranceRule, Policy
 from thaivc.engine.verify.di import check_di
 from thaivc.engine.verify.jose import check_jwt
-from thaivc.engine.verify.sdjwt import IssuerKeyResolver, check_sd_jwt_presentation, did_issuer_key_resolver
+from thaivc.engine.verify.sdjwt import IssuerPublicKeyResolver, check_sd_jwt_presentation, did_issuer_key_resolver
 
 if TYPE_CHECKING:
     # the one domain name the engine mentions, for the ``authorize`` convenience (see its docstring)
@@ -78,7 +78,7 @@ class Verifier:
         challenge_store: ChallengeStore | None = None,
         status_checker: StatusChecker | CustomStatusCheck | None = None,
         trust: TrustSource | None = None,
-        sd_jwt_key_resolver: IssuerKeyResolver | None = None,
+        sd_jwt_key_resolver: IssuerPublicKeyResolver | None = None,
         contexts: ContextRegistry | None = None,
         proof_set_policy: ProofSetPolicy | None = None,
         related_documents: Mapping[str, bytes] | None = None,
@@ -323,7 +323,7 @@ def _normalise_input(anything: object, max_bytes: int) -> str | dict[str, Any]:
 
     Anything that starts like JSON text (a byte order mark, or ``{`` after whitespace) goes to the
     strict loader as it arrived, so a BOM or invalid UTF-8 inside a JSON document is named
-    ``json.not_ijson`` (security.md A.4) rather than being read as a malformed token.
+    ``json.not_ijson`` (docs/security.md group A) rather than being read as a malformed token.
     """
     if isinstance(anything, bytes | bytearray | memoryview):
         raw = bytes(anything)
@@ -392,6 +392,6 @@ def _json_object(data: str | bytes, max_bytes: int) -> dict[str, Any]:
 
 
 def _refuse_jws_json(value: dict[str, Any]) -> None:
-    """A JWS JSON serialization (general or flattened) is refused, whether text or a dict (SEC-15)."""
+    """A JWS JSON serialization (general or flattened) is refused, whether text or a dict (docs/security.md group B)."""
     if "payload" in value and ("signature" in value or "signatures" in value or "protected" in value):
         raise ThaiVCError("jose.serialization_not_allowed", "only compact JWS is accepted")

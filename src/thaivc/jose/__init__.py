@@ -20,7 +20,7 @@ from thaivc.jose.media import (
     envelope,
     unenvelope,
 )
-from thaivc.jose.types import Signer, VerificationKey
+from thaivc.jose.types import JoseSigner, VerificationKey
 
 __all__ = [
     "ALLOWED_ALGS",
@@ -30,8 +30,8 @@ __all__ = [
     "VC_JWT",
     "VC_SD_JWT",
     "VP_JWT",
+    "JoseSigner",
     "ParsedJws",
-    "Signer",
     "VerificationKey",
     "check_jwt_times",
     "check_vc_jwt_claims",

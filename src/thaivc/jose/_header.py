@@ -58,7 +58,7 @@ def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
     """Refuse a ``kid`` that could be anything other than an opaque verification-method id.
 
     ``kid`` is later compared byte-for-byte with ids in an already-resolved document; the shape
-    check exists so that path, SQL or shell fragments never reach a lookup (security.md B.11).
+    check exists so that path, SQL or shell fragments never reach a lookup (docs/security.md group B).
     """
     if not isinstance(kid, str):
         raise InputError("jose.kid_invalid", "kid must be a string", loc=("header", "kid"))

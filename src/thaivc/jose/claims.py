@@ -2,7 +2,7 @@
 
 Time is always injected (``now=``), never read from the machine, so boundaries are testable to the
 second. Claim values are type-checked before they are compared: ``exp: "1700000000"`` or
-``exp: true`` compare oddly in Python and must be refused, not coerced (security.md D.20).
+``exp: true`` compare oddly in Python and must be refused, not coerced (docs/security.md group D).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def effective_expiry(payload: Mapping[str, Any]) -> float | None:
     """The earlier of ``exp`` (signature) and ``validUntil`` (data), or ``None`` if neither is set.
 
     VC-JOSE-COSE gives the two claims different meanings; a verifier must honour both, so the
-    effective expiry is their minimum (security.md D.23).
+    effective expiry is their minimum (docs/security.md group D).
     """
     exp = _numeric_date(payload, "exp")
     until = (

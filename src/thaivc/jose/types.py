@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Signer", "VerificationKey"]
+__all__ = ["JoseSigner", "VerificationKey"]
 
 
 @runtime_checkable
@@ -27,7 +27,7 @@ class VerificationKey(Protocol):
 
 
 @runtime_checkable
-class Signer(Protocol):
+class JoseSigner(Protocol):
     """A private key (local or remote) that signs with one JOSE algorithm under one ``kid``."""
 
     @property

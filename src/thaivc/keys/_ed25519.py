@@ -1,4 +1,4 @@
-"""Ed25519 checks that OpenSSL's verifier does not make on its own (security.md C.19).
+"""Ed25519 checks that OpenSSL's verifier does not make on its own (docs/security.md group C).
 
 OpenSSL verifies RFC 8032 signatures *cofactorless* and accepts any point it can decode. That
 leaves room for the "Taming the many EdDSAs" malleability tricks: a small-order public key (every

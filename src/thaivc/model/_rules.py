@@ -16,6 +16,7 @@ import re
 from typing import Any, Final
 
 from thaivc.contexts import CREDENTIALS_V2
+from thaivc.core import fastpath
 from thaivc.core.errors import InputError
 from thaivc.model.timestamps import parse_datetime_stamp
 
@@ -50,6 +51,7 @@ _KNOWN_LANGUAGES: Final = frozenset(
 _KNOWN_URLS: Final[dict[str, bool]] = {}
 _KNOWN_URLS_MAX: Final = 4096
 _KNOWN_URL_MAX_LEN: Final = 512
+fastpath.register("model URL memo", "a URL check a tenth of the regular expression's cost", _KNOWN_URLS.clear)
 
 
 def is_url(value: object) -> bool:
@@ -60,7 +62,7 @@ def is_url(value: object) -> bool:
         return True
     if _URL.fullmatch(value) is None:
         return False
-    if len(value) <= _KNOWN_URL_MAX_LEN:
+    if len(value) <= _KNOWN_URL_MAX_LEN and fastpath.ON[0]:
         if len(_KNOWN_URLS) >= _KNOWN_URLS_MAX:
             _KNOWN_URLS.clear()
         _KNOWN_URLS[value] = True

@@ -12,10 +12,10 @@ from typing import Any
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder
 
-__all__ = ["check_schema"]
+__all__ = ["record_schema"]
 
 
-def check_schema(
+def record_schema(
     payload: Mapping[str, Any], b: ReportBuilder, *, require_known: bool = False, disclosed_view: bool = False
 ) -> None:
     """Record ``schema`` as passed, failed (``schema.invalid``) or, for a schema thaivc does not

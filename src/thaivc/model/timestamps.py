@@ -8,7 +8,7 @@ out-of-range offsets; ``fromisoformat`` (implemented in C) then does the calenda
 ``2024-02-30`` is refused, at a cost of well under a microsecond.
 
 A value with no offset is read as UTC and reported with a warning: naive and aware datetimes are
-never mixed (security.md D.22).
+never mixed (docs/security.md group D).
 """
 
 from __future__ import annotations

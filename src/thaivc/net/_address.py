@@ -1,4 +1,4 @@
-"""Which network addresses a fetch may reach (security.md I.56–57).
+"""Which network addresses a fetch may reach (docs/security.md group I).
 
 A hostile document names the URL, so every host is treated as an attacker's choice: IP literals in
 all the spellings ``inet_aton`` accepts (``0x7f000001``, ``2130706433``, ``127.1``), IPv4-mapped

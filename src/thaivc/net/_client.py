@@ -1,6 +1,6 @@
 """A fetcher for documents an attacker may point at: DID documents, trusted lists, issuer metadata.
 
-Everything here is opt-in network access that fails closed (security.md I.56–59, DESIGN §7):
+Everything here is opt-in network access that fails closed (docs/security.md group I):
 HTTPS only, names resolved once with every address checked and the connection pinned to the checked
 address, redirects followed by hand with each hop re-validated, a streamed body cap and one total
 deadline across all hops. Failures raise :class:`~thaivc.core.errors.ThaiVCError` with ``net.*`` codes;

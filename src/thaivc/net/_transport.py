@@ -1,7 +1,7 @@
 """httpx transports that enforce a total deadline on every socket operation.
 
-:class:`PinnedTransport` connects only to pre-checked IPs. Pinning defeats DNS rebinding (security.md
-I.57): the name is resolved and checked once by :class:`~thaivc.net.SafeHttpClient`, and this
+:class:`PinnedTransport` connects only to pre-checked IPs. Pinning defeats DNS rebinding (docs/security.md
+group I): the name is resolved and checked once by :class:`~thaivc.net.SafeHttpClient`, and this
 transport's network backend ignores the host httpcore asks for and dials the checked addresses, in
 order. httpcore still uses the URL's host for ``Host`` and for TLS SNI and certificate verification,
 so HTTPS keeps authenticating the *name*.

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from cryptography import x509
 
 from thaivc.core.report import Problem, VerificationReport
-from thaivc.jose.types import Signer
+from thaivc.jose.types import JoseSigner
 from thaivc.oid4vc import StateStore
 from thaivc.oid4vp.dcql import DcqlQuery, credential
 from thaivc.oid4vp.request import AuthorizationRequest
@@ -53,7 +53,7 @@ class JuristicActVerifier(PresentationVerifier):
         *,
         policy: AuthorityPolicy,
         dbd: DbdRegistry | None = None,
-        signer: Signer | None = None,
+        signer: JoseSigner | None = None,
         x5c: Sequence[x509.Certificate] | None = None,
         accept: Accept | None = None,
     ) -> None:

@@ -33,7 +33,7 @@ from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.did import UniversalResolver
 from thaivc.jose.compact import ParsedJws, sign_compact, verify_compact
-from thaivc.jose.types import Signer
+from thaivc.jose.types import JoseSigner
 from thaivc.keys import ALGORITHMS, PublicKey
 from thaivc.oid4vp.dcql import DcqlQuery
 
@@ -216,7 +216,7 @@ class AuthorizationRequest:
 
 # -- signing (the verifier) -----------------------------------------------------------------------
 
-def _sign_with_header(header: dict[str, Any], payload: dict[str, Any], signer: Signer) -> str:
+def _sign_with_header(header: dict[str, Any], payload: dict[str, Any], signer: JoseSigner) -> str:
     """A compact JWS whose header carries ``x5c``, which thaivc's general signer refuses on purpose."""
     full = {"alg": signer.algorithm, **header}
     h = b64url_encode(dumps_compact(full).encode("utf-8"))
@@ -225,7 +225,7 @@ def _sign_with_header(header: dict[str, Any], payload: dict[str, Any], signer: S
     return f"{signing_input}.{b64url_encode(signer.sign(signing_input.encode('ascii')))}"
 
 
-def sign_request(request: AuthorizationRequest, signer: Signer, *,
+def sign_request(request: AuthorizationRequest, signer: JoseSigner, *,
                  x5c: Sequence[x509.Certificate] | None = None) -> str:
     """The signed request object. ``x509_san_dns`` needs ``x5c`` (leaf first); a DID client signs with
     a key whose ``kid`` is a verification method of its DID; ``redirect_uri`` cannot sign."""

@@ -27,7 +27,7 @@ from cryptography import x509
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.report import Problem, VerificationReport
-from thaivc.jose.types import Signer
+from thaivc.jose.types import JoseSigner
 from thaivc.oid4vc import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, StateStore, oauth_error
 from thaivc.oid4vp.dcql import DcqlQuery
 from thaivc.oid4vp.errors import oauth_error_for
@@ -208,7 +208,7 @@ class PresentationVerifier:
         verifier: Verifier,
         store: StateStore,
         *,
-        signer: Signer | None = None,
+        signer: JoseSigner | None = None,
         x5c: Sequence[x509.Certificate] | None = None,
         accept: Accept | None = None,
     ) -> None:

@@ -21,12 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
-import httpx
-
-from thaivc.core.clock import Clock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import loads_strict
-from thaivc.registries.gdx import GdxSession
+from thaivc.registries.gdx import GdxClient
 from thaivc.thai.address import ThaiAddress
 from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import JuristicType, juristic_type_from_code, validate_juristic_id
@@ -403,50 +400,8 @@ class FakeDbd:
         return parse_dbd_profile(self.wire_answer(juristic_id), expected_id=juristic_id)
 
 
-class GdxDbdClient:
-    """DBD profile lookup through DGA GDX, with :class:`~thaivc.registries.gdx.GdxSession` transport."""
-
-    def __init__(
-        self,
-        base_url: str,
-        consumer_key: str,
-        consumer_secret: str,
-        agent_id: str,
-        *,
-        timeout: float = 5.0,
-        retries: int = 2,
-        backoff: float = 0.2,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock | None = None,
-        insecure: bool = False,
-    ) -> None:
-        self._session = GdxSession(
-            base_url,
-            consumer_key,
-            consumer_secret,
-            agent_id,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            transport=transport,
-            insecure=insecure,
-            clock=clock,
-        )
-
-    @classmethod
-    def from_session(cls, session: GdxSession) -> GdxDbdClient:
-        """A client over an existing session, e.g. one token shared with ``GdxDopaClient``."""
-        client = cls.__new__(cls)
-        client._session = session
-        return client
-
-    def __repr__(self) -> str:
-        return f"GdxDbdClient({self._session!r})"
-
-    __str__ = __repr__
-
-    def close(self) -> None:
-        self._session.close()
+class GdxDbdClient(GdxClient):
+    """DBD profile lookup through DGA GDX; session and settings: :class:`~thaivc.registries.gdx.GdxClient`."""
 
     def lookup(self, juristic_id: str) -> JuristicPerson:
         validate_juristic_id(juristic_id)

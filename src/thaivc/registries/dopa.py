@@ -18,12 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
-import httpx
-
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import loads_strict
-from thaivc.registries.gdx import GdxSession
+from thaivc.registries.gdx import GdxClient
 from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id
 from thaivc.thai.laser import normalize_laser_code
@@ -365,7 +363,7 @@ def _as_code(value: object) -> int | None:
     return None
 
 
-class GdxDopaClient:
+class GdxDopaClient(GdxClient):
     """DOPA card-status check through DGA GDX (``/ws/dopa/verification/personal``).
 
     * HTTP 200 ``{"Result": true}`` → ``VALID`` (code 0); ``{"Result": false}`` → ``NOT_VALID``;
@@ -378,58 +376,14 @@ class GdxDopaClient:
       unless ``insecure=True``) is :class:`~thaivc.registries.gdx.GdxSession`'s.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        consumer_key: str,
-        consumer_secret: str,
-        agent_id: str,
-        *,
-        timeout: float = 5.0,
-        retries: int = 2,
-        backoff: float = 0.2,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock | None = None,
-        insecure: bool = False,
-        table: Sequence[CardStatusRule] = DEFAULT_CARD_STATUS_TABLE,
-    ) -> None:
-        self._clock: Clock = clock if clock is not None else SystemClock()
-        self._session = GdxSession(
-            base_url,
-            consumer_key,
-            consumer_secret,
-            agent_id,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            transport=transport,
-            insecure=insecure,
-            clock=self._clock,
-        )
-        self._table = tuple(table)
+    #: DOPA code → card status; another table comes with :meth:`with_table`.
+    _table: tuple[CardStatusRule, ...] = tuple(DEFAULT_CARD_STATUS_TABLE)
 
-    @classmethod
-    def from_session(
-        cls,
-        session: GdxSession,
-        *,
-        clock: Clock | None = None,
-        table: Sequence[CardStatusRule] = DEFAULT_CARD_STATUS_TABLE,
-    ) -> GdxDopaClient:
-        """A client over an existing session, e.g. one token shared with :class:`GdxDbdClient`."""
-        client = cls.__new__(cls)
-        client._clock = clock if clock is not None else SystemClock()
-        client._session = session
-        client._table = tuple(table)
+    def with_table(self, table: Sequence[CardStatusRule]) -> GdxDopaClient:
+        """The same client (same session) reading DOPA's codes through ``table``."""
+        client = GdxDopaClient.__new__(GdxDopaClient)
+        client._clock, client._session, client._table = self._clock, self._session, tuple(table)
         return client
-
-    def __repr__(self) -> str:
-        return f"GdxDopaClient({self._session!r})"
-
-    __str__ = __repr__
-
-    def close(self) -> None:
-        self._session.close()
 
     def check_card(
         self,

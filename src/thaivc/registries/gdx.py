@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Self, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,6 +41,8 @@ __all__ = [
     "AUTH_PATH",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "TRANSIENT_STATUSES",
+    "GdxClient",
+    "GdxOptions",
     "GdxResponse",
     "GdxSession",
 ]
@@ -190,9 +192,7 @@ class GdxSession:
             self._left(end, path)
         return b"".join(parts)
 
-    def _send(
-        self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float
-    ) -> httpx.Response:
+    def _send(self, path: str, params: Mapping[str, str], headers: Mapping[str, str], end: float) -> httpx.Response:
         """Send with bounded retries on transient failures only, all within ``end``."""
         last = "no attempt"
         for attempt in range(self._retries + 1):
@@ -214,9 +214,7 @@ class GdxSession:
                 last = f"HTTP {response.status_code}"
                 continue
             return response
-        raise Indeterminate(
-            "registry.unavailable", f"GDX {path} unavailable within {self._timeout:g} s: {last}"
-        )
+        raise Indeterminate("registry.unavailable", f"GDX {path} unavailable within {self._timeout:g} s: {last}")
 
     def _json(self, response: httpx.Response, path: str) -> Any:
         try:
@@ -260,9 +258,7 @@ class GdxSession:
                 return self._authenticate(end)
             return self._token
 
-    def get(
-        self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None
-    ) -> GdxResponse:
+    def get(self, path: str, params: Mapping[str, str], extra_headers: Mapping[str, str] | None = None) -> GdxResponse:
         """Authenticated GET; re-authenticates once if the token is rejected.
 
         Returns only answers the caller must interpret (any status except 401 and the transient
@@ -301,3 +297,47 @@ class GdxSession:
         if isinstance(body, dict) and ("Code" in body or "Message" in body):
             return self.redact(f"HTTP {status} Code={body.get('Code')!r} Message={body.get('Message')!r}")
         return f"HTTP {status}"
+
+
+class GdxOptions(TypedDict, total=False):
+    """The :class:`GdxSession` settings a registry client passes on (see its docstring for each)."""
+
+    timeout: float
+    retries: int
+    backoff: float
+    transport: httpx.BaseTransport | None
+    clock: Clock | None
+    insecure: bool
+
+
+class GdxClient:
+    """What every GDX registry client shares: one :class:`GdxSession` and the clock its answers are dated by.
+
+    The DOPA and DBD clients differ only in the path they call and how they read the answer; the
+    session (token, deadline, retries, HTTPS rule), its construction, the secret-free ``repr`` and
+    ``close`` live here once. :meth:`from_session` puts several clients on one session (one token).
+    """
+
+    def __init__(
+        self, base_url: str, consumer_key: str, consumer_secret: str, agent_id: str, **options: Unpack[GdxOptions]
+    ) -> None:
+        clock = options.get("clock")
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        options["clock"] = self._clock
+        self._session = GdxSession(base_url, consumer_key, consumer_secret, agent_id, **options)
+
+    @classmethod
+    def from_session(cls, session: GdxSession, *, clock: Clock | None = None) -> Self:
+        """A client over an existing session, e.g. one token shared by the DOPA and DBD clients."""
+        client = cls.__new__(cls)
+        client._clock = clock if clock is not None else SystemClock()
+        client._session = session
+        return client
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._session!r})"
+
+    __str__ = __repr__
+
+    def close(self) -> None:
+        self._session.close()

@@ -1,6 +1,6 @@
 """Default JWS backend (:mod:`thaivc.jose`) and the coercions that keep the injection seam.
 
-Callers hand the SD-JWT layer either plain keys — a :class:`thaivc.jose.Signer` (for example a
+Callers hand the SD-JWT layer either plain keys — a :class:`thaivc.jose.JoseSigner` (for example a
 :class:`thaivc.keys.PrivateKey`) and a :class:`thaivc.jose.VerificationKey` (for example a
 :class:`thaivc.keys.PublicKey`) — or objects that already speak the seam of
 :mod:`thaivc.sdjwt._jws`. This module is the one place that tells them apart:
@@ -16,11 +16,11 @@ processing sees its payload.
 
 from __future__ import annotations
 
-import functools
 from typing import Any, TypeGuard
 
+from thaivc.core import fastpath
 from thaivc.core.errors import UsageError
-from thaivc.jose import Signer, VerificationKey, parse_compact, sign_compact, verify_compact
+from thaivc.jose import JoseSigner, VerificationKey, parse_compact, sign_compact, verify_compact
 from thaivc.keys import PublicKey
 
 from ._jws import JwsSigner, JwsVerifier
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 KeyLike = JwsVerifier | VerificationKey
-SignerLike = JwsSigner | Signer
+SignerLike = JwsSigner | JoseSigner
 
 
 class JoseJwsSigner:
@@ -49,7 +49,7 @@ class JoseJwsSigner:
 
     __slots__ = ("_fully_specified", "_include_kid", "_signer")
 
-    def __init__(self, signer: Signer, *, include_kid: bool = True, fully_specified: bool = False) -> None:
+    def __init__(self, signer: JoseSigner, *, include_kid: bool = True, fully_specified: bool = False) -> None:
         self._signer = signer
         self._include_kid = include_kid
         self._fully_specified = fully_specified
@@ -79,7 +79,7 @@ def is_raw_key(obj: object) -> TypeGuard[VerificationKey]:
     return isinstance(getattr(obj, "alg", None), str) and callable(getattr(obj, "verify", None))
 
 
-def _is_raw_signer(obj: object) -> TypeGuard[Signer]:
+def _is_raw_signer(obj: object) -> TypeGuard[JoseSigner]:
     return isinstance(getattr(obj, "algorithm", None), str) and callable(getattr(obj, "sign", None))
 
 
@@ -121,6 +121,6 @@ def default_holder_key_loader(jwk: dict[str, Any]) -> VerificationKey:
     return _cached_public_key(cache_key)
 
 
-@functools.lru_cache(maxsize=1024)
+@fastpath.memo("sdjwt cnf.jwk keys", "the holder key of an SD-JWT VC by its members: one key import", 1024)
 def _cached_public_key(members: tuple[tuple[str, str], ...]) -> PublicKey:
     return PublicKey.from_jwk(dict(members))

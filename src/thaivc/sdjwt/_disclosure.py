@@ -18,7 +18,7 @@ from ._hashing import b64_digest, b64_digest_of_ascii
 
 __all__ = ["MAX_DISCLOSURE_BYTES", "Disclosure", "make_disclosure", "parse_disclosure"]
 
-#: Cap on one encoded disclosure, checked before decoding (security.md case 1).
+#: Cap on one encoded disclosure, checked before decoding (docs/security.md group A).
 MAX_DISCLOSURE_BYTES: Final = 16 * 1024
 
 #: Claim names a disclosure may never carry: they would forge SD-JWT structure (RFC 9901 §7.1).

@@ -37,7 +37,7 @@ def present_sd_jwt(
     """Build a presentation revealing the claims named by ``disclose`` (JSON pointers).
 
     Pointers refer to the credential with every disclosure applied (as the holder sees it).
-    An SD-JWT that already ends in a KB-JWT is refused: an issuer never sends one (security.md 43).
+    An SD-JWT that already ends in a KB-JWT is refused: an issuer never sends one (docs/security.md group F).
     """
     if isinstance(disclose, str):
         raise UsageError("usage.invalid_argument", "disclose is a sequence of JSON pointers, not one string")

@@ -1,4 +1,4 @@
-"""Single-use nonces for key-binding JWTs (security.md case 41).
+"""Single-use nonces for key-binding JWTs (docs/security.md group F).
 
 A KB-JWT proves possession only if it cannot be replayed: the verifier hands out a nonce, and each
 nonce is consumed once. The store is a Protocol (the same shape as ``thaivc.engine.challenge``'s store,

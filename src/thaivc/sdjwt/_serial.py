@@ -1,7 +1,7 @@
 """The ``~``-separated serialization (RFC 9901 §4): ``<jwt>~<d1>~…~<dn>~[<kb-jwt>]``.
 
 Splitting happens on the raw text with size caps first, so nothing is decoded from an oversized
-input (security.md case 1). Only the compact serialization is accepted.
+input (docs/security.md group A). Only the compact serialization is accepted.
 """
 
 from __future__ import annotations

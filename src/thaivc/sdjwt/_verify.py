@@ -18,12 +18,12 @@ Nothing from the payload is returned unless every step passed.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from thaivc.core import fastpath
 from thaivc.core.clock import DEFAULT_LEEWAY
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.jose import DC_SD_JWT, VC_SD_JWT, check_jwt_times, parse_compact, verify_compact
@@ -179,7 +179,7 @@ def _sorted_paths(paths: list[Path]) -> list[Path]:
         return sorted(paths, key=_path_key)
 
 
-@functools.lru_cache(maxsize=64)
+@fastpath.memo("sdjwt accepted_typ set", "accepted_typ validated once per set: part of ~1.5 µs", 64)
 def _typs_are_sd_jwt(accepted_typ: frozenset[str]) -> bool:
     """Memoised by the (immutable) set itself: callers pass the same few sets on every verify."""
     return _all_sd_jwt_typs(accepted_typ)

@@ -306,11 +306,14 @@ def _semantic_errors(config: ServerConfig) -> list[str]:
     pages = config.pages
     if pages is not None:
         jwks_file = pages.oidc.jwks_file if pages.oidc is not None else None
-        errors.extend(pages_errors(
-            pages, set(config.oid4vp.presets) if config.oid4vp else set(),
-            set(config.oid4vci.configurations) if config.oid4vci else set(),
-            None if jwks_file is None else config.path(jwks_file).is_file(),
-        ))
+        errors.extend(
+            pages_errors(
+                pages,
+                set(config.oid4vp.presets) if config.oid4vp else set(),
+                set(config.oid4vci.configurations) if config.oid4vci else set(),
+                None if jwks_file is None else config.path(jwks_file).is_file(),
+            )
+        )
         if pages.session_secret_file is not None and not config.path(pages.session_secret_file).is_file():
             errors.append("pages.session_secret_file: no such file")
     for name in ("dopa", "dbd"):

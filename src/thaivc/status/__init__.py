@@ -37,7 +37,7 @@ from thaivc.status.publish import (
     publish_lists,
     status_list_token_signer,
 )
-from thaivc.status.registry import Purpose, Signer, StatusRegistry
+from thaivc.status.registry import ListSigner, StatusPurpose, StatusRegistry
 from thaivc.status.sqlite_store import SqliteStatusStore
 from thaivc.status.store import Allocation, ListFormat, ListInfo, ListSnapshot, Publication, StatusStore
 from thaivc.status.token_status_list import (
@@ -70,20 +70,20 @@ __all__ = [
     "ListFormat",
     "ListInfo",
     "ListIssuer",
+    "ListSigner",
     "ListSnapshot",
     "ListSource",
     "ListVerifier",
     "MemoryStatusCache",
     "PostgresStatusStore",
     "Publication",
-    "Purpose",
     "RegistryFetcher",
-    "Signer",
     "SqliteStatusStore",
     "StaticFetcher",
     "StatusCache",
     "StatusChecker",
     "StatusOption",
+    "StatusPurpose",
     "StatusReference",
     "StatusRegistry",
     "StatusResult",

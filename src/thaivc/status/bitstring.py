@@ -2,7 +2,7 @@
 
 Encoding (BSL §Bitstring Encoding): the bitstring is GZIP-compressed, then written as multibase
 base64url without padding, i.e. prefixed with ``u``. Bit order: entry 0 is the **most significant**
-bit of the first byte (security.md H.55); an entry of ``statusSize`` bits is read in the same
+bit of the first byte (docs/security.md group H); an entry of ``statusSize`` bits is read in the same
 left-to-right order as an unsigned big-endian number. This is the opposite of the IETF Token Status
 List (see :mod:`thaivc.status.token_status_list`), which is why each format has its own class.
 
@@ -36,7 +36,7 @@ __all__ = [
 MIN_ENTRIES: Final = 131_072
 #: Largest ``statusSize`` accepted; it needs ``2**statusSize`` status messages, so more is absurd.
 MAX_STATUS_SIZE: Final = 16
-# Indices are ASCII digits only: int() also takes " 5 ", "1_000" and Thai digits (H.50). At most 19
+# Indices are ASCII digits only: int() also takes " 5 ", "1_000" and Thai digits (docs/security.md group H). At most 19
 # digits (int64) bounds the work int() does on hostile input.
 _HEX_STATUS_RE: Final = re.compile(r"0x[0-9a-fA-F]{1,8}", re.ASCII)
 
@@ -173,7 +173,7 @@ def parse_status_messages(value: object, status_size: int) -> tuple[str, ...] | 
     """Validate ``statusMessage`` against ``statusSize``; return the messages indexed by value.
 
     BSL: when ``statusSize`` > 1 the entry MUST carry ``statusMessage`` with one message per
-    possible value (``2**statusSize``); when present it must always match that count (H.50).
+    possible value (``2**statusSize``); when present it must always match that count (docs/security.md group H).
     """
     _check_status_size(status_size)
     if value is None:

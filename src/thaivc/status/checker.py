@@ -1,6 +1,6 @@
 """Verifier side: is this credential revoked, suspended, or carrying a status message?
 
-Order of work for a list (BSL §Validate Algorithm, security.md H.49–H.55):
+Order of work for a list (BSL §Validate Algorithm, docs/security.md group H):
 
 1. fetch through the injected fetcher (any failure → ``Indeterminate("status.unavailable")``);
 2. verify the list credential or token with the injected verifier (a verdict against it →

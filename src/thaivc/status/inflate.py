@@ -1,7 +1,7 @@
 """Streaming inflate with an output cap.
 
 Status lists arrive compressed, and an all-zero bitstring compresses about 1000:1, so a list of one
-megabyte can claim a gigabyte once inflated (security.md H.51). ``gzip.decompress`` and
+megabyte can claim a gigabyte once inflated (docs/security.md group H). ``gzip.decompress`` and
 ``zlib.decompress`` inflate everything before the caller can look at the size; here the output is
 produced in bounded chunks through ``zlib.decompressobj(...).decompress(data, max_length)`` and the
 work stops as soon as the cap is passed.

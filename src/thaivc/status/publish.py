@@ -1,7 +1,7 @@
 """Issuer side, end to end: status entries at issuance, and signed lists for publishing.
 
 An issuer signs its status lists with the key it issues with, so a verifier can hold the list to
-the same issuer (security.md H.53): the W3C ``BitstringStatusListCredential`` is issued like any
+the same issuer (docs/security.md group H): the W3C ``BitstringStatusListCredential`` is issued like any
 credential (``vc+jwt`` by default, Data Integrity on request), the IETF list as a compact JWS with
 ``typ: statuslist+jwt``.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, get_args
 from thaivc.core.errors import UsageError
 from thaivc.jose.compact import sign_compact
 from thaivc.jose.media import STATUSLIST_JWT
-from thaivc.status.registry import Purpose, Signer, StatusRegistry
+from thaivc.status.registry import ListSigner, StatusPurpose, StatusRegistry
 from thaivc.status.store import ListFormat, Publication
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ __all__ = [
 StatusOption = StatusRegistry | tuple[StatusRegistry, "str | Sequence[str]"]
 ListCredentialFormat = Literal["vc+jwt", "di"]
 
-_PURPOSES: Final = frozenset(get_args(Purpose))
+_PURPOSES: Final = frozenset(get_args(StatusPurpose))
 
 
 class ListIssuer(Protocol):
@@ -59,7 +59,7 @@ class ListIssuer(Protocol):
         ...
 
 
-def _purposes(option: StatusOption) -> tuple[StatusRegistry, tuple[Purpose, ...]]:
+def _purposes(option: StatusOption) -> tuple[StatusRegistry, tuple[StatusPurpose, ...]]:
     if isinstance(option, StatusRegistry):
         return option, ("revocation",)
     if not isinstance(option, tuple) or len(option) != 2 or not isinstance(option[0], StatusRegistry):
@@ -107,7 +107,7 @@ def add_status(doc: dict[str, Any], option: StatusOption, *, format: str, issuer
 
 def list_credential_signer(
     issuer: ListIssuer, format: ListCredentialFormat = "vc+jwt", *, cryptosuite: str | None = None
-) -> Signer:
+) -> ListSigner:
     """Signs W3C ``BitstringStatusListCredential`` documents with ``issuer`` (for ``publish``)."""
     if format not in ("vc+jwt", "di"):
         raise UsageError("usage.unsupported_format", f"a list credential is vc+jwt or di, not {format!r}")
@@ -120,7 +120,7 @@ def list_credential_signer(
     return sign
 
 
-def status_list_token_signer(key: KeySigner) -> Signer:
+def status_list_token_signer(key: KeySigner) -> ListSigner:
     """Signs IETF status list token payloads as ``typ: statuslist+jwt`` compact JWS with ``key``."""
 
     def sign(payload: dict[str, Any]) -> str:

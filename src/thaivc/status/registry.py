@@ -37,13 +37,13 @@ from thaivc.status.token_status_list import (
 
 _log = logging.getLogger("thaivc.status")
 
-__all__ = ["Purpose", "Signer", "StatusRegistry"]
+__all__ = ["ListSigner", "StatusPurpose", "StatusRegistry"]
 
-Purpose = Literal["revocation", "suspension", "message"]
+StatusPurpose = Literal["revocation", "suspension", "message"]
 #: Signs an unsigned list credential (W3C) or a ``statuslist+jwt`` payload (IETF).
-Signer = Callable[[dict[str, Any]], "str | dict[str, Any]"]
+ListSigner = Callable[[dict[str, Any]], "str | dict[str, Any]"]
 
-_PURPOSES: Final = frozenset(get_args(Purpose))
+_PURPOSES: Final = frozenset(get_args(StatusPurpose))
 _V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 
 
@@ -101,12 +101,12 @@ class StatusRegistry:
             return self._message_size, self._messages
         return 1, None
 
-    def allocate(self, credential_id: str, purpose: Purpose = "revocation") -> Allocation:
+    def allocate(self, credential_id: str, purpose: StatusPurpose = "revocation") -> Allocation:
         """The entry of ``credential_id`` for ``purpose``, allocating a random index on first use."""
         return self.allocate_many([credential_id], purpose)[0]
 
     def allocate_many(
-        self, credential_ids: Iterable[str], purpose: Purpose = "revocation"
+        self, credential_ids: Iterable[str], purpose: StatusPurpose = "revocation"
     ) -> list[Allocation]:
         """Allocate (or return) entries for many credentials in one transaction."""
         ids = list(credential_ids)
@@ -163,7 +163,7 @@ class StatusRegistry:
         return f"{self.base_url}/{list_id}" if fmt == "w3c" else f"{self.base_url}/token/{list_id}"
 
     def entry_for(
-        self, credential_id: str, purpose: Purpose = "revocation", *, format: ListFormat = "w3c"
+        self, credential_id: str, purpose: StatusPurpose = "revocation", *, format: ListFormat = "w3c"
     ) -> dict[str, Any]:
         """The W3C ``credentialStatus`` entry, or (``format="ietf"``) the IETF ``status`` claim.
 
@@ -199,7 +199,7 @@ class StatusRegistry:
         list_id: str,
         format: ListFormat = "w3c",
         *,
-        sign: Signer,
+        sign: ListSigner,
         valid_for: int = 86_400,
         ttl: int = 300,
     ) -> Publication:

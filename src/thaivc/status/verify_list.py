@@ -1,4 +1,4 @@
-"""Verifying status lists with the verifier's own rules (security.md H.52–H.54).
+"""Verifying status lists with the verifier's own rules (docs/security.md group H).
 
 A W3C ``BitstringStatusListCredential`` is a credential like any other: it is verified by
 :meth:`thaivc.engine.verifier.Verifier.check` (signature, issuer key binding, validity, trust), so a list
@@ -51,8 +51,8 @@ class ListCredentialVerifier(Protocol):
     """What the status package needs from a verifier; :class:`thaivc.Verifier` satisfies it.
 
     The status package is a format below the engine: it is handed a verifier through this
-    protocol (as digitalbazaar's status-list package is handed a verify function) instead of
-    importing the verifier, so the two never form a circle.
+    protocol (docs/architecture.md: a lower layer is handed what it needs) instead of importing
+    the verifier, so the two never form a circle.
     """
 
     @property

@@ -66,7 +66,7 @@ _CLAIMS: Final = {
 
 
 class MatchResult(enum.Enum):
-    """How two names compare. ``MATCH_WITH_FOLD`` is never reported as plain equality (J.66)."""
+    """How two names compare. ``MATCH_WITH_FOLD`` is never reported as plain equality (docs/security.md group J)."""
 
     EXACT = "exact"
     MATCH_WITH_FOLD = "match_with_fold"

@@ -1,6 +1,6 @@
 """Thai text: NFC for issuers, forbidden invisible characters, and a comparison fold.
 
-Three separate jobs, kept apart on purpose (security.md J.64–66):
+Three separate jobs, kept apart on purpose (docs/security.md group J):
 
 * signed text is never normalised by a verifier: nothing here is called before a signature check;
 * issuers normalise to NFC *before* signing (:func:`normalize_text_nfc`) and refuse zero-width and
@@ -27,7 +27,7 @@ __all__ = [
     "normalize_text_nfc",
 ]
 
-#: Zero-width and bidi controls refused in names and identifiers (security.md J.65).
+#: Zero-width and bidi controls refused in names and identifiers (docs/security.md group J).
 FORBIDDEN_CHARS: Final = frozenset(
     [chr(c) for c in range(0x200B, 0x2010)]
     + [chr(c) for c in range(0x202A, 0x202F)]

@@ -1,9 +1,9 @@
 """The trust seam: a verifier asks a :class:`TrustSource` whether an issuer may issue a credential.
 
 A signature only proves *who* signed; whether that signer is an authority for a citizen or company
-credential is a policy question answered here (DESIGN §7: "never because a signature verifies").
+credential is a policy question answered here (never because a signature verifies: docs/verification.md).
 Issuer identifiers are compared as exact ASCII strings: a punycode homoglyph of a trusted DID is a
-different string and is simply absent from the list (security.md I.61).
+different string and is simply absent from the list (docs/security.md group I).
 """
 
 from __future__ import annotations

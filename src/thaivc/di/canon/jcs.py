@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Final
 
 from thaivc.core.budget import spend
@@ -116,35 +117,23 @@ def _needs_exact_writer(value: object) -> bool:
         if visited > MAX_CONTAINERS:
             raise InputError("input.too_deep", "too many nested values, or a value that contains itself")
         if type(node) is dict:
-            for name, child in node.items():
+            for name in node:
                 if type(name) is not str:
                     return True
-                ckind = type(child)
-                if ckind is str or ckind is bool or child is None:
-                    continue
-                if ckind is int:
-                    if not -limit <= child <= limit:
-                        raise InputError(
-                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
-                        )
-                elif ckind is dict or ckind is list:
-                    stack.append(child)
-                else:
-                    return True
+            children: Iterable[object] = node.values()
         else:
-            for child in node:  # type: ignore[attr-defined]
-                ckind = type(child)
-                if ckind is str or ckind is bool or child is None:
-                    continue
-                if ckind is int:
-                    if not -limit <= child <= limit:
-                        raise InputError(
-                            "json.not_ijson", "integer beyond ±2^53 cannot be represented exactly"
-                        )
-                elif ckind is dict or ckind is list:
-                    stack.append(child)
-                else:
-                    return True
+            children = node  # type: ignore[assignment]  # a list: the caller put only dicts and lists here
+        for child in children:
+            ckind = type(child)
+            if ckind is str or ckind is bool or child is None:
+                continue
+            if ckind is int:
+                if not -limit <= child <= limit:  # type: ignore[operator]  # ckind is int
+                    raise InputError("json.not_ijson", "integer beyond ±2^53 cannot be represented exactly")
+            elif ckind is dict or ckind is list:
+                stack.append(child)
+            else:
+                return True
     return False
 
 

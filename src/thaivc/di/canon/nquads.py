@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from thaivc.core import fastpath
 from thaivc.core.errors import InputError
 from thaivc.di.canon.dataset import (
     DEFAULT_GRAPH,
@@ -79,6 +80,7 @@ def escape_literal(text: str) -> str:
 # IRIs repeat across quads and documents (predicates, types, issuers): remember the checked form.
 _IRI_TEXT: dict[str, str] = {}
 _IRI_TEXT_MAX: Final = 8192
+fastpath.register("di.canon N-Quads IRIs", "the checked <iri> of repeated IRIs in RDFC output", _IRI_TEXT.clear)
 
 
 def serialize_iri(value: str) -> str:
@@ -88,6 +90,8 @@ def serialize_iri(value: str) -> str:
         if _IRI_FORBIDDEN.search(value) is not None:
             raise InputError(_CODE, f"not an IRI that N-Quads can carry: {value[:80]!r}")
         text = f"<{value}>"
+        if not fastpath.ON[0]:
+            return text
         if len(_IRI_TEXT) >= _IRI_TEXT_MAX:
             _IRI_TEXT.clear()
         _IRI_TEXT[value] = text

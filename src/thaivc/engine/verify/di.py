@@ -20,27 +20,33 @@ from thaivc.contexts import ContextRegistry
 from thaivc.contexts.disclosure import withheld
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
 from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import check_rdfc_document, signed_numbers
-from thaivc.di.verify import ProofSetPolicy, _verify_proofs
+from thaivc.di.verify import (
+    PriorChecks,
+    ProofEnv,
+    ProofExpectation,
+    ProofSetPolicy,
+    ProofsResult,
+    check_proof_set,
+)
 from thaivc.engine.challenge import refusal
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.engine.verify.jose import (
-    check_credentials,
-    check_related,
-    check_status,
-    check_times,
-    check_trust,
+    record_credentials,
+    record_related,
+    record_status,
+    record_times,
+    record_trust,
     refuse_unanswered,
 )
 from thaivc.model import check_credential, check_jsonld, check_presentation
 from thaivc.model._rules import is_url
 from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
-from thaivc.model.schema_check import check_schema
+from thaivc.model.schema_check import record_schema
 
 if TYPE_CHECKING:
     from thaivc.engine.challenge import ChallengeStore
@@ -65,7 +71,7 @@ def _is_presentation(doc: dict[str, Any]) -> bool:
 
 
 def _needs_rdf(doc: dict[str, Any]) -> bool:
-    """Whether any proof reads the document as RDF (then every term must expand: E.27).
+    """Whether any proof reads the document as RDF (then every term must expand: docs/security.md group E).
 
     A JCS proof signs the JSON itself, so nothing can ride along unsigned; its contexts are still
     held to the allowlist (never fetched, no ``@vocab``), but undefined terms are not data loss.
@@ -194,51 +200,100 @@ def check_di(
         b.fail("model", "vp.malformed", "a presentation cannot be nested in a presentation")
         return b.build()
     contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
+    dataset = _check_document(b, doc, contexts, presentation=presentation)
+    if b.failed or b.undecided:
+        return b.build()
+    controller = _party_id(doc.get("holder")) if presentation else _party_id(doc.get("issuer"))
+    expect = _expectation(verifier, doc, controller, challenge, domain, presentation=presentation)
+    result = _record_proofs(verifier, b, doc, expect, PriorChecks(jsonld=True, unsigned=True, dataset=dataset))
+    if not (b.failed or b.undecided):
+        b.details["proof_controllers"] = sorted(result.controllers)
+        if not presentation:
+            _check_disclosure(b, doc, result)
+    if b.failed or b.undecided:
+        return b.build()
+    record_times(verifier, doc, b)
+    if presentation:
+        holder_id = controller or next(iter(sorted(result.controllers)), "")
+        _check_challenge(verifier, b, challenge, challenges)
+        _check_domain(b, domain, required=verifier.policy.require_domain)
+        record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
+        return b.build(document=signed_numbers(doc))
+    record_schema(doc, b, require_known=verifier.policy.require_known_schema)
+    record_related(verifier, doc, b)
+    record_status(verifier, doc, b)
+    record_trust(verifier, controller or "", doc, b)
+    refuse_unanswered(b, challenge=challenge, domain=domain)
+    return b.build(document=signed_numbers(doc))
+
+
+def _check_document(
+    b: ReportBuilder, doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool
+) -> Dataset | None:
+    """The ``model`` and ``context`` steps; the document as RDF when a proof reads it so (else ``None``).
+
+    The dataset is made once for this call only and handed to the proof checks, which would
+    otherwise convert the same document again.
+    """
     try:
-        # the proof's own shape is judged by the proof checks, with Data Integrity's codes (E.29)
+        # the proof's own shape is judged by the proof checks, with Data Integrity's codes
         unsecured = {key: value for key, value in doc.items() if key != "proof"}
         if _needs_rdf(doc):  # before the model: a null member is refused as unsigned, not as a bad value
             check_rdfc_document(unsecured, loader_for(contexts).json_literal_terms())
         warnings = check_presentation(unsecured) if presentation else check_credential(unsecured)
     except ThaiVCError as err:
         b.error("model", err)
-        return b.build()
+        return None
     for warning in warnings:
         b.warn(warning)
     b.ok("model")
-    dataset: Dataset | None = None  # the unsecured document as RDF, made once for this call only
+    dataset: Dataset | None = None
     try:
         check_contexts(doc, contexts)
         if _needs_rdf(doc):
             dataset = _check_rdf_meaning(doc, contexts, presentation=presentation)
     except ThaiVCError as err:
         b.error("context", err)
-        return b.build()
+        return None
     b.ok("context")
+    return dataset
 
-    policy = verifier.policy
-    controller = _party_id(doc.get("holder")) if presentation else _party_id(doc.get("issuer"))
+
+def _expectation(
+    verifier: Verifier,
+    doc: dict[str, Any],
+    controller: str | None,
+    challenge: str | None,
+    domain: str | None,
+    *,
+    presentation: bool,
+) -> ProofExpectation:
+    """What every proof of ``doc`` must be: the purpose and party of its kind, the co-signers in scope."""
     proof_set: ProofSetPolicy | None = None if presentation else getattr(verifier, "proof_set_policy", None)
     if proof_set is not None and not proof_set.applies_to(doc):
         proof_set = None  # out of its scope: every proof must be the issuer's own
-    result = _verify_proofs(
-        doc,
-        resolver=verifier.resolver,
-        expected_purpose="authentication" if presentation else "assertionMethod",
-        expected_controller=controller,
+    return ProofExpectation(
+        purpose="authentication" if presentation else "assertionMethod",
+        controller=controller,
         challenge=challenge if presentation else None,
         domain=domain if presentation else None,
+        policy=proof_set,
+    )
+
+
+def _record_proofs(
+    verifier: Verifier, b: ReportBuilder, doc: dict[str, Any], expect: ProofExpectation, prior: PriorChecks
+) -> ProofsResult:
+    """The ``proof[i]`` steps, one a proof, and ``proof-set`` when a proof-set policy is in scope."""
+    policy = verifier.policy
+    env = ProofEnv(
+        resolver=verifier.resolver,
         clock=verifier.clock,
         leeway=policy.leeway,
-        contexts=contexts,
-        suites=None,
-        policy=proof_set,
-        max_work=rdfc.DEFAULT_MAX_WORK,
-        jsonld_checked=True,
-        unsecured_dataset=dataset,
+        contexts=getattr(verifier, "contexts", None) or default_contexts(),
         allow_context_extension=policy.allow_context_extension,
-        unsigned_checked=True,  # check_rdfc_document ran above, before the model check
     )
+    result = check_proof_set(doc, env, expect, prior)
     for outcome in result.proofs:
         name = f"proof[{outcome.index}]"
         detail = outcome.detail or f"{outcome.cryptosuite} by {outcome.verification_method}"
@@ -252,36 +307,24 @@ def check_di(
             b.fail(name, outcome.code or "di.proof_invalid", detail)
     if result.policy_problem is not None:
         b.fail("proof-set", result.policy_problem.code, result.policy_problem.detail)
-    elif proof_set is not None:
+    elif expect.policy is not None:
         b.ok("proof-set", f"{len(result.controllers)} distinct signer(s)")
-    if b.failed or b.undecided:
-        return b.build()
-    b.details["proof_controllers"] = sorted(result.controllers)
-    if not presentation and any(outcome.cryptosuite == ECDSA_SD_2023.name for outcome in result.proofs):
+    return result
+
+
+def _check_disclosure(b: ReportBuilder, doc: dict[str, Any], result: ProofsResult) -> None:
+    """An ``ecdsa-sd-2023`` credential must disclose what its issuer made mandatory."""
+    if any(outcome.cryptosuite == ECDSA_SD_2023.name for outcome in result.proofs):
         missing = withheld(doc)
         if missing:
             b.fail("disclosure", "di.sd_mandatory_withheld", "not disclosed: " + ", ".join(missing))
-            return b.build()
-        b.ok("disclosure")
-
-    check_times(verifier, doc, b)
-    if presentation:
-        holder_id = controller or next(iter(sorted(result.controllers)), "")
-        _check_challenge(verifier, b, challenge, challenges)
-        _check_domain(b, domain, required=policy.require_domain)
-        check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
-        return b.build(document=signed_numbers(doc))
-    issuer_id = controller or ""
-    check_schema(doc, b, require_known=verifier.policy.require_known_schema)
-    check_related(verifier, doc, b)
-    check_status(verifier, doc, b)
-    check_trust(verifier, issuer_id, doc, b)
-    refuse_unanswered(b, challenge=challenge, domain=domain)
-    return b.build(document=signed_numbers(doc))
+        else:
+            b.ok("disclosure")
 
 
-def _check_challenge(verifier: Verifier, b: ReportBuilder, challenge: str | None,
-                     store: ChallengeStore | None = None) -> None:
+def _check_challenge(
+    verifier: Verifier, b: ReportBuilder, challenge: str | None, store: ChallengeStore | None = None
+) -> None:
     """The proof's challenge already matched ``challenge``; here: required, and used only once."""
     if challenge is None:
         if verifier.policy.require_challenge:

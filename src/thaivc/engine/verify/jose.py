@@ -9,9 +9,9 @@ after the signature all run, so an expiry never hides a second problem.
 
 from __future__ import annotations
 
-import functools
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
+from thaivc.core import fastpath
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import same_key_did
@@ -21,22 +21,23 @@ from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
 from thaivc.jose.vc11 import JWT_TYP, VC11_FORMAT, VP11_FORMAT, vc11_document
 from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
-from thaivc.model.schema_check import check_schema
+from thaivc.model.schema_check import record_schema
 from thaivc.status.checker import StatusChecker
 
 if TYPE_CHECKING:
+    from thaivc.did import Relationship
     from thaivc.engine.challenge import ChallengeStore
     from thaivc.engine.verifier import Verifier
     from thaivc.keys import PublicKey
 
 __all__ = [
-    "check_credentials",
     "check_json_ld_contexts",
     "check_jwt",
-    "check_related",
-    "check_status",
-    "check_times",
-    "check_trust",
+    "record_credentials",
+    "record_related",
+    "record_status",
+    "record_times",
+    "record_trust",
     "refuse_unanswered",
     "subject_ids",
 ]
@@ -45,7 +46,6 @@ _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 #: With ``Policy.accept_vcdm11_jwt``: VC 1.1 JWTs (``typ: JWT``), never inside a VCDM 2.0 envelope.
 _ACCEPTED_TYP_WITH_VC11: Final = _ACCEPTED_TYP | {JWT_TYP}
 _MAX_NESTING: Final = 1
-Relationship = Literal["assertionMethod", "authentication"]
 
 
 def check_jwt(
@@ -116,11 +116,11 @@ def _credential(
     issuer_id: str = issuer if isinstance(issuer, str) else issuer["id"]
     if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
         return b.build()
-    check_times(verifier, payload, b)
-    check_schema(payload, b, require_known=verifier.policy.require_known_schema)
-    check_related(verifier, payload, b)
-    check_status(verifier, payload, b, issuer=issuer_id)
-    check_trust(verifier, issuer_id, payload, b)
+    record_times(verifier, payload, b)
+    record_schema(payload, b, require_known=verifier.policy.require_known_schema)
+    record_related(verifier, payload, b)
+    record_status(verifier, payload, b, issuer=issuer_id)
+    record_trust(verifier, issuer_id, payload, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)
     return b.build(document=payload)
 
@@ -139,7 +139,7 @@ def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any]) -> None:
     check_contexts(payload, verifier.contexts or default_contexts())
 
 
-def check_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
+def record_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
     """Each ``relatedResource`` digest against the bytes the verifier holds, never fetched.
 
     Reachable bytes are a bundled context or a document given to the verifier
@@ -211,9 +211,9 @@ def _vc11(
         issuer_id: str = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"]["id"]
         if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
             return b.build()
-        check_times(verifier, payload, b)
-        check_status(verifier, doc, b, issuer=issuer_id)
-        check_trust(verifier, issuer_id, doc, b)
+        record_times(verifier, payload, b)
+        record_status(verifier, doc, b, issuer=issuer_id)
+        record_trust(verifier, issuer_id, doc, b)
         refuse_unanswered(b, challenge=challenge, domain=domain)
         return b.build(document=doc)
     holder = doc.get("holder")
@@ -223,10 +223,10 @@ def _vc11(
         return b.build()
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
-    check_times(verifier, payload, b)
+    record_times(verifier, payload, b)
     _check_challenge(verifier, payload, b, challenge, challenges)
     _check_domain(payload, b, domain, required=verifier.policy.require_domain)
-    check_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
+    record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=doc)
 
 
@@ -278,10 +278,10 @@ def _presentation(
         return b.build()
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
-    check_times(verifier, payload, b)
+    record_times(verifier, payload, b)
     _check_challenge(verifier, payload, b, challenge, challenges)
     _check_domain(payload, b, domain, required=policy.require_domain)
-    check_credentials(verifier, payload, b, holder_id=holder_id, depth=depth, embedded=embedded)
+    record_credentials(verifier, payload, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=payload)
 
 
@@ -366,7 +366,7 @@ def _keys_of(verifier: Verifier, controller: str, relationship: Relationship) ->
 # -- time ---------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
+@fastpath.memo("engine.verify.jose date-time stamps", "validFrom/validUntil parsing: issuers reuse instants", 4096)
 def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
     """A validated dateTimeStamp as a timestamp (memoised: issuers reuse the same instants)."""
     moment, warnings = parse_datetime_stamp(value)
@@ -374,7 +374,7 @@ def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
     return moment.timestamp(), tuple(warnings)
 
 
-def check_times(
+def record_times(
     verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, jwt_claims_checked: bool = False
 ) -> None:
     """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's).
@@ -410,7 +410,7 @@ def check_times(
         b.error("time", err)
         return
     if expiries:
-        # VC-JOSE-COSE: exp bounds the signature, validUntil the data; the earlier one wins (D.23)
+        # VC-JOSE-COSE: exp bounds the signature, validUntil the data; the earlier one wins (docs/security.md group D)
         b.details["effective_expiry"] = min(expiries)
     b.ok("time")
 
@@ -467,7 +467,7 @@ def subject_ids(credential: dict[str, Any]) -> list[str | None]:
     return [s.get("id") if isinstance(s, dict) else None for s in items]
 
 
-def check_credentials(
+def record_credentials(
     verifier: Verifier,
     payload: dict[str, Any],
     b: ReportBuilder,
@@ -533,7 +533,7 @@ def _embedded_report(verifier: Verifier, item: object, *, depth: int, embedded: 
 # -- status and trust ---------------------------------------------------------------------------
 
 
-def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, issuer: str | None = None) -> None:
+def record_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, *, issuer: str | None = None) -> None:
     """Status of a verified credential: W3C ``credentialStatus`` entries and the IETF ``status`` claim.
 
     Revoked or suspended → fail; a list that could not be fetched, verified in time or is stale →
@@ -565,7 +565,7 @@ def check_status(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, 
     b.ok("status")
 
 
-def check_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
+def record_trust(verifier: Verifier, issuer_id: str, payload: dict[str, Any], b: ReportBuilder) -> None:
     """Trust in the issuer, then (when configured) the credential's identity assurance."""
     _check_issuer_trust(verifier, issuer_id, payload, b)
     _check_assurance(verifier, payload, b)

@@ -17,9 +17,9 @@ from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import same_key_did
 from thaivc.engine.challenge import CHALLENGE_CODES, refusal
-from thaivc.engine.verify.jose import check_related, check_status, check_times, check_trust, refuse_unanswered
+from thaivc.engine.verify.jose import record_related, record_status, record_times, record_trust, refuse_unanswered
 from thaivc.model import parse_datetime_stamp
-from thaivc.model.schema_check import check_schema
+from thaivc.model.schema_check import record_schema
 from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
 
 if TYPE_CHECKING:
@@ -36,11 +36,12 @@ _STEPS: Final = ("parse", "signature", "disclosures", "required_claims")
 #: Refusals of an issuer's x5c chain: reported under the key step, as for an unresolvable DID key.
 _X5C_CODES: Final = frozenset({"trust.x5c_invalid", "trust.x5c_untrusted", "trust.x5c_issuer_mismatch"})
 
-#: Signature of an SD-JWT issuer key resolver: (unverified header, unverified payload) -> key.
-IssuerKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"]
+#: The verifier's SD-JWT issuer key resolver: (unverified header, unverified payload) -> a PublicKey
+#: (narrower than :data:`thaivc.sdjwt._verify.IssuerKeyResolver`, which may return any key-like).
+IssuerPublicKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"]
 
 
-def did_issuer_key_resolver(verifier: Verifier) -> IssuerKeyResolver:
+def did_issuer_key_resolver(verifier: Verifier) -> IssuerPublicKeyResolver:
     """Resolve an SD-JWT issuer key through the verifier's DID resolver (issuer = the DID)."""
 
     def resolve(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
@@ -124,18 +125,18 @@ def check_sd_jwt_presentation(
     issuer = payload.get("iss")
     _check_named_issuer(payload, b, issuer)
     # verify_sd_jwt checked exp/nbf/iat with this clock and leeway; validFrom/validUntil remain
-    check_times(verifier, payload, b, jwt_claims_checked=True)
+    record_times(verifier, payload, b, jwt_claims_checked=True)
     _check_validity_agrees(payload, b)
     # the schema judges the view the holder disclosed: each disclosed value against its type; a claim
     # the schema requires is required *when disclosed* unless it fixes what the credential is (issuer,
     # type, validity, subject id, status, and a thaivc type's assurance level), which must be there
-    check_schema(payload, b, require_known=policy.require_known_schema, disclosed_view=True)
+    record_schema(payload, b, require_known=policy.require_known_schema, disclosed_view=True)
     missing = withheld(payload)  # also for a credential that names no schema
     if missing:
         b.fail("required_claims", "sdjwt.mandatory_withheld", "not disclosed: " + ", ".join(missing))
-    check_related(verifier, payload, b)
-    check_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
-    check_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
+    record_related(verifier, payload, b)
+    record_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
+    record_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
     if result.kb_payload is None and answering:
         refuse_unanswered(b, challenge=challenge, domain=domain)  # no KB-JWT: nothing answers them
     return b.build(document=payload)
@@ -161,9 +162,7 @@ def _check_validity_agrees(payload: dict[str, Any], b: ReportBuilder) -> None:
         except ThaiVCError:
             return  # already reported by the time check
         if isinstance(jwt_value, bool) or not isinstance(jwt_value, int | float) or abs(jwt_value - instant) >= 1:
-            b.fail(
-                "validity", "vc.validity_mismatch", f"{jwt_name} and {vcdm_name} name different instants"
-            )
+            b.fail("validity", "vc.validity_mismatch", f"{jwt_name} and {vcdm_name} name different instants")
             return
     b.ok("validity")
 
