@@ -6,15 +6,29 @@ it keeps the last of duplicate member names, accepts ``NaN``/``Infinity``, lets 
 through ``\\ud800`` escapes and raises ``RecursionError`` on deep nesting. This module closes each of
 those doors while keeping the C scanner on the hot path (the checks cost a few microseconds on a
 credential-sized document; see ``make bench``).
+
+**The fast path** (issue 16, ``make bench`` rows "vc+jwt verify"): a document is first parsed with
+``orjson`` and accepted only when ``orjson`` writes the parsed value back to exactly the input bytes.
+That equality is the proof the strict rules need: a duplicate member would be lost (shorter output),
+``NaN``/``Infinity`` and overflowing numbers do not parse or do not re-serialise, a lone surrogate
+cannot be encoded, and every escape, whitespace or number spelling other than the one canonical form
+differs. Whatever the fast path does not accept goes to the strict parser, which alone decides and
+words every refusal, so error codes never depend on the fast path. Depth is bounded before either
+parser runs, by a C-speed pass that proves a document shallow or hands it to the exact scan. A property
+test (``tests/test_jsonutil_fast.py``) holds both paths to the same value or the same error code.
+Setting ``THAIVC_NO_FAST_PATHS`` in the environment turns the fast path off (:data:`FAST_PATHS`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Callable
 from typing import Any, Final
+
+import orjson
 
 from thaivc.core.errors import InputError
 
@@ -29,6 +43,9 @@ __all__ = [
 DEFAULT_MAX_BYTES: Final = 64 * 1024
 DEFAULT_MAX_DEPTH: Final = 64
 MAX_SAFE_INTEGER: Final = 2**53 - 1
+
+#: The orjson fast path (see the module docstring); off when ``THAIVC_NO_FAST_PATHS`` is set.
+FAST_PATHS: Final = not os.environ.get("THAIVC_NO_FAST_PATHS")
 
 
 def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -117,10 +134,28 @@ def loads_strict(
     ``max_bytes`` is checked before any decoding. ``safe_integers`` additionally enforces the
     I-JSON integer range, which JCS-signed data requires.
     """
+    return _parse(data, max_bytes=max_bytes, max_depth=max_depth, require_object=require_object,
+                  safe_integers=safe_integers, fast=FAST_PATHS)
+
+
+def _parse(
+    data: str | bytes | bytearray | memoryview,
+    *,
+    max_bytes: int,
+    max_depth: int,
+    require_object: bool,
+    safe_integers: bool,
+    fast: bool,
+) -> Any:
+    """:func:`loads_strict` with the fast path chosen by the caller (the property test runs both)."""
     if isinstance(data, bytes | bytearray | memoryview):
         raw = data if type(data) is bytes else bytes(data)  # no copy of what is already bytes
         if len(raw) > max_bytes:
             raise InputError("input.too_large", f"{len(raw)} bytes exceeds the cap of {max_bytes}")
+        if fast:
+            accepted = _fast(raw, max_depth, require_object, safe_integers)
+            if accepted is not _DECLINED:
+                return accepted
         if raw.startswith(b"\xef\xbb\xbf"):
             raise InputError("json.not_ijson", "byte order mark before JSON")
         try:
@@ -130,8 +165,16 @@ def loads_strict(
     elif isinstance(data, str):
         text = data
         # a str is at least len() bytes in UTF-8: a cheap pre-check before encoding
-        if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        if len(text) > max_bytes:
             raise InputError("input.too_large", f"text exceeds the cap of {max_bytes} bytes")
+        encoded = text.encode("utf-8", "surrogatepass")
+        if len(encoded) > max_bytes:
+            raise InputError("input.too_large", f"text exceeds the cap of {max_bytes} bytes")
+        if fast:
+            # a lone surrogate survives "surrogatepass" but never orjson's UTF-8 check: declined
+            accepted = _fast(encoded, max_depth, require_object, safe_integers)
+            if accepted is not _DECLINED:
+                return accepted
         if text.startswith("\ufeff"):
             raise InputError("json.not_ijson", "byte order mark before JSON")
     else:
@@ -140,7 +183,11 @@ def loads_strict(
     # Bracket count bounds depth from above: only a document with many brackets needs the walk,
     # and a very deep one is refused before the recursive C scanner ever sees it.
     brackets = text.count("[") + text.count("{")
-    if brackets > max_depth and _depth_prefix_exceeds(text, max_depth):
+    if (
+        brackets > max_depth
+        and not _provably_shallow(text.encode("utf-8", "surrogatepass"), max_depth)
+        and _depth_prefix_exceeds(text, max_depth)
+    ):
         raise InputError("input.too_deep", f"nesting deeper than {max_depth}")
     try:
         value = _decode(text)
@@ -158,6 +205,58 @@ def loads_strict(
     if require_object and not isinstance(value, dict):
         raise InputError("json.not_object", "the top-level JSON value must be an object")
     return value
+
+
+#: What :func:`_fast` returns when it does not accept (``None`` is a JSON value).
+_DECLINED: Final = object()
+#: A complete JSON string (escapes included), as the exact depth scan reads one.
+_JSON_STRING: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+#: Brackets kept and folded to one kind of pair; every other byte deleted.
+_BRACKET_TABLE: Final = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKETS: Final = bytes(set(range(256)) - set(b"[{]}"))
+
+
+def _fast(raw: bytes, max_depth: int, require_object: bool, safe_integers: bool) -> Any:
+    """Accept ``raw`` only if it is orjson's own spelling of its value; else :data:`_DECLINED`.
+
+    Every refusal is left to the strict path (which words it), so this never raises.
+    """
+    if raw.count(b"[") + raw.count(b"{") > max_depth and not _provably_shallow(raw, max_depth):
+        return _DECLINED
+    try:
+        value = orjson.loads(raw)
+        if orjson.dumps(value) != raw:
+            return _DECLINED
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _DECLINED
+    if require_object and type(value) is not dict:
+        return _DECLINED
+    if safe_integers:
+        try:
+            _check_strings(value, safe_integers=True)
+        except InputError:
+            return _DECLINED
+    return value
+
+
+def _provably_shallow(raw: bytes, limit: int) -> bool:
+    """True only if brackets outside strings nest at most ``limit`` deep; False means "not proven".
+
+    Strings are cut out with one regex, the brackets left are folded to ``()``, and each
+    ``replace("()", "")`` pass removes exactly one level: a sequence that empties within ``limit``
+    passes is balanced and at most ``limit`` deep. An unterminated string leaves extra brackets
+    behind, which can only make the answer False (the exact scan then decides). All C-speed work,
+    at most ``limit`` passes, where the exact scan is a Python loop per character.
+    """
+    pairs = _JSON_STRING.sub(b"", raw).translate(_BRACKET_TABLE, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not pairs:
+            return True
+        shorter = pairs.replace(b"()", b"")
+        if len(shorter) == len(pairs):
+            return False
+        pairs = shorter
+    return not pairs
 
 
 def _depth_prefix_exceeds(text: str, limit: int) -> bool:

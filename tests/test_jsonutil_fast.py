@@ -1,0 +1,196 @@
+"""The orjson fast path of ``loads_strict`` is the strict parser, only faster (issue 16).
+
+Each test runs both paths on the same input and demands the same value (types and float spellings
+included) or the same error code. The adversarial inputs come first: duplicate members, NaN and
+overflowing numbers, lone surrogates, escapes, byte order marks, invalid UTF-8, deep and unbalanced
+nesting, brackets hidden in strings, oversized input.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from thaivc.core.errors import InputError
+from thaivc.core.jsonutil import _parse, _provably_shallow, loads_strict
+
+
+def _outcome(data: str | bytes, fast: bool, **options: Any) -> tuple[str, Any]:
+    kwargs: dict[str, Any] = {"max_bytes": 65536, "max_depth": 64, "require_object": False, "safe_integers": False}
+    kwargs.update(options)
+    try:
+        return "value", _typed(_parse(data, fast=fast, **kwargs))
+    except InputError as err:
+        return "error", err.code
+
+
+def _typed(value: Any) -> Any:
+    """A comparable form that tells 1 from 1.0 from True and -0.0 from 0.0, and keeps member order."""
+    if isinstance(value, dict):
+        return ("dict", [(k, _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    if isinstance(value, float):
+        return ("float", repr(value))
+    return (type(value).__name__, value)
+
+
+def _same(data: str | bytes, **options: Any) -> tuple[str, Any]:
+    fast, strict = _outcome(data, True, **options), _outcome(data, False, **options)
+    assert fast == strict, (data[:200], fast, strict)
+    return fast
+
+
+# -- the attacker's inputs, one by one ------------------------------------------------------------
+
+ADVERSARIAL: list[tuple[bytes, str]] = [
+    (b'{"a":1,"a":2}', "json.duplicate_key"),
+    (b'{"a":{"b":1,"b":1}}', "json.duplicate_key"),
+    (b'[NaN]', "json.not_ijson"),
+    (b'[Infinity]', "json.not_ijson"),
+    (b'[-Infinity]', "json.not_ijson"),
+    (b'[1e309]', "json.not_ijson"),
+    (b'["\\ud800"]', "json.not_ijson"),
+    (b'{"\\udc00":1}', "json.not_ijson"),
+    (b'["\xed\xa0\x80"]', "json.not_ijson"),
+    (b'\xef\xbb\xbf{}', "json.not_ijson"),
+    (b'{"a":"\xff"}', "json.not_ijson"),
+    (b"[" * 65 + b"]" * 65, "input.too_deep"),
+    (b"[" * 5000, "input.too_deep"),
+    (b"[" * 64 + b"]" * 64 + b"]", "json.invalid"),
+    (b'{"a":1}x', "json.invalid"),
+    (b"", "json.invalid"),
+    (b"[1,]", "json.invalid"),
+    (b"'a'", "json.invalid"),
+    (b"1" * 5000, "json.not_ijson"),
+]
+
+
+@pytest.mark.parametrize(("data", "code"), ADVERSARIAL)
+def test_every_strict_refusal_survives_the_fast_path(data: bytes, code: str) -> None:
+    assert _same(data) == ("error", code)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    assert _same(text) == ("error", code)
+
+
+def test_oversized_input_is_refused_before_any_parser() -> None:
+    big = orjson.dumps({"a": "x" * 70_000})
+    assert _same(big) == ("error", "input.too_large")
+    assert _same(big.decode()) == ("error", "input.too_large")
+
+
+def test_brackets_inside_strings_do_not_count_as_depth() -> None:
+    inside = orjson.dumps({"s": "[" * 500, "t": "\\\"{{{{", "u": ["]]]]"]})
+    assert _same(inside)[0] == "value"
+    assert _provably_shallow(inside, 64)
+
+
+def test_an_unterminated_string_never_proves_shallow() -> None:
+    # the exact scan counts nothing after an unterminated quote; the fast proof must not say more
+    data = b'["' + b"[" * 100
+    assert not _provably_shallow(data, 64)
+    assert _same(data) == ("error", "json.invalid")
+
+
+def test_depth_at_the_cap_is_accepted_and_one_more_is_not() -> None:
+    at_cap = b"[" * 64 + b"]" * 64
+    assert _same(at_cap)[0] == "value"
+    assert _provably_shallow(at_cap, 64) and not _provably_shallow(b"[" + at_cap + b"]", 64)
+    assert _same(b"[" + at_cap + b"]") == ("error", "input.too_deep")
+
+
+def test_safe_integers_and_require_object_hold_on_the_fast_path() -> None:
+    assert _same(b'{"a":9007199254740992}', safe_integers=True) == ("error", "json.not_ijson")
+    assert _same(b'{"a":9007199254740991}', safe_integers=True)[0] == "value"
+    assert _same(b"[]", require_object=True) == ("error", "json.not_object")
+    assert _same(b"null")[0] == "value"
+
+
+def test_the_fast_path_accepts_what_thaivc_issues() -> None:
+    doc = {"name": "สมหญิง", "n": [1, 2.5, -0.0, True, None], "o": {"v": "1", "u": "บาท"}}
+    issued = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    assert orjson.dumps(orjson.loads(issued)) == issued  # so it is the fast path that accepts it
+    assert loads_strict(issued) == doc
+
+
+# -- arbitrary documents, spelled every way, then damaged -------------------------------------
+
+_scalars = (
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=6), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+def _spellings(value: Any) -> list[bytes]:
+    out = [
+        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"),
+        json.dumps(value).encode(),
+        json.dumps(value, indent=1).encode(),
+    ]
+    try:
+        out.append(orjson.dumps(value))
+    except orjson.JSONEncodeError:
+        pass
+    return out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_values)
+def test_fast_and_strict_agree_on_every_spelling(value: Any) -> None:
+    for data in _spellings(value):
+        _same(data)
+        _same(data, safe_integers=True, require_object=True)
+        try:
+            _same(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
+
+
+_damage = st.sampled_from([
+    b'"', b"\\", b"[", b"]", b"{", b"}", b",", b":", b"NaN", b"1e400", b"\\ud800", b"\xff", b"\xed\xa0\x80",
+    b" ", b"-0", b"1.0", b"00", b"\xef\xbb\xbf", b'"a":1,"a":2', b"[" * 70, b"]" * 70, b"\\u0000",
+])
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_values, st.lists(st.tuples(st.integers(min_value=0), _damage, st.booleans()), min_size=1, max_size=4))
+def test_fast_and_strict_agree_on_damaged_documents(value: Any, edits: list[tuple[int, bytes, bool]]) -> None:
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    for where, piece, replace in edits:
+        at = where % (len(data) + 1)
+        data = data[:at] + piece + data[at + (len(piece) if replace else 0):]
+    _same(data)
+    _same(data, max_depth=8)
+    try:
+        _same(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_fast_and_strict_agree_on_arbitrary_bytes(data: bytes) -> None:
+    _same(data)
+    _same(data, max_depth=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='[]{}"\\ax', max_size=200), st.integers(min_value=1, max_value=10))
+def test_the_shallow_proof_never_contradicts_the_exact_scan(text: str, limit: int) -> None:
+    from thaivc.core.jsonutil import _depth_prefix_exceeds
+
+    if _provably_shallow(text.encode(), limit):
+        assert not _depth_prefix_exceeds(text, limit)
