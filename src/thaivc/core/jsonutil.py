@@ -13,8 +13,8 @@ That equality is the proof the strict rules need: a duplicate member would be lo
 ``NaN``/``Infinity`` and overflowing numbers do not parse or do not re-serialise, a lone surrogate
 cannot be encoded, and every escape, whitespace or number spelling other than the one canonical form
 differs. Whatever the fast path does not accept goes to the strict parser, which alone decides and
-words every refusal, so error codes never depend on the fast path. Depth is bounded before either
-parser runs, by a C-speed pass that proves a document shallow or hands it to the exact scan. A property
+words every refusal, so error codes never depend on the fast path. The depth cap is checked on the
+accepted text with C-speed passes (the strict path keeps its per-character scan). A property
 test (``tests/test_jsonutil_fast.py``) holds both paths to the same value or the same error code.
 Setting ``THAIVC_NO_FAST_PATHS`` in the environment turns the fast path off (:data:`FAST_PATHS`).
 """
@@ -183,11 +183,7 @@ def _parse(
     # Bracket count bounds depth from above: only a document with many brackets needs the walk,
     # and a very deep one is refused before the recursive C scanner ever sees it.
     brackets = text.count("[") + text.count("{")
-    if (
-        brackets > max_depth
-        and not _provably_shallow(text.encode("utf-8", "surrogatepass"), max_depth)
-        and _depth_prefix_exceeds(text, max_depth)
-    ):
+    if brackets > max_depth and _depth_prefix_exceeds(text, max_depth):
         raise InputError("input.too_deep", f"nesting deeper than {max_depth}")
     try:
         value = _decode(text)
@@ -209,25 +205,27 @@ def _parse(
 
 #: What :func:`_fast` returns when it does not accept (``None`` is a JSON value).
 _DECLINED: Final = object()
-#: A complete JSON string (escapes included), as the exact depth scan reads one.
-_JSON_STRING: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-#: Brackets kept and folded to one kind of pair; every other byte deleted.
+#: Quotes and brackets kept (brackets folded to one kind of pair); every other byte deleted.
 _BRACKET_TABLE: Final = bytes.maketrans(b"[{]}", b"(())")
-_NOT_BRACKETS: Final = bytes(set(range(256)) - set(b"[{]}"))
+_NOT_STRUCTURE: Final = bytes(set(range(256)) - set(b'"[{]}'))
+#: A string left after :func:`_valid_json_deeper_than` dropped everything but quotes and brackets.
+_STRING_LEFT: Final = re.compile(rb'"[^"]*"')
 
 
 def _fast(raw: bytes, max_depth: int, require_object: bool, safe_integers: bool) -> Any:
     """Accept ``raw`` only if it is orjson's own spelling of its value; else :data:`_DECLINED`.
 
-    Every refusal is left to the strict path (which words it), so this never raises.
+    orjson bounds nesting itself (it refuses more than 1024 levels without recursing), so parsing
+    first is safe; the depth cap is then checked on the text now known to be valid JSON. Every
+    refusal is left to the strict path (which words it), so this never raises.
     """
-    if raw.count(b"[") + raw.count(b"{") > max_depth and not _provably_shallow(raw, max_depth):
-        return _DECLINED
     try:
         value = orjson.loads(raw)
         if orjson.dumps(value) != raw:
             return _DECLINED
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _DECLINED
+    if raw.count(b"[") + raw.count(b"{") > max_depth and _valid_json_deeper_than(raw, max_depth):
         return _DECLINED
     if require_object and type(value) is not dict:
         return _DECLINED
@@ -239,24 +237,26 @@ def _fast(raw: bytes, max_depth: int, require_object: bool, safe_integers: bool)
     return value
 
 
-def _provably_shallow(raw: bytes, limit: int) -> bool:
-    """True only if brackets outside strings nest at most ``limit`` deep; False means "not proven".
+def _valid_json_deeper_than(raw: bytes, limit: int) -> bool:
+    """Whether *valid* JSON ``raw`` nests more than ``limit`` deep, in C-speed passes.
 
-    Strings are cut out with one regex, the brackets left are folded to ``()``, and each
-    ``replace("()", "")`` pass removes exactly one level: a sequence that empties within ``limit``
-    passes is balanced and at most ``limit`` deep. An unterminated string leaves extra brackets
-    behind, which can only make the answer False (the exact scan then decides). All C-speed work,
-    at most ``limit`` passes, where the exact scan is a Python loop per character.
+    In valid JSON a backslash occurs only inside strings, as an escape pair, so deleting ``\\\\``
+    pairs and then ``\\"`` leaves exactly the quotes that open and close strings; what lies between
+    a closing and the next opening quote is outside strings. Its brackets, folded to ``()``, lose
+    exactly one level per ``replace("()", "")`` pass. Not for arbitrary text: the strict path keeps the exact
+    per-character scan for that.
     """
-    pairs = _JSON_STRING.sub(b"", raw).translate(_BRACKET_TABLE, _NOT_BRACKETS)
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # only quotes and brackets remain; dropping each adjacent pair of quotes either empties a string
+    # or joins two strings with nothing between them, so the brackets outside strings stay as they were
+    folded = raw.translate(_BRACKET_TABLE, _NOT_STRUCTURE).replace(b'""', b"")
+    pairs = _STRING_LEFT.sub(b"", folded) if b'"' in folded else folded
     for _ in range(limit):
         if not pairs:
-            return True
-        shorter = pairs.replace(b"()", b"")
-        if len(shorter) == len(pairs):
             return False
-        pairs = shorter
-    return not pairs
+        pairs = pairs.replace(b"()", b"")
+    return bool(pairs)
 
 
 def _depth_prefix_exceeds(text: str, limit: int) -> bool:
