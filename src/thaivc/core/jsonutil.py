@@ -15,15 +15,14 @@ cannot be encoded, and every escape, whitespace or number spelling other than th
 differs. Whatever the fast path does not accept goes to the strict parser, which alone decides and
 words every refusal, so error codes never depend on the fast path. The depth cap is checked on the
 accepted text with C-speed passes (the strict path keeps its per-character scan). A property
-test (``tests/test_jsonutil_fast.py``) holds both paths to the same value or the same error code.
-Setting ``THAIVC_NO_FAST_PATHS`` in the environment turns the fast path off (:data:`FAST_PATHS`).
+test (``tests/test_core_fast_paths.py``) holds both paths to the same value or the same error code.
+Setting ``THAIVC_NO_FAST_PATHS`` in the environment turns it off (:mod:`thaivc.core.fastpath`).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from collections.abc import Callable
 from typing import Any, Final
@@ -31,6 +30,7 @@ from typing import Any, Final
 import orjson
 
 from thaivc.core.errors import InputError
+from thaivc.core.fastpath import FAST_PATHS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -43,9 +43,6 @@ __all__ = [
 DEFAULT_MAX_BYTES: Final = 64 * 1024
 DEFAULT_MAX_DEPTH: Final = 64
 MAX_SAFE_INTEGER: Final = 2**53 - 1
-
-#: The orjson fast path (see the module docstring); off when ``THAIVC_NO_FAST_PATHS`` is set.
-FAST_PATHS: Final = not os.environ.get("THAIVC_NO_FAST_PATHS")
 
 
 def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

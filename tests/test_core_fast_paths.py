@@ -1,4 +1,4 @@
-"""The orjson fast path of ``loads_strict`` is the strict parser, only faster (issue 16).
+"""The fast paths of the core floor (strict JSON, base64url) are the strict code, only faster (issue 16).
 
 Each test runs both paths on the same input and demands the same value (types and float spellings
 included) or the same error code. The adversarial inputs come first: duplicate members, NaN and
@@ -8,6 +8,7 @@ nesting, brackets hidden in strings, oversized input.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 from typing import Any
@@ -191,3 +192,43 @@ def test_the_depth_passes_equal_the_exact_scan_on_valid_json(value: Any, limit: 
     for data in _spellings(value):
         text = data.decode("utf-8", "surrogatepass")
         assert _valid_json_deeper_than(data, limit) == _depth_prefix_exceeds(text, limit)
+
+
+# -- base64url: pybase64 behind the same spelling rules ---------------------------------------------
+
+_B64_DAMAGE = st.sampled_from([b"+", b"/", b"=", b"==", b" ", b"\n", b"\x00", b"\xff", b"A", b"B", b"-", b"_", b"."])
+
+
+def _b64_outcome(decode: Any, raw: bytes) -> tuple[str, bytes]:
+    try:
+        return "value", decode(raw)
+    except ValueError:
+        return "error", b""
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=64), st.lists(st.tuples(st.integers(min_value=0), _B64_DAMAGE, st.booleans()), max_size=3))
+def test_pybase64_decodes_exactly_what_the_strict_decoder_does(data: bytes, edits: list[tuple[int, bytes, bool]]) -> None:
+    from thaivc.core.b64 import _decode_fast, _decode_strict
+
+    raw = base64.urlsafe_b64encode(data).rstrip(b"=")
+    assert _decode_fast(raw) == _decode_strict(raw) == data
+    for where, piece, replace in edits:
+        at = where % (len(raw) + 1)
+        raw = raw[:at] + piece + raw[at + (len(piece) if replace else 0):]
+    assert _b64_outcome(_decode_fast, raw) == _b64_outcome(_decode_strict, raw)
+
+
+@pytest.mark.parametrize("raw", [b"QQ", b"QR", b"QUE", b"QUF", b"Q", b"QQ==", b"Q+Q", b"Q/Q", b"Q Q", b"", b"-_-_"])
+def test_non_canonical_base64url_is_refused_on_both_paths(raw: bytes) -> None:
+    from thaivc.core.b64 import _decode_fast, _decode_strict
+
+    assert _b64_outcome(_decode_fast, raw) == _b64_outcome(_decode_strict, raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_pybase64_encodes_as_the_stdlib_does(data: bytes) -> None:
+    from thaivc.core.b64 import b64url_encode
+
+    assert b64url_encode(data) == base64.urlsafe_b64encode(data).rstrip(b"=").decode()
