@@ -232,3 +232,130 @@ def test_pybase64_encodes_as_the_stdlib_does(data: bytes) -> None:
     from thaivc.core.b64 import b64url_encode
 
     assert b64url_encode(data) == base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+# -- issuance: the orjson copy of normalize_document -------------------------------------------------
+
+_TRICKY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [*list('ae"\\\n\x00\x1fก่ำ'), "́", "̧", "̀", "\u200b", "\u202e", "\ufeff", "ᄀ", "ᅡ", "é", "Å", "ำ", "ํ", "า", "�"]
+    ),
+    max_size=8,
+)
+_issuable = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats() | _TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(_TRICKY_TEXT | st.integers(-3, 3), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _normalize_outcome(fn: Any, value: Any) -> tuple[str, Any]:
+    from thaivc.core.errors import ThaiVCError
+
+    try:
+        return "value", _typed_loose(fn(value))
+    except ThaiVCError as err:
+        return "error", (err.code, err.loc)
+
+
+def _typed_loose(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("dict", [(_typed_loose(k), _typed_loose(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed_loose(v) for v in value])
+    if isinstance(value, float):
+        return ("float", repr(value))
+    return (type(value).__name__, value)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_TRICKY_TEXT, _issuable, max_size=5))
+def test_the_fast_copy_normalises_exactly_as_the_walk(doc: dict[str, Any]) -> None:
+    from thaivc.engine.issuer import _normalize_walk, _normalized_copy
+
+    walked = _normalize_outcome(lambda v: _normalize_walk(v, ()), doc)
+    fast = _normalized_copy(doc)
+    if fast is not None:
+        assert walked == ("value", _typed_loose(fast))
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"name": "e\u0301"},  # NFD: composes
+        {"e\u0301": 1},  # in a key
+        {"name": "a\u200bb"},  # zero-width space
+        {"n": ["\u202e"]},  # bidi override
+        {"n": float("nan")},
+        {"n": float("inf")},
+        {"n": (1, 2)},
+        {1: "a"},
+        {"n": "\u212b"},  # Angstrom sign: a singleton that NFC replaces
+    ],
+)
+def test_the_fast_copy_declines_whatever_the_walk_would_change_or_refuse(doc: dict[str, Any]) -> None:
+    from thaivc.engine.issuer import _normalized_copy, normalize_document
+
+    assert _normalized_copy(doc) is None
+    from thaivc.core.errors import ThaiVCError
+
+    try:
+        out = normalize_document(doc)
+    except ThaiVCError as err:  # refused on the walk, with the location of the offending value
+        assert err.code in {"text.forbidden_char", "json.not_ijson"} and err.loc
+        return
+    assert out is not None  # changed (NFC, lists for tuples) or passed as the walk passes it
+
+
+def test_every_forbidden_character_starts_with_a_byte_the_fast_copy_looks_for() -> None:
+    from thaivc.engine.issuer import FORBIDDEN_CHARS
+
+    assert all(c.encode()[0] in b"\xe2\xef" for c in FORBIDDEN_CHARS)
+
+
+# -- issuance: orjson's text where it reads back as the same value --------------------------------------
+
+_odd = st.sampled_from([float("nan"), float("inf"), -float("inf"), (1, "a"), 10**30, -0.0, 1e16, 1e-7, 5e-324])
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_scalars | _odd | _TRICKY_TEXT, lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(_TRICKY_TEXT | st.integers(-2, 2), inner, max_size=4), max_leaves=20))
+def test_fast_compact_text_is_the_same_json_or_the_same_refusal(value: Any) -> None:
+    from thaivc.core.jsonutil import dumps_compact, dumps_compact_bytes
+
+    try:
+        strict = dumps_compact(value).encode("utf-8")
+    except (ValueError, TypeError, UnicodeEncodeError) as err:
+        with pytest.raises(type(err)):
+            dumps_compact_bytes(value)
+        return
+    fast = dumps_compact_bytes(value)
+    assert _typed(json.loads(fast)) == _typed(json.loads(strict))
+    if not _has_float(value):
+        assert fast == strict  # byte for byte; only a float may be spelt otherwise (1e16 for 1e+16)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_float(k) or _has_float(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return isinstance(value, float)
+
+
+def test_fast_compact_text_refuses_what_json_refuses() -> None:
+    import dataclasses
+    import datetime
+    import uuid
+
+    from thaivc.core.jsonutil import dumps_compact_bytes
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+
+    for bad in [float("nan"), {"a": float("inf")}, datetime.datetime(2026, 1, 1), uuid.uuid4(), Point(1), {"s": "\ud800"}]:
+        with pytest.raises((ValueError, TypeError, UnicodeEncodeError)):
+            dumps_compact_bytes(bad)

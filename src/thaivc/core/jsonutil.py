@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "MAX_SAFE_INTEGER",
     "dumps_compact",
+    "dumps_compact_bytes",
     "loads_strict",
 ]
 
@@ -283,3 +284,29 @@ def _depth_prefix_exceeds(text: str, limit: int) -> bool:
 def dumps_compact(value: Any) -> str:
     """Compact JSON for issuance: UTF-8 text kept as-is (never ``\\u`` escaped), no NaN."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+#: orjson writes these natively where ``json`` refuses or writes them otherwise: let it refuse them.
+_PASSTHROUGH: Final = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def dumps_compact_bytes(value: Any) -> bytes:
+    """:func:`dumps_compact` as UTF-8 bytes, what a signer needs.
+
+    Fast path (:mod:`thaivc.core.fastpath`): orjson's text, kept only when it reads back equal to
+    ``value`` — which fails for NaN and infinities (orjson writes ``null``), UUIDs and plain enums;
+    datetimes, dataclasses, subclasses and non-string keys make orjson refuse. What is kept is
+    byte for byte ``dumps_compact``'s text except, for some floats, the spelling of the same double
+    (``1e16`` for ``1e+16``); everything else takes the ``json`` route and its refusals.
+    """
+    if FAST_PATHS:
+        try:
+            out = orjson.dumps(value, option=_PASSTHROUGH)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            if orjson.loads(out) == value:
+                return out
+    return dumps_compact(value).encode("utf-8")

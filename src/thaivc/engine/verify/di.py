@@ -108,7 +108,8 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: by
 
 def _only_root_context(source: bytes) -> bool:
     """Whether JSON text whose root has ``@context`` names it nowhere else (``False``: not proven)."""
-    return b"\\u" not in source and source.count(b'"@context"') == 1
+    # one-byte search first: it is memchr, the two-byte one is not
+    return source.count(b'"@context"') == 1 and (b"\\" not in source or b"\\u" not in source)
 
 
 def _nested_context(doc: dict[str, Any]) -> bool:
