@@ -359,3 +359,17 @@ def test_fast_compact_text_refuses_what_json_refuses() -> None:
     for bad in [float("nan"), {"a": float("inf")}, datetime.datetime(2026, 1, 1), uuid.uuid4(), Point(1), {"s": "\ud800"}]:
         with pytest.raises((ValueError, TypeError, UnicodeEncodeError)):
             dumps_compact_bytes(bad)
+
+
+@pytest.mark.parametrize("key_type", ["P-256", "P-384"])
+def test_a_jwk_key_is_the_same_key_with_the_same_identity(key_type: str) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from thaivc.keys import PublicKey, generate_key
+
+    for _ in range(20):
+        key = generate_key(key_type).public
+        parsed = PublicKey.from_jwk(key.jwk)
+        compressed = parsed.crypto.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+        assert parsed.raw == compressed == key.raw
+        assert parsed.multikey == key.multikey and parsed == key and hash(parsed) == hash(key)
