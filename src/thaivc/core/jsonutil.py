@@ -6,6 +6,17 @@ it keeps the last of duplicate member names, accepts ``NaN``/``Infinity``, lets 
 through ``\\ud800`` escapes and raises ``RecursionError`` on deep nesting. This module closes each of
 those doors while keeping the C scanner on the hot path (the checks cost a few microseconds on a
 credential-sized document; see ``make bench``).
+
+**The fast path** (issue 16, ``make bench`` rows "vc+jwt verify"): a document is first parsed with
+``orjson`` and accepted only when ``orjson`` writes the parsed value back to exactly the input bytes.
+That equality is the proof the strict rules need: a duplicate member would be lost (shorter output),
+``NaN``/``Infinity`` and overflowing numbers do not parse or do not re-serialise, a lone surrogate
+cannot be encoded, and every escape, whitespace or number spelling other than the one canonical form
+differs. Whatever the fast path does not accept goes to the strict parser, which alone decides and
+words every refusal, so error codes never depend on the fast path. The depth cap is checked on the
+accepted text with C-speed passes (the strict path keeps its per-character scan). A property
+test (``tests/test_core_fast_paths.py``) holds both paths to the same value or the same error code.
+Setting ``THAIVC_NO_FAST_PATHS`` in the environment turns it off (:mod:`thaivc.core.fastpath`).
 """
 
 from __future__ import annotations
@@ -16,6 +27,8 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
+import orjson
+
 from thaivc.core import fastpath
 from thaivc.core.errors import InputError
 
@@ -24,6 +37,7 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "MAX_SAFE_INTEGER",
     "dumps_compact",
+    "dumps_compact_bytes",
     "loads_strict",
 ]
 
@@ -121,10 +135,34 @@ def loads_strict(
     ``max_bytes`` is checked before any decoding. ``safe_integers`` additionally enforces the
     I-JSON integer range, which JCS-signed data requires.
     """
+    return _parse(
+        data,
+        max_bytes=max_bytes,
+        max_depth=max_depth,
+        require_object=require_object,
+        safe_integers=safe_integers,
+        fast=fastpath.ON[0],
+    )
+
+
+def _parse(
+    data: str | bytes | bytearray | memoryview,
+    *,
+    max_bytes: int,
+    max_depth: int,
+    require_object: bool,
+    safe_integers: bool,
+    fast: bool,
+) -> Any:
+    """:func:`loads_strict` with the fast path chosen by the caller (the property test runs both)."""
     if isinstance(data, bytes | bytearray | memoryview):
         raw = data if type(data) is bytes else bytes(data)  # no copy of what is already bytes
         if len(raw) > max_bytes:
             raise InputError("input.too_large", f"{len(raw)} bytes exceeds the cap of {max_bytes}")
+        if fast:
+            accepted = _fast(raw, max_depth, require_object, safe_integers)
+            if accepted is not _DECLINED:
+                return accepted
         if raw.startswith(b"\xef\xbb\xbf"):
             raise InputError("json.not_ijson", "byte order mark before JSON")
         try:
@@ -134,8 +172,16 @@ def loads_strict(
     elif isinstance(data, str):
         text = data
         # a str is at least len() bytes in UTF-8: a cheap pre-check before encoding
-        if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        if len(text) > max_bytes:
             raise InputError("input.too_large", f"text exceeds the cap of {max_bytes} bytes")
+        encoded = text.encode("utf-8", "surrogatepass")
+        if len(encoded) > max_bytes:
+            raise InputError("input.too_large", f"text exceeds the cap of {max_bytes} bytes")
+        if fast:
+            # a lone surrogate survives "surrogatepass" but never orjson's UTF-8 check: declined
+            accepted = _fast(encoded, max_depth, require_object, safe_integers)
+            if accepted is not _DECLINED:
+                return accepted
         if text.startswith("\ufeff"):
             raise InputError("json.not_ijson", "byte order mark before JSON")
     else:
@@ -162,6 +208,62 @@ def loads_strict(
     if require_object and not isinstance(value, dict):
         raise InputError("json.not_object", "the top-level JSON value must be an object")
     return value
+
+
+#: What :func:`_fast` returns when it does not accept (``None`` is a JSON value).
+_DECLINED: Final = object()
+#: Quotes and brackets kept (brackets folded to one kind of pair); every other byte deleted.
+_BRACKET_TABLE: Final = bytes.maketrans(b"[{]}", b"(())")
+_NOT_STRUCTURE: Final = bytes(set(range(256)) - set(b'"[{]}'))
+#: A string left after :func:`_valid_json_deeper_than` dropped everything but quotes and brackets.
+_STRING_LEFT: Final = re.compile(rb'"[^"]*"')
+
+
+def _fast(raw: bytes, max_depth: int, require_object: bool, safe_integers: bool) -> Any:
+    """Accept ``raw`` only if it is orjson's own spelling of its value; else :data:`_DECLINED`.
+
+    orjson bounds nesting itself (it refuses more than 1024 levels without recursing), so parsing
+    first is safe; the depth cap is then checked on the text now known to be valid JSON. Every
+    refusal is left to the strict path (which words it), so this never raises.
+    """
+    try:
+        value = orjson.loads(raw)
+        if orjson.dumps(value) != raw:
+            return _DECLINED
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _DECLINED
+    if raw.count(b"[") + raw.count(b"{") > max_depth and _valid_json_deeper_than(raw, max_depth):
+        return _DECLINED
+    if require_object and type(value) is not dict:
+        return _DECLINED
+    if safe_integers:
+        try:
+            _check_strings(value, safe_integers=True)
+        except InputError:
+            return _DECLINED
+    return value
+
+
+def _valid_json_deeper_than(raw: bytes, limit: int) -> bool:
+    """Whether *valid* JSON ``raw`` nests more than ``limit`` deep, in C-speed passes.
+
+    In valid JSON a backslash occurs only inside strings, as an escape pair, so deleting ``\\\\``
+    pairs and then ``\\"`` leaves exactly the quotes that open and close strings; what lies between
+    a closing and the next opening quote is outside strings. Its brackets, folded to ``()``, lose
+    exactly one level per ``replace("()", "")`` pass. Not for arbitrary text: the strict path keeps the exact
+    per-character scan for that.
+    """
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # only quotes and brackets remain; dropping each adjacent pair of quotes either empties a string
+    # or joins two strings with nothing between them, so the brackets outside strings stay as they were
+    folded = raw.translate(_BRACKET_TABLE, _NOT_STRUCTURE).replace(b'""', b"")
+    pairs = _STRING_LEFT.sub(b"", folded) if b'"' in folded else folded
+    for _ in range(limit):
+        if not pairs:
+            return False
+        pairs = pairs.replace(b"()", b"")
+    return bool(pairs)
 
 
 def _depth_prefix_exceeds(text: str, limit: int) -> bool:
@@ -191,3 +293,29 @@ def _depth_prefix_exceeds(text: str, limit: int) -> bool:
 def dumps_compact(value: Any) -> str:
     """Compact JSON for issuance: UTF-8 text kept as-is (never ``\\u`` escaped), no NaN."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+#: orjson writes these natively where ``json`` refuses or writes them otherwise: let it refuse them.
+_PASSTHROUGH: Final = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def dumps_compact_bytes(value: Any) -> bytes:
+    """:func:`dumps_compact` as UTF-8 bytes, what a signer needs.
+
+    Fast path (:mod:`thaivc.core.fastpath`): orjson's text, kept only when it reads back equal to
+    ``value`` — which fails for NaN and infinities (orjson writes ``null``), UUIDs and plain enums;
+    datetimes, dataclasses, subclasses and non-string keys make orjson refuse. What is kept is
+    byte for byte ``dumps_compact``'s text except, for some floats, the spelling of the same double
+    (``1e16`` for ``1e+16``); everything else takes the ``json`` route and its refusals.
+    """
+    if fastpath.ON[0]:
+        try:
+            out = orjson.dumps(value, option=_PASSTHROUGH)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            if orjson.loads(out) == value:
+                return out
+    return dumps_compact(value).encode("utf-8")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -25,7 +26,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+import orjson
+
 from thaivc.contexts.vocab import OWN_TYPES
+from thaivc.core import fastpath
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact
@@ -73,21 +77,63 @@ FORBIDDEN_CHARS: Final = frozenset(
 )
 
 
+_FORBIDDEN: Final = re.compile("[" + "".join(sorted(FORBIDDEN_CHARS)) + "]")
+
+
 def to_xsd_datetime(timestamp: float) -> str:
     """An XSD dateTimeStamp in UTC with second precision, e.g. ``2026-11-25T10:00:00Z``."""
     return datetime.fromtimestamp(int(timestamp), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def normalize_document(value: Any, path: tuple[str | int, ...] = ()) -> Any:
-    """A deep copy of ``value`` with every string (keys too) in NFC; refuses hidden controls."""
+    """A deep copy of ``value`` with every string (keys too) in NFC; refuses hidden controls.
+
+    A document with nothing to change or refuse — almost every one — is copied by
+    :func:`_normalized_copy` at C speed; the walk below, which names the location of what it
+    refuses, runs only for the others (issue 16: the walk built a path for every value it passed).
+    """
+    if fastpath.ON[0] and not path:
+        copied = _normalized_copy(value)
+        if copied is not None:
+            return copied
+    return _normalize_walk(value, path)
+
+
+def _normalized_copy(value: Any) -> Any | None:
+    """``value`` copied through orjson when that provably equals :func:`_normalize_walk`; else ``None``.
+
+    The copy must equal the input (so no tuple, NaN, infinity, non-string key or foreign type was
+    turned into JSON), and the serialised text must hold no forbidden character and be NFC. JSON
+    text is NFC only if every string in it is: orjson escapes nothing but quotes, backslashes and
+    ASCII controls, characters that compose with nothing, so each string stands in the text as it
+    is, between quotes that compose with nothing either.
+    """
+    try:
+        text = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return None
+    copied = orjson.loads(text)
+    if copied != value:
+        return None
+    decoded = text.decode("utf-8")
+    # every forbidden character's UTF-8 starts with byte E2 or EF: most documents have neither
+    if (b"\xe2" in text or b"\xef" in text) and _FORBIDDEN.search(decoded):
+        return None
+    if not unicodedata.is_normalized("NFC", decoded):
+        return None
+    return copied
+
+
+def _normalize_walk(value: Any, path: tuple[str | int, ...]) -> Any:
+    """The exact normalisation, value by value, with the location of anything refused."""
     if isinstance(value, str):
         if not FORBIDDEN_CHARS.isdisjoint(value):
             raise ThaiVCError("text.forbidden_char", "zero-width or bidi control character in text", loc=path)
         return unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
-        return {normalize_document(k, (*path, k)): normalize_document(v, (*path, k)) for k, v in value.items()}
+        return {_normalize_walk(k, (*path, k)): _normalize_walk(v, (*path, k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [normalize_document(v, (*path, i)) for i, v in enumerate(value)]
+        return [_normalize_walk(v, (*path, i)) for i, v in enumerate(value)]
     if isinstance(value, float) and math.isnan(value):
         raise ThaiVCError("json.not_ijson", "NaN cannot be issued", loc=path)
     return copy.deepcopy(value)

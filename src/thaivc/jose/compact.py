@@ -18,7 +18,7 @@ from typing import Any, Final
 from thaivc.core import fastpath
 from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
-from thaivc.core.jsonutil import dumps_compact, loads_strict
+from thaivc.core.jsonutil import dumps_compact, dumps_compact_bytes, loads_strict
 from thaivc.jose._header import ALLOWED_ALGS, FULLY_SPECIFIED, check_header, key_alg_of
 from thaivc.jose.types import JoseSigner, VerificationKey
 
@@ -187,6 +187,23 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
         raise InputError("crypto.bad_signature", "the signature does not verify")
 
 
+def _encode_header(full: dict[str, Any]) -> str:
+    """The header segment of a header that passes the parser's own rules; else a usage error."""
+    try:
+        check_header(full, expected_typ=frozenset({full["typ"]}), allow_thumbprint_kid=True)
+    except InputError as exc:
+        raise UsageError(
+            "usage.invalid_argument", f"refusing to sign a header that fails {exc.code}"
+        ) from exc
+    return b64url_encode(dumps_compact(full).encode("utf-8"))
+
+
+@fastpath.memo("jose.compact signed header", "vc+jwt issue: each header checked and encoded once", 256)
+def _header_segment(items: tuple[tuple[str, str], ...]) -> str:
+    """:func:`_encode_header` memoised for all-string headers (only a header that passed is kept)."""
+    return _encode_header(dict(items))
+
+
 def sign_compact(
     header: dict[str, Any],
     payload: dict[str, Any],
@@ -217,17 +234,11 @@ def sign_compact(
         raise UsageError("usage.invalid_argument", "header must state typ")
     full = {**header, "alg": algorithm}
     full = {"alg": algorithm, "kid": kid, **full} if include_kid else {"alg": algorithm, **full}
-    try:
-        check_header(full, expected_typ=frozenset({typ}), allow_thumbprint_kid=True)
-    except InputError as exc:
-        raise UsageError(
-            "usage.invalid_argument", f"refusing to sign a header that fails {exc.code}"
-        ) from exc
-    signing_input = (
-        b64url_encode(dumps_compact(full).encode("utf-8"))
-        + "."
-        + b64url_encode(dumps_compact(payload).encode("utf-8"))
-    )
+    items = tuple(full.items())
+    # an issuer's header repeats: an all-string one is checked and encoded once
+    all_strings = all(type(value) is str for _, value in items)
+    encoded_header = _header_segment(items) if all_strings else _encode_header(full)
+    signing_input = encoded_header + "." + b64url_encode(dumps_compact_bytes(payload))
     signature = signer.sign(signing_input.encode("ascii"))
     if not isinstance(signature, bytes) or not signature:
         raise UsageError("usage.invalid_argument", "the signer returned no signature")

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal, NoReturn, cast, get_args
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
@@ -161,11 +161,11 @@ class PublicKey:
 
     def __init__(self, key_type: KeyType, crypto: VerifyKey, raw: bytes) -> None:
         """Internal: use :meth:`from_jwk`, :meth:`from_multikey` or :meth:`from_crypto`."""
-        codec: Codec = "ed25519-pub" if key_type == "Ed25519" else CURVES[key_type].codec
         object.__setattr__(self, "_key_type", key_type)
         object.__setattr__(self, "_crypto", crypto)
         object.__setattr__(self, "_raw", raw)
-        object.__setattr__(self, "_multikey", encode_multikey(codec, raw))
+        # _multikey is derived from _raw when first asked for (:attr:`multikey`): a wallet key met
+        # once in a key-binding check never needs its base58 spelling (issue 16, SD-JWT+KB row)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("PublicKey is immutable")
@@ -191,7 +191,9 @@ class PublicKey:
             crypto = ec.EllipticCurvePublicNumbers(x, y, curve.crypto).public_key()
         except ValueError:
             _invalid(f"point is not on the {key_type} curve")
-        raw = crypto.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+        # SEC1 compressed point of the validated (x, y): the parity of y, then x (what
+        # public_bytes(X962, CompressedPoint) returns, without the round trip through OpenSSL)
+        raw = bytes((2 | (y & 1),)) + x.to_bytes(curve.size, "big")
         return cls(key_type, crypto, raw)
 
     @classmethod
@@ -267,7 +269,13 @@ class PublicKey:
     @property
     def multikey(self) -> str:
         """Multikey ``publicKeyMultibase``: ``z`` + base58btc(multicodec header ‖ key)."""
-        return self._multikey
+        try:
+            return self._multikey
+        except AttributeError:  # not derived yet: a pure function of the key, computed once
+            codec: Codec = "ed25519-pub" if self._key_type == "Ed25519" else CURVES[self._key_type].codec
+            value = encode_multikey(codec, self._raw)
+            object.__setattr__(self, "_multikey", value)
+            return value
 
     @property
     def raw(self) -> bytes:
@@ -333,10 +341,10 @@ class PublicKey:
         return hash((self._key_type, self._raw))
 
     def __repr__(self) -> str:
-        return f"PublicKey({self._key_type}, {self._multikey})"
+        return f"PublicKey({self._key_type}, {self.multikey})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PublicKey.from_multikey, (self._multikey,))
+        return (PublicKey.from_multikey, (self.multikey,))
 
 
 def key_type_of(value: str) -> KeyType:

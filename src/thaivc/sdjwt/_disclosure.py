@@ -12,7 +12,7 @@ from typing import Any, Final, NamedTuple
 
 from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import InputError
-from thaivc.core.jsonutil import dumps_compact, loads_strict
+from thaivc.core.jsonutil import dumps_compact_bytes, loads_strict
 
 from ._hashing import b64_digest, b64_digest_of_ascii
 
@@ -42,7 +42,7 @@ class Disclosure(NamedTuple):
 def make_disclosure(hasher: Callable[[bytes], Any], salt: str, name: str | None, value: Any) -> Disclosure:
     """Encode a disclosure for issuance. Text stays UTF-8 (``ensure_ascii=False``), never ``\\u``-escaped."""
     array: list[Any] = [salt, value] if name is None else [salt, name, value]
-    encoded = b64url_encode(dumps_compact(array).encode("utf-8"))
+    encoded = b64url_encode(dumps_compact_bytes(array))
     return Disclosure(encoded, b64_digest(hasher, encoded), salt, name, value)
 
 

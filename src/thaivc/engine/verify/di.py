@@ -86,7 +86,7 @@ def _is_jcs(cryptosuite: object) -> bool:
     return isinstance(cryptosuite, str) and cryptosuite in _JCS_SUITES
 
 
-def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
+def check_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: bytes | None = None) -> None:
     """Only the context rules of :func:`~thaivc.model.check_jsonld` (allowlisted, never fetched, no
     ``@vocab``/``@base``, no redefinition), without JSON-LD expansion.
 
@@ -95,14 +95,25 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry) -> None:
     ``@context`` below it; only when there is one, or the scan gives up, does the full walk of
     :func:`~thaivc.model.jsonld.walk_contexts` run, which then gives the same verdict, code and
     location as it always did.
+
+    ``source`` is the exact JSON text ``doc`` was parsed from (a JWT payload), when the caller has
+    it: without a ``\\u`` escape, a member named ``@context`` can only be spelt ``"@context"``, so
+    one occurrence of those bytes is the root's own and the walk is skipped (issue 16: a Python
+    walk over 1,000 claims cost more than the signature).
     """
-    if "@context" in doc and not _nested_context(doc):
+    if "@context" in doc and (_only_root_context(source) if source is not None else not _nested_context(doc)):
         check_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
         return
     try:
         walk_contexts(without_proofs(doc), registry, (), root=True)
     except RecursionError:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
+
+
+def _only_root_context(source: bytes) -> bool:
+    """Whether JSON text whose root has ``@context`` names it nowhere else (``False``: not proven)."""
+    # one-byte search first: it is memchr, the two-byte one is not
+    return source.count(b'"@context"') == 1 and (b"\\" not in source or b"\\u" not in source)
 
 
 def _nested_context(doc: dict[str, Any]) -> bool:

@@ -107,7 +107,7 @@ def _credential(
         b.ok("claims")
         for warning in check_credential(payload):
             b.warn(warning)
-        check_json_ld_contexts(verifier, payload)
+        check_json_ld_contexts(verifier, payload, source=parsed.payload_bytes)
         b.ok("model")
     except ThaiVCError as err:
         b.error("model", err)
@@ -125,18 +125,19 @@ def _credential(
     return b.build(document=payload)
 
 
-def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any]) -> None:
+def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any], *, source: bytes | None = None) -> None:
     """The JSON-LD context rules Data Integrity applies, for a document secured as JSON (VCDM 2.0 §4.5).
 
     A ``vc+jwt`` signs the JSON, not RDF, but its ``@context`` still says what each term means: an
     attacker's context, an inline ``@vocab`` or a redefined or non-IRI term would change the meaning
     a JSON-LD reader takes from a correctly signed token. The same rules as a JCS proof
     (:func:`thaivc.engine.verify.di.check_contexts`: allowlisted, never fetched, no redefinition, every
-    inline term an IRI), with the verifier's registry; no expansion, so it stays cheap.
+    inline term an IRI), with the verifier's registry; no expansion, so it stays cheap. ``source``
+    is the payload's exact JSON text, which lets a payload with one ``@context`` skip the walk.
     """
     from thaivc.engine.verify.di import check_contexts, default_contexts
 
-    check_contexts(payload, verifier.contexts or default_contexts())
+    check_contexts(payload, verifier.contexts or default_contexts(), source=source)
 
 
 def record_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
@@ -262,7 +263,7 @@ def _presentation(
         b.ok("claims")
         for warning in check_presentation(payload):
             b.warn(warning)
-        check_json_ld_contexts(verifier, payload)
+        check_json_ld_contexts(verifier, payload, source=parsed.payload_bytes)
         b.ok("model")
     except ThaiVCError as err:
         b.error("model", err)
