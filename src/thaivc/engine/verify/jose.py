@@ -9,7 +9,7 @@ after the signature all run, so an expiry never hides a second problem.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from thaivc.core import fastpath
 from thaivc.core.errors import Indeterminate, ThaiVCError
@@ -72,7 +72,10 @@ def check_jwt(
         if not accepted:
             raise ThaiVCError("jose.typ_mismatch", "no JOSE media type thaivc verifies was expected here")
         parsed = parse_compact(
-            token, expected_typ=accepted, max_bytes=policy.max_bytes, allow_thumbprint_kid=True,
+            token,
+            expected_typ=accepted,
+            max_bytes=policy.max_bytes,
+            allow_thumbprint_kid=True,
             allow_x5c=verifier.x509_trust is not None,
         )
     except ThaiVCError as err:
@@ -87,30 +90,59 @@ def check_jwt(
         return b.build()
     b.ok("alg", alg)
     if typ == JWT_TYP:
-        return _vc11(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth,
-                     embedded=embedded, challenges=challenges)
+        return _vc11(
+            verifier,
+            parsed,
+            b,
+            challenge=challenge,
+            domain=domain,
+            depth=depth,
+            embedded=embedded,
+            challenges=challenges,
+        )
     if typ == "vp+jwt":
         if depth >= _MAX_NESTING:
             b.fail("typ", "jose.typ_mismatch", "a presentation cannot be nested in a presentation")
             return b.build()
-        return _presentation(verifier, parsed, b, challenge=challenge, domain=domain, depth=depth,
-                             embedded=embedded, challenges=challenges)
+        return _presentation(
+            verifier,
+            parsed,
+            b,
+            challenge=challenge,
+            domain=domain,
+            depth=depth,
+            embedded=embedded,
+            challenges=challenges,
+        )
     return _credential(verifier, parsed, b, challenge=challenge, domain=domain)
+
+
+def _record_model(
+    verifier: Verifier, parsed: ParsedJws, b: ReportBuilder, *, kind: Literal["credential", "presentation"]
+) -> bool:
+    """The ``claims`` and ``model`` steps of a VC-JOSE token: JWT claims, VCDM 2.0 model, JSON-LD contexts.
+
+    False (with the step recorded as failed) when the token is not a well-formed ``kind``.
+    """
+    payload: dict[str, Any] = parsed.payload
+    try:
+        check_vc_jwt_claims(payload, kind=kind)
+        b.ok("claims")
+        for warning in check_credential(payload) if kind == "credential" else check_presentation(payload):
+            b.warn(warning)
+        check_json_ld_contexts(verifier, payload, source=parsed.payload_bytes)
+        b.ok("model")
+    except ThaiVCError as err:
+        b.error("model", err)
+        return False
+    return True
 
 
 def _credential(
     verifier: Verifier, parsed: ParsedJws, b: ReportBuilder, *, challenge: str | None, domain: str | None
 ) -> VerificationReport:
     payload: dict[str, Any] = parsed.payload
-    try:
-        check_vc_jwt_claims(payload, kind="credential")
-        b.ok("claims")
-        for warning in check_credential(payload):
-            b.warn(warning)
-        check_json_ld_contexts(verifier, payload, source=parsed.payload_bytes)
-        b.ok("model")
-    except ThaiVCError as err:
-        b.error("model", err)
+    if not _record_model(verifier, parsed, b, kind="credential"):
         return b.build()
     issuer = payload["issuer"]
     issuer_id: str = issuer if isinstance(issuer, str) else issuer["id"]
@@ -258,15 +290,7 @@ def _presentation(
 ) -> VerificationReport:
     policy = verifier.policy
     payload: dict[str, Any] = parsed.payload
-    try:
-        check_vc_jwt_claims(payload, kind="presentation")
-        b.ok("claims")
-        for warning in check_presentation(payload):
-            b.warn(warning)
-        check_json_ld_contexts(verifier, payload, source=parsed.payload_bytes)
-        b.ok("model")
-    except ThaiVCError as err:
-        b.error("model", err)
+    if not _record_model(verifier, parsed, b, kind="presentation"):
         return b.build()
     holder = payload.get("holder")
     holder_id: str | None = holder if isinstance(holder, str) else (holder or {}).get("id")
@@ -419,8 +443,13 @@ def record_times(
 # -- presentation binding -----------------------------------------------------------------------
 
 
-def _check_challenge(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder, challenge: str | None,
-                     store: ChallengeStore | None = None) -> None:
+def _check_challenge(
+    verifier: Verifier,
+    payload: dict[str, Any],
+    b: ReportBuilder,
+    challenge: str | None,
+    store: ChallengeStore | None = None,
+) -> None:
     nonce = payload.get("nonce")
     if challenge is None:
         if verifier.policy.require_challenge:
