@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import logging
 import subprocess
 import sys
 import textwrap
@@ -119,7 +120,15 @@ def test_layer_contract_is_kept() -> None:
     pytest.importorskip("importlinter")
     from importlinter.cli import lint_imports
 
-    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+    # import-linter configures logging with dictConfig, which disables every logger that exists then
+    # (thaivc's included) for the rest of this process: put them back as they were
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    before = {id(lg): lg.disabled for lg in loggers}
+    try:
+        assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+    finally:
+        for lg in loggers:
+            lg.disabled = before[id(lg)]
 
 
 def test_contract_counts_every_import() -> None:
