@@ -330,9 +330,13 @@ class GdxClient:
     def from_session(cls, session: GdxSession, *, clock: Clock | None = None) -> Self:
         """A client over an existing session, e.g. one token shared by the DOPA and DBD clients."""
         client = cls.__new__(cls)
-        client._clock = clock if clock is not None else SystemClock()
-        client._session = session
+        client._adopt(session, clock if clock is not None else SystemClock())
         return client
+
+    def _adopt(self, session: GdxSession, clock: Clock) -> None:
+        """What ``__init__`` sets, from a session made elsewhere."""
+        self._clock = clock
+        self._session = session
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._session!r})"
