@@ -33,9 +33,9 @@ from thaivc.di.verify import (
     ProofsResult,
     check_proof_set,
 )
-from thaivc.engine.challenge import refusal
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.engine.verify.jose import (
+    record_challenge,
     record_credentials,
     record_related,
     record_status,
@@ -226,7 +226,7 @@ def check_di(
     record_times(verifier, doc, b)
     if presentation:
         holder_id = controller or next(iter(sorted(result.controllers)), "")
-        _check_challenge(verifier, b, challenge, challenges)
+        record_challenge(verifier, b, challenge, challenges, carried=challenge)
         _check_domain(b, domain, required=verifier.policy.require_domain)
         record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
         return b.build(document=signed_numbers(doc))
@@ -331,31 +331,6 @@ def _check_disclosure(b: ReportBuilder, doc: dict[str, Any], result: ProofsResul
             b.fail("disclosure", "di.sd_mandatory_withheld", "not disclosed: " + ", ".join(missing))
         else:
             b.ok("disclosure")
-
-
-def _check_challenge(
-    verifier: Verifier, b: ReportBuilder, challenge: str | None, store: ChallengeStore | None = None
-) -> None:
-    """The proof's challenge already matched ``challenge``; here: required, and used only once."""
-    if challenge is None:
-        if verifier.policy.require_challenge:
-            b.fail(
-                "challenge",
-                "vp.challenge_missing",
-                "no challenge was given to the verifier; policy requires one to stop replays",
-            )
-        else:
-            b.skip("challenge", "policy does not require a challenge")
-        return
-    try:
-        refused = refusal(verifier._redeem_challenge(challenge, store))
-    except ThaiVCError as err:
-        b.error("challenge", err)
-        return
-    if refused is not None:
-        b.fail("challenge", *refused)
-        return
-    b.ok("challenge")
 
 
 def _check_domain(b: ReportBuilder, domain: str | None, *, required: bool) -> None:

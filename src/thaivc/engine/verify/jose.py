@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_json_ld_contexts",
     "check_jwt",
+    "record_challenge",
     "record_credentials",
     "record_related",
     "record_status",
@@ -257,7 +258,7 @@ def _vc11(
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
     record_times(verifier, payload, b)
-    _check_challenge(verifier, payload, b, challenge, challenges)
+    record_challenge(verifier, b, challenge, challenges, carried=payload.get("nonce"))
     _check_domain(payload, b, domain, required=verifier.policy.require_domain)
     record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=doc)
@@ -304,7 +305,7 @@ def _presentation(
     if not _verify_signature(verifier, parsed, b, controller=holder_id, relationship="authentication"):
         return b.build()
     record_times(verifier, payload, b)
-    _check_challenge(verifier, payload, b, challenge, challenges)
+    record_challenge(verifier, b, challenge, challenges, carried=payload.get("nonce"))
     _check_domain(payload, b, domain, required=policy.require_domain)
     record_credentials(verifier, payload, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=payload)
@@ -443,14 +444,14 @@ def record_times(
 # -- presentation binding -----------------------------------------------------------------------
 
 
-def _check_challenge(
-    verifier: Verifier,
-    payload: dict[str, Any],
-    b: ReportBuilder,
-    challenge: str | None,
-    store: ChallengeStore | None = None,
+def record_challenge(
+    verifier: Verifier, b: ReportBuilder, challenge: str | None, store: ChallengeStore | None, *, carried: object
 ) -> None:
-    nonce = payload.get("nonce")
+    """The ``challenge`` step of every presentation format: required by policy, answered, used once.
+
+    ``carried`` is the challenge the presentation answered (a ``vp+jwt``'s ``nonce``; for Data
+    Integrity the proof's ``challenge``, already matched by the proof check).
+    """
     if challenge is None:
         if verifier.policy.require_challenge:
             b.fail(
@@ -461,11 +462,11 @@ def _check_challenge(
         else:
             b.skip("challenge", "policy does not require a challenge")
         return
-    if not isinstance(nonce, str) or nonce != challenge:
+    if not isinstance(carried, str) or carried != challenge:
         b.fail("challenge", "vp.challenge_mismatch", "the presentation does not carry the issued challenge")
         return
     try:
-        refused = refusal(verifier._redeem_challenge(nonce, store))
+        refused = refusal(verifier._redeem_challenge(challenge, store))
     except ThaiVCError as err:
         b.error("challenge", err)
         return
