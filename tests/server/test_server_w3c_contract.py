@@ -126,7 +126,7 @@ def _issued(client: Any, fmt: str) -> Any:
 
 @pytest.mark.parametrize("prefix", ["", "  \n", "\ufeff"])
 def test_a_credential_as_json_text_in_a_string_is_refused(make_client: Any, prefix: str) -> None:
-    """vc-di-*: "If securedDocument is not a map … an error MUST be raised" (VC-DI 1.0 §4.5; VC-API).
+    """vc-di-*: "If securedDocument is not a map … an error MUST be raised" (VC-DI 1.0 verify algorithm; VC-API).
 
     ``verifiableCredential`` is a JSON object, or a compact token in a string; a document serialised
     into a string is not a map and must not verify, however genuine the document inside it is.
@@ -172,7 +172,7 @@ def _list_url(vc: dict[str, Any]) -> str:
 def test_a_di_issuer_publishes_its_status_list_as_data_integrity(make_client: Any) -> None:
     """vc-bitstring-status-list: a service issuing Data Integrity credentials serves a JSON list
     credential (secured the same way), so a JSON-LD verifier can read it; labelled with a JSON media
-    type when the client accepts only those (VCDM 2.0 §6.5), ``application/vc`` otherwise."""
+    type when the client accepts only those (VCDM 2.0, Media Type Precision), ``application/vc`` otherwise."""
     client = make_client(environ={"THAIVC_ISSUER__DEFAULT_FORMAT": "di"})
     vc = _issued(client, "di")
     url = _list_url(vc)

@@ -121,8 +121,9 @@ def _cap_for(config: ServerConfig) -> Callable[[str], int]:
 def _json_media(accept: str) -> str:
     """The media type for a JSON list credential: ``application/vc``, unless the client accepts only JSON.
 
-    VCDM 2.0 §6.5 lets a protocol use the less precise ``application/ld+json`` or ``application/json``;
-    a JSON-LD document loader (the W3C suites' among them) asks for those and parses nothing else.
+    VCDM 2.0 (Media Type Precision) lets a protocol use the less precise ``application/ld+json`` or
+    ``application/json``; a JSON-LD document loader (the W3C suites' among them) asks for those and
+    parses nothing else.
     """
     wanted = {part.split(";", 1)[0].strip().lower() for part in accept.split(",")}
     if not wanted & {"application/vc", "*/*", "application/*", ""}:

@@ -327,7 +327,7 @@ def _refuse_json_text(value: object, name: str) -> None:
 
     A string is for compact tokens (vc+jwt, SD-JWT). The library's ``check`` also parses JSON text
     (handy for files), so without this a document that is not a map would verify here, where VC-DI
-    1.0 §4.5 and the W3C suites require an error for it.
+    1.0's verify algorithm ("if securedDocument is not a map") and the W3C suites require an error.
     """
     if isinstance(value, str) and value.lstrip(" \t\r\n\ufeff")[:1] in ("{", "[", '"'):
         raise ServiceError("service.bad_request", f"{name} is a JSON object, or a compact token in a string")
