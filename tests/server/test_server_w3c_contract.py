@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_helpers import issuer_headers
+from server_helpers import admin_headers, credential, issuer_headers
 from starlette.testclient import TestClient
 
 from thaivc.core.errors import CODES
@@ -112,3 +112,94 @@ def test_issue_contract(suite_client: Any, name: str, fmt: str) -> None:
         problem = r.json()
         assert r.headers["content-type"].startswith("application/problem+json")
         assert problem["code"] in CODES
+
+
+# -- contract points the W3C suites found when run against ``thaivc serve`` (docs/conformance.md) ------------
+
+
+def _issued(client: Any, fmt: str) -> Any:
+    r = client.post("/credentials/issue", json={"credential": credential(), "options": {"format": fmt}},
+                    headers=issuer_headers())
+    assert r.status_code == 201, r.text
+    return r.json()["verifiableCredential"]
+
+
+@pytest.mark.parametrize("prefix", ["", "  \n", "\ufeff"])
+def test_a_credential_as_json_text_in_a_string_is_refused(make_client: Any, prefix: str) -> None:
+    """vc-di-*: "If securedDocument is not a map … an error MUST be raised" (VC-DI 1.0 verify algorithm; VC-API).
+
+    ``verifiableCredential`` is a JSON object, or a compact token in a string; a document serialised
+    into a string is not a map and must not verify, however genuine the document inside it is.
+    """
+    client = make_client()
+    vc = _issued(client, "di")
+    assert client.post("/credentials/verify", json={"verifiableCredential": vc}).status_code == 200
+    r = client.post("/credentials/verify", json={"verifiableCredential": prefix + json.dumps(vc)})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "service.bad_request"
+    assert r.json().get("verified") is not True
+
+
+def test_a_presentation_as_json_text_in_a_string_is_refused(make_client: Any) -> None:
+    client = make_client()
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]}
+    r = client.post("/presentations/verify", json={"verifiablePresentation": json.dumps(vp),
+                                                    "options": {"challenge": "c"}})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "service.bad_request"
+
+
+def test_a_compact_token_in_a_string_still_verifies(make_client: Any) -> None:
+    """The refusal above is for JSON text only: a vc+jwt compact JWS is a string by nature."""
+    client = make_client()
+    enveloped = _issued(client, "vc+jwt")
+    token = enveloped["id"].split(",", 1)[1]
+    r = client.post("/credentials/verify", json={"verifiableCredential": token})
+    assert r.status_code == 200, r.text
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert client.post("/credentials/verify", json={"verifiableCredential": forged}).status_code == 422
+
+
+JSON_ACCEPT = "application/ld+json, application/json"  # what the suites' HTTP client asks for
+
+
+def _list_url(vc: dict[str, Any]) -> str:
+    url = vc["credentialStatus"]["statusListCredential"]
+    assert isinstance(url, str)
+    return url.removeprefix("https://issuer.example.go.th")
+
+
+def test_a_di_issuer_publishes_its_status_list_as_data_integrity(make_client: Any) -> None:
+    """vc-bitstring-status-list: a service issuing Data Integrity credentials serves a JSON list
+    credential (secured the same way), so a JSON-LD verifier can read it; labelled with a JSON media
+    type when the client accepts only those (VCDM 2.0, Media Type Precision), ``application/vc`` otherwise."""
+    client = make_client(environ={"THAIVC_ISSUER__DEFAULT_FORMAT": "di"})
+    vc = _issued(client, "di")
+    url = _list_url(vc)
+    r = client.get(url, headers={"Accept": JSON_ACCEPT})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/ld+json")
+    listed = r.json()
+    assert "BitstringStatusListCredential" in listed["type"]
+    assert listed["proof"]["type"] == "DataIntegrityProof"
+    assert client.post("/credentials/verify", json={"verifiableCredential": listed}).status_code == 200
+    precise = client.get(url, headers={"Accept": "application/vc"})
+    assert precise.headers["content-type"].startswith("application/vc")
+    assert precise.json() == listed
+    assert client.get(url).headers["content-type"].startswith("application/vc")
+    # the credential's own status check reads the same list: still verifies, and a revocation counts
+    assert client.post("/credentials/verify", json={"verifiableCredential": vc}).status_code == 200
+    revoked = client.post("/admin/status/revoke", json={"ids": [vc["id"]]}, headers=admin_headers())
+    assert revoked.status_code == 200, revoked.text
+    verdict = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert verdict.status_code == 422 and verdict.json()["code"] == "status.revoked", verdict.text
+
+
+def test_a_jwt_issuer_keeps_its_status_list_a_jwt(make_client: Any) -> None:
+    """The default (vc+jwt) service is unchanged: a compact JWS, whatever the client accepts."""
+    client = make_client()
+    url = _list_url(_issued(client, "di"))
+    r = client.get(url, headers={"Accept": JSON_ACCEPT})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vc+jwt")
+    assert r.text.count(".") == 2

@@ -118,6 +118,21 @@ def _cap_for(config: ServerConfig) -> Callable[[str], int]:
     return cap
 
 
+def _json_media(accept: str) -> str:
+    """The media type for a JSON list credential: ``application/vc``, unless the client accepts only JSON.
+
+    VCDM 2.0 (Media Type Precision) lets a protocol use the less precise ``application/ld+json`` or
+    ``application/json``; a JSON-LD document loader (the W3C suites' among them) asks for those and
+    parses nothing else.
+    """
+    wanted = {part.split(";", 1)[0].strip().lower() for part in accept.split(",")}
+    if not wanted & {"application/vc", "*/*", "application/*", ""}:
+        for media in ("application/ld+json", "application/json"):
+            if media in wanted:
+                return media
+    return "application/vc"
+
+
 def _did_path(did: str) -> str | None:
     if not did.startswith("did:web:"):
         return None
@@ -253,9 +268,9 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
             return Response(status_code=304, headers=headers)
         media = "application/statuslist+jwt" if fmt == "ietf" else (
             "application/vc+jwt" if publication.body.count(".") == 2 and not publication.body.startswith("{")
-            else "application/vc"
+            else _json_media(request.headers.get("accept", ""))
         )
-        return Response(publication.body, media_type=media, headers=headers)
+        return Response(publication.body, media_type=media, headers={**headers, "Vary": "Accept"})
 
     @app.get("/status/{list_id}", tags=["publishing"])
     async def status_list(request: Request, list_id: str) -> Response:

@@ -38,6 +38,7 @@ from thaivc.status import (
     media_type_of,
     status_list_token_signer,
 )
+from thaivc.status.publish import ListCredentialFormat
 from thaivc.status.store import ListFormat, Publication
 
 __all__ = ["LIST_ID", "RowOutcome", "Service", "StatusAction"]
@@ -139,7 +140,10 @@ class Service:
         cfg = self.config.issuer
         stale = publication is None or publication.revision < info.revision
         if stale or publication is None or now - publication.created_at > cfg.list_valid_for // 2:
-            sign = list_credential_signer(self.issuer) if fmt == "w3c" else status_list_token_signer(self.issuer.key)
+            # a Data Integrity issuer publishes Data Integrity lists: JSON-LD verifiers read them like its credentials
+            secured: ListCredentialFormat = "di" if cfg.default_format == "di" else "vc+jwt"
+            key = self.issuer.key
+            sign = list_credential_signer(self.issuer, secured) if fmt == "w3c" else status_list_token_signer(key)
             publication = self.registry.publish(list_id, fmt, sign=sign, valid_for=cfg.list_valid_for, ttl=cfg.list_ttl)
         return publication
 
@@ -234,6 +238,7 @@ class Service:
         options = body.get("options", {})
         if vc is None or not isinstance(vc, dict | str) or not isinstance(options, dict):
             raise ServiceError("service.bad_request", "send {verifiableCredential, options}")
+        _refuse_json_text(vc, "verifiableCredential")
         if isinstance(vc, dict) and _is_presentation(vc):
             raise ServiceError("service.bad_request", "a presentation goes to /presentations/verify")
         report = self.verifier.check(vc)
@@ -246,6 +251,7 @@ class Service:
         options = body.get("options", {})
         if vp is None or not isinstance(vp, dict | str) or not isinstance(options, dict):
             raise ServiceError("service.bad_request", "send {verifiablePresentation, options}")
+        _refuse_json_text(vp, "verifiablePresentation")
         challenge = options.get("challenge")
         domain = options.get("domain")
         if not isinstance(challenge, str | None) or not isinstance(domain, str | None):
@@ -314,6 +320,17 @@ class Service:
 
     def _audit(self, actor: str, action: str, target: str, outcome: str, detail: str, request_id: str) -> None:  # noqa: PLR0917
         self.db.audit(AuditEntry(int(self.now()), actor, action, target[:_MAX_ID], outcome, detail, request_id))
+
+
+def _refuse_json_text(value: object, name: str) -> None:
+    """Refuse a document serialised into a string: the VC-API body carries it as a JSON object.
+
+    A string is for compact tokens (vc+jwt, SD-JWT). The library's ``check`` also parses JSON text
+    (handy for files), so without this a document that is not a map would verify here, where VC-DI
+    1.0's verify algorithm ("if securedDocument is not a map") and the W3C suites require an error.
+    """
+    if isinstance(value, str) and value.lstrip(" \t\r\n\ufeff")[:1] in ("{", "[", '"'):
+        raise ServiceError("service.bad_request", f"{name} is a JSON object, or a compact token in a string")
 
 
 def _is_presentation(doc: dict[str, Any]) -> bool:
