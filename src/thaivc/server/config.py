@@ -25,6 +25,7 @@ from thaivc.core.errors import ThaiVCError
 from thaivc.server.pages_config import PagesConfig, pages_errors
 from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistriesConfig, protocol_errors
 from thaivc.server.sdjwt_config import SdJwtVcConfig, sdjwt_errors
+from thaivc.server.x509_client import x509_errors
 
 __all__ = [
     "ApiKeyConfig",
@@ -307,6 +308,7 @@ def _semantic_errors(config: ServerConfig) -> list[str]:
             errors.append(f"cors.allow_origins.{i}: an exact origin (scheme://host[:port]), never '*'")
     errors.extend(protocol_errors(config.public_url, config.oid4vci, config.oid4vp, config.registries))
     errors.extend(sdjwt_errors(config.public_url, config.sd_jwt_vc))
+    errors.extend(x509_errors(config.public_url, config.oid4vp, config.path))
     pages = config.pages
     if pages is not None:
         jwks_file = pages.oidc.jwks_file if pages.oidc is not None else None

@@ -130,6 +130,10 @@ class Oid4vpConfig(_Strict):
     redirect_uri: str | None = Field(default=None, max_length=2048)
     #: Wrong response codes tolerated per transaction before its result is withheld for good.
     max_code_attempts: int = Field(default=5, ge=1, le=20)
+    #: ``x509_san_dns:<host>`` clients: the certificate chain (PEM, leaf first) and the leaf's key
+    #: (unencrypted PKCS#8 PEM or a private JWK) that sign the request objects
+    x509_chain_file: str | None = None
+    x509_key_file: str | None = None
     presets: dict[str, PresetConfig]
 
 
@@ -202,10 +206,6 @@ def protocol_errors(
                 parse_client_id(oid4vp.client_id)
             except ThaiVCError as exc:
                 errors.append(f"oid4vp.client_id: {exc.detail}")
-            else:
-                if oid4vp.client_id.startswith("x509_san_dns:"):
-                    errors.append("oid4vp.client_id: x509_san_dns clients are not configurable yet; use "
-                                  "decentralized_identifier:<the service's DID> (the default)")
         errors.extend(_redirect_errors(oid4vp.redirect_uri))
         if not oid4vp.presets:
             errors.append("oid4vp.presets: name at least one verification request")

@@ -58,6 +58,7 @@ from thaivc.server.mount import mount_handler
 from thaivc.server.problems import ServiceError, read_json_object
 from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistryConfig
 from thaivc.server.service import Service
+from thaivc.server.x509_client import X509Client, load_x509_client
 
 __all__ = ["IssuanceContext", "ServiceCallback", "ServiceCredentialIssuer", "mount_protocols"]
 
@@ -315,6 +316,16 @@ def _refusal_code(answer: HttpResponse) -> str:
     return code if isinstance(code, str) and len(code) <= 64 else "-"
 
 
+def _x509_client(config: ServerConfig, protocol: Oid4vpConfig) -> X509Client | None:
+    """The configured x509_san_dns client, checked again as it is loaded (the files may have changed)."""
+    from thaivc.server.config import ConfigError
+
+    try:
+        return load_x509_client(config.public_url, protocol, config.path)
+    except ValueError as exc:
+        raise ConfigError([str(exc)]) from None
+
+
 class ServicePresentationVerifier:
     """The OpenID4VP verifier with named presets, creation by the agency and polling with a token.
 
@@ -335,7 +346,10 @@ class ServicePresentationVerifier:
         self.presets = {name: DcqlQuery.from_json(p.dcql) for name, p in protocol.presets.items()}
         self.on_verdict = on_verdict or (lambda _verdict, _code: None)
         client_id = protocol.client_id or f"decentralized_identifier:{service.keyring.did}"
-        signer = None if client_id.startswith("redirect_uri:") else service.keyring.active
+        signer: Any = None if client_id.startswith("redirect_uri:") else service.keyring.active
+        x509_client = _x509_client(config, protocol)
+        if x509_client is not None:  # HAIP: the request object is signed by the certificate's key, with x5c
+            signer = x509_client.signer
         self.verifier = _MeteredVerifier(
             VerifierConfig(client_id=client_id, base_url=config.public_url + protocol.path,
                            response_mode=protocol.response_mode, request_ttl=float(protocol.request_ttl),
@@ -344,6 +358,7 @@ class ServicePresentationVerifier:
             service.make_verifier(_NonceStore(store)),
             store,
             signer=signer,
+            x5c=x509_client.chain if x509_client is not None else None,
             on_verdict=self.on_verdict,
         )
 
