@@ -285,3 +285,10 @@ def test_unknown_and_traversing_type_names_are_404(app: TestClient, path: str) -
     assert r.status_code == 404
     if r.headers["content-type"].startswith("application/problem+json"):
         assert r.json()["code"] == "service.not_found"
+
+
+def test_the_new_endpoints_are_on_the_openapi_page(app: TestClient) -> None:
+    paths = app.get("/openapi.json").json()["paths"]
+    for path in ("/.well-known/jwt-vc-issuer", "/vct/{name}"):
+        responses = paths[path]["get"]["responses"]
+        assert {"200", "304", "404"} <= set(responses), (path, responses)

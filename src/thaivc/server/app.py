@@ -278,8 +278,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
             return JSONResponse(document, media_type="application/did+json",
                                 headers={"Cache-Control": "public, max-age=300"})
 
-    if service.sd_jwt is not None:
-        mount_sdjwt_publishing(app, service.sd_jwt, config.public_url, lambda r: state.limit(r, ANONYMOUS))
+    mount_sdjwt_publishing(app, service.sd_jwt, config.public_url, lambda r: state.limit(r, ANONYMOUS))
 
     # -- administration -------------------------------------------------------------------------
     @app.post("/admin/status/{action}", tags=["administration"], openapi_extra={"requestBody": _STATUS_BODY})

@@ -521,12 +521,12 @@ def mount_protocols(app: FastAPI, config: ServerConfig, service: Service, gate: 
             return JSONResponse(made, status_code=201, headers={"Cache-Control": "no-store"})
 
         @app.get(base + "/transactions/{transaction_id}", tags=["OpenID4VP"])
-        async def poll_transaction(request: Request, transaction_id: str) -> Response:
+        async def poll_transaction(request: Request, transaction_id: str, response_code: str | None = None) -> Response:
             """The result once the wallet answered (``pending`` before); needs ``X-Poll-Token``.
 
             A same-device transaction's result also needs ``?response_code=`` from the redirect (once).
             """
             gate.limit(request, ANONYMOUS)
-            answer = await run_in_threadpool(vp.poll, transaction_id, request.headers.get("x-poll-token"),
-                                             request.query_params.get("response_code"))
+            token = request.headers.get("x-poll-token")
+            answer = await run_in_threadpool(vp.poll, transaction_id, token, response_code)
             return JSONResponse(answer, headers={"Cache-Control": "no-store"})

@@ -47,9 +47,11 @@ def _answer(request: Request, doc: Published) -> Response:
 
 
 def mount_sdjwt_publishing(
-    app: FastAPI, publisher: SdJwtPublisher, public_url: str, limit: Callable[[Request], None]
+    app: FastAPI, publisher: SdJwtPublisher | None, public_url: str, limit: Callable[[Request], None]
 ) -> None:
-    """Mount the issuer metadata and type metadata routes of ``publisher``; ``limit`` rate-limits."""
+    """Mount the issuer metadata and type metadata routes of ``publisher`` (none without one); ``limit`` rate-limits."""
+    if publisher is None:
+        return
     tenant = tenant_path(public_url, publisher.issuer_id)
 
     async def issuer_metadata(request: Request) -> Response:
