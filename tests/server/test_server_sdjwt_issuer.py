@@ -19,7 +19,7 @@ from server_helpers import issuer_headers, write_config
 from starlette.testclient import TestClient
 
 import thaivc
-from thaivc import Verifier, generate_key
+from thaivc import Policy, Verifier, generate_key
 from thaivc.did import DidJwkResolver, DidKeyResolver, UniversalResolver
 from thaivc.did.web import DidWebResolver
 from thaivc.jose.media import unenvelope
@@ -292,3 +292,43 @@ def test_the_new_endpoints_are_on_the_openapi_page(app: TestClient) -> None:
     for path in ("/.well-known/jwt-vc-issuer", "/vct/{name}"):
         responses = paths[path]["get"]["responses"]
         assert {"200", "304", "404"} <= set(responses), (path, responses)
+
+
+# -- OpenID4VCI and OpenID4VP with the https issuer ----------------------------------------------
+
+
+def test_a_wallet_collects_an_https_sd_jwt_vc_and_presents_it_back(make_client: Callable[..., TestClient]) -> None:
+    from oid4vc_helpers import PROTOCOLS, VCT, offer_body
+    from server_helpers import admin_headers
+
+    from thaivc.wallet import IssuanceWallet
+    from thaivc.wallet.present import PresentationWallet
+
+    app = make_client(section() + PROTOCOLS, did=DID)
+    made = app.post("/admin/offers", json=offer_body(), headers=admin_headers()).json()
+    stored = IssuanceWallet(app).receive(made["deepLink"], tx_code=made["txCode"])[0]
+    header, payload = claims_of(stored.credential)
+    assert payload["iss"] == ORIGIN and payload["vct"] == VCT
+    kids = [k["kid"] for k in app.get("/.well-known/jwt-vc-issuer").json()["jwks"]["keys"]]
+    assert header["kid"] in kids
+    assert "status_list" in payload["status"]  # revocable through the DID's list
+    # an outside verifier resolves it through the metadata (its KB-JWT is the wallet's)
+    outside = outside_verifier(app)
+    challenge = outside.new_challenge(ttl=300)
+    vp = thaivc.Holder(stored.key).present(
+        [stored.credential], challenge=challenge, domain=RP, format="dc+sd-jwt", disclose=[]
+    )
+    report = outside.check(vp, challenge=challenge, domain=RP)
+    assert report.ok, report.problems
+    # and the service's own OpenID4VP verifier accepts it (its own keys, from memory)
+    checks = Verifier(  # a wallet checks what it stores: the issuer's key from the metadata too
+        Policy(require_key_binding=False, require_status_check=False, require_challenge=False),
+        sd_jwt_key_resolver=IssuerMetadataResolver(http_to(app)),
+    )
+    web = UniversalResolver({"key": DidKeyResolver(), "web": DidWebResolver(http_to(app))})  # the verifier's DID
+    wallet = PresentationWallet(stored.key, http=app, verifier=checks, resolver=web)
+    wallet.store(stored.credential)
+    tx = app.post("/oid4vp/transactions", json={"preset": "pid"}).json()
+    assert wallet.present(tx["link"]).status_code == 200
+    result = app.get(f"/oid4vp/transactions/{tx['transactionId']}", headers={"x-poll-token": tx["pollToken"]})
+    assert result.json()["status"] == "verified", result.text

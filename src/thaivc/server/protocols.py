@@ -224,7 +224,7 @@ class ServiceCredentialIssuer(CredentialIssuerService):
             status = (self.service.registry, purposes) if purposes else None
         client = self._client(request)
         try:
-            signed = super()._sign(request, dataclasses.replace(data, credential=doc, status=status), key)
+            signed = self._sign_as(request, dataclasses.replace(data, credential=doc, status=status), key)
             types = doc.get("type")
             type_list = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
             db = self.service.db
@@ -239,6 +239,20 @@ class ServiceCredentialIssuer(CredentialIssuerService):
             raise
         self._audit(client, "issue", str(doc["id"]), "issued", f"oid4vci {configuration.format}", REQUEST_ID.get())
         return signed
+
+    def _sign_as(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
+        """Sign as the DID, or an SD-JWT VC as the https issuer of ``[sd_jwt_vc]`` (as the VC-API does)."""
+        https = self.service.sd_jwt
+        if request.configuration.format != "dc+sd-jwt" or https is None:
+            return super()._sign(request, data, key)
+        status: Any = data.status
+        if isinstance(status, tuple):  # the DID's registry: the https issuer is handed the ready claim
+            registry, purposes = status
+            status = registry.entry_for(str(data.credential["id"]), purposes[0], format="ietf")
+        return https.issuer.issue(
+            dict(data.credential), format="dc+sd-jwt", disclosable=list(data.disclosable), status=status,
+            holder_jwk=dict(key.jwk), vct=request.configuration.vct,
+        )
 
     @staticmethod
     def _client(request: IssuanceRequest) -> str:
