@@ -33,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from thaivc.core.errors import ThaiVCError
+from thaivc.core.errors import CODES, ThaiVCError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
 from thaivc.oid4vc import HttpRequest, HttpResponse, StateStore, oauth_error
@@ -327,7 +327,7 @@ def _refusal_code(answer: HttpResponse) -> str:
     except ValueError:
         return "-"
     code = body.get("thaivc_code") if isinstance(body, dict) else None
-    return code if isinstance(code, str) and len(code) <= 64 else "-"
+    return code if isinstance(code, str) and code in CODES else "-"  # a label only from the catalogue
 
 
 def _x509_client(config: ServerConfig, protocol: Oid4vpConfig) -> X509Client | None:
