@@ -36,6 +36,7 @@ from thaivc.server.keys import KeyRing, load_keyring
 from thaivc.server.mount import HandlerRequest, HandlerResponse, mount_handler
 from thaivc.server.problems import ServiceError, problem_response, read_json_object, status_for
 from thaivc.server.protocols import mount_protocols
+from thaivc.server.publishing_sdjwt import mount_sdjwt_publishing
 from thaivc.server.service import Service, read_csv_ids
 
 __all__ = ["HandlerRequest", "HandlerResponse", "build_app", "create_app", "mount_handler"]
@@ -291,6 +292,8 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
             document = keyring.document(time.time()).to_json()
             return JSONResponse(document, media_type="application/did+json",
                                 headers={"Cache-Control": "public, max-age=300"})
+
+    mount_sdjwt_publishing(app, service.sd_jwt, config.public_url, lambda r: state.limit(r, ANONYMOUS))
 
     # -- administration -------------------------------------------------------------------------
     @app.post("/admin/status/{action}", tags=["administration"], openapi_extra={"requestBody": _STATUS_BODY})

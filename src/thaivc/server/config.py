@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from thaivc.core.errors import ThaiVCError
 from thaivc.server.pages_config import PagesConfig, pages_errors
 from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistriesConfig, protocol_errors
+from thaivc.server.sdjwt_config import SdJwtVcConfig, sdjwt_errors
+from thaivc.server.x509_client import x509_errors
 
 __all__ = [
     "ApiKeyConfig",
@@ -184,6 +186,8 @@ class ServerConfig(_Strict):
     oid4vci: Oid4vciConfig | None = None
     oid4vp: Oid4vpConfig | None = None
     registries: RegistriesConfig = Field(default_factory=RegistriesConfig)
+    #: SD-JWT VCs with an https ``iss`` and their published metadata: only when the section is present
+    sd_jwt_vc: SdJwtVcConfig | None = None
     #: The counter pages (``/counter/…``): mounted only when the section is present
     pages: PagesConfig | None = None
     #: Directory relative file paths in this configuration are read from (the TOML file's own).
@@ -303,6 +307,8 @@ def _semantic_errors(config: ServerConfig) -> list[str]:
         if origin == "*" or not re.fullmatch(r"https?://[A-Za-z0-9.\-:]+", origin):
             errors.append(f"cors.allow_origins.{i}: an exact origin (scheme://host[:port]), never '*'")
     errors.extend(protocol_errors(config.public_url, config.oid4vci, config.oid4vp, config.registries))
+    errors.extend(sdjwt_errors(config.public_url, config.sd_jwt_vc))
+    errors.extend(x509_errors(config.public_url, config.oid4vp, config.path))
     pages = config.pages
     if pages is not None:
         jwks_file = pages.oidc.jwks_file if pages.oidc is not None else None

@@ -79,6 +79,10 @@ class Metrics:
             ["kind", "verdict", "code"], registry=self.registry,
         )
         self.issued = Counter("thaivc_issued", "credentials issued by format", ["format"], registry=self.registry)
+        self.oid4vp_responses = Counter(
+            "thaivc_oid4vp_responses", "OpenID4VP wallet responses by verdict (verified, failed, refused) and "
+            "first problem code", ["verdict", "code"], registry=self.registry,
+        )
 
 
 def _problem(code: str, detail: str, status: int, request_id: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:

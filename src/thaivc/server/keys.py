@@ -55,6 +55,10 @@ class KeyRing:
             id=self.did, verification_methods=methods, assertion_method=ids, authentication=active
         )
 
+    def public_keys(self, now: float) -> list[PublicKey]:
+        """The published public keys at ``now``: the active one and rotated ones inside their window."""
+        return [e.public for e in self._entries if e.until is None or e.until > now]
+
     def public_jwks(self, now: float) -> list[dict[str, Any]]:
         """The published keys as JWKs with their ``kid`` (for JWT VC issuer metadata)."""
         return [{**e.public.jwk, "kid": e.vm_id} for e in self._entries if e.until is None or e.until > now]

@@ -125,6 +125,15 @@ class Oid4vpConfig(_Strict):
     response_mode: Literal["direct_post", "direct_post.jwt"] = "direct_post.jwt"
     request_ttl: int = Field(default=300, ge=30, le=3600)
     result_ttl: int = Field(default=600, ge=30, le=86_400)
+    #: Same-device flow: the agency's page the wallet sends the citizen back to, with
+    #: ``#response_code=…``; the front end redeems the code once for the result.
+    redirect_uri: str | None = Field(default=None, max_length=2048)
+    #: Wrong response codes tolerated per transaction before its result is withheld for good.
+    max_code_attempts: int = Field(default=5, ge=1, le=20)
+    #: ``x509_san_dns:<host>`` clients: the certificate chain (PEM, leaf first) and the leaf's key
+    #: (unencrypted PKCS#8 PEM or a private JWK) that sign the request objects
+    x509_chain_file: str | None = None
+    x509_key_file: str | None = None
     presets: dict[str, PresetConfig]
 
 
@@ -142,6 +151,18 @@ def _registry_errors(name: str, reg: RegistryConfig | None) -> list[str]:
     elif reg.base_url or reg.consumer_key or reg.consumer_secret:
         errors.append(f"{where}: a 'fake' registry takes no GDX settings")
     return errors
+
+
+def _redirect_errors(redirect_uri: str | None) -> list[str]:
+    """The same-device redirect: an https page of the agency (http only on loopback), no fragment."""
+    if redirect_uri is None:
+        return []
+    parts = urlsplit(redirect_uri)
+    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+    if not secure or not parts.hostname or parts.fragment or "#" in redirect_uri or "@" in parts.netloc:
+        return ["oid4vp.redirect_uri: an https URL without fragment or user (the response_code is appended "
+                "as #response_code=…; http only on a loopback address)"]
+    return []
 
 
 def protocol_errors(
@@ -185,10 +206,7 @@ def protocol_errors(
                 parse_client_id(oid4vp.client_id)
             except ThaiVCError as exc:
                 errors.append(f"oid4vp.client_id: {exc.detail}")
-            else:
-                if oid4vp.client_id.startswith("x509_san_dns:"):
-                    errors.append("oid4vp.client_id: x509_san_dns clients are not configurable yet; use "
-                                  "decentralized_identifier:<the service's DID> (the default)")
+        errors.extend(_redirect_errors(oid4vp.redirect_uri))
         if not oid4vp.presets:
             errors.append("oid4vp.presets: name at least one verification request")
         for name, preset in oid4vp.presets.items():

@@ -33,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from thaivc.core.errors import ThaiVCError
+from thaivc.core.errors import CODES, ThaiVCError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
 from thaivc.oid4vc import HttpRequest, HttpResponse, StateStore, oauth_error
@@ -48,16 +48,17 @@ from thaivc.oid4vci import (
     Pending,
 )
 from thaivc.oid4vci.service import OfferEventHandler
-from thaivc.oid4vp import DcqlQuery, PresentationVerifier, VerifierConfig
+from thaivc.oid4vp import DcqlQuery, PresentationResult, PresentationVerifier, VerifierConfig
 from thaivc.registries import DbdRegistry, DopaCardChecker, FakeDbd, FakeDopa, GdxDbdClient, GdxDopaClient
 from thaivc.server.auth import ANONYMOUS, Client
 from thaivc.server.config import ServerConfig
 from thaivc.server.db import AuditEntry, IssuedRecord
-from thaivc.server.guard import REQUEST_ID
+from thaivc.server.guard import REQUEST_ID, Metrics
 from thaivc.server.mount import mount_handler
 from thaivc.server.problems import ServiceError, read_json_object
 from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistryConfig
 from thaivc.server.service import Service
+from thaivc.server.x509_client import X509Client, load_x509_client
 
 __all__ = ["IssuanceContext", "ServiceCallback", "ServiceCredentialIssuer", "mount_protocols"]
 
@@ -65,6 +66,8 @@ __all__ = ["IssuanceContext", "ServiceCallback", "ServiceCredentialIssuer", "mou
 UNAVAILABLE: Final = frozenset({"registry.unavailable", "service.unavailable", "status.store", "openid.store"})
 _NS_NONCE: Final = "server.vp_nonce"
 _NS_POLL: Final = "server.vp_poll"
+_NS_CODE_TRIES: Final = "server.vp_code_tries"
+_NS_REDEEMED: Final = "server.vp_redeemed"
 _MAX_SUBJECT: Final = 16 * 1024
 _TID_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -221,7 +224,7 @@ class ServiceCredentialIssuer(CredentialIssuerService):
             status = (self.service.registry, purposes) if purposes else None
         client = self._client(request)
         try:
-            signed = super()._sign(request, dataclasses.replace(data, credential=doc, status=status), key)
+            signed = self._sign_as(request, dataclasses.replace(data, credential=doc, status=status), key)
             types = doc.get("type")
             type_list = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
             db = self.service.db
@@ -236,6 +239,20 @@ class ServiceCredentialIssuer(CredentialIssuerService):
             raise
         self._audit(client, "issue", str(doc["id"]), "issued", f"oid4vci {configuration.format}", REQUEST_ID.get())
         return signed
+
+    def _sign_as(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
+        """Sign as the DID, or an SD-JWT VC as the https issuer of ``[sd_jwt_vc]`` (as the VC-API does)."""
+        https = self.service.sd_jwt
+        if request.configuration.format != "dc+sd-jwt" or https is None:
+            return super()._sign(request, data, key)
+        status: Any = data.status
+        if isinstance(status, tuple):  # the DID's registry: the https issuer is handed the ready claim
+            registry, purposes = status
+            status = registry.entry_for(str(data.credential["id"]), purposes[0], format="ietf")
+        return https.issuer.issue(
+            dict(data.credential), format="dc+sd-jwt", disclosable=list(data.disclosable), status=status,
+            holder_jwk=dict(key.jwk), vct=request.configuration.vct,
+        )
 
     @staticmethod
     def _client(request: IssuanceRequest) -> str:
@@ -290,57 +307,142 @@ class _NonceStore:
         return self._store.take(_NS_NONCE, hashlib.sha256(challenge.encode()).hexdigest()) is not None
 
 
+class _MeteredVerifier(PresentationVerifier):
+    """The library's verifier, telling the service each verdict it reaches (for the metrics)."""
+
+    def __init__(self, *args: Any, on_verdict: Callable[[str, str], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_verdict = on_verdict
+
+    def _judge(self, tid: str, record: Mapping[str, Any], params: Mapping[str, Any]) -> PresentationResult:
+        result = super()._judge(tid, record, params)
+        self.on_verdict(result.status, result.code or "-")
+        return result
+
+
+def _refusal_code(answer: HttpResponse) -> str:
+    """The thaivc code of an OAuth error answer (``-`` when it names none)."""
+    try:
+        body = json.loads(answer.body)
+    except ValueError:
+        return "-"
+    code = body.get("thaivc_code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) and code in CODES else "-"  # a label only from the catalogue
+
+
+def _x509_client(config: ServerConfig, protocol: Oid4vpConfig) -> X509Client | None:
+    """The configured x509_san_dns client, checked again as it is loaded (the files may have changed)."""
+    from thaivc.server.config import ConfigError
+
+    try:
+        return load_x509_client(config.public_url, protocol, config.path)
+    except ValueError as exc:
+        raise ConfigError([str(exc)]) from None
+
+
 class ServicePresentationVerifier:
     """The OpenID4VP verifier with named presets, creation by the agency and polling with a token.
 
     The transaction id is inside the request URI the wallet fetches (so inside the QR code); the
     result carries the citizen's claims. So the result is read with a separate ``pollToken`` given
     only to the caller that created the transaction, never with the transaction id alone.
+
+    Same device (``sameDevice``, needs ``redirect_uri``): the wallet sends the citizen's browser back
+    to the agency's page with ``#response_code=…``. The result is then released only with that code
+    as well (once, and at most ``max_code_attempts`` wrong codes per transaction), so a result cannot
+    be read by a session other than the one the wallet returned to (session fixation).
     """
 
-    def __init__(self, config: ServerConfig, protocol: Oid4vpConfig, service: Service, store: StateStore) -> None:
+    def __init__(self, config: ServerConfig, protocol: Oid4vpConfig, service: Service, store: StateStore,
+                 *, on_verdict: Callable[[str, str], None] | None = None) -> None:
         self.protocol = protocol
         self.store = store
         self.presets = {name: DcqlQuery.from_json(p.dcql) for name, p in protocol.presets.items()}
+        self.on_verdict = on_verdict or (lambda _verdict, _code: None)
         client_id = protocol.client_id or f"decentralized_identifier:{service.keyring.did}"
-        signer = None if client_id.startswith("redirect_uri:") else service.keyring.active
-        self.verifier = PresentationVerifier(
+        signer: Any = None if client_id.startswith("redirect_uri:") else service.keyring.active
+        x509_client = _x509_client(config, protocol)
+        if x509_client is not None:  # HAIP: the request object is signed by the certificate's key, with x5c
+            signer = x509_client.signer
+        self.verifier = _MeteredVerifier(
             VerifierConfig(client_id=client_id, base_url=config.public_url + protocol.path,
                            response_mode=protocol.response_mode, request_ttl=float(protocol.request_ttl),
-                           result_ttl=float(protocol.result_ttl), max_body=config.limits.max_body_bytes),
+                           result_ttl=float(protocol.result_ttl), max_body=config.limits.max_body_bytes,
+                           redirect_uri=protocol.redirect_uri),
             service.make_verifier(_NonceStore(store)),
             store,
             signer=signer,
+            x5c=x509_client.chain if x509_client is not None else None,
+            on_verdict=self.on_verdict,
         )
+
+    def handle_response(self, http: HttpRequest) -> HttpResponse:
+        """The wallet's response; one the library refuses before judging is counted as ``refused``."""
+        answer = self.verifier.handle_response(http)
+        if answer.status != 200:
+            self.on_verdict("refused", _refusal_code(answer))
+        return answer
 
     def create(self, body: Mapping[str, Any], client: Client) -> dict[str, Any]:
         preset = body.get("preset")
-        unknown = set(body) - {"preset"}
+        same_device = body.get("sameDevice", False)
+        unknown = set(body) - {"preset", "sameDevice"}
         if unknown:
             raise ServiceError("service.bad_request", f"unknown members: {sorted(unknown)[:5]}")
         if not isinstance(preset, str) or preset not in self.presets:
             raise ServiceError("service.bad_request", f"preset is one of {sorted(self.presets)[:20]}")
-        tx = self.verifier.create(self.presets[preset], extra={"preset": preset})
+        if not isinstance(same_device, bool) or (same_device and self.protocol.redirect_uri is None):
+            raise ServiceError("service.bad_request", "sameDevice is a boolean, true only with oid4vp.redirect_uri")
+        tx = self.verifier.create(self.presets[preset], same_device=same_device, extra={"preset": preset})
         ttl = float(self.protocol.request_ttl)
         self.store.put(_NS_NONCE, hashlib.sha256(tx.request.nonce.encode()).hexdigest(), {}, ttl=ttl)
         poll = secrets.token_urlsafe(32)
-        self.store.put(_NS_POLL, tx.id, {"h": hashlib.sha256(poll.encode()).hexdigest(), "client": client.id},
-                       ttl=ttl + self.protocol.result_ttl)
+        self.store.put(_NS_POLL, tx.id, {"h": hashlib.sha256(poll.encode()).hexdigest(), "client": client.id,
+                                         "same_device": same_device}, ttl=ttl + self.protocol.result_ttl)
         out: dict[str, Any] = {"transactionId": tx.id, "link": tx.link, "pollToken": poll,
-                               "expiresIn": self.protocol.request_ttl, "preset": preset}
+                               "expiresIn": self.protocol.request_ttl, "preset": preset, "sameDevice": same_device}
         if tx.request_uri is not None:
             out["requestUri"] = tx.request_uri
         return out
 
-    def poll(self, transaction_id: str, token: str | None) -> dict[str, Any]:
-        """The transaction's state for the holder of its poll token; 404 for anyone else (no oracle)."""
+    def poll(self, transaction_id: str, token: str | None, response_code: str | None = None) -> dict[str, Any]:
+        """The transaction's state for the holder of its poll token; 404 for anyone else (no oracle).
+
+        A same-device transaction's result needs its ``response_code`` too; a cross-device one takes none.
+        """
         if not 1 <= len(transaction_id) <= 64 or not set(transaction_id) <= _TID_CHARS or not token:
             raise ServiceError("service.not_found", "no such transaction")
         record = self.store.get(_NS_POLL, transaction_id)
         given = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
         if record is None or not hmac.compare_digest(str(record.value.get("h", "")), given):
             raise ServiceError("service.not_found", "no such transaction")
-        result = self.verifier.result(transaction_id)
+        if record.value.get("same_device"):
+            return self._redeem(transaction_id, response_code)
+        if response_code is not None:
+            raise ServiceError("service.bad_request", "a cross-device transaction takes no response_code")
+        return self._answer(transaction_id, self.verifier.result(transaction_id))
+
+    def _redeem(self, transaction_id: str, response_code: str | None) -> dict[str, Any]:
+        """Same device: the result for its ``response_code``, once; wrong codes are counted and capped."""
+        if response_code is None:
+            if self.verifier.result(transaction_id) is None and self.store.get(_NS_REDEEMED, transaction_id) is None:
+                return self._answer(transaction_id, None)
+            raise ServiceError("openid.response_code_invalid",
+                               "a same-device result is released only with the response_code of the redirect")
+        tries = self.store.incr(_NS_CODE_TRIES, transaction_id, ttl=self.protocol.result_ttl + 60.0)
+        if tries > self.protocol.max_code_attempts:
+            raise ServiceError("openid.response_code_invalid", "too many response codes tried: the result is withheld")
+        if not 1 <= len(response_code) <= 128:
+            raise ServiceError("openid.response_code_invalid", "no result for this response_code")
+        try:
+            result = self.verifier.result_for_code(transaction_id, response_code)
+        except ThaiVCError as exc:
+            raise ServiceError.from_error(exc) from None
+        self.store.put(_NS_REDEEMED, transaction_id, {}, ttl=self.protocol.result_ttl)
+        return self._answer(transaction_id, result)
+
+    @staticmethod
+    def _answer(transaction_id: str, result: PresentationResult | None) -> dict[str, Any]:
         if result is None:
             return {"transactionId": transaction_id, "status": "pending"}
         out = result.to_json()
@@ -349,7 +451,9 @@ class ServicePresentationVerifier:
 
 
 class Gate(Protocol):
-    """What the app's state offers the protocol routes: authorisation and rate limits."""
+    """What the app's state offers the protocol routes: authorisation, rate limits and the metrics."""
+
+    metrics: Metrics
 
     def authorise(self, request: Request, scope: str, *, public: bool = False) -> Client: ...
     def limit(self, request: Request, client: Client) -> None: ...
@@ -398,7 +502,9 @@ def mount_protocols(app: FastAPI, config: ServerConfig, service: Service, gate: 
             return JSONResponse(made, status_code=201, headers={"Cache-Control": "no-store"})
 
     if config.oid4vp is not None:
-        vp = ServicePresentationVerifier(config, config.oid4vp, service, store)
+        counter = gate.metrics.oid4vp_responses
+        vp = ServicePresentationVerifier(config, config.oid4vp, service, store,
+                                         on_verdict=lambda verdict, code: counter.labels(verdict, code).inc())
         app.state.oid4vp = vp
         base = config.oid4vp.path
         wallet = ["OpenID4VP (wallet)"]
@@ -409,7 +515,7 @@ def mount_protocols(app: FastAPI, config: ServerConfig, service: Service, gate: 
         mount_handler(app, base + "/request/{transaction_id}", request_uri, request_type=HttpRequest,
                       methods=("GET", "POST"), summary="The signed request object (request_uri)", tags=wallet,
                       before=by_address)
-        mount_handler(app, base + "/response", vp.verifier.handle_response, request_type=HttpRequest,
+        mount_handler(app, base + "/response", vp.handle_response, request_type=HttpRequest,
                       summary="The wallet's response (direct_post / direct_post.jwt)", tags=wallet, before=by_address)
         public = config.auth.public_verification
 
@@ -429,8 +535,12 @@ def mount_protocols(app: FastAPI, config: ServerConfig, service: Service, gate: 
             return JSONResponse(made, status_code=201, headers={"Cache-Control": "no-store"})
 
         @app.get(base + "/transactions/{transaction_id}", tags=["OpenID4VP"])
-        async def poll_transaction(request: Request, transaction_id: str) -> Response:
-            """The result once the wallet answered (``pending`` before); needs ``X-Poll-Token``."""
+        async def poll_transaction(request: Request, transaction_id: str, response_code: str | None = None) -> Response:
+            """The result once the wallet answered (``pending`` before); needs ``X-Poll-Token``.
+
+            A same-device transaction's result also needs ``?response_code=`` from the redirect (once).
+            """
             gate.limit(request, ANONYMOUS)
-            answer = await run_in_threadpool(vp.poll, transaction_id, request.headers.get("x-poll-token"))
+            token = request.headers.get("x-poll-token")
+            answer = await run_in_threadpool(vp.poll, transaction_id, token, response_code)
             return JSONResponse(answer, headers={"Cache-Control": "no-store"})

@@ -31,6 +31,7 @@ from thaivc.server.config import ServerConfig
 from thaivc.server.db import AuditEntry, Database, DbChallengeStore, IssuedRecord
 from thaivc.server.keys import KeyRing
 from thaivc.server.problems import ServiceError
+from thaivc.server.sdjwt_issuer import SdJwtPublisher
 from thaivc.status import (
     StatusChecker,
     StatusRegistry,
@@ -107,6 +108,8 @@ class Service:
             web_fallback = DidWebResolver(self._network)
         methods["web"] = _OwnDidWeb(self, web_fallback)
         self.resolver = UniversalResolver(methods)
+        #: ``[sd_jwt_vc]``: dc+sd-jwt credentials are issued (and published) as an https issuer
+        self.sd_jwt = SdJwtPublisher(config.sd_jwt_vc, keyring) if config.sd_jwt_vc is not None else None
         self.verifier = self.make_verifier(DbChallengeStore(db))
 
     def make_verifier(self, challenges: ChallengeStore) -> Verifier:
@@ -115,11 +118,22 @@ class Service:
         The VC-API checks challenges from ``POST /challenges``; the OpenID4VP verifier checks the nonces
         of its own transactions: the same judgement, a different source of single-use values.
         """
+        key_resolver = None
+        trusted: dict[str, list[str]] = {}
+        if self.sd_jwt is not None:
+            fallback = None
+            if self._network is not None:
+                from thaivc.trust import IssuerMetadataResolver
+
+                fallback = IssuerMetadataResolver(self._network).issuer_key_resolver
+            key_resolver = self.sd_jwt.key_resolver(self.now, fallback)
+            trusted[self.sd_jwt.issuer_id] = [self.keyring.did]  # its lists are signed under the DID
         return Verifier(
             Policy(),
             resolver=self.resolver,
             challenge_store=challenges,
-            status_checker=StatusChecker(self._fetch_list),
+            status_checker=StatusChecker(self._fetch_list, trusted_status_issuers=trusted),
+            sd_jwt_key_resolver=key_resolver,
         )
 
     @staticmethod
@@ -212,9 +226,7 @@ class Service:
         if disclosable:
             kwargs["disclosable"] = disclosable
         try:
-            secured = self.issuer.issue(
-                doc, format=fmt, status=(self.registry, purposes) if purposes else None, **kwargs
-            )
+            secured = self._secure(doc, fmt, purposes, kwargs)
         except ThaiVCError as err:
             self._audit(client, "issue", str(credential_id or "-"), "refused", err.code, request_id)
             raise ServiceError.from_error(err) from None
@@ -231,6 +243,17 @@ class Service:
         if isinstance(secured, str):
             return {"verifiableCredential": envelope(secured, fmt)}
         return {"verifiableCredential": secured}
+
+    def _secure(self, doc: dict[str, Any], fmt: Any, purposes: list[str], options: dict[str, Any]) -> Any:
+        """Sign ``doc`` as ``fmt``; an SD-JWT VC of an https issuer (``[sd_jwt_vc]``) is signed by that issuer.
+
+        Its status entry is still allocated in the DID's registry, whose lists the service signs: the
+        issuer refuses another issuer's registry, so it is handed the ready ``status`` claim.
+        """
+        if fmt == "dc+sd-jwt" and self.sd_jwt is not None:
+            status = self.registry.entry_for(doc["id"], purposes[0], format="ietf") if purposes else None  # type: ignore[arg-type]
+            return self.sd_jwt.issuer.issue(doc, format=fmt, status=status, **options)
+        return self.issuer.issue(doc, format=fmt, status=(self.registry, purposes) if purposes else None, **options)
 
     # -- verification --------------------------------------------------------------------------
     def verify_credential(self, body: dict[str, Any]) -> VerificationReport:
