@@ -200,6 +200,8 @@ class PresentationVerifier:
     ``signer`` signs request objects (with ``x5c`` for an ``x509_san_dns:`` client). ``accept`` is
     asked about every verified credential document after the DCQL checks (assurance and business
     rules); a :class:`~thaivc.core.report.Problem` it returns fails the transaction.
+    ``on_verdict`` is told every judged result (a service counts verdicts with it); it observes
+    and cannot change the result.
     """
 
     def __init__(
@@ -211,8 +213,10 @@ class PresentationVerifier:
         signer: JoseSigner | None = None,
         x5c: Sequence[x509.Certificate] | None = None,
         accept: Accept | None = None,
+        on_verdict: Callable[[PresentationResult], None] | None = None,
     ) -> None:
         self.config = config
+        self.on_verdict = on_verdict
         self.verifier = verifier
         self.store = store
         self.signer = signer
@@ -311,6 +315,8 @@ class PresentationVerifier:
         except Exception as exc:  # the transaction is taken: it must end with a result, and a refusal
             problem = Problem.of("internal.error", f"{type(exc).__name__} while judging the response")
             result = PresentationResult(tid, "failed", None, (problem,), dict(record.value.get("extra", {})))
+        if self.on_verdict is not None:
+            self.on_verdict(result)
         body: dict[str, Any] = {}
         stored = result.to_json()
         if record.value.get("same_device") and self.config.redirect_uri:

@@ -307,19 +307,6 @@ class _NonceStore:
         return self._store.take(_NS_NONCE, hashlib.sha256(challenge.encode()).hexdigest()) is not None
 
 
-class _MeteredVerifier(PresentationVerifier):
-    """The library's verifier, telling the service each verdict it reaches (for the metrics)."""
-
-    def __init__(self, *args: Any, on_verdict: Callable[[str, str], None], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.on_verdict = on_verdict
-
-    def _judge(self, tid: str, record: Mapping[str, Any], params: Mapping[str, Any]) -> PresentationResult:
-        result = super()._judge(tid, record, params)
-        self.on_verdict(result.status, result.code or "-")
-        return result
-
-
 def _refusal_code(answer: HttpResponse) -> str:
     """The thaivc code of an OAuth error answer (``-`` when it names none)."""
     try:
@@ -364,7 +351,7 @@ class ServicePresentationVerifier:
         x509_client = _x509_client(config, protocol)
         if x509_client is not None:  # HAIP: the request object is signed by the certificate's key, with x5c
             signer = x509_client.signer
-        self.verifier = _MeteredVerifier(
+        self.verifier = PresentationVerifier(
             VerifierConfig(client_id=client_id, base_url=config.public_url + protocol.path,
                            response_mode=protocol.response_mode, request_ttl=float(protocol.request_ttl),
                            result_ttl=float(protocol.result_ttl), max_body=config.limits.max_body_bytes,
@@ -373,7 +360,7 @@ class ServicePresentationVerifier:
             store,
             signer=signer,
             x5c=x509_client.chain if x509_client is not None else None,
-            on_verdict=self.on_verdict,
+            on_verdict=lambda result: self.on_verdict(result.status, result.code or "-"),
         )
 
     def handle_response(self, http: HttpRequest) -> HttpResponse:
