@@ -30,6 +30,7 @@ __all__ = [
     "ALWAYS_MANDATORY",
     "MANDATORY_BY_TYPE",
     "MUST_BE_DISCLOSED",
+    "fixed_among",
     "mandatory_pointers",
     "may_withhold",
     "must_stay_visible",
@@ -112,6 +113,16 @@ def may_withhold(doc: Mapping[str, Any], pointer: str) -> bool:
     treats it as *required when disclosed* — absent is allowed, present is checked against its type.
     """
     return not any(_overlaps(pointer, fixed) for fixed in must_stay_visible(doc))
+
+
+def fixed_among(doc: Mapping[str, Any], pointers: Sequence[str]) -> list[str]:
+    """The ``pointers`` that may *not* be withheld (:func:`may_withhold` false), in their order.
+
+    :func:`may_withhold` for many pointers of one document: :func:`must_stay_visible` is worked out
+    once, not once per pointer (an issuer checks every disclosable pointer of every credential).
+    """
+    fixed = must_stay_visible(doc)
+    return [p for p in pointers if any(_overlaps(p, f) for f in fixed)]
 
 
 def withheld(doc: Mapping[str, Any]) -> list[str]:

@@ -237,10 +237,10 @@ def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None
     """
     if not disclosable or isinstance(disclosable, str):
         return
-    from thaivc.contexts.disclosure import may_withhold, must_stay_visible
+    from thaivc.contexts.disclosure import fixed_among, must_stay_visible
     from thaivc.sdjwt import withheld_view
 
-    fixed = [p for p in disclosable if not may_withhold(doc, p)]
+    fixed = fixed_among(doc, disclosable)
     if fixed:
         raise UsageError(
             "usage.invalid_argument",
@@ -290,8 +290,12 @@ def _refuse_view(view: dict[str, Any], doc: dict[str, Any], message: str) -> Non
         raise UsageError("usage.invalid_argument", message.format(f"{err.code}: {err.detail}")) from None
 
 
-def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
-    """The public JWK of a did:key / did:jwk subject, resolved offline (None for other subjects)."""
+def _subject_jwk(doc: dict[str, Any]) -> PublicKey | None:
+    """The public key of a did:key / did:jwk subject, resolved offline (None for other subjects).
+
+    The key itself, not its JWK: it was validated when the DID was resolved, and
+    :func:`thaivc.sdjwt.issue_sd_jwt` takes it as it is instead of validating its JWK again.
+    """
     subject = doc.get("credentialSubject")
     subject_id = subject.get("id") if isinstance(subject, dict) else None
     if not isinstance(subject_id, str) or not subject_id.startswith(("did:key:", "did:jwk:")):
@@ -300,7 +304,7 @@ def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
 
     document = UniversalResolver().resolve(subject_id)
     methods = document.verification_methods
-    return dict(methods[0].public_key.jwk) if methods else None
+    return methods[0].public_key if methods else None
 
 
 class Issuer:
