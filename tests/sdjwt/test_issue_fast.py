@@ -137,3 +137,19 @@ def test_depth_cap_agrees(levels: int) -> None:
         _check_claims(claims)
     except UsageError:
         assert not _claims_clean(claims)
+
+
+_POINTER_TOKENS = st.sampled_from(["", "credentialSubject", "id", "issuer", "type", "0", "a~1b", "ial", "validFrom"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(_POINTER_TOKENS, max_size=4).map(lambda ts: "".join("/" + t for t in ts)), max_size=6),
+    st.sampled_from([[], ["ThaiCitizenCredential"], ["JuristicPersonCredential"]]),
+)
+def test_fixed_among_agrees_with_may_withhold(pointers: list[str], own: list[str]) -> None:
+    from thaivc.contexts.disclosure import fixed_among, may_withhold
+    from thaivc.contexts.vocab import OWN_TYPES
+
+    doc: dict[str, Any] = {"type": ["VerifiableCredential", *own], "@context": [OWN_TYPES[t][0] for t in own]}
+    assert fixed_among(doc, pointers) == [p for p in pointers if not may_withhold(doc, p)]

@@ -121,8 +121,15 @@ def fixed_among(doc: Mapping[str, Any], pointers: Sequence[str]) -> list[str]:
     :func:`may_withhold` for many pointers of one document: :func:`must_stay_visible` is worked out
     once, not once per pointer (an issuer checks every disclosable pointer of every credential).
     """
-    fixed = must_stay_visible(doc)
-    return [p for p in pointers if any(_overlaps(p, f) for f in fixed)]
+    fixed = frozenset(must_stay_visible(doc))
+    # _overlaps(p, f) is: p == f, f a prefix of p ending before one of p's "/", or p such a prefix of f
+    around = fixed.union(*(_slash_prefixes(f) for f in fixed))
+    return [p for p in pointers if p in around or not fixed.isdisjoint(_slash_prefixes(p))]
+
+
+def _slash_prefixes(pointer: str) -> set[str]:
+    """Every ``pointer[:i]`` with ``pointer[i] == "/"``: the pointers of the claims ``pointer`` lies inside."""
+    return {pointer[:i] for i, char in enumerate(pointer) if char == "/"}
 
 
 def withheld(doc: Mapping[str, Any]) -> list[str]:
