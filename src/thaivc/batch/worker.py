@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Any, Final
@@ -127,27 +128,29 @@ class Worker:
         base = doc.get("credentialSubject")
         doc["credentialSubject"] = {**base, **subject} if isinstance(base, dict) else subject
         doc["id"] = credential_id(self.config.batch_id, row.number)
-        doc = self.issuer.prepare(doc)
         options: dict[str, Any] = {}
         if self.config.format == "dc+sd-jwt":
-            from thaivc.engine.issuer import check_withheld_view
-
+            # every check issue() makes, run once here; issue_prepared signs without repeating them
             disclosable = self.config.disclosable
-            if disclosable is None:
-                disclosable = tuple(_pointer(k) for k in doc["credentialSubject"] if k != "id")
-            check_withheld_view(doc, disclosable)
-            options["disclosable"] = disclosable
-        elif self.config.format == "di":
+            if disclosable is None:  # the subject's names as issuance normalises them (NFC)
+                names = doc["credentialSubject"] if isinstance(doc["credentialSubject"], dict) else {}
+                disclosable = tuple(_pointer(unicodedata.normalize("NFC", k)) for k in names if k != "id")
+            options["prepared"] = self.issuer.prepare_sd_jwt(doc, disclosable=disclosable)
+            return doc, options
+        doc = self.issuer.prepare(doc)
+        if self.config.format == "di":
             options["cryptosuite"] = self.config.cryptosuite
         return doc, options
 
     def _issue(self, doc: dict[str, Any], options: dict[str, Any], allocation: Any) -> Any:
         fmt = self.config.format
         if fmt == "dc+sd-jwt":
+            claim = None
             if allocation is not None:
                 assert self.registry is not None
-                options["status"] = ietf_claim(self.registry, allocation)
-        elif allocation is not None:
+                claim = ietf_claim(self.registry, allocation)
+            return self.issuer.issue_prepared(options["prepared"], status=claim)
+        if allocation is not None:
             assert self.registry is not None
             doc = {**doc, "credentialStatus": w3c_entry(self.registry, allocation)}
         return self.issuer.issue(doc, format=fmt, **options)  # type: ignore[arg-type]

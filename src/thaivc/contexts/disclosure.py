@@ -30,6 +30,7 @@ __all__ = [
     "ALWAYS_MANDATORY",
     "MANDATORY_BY_TYPE",
     "MUST_BE_DISCLOSED",
+    "fixed_among",
     "mandatory_pointers",
     "may_withhold",
     "must_stay_visible",
@@ -112,6 +113,23 @@ def may_withhold(doc: Mapping[str, Any], pointer: str) -> bool:
     treats it as *required when disclosed* — absent is allowed, present is checked against its type.
     """
     return not any(_overlaps(pointer, fixed) for fixed in must_stay_visible(doc))
+
+
+def fixed_among(doc: Mapping[str, Any], pointers: Sequence[str]) -> list[str]:
+    """The ``pointers`` that may *not* be withheld (:func:`may_withhold` false), in their order.
+
+    :func:`may_withhold` for many pointers of one document: :func:`must_stay_visible` is worked out
+    once, not once per pointer (an issuer checks every disclosable pointer of every credential).
+    """
+    fixed = frozenset(must_stay_visible(doc))
+    # _overlaps(p, f) is: p == f, f a prefix of p ending before one of p's "/", or p such a prefix of f
+    around = fixed.union(*(_slash_prefixes(f) for f in fixed))
+    return [p for p in pointers if p in around or not fixed.isdisjoint(_slash_prefixes(p))]
+
+
+def _slash_prefixes(pointer: str) -> set[str]:
+    """Every ``pointer[:i]`` with ``pointer[i] == "/"``: the pointers of the claims ``pointer`` lies inside."""
+    return {pointer[:i] for i, char in enumerate(pointer) if char == "/"}
 
 
 def withheld(doc: Mapping[str, Any]) -> list[str]:

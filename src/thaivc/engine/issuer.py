@@ -16,6 +16,7 @@ its schema would refuse.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import math
 import re
@@ -38,11 +39,13 @@ from thaivc.model import check_credential, check_plausible_year, parse_datetime_
 
 if TYPE_CHECKING:
     from thaivc.contexts import ContextRegistry
+    from thaivc.did import UniversalResolver
     from thaivc.status.publish import StatusOption
 
 __all__ = [
     "IssuedCredential",
     "Issuer",
+    "PreparedIssue",
     "check_issuable",
     "check_plausible_times",
     "check_schemas",
@@ -70,6 +73,30 @@ class IssuedCredential:
 
     credential: str | dict[str, Any]
     id: str
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PreparedIssue:
+    """A ``dc+sd-jwt`` credential checked by :meth:`Issuer.prepare_sd_jwt`, awaiting status and signature.
+
+    A batch checks every row before it allocates status indices (a refused row must hold none),
+    and :meth:`Issuer.issue` would then run the same checks again; this carries the checked claims
+    to :meth:`Issuer.issue_prepared` instead. ``fingerprint`` is the claims' JSON text at the time
+    of the check: claims changed since are refused, never signed unchecked.
+    """
+
+    issuer: Issuer
+    claims: dict[str, Any]
+    disclosable: tuple[str, ...]
+    holder: PublicKey | dict[str, Any] | None
+    decoys: int
+    fingerprint: bytes
+
+    @property
+    def id(self) -> str | None:
+        """The credential's ``id`` (``None`` if it has none)."""
+        given = self.claims.get("id")
+        return given if isinstance(given, str) else None
+
 
 #: Zero-width and bidirectional controls: invisible, and able to make two names look alike.
 FORBIDDEN_CHARS: Final = frozenset(
@@ -237,10 +264,10 @@ def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None
     """
     if not disclosable or isinstance(disclosable, str):
         return
-    from thaivc.contexts.disclosure import may_withhold, must_stay_visible
+    from thaivc.contexts.disclosure import fixed_among, must_stay_visible
     from thaivc.sdjwt import withheld_view
 
-    fixed = [p for p in disclosable if not may_withhold(doc, p)]
+    fixed = fixed_among(doc, disclosable)
     if fixed:
         raise UsageError(
             "usage.invalid_argument",
@@ -290,17 +317,28 @@ def _refuse_view(view: dict[str, Any], doc: dict[str, Any], message: str) -> Non
         raise UsageError("usage.invalid_argument", message.format(f"{err.code}: {err.detail}")) from None
 
 
-def _subject_jwk(doc: dict[str, Any]) -> dict[str, Any] | None:
-    """The public JWK of a did:key / did:jwk subject, resolved offline (None for other subjects)."""
+def _subject_jwk(doc: dict[str, Any]) -> PublicKey | None:
+    """The public key of a did:key / did:jwk subject, resolved offline (None for other subjects).
+
+    The key itself, not its JWK: it was validated when the DID was resolved, and
+    :func:`thaivc.sdjwt.issue_sd_jwt` takes it as it is instead of validating its JWK again.
+    """
     subject = doc.get("credentialSubject")
     subject_id = subject.get("id") if isinstance(subject, dict) else None
     if not isinstance(subject_id, str) or not subject_id.startswith(("did:key:", "did:jwk:")):
         return None
+    document = _offline_resolver().resolve(subject_id)
+    methods = document.verification_methods
+    return methods[0].public_key if methods else None
+
+
+@functools.cache
+def _offline_resolver() -> UniversalResolver:
+    """One did:key / did:jwk resolver for the process: it is configured by nothing, and building one
+    per credential (its methods checked against the resolver protocol) cost more than resolving."""
     from thaivc.did import UniversalResolver
 
-    document = UniversalResolver().resolve(subject_id)
-    methods = document.verification_methods
-    return dict(methods[0].public_key.jwk) if methods else None
+    return UniversalResolver()
 
 
 class Issuer:
@@ -438,8 +476,15 @@ class Issuer:
         ``iss``/``iat``/``vct``/``cnf`` are plaintext claims; ``cnf.jwk`` is the holder's key, taken
         from ``holder_jwk`` or resolved offline from a did:key/did:jwk ``credentialSubject.id``.
         """
-        from thaivc.sdjwt import JoseJwsSigner, issue_sd_jwt
+        claims = self._sd_claims(doc, vct)
+        if status is not None:
+            claims["status"] = status
+        check_withheld_view(claims, disclosable)
+        jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
+        return self._sign_sd_jwt(claims, disclosable, jwk, decoys)
 
+    def _sd_claims(self, doc: dict[str, Any], vct: str | None) -> dict[str, Any]:
+        """The SD-JWT VC claims of ``doc``: the VCDM body plus ``iss``, ``iat``, ``exp``/``nbf``, ``vct``."""
         claims = dict(doc)
         claims["iss"] = self.issuer_id
         claims["iat"] = int(self.clock.now())
@@ -452,12 +497,76 @@ class Issuer:
 
                 vct = vct_url(self.issuer_id, vct)  # a type named by a URL the issuer controls
         claims["vct"] = vct
-        if status is not None:
-            claims["status"] = status
-        check_withheld_view(claims, disclosable)
-        jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
+        return claims
+
+    def _sign_sd_jwt(
+        self,
+        claims: dict[str, Any],
+        disclosable: Sequence[str],
+        holder: PublicKey | dict[str, Any] | None,
+        decoys: int,
+    ) -> str:
+        from thaivc.sdjwt import JoseJwsSigner, issue_sd_jwt
+
         signer = JoseJwsSigner(self.key, fully_specified=True) if self.fully_specified_alg else self.key
-        return issue_sd_jwt(claims, disclosable=list(disclosable), signer=signer, holder_jwk=jwk, decoys=decoys)
+        return issue_sd_jwt(claims, disclosable=list(disclosable), signer=signer, holder_jwk=holder, decoys=decoys)
+
+    def prepare_sd_jwt(
+        self,
+        credential: dict[str, Any] | Any,
+        *,
+        disclosable: Sequence[str] = (),
+        holder_jwk: dict[str, Any] | None = None,
+        vct: str | None = None,
+        decoys: int = 0,
+    ) -> PreparedIssue:
+        """Run every check :meth:`issue` makes for ``format="dc+sd-jwt"``, now; sign later.
+
+        The checks are those of :meth:`issue` on the same claims (:func:`check_issuable` of the body,
+        :func:`check_withheld_view` of the claims) and the holder key is resolved once; a status
+        claim is added by :meth:`issue_prepared`, which re-checks the withheld view with it only
+        where a schema could read it. ``iat`` is the time of this call.
+        """
+        if isinstance(disclosable, str):
+            raise UsageError("usage.invalid_argument", "disclosable is a sequence of JSON pointers, not one string")
+        doc = self._fill(credential)
+        if "status" in doc:
+            raise UsageError("usage.invalid_argument", "a prepared credential gets its status from issue_prepared")
+        check_issuable(doc)
+        claims = self._sd_claims(doc, vct)
+        check_withheld_view(claims, disclosable)
+        holder = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
+        try:
+            fingerprint = orjson.dumps(claims)
+        except orjson.JSONEncodeError:
+            raise UsageError("usage.invalid_argument", "the claims are not JSON") from None
+        return PreparedIssue(self, claims, tuple(disclosable), holder, decoys, fingerprint)
+
+    def issue_prepared(self, prepared: PreparedIssue, *, status: dict[str, Any] | None = None) -> str:
+        """Sign a credential :meth:`prepare_sd_jwt` checked, with its IETF ``status`` claim if given.
+
+        What is signed is what :meth:`issue` would sign for the same document, status claim and
+        ``iat``. Refused: a credential prepared by another issuer, or whose claims changed since.
+        The status claim is a plaintext JWT claim beside the body; the withheld view (which holds
+        it) is checked again when the credential is judged by a schema, the only check that could
+        read it (the data model check does not look at ``status``).
+        """
+        if not isinstance(prepared, PreparedIssue) or prepared.issuer is not self:
+            raise UsageError("usage.invalid_argument", "this credential was prepared by another issuer")
+        claims = prepared.claims
+        try:
+            unchanged = orjson.dumps(claims) == prepared.fingerprint
+        except orjson.JSONEncodeError:
+            unchanged = False
+        if not unchanged:
+            raise UsageError("usage.invalid_argument", "the prepared claims changed after they were checked")
+        if status is not None:
+            claims = {**claims, "status": status}
+            if "credentialSchema" in claims or own_schemas(claims):
+                check_withheld_view(claims, prepared.disclosable)
+        if _log.isEnabledFor(logging.INFO):
+            _log.info("issue format=dc+sd-jwt prepared status=%s", "yes" if status is not None else "no")
+        return self._sign_sd_jwt(claims, prepared.disclosable, prepared.holder, prepared.decoys)
 
     def add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
         """Add this key's Data Integrity proof to ``document`` (signed already or not): a proof set.

@@ -17,6 +17,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol
 
+import orjson
+
+from thaivc.core import fastpath
 from thaivc.core.b64 import b64url_encode
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.keys import PublicKey
@@ -54,7 +57,7 @@ def issue_sd_jwt(
     *,
     disclosable: Sequence[str],
     signer: SignerLike,
-    holder_jwk: dict[str, Any] | None = None,
+    holder_jwk: dict[str, Any] | PublicKey | None = None,
     typ: str = SD_JWT_VC_TYP,
     sd_alg: str = DEFAULT_SD_ALG,
     decoys: int = 0,
@@ -65,7 +68,8 @@ def issue_sd_jwt(
     ``claims`` must already be NFC-normalised (it is checked, never changed: the signed bytes are
     exactly the caller's text). ``decoys`` adds between 0 and ``decoys`` random decoy digests to
     every object that has selectively disclosable members. ``holder_jwk`` (public) becomes
-    ``cnf.jwk`` for key binding.
+    ``cnf.jwk`` for key binding; a :class:`~thaivc.keys.PublicKey` is taken as it is (it was
+    validated when it was made, so its JWK is not parsed and validated a second time).
     """
     if typ != SD_JWT_VC_TYP:
         raise UsageError("usage.invalid_argument", f"thaivc issues typ {SD_JWT_VC_TYP!r} only")
@@ -84,10 +88,13 @@ def issue_sd_jwt(
         value = claims.get(name, 0)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise UsageError("usage.invalid_argument", f"{name} must be a NumericDate (seconds since the epoch)")
-    _check_claims(claims)
-    if holder_jwk is not None:
-        if "cnf" in claims:
-            raise UsageError("usage.invalid_argument", "claims already carry cnf; pass holder_jwk only")
+    if not (fastpath.ON[0] and _claims_clean(claims)):
+        _check_claims(claims)
+    if holder_jwk is not None and "cnf" in claims:
+        raise UsageError("usage.invalid_argument", "claims already carry cnf; pass holder_jwk only")
+    if isinstance(holder_jwk, PublicKey):
+        holder_jwk = dict(holder_jwk.jwk)
+    elif holder_jwk is not None:
         if not isinstance(holder_jwk, dict) or PRIVATE_JWK_MEMBERS & holder_jwk.keys():
             raise UsageError("usage.invalid_argument", "holder_jwk must be a public JWK")
         try:  # never bind a credential to a key no verifier would accept
@@ -131,6 +138,32 @@ def _check_claims(node: Any, depth: int = 0) -> None:
         raise UsageError("usage.invalid_argument", f"a {type(node).__name__} is not a JSON value")
 
 
+def _claims_clean(claims: dict[str, Any]) -> bool:
+    """Whether :func:`_check_claims` passes ``claims``, proven on orjson's text; ``False`` = not proven.
+
+    The walk costs a Python call per value; this proves the same at C speed, and declines (the
+    walk then decides and words the refusal) whatever it cannot prove:
+
+    * orjson's text reads back equal to ``claims``: only JSON values (no NaN or infinity — written
+      as ``null`` —, no tuple, no foreign type; non-string keys and huge integers make orjson refuse);
+    * the text holds at most :data:`MAX_CLAIM_DEPTH` brackets, so nothing nests deeper;
+    * no ``"_sd`` or ``"..."`` in it, so no member is named ``_sd``, ``...`` or ``_sd_alg`` (orjson
+      writes such a name with nothing escaped);
+    * the text is NFC, which it is only if every string in it is (the argument of
+      :func:`thaivc.engine.issuer.normalize_document`'s copy: orjson escapes only ASCII, which
+      composes with nothing).
+    """
+    try:
+        text = orjson.dumps(claims)
+    except orjson.JSONEncodeError:
+        return False
+    if text.count(b"{") + text.count(b"[") > MAX_CLAIM_DEPTH or b'"_sd' in text or b'"..."' in text:
+        return False
+    if orjson.loads(text) != claims:
+        return False
+    return text.isascii() or unicodedata.is_normalized("NFC", text.decode("utf-8"))
+
+
 def _check_text(text: str) -> None:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         raise UsageError("usage.invalid_argument", "claims must be NFC-normalised before issuance")
@@ -145,9 +178,17 @@ class _Builder:
         self.rng = rng
         self.decoys = decoys
         self.disclosures: list[Disclosure] = []
+        # one disclosure per path: their salts come from one call (one getrandom, not one each), cut
+        # into 16-byte pieces, each still 128 bits straight from the CSPRNG; decoys draw their own
+        self._pool = rng.token_bytes(SALT_BYTES * len(paths)) if paths else b""
+        self._taken = 0
 
     def salt(self) -> str:
-        return b64url_encode(self.rng.token_bytes(SALT_BYTES))
+        start, end = self._taken, self._taken + SALT_BYTES
+        if end > len(self._pool):
+            return b64url_encode(self.rng.token_bytes(SALT_BYTES))
+        self._taken = end
+        return b64url_encode(self._pool[start:end])
 
     def disclose(self, name: str | None, value: Any) -> str:
         try:

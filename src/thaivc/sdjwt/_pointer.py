@@ -25,6 +25,8 @@ def parse_pointer(pointer: str) -> tuple[str, ...]:
     if not isinstance(pointer, str) or not pointer.startswith("/"):
         raise UsageError("usage.invalid_argument", f"not a JSON pointer: {pointer!r:.80}")
     tokens = pointer[1:].split("/")
+    if "~" not in pointer:  # no escape at all (almost every pointer): the tokens are the names
+        return tuple(tokens)
     out: list[str] = []
     for token in tokens:
         if re.search(r"~(?![01])", token):
