@@ -44,6 +44,10 @@ def register_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain); "
+                       "overrides [server] tls_cert")
+    serve.add_argument("--tls-key", metavar="PEM", help="the certificate's unencrypted private key; "
+                       "overrides [server] tls_key")
     serve.set_defaults(handler=cmd_serve)
 
 
@@ -156,12 +160,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from thaivc.server import Database, load_config
+        from thaivc.server.tls import resolve_tls
     except ImportError as exc:
         raise CliError(
             f"thaivc serve needs the server extra: pip install 'thaivc[server]' ({exc.name} is missing)"
         ) from None
     config_path = args.config or os.environ.get("THAIVC_CONFIG")
     config = load_config(config_path)  # ConfigError (a ThaiVCError) prints every problem and exits 2
+    tls = resolve_tls(config.server, Path(config.base_dir), args.tls_cert, args.tls_key)  # checked before the database
     db = Database(config.database.url)
     try:
         applied = db.migrate()
@@ -172,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_OK
     if config_path:
         os.environ["THAIVC_CONFIG"] = str(Path(config_path).resolve())
-    _banner(f"http://{args.host}:{args.port}", config_path)
+    _banner(f"{'https' if tls else 'http'}://{args.host}:{args.port}", config_path)
     if config.pages is not None and config.pages.enabled:
         _counter_banner(config.public_url, demo=config.pages.demo)
     uvicorn.run(
@@ -192,5 +198,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loop="auto",
         h11_max_incomplete_event_size=16 * 1024,
         limit_concurrency=1000,
+        ssl_certfile=tls and str(tls[0]),
+        ssl_keyfile=tls and str(tls[1]),
     )
     return EXIT_OK

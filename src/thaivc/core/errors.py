@@ -273,6 +273,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "service.rate_limited": (None, "too many requests from this client or address; retry later"),
     "service.body_timeout": (None, "the request body did not arrive in time (slow body)"),
     "service.bad_request": ("PARSING_ERROR", "the request is not the shape the endpoint takes"),
+    "service.option_not_applicable": (None, "an option that does not apply to the chosen format or cryptosuite"),
     "service.unavailable": (None, "a dependency (database, key) is unavailable; retry later"),
     "config.invalid": (None, "the service configuration is invalid; every error is named"),
     "batch.bad_row": (None, "a batch input row cannot become a credential subject"),

@@ -25,6 +25,7 @@ from thaivc.core.errors import ThaiVCError
 from thaivc.server.pages_config import PagesConfig, pages_errors
 from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistriesConfig, protocol_errors
 from thaivc.server.sdjwt_config import SdJwtVcConfig, sdjwt_errors
+from thaivc.server.tls import ServerSection, section_errors
 from thaivc.server.x509_client import x509_errors
 
 __all__ = [
@@ -182,6 +183,8 @@ class ServerConfig(_Strict):
     cors: CorsConfig = Field(default_factory=CorsConfig)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    #: how the process listens (HTTPS): checked at start, used by ``thaivc serve``
+    server: ServerSection = Field(default_factory=ServerSection)
     #: OpenID4VCI issuer and OpenID4VP verifier: mounted only when their section is present
     oid4vci: Oid4vciConfig | None = None
     oid4vp: Oid4vpConfig | None = None
@@ -306,6 +309,7 @@ def _semantic_errors(config: ServerConfig) -> list[str]:
     for i, origin in enumerate(config.cors.allow_origins):
         if origin == "*" or not re.fullmatch(r"https?://[A-Za-z0-9.\-:]+", origin):
             errors.append(f"cors.allow_origins.{i}: an exact origin (scheme://host[:port]), never '*'")
+    errors.extend(section_errors(config.server, Path(config.base_dir)))
     errors.extend(protocol_errors(config.public_url, config.oid4vci, config.oid4vp, config.registries))
     errors.extend(sdjwt_errors(config.public_url, config.sd_jwt_vc))
     errors.extend(x509_errors(config.public_url, config.oid4vp, config.path))

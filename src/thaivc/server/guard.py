@@ -8,8 +8,8 @@ slowloris that trickles a byte a second is cut off at ``body_timeout``) — and 
 application. Each refusal is a problem-details response with a thaivc code.
 
 Logs are one JSON object per request: request id, method, route template (never the raw query
-string, which may carry a token), status, duration and client address; never a body, claim or header
-value.
+string, which may carry a token), status, duration, client address and, for a refusal, its problem
+code (:mod:`thaivc.server.problem_log`); never a body, claim, problem detail or header value.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any, Final
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from thaivc.core.report import Problem
+from thaivc.server.problem_log import ProblemTap
 
 __all__ = ["REQUEST_ID", "Guard", "JsonFormatter", "Metrics"]
 
@@ -132,8 +133,10 @@ class Guard:
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status_box = [500]
+        tap = ProblemTap()
 
         async def send_wrapped(message: Message) -> None:
+            tap.watch(message)
             if message["type"] == "http.response.start":
                 status_box[0] = int(message["status"])
                 headers = list(message.get("headers", []))
@@ -146,7 +149,7 @@ class Guard:
                 body = await self._read_body(scope, receive)
             except _Refuse as refusal:
                 status, headers, payload = _problem(refusal.code, refusal.detail, refusal.status, request_id)
-                status_box[0] = status
+                status_box[0], tap.code = status, refusal.code
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": payload})
                 return
@@ -167,13 +170,13 @@ class Guard:
             self.metrics.requests.labels(scope.get("method", "-"), template, str(status_box[0])).inc()
             self.metrics.latency.labels(template).observe(elapsed)
             client = scope.get("client")
-            _LOG.info(
-                "request",
-                extra={"fields": {
-                    "request_id": request_id, "method": scope.get("method"), "route": template, "status": status_box[0],
-                    "duration_ms": round(elapsed * 1000, 2), "client": client[0] if client else None,
-                }},
-            )
+            fields = {
+                "request_id": request_id, "method": scope.get("method"), "route": template, "status": status_box[0],
+                "duration_ms": round(elapsed * 1000, 2), "client": client[0] if client else None,
+            }
+            if tap.code is not None:
+                fields["problem"] = tap.code  # the refusal's catalogue code, never its detail
+            _LOG.info("request", extra={"fields": fields})
             REQUEST_ID.reset(token)
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:

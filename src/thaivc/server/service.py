@@ -31,6 +31,7 @@ from thaivc.server.config import ServerConfig
 from thaivc.server.db import AuditEntry, Database, DbChallengeStore, IssuedRecord
 from thaivc.server.keys import KeyRing
 from thaivc.server.problems import ServiceError
+from thaivc.server.sd_options import sd_issue_options
 from thaivc.server.sdjwt_issuer import SdJwtPublisher
 from thaivc.status import (
     StatusChecker,
@@ -190,7 +191,9 @@ class Service:
             raise ServiceError("service.bad_request", "credential must be a JSON object")
         if not isinstance(options, dict):
             raise ServiceError("service.bad_request", "options must be a JSON object")
-        unknown = set(options) - {"format", "cryptosuite", "disclosable", "statusPurposes", "credentialId"}
+        unknown = set(options) - {
+            "format", "cryptosuite", "disclosable", "statusPurposes", "credentialId", "mandatoryPointers"
+        }
         if unknown:
             raise ServiceError("service.bad_request", f"unknown options: {sorted(unknown)[:5]}")
         fmt = options.get("format", self.config.issuer.default_format)
@@ -220,7 +223,7 @@ class Service:
         if purposes and "id" not in doc:
             doc["id"] = f"urn:uuid:{uuid.uuid4()}"
         credential_id = doc.get("id")
-        kwargs: dict[str, Any] = {}
+        kwargs = sd_issue_options(options, fmt=fmt, cryptosuite=cryptosuite)
         if cryptosuite:
             kwargs["cryptosuite"] = cryptosuite
         if disclosable:
