@@ -372,16 +372,23 @@ class PresentationVerifier:
         result: DcqlResult = evaluate(request.dcql_query, presented) if self._evaluate_dcql(request) else _NOT_JUDGED
         if not result.ok:
             return PresentationResult(tid, "failed", result.to_json(), result.problems, extra)
-        if self.accept is not None:
-            for report in reports:
-                for doc in _documents(report):
-                    problem = self.accept(doc)
-                    if problem is not None:
-                        return PresentationResult(tid, "failed", result.to_json(), (problem,), extra)
-        outcome = self._after(request, vp_token, reports, extra)
+        outcome = self._refused_by_accept(reports)
+        if outcome is None:
+            outcome = self._after(request, vp_token, reports, extra)
         if outcome is not None:
             return PresentationResult(tid, "failed", result.to_json(), (outcome,), extra)
         return PresentationResult(tid, "verified", result.to_json(), (), extra)
+
+    def _refused_by_accept(self, reports: Sequence[VerificationReport]) -> Problem | None:
+        """The first problem the deployment's ``accept`` hook finds in a verified document, if any."""
+        if self.accept is None:
+            return None
+        for report in reports:
+            for doc in _documents(report):
+                problem = self.accept(doc)
+                if problem is not None:
+                    return problem
+        return None
 
     def _evaluate_dcql(self, request: AuthorizationRequest) -> bool:
         """Whether DCQL judges this transaction's credentials (a subclass may judge them otherwise)."""
