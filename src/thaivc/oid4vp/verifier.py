@@ -20,7 +20,7 @@ import hmac
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 
 from cryptography import x509
 
@@ -47,7 +47,9 @@ from thaivc.oid4vp.request import (
 if TYPE_CHECKING:
     from thaivc import Verifier
 
-__all__ = ["PresentationResult", "PresentationVerifier", "Transaction", "VerifierConfig"]
+__all__ = [
+    "PresentationOptions", "PresentationResult", "PresentationVerifier", "Transaction", "VerifierConfig",
+]
 
 _TX: Final = "oid4vp.tx"
 _OPEN: Final = "oid4vp.open"
@@ -66,6 +68,15 @@ _VP_FORMATS: Final = {
 }
 
 Accept = Callable[[Mapping[str, Any]], Problem | None]
+
+
+class PresentationOptions(TypedDict, total=False):
+    """The optional keywords of :class:`PresentationVerifier`, for a subclass to pass on unchanged:
+    the request ``signer`` and its ``x5c`` chain, and the deployment's ``accept`` hook."""
+
+    signer: JoseSigner | None
+    x5c: Sequence[x509.Certificate] | None
+    accept: Accept | None
 
 
 @dataclass(frozen=True)
