@@ -34,6 +34,7 @@ import httpx
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, UsageError
 from thaivc.core.jsonutil import loads_strict
+from thaivc.core.options import refuse_unknown
 from thaivc.net import MAX_TIMEOUT, DeadlineTransport, deadline_scope
 from thaivc.thai.ids import is_valid_citizen_id
 
@@ -106,9 +107,7 @@ class GdxSession:
         agent_id: str,
         **options: Unpack[GdxSessionOptions],
     ) -> None:
-        unknown = options.keys() - GdxSessionOptions.__optional_keys__
-        if unknown:
-            raise TypeError(f"GdxSession() got unexpected keyword arguments {sorted(unknown)}")
+        refuse_unknown(options, GdxSessionOptions, "GdxSession")
         timeout, retries = options.get("timeout", 5.0), options.get("retries", 2)
         backoff, transport, clock = options.get("backoff", 0.2), options.get("transport"), options.get("clock")
         parts = urlsplit(base_url) if isinstance(base_url, str) else None

@@ -22,6 +22,7 @@ from typing import Any, Final, TypedDict, Unpack
 from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
+from thaivc.core.options import refuse_unknown
 from thaivc.keys import PublicKey
 from thaivc.net import DEFAULT_TIMEOUT, Fetcher, FetchResult
 from thaivc.trust._base import TrustDecision, credential_types, parse_instant
@@ -161,9 +162,7 @@ class EtdaTrustedList:
     def __init__(
         self, url: str | None, anchor: PublicKey, fetcher: Fetcher | None, **options: Unpack[EtdaOptions]
     ) -> None:
-        unknown = options.keys() - EtdaOptions.__optional_keys__
-        if unknown:
-            raise TypeError(f"EtdaTrustedList() got unexpected keyword arguments {sorted(unknown)}")
+        refuse_unknown(options, EtdaOptions, "EtdaTrustedList")
         if not isinstance(anchor, PublicKey):
             raise ThaiVCError("usage.invalid_argument", "the trust anchor must be a thaivc.keys.PublicKey")
         self._url = url
