@@ -26,8 +26,7 @@ def test_declared_settings_pass_and_others_are_refused() -> None:
     ("make", "bad"),
     [
         (lambda **kw: StatusChecker(lambda url: None, **kw), {"trusted_status_issuer": ["did:web:a.example"]}),
-        (lambda **kw: StatusRegistry(None, base_url="https://s.example/l", issuer_id="did:web:a", **kw),
-         {"fill": 0.9}),
+        (lambda **kw: StatusRegistry(None, base_url="https://s.example/l", issuer_id="did:web:a", **kw), {"fill": 0.9}),
         (lambda **kw: publish_lists(None, None, **kw), {"valid": 60}),  # type: ignore[arg-type]
     ],
 )
