@@ -4,7 +4,8 @@
 //   key: {jwk (private for "sign"), id, controller}, created?, purpose?, challenge?, domain?}
 // Output (stdout, JSON): {document} for "sign"; {verified, error} for "verify".
 // The document loader serves only the contexts passed in and did:key documents built from the
-// key in the DID itself; anything else is an error, so nothing is ever fetched.
+// key in the DID itself (loader.mjs, shared with sd.mjs); anything else is an error, so nothing is
+// ever fetched.
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -12,6 +13,7 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import jsigs from 'jsonld-signatures';
+import {makeLoader} from './loader.mjs';
 
 const {purposes: {AssertionProofPurpose, AuthenticationProofPurpose}} = jsigs;
 // eddsa-jcs-2022 exports one suite object for signing and another for verifying
@@ -23,8 +25,6 @@ const SUITES = {
   },
   'ecdsa-rdfc-2019': {sign: ecdsaRdfc2019, verify: ecdsaRdfc2019}
 };
-const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
-const DID_V1 = 'https://www.w3.org/ns/did/v1';
 
 async function readStdin() {
   const chunks = [];
@@ -32,38 +32,6 @@ async function readStdin() {
     chunks.push(chunk);
   }
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-function didKeyDocuments(url) {
-  const [did, fragment] = url.split('#');
-  const multibase = did.slice('did:key:'.length);
-  const vmId = `${did}#${multibase}`;
-  if(fragment !== undefined && fragment !== multibase) {
-    throw new Error(`not the did:key's own method: ${url}`);
-  }
-  const vm = {id: vmId, type: 'Multikey', controller: did, publicKeyMultibase: multibase};
-  if(fragment !== undefined) {
-    return {'@context': MULTIKEY_V1, ...vm};
-  }
-  return {
-    '@context': [DID_V1, MULTIKEY_V1],
-    id: did,
-    verificationMethod: [vm],
-    assertionMethod: [vmId],
-    authentication: [vmId]
-  };
-}
-
-function makeLoader(contexts) {
-  return async url => {
-    if(Object.prototype.hasOwnProperty.call(contexts, url)) {
-      return {contextUrl: null, documentUrl: url, document: contexts[url]};
-    }
-    if(url.startsWith('did:key:')) {
-      return {contextUrl: null, documentUrl: url, document: didKeyDocuments(url)};
-    }
-    throw new Error(`refusing to load ${url}: not a bundled context`);
-  };
 }
 
 function purposeFor(input) {

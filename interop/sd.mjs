@@ -4,17 +4,16 @@
 //   key: {jwk (private, for "sign"), id, controller}, created?, mandatoryPointers?, selectivePointers?}
 // Output (stdout, JSON): {document} for "sign" and "derive"; {verified, error} for "verify".
 // The document loader serves only the contexts passed in and did:key documents built from the DID
-// itself, as in di.mjs: nothing is ever fetched.
+// itself (loader.mjs, shared with di.mjs): nothing is ever fetched.
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {
   createDiscloseCryptosuite, createSignCryptosuite, createVerifyCryptosuite
 } from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import jsigs from 'jsonld-signatures';
+import {makeLoader} from './loader.mjs';
 
 const {purposes: {AssertionProofPurpose}} = jsigs;
-const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
-const DID_V1 = 'https://www.w3.org/ns/did/v1';
 
 async function readStdin() {
   const chunks = [];
@@ -22,38 +21,6 @@ async function readStdin() {
     chunks.push(chunk);
   }
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-function didKeyDocuments(url) {
-  const [did, fragment] = url.split('#');
-  const multibase = did.slice('did:key:'.length);
-  const vmId = `${did}#${multibase}`;
-  if(fragment !== undefined && fragment !== multibase) {
-    throw new Error(`not the did:key's own method: ${url}`);
-  }
-  const vm = {id: vmId, type: 'Multikey', controller: did, publicKeyMultibase: multibase};
-  if(fragment !== undefined) {
-    return {'@context': MULTIKEY_V1, ...vm};
-  }
-  return {
-    '@context': [DID_V1, MULTIKEY_V1],
-    id: did,
-    verificationMethod: [vm],
-    assertionMethod: [vmId],
-    authentication: [vmId]
-  };
-}
-
-function makeLoader(contexts) {
-  return async url => {
-    if(Object.prototype.hasOwnProperty.call(contexts, url)) {
-      return {contextUrl: null, documentUrl: url, document: contexts[url]};
-    }
-    if(url.startsWith('did:key:')) {
-      return {contextUrl: null, documentUrl: url, document: didKeyDocuments(url)};
-    }
-    throw new Error(`refusing to load ${url}: not a bundled context`);
-  };
 }
 
 async function main() {

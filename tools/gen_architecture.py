@@ -52,9 +52,9 @@ ROLES: Final = {
 
 
 def contract() -> dict[str, Any]:
-    """The layers contract as pyproject.toml declares it."""
+    """The package-wide layers contract (id ``layers``) as pyproject.toml declares it."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    [layers] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    [layers] = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"]
     return dict(layers)
 
 

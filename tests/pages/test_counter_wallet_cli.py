@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 
 from thaivc.cli import main
 
@@ -43,6 +44,18 @@ def test_issue_then_verify_with_the_wallet_command(live: Live, tmp_path: Path) -
     assert main(["wallet", "present", _link(request_page.text), "--dir", str(wallet_dir)]) == 0
     verdict = officer.get(f"/counter/verify/{ref}/result").text
     assert "ยืนยันแล้ว" in verdict and card["given_th"] in verdict and "IAL 2.3" in verdict
+    assert main(["wallet", "list", "--dir", str(wallet_dir)]) == 0
+
+
+def test_the_wallet_command_refuses_without_a_link_or_credentials(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for action in ("receive", "present"):
+        assert main(["wallet", action, "--dir", str(tmp_path)]) == 2
+        assert "needs the link" in capsys.readouterr().err
+    assert main(["wallet", "present", "openid4vp://?request_uri=x", "--dir", str(tmp_path / "empty")]) == 2
+    assert "receive one first" in capsys.readouterr().err
+    assert main(["wallet", "list", "--dir", str(tmp_path / "empty")]) == 0
+    assert capsys.readouterr().out == ""
 
 
 def test_a_result_is_audited_once(live: Live) -> None:

@@ -16,6 +16,14 @@ def _session(handler: httpx.MockTransport, **kwargs: object) -> GdxSession:
     return GdxSession("https://gdx.test/", "key", "secret", AGENT, transport=handler, **kwargs)  # type: ignore[arg-type]
 
 
+def test_a_misspelt_setting_is_refused_not_ignored() -> None:
+    """``insecure`` misspelt must not quietly leave the https rule on or off: the call fails."""
+    with pytest.raises(TypeError, match="insecur"):
+        GdxSession("http://127.0.0.1:1/", "key", "secret", AGENT, insecur=True)  # type: ignore[call-arg]
+    with pytest.raises(UsageError):
+        GdxSession("http://127.0.0.1:1/", "key", "secret", AGENT, insecure="yes")  # type: ignore[typeddict-item]
+
+
 def test_backoff_is_exponential_and_bounded() -> None:
     sleeps: list[float] = []
     calls: list[str] = []

@@ -263,6 +263,12 @@ def test_anchor_must_be_a_public_key() -> None:
         EtdaTrustedList(URL, json.dumps(ANCHOR.public.jwk), FakeFetcher())  # type: ignore[arg-type]
 
 
+def test_a_misspelt_setting_is_refused_not_ignored() -> None:
+    """A misspelt keyword (a leeway never applied, a typ never pinned) fails loudly, as it did before."""
+    with pytest.raises(TypeError, match="leway"):
+        EtdaTrustedList(URL, ANCHOR.public, FakeFetcher(), leway=5)  # type: ignore[call-arg]
+
+
 def test_verifier_reports_stale_list_as_indeterminate(thaivc_clock: FixedClock) -> None:
     key = seeded_key("etda-listed-issuer")
     token = thaivc.Issuer(key, clock=thaivc_clock).issue(

@@ -9,7 +9,7 @@ explains why in Thai and English; ``render_tree`` shows a rule for checking by e
 from __future__ import annotations
 
 from thaivc.authority._acts import ACT_SCOPES, CLAUSE_SCOPES, ActScope, act_label_th, act_shown_th, place_act
-from thaivc.authority._decide import RuleDecision
+from thaivc.authority._decide import decide
 from thaivc.authority._model import (
     Act,
     AnyDirector,
@@ -19,10 +19,12 @@ from thaivc.authority._model import (
     BranchMode,
     DirectorName,
     PersonRef,
+    RuleDecision,
     Scope,
     SealRequirement,
     SignerRef,
     Slot,
+    install_decider,
 )
 from thaivc.authority._names import (
     DEFAULT_TITLES,
@@ -34,6 +36,9 @@ from thaivc.authority._names import (
 )
 from thaivc.authority._parse import MAX_CLAUSE_CHARS, parse_clause
 from thaivc.authority._render import render_tree
+
+# The rule model never imports its evaluator: the package joins them, once, as it loads.
+install_decider(decide)
 
 __all__ = [
     "ACT_SCOPES",

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from thaivc.authority._acts import place_act
 from thaivc.authority._describe import describe_branch_en, describe_branch_th, describe_slot_en
@@ -26,6 +25,7 @@ from thaivc.authority._model import (
     Branch,
     DirectorName,
     PersonRef,
+    RuleDecision,
     Scope,
     SignerRef,
     Slot,
@@ -42,48 +42,6 @@ UNREADABLE = "authority.clause_unreadable"
 UNMATCHED = "authority.director_unmatched"
 VALUE_REQUIRED = "authority.value_required"
 UNCLASSIFIED = "authority.act_unclassified"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleDecision:
-    """The outcome of ``AuthorityRule.allows``, with the evidence a person needs to check it.
-
-    ``assignment`` maps slot index → the signer that filled it in branch ``branch_index``.
-    ``problems`` is empty when allowed; otherwise its first entry carries the decision's code and
-    the rest say why each branch failed (``loc = ("branches", i)``). ``notes`` flags allowed
-    decisions that rest on an unknown, e.g. ``"seal_unspecified"``. ``surplus`` lists the
-    distinct signers beyond those the branch needed (they signed, but did not count).
-    ``indeterminate`` is true when the rule could not be applied to the act at all (the act's
-    scope is unknown): the decision is then neither allowed nor a refusal on the merits.
-    """
-
-    allowed: bool
-    branch_index: int | None
-    assignment: Mapping[int, SignerRef]
-    problems: tuple[Problem, ...]
-    explanation_th: str
-    explanation_en: str
-    notes: tuple[str, ...] = field(default=())
-    surplus: tuple[SignerRef, ...] = field(default=())
-    indeterminate: bool = False
-
-    @property
-    def code(self) -> str | None:
-        return self.problems[0].code if self.problems else None
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready view for the command line and for audit logs."""
-        return {
-            "allowed": self.allowed,
-            "branch_index": self.branch_index,
-            "assignment": {str(k): v.model_dump(mode="json") for k, v in sorted(self.assignment.items())},
-            "problems": [p.to_json() for p in self.problems],
-            "explanation_th": self.explanation_th,
-            "explanation_en": self.explanation_en,
-            "notes": list(self.notes),
-            "surplus": [s.model_dump(mode="json") for s in self.surplus],
-            "indeterminate": self.indeterminate,
-        }
 
 
 def _same_person(signer: SignerRef, other: PersonRef | DirectorName) -> bool:

@@ -10,8 +10,9 @@ out of the JSON rather than written as ``null`` to match the grammar exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import (
     BaseModel,
@@ -25,9 +26,8 @@ from pydantic import (
 )
 
 from thaivc.authority._names import NameReading, collapse, name_readings
-
-if TYPE_CHECKING:
-    from thaivc.authority._decide import RuleDecision
+from thaivc.core.errors import UsageError
+from thaivc.core.report import Problem
 
 __all__ = [
     "Act",
@@ -36,12 +36,15 @@ __all__ = [
     "AuthorityRule",
     "Branch",
     "BranchMode",
+    "Decider",
     "DirectorName",
     "PersonRef",
+    "RuleDecision",
     "Scope",
     "SealRequirement",
     "SignerRef",
     "Slot",
+    "install_decider",
 ]
 
 BranchMode = Literal["always", "only", "except"]
@@ -273,10 +276,12 @@ class AuthorityRule(BaseModel):
 
         ``directors``, when given, is the registry's committee list: every signer must then match
         exactly one director, or the decision refuses with ``authority.director_unmatched``.
+        The evaluator is the one :func:`install_decider` was given (``thaivc.authority`` installs
+        ``_decide.decide`` as it loads), so this model never imports its own evaluator.
         """
-        from thaivc.authority._decide import decide
-
-        return decide(self, signers, act=act, value_thb=value_thb, seal=seal, directors=directors)
+        if not _DECIDER:
+            raise UsageError("usage.invalid_argument", "no rule evaluator is installed: import thaivc.authority")
+        return _DECIDER[0](self, signers, act=act, value_thb=value_thb, seal=seal, directors=directors)
 
 
 class Act(BaseModel):
@@ -304,3 +309,71 @@ class Act(BaseModel):
         if isinstance(act, Act):
             return act
         return cls(tags=frozenset() if act == "general" else frozenset({act}))
+
+class Decider(Protocol):
+    """The evaluator behind :meth:`AuthorityRule.allows` (``thaivc.authority._decide.decide``)."""
+
+    def __call__(
+        self,
+        rule: AuthorityRule,
+        signers: Sequence[SignerRef],
+        *,
+        act: Act | str,
+        value_thb: int | None,
+        seal: bool | None,
+        directors: Sequence[DirectorName] | None,
+    ) -> RuleDecision: ...
+
+
+#: The installed evaluator (one at most). The model defines the rule and the decision; the evaluator
+#: imports the model, never the other way, and the package joins the two (``install_decider``).
+_DECIDER: list[Decider] = []
+
+
+def install_decider(decider: Decider) -> None:
+    """Make ``decider`` the evaluator of :meth:`AuthorityRule.allows` (the package does this once)."""
+    _DECIDER[:] = [decider]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDecision:
+    """The outcome of ``AuthorityRule.allows``, with the evidence a person needs to check it.
+
+    Plain data beside the rule it answers; ``_decide.decide`` computes it.
+
+    ``assignment`` maps slot index → the signer that filled it in branch ``branch_index``.
+    ``problems`` is empty when allowed; otherwise its first entry carries the decision's code and
+    the rest say why each branch failed (``loc = ("branches", i)``). ``notes`` flags allowed
+    decisions that rest on an unknown, e.g. ``"seal_unspecified"``. ``surplus`` lists the
+    distinct signers beyond those the branch needed (they signed, but did not count).
+    ``indeterminate`` is true when the rule could not be applied to the act at all (the act's
+    scope is unknown): the decision is then neither allowed nor a refusal on the merits.
+    """
+
+    allowed: bool
+    branch_index: int | None
+    assignment: Mapping[int, SignerRef]
+    problems: tuple[Problem, ...]
+    explanation_th: str
+    explanation_en: str
+    notes: tuple[str, ...] = field(default=())
+    surplus: tuple[SignerRef, ...] = field(default=())
+    indeterminate: bool = False
+
+    @property
+    def code(self) -> str | None:
+        return self.problems[0].code if self.problems else None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready view for the command line and for audit logs."""
+        return {
+            "allowed": self.allowed,
+            "branch_index": self.branch_index,
+            "assignment": {str(k): v.model_dump(mode="json") for k, v in sorted(self.assignment.items())},
+            "problems": [p.to_json() for p in self.problems],
+            "explanation_th": self.explanation_th,
+            "explanation_en": self.explanation_en,
+            "notes": list(self.notes),
+            "surplus": [s.model_dump(mode="json") for s in self.surplus],
+            "indeterminate": self.indeterminate,
+        }

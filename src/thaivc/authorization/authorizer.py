@@ -309,6 +309,20 @@ class _Case:
     signers: tuple[DirectorBinding, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """One authorize call's settings, passed down as one object: the verifier and the policy, the
+    challenge and domain the presentations answer, the act's value, the DBD registry, the seal."""
+
+    verifier: Verifier
+    policy: AuthorityPolicy
+    challenge: str | None
+    domain: str | None
+    value_thb: int | None
+    dbd: DbdRegistry | None
+    seal: bool | None
+
+
 @dataclass(frozen=True)
 class _Presented:
     """One verified presentation: its holder, and the credentials verified on the generic path."""
@@ -656,15 +670,16 @@ def _judge(rule: AuthorityRule, case: _Case, *, value_thb: int | None, seal: boo
     return decision
 
 
-def _via_delegation(case: _Case, holder: str, docs: Sequence[Mapping[str, Any]], *, found: Sequence[_Found],
-                    rule: AuthorityRule, directors: Sequence[DirectorName], verifier: Verifier,
-                    policy: AuthorityPolicy, value_thb: int | None, actor_cid: Any) -> RuleDecision:
+def _via_delegation(case: _Case, ask: _Ask, docs: Sequence[Mapping[str, Any]], found: Sequence[_Found], *,
+                    rule: AuthorityRule, directors: Sequence[DirectorName], actor_cid: Any) -> RuleDecision:
     """The chain of the delegations whose proof sets verified inside the presentation.
 
     Their proofs were checked once, as the presentation was verified; the results are reused here.
     """
     links = [f.delegation for f in found]
     proofs: dict[str, list[ProofCheck]] = {f.delegation.id: f.checks for f in found}
+    verifier, policy, value_thb = ask.verifier, ask.policy, ask.value_thb
+    holder = case.actor or ""  # set from the verified presentation before this step; "" matches no chain
     question = ChainQuestion(holder, case.on_behalf_of, case.act.tags, value_thb)
     chain = check_chain(links, proofs, question, now=verifier.clock.now(), leeway=verifier.policy.leeway,
                          status=_status_callable(verifier.status_checker, verifier.trust),
@@ -772,8 +787,8 @@ def authorize(
     case = _Case(act=the_act, act_name=act_name, on_behalf_of=on_behalf_of)
     suite = proofs or default_proof_suite(verifier.resolver, clock=verifier.clock)
     try:
-        decision = _decide(case, verifier, items, challenge=challenge, domain=domain, policy=policy,
-                           delegations=_DelegationProofSets(suite), value_thb=value_thb, dbd=dbd, seal=seal)
+        ask = _Ask(verifier, policy, challenge, domain, value_thb, dbd, seal)
+        decision = _decide(case, ask, items, _DelegationProofSets(suite))
     except _Refusal as refusal:
         return _finish(case, "indeterminate" if refusal.undecided else "refused", None, refusal.problems,
                        th=refusal.th, en=refusal.en)
@@ -822,28 +837,26 @@ class Authorizer:
                              proofs=proofs)
 
 
-def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challenge: str | None, domain: str | None,
-            policy: AuthorityPolicy, delegations: _DelegationProofSets, value_thb: int | None,
-            dbd: DbdRegistry | None, seal: bool | None) -> RuleDecision:
+def _decide(case: _Case, ask: _Ask, items: Sequence[object], delegations: _DelegationProofSets) -> RuleDecision:
+    verifier, challenge, policy = ask.verifier, ask.challenge, ask.policy
     for item in items:
         _require_presentation(item, verifier.policy.max_bytes)
     if challenge is None:
         raise _Refusal("vp.challenge_missing", "authorize needs the challenge this request was issued",
                        "ไม่มีรหัสท้าทายที่ผูกการนำเสนอข้อมูลกับคำขอนี้",
                        "No challenge ties the presentations to this request.")
-    verified = _verify_presentations(verifier, items, challenge, domain, delegations)
+    verified = _verify_presentations(verifier, items, challenge, ask.domain, delegations)
     case.actor = verified[0].holder
     docs = [d for p in verified for d in p.credentials]
     _refuse_unverified_delegations(docs)
     actor = _identity(case.actor, docs, policy, "ผู้นำเสนอ", "presenter")
-    rule, directors = _company(case, docs, dbd, policy, verifier.clock.now())
+    rule, directors = _company(case, docs, ask.dbd, policy, verifier.clock.now())
     case.rule = rule
     if delegations.found:
         if len(verified) > 1:
             raise _not_a_presentation("a delegation is presented by its attorney alone, in one presentation")
         case.via = "delegation"
-        return _via_delegation(case, case.actor, docs, found=delegations.found, rule=rule, directors=directors,
-                               verifier=verifier, policy=policy, value_thb=value_thb,
+        return _via_delegation(case, ask, docs, delegations.found, rule=rule, directors=directors,
                                actor_cid=actor.get("citizenId"))
     case.via = "direct"
     holders = [p.holder for p in verified]
@@ -851,7 +864,7 @@ def _decide(case: _Case, verifier: Verifier, items: Sequence[object], *, challen
         raise _Refusal("authority.not_satisfied", "two presentations come from the same holder",
                        "ผู้ลงนามคนเดียวกันนำเสนอซ้ำ", "The same person presented twice.")
     case.signers = _bind_all(holders, docs, directors, policy)
-    return _judge(rule, case, value_thb=value_thb, seal=seal, directors=directors, quorum_code=None)
+    return _judge(rule, case, value_thb=ask.value_thb, seal=ask.seal, directors=directors, quorum_code=None)
 
 
 def _finish(case: _Case, outcome: Outcome, decision: RuleDecision | None, problems: tuple[Problem, ...], *,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from thaivc.cli._common import EXIT_FAILED, EXIT_OK, CliError
@@ -56,44 +57,50 @@ def _kept(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     return out
 
 
-def cmd_wallet(args: argparse.Namespace) -> int:
+def _list(args: argparse.Namespace, directory: Path) -> int:
+    for path, item in _kept(directory):
+        print(f"{path.name}  {item['format']}  from {item['issuer']}")
+    return EXIT_OK
+
+
+def _receive(args: argparse.Namespace, directory: Path) -> int:
+    """Redeem the offer and keep each credential beside the key it is bound to."""
+    import httpx
+
+    from thaivc.wallet import IssuanceWallet
+
+    wallet = IssuanceWallet(httpx.Client(timeout=15.0), allow_insecure_http=True)
+    issuer = str(wallet.resolve_offer(args.link)["credential_issuer"])
+    if not issuer.startswith("https://") and not _loopback(issuer):
+        raise CliError("the wallet talks plain http to a loopback address only")
+    issued = wallet.receive(args.link, tx_code=args.tx_code)
+    if not isinstance(issued, list):
+        print("the issuer says: not yet (deferred); try again later", file=sys.stderr)
+        return EXIT_FAILED
+    directory.mkdir(parents=True, exist_ok=True)
+    start = len(_kept(directory))
+    for n, received in enumerate(issued, start=start + 1):
+        key_file = directory / f"credential-{n}.jwk.json"
+        received.key.save(key_file)
+        (directory / f"credential-{n}.json").write_text(json.dumps(
+            {"issuer": received.issuer, "format": received.format, "credential": received.credential,
+             "key": key_file.name}, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"kept credential-{n} ({received.format}) from {received.issuer}")
+    return EXIT_OK
+
+
+def _present(args: argparse.Namespace, directory: Path) -> int:
+    """Answer the request with the first kept credential that matches it."""
     import httpx
 
     from thaivc.did import did_jwk
     from thaivc.keys import PrivateKey, load_key
-    from thaivc.wallet import IssuanceWallet
     from thaivc.wallet.present import PresentationWallet
 
-    directory = Path(args.dir)
-    if args.action == "list":
-        for path, item in _kept(directory):
-            print(f"{path.name}  {item['format']}  from {item['issuer']}")
-        return EXIT_OK
-    if not args.link:
-        raise CliError(f"wallet {args.action} needs the link from the counter page")
-    http = httpx.Client(timeout=15.0)
-    if args.action == "receive":
-        wallet = IssuanceWallet(http, allow_insecure_http=True)
-        issuer = str(wallet.resolve_offer(args.link)["credential_issuer"])
-        if not issuer.startswith("https://") and not _loopback(issuer):
-            raise CliError("the wallet talks plain http to a loopback address only")
-        issued = wallet.receive(args.link, tx_code=args.tx_code)
-        if not isinstance(issued, list):
-            print("the issuer says: not yet (deferred); try again later", file=sys.stderr)
-            return EXIT_FAILED
-        directory.mkdir(parents=True, exist_ok=True)
-        start = len(_kept(directory))
-        for n, received in enumerate(issued, start=start + 1):
-            key_file = directory / f"credential-{n}.jwk.json"
-            received.key.save(key_file)
-            (directory / f"credential-{n}.json").write_text(json.dumps(
-                {"issuer": received.issuer, "format": received.format, "credential": received.credential,
-                 "key": key_file.name}, ensure_ascii=False, indent=1), encoding="utf-8")
-            print(f"kept credential-{n} ({received.format}) from {received.issuer}")
-        return EXIT_OK
     kept = _kept(directory)
     if not kept:
         raise CliError(f"no credentials in {directory}: receive one first")
+    http = httpx.Client(timeout=15.0)
     wallets = []
     for _path, item in kept:
         key = load_key(directory / item["key"])
@@ -111,3 +118,15 @@ def cmd_wallet(args: argparse.Namespace) -> int:
             return EXIT_OK if answer.status_code == 200 else EXIT_FAILED
     print("no kept credential matches what the verifier asks for", file=sys.stderr)
     return EXIT_FAILED
+
+
+#: One handler per sub-command (the parser's ``choices``).
+_ACTIONS: Final[dict[str, Callable[[argparse.Namespace, Path], int]]] = {
+    "list": _list, "receive": _receive, "present": _present,
+}
+
+
+def cmd_wallet(args: argparse.Namespace) -> int:
+    if args.action != "list" and not args.link:
+        raise CliError(f"wallet {args.action} needs the link from the counter page")
+    return _ACTIONS[args.action](args, Path(args.dir))

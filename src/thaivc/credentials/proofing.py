@@ -141,46 +141,15 @@ def proof_citizen(
         return _refuse_error(evidence, None, err)
 
     try:
-        result: CardCheckResult = dopa.check_card(card.citizen_id, given, family, birth, card.laser_code)
-    except ThaiVCError as err:
-        return _refuse_error(evidence, None, err)
-    except Exception as exc:  # an adapter's bug or transport fault is "we do not know", never a pass
-        return _refuse(evidence, None, "registry.unavailable", f"DOPA card check failed: {type(exc).__name__}")
-    evidence = evidence.add(DopaCardStatusEvidence.from_result(result))
-    if not result.ok:
-        return _refuse(evidence, None, "registry.rejected", _card_refusal(result))
-
-    if face is not None:
-        assert face_image_ref is not None
-        try:
-            match: FaceMatchResult = face.verify_face(card.citizen_id, face_image_ref)
-        except ThaiVCError as err:
-            return _refuse_error(evidence, None, err)
-        except Exception as exc:
-            return _refuse(evidence, None, "registry.unavailable", f"DOPA face check failed: {type(exc).__name__}")
-        evidence = evidence.add(FaceMatchEvidence.from_result(match))
-        if not match.matched:
-            detail = f"DOPA: face comparison did not match (score {match.score:.2f} < threshold {match.threshold:.2f})"
-            return _refuse(evidence, None, "registry.rejected", detail)
-
-    if liveness is not None:
-        item = (
-            liveness
-            if isinstance(liveness, LivenessEvidence)
-            else LivenessEvidence(passed=bool(liveness), at=at_time(issuer.clock.now()))
-        )
-        evidence = evidence.add(item)
-        if not item.passed:
-            return _refuse(evidence, None, "assurance.too_low", "liveness check failed: no credential issued")
-
-    ial = derive_ial(evidence, ial_table)
-    if min_ial is not None:
-        required = IAL.parse(min_ial)
-        if ial < required:
-            missing = ", ".join(ial_table.missing_for(required, evidence.flags())) or "unknown"
-            return _refuse(
-                evidence, ial, "assurance.too_low", f"IAL{ial} reached, IAL{required} required; missing {missing}"
-            )
+        evidence = _card_checked(dopa, card, (given, family, birth), evidence)
+        if face is not None:
+            assert face_image_ref is not None
+            evidence = _face_matched(face, card.citizen_id, face_image_ref, evidence)
+        if liveness is not None:
+            evidence = _live(liveness, issuer.clock.now(), evidence)
+        ial = _enough_ial(evidence, ial_table, min_ial)
+    except _Stop as stop:
+        return stop.result
 
     try:
         person = CitizenPerson(card.citizen_id, card.names, birth, card.address)
@@ -192,6 +161,73 @@ def proof_citizen(
     except ThaiVCError as err:
         return _refuse_error(evidence, ial, err)
     return ProofingResult(credential, evidence, ial, (), document)
+
+
+class _Stop(Exception):
+    """A proofing step refused: ``result`` is the refusal, with the evidence gathered so far."""
+
+    def __init__(self, result: ProofingResult) -> None:
+        super().__init__(result.problems[0].code)
+        self.result = result
+
+
+def _card_checked(
+    dopa: DopaCardChecker, card: CardData, query: tuple[str, str, BEDate], evidence: Evidence
+) -> Evidence:
+    """DOPA's answer on the card, recorded as evidence; anything but a valid card stops proofing."""
+    given, family, birth = query
+    try:
+        result: CardCheckResult = dopa.check_card(card.citizen_id, given, family, birth, card.laser_code)
+    except ThaiVCError as err:
+        raise _Stop(_refuse_error(evidence, None, err)) from None
+    except Exception as exc:  # an adapter's bug or transport fault is "we do not know", never a pass
+        detail = f"DOPA card check failed: {type(exc).__name__}"
+        raise _Stop(_refuse(evidence, None, "registry.unavailable", detail)) from None
+    evidence = evidence.add(DopaCardStatusEvidence.from_result(result))
+    if not result.ok:
+        raise _Stop(_refuse(evidence, None, "registry.rejected", _card_refusal(result)))
+    return evidence
+
+
+def _face_matched(face: DopaFaceVerifier, citizen_id: str, image_ref: str, evidence: Evidence) -> Evidence:
+    """DOPA's face comparison, recorded as evidence; no match (or no answer) stops proofing."""
+    try:
+        match: FaceMatchResult = face.verify_face(citizen_id, image_ref)
+    except ThaiVCError as err:
+        raise _Stop(_refuse_error(evidence, None, err)) from None
+    except Exception as exc:
+        detail = f"DOPA face check failed: {type(exc).__name__}"
+        raise _Stop(_refuse(evidence, None, "registry.unavailable", detail)) from None
+    evidence = evidence.add(FaceMatchEvidence.from_result(match))
+    if not match.matched:
+        detail = f"DOPA: face comparison did not match (score {match.score:.2f} < threshold {match.threshold:.2f})"
+        raise _Stop(_refuse(evidence, None, "registry.rejected", detail))
+    return evidence
+
+
+def _live(liveness: LivenessEvidence | bool, now: float, evidence: Evidence) -> Evidence:
+    """The caller's presentation-attack detection, recorded as evidence; a failed one stops proofing."""
+    item = (
+        liveness
+        if isinstance(liveness, LivenessEvidence)
+        else LivenessEvidence(passed=bool(liveness), at=at_time(now))
+    )
+    evidence = evidence.add(item)
+    if not item.passed:
+        raise _Stop(_refuse(evidence, None, "assurance.too_low", "liveness check failed: no credential issued"))
+    return evidence
+
+
+def _enough_ial(evidence: Evidence, ial_table: IALTable, min_ial: IAL | str | None) -> IAL:
+    """The IAL the evidence supports; below ``min_ial`` stops proofing, naming what is missing."""
+    ial = derive_ial(evidence, ial_table)
+    if min_ial is not None:
+        required = IAL.parse(min_ial)
+        if ial < required:
+            missing = ", ".join(ial_table.missing_for(required, evidence.flags())) or "unknown"
+            detail = f"IAL{ial} reached, IAL{required} required; missing {missing}"
+            raise _Stop(_refuse(evidence, ial, "assurance.too_low", detail))
+    return ial
 
 
 @dataclass(frozen=True)

@@ -285,6 +285,51 @@ def _timestamp(value: float | str) -> str:
     return to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _registration(company: JuristicPerson) -> dict[str, Any]:
+    """The registration facts DBD gives, in credential order; optional ones only when present."""
+    subject: dict[str, Any] = {}
+    subject["juristicId"] = company.juristic_id
+    if company.old_juristic_id:
+        subject["formerJuristicId"] = company.old_juristic_id
+    subject["legalNameTh"] = company.name_th
+    if company.name_en:
+        subject["legalNameEn"] = company.name_en
+    if company.juristic_type is not None:
+        subject["juristicTypeCode"] = company.juristic_type.code
+        subject["juristicTypeTh"] = company.juristic_type.name_th
+        subject["juristicTypeEn"] = company.juristic_type.name_en
+    elif company.type_code:
+        subject["juristicTypeCode"] = company.type_code
+    subject["juristicStatusTh"] = company.status_th
+    if company.status_en:
+        subject["juristicStatusEn"] = company.status_en
+    if company.registered_on is not None:
+        subject["registrationDate"] = company.registered_on.iso()
+    if company.registered_capital is not None:
+        subject["registeredCapital"] = company.registered_capital
+    if company.paid_capital is not None:
+        subject["paidUpCapital"] = company.paid_capital
+    if company.standard_id:
+        subject["tsicCode"] = company.standard_id
+    return subject
+
+
+def _authority(company: JuristicPerson) -> dict[str, Any]:
+    """Who may act for the company and for what: directors, the clause verbatim, limits, objectives."""
+    subject: dict[str, Any] = {}
+    subject["directors"] = [_director(d) for d in company.directors]
+    subject["signingClauseTh"] = company.signing_clause_th
+    limits = company.other_authorizations.get("M", ())
+    if limits:
+        subject["limitsOfAuthorityTh"] = list(limits)
+    if company.objectives:
+        subject["objectivesTh"] = list(company.objectives)
+    addresses = [address_fields(a) for a in company.addresses if a.as_dict()]
+    if addresses:
+        subject["addresses"] = addresses
+    return subject
+
+
 def juristic_credential(
     company: JuristicPerson,
     *,
@@ -312,39 +357,8 @@ def juristic_credential(
     subject: dict[str, Any] = {}
     if subject_did is not None:
         subject["id"] = subject_did
-    subject["juristicId"] = company.juristic_id
-    if company.old_juristic_id:
-        subject["formerJuristicId"] = company.old_juristic_id
-    subject["legalNameTh"] = company.name_th
-    if company.name_en:
-        subject["legalNameEn"] = company.name_en
-    if company.juristic_type is not None:
-        subject["juristicTypeCode"] = company.juristic_type.code
-        subject["juristicTypeTh"] = company.juristic_type.name_th
-        subject["juristicTypeEn"] = company.juristic_type.name_en
-    elif company.type_code:
-        subject["juristicTypeCode"] = company.type_code
-    subject["juristicStatusTh"] = company.status_th
-    if company.status_en:
-        subject["juristicStatusEn"] = company.status_en
-    if company.registered_on is not None:
-        subject["registrationDate"] = company.registered_on.iso()
-    if company.registered_capital is not None:
-        subject["registeredCapital"] = company.registered_capital
-    if company.paid_capital is not None:
-        subject["paidUpCapital"] = company.paid_capital
-    if company.standard_id:
-        subject["tsicCode"] = company.standard_id
-    subject["directors"] = [_director(d) for d in company.directors]
-    subject["signingClauseTh"] = company.signing_clause_th
-    limits = company.other_authorizations.get("M", ())
-    if limits:
-        subject["limitsOfAuthorityTh"] = list(limits)
-    if company.objectives:
-        subject["objectivesTh"] = list(company.objectives)
-    addresses = [address_fields(a) for a in company.addresses if a.as_dict()]
-    if addresses:
-        subject["addresses"] = addresses
+    subject.update(_registration(company))
+    subject.update(_authority(company))
     subject["retrievedAt"] = _timestamp(retrieved_at)
     subject["source"] = source
     return _envelope(

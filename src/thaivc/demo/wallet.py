@@ -34,11 +34,12 @@ from thaivc.oid4vci import (
     CredentialConfiguration,
     CredentialData,
     CredentialIssuerService,
+    CredentialOffer,
     Display,
     IssuanceRequest,
     IssuerConfig,
 )
-from thaivc.oid4vp import DcqlQuery, PresentationVerifier, VerifierConfig, claim, credential
+from thaivc.oid4vp import DcqlQuery, PresentationResult, PresentationVerifier, VerifierConfig, claim, credential
 from thaivc.registries.dopa import FakeDopa
 from thaivc.testing.x509 import x509_client
 from thaivc.thai import ThaiName, parse_be_date
@@ -126,25 +127,12 @@ def run_wallet_story(out: TextIO, directory: Path) -> WalletStory:
         return story
     person = CitizenPerson(CITIZEN_ID, ThaiName(given_th=GIVEN, family_th=FAMILY, title_th="นางสาว",
                                                 given_en="Somying", family_en="Rakthai"), parse_be_date(BIRTH_BE))
-
-    dopa_key = generate_key("P-256")  # ES256, as HAIP asks
-    config = IssuerConfig(
-        DOPA_ISSUER,
-        {CONFIGURATION_ID: CredentialConfiguration(
-            format="dc+sd-jwt", vct=VCT,
-            display=[Display("บัตรประจำตัวประชาชนดิจิทัล", "th"), Display("Digital citizen card", "en")])},
-        display=[Display("กรมการปกครอง", "th"), Display("Department of Provincial Administration", "en")],
-        require_dpop=True,
-    )
-    issuer = CredentialIssuerService(config, issuer=Issuer(dopa_key), callback=_dopa_callback(person),
-                                     store=MemoryStateStore())
+    issuer = _dopa_issuer(person)
 
     _say(out, "\n2. The officer makes a pre-authorized credential offer with a transaction code.")
     offer = issuer.create_offer([CONFIGURATION_ID], {"citizen_id": CITIZEN_ID}, tx_code=True, by_reference=True)
     _say(out, f"   Offer link (by reference): {_brief(offer.deep_link, 100)}")
-    for name, content in (("offer.png", offer.qr_png()), ("offer.svg", offer.qr_svg().encode("utf-8"))):
-        (directory / name).write_bytes(content)
-        story.files.append(directory / name)
+    _write_qr(story, "offer", offer.qr_png(), offer.qr_svg())
     _say(out, f"   QR code written to {directory / 'offer.png'} (and offer.svg)")
     _say(out, f"   The officer reads the code aloud (never in the QR): {offer.tx_code}")
 
@@ -156,7 +144,42 @@ def run_wallet_story(out: TextIO, directory: Path) -> WalletStory:
 
     _say(out, "\n3. Somying's wallet scans the QR code and talks to DOPA's issuer.")
     holder_key: PrivateKey = generate_key("P-256")
-    wallet = IssuanceWallet(network, key_factory=lambda: holder_key)
+    if not _receive(out, IssuanceWallet(network, key_factory=lambda: holder_key), offer, story):
+        return story
+
+    _say(out, "\n4. At the Revenue Department's e-service she is asked to prove her name and IAL.")
+    tx = rd_verifier.create(NAME_AND_IAL)
+    _write_qr(story, "presentation", tx.qr_png(), tx.qr_svg())
+    _say(out, f"   Request link: {_brief(tx.link, 100)}")
+    _say(out, f"   QR code written to {directory / 'presentation.png'} (and presentation.svg)")
+    _present(out, PresentationWallet(holder_key, http=network, x509_anchors=[rd.anchor]), tx.link, story)
+    _judge(out, rd_verifier.result(tx.id), story)
+    return story
+
+
+def _dopa_issuer(person: CitizenPerson) -> CredentialIssuerService:
+    """DOPA's credential issuer: one SD-JWT VC configuration, DPoP required, ES256 as HAIP asks."""
+    config = IssuerConfig(
+        DOPA_ISSUER,
+        {CONFIGURATION_ID: CredentialConfiguration(
+            format="dc+sd-jwt", vct=VCT,
+            display=[Display("บัตรประจำตัวประชาชนดิจิทัล", "th"), Display("Digital citizen card", "en")])},
+        display=[Display("กรมการปกครอง", "th"), Display("Department of Provincial Administration", "en")],
+        require_dpop=True,
+    )
+    return CredentialIssuerService(config, issuer=Issuer(generate_key("P-256")), callback=_dopa_callback(person),
+                                   store=MemoryStateStore())
+
+
+def _write_qr(story: WalletStory, stem: str, png: bytes, svg: str) -> None:
+    """The QR code as ``{stem}.png`` and ``{stem}.svg`` in the story's folder."""
+    for name, content in ((f"{stem}.png", png), (f"{stem}.svg", svg.encode("utf-8"))):
+        (story.directory / name).write_bytes(content)
+        story.files.append(story.directory / name)
+
+
+def _receive(out: TextIO, wallet: IssuanceWallet, offer: CredentialOffer, story: WalletStory) -> bool:
+    """Step 3: the wallet redeems the offer; False when the issuer deferred (not expected here)."""
     resolved = wallet.resolve_offer(offer.deep_link)
     _say(out, f"   GET  offer  → {_brief(resolved, 100)}")
     grant = wallet.redeem_pre_authorized(resolved, tx_code=offer.tx_code)
@@ -164,24 +187,20 @@ def run_wallet_story(out: TextIO, directory: Path) -> WalletStory:
     issued = wallet.request_credentials(grant)
     if not isinstance(issued, list):
         _say(out, "   The issuer deferred the credential: not expected here.")
-        return story
+        return False
     story.credential = str(issued[0].credential)
     parts = story.credential.split("~")
     _say(out, f"   POST nonce → c_nonce; POST credential (openid4vci-proof+jwt) → an SD-JWT VC of "
               f"{len(story.credential)} characters, {len([p for p in parts[1:] if p])} disclosures")
     _say(out, "   Plaintext in it: issuer, type, validity, her wallet key (cnf) and IAL; each personal claim "
               "is a separate disclosure she can withhold.")
+    return True
 
-    _say(out, "\n4. At the Revenue Department's e-service she is asked to prove her name and IAL.")
-    tx = rd_verifier.create(NAME_AND_IAL)
-    for name, content in (("presentation.png", tx.qr_png()), ("presentation.svg", tx.qr_svg().encode("utf-8"))):
-        (directory / name).write_bytes(content)
-        story.files.append(directory / name)
-    _say(out, f"   Request link: {_brief(tx.link, 100)}")
-    _say(out, f"   QR code written to {directory / 'presentation.png'} (and presentation.svg)")
-    presenter = PresentationWallet(holder_key, http=network, x509_anchors=[rd.anchor])
+
+def _present(out: TextIO, presenter: PresentationWallet, link: str, story: WalletStory) -> None:
+    """Step 4: the wallet reads the signed request and answers with only what is asked."""
     presenter.store(story.credential)
-    request = presenter.read_request(tx.link)
+    request = presenter.read_request(link)
     _say(out, f"   GET request_uri → a signed request object from {request.client_id}; DCQL asks for "
               f"{', '.join(str(c.path[-1]) for q in request.dcql_query.credentials for c in q.claims or ())}")
     params = presenter.respond(request)
@@ -192,7 +211,9 @@ def run_wallet_story(out: TextIO, directory: Path) -> WalletStory:
     answer = presenter.post(request, params)
     _say(out, f"   POST response (direct_post.jwt, ECDH-ES encrypted) → HTTP {answer.status_code}")
 
-    result = rd_verifier.result(tx.id)
+
+def _judge(out: TextIO, result: PresentationResult | None, story: WalletStory) -> None:
+    """The verifier's verdict, and whether only her name and IAL crossed the wire."""
     story.result = result.to_json() if result is not None else {}
     claims = result.claims("citizen") if result is not None else None
     subject = claims.get("credentialSubject", {}) if claims else {}
@@ -202,7 +223,6 @@ def run_wallet_story(out: TextIO, directory: Path) -> WalletStory:
     story.ok = bool(result is not None and result.ok and minimal and subject.get("ial") == "2.3")
     _say(out, "\nDone: issued through a counter offer, presented with only her name and IAL on the wire."
          if story.ok else "\nSomething did not behave as expected: see above.")
-    return story
 
 
 def _rd_routes(verifier: PresentationVerifier) -> Any:

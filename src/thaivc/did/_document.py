@@ -229,22 +229,7 @@ class DidDocument:
             vm = _parse_vm(item, doc_id, ("verificationMethod", i))
             if vm is not None:
                 methods.append(vm)
-        relations: dict[str, tuple[str, ...]] = {}
-        for name in RELATIONSHIPS:
-            entries = obj.get(name, [])
-            if not isinstance(entries, list):
-                _bad(f"{name!r} must be an array", (name,))
-            refs: list[str] = []
-            for i, entry in enumerate(entries):
-                if isinstance(entry, Mapping):
-                    vm = _parse_vm(entry, doc_id, (name, i))
-                    if vm is None:
-                        continue
-                    methods.append(vm)
-                    refs.append(vm.id)
-                else:
-                    refs.append(_reference(entry, doc_id, (name, i)))
-            relations[name] = tuple(refs)
+        relations = {name: _relationship(obj, name, doc_id, methods) for name in RELATIONSHIPS}
         return cls(
             id=doc_id,
             verification_methods=tuple(methods),
@@ -253,3 +238,21 @@ class DidDocument:
             capability_invocation=relations["capabilityInvocation"],
             capability_delegation=relations["capabilityDelegation"],
         )
+
+
+def _relationship(obj: Mapping[str, Any], name: str, doc_id: str, methods: list[VerificationMethod]) -> tuple[str, ...]:
+    """The references of one verification relationship; a method embedded there joins ``methods``."""
+    entries = obj.get(name, [])
+    if not isinstance(entries, list):
+        _bad(f"{name!r} must be an array", (name,))
+    refs: list[str] = []
+    for i, entry in enumerate(entries):
+        if isinstance(entry, Mapping):
+            vm = _parse_vm(entry, doc_id, (name, i))
+            if vm is None:
+                continue
+            methods.append(vm)
+            refs.append(vm.id)
+        else:
+            refs.append(_reference(entry, doc_id, (name, i)))
+    return tuple(refs)

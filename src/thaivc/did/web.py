@@ -50,6 +50,19 @@ def _invalid(detail: str) -> ThaiVCError:
     return ThaiVCError("did.invalid", detail)
 
 
+def _check_label(label: str) -> None:
+    """One label: lower-case letters, digits, inner hyphens; ``??--`` only as a valid ``xn--`` A-label."""
+    if not _LABEL_RE.fullmatch(label):
+        raise _invalid("a did:web host label must be lower-case letters, digits and inner hyphens")
+    if label[2:4] == "--":
+        if not label.startswith("xn--"):
+            raise _invalid("a reserved label form ('??--') in the did:web host")
+        try:
+            idna.decode(label)
+        except (idna.IDNAError, UnicodeError):
+            raise _invalid("an invalid A-label in the did:web host") from None
+
+
 def _check_host(host: str) -> None:
     """Accept only a lower-case DNS name of A-labels with at least two labels.
 
@@ -70,15 +83,7 @@ def _check_host(host: str) -> None:
     if len(labels) < 2:
         raise _invalid("a did:web host must be a fully qualified domain name")
     for label in labels:
-        if not _LABEL_RE.fullmatch(label):
-            raise _invalid("a did:web host label must be lower-case letters, digits and inner hyphens")
-        if label[2:4] == "--":
-            if not label.startswith("xn--"):
-                raise _invalid("a reserved label form ('??--') in the did:web host")
-            try:
-                idna.decode(label)
-            except (idna.IDNAError, UnicodeError):
-                raise _invalid("an invalid A-label in the did:web host") from None
+        _check_label(label)
     if labels[-1].isdigit():
         raise _invalid("a numeric top-level label looks like an IP address")
     for suffix in _SPECIAL_SUFFIXES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from collections.abc import Callable
 from typing import Final
 
 __all__ = ["IPAddress", "address_refusal", "is_localhost_name", "literal_address"]
@@ -60,21 +61,23 @@ def _effective(ip: IPAddress) -> IPAddress:
     return ip
 
 
+#: Special-purpose classes refused whatever the settings, in the order they are asked (RFC 6890).
+_ALWAYS_REFUSED: Final[tuple[tuple[Callable[[IPAddress], bool], str], ...]] = (
+    (lambda a: a.is_unspecified, "the unspecified address"),
+    (lambda a: a.is_link_local, "a link-local address"),
+    (lambda a: a.is_multicast, "a multicast address"),
+    (lambda a: a.is_reserved, "a reserved address"),
+)
+
+
 def address_refusal(ip: IPAddress, *, allow_loopback: bool, allow_private: bool) -> str | None:
     """Why ``ip`` may not be contacted, or ``None`` when it may."""
     eff = _effective(ip)
     if eff.is_loopback:
         return None if allow_loopback else "a loopback address"
-    if eff.is_unspecified:
-        return "the unspecified address"
-    if eff.is_link_local:
-        return "a link-local address"
-    if eff.is_multicast:
-        return "a multicast address"
-    if eff.is_reserved:
-        return "a reserved address"
-    if eff.is_global:
-        return None
-    if allow_private and eff.is_private:
+    why = next((reason for refused, reason in _ALWAYS_REFUSED if refused(eff)), None)
+    if why is not None:
+        return why
+    if eff.is_global or (allow_private and eff.is_private):
         return None
     return "a private or non-global address"

@@ -91,31 +91,16 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class _ScopedBackend(httpcore.NetworkBackend):
-    """Dials the host it is asked for, within the deadline of the current :func:`deadline_scope`."""
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """Dials within ``deadline()`` and wraps the stream so that no later operation runs past it.
 
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
+    With ``ips`` (already checked) it dials those, in order, whatever host it is asked for — the
+    pinned case; without, it dials the host it is asked for — the scoped case. One loop serves both.
+    """
 
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        budget = _budget(_SCOPE.get, timeout, httpcore.ConnectTimeout)
-        stream = self._inner.connect_tcp(host, port, budget, local_address, socket_options)
-        return _DeadlineStream(stream, _SCOPE.get)
-
-
-class _PinnedBackend(httpcore.NetworkBackend):
-    """Dials the checked addresses, in order, whatever host it is asked for."""
-
-    def __init__(self, ips: Sequence[IPAddress], deadline: float) -> None:
-        self._ips = tuple(ips)
+    def __init__(self, deadline: Deadline, ips: Sequence[IPAddress] | None = None) -> None:
         self._deadline = deadline
+        self._ips = None if ips is None else tuple(str(ip) for ip in ips)
         self._inner = httpcore.SyncBackend()
 
     def connect_tcp(
@@ -127,17 +112,14 @@ class _PinnedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         failure: Exception = httpcore.ConnectError("no address to connect to")
-        for ip in self._ips:
-            left = self._deadline - time.monotonic()
-            if left <= 0:
-                raise httpcore.ConnectTimeout("the total deadline is spent")
-            budget = left if timeout is None else min(timeout, left)
+        for target in (host,) if self._ips is None else self._ips:
+            budget = _budget(self._deadline, timeout, httpcore.ConnectTimeout)
             try:
-                stream = self._inner.connect_tcp(str(ip), port, budget, local_address, socket_options)
+                stream = self._inner.connect_tcp(target, port, budget, local_address, socket_options)
             except httpcore.ConnectError as exc:  # e.g. an IPv6 answer on a host without IPv6 routing
                 failure = exc
                 continue
-            return _DeadlineStream(stream, lambda: self._deadline)
+            return _DeadlineStream(stream, self._deadline)
         raise failure
 
 
@@ -208,7 +190,7 @@ class PinnedTransport(_PoolTransport):
         self._pool = httpcore.ConnectionPool(
             ssl_context=verify,
             max_connections=1,
-            network_backend=_PinnedBackend(ips, deadline),
+            network_backend=_DeadlineBackend(lambda: deadline, ips),
         )
 
 
@@ -223,5 +205,5 @@ class DeadlineTransport(_PoolTransport):
         self._pool = httpcore.ConnectionPool(
             ssl_context=verify if verify is not None else httpx.create_ssl_context(trust_env=False),
             max_connections=max_connections,
-            network_backend=_ScopedBackend(),
+            network_backend=_DeadlineBackend(_SCOPE.get),
         )

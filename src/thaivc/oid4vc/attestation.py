@@ -97,6 +97,20 @@ def _verify(parsed: ParsedJws, key: PublicKey, what: str) -> None:
         raise AttestationError("invalid_client_attestation", f"{what} signature refused: {exc.code}") from None
 
 
+def _attested_instance(claims: Mapping[str, Any]) -> tuple[str, PublicKey]:
+    """The client the attestation names (``sub``) and the wallet instance's key it binds (``cnf.jwk``)."""
+    client_id, cnf = claims.get("sub"), claims.get("cnf")
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= 256:
+        raise AttestationError("invalid_client_attestation", "the attestation names no client (sub)")
+    jwk = cnf.get("jwk") if isinstance(cnf, Mapping) else None
+    if not isinstance(jwk, Mapping):
+        raise AttestationError("invalid_client_attestation", "the attestation binds no instance key (cnf.jwk)")
+    try:
+        return client_id, PublicKey.from_jwk(jwk)  # refuses private keys, RSA, off-curve points
+    except ThaiVCError:
+        raise AttestationError("invalid_client_attestation", "cnf.jwk is not an acceptable public key") from None
+
+
 def verify_client_attestation(
     attestation: str | None,
     pop: str | None,
@@ -129,16 +143,7 @@ def verify_client_attestation(
         raise AttestationError("use_fresh_attestation", "the attestation has expired")
     if iat is not None and iat > now + LEEWAY:
         raise AttestationError("invalid_client_attestation", "the attestation is issued in the future")
-    client_id, cnf = claims.get("sub"), claims.get("cnf")
-    if not isinstance(client_id, str) or not 0 < len(client_id) <= 256:
-        raise AttestationError("invalid_client_attestation", "the attestation names no client (sub)")
-    jwk = cnf.get("jwk") if isinstance(cnf, Mapping) else None
-    if not isinstance(jwk, Mapping):
-        raise AttestationError("invalid_client_attestation", "the attestation binds no instance key (cnf.jwk)")
-    try:
-        instance = PublicKey.from_jwk(jwk)  # refuses private keys, RSA, off-curve points
-    except ThaiVCError:
-        raise AttestationError("invalid_client_attestation", "cnf.jwk is not an acceptable public key") from None
+    client_id, instance = _attested_instance(claims)
 
     proof = _parse(pop, POP_TYP)
     _verify(proof, instance, "PoP")

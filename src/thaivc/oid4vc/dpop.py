@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from thaivc.core.b64 import b64url_encode
@@ -22,7 +23,7 @@ from thaivc.keys import Signer
 from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt, sign_key_jwt
 from thaivc.oid4vc.store import StateStore
 
-__all__ = ["DPOP_TYP", "DpopError", "access_token_hash", "make_dpop_proof", "verify_dpop_proof"]
+__all__ = ["DPOP_TYP", "DpopError", "DpopRequest", "access_token_hash", "make_dpop_proof", "verify_dpop_proof"]
 
 DPOP_TYP: Final = "dpop+jwt"
 #: How far ``iat`` may lie from now (seconds): proofs are made just before use; a short window keeps
@@ -49,22 +50,32 @@ def _normal_url(url: str) -> str:
     return url.split("#", 1)[0].split("?", 1)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class DpopRequest:
+    """What a proof must match: the request's ``method`` and ``url`` (``htm``, ``htu``); at a
+    resource endpoint also the presented ``access_token`` (``ath``) and the key thumbprint the token
+    is bound to (``expected_jkt``)."""
+
+    method: str
+    url: str
+    access_token: str | None = None
+    expected_jkt: str | None = None
+
+
 def verify_dpop_proof(
     proof: str | None,
+    request: DpopRequest,
     *,
-    method: str,
-    url: str,
     store: StateStore,
     clock: Clock,
     algs: frozenset[str],
-    access_token: str | None = None,
-    expected_jkt: str | None = None,
     window: int = DEFAULT_WINDOW,
 ) -> KeyJwt:
     """Check one ``DPoP`` header value for this request; the verified proof (its ``thumbprint`` is ``jkt``).
 
     Raises :class:`DpopError` for every refusal (the endpoint answers ``invalid_dpop_proof``).
     """
+    method, url, access_token, expected_jkt = request.method, request.url, request.access_token, request.expected_jkt
     if not proof:
         raise DpopError("DPoP proof required")
     try:

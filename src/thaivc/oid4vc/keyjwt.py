@@ -67,6 +67,21 @@ def _key_from_kid(kid: object) -> PublicKey:
     raise InputError("jose.kid_invalid", "kid must be a did:key or did:jwk DID URL (no network resolution)")
 
 
+def _header_key(header: Mapping[str, Any], *, allow_kid: bool) -> tuple[PublicKey, str | None]:
+    """The key the header names: exactly one of ``jwk`` or (when allowed) ``kid``; the kid, if any."""
+    has_jwk, has_kid = "jwk" in header, "kid" in header
+    if has_jwk == has_kid:
+        raise InputError("jose.malformed", "exactly one of jwk and kid must name the key")
+    if has_jwk:
+        jwk = header["jwk"]
+        if not isinstance(jwk, Mapping):
+            raise InputError("key.invalid", "jwk must be a JSON object")
+        return PublicKey.from_jwk(jwk), None  # refuses a private key, enc keys, RSA, off-curve points
+    if not allow_kid:
+        raise InputError("jose.malformed", "this token must carry its key as jwk")
+    return _key_from_kid(header["kid"]), header["kid"]
+
+
 def parse_key_jwt(
     token: object,
     *,
@@ -103,20 +118,7 @@ def parse_key_jwt(
     for name in _REFUSED:
         if name in header:
             raise InputError("jose.untrusted_key_source", f"header carries {name}", loc=("header", name))
-    has_jwk, has_kid = "jwk" in header, "kid" in header
-    if has_jwk == has_kid:
-        raise InputError("jose.malformed", "exactly one of jwk and kid must name the key")
-    kid: str | None = None
-    if has_jwk:
-        jwk = header["jwk"]
-        if not isinstance(jwk, Mapping):
-            raise InputError("key.invalid", "jwk must be a JSON object")
-        key = PublicKey.from_jwk(jwk)  # refuses a private key, enc keys, RSA, off-curve points
-    else:
-        if not allow_kid:
-            raise InputError("jose.malformed", "this token must carry its key as jwk")
-        key = _key_from_kid(header["kid"])
-        kid = header["kid"]
+    key, kid = _header_key(header, allow_kid=allow_kid)
     payload_bytes = _segment(p_seg, "payload")
     payload = loads_strict(payload_bytes, max_bytes=max_bytes, require_object=True)
     parsed = ParsedJws(

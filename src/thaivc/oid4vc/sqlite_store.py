@@ -12,31 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Sequence
 from os import PathLike
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from thaivc.core.clock import Clock
 from thaivc.core.errors import ThaiVCError
+from thaivc.core.sqlite import create_schema, immediate, retry_while_busy
 from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
 
 __all__ = ["SqliteStateStore"]
 
 T = TypeVar("T")
 
-_BUSY: Final = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in _BUSY
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
+def _store_error(exc: sqlite3.Error) -> ThaiVCError:
+    """Every SQLite failure of this store, busy past the deadline or not, is ``openid.store``."""
+    return ThaiVCError("openid.store", f"{type(exc).__name__}: {exc}")
 
 
 class SqliteStateStore(SqlStateStore):
@@ -88,28 +82,10 @@ class SqliteStateStore(SqlStateStore):
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
         with self._lock if self._memory else _NoLock():
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in SCHEMA:
-                    conn.execute(statement)
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+            create_schema(conn, SCHEMA)
 
     def _with_retry(self, step: Callable[[], T]) -> T:
-        deadline = time.monotonic() + self._busy_timeout
-        pause = 0.005
-        while True:
-            try:
-                return step()
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() + pause > deadline:
-                    raise ThaiVCError("openid.store", f"{type(exc).__name__}: {exc}") from None
-            except sqlite3.Error as exc:
-                raise ThaiVCError("openid.store", f"{type(exc).__name__}: {exc}") from None
-            time.sleep(pause * (0.5 + secrets.randbelow(1000) / 1000))
-            pause = min(pause * 2, 0.1)
+        return retry_while_busy(step, timeout=self._busy_timeout, fail=_store_error)
 
     # -- statements --------------------------------------------------------------------------------
     def _run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -120,14 +96,7 @@ class SqliteStateStore(SqlStateStore):
 
     def _write(self, conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self._lock if self._memory else _NoLock():
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                rows = list(conn.execute(sql, params).fetchall())
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
-            return rows
+            return immediate(conn, lambda c: list(c.execute(sql, params).fetchall()))
 
     def close(self) -> None:
         """Close every thread's connection; later use is ``openid.store``."""

@@ -34,7 +34,7 @@ from thaivc.oid4vc.attestation import (
     AttestedClient,
     verify_client_attestation,
 )
-from thaivc.oid4vc.dpop import DpopError, verify_dpop_proof
+from thaivc.oid4vc.dpop import DpopError, DpopRequest, verify_dpop_proof
 from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error
 from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt
 from thaivc.oid4vc.store import StateStore
@@ -242,23 +242,27 @@ class CredentialIssuerService:
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one request; never raises (an unexpected failure is a 500 ``server_error``)."""
         try:
-            if request.path.startswith(self._offers_prefix) and request.method == "GET":
-                return self._offer_by_reference(request.path[len(self._offers_prefix) :])
-            route = self._routes.get(request.path)
-            if route is None:
-                return oauth_error(404, "not_found")
-            method, endpoint = route
-            if request.method != method:
-                return oauth_error(405, "invalid_request", f"use {method}", headers={"Allow": method})
-            if len(request.body) > self.max_body:
-                return oauth_error(413, "invalid_request", "request body too large")
-            return endpoint(request)
+            return self._dispatch(request)
         except _Refusal as refusal:
             return refusal.response
         except ThaiVCError as exc:  # a store failure and the like: fail closed, name the code only
             return oauth_error(500, "server_error", exc.code)
         except Exception:
             return oauth_error(500, "server_error")
+
+    def _dispatch(self, request: HttpRequest) -> HttpResponse:
+        """The endpoint for the request's path and method, within the body limit."""
+        if request.path.startswith(self._offers_prefix) and request.method == "GET":
+            return self._offer_by_reference(request.path[len(self._offers_prefix) :])
+        route = self._routes.get(request.path)
+        if route is None:
+            return oauth_error(404, "not_found")
+        method, endpoint = route
+        if request.method != method:
+            return oauth_error(405, "invalid_request", f"use {method}", headers={"Allow": method})
+        if len(request.body) > self.max_body:
+            return oauth_error(413, "invalid_request", "request body too large")
+        return endpoint(request)
 
     def _metadata(self, request: HttpRequest) -> HttpResponse:
         return HttpResponse.json_body(200, self.config.issuer_metadata(), headers={"Cache-Control": "max-age=300"})
@@ -290,8 +294,7 @@ class CredentialIssuerService:
         try:
             jwt = verify_dpop_proof(
                 proof,
-                method="POST",
-                url=self.config.url("token"),
+                DpopRequest("POST", self.config.url("token")),
                 store=self.store,
                 clock=self.clock,
                 algs=frozenset(self.config.dpop_algs),
@@ -427,13 +430,10 @@ class CredentialIssuerService:
             try:
                 verify_dpop_proof(
                     request.header("dpop"),
-                    method=request.method,
-                    url=self.config.url(endpoint),
+                    DpopRequest(request.method, self.config.url(endpoint), access_token=token, expected_jkt=jkt),
                     store=self.store,
                     clock=self.clock,
                     algs=frozenset(self.config.dpop_algs),
-                    access_token=token,
-                    expected_jkt=jkt,
                 )
             except DpopError as exc:
                 challenge = 'DPoP error="invalid_dpop_proof"'

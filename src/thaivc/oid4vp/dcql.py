@@ -143,6 +143,17 @@ class CredentialQuery:
             raise _bad(f"format {self.format[:40]!r} is not one of {sorted(FORMATS)}")
         if self.claims is not None and (not self.claims or len(self.claims) > MAX_CLAIMS):
             raise _bad(f"claims has 1 to {MAX_CLAIMS} entries")
+        self._check_meta()
+        if self.claim_sets is not None:
+            self._check_claim_sets(self.claim_sets)
+        ids = [c.id for c in self.claims or () if c.id is not None]
+        if len(ids) != len(set(ids)):
+            raise _bad("claim ids repeat")
+        if not isinstance(self.multiple, bool) or not isinstance(self.require_cryptographic_holder_binding, bool):
+            raise _bad("multiple and require_cryptographic_holder_binding are booleans")
+
+    def _check_meta(self) -> None:
+        """``vct_values`` for SD-JWT VC only, ``type_values`` for W3C formats only; neither empty."""
         if self.vct_values is not None and self.format != "dc+sd-jwt":
             raise _bad("meta.vct_values applies to dc+sd-jwt only")
         if self.type_values is not None and self.format == "dc+sd-jwt":
@@ -153,22 +164,19 @@ class CredentialQuery:
         for alternative in self.type_values or ():
             if not alternative or not all(isinstance(t, str) and t for t in alternative):
                 raise _bad("type_values are non-empty arrays of non-empty strings")
-        if self.claim_sets is not None:
-            if self.claims is None:
-                raise _bad("claim_sets needs claims")
-            known = {c.id for c in self.claims}
-            if None in known:
-                raise _bad("with claim_sets every claim has an id")
-            if not self.claim_sets or len(self.claim_sets) > MAX_OPTIONS:
-                raise _bad(f"claim_sets has 1 to {MAX_OPTIONS} options")
-            for option in self.claim_sets:
-                if not option or not set(option) <= known:
-                    raise _bad("each claim set is a non-empty list of ids of this query's claims")
-        ids = [c.id for c in self.claims or () if c.id is not None]
-        if len(ids) != len(set(ids)):
-            raise _bad("claim ids repeat")
-        if not isinstance(self.multiple, bool) or not isinstance(self.require_cryptographic_holder_binding, bool):
-            raise _bad("multiple and require_cryptographic_holder_binding are booleans")
+
+    def _check_claim_sets(self, claim_sets: tuple[tuple[str, ...], ...]) -> None:
+        """Each option names ids of this query's claims, every one of which has an id."""
+        if self.claims is None:
+            raise _bad("claim_sets needs claims")
+        known = {c.id for c in self.claims}
+        if None in known:
+            raise _bad("with claim_sets every claim has an id")
+        if not claim_sets or len(claim_sets) > MAX_OPTIONS:
+            raise _bad(f"claim_sets has 1 to {MAX_OPTIONS} options")
+        for option in claim_sets:
+            if not option or not set(option) <= known:
+                raise _bad("each claim set is a non-empty list of ids of this query's claims")
 
     def meta(self) -> dict[str, Any]:
         if self.vct_values is not None:

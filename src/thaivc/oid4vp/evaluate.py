@@ -91,20 +91,26 @@ def _types(document: Mapping[str, Any]) -> set[str]:
     return set()
 
 
+def _kind_matches(query: CredentialQuery, document: Mapping[str, Any], fmt: str) -> bool:
+    """The format, and the ``vct`` or ``type`` values when the query names them."""
+    if fmt != query.format:
+        return False
+    if query.vct_values is not None and document.get("vct") not in query.vct_values:
+        return False
+    if query.type_values is None:
+        return True
+    have = _types(document)
+    return any(set(alternative) <= have for alternative in query.type_values)
+
+
 def match_credential(query: CredentialQuery, document: Mapping[str, Any], fmt: str) -> tuple[ClaimQuery, ...] | None:
     """The claims of ``query`` that ``document`` satisfies (the first claim set that fits), or ``None``.
 
     Shared by the verifier (judging a response) and the wallet (choosing what to present), so both
     read a query the same way.
     """
-    if fmt != query.format:
+    if not _kind_matches(query, document, fmt):
         return None
-    if query.vct_values is not None and document.get("vct") not in query.vct_values:
-        return None
-    if query.type_values is not None:
-        have = _types(document)
-        if not any(set(alternative) <= have for alternative in query.type_values):
-            return None
     if query.claims is None:
         return ()
     if query.claim_sets is None:
@@ -210,16 +216,8 @@ def _judge(query: CredentialQuery, items: Sequence[Presented]) -> QueryReport:
 
 def evaluate(query: DcqlQuery, presented: Mapping[str, Sequence[Presented]]) -> DcqlResult:
     """Judge ``presented`` (query id → verified credentials) against ``query``; never raises."""
-    problems: list[Problem] = []
+    problems = _unrequested(query, presented)
     reports: dict[str, QueryReport] = {}
-    for key in presented:
-        if query.query(key) is None:
-            problems.append(Problem.of("openid.credential_unrequested", f"no credential query has id {key[:64]!r}"))
-    if query.credential_sets is not None:
-        named = {i for s in query.credential_sets for o in s.options for i in o}
-        for key in presented:
-            if query.query(key) is not None and key not in named:
-                problems.append(Problem.of("openid.credential_unrequested", f"{key!r} is in no credential set"))
     for cq in query.credentials:
         items = presented.get(cq.id)
         if not items:
@@ -228,13 +226,30 @@ def evaluate(query: DcqlQuery, presented: Mapping[str, Sequence[Presented]]) -> 
         report = _judge(cq, items)
         reports[cq.id] = report
         problems.extend(report.problems)
+    problems.extend(_missing(query, reports))
+    return DcqlResult(not problems, reports, tuple(problems))
+
+
+def _unrequested(query: DcqlQuery, presented: Mapping[str, Sequence[Presented]]) -> list[Problem]:
+    """Credentials presented under an id no query has, or that no credential set names."""
+    problems: list[Problem] = []
+    for key in presented:
+        if query.query(key) is None:
+            problems.append(Problem.of("openid.credential_unrequested", f"no credential query has id {key[:64]!r}"))
+    if query.credential_sets is not None:
+        named = {i for s in query.credential_sets for o in s.options for i in o}
+        for key in presented:
+            if query.query(key) is not None and key not in named:
+                problems.append(Problem.of("openid.credential_unrequested", f"{key!r} is in no credential set"))
+    return problems
+
+
+def _missing(query: DcqlQuery, reports: Mapping[str, QueryReport]) -> list[Problem]:
+    """Every query (without credential sets), or every required set, that went unanswered."""
     satisfied = {k for k, r in reports.items() if r.status == "satisfied"}
     if query.credential_sets is None:
-        for cq in query.credentials:
-            if cq.id not in satisfied and reports[cq.id].status == "absent":
-                problems.append(Problem.of("openid.credential_missing", f"no credential for {cq.id!r}"))
-    else:
-        for n, cs in enumerate(query.credential_sets):
-            if cs.required and not any(set(o) <= satisfied for o in cs.options):
-                problems.append(Problem.of("openid.credential_missing", f"credential set {n} has no option answered"))
-    return DcqlResult(not problems, reports, tuple(problems))
+        return [Problem.of("openid.credential_missing", f"no credential for {cq.id!r}")
+                for cq in query.credentials if cq.id not in satisfied and reports[cq.id].status == "absent"]
+    return [Problem.of("openid.credential_missing", f"credential set {n} has no option answered")
+            for n, cs in enumerate(query.credential_sets)
+            if cs.required and not any(set(o) <= satisfied for o in cs.options)]

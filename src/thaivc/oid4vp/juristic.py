@@ -12,16 +12,13 @@ carries the :class:`~thaivc.authorization.authorizer.AuthorityDecision` (as its 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
-
-from cryptography import x509
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 from thaivc.core.report import Problem, VerificationReport
-from thaivc.jose.types import JoseSigner
 from thaivc.oid4vc import StateStore
 from thaivc.oid4vp.dcql import DcqlQuery, credential
 from thaivc.oid4vp.request import AuthorizationRequest
-from thaivc.oid4vp.verifier import Accept, PresentationVerifier, Transaction, VerifierConfig
+from thaivc.oid4vp.verifier import PresentationOptions, PresentationVerifier, Transaction, VerifierConfig
 
 if TYPE_CHECKING:
     from thaivc import Verifier
@@ -53,11 +50,9 @@ class JuristicActVerifier(PresentationVerifier):
         *,
         policy: AuthorityPolicy,
         dbd: DbdRegistry | None = None,
-        signer: JoseSigner | None = None,
-        x5c: Sequence[x509.Certificate] | None = None,
-        accept: Accept | None = None,
+        **options: Unpack[PresentationOptions],
     ) -> None:
-        super().__init__(config, verifier, store, signer=signer, x5c=x5c, accept=accept)
+        super().__init__(config, verifier, store, **options)
         self.policy = policy
         self.dbd = dbd
 

@@ -20,7 +20,7 @@ import hmac
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 
 from cryptography import x509
 
@@ -47,7 +47,9 @@ from thaivc.oid4vp.request import (
 if TYPE_CHECKING:
     from thaivc import Verifier
 
-__all__ = ["PresentationResult", "PresentationVerifier", "Transaction", "VerifierConfig"]
+__all__ = [
+    "PresentationOptions", "PresentationResult", "PresentationVerifier", "Transaction", "VerifierConfig",
+]
 
 _TX: Final = "oid4vp.tx"
 _OPEN: Final = "oid4vp.open"
@@ -66,6 +68,15 @@ _VP_FORMATS: Final = {
 }
 
 Accept = Callable[[Mapping[str, Any]], Problem | None]
+
+
+class PresentationOptions(TypedDict, total=False):
+    """The optional keywords of :class:`PresentationVerifier`, for a subclass to pass on unchanged:
+    the request ``signer`` and its ``x5c`` chain, and the deployment's ``accept`` hook."""
+
+    signer: JoseSigner | None
+    x5c: Sequence[x509.Certificate] | None
+    accept: Accept | None
 
 
 @dataclass(frozen=True)
@@ -378,16 +389,23 @@ class PresentationVerifier:
         result: DcqlResult = evaluate(request.dcql_query, presented) if self._evaluate_dcql(request) else _NOT_JUDGED
         if not result.ok:
             return PresentationResult(tid, "failed", result.to_json(), result.problems, extra)
-        if self.accept is not None:
-            for report in reports:
-                for doc in _documents(report):
-                    problem = self.accept(doc)
-                    if problem is not None:
-                        return PresentationResult(tid, "failed", result.to_json(), (problem,), extra)
-        outcome = self._after(request, vp_token, reports, extra)
+        outcome = self._refused_by_accept(reports)
+        if outcome is None:
+            outcome = self._after(request, vp_token, reports, extra)
         if outcome is not None:
             return PresentationResult(tid, "failed", result.to_json(), (outcome,), extra)
         return PresentationResult(tid, "verified", result.to_json(), (), extra)
+
+    def _refused_by_accept(self, reports: Sequence[VerificationReport]) -> Problem | None:
+        """The first problem the deployment's ``accept`` hook finds in a verified document, if any."""
+        if self.accept is None:
+            return None
+        for report in reports:
+            for doc in _documents(report):
+                problem = self.accept(doc)
+                if problem is not None:
+                    return problem
+        return None
 
     def _evaluate_dcql(self, request: AuthorizationRequest) -> bool:
         """Whether DCQL judges this transaction's credentials (a subclass may judge them otherwise)."""

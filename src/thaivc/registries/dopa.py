@@ -323,13 +323,9 @@ class FakeDopa:
         citizen = self._citizens.get(query["CitizenID"])
         if citizen is None:
             return self._result(4, _DESC_LASER)
-        laser = query["LaserCode"]
-        if laser in citizen.card.previous:
-            return self._result(2, _DESC_INVALID + citizen.card.previous[laser])
-        if citizen.card.laser_code is None or laser != citizen.card.laser_code:
-            return self._result(4, _DESC_LASER)
-        if citizen.card.state == "expired":
-            return self._result(2, _DESC_INVALID + "บัตรหมดอายุ")
+        refused = _card_refusal(citizen.card, query["LaserCode"])
+        if refused is not None:
+            return self._result(*refused)
         if (query["FirstName"], query["LastName"], query["BEBirthDate"]) != (
             citizen.given_th,
             citizen.family_th,
@@ -349,6 +345,17 @@ class FakeDopa:
             raise InputError("usage.invalid_argument", "image_ref must be a non-empty string")
         score = citizen.faces.get(image_ref, 0.0)
         return FaceMatchResult(citizen_id, score, self._threshold, "dopa", self._clock.now())
+
+
+def _card_refusal(card: _Card, laser: str) -> tuple[int, str] | None:
+    """DOPA's answer about the card itself: a replaced card's laser code, a wrong one, an expired card."""
+    if laser in card.previous:
+        return 2, _DESC_INVALID + card.previous[laser]
+    if card.laser_code is None or laser != card.laser_code:
+        return 4, _DESC_LASER
+    if card.state == "expired":
+        return 2, _DESC_INVALID + "บัตรหมดอายุ"
+    return None
 
 
 # -- the GDX client --------------------------------------------------------------------------------

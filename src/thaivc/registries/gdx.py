@@ -34,6 +34,7 @@ import httpx
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, UsageError
 from thaivc.core.jsonutil import loads_strict
+from thaivc.core.options import refuse_unknown
 from thaivc.net import MAX_TIMEOUT, DeadlineTransport, deadline_scope
 from thaivc.thai.ids import is_valid_citizen_id
 
@@ -45,6 +46,7 @@ __all__ = [
     "GdxOptions",
     "GdxResponse",
     "GdxSession",
+    "GdxSessionOptions",
 ]
 
 AUTH_PATH: Final = "/ws/auth/validate"
@@ -61,6 +63,28 @@ class GdxResponse:
 
     status: int
     body: Any
+
+
+class GdxOptions(TypedDict, total=False):
+    """The :class:`GdxSession` settings a registry client passes on (see its docstring for each)."""
+
+    timeout: float
+    retries: int
+    backoff: float
+    transport: httpx.BaseTransport | None
+    clock: Clock | None
+    insecure: bool
+
+
+class GdxSessionOptions(GdxOptions, total=False):
+    """Beside :class:`GdxOptions`, what tests inject into a :class:`GdxSession`: ``sleep`` and
+    ``monotonic`` (backoff and deadline without waiting), ``token_idle_seconds`` and
+    ``max_response_bytes``."""
+
+    sleep: Callable[[float], None]
+    token_idle_seconds: float
+    max_response_bytes: int
+    monotonic: Callable[[], float]
 
 
 class GdxSession:
@@ -81,22 +105,15 @@ class GdxSession:
         consumer_key: str,
         consumer_secret: str,
         agent_id: str,
-        *,
-        timeout: float = 5.0,
-        retries: int = 2,
-        backoff: float = 0.2,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        token_idle_seconds: float = DEFAULT_TOKEN_IDLE_SECONDS,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        insecure: bool = False,
-        monotonic: Callable[[], float] = time.monotonic,
+        **options: Unpack[GdxSessionOptions],
     ) -> None:
+        refuse_unknown(options, GdxSessionOptions, "GdxSession")
+        timeout, retries = options.get("timeout", 5.0), options.get("retries", 2)
+        backoff, transport, clock = options.get("backoff", 0.2), options.get("transport"), options.get("clock")
         parts = urlsplit(base_url) if isinstance(base_url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError("usage.invalid_argument", "base_url must be an https URL")
-        if parts.scheme == "http" and insecure is not True:
+        if parts.scheme == "http" and options.get("insecure", False) is not True:
             raise UsageError(
                 "usage.invalid_argument",
                 "base_url must be https: GDX sends ConsumerSecret in the query string "
@@ -122,10 +139,10 @@ class GdxSession:
         self._backoff = float(backoff)
         self._transport = transport if transport is not None else DeadlineTransport()
         self._clock: Clock = clock if clock is not None else SystemClock()
-        self._sleep = sleep
-        self._monotonic = monotonic
-        self._token_idle = float(token_idle_seconds)
-        self._max_bytes = int(max_response_bytes)
+        self._sleep = options.get("sleep", time.sleep)
+        self._monotonic = options.get("monotonic", time.monotonic)
+        self._token_idle = float(options.get("token_idle_seconds", DEFAULT_TOKEN_IDLE_SECONDS))
+        self._max_bytes = int(options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES))
         self._token: str | None = None
         self._token_used_at = 0.0
         self._token_lock = threading.Lock()
@@ -297,17 +314,6 @@ class GdxSession:
         if isinstance(body, dict) and ("Code" in body or "Message" in body):
             return self.redact(f"HTTP {status} Code={body.get('Code')!r} Message={body.get('Message')!r}")
         return f"HTTP {status}"
-
-
-class GdxOptions(TypedDict, total=False):
-    """The :class:`GdxSession` settings a registry client passes on (see its docstring for each)."""
-
-    timeout: float
-    retries: int
-    backoff: float
-    transport: httpx.BaseTransport | None
-    clock: Clock | None
-    insecure: bool
 
 
 class GdxClient:

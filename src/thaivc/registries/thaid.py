@@ -254,22 +254,28 @@ class ThaidVerifier:
         if not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise InputError("claims.malformed", "sub is missing", loc=("sub",))
         now = self._clock.now()
-        times: dict[str, float] = {}
-        for name in ("exp", "iat", "nbf", "auth_time"):
-            value = claims.get(name)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InputError("claims.malformed", f"{name} must be a number", loc=(name,))
-            times[name] = float(value)
-        if "exp" not in times or "iat" not in times:
-            raise InputError("claims.malformed", "an ID token needs exp and iat")
+        times = _token_times(claims)
         if times["exp"] < now - cfg.leeway:
             raise InputError("time.expired", "the ID token has expired")
         if times["iat"] > now + cfg.leeway or times.get("nbf", 0.0) > now + cfg.leeway:
             raise InputError("time.not_yet_valid", "the ID token is from the future")
         if cfg.max_token_age is not None and times["iat"] < now - cfg.max_token_age - cfg.leeway:
             raise InputError("time.expired", "the ID token is older than the configured maximum age")
+
+
+def _token_times(claims: Mapping[str, Any]) -> dict[str, float]:
+    """The ID token's time claims as numbers (``exp`` and ``iat`` required); a non-number is malformed."""
+    times: dict[str, float] = {}
+    for name in ("exp", "iat", "nbf", "auth_time"):
+        value = claims.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError("claims.malformed", f"{name} must be a number", loc=(name,))
+        times[name] = float(value)
+    if "exp" not in times or "iat" not in times:
+        raise InputError("claims.malformed", "an ID token needs exp and iat")
+    return times
 
 
 def _parse(token: object) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -23,11 +23,12 @@ index arithmetic.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, TypedDict, Unpack, runtime_checkable
 
 from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
+from thaivc.core.options import refuse_unknown
 from thaivc.core.report import ReportBuilder
 from thaivc.net import DEFAULT_TIMEOUT
 from thaivc.status.bitstring import (
@@ -55,7 +56,15 @@ if TYPE_CHECKING:
     from thaivc.status.verify_list import ListCredentialVerifier
     from thaivc.trust import TrustSource
 
-__all__ = ["IETF_LIST_TYPE", "W3C_LIST_TYPE", "CustomStatusCheck", "ListVerifier", "StatusChecker", "StatusResult"]
+__all__ = [
+    "IETF_LIST_TYPE",
+    "W3C_LIST_TYPE",
+    "CheckerOptions",
+    "CustomStatusCheck",
+    "ListVerifier",
+    "StatusChecker",
+    "StatusResult",
+]
 
 #: The type a trust source must admit a W3C list's signer for, when it is not the credential's issuer.
 W3C_LIST_TYPE: Final = "BitstringStatusListCredential"
@@ -126,6 +135,23 @@ def _types(value: object) -> tuple[str, ...]:
     return ()
 
 
+class CheckerOptions(TypedDict, total=False):
+    """The settings of :class:`StatusChecker` beside its fetcher and list verifier (each described
+    there): ``clock``, ``cache``, ``max_inflate``, ``trusted_status_issuers``, ``default_ttl``,
+    ``leeway``, ``min_entries``, ``max_fetch_bytes``, ``max_list_age``, ``fetch_timeout``."""
+
+    clock: Clock | None
+    cache: StatusCache | None
+    max_inflate: int
+    trusted_status_issuers: Collection[str] | Mapping[str, Collection[str]]
+    default_ttl: int
+    leeway: int
+    min_entries: int
+    max_fetch_bytes: int
+    max_list_age: int | None
+    fetch_timeout: float
+
+
 class StatusChecker:
     """Check W3C Bitstring Status List entries and IETF Token Status List references.
 
@@ -153,29 +179,24 @@ class StatusChecker:
         self,
         fetch: Fetcher | ListSource,
         verify_list_credential: ListVerifier | None = None,
-        *,
-        clock: Clock | None = None,
-        cache: StatusCache | None = None,
-        max_inflate: int = DEFAULT_MAX_INFLATE,
-        trusted_status_issuers: Collection[str] | Mapping[str, Collection[str]] = (),
-        default_ttl: int = 300,
-        leeway: int = DEFAULT_LEEWAY,
-        min_entries: int = MIN_ENTRIES,
-        max_fetch_bytes: int = DEFAULT_MAX_FETCH_BYTES,
-        max_list_age: int | None = None,
-        fetch_timeout: float = DEFAULT_TIMEOUT,
+        **options: Unpack[CheckerOptions],
     ) -> None:
+        refuse_unknown(options, CheckerOptions, "StatusChecker")
+        max_fetch_bytes = options.get("max_fetch_bytes", DEFAULT_MAX_FETCH_BYTES)
+        fetch_timeout = options.get("fetch_timeout", DEFAULT_TIMEOUT)
         self._fetch = list_source(fetch, max_bytes=max_fetch_bytes, timeout=fetch_timeout)
         self._verify: ListVerifier | None = verify_list_credential
+        clock, cache = options.get("clock"), options.get("cache")
         self._own_clock = clock is not None
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.cache: StatusCache = cache if cache is not None else MemoryStatusCache()
-        self.max_inflate = max_inflate
-        self.default_ttl = default_ttl
-        self.leeway = leeway
-        self.min_entries = min_entries
+        self.max_inflate = options.get("max_inflate", DEFAULT_MAX_INFLATE)
+        self.default_ttl = options.get("default_ttl", 300)
+        self.leeway = options.get("leeway", DEFAULT_LEEWAY)
+        self.min_entries = options.get("min_entries", MIN_ENTRIES)
         self.max_fetch_bytes = max_fetch_bytes
-        self.max_list_age = max_list_age
+        self.max_list_age = options.get("max_list_age")
+        trusted_status_issuers = options.get("trusted_status_issuers", ())
         if isinstance(trusted_status_issuers, Mapping):
             self._trusted_for: dict[str, frozenset[str]] = {
                 k: frozenset(v) for k, v in trusted_status_issuers.items()

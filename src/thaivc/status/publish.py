@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypedDict, Unpack, get_args
 
 from thaivc.core.errors import UsageError
+from thaivc.core.options import refuse_unknown
 from thaivc.jose.compact import sign_compact
 from thaivc.jose.media import STATUSLIST_JWT
 from thaivc.status.registry import ListSigner, StatusPurpose, StatusRegistry
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ListIssuer",
+    "PublishOptions",
     "StatusOption",
     "add_status",
     "list_credential_signer",
@@ -129,29 +131,39 @@ def status_list_token_signer(key: KeySigner) -> ListSigner:
     return sign
 
 
+class PublishOptions(TypedDict, total=False):
+    """The settings of :func:`publish_lists`: the ``formats`` to publish (``"w3c"``, ``"ietf"``), the
+    W3C list credential's ``list_format`` and ``cryptosuite``, ``valid_for`` and ``ttl`` in
+    seconds, and the ``list_ids`` to publish (default: every list)."""
+
+    formats: Sequence[ListFormat]
+    list_format: ListCredentialFormat
+    cryptosuite: str | None
+    valid_for: int
+    ttl: int
+    list_ids: Sequence[str] | None
+
+
 def publish_lists(
     registry: StatusRegistry,
     issuer: ListIssuer,
-    *,
-    formats: Sequence[ListFormat] = ("w3c", "ietf"),
-    list_format: ListCredentialFormat = "vc+jwt",
-    cryptosuite: str | None = None,
-    valid_for: int = 86_400,
-    ttl: int = 300,
-    list_ids: Sequence[str] | None = None,
+    **options: Unpack[PublishOptions],
 ) -> list[Publication]:
     """Sign and store the current version of every list (or ``list_ids``) in every format.
 
     Serve each publication's ``body`` at ``registry.list_url(list_id, format)``.
     """
+    refuse_unknown(options, PublishOptions, "publish_lists")
     if registry.issuer_id != issuer.issuer_id:
         raise UsageError("usage.invalid_argument", "the registry belongs to another issuer than the signing key")
-    w3c = list_credential_signer(issuer, list_format, cryptosuite=cryptosuite)
+    w3c = list_credential_signer(issuer, options.get("list_format", "vc+jwt"), cryptosuite=options.get("cryptosuite"))
     ietf = status_list_token_signer(issuer.key)
+    list_ids = options.get("list_ids")
     wanted = list(list_ids) if list_ids is not None else [info.list_id for info in registry.lists()]
+    valid_for, ttl = options.get("valid_for", 86_400), options.get("ttl", 300)
     out = []
     for list_id in wanted:
-        for fmt in formats:
+        for fmt in options.get("formats", ("w3c", "ietf")):
             sign = w3c if fmt == "w3c" else ietf
             out.append(registry.publish(list_id, fmt, sign=sign, valid_for=valid_for, ttl=ttl))
     return out

@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, TypedDict, Unpack, get_args
 
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import UsageError
 from thaivc.core.jsonutil import dumps_compact
+from thaivc.core.options import refuse_unknown
 from thaivc.status.bitstring import MIN_ENTRIES, BitstringBuilder
 from thaivc.status.store import Allocation, ListFormat, ListInfo, Publication, StatusStore
 from thaivc.status.timestamps import format_timestamp
@@ -37,7 +38,7 @@ from thaivc.status.token_status_list import (
 
 _log = logging.getLogger("thaivc.status")
 
-__all__ = ["ListSigner", "StatusPurpose", "StatusRegistry"]
+__all__ = ["ListSigner", "RegistryOptions", "StatusPurpose", "StatusRegistry"]
 
 StatusPurpose = Literal["revocation", "suspension", "message"]
 #: Signs an unsigned list credential (W3C) or a ``statuslist+jwt`` payload (IETF).
@@ -45,6 +46,18 @@ ListSigner = Callable[[dict[str, Any]], "str | dict[str, Any]"]
 
 _PURPOSES: Final = frozenset(get_args(StatusPurpose))
 _V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
+
+
+class RegistryOptions(TypedDict, total=False):
+    """The settings of :class:`StatusRegistry` beside its store, ``base_url`` and ``issuer_id``:
+    ``list_size`` (bits per list), ``fill_ratio`` (the share of a list handed out),
+    ``status_messages`` (for the ``message`` purpose), ``clock``, and ``min_list_size``."""
+
+    list_size: int
+    fill_ratio: float
+    status_messages: Sequence[str] | None
+    clock: Clock | None
+    min_list_size: int
 
 
 class StatusRegistry:
@@ -61,12 +74,11 @@ class StatusRegistry:
         *,
         base_url: str,
         issuer_id: str,
-        list_size: int = MIN_ENTRIES,
-        fill_ratio: float = 0.5,
-        status_messages: Sequence[str] | None = None,
-        clock: Clock | None = None,
-        min_list_size: int = MIN_ENTRIES,
+        **options: Unpack[RegistryOptions],
     ) -> None:
+        refuse_unknown(options, RegistryOptions, "StatusRegistry")
+        list_size, min_list_size = options.get("list_size", MIN_ENTRIES), options.get("min_list_size", MIN_ENTRIES)
+        fill_ratio, status_messages = options.get("fill_ratio", 0.5), options.get("status_messages")
         if list_size < min_list_size or list_size % 8:
             raise UsageError(
                 "usage.invalid_argument", f"list_size must be a multiple of 8 and at least {min_list_size}"
@@ -89,7 +101,7 @@ class StatusRegistry:
         self.issuer_id = issuer_id
         self.list_size = list_size
         self.capacity = max(1, math.floor(list_size * fill_ratio))
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = options.get("clock") or SystemClock()
 
     # -- allocation ----------------------------------------------------------------------------
     def _shape(self, purpose: str) -> tuple[int, tuple[str, ...] | None]:

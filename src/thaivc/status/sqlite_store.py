@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from os import PathLike
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from thaivc.core.errors import ThaiVCError
+from thaivc.core.sqlite import create_schema, is_busy, retry_while_busy
 from thaivc.status._connections import ThreadConnections
 from thaivc.status.sql_store import SCHEMA, SqlStatusStore
 
@@ -39,22 +38,14 @@ __all__ = ["SqliteStatusStore"]
 
 T = TypeVar("T")
 
-#: Primary result codes that mean "another connection holds a lock": worth waiting for.
-_BUSY_CODES: Final = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
-_FIRST_PAUSE: Final = 0.005
-_MAX_PAUSE: Final = 0.1
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in _BUSY_CODES
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
 
 class _NotWal(sqlite3.OperationalError):
     """The journal could not be switched to WAL yet (another connection held the file)."""
+
+
+def _worth_waiting(exc: sqlite3.OperationalError) -> bool:
+    """Busy, or WAL not switched on yet: both clear once the other process lets go of the file."""
+    return isinstance(exc, _NotWal) or is_busy(exc)
 
 
 def _is_memory(path: str) -> bool:
@@ -110,29 +101,13 @@ class SqliteStatusStore(SqlStatusStore):
         return conn
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in SCHEMA:
-                conn.execute(statement)
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+        create_schema(conn, SCHEMA)
 
     def _retry_while_busy(self, step: Callable[[], T]) -> T:
         """Run ``step`` again, after a short random pause, while SQLite says the file is locked, until
-        ``busy_timeout`` has passed; SQLite itself does not wait in the cases this is for."""
-        deadline = time.monotonic() + self._busy_timeout
-        pause = _FIRST_PAUSE
-        while True:
-            try:
-                return step()
-            except sqlite3.OperationalError as exc:
-                if not (isinstance(exc, _NotWal) or _is_busy(exc)) or time.monotonic() + pause > deadline:
-                    raise
-            # jitter, so workers that collided once do not collide again in step
-            time.sleep(pause * (0.5 + secrets.randbelow(1000) / 1000))
-            pause = min(pause * 2, _MAX_PAUSE)
+        ``busy_timeout`` has passed; SQLite itself does not wait in the cases this is for. The SQLite
+        error itself is raised at the end: the callers say where it happened (``status.store``)."""
+        return retry_while_busy(step, timeout=self._busy_timeout, retry=_worth_waiting)
 
     @property
     def _conn(self) -> sqlite3.Connection:

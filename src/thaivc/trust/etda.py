@@ -17,17 +17,18 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Collection, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypedDict, Unpack
 
 from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
+from thaivc.core.options import refuse_unknown
 from thaivc.keys import PublicKey
 from thaivc.net import DEFAULT_TIMEOUT, Fetcher, FetchResult
 from thaivc.trust._base import TrustDecision, credential_types, parse_instant
 from thaivc.trust._jws import verify_detached
 
-__all__ = ["ETDA_CONTEXT", "EtdaTrustedList", "TrustedList", "TrustedService"]
+__all__ = ["ETDA_CONTEXT", "EtdaOptions", "EtdaTrustedList", "TrustedList", "TrustedService"]
 
 ETDA_CONTEXT: Final = "https://schemas.etda.or.th/trusted-list/v1"
 DEFAULT_TYP: Final = frozenset({"JOSE", "trusted-list+jws"})
@@ -138,6 +139,19 @@ def _entity_services(entity: object, loc: tuple[str | int, ...]) -> list[Trusted
     return out
 
 
+class EtdaOptions(TypedDict, total=False):
+    """The settings of :class:`EtdaTrustedList` beside its URL, anchor and fetcher: where the detached
+    JWS is (``signature_url``), the anchor's ``anchor_kid``, the ``allowed_typ`` values, the
+    ``clock``, the ``leeway`` on the list's dates and the fetch ``timeout`` (seconds)."""
+
+    signature_url: str | None
+    anchor_kid: str | None
+    allowed_typ: Collection[str]
+    clock: Clock | None
+    leeway: float
+    timeout: float
+
+
 class EtdaTrustedList:
     """A :class:`~thaivc.trust.TrustSource` backed by the signed national trusted list.
 
@@ -146,35 +160,28 @@ class EtdaTrustedList:
     """
 
     def __init__(
-        self,
-        url: str | None,
-        anchor: PublicKey,
-        fetcher: Fetcher | None,
-        *,
-        signature_url: str | None = None,
-        anchor_kid: str | None = None,
-        allowed_typ: Collection[str] = DEFAULT_TYP,
-        clock: Clock | None = None,
-        leeway: float = DEFAULT_LEEWAY,
-        timeout: float = DEFAULT_TIMEOUT,
+        self, url: str | None, anchor: PublicKey, fetcher: Fetcher | None, **options: Unpack[EtdaOptions]
     ) -> None:
+        refuse_unknown(options, EtdaOptions, "EtdaTrustedList")
         if not isinstance(anchor, PublicKey):
             raise ThaiVCError("usage.invalid_argument", "the trust anchor must be a thaivc.keys.PublicKey")
         self._url = url
-        self._signature_url = signature_url or (None if url is None else url + ".jws")
+        self._signature_url = options.get("signature_url") or (None if url is None else url + ".jws")
         self._anchor = anchor
-        self._anchor_kid = anchor_kid
-        self._typ = frozenset(allowed_typ)
+        self._anchor_kid = options.get("anchor_kid")
+        self._typ = frozenset(options.get("allowed_typ", DEFAULT_TYP))
         self._fetcher = fetcher
-        self._clock: Clock = clock or SystemClock()
-        self._leeway = leeway
-        self._timeout = timeout
+        self._clock: Clock = options.get("clock") or SystemClock()
+        self._leeway = options.get("leeway", DEFAULT_LEEWAY)
+        self._timeout = options.get("timeout", DEFAULT_TIMEOUT)
         self._list: TrustedList | None = None
         self._retry_at = float("-inf")
         self._lock = threading.Lock()
 
     @classmethod
-    def from_signed(cls, content: bytes, jws: str | bytes, anchor: PublicKey, **options: Any) -> EtdaTrustedList:
+    def from_signed(
+        cls, content: bytes, jws: str | bytes, anchor: PublicKey, **options: Unpack[EtdaOptions]
+    ) -> EtdaTrustedList:
         source = cls(None, anchor, None, **options)
         source._install(source.load(content, jws))
         return source
