@@ -12,15 +12,11 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import thaivc
-import thaivc.engine.verify.di as di_engine
 from thaivc.core import fastpath
 from thaivc.core.clock import FixedClock
 from thaivc.di import add_proof
-from thaivc.di.unsigned import signed_numbers
 from thaivc.sdjwt import issue_sd_jwt
 
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")
@@ -141,28 +137,3 @@ def test_hostile_documents_get_the_same_report_with_and_without_fast_paths(
     assert reports[1]["document"]["credentialSubject"]["score"] == 42
     assert type(reports[1]["document"]["credentialSubject"]["score"]) is int
     assert reports[1]["document"]["credentialSubject"]["ratio"] == 0.5
-
-
-# --- property: the one scan answers both questions as their own walks do ------------------------
-
-_KEYS = st.sampled_from(["@context", "proof", "a", "b", "@type", "score"])
-_LEAVES = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=3), st.just((1.0,))
-)
-_VALUES = st.recursive(
-    _LEAVES,
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(_KEYS, children, max_size=4)),
-    max_leaves=25,
-)
-
-
-@settings(max_examples=600, deadline=None)
-@given(st.dictionaries(_KEYS, _VALUES, max_size=5))
-def test_the_one_scan_agrees_with_both_walks(doc: dict[str, Any]) -> None:
-    scan = di_engine._scan(doc)
-    assert scan is not None
-    assert scan.nested_context == di_engine._nested_context(doc)
-    if not scan.floats:
-        assert signed_numbers(doc) is doc  # nothing to convert: skipping the walk returns the same
-    with fastpath.disabled():
-        assert di_engine._scan(doc) is None  # fast paths off: each question gets its own walk

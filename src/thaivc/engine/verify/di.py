@@ -14,11 +14,10 @@ nested credentials included, is paid from the one :class:`~thaivc.core.budget.Wo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
 from thaivc.contexts.disclosure import withheld
-from thaivc.core import fastpath
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.di.canon.dataset import Dataset
@@ -87,9 +86,7 @@ def _is_jcs(cryptosuite: object) -> bool:
     return isinstance(cryptosuite, str) and cryptosuite in _JCS_SUITES
 
 
-def check_contexts(
-    doc: dict[str, Any], registry: ContextRegistry, *, source: bytes | None = None, nested: bool | None = None
-) -> None:
+def check_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: bytes | None = None) -> None:
     """Only the context rules of :func:`~thaivc.model.check_jsonld` (allowlisted, never fetched, no
     ``@vocab``/``@base``, no redefinition), without JSON-LD expansion.
 
@@ -103,23 +100,14 @@ def check_contexts(
     it: without a ``\\u`` escape, a member named ``@context`` can only be spelt ``"@context"``, so
     one occurrence of those bytes is the root's own and the walk is skipped (issue 16: a Python
     walk over 1,000 claims cost more than the signature).
-
-    ``nested`` is the answer of a scan the caller already made (:func:`_scan`): ``False`` only when
-    no object below the root, outside ``proof``, has a ``@context``.
     """
-    if "@context" in doc and _root_context_only(doc, source, nested):
+    if "@context" in doc and (_only_root_context(source) if source is not None else not _nested_context(doc)):
         check_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
         return
     try:
         walk_contexts(without_proofs(doc), registry, (), root=True)
     except RecursionError:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
-
-
-def _root_context_only(doc: dict[str, Any], source: bytes | None, nested: bool | None) -> bool:
-    if source is not None:
-        return _only_root_context(source)
-    return not (_nested_context(doc) if nested is None else nested)
 
 
 def _only_root_context(source: bytes) -> bool:
@@ -153,76 +141,6 @@ def _nested_context(doc: dict[str, Any]) -> bool:
             elif kind is not str and kind is not int and kind is not float and kind is not bool and child is not None:
                 return True  # a subclass or an unusual value: leave it to the full walk
     return False
-
-
-class _Scan(NamedTuple):
-    """What one pass over a Data Integrity document found; each answer errs towards ``True``."""
-
-    nested_context: bool  #: an object below the root (``proof`` aside) may carry ``@context``
-    floats: bool  #: a float may be anywhere in the document (``proof`` and ``@context`` included)
-
-
-_UNSURE: Final = _Scan(nested_context=True, floats=True)
-
-fastpath.register(
-    "engine.verify.di one scan",
-    "Data Integrity verify: the nested-@context and float questions in one walk, ~5 µs",
-    lambda: None,
-)
-
-
-def _scan(doc: dict[str, Any]) -> _Scan | None:
-    """The nested-``@context`` scan of :func:`check_contexts` and whether :func:`signed_numbers`
-    has anything to do, in one walk instead of two; ``None`` with fast paths off (each is then
-    answered by its own walk, as before)."""
-    if not fastpath.ON[0]:
-        return None
-    body = {key: value for key, value in doc.items() if key not in ("proof", "@context")}
-    nested, floats = _walk([body], look_for_context=True)
-    if nested and floats:
-        return _UNSURE
-    rest = [doc[key] for key in ("proof", "@context") if key in doc]
-    if any(type(value) is float for value in rest):
-        return _Scan(nested, floats=True)
-    if not floats:
-        floats = _walk([value for value in rest if type(value) in (dict, list)], look_for_context=False)[1]
-    return _Scan(nested, floats)
-
-
-def _walk(stack: list[Any], *, look_for_context: bool) -> tuple[bool, bool]:
-    """(an object with ``@context`` met, a float met) below the containers on ``stack``.
-
-    Only objects and arrays go on the stack; a value of any other type than ``str``, ``int``,
-    ``float``, ``bool`` or ``None`` (a subclass, a tuple), or more than :data:`_MAX_SCANNED`
-    containers, answers ``True`` to both.
-    """
-    nested = floats = False
-    visited = 0
-    while stack:
-        node = stack.pop()
-        visited += 1
-        if visited > _MAX_SCANNED:
-            return True, True
-        for child in node.values() if type(node) is dict else node:
-            kind = type(child)
-            if kind is dict:
-                if look_for_context and "@context" in child:
-                    nested = True
-                stack.append(child)
-            elif kind is list:
-                stack.append(child)
-            elif kind is float:
-                floats = True
-            elif kind is not str and kind is not int and kind is not bool and child is not None:
-                return True, True
-        if nested and floats:
-            return True, True
-    return nested, floats
-
-
-def _signed_view(doc: dict[str, Any], scan: _Scan | None) -> dict[str, Any]:
-    """What the report hands back: :func:`signed_numbers`, skipped when the scan saw no float."""
-    return doc if scan is not None and not scan.floats else signed_numbers(doc)
 
 
 def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> Dataset | None:
@@ -294,8 +212,7 @@ def check_di(
         b.fail("model", "vp.malformed", "a presentation cannot be nested in a presentation")
         return b.build()
     contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
-    scan = _scan(doc)
-    dataset = _check_document(b, doc, contexts, presentation=presentation, scan=scan)
+    dataset = _check_document(b, doc, contexts, presentation=presentation)
     if b.failed or b.undecided:
         return b.build()
     controller = _party_id(doc.get("holder")) if presentation else _party_id(doc.get("issuer"))
@@ -313,17 +230,17 @@ def check_di(
         record_challenge(verifier, b, challenge, challenges, carried=challenge)
         _check_domain(b, domain, required=verifier.policy.require_domain)
         record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
-        return b.build(document=_signed_view(doc, scan))
+        return b.build(document=signed_numbers(doc))
     record_schema(doc, b, require_known=verifier.policy.require_known_schema)
     record_related(verifier, doc, b)
     record_status(verifier, doc, b)
     record_trust(verifier, controller or "", doc, b)
     refuse_unanswered(b, challenge=challenge, domain=domain)
-    return b.build(document=_signed_view(doc, scan))
+    return b.build(document=signed_numbers(doc))
 
 
 def _check_document(
-    b: ReportBuilder, doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool, scan: _Scan | None
+    b: ReportBuilder, doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool
 ) -> Dataset | None:
     """The ``model`` and ``context`` steps; the document as RDF when a proof reads it so (else ``None``).
 
@@ -344,7 +261,7 @@ def _check_document(
     b.ok("model")
     dataset: Dataset | None = None
     try:
-        check_contexts(doc, contexts, nested=None if scan is None else scan.nested_context)
+        check_contexts(doc, contexts)
         if _needs_rdf(doc):
             dataset = _check_rdf_meaning(doc, contexts, presentation=presentation)
     except ThaiVCError as err:
