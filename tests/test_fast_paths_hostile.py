@@ -137,3 +137,15 @@ def test_hostile_documents_get_the_same_report_with_and_without_fast_paths(
     assert reports[1]["document"]["credentialSubject"]["score"] == 42
     assert type(reports[1]["document"]["credentialSubject"]["score"]) is int
     assert reports[1]["document"]["credentialSubject"]["ratio"] == 0.5
+
+
+def test_an_empty_suite_registry_accepts_no_proof(issuer: thaivc.PrivateKey) -> None:
+    # a verifier narrowed to no cryptosuite must not fall back to the standard five
+    from thaivc.di.suites import CryptosuiteRegistry
+    from thaivc.di.verify import ProofEnv, ProofExpectation, check_proof_set
+
+    doc = _signed(issuer, "eddsa-jcs-2022", {"id": "did:example:1", "alumniOf": "x"})
+    expect = ProofExpectation(purpose="assertionMethod", controller=issuer.did)
+    assert check_proof_set(doc, ProofEnv(clock=CLOCK), expect).proofs[0].status == "pass"
+    refused = check_proof_set(doc, ProofEnv(clock=CLOCK, suites=CryptosuiteRegistry([])), expect)
+    assert refused.proofs[0].status == "fail" and refused.proofs[0].code == "di.proof_invalid"

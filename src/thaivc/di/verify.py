@@ -403,7 +403,8 @@ class _Context:
         self.now = (env.clock or SystemClock()).now()
         self.leeway = env.leeway
         self.contexts = env.contexts or shared_contexts()
-        self.suites = env.suites or _STANDARD_SUITES
+        # an empty registry accepts nothing: only "no registry" means the standard five
+        self.suites = env.suites if env.suites is not None else _STANDARD_SUITES
         self.max_work = env.max_work
         self.jsonld_error: ThaiVCError | None = None
         self.jsonld_done = prior.jsonld
