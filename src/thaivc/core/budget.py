@@ -124,16 +124,24 @@ def json_nodes(value: Any) -> int:
     Iterative (no recursion limit), and a container met again is counted again, as a processor
     walking it would visit it again.
     """
-    count = 0
+    count = 1  # the value itself; every other value is counted when its container is opened
     stack = [value]
+    children: Any
     while stack:
         node = stack.pop()
-        count += 1
         if isinstance(node, dict):
-            count += len(node)
-            stack.extend(node.values())
+            count += 2 * len(node)  # a member and its value
+            children = node.values()
         elif isinstance(node, list | tuple):
-            stack.extend(node)
+            count += len(node)
+            children = node
+        else:
+            continue
+        # only containers go on the stack: this runs on every Data Integrity verification
+        for child in children:
+            kind = type(child)
+            if kind is not str and kind is not int and kind is not float and kind is not bool and child is not None:
+                stack.append(child)
     return count
 
 

@@ -63,24 +63,44 @@ def check_rdfc_document(
     """Refuse a document (its ``proof`` aside) holding anything RDFC expansion would drop.
 
     ``json_terms`` names the members whose values are JSON literals (signed whole, not searched).
-    The search is iterative, so a deep document cannot exhaust the stack.
+    The search is iterative, so a deep document cannot exhaust the stack. It runs on every RDFC
+    verification, so a value's path is only built for a container (its children need it) or for
+    the value refused, and strings, numbers and booleans, which cannot be refused here, never go
+    on the stack.
     """
     top = {key: value for key, value in document.items() if key != "proof"}
-    stack = list(_members(top, where, json_terms))
-    visited = 0
+    stack: list[tuple[Any, tuple[str | int, ...], str | int]] = []
+    visited = _push(stack, _members(top, where, json_terms), where, 0)
     while stack:
-        node, at = stack.pop()
-        visited += 1
-        if visited > _MAX_VISITED:
-            raise InputError("input.too_large", "the document holds too many values to check")
+        node, parent, step = stack.pop()
         if node is None:
-            raise _unsigned(at, "null")
-        if isinstance(node, list):
+            raise _unsigned((*parent, step), "null")
+        at = (*parent, step)
+        if type(node) is list or isinstance(node, list):
             if not node:
                 raise _unsigned(at, "an empty list")
-            stack.extend((item, (*at, index)) for index, item in enumerate(node))
-        elif isinstance(node, dict):
-            stack.extend(_members(node, at, json_terms))
+            visited = _push(stack, enumerate(node), at, visited)
+        else:
+            visited = _push(stack, _members(node, at, json_terms), at, visited)
+
+
+def _push(
+    stack: list[tuple[Any, tuple[str | int, ...], str | int]],
+    children: Iterable[tuple[str | int, Any]],
+    at: tuple[str | int, ...],
+    visited: int,
+) -> int:
+    """Stack the children that could be refused (``None``, lists, objects); count every child."""
+    for step, value in children:
+        visited += 1
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool:
+            continue
+        if value is None or isinstance(value, list | dict):
+            stack.append((value, at, step))
+    if visited > _MAX_VISITED:
+        raise InputError("input.too_large", "the document holds too many values to check")
+    return visited
 
 
 def _check_name(key: str, where: tuple[str | int, ...]) -> None:
@@ -88,23 +108,30 @@ def _check_name(key: str, where: tuple[str | int, ...]) -> None:
         raise _unsigned((*where, key), f"the keyword {key[:40]!r}")
 
 
-def _members(
-    node: dict[str, Any], where: tuple[str | int, ...], json_terms: frozenset[str]
-) -> Iterable[tuple[Any, tuple[str | int, ...]]]:
-    """The members of one JSON-LD object still to search (contexts and JSON literals are not)."""
+def _members(node: dict[str, Any], where: tuple[str | int, ...], json_terms: frozenset[str]) -> list[tuple[str, Any]]:
+    """The members of one JSON-LD object still to search (contexts and JSON literals are not).
+
+    Every name is judged before any value is searched, as a list rather than a generator so that
+    holds whoever consumes it.
+    """
     literal = node.get("@type") == "@json"
+    found = []
     for key, value in node.items():
-        _check_name(key, where)
-        if key == "@value":
-            if value is None:
-                raise _unsigned((*where, key), "a null @value")
-            if literal:
+        if key[:1] == "@":
+            _check_name(key, where)
+            if key == "@value":
+                if value is None:
+                    raise _unsigned((*where, key), "a null @value")
+                if literal:
+                    continue
+            if key == "@context" or key in json_terms:
                 continue
-        if key == "@context" or key in json_terms:
+            if key not in ("@type", "@value") and isinstance(value, dict) and not value:
+                raise _unsigned((*where, key), "an empty object")
+        elif key in json_terms:
             continue
-        if key.startswith("@") and key not in ("@value", "@type") and isinstance(value, dict) and not value:
-            raise _unsigned((*where, key), "an empty object")
-        yield value, (*where, key)
+        found.append((key, value))
+    return found
 
 
 def check_rdfc_proof(proof: Mapping[str, Any], document_context: object) -> None:
@@ -164,19 +191,35 @@ def _integral(value: object) -> bool:
 
 
 def _has_integral_float(document: Any) -> bool:
+    """Whether any number in ``document`` is an integral float.
+
+    Only containers go on the stack and scalars are judged in place: this runs on every Data
+    Integrity verification, and a call per string cost more than the rest of the walk.
+    """
     stack = [document]
-    visited = 0
+    visited = 1  # every value is counted once, when its container is opened
     while stack:
         node = stack.pop()
-        visited += 1
+        if isinstance(node, dict):
+            children: Iterable[Any] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            if _integral(node):
+                return True
+            continue
+        visited += len(node)
         if visited > _MAX_VISITED:
             raise InputError("input.too_large", "the document holds too many values to check")
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif _integral(node):
-            return True
+        for child in children:
+            kind = type(child)
+            if kind is str or kind is int or kind is bool or child is None:
+                continue
+            if kind is float:
+                if _integral(child):
+                    return True
+            else:
+                stack.append(child)
     return False
 
 

@@ -359,6 +359,8 @@ def _verify_until_decided(ctx: _Context, expect: ProofExpectation) -> tuple[Proo
 
 
 _DEFAULT_RESOLVER: list[UniversalResolver] = []
+#: The five standard suites, for a call that names none: a registry has no way to change, so one is shared.
+_STANDARD_SUITES: Final = CryptosuiteRegistry()
 
 
 def _default_resolver() -> UniversalResolver:
@@ -401,7 +403,8 @@ class _Context:
         self.now = (env.clock or SystemClock()).now()
         self.leeway = env.leeway
         self.contexts = env.contexts or shared_contexts()
-        self.suites = env.suites or CryptosuiteRegistry()
+        # an empty registry accepts nothing: only "no registry" means the standard five
+        self.suites = env.suites if env.suites is not None else _STANDARD_SUITES
         self.max_work = env.max_work
         self.jsonld_error: ThaiVCError | None = None
         self.jsonld_done = prior.jsonld

@@ -284,14 +284,24 @@ def canonicalize(
     for row in rows:
         s = row.s if row.sb is None else "_:" + issued[row.sb]
         o = row.o if row.ob is None else "_:" + issued[row.ob]
-        g = row.g if row.gb is None else "_:" + issued[row.gb]
-        lines.append(_line(row, s, o, g))
+        if row.gb is None:
+            # _line inline: this loop runs once per statement of every verified document
+            lines.append(f"{s} {row.p} {o} {row.g} .\n" if row.g else f"{s} {row.p} {o} .\n")
+        else:
+            lines.append(f"{s} {row.p} {o} _:{issued[row.gb]} .\n")
     lines.sort()
     return CanonResult("".join(lines), tuple(lines), MappingProxyType(dict(issued)), state.work)
 
 
 def _issue_labels(state: _State) -> None:
-    """Steps 3-5 of §4.4.3: label unique first-degree hashes, then break ties by N-degree hashing."""
+    """Steps 3-5 of §4.4.3: label unique first-degree hashes, then break ties by N-degree hashing.
+
+    A dataset with a single blank node (a proof configuration, say) needs no hash: its one
+    first-degree hash is unique whatever it is, so step 4 labels it ``c14n0`` at once.
+    """
+    if len(state.quads_of) == 1:
+        state.canonical.issue(next(iter(state.quads_of)))
+        return
     by_hash: dict[str, list[str]] = {}
     for label in state.quads_of:
         by_hash.setdefault(state.hash_first_degree(label), []).append(label)

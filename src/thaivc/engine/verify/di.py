@@ -122,23 +122,24 @@ def _nested_context(doc: dict[str, Any]) -> bool:
     ``True`` also when the document holds more than :data:`_MAX_SCANNED` objects and arrays, which
     is also what ends the scan of a value that contains itself (the full walk refuses that one).
     """
-    stack = [value for key, value in doc.items() if key not in ("proof", "@context")]
-    visited = 0
+    stack: list[Any] = [{key: value for key, value in doc.items() if key not in ("proof", "@context")}]
+    visited = -1  # the root stands in for the document, which is not one of the objects counted
     while stack:
         node = stack.pop()
-        kind = type(node)
-        if kind is dict:
-            visited += 1
-            if "@context" in node or visited > _MAX_SCANNED:
-                return True
-            stack.extend(node.values())
-        elif kind is list:
-            visited += 1
-            if visited > _MAX_SCANNED:
-                return True
-            stack.extend(node)
-        elif kind is not str and kind is not int and kind is not float and kind is not bool and node is not None:
-            return True  # a subclass or an unusual value: leave it to the full walk
+        visited += 1
+        if visited > _MAX_SCANNED:
+            return True
+        # only objects and arrays go on the stack, scalars are judged where they are met
+        for child in node.values() if type(node) is dict else node:
+            kind = type(child)
+            if kind is dict:
+                if "@context" in child:
+                    return True
+                stack.append(child)
+            elif kind is list:
+                stack.append(child)
+            elif kind is not str and kind is not int and kind is not float and kind is not bool and child is not None:
+                return True  # a subclass or an unusual value: leave it to the full walk
     return False
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts.disclosure import withheld
+from thaivc.core import fastpath
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import same_key_did
@@ -158,13 +159,20 @@ def _check_validity_agrees(payload: dict[str, Any], b: ReportBuilder) -> None:
         if jwt_value is None or not isinstance(vcdm_value, str):
             continue
         try:
-            instant = parse_datetime_stamp(vcdm_value)[0].timestamp()
+            instant = _instant(vcdm_value)
         except ThaiVCError:
             return  # already reported by the time check
         if isinstance(jwt_value, bool) or not isinstance(jwt_value, int | float) or abs(jwt_value - instant) >= 1:
             b.fail("validity", "vc.validity_mismatch", f"{jwt_name} and {vcdm_name} name different instants")
             return
     b.ok("validity")
+
+
+@fastpath.memo("engine.verify.sdjwt validity instants", "SD-JWT+KB verify: validFrom/validUntil reread, ~10 µs", 4096)
+def _instant(stamp: str) -> float:
+    """A dateTimeStamp as a POSIX timestamp (memoised, as the time step's own parse is: issuers
+    reuse instants; a stamp that does not parse raises, and a raise is never remembered)."""
+    return parse_datetime_stamp(stamp)[0].timestamp()
 
 
 def _check_named_issuer(payload: dict[str, Any], b: ReportBuilder, iss: object) -> None:
