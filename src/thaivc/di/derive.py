@@ -42,5 +42,8 @@ def derive(
     if len(proofs) != 1:
         raise UsageError("usage.invalid_argument", "derive needs a credential with exactly one (base) proof")
     return ecdsa_sd_2023.derive(
-        {**credential, "proof": proofs[0]}, reveal, contexts=contexts or shared_contexts(), max_work=max_work
+        {**credential, "proof": proofs[0]},
+        reveal,
+        contexts=shared_contexts() if contexts is None else contexts,
+        max_work=max_work,
     )

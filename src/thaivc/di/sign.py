@@ -138,7 +138,7 @@ def sign_proof(
         )
     if suite.transform == "jcs" and "@context" in document:
         members["@context"] = copy.deepcopy(document["@context"])
-    registry = env.contexts or shared_contexts()
+    registry = shared_contexts() if env.contexts is None else env.contexts
     _refuse_data_loss(suite, unsecured, registry)
     try:
         if suite.name == ECDSA_SD_2023.name:
@@ -164,7 +164,8 @@ def sign_proof(
 
 def _suite_for(cryptosuite: str, signer: Signer, options: ProofOptions, env: SigningEnv) -> Cryptosuite:
     """The registered suite, if it can sign with this key for this purpose and these options."""
-    suite = (env.suites or CryptosuiteRegistry()).get(cryptosuite) if isinstance(cryptosuite, str) else None
+    suites = CryptosuiteRegistry() if env.suites is None else env.suites
+    suite = suites.get(cryptosuite) if isinstance(cryptosuite, str) else None
     if suite is None:
         raise UsageError("usage.invalid_argument", "cryptosuite must be a string")
     key_type = signer.public_key.key_type

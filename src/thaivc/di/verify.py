@@ -402,7 +402,7 @@ class _Context:
         self.resolver = env.resolver or _default_resolver()
         self.now = (env.clock or SystemClock()).now()
         self.leeway = env.leeway
-        self.contexts = env.contexts or shared_contexts()
+        self.contexts = shared_contexts() if env.contexts is None else env.contexts
         # an empty registry accepts nothing: only "no registry" means the standard five
         self.suites = env.suites if env.suites is not None else _STANDARD_SUITES
         self.max_work = env.max_work

@@ -249,7 +249,7 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     check_related_resources(doc)
     check_plausible_times(doc)
     check_schemas(doc)
-    check_contexts(doc, contexts or default_contexts())
+    check_contexts(doc, default_contexts() if contexts is None else contexts)
 
 
 def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from thaivc.engine.challenge import ChallengeStore
     from thaivc.engine.verifier import Verifier
 
-__all__ = ["check_di", "default_contexts"]
+__all__ = ["check_di", "contexts_of", "default_contexts"]
 
 _MAX_NESTING: Final = 1
 _JCS_SUITES: Final = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
@@ -63,6 +63,13 @@ _MAX_SCANNED: Final = 100_000
 def default_contexts() -> ContextRegistry:
     """One shared, frozen registry of the bundled contexts, so processed contexts stay cached."""
     return shared_contexts()
+
+
+def contexts_of(verifier: object) -> ContextRegistry:
+    """The verifier's context registry. Only an absent registry means the defaults: an empty one
+    the caller built allows no context at all (``or`` would have turned it into the defaults)."""
+    own: ContextRegistry | None = getattr(verifier, "contexts", None)
+    return default_contexts() if own is None else own
 
 
 def _is_presentation(doc: dict[str, Any]) -> bool:
@@ -211,7 +218,7 @@ def check_di(
     if presentation and depth >= _MAX_NESTING:
         b.fail("model", "vp.malformed", "a presentation cannot be nested in a presentation")
         return b.build()
-    contexts: ContextRegistry = getattr(verifier, "contexts", None) or default_contexts()
+    contexts: ContextRegistry = contexts_of(verifier)
     dataset = _check_document(b, doc, contexts, presentation=presentation)
     if b.failed or b.undecided:
         return b.build()
@@ -302,7 +309,7 @@ def _record_proofs(
         resolver=verifier.resolver,
         clock=verifier.clock,
         leeway=policy.leeway,
-        contexts=getattr(verifier, "contexts", None) or default_contexts(),
+        contexts=contexts_of(verifier),
         allow_context_extension=policy.allow_context_extension,
     )
     result = check_proof_set(doc, env, expect, prior)

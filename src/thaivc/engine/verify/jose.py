@@ -168,9 +168,9 @@ def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any], *, sourc
     inline term an IRI), with the verifier's registry; no expansion, so it stays cheap. ``source``
     is the payload's exact JSON text, which lets a payload with one ``@context`` skip the walk.
     """
-    from thaivc.engine.verify.di import check_contexts, default_contexts
+    from thaivc.engine.verify.di import check_contexts, contexts_of
 
-    check_contexts(payload, verifier.contexts or default_contexts(), source=source)
+    check_contexts(payload, contexts_of(verifier), source=source)
 
 
 def record_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
@@ -183,7 +183,7 @@ def record_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder
     """
     if "relatedResource" not in payload:
         return
-    from thaivc.engine.verify.di import default_contexts
+    from thaivc.engine.verify.di import contexts_of
     from thaivc.model.related import check_related_resources, digests_match
 
     try:
@@ -191,7 +191,7 @@ def record_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder
     except ThaiVCError as err:
         b.error("related", err)
         return
-    registry = verifier.contexts or default_contexts()
+    registry = contexts_of(verifier)
     unreachable: list[str] = []
     for entry in entries:
         url: str = entry["id"]
