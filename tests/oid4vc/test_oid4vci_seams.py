@@ -91,8 +91,9 @@ class World:
         return [details for name, details in self.events if name == event]
 
 
-def _world(state: StateStore, clock: FixedClock, callback: Any, sign: SignCredential | None = None,
-           **config: Any) -> World:
+def _world(
+    state: StateStore, clock: FixedClock, callback: Any, sign: SignCredential | None = None, **config: Any
+) -> World:
     events: list[tuple[str, dict[str, Any]]] = []
     service = CredentialIssuerService(
         IssuerConfig(ISSUER_URL, CONFIGURATIONS, require_dpop=True, **config),
@@ -127,8 +128,9 @@ class Signer:
 
 
 # -- a dependency that did not answer ----------------------------------------------------------------------
-def test_an_unavailable_registry_is_a_503_with_its_code_and_nothing_issued(state: StateStore,
-                                                                           clock: FixedClock) -> None:
+def test_an_unavailable_registry_is_a_503_with_its_code_and_nothing_issued(
+    state: StateStore, clock: FixedClock
+) -> None:
     registry = Registry(down=True)
     world = _world(state, clock, registry.callback)
     wallet = world.wallet()
@@ -148,8 +150,9 @@ def test_an_unavailable_registry_is_a_503_with_its_code_and_nothing_issued(state
     assert caught.value.status == 503 and caught.value.error == "temporarily_unavailable"
 
 
-def test_after_recovery_the_same_key_collects_once_and_a_replay_gets_nothing(state: StateStore,
-                                                                              clock: FixedClock) -> None:
+def test_after_recovery_the_same_key_collects_once_and_a_replay_gets_nothing(
+    state: StateStore, clock: FixedClock
+) -> None:
     registry = Registry(down=True)
     signer = Signer()
     world = _world(state, clock, registry.callback, sign=signer.sign)
@@ -173,8 +176,7 @@ def test_after_recovery_the_same_key_collects_once_and_a_replay_gets_nothing(sta
     assert len(signer.signed) == 1 and len(world.named("credential_issued")) == 1
 
 
-def test_a_signing_hook_that_meets_an_outage_is_a_503_and_the_retry_works(state: StateStore,
-                                                                            clock: FixedClock) -> None:
+def test_a_signing_hook_that_meets_an_outage_is_a_503_and_the_retry_works(state: StateStore, clock: FixedClock) -> None:
     registry = Registry()
     signer = Signer(down=True)
     world = _world(state, clock, registry.callback, sign=signer.sign)
@@ -238,12 +240,16 @@ def test_an_outage_on_the_deferred_endpoint_keeps_the_transaction(state: StateSt
 
 
 # -- any other fault still fails closed --------------------------------------------------------------------
-@pytest.mark.parametrize(("fault", "description"), [
-    (RuntimeError("the agency's code crashed"), None),
-    (InputError("input.invalid", "the agency's data is odd"), "input.invalid"),
-])
-def test_any_other_callback_fault_fails_closed_as_before(state: StateStore, clock: FixedClock,
-                                                         fault: Exception, description: str | None) -> None:
+@pytest.mark.parametrize(
+    ("fault", "description"),
+    [
+        (RuntimeError("the agency's code crashed"), None),
+        (InputError("input.invalid", "the agency's data is odd"), "input.invalid"),
+    ],
+)
+def test_any_other_callback_fault_fails_closed_as_before(
+    state: StateStore, clock: FixedClock, fault: Exception, description: str | None
+) -> None:
     def callback(request: IssuanceRequest) -> CredentialData:
         raise fault
 
@@ -274,8 +280,7 @@ def test_a_signing_hook_refusal_is_a_denial(state: StateStore, clock: FixedClock
 
 
 # -- the signing seam ----------------------------------------------------------------------------------------
-def test_the_signing_hook_signs_each_proven_key_and_default_sign_binds_it(state: StateStore,
-                                                                          clock: FixedClock) -> None:
+def test_the_signing_hook_signs_each_proven_key_and_default_sign_binds_it(state: StateStore, clock: FixedClock) -> None:
     from thaivc import Policy, Verifier
 
     signer = Signer()
@@ -300,8 +305,13 @@ def test_default_sign_with_another_issuer_binds_the_vcdm_subject(state: StateSto
     holder = generate_key("P-256").public_key
     other = Issuer(generate_key("P-256"), clock=clock)
     request = IssuanceRequest("citizen_jwt", CONFIGURATIONS["citizen_jwt"], {"name": "x"}, (holder,))
-    data = CredentialData({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-                           "credentialSubject": {"id": "did:example:forged", "name": "x"}})
+    data = CredentialData(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {"id": "did:example:forged", "name": "x"},
+        }
+    )
     token = world.service.default_sign(request, data, holder, issuer=other)
     header, payload = (json.loads(b64url_decode(part)) for part in token.split(".")[:2])
     assert payload["credentialSubject"]["id"] == did_jwk(holder)  # never what the data said

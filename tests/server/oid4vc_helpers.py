@@ -55,6 +55,11 @@ def agency_callback(request: Any, context: Any) -> Any:
     if AGENCY["down"]:
         raise IssuanceUnavailable("service.unavailable", "the agency's case database did not answer")
     if request.subject.get("unissuable"):  # a credential the data model refuses: no claims about the subject
-        return CredentialData(credential={"@context": ["https://www.w3.org/ns/credentials/v2"],
-                                          "type": ["VerifiableCredential"], "credentialSubject": {}})
+        return CredentialData(
+            credential={
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"],
+                "credentialSubject": {},
+            }
+        )
     return citizen(request, context)

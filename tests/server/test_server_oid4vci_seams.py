@@ -54,8 +54,10 @@ def test_an_outage_the_callback_reports_is_a_503_one_audit_row_and_the_retry_iss
     assert isinstance(got, list) and len(got) == 1
     (registered,) = _items(app, "credentials")
     assert registered["status"] == {"revocation": "valid"}
-    assert _issue_rows(app) == [("oid4vci:registrar", "issued", "oid4vci dc+sd-jwt"),
-                                ("oid4vci:registrar", "unavailable", "service.unavailable")]
+    assert _issue_rows(app) == [
+        ("oid4vci:registrar", "issued", "oid4vci dc+sd-jwt"),
+        ("oid4vci:registrar", "unavailable", "service.unavailable"),
+    ]
 
 
 def test_a_credential_the_data_model_refuses_is_a_refused_row_and_nothing_registered(app: TestClient) -> None:

@@ -675,8 +675,9 @@ class CredentialIssuerService:
         value = record.value
         configuration = self.config.configurations[value["id"]]
         keys = tuple(PublicKey.from_jwk(j) for j in value["keys"])
-        ask = IssuanceRequest(value["id"], configuration, value["subject"], keys, deferred=True,
-                              offer_id=value["offer_id"])
+        ask = IssuanceRequest(
+            value["id"], configuration, value["subject"], keys, deferred=True, offer_id=value["offer_id"]
+        )
         response = self._issue(ask, value, status_ready=200, transaction_id=transaction_id)
         if response.status == 200 and self.store.take(_NS_DEFERRED, key) is None:
             return oauth_error(400, "invalid_transaction_id", "already collected")
