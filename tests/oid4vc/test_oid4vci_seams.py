@@ -27,6 +27,7 @@ from thaivc.oid4vci import (
     PROOF_TYP,
     CredentialData,
     CredentialIssuerService,
+    IssuanceDenied,
     IssuanceRequest,
     IssuanceUnavailable,
     IssuerConfig,
@@ -113,6 +114,7 @@ class Signer:
 
     down: bool = False
     refuse: bool = False
+    deny: bool = False
     signed: list[tuple[str, str]] = field(default_factory=list)  # (holder key thumbprint, credential)
     service: CredentialIssuerService | None = None
 
@@ -121,6 +123,8 @@ class Signer:
             raise IssuanceUnavailable("status.store", "the status list store did not answer")
         if self.refuse:
             raise InputError("input.invalid", "the register refuses this credential")
+        if self.deny:
+            raise IssuanceDenied("input.invalid")
         assert self.service is not None
         credential = self.service.default_sign(request, data, key)
         self.signed.append((key.thumbprint(), credential))
@@ -267,8 +271,9 @@ def test_any_other_callback_fault_fails_closed_as_before(
     assert again.json()["error"] == "invalid_proof"
 
 
-def test_a_signing_hook_refusal_is_a_denial(state: StateStore, clock: FixedClock) -> None:
-    signer = Signer(refuse=True)
+@pytest.mark.parametrize("how", ["refuse", "deny"])
+def test_a_signing_hook_refusal_is_a_denial(state: StateStore, clock: FixedClock, how: str) -> None:
+    signer = Signer(refuse=how == "refuse", deny=how == "deny")
     world = _world(state, clock, Registry().callback, sign=signer.sign)
     signer.service = world.service
     wallet = world.wallet()
@@ -276,7 +281,19 @@ def test_a_signing_hook_refusal_is_a_denial(state: StateStore, clock: FixedClock
     response = world.post(wallet, grant, [world.proof(wallet, grant, generate_key("P-256"))])
     assert response.status_code == 400 and response.json()["error"] == "credential_request_denied"
     assert response.json()["error_description"] == "input.invalid"
-    assert world.named("credential_denied") == [{"offer_id": offer_id, "code": "input.invalid"}]
+    expected = {"offer_id": offer_id, "code": "input.invalid"} if how == "refuse" else {"offer_id": offer_id}
+    assert world.named("credential_denied") == [expected]
+
+
+def test_a_code_that_is_not_a_string_is_not_passed_on(state: StateStore, clock: FixedClock) -> None:
+    def callback(request: IssuanceRequest) -> CredentialData:
+        raise IssuanceUnavailable(["registry.unavailable"], "down")  # type: ignore[arg-type]
+
+    world = _world(state, clock, callback)
+    wallet = world.wallet()
+    _, grant = world.grant(wallet)
+    response = world.post(wallet, grant, [world.proof(wallet, grant, generate_key("P-256"))])
+    assert response.status_code == 503 and response.json()["thaivc_code"] == "service.unavailable"
 
 
 # -- the signing seam ----------------------------------------------------------------------------------------

@@ -616,7 +616,8 @@ class CredentialIssuerService:
         ran: free them, or the retry with the same keys would be refused although nothing was issued.
         A deferred transaction keeps its keys (it is collected later, and only once).
         """
-        code = exc.code if exc.code in CODES else _UNAVAILABLE_CODE  # a label the wallet may rely on
+        known = isinstance(exc.code, str) and exc.code in CODES
+        code = exc.code if known else _UNAVAILABLE_CODE  # a label the wallet may rely on
         if not request.deferred:
             # best effort: with the store down too, the keys stay spent and the wallet retries with new ones
             with contextlib.suppress(ThaiVCError):
