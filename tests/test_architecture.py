@@ -165,3 +165,104 @@ def test_loading_the_engine_loads_no_domain_module() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def _package(module: str) -> str:
+    """``thaivc.server.protocols`` → ``thaivc.server``: the unit whose privates are its own."""
+    return ".".join(module.split(".")[:2])
+
+
+def _is_method(value: object) -> bool:
+    """A function, or one wrapped as a static/class method or a property (a classmethod object is not callable)."""
+    return callable(value) or isinstance(value, staticmethod | classmethod | property)
+
+
+def class_overrides(cls: type) -> list[str]:
+    """``Class.method overrides module`` for each private method ``cls`` itself defines that a base
+    class from another thaivc package also defines (dunders are protocol methods, not privates)."""
+    found = []
+    for base in cls.__mro__[1:]:
+        if not base.__module__.startswith("thaivc.") or _package(base.__module__) == _package(cls.__module__):
+            continue
+        for name, value in vars(cls).items():
+            if name.startswith("_") and not name.startswith("__") and _is_method(value) and name in vars(base):
+                found.append(f"{cls.__module__}.{cls.__qualname__}.{name} overrides {base.__module__}")
+    return found
+
+
+def private_overrides() -> list[str]:
+    """``Class.method`` for every private method a class overrides on a base class that lives in
+    another thaivc package: subclassing to replace another package's internals is the same reach
+    into its privates as assigning to them (a public hook belongs on the base class instead)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import thaivc
+
+    found = []
+    for info in pkgutil.walk_packages(thaivc.__path__, "thaivc."):
+        if info.name.endswith("__main__"):  # importing it runs the command line
+            continue
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                found.extend(class_overrides(cls))
+    return sorted(set(found))
+
+
+def _klass(module: str, name: str, bases: tuple[type, ...], body: dict[str, object]) -> type:
+    """A class as if defined in ``module`` (nothing is imported or registered)."""
+    return type(name, bases, {"__module__": module, "__qualname__": name, **body})
+
+
+def _base() -> type:
+    def method(self: object) -> None:
+        return None
+
+    return _klass("thaivc.oid4vci.service", "Library", (), {
+        "_issue": method, "_sign": method, "run": method, "__repr__": method,
+        "_make": classmethod(method), "_check": staticmethod(method), "_value": property(method),
+    })
+
+
+def _noop(self: object) -> None:
+    return None
+
+
+@pytest.mark.parametrize(("module", "body", "via_child"), [
+    ("thaivc.server.protocols", {"_issue": _noop}, False),              # the shape issue 10 found
+    ("thaivc.server.protocols", {"_sign": _noop, "_mine": _noop}, False),
+    ("thaivc.server.protocols", {"_make": classmethod(_noop)}, False),  # not callable, still an override
+    ("thaivc.server.protocols", {"_check": staticmethod(_noop)}, False),
+    ("thaivc.server.protocols", {"_value": property(_noop)}, False),
+    ("thaivc.demo.app", {"_issue": _noop}, True),                       # through an intermediate subclass
+])
+def test_private_override_is_found(module: str, body: dict[str, object], via_child: bool) -> None:
+    base = _base()
+    if via_child:
+        base = _klass("thaivc.oid4vci.extra", "Middle", (base,), {})
+    assert class_overrides(_klass(module, "Sub", (base,), body))
+
+
+@pytest.mark.parametrize(("module", "body"), [
+    ("thaivc.oid4vci.other", {"_issue": _noop, "_sign": _noop}),  # its own package's internals
+    ("thaivc.server.protocols", {"run": _noop}),                  # a public method is a public seam
+    ("thaivc.server.protocols", {"__repr__": _noop, "__init__": _noop}),  # dunders are protocol methods
+    ("thaivc.server.protocols", {"_mine": _noop, "_other": classmethod(_noop)}),  # new privates of its own
+    ("thaivc.server.protocols", {"_issue": 1}),                   # a constant is not a method
+])
+def test_own_public_and_dunder_overrides_pass(module: str, body: dict[str, object]) -> None:
+    assert class_overrides(_klass(module, "Sub", (_base(),), body)) == []
+
+
+def test_a_base_outside_thaivc_is_not_judged() -> None:
+    import threading
+
+    assert "_bootstrap" in vars(threading.Thread)
+    worker = _klass("thaivc.server.protocols", "Worker", (threading.Thread,), {"_bootstrap": _noop})
+    assert class_overrides(worker) == []
+
+
+def test_no_class_overrides_another_packages_private_method() -> None:
+    assert private_overrides() == []

@@ -41,3 +41,25 @@ kind = "fake"
 
 def offer_body(**extra: Any) -> dict[str, Any]:
     return {"configurations": ["citizen"], "subject": dict(SOMCHAI)} | extra
+
+
+#: the state of the agency's own dependency in :func:`agency_callback` (the tests switch it)
+AGENCY = {"down": False}
+
+
+def agency_callback(request: Any, context: Any) -> Any:
+    """An agency's callback with a dependency of its own (``AGENCY["down"]``) and a case it cannot issue."""
+    from thaivc.oid4vci import CredentialData, IssuanceUnavailable
+    from thaivc.server.sample_callback import citizen
+
+    if AGENCY["down"]:
+        raise IssuanceUnavailable("service.unavailable", "the agency's case database did not answer")
+    if request.subject.get("unissuable"):  # a credential the data model refuses: no claims about the subject
+        return CredentialData(
+            credential={
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"],
+                "credentialSubject": {},
+            }
+        )
+    return citizen(request, context)

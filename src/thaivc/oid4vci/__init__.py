@@ -2,10 +2,20 @@
 
 Build an :class:`IssuerConfig`, give :class:`CredentialIssuerService` a :class:`thaivc.Issuer`, an
 issuance callback and a :class:`~thaivc.oid4vc.StateStore`, and route every request of the issuer's
-URL space to :meth:`CredentialIssuerService.handle` (``docs/oid4vc.md``).
+URL space to :meth:`CredentialIssuerService.handle` (``docs/oid4vc.md``). Steps of its own around
+signing go in a ``sign`` hook that calls :meth:`CredentialIssuerService.default_sign`; a dependency
+that did not answer is :class:`IssuanceUnavailable`.
 """
 
-from thaivc.oid4vci.callback import CredentialData, IssuanceCallback, IssuanceDenied, IssuanceRequest, Pending
+from thaivc.oid4vci.callback import (
+    CredentialData,
+    IssuanceCallback,
+    IssuanceDenied,
+    IssuanceRequest,
+    IssuanceUnavailable,
+    Pending,
+    SignCredential,
+)
 from thaivc.oid4vci.metadata import CredentialConfiguration, Display, IssuerConfig
 from thaivc.oid4vci.offer import OFFER_SCHEME, PRE_AUTHORIZED_GRANT, CredentialOffer
 from thaivc.oid4vci.service import PROOF_TYP, CredentialIssuerService
@@ -22,6 +32,8 @@ __all__ = [
     "IssuanceCallback",
     "IssuanceDenied",
     "IssuanceRequest",
+    "IssuanceUnavailable",
     "IssuerConfig",
     "Pending",
+    "SignCredential",
 ]

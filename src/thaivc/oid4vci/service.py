@@ -9,6 +9,11 @@ several processes and a single-use value is used once across all of them.
 Order of checks on the credential endpoint is deliberate: the access token and DPoP proof first,
 then every key proof's signature and claims, and only then is the ``c_nonce`` consumed — so junk
 cannot burn a wallet's nonce — and the keys recorded as used for this offer.
+
+What an agency adds goes through public seams, never by replacing methods here: the issuance
+callback says what to issue, the ``sign`` hook wraps signing (status, register, audit: see
+:meth:`CredentialIssuerService.default_sign`), ``on_event`` follows offers, and either hook raises
+:class:`~thaivc.oid4vci.IssuanceUnavailable` when a dependency did not answer.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from urllib.parse import urlsplit
 from thaivc import Issuer
 from thaivc.core.b64 import b64url_encode
 from thaivc.core.clock import Clock, SystemClock
-from thaivc.core.errors import InputError, ThaiVCError, UsageError
+from thaivc.core.errors import CODES, InputError, ThaiVCError, UsageError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
 from thaivc.oid4vc.attestation import (
@@ -38,7 +43,15 @@ from thaivc.oid4vc.dpop import DpopError, DpopRequest, verify_dpop_proof
 from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error
 from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt
 from thaivc.oid4vc.store import StateStore
-from thaivc.oid4vci.callback import CredentialData, IssuanceCallback, IssuanceDenied, IssuanceRequest, Pending
+from thaivc.oid4vci.callback import (
+    CredentialData,
+    IssuanceCallback,
+    IssuanceDenied,
+    IssuanceRequest,
+    IssuanceUnavailable,
+    Pending,
+    SignCredential,
+)
 from thaivc.oid4vci.metadata import IssuerConfig
 from thaivc.oid4vci.offer import PRE_AUTHORIZED_GRANT, CredentialOffer
 
@@ -47,6 +60,8 @@ __all__ = ["PROOF_TYP", "CredentialIssuerService", "NotificationHandler", "Offer
 PROOF_TYP: Final = "openid4vci-proof+jwt"
 _VERIFIER_RE: Final = re.compile(r"[A-Za-z0-9._~-]{43,128}", re.ASCII)
 _NOTIFICATION_EVENTS: Final = frozenset({"credential_accepted", "credential_failure", "credential_deleted"})
+#: the code a 503 names when a hook's own code is not a catalogued problem code
+_UNAVAILABLE_CODE: Final = "service.unavailable"
 
 # store namespaces
 _NS_OFFER: Final = "vci_offer"
@@ -63,7 +78,8 @@ _NS_NOTIFY: Final = "vci_notification"
 NotificationHandler = Any  # Callable[[str, Mapping[str, Any]], None]: (event, notification record)
 #: ``(event, {"offer_id": …, …})`` for an agency's front end that follows an offer live (the counter
 #: page): ``offer_redeemed`` (the wallet scanned and redeemed the code), ``tx_code_wrong`` (with
-#: ``tries_left``), ``offer_dead`` (too many wrong codes), ``credential_issued``, ``credential_denied``.
+#: ``tries_left``), ``offer_dead`` (too many wrong codes), ``credential_issued``, ``credential_denied``,
+#: ``credential_unavailable`` (with ``code``: a dependency did not answer, the wallet may retry).
 #: It is told, never asked: an exception it raises is swallowed, so a display fault cannot fail issuance.
 OfferEventHandler = Callable[[str, Mapping[str, Any]], None]
 
@@ -91,6 +107,8 @@ class CredentialIssuerService:
     """An OpenID4VCI 1.0 Credential Issuer (and its own OAuth authorization server).
 
     ``issuer`` signs; ``callback`` says what to issue; ``store`` holds every piece of state.
+    ``sign`` replaces the signing step, once per proven key (by default :meth:`default_sign`): a
+    service that allocates status or keeps a register does that there and calls :meth:`default_sign`.
     """
 
     def __init__(
@@ -105,6 +123,7 @@ class CredentialIssuerService:
         max_body: int = DEFAULT_MAX_BODY,
         attesters: Mapping[str, PublicKey] | None = None,
         on_event: OfferEventHandler | None = None,
+        sign: SignCredential | None = None,
     ) -> None:
         if config.require_client_attestation and not attesters:
             raise UsageError("usage.invalid_argument", "wallet attestation is required: name the trusted attesters")
@@ -118,6 +137,7 @@ class CredentialIssuerService:
         self.on_notification = on_notification
         self.max_body = max_body
         self.on_event = on_event
+        self.sign: SignCredential = sign if sign is not None else self.default_sign
         self._routes = {
             config.metadata_path: ("GET", self._metadata),
             config.oauth_metadata_path: ("GET", self._oauth_metadata),
@@ -477,7 +497,7 @@ class CredentialIssuerService:
         if "credential_response_encryption" in body:
             return oauth_error(400, "invalid_encryption_parameters", "response encryption is not supported")
         keys = self._proven_keys(body, configuration.proof_algs, configuration.binding_methods, grant["offer_id"])
-        request_for = IssuanceRequest(config_id, configuration, grant["subject"], keys)
+        request_for = IssuanceRequest(config_id, configuration, grant["subject"], keys, offer_id=grant["offer_id"])
         return self._issue(request_for, grant, status_ready=200)
 
     def _proven_keys(
@@ -543,24 +563,19 @@ class CredentialIssuerService:
         except IssuanceDenied as exc:
             self._event("credential_denied", grant.get("offer_id"))
             return oauth_error(400, "credential_request_denied", str(exc)[:200])
+        except IssuanceUnavailable as exc:
+            return self._unavailable(request, grant, exc)
         if isinstance(answer, Pending):
-            if request.deferred:  # still not ready: the same transaction, come back later (§9.2)
-                interval = answer.interval or self.config.deferred_interval
-                return HttpResponse.json_body(202, {"transaction_id": transaction_id, "interval": interval})
-            transaction_id = _new_secret()
-            record = {
-                "offer_id": grant["offer_id"],
-                "id": request.configuration_id,
-                "subject": dict(request.subject),
-                "keys": [k.jwk for k in request.holder_keys],
-            }
-            self.store.put(_NS_DEFERRED, _h(transaction_id), record, ttl=self.config.deferred_ttl)
-            interval = answer.interval or self.config.deferred_interval
-            return HttpResponse.json_body(202, {"transaction_id": transaction_id, "interval": interval})
+            return self._defer(request, grant, answer, transaction_id)
         if not isinstance(answer, CredentialData):
             raise UsageError("usage.invalid_argument", "the issuance callback must return CredentialData or Pending")
         try:
-            credentials = [self._sign(request, answer, key) for key in request.holder_keys]
+            credentials = [self.sign(request, answer, key) for key in request.holder_keys]
+        except IssuanceUnavailable as exc:
+            return self._unavailable(request, grant, exc)
+        except IssuanceDenied as exc:
+            self._event("credential_denied", grant.get("offer_id"))
+            return oauth_error(400, "credential_request_denied", str(exc)[:200])
         except ThaiVCError as exc:  # the agency's data does not make an issuable credential
             self._event("credential_denied", grant.get("offer_id"), code=exc.code)
             return oauth_error(400, "credential_request_denied", exc.code)
@@ -575,11 +590,64 @@ class CredentialIssuerService:
         self._event("credential_issued", grant.get("offer_id"), configuration_id=request.configuration_id)
         return HttpResponse.json_body(status_ready, body)
 
-    def _sign(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
+    def _defer(
+        self, request: IssuanceRequest, grant: Mapping[str, Any], answer: Pending, transaction_id: str | None
+    ) -> HttpResponse:
+        interval = answer.interval or self.config.deferred_interval
+        if request.deferred:  # still not ready: the same transaction, come back later (§9.2)
+            return HttpResponse.json_body(202, {"transaction_id": transaction_id, "interval": interval})
+        transaction_id = _new_secret()
+        record = {
+            "offer_id": grant["offer_id"],
+            "id": request.configuration_id,
+            "subject": dict(request.subject),
+            "keys": [k.jwk for k in request.holder_keys],
+        }
+        self.store.put(_NS_DEFERRED, _h(transaction_id), record, ttl=self.config.deferred_ttl)
+        return HttpResponse.json_body(202, {"transaction_id": transaction_id, "interval": interval})
+
+    def _unavailable(
+        self, request: IssuanceRequest, grant: Mapping[str, Any], exc: IssuanceUnavailable
+    ) -> HttpResponse:
+        """A dependency did not answer: nothing is returned, and the wallet's retry must be servable.
+
+        The ``c_nonce`` stays spent (a nonce is single use; the retry fetches a fresh one), the access
+        token was only read. The proven keys were recorded as used for this offer before the callback
+        ran: free them, or the retry with the same keys would be refused although nothing was issued.
+        A deferred transaction keeps its keys (it is collected later, and only once).
+        """
+        known = isinstance(exc.code, str) and exc.code in CODES
+        code = exc.code if known else _UNAVAILABLE_CODE  # a label the wallet may rely on
+        if not request.deferred:
+            # best effort: with the store down too, the keys stay spent and the wallet retries with new ones
+            with contextlib.suppress(ThaiVCError):
+                for key in request.holder_keys:
+                    self.store.delete(_NS_KEYS, _h(f"{grant['offer_id']}|{key.thumbprint()}"))
+        self._event("credential_unavailable", grant.get("offer_id"), code=code)
+        return oauth_error(
+            503,
+            "temporarily_unavailable",
+            f"{code}: {exc.detail}",
+            thaivc_code=code,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+
+    def default_sign(
+        self, request: IssuanceRequest, data: CredentialData, key: PublicKey, *, issuer: Issuer | None = None
+    ) -> Any:
+        """The library's signing step: ``data`` as the requested format, bound to the holder's ``key``.
+
+        ``dc+sd-jwt`` carries the key as ``cnf.jwk``; the VCDM formats (``jwt_vc_json``, ``ldp_vc``)
+        set ``credentialSubject.id`` to the key's ``did:jwk``, whatever the callback put there, so a
+        credential is never bound to anyone but the wallet that proved the key. ``issuer`` signs
+        instead of :attr:`issuer` (an SD-JWT VC issuer identified by an https URL, say). A ``sign``
+        hook calls this after its own steps (allocating status, say) rather than re-implementing it.
+        """
+        signer = issuer if issuer is not None else self.issuer
         configuration = request.configuration
         doc = dict(data.credential)
         if configuration.format == "dc+sd-jwt":
-            return self.issuer.issue(
+            return signer.issue(
                 doc,
                 format="dc+sd-jwt",
                 disclosable=list(data.disclosable),
@@ -592,8 +660,8 @@ class CredentialIssuerService:
         subject["id"] = did_jwk(key)
         doc["credentialSubject"] = subject
         if configuration.format == "jwt_vc_json":
-            return self.issuer.issue(doc, format="vc+jwt", status=data.status)
-        return self.issuer.issue(doc, format="di", status=data.status)
+            return signer.issue(doc, format="vc+jwt", status=data.status)
+        return signer.issue(doc, format="di", status=data.status)
 
     def _deferred(self, request: HttpRequest) -> HttpResponse:
         _, grant = self._authorized(request, "deferred")
@@ -608,7 +676,9 @@ class CredentialIssuerService:
         value = record.value
         configuration = self.config.configurations[value["id"]]
         keys = tuple(PublicKey.from_jwk(j) for j in value["keys"])
-        ask = IssuanceRequest(value["id"], configuration, value["subject"], keys, deferred=True)
+        ask = IssuanceRequest(
+            value["id"], configuration, value["subject"], keys, deferred=True, offer_id=value["offer_id"]
+        )
         response = self._issue(ask, value, status_ready=200, transaction_id=transaction_id)
         if response.status == 200 and self.store.take(_NS_DEFERRED, key) is None:
             return oauth_error(400, "invalid_transaction_id", "already collected")

@@ -1,7 +1,9 @@
 """OpenID4VCI issuance and OpenID4VP verification inside ``thaivc serve``.
 
 The protocol objects are the library's (:class:`~thaivc.oid4vci.CredentialIssuerService`,
-:class:`~thaivc.oid4vp.PresentationVerifier`); this module gives them what a service adds:
+:class:`~thaivc.oid4vp.PresentationVerifier`); this module gives them what a service adds, through
+their public seams only (the issuance callback, the ``sign`` hook, :class:`~thaivc.oid4vci.IssuanceUnavailable`,
+``on_verdict``), never by replacing their internals:
 
 * **state in the service's database** (:meth:`Database.state_store`, created by migration 2), so
   several workers and hosts share every code, nonce, token and transaction;
@@ -36,7 +38,7 @@ from starlette.responses import JSONResponse, Response
 from thaivc.core.errors import CODES, ThaiVCError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
-from thaivc.oid4vc import HttpRequest, HttpResponse, StateStore, oauth_error
+from thaivc.oid4vc import HttpRequest, HttpResponse, StateStore
 from thaivc.oid4vci import (
     CredentialConfiguration,
     CredentialData,
@@ -44,6 +46,7 @@ from thaivc.oid4vci import (
     Display,
     IssuanceDenied,
     IssuanceRequest,
+    IssuanceUnavailable,
     IssuerConfig,
     Pending,
 )
@@ -90,20 +93,6 @@ class IssuanceContext:
 ServiceCallback = Callable[[IssuanceRequest, IssuanceContext], CredentialData | Pending]
 
 
-class _Unavailable(Exception):
-    """A dependency failed while issuing: not a ThaiVCError, so the library's handler lets it through."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
-
-
-def _unavailable_response(code: str, detail: str) -> HttpResponse:
-    return oauth_error(503, "temporarily_unavailable", f"{code}: {detail}"[:300], thaivc_code=code,
-                       headers={"Retry-After": "5"})
-
-
 def _import(spec: str) -> Any:
     module_name, _, attr = spec.partition(":")
     return getattr(importlib.import_module(module_name), attr)
@@ -139,9 +128,14 @@ def _ref(offer_id: str) -> str:
     return hashlib.sha256(offer_id.encode()).hexdigest()[:16]
 
 
-class ServiceCredentialIssuer(CredentialIssuerService):
+class ServiceCredentialIssuer:
     """The library's issuer with the service's status lists, register, audit and 503s.
 
+    It wraps a :class:`~thaivc.oid4vci.CredentialIssuerService` (:attr:`vci`) and adds its steps
+    through the library's seams: the configured callback is called through :meth:`_call`, each
+    credential is signed through :meth:`_sign` (status, register, audit around
+    :meth:`~thaivc.oid4vci.CredentialIssuerService.default_sign`), and a dependency that does not
+    answer is raised as :class:`~thaivc.oid4vci.IssuanceUnavailable` (the library answers the 503).
     Offers are made through :meth:`offer` (the administration endpoint): the subject the officer
     attached is kept with the client that made the offer, which the audit names when a wallet collects.
     """
@@ -149,12 +143,18 @@ class ServiceCredentialIssuer(CredentialIssuerService):
     def __init__(self, config: IssuerConfig, *, service: Service, protocol: Oid4vciConfig,
                  callback: ServiceCallback, context: IssuanceContext, store: StateStore,
                  on_event: OfferEventHandler | None = None) -> None:
-        super().__init__(config, issuer=service.issuer, callback=self._call, store=store,
-                         max_body=service.config.limits.max_body_bytes, on_event=on_event)
+        self.config = config
         self.service = service
         self.protocol = protocol
         self.user_callback = callback
         self.context = context
+        self.vci = CredentialIssuerService(config, issuer=service.issuer, callback=self._call, sign=self._sign,
+                                           store=store, max_body=service.config.limits.max_body_bytes,
+                                           on_event=on_event)
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Every wallet-facing request of the issuer's URL space (the library's endpoints)."""
+        return self.vci.handle(request)
 
     # -- making offers (administration) -------------------------------------------------------------
     def offer(self, body: Mapping[str, Any], *, client: str, request_id: str) -> dict[str, Any]:
@@ -177,7 +177,7 @@ class ServiceCredentialIssuer(CredentialIssuerService):
         if not isinstance(tx_code, bool) or not isinstance(by_reference, bool):
             raise ServiceError("service.bad_request", "txCode and byReference are booleans")
         envelope = {"subject": subject, "client": client}
-        made = self.create_offer(ids, envelope, tx_code=tx_code, by_reference=by_reference)
+        made = self.vci.create_offer(ids, envelope, tx_code=tx_code, by_reference=by_reference)
         self._audit(client, "offer", _ref(made.offer_id), "created", ",".join(ids), request_id)
         out: dict[str, Any] = {"offer": made.offer, "deepLink": made.deep_link,
                                "expiresIn": self.config.pre_authorized_code_ttl}
@@ -194,19 +194,19 @@ class ServiceCredentialIssuer(CredentialIssuerService):
         inner: Mapping[str, Any] = found if isinstance(found, dict) else envelope
         try:
             return self.user_callback(dataclasses.replace(request, subject=inner), self.context)
+        except IssuanceUnavailable as exc:  # the agency's callback said so itself
+            self._unavailable(request, exc.code)
+            raise
         except ThaiVCError as exc:
             if exc.code in UNAVAILABLE:
-                raise _Unavailable(exc.code, exc.detail) from None
+                self._unavailable(request, exc.code)
+                raise IssuanceUnavailable(exc.code, exc.detail) from None
             raise IssuanceDenied(exc.code) from None
 
-    def _issue(self, request: IssuanceRequest, grant: Mapping[str, Any], *, status_ready: int,
-               transaction_id: str | None = None) -> HttpResponse:
-        try:
-            return super()._issue(request, grant, status_ready=status_ready, transaction_id=transaction_id)
-        except _Unavailable as exc:
-            self._audit(self._client(request), "issue", _ref(str(grant.get("offer_id", ""))), "unavailable",
-                        exc.code, REQUEST_ID.get())
-            return _unavailable_response(exc.code, exc.detail)
+    def _unavailable(self, request: IssuanceRequest, code: str) -> None:
+        """The audit row of an outage; the library answers the wallet (503, ``Retry-After``)."""
+        self._audit(self._client(request), "issue", _ref(request.offer_id or ""), "unavailable", code,
+                    REQUEST_ID.get())
 
     # -- signing: status first, register and audit before the answer ---------------------------------
     def _sign(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
@@ -234,7 +234,8 @@ class ServiceCredentialIssuer(CredentialIssuerService):
             ))
         except ThaiVCError as exc:
             if exc.code in UNAVAILABLE:
-                raise _Unavailable(exc.code, exc.detail) from None
+                self._unavailable(request, exc.code)
+                raise IssuanceUnavailable(exc.code, exc.detail) from None
             self._audit(client, "issue", str(doc["id"]), "refused", exc.code, REQUEST_ID.get())
             raise
         self._audit(client, "issue", str(doc["id"]), "issued", f"oid4vci {configuration.format}", REQUEST_ID.get())
@@ -244,15 +245,12 @@ class ServiceCredentialIssuer(CredentialIssuerService):
         """Sign as the DID, or an SD-JWT VC as the https issuer of ``[sd_jwt_vc]`` (as the VC-API does)."""
         https = self.service.sd_jwt
         if request.configuration.format != "dc+sd-jwt" or https is None:
-            return super()._sign(request, data, key)
+            return self.vci.default_sign(request, data, key)
         status: Any = data.status
         if isinstance(status, tuple):  # the DID's registry: the https issuer is handed the ready claim
             registry, purposes = status
             status = registry.entry_for(str(data.credential["id"]), purposes[0], format="ietf")
-        return https.issuer.issue(
-            dict(data.credential), format="dc+sd-jwt", disclosable=list(data.disclosable), status=status,
-            holder_jwk=dict(key.jwk), vct=request.configuration.vct,
-        )
+        return self.vci.default_sign(request, dataclasses.replace(data, status=status), key, issuer=https.issuer)
 
     @staticmethod
     def _client(request: IssuanceRequest) -> str:
