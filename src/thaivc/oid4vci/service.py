@@ -569,16 +569,9 @@ class CredentialIssuerService:
             return self._defer(request, grant, answer, transaction_id)
         if not isinstance(answer, CredentialData):
             raise UsageError("usage.invalid_argument", "the issuance callback must return CredentialData or Pending")
-        try:
-            credentials = [self.sign(request, answer, key) for key in request.holder_keys]
-        except IssuanceUnavailable as exc:
-            return self._unavailable(request, grant, exc)
-        except IssuanceDenied as exc:
-            self._event("credential_denied", grant.get("offer_id"))
-            return oauth_error(400, "credential_request_denied", str(exc)[:200])
-        except ThaiVCError as exc:  # the agency's data does not make an issuable credential
-            self._event("credential_denied", grant.get("offer_id"), code=exc.code)
-            return oauth_error(400, "credential_request_denied", exc.code)
+        credentials = self._sign_all(request, grant, answer)
+        if isinstance(credentials, HttpResponse):
+            return credentials
         notification_id = _new_secret()
         self.store.put(
             _NS_NOTIFY,
@@ -589,6 +582,21 @@ class CredentialIssuerService:
         body = {"credentials": [{"credential": c} for c in credentials], "notification_id": notification_id}
         self._event("credential_issued", grant.get("offer_id"), configuration_id=request.configuration_id)
         return HttpResponse.json_body(status_ready, body)
+
+    def _sign_all(
+        self, request: IssuanceRequest, grant: Mapping[str, Any], answer: CredentialData
+    ) -> list[Any] | HttpResponse:
+        """One credential per proven key, or the answer that says why there is none."""
+        try:
+            return [self.sign(request, answer, key) for key in request.holder_keys]
+        except IssuanceUnavailable as exc:
+            return self._unavailable(request, grant, exc)
+        except IssuanceDenied as exc:
+            self._event("credential_denied", grant.get("offer_id"))
+            return oauth_error(400, "credential_request_denied", str(exc)[:200])
+        except ThaiVCError as exc:  # the agency's data does not make an issuable credential
+            self._event("credential_denied", grant.get("offer_id"), code=exc.code)
+            return oauth_error(400, "credential_request_denied", exc.code)
 
     def _defer(
         self, request: IssuanceRequest, grant: Mapping[str, Any], answer: Pending, transaction_id: str | None
