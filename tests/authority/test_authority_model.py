@@ -120,15 +120,20 @@ def test_exported_members_are_sorted_and_importable() -> None:
         assert hasattr(authority, name)
 
 
-def test_the_model_reaches_its_evaluator_only_through_the_package() -> None:
-    """Importing the model alone loads the package, which installs the evaluator: ``allows`` decides.
+def test_the_rule_joins_its_body_and_evaluator_without_a_cycle() -> None:
+    """``AuthorityRule`` (``_rule``) subclasses the body the evaluator reads; nothing is installed at run time.
 
-    The model module itself never imports ``_decide`` (the ``authority`` import-linter contract).
+    A fresh interpreter that imports only ``_rule`` decides; the model module never imports
+    ``_decide`` or ``_rule`` (the ``authority`` import-linter contract checks the direction).
     """
+    import ast
     import subprocess
     import sys
+    from pathlib import Path
+
     code = (
-        "from thaivc.authority._model import AuthorityRule, SignerRef\n"
+        "from thaivc.authority._rule import AuthorityRule\n"
+        "from thaivc.authority._model import SignerRef\n"
         "rule = AuthorityRule.model_validate({'branches': [{'mode': 'always', 'scope': None, 'total': 1,"
         " 'slots': [{'any_director': True}], 'seal': 'not_required'}], 'needs_review': False,"
         " 'review_reason': None, 'raw_clause_th': 'x'})\n"
@@ -138,4 +143,9 @@ def test_the_model_reaches_its_evaluator_only_through_the_package() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "thaivc.authority._model"]
     from thaivc.authority import _decide, _model
+
+    tree = ast.parse(Path(_model.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not imported & {"thaivc.authority._decide", "thaivc.authority._rule"}
+    assert not hasattr(_model, "install_decider")
     assert _decide.RuleDecision is _model.RuleDecision is authority.RuleDecision

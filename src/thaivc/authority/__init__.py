@@ -9,12 +9,10 @@ explains why in Thai and English; ``render_tree`` shows a rule for checking by e
 from __future__ import annotations
 
 from thaivc.authority._acts import ACT_SCOPES, CLAUSE_SCOPES, ActScope, act_label_th, act_shown_th, place_act
-from thaivc.authority._decide import decide
 from thaivc.authority._model import (
     Act,
     AnyDirector,
     AnyOf,
-    AuthorityRule,
     Branch,
     BranchMode,
     DirectorName,
@@ -24,7 +22,6 @@ from thaivc.authority._model import (
     SealRequirement,
     SignerRef,
     Slot,
-    install_decider,
 )
 from thaivc.authority._names import (
     DEFAULT_TITLES,
@@ -36,9 +33,7 @@ from thaivc.authority._names import (
 )
 from thaivc.authority._parse import MAX_CLAUSE_CHARS, parse_clause
 from thaivc.authority._render import render_tree
-
-# The rule model never imports its evaluator: the package joins them, once, as it loads.
-install_decider(decide)
+from thaivc.authority._rule import AuthorityRule
 
 __all__ = [
     "ACT_SCOPES",

@@ -21,10 +21,10 @@ from thaivc.authority._matching import perfect_matching
 from thaivc.authority._model import (
     Act,
     AnyDirector,
-    AuthorityRule,
     Branch,
     DirectorName,
     PersonRef,
+    RuleBody,
     RuleDecision,
     Scope,
     SignerRef,
@@ -201,7 +201,7 @@ def _unbound_reason(signer: SignerRef, hits: Sequence[DirectorName]) -> str:
     return f"the signer “{signer.name_th}” matches {len(hits)} directors (“{who}”)"
 
 
-def _unclassified(rule: AuthorityRule, act: Act) -> tuple[Act, str | None]:
+def _unclassified(rule: RuleBody, act: Act) -> tuple[Act, str | None]:
     """The act with the clause scopes it falls into, or the reason its scope cannot be known.
 
     Only a rule with a tagged exception or addition depends on the act's kind; under such a rule an
@@ -242,7 +242,7 @@ def _allowed(i: int, b: Branch, attempt: _Attempt, people: list[SignerRef], seal
     return RuleDecision(True, i, dict(sorted(attempt.assignment.items())), (), th, en, notes, surplus)
 
 
-def _refused(rule: AuthorityRule, people: list[SignerRef], attempts: list[_Attempt]) -> RuleDecision:
+def _refused(rule: RuleBody, people: list[SignerRef], attempts: list[_Attempt]) -> RuleDecision:
     failures = [Problem.of(a.code or NOT_SATISFIED, f"branch {i + 1} ({describe_branch_en(b)}): {a.why}",
                            ("branches", i)) for i, (b, a) in enumerate(zip(rule.branches, attempts, strict=True))]
     seal_only = [p for p in failures if p.code == SEAL_REQUIRED]
@@ -260,7 +260,7 @@ def _refused(rule: AuthorityRule, people: list[SignerRef], attempts: list[_Attem
     return _refuse(primary, summary, th, en, failures)
 
 
-def decide(rule: AuthorityRule, signers: Sequence[SignerRef], *, act: Act | str = "general",
+def decide(rule: RuleBody, signers: Sequence[SignerRef], *, act: Act | str = "general",
            value_thb: int | None = None, seal: bool | None = None,
            directors: Sequence[DirectorName] | None = None) -> RuleDecision:
     """Evaluate every branch in order; the first satisfied one authorises."""

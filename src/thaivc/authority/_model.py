@@ -10,9 +10,9 @@ out of the JSON rather than written as ``null`` to match the grammar exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -26,25 +26,22 @@ from pydantic import (
 )
 
 from thaivc.authority._names import NameReading, collapse, name_readings
-from thaivc.core.errors import UsageError
 from thaivc.core.report import Problem
 
 __all__ = [
     "Act",
     "AnyDirector",
     "AnyOf",
-    "AuthorityRule",
     "Branch",
     "BranchMode",
-    "Decider",
     "DirectorName",
     "PersonRef",
+    "RuleBody",
     "RuleDecision",
     "Scope",
     "SealRequirement",
     "SignerRef",
     "Slot",
-    "install_decider",
 ]
 
 BranchMode = Literal["always", "only", "except"]
@@ -245,8 +242,12 @@ class Branch(BaseModel):
         return self
 
 
-class AuthorityRule(BaseModel):
-    """The parsed อำนาจกรรมการ clause. A rule that ``needs_review`` never authorises anything."""
+class RuleBody(BaseModel):
+    """The members of a parsed อำนาจกรรมการ clause, without the evaluator.
+
+    :class:`thaivc.authority.AuthorityRule` adds ``allows``; the evaluator (``_decide``) reads this
+    body, so the model never imports the code that judges it.
+    """
 
     model_config = _FROZEN
 
@@ -256,32 +257,12 @@ class AuthorityRule(BaseModel):
     raw_clause_th: str
 
     @model_validator(mode="after")
-    def _consistent(self) -> AuthorityRule:
+    def _consistent(self) -> Self:
         if self.needs_review != (self.review_reason is not None):
             raise ValueError("review_reason is given exactly when needs_review is true")
         if not self.needs_review and not self.branches:
             raise ValueError("a rule that needs no review must have at least one branch")
         return self
-
-    def allows(
-        self,
-        signers: Sequence[SignerRef],
-        *,
-        act: Act | str = "general",
-        value_thb: int | None = None,
-        seal: bool | None = None,
-        directors: Sequence[DirectorName] | None = None,
-    ) -> RuleDecision:
-        """Decide whether ``signers`` may bind the company for ``act`` (see ``_decide.decide``).
-
-        ``directors``, when given, is the registry's committee list: every signer must then match
-        exactly one director, or the decision refuses with ``authority.director_unmatched``.
-        The evaluator is the one :func:`install_decider` was given (``thaivc.authority`` installs
-        ``_decide.decide`` as it loads), so this model never imports its own evaluator.
-        """
-        if not _DECIDER:
-            raise UsageError("usage.invalid_argument", "no rule evaluator is installed: import thaivc.authority")
-        return _DECIDER[0](self, signers, act=act, value_thb=value_thb, seal=seal, directors=directors)
 
 
 class Act(BaseModel):
@@ -309,31 +290,6 @@ class Act(BaseModel):
         if isinstance(act, Act):
             return act
         return cls(tags=frozenset() if act == "general" else frozenset({act}))
-
-class Decider(Protocol):
-    """The evaluator behind :meth:`AuthorityRule.allows` (``thaivc.authority._decide.decide``)."""
-
-    def __call__(
-        self,
-        rule: AuthorityRule,
-        signers: Sequence[SignerRef],
-        *,
-        act: Act | str,
-        value_thb: int | None,
-        seal: bool | None,
-        directors: Sequence[DirectorName] | None,
-    ) -> RuleDecision: ...
-
-
-#: The installed evaluator (one at most). The model defines the rule and the decision; the evaluator
-#: imports the model, never the other way, and the package joins the two (``install_decider``).
-_DECIDER: list[Decider] = []
-
-
-def install_decider(decider: Decider) -> None:
-    """Make ``decider`` the evaluator of :meth:`AuthorityRule.allows` (the package does this once)."""
-    _DECIDER[:] = [decider]
-
 
 @dataclass(frozen=True, slots=True)
 class RuleDecision:

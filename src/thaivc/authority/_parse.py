@@ -29,7 +29,6 @@ from thaivc.authority._lexer import Token, Unreadable, lex, loose, title_pattern
 from thaivc.authority._model import (
     AnyDirector,
     AnyOf,
-    AuthorityRule,
     Branch,
     DirectorName,
     PersonRef,
@@ -46,6 +45,7 @@ from thaivc.authority._names import (
     title_conflict,
 )
 from thaivc.authority._numerals import NUMBER_PATTERN, thai_digits_to_ascii
+from thaivc.authority._rule import AuthorityRule
 from thaivc.authority._scope import parse_scope
 from thaivc.core.errors import UsageError
 

@@ -9,7 +9,7 @@ from thaivc.authority._describe import (
     describe_slot_en,
     describe_slot_th,
 )
-from thaivc.authority._model import AuthorityRule
+from thaivc.authority._model import RuleBody
 
 __all__ = ["render_tree"]
 
@@ -19,7 +19,7 @@ _SEAL = {"required": ("ต้องประทับตราสำคัญ", 
          "unspecified": ("ไม่ได้ระบุเรื่องตราสำคัญ", "seal not stated")}
 
 
-def render_tree(rule: AuthorityRule) -> str:
+def render_tree(rule: RuleBody) -> str:
     """Thai and English, one branch per node and one slot per leaf."""
     lines = ["อำนาจลงนาม / Signing authority"]
     if rule.needs_review:
