@@ -6,7 +6,8 @@ the library's own rate in the same run, open-loop pacing — are a few lines eac
 1. starts ``thaivc serve --workers 2`` on loopback over PostgreSQL (a throwaway server, or ``--database-url``);
 2. measures the **library's single-core verify rate** in this process, on the same credentials, and
    its CPU time per verification;
-3. **verification alone** (``max(5 s, duration / 6)``, closed loop): the server's CPU time per
+3. **verification alone** (``max(10 s, duration / 6)``, closed loop, after 5 s of warm-up that opens
+   every pool thread's database connections): the server's CPU time per
    verification (psutil, ``thaivc serve`` and its workers), the load-independent figure set against
    the library's CPU per verification (target: at most 1/0.7 = 1.43 times);
 4. **saturation**: ``--concurrency`` closed-loop clients verify for ``--duration`` seconds, half
@@ -373,7 +374,8 @@ def check_allocations(db_url: str, issued: list[str]) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     duration = 3.0 if args.quick else args.duration
-    cpu_seconds = 2.0 if args.quick else max(5.0, duration / 6)
+    cpu_seconds = 2.0 if args.quick else max(10.0, duration / 6)
+    warmup_seconds = 1.0 if args.quick else 5.0
     with tempfile.TemporaryDirectory(prefix="thaivc-load-") as tmp, throwaway_postgres(args.database_url) as dsn:
         db_url = _dsn_url(dsn)
         port = _free_port()
@@ -384,7 +386,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             rates = library_rate(fx, 0.5 if args.quick else 3.0)
             target = 0.7 * args.workers * rates["mix"]
             # SD-JWT presentations for half of every request both phases may make, each with its challenge
-            wanted = int(min(60_000, 1.3 * 0.5 * args.workers * rates["mix"] * (duration * 1.5 + cpu_seconds))) + 64
+            seconds = duration * 1.5 + cpu_seconds + warmup_seconds
+            wanted = int(min(60_000, 1.3 * 0.5 * args.workers * rates["mix"] * seconds)) + 64
             if args.quick:
                 wanted = min(wanted, 400)
             challenges = insert_challenges(db_url, wanted)
@@ -394,6 +397,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             issue_failures: dict[str, int] = {}
 
             async def main() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+                # warm-up, not counted: each thread of each worker's pool opens its database connections
+                await saturate(base, load, warmup_seconds, args.concurrency)
                 # verification alone first: the server's CPU per verification, nothing else beside it
                 cpu_before = server_cpu(proc)
                 alone = await saturate(base, load, cpu_seconds, args.concurrency)
