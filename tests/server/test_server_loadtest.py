@@ -34,4 +34,7 @@ def test_quick_load_keeps_issuance_exact(pg_dsn: str) -> None:
     wrong, lines = loadtest.judge(report)
     assert wrong == [], wrong
     assert report["saturation"]["requests"] > 0 and report["paced"]["requests"] > 0
-    assert len(lines) == 3  # throughput, paced latency, server CPU per request (psutil is in the dev extra)
+    # library rate, throughput, paced latency, server CPU alone and with issuance (psutil: dev extra), issuance
+    assert len(lines) == 6, lines
+    assert lines[-1].startswith("✓ PostgreSQL issuance")
+    assert report["verification_alone"]["server_cpu_ms_per_request"] > 0

@@ -34,7 +34,7 @@ from thaivc.server.db import Database
 from thaivc.server.guard import REQUEST_ID, Guard, JsonFormatter, Metrics
 from thaivc.server.keys import KeyRing, load_keyring
 from thaivc.server.mount import HandlerRequest, HandlerResponse, mount_handler
-from thaivc.server.problems import ServiceError, problem_response, read_json_object, status_for
+from thaivc.server.problems import ServiceError, json_response, problem_response, read_json_object, status_for
 from thaivc.server.protocols import mount_protocols
 from thaivc.server.publishing_sdjwt import mount_sdjwt_publishing
 from thaivc.server.service import Service, read_csv_ids
@@ -99,7 +99,7 @@ def _verdict_response(state: _AppState, kind: str, report: VerificationReport) -
     body = report.to_json()
     body.pop("document", None)  # the caller sent it; the service does not echo claims
     if report.ok:
-        return JSONResponse({"verified": True, **body}, headers={"Cache-Control": "no-store"})
+        return json_response({"verified": True, **body}, headers={"Cache-Control": "no-store"})
     first = report.problems[0] if report.problems else None
     code = first.code if first else "internal.error"
     # the database or a key out of reach is the service's failure, not the credential's: 503

@@ -207,6 +207,25 @@ class Database:
                 raise _unavailable(exc) from None
             raise
 
+    def statement(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one write statement as its own transaction (the connection is in autocommit); its rowcount.
+
+        One round trip where :meth:`transaction` takes three (BEGIN, the statement, COMMIT): for the
+        statements that are atomic by themselves, such as a conditional ``UPDATE`` that spends a value.
+        """
+        conn = self._conn()
+        try:
+            cur = conn.execute(sql if self.kind == "sqlite" else sql.replace("?", "%s"), params)
+            return int(cur.rowcount)
+        except (sqlite3.Error, OSError) as exc:
+            self._drop_conn()
+            raise _unavailable(exc) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):
+                self._drop_conn()
+                raise _unavailable(exc) from None
+            raise
+
     def close(self) -> None:
         with self._lock:
             conns, self._all = self._all, []
@@ -309,13 +328,14 @@ class Database:
         if not isinstance(challenge, str) or not 8 <= len(challenge) <= 128:
             return "unknown"
         now = int(time.time())
-        with self.transaction() as cur:
-            cur.execute(
-                "UPDATE thaivc_challenge SET used = 1 WHERE challenge = ? AND used = 0 AND expires_at > ?",
-                (challenge, now),
-            )
-            if cur.rowcount == 1:
-                return "fresh"
+        # one conditional UPDATE is atomic by itself: two redeemers of one challenge cannot both see used = 0
+        spent = self.statement(
+            "UPDATE thaivc_challenge SET used = 1 WHERE challenge = ? AND used = 0 AND expires_at > ?",
+            (challenge, now),
+        )
+        if spent == 1:
+            return "fresh"
+        with self.transaction(write=False) as cur:
             row = cur.execute(
                 "SELECT used, expires_at FROM thaivc_challenge WHERE challenge = ?", (challenge,)
             ).fetchone()

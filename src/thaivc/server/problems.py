@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,7 +18,8 @@ from thaivc.core.errors import CODES, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.report import Problem
 
-__all__ = ["PROBLEM_JSON", "ServiceError", "problem_response", "read_json_object", "status_for"]
+__all__ = ["PROBLEM_JSON", "ServiceError", "dump_json", "json_response", "problem_response", "read_json_object",
+           "status_for"]
 
 PROBLEM_JSON: Final = "application/problem+json"
 
@@ -73,9 +75,36 @@ def problem_response(
         body["instance"] = instance
     if extra:
         body.update(extra)
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(payload, status_code=status, media_type=PROBLEM_JSON,
+    return Response(dump_json(body), status_code=status, media_type=PROBLEM_JSON,
                     headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def dump_json(content: Any) -> bytes:
+    """Compact UTF-8 JSON, as Starlette's ``JSONResponse`` writes it, through orjson (a tenth of the cost).
+
+    What orjson will not write the way :mod:`json` does (a non-string key, an integer beyond 64
+    bits, NaN) goes through :mod:`json` as before, refusing NaN as ``JSONResponse`` does.
+    """
+    try:
+        if _plain(content):
+            return orjson.dumps(content)
+    except TypeError:  # orjson.JSONEncodeError
+        pass
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def _plain(value: Any) -> bool:
+    """No float anywhere (orjson writes NaN as null where :mod:`json` refuses it): reports have none."""
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    return not isinstance(value, float)
+
+
+def json_response(content: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """``application/json`` written by :func:`dump_json`."""
+    return Response(dump_json(content), status_code=status, media_type="application/json", headers=headers)
 
 
 def _media_type(request: Request) -> str:

@@ -33,6 +33,7 @@ from thaivc.server.keys import KeyRing
 from thaivc.server.problems import ServiceError
 from thaivc.server.sd_options import sd_issue_options
 from thaivc.server.sdjwt_issuer import SdJwtPublisher
+from thaivc.server.status_cache import OwnListCache
 from thaivc.status import (
     StatusChecker,
     StatusRegistry,
@@ -96,6 +97,9 @@ class Service:
         self.issuer = Issuer(keyring.active, issuer_id=keyring.did)
         self.status_base = f"{config.public_url}/status"
         self.registry = StatusRegistry(db.status_store(), base_url=self.status_base, issuer_id=keyring.did)
+        # decoded own lists kept while their revision holds (re-confirmed on every use), shared by
+        # every verifier this service makes; other issuers' lists by their TTL
+        self.status_cache = OwnListCache(self.status_base + "/", self._own_list_id, self._list_revision)
         self._network: Any = None
         if config.policy.allow_network:
             from thaivc.net import SafeHttpClient
@@ -133,7 +137,7 @@ class Service:
             Policy(),
             resolver=self.resolver,
             challenge_store=challenges,
-            status_checker=StatusChecker(self._fetch_list, trusted_status_issuers=trusted),
+            status_checker=StatusChecker(self._fetch_list, trusted_status_issuers=trusted, cache=self.status_cache),
             sd_jwt_key_resolver=key_resolver,
         )
 
@@ -162,21 +166,42 @@ class Service:
             publication = self.registry.publish(list_id, fmt, sign=sign, valid_for=cfg.list_valid_for, ttl=cfg.list_ttl)
         return publication
 
+    def _own_list(self, url: str) -> tuple[str, ListFormat] | None:
+        """``(list_id, format)`` of one of this service's status list URLs; None for any other URL."""
+        prefix = self.status_base + "/"
+        if not url.startswith(prefix):
+            return None
+        rest = url[len(prefix) :]
+        if rest.startswith("token/"):
+            return rest[len("token/") :], "ietf"
+        return rest, "w3c"
+
+    def _own_list_id(self, url: str) -> str | None:
+        own = self._own_list(url)
+        return None if own is None else own[0]
+
+    def _list_revision(self, list_id: str) -> int | None:
+        """The list's revision now, for :class:`OwnListCache` (one primary-key read)."""
+        store = self.registry.store
+        read = getattr(store, "revision", None)
+        if read is not None:
+            value = read(list_id)
+            return None if value is None else int(value)
+        info = store.list_info(list_id)
+        return None if info is None else info.revision
+
     def _fetch_list(self, url: str) -> FetchResult:
         """Status lists for the verifier: this service's own read from the store, others only over the network."""
-        prefix = self.status_base + "/"
-        if url.startswith(prefix):
-            rest = url[len(prefix) :]
-            fmt: ListFormat = "w3c"
-            if rest.startswith("token/"):
-                fmt, rest = "ietf", rest[len("token/") :]
+        own = self._own_list(url)
+        if own is not None:
             try:
-                publication = self.current_list(rest, fmt)
+                publication = self.current_list(*own)
             except ServiceError:
                 raise Indeterminate("status.unavailable", "no such status list here") from None
-            # max_age 0: the service's own lists are read fresh, so a revocation counts at once
-            media = media_type_of(publication.body, token=fmt == "ietf")
-            return FetchResult(url, 200, publication.body.encode(), media, 0)
+            # the checker keeps the decoded list only while the store's revision equals this one
+            self.status_cache.served(url, publication.revision)
+            media = media_type_of(publication.body, token=own[1] == "ietf")
+            return FetchResult(url, 200, publication.body.encode(), media, None)
         if self._network is None:
             raise Indeterminate("status.unavailable", "fetching other issuers' status lists is not enabled")
         from thaivc.status import safe_http_fetcher

@@ -86,6 +86,19 @@ class PostgresStatusStore(SqlStatusStore):
             self._execute(cur, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield cur
 
+    def _read_one(self, sql: str, params: Sequence[Any]) -> Any:
+        # the connection is in autocommit: one statement is its own transaction, one round trip
+        conn = self._conns.get()
+        try:
+            with conn.cursor() as cur:
+                return self._execute(cur, sql, params).fetchone()
+        except self._psycopg.Error as exc:
+            self._drop_if_broken(conn)
+            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
+        except ThaiVCError:
+            self._drop_if_broken(conn)
+            raise
+
     def _execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             return cur.execute(sql.replace("?", "%s"), params)

@@ -385,6 +385,22 @@ class SqlStatusStore(ABC):
         return len(ids)
 
     # -- lists and publications ----------------------------------------------------------------
+    def revision(self, list_id: str) -> int | None:
+        """The list's current revision (None: no such list), read in one statement.
+
+        A verifier that keeps a decoded list asks this before each use: the revision is bumped in the
+        same transaction as every value change, so an equal revision means an identical list. One
+        autocommitted primary-key read, without the transaction of :meth:`list_info` (on PostgreSQL
+        that saves three round trips).
+        """
+        row = self._read_one("SELECT revision FROM thaivc_status_list WHERE list_id = ?", (list_id,))
+        return None if row is None else int(row[0])
+
+    def _read_one(self, sql: str, params: Sequence[Any]) -> Any:
+        """One row of one read-only statement; a backend may run it without an explicit transaction."""
+        with self._read() as cur:
+            return self._execute(cur, sql, params).fetchone()
+
     def list_info(self, list_id: str) -> ListInfo | None:
         with self._read() as cur:
             row = self._execute(cur, _SELECT_LISTS + " WHERE list_id = ?", (list_id,)).fetchone()

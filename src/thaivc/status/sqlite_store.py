@@ -124,6 +124,14 @@ class SqliteStatusStore(SqlStatusStore):
         with self._transaction("BEGIN") as cur:
             yield cur
 
+    def _read_one(self, sql: str, params: Sequence[Any]) -> Any:
+        # autocommit (isolation_level=None): one statement reads one consistent snapshot by itself
+        with self._serial:
+            try:
+                return self._conn.execute(sql, params).fetchone()
+            except sqlite3.Error as exc:
+                raise ThaiVCError("status.store", f"read failed: {exc}") from None
+
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Cursor]:
         with self._serial:
