@@ -147,8 +147,19 @@ def check_plausible_times(doc: dict[str, Any]) -> None:
     """
     for name in ("validFrom", "validUntil"):
         if name in doc:
-            moment, _ = parse_datetime_stamp(doc[name], field=name)
-            check_plausible_year(moment, field=name)
+            value = doc[name]
+            if type(value) is str:
+                _plausible_stamp(value, name)  # a refused value raises, and is never remembered
+            else:
+                moment, _ = parse_datetime_stamp(value, field=name)
+                check_plausible_year(moment, field=name)
+
+
+@fastpath.memo("engine.issuer plausible date-time stamps", "vc+jwt issue: validFrom/validUntil read once, ~2 µs", 1024)
+def _plausible_stamp(value: str, name: str) -> None:
+    """:func:`check_plausible_times` for one string: issuers repeat the same instants."""
+    moment, _ = parse_datetime_stamp(value, field=name)
+    check_plausible_year(moment, field=name)
 
 
 def jwt_validity_claims(doc: dict[str, Any]) -> dict[str, int]:
@@ -354,7 +365,8 @@ class Issuer:
                 raise UsageError(
                     "usage.invalid_argument", f"the credential names issuer {given!r}, but this key is {self.issuer_id}"
                 )
-        doc.setdefault("validFrom", to_xsd_datetime(self.clock.now()))
+        if "validFrom" not in doc:  # not computed for a credential that states its own (issue 16)
+            doc["validFrom"] = to_xsd_datetime(self.clock.now())
         return doc
 
     def issue_with_id(self, credential: dict[str, Any] | Any, **kwargs: Any) -> IssuedCredential:
