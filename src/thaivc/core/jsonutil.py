@@ -135,6 +135,11 @@ def loads_strict(
     ``max_bytes`` is checked before any decoding. ``safe_integers`` additionally enforces the
     I-JSON integer range, which JCS-signed data requires.
     """
+    if type(data) is bytes and fastpath.ON[0] and len(data) <= max_bytes:
+        # the common call (a JWT payload, a disclosure): straight to the fast path, one frame less
+        accepted = _fast(data, max_depth, require_object, safe_integers)
+        if accepted is not _DECLINED:
+            return accepted
     return _parse(
         data,
         max_bytes=max_bytes,

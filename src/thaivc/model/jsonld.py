@@ -132,6 +132,12 @@ def check_context_value(
     value: Any, registry: ContextRegistry, loc: tuple[str | int, ...], *, inline_allowed: bool
 ) -> None:
     """Check one ``@context`` value: bundled or allowlisted URLs, and inline objects that only add terms."""
+    if value.__class__ is list:
+        for item in value:
+            if item.__class__ is not str or item not in registry:
+                break
+        else:
+            return  # only allowlisted URLs (almost every credential): nothing defines or redefines a term
     items = value if isinstance(value, list) else [value]
     # the terms defined so far matter only to a later inline context: a list of URLs alone (almost
     # every credential) never builds the set, the allowlisted contexts define hundreds of terms
