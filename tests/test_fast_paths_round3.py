@@ -190,3 +190,44 @@ def test_request_budget_nests_and_always_resets() -> None:
     with pytest.raises(RuntimeError), request_budget(5):
         raise RuntimeError("a step that breaks")
     assert current_budget() is None
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until", "code"),
+    [
+        ("2026-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "vc.validity_range"),
+        ("2026-01-01 00:00:00Z", None, "vc.datetime_invalid"),
+        ("2026-02-30T00:00:00Z", None, "vc.datetime_invalid"),
+        (None, "2026-01-01T00:00:00+25:00", "vc.datetime_invalid"),
+    ],
+)
+def test_validity_memo_never_keeps_a_refusal(valid_from: str | None, valid_until: str | None, code: str) -> None:
+    from thaivc.model import check_credential
+
+    doc: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"id": "did:example:1"},
+    }
+    if valid_from is not None:
+        doc["validFrom"] = valid_from
+    if valid_until is not None:
+        doc["validUntil"] = valid_until
+    for _ in range(2):
+        assert _both(lambda: check_credential(doc)) == ("error", code)
+
+
+def test_validity_memo_repeats_its_warning() -> None:
+    from thaivc.model import check_credential
+
+    doc = {
+        "@context": [CREDENTIALS_V2],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "validFrom": "2026-01-01T00:00:00",  # no time zone: read as UTC, with a warning each time
+        "credentialSubject": {"id": "did:example:1"},
+    }
+    first = _both(lambda: check_credential(doc))
+    assert first[0] == "value" and len(first[1]) == 1 and "UTC" in first[1][0]
+    assert _both(lambda: check_credential(doc)) == first
