@@ -231,3 +231,62 @@ def test_validity_memo_repeats_its_warning() -> None:
     first = _both(lambda: check_credential(doc))
     assert first[0] == "value" and len(first[1]) == 1 and "UTC" in first[1][0]
     assert _both(lambda: check_credential(doc)) == first
+
+
+# -- issuance: a plain payload is written once ---------------------------------------------------------
+
+
+def _payload(token: str) -> bytes:
+    from thaivc.core.b64 import b64url_decode
+
+    return b64url_decode(token.split(".")[1])
+
+
+def test_plain_payload_is_byte_for_byte_the_checked_text() -> None:
+    key = thaivc.generate_key("Ed25519")
+    issuer = thaivc.Issuer(key, clock=CLOCK)
+    credential = {
+        "@context": [CREDENTIALS_V2],
+        "type": ["VerifiableCredential"],
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:1", "ชื่อ": "สมหญิง", "n": 3, "ok": True, "none": None},
+    }
+    fast = issuer.issue(credential)
+    with fastpath.disabled():
+        slow = issuer.issue(credential)
+    assert fast == slow  # Ed25519 is deterministic: same header, same payload text, same signature
+    assert thaivc.Verifier(clock=CLOCK).check(fast).ok
+
+
+@pytest.mark.parametrize(
+    ("claim", "code"),
+    [
+        (float("nan"), "json.not_ijson"),
+        (float("inf"), "json.not_ijson"),
+        (float("-inf"), "json.not_ijson"),
+        ("a\u200bb", "text.forbidden_char"),
+    ],
+)
+def test_unplain_claims_take_the_checked_route(claim: Any, code: str) -> None:
+    issuer = thaivc.Issuer(thaivc.generate_key("Ed25519"), clock=CLOCK)
+    credential = {
+        "@context": [CREDENTIALS_V2],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:1", "claim": claim},
+    }
+    assert _both(lambda: issuer.issue(credential)) == ("error", code)
+
+
+def test_sign_compact_json_keeps_the_header_rules_and_wants_an_object() -> None:
+    from thaivc.jose.compact import sign_compact_json
+
+    key = thaivc.generate_key("Ed25519")
+    for bad in (b"[1]", b"", b'"x"', bytearray(b"{}")):
+        with pytest.raises(ThaiVCError) as caught:
+            sign_compact_json({"typ": "vc+jwt"}, bad, key)  # type: ignore[arg-type]
+        assert caught.value.code == "usage.invalid_argument"
+    with pytest.raises(ThaiVCError) as caught:
+        sign_compact_json({"typ": "vc+jwt", "jwk": {"kty": "OKP"}}, b"{}", key)
+    assert caught.value.code == "usage.invalid_argument"
+    with pytest.raises(ThaiVCError):
+        sign_compact_json({}, b"{}", key)  # no typ
