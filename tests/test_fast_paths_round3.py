@@ -290,3 +290,16 @@ def test_sign_compact_json_keeps_the_header_rules_and_wants_an_object() -> None:
     assert caught.value.code == "usage.invalid_argument"
     with pytest.raises(ThaiVCError):
         sign_compact_json({}, b"{}", key)  # no typ
+
+
+def test_signer_header_memo_never_keeps_a_conflict() -> None:
+    from thaivc.jose.compact import sign_compact
+
+    key = thaivc.generate_key("Ed25519")
+    for header in ({"typ": "vc+jwt", "kid": key.kid + "x"}, {"typ": "vc+jwt", "alg": "ES256"}, {"kid": key.kid}):
+        for _ in range(2):
+            assert _both(lambda h=header: sign_compact(h, {"a": 1}, key)) == ("error", "usage.invalid_argument")
+    plain = _both(lambda: sign_compact({"typ": "vc+jwt"}, {"a": 1}, key).split(".")[0])
+    specified = _both(lambda: sign_compact({"typ": "vc+jwt"}, {"a": 1}, key, fully_specified=True).split(".")[0])
+    no_kid = _both(lambda: sign_compact({"typ": "kb+jwt"}, {"a": 1}, key, include_kid=False).split(".")[0])
+    assert len({plain, specified, no_kid}) == 3  # each argument is part of what is remembered

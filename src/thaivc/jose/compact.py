@@ -250,6 +250,25 @@ def sign_compact_json(
 def _signed_header(header: dict[str, Any], signer: JoseSigner, *, include_kid: bool, fully_specified: bool) -> str:
     """The protected header segment for ``signer``: checked by the parser's own rules, encoded once."""
     algorithm, kid = signer.algorithm, signer.kid
+    if type(algorithm) is str and type(kid) is str and all(type(value) is str for value in header.values()):
+        # an issuer's call repeats exactly: every input of the segment is an immutable string
+        return _signed_header_of(tuple(header.items()), algorithm, kid, include_kid, fully_specified)
+    return _build_signed_header(header, algorithm, kid, include_kid=include_kid, fully_specified=fully_specified)
+
+
+@fastpath.memo("jose.compact signer's header", "vc+jwt issue: the header merged, checked, encoded once, ~1.5 µs", 256)
+def _signed_header_of(
+    items: tuple[tuple[str, str], ...], algorithm: str, kid: str, include_kid: bool, fully_specified: bool
+) -> str:
+    """:func:`_build_signed_header` for an all-string header (a refusal raises and is not kept)."""
+    return _build_signed_header(
+        dict(items), algorithm, kid, include_kid=include_kid, fully_specified=fully_specified
+    )
+
+
+def _build_signed_header(
+    header: dict[str, Any], algorithm: str, kid: str, *, include_kid: bool, fully_specified: bool
+) -> str:
     if algorithm not in ALLOWED_ALGS or algorithm not in FULLY_SPECIFIED:
         raise UsageError("usage.invalid_argument", f"signer algorithm {algorithm[:32]!r} is not allowed")
     if "alg" in header and key_alg_of(header["alg"]) != algorithm:
