@@ -25,9 +25,7 @@ threads (or tasks) verifying at once never share one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any, Final
 
 from thaivc.core.errors import InputError, UsageError
@@ -98,24 +96,41 @@ def spend(units: int, what: str) -> None:
         budget.spend(units, what)
 
 
-@contextmanager
-def request_budget(limit: int | None = None) -> Iterator[WorkBudget]:
-    """Make a budget active for the duration of one request.
+def request_budget(limit: int | None = None) -> _RequestBudget:
+    """Make a budget active for the duration of one request (``with request_budget() as budget:``).
 
     A request already under way keeps its own budget (a nested ``check()`` — a status list, a
     credential inside a presentation — spends from the outer one), so the ceiling holds for the
     whole request and cannot be multiplied by nesting.
     """
-    active = _ACTIVE.get()
-    if active is not None:
-        yield active
-        return
-    budget = WorkBudget(DEFAULT_BUDGET if limit is None else limit)
-    token = _ACTIVE.set(budget)
-    try:
-        yield budget
-    finally:
-        _ACTIVE.reset(token)
+    return _RequestBudget(limit)
+
+
+class _RequestBudget:
+    """The context manager :func:`request_budget` returns: a class, not a generator.
+
+    It opens once per ``Verifier.check``; a generator-based ``contextmanager`` cost ~1.4 µs of a
+    ~50 µs ``vc+jwt`` overhead (issue 16), this ~0.4 µs.
+    """
+
+    __slots__ = ("_limit", "_token")
+
+    def __init__(self, limit: int | None) -> None:
+        self._limit = limit
+        self._token: Token[WorkBudget | None] | None = None
+
+    def __enter__(self) -> WorkBudget:
+        active = _ACTIVE.get()
+        if active is not None:
+            return active
+        budget = WorkBudget(DEFAULT_BUDGET if self._limit is None else self._limit)
+        self._token = _ACTIVE.set(budget)
+        return budget
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _ACTIVE.reset(self._token)
+            self._token = None
 
 
 def json_nodes(value: Any) -> int:

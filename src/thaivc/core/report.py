@@ -187,10 +187,13 @@ class ReportBuilder:
         return self._undecided
 
     def ok(self, name: str, detail: str = "") -> None:
-        self._checks.append(_shared_check(name, "pass", detail))
+        # the shared table is read inline: ten of these per report (empty while fast paths are off)
+        check = _SHARED_CHECKS.get((name, "pass", detail))
+        self._checks.append(check if check is not None else _shared_check(name, "pass", detail))
 
     def skip(self, name: str, detail: str = "") -> None:
-        self._checks.append(_shared_check(name, "skip", detail))
+        check = _SHARED_CHECKS.get((name, "skip", detail))
+        self._checks.append(check if check is not None else _shared_check(name, "skip", detail))
 
     def fail(self, name: str, code: str, detail: str = "", loc: tuple[str | int, ...] = ()) -> None:
         problem = Problem.of(code, detail, loc)

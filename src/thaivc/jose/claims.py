@@ -20,14 +20,14 @@ __all__ = ["MAX_NUMERIC_DATE", "check_jwt_times", "check_vc_jwt_claims", "effect
 #: 9999-12-31T23:59:59Z: the last instant an XSD/RFC 3339 four-digit year can name.
 MAX_NUMERIC_DATE: Final = 253402300799
 
-_TIME_CLAIMS: Final = ("exp", "nbf", "iat")
-
 
 def _numeric_date(payload: Mapping[str, Any], name: str) -> float | None:
     """Return a NumericDate claim or ``None`` if absent; refuse anything but a sane JSON number."""
     if name not in payload:
         return None
     value = payload[name]
+    if value.__class__ is int and 0 <= value <= MAX_NUMERIC_DATE:  # the usual spelling: one test
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError("claims.malformed", f"{name} must be a JSON number", loc=(name,))
     if isinstance(value, float) and not math.isfinite(value):
@@ -48,7 +48,8 @@ def check_jwt_times(payload: Mapping[str, Any], *, now: float, leeway: int = DEF
         raise UsageError("usage.invalid_argument", f"leeway must be an int in [0, {DEFAULT_LEEWAY}]")
     if not math.isfinite(now):
         raise UsageError("usage.invalid_argument", "now must be a finite timestamp")
-    exp, nbf, iat = (_numeric_date(payload, name) for name in _TIME_CLAIMS)
+    # each claim type-checked before any is compared (in this order: exp, nbf, iat)
+    exp, nbf, iat = _numeric_date(payload, "exp"), _numeric_date(payload, "nbf"), _numeric_date(payload, "iat")
     if exp is not None and exp <= now - leeway:
         raise InputError("time.expired", "exp is in the past", loc=("exp",))
     if nbf is not None and nbf > now + leeway:

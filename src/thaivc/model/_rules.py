@@ -13,6 +13,7 @@ received, never over a re-serialised model.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Final
 
 from thaivc.contexts import CREDENTIALS_V2
@@ -286,16 +287,30 @@ TYPED_FIELDS: Final[tuple[tuple[str, bool], ...]] = (
 )
 
 
+def _stamp(value: object, field: str) -> tuple[datetime, tuple[str, ...] | list[str]]:
+    """:func:`parse_datetime_stamp`, memoised for strings (issuers reuse the same instants)."""
+    if value.__class__ is str:
+        return _string_stamp(value, field)
+    return parse_datetime_stamp(value, field=field)
+
+
+@fastpath.memo("model validFrom/validUntil stamps", "vc+jwt verify and issue: each instant parsed once, ~1.5 µs", 4096)
+def _string_stamp(value: str, field: str) -> tuple[datetime, tuple[str, ...]]:
+    """A valid stamp's instant and warnings as an immutable pair (a refused one raises, never kept)."""
+    moment, warnings = parse_datetime_stamp(value, field=field)
+    return moment, tuple(warnings)
+
+
 def check_validity(doc: dict[str, Any], loc: Loc, warnings: list[str]) -> None:
     """``validFrom``/``validUntil``: XSD dateTimeStamps, and ``validUntil`` not before ``validFrom``."""
     start = end = None
     try:
         if "validFrom" in doc:
-            start, extra = parse_datetime_stamp(doc["validFrom"], field="validFrom")
+            start, extra = _stamp(doc["validFrom"], "validFrom")
             if extra:
                 warnings.extend(extra)
         if "validUntil" in doc:
-            end, extra = parse_datetime_stamp(doc["validUntil"], field="validUntil")
+            end, extra = _stamp(doc["validUntil"], "validUntil")
             if extra:
                 warnings.extend(extra)
     except InputError as exc:

@@ -132,14 +132,24 @@ def check_context_value(
     value: Any, registry: ContextRegistry, loc: tuple[str | int, ...], *, inline_allowed: bool
 ) -> None:
     """Check one ``@context`` value: bundled or allowlisted URLs, and inline objects that only add terms."""
+    if value.__class__ is list:
+        for item in value:
+            if item.__class__ is not str or item not in registry:
+                break
+        else:
+            return  # only allowlisted URLs (almost every credential): nothing defines or redefines a term
     items = value if isinstance(value, list) else [value]
+    # the terms defined so far matter only to a later inline context: a list of URLs alone (almost
+    # every credential) never builds the set, the allowlisted contexts define hundreds of terms
+    last_inline = max((i for i, item in enumerate(items) if isinstance(item, dict)), default=-1)
     defined: set[str] = set()
     for index, item in enumerate(items):
         here = (*loc, index)
         if isinstance(item, str):
             if item not in registry:
                 raise InputError("di.context_not_allowed", f"context {item[:200]!r} is not allowed", loc=here)
-            defined.update(registry.defined_terms(item))
+            if index < last_inline:
+                defined.update(registry.defined_terms(item))
         elif isinstance(item, dict):
             if not inline_allowed:
                 raise InputError("di.context_not_allowed", "an inline context below the top level", loc=here)

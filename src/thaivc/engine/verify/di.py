@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+import orjson
+
 from thaivc.contexts import ContextRegistry
 from thaivc.contexts.disclosure import withheld
+from thaivc.core import fastpath
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.di.canon.dataset import Dataset
@@ -58,6 +61,10 @@ _MAX_NESTING: Final = 1
 _JCS_SUITES: Final = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
 #: Objects and arrays the context pre-scan visits before handing over to the full walk.
 _MAX_SCANNED: Final = 100_000
+#: orjson writes these natively (a datetime as text, a dataclass as an object): let it refuse them.
+_PASSTHROUGH: Final = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
 
 
 def default_contexts() -> ContextRegistry:
@@ -108,6 +115,8 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: by
     one occurrence of those bytes is the root's own and the walk is skipped (issue 16: a Python
     walk over 1,000 claims cost more than the signature).
     """
+    if source is None and fastpath.ON[0] and "proof" not in doc:
+        source = _json_text(doc)
     if "@context" in doc and (_only_root_context(source) if source is not None else not _nested_context(doc)):
         check_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
         return
@@ -115,6 +124,26 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: by
         walk_contexts(without_proofs(doc), registry, (), root=True)
     except RecursionError:
         raise ThaiVCError("input.too_deep", "JSON-LD nesting too deep") from None
+
+
+fastpath.register(
+    "engine.verify.di context scan on orjson text",
+    "vc+jwt issue: the nested-@context walk replaced by one serialisation and a count, ~6 µs at 1.5 KB",
+    lambda: None,
+)
+
+
+def _json_text(doc: dict[str, Any]) -> bytes | None:
+    """``doc`` as JSON text for :func:`_only_root_context` (issuance has no received text); ``None``: walk.
+
+    orjson writes every member name of every object as ``"name"`` (a quote inside a string is
+    written ``\\"``), so a nested ``@context`` member cannot hide from the count; a value it cannot
+    write is left to the walk.
+    """
+    try:
+        return orjson.dumps(doc, option=_PASSTHROUGH)
+    except orjson.JSONEncodeError:
+        return None
 
 
 def _only_root_context(source: bytes) -> bool:
