@@ -8,14 +8,16 @@ switched off together: ``THAIVC_NO_FAST_PATHS=1`` in the environment, or :func:`
 test, runs every verification the slow, obvious way. ``tests/test_fast_paths.py`` verifies a
 corpus both ways and requires identical reports.
 
-Besides the memos registered here, two shortcuts read untrusted input faster and decline (never
+Besides the memos, these shortcuts read untrusted input faster and decline (never
 refuse) whatever they cannot prove, leaving the strict code to decide and word the error; each has a
 property test holding it to its strict route:
 
 - :func:`thaivc.core.jsonutil.loads_strict` — orjson, accepted only when it re-serialises to the
   input bytes (every ``vc+jwt``, SD-JWT and status-list row; 1,000 object-valued claims most);
 - :func:`thaivc.core.b64.b64url_decode` / ``b64url_encode`` — pybase64 behind the same
-  canonical-spelling checks (the large-token rows).
+  canonical-spelling checks (the large-token rows);
+- ``thaivc.sdjwt._fast`` — the ordinary SD-JWT+KB presentation verified in one pass (registered as
+  ``sdjwt one-pass verify``; it only accepts, and ``verify_sd_jwt``'s strict steps decide the rest).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from thaivc.jose import DC_SD_JWT, VC_SD_JWT, check_jwt_times, parse_compact, ve
 
 from ._backend import KeyLike, as_verifier, default_holder_key_loader, is_raw_key
 from ._disclosure import parse_disclosure
+from ._fast import Binding, fast_verify
 from ._hashing import DEFAULT_SD_ALG, hash_function
 from ._kb import holder_jwk, verify_kb_jwt
 from ._nonce import NonceStore
@@ -101,6 +102,22 @@ def verify_sd_jwt(
     _check_arguments(accepted_typ, leeway, max_kb_age)
     if require_kb and expected_nonce is None and nonce_store is None:
         raise UsageError("usage.invalid_argument", "require_kb needs expected_nonce or a nonce_store")
+    if fastpath.ON[0] and holder_key_loader is None:
+        # one pass for the ordinary presentation; it only accepts, anything else comes back None
+        binding = Binding(now, leeway, max_kb_age, expected_nonce, expected_aud)
+        fields = fast_verify(
+            presentation,
+            issuer_key_resolver,
+            accepted_typ=accepted_typ,
+            allow_x5c=allow_x5c,
+            require_kb=require_kb,
+            binding=binding,
+        )
+        if fields is not None:
+            result = SdJwtResult(*fields)
+            if nonce_store is not None and result.kb_payload is not None:
+                _consume(nonce_store, result.kb_payload["nonce"])
+            return result
     parts = split_sd_jwt(presentation)
 
     header, payload = _verify_issuer_jwt(parts.jwt, issuer_key_resolver, accepted_typ, allow_x5c)
