@@ -44,7 +44,7 @@ def ask(page: Any, live: Live, preset: str = "identity") -> str:
 
 def wallet_for(live: Live, name: str) -> tuple[PresentationWallet, Any]:
     person = live.demo.world.person(name)
-    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(person.credential)
     return wallet, person
 
@@ -84,7 +84,7 @@ def test_forged_credential_is_not_accepted(page: Any, live: Live, shot: Any) -> 
     claims["credentialSubject"]["givenNameTh"] = "มานะ"
     forged = jwt.encode(claims, "x" * 32, algorithm="HS256").split(".")[1]
     token = f"{head}.{forged}.{sig}"                              # DOPA's header and signature, altered claims
-    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.credentials.append(StoredCredential(token, "jwt_vc_json", claims))  # a wallet that does not check
     wallet.present(link)
     assert "ไม่ผ่าน" in verdict(page)
@@ -100,7 +100,7 @@ def test_untrusted_issuer_is_not_accepted(page: Any, live: Live) -> None:
     login(page, live)
     link = ask(page, live)
     impostor = live.demo.world.person("somchai", issuer=generate_key("Ed25519"))
-    wallet = PresentationWallet(impostor.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(impostor.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(impostor.credential)
     wallet.present(link)
     assert "ไม่ผ่าน" in verdict(page)
@@ -119,7 +119,7 @@ def test_revoked_credential_is_not_accepted(page: Any, live: Live, shot: Any) ->
     world.revocations.revoke(entry)
     login(page, live)
     link = ask(page, live)
-    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(revocable)
     wallet.present(link)
     assert "ไม่ผ่าน" in verdict(page)
@@ -193,7 +193,7 @@ def test_company_act_shows_the_authority_decision(page: Any, live: Live, shot: A
                                 grantor_id=DEMO_COMPANY)
     for director in ("somsak", "piyanuch"):
         poa = sign_as_director(poa, world.person(director).key, clock=world.clock)
-    wallet = PresentationWallet(acct.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(acct.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(acct.credential)
     attachments = [world.company_credential(), world.person("somsak").credential,
                    world.person("piyanuch").credential, poa]
