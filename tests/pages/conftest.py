@@ -65,6 +65,11 @@ def _free_port() -> int:
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
     """The service with both counter pages on the demo world, served by uvicorn on 127.0.0.1."""
+    yield from serve_live(tmp_path)
+
+
+def serve_live(tmp_path: Path, **demo: Any) -> Iterator[Live]:
+    """Serve the counters; ``demo`` goes to :func:`demo_counter` (a test's own issuance callback, say)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     generate_key("Ed25519").save(tmp_path / "issuer.jwk.json")
@@ -78,9 +83,9 @@ def live(tmp_path: Path) -> Iterator[Live]:
     def audit(actor: str, action: str, target: str, outcome: str, detail: str) -> None:
         db.audit(AuditEntry(int(time.time()), actor, action, target, outcome, detail, "-"))
 
-    demo = demo_counter(url, audit, request_ttl=120)
-    mount_demo_protocols(app, demo)
-    mount_pages(app, demo.counter, public_url=url)
+    counter = demo_counter(url, audit, request_ttl=120, **demo)
+    mount_demo_protocols(app, counter)
+    mount_pages(app, counter.counter, public_url=url)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -89,7 +94,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
-    yield Live(url, demo, db)
+    yield Live(url, counter, db)
     server.should_exit = True
     thread.join(timeout=10)
 

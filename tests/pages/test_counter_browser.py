@@ -17,7 +17,7 @@ from thaivc.engine.issuer import Issuer
 from thaivc.wallet import IssuanceWallet
 from thaivc.wallet.present import PresentationWallet, StoredCredential
 
-from .conftest import Live, axe_source, decode_qr
+from .conftest import Live, axe_source, decode_qr, serve_live
 
 pytestmark = pytest.mark.browser
 
@@ -260,6 +260,50 @@ def test_wrong_tx_codes_fail_the_offer(page: Any, live: Live) -> None:
     page.wait_for_selector("#status[data-state=failed]")
     with pytest.raises(ErrorResponse):                              # the right code is dead now too
         wallet.receive(link, tx_code=right)
+
+
+#: the issuer counter's registry in :func:`_flaky_registry` (the test switches it)
+REGISTRY = {"down": False}
+
+
+def _flaky_registry(request: Any) -> Any:
+    from thaivc.oid4vci import IssuanceUnavailable
+    from thaivc.server.pages.issuing import citizen_callback
+
+    if REGISTRY["down"]:
+        raise IssuanceUnavailable("registry.unavailable", "DOPA did not answer")
+    return citizen_callback(request)
+
+
+@pytest.fixture
+def flaky_live(tmp_path: Any) -> Any:
+    REGISTRY["down"] = False
+    yield from serve_live(tmp_path, callback=_flaky_registry)
+    REGISTRY["down"] = False
+
+
+def test_issuer_counter_says_the_registry_is_temporarily_unavailable(page: Any, flaky_live: Live) -> None:
+    from thaivc.wallet.issuance import ErrorResponse
+
+    live = flaky_live
+    login(page, live)
+    page.goto(live.url + "/counter/issue")
+    page.click("button.fill >> nth=0")
+    page.click("#check")
+    link = decode_qr(page.wait_for_selector("#qr").screenshot())
+    wallet = IssuanceWallet(httpx.Client(timeout=15), allow_insecure_http=True)
+    grant = wallet.redeem_pre_authorized(wallet.resolve_offer(link), tx_code=page.inner_text("#tx-code").strip())
+    REGISTRY["down"] = True
+    with pytest.raises(ErrorResponse) as caught:
+        wallet.request_credentials(grant)
+    assert caught.value.status == 503
+    page.wait_for_selector("#status[data-state=unavailable]")
+    words = page.inner_text("#status")
+    assert "ไม่ตอบสนองชั่วคราว" in words and "Temporarily unavailable" in words
+    REGISTRY["down"] = False
+    got = wallet.request_credentials(grant)                         # the wallet's retry: the same page follows it
+    assert isinstance(got, list) and len(got) == 1
+    page.wait_for_selector("#status[data-state=issued]")
 
 
 def test_pages_need_an_officer(page: Any, live: Live) -> None:
