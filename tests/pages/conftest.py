@@ -7,6 +7,7 @@ where no Chromium (or no Playwright) can be had.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import shutil
@@ -25,6 +26,7 @@ pytest.importorskip("fastapi")
 import uvicorn
 
 from thaivc import generate_key
+from thaivc.oid4vci import CredentialIssuerService, IssuanceCallback
 from thaivc.server import load_config
 from thaivc.server.app import build_app
 from thaivc.server.db import AuditEntry, Database
@@ -68,8 +70,8 @@ def live(tmp_path: Path) -> Iterator[Live]:
     yield from serve_live(tmp_path)
 
 
-def serve_live(tmp_path: Path, **demo: Any) -> Iterator[Live]:
-    """Serve the counters; ``demo`` goes to :func:`demo_counter` (a test's own issuance callback, say)."""
+def serve_live(tmp_path: Path, *, callback: IssuanceCallback | None = None) -> Iterator[Live]:
+    """Serve the counters; ``callback`` replaces the issuer counter's issuance callback (a flaky registry, say)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     generate_key("Ed25519").save(tmp_path / "issuer.jwk.json")
@@ -83,7 +85,15 @@ def serve_live(tmp_path: Path, **demo: Any) -> Iterator[Live]:
     def audit(actor: str, action: str, target: str, outcome: str, detail: str) -> None:
         db.audit(AuditEntry(int(time.time()), actor, action, target, outcome, detail, "-"))
 
-    counter = demo_counter(url, audit, request_ttl=120, **demo)
+    counter = demo_counter(url, audit, request_ttl=120)
+    if callback is not None:  # a new issuer service with the test's callback, built from the demo's parts
+        old = counter.counter.issuance
+        assert old is not None
+        service = CredentialIssuerService(old.service.config, issuer=old.service.issuer, callback=callback,
+                                          store=old.service.store, clock=old.service.clock,
+                                          on_event=old.service.on_event)
+        issuance = dataclasses.replace(old, service=service)
+        counter = dataclasses.replace(counter, counter=dataclasses.replace(counter.counter, issuance=issuance))
     mount_demo_protocols(app, counter)
     mount_pages(app, counter.counter, public_url=url)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))

@@ -19,7 +19,7 @@ from thaivc.core.report import Problem
 from thaivc.engine.issuer import Issuer
 from thaivc.keys import PrivateKey, generate_key
 from thaivc.oid4vc import MemoryStateStore, StateStore
-from thaivc.oid4vci import CredentialConfiguration, CredentialIssuerService, Display, IssuanceCallback, IssuerConfig
+from thaivc.oid4vci import CredentialConfiguration, CredentialIssuerService, Display, IssuerConfig
 from thaivc.oid4vp import JuristicActVerifier, VerifierConfig
 from thaivc.server.pages.counter import AuditSink, Counter, CounterIssuance, LibraryRequests
 from thaivc.server.pages.issuing import OfferTracker, citizen_callback
@@ -70,11 +70,8 @@ def _demo_cards(world: World) -> list[Mapping[str, Any]]:
 
 def demo_counter(public_url: str, audit: AuditSink, *, store: StateStore | None = None, request_ttl: float = 120.0,
                  world: World | None = None, secure_cookies: bool | None = None,
-                 sessions: SessionSigner | None = None, callback: IssuanceCallback = citizen_callback) -> DemoCounter:
-    """Both counters on one world, their protocol endpoints under ``public_url`` + ``/oid4vp`` and ``/oid4vci``.
-
-    ``callback`` is the issuer counter's issuance callback (a test gives one whose registry goes down).
-    """
+                 sessions: SessionSigner | None = None) -> DemoCounter:
+    """Both counters on one world, their protocol endpoints under ``public_url`` + ``/oid4vp`` and ``/oid4vci``."""
     world = world or World(clock=WallClock())
     store = store or MemoryStateStore(clock=world.clock)
     trust = StaticTrustList.from_json({"issuers": [
@@ -104,7 +101,7 @@ def demo_counter(public_url: str, audit: AuditSink, *, store: StateStore | None 
             format="jwt_vc_json", types=["VerifiableCredential", "ThaiCitizenCredential"],
             display=[Display("บัตรประชาชนดิจิทัล (ทดสอบ)", "th"), Display("Digital ID card (test)", "en")],
             signing_algs=("EdDSA",))}, allow_insecure_http=public_url.startswith("http://")),
-        issuer=Issuer(world.dopa_key, clock=world.clock), callback=callback, store=store,
+        issuer=Issuer(world.dopa_key, clock=world.clock), callback=citizen_callback, store=store,
         clock=world.clock, on_event=tracker.on_event,
     )
     counter = Counter(
