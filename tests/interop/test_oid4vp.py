@@ -184,7 +184,8 @@ def their_verifier(rd: X509Client, enc: str = "A128GCM") -> Iterator[tuple[dict[
 
 
 def thaivc_wallet(rd: X509Client, holder: PrivateKey) -> PresentationWallet:
-    wallet = PresentationWallet(holder, http=httpx.Client(timeout=10), x509_anchors=[rd.anchor])
+    wallet = PresentationWallet(holder, http=httpx.Client(timeout=10), x509_anchors=[rd.anchor],
+                                allow_insecure_loopback=True)
     wallet.store(citizen_sd_jwt(holder))
     return wallet
 

@@ -19,7 +19,7 @@ from issuer_fixtures import CONFIGURATIONS, HOST, ISSUER_URL
 
 from thaivc import Issuer, generate_key
 from thaivc.core.clock import FixedClock
-from thaivc.core.errors import InputError
+from thaivc.core.errors import InputError, UsageError
 from thaivc.keys import PrivateKey, PublicKey
 from thaivc.oid4vc import ErrorResponse, StateStore, mock_transport
 from thaivc.oid4vc.keyjwt import sign_key_jwt
@@ -32,6 +32,7 @@ from thaivc.oid4vci import (
     IssuanceUnavailable,
     IssuerConfig,
     Pending,
+    SignBatch,
     SignCredential,
 )
 from thaivc.wallet import DeferredIssuance, IssuanceWallet, TokenGrant
@@ -93,7 +94,12 @@ class World:
 
 
 def _world(
-    state: StateStore, clock: FixedClock, callback: Any, sign: SignCredential | None = None, **config: Any
+    state: StateStore,
+    clock: FixedClock,
+    callback: Any,
+    sign: SignCredential | None = None,
+    sign_batch: SignBatch | None = None,
+    **config: Any,
 ) -> World:
     events: list[tuple[str, dict[str, Any]]] = []
     service = CredentialIssuerService(
@@ -101,6 +107,7 @@ def _world(
         issuer=Issuer(generate_key("P-256"), clock=clock),
         callback=callback,
         sign=sign,
+        sign_batch=sign_batch,
         store=state,
         clock=clock,
         on_event=lambda event, details: events.append((event, dict(details))),
@@ -345,3 +352,64 @@ def test_proof_helper_is_the_spec_shape(state: StateStore, clock: FixedClock) ->
     nonce = wallet.get_nonce(grant)
     by_hand = sign_key_jwt(PROOF_TYP, {"aud": ISSUER_URL, "iat": int(clock.now()), "nonce": nonce}, key)
     assert world.post(wallet, grant, [by_hand]).status_code == 200
+
+
+# -- the batch hook: a request's credentials, all or none ------------------------------------------------------
+@dataclass
+class Batch:
+    """A batch hook in the service's manner: sign every copy, then commit them together (or fail)."""
+
+    down_after: int | None = None  # copies signed before the outage
+    short: bool = False
+    committed: list[list[str]] = field(default_factory=list)
+    service: CredentialIssuerService | None = None
+
+    def sign_batch(self, request: IssuanceRequest, data: CredentialData) -> list[Any]:
+        assert self.service is not None
+        signed = []
+        for n, key in enumerate(request.holder_keys):
+            if self.down_after is not None and n >= self.down_after:
+                raise IssuanceUnavailable("status.store", "the register did not answer")
+            signed.append(self.service.default_sign(request, data, key))
+        self.committed.append([str(c) for c in signed])
+        return signed[:1] if self.short else signed
+
+
+def test_a_batch_outage_on_key_2_answers_503_delivers_nothing_and_the_same_keys_collect_once(
+    state: StateStore, clock: FixedClock
+) -> None:
+    batch = Batch(down_after=1)
+    world = _world(state, clock, Registry().callback, sign_batch=batch.sign_batch)
+    batch.service = world.service
+    keys = [generate_key("P-256"), generate_key("P-256")]
+    wallet = world.wallet()
+    _, grant = world.grant(wallet)
+    nonce = wallet.get_nonce(grant)
+    response = world.post(wallet, grant, [world.proof(wallet, grant, k, nonce) for k in keys])
+    assert response.status_code == 503 and "credentials" not in response.json()
+    assert batch.committed == [] and world.named("credential_issued") == []
+    batch.down_after = None
+    nonce = wallet.get_nonce(grant)
+    proofs = [world.proof(wallet, grant, k, nonce) for k in keys]
+    response = world.post(wallet, grant, proofs)
+    assert response.status_code == 200 and len(response.json()["credentials"]) == 2
+    assert len(batch.committed) == 1
+    nonce = wallet.get_nonce(grant)
+    replay = world.post(wallet, grant, [world.proof(wallet, grant, k, nonce) for k in keys])
+    assert replay.status_code == 400 and len(batch.committed) == 1  # the same keys collect once
+
+
+def test_a_batch_hook_that_returns_too_few_credentials_is_refused(state: StateStore, clock: FixedClock) -> None:
+    batch = Batch(short=True)
+    world = _world(state, clock, Registry().callback, sign_batch=batch.sign_batch)
+    batch.service = world.service
+    wallet = world.wallet()
+    _, grant = world.grant(wallet)
+    with pytest.raises(ErrorResponse) as caught:
+        wallet.request_credentials(grant, batch=2)
+    assert caught.value.status == 400 and caught.value.error == "credential_request_denied"
+
+
+def test_sign_and_sign_batch_together_are_refused(state: StateStore, clock: FixedClock) -> None:
+    with pytest.raises(UsageError, match="not both"):
+        _world(state, clock, Registry().callback, sign=Signer().sign, sign_batch=Batch().sign_batch)

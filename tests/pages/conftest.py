@@ -7,6 +7,7 @@ where no Chromium (or no Playwright) can be had.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import shutil
@@ -25,6 +26,7 @@ pytest.importorskip("fastapi")
 import uvicorn
 
 from thaivc import generate_key
+from thaivc.oid4vci import CredentialIssuerService, IssuanceCallback
 from thaivc.server import load_config
 from thaivc.server.app import build_app
 from thaivc.server.db import AuditEntry, Database
@@ -65,6 +67,11 @@ def _free_port() -> int:
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
     """The service with both counter pages on the demo world, served by uvicorn on 127.0.0.1."""
+    yield from serve_live(tmp_path)
+
+
+def serve_live(tmp_path: Path, *, callback: IssuanceCallback | None = None) -> Iterator[Live]:
+    """Serve the counters; ``callback`` replaces the issuer counter's issuance callback (a flaky registry, say)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     generate_key("Ed25519").save(tmp_path / "issuer.jwk.json")
@@ -78,9 +85,17 @@ def live(tmp_path: Path) -> Iterator[Live]:
     def audit(actor: str, action: str, target: str, outcome: str, detail: str) -> None:
         db.audit(AuditEntry(int(time.time()), actor, action, target, outcome, detail, "-"))
 
-    demo = demo_counter(url, audit, request_ttl=120)
-    mount_demo_protocols(app, demo)
-    mount_pages(app, demo.counter, public_url=url)
+    counter = demo_counter(url, audit, request_ttl=120)
+    if callback is not None:  # a new issuer service with the test's callback, built from the demo's parts
+        old = counter.counter.issuance
+        assert old is not None
+        service = CredentialIssuerService(old.service.config, issuer=old.service.issuer, callback=callback,
+                                          store=old.service.store, clock=old.service.clock,
+                                          on_event=old.service.on_event)
+        issuance = dataclasses.replace(old, service=service)
+        counter = dataclasses.replace(counter, counter=dataclasses.replace(counter.counter, issuance=issuance))
+    mount_demo_protocols(app, counter)
+    mount_pages(app, counter.counter, public_url=url)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -89,7 +104,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
-    yield Live(url, demo, db)
+    yield Live(url, counter, db)
     server.should_exit = True
     thread.join(timeout=10)
 

@@ -17,7 +17,7 @@ from thaivc.engine.issuer import Issuer
 from thaivc.wallet import IssuanceWallet
 from thaivc.wallet.present import PresentationWallet, StoredCredential
 
-from .conftest import Live, axe_source, decode_qr
+from .conftest import Live, axe_source, decode_qr, serve_live
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def ask(page: Any, live: Live, preset: str = "identity") -> str:
 
 def wallet_for(live: Live, name: str) -> tuple[PresentationWallet, Any]:
     person = live.demo.world.person(name)
-    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(person.credential)
     return wallet, person
 
@@ -84,7 +84,7 @@ def test_forged_credential_is_not_accepted(page: Any, live: Live, shot: Any) -> 
     claims["credentialSubject"]["givenNameTh"] = "มานะ"
     forged = jwt.encode(claims, "x" * 32, algorithm="HS256").split(".")[1]
     token = f"{head}.{forged}.{sig}"                              # DOPA's header and signature, altered claims
-    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.credentials.append(StoredCredential(token, "jwt_vc_json", claims))  # a wallet that does not check
     wallet.present(link)
     assert "ไม่ผ่าน" in verdict(page)
@@ -100,7 +100,7 @@ def test_untrusted_issuer_is_not_accepted(page: Any, live: Live) -> None:
     login(page, live)
     link = ask(page, live)
     impostor = live.demo.world.person("somchai", issuer=generate_key("Ed25519"))
-    wallet = PresentationWallet(impostor.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(impostor.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(impostor.credential)
     wallet.present(link)
     assert "ไม่ผ่าน" in verdict(page)
@@ -119,7 +119,7 @@ def test_revoked_credential_is_not_accepted(page: Any, live: Live, shot: Any) ->
     world.revocations.revoke(entry)
     login(page, live)
     link = ask(page, live)
-    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(person.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(revocable)
     wallet.present(link)
     assert "ไม่ผ่าน" in verdict(page)
@@ -193,7 +193,7 @@ def test_company_act_shows_the_authority_decision(page: Any, live: Live, shot: A
                                 grantor_id=DEMO_COMPANY)
     for director in ("somsak", "piyanuch"):
         poa = sign_as_director(poa, world.person(director).key, clock=world.clock)
-    wallet = PresentationWallet(acct.key, http=httpx.Client(timeout=15))
+    wallet = PresentationWallet(acct.key, http=httpx.Client(timeout=15), allow_insecure_loopback=True)
     wallet.store(acct.credential)
     attachments = [world.company_credential(), world.person("somsak").credential,
                    world.person("piyanuch").credential, poa]
@@ -260,6 +260,50 @@ def test_wrong_tx_codes_fail_the_offer(page: Any, live: Live) -> None:
     page.wait_for_selector("#status[data-state=failed]")
     with pytest.raises(ErrorResponse):                              # the right code is dead now too
         wallet.receive(link, tx_code=right)
+
+
+#: the issuer counter's registry in :func:`_flaky_registry` (the test switches it)
+REGISTRY = {"down": False}
+
+
+def _flaky_registry(request: Any) -> Any:
+    from thaivc.oid4vci import IssuanceUnavailable
+    from thaivc.server.pages.issuing import citizen_callback
+
+    if REGISTRY["down"]:
+        raise IssuanceUnavailable("registry.unavailable", "DOPA did not answer")
+    return citizen_callback(request)
+
+
+@pytest.fixture
+def flaky_live(tmp_path: Any) -> Any:
+    REGISTRY["down"] = False
+    yield from serve_live(tmp_path, callback=_flaky_registry)
+    REGISTRY["down"] = False
+
+
+def test_issuer_counter_says_the_registry_is_temporarily_unavailable(page: Any, flaky_live: Live) -> None:
+    from thaivc.wallet.issuance import ErrorResponse
+
+    live = flaky_live
+    login(page, live)
+    page.goto(live.url + "/counter/issue")
+    page.click("button.fill >> nth=0")
+    page.click("#check")
+    link = decode_qr(page.wait_for_selector("#qr").screenshot())
+    wallet = IssuanceWallet(httpx.Client(timeout=15), allow_insecure_http=True)
+    grant = wallet.redeem_pre_authorized(wallet.resolve_offer(link), tx_code=page.inner_text("#tx-code").strip())
+    REGISTRY["down"] = True
+    with pytest.raises(ErrorResponse) as caught:
+        wallet.request_credentials(grant)
+    assert caught.value.status == 503
+    page.wait_for_selector("#status[data-state=unavailable]")
+    words = page.inner_text("#status")
+    assert "ไม่ตอบสนองชั่วคราว" in words and "Temporarily unavailable" in words
+    REGISTRY["down"] = False
+    got = wallet.request_credentials(grant)                         # the wallet's retry: the same page follows it
+    assert isinstance(got, list) and len(got) == 1
+    page.wait_for_selector("#status[data-state=issued]")
 
 
 def test_pages_need_an_officer(page: Any, live: Live) -> None:

@@ -132,6 +132,22 @@ def test_offer_tracker_keeps_a_final_state() -> None:
     tracker.on_event("bogus", {"offer_id": 7})
 
 
+def test_offer_tracker_says_a_registry_is_temporarily_unavailable() -> None:
+    seen: list[tuple[str, str]] = []
+    tracker = OfferTracker(MemoryStateStore(), listener=lambda offer, state: seen.append((offer, state)))
+    tracker.open("o1")
+    tracker.on_event("offer_redeemed", {"offer_id": "o1"})
+    tracker.on_event("credential_unavailable", {"offer_id": "o1", "code": "registry.unavailable"})
+    assert tracker.state("o1") == {"state": "unavailable", "code": "registry.unavailable"}
+    assert seen[-1] == ("o1", "unavailable")
+    tracker.on_event("credential_unavailable", {"offer_id": "o1", "code": "<script>x</script>"})
+    assert tracker.state("o1") == {"state": "unavailable"}            # only a catalogued code is kept
+    tracker.on_event("credential_issued", {"offer_id": "o1"})        # not final: the wallet's retry issues
+    assert tracker.state("o1") == {"state": "issued"}
+    tracker.on_event("credential_unavailable", {"offer_id": "o1", "code": "registry.unavailable"})
+    assert tracker.state("o1") == {"state": "issued"}                 # a late outage cannot undo "issued"
+
+
 def test_session_signer_refuses_expired_and_tampered() -> None:
     signer = SessionSigner(b"k" * 32, ttl=300)
     cookie = signer.issue(Officer("a", "A", "demo"), now=1000)

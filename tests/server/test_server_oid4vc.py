@@ -324,7 +324,7 @@ def test_the_sample_configuration_issues_and_verifies_over_the_wallet_protocols(
         made = r.json()
         got = IssuanceWallet(client, allow_insecure_http=True).receive(made["deepLink"], tx_code=made["txCode"])
         assert isinstance(got, list)
-        holder = PresentationWallet(got[0].key, http=client)
+        holder = PresentationWallet(got[0].key, http=client, allow_insecure_loopback=True)
         holder.store(got[0].credential)
         tx = _transaction(client)
         holder.present(tx["link"])

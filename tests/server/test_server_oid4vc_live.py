@@ -75,7 +75,7 @@ def test_a_wallet_over_real_http_collects_and_presents(live: str) -> None:
         made = r.json()
         got = IssuanceWallet(http, allow_insecure_http=True).receive(made["deepLink"], tx_code=made["txCode"])
         assert isinstance(got, list) and len(got) == 1
-        holder = PresentationWallet(got[0].key, http=http)
+        holder = PresentationWallet(got[0].key, http=http, allow_insecure_loopback=True)
         holder.store(got[0].credential)
         tx = http.post(live + "/oid4vp/transactions", json={"preset": "pid"}).json()
         assert holder.present(tx["link"]).status_code == 200

@@ -10,6 +10,7 @@ import argparse
 import hashlib
 import os
 import secrets
+import shlex
 import sys
 from pathlib import Path
 
@@ -119,26 +120,51 @@ demo = true
     return EXIT_OK
 
 
-def _banner(base: str, config_path: str | None) -> None:
+def _curl_target(host: str, port: int, tls: tuple[Path, Path] | None) -> tuple[str, str]:
+    """The base URL the printed commands use and the ``curl`` options they need to reach it.
+
+    A wildcard address is reached on loopback. Over HTTPS, the host is one the certificate names
+    (``localhost`` when it does not name the address), and a self-signed certificate is given to
+    ``curl`` with ``--cacert``, so the commands work as printed instead of failing verification.
+    """
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104  # a wildcard listen address, reached on loopback
+        host = "127.0.0.1"
+    if tls is None:
+        return f"http://{_url_host(host)}:{port}", "-s"
+    from thaivc.server.tls import certificate_names
+
+    names, self_signed = certificate_names(tls[0])
+    if names and host not in names and "localhost" in names:
+        host = "localhost"
+    options = f"-s --cacert {shlex.quote(str(tls[0].resolve()))}" if self_signed else "-s"
+    return f"https://{_url_host(host)}:{port}", options
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _banner(base: str, config_path: str | None, curl: str = "-s") -> None:
     key_hint = "$(cat .serve/api-key.txt)"
     if config_path:
         candidate = Path(config_path).parent / "api-key.txt"
         if candidate.exists():
-            key_hint = f"$(cat {candidate})"
+            key_hint = f"$(cat {shlex.quote(str(candidate.resolve()))})"
     print(
         f"""thaivc serve on {base}
   API docs      {base}/docs
   health        {base}/healthz   ready {base}/readyz   metrics {base}/metrics
   try:
-    curl -s -X POST {base}/credentials/issue -H "Authorization: Bearer {key_hint}" \\
+    curl {curl} -X POST {base}/credentials/issue -H "Authorization: Bearer {key_hint}" \\
       -H 'content-type: application/json' \\
       -d '{{"credential": {{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], \
 "credentialSubject": {{"id": "did:example:somchai", "name": "Somchai"}}}}}}'
-    curl -s -X POST {base}/challenges
-    curl -s -X POST {base}/admin/offers -H "Authorization: Bearer {key_hint}" -H 'content-type: application/json' \
+    curl {curl} -X POST {base}/challenges
+    curl {curl} -X POST {base}/admin/offers -H "Authorization: Bearer {key_hint}" \\
+      -H 'content-type: application/json' \\
       -d '{{"configurations": ["citizen"], "subject": {{"citizen_id": "1999900001010", "given_th": "สมชาย", \
 "family_th": "ใจดี", "birth_date_be": "25380812", "laser_code": "ZX0001000001"}}}}'
-    curl -s -X POST {base}/oid4vp/transactions -H 'content-type: application/json' -d '{{"preset": "pid"}}'""",
+    curl {curl} -X POST {base}/oid4vp/transactions -H 'content-type: application/json' -d '{{"preset": "pid"}}'""",
         file=sys.stderr,
     )
 
@@ -178,7 +204,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_OK
     if config_path:
         os.environ["THAIVC_CONFIG"] = str(Path(config_path).resolve())
-    _banner(f"{'https' if tls else 'http'}://{args.host}:{args.port}", config_path)
+    base, curl = _curl_target(args.host, args.port, tls)
+    _banner(base, config_path, curl)
     if config.pages is not None and config.pages.enabled:
         _counter_banner(config.public_url, demo=config.pages.demo)
     uvicorn.run(

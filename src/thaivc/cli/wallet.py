@@ -107,7 +107,7 @@ def _present(args: argparse.Namespace, directory: Path) -> int:
         if not isinstance(key, PrivateKey):
             raise CliError(f"{item['key']} holds no private key")
         did = did_jwk(key.public)  # the issuer bound the credential to the key's did:jwk
-        holder = PresentationWallet(key.bind(did, did + "#0"), http=http)
+        holder = PresentationWallet(key.bind(did, did + "#0"), http=http, allow_insecure_loopback=True)
         holder.store(item["credential"])
         wallets.append(holder)
     request = wallets[0].read_request(args.link)

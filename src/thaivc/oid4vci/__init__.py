@@ -14,6 +14,7 @@ from thaivc.oid4vci.callback import (
     IssuanceRequest,
     IssuanceUnavailable,
     Pending,
+    SignBatch,
     SignCredential,
 )
 from thaivc.oid4vci.metadata import CredentialConfiguration, Display, IssuerConfig
@@ -35,5 +36,6 @@ __all__ = [
     "IssuanceUnavailable",
     "IssuerConfig",
     "Pending",
+    "SignBatch",
     "SignCredential",
 ]

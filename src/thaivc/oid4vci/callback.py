@@ -25,6 +25,7 @@ __all__ = [
     "IssuanceRequest",
     "IssuanceUnavailable",
     "Pending",
+    "SignBatch",
     "SignCredential",
 ]
 
@@ -105,4 +106,14 @@ The default is :meth:`CredentialIssuerService.default_sign
 <thaivc.oid4vci.CredentialIssuerService.default_sign>`; a hook does its own step (allocate status,
 register, audit) and calls it. A :class:`~thaivc.core.errors.ThaiVCError` it raises is a refusal
 (``credential_request_denied``); :class:`IssuanceUnavailable` is an outage (``503``).
+"""
+
+SignBatch = Callable[[IssuanceRequest, CredentialData], Sequence[Any]]
+"""The batch signing hook: ``(request, data) -> credentials``, one per ``request.holder_keys``, in order.
+
+Called once per credential request, it answers for the whole request: every credential is returned,
+or none is (it raises). A service that keeps a register signs them all first and registers them
+together, so a failure on the second key never leaves the first registered but undelivered. The
+default calls the ``sign`` hook once per key (:meth:`CredentialIssuerService.default_sign_batch
+<thaivc.oid4vci.CredentialIssuerService.default_sign_batch>`). It raises what ``sign`` raises.
 """

@@ -12,7 +12,8 @@ cannot burn a wallet's nonce — and the keys recorded as used for this offer.
 
 What an agency adds goes through public seams, never by replacing methods here: the issuance
 callback says what to issue, the ``sign`` hook wraps signing (status, register, audit: see
-:meth:`CredentialIssuerService.default_sign`), ``on_event`` follows offers, and either hook raises
+:meth:`CredentialIssuerService.default_sign`) or the ``sign_batch`` hook signs every credential of a
+request at once (all or none), ``on_event`` follows offers, and any hook raises
 :class:`~thaivc.oid4vci.IssuanceUnavailable` when a dependency did not answer.
 """
 
@@ -50,6 +51,7 @@ from thaivc.oid4vci.callback import (
     IssuanceRequest,
     IssuanceUnavailable,
     Pending,
+    SignBatch,
     SignCredential,
 )
 from thaivc.oid4vci.metadata import IssuerConfig
@@ -109,6 +111,8 @@ class CredentialIssuerService:
     ``issuer`` signs; ``callback`` says what to issue; ``store`` holds every piece of state.
     ``sign`` replaces the signing step, once per proven key (by default :meth:`default_sign`): a
     service that allocates status or keeps a register does that there and calls :meth:`default_sign`.
+    ``sign_batch`` replaces the whole step for a request (every proven key at once, all or none): a
+    service that must register a request's credentials together, or none of them, uses that instead.
     """
 
     def __init__(
@@ -124,6 +128,7 @@ class CredentialIssuerService:
         attesters: Mapping[str, PublicKey] | None = None,
         on_event: OfferEventHandler | None = None,
         sign: SignCredential | None = None,
+        sign_batch: SignBatch | None = None,
     ) -> None:
         if config.require_client_attestation and not attesters:
             raise UsageError("usage.invalid_argument", "wallet attestation is required: name the trusted attesters")
@@ -137,7 +142,10 @@ class CredentialIssuerService:
         self.on_notification = on_notification
         self.max_body = max_body
         self.on_event = on_event
+        if sign is not None and sign_batch is not None:
+            raise UsageError("usage.invalid_argument", "give sign or sign_batch, not both (sign_batch replaces sign)")
         self.sign: SignCredential = sign if sign is not None else self.default_sign
+        self.sign_batch: SignBatch = sign_batch if sign_batch is not None else self.default_sign_batch
         self._routes = {
             config.metadata_path: ("GET", self._metadata),
             config.oauth_metadata_path: ("GET", self._oauth_metadata),
@@ -569,9 +577,8 @@ class CredentialIssuerService:
             return self._defer(request, grant, answer, transaction_id)
         if not isinstance(answer, CredentialData):
             raise UsageError("usage.invalid_argument", "the issuance callback must return CredentialData or Pending")
-        credentials = self._sign_all(request, grant, answer)
-        if isinstance(credentials, HttpResponse):
-            return credentials
+        # the notification id is stored before anything is signed: once the credentials exist, nothing
+        # that could fail stands between them and the answer (a record nobody is told of just expires)
         notification_id = _new_secret()
         self.store.put(
             _NS_NOTIFY,
@@ -579,6 +586,9 @@ class CredentialIssuerService:
             {"offer_id": grant["offer_id"], "id": request.configuration_id},
             ttl=self.config.deferred_ttl,
         )
+        credentials = self._sign_all(request, grant, answer)
+        if isinstance(credentials, HttpResponse):
+            return credentials
         body = {"credentials": [{"credential": c} for c in credentials], "notification_id": notification_id}
         self._event("credential_issued", grant.get("offer_id"), configuration_id=request.configuration_id)
         return HttpResponse.json_body(status_ready, body)
@@ -588,7 +598,10 @@ class CredentialIssuerService:
     ) -> list[Any] | HttpResponse:
         """One credential per proven key, or the answer that says why there is none."""
         try:
-            return [self.sign(request, answer, key) for key in request.holder_keys]
+            credentials = list(self.sign_batch(request, answer))
+            if len(credentials) != len(request.holder_keys):
+                raise UsageError("usage.invalid_argument", "sign_batch must return one credential per proven key")
+            return credentials
         except IssuanceUnavailable as exc:
             return self._unavailable(request, grant, exc)
         except IssuanceDenied as exc:
@@ -639,6 +652,10 @@ class CredentialIssuerService:
             thaivc_code=code,
             headers={"Retry-After": str(exc.retry_after)},
         )
+
+    def default_sign_batch(self, request: IssuanceRequest, data: CredentialData) -> list[Any]:
+        """The library's batch step: the ``sign`` hook once per proven key, in order."""
+        return [self.sign(request, data, key) for key in request.holder_keys]
 
     def default_sign(
         self, request: IssuanceRequest, data: CredentialData, key: PublicKey, *, issuer: Issuer | None = None

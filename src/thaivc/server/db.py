@@ -358,14 +358,19 @@ class Database:
 
     def record_issued(self, record: IssuedRecord) -> None:
         with self.transaction() as cur:
-            cur.execute(
-                "INSERT INTO thaivc_issued (credential_id, types, format, subject_hash, purposes, issued_at, client) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET types = excluded.types, "
-                "format = excluded.format, subject_hash = excluded.subject_hash, purposes = excluded.purposes, "
-                "issued_at = excluded.issued_at, client = excluded.client",
-                (record.credential_id, json.dumps(record.types), record.format, record.subject_hash,
-                 json.dumps(record.purposes), record.issued_at, record.client),
-            )
+            _insert_issued(cur, record)
+
+    def record_issued_many(self, records: Sequence[IssuedRecord], entries: Sequence[AuditEntry]) -> None:
+        """Register ``records`` and append their audit ``entries`` in one transaction: all, or none.
+
+        A request that issues several credentials (OpenID4VCI, one per proven key) is delivered whole
+        or not at all, so the register must not list part of it: a failure here writes nothing.
+        """
+        with self.transaction() as cur:
+            for record in records:
+                _insert_issued(cur, record)
+            for entry in entries:
+                _insert_audit(cur, entry)
 
     def issued(self, *, limit: int, after: str | None = None) -> list[IssuedRecord]:
         """Issued credentials, ordered by id, ``limit`` at a time after ``after`` (keyset pagination)."""
@@ -389,12 +394,7 @@ class Database:
     # -- audit ---------------------------------------------------------------------------------
     def audit(self, entry: AuditEntry) -> None:
         with self.transaction() as cur:
-            cur.execute(
-                "INSERT INTO thaivc_audit (at, actor, action, target, outcome, detail, request_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (entry.at, entry.actor, entry.action, entry.target, entry.outcome, entry.detail[:500],
-                 entry.request_id),
-            )
+            _insert_audit(cur, entry)
 
     def audit_log(self, *, limit: int = 100) -> list[AuditEntry]:
         with self.transaction(write=False) as cur:
@@ -404,6 +404,25 @@ class Database:
                 (limit,),
             ).fetchall()
         return [AuditEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
+
+def _insert_issued(cur: _Cursor, record: IssuedRecord) -> None:
+    cur.execute(
+        "INSERT INTO thaivc_issued (credential_id, types, format, subject_hash, purposes, issued_at, client) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET types = excluded.types, "
+        "format = excluded.format, subject_hash = excluded.subject_hash, purposes = excluded.purposes, "
+        "issued_at = excluded.issued_at, client = excluded.client",
+        (record.credential_id, json.dumps(record.types), record.format, record.subject_hash,
+         json.dumps(record.purposes), record.issued_at, record.client),
+    )
+
+
+def _insert_audit(cur: _Cursor, entry: AuditEntry) -> None:
+    cur.execute(
+        "INSERT INTO thaivc_audit (at, actor, action, target, outcome, detail, request_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (entry.at, entry.actor, entry.action, entry.target, entry.outcome, entry.detail[:500], entry.request_id),
+    )
 
 
 class _Cursor:

@@ -11,7 +11,8 @@ their public seams only (the issuance callback, the ``sign`` hook, :class:`~thai
   :class:`IssuanceContext` (the configured DOPA and DBD adapters);
 * **status and the register**: every credential issued over OpenID4VCI gets its status entries
   (allocated before it is signed) and a register row and an audit entry (written before it is
-  returned), exactly as ``POST /credentials/issue``;
+  returned), exactly as ``POST /credentials/issue``; a request for several keys is registered
+  whole once every copy is signed, or not at all (what was allocated for it is then revoked);
 * **fail closed, with a reason**: a registry or database that does not answer is a 503 with the
   problem code (``registry.unavailable``, ``service.unavailable``) and ``Retry-After``, never a hang
   and never a credential.
@@ -24,6 +25,7 @@ import hashlib
 import hmac
 import importlib
 import json
+import logging
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
@@ -73,6 +75,7 @@ _NS_CODE_TRIES: Final = "server.vp_code_tries"
 _NS_REDEEMED: Final = "server.vp_redeemed"
 _MAX_SUBJECT: Final = 16 * 1024
 _TID_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +135,9 @@ class ServiceCredentialIssuer:
     """The library's issuer with the service's status lists, register, audit and 503s.
 
     It wraps a :class:`~thaivc.oid4vci.CredentialIssuerService` (:attr:`vci`) and adds its steps
-    through the library's seams: the configured callback is called through :meth:`_call`, each
-    credential is signed through :meth:`_sign` (status, register, audit around
-    :meth:`~thaivc.oid4vci.CredentialIssuerService.default_sign`), and a dependency that does not
+    through the library's seams: the configured callback is called through :meth:`_call`, a request's
+    credentials are signed through :meth:`_sign_batch` (status, then every signature, then the
+    register and audit of all of them in one transaction: all or none), and a dependency that does not
     answer is raised as :class:`~thaivc.oid4vci.IssuanceUnavailable` (the library answers the 503).
     Offers are made through :meth:`offer` (the administration endpoint): the subject the officer
     attached is kept with the client that made the offer, which the audit names when a wallet collects.
@@ -148,9 +151,9 @@ class ServiceCredentialIssuer:
         self.protocol = protocol
         self.user_callback = callback
         self.context = context
-        self.vci = CredentialIssuerService(config, issuer=service.issuer, callback=self._call, sign=self._sign,
-                                           store=store, max_body=service.config.limits.max_body_bytes,
-                                           on_event=on_event)
+        self.vci = CredentialIssuerService(config, issuer=service.issuer, callback=self._call,
+                                           sign_batch=self._sign_batch, store=store,
+                                           max_body=service.config.limits.max_body_bytes, on_event=on_event)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Every wallet-facing request of the issuer's URL space (the library's endpoints)."""
@@ -208,38 +211,110 @@ class ServiceCredentialIssuer:
         self._audit(self._client(request), "issue", _ref(request.offer_id or ""), "unavailable", code,
                     REQUEST_ID.get())
 
-    # -- signing: status first, register and audit before the answer ---------------------------------
-    def _sign(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
-        configuration = request.configuration
-        doc = dict(data.credential)
-        doc.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
-        status = data.status
-        purposes: list[str] = []
-        if status is None and "credentialStatus" not in doc and "status" not in doc:
-            offering = self.protocol.configurations.get(request.configuration_id)
-            chosen = offering.status_purposes if offering and offering.status_purposes is not None else None
-            purposes = list(chosen if chosen is not None else self.service.config.issuer.status_purposes)
-            if configuration.format == "dc+sd-jwt":
-                purposes = purposes[:1]
-            status = (self.service.registry, purposes) if purposes else None
+    # -- signing: every credential of a request, then the register in one transaction -----------------
+    def _sign_batch(self, request: IssuanceRequest, data: CredentialData) -> list[Any]:
+        """One credential per proven key, registered and audited together once all are signed: all or none.
+
+        Order: the ``dc+sd-jwt`` checks of every copy (a refused request holds no status index), the
+        status index and signature of each, then the register rows and ``issued`` audit rows in one
+        transaction. A failure at any step abandons the whole request (:meth:`_abandon`): nothing is
+        registered, the indices already allocated are set so they never read as a live credential,
+        and the wallet is told 503 (retry: its keys are freed) or refused. Without this, an outage on
+        the second key left the first credential registered ``valid`` but never delivered, and the
+        wallet's retry issued a second one for the same key.
+        """
+        purposes, status = self._status_plan(request, data)
+        given = data.credential.get("id") if len(request.holder_keys) == 1 else None  # copies need ids of their own
+        docs = [{**data.credential, "id": given or f"urn:uuid:{uuid.uuid4()}"} for _ in request.holder_keys]
         client = self._client(request)
         try:
-            signed = self._sign_as(request, dataclasses.replace(data, credential=doc, status=status), key)
-            types = doc.get("type")
-            type_list = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
-            db = self.service.db
-            db.record_issued(IssuedRecord(
-                str(doc["id"]), type_list, configuration.format, db.subject_hash(did_jwk(key)), purposes,
-                int(self.service.now()), client,
-            ))
+            signed = self._sign_each(request, dataclasses.replace(data, status=status), docs, purposes)
+            self._register(request, docs, purposes, client)
         except ThaiVCError as exc:
+            self._abandon([str(doc["id"]) for doc in docs], purposes, client, exc.code)
             if exc.code in UNAVAILABLE:
                 self._unavailable(request, exc.code)
                 raise IssuanceUnavailable(exc.code, exc.detail) from None
-            self._audit(client, "issue", str(doc["id"]), "refused", exc.code, REQUEST_ID.get())
+            self._audit(client, "issue", str(docs[0]["id"]), "refused", exc.code, REQUEST_ID.get())
             raise
-        self._audit(client, "issue", str(doc["id"]), "issued", f"oid4vci {configuration.format}", REQUEST_ID.get())
         return signed
+
+    def _status_plan(self, request: IssuanceRequest, data: CredentialData) -> tuple[list[str], Any]:
+        """The purposes the service allocates (none when the callback brought its own status) and the option."""
+        if data.status is not None or "credentialStatus" in data.credential or "status" in data.credential:
+            return [], data.status
+        offering = self.protocol.configurations.get(request.configuration_id)
+        chosen = offering.status_purposes if offering and offering.status_purposes is not None else None
+        purposes: list[str] = list(chosen if chosen is not None else self.service.config.issuer.status_purposes)
+        if request.configuration.format == "dc+sd-jwt":
+            purposes = purposes[:1]
+        return purposes, (self.service.registry, purposes) if purposes else None
+
+    def _sign_each(self, request: IssuanceRequest, data: CredentialData, docs: list[dict[str, Any]],
+                   purposes: list[str]) -> list[Any]:
+        keys = request.holder_keys
+        own_claim = "status" in docs[0] or "credentialStatus" in docs[0]
+        if request.configuration.format == "dc+sd-jwt" and not own_claim and (purposes or data.status is None):
+            return self._sign_sd_jwt(request, data, docs, purposes)
+        return [self._sign_as(request, dataclasses.replace(data, credential=doc), key)
+                for doc, key in zip(docs, keys, strict=True)]
+
+    def _sign_sd_jwt(self, request: IssuanceRequest, data: CredentialData, docs: list[dict[str, Any]],
+                     purposes: list[str]) -> list[Any]:
+        """SD-JWT VCs: every copy checked first (:meth:`~thaivc.Issuer.prepare_sd_jwt`), then status, then signed.
+
+        The same claims :meth:`~thaivc.oid4vci.CredentialIssuerService.default_sign` signs (bound to
+        the key by ``cnf.jwk``, the configuration's ``vct``), as the DID or the https issuer of
+        ``[sd_jwt_vc]``; the status claim comes from the DID's registry, whose lists the service signs.
+        """
+        https = self.service.sd_jwt
+        signer = https.issuer if https is not None else self.service.issuer
+        prepared = [signer.prepare_sd_jwt(doc, disclosable=list(data.disclosable), holder_jwk=dict(key.jwk),
+                                          vct=request.configuration.vct)
+                    for doc, key in zip(docs, request.holder_keys, strict=True)]
+        registry = self.service.registry
+        claims = [registry.entry_for(str(doc["id"]), purposes[0], format="ietf") if purposes else None  # type: ignore[arg-type]
+                  for doc in docs]
+        return [signer.issue_prepared(p, status=claim) for p, claim in zip(prepared, claims, strict=True)]
+
+    def _register(self, request: IssuanceRequest, docs: list[dict[str, Any]], purposes: list[str],
+                  client: str) -> None:
+        """The register rows and ``issued`` audit rows of every credential of the request, in one transaction."""
+        db = self.service.db
+        now = int(self.service.now())
+        fmt = request.configuration.format
+        records, entries = [], []
+        for doc, key in zip(docs, request.holder_keys, strict=True):
+            types = doc.get("type")
+            type_list = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+            records.append(IssuedRecord(str(doc["id"]), type_list, fmt, db.subject_hash(did_jwk(key)), purposes,
+                                        now, client))
+            entries.append(AuditEntry(now, client, "issue", str(doc["id"]), "issued", f"oid4vci {fmt}",
+                                      REQUEST_ID.get()))
+        db.record_issued_many(records, entries)
+
+    def _abandon(self, ids: list[str], purposes: list[str], client: str, code: str) -> None:
+        """What was allocated for an undelivered request is set (revoked, suspended) and audited ``abandoned``.
+
+        A status index is never handed out twice (a reused index could make a leaked credential read
+        as another's), so it is not released: its bit is set, so a copy that escaped somehow — it was
+        never sent — reads revoked, and the audit names each id. With the database down too, the ids
+        go to the log instead (they are ``urn:uuid`` values, no personal data).
+        """
+        registry = self.service.registry
+        did = self.service.keyring.did
+        held: set[str] = set()
+        try:
+            for purpose in purposes:
+                found = [i for i in ids if registry.store.lookup(did, purpose, i) is not None]
+                if found:
+                    registry.store.set_values(did, purpose, found, 1)
+                    held.update(found)
+            for credential_id in sorted(held):
+                detail = f"undelivered ({code}); status set: {','.join(purposes)}"
+                self._audit(client, "issue", credential_id, "abandoned", detail, REQUEST_ID.get())
+        except ThaiVCError as exc:
+            _log.warning("abandoned credentials %s (%s): status not set (%s)", ",".join(ids), code, exc.code)
 
     def _sign_as(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
         """Sign as the DID, or an SD-JWT VC as the https issuer of ``[sd_jwt_vc]`` (as the VC-API does)."""

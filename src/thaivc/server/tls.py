@@ -140,3 +140,34 @@ def _path(base: Path, name: str | None) -> Path | None:
         return None
     candidate = Path(name)
     return candidate if candidate.is_absolute() else base / candidate
+
+
+def certificate_names(cert_file: Path) -> tuple[set[str], bool]:
+    """The DNS names and IP addresses a (checked) certificate names, and whether it is self-signed.
+
+    For the start-up banner: the commands it prints must reach a name the certificate covers, and
+    a self-signed certificate must be handed to ``curl`` (``--cacert``) for them to work as printed.
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.x509 import (
+        DNSName,
+        ExtensionNotFound,
+        IPAddress,
+        SubjectAlternativeName,
+        load_pem_x509_certificate,
+    )
+
+    cert = load_pem_x509_certificate(cert_file.read_bytes())
+    try:
+        san = cert.extensions.get_extension_for_class(SubjectAlternativeName).value
+        names = {str(n) for n in san.get_values_for_type(DNSName)} | {
+            str(a) for a in san.get_values_for_type(IPAddress)
+        }
+    except ExtensionNotFound:
+        names = set()
+    try:
+        cert.verify_directly_issued_by(cert)
+        self_signed = True
+    except (ValueError, TypeError, InvalidSignature):
+        self_signed = False
+    return names, self_signed

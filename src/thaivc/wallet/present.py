@@ -36,6 +36,27 @@ from thaivc.oid4vp.request import (
 __all__ = ["Candidate", "Choose", "PresentationWallet", "StoredCredential", "choose_first"]
 
 _FORMAT_OF: Final = {"dc+sd-jwt": "dc+sd-jwt", "vc+jwt": "jwt_vc_json", "di": "ldp_vc"}
+#: the only hosts a plain-http ``request_uri`` may name, and only with ``allow_insecure_loopback``
+_LOOPBACK: Final = frozenset({"127.0.0.1", "::1"})
+
+
+def _request_uri_allowed(uri: str, *, allow_insecure_loopback: bool) -> bool:
+    """``https://`` with a host; plain ``http://`` only to a loopback address, only when allowed.
+
+    The host is read by parsing the URL, never by its prefix: ``http://127.0.0.1.evil.example/``
+    and ``http://127.0.0.1@evil.example/`` are other hosts.
+    """
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+        parts.port  # noqa: B018  # a malformed port raises here, not later in the HTTP client
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if parts.scheme == "https":
+        return True
+    return allow_insecure_loopback and parts.scheme == "http" and host in _LOOPBACK and parts.username is None
 
 
 @dataclass(frozen=True)
@@ -95,6 +116,8 @@ class PresentationWallet:
     ``http`` is the client it fetches request objects and posts responses with (an
     ``httpx.Client`` with a ``MockTransport`` in tests, or one pointed at a loopback server).
     ``x509_anchors`` are the roots it trusts for ``x509_san_dns:`` verifiers.
+    ``allow_insecure_loopback`` lets it fetch a ``request_uri`` over plain http from 127.0.0.1 or
+    ``[::1]`` (a test server, the demo); without it, every ``request_uri`` must be https.
     """
 
     def __init__(
@@ -106,6 +129,7 @@ class PresentationWallet:
         resolver: UniversalResolver | None = None,
         verifier: Verifier | None = None,
         allow_redirect_uri_clients: bool = False,
+        allow_insecure_loopback: bool = False,
     ) -> None:
         self.key = key
         self.holder = Holder(key)
@@ -118,6 +142,7 @@ class PresentationWallet:
             resolver=self.resolver,
         )
         self.allow_redirect_uri_clients = allow_redirect_uri_clients
+        self.allow_insecure_loopback = allow_insecure_loopback
         self.credentials: list[StoredCredential] = []
 
     # -- holding --------------------------------------------------------------------------------
@@ -146,8 +171,8 @@ class PresentationWallet:
             return check_unsigned(AuthorizationRequest.from_params(params))
         if set(params) - {"client_id", "request_uri", "request_uri_method"}:
             raise InputError("openid.request_invalid", "a request_uri link carries only client_id and request_uri")
-        if not request_uri.startswith("https://") and not request_uri.startswith("http://127.0.0.1"):
-            raise InputError("openid.request_invalid", "request_uri is not https")
+        if not _request_uri_allowed(request_uri, allow_insecure_loopback=self.allow_insecure_loopback):
+            raise InputError("openid.request_invalid", "request_uri is not https (plain http: loopback, when allowed)")
         method = params.get("request_uri_method", "get")
         try:
             if method == "post":

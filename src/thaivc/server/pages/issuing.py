@@ -6,7 +6,8 @@ DOPA adapter, and derives the IAL from that evidence exactly as :func:`thaivc.cr
 does. Only a citizen who passed gets an offer; the offer's ``subject`` is what was checked (never
 anything from the wallet), and :func:`citizen_callback` turns it into the ``ThaiCitizenCredential``
 for the key the wallet proved. :class:`OfferTracker` follows each offer through the issuer service's
-events so the page can say "scanned", "issued" or "failed" while the citizen holds the phone.
+events so the page can say "scanned", "issued", "failed" or "temporarily unavailable" (a registry
+did not answer: nothing was issued, the wallet may try again) while the citizen holds the phone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, Final
 from thaivc.assurance import DEFAULT_IAL_TABLE, Evidence, derive_ial
 from thaivc.assurance.evidence import DopaCardStatusEvidence, FaceMatchEvidence, LivenessEvidence, at_time
 from thaivc.core.clock import Clock
-from thaivc.core.errors import ThaiVCError
+from thaivc.core.errors import CODES, ThaiVCError
 from thaivc.credentials.types import CitizenPerson, citizen_credential
 from thaivc.did import did_jwk
 from thaivc.oid4vc import StateStore
@@ -39,6 +40,8 @@ _STATE_OF_EVENT: Final = {
     "offer_dead": "failed",
     "credential_issued": "issued",
     "credential_denied": "failed",
+    # a registry or store did not answer: nothing issued, and not final (the wallet's retry may issue)
+    "credential_unavailable": "unavailable",
 }
 _FINAL: Final = frozenset({"issued", "failed"})
 
@@ -167,6 +170,9 @@ class OfferTracker:
         value: dict[str, Any] = {"state": new}
         if "tries_left" in details:
             value["tries_left"] = details["tries_left"]
+        code = details.get("code")
+        if new == "unavailable" and isinstance(code, str) and code in CODES:  # a catalogued label, nothing else
+            value["code"] = code
         self.store.delete(_NS, offer_id)  # the store never overwrites a live record
         self.store.put(_NS, offer_id, value, ttl=self.ttl)
         if self.listener is not None:

@@ -14,6 +14,8 @@
     waiting: ["รอการสแกน…", "Waiting for the scan…"],
     scanned: ["สแกนแล้ว กำลังออกเอกสาร…", "Scanned: issuing…"],
     code_wrong: ["รหัสยืนยันไม่ถูกต้อง ให้ลองใหม่", "Wrong transaction code: ask the citizen to try again"],
+    unavailable: ["ระบบทะเบียนไม่ตอบสนองชั่วคราว ยังไม่ได้ออกเอกสาร ให้ลองใหม่จากกระเป๋าเงินอีกครั้ง",
+                  "Temporarily unavailable: the registry did not answer, nothing was issued; try again from the wallet"],
     issued: ["ออกเอกสารแล้ว", "Issued"],
     failed: ["ออกเอกสารไม่สำเร็จ", "Issuance failed"],
     expired: ["หมดเวลา", "Timed out"],
