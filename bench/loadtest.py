@@ -1,21 +1,28 @@
 """``make loadtest``: ``thaivc serve`` under sustained verification load, with issuance beside it.
 
-A bounded async ``httpx`` driver (no locust: one file, no extra dependency, and the figures it needs —
-the library's own rate in the same run, open-loop pacing — are a few lines each):
+A bounded async driver (no locust: one file, no extra dependency, and the figures it needs — the
+library's own rate in the same run, open-loop pacing — are a few lines each). The verification
+requests go over HTTP/1.1 keep-alive on asyncio streams (:class:`RawClient`): httpx spent more CPU per
+request than the server, on the same two cores. It:
 
 1. starts ``thaivc serve --workers 2`` on loopback over PostgreSQL (a throwaway server, or ``--database-url``);
 2. measures the **library's single-core verify rate** in this process, on the same credentials, and
    its CPU time per verification;
-3. **verification alone** (``max(10 s, duration / 6)``, closed loop, after 5 s of warm-up that opens
+3. measures the **HTTP floor** (``bench/http_floor.py``): a bare ASGI app, a FastAPI app and a FastAPI
+   app that hops to the thread pool, each under uvicorn with ``thaivc serve``'s own settings and
+   workers, each answering the same requests with a fixed JSON — server CPU per request, throughput;
+   then ``thaivc serve``'s CPU per verification is split into HTTP floor + FastAPI + hop + library
+   + the service's own work, with what 70 % would need;
+4. **verification alone** (``max(10 s, duration / 6)``, closed loop, after 5 s of warm-up that opens
    every pool thread's database connections): the server's CPU time per verification (psutil,
    ``thaivc serve`` and its workers), which waiting for the neighbours does not inflate, set against
    the library's CPU per verification (target: at most 1/0.7 = 1.43 times);
-4. **saturation**: ``--concurrency`` closed-loop clients verify for ``--duration`` seconds, half
+5. **saturation**: ``--concurrency`` closed-loop clients verify for ``--duration`` seconds, half
    ``vc+jwt`` credentials (``POST /credentials/verify``), half SD-JWT+KB presentations, each with its
    own single-use challenge (``POST /presentations/verify``) — throughput, p50, p99;
-5. **paced**: an open-loop arrival rate of 80 % of the target (70 % of 2 × the single-core rate, or the
+6. **paced**: an open-loop arrival rate of 80 % of the target (70 % of 2 × the single-core rate, or the
    measured throughput if lower) for half the duration — p50, p99;
-6. throughout the last two, issuers call ``POST /credentials/issue`` (vc+jwt with a revocation entry); at the
+7. throughout the last two, issuers call ``POST /credentials/issue`` (vc+jwt with a revocation entry); at the
    end the database is checked: every 201 has exactly one status entry and one register row, no
    (list, index) is held twice.
 
