@@ -1,21 +1,28 @@
 """``make loadtest``: ``thaivc serve`` under sustained verification load, with issuance beside it.
 
-A bounded async ``httpx`` driver (no locust: one file, no extra dependency, and the figures it needs —
-the library's own rate in the same run, open-loop pacing — are a few lines each):
+A bounded async driver (no locust: one file, no extra dependency, and the figures it needs — the
+library's own rate in the same run, open-loop pacing — are a few lines each). The verification
+requests go over HTTP/1.1 keep-alive on asyncio streams (:class:`RawClient`): httpx spent more CPU per
+request than the server, on the same two cores. It:
 
 1. starts ``thaivc serve --workers 2`` on loopback over PostgreSQL (a throwaway server, or ``--database-url``);
 2. measures the **library's single-core verify rate** in this process, on the same credentials, and
    its CPU time per verification;
-3. **verification alone** (``max(10 s, duration / 6)``, closed loop, after 5 s of warm-up that opens
+3. measures the **HTTP floor** (``bench/http_floor.py``): a bare ASGI app, a FastAPI app and a FastAPI
+   app that hops to the thread pool, each under uvicorn with ``thaivc serve``'s own settings and
+   workers, each answering the same requests with a fixed JSON — server CPU per request, throughput;
+   then ``thaivc serve``'s CPU per verification is split into HTTP floor + FastAPI + hop + library
+   + the service's own work, with what 70 % would need;
+4. **verification alone** (``max(10 s, duration / 6)``, closed loop, after 5 s of warm-up that opens
    every pool thread's database connections): the server's CPU time per verification (psutil,
    ``thaivc serve`` and its workers), which waiting for the neighbours does not inflate, set against
    the library's CPU per verification (target: at most 1/0.7 = 1.43 times);
-4. **saturation**: ``--concurrency`` closed-loop clients verify for ``--duration`` seconds, half
+5. **saturation**: ``--concurrency`` closed-loop clients verify for ``--duration`` seconds, half
    ``vc+jwt`` credentials (``POST /credentials/verify``), half SD-JWT+KB presentations, each with its
    own single-use challenge (``POST /presentations/verify``) — throughput, p50, p99;
-5. **paced**: an open-loop arrival rate of 80 % of the target (70 % of 2 × the single-core rate, or the
+6. **paced**: an open-loop arrival rate of 80 % of the target (70 % of 2 × the single-core rate, or the
    measured throughput if lower) for half the duration — p50, p99;
-6. throughout the last two, issuers call ``POST /credentials/issue`` (vc+jwt with a revocation entry); at the
+7. throughout the last two, issuers call ``POST /credentials/issue`` (vc+jwt with a revocation entry); at the
    end the database is checked: every 201 has exactly one status entry and one register row, no
    (list, index) is held twice.
 
@@ -110,13 +117,9 @@ level = "WARNING"
 
 
 @contextmanager
-def serve(config: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+def _until_ready(command: list[str], port: int, what: str) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "thaivc", "serve", "--config", str(config), "--port", str(port),
-         "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -126,7 +129,7 @@ def serve(config: Path, port: int, workers: int) -> Iterator[subprocess.Popen[by
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("thaivc serve did not become ready")
+                raise SystemExit(f"{what} did not become ready")
             time.sleep(0.2)
         yield proc
     finally:
@@ -136,6 +139,20 @@ def serve(config: Path, port: int, workers: int) -> Iterator[subprocess.Popen[by
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def serve(config: Path, port: int, workers: int) -> Any:
+    """``thaivc serve`` on ``port``, ready."""
+    command = [sys.executable, "-m", "thaivc", "serve", "--config", str(config), "--port", str(port),
+               "--workers", str(workers)]
+    return _until_ready(command, port, "thaivc serve")
+
+
+def serve_floor(app: str, port: int, workers: int) -> Any:
+    """One of ``bench/http_floor.py``'s stand-ins under uvicorn with ``thaivc serve``'s settings, ready."""
+    command = [sys.executable, str(ROOT / "bench" / "http_floor.py"), "--app", app, "--port", str(port),
+               "--workers", str(workers)]
+    return _until_ready(command, port, f"the HTTP floor ({app})")
 
 
 def server_cpu(proc: subprocess.Popen[bytes]) -> float | None:
@@ -268,26 +285,102 @@ class Load:
         return "/credentials/verify", {"verifiableCredential": self.fx.vc_jwt}
 
 
-async def one(client: httpx.AsyncClient, path: str, body: dict[str, Any], latencies: list[float],
+class FloorLoad:
+    """The same requests as :class:`Load` for the HTTP floor, which reads them and verifies nothing."""
+
+    def __init__(self, fx: Fixtures) -> None:
+        self.vc = {"verifiableCredential": fx.vc_jwt}
+        challenge = "floor-" + os.urandom(12).hex()
+        self.vp = {"verifiablePresentation": fx.present(challenge),
+                   "options": {"challenge": challenge, "domain": DOMAIN}}
+        self.turn = 0
+
+    def next(self) -> tuple[str, dict[str, Any]]:
+        self.turn += 1
+        return ("/presentations/verify", self.vp) if self.turn % 2 else ("/credentials/verify", self.vc)
+
+
+class _Answer:
+    def __init__(self, status_code: int, body: bytes) -> None:
+        self.status_code, self.body = status_code, body
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class RawClient:
+    """The verification driver: HTTP/1.1 keep-alive on asyncio streams, ``json.dumps`` and a status line.
+
+    httpx spent about a millisecond of the driver's CPU per request — more than the server's own — and
+    on a two-core machine the driver shares the cores the service is measured on: throughput measured
+    the driver. This is what ``wrk`` would do, in a few lines and no extra binary (it must send a fresh
+    presentation per request, which a fixed-request tool cannot). Answers carry Content-Length (every
+    route of ``thaivc serve`` and of the floor sets it); anything else is a driver error.
+    """
+
+    def __init__(self, base: str, connections: int, timeout: float = 30.0) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.host, self.port, self.timeout = host, int(port), timeout
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._slots = asyncio.Semaphore(connections)
+
+    async def __aenter__(self) -> RawClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for _, writer in self._idle:
+            writer.close()
+        self._idle.clear()
+
+    async def post(self, path: str, document: dict[str, Any]) -> _Answer:
+        body = json.dumps(document).encode()
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        async with self._slots:
+            conn = self._idle.pop() if self._idle else await asyncio.open_connection(self.host, self.port)
+            reader, writer = conn
+            try:
+                async with asyncio.timeout(self.timeout):
+                    writer.write(head + body)
+                    raw = await reader.readuntil(b"\r\n\r\n")
+                    lines = raw.decode("latin-1").lower().split("\r\n")
+                    status = int(lines[0].split(" ", 2)[1])
+                    fields = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+                    length = int(fields["content-length"])
+                    payload = await reader.readexactly(length)
+            except BaseException:
+                writer.close()
+                raise
+            if fields.get("connection", "").strip() == "close":
+                writer.close()
+            else:
+                self._idle.append(conn)
+        return _Answer(status, payload)
+
+
+_DRIVER_ERRORS = (httpx.HTTPError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
+                  KeyError, ValueError)
+
+
+async def one(client: RawClient, path: str, body: dict[str, Any], latencies: list[float],
               errors: dict[str, int]) -> None:
     started = time.perf_counter()
     try:
-        r = await client.post(path, json=body)
+        r = await client.post(path, body)
         status = str(r.status_code) if r.status_code != 200 else ""
         if status:
             status += ":" + str(r.json().get("code"))
-    except httpx.HTTPError as exc:
+    except _DRIVER_ERRORS as exc:
         status = type(exc).__name__
     latencies.append(time.perf_counter() - started)
     if status:
         errors[status] = errors.get(status, 0) + 1
 
 
-async def saturate(base: str, load: Load, seconds: float, concurrency: int) -> dict[str, Any]:
+async def saturate(base: str, load: Load | FloorLoad, seconds: float, concurrency: int) -> dict[str, Any]:
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    async with RawClient(base, concurrency) as client:
         deadline = time.perf_counter() + seconds
 
         async def loop() -> None:
@@ -305,8 +398,7 @@ async def saturate(base: str, load: Load, seconds: float, concurrency: int) -> d
 async def paced(base: str, load: Load, seconds: float, rate: float) -> dict[str, Any]:
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    async with RawClient(base, 256) as client:
         tasks = []
         started = time.perf_counter()
         n = int(seconds * rate)
@@ -347,6 +439,36 @@ async def issue_while(base: str, stop: asyncio.Event, issued: list[str], failure
         await asyncio.gather(*(loop(n) for n in range(concurrency)))
 
 
+async def cpu_phase(proc: subprocess.Popen[bytes], base: str, load: Load | FloorLoad, seconds: float,
+                    concurrency: int) -> dict[str, Any]:
+    """A closed-loop phase with the server's and the driver's CPU time per request beside its figures."""
+    before, driver_before = server_cpu(proc), time.process_time()
+    out = await saturate(base, load, seconds, concurrency)
+    after, driver_after = server_cpu(proc), time.process_time()
+    if out["requests"]:
+        out["driver_cpu_ms_per_request"] = 1000 * (driver_after - driver_before) / out["requests"]
+        if before is not None and after is not None:
+            out["server_cpu_ms_per_request"] = 1000 * (after - before) / out["requests"]
+    return out
+
+
+def http_floor(fx: Fixtures, workers: int, seconds: float, warmup: float, concurrency: int) -> dict[str, Any]:
+    """Each stand-in of ``bench/http_floor.py`` under the same uvicorn settings and the same driver."""
+    load = FloorLoad(fx)
+    out: dict[str, Any] = {}
+    for app in ("raw", "fastapi", "fastapi-pool"):
+        port = _free_port()
+        with serve_floor(app, port, workers) as proc:
+            base = f"http://127.0.0.1:{port}"
+
+            async def main(proc: subprocess.Popen[bytes] = proc, base: str = base) -> dict[str, Any]:
+                await saturate(base, load, warmup, concurrency)
+                return await cpu_phase(proc, base, load, seconds, concurrency)
+
+            out[app] = asyncio.run(main())
+    return out
+
+
 def check_allocations(db_url: str, issued: list[str]) -> dict[str, Any]:
     """Every credential the service returned has one status entry and one register row; no index twice."""
     from thaivc.server import Database
@@ -385,6 +507,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with serve(config, port, args.workers) as proc:
             fx = Fixtures(base)
             rates = library_rate(fx, 0.5 if args.quick else 3.0)
+            # the HTTP floor in this run, before the service's phases, with the same driver and settings
+            floor = http_floor(fx, args.workers, cpu_seconds, min(warmup_seconds, 2.0), args.concurrency)
             target = 0.7 * args.workers * rates["mix"]
             # SD-JWT presentations for half of every request both phases may make, each with its challenge
             seconds = duration * 1.5 + cpu_seconds + warmup_seconds
@@ -401,11 +525,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 # warm-up, not counted: each thread of each worker's pool opens its database connections
                 await saturate(base, load, warmup_seconds, args.concurrency)
                 # verification alone first: the server's CPU per verification, nothing else beside it
-                cpu_before = server_cpu(proc)
-                alone = await saturate(base, load, cpu_seconds, args.concurrency)
-                cpu_after = server_cpu(proc)
-                if cpu_before is not None and cpu_after is not None and alone["requests"]:
-                    alone["server_cpu_ms_per_request"] = 1000 * (cpu_after - cpu_before) / alone["requests"]
+                alone = await cpu_phase(proc, base, load, cpu_seconds, args.concurrency)
                 stop = asyncio.Event()
                 issuing = asyncio.create_task(issue_while(base, stop, issued, issue_failures))
                 cpu_before = server_cpu(proc)
@@ -428,7 +548,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": {"cpus": os.cpu_count(), "loadavg_before": load_before, "loadavg_after": load_after},
         "workers": args.workers, "duration_s": duration, "concurrency": args.concurrency,
         "library_single_core_per_s": rates, "target_per_s": target,
-        "verification_alone": alone, "saturation": sat, "paced": pac, "sd_jwt_pool_exhausted": load.exhausted,
+        "http_floor": floor, "verification_alone": alone, "saturation": sat, "paced": pac,
+        "sd_jwt_pool_exhausted": load.exhausted,
         "issuance": {"failures": issue_failures, **allocations},
     }
 
@@ -469,6 +590,7 @@ def judge(report: dict[str, Any]) -> tuple[list[str], list[str]]:
             f"{alone['throughput']:.0f}/s) = {cpu_ratio:.2f} x the library's {lib['mix cpu_ms']:.3f} ms "
             f"(target <= {1 / 0.7:.2f} x; CPU time: the neighbours' share of the cores is not counted)"
         )
+    lines.extend(floor_lines(report))
     with_issuance = sat.get("server_cpu_ms_per_request")
     if with_issuance is not None:
         lines.append(f"  server CPU {with_issuance:.3f} ms per verification with issuance beside it (upper bound)")
@@ -479,6 +601,44 @@ def judge(report: dict[str, Any]) -> tuple[list[str], list[str]]:
         f"nobody holds (a crash-safe leftover, not an error)"
     )
     return wrong, lines
+
+
+_FLOOR_NAMES = {"raw": "bare ASGI app", "fastapi": "FastAPI app", "fastapi-pool": "FastAPI + thread-pool hop"}
+
+
+def floor_lines(report: dict[str, Any]) -> list[str]:
+    """The HTTP floor beside the service: each part of the service's CPU per verification, and its share.
+
+    service = uvicorn/h11/loop (the bare app) + FastAPI (FastAPI app - bare) + the hop to the thread pool
+    (pool - FastAPI) + the library's verification (measured in the driver, no HTTP) + the rest, which is
+    the service's own work (guard, authentication, rate limit, body parse, status revision read, challenge
+    spend, metrics, logs, the report's JSON).
+    """
+    floor, alone = report.get("http_floor") or {}, report["verification_alone"]
+    cpu = {k: v.get("server_cpu_ms_per_request") for k, v in floor.items()}
+    service = alone.get("server_cpu_ms_per_request")
+    if service is None or any(cpu.get(k) is None for k in _FLOOR_NAMES):
+        return []
+    lines = ["HTTP floor, same uvicorn settings and workers, same driver and requests (server CPU per request):"]
+    for key, name in _FLOOR_NAMES.items():
+        row = floor[key]
+        lines.append(f"  {name:26} {cpu[key]:.3f} ms, {row['throughput']:.0f}/s (p50 {row['p50_ms']:.1f} ms; "
+                     f"the driver's own CPU {row['driver_cpu_ms_per_request']:.3f} ms per request)")
+    library = report["library_single_core_per_s"]["mix cpu_ms"]
+    raw, fastapi, pool = cpu["raw"], cpu["fastapi"], cpu["fastapi-pool"]
+    parts = [("uvicorn+h11", raw), ("FastAPI", fastapi - raw), ("pool hop", pool - fastapi), ("library", library),
+             ("service's own", service - pool - library)]
+    lines.append(f"  thaivc serve {service:.3f} ms per verification = "
+                 + " + ".join(f"{name} {ms:.3f} ({ms / service:.0%})" for name, ms in parts))
+    allowed = library / 0.7
+    ceiling = library / (raw + library)
+    lines.append(
+        f"  what 70% would need: at most {allowed:.3f} ms server CPU per verification, i.e. {allowed - library:.3f} ms "
+        f"for HTTP and service together; the bare ASGI floor alone is {raw:.3f} ms ({raw / (allowed - library):.1f} x "
+        f"that). With this HTTP stack and no service work at all the ceiling is {ceiling:.0%} of "
+        f"{report['workers']} x single-core (target 70%)"
+    )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

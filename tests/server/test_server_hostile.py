@@ -106,6 +106,16 @@ def test_health_ready_and_metrics(client: TestClient) -> None:
     assert 'thaivc_verifications_total{code="di.proof_missing",kind="credential",verdict="failed"}' in text
 
 
+def test_invented_methods_do_not_grow_the_metrics(client: TestClient) -> None:
+    """h11 accepts any token as a method: a label per method would let a client grow every worker's
+    memory and the /metrics page without bound, one series per invented method."""
+    for i in range(40):
+        client.request(f"X{i:04d}INVENTED", "/credentials/verify")
+    text = client.get("/metrics").text
+    assert "INVENTED" not in text
+    assert 'thaivc_http_requests_total{method="OTHER",route="/credentials/verify",status="405"} 40.0' in text
+
+
 def test_logs_are_json_with_request_ids_and_no_claims(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     from thaivc.server.guard import JsonFormatter
 

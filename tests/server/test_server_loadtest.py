@@ -34,7 +34,16 @@ def test_quick_load_keeps_issuance_exact(pg_dsn: str) -> None:
     wrong, lines = loadtest.judge(report)
     assert wrong == [], wrong
     assert report["saturation"]["requests"] > 0 and report["paced"]["requests"] > 0
-    # library rate, throughput, paced latency, server CPU alone and with issuance (psutil: dev extra), issuance
-    assert len(lines) == 6, lines
+    # library rate, throughput, paced latency, server CPU alone, the HTTP floor (a heading, three stand-ins,
+    # the breakdown, what 70 % would need), server CPU with issuance (psutil: dev extra), issuance
+    assert len(lines) == 12, lines
     assert lines[-1].startswith("✓ PostgreSQL issuance")
     assert report["verification_alone"]["server_cpu_ms_per_request"] > 0
+    # the floor ran in this run under the same driver: every stand-in answered every request
+    for app in ("raw", "fastapi", "fastapi-pool"):
+        floor = report["http_floor"][app]
+        assert floor["requests"] > 0 and floor["errors"] == {}, (app, floor)
+        assert floor["server_cpu_ms_per_request"] > 0 and floor["driver_cpu_ms_per_request"] > 0
+    breakdown = next(line for line in lines if "ms per verification = uvicorn+h11" in line)
+    assert all(part in breakdown for part in ("FastAPI", "pool hop", "library", "service's own"))
+    assert any(line.strip().startswith("what 70% would need") for line in lines)

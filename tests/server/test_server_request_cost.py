@@ -126,3 +126,32 @@ def test_values_orjson_would_change_take_the_standard_route() -> None:
     assert dump_json({"x": 0.5}) == b'{"x":0.5}'
     with pytest.raises(ValueError):
         dump_json({"x": math.nan})  # refused, as JSONResponse refuses it; orjson would write null
+
+
+class _Float(float):
+    pass
+
+
+class _Dict(dict):  # type: ignore[type-arg]
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [{"b": ({"c": [1, 2, {"d": 1.5}]},)}]},  # a float deep inside a tuple inside lists
+        {"x": _Float(1e16)},  # a float subclass: json writes 1e+16, orjson 1e16
+        [_Dict(y=[0.1])],  # a dict subclass holding a float
+        {"z": float("inf")},
+    ],
+)
+def test_a_float_anywhere_takes_the_standard_route(value: Any) -> None:
+    try:
+        expected: bytes | None = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(ValueError):
+            dump_json(value)
+    else:
+        assert dump_json(value) == expected

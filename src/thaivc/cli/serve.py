@@ -13,10 +13,11 @@ import secrets
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from thaivc.cli._common import EXIT_OK, CliError
 
-__all__ = ["register_serve"]
+__all__ = ["register_serve", "uvicorn_settings"]
 
 EXAMPLES = """\
 examples:
@@ -179,6 +180,27 @@ def _counter_banner(base: str, *, demo: bool) -> None:
     )
 
 
+def uvicorn_settings() -> dict[str, Any]:
+    """uvicorn's protocol settings for ``thaivc serve``, in one place.
+
+    ``bench/loadtest.py`` serves its HTTP floor (a minimal ASGI app and a minimal FastAPI app) with
+    exactly these, so the floor and the service differ only in the application.
+    """
+    return {
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 30,
+        "proxy_headers": False,
+        "server_header": False,
+        # h11, named: its incomplete-event cap bounds a header flood by size (httptools has no such cap);
+        # the event loop is uvloop when installed (the server extra brings it): a third less CPU per request
+        "http": "h11",
+        "loop": "auto",
+        "h11_max_incomplete_event_size": 16 * 1024,
+        "limit_concurrency": 1000,
+    }
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.action == "sample":
         return _sample(Path(args.directory or ".serve"), args.port)
@@ -214,18 +236,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=30,
-        proxy_headers=False,
-        server_header=False,
-        # h11, named: its incomplete-event cap bounds a header flood by size (httptools has no such cap);
-        # the event loop is uvloop when installed (the server extra brings it): a third less CPU per request
-        http="h11",
-        loop="auto",
-        h11_max_incomplete_event_size=16 * 1024,
-        limit_concurrency=1000,
         ssl_certfile=tls and str(tls[0]),
         ssl_keyfile=tls and str(tls[1]),
+        **uvicorn_settings(),
     )
     return EXIT_OK

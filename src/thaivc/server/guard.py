@@ -40,6 +40,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("thaivc_request_id", default="-")
 _REQUEST_ID_RE: Final = re.compile(rb"[A-Za-z0-9._-]{8,64}")
 _LOG: Final = logging.getLogger("thaivc.server")
+#: Methods a metric label may name; any other (h11 accepts any token) is counted as ``OTHER``, so a
+#: client cannot add a series per invented method to every worker's memory and the /metrics page.
+_METHODS: Final = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class JsonFormatter(logging.Formatter):
@@ -84,6 +87,19 @@ class Metrics:
             "thaivc_oid4vp_responses", "OpenID4VP wallet responses by verdict (verified, failed, refused) and "
             "first problem code", ["verdict", "code"], registry=self.registry,
         )
+        # the labelled children the guard counts every request with, found once: ``labels()`` takes a
+        # lock and builds a key per call. Bounded: known methods (else OTHER) x route templates x statuses.
+        self._per_request: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe_request(self, method: str, template: str, status: int, seconds: float) -> None:
+        """Count one request and its latency under its (method, route template, status)."""
+        key = (method if method in _METHODS else "OTHER", template, status)
+        children = self._per_request.get(key)
+        if children is None:
+            children = (self.requests.labels(key[0], template, str(status)), self.latency.labels(template))
+            self._per_request[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 def _problem(code: str, detail: str, status: int, request_id: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -167,16 +183,17 @@ class Guard:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
-            self.metrics.requests.labels(scope.get("method", "-"), template, str(status_box[0])).inc()
-            self.metrics.latency.labels(template).observe(elapsed)
-            client = scope.get("client")
-            fields = {
-                "request_id": request_id, "method": scope.get("method"), "route": template, "status": status_box[0],
-                "duration_ms": round(elapsed * 1000, 2), "client": client[0] if client else None,
-            }
-            if tap.code is not None:
-                fields["problem"] = tap.code  # the refusal's catalogue code, never its detail
-            _LOG.info("request", extra={"fields": fields})
+            self.metrics.observe_request(scope.get("method", "-"), template, status_box[0], elapsed)
+            if _LOG.isEnabledFor(logging.INFO):  # the record is not built when nobody would read it
+                client = scope.get("client")
+                fields = {
+                    "request_id": request_id, "method": scope.get("method"), "route": template,
+                    "status": status_box[0], "duration_ms": round(elapsed * 1000, 2),
+                    "client": client[0] if client else None,
+                }
+                if tap.code is not None:
+                    fields["problem"] = tap.code  # the refusal's catalogue code, never its detail
+                _LOG.info("request", extra={"fields": fields})
             REQUEST_ID.reset(token)
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
