@@ -22,8 +22,8 @@ from thaivc.core.budget import current_budget, request_budget
 from thaivc.core.clock import FixedClock
 from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.core.jsonutil import _parse, _valid_json_deeper_than, loads_strict
-from thaivc.engine.verify.di import check_contexts, default_contexts
-from thaivc.model.jsonld import check_context_value
+from thaivc.engine.verify.di import default_contexts, require_contexts
+from thaivc.model.jsonld import require_context_value
 
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")
 
@@ -99,12 +99,14 @@ def test_depth_fast_and_strict_agree(pieces: list[str], limit: int) -> None:
 def test_inline_context_after_urls_still_may_not_redefine() -> None:
     registry = default_contexts()
     with pytest.raises(InputError) as caught:
-        check_context_value(
+        require_context_value(
             [CREDENTIALS_V2, {"name": "https://attacker.example/name"}], registry, ("@context",), inline_allowed=True
         )
     assert caught.value.code == "di.context_not_allowed"
     # before the URL nothing is defined yet: that order is what JSON-LD processes, and stays allowed
-    check_context_value([{"x": "https://example.com/x"}, CREDENTIALS_V2], registry, ("@context",), inline_allowed=True)
+    require_context_value(
+        [{"x": "https://example.com/x"}, CREDENTIALS_V2], registry, ("@context",), inline_allowed=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -123,7 +125,7 @@ def test_issuance_finds_a_nested_context(subject: dict[str, Any]) -> None:
         "issuer": "did:example:issuer",
         "credentialSubject": subject,
     }
-    outcome = _both(lambda: check_contexts(doc, default_contexts()))
+    outcome = _both(lambda: require_contexts(doc, default_contexts()))
     if subject.get("note") == "@context":
         assert outcome == ("value", None)
     else:
@@ -202,7 +204,7 @@ def test_request_budget_nests_and_always_resets() -> None:
     ],
 )
 def test_validity_memo_never_keeps_a_refusal(valid_from: str | None, valid_until: str | None, code: str) -> None:
-    from thaivc.model import check_credential
+    from thaivc.model import require_credential
 
     doc: dict[str, Any] = {
         "@context": [CREDENTIALS_V2],
@@ -215,11 +217,11 @@ def test_validity_memo_never_keeps_a_refusal(valid_from: str | None, valid_until
     if valid_until is not None:
         doc["validUntil"] = valid_until
     for _ in range(2):
-        assert _both(lambda: check_credential(doc)) == ("error", code)
+        assert _both(lambda: require_credential(doc)) == ("error", code)
 
 
 def test_validity_memo_repeats_its_warning() -> None:
-    from thaivc.model import check_credential
+    from thaivc.model import require_credential
 
     doc = {
         "@context": [CREDENTIALS_V2],
@@ -228,9 +230,9 @@ def test_validity_memo_repeats_its_warning() -> None:
         "validFrom": "2026-01-01T00:00:00",  # no time zone: read as UTC, with a warning each time
         "credentialSubject": {"id": "did:example:1"},
     }
-    first = _both(lambda: check_credential(doc))
+    first = _both(lambda: require_credential(doc))
     assert first[0] == "value" and len(first[1]) == 1 and "UTC" in first[1][0]
-    assert _both(lambda: check_credential(doc)) == first
+    assert _both(lambda: require_credential(doc)) == first
 
 
 # -- issuance: a plain payload is written once ---------------------------------------------------------

@@ -18,7 +18,7 @@ from thaivc.core.errors import ThaiVCError
 from thaivc.di.sign import ProofOptions, SigningEnv, sign_proof
 from thaivc.di.suites import CryptosuiteRegistry
 from thaivc.di.verify import ProofEnv, ProofExpectation, check_proof_set
-from thaivc.engine.issuer import check_issuable
+from thaivc.engine.issuer import require_issuable
 
 
 def _credential(issuer: thaivc.PrivateKey) -> dict[str, Any]:
@@ -46,9 +46,9 @@ def test_a_verifier_with_no_allowed_context_refuses(issuer: thaivc.PrivateKey, f
 
 
 def test_an_issuable_check_with_no_allowed_context_refuses(issuer: thaivc.PrivateKey) -> None:
-    check_issuable(_credential(issuer))
+    require_issuable(_credential(issuer))
     with pytest.raises(ThaiVCError) as err:
-        check_issuable(_credential(issuer), contexts=ContextRegistry())
+        require_issuable(_credential(issuer), contexts=ContextRegistry())
     assert err.value.code == "di.context_not_allowed"
 
 

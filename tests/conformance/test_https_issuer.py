@@ -19,7 +19,7 @@ import thaivc
 from thaivc.core.errors import UsageError
 from thaivc.credentials.metadata import thai_type_metadata
 from thaivc.net import SafeHttpClient
-from thaivc.sdjwt import check_vct_chain, issuer_metadata_document, issuer_metadata_url
+from thaivc.sdjwt import issuer_metadata_document, issuer_metadata_url, require_vct_chain
 from thaivc.trust import IssuerMetadataResolver
 
 from .helpers import RD, clock, codes, credential, segments
@@ -135,6 +135,6 @@ def test_sd_jwt_vc_from_an_https_issuer_with_type_metadata(agency: thaivc.Privat
     meta = types[payload["vct"]]
     assert {d["locale"]: d["name"] for d in meta["display"]}["th"] == "บัตรประจำตัวประชาชนดิจิทัล"
     assert meta["name"] == "Thai citizen credential"
-    assert check_vct_chain(payload["vct"], types.get) == [payload["vct"]]
+    assert require_vct_chain(payload["vct"], types.get) == [payload["vct"]]
     assert all(vct.startswith(ISS + "/vct/") for vct in types)
     json.dumps(types, ensure_ascii=False)

@@ -1,6 +1,6 @@
 """The thaivc v1 JSON-LD context: pinned, protected, no @vocab, and every term of every type expands.
 
-``check_jsonld`` is the Data Integrity pre-flight (``di.data_loss`` when a term would not be
+``require_jsonld`` is the Data Integrity pre-flight (``di.data_loss`` when a term would not be
 signed), so a document passing it here can be signed with an ``*-rdfc-*`` cryptosuite.
 """
 
@@ -18,7 +18,7 @@ from thaivc.assurance import DocumentPresentedEvidence, Evidence, ThaidLoginEvid
 from thaivc.contexts import OWN, THAIVC_V1, ContextRegistry
 from thaivc.core.errors import ThaiVCError
 from thaivc.credentials import citizen_credential, foreigner_credential, juristic_credential
-from thaivc.model.jsonld import check_jsonld
+from thaivc.model.jsonld import require_jsonld
 from thaivc.registries import FakeDbd
 
 from ._samples import EVIDENCE_23, MAUNG, SOMCHAI
@@ -118,17 +118,17 @@ def test_citizen_document_expands_without_loss(registry: ContextRegistry) -> Non
         DocumentPresentedEvidence(document="thai_id_card", chip_read=True, in_person=True),
     )
     doc = citizen_credential("did:example:c", SOMCHAI, ial="2.3", aal="2.2", evidence=evidence)
-    check_jsonld(_issued(doc), registry)
+    require_jsonld(_issued(doc), registry)
 
 
 def test_foreigner_document_expands_without_loss(registry: ContextRegistry) -> None:
-    check_jsonld(_issued(foreigner_credential("did:example:f", MAUNG, ial="1.3", evidence=Evidence())), registry)
+    require_jsonld(_issued(foreigner_credential("did:example:f", MAUNG, ial="1.3", evidence=Evidence())), registry)
 
 
 @pytest.mark.parametrize("juristic_id", FakeDbd().juristic_ids())
 def test_juristic_documents_expand_without_loss(registry: ContextRegistry, juristic_id: str) -> None:
     company = FakeDbd().lookup(juristic_id)
-    check_jsonld(_issued(juristic_credential(company, retrieved_at=0, source="dbd:fake")), registry)
+    require_jsonld(_issued(juristic_credential(company, retrieved_at=0, source="dbd:fake")), registry)
 
 
 def test_an_undefined_term_is_caught(registry: ContextRegistry) -> None:
@@ -136,7 +136,7 @@ def test_an_undefined_term_is_caught(registry: ContextRegistry) -> None:
     doc = _issued(citizen_credential("did:example:c", SOMCHAI, ial="1.3"))
     doc["credentialSubject"]["nickname"] = "ชาย"
     with pytest.raises(ThaiVCError) as err:
-        check_jsonld(doc, registry)
+        require_jsonld(doc, registry)
     assert err.value.code == "di.data_loss"
 
 
@@ -144,7 +144,7 @@ def test_an_unknown_evidence_type_is_caught(registry: ContextRegistry) -> None:
     doc = _issued(citizen_credential("did:example:c", SOMCHAI, ial="2.3", evidence=EVIDENCE_23))
     doc["evidence"][0]["type"] = "dopa_card_check"
     with pytest.raises(ThaiVCError) as err:
-        check_jsonld(doc, registry)
+        require_jsonld(doc, registry)
     assert err.value.code == "di.data_loss"
 
 

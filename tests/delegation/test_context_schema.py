@@ -17,7 +17,7 @@ from thaivc.contexts import ContextRegistry
 from thaivc.contexts._bundled import DELEGATION_V1, OWN
 from thaivc.core.errors import ThaiVCError
 from thaivc.delegation import DELEGATION_CONTEXT, sign_as_director
-from thaivc.model.jsonld import check_jsonld
+from thaivc.model.jsonld import require_jsonld
 
 from ._helpers import root_poa
 
@@ -40,14 +40,14 @@ def _full(world: World) -> dict[str, Any]:
 
 def test_every_delegation_term_expands(world: World) -> None:
     """No term is silently dropped by JSON-LD expansion (an undefined term is an error)."""
-    check_jsonld(_full(world), ContextRegistry.default())
+    require_jsonld(_full(world), ContextRegistry.default())
 
 
 def test_an_unknown_term_is_refused(world: World) -> None:
     doc = _full(world)
     doc["credentialSubject"]["scope"]["unlimited"] = True
     with pytest.raises(ThaiVCError):
-        check_jsonld(doc, ContextRegistry.default())
+        require_jsonld(doc, ContextRegistry.default())
 
 
 def test_schema_accepts_what_the_builder_makes(world: World) -> None:

@@ -1,6 +1,6 @@
 """The context check of Data Integrity verification gives the full walk's verdict, code and location.
 
-:func:`thaivc.engine.verify.di.check_contexts` checks a root-only ``@context`` directly and falls back to the
+:func:`thaivc.engine.verify.di.require_contexts` checks a root-only ``@context`` directly and falls back to the
 full walk of :mod:`thaivc.model.jsonld` whenever a context may sit lower down; these tests compare
 the two on documents built to land on either side of that line.
 """
@@ -14,7 +14,7 @@ import pytest
 
 from thaivc.contexts import ContextRegistry
 from thaivc.core.errors import ThaiVCError
-from thaivc.engine.verify.di import check_contexts, default_contexts
+from thaivc.engine.verify.di import default_contexts, require_contexts
 from thaivc.model.jsonld import walk_contexts, without_proofs
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -44,7 +44,7 @@ def _full(doc: dict[str, Any], registry: ContextRegistry) -> tuple[str, Any] | N
 
 def _scanned(doc: dict[str, Any], registry: ContextRegistry) -> tuple[str, Any] | None:
     try:
-        check_contexts(doc, registry)
+        require_contexts(doc, registry)
     except ThaiVCError as err:
         return (err.code, None if err.code == "input.too_deep" else err.loc)
     return None
@@ -106,7 +106,7 @@ def test_a_context_nested_anywhere_is_still_refused() -> None:
     doc = _base()
     doc["credentialSubject"]["degree"]["@context"] = [UNKNOWN]
     with pytest.raises(ThaiVCError) as caught:
-        check_contexts(doc, registry)
+        require_contexts(doc, registry)
     assert caught.value.code == "di.context_not_allowed"
     assert caught.value.loc == ("credentialSubject", "degree", "@context", 0)
 
@@ -117,5 +117,5 @@ def test_a_value_that_contains_itself_is_refused_not_looped_over() -> None:
     loop.append(loop)
     doc["credentialSubject"]["loop"] = loop
     with pytest.raises(ThaiVCError) as caught:
-        check_contexts(doc, default_contexts())
+        require_contexts(doc, default_contexts())
     assert caught.value.code == "input.too_deep"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from thaivc.core.errors import ThaiVCError, UsageError
-from thaivc.jose import check_jwt_times, check_vc_jwt_claims, effective_expiry
+from thaivc.jose import effective_expiry, require_jwt_times, require_vc_jwt_claims
 from thaivc.jose._datetime import parse_datetime_stamp
 
 NOW = 1_750_000_000
@@ -44,17 +44,17 @@ def code(fn: Any, *args: Any, **kw: Any) -> str:
     ],
 )
 def test_time_claim_malformed(claim: str, value: object) -> None:
-    assert code(check_jwt_times, {claim: value}, now=NOW) == "claims.malformed"
+    assert code(require_jwt_times, {claim: value}, now=NOW) == "claims.malformed"
 
 
 @pytest.mark.parametrize("value", [0, 0.0, 1, NOW, NOW + 0.25, 253402300799])
 def test_time_claim_types_accepted(value: float) -> None:
-    check_jwt_times({"iat": min(value, NOW)}, now=NOW)
-    check_jwt_times({"exp": max(value, NOW + LEEWAY + 1)}, now=NOW)
+    require_jwt_times({"iat": min(value, NOW)}, now=NOW)
+    require_jwt_times({"exp": max(value, NOW + LEEWAY + 1)}, now=NOW)
 
 
 def test_malformed_claim_is_reported_before_time_verdicts() -> None:
-    assert code(check_jwt_times, {"exp": 1, "iat": "x"}, now=NOW) == "claims.malformed"
+    assert code(require_jwt_times, {"exp": 1, "iat": "x"}, now=NOW) == "claims.malformed"
 
 
 # --- boundaries --------------------------------------------------------------------------------
@@ -74,9 +74,9 @@ def test_malformed_claim_is_reported_before_time_verdicts() -> None:
 )
 def test_exp_boundaries(exp: int, expired: bool) -> None:
     if expired:
-        assert code(check_jwt_times, {"exp": exp}, now=NOW) == "time.expired"
+        assert code(require_jwt_times, {"exp": exp}, now=NOW) == "time.expired"
     else:
-        check_jwt_times({"exp": exp}, now=NOW)
+        require_jwt_times({"exp": exp}, now=NOW)
 
 
 @pytest.mark.parametrize("claim", ["nbf", "iat"])
@@ -95,34 +95,34 @@ def test_exp_boundaries(exp: int, expired: bool) -> None:
 )
 def test_nbf_iat_boundaries(claim: str, value: int, future: bool) -> None:
     if future:
-        assert code(check_jwt_times, {claim: value}, now=NOW) == "time.not_yet_valid"
+        assert code(require_jwt_times, {claim: value}, now=NOW) == "time.not_yet_valid"
     else:
-        check_jwt_times({claim: value}, now=NOW)
+        require_jwt_times({claim: value}, now=NOW)
 
 
 @pytest.mark.parametrize("leeway", [0, 1, 60, 300])
 def test_leeway_is_honoured(leeway: int) -> None:
-    check_jwt_times({"exp": NOW - leeway + 1, "nbf": NOW + leeway}, now=NOW, leeway=leeway)
-    assert code(check_jwt_times, {"exp": NOW - leeway}, now=NOW, leeway=leeway) == "time.expired"
-    assert code(check_jwt_times, {"nbf": NOW + leeway + 1}, now=NOW, leeway=leeway) == "time.not_yet_valid"
+    require_jwt_times({"exp": NOW - leeway + 1, "nbf": NOW + leeway}, now=NOW, leeway=leeway)
+    assert code(require_jwt_times, {"exp": NOW - leeway}, now=NOW, leeway=leeway) == "time.expired"
+    assert code(require_jwt_times, {"nbf": NOW + leeway + 1}, now=NOW, leeway=leeway) == "time.not_yet_valid"
 
 
 @pytest.mark.parametrize("leeway", [-1, 301, 3600, True, 1.5])
 def test_leeway_out_of_range_is_misuse(leeway: Any) -> None:
     with pytest.raises(UsageError):
-        check_jwt_times({}, now=NOW, leeway=leeway)
+        require_jwt_times({}, now=NOW, leeway=leeway)
 
 
 def test_now_must_be_finite() -> None:
     with pytest.raises(UsageError):
-        check_jwt_times({}, now=float("nan"))
+        require_jwt_times({}, now=float("nan"))
 
 
 def test_absent_claims_pass() -> None:
-    check_jwt_times({}, now=NOW)
+    require_jwt_times({}, now=NOW)
 
 
-# --- check_vc_jwt_claims -----------------------------------------------------------------------
+# --- require_vc_jwt_claims -----------------------------------------------------------------------
 
 ISSUER = "https://registrar.example"
 
@@ -136,7 +136,7 @@ ISSUER = "https://registrar.example"
     ],
 )
 def test_credential_claims_ok(payload: dict[str, Any]) -> None:
-    check_vc_jwt_claims(payload, kind="credential")
+    require_vc_jwt_claims(payload, kind="credential")
 
 
 @pytest.mark.parametrize(
@@ -154,19 +154,19 @@ def test_credential_claims_ok(payload: dict[str, Any]) -> None:
     ],
 )
 def test_issuer_mismatch(payload: dict[str, Any]) -> None:
-    assert code(check_vc_jwt_claims, payload, kind="credential") == "vc.issuer_mismatch"
+    assert code(require_vc_jwt_claims, payload, kind="credential") == "vc.issuer_mismatch"
 
 
 @pytest.mark.parametrize("kind", ["credential", "presentation"])
 @pytest.mark.parametrize("claim", ["vc", "vp"])
 def test_legacy_claims(kind: Any, claim: str) -> None:
     payload = {"iss": ISSUER, "issuer": ISSUER, "holder": ISSUER, claim: {"type": ["VerifiableCredential"]}}
-    assert code(check_vc_jwt_claims, payload, kind=kind) == "vc.legacy_jwt_claims"
+    assert code(require_vc_jwt_claims, payload, kind=kind) == "vc.legacy_jwt_claims"
 
 
 @pytest.mark.parametrize("iss", [1, None, ["x"], {"id": ISSUER}])
 def test_iss_must_be_a_string(iss: object) -> None:
-    assert code(check_vc_jwt_claims, {"iss": iss, "issuer": ISSUER}, kind="credential") == "claims.malformed"
+    assert code(require_vc_jwt_claims, {"iss": iss, "issuer": ISSUER}, kind="credential") == "claims.malformed"
 
 
 HOLDER = "did:example:holder"
@@ -186,14 +186,14 @@ HOLDER = "did:example:holder"
 )
 def test_presentation_holder(payload: dict[str, Any], ok: bool) -> None:
     if ok:
-        check_vc_jwt_claims(payload, kind="presentation")
+        require_vc_jwt_claims(payload, kind="presentation")
     else:
-        assert code(check_vc_jwt_claims, payload, kind="presentation") == "vp.holder_mismatch"
+        assert code(require_vc_jwt_claims, payload, kind="presentation") == "vp.holder_mismatch"
 
 
 def test_kind_is_checked() -> None:
     with pytest.raises(UsageError):
-        check_vc_jwt_claims({}, kind="thing")  # type: ignore[arg-type]
+        require_vc_jwt_claims({}, kind="thing")  # type: ignore[arg-type]
 
 
 # --- effective_expiry --------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_effective_expiry_feeds_time_check() -> None:
     payload = {"exp": T_2025 + 86400, "validUntil": "2025-01-01T00:00:00Z"}
     expiry = effective_expiry(payload)
     assert expiry is not None
-    check_jwt_times(payload, now=T_2025 + 3600)  # exp alone still fine ...
+    require_jwt_times(payload, now=T_2025 + 3600)  # exp alone still fine ...
     assert expiry <= T_2025 + 3600 - LEEWAY  # ... but validUntil has passed
 
 

@@ -2,7 +2,7 @@
 
 The attacker hides a second ``@context`` below the root — plainly, spelt with a ``\\u`` escape, or
 beside a string that says "@context" — in a genuinely signed token; each must still be refused
-exactly as the full walk refuses it (issue 16 fast path, ``check_contexts(source=...)``).
+exactly as the full walk refuses it (issue 16 fast path, ``require_contexts(source=...)``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import thaivc
 from thaivc.core.b64 import b64url_encode
 from thaivc.core.clock import FixedClock
 from thaivc.core.errors import ThaiVCError
-from thaivc.engine.verify.di import check_contexts, default_contexts
+from thaivc.engine.verify.di import default_contexts, require_contexts
 
 CLOCK = FixedClock.at("2026-06-01T00:00:00Z")
 EVIL = "https://evil.example/context.jsonld"
@@ -43,7 +43,7 @@ def _sign_text(key: thaivc.PrivateKey, payload_text: str) -> str:
 
 def _walk_code(payload: dict[str, Any]) -> str | None:
     try:
-        check_contexts(payload, default_contexts())
+        require_contexts(payload, default_contexts())
     except ThaiVCError as err:
         return err.code
     return None
@@ -108,7 +108,7 @@ def test_the_source_hint_never_changes_the_verdict(subject: Any, escape: bool) -
         text = text.replace('"@context"', '"\\u0040context"')
     expected = _walk_code(doc)
     try:
-        check_contexts(doc, default_contexts(), source=text.encode())
+        require_contexts(doc, default_contexts(), source=text.encode())
     except ThaiVCError as err:
         assert err.code == expected
     else:

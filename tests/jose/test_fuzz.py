@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thaivc.core.errors import ThaiVCError
-from thaivc.jose import check_jwt_times, check_vc_jwt_claims, effective_expiry, parse_compact, verify_compact
+from thaivc.jose import effective_expiry, parse_compact, require_jwt_times, require_vc_jwt_claims, verify_compact
 from thaivc.jose.compact import ParsedJws
 
 from .conftest import CryptoPublicKey, CryptoSigner, make_signer
@@ -81,10 +81,10 @@ JSON = st.recursive(
 )
 def test_claim_checks_only_raise_typed_errors(payload: dict[str, Any], now: float) -> None:
     with contextlib.suppress(ThaiVCError):
-        check_jwt_times(payload, now=now)
+        require_jwt_times(payload, now=now)
     with contextlib.suppress(ThaiVCError):
-        check_vc_jwt_claims(payload, kind="credential")
+        require_vc_jwt_claims(payload, kind="credential")
     with contextlib.suppress(ThaiVCError):
-        check_vc_jwt_claims(payload, kind="presentation")
+        require_vc_jwt_claims(payload, kind="presentation")
     with contextlib.suppress(ThaiVCError):
         effective_expiry(payload)

@@ -19,9 +19,9 @@ from thaivc.jose import (
     VC_SD_JWT,
     VP_JWT,
     ParsedJws,
-    check_jwt_times,
-    check_vc_jwt_claims,
     parse_compact,
+    require_jwt_times,
+    require_vc_jwt_claims,
     unenvelope,
     verify_compact,
 )
@@ -59,9 +59,9 @@ def parse_and_verify(token: str, typ: str, vm_key: KeyLoader) -> ParsedJws:
 def test_ok_inputs_parse_and_verify(jose_suite: Path, vm_key: KeyLoader, name: str, typ: str) -> None:
     parsed = parse_and_verify(read(jose_suite, name), typ, vm_key)
     if typ == VC_JWT:
-        check_vc_jwt_claims(parsed.payload, kind="credential")
+        require_vc_jwt_claims(parsed.payload, kind="credential")
     else:
-        check_vc_jwt_claims(parsed.payload, kind="presentation")
+        require_vc_jwt_claims(parsed.payload, kind="presentation")
     assert parsed.payload["iss"] == "https://example.issuer/vc-jose-cose"
 
 
@@ -105,7 +105,7 @@ def test_es512_is_outside_the_allowlist(jose_suite: Path) -> None:
 def test_vc_vp_claims_verify_but_are_refused(jose_suite: Path, vm_key: KeyLoader) -> None:
     parsed = parse_and_verify(read(jose_suite, "credential-jose-vc-vp-claims.txt"), VC_JWT, vm_key)
     with pytest.raises(InputError) as info:
-        check_vc_jwt_claims(parsed.payload, kind="credential")
+        require_vc_jwt_claims(parsed.payload, kind="credential")
     assert info.value.code == "vc.legacy_jwt_claims"
 
 
@@ -114,15 +114,15 @@ def test_string_iat_is_malformed(jose_suite: Path, vm_key: KeyLoader) -> None:
     parsed = parse_and_verify(read(jose_suite, "credential-jose-minimal.txt"), VC_JWT, vm_key)
     assert isinstance(parsed.payload["iat"], str)
     with pytest.raises(InputError) as info:
-        check_jwt_times(parsed.payload, now=1.8e9)
+        require_jwt_times(parsed.payload, now=1.8e9)
     assert info.value.code == "claims.malformed"
 
 
 def test_presentation_times(jose_suite: Path, vm_key: KeyLoader) -> None:
     payload = parse_and_verify(read(jose_suite, "presentation-jose-multiple.txt"), VP_JWT, vm_key).payload
-    check_jwt_times(payload, now=payload["iat"] + 60)
+    require_jwt_times(payload, now=payload["iat"] + 60)
     with pytest.raises(InputError) as info:
-        check_jwt_times(payload, now=payload["exp"] + 301)
+        require_jwt_times(payload, now=payload["exp"] + 301)
     assert info.value.code == "time.expired"
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thaivc.core.errors import ThaiVCError
-from thaivc.model import Credential, Presentation, check_credential, check_presentation
+from thaivc.model import Credential, Presentation, require_credential, require_presentation
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 GOOD_URLS = [
@@ -206,31 +206,31 @@ def outcome(check: Callable[[Any], Any], doc: dict[str, Any]) -> str | None:
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated(credentials()))
 def test_credential_model_and_fast_validator_agree(doc: dict[str, Any]) -> None:
-    assert outcome(check_credential, doc) == outcome(Credential.model_validate, doc)
+    assert outcome(require_credential, doc) == outcome(Credential.model_validate, doc)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated(presentations()))
 def test_presentation_model_and_fast_validator_agree(doc: dict[str, Any]) -> None:
-    assert outcome(check_presentation, doc) == outcome(Presentation.model_validate, doc)
+    assert outcome(require_presentation, doc) == outcome(Presentation.model_validate, doc)
 
 
 @settings(max_examples=100, deadline=None)
 @given(credentials())
 def test_generated_credentials_are_valid(doc: dict[str, Any]) -> None:
     """The generator itself produces valid credentials, so the mutations are what gets tested."""
-    assert outcome(check_credential, doc) is None
+    assert outcome(require_credential, doc) is None
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated(credentials()))
 def test_jsonld_check_fails_closed(doc: dict[str, Any]) -> None:
-    """Whatever the document, check_jsonld either passes or raises a catalogued ThaiVCError."""
+    """Whatever the document, require_jsonld either passes or raises a catalogued ThaiVCError."""
     from thaivc.contexts import ContextRegistry
     from thaivc.core.errors import is_known_code
-    from thaivc.model import check_jsonld
+    from thaivc.model import require_jsonld
 
     pristine = copy.deepcopy(doc)
-    code = outcome(lambda d: check_jsonld(d, ContextRegistry.default()), doc)
+    code = outcome(lambda d: require_jsonld(d, ContextRegistry.default()), doc)
     assert code is None or is_known_code(code)
     assert doc == pristine

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from thaivc.core.errors import InputError, ThaiVCError
-from thaivc.model import check_credential, check_presentation, check_self_asserted
+from thaivc.model import require_credential, require_presentation, require_self_asserted
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 DOPA = "did:web:dopa.go.th"
@@ -20,7 +20,7 @@ HOLDER = "did:key:z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj"
 Factory = Callable[..., dict[str, Any]]
 
 
-def failure(doc: Any, check: Any = check_credential) -> InputError:
+def failure(doc: Any, check: Any = require_credential) -> InputError:
     with pytest.raises(InputError) as caught:
         check(doc)
     return caught.value
@@ -29,7 +29,7 @@ def failure(doc: Any, check: Any = check_credential) -> InputError:
 def test_thai_credential_passes_untouched(make_credential: Factory) -> None:
     doc = make_credential()
     pristine = copy.deepcopy(doc)
-    assert check_credential(doc) == []
+    assert require_credential(doc) == []
     assert doc == pristine
 
 
@@ -38,7 +38,7 @@ def test_thai_text_is_never_normalised(make_credential: Factory) -> None:
     decomposed = unicodedata.normalize("NFD", "สมชาย ใจดี") + "\u0e33"  # sara am, as sent
     doc = make_credential()
     doc["credentialSubject"]["givenName"] = decomposed
-    check_credential(doc)
+    require_credential(doc)
     assert doc["credentialSubject"]["givenName"] == decomposed
 
 
@@ -46,7 +46,7 @@ def test_missing_offsets_are_warnings(make_credential: Factory) -> None:
     doc = make_credential()
     doc["validFrom"] = "2025-01-01T00:00:00"
     doc["validUntil"] = "2030-01-01T00:00:00"
-    warnings = check_credential(doc)
+    warnings = require_credential(doc)
     assert len(warnings) == 2
     assert any("validFrom" in w for w in warnings)
 
@@ -114,7 +114,7 @@ def test_required_members(field: str, make_credential: Factory) -> None:
 @pytest.mark.parametrize("doc", [None, [], "credential", 1])
 def test_non_objects_are_refused(doc: Any) -> None:
     assert failure(doc).code == "vc.malformed"
-    assert failure(doc, check_presentation).code == "vp.malformed"
+    assert failure(doc, require_presentation).code == "vp.malformed"
 
 
 def test_presentation_with_embedded_and_enveloped_credentials(
@@ -126,16 +126,16 @@ def test_presentation_with_embedded_and_enveloped_credentials(
         "id": "data:application/vc+jwt,eyJ.eyJ.c2ln",
     }
     doc = make_presentation(make_credential(), enveloped)
-    assert check_presentation(doc) == []
+    assert require_presentation(doc) == []
     single = make_presentation(holder={"id": HOLDER})
     single["verifiableCredential"] = make_credential()
-    assert check_presentation(single) == []
+    assert require_presentation(single) == []
 
 
 def test_embedded_credential_errors_are_located(make_credential: Factory, make_presentation: Factory) -> None:
     bad = make_credential()
     bad["evidence"] = {"verifier": DOPA}
-    error = failure(make_presentation(make_credential(), bad), check_presentation)
+    error = failure(make_presentation(make_credential(), bad), require_presentation)
     assert (error.code, error.loc) == ("vc.type_invalid", ("verifiableCredential", 1, "evidence", "type"))
 
 
@@ -159,7 +159,7 @@ def test_embedded_credential_errors_are_located(make_credential: Factory, make_p
     ],
 )
 def test_bad_enveloped_entries(entry: Any, code: str, make_presentation: Factory) -> None:
-    assert failure(make_presentation(entry), check_presentation).code == code
+    assert failure(make_presentation(entry), require_presentation).code == code
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_bad_enveloped_entries(entry: Any, code: str, make_presentation: Factory
     ],
 )
 def test_bad_holders(holder: Any, code: str, make_presentation: Factory) -> None:
-    assert failure(make_presentation(holder=holder), check_presentation).code == code
+    assert failure(make_presentation(holder=holder), require_presentation).code == code
 
 
 def self_asserted(issuer: Any) -> dict[str, Any]:
@@ -183,15 +183,15 @@ def self_asserted(issuer: Any) -> dict[str, Any]:
 
 
 def test_self_asserted_claims(make_presentation: Factory) -> None:
-    check_self_asserted(make_presentation(self_asserted(HOLDER)))
-    check_self_asserted(make_presentation(self_asserted({"id": HOLDER}), holder={"id": HOLDER}))
+    require_self_asserted(make_presentation(self_asserted(HOLDER)))
+    require_self_asserted(make_presentation(self_asserted({"id": HOLDER}), holder={"id": HOLDER}))
     # a credential with its own proof, or an enveloped one, is not a holder claim
     signed = {**self_asserted(DOPA), "proof": {"type": "DataIntegrityProof"}}
-    check_self_asserted(make_presentation(signed))
+    require_self_asserted(make_presentation(signed))
     for doc in (
         make_presentation(self_asserted(DOPA)),
         make_presentation(self_asserted(HOLDER), holder=None),
     ):
         with pytest.raises(ThaiVCError) as caught:
-            check_self_asserted(doc)
+            require_self_asserted(doc)
         assert caught.value.code == "vp.holder_mismatch"

@@ -11,7 +11,7 @@ import pytest
 
 from thaivc.contexts import CREDENTIALS_V2, ContextRegistry, context_digest
 from thaivc.core.errors import ThaiVCError
-from thaivc.model import check_jsonld
+from thaivc.model import require_jsonld
 
 VECTORS = Path(__file__).parent.parent / "vectors"
 REGISTRY = ContextRegistry.default()
@@ -30,7 +30,7 @@ def credential(**extra: Any) -> dict[str, Any]:
 
 def code_of(doc: dict[str, Any], registry: ContextRegistry = REGISTRY) -> str | None:
     try:
-        check_jsonld(doc, registry)
+        require_jsonld(doc, registry)
     except ThaiVCError as exc:
         return exc.code
     return None

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from thaivc.core.errors import InputError
-from thaivc.model import DEFAULT_MAX_YEAR, check_plausible_year, parse_datetime_stamp
+from thaivc.model import DEFAULT_MAX_YEAR, parse_datetime_stamp, require_plausible_year
 
 
 @pytest.mark.parametrize(
@@ -81,18 +81,18 @@ def test_buddhist_era_year_parses_but_is_implausible() -> None:
     parsed, _ = parse_datetime_stamp("2568-01-01T00:00:00Z")
     assert parsed.year == 2568
     with pytest.raises(InputError) as caught:
-        check_plausible_year(parsed, field="validFrom")
+        require_plausible_year(parsed, field="validFrom")
     assert caught.value.code == "time.implausible_year"
     assert caught.value.loc == ("validFrom",)
 
 
 def test_plausible_year_boundary() -> None:
-    check_plausible_year(datetime(DEFAULT_MAX_YEAR, 12, 31, tzinfo=UTC))
+    require_plausible_year(datetime(DEFAULT_MAX_YEAR, 12, 31, tzinfo=UTC))
     with pytest.raises(InputError):
-        check_plausible_year(datetime(DEFAULT_MAX_YEAR + 1, 1, 1, tzinfo=UTC))
-    check_plausible_year(datetime(2568, 1, 1, tzinfo=UTC), max_year=3000)
+        require_plausible_year(datetime(DEFAULT_MAX_YEAR + 1, 1, 1, tzinfo=UTC))
+    require_plausible_year(datetime(2568, 1, 1, tzinfo=UTC), max_year=3000)
     with pytest.raises(InputError):
-        check_plausible_year(datetime(2031, 1, 1, tzinfo=UTC), max_year=2030)
+        require_plausible_year(datetime(2031, 1, 1, tzinfo=UTC), max_year=2030)
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,14 @@ harness does, with fixed instants.
 
 Classification, enforced by ``test_every_file_is_classified``:
 
-* ``*-ok.json`` — accepted by the fast validator, the pydantic model and ``check_jsonld``;
+* ``*-ok.json`` — accepted by the fast validator, the pydantic model and ``require_jsonld``;
 * ``*-fail.json`` — rejected, with the code in ``EXPECTED_FAIL``;
 * ``*-fail-or-inject.json`` — an issuer may either reject or inject the missing context. thaivc
   never rewrites a document (signed bytes are checked as received), so it rejects: ``FAIL_OR_INJECT``;
 * ``presentation-self-asserted-vc-*.json`` (no suffix) — unsigned templates for the holder-claims
   rule (VCDM 2.0 §Presentations Including Holder Claims). Structurally each is a valid
   presentation, so all three checks accept them; what differs is whether the embedded credential,
-  *if secured only by the presentation's proof*, may be accepted: ``check_self_asserted`` must
+  *if secured only by the presentation's proof*, may be accepted: ``require_self_asserted`` must
   pass ``-ok`` and refuse the other three with ``vp.holder_mismatch`` (``SELF_ASSERTED``).
 """
 
@@ -36,10 +36,10 @@ from thaivc.model import (
     Credential,
     EnvelopedVerifiableCredential,
     Presentation,
-    check_credential,
-    check_jsonld,
-    check_presentation,
-    check_self_asserted,
+    require_credential,
+    require_jsonld,
+    require_presentation,
+    require_self_asserted,
 )
 
 SUITE = Path(__file__).parent.parent / "vectors" / "vc-data-model-2.0-test-suite"
@@ -106,7 +106,7 @@ FAIL_OR_INJECT: dict[str, str] = {
     "presentation-no-context-fail-or-inject.json": "vc.context_invalid",
 }
 
-#: file -> None (holder claims accepted) or the code check_self_asserted raises
+#: file -> None (holder claims accepted) or the code require_self_asserted raises
 SELF_ASSERTED: dict[str, str | None] = {
     "presentation-self-asserted-vc-ok.json": None,
     "presentation-self-asserted-vc-holder-mismatch.json": "vp.holder_mismatch",
@@ -144,7 +144,7 @@ def prepare(name: str) -> dict[str, Any]:
 
 
 def fast_check(name: str, document: dict[str, Any]) -> list[str]:
-    return check_presentation(document) if is_presentation(name) else check_credential(document)
+    return require_presentation(document) if is_presentation(name) else require_credential(document)
 
 
 def model_check(name: str, document: dict[str, Any]) -> Credential | Presentation:
@@ -157,7 +157,7 @@ def verdict(name: str, document: dict[str, Any]) -> str | None:
     """The first code thaivc raises for ``document`` (fast checks, then JSON-LD), or None."""
     try:
         fast_check(name, document)
-        check_jsonld(document, REGISTRY)
+        require_jsonld(document, REGISTRY)
     except ThaiVCError as exc:
         return exc.code
     return None
@@ -193,15 +193,15 @@ def test_suite_file(name: str) -> None:
     if name.endswith("-ok.json") or name in SELF_ASSERTED:
         assert isinstance(fast_check(name, document), list)
         model = model_check(name, document)
-        check_jsonld(document, REGISTRY)
+        require_jsonld(document, REGISTRY)
         assert model.type, "a model kept its type list"
         if name in SELF_ASSERTED:
             expected = SELF_ASSERTED[name]
             if expected is None:
-                check_self_asserted(document)
+                require_self_asserted(document)
             else:
                 with pytest.raises(ThaiVCError) as caught:
-                    check_self_asserted(document)
+                    require_self_asserted(document)
                 assert caught.value.code == expected
     else:
         expected = EXPECTED_FAIL.get(name) or FAIL_OR_INJECT[name]
@@ -209,7 +209,7 @@ def test_suite_file(name: str) -> None:
         # the model rejects too, and with the same code whenever the fault is in the data model
         with pytest.raises(ThaiVCError) as caught:
             model_check(name, document)
-            check_jsonld(document, REGISTRY)
+            require_jsonld(document, REGISTRY)
         assert caught.value.code == expected
     assert document == pristine, "checks must never modify the document"
 
@@ -239,5 +239,5 @@ def test_issuer_injection_is_what_makes_ok_files_pass() -> None:
     raw = load("credential-ok.json")
     assert "issuer" not in raw
     with pytest.raises(ThaiVCError) as caught:
-        check_credential(raw)
+        require_credential(raw)
     assert caught.value.code == "vc.issuer_invalid"

@@ -15,11 +15,11 @@ from thaivc.oid4vp.dcql import DcqlQuery, claim, credential
 from thaivc.oid4vp.jwe import decrypt_response, encrypt_response, new_response_key, public_jwk
 from thaivc.oid4vp.request import (
     AuthorizationRequest,
-    check_unsigned,
     deep_link,
     qr_png,
     qr_svg,
     read_request_object,
+    require_unsigned,
     sign_request,
 )
 from thaivc.testing.x509 import x509_client
@@ -170,12 +170,12 @@ def test_oversized_request_object() -> None:
 def test_redirect_uri_client_is_unsigned_and_bound_to_its_response_uri() -> None:
     uri = f"https://{HOST}/oid4vp/response"
     req = _request(f"redirect_uri:{uri}")
-    assert check_unsigned(AuthorizationRequest.from_params(req.to_params())) == req
+    assert require_unsigned(AuthorizationRequest.from_params(req.to_params())) == req
     with pytest.raises(InputError) as err:
-        check_unsigned(_request("redirect_uri:https://evil.example/cb"))
+        require_unsigned(_request("redirect_uri:https://evil.example/cb"))
     assert err.value.code == "openid.client_id_mismatch"
     with pytest.raises(InputError):
-        check_unsigned(_request(f"x509_san_dns:{HOST}"))      # a signing client's request by value: refused
+        require_unsigned(_request(f"x509_san_dns:{HOST}"))      # a signing client's request by value: refused
 
 
 def test_unknown_client_id_prefix() -> None:

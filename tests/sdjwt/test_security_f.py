@@ -16,10 +16,10 @@ from thaivc.core.clock import FixedClock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.sdjwt import (
     MemoryNonceStore,
-    check_issuer_metadata,
-    check_vct_chain,
     issue_sd_jwt,
     present_sd_jwt,
+    require_issuer_metadata,
+    require_vct_chain,
 )
 from thaivc.sdjwt._kb import sd_hash
 
@@ -502,10 +502,10 @@ def test_f43_legacy_typ_accepted_on_input_only(issuer: TestSigner, verify: Verif
 
 def test_f43_issuer_metadata_for_another_issuer() -> None:
     jwks = {"keys": [{"kty": "EC", "crv": "P-256", "x": "x", "y": "y"}]}
-    assert check_issuer_metadata({"issuer": ISS, "jwks": jwks}, ISS) == jwks
+    assert require_issuer_metadata({"issuer": ISS, "jwks": jwks}, ISS) == jwks
     for other in (ISS + "/", ISS.upper(), "https://registrar.example.go.th.evil", ISS + ":443"):
         metadata = {"issuer": other, "jwks": jwks}
-        assert _code(lambda: check_issuer_metadata(metadata, ISS)) == "vc.issuer_mismatch"
+        assert _code(lambda: require_issuer_metadata(metadata, ISS)) == "vc.issuer_mismatch"
 
 
 def test_f43_cyclic_vct_extends() -> None:
@@ -514,9 +514,9 @@ def test_f43_cyclic_vct_extends() -> None:
         "urn:b": {"vct": "urn:b", "extends": "urn:c"},
         "urn:c": {"vct": "urn:c", "extends": "urn:a"},
     }
-    assert _code(lambda: check_vct_chain("urn:a", metadata.get)) == "sdjwt.vct_invalid"
+    assert _code(lambda: require_vct_chain("urn:a", metadata.get)) == "sdjwt.vct_invalid"
     self_loop = {"urn:s": {"vct": "urn:s", "extends": "urn:s"}}
-    assert _code(lambda: check_vct_chain("urn:s", self_loop.get)) == "sdjwt.vct_invalid"
+    assert _code(lambda: require_vct_chain("urn:s", self_loop.get)) == "sdjwt.vct_invalid"
 
 
 def test_f43_holder_refuses_sd_jwt_kb_at_issuance(issuer: TestSigner, holder: TestSigner) -> None:

@@ -12,10 +12,10 @@ from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageErro
 from thaivc.sdjwt import (
     MemoryNonceStore,
     NonceStore,
-    check_issuer_metadata,
-    check_vct_chain,
     issue_sd_jwt,
     issuer_metadata_url,
+    require_issuer_metadata,
+    require_vct_chain,
 )
 
 from .conftest import ISS, NOW, TestSigner, base_claims
@@ -71,7 +71,7 @@ def test_vct_chain_follows_extends_to_the_root() -> None:
         "urn:th:citizen": {"vct": "urn:th:citizen", "extends": "urn:eudi:pid:1"},
         "urn:eudi:pid:1": {"vct": "urn:eudi:pid:1"},
     }
-    assert check_vct_chain("urn:th:citizen:v2", metadata.get) == [
+    assert require_vct_chain("urn:th:citizen:v2", metadata.get) == [
         "urn:th:citizen:v2",
         "urn:th:citizen",
         "urn:eudi:pid:1",
@@ -90,25 +90,25 @@ def test_vct_chain_follows_extends_to_the_root() -> None:
     ],
 )
 def test_vct_chain_invalid(metadata: dict[str, Any]) -> None:
-    assert _code(lambda: check_vct_chain("urn:a", metadata.get)) == "sdjwt.vct_invalid"
+    assert _code(lambda: require_vct_chain("urn:a", metadata.get)) == "sdjwt.vct_invalid"
 
 
 def test_vct_chain_too_long() -> None:
     metadata = {f"urn:t{i}": {"vct": f"urn:t{i}", "extends": f"urn:t{i + 1}"} for i in range(40)}
-    assert _code(lambda: check_vct_chain("urn:t0", metadata.get)) == "sdjwt.vct_invalid"
+    assert _code(lambda: require_vct_chain("urn:t0", metadata.get)) == "sdjwt.vct_invalid"
 
 
 def test_vct_lookup_errors_pass_through() -> None:
     def down(vct: str) -> dict[str, Any]:
         raise Indeterminate("registry.unavailable", "metadata host down")
 
-    assert _code(lambda: check_vct_chain("urn:a", down)) == "registry.unavailable"
+    assert _code(lambda: require_vct_chain("urn:a", down)) == "registry.unavailable"
 
 
 @pytest.mark.parametrize("vct", ["", 7, None])
 def test_vct_must_be_a_string(vct: Any) -> None:
     empty: dict[str, dict[str, Any]] = {}
-    assert _code(lambda: check_vct_chain(vct, empty.get)) == "sdjwt.vct_invalid"
+    assert _code(lambda: require_vct_chain(vct, empty.get)) == "sdjwt.vct_invalid"
 
 
 # --- JWT VC Issuer Metadata ------------------------------------------------------------------------
@@ -137,10 +137,10 @@ def test_issuer_metadata_with_jwks_uri_uses_only_the_callers_fetcher() -> None:
         return JWKS
 
     metadata = {"issuer": ISS, "jwks_uri": ISS + "/jwks.json"}
-    assert check_issuer_metadata(metadata, ISS, fetch_jwks=fetch) == JWKS
+    assert require_issuer_metadata(metadata, ISS, fetch_jwks=fetch) == JWKS
     assert fetched == [ISS + "/jwks.json"]
     with pytest.raises(UsageError):
-        check_issuer_metadata(metadata, ISS)
+        require_issuer_metadata(metadata, ISS)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_issuer_metadata_with_jwks_uri_uses_only_the_callers_fetcher() -> None:
     ],
 )
 def test_issuer_metadata_invalid(metadata: Any, code: str) -> None:
-    assert _code(lambda: check_issuer_metadata(metadata, ISS)) == code
+    assert _code(lambda: require_issuer_metadata(metadata, ISS)) == code
 
 
 # --- verify_sd_jwt argument checks -----------------------------------------------------------------

@@ -24,7 +24,7 @@ from thaivc.did import DidJwkResolver, DidKeyResolver, UniversalResolver
 from thaivc.did.web import DidWebResolver
 from thaivc.jose.media import unenvelope
 from thaivc.net import SafeHttpClient
-from thaivc.sdjwt import check_vct_chain, https_key_id
+from thaivc.sdjwt import https_key_id, require_vct_chain
 from thaivc.server import ConfigError, load_config
 from thaivc.status import StatusChecker, safe_http_fetcher
 from thaivc.trust import IssuerMetadataResolver
@@ -273,7 +273,7 @@ def test_type_metadata_is_served_with_caching_and_checks_as_a_vct_chain(app: Tes
         got = app.get(url)
         return got.json() if got.status_code == 200 else None
 
-    assert check_vct_chain(vct, lookup) == [vct]
+    assert require_vct_chain(vct, lookup) == [vct]
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ from thaivc.core.jsonutil import dumps_compact, loads_strict
 from thaivc.thai import (
     MatchResult,
     ThaiName,
-    check_text,
     name_comparison_key,
     names_match,
     normalize_text_nfc,
+    require_text,
 )
 
 NAM_STORED = "\u0e19\u0e49\u0e33"  # น + MAI THO + SARA AM
@@ -41,7 +41,7 @@ def test_j66_nam_matches_only_with_fold() -> None:
 
 def test_j64_nothing_here_normalises_input() -> None:
     """Parsing, JSON round trips and name objects keep the exact code points."""
-    assert check_text(PU_TYPED) == PU_TYPED
+    assert require_text(PU_TYPED) == PU_TYPED
     assert loads_strict(dumps_compact({"n": PU_TYPED}))["n"] == PU_TYPED
     name = ThaiName.parse(f"นาย {PU_TYPED} ใจดี")
     assert name.given_th == PU_TYPED and name.given_th != PU_NFC
@@ -58,7 +58,7 @@ def test_j65_issuer_normalises_to_nfc() -> None:
                                 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF])
 def test_j65_forbidden_characters(cp: int) -> None:
     text = "สม" + chr(cp) + "ชาย"
-    for fn in (check_text, normalize_text_nfc):
+    for fn in (require_text, normalize_text_nfc):
         with pytest.raises(InputError) as info:
             fn(text)
         assert info.value.code == "text.forbidden_char"

@@ -239,13 +239,13 @@ class _DelegationProofSets:
 
     def _verify(self, doc: dict[str, Any], delegation: Delegation) -> VerificationReport:
         from thaivc.credentials import validate_credential_schema
-        from thaivc.model import check_credential
-        from thaivc.model.jsonld import check_jsonld
+        from thaivc.model import require_credential
+        from thaivc.model.jsonld import require_jsonld
 
         b = ReportBuilder("di")
         try:
-            check_credential(doc)
-            check_jsonld(doc, self._contexts)  # every term must expand: nothing signed goes unread
+            require_credential(doc)
+            require_jsonld(doc, self._contexts)  # every term must expand: nothing signed goes unread
             validate_credential_schema(doc)
         except ThaiVCError as err:
             b.error("model", err)

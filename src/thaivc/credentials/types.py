@@ -24,7 +24,7 @@ from thaivc.contexts.vocab import (
 )
 from thaivc.core.clock import to_datetime
 from thaivc.core.errors import Indeterminate, InputError
-from thaivc.engine.issuer import check_plausible_times, normalize_document
+from thaivc.engine.issuer import normalize_document, require_plausible_times
 from thaivc.model.schema import validate_credential_schema
 from thaivc.registries.dbd import Director, JuristicPerson
 from thaivc.thai.address import ThaiAddress
@@ -125,7 +125,7 @@ def _envelope(
         doc["evidence"] = evidence.to_vc_evidence()
     normalized: dict[str, Any] = normalize_document(doc)
     # issuer and validFrom are the Issuer's to fill in; what is here already gets its checks now
-    check_plausible_times(normalized)
+    require_plausible_times(normalized)
     validate_credential_schema(normalized)
     return normalized
 

@@ -27,7 +27,7 @@ from thaivc.contexts.vocab import DELEGATION_SCHEMA, DELEGATION_TYPE
 from thaivc.core.clock import Clock
 from thaivc.core.errors import InputError, UsageError
 from thaivc.delegation._proofs import ProofSuite, default_proof_suite
-from thaivc.engine.issuer import check_issuable, normalize_document
+from thaivc.engine.issuer import normalize_document, require_issuable
 from thaivc.keys import Signer
 from thaivc.model.timestamps import parse_datetime_stamp
 from thaivc.thai import is_valid_citizen_id, is_valid_juristic_id
@@ -320,7 +320,7 @@ def draft_delegation(
     :meth:`~thaivc.Issuer.issue`: entries are allocated for this delegation's id, so the grantor
     can revoke a power of attorney it no longer grants. The company has no key, so the registry is
     a status service's (verifiers list it in ``trusted_status_issuers``); ``credential_status`` is
-    a ready entry instead. The document passes :func:`~thaivc.engine.issuer.check_issuable` (model, year
+    a ready entry instead. The document passes :func:`~thaivc.engine.issuer.require_issuable` (model, year
     plausibility, the delegation schema, JSON-LD), so nothing is drafted that verifiers refuse.
     """
     if status is not None and credential_status is not None:
@@ -347,7 +347,7 @@ def draft_delegation(
         from thaivc.status.publish import add_status
 
         out = add_status(out, status, format="di", issuer_id=None)
-    check_issuable(out)
+    require_issuable(out)
     return out
 
 
@@ -400,7 +400,7 @@ def sign_as_director(
     """
     parse_delegation(document)
     # a director's proof vouches for the whole document: it gets the issuance checks first
-    check_issuable({key: value for key, value in document.items() if key != "proof"})
+    require_issuable({key: value for key, value in document.items() if key != "proof"})
     existing = document.get("proof")
     proofs = existing if isinstance(existing, list) else [existing] if existing is not None else []
     if any(isinstance(p, dict) and p.get("verificationMethod") == director_key.kid for p in proofs):

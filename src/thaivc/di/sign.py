@@ -225,9 +225,9 @@ def _refuse_data_loss(suite: Cryptosuite, unsecured: dict[str, Any], registry: C
     types = unsecured.get("type")
     typed = types if isinstance(types, list) else [types]
     if suite.transform != "jcs" and ("VerifiableCredential" in typed or "VerifiablePresentation" in typed):
-        from thaivc.model import check_jsonld
+        from thaivc.model import require_jsonld
 
-        check_jsonld({k: v for k, v in unsecured.items() if k != "proof"}, registry)
+        require_jsonld({k: v for k, v in unsecured.items() if k != "proof"}, registry)
 
 
 def _signature(

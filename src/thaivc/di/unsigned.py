@@ -27,9 +27,9 @@ from thaivc.core.errors import InputError
 __all__ = [
     "PROOF_TERMS",
     "RDF_KEYWORDS",
-    "check_rdfc_document",
-    "check_rdfc_proof",
     "json_literal_terms",
+    "require_rdfc_document",
+    "require_rdfc_proof",
     "signed_numbers",
 ]
 
@@ -54,7 +54,7 @@ def _unsigned(where: tuple[str | int, ...], what: str) -> InputError:
     return InputError("di.unsigned_member", f"{what} at {path} is not covered by an RDFC signature")
 
 
-def check_rdfc_document(
+def require_rdfc_document(
     document: Mapping[str, Any],
     json_terms: frozenset[str] = frozenset(),
     *,
@@ -134,7 +134,7 @@ def _members(node: dict[str, Any], where: tuple[str | int, ...], json_terms: fro
     return found
 
 
-def check_rdfc_proof(proof: Mapping[str, Any], document_context: object) -> None:
+def require_rdfc_proof(proof: Mapping[str, Any], document_context: object) -> None:
     """Refuse an RDFC proof member that the signature does not cover.
 
     Every member but ``proofValue`` is canonicalised with the document's ``@context``; a member
@@ -146,7 +146,7 @@ def check_rdfc_proof(proof: Mapping[str, Any], document_context: object) -> None
         if name not in PROOF_TERMS:
             raise _unsigned(("proof", name), f"the member {name[:40]!r}")
     members = {k: v for k, v in proof.items() if k not in ("@context", "proofValue")}
-    check_rdfc_document(members, where=("proof",))
+    require_rdfc_document(members, where=("proof",))
     if "@context" in proof and proof["@context"] != document_context:
         raise InputError("di.context_mismatch", "an RDFC proof's @context is not the document's @context")
 

@@ -59,7 +59,7 @@ from thaivc.di.transform import (
     proof_config,
     shared_contexts,
 )
-from thaivc.di.unsigned import check_rdfc_document, check_rdfc_proof
+from thaivc.di.unsigned import require_rdfc_document, require_rdfc_proof
 from thaivc.did import Relationship, UniversalResolver, same_key_did
 from thaivc.keys import PublicKey
 from thaivc.model import parse_datetime_stamp
@@ -247,8 +247,8 @@ class ProofExpectation:
 class PriorChecks:
     """Work the caller already did on this document, *in this same call*, so it is not done twice.
 
-    ``jsonld``: :func:`thaivc.model.check_jsonld` passed; ``unsigned``:
-    :func:`~thaivc.di.unsigned.check_rdfc_document` passed; ``dataset``: the document without its
+    ``jsonld``: :func:`thaivc.model.require_jsonld` passed; ``unsigned``:
+    :func:`~thaivc.di.unsigned.require_rdfc_document` passed; ``dataset``: the document without its
     ``proof`` converted to RDF through the loader of the environment's contexts. The dataset is
     never kept beyond the call, and stands only for the unchained document (a proof with
     ``previousProof`` hashes a different document, converted here).
@@ -294,7 +294,7 @@ def verify_proofs(
     ``expected_controller`` is the issuer (credentials) or holder (presentations) the verification
     methods must belong to; ``None`` skips that binding. Unless ``jsonld_checked`` says the caller
     already did it, documents secured with an RDFC suite are first checked with
-    :func:`thaivc.model.check_jsonld` (allowed contexts only, no data loss). A JCS document may
+    :func:`thaivc.model.require_jsonld` (allowed contexts only, no data loss). A JCS document may
     carry contexts after its proof's ``@context`` only with ``allow_context_extension``. The call runs on the
     request's :class:`~thaivc.core.budget.WorkBudget`, or on a budget of its own when there is none.
     """
@@ -351,7 +351,7 @@ def _verify_until_decided(ctx: _Context, expect: ProofExpectation) -> tuple[Proo
     outcomes: list[ProofOutcome] = []
     failed: int | None = None
     for index, proof in enumerate(ctx.raw):
-        outcome = ctx.verify_one(index, proof, expect, decided_by=failed)
+        outcome = ctx.check_one(index, proof, expect, decided_by=failed)
         if outcome.status == "fail" and failed is None:
             failed = index
         outcomes.append(outcome)
@@ -422,7 +422,7 @@ class _Context:
 
     # -- one proof ------------------------------------------------------------------------------
 
-    def verify_one(
+    def check_one(
         self, index: int, proof: Any, expect: ProofExpectation, decided_by: int | None = None
     ) -> ProofOutcome:
         """One proof's outcome; with ``decided_by`` (an earlier proof that failed) the cheap checks only."""
@@ -480,7 +480,7 @@ class _Context:
         suite = self.suites.get(proof["cryptosuite"])
         info["cryptosuite"] = suite.name
         if suite.transform == "rdfc":
-            check_rdfc_proof(proof, self.document.get("@context"))
+            require_rdfc_proof(proof, self.document.get("@context"))
             self._check_unsigned_document()
         _check_shapes(proof)
         info["verification_method"] = proof["verificationMethod"]
@@ -549,23 +549,23 @@ class _Context:
     # -- pieces ---------------------------------------------------------------------------------
 
     def _check_unsigned_document(self) -> None:
-        """:func:`~thaivc.di.unsigned.check_rdfc_document` once per call, for every RDFC proof."""
+        """:func:`~thaivc.di.unsigned.require_rdfc_document` once per call, for every RDFC proof."""
         if not self.unsigned_done:
             self.unsigned_done = True
             try:
                 terms = loader_for(self.contexts).json_literal_terms()
-                check_rdfc_document(self.unsecured, terms)
+                require_rdfc_document(self.unsecured, terms)
             except ThaiVCError as err:
                 self.unsigned_error = err
         if self.unsigned_error is not None:
             raise self.unsigned_error
 
     def _check_jsonld(self) -> None:
-        from thaivc.model import check_jsonld
+        from thaivc.model import require_jsonld
 
         if self.jsonld_error is None and not self.jsonld_done:
             try:
-                check_jsonld(dict(self.document), self.contexts)
+                require_jsonld(dict(self.document), self.contexts)
             except ThaiVCError as err:
                 self.jsonld_error = err
             self.jsonld_done = True

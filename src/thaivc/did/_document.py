@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal, NoReturn
 
 from thaivc.core.errors import ThaiVCError
-from thaivc.did._syntax import check_did, split_did_url
+from thaivc.did._syntax import require_did, split_did_url
 from thaivc.keys import PublicKey
 
 __all__ = ["RELATIONSHIPS", "DidDocument", "Relationship", "VerificationMethod"]
@@ -93,7 +93,7 @@ def _parse_vm(obj: object, doc_id: str, loc: tuple[str | int, ...]) -> Verificat
     controller = obj.get("controller")
     if not isinstance(controller, str):
         _bad("verification method 'controller' must be a string", (*loc, "controller"))
-    check_did(controller)
+    require_did(controller)
     vm_type = obj.get("type")
     if not isinstance(vm_type, str):
         _bad("verification method 'type' must be a string", (*loc, "type"))
@@ -138,7 +138,7 @@ class DidDocument:
     )
 
     def __post_init__(self) -> None:
-        check_did(self.id)
+        require_did(self.id)
         if len(self.verification_methods) > MAX_METHODS:
             raise ThaiVCError("did.resolution_limit", f"more than {MAX_METHODS} verification methods")
         for name in ("assertion_method", "authentication", "capability_invocation", "capability_delegation"):
@@ -216,7 +216,7 @@ class DidDocument:
         doc_id = obj.get("id")
         if not isinstance(doc_id, str):
             _bad("DID document 'id' must be a string", ("id",))
-        check_did(doc_id)
+        require_did(doc_id)
         if expected_id is not None and doc_id != expected_id:
             raise ThaiVCError("did.id_mismatch", "the DID document describes another DID", loc=("id",))
         methods: list[VerificationMethod] = []

@@ -14,9 +14,9 @@ from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.did._document import DidDocument, VerificationMethod
-from thaivc.did._syntax import check_did
+from thaivc.did._syntax import require_did
 from thaivc.keys import PublicKey
-from thaivc.keys._public import check_jwk_header
+from thaivc.keys._public import require_jwk_header
 
 __all__ = ["CACHE_SIZE", "DidJwkResolver", "DidKeyResolver", "did_jwk", "did_key"]
 
@@ -51,7 +51,7 @@ def _all_relationships(did: str, vm: VerificationMethod) -> DidDocument:
 
 
 def _require_method(did: str, method: str) -> None:
-    if check_did(did) != method:
+    if require_did(did) != method:
         raise ThaiVCError("did.invalid", f"not a did:{method} DID")
 
 
@@ -82,7 +82,7 @@ def _resolve_did_jwk(did: str) -> DidDocument:
         raise ThaiVCError("did.invalid", f"did:jwk does not hold a JSON object ({exc.code})") from None
     if "d" in jwk:
         raise ThaiVCError("key.invalid", "did:jwk carries a private key")
-    check_jwk_header(jwk, allow_private=False)  # use:"enc", X25519, RSA -> key.invalid
+    require_jwk_header(jwk, allow_private=False)  # use:"enc", X25519, RSA -> key.invalid
     vm = VerificationMethod(f"{did}#0", "JsonWebKey", did, PublicKey.from_jwk(jwk))
     return _all_relationships(did, vm)
 

@@ -16,7 +16,7 @@ from thaivc.core import fastpath
 from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.did._document import DidDocument, VerificationMethod
 from thaivc.did._methods import CACHE_SIZE, DidJwkResolver, DidKeyResolver
-from thaivc.did._syntax import check_did, split_did_url
+from thaivc.did._syntax import require_did, split_did_url
 
 __all__ = ["DidResolver", "UniversalResolver"]
 
@@ -53,7 +53,7 @@ class UniversalResolver:
         return self._methods
 
     def resolve(self, did: str) -> DidDocument:
-        method = check_did(did)
+        method = require_did(did)
         resolver = self._methods.get(method)
         if resolver is not None:
             return resolver.resolve(did)
@@ -82,7 +82,7 @@ class UniversalResolver:
             raise ThaiVCError("did.id_mismatch", "the resolver returned a document for another DID")
         vm = document.find(vm_id)
         if vm is None:
-            if check_did(did) in _SELF_CERTIFYING:
+            if require_did(did) in _SELF_CERTIFYING:
                 raise ThaiVCError("key.invalid", "the fragment does not name this DID's key")
             raise ThaiVCError("key.not_found", "no verification method with this id in the DID document")
         return document, vm

@@ -11,7 +11,7 @@ from typing import Final
 
 from thaivc.core.errors import ThaiVCError
 
-__all__ = ["MAX_DID_LENGTH", "check_did", "split_did_url"]
+__all__ = ["MAX_DID_LENGTH", "require_did", "split_did_url"]
 
 #: A did:jwk for a P-384 key is ~230 characters; this cap bounds every later step.
 MAX_DID_LENGTH: Final = 2048
@@ -21,7 +21,7 @@ _DID_RE: Final = re.compile(rf"did:([a-z0-9]+):(?:{_IDCHAR}*:)*{_IDCHAR}+", re.A
 _FRAGMENT_RE: Final = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+", re.ASCII)
 
 
-def check_did(did: object) -> str:
+def require_did(did: object) -> str:
     """Return the DID method name, or raise ``did.invalid``."""
     if not isinstance(did, str) or len(did) > MAX_DID_LENGTH:
         raise ThaiVCError("did.invalid", "a DID must be a string of reasonable length")
@@ -38,5 +38,5 @@ def split_did_url(vm_id: object) -> tuple[str, str]:
     did, sep, fragment = vm_id.partition("#")
     if not sep or _FRAGMENT_RE.fullmatch(fragment) is None:
         raise ThaiVCError("did.invalid", "a verification-method id must be a DID with a '#fragment'")
-    check_did(did)
+    require_did(did)
     return did, fragment

@@ -20,7 +20,7 @@ from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.did._document import DidDocument
-from thaivc.did._syntax import check_did
+from thaivc.did._syntax import require_did
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher, FetchResult, is_localhost_name, literal_address
 
 __all__ = ["ACCEPT", "DidWebResolver", "did_web_url"]
@@ -98,7 +98,7 @@ def did_web_url(did: str, *, allow_port: bool = False) -> str:
     ``did:web:example.com:user:alice`` → ``https://example.com/user/alice/did.json``.
     A port (``%3A``) is refused unless ``allow_port``; no other percent-encoding is accepted.
     """
-    if check_did(did) != "web":
+    if require_did(did) != "web":
         raise _invalid("not a did:web DID")
     parts = did[len("did:web:") :].split(":")
     host_part, path = parts[0], parts[1:]

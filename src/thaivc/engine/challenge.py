@@ -106,7 +106,7 @@ def refusal(state: ChallengeState) -> tuple[str, str] | None:
     return _REFUSALS.get(state)
 
 
-def check_ttl(ttl: float) -> float:
+def require_ttl(ttl: float) -> float:
     """``ttl`` as a float, refused unless 0 < ttl <= one day."""
     if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0 < ttl <= MAX_CHALLENGE_TTL:
         raise UsageError("usage.invalid_argument", f"ttl is a number of seconds in (0, {MAX_CHALLENGE_TTL:.0f}]")
@@ -154,7 +154,7 @@ class MemoryChallengeStore:
     def __init__(self, *, ttl: float = 600.0, max_entries: int = 100_000, clock: Clock | None = None) -> None:
         if max_entries <= 0:
             raise UsageError("usage.invalid_argument", "max_entries must be positive")
-        self._ttl = check_ttl(ttl)
+        self._ttl = require_ttl(ttl)
         self._max = max_entries
         self._clock = clock or SystemClock()
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
@@ -168,7 +168,7 @@ class MemoryChallengeStore:
             self._entries.popitem(last=False)
 
     def issue(self, challenge: str, *, ttl: float) -> None:
-        expires = self._clock.now() + check_ttl(ttl)
+        expires = self._clock.now() + require_ttl(ttl)
         with self._lock:
             self._make_room(self._clock.now())
             self._entries[challenge] = _Entry(expires, used=False)

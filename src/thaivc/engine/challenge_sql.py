@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import Indeterminate
-from thaivc.engine.challenge import ChallengeState, check_ttl
+from thaivc.engine.challenge import ChallengeState, require_ttl
 from thaivc.status._connections import ThreadConnections
 
 __all__ = ["PostgresChallengeStore", "SqliteChallengeStore"]
@@ -42,7 +42,7 @@ class _SqlChallengeStore(ABC):
     """The statements both databases run (``?`` placeholders; PostgreSQL translates them)."""
 
     def __init__(self, *, retain: float, clock: Clock | None) -> None:
-        self._retain = check_ttl(retain)
+        self._retain = require_ttl(retain)
         self._clock: Clock = clock or SystemClock()
 
     @abstractmethod
@@ -57,7 +57,7 @@ class _SqlChallengeStore(ABC):
         now = self._clock.now()
         self._run("DELETE FROM thaivc_challenge WHERE expires_at < ?", (now - self._retain,))
         self._run("INSERT INTO thaivc_challenge (digest, expires_at, used) VALUES (?, ?, 0)",
-                  (_digest(challenge), now + check_ttl(ttl)))
+                  (_digest(challenge), now + require_ttl(ttl)))
 
     def redeem(self, challenge: str, *, require_issued: bool) -> ChallengeState:
         now = self._clock.now()

@@ -5,7 +5,7 @@ signing (Thai tone marks and below-vowels are reordered by NFC, so two spellings
 otherwise yield two different signed documents), and zero-width or bidi control characters are
 refused. Verifiers never normalise; they check the bytes they received.
 
-Issuance also runs the checks a verifier runs, with the verifier's own functions (:func:`check_issuable`):
+Issuance also runs the checks a verifier runs, with the verifier's own functions (:func:`require_issuable`):
 the data model, the ``validFrom``/``validUntil`` year (a Buddhist-Era year is refused), every
 named JSON Schema plus, for thaivc's own credential types, their bundled schema always, and the
 JSON-LD context rules of Data Integrity for every format (RDFC proofs: no data loss either).
@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import orjson
+from typing_extensions import deprecated
 
 from thaivc.contexts.vocab import OWN_TYPES
 from thaivc.core import fastpath
@@ -35,7 +36,7 @@ from thaivc.core.clock import Clock, SystemClock
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.jose.compact import sign_compact, sign_compact_json
 from thaivc.keys import PublicKey, Signer
-from thaivc.model import check_credential, check_plausible_year, parse_datetime_stamp
+from thaivc.model import parse_datetime_stamp, require_credential, require_plausible_year
 
 if TYPE_CHECKING:
     from thaivc.contexts import ContextRegistry
@@ -47,13 +48,14 @@ __all__ = [
     "Issuer",
     "PreparedIssue",
     "check_issuable",
-    "check_plausible_times",
-    "check_schemas",
-    "check_sd_mandatory",
-    "check_withheld_view",
     "jwt_validity_claims",
     "normalize_document",
     "own_schemas",
+    "require_issuable",
+    "require_plausible_times",
+    "require_schemas",
+    "require_sd_mandatory",
+    "require_withheld_view",
     "to_xsd_datetime",
 ]
 
@@ -189,7 +191,7 @@ def _normalize_walk(value: Any, path: tuple[str | int, ...]) -> Any:
     return copy.deepcopy(value)
 
 
-def check_plausible_times(doc: dict[str, Any]) -> None:
+def require_plausible_times(doc: dict[str, Any]) -> None:
     """``validFrom``/``validUntil`` as the verifier reads them: XSD dateTimeStamps in a plausible year.
 
     A Buddhist-Era year (2569 for 2026) is a valid XSD year, so only the plausibility check catches
@@ -202,14 +204,14 @@ def check_plausible_times(doc: dict[str, Any]) -> None:
                 _plausible_stamp(value, name)  # a refused value raises, and is never remembered
             else:
                 moment, _ = parse_datetime_stamp(value, field=name)
-                check_plausible_year(moment, field=name)
+                require_plausible_year(moment, field=name)
 
 
 @fastpath.memo("engine.issuer plausible date-time stamps", "vc+jwt issue: validFrom/validUntil read once, ~2 µs", 1024)
 def _plausible_stamp(value: str, name: str) -> None:
-    """:func:`check_plausible_times` for one string: issuers repeat the same instants."""
+    """:func:`require_plausible_times` for one string: issuers repeat the same instants."""
     moment, _ = parse_datetime_stamp(value, field=name)
-    check_plausible_year(moment, field=name)
+    require_plausible_year(moment, field=name)
 
 
 def jwt_validity_claims(doc: dict[str, Any]) -> dict[str, int]:
@@ -243,7 +245,7 @@ def own_schemas(doc: dict[str, Any]) -> list[str]:
     ]
 
 
-def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None, disclosed_view: bool = False) -> None:
+def require_schemas(doc: dict[str, Any], *, own: list[str] | None = None, disclosed_view: bool = False) -> None:
     """Every schema the verifier would check, and thaivc's own types' schemas whether named or not.
 
     ``own`` overrides the own-type schemas (default: :func:`own_schemas` of ``doc``), for a view of
@@ -267,11 +269,11 @@ def check_schemas(doc: dict[str, Any], *, own: list[str] | None = None, disclose
             raise
 
 
-def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = None) -> None:
+def require_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = None) -> None:
     """Refuse to sign what a verifier refuses: model, time plausibility, schemas, JSON-LD contexts.
 
-    Each step is the verifier's own check (:func:`thaivc.model.check_credential`,
-    :func:`check_plausible_times`, :func:`check_schemas`, :func:`thaivc.engine.verify.di.check_contexts`),
+    Each step is the verifier's own check (:func:`thaivc.model.require_credential`,
+    :func:`require_plausible_times`, :func:`require_schemas`, :func:`thaivc.engine.verify.di.require_contexts`),
     run on the unsecured document for every format. The context rules are those Data Integrity
     applies to every proof: only allowlisted contexts, never fetched, no inline ``@vocab`` or
     ``@base``, no redefined term; a ``vc+jwt`` or SD-JWT VC is held to them as a JCS proof is, since
@@ -279,12 +281,12 @@ def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = No
     :func:`thaivc.di.add_proof` checks that for those suites, as the verifier does. Raises the
     verifier's code (``vc.*``, ``time.implausible_year``, ``schema.invalid``, ``di.*``).
     """
-    check_contexts, default_contexts, check_related_resources = _issuance_rules()
-    check_credential(doc)
-    check_related_resources(doc)
-    check_plausible_times(doc)
-    check_schemas(doc)
-    check_contexts(doc, default_contexts() if contexts is None else contexts)
+    require_contexts, default_contexts, require_related_entries = _issuance_rules()
+    require_credential(doc)
+    require_related_entries(doc)
+    require_plausible_times(doc)
+    require_schemas(doc)
+    require_contexts(doc, default_contexts() if contexts is None else contexts)
 
 
 @functools.cache
@@ -293,13 +295,13 @@ def _issuance_rules() -> tuple[
 ]:
     """The verifier's context and related-resource rules, imported on first use and then kept
     (an import statement costs ~0.7 µs on every call; issue 16, the ``vc+jwt`` issue row)."""
-    from thaivc.engine.verify.di import check_contexts, default_contexts
-    from thaivc.model.related import check_related_resources
+    from thaivc.engine.verify.di import default_contexts, require_contexts
+    from thaivc.model.related import require_related_entries
 
-    return check_contexts, default_contexts, check_related_resources
+    return require_contexts, default_contexts, require_related_entries
 
 
-def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None:
+def require_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None:
     """Refuse disclosable claims whose absence would leave a credential the verifier refuses.
 
     The SD-JWT rule is "checked when disclosed": a claim may be disclosable, even one its schema
@@ -323,8 +325,8 @@ def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None
         )
     view = withheld_view(doc, disclosable)
     try:
-        check_credential(view)
-        check_schemas(view, own=own_schemas(doc), disclosed_view=True)
+        require_credential(view)
+        require_schemas(view, own=own_schemas(doc), disclosed_view=True)
     except ThaiVCError as err:
         raise UsageError(
             "usage.invalid_argument",
@@ -333,17 +335,17 @@ def check_withheld_view(doc: dict[str, Any], disclosable: Sequence[str]) -> None
         ) from None
 
 
-def check_sd_mandatory(doc: dict[str, Any], requested: Sequence[str]) -> list[str]:
+def require_sd_mandatory(doc: dict[str, Any], requested: Sequence[str]) -> list[str]:
     """The mandatory pointers of an ``ecdsa-sd-2023`` credential: ``requested`` plus the table of
     :mod:`thaivc.contexts.disclosure`; refused when the least a holder could reveal would be a
-    credential the data model or its schema refuses (as :func:`check_withheld_view` for SD-JWT).
+    credential the data model or its schema refuses (as :func:`require_withheld_view` for SD-JWT).
     """
     from thaivc.contexts.disclosure import mandatory_pointers
-    from thaivc.di.sd.pointers import check_pointers, select_json_ld
+    from thaivc.di.sd.pointers import require_pointers, select_json_ld
 
     if isinstance(requested, str):
         raise UsageError("usage.invalid_argument", "mandatory_pointers is a list of JSON pointers, not one string")
-    pointers = mandatory_pointers(doc, check_pointers(requested))
+    pointers = mandatory_pointers(doc, require_pointers(requested))
     view = select_json_ld(doc, pointers) or {}
     _refuse_view(
         view,
@@ -358,8 +360,8 @@ def _refuse_view(view: dict[str, Any], doc: dict[str, Any], message: str) -> Non
     """The least a holder could reveal (``view``) must be a credential the verifier accepts:
     the data model and every schema ``doc`` names. ``message`` says why, around ``{}``."""
     try:
-        check_credential(view)
-        check_schemas(view, own=own_schemas(doc))
+        require_credential(view)
+        require_schemas(view, own=own_schemas(doc))
     except ThaiVCError as err:
         raise UsageError("usage.invalid_argument", message.format(f"{err.code}: {err.detail}")) from None
 
@@ -412,9 +414,9 @@ class Issuer:
         self.fully_specified_alg = fully_specified_alg
 
     def prepare(self, credential: dict[str, Any] | Any) -> dict[str, Any]:
-        """Normalise, fill in ``issuer`` and ``validFrom``, and run every verifier check (:func:`check_issuable`)."""
+        """Normalise, fill in ``issuer`` and ``validFrom``, and run every verifier check (:func:`require_issuable`)."""
         doc = self._fill(credential)
-        check_issuable(doc)
+        require_issuable(doc)
         return doc
 
     def _fill(self, credential: dict[str, Any] | Any) -> dict[str, Any]:
@@ -497,7 +499,7 @@ class Issuer:
             options["status"] = status
         # an SD-JWT VC's status claim is a JWT claim beside the VCDM body, as iss and vct are
         body = {k: v for k, v in doc.items() if k != "status"} if format == "dc+sd-jwt" else doc
-        check_issuable(body, contexts=options.get("contexts") if format == "di" else None)
+        require_issuable(body, contexts=options.get("contexts") if format == "di" else None)
         if format == "vc+jwt":
             if cryptosuite or disclosable:
                 raise UsageError("usage.invalid_argument", "cryptosuite/disclosable do not apply to vc+jwt")
@@ -536,7 +538,7 @@ class Issuer:
         claims = self._sd_claims(doc, vct)
         if status is not None:
             claims["status"] = status
-        check_withheld_view(claims, disclosable)
+        require_withheld_view(claims, disclosable)
         jwk = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
         return self._sign_sd_jwt(claims, disclosable, jwk, decoys)
 
@@ -579,8 +581,8 @@ class Issuer:
     ) -> PreparedIssue:
         """Run every check :meth:`issue` makes for ``format="dc+sd-jwt"``, now; sign later.
 
-        The checks are those of :meth:`issue` on the same claims (:func:`check_issuable` of the body,
-        :func:`check_withheld_view` of the claims) and the holder key is resolved once; a status
+        The checks are those of :meth:`issue` on the same claims (:func:`require_issuable` of the body,
+        :func:`require_withheld_view` of the claims) and the holder key is resolved once; a status
         claim is added by :meth:`issue_prepared`, which re-checks the withheld view with it only
         where a schema could read it. ``iat`` is the time of this call.
         """
@@ -589,9 +591,9 @@ class Issuer:
         doc = self._fill(credential)
         if "status" in doc:
             raise UsageError("usage.invalid_argument", "a prepared credential gets its status from issue_prepared")
-        check_issuable(doc)
+        require_issuable(doc)
         claims = self._sd_claims(doc, vct)
-        check_withheld_view(claims, disclosable)
+        require_withheld_view(claims, disclosable)
         holder = holder_jwk if holder_jwk is not None else _subject_jwk(doc)
         try:
             fingerprint = orjson.dumps(claims)
@@ -620,7 +622,7 @@ class Issuer:
         if status is not None:
             claims = {**claims, "status": status}
             if "credentialSchema" in claims or own_schemas(claims):
-                check_withheld_view(claims, prepared.disclosable)
+                require_withheld_view(claims, prepared.disclosable)
         if _log.isEnabledFor(logging.INFO):
             _log.info("issue format=dc+sd-jwt prepared status=%s", "yes" if status is not None else "no")
         return self._sign_sd_jwt(claims, prepared.disclosable, prepared.holder, prepared.decoys)
@@ -631,11 +633,11 @@ class Issuer:
         Options are those of :func:`thaivc.di.add_proof` (``proof_purpose``, ``created``,
         ``expires``, ``previous_proof``, ``proof_id``, ``contexts``, …); existing proofs are kept.
         A co-signature vouches for the credential as much as the first one, so a credential gets
-        the same checks as :meth:`issue` (:func:`check_issuable`) before it is signed.
+        the same checks as :meth:`issue` (:func:`require_issuable`) before it is signed.
         """
         if _is_credential(document):
             unsecured = {key: value for key, value in document.items() if key != "proof"}
-            check_issuable(unsecured, contexts=options.get("contexts"))
+            require_issuable(unsecured, contexts=options.get("contexts"))
         return self._add_proof(document, cryptosuite=cryptosuite, **options)
 
     def _add_proof(self, document: dict[str, Any], *, cryptosuite: str | None = None, **options: Any) -> Any:
@@ -645,7 +647,7 @@ class Issuer:
         suite = cryptosuite or default_cryptosuite(self._di_key.public_key.key_type)
         if suite == ECDSA_SD_2023.name and _is_credential(document):
             unsecured = {key: value for key, value in document.items() if key != "proof"}
-            options["mandatory_pointers"] = check_sd_mandatory(unsecured, options.get("mandatory_pointers", ()))
+            options["mandatory_pointers"] = require_sd_mandatory(unsecured, options.get("mandatory_pointers", ()))
         return add_proof(document, self._di_key, suite, **options)
 
 
@@ -680,3 +682,12 @@ def _is_credential(document: object) -> bool:
     types = document.get("type")
     type_list = types if isinstance(types, list) else [types]
     return "VerifiableCredential" in type_list and "VerifiablePresentation" not in type_list
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_issuable is now require_issuable (docs/architecture.md, Verbs)")
+def check_issuable(doc: dict[str, Any], *, contexts: ContextRegistry | None = None) -> None:
+    """Deprecated: the old name of :func:`require_issuable`, which raises on what it refuses."""
+    require_issuable(doc, contexts=contexts)

@@ -26,9 +26,9 @@ from thaivc.engine.challenge import (
     ChallengeState,
     ChallengeStore,
     MemoryChallengeStore,
-    check_ttl,
     new_challenge,
     redeem,
+    require_ttl,
 )
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
 from thaivc.engine.policy import AssuranceRule, Policy
@@ -294,7 +294,7 @@ class Verifier:
         verifier sharing the store) are accepted, each once, before they expire; the refusals are
         ``vp.challenge_unknown`` (never issued, or expired) and ``vp.challenge_replayed``.
         """
-        seconds = check_ttl(ttl)
+        seconds = require_ttl(ttl)
         challenge = new_challenge()
         store = self.challenges
         if isinstance(store, ChallengeLedger):

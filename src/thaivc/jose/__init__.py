@@ -8,7 +8,13 @@ issuer binding and status checks. Nothing here trusts a header to choose an algo
 from __future__ import annotations
 
 from thaivc.jose._header import ALLOWED_ALGS, key_alg_of
-from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims, effective_expiry
+from thaivc.jose.claims import (
+    check_jwt_times,
+    check_vc_jwt_claims,
+    effective_expiry,
+    require_jwt_times,
+    require_vc_jwt_claims,
+)
 from thaivc.jose.compact import ParsedJws, parse_compact, sign_compact, verify_compact
 from thaivc.jose.media import (
     DC_SD_JWT,
@@ -39,6 +45,8 @@ __all__ = [
     "envelope",
     "key_alg_of",
     "parse_compact",
+    "require_jwt_times",
+    "require_vc_jwt_claims",
     "sign_compact",
     "unenvelope",
     "verify_compact",

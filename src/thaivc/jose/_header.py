@@ -13,7 +13,7 @@ from typing import Any, Final
 from thaivc.core.errors import InputError
 from thaivc.jose.media import ALLOWED_CTY
 
-__all__ = ["ALLOWED_ALGS", "FULLY_SPECIFIED", "check_header", "check_kid", "key_alg_of"]
+__all__ = ["ALLOWED_ALGS", "FULLY_SPECIFIED", "key_alg_of", "require_header", "require_kid"]
 
 #: Asymmetric algorithms only (RFC 8725 §3.1). Matched case-sensitively, as RFC 7515 requires.
 #: ``Ed25519`` is RFC 9864's fully-specified name for what ``EdDSA`` means with an Ed25519 key (npm
@@ -54,7 +54,7 @@ _ABS_URI_WITH_FRAGMENT: Final = re.compile(
 _THUMBPRINT: Final = re.compile(r"[A-Za-z0-9_-]{43}", re.ASCII)
 
 
-def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
+def require_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
     """Refuse a ``kid`` that could be anything other than an opaque verification-method id.
 
     ``kid`` is later compared byte-for-byte with ids in an already-resolved document; the shape
@@ -80,7 +80,7 @@ def check_kid(kid: object, *, allow_thumbprint: bool = False) -> None:
         )
 
 
-def check_header(
+def require_header(
     header: dict[str, Any],
     *,
     expected_typ: frozenset[str],
@@ -109,7 +109,7 @@ def check_header(
                 "jose.malformed", f"header carries {name}: JWE/compression refused", loc=("header", name)
             )
     if "kid" in header:
-        check_kid(header["kid"], allow_thumbprint=allow_thumbprint_kid)
+        require_kid(header["kid"], allow_thumbprint=allow_thumbprint_kid)
     typ = header.get("typ")
     if not isinstance(typ, str) or typ not in expected_typ:
         shown = typ[:64] if isinstance(typ, str) else "missing" if typ is None else type(typ).__name__

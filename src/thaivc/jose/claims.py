@@ -11,11 +11,13 @@ import math
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
+from typing_extensions import deprecated
+
 from thaivc.core.clock import DEFAULT_LEEWAY
 from thaivc.core.errors import InputError, UsageError
 from thaivc.jose._datetime import parse_datetime_stamp
 
-__all__ = ["MAX_NUMERIC_DATE", "check_jwt_times", "check_vc_jwt_claims", "effective_expiry"]
+__all__ = ["MAX_NUMERIC_DATE", "effective_expiry", "require_jwt_times", "require_vc_jwt_claims"]
 
 #: 9999-12-31T23:59:59Z: the last instant an XSD/RFC 3339 four-digit year can name.
 MAX_NUMERIC_DATE: Final = 253402300799
@@ -37,7 +39,7 @@ def _numeric_date(payload: Mapping[str, Any], name: str) -> float | None:
     return float(value)
 
 
-def check_jwt_times(payload: Mapping[str, Any], *, now: float, leeway: int = DEFAULT_LEEWAY) -> None:
+def require_jwt_times(payload: Mapping[str, Any], *, now: float, leeway: int = DEFAULT_LEEWAY) -> None:
     """Check ``exp``/``nbf``/``iat`` (RFC 7519 §4.1.4–4.1.6) against ``now`` with ``leeway`` seconds.
 
     Expired means ``exp ≤ now − leeway``; not yet valid means ``nbf`` or ``iat`` ``> now + leeway``.
@@ -65,7 +67,7 @@ def _id_of(value: object) -> object:
     return value
 
 
-def check_vc_jwt_claims(payload: Mapping[str, Any], *, kind: Literal["credential", "presentation"]) -> None:
+def require_vc_jwt_claims(payload: Mapping[str, Any], *, kind: Literal["credential", "presentation"]) -> None:
     """Refuse VC 1.1 ``vc``/``vp`` claims and any ``iss`` that is not exactly the issuer/holder.
 
     The comparison is exact string equality (no prefix, case or normalisation tricks:
@@ -102,3 +104,18 @@ def effective_expiry(payload: Mapping[str, Any]) -> float | None:
     )
     candidates = [t for t in (exp, until) if t is not None]
     return min(candidates) if candidates else None
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_jwt_times is now require_jwt_times (docs/architecture.md, Verbs)")
+def check_jwt_times(payload: Mapping[str, Any], *, now: float, leeway: int = DEFAULT_LEEWAY) -> None:
+    """Deprecated: the old name of :func:`require_jwt_times`, which raises on what it refuses."""
+    require_jwt_times(payload, now=now, leeway=leeway)
+
+
+@deprecated("check_vc_jwt_claims is now require_vc_jwt_claims (docs/architecture.md, Verbs)")
+def check_vc_jwt_claims(payload: Mapping[str, Any], *, kind: Literal["credential", "presentation"]) -> None:
+    """Deprecated: the old name of :func:`require_vc_jwt_claims`, which raises on what it refuses."""
+    require_vc_jwt_claims(payload, kind=kind)

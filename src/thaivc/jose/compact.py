@@ -19,7 +19,7 @@ from thaivc.core import fastpath
 from thaivc.core.b64 import b64url_decode, b64url_encode
 from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import dumps_compact, dumps_compact_bytes, loads_strict
-from thaivc.jose._header import ALLOWED_ALGS, FULLY_SPECIFIED, check_header, key_alg_of
+from thaivc.jose._header import ALLOWED_ALGS, FULLY_SPECIFIED, key_alg_of, require_header
 from thaivc.jose.types import JoseSigner, VerificationKey
 
 __all__ = [
@@ -75,7 +75,7 @@ def _checked_header(
     header: dict[str, Any] = loads_strict(
         _decode_segment(h_seg, "header"), max_bytes=max_header_bytes, require_object=True
     )
-    check_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid, allow_x5c=allow_x5c)
+    require_header(header, expected_typ=expected_typ, allow_thumbprint_kid=allow_thumbprint_kid, allow_x5c=allow_x5c)
     return header
 
 
@@ -191,7 +191,7 @@ def verify_compact(parsed: ParsedJws, key: VerificationKey) -> None:
 def _encode_header(full: dict[str, Any]) -> str:
     """The header segment of a header that passes the parser's own rules; else a usage error."""
     try:
-        check_header(full, expected_typ=frozenset({full["typ"]}), allow_thumbprint_kid=True)
+        require_header(full, expected_typ=frozenset({full["typ"]}), allow_thumbprint_kid=True)
     except InputError as exc:
         raise UsageError(
             "usage.invalid_argument", f"refusing to sign a header that fails {exc.code}"

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from thaivc.core.errors import InputError
-from thaivc.model import check_enveloped
+from thaivc.model import require_enveloped
 
 __all__ = [
     "ALLOWED_CTY",
@@ -88,5 +88,5 @@ def unenvelope(obj: object) -> tuple[str, str]:
         raise InputError("jose.typ_mismatch", f"{media_type} must travel as {kind}", loc=("type",))
     if not token:
         raise InputError("jose.malformed", "empty token in data: URL", loc=("id",))
-    check_enveloped(obj, (), kind)
+    require_enveloped(obj, (), kind)
     return media_type, token

@@ -28,8 +28,8 @@ from thaivc.keys._public import (
     CURVES,
     KeyType,
     PublicKey,
-    check_jwk_header,
     key_type_of,
+    require_jwk_header,
 )
 
 __all__ = ["PrivateKey", "generate_key", "load_key"]
@@ -226,7 +226,7 @@ def _private_from_jwk(jwk: Mapping[str, Any]) -> PrivateKey:
     Every error is raised ``from None`` with a fixed message so that neither the message nor the
     exception chain can carry the value of ``d``.
     """
-    key_type, jwk = check_jwk_header(jwk, allow_private=True)
+    key_type, jwk = require_jwk_header(jwk, allow_private=True)
     public = PublicKey._from_checked_jwk(key_type, jwk)
     d_text = jwk.get("d")
     if not isinstance(d_text, str):

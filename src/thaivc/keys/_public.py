@@ -30,8 +30,8 @@ __all__ = [
     "KeyType",
     "PublicKey",
     "VerifyKey",
-    "check_jwk_header",
     "key_type_of",
+    "require_jwk_header",
 ]
 
 KeyType = Literal["Ed25519", "P-256", "P-384"]
@@ -108,7 +108,7 @@ def _b64_member(jwk: Mapping[str, Any], name: str, length: int) -> bytes:
     return raw
 
 
-def check_jwk_header(jwk: object, *, allow_private: bool) -> tuple[KeyType, Mapping[str, Any]]:
+def require_jwk_header(jwk: object, *, allow_private: bool) -> tuple[KeyType, Mapping[str, Any]]:
     """Validate the members every signing JWK shares; return its key type.
 
     ``kty``/``crv`` select the key type; RSA and X25519 are refused outright, ``use`` must be
@@ -199,7 +199,7 @@ class PublicKey:
     @classmethod
     def from_jwk(cls, jwk: Mapping[str, Any]) -> PublicKey:
         """Parse a *public* JWK (RFC 7517/8037). A JWK carrying ``d`` is refused: see module doc."""
-        key_type, jwk = check_jwk_header(jwk, allow_private=False)
+        key_type, jwk = require_jwk_header(jwk, allow_private=False)
         return cls._from_checked_jwk(key_type, jwk)
 
     @classmethod

@@ -2,7 +2,7 @@
 
 Two ways to check the same rules:
 
-* :func:`check_credential` / :func:`check_presentation` — plain Python over the decoded dict, a
+* :func:`require_credential` / :func:`require_presentation` — plain Python over the decoded dict, a
   few microseconds per credential, for the verify hot path;
 * :class:`Credential` / :class:`Presentation` — frozen pydantic models for code that wants typed
   access. Both raise :class:`~thaivc.core.errors.InputError` with the same ``vc.*``/``vp.*`` codes.
@@ -12,9 +12,16 @@ Neither ever replaces the signed bytes: signatures are always checked over what 
 
 from __future__ import annotations
 
-from thaivc.model._rules import check_enveloped
-from thaivc.model.fast import check_credential, check_presentation, check_self_asserted
-from thaivc.model.jsonld import check_jsonld
+from thaivc.model._rules import check_enveloped, require_enveloped
+from thaivc.model.fast import (
+    check_credential,
+    check_presentation,
+    check_self_asserted,
+    require_credential,
+    require_presentation,
+    require_self_asserted,
+)
+from thaivc.model.jsonld import check_jsonld, require_jsonld
 from thaivc.model.models import (
     Credential,
     CredentialSchema,
@@ -31,7 +38,7 @@ from thaivc.model.models import (
     RefreshService,
     TermsOfUse,
 )
-from thaivc.model.timestamps import DEFAULT_MAX_YEAR, check_plausible_year, parse_datetime_stamp
+from thaivc.model.timestamps import DEFAULT_MAX_YEAR, check_plausible_year, parse_datetime_stamp, require_plausible_year
 
 __all__ = [
     "DEFAULT_MAX_YEAR",
@@ -56,4 +63,10 @@ __all__ = [
     "check_presentation",
     "check_self_asserted",
     "parse_datetime_stamp",
+    "require_credential",
+    "require_enveloped",
+    "require_jsonld",
+    "require_plausible_year",
+    "require_presentation",
+    "require_self_asserted",
 ]

@@ -16,6 +16,8 @@ import re
 from datetime import datetime
 from typing import Any, Final
 
+from typing_extensions import deprecated
+
 from thaivc.contexts import CREDENTIALS_V2
 from thaivc.core import fastpath
 from thaivc.core.errors import InputError
@@ -78,7 +80,7 @@ def parse_data_url(value: str) -> tuple[str, str, str] | None:
     return match.group(1), match.group(2), match.group(3)
 
 
-def check_context(value: object, loc: Loc = ()) -> None:
+def require_context(value: object, loc: Loc = ()) -> None:
     """``@context``: an ordered set whose first item is exactly the VCDM 2.0 context URL."""
     if value == CREDENTIALS_V2:
         return
@@ -96,7 +98,7 @@ def check_context(value: object, loc: Loc = ()) -> None:
             )
 
 
-def check_types(value: object, required: str | None, code: str, loc: Loc) -> None:
+def require_types(value: object, required: str | None, code: str, loc: Loc) -> None:
     """``type``: a non-empty string or a non-empty list of non-empty strings containing ``required``."""
     if value.__class__ is str:
         if value and (required is None or value == required):
@@ -112,13 +114,13 @@ def check_types(value: object, required: str | None, code: str, loc: Loc) -> Non
     raise InputError(code, f"type must include {required}", loc=(*loc, "type"))
 
 
-def check_id(value: object, loc: Loc, code: str = "vc.id_invalid") -> None:
+def require_id(value: object, loc: Loc, code: str = "vc.id_invalid") -> None:
     """An ``id`` is exactly one URL (not a list, not null, not a relative reference)."""
     if not is_url(value):
         raise InputError(code, "id must be a single URL", loc=(*loc, "id"))
 
 
-def check_language_value(value: object, loc: Loc) -> None:
+def require_language_value(value: object, loc: Loc) -> None:
     """``name``/``description``: a string, a language value object, or a list of those."""
     if value.__class__ is str:
         return
@@ -171,15 +173,15 @@ def _raise_language_object(value: dict[str, Any], loc: Loc) -> None:
     raise InputError("vc.language_value_invalid", "@direction must be ltr or rtl", loc=(*loc, "@direction"))
 
 
-def check_names(doc: dict[str, Any], loc: Loc) -> None:
+def require_names(doc: dict[str, Any], loc: Loc) -> None:
     """Check ``name`` and ``description`` of a credential, presentation, issuer or holder."""
     for field in ("name", "description"):
         if field in doc and not _language_text_ok(doc[field]):
-            check_language_value(doc[field], (*loc, field))  # raises, with the exact location
+            require_language_value(doc[field], (*loc, field))  # raises, with the exact location
 
 
 def _language_text_ok(value: object) -> bool:
-    """Fast yes/no for the common shapes; a "no" is explained by :func:`check_language_value`."""
+    """Fast yes/no for the common shapes; a "no" is explained by :func:`require_language_value`."""
     if value.__class__ is str:
         return True
     if value.__class__ is dict:
@@ -192,7 +194,7 @@ def _language_text_ok(value: object) -> bool:
     return False
 
 
-def check_party(value: object, field: str, code: str, loc: Loc) -> None:
+def require_party(value: object, field: str, code: str, loc: Loc) -> None:
     """``issuer``/``holder``: a URL, or an object whose ``id`` is a URL."""
     if value.__class__ is str:
         if not is_url(value):
@@ -203,10 +205,10 @@ def check_party(value: object, field: str, code: str, loc: Loc) -> None:
     if not is_url(value.get("id")):
         raise InputError(code, f"{field}.id must be a URL", loc=(*loc, field, "id"))
     if "name" in value or "description" in value:
-        check_names(value, (*loc, field))
+        require_names(value, (*loc, field))
 
 
-def check_subjects(value: object, loc: Loc) -> None:
+def require_subjects(value: object, loc: Loc) -> None:
     """``credentialSubject``: one or more objects, each with at least one claim or an ``id``."""
     if value.__class__ is dict:
         if not value:
@@ -214,7 +216,7 @@ def check_subjects(value: object, loc: Loc) -> None:
                 "vc.subject_invalid", "credentialSubject has no claims", loc=(*loc, "credentialSubject")
             )
         if "id" in value and not is_url(value["id"]):
-            check_id(value["id"], (*loc, "credentialSubject"))
+            require_id(value["id"], (*loc, "credentialSubject"))
         return
     here = (*loc, "credentialSubject")
     if not isinstance(value, list) or not value:
@@ -231,10 +233,10 @@ def _check_subject(value: dict[str, Any], loc: Loc) -> None:
     if not value:
         raise InputError("vc.subject_invalid", "credentialSubject has no claims", loc=loc)
     if "id" in value:
-        check_id(value["id"], loc)
+        require_id(value["id"], loc)
 
 
-def check_typed_objects(value: object, field: str, loc: Loc, *, id_required: bool = False) -> None:
+def require_typed_objects(value: object, field: str, loc: Loc, *, id_required: bool = False) -> None:
     """``credentialStatus``/``credentialSchema``/``evidence``/``termsOfUse``/``refreshService``/``proof``.
 
     Each is an object or a non-empty list of objects; each object needs a ``type`` and, where
@@ -273,8 +275,8 @@ def _raise_typed_object(value: dict[str, Any], loc: Loc, id_required: bool) -> N
     """Slow path: find which rule ``value`` breaks and raise with its location."""
     if "type" not in value:
         raise InputError("vc.type_invalid", "a type is required here", loc=(*loc, "type"))
-    check_types(value["type"], None, "vc.type_invalid", loc)
-    check_id(value.get("id"), loc)
+    require_types(value["type"], None, "vc.type_invalid", loc)
+    require_id(value.get("id"), loc)
 
 
 #: field name -> whether its objects must carry an ``id`` (VCDM 2.0 §4.11: credentialSchema does)
@@ -301,7 +303,7 @@ def _string_stamp(value: str, field: str) -> tuple[datetime, tuple[str, ...]]:
     return moment, tuple(warnings)
 
 
-def check_validity(doc: dict[str, Any], loc: Loc, warnings: list[str]) -> None:
+def require_validity(doc: dict[str, Any], loc: Loc, warnings: list[str]) -> None:
     """``validFrom``/``validUntil``: XSD dateTimeStamps, and ``validUntil`` not before ``validFrom``."""
     start = end = None
     try:
@@ -321,14 +323,14 @@ def check_validity(doc: dict[str, Any], loc: Loc, warnings: list[str]) -> None:
         raise InputError("vc.validity_range", "validUntil is before validFrom", loc=(*loc, "validUntil"))
 
 
-def check_enveloped(value: dict[str, Any], loc: Loc = (), kind: str = ENVELOPED_VC_TYPE) -> None:
+def require_enveloped(value: dict[str, Any], loc: Loc = (), kind: str = ENVELOPED_VC_TYPE) -> None:
     """An ``Enveloped*`` object (``kind``): v2 context and a ``data:`` URL id carrying the token.
 
     The wrapper is itself a VCDM 2.0 object, whatever the token inside says: ``"@context": []``
     or a missing ``id`` is refused before the token is read.
     """
-    check_context(value.get("@context"), loc)
-    check_types(value.get("type"), kind, "vc.type_invalid", loc)
+    require_context(value.get("@context"), loc)
+    require_types(value.get("type"), kind, "vc.type_invalid", loc)
     ident = value.get("id")
     if not isinstance(ident, str) or parse_data_url(ident) is None:
         raise InputError(
@@ -340,3 +342,12 @@ def is_enveloped(value: dict[str, Any]) -> bool:
     """Whether a ``verifiableCredential`` entry claims to be an enveloped credential."""
     kind = value.get("type")
     return kind == ENVELOPED_VC_TYPE or (isinstance(kind, list) and ENVELOPED_VC_TYPE in kind)
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_enveloped is now require_enveloped (docs/architecture.md, Verbs)")
+def check_enveloped(value: dict[str, Any], loc: Loc = (), kind: str = ENVELOPED_VC_TYPE) -> None:
+    """Deprecated: the old name of :func:`require_enveloped`, which raises on what it refuses."""
+    require_enveloped(value, loc, kind)

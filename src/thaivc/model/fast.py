@@ -1,11 +1,11 @@
 """Fast plain-Python VCDM 2.0 checks for the verify hot path.
 
-``check_credential`` and ``check_presentation`` apply exactly the MUSTs the pydantic models apply
+``require_credential`` and ``require_presentation`` apply exactly the MUSTs the pydantic models apply
 (they share :mod:`thaivc.model._rules`) but build no objects, so a credential of about 1.5 KB is
 checked in a few microseconds. They inspect the decoded payload and never modify it: the
 signature has already been (or will be) checked over the bytes that were received.
 
-Neither function does JSON-LD processing; :func:`thaivc.model.jsonld.check_jsonld` adds that where
+Neither function does JSON-LD processing; :func:`thaivc.model.jsonld.require_jsonld` adds that where
 the securing mechanism needs it (RDF canonicalisation).
 """
 
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import deprecated
+
 from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.model import _rules as r
 
-__all__ = ["check_credential", "check_presentation", "check_self_asserted"]
+__all__ = ["require_credential", "require_presentation", "require_self_asserted"]
 
 
-def check_credential(doc: object, *, loc: r.Loc = ()) -> list[str]:
+def require_credential(doc: object, *, loc: r.Loc = ()) -> list[str]:
     """Check a VCDM 2.0 credential; return warnings, raise ``InputError`` with a ``vc.*`` code.
 
     ``loc`` prefixes error locations (used for credentials embedded in a presentation).
@@ -29,34 +31,34 @@ def check_credential(doc: object, *, loc: r.Loc = ()) -> list[str]:
     warnings: list[str] = []
     if "@context" not in doc:
         raise InputError("vc.context_invalid", "@context is missing", loc=(*loc, "@context"))
-    r.check_context(doc["@context"], loc)
-    r.check_types(doc.get("type"), r.VC_TYPE, "vc.type_invalid", loc)
+    r.require_context(doc["@context"], loc)
+    r.require_types(doc.get("type"), r.VC_TYPE, "vc.type_invalid", loc)
     if "id" in doc:
-        r.check_id(doc["id"], loc)
+        r.require_id(doc["id"], loc)
     if "issuer" not in doc:
         raise InputError("vc.issuer_invalid", "issuer is missing", loc=(*loc, "issuer"))
-    r.check_party(doc["issuer"], "issuer", "vc.issuer_invalid", loc)
+    r.require_party(doc["issuer"], "issuer", "vc.issuer_invalid", loc)
     if "credentialSubject" not in doc:
         raise InputError(
             "vc.subject_invalid", "credentialSubject is missing", loc=(*loc, "credentialSubject")
         )
-    r.check_subjects(doc["credentialSubject"], loc)
+    r.require_subjects(doc["credentialSubject"], loc)
     if "validFrom" in doc or "validUntil" in doc:
-        r.check_validity(doc, loc, warnings)
+        r.require_validity(doc, loc, warnings)
     if "name" in doc or "description" in doc:
-        r.check_names(doc, loc)
+        r.require_names(doc, loc)
     for field, id_required in r.TYPED_FIELDS:
         if field in doc:
-            r.check_typed_objects(doc[field], field, loc, id_required=id_required)
+            r.require_typed_objects(doc[field], field, loc, id_required=id_required)
     if "proof" in doc:
-        r.check_typed_objects(doc["proof"], "proof", loc)
+        r.require_typed_objects(doc["proof"], "proof", loc)
     return warnings
 
 
-def check_presentation(doc: object) -> list[str]:
+def require_presentation(doc: object) -> list[str]:
     """Check a VCDM 2.0 presentation and every credential embedded in it; return warnings.
 
-    Embedded credentials are checked with :func:`check_credential` (errors keep their ``vc.*``
+    Embedded credentials are checked with :func:`require_credential` (errors keep their ``vc.*``
     code, located under ``verifiableCredential``); ``EnvelopedVerifiableCredential`` entries are
     checked for shape only, since their content is only readable after its own signature check.
     """
@@ -64,19 +66,19 @@ def check_presentation(doc: object) -> list[str]:
         raise InputError("vp.malformed", "a presentation must be a JSON object")
     if "@context" not in doc:
         raise InputError("vc.context_invalid", "@context is missing", loc=("@context",))
-    r.check_context(doc["@context"], ())
-    r.check_types(doc.get("type"), r.VP_TYPE, "vp.malformed", ())
+    r.require_context(doc["@context"], ())
+    r.require_types(doc.get("type"), r.VP_TYPE, "vp.malformed", ())
     if "id" in doc:
-        r.check_id(doc["id"], ())
+        r.require_id(doc["id"], ())
     if "holder" in doc:
-        r.check_party(doc["holder"], "holder", "vp.malformed", ())
+        r.require_party(doc["holder"], "holder", "vp.malformed", ())
     if "name" in doc or "description" in doc:
-        r.check_names(doc, ())
+        r.require_names(doc, ())
     warnings: list[str] = []
     if "verifiableCredential" in doc:
         _check_embedded(doc["verifiableCredential"], warnings)
     if "proof" in doc:
-        r.check_typed_objects(doc["proof"], "proof", ())
+        r.require_typed_objects(doc["proof"], "proof", ())
     return warnings
 
 
@@ -95,12 +97,12 @@ def _check_embedded(value: object, warnings: list[str]) -> None:
         if not isinstance(item, dict):
             raise InputError("vp.malformed", "a verifiableCredential entry must be an object", loc=here)
         if r.is_enveloped(item):
-            r.check_enveloped(item, here)
+            r.require_enveloped(item, here)
         else:
-            warnings.extend(check_credential(item, loc=here))
+            warnings.extend(require_credential(item, loc=here))
 
 
-def check_self_asserted(presentation: dict[str, Any]) -> None:
+def require_self_asserted(presentation: dict[str, Any]) -> None:
     """Holder claims: credentials secured only by the presentation's proof must be the holder's.
 
     VCDM 2.0 §Presentations Including Holder Claims: a self-asserted credential (no securing
@@ -125,3 +127,24 @@ def check_self_asserted(presentation: dict[str, Any]) -> None:
                 "a self-asserted credential's issuer is not the holder",
                 loc=("verifiableCredential", index, "issuer"),
             )
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_credential is now require_credential (docs/architecture.md, Verbs)")
+def check_credential(doc: object, *, loc: r.Loc = ()) -> list[str]:
+    """Deprecated: the old name of :func:`require_credential`, which raises on what it refuses."""
+    return require_credential(doc, loc=loc)
+
+
+@deprecated("check_presentation is now require_presentation (docs/architecture.md, Verbs)")
+def check_presentation(doc: object) -> list[str]:
+    """Deprecated: the old name of :func:`require_presentation`, which raises on what it refuses."""
+    return require_presentation(doc)
+
+
+@deprecated("check_self_asserted is now require_self_asserted (docs/architecture.md, Verbs)")
+def check_self_asserted(presentation: dict[str, Any]) -> None:
+    """Deprecated: the old name of :func:`require_self_asserted`, which raises on what it refuses."""
+    require_self_asserted(presentation)

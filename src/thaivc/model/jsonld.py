@@ -3,7 +3,7 @@
 A signature over canonical RDF covers only what the contexts turn into RDF. Whatever does not
 expand (an undefined term with no ``@vocab``, a term mapped to ``null``, a relative IRI) is not
 signed, and whatever a context redefines means something else than the issuer intended. So,
-before such a document is canonicalised or trusted, :func:`check_jsonld` makes sure that:
+before such a document is canonicalised or trusted, :func:`require_jsonld` makes sure that:
 
 * every context comes from the :class:`~thaivc.contexts.ContextRegistry` — never the network
   (``di.context_not_allowed``); an inline context may only *add* terms, never redefine one an
@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from typing_extensions import deprecated
+
 from thaivc.contexts import ContextRegistry
 from thaivc.core.budget import JSONLD_NODE_UNITS, current_budget, json_nodes, meter_pyld
 from thaivc.core.errors import InputError, ThaiVCError
 from thaivc.model._rules import is_url
 
-__all__ = ["RELATIVE_BASE", "check_context_value", "check_jsonld", "walk_contexts", "without_proofs"]
+__all__ = ["RELATIVE_BASE", "require_context_value", "require_jsonld", "walk_contexts", "without_proofs"]
 
 _CRED: Final = "https://www.w3.org/2018/credentials#"
 _ROOT_TYPES: Final = frozenset({_CRED + "VerifiableCredential", _CRED + "VerifiablePresentation"})
@@ -50,7 +52,7 @@ _CONTEXT_ERRORS: Final = frozenset(
 _DATA_LOSS_ERRORS: Final = frozenset({"invalid IRI mapping", "invalid type mapping", "invalid vocab mapping"})
 
 
-def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
+def require_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
     """Refuse a credential or presentation whose JSON-LD meaning is not fixed by allowed contexts.
 
     Raises :class:`~thaivc.core.errors.InputError` with ``di.context_not_allowed``,
@@ -120,7 +122,7 @@ def walk_contexts(node: Any, registry: ContextRegistry, loc: tuple[str | int, ..
     if not isinstance(node, dict):
         return
     if "@context" in node:
-        check_context_value(node["@context"], registry, (*loc, "@context"), inline_allowed=root)
+        require_context_value(node["@context"], registry, (*loc, "@context"), inline_allowed=root)
     for key, value in node.items():
         if key == "@context":
             continue
@@ -128,7 +130,7 @@ def walk_contexts(node: Any, registry: ContextRegistry, loc: tuple[str | int, ..
         walk_contexts(value, registry, (*loc, key), root=root and key == "verifiableCredential")
 
 
-def check_context_value(
+def require_context_value(
     value: Any, registry: ContextRegistry, loc: tuple[str | int, ...], *, inline_allowed: bool
 ) -> None:
     """Check one ``@context`` value: bundled or allowlisted URLs, and inline objects that only add terms."""
@@ -267,3 +269,12 @@ def _is_iri(value: object) -> bool:
 
 def _is_node_id(value: object) -> bool:
     return isinstance(value, str) and (value.startswith("_:") or _is_iri(value))
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_jsonld is now require_jsonld (docs/architecture.md, Verbs)")
+def check_jsonld(doc: dict[str, Any], registry: ContextRegistry) -> None:
+    """Deprecated: the old name of :func:`require_jsonld`, which raises on what it refuses."""
+    require_jsonld(doc, registry)

@@ -126,7 +126,7 @@ class LanguageValue(_Base):
     @classmethod
     def _rules(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            r.check_language_value(data, ())
+            r.require_language_value(data, ())
         return data
 
 
@@ -141,7 +141,7 @@ class _Named(_Base):
     @field_validator("name", "description", mode="before")
     @classmethod
     def _language(cls, value: Any, info: ValidationInfo) -> Any:
-        r.check_language_value(value, (str(info.field_name),))
+        r.require_language_value(value, (str(info.field_name),))
         return value
 
 
@@ -154,7 +154,7 @@ class Issuer(_Named):
     @classmethod
     def _rules(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            r.check_party(data, "issuer", "vc.issuer_invalid", ())
+            r.require_party(data, "issuer", "vc.issuer_invalid", ())
         return data
 
 
@@ -168,7 +168,7 @@ class Holder(_Named):
     @classmethod
     def _rules(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            r.check_party(data, "holder", "vp.malformed", ())
+            r.require_party(data, "holder", "vp.malformed", ())
         return data
 
 
@@ -182,7 +182,7 @@ class CredentialSubject(_Base):
     @classmethod
     def _rules(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            r.check_subjects(data, ())
+            r.require_subjects(data, ())
         return data
 
 
@@ -198,7 +198,7 @@ class _Typed(_Base):
     @classmethod
     def _rules(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            r.check_typed_objects(data, cls._field, (), id_required=cls._id_required)
+            r.require_typed_objects(data, cls._field, (), id_required=cls._id_required)
         return data
 
     @property
@@ -287,32 +287,32 @@ class _Document(_Base):
     @field_validator("context", mode="before", check_fields=False)
     @classmethod
     def _context(cls, value: Any) -> Any:
-        r.check_context(value, ())
+        r.require_context(value, ())
         return [value] if isinstance(value, str) else value
 
     @field_validator("type", mode="before", check_fields=False)
     @classmethod
     def _type(cls, value: Any) -> Any:
-        r.check_types(value, cls._required_type, cls._type_code, ())
+        r.require_types(value, cls._required_type, cls._type_code, ())
         return [value] if isinstance(value, str) else value
 
     @field_validator("id", mode="before", check_fields=False)
     @classmethod
     def _id(cls, value: Any) -> Any:
-        r.check_id(value, ())
+        r.require_id(value, ())
         return value
 
     @field_validator("name", "description", mode="before", check_fields=False)
     @classmethod
     def _language(cls, value: Any, info: ValidationInfo) -> Any:
-        r.check_language_value(value, (str(info.field_name),))
+        r.require_language_value(value, (str(info.field_name),))
         return value
 
 
 class Credential(_Document):
     """A VCDM 2.0 verifiable credential (the unsecured document or a decoded ``vc+jwt`` payload).
 
-    Fields are declared in the order :func:`thaivc.model.check_credential` checks them, so both
+    Fields are declared in the order :func:`thaivc.model.require_credential` checks them, so both
     report the same first problem.
     """
 
@@ -349,13 +349,13 @@ class Credential(_Document):
     @field_validator("issuer", mode="before")
     @classmethod
     def _issuer(cls, value: Any) -> Any:
-        r.check_party(value, "issuer", "vc.issuer_invalid", ())
+        r.require_party(value, "issuer", "vc.issuer_invalid", ())
         return value
 
     @field_validator("credential_subject", mode="before")
     @classmethod
     def _subject(cls, value: Any) -> Any:
-        r.check_subjects(value, ())
+        r.require_subjects(value, ())
         return value
 
     @field_validator("valid_from", mode="before")
@@ -385,7 +385,7 @@ class Credential(_Document):
     @classmethod
     def _typed(cls, value: Any, info: ValidationInfo) -> Any:
         field = _ALIASES[str(info.field_name)]
-        r.check_typed_objects(value, field, (), id_required=field == "credentialSchema")
+        r.require_typed_objects(value, field, (), id_required=field == "credentialSchema")
         return value
 
     # -- conveniences ---------------------------------------------------------------------------
@@ -429,7 +429,7 @@ class EnvelopedVerifiableCredential(_Base):
     def _rules(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise InputError("vc.malformed", "an enveloped credential must be an object")
-        r.check_enveloped(data, ())
+        r.require_enveloped(data, ())
         return data
 
     @property
@@ -450,7 +450,7 @@ class EnvelopedVerifiableCredential(_Base):
 class Presentation(_Document):
     """A VCDM 2.0 verifiable presentation with embedded or enveloped credentials.
 
-    Fields are declared in the order :func:`thaivc.model.check_presentation` checks them.
+    Fields are declared in the order :func:`thaivc.model.require_presentation` checks them.
     """
 
     _document_root: ClassVar[bool] = True
@@ -476,7 +476,7 @@ class Presentation(_Document):
     @field_validator("holder", mode="before")
     @classmethod
     def _holder(cls, value: Any) -> Any:
-        r.check_party(value, "holder", "vp.malformed", ())
+        r.require_party(value, "holder", "vp.malformed", ())
         return value
 
 
@@ -512,7 +512,7 @@ class Presentation(_Document):
     @field_validator("proof", mode="before")
     @classmethod
     def _proof(cls, value: Any) -> Any:
-        r.check_typed_objects(value, "proof", ())
+        r.require_typed_objects(value, "proof", ())
         return value
 
     @property

@@ -24,7 +24,7 @@ from thaivc.core.errors import InputError
 from thaivc.keys._base58 import b58decode
 from thaivc.model._rules import is_url
 
-__all__ = ["MAX_RELATED", "check_related_resources", "digests_match"]
+__all__ = ["MAX_RELATED", "digests_match", "require_related_entries"]
 
 #: More related resources than this in one credential is refused (each may cost a hash).
 MAX_RELATED: Final = 64
@@ -41,7 +41,7 @@ _MULTIHASH: Final = {
 _CODE: Final = "vc.related_resource_invalid"
 
 
-def check_related_resources(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def require_related_entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The ``relatedResource`` entries of ``doc`` (``[]`` when absent), refused unless well-formed.
 
     Each entry is an object with a URL ``id`` (unique in the credential) and at least one of

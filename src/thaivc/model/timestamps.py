@@ -17,9 +17,11 @@ import re
 from datetime import UTC, datetime
 from typing import Final
 
+from typing_extensions import deprecated
+
 from thaivc.core.errors import InputError
 
-__all__ = ["DEFAULT_MAX_YEAR", "check_plausible_year", "parse_datetime_stamp"]
+__all__ = ["DEFAULT_MAX_YEAR", "parse_datetime_stamp", "require_plausible_year"]
 
 #: A year beyond this is far more likely a Buddhist-Era year (CE + 543) than a real horizon.
 DEFAULT_MAX_YEAR: Final = 2200
@@ -37,7 +39,7 @@ def parse_datetime_stamp(value: object, *, field: str = "dateTime") -> tuple[dat
 
     Raises ``InputError("vc.datetime_invalid")`` for anything that is not a string of the exact
     XSD shape or not a real calendar instant. A Buddhist-Era year parses (it is a well-formed
-    year); refusing it is a policy decision made by :func:`check_plausible_year`.
+    year); refusing it is a policy decision made by :func:`require_plausible_year`.
     """
     if not isinstance(value, str):
         raise InputError("vc.datetime_invalid", f"{field} must be a string", loc=(field,))
@@ -57,7 +59,7 @@ def parse_datetime_stamp(value: object, *, field: str = "dateTime") -> tuple[dat
         ) from None
 
 
-def check_plausible_year(dt: datetime, *, max_year: int = DEFAULT_MAX_YEAR, field: str = "dateTime") -> None:
+def require_plausible_year(dt: datetime, *, max_year: int = DEFAULT_MAX_YEAR, field: str = "dateTime") -> None:
     """Refuse a year past ``max_year`` with ``time.implausible_year``.
 
     Thai systems often write Buddhist-Era years (2568 = 2025 CE); such a date is syntactically
@@ -69,3 +71,12 @@ def check_plausible_year(dt: datetime, *, max_year: int = DEFAULT_MAX_YEAR, fiel
             f"{field} year {dt.year} is past {max_year} (a Buddhist-Era year?)",
             loc=(field,),
         )
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_plausible_year is now require_plausible_year (docs/architecture.md, Verbs)")
+def check_plausible_year(dt: datetime, *, max_year: int = DEFAULT_MAX_YEAR, field: str = "dateTime") -> None:
+    """Deprecated: the old name of :func:`require_plausible_year`, which raises on what it refuses."""
+    require_plausible_year(dt, max_year=max_year, field=field)

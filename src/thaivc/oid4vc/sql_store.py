@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from thaivc.core.clock import Clock, SystemClock
-from thaivc.oid4vc.store import Record, check_key, check_ttl, decode_value, encode_value
+from thaivc.oid4vc.store import Record, decode_value, encode_value, require_key, require_ttl
 
 __all__ = ["TABLE", "SqlStateStore"]
 
@@ -73,47 +73,47 @@ class SqlStateStore(ABC):
     def close(self) -> None: ...
 
     def put(self, namespace: str, key: str, value: Mapping[str, Any], *, ttl: float) -> bool:
-        check_key(namespace, key)
-        check_ttl(ttl)
+        require_key(namespace, key)
+        require_ttl(ttl)
         text = encode_value(value)
         now = self._clock.now()
         return bool(self._run(_PUT, (namespace, key, text, now + ttl, now)))
 
     def get(self, namespace: str, key: str) -> Record | None:
-        check_key(namespace, key)
+        require_key(namespace, key)
         rows = self._run(_GET, (namespace, key, self._clock.now()))
         return Record(decode_value(rows[0][0]), int(rows[0][1]), float(rows[0][2])) if rows else None
 
     def take(self, namespace: str, key: str) -> Record | None:
-        check_key(namespace, key)
+        require_key(namespace, key)
         rows = self._run(_TAKE, (namespace, key, self._clock.now()))
         return Record(decode_value(rows[0][0]), int(rows[0][1]), float(rows[0][2])) if rows else None
 
     def update(
         self, namespace: str, key: str, value: Mapping[str, Any], *, version: int, ttl: float | None = None
     ) -> bool:
-        check_key(namespace, key)
+        require_key(namespace, key)
         if ttl is not None:
-            check_ttl(ttl)
+            require_ttl(ttl)
         text = encode_value(value)
         now = self._clock.now()
         expires = None if ttl is None else now + ttl
         return bool(self._run(_UPDATE, (text, expires, namespace, key, int(version), now)))
 
     def incr(self, namespace: str, key: str, *, ttl: float) -> int:
-        check_key(namespace, key)
-        check_ttl(ttl)
+        require_key(namespace, key)
+        require_ttl(ttl)
         now = self._clock.now()
         rows = self._run(_INCR, (namespace, key, now + ttl, now, now, now))
         return int(rows[0][0])
 
     def count(self, namespace: str, key: str) -> int:
-        check_key(namespace, key)
+        require_key(namespace, key)
         rows = self._run(_COUNT, (namespace, key, self._clock.now()))
         return int(rows[0][0]) if rows else 0
 
     def delete(self, namespace: str, key: str) -> bool:
-        check_key(namespace, key)
+        require_key(namespace, key)
         now = self._clock.now()
         rows = self._run(_DELETE, (namespace, key))
         return any(float(r[0]) > now for r in rows)

@@ -36,8 +36,8 @@ __all__ = [
     "MemoryStateStore",
     "Record",
     "StateStore",
-    "check_key",
     "encode_value",
+    "require_key",
 ]
 
 #: Longest namespace or key accepted (characters): keys are identifiers or hashes, never documents.
@@ -100,14 +100,14 @@ class StateStore(Protocol):
         ...
 
 
-def check_key(namespace: str, key: str) -> None:
+def require_key(namespace: str, key: str) -> None:
     """Refuse empty or oversized names (a programming error, or a hostile value passed through)."""
     for what, text in (("namespace", namespace), ("key", key)):
         if not isinstance(text, str) or not text or len(text) > MAX_KEY_LENGTH:
             raise UsageError("usage.invalid_argument", f"a state {what} must be 1..{MAX_KEY_LENGTH} characters")
 
 
-def check_ttl(ttl: float) -> None:
+def require_ttl(ttl: float) -> None:
     if not isinstance(ttl, int | float) or isinstance(ttl, bool) or not ttl > 0:
         raise UsageError("usage.invalid_argument", "a state ttl must be a positive number of seconds")
 
@@ -151,8 +151,8 @@ class MemoryStateStore:
         return row
 
     def put(self, namespace: str, key: str, value: Mapping[str, Any], *, ttl: float) -> bool:
-        check_key(namespace, key)
-        check_ttl(ttl)
+        require_key(namespace, key)
+        require_ttl(ttl)
         text = encode_value(value)
         with self._lock:
             now = self._clock.now()
@@ -163,13 +163,13 @@ class MemoryStateStore:
             return True
 
     def get(self, namespace: str, key: str) -> Record | None:
-        check_key(namespace, key)
+        require_key(namespace, key)
         with self._lock:
             row = self._live(namespace, key, self._clock.now())
             return None if row is None else Record(decode_value(row[0]), row[1], row[3])
 
     def take(self, namespace: str, key: str) -> Record | None:
-        check_key(namespace, key)
+        require_key(namespace, key)
         with self._lock:
             row = self._live(namespace, key, self._clock.now())
             if row is None:
@@ -180,9 +180,9 @@ class MemoryStateStore:
     def update(
         self, namespace: str, key: str, value: Mapping[str, Any], *, version: int, ttl: float | None = None
     ) -> bool:
-        check_key(namespace, key)
+        require_key(namespace, key)
         if ttl is not None:
-            check_ttl(ttl)
+            require_ttl(ttl)
         text = encode_value(value)
         with self._lock:
             now = self._clock.now()
@@ -193,8 +193,8 @@ class MemoryStateStore:
             return True
 
     def incr(self, namespace: str, key: str, *, ttl: float) -> int:
-        check_key(namespace, key)
-        check_ttl(ttl)
+        require_key(namespace, key)
+        require_ttl(ttl)
         with self._lock:
             now = self._clock.now()
             row = self._live(namespace, key, now)
@@ -206,13 +206,13 @@ class MemoryStateStore:
             return row[2] + 1
 
     def count(self, namespace: str, key: str) -> int:
-        check_key(namespace, key)
+        require_key(namespace, key)
         with self._lock:
             row = self._live(namespace, key, self._clock.now())
             return 0 if row is None else row[2]
 
     def delete(self, namespace: str, key: str) -> bool:
-        check_key(namespace, key)
+        require_key(namespace, key)
         with self._lock:
             row = self._live(namespace, key, self._clock.now())
             self._rows.pop((namespace, key), None)

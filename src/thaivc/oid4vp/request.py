@@ -349,7 +349,7 @@ def read_request_object(
     return request
 
 
-def check_unsigned(request: AuthorizationRequest) -> AuthorizationRequest:
+def require_unsigned(request: AuthorizationRequest) -> AuthorizationRequest:
     """The by-value form is accepted only for a ``redirect_uri:`` client whose id is its response_uri."""
     client = request.client
     if client.prefix != "redirect_uri":

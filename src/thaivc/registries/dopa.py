@@ -25,7 +25,7 @@ from thaivc.registries.gdx import GdxClient
 from thaivc.thai.dates import BEDate, parse_be_date
 from thaivc.thai.ids import validate_citizen_id
 from thaivc.thai.laser import normalize_laser_code
-from thaivc.thai.text import check_text
+from thaivc.thai.text import require_text
 
 __all__ = [
     "DEFAULT_CARD_STATUS_TABLE",
@@ -195,7 +195,7 @@ def prepare_card_query(
     for name, value in (("first_name_th", first_name_th), ("last_name_th", last_name_th)):
         if not isinstance(value, str):
             raise InputError("thai.name_invalid", f"{name} must be a string", loc=(name,))
-        check_text(value, loc=(name,))
+        require_text(value, loc=(name,))
     if isinstance(birth_date_be, BEDate):
         birth = birth_date_be.raw
     elif birth_date_be == "":

@@ -23,7 +23,15 @@ from ._pointer import withheld_view
 from ._publish import https_key_id, issuer_metadata_document, type_metadata_document, vct_url
 from ._report import check_sd_jwt
 from ._serial import MAX_SD_JWT_BYTES
-from ._vct import check_issuer_metadata, check_jwks, check_vct_chain, issuer_metadata_url
+from ._vct import (
+    check_issuer_metadata,
+    check_jwks,
+    check_vct_chain,
+    issuer_metadata_url,
+    require_issuer_metadata,
+    require_jwks,
+    require_vct_chain,
+)
 from ._verify import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
 
 __all__ = [
@@ -52,6 +60,9 @@ __all__ = [
     "issuer_metadata_url",
     "present_sd_jwt",
     "receive_sd_jwt",
+    "require_issuer_metadata",
+    "require_jwks",
+    "require_vct_chain",
     "type_metadata_document",
     "vct_url",
     "verify_sd_jwt",

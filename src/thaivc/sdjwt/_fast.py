@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from thaivc.core import fastpath
 from thaivc.core.b64 import b64url_decode
 from thaivc.core.jsonutil import DEFAULT_MAX_DEPTH
-from thaivc.jose import KB_JWT, check_jwt_times, parse_compact, verify_compact
+from thaivc.jose import KB_JWT, parse_compact, require_jwt_times, verify_compact
 
 from ._backend import KeyLike, is_raw_key
 from ._disclosure import FORBIDDEN_NAMES, MAX_DISCLOSURE_BYTES, Disclosure
@@ -164,7 +164,7 @@ def _one_pass(
     if not is_raw_key(key):
         return None
     verify_compact(parsed, key)
-    check_jwt_times(payload, now=binding.now, leeway=binding.leeway)
+    require_jwt_times(payload, now=binding.now, leeway=binding.leeway)
     last = parts[-1]
     if not last:
         return claims, disclosed, header, None, None, None

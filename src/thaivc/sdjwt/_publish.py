@@ -16,7 +16,7 @@ from typing import Any, Final
 from thaivc.core.errors import UsageError
 from thaivc.keys import PublicKey
 
-from ._vct import check_issuer_metadata, issuer_metadata_url
+from ._vct import issuer_metadata_url, require_issuer_metadata
 
 __all__ = ["https_key_id", "issuer_metadata_document", "type_metadata_document", "vct_url"]
 
@@ -45,7 +45,7 @@ def issuer_metadata_document(issuer_id: str, keys: Sequence[PublicKey]) -> dict[
             raise UsageError("usage.invalid_argument", "keys are thaivc.keys.PublicKey objects")
         members.append({**key.jwk, "kid": https_key_id(key), "use": "sig", "alg": key.alg})
     document: dict[str, Any] = {"issuer": issuer_id, "jwks": {"keys": members}}
-    check_issuer_metadata(document, issuer_id)
+    require_issuer_metadata(document, issuer_id)
     return document
 
 

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
+from typing_extensions import deprecated
+
 from thaivc.core.errors import InputError, UsageError
 
 from ._kb import PRIVATE_JWK_MEMBERS
 
-__all__ = ["MAX_VCT_CHAIN", "check_issuer_metadata", "check_jwks", "check_vct_chain", "issuer_metadata_url"]
+__all__ = ["MAX_VCT_CHAIN", "issuer_metadata_url", "require_issuer_metadata", "require_jwks", "require_vct_chain"]
 
 #: Longest ``extends`` chain followed; deeper is treated as hostile.
 MAX_VCT_CHAIN: Final = 16
@@ -25,7 +27,7 @@ WELL_KNOWN: Final = "/.well-known/jwt-vc-issuer"
 MetadataLookup = Callable[[str], dict[str, Any] | None]
 
 
-def check_vct_chain(vct: str, metadata_lookup: MetadataLookup) -> list[str]:
+def require_vct_chain(vct: str, metadata_lookup: MetadataLookup) -> list[str]:
     """Follow ``extends`` from ``vct``; return the chain (``vct`` first).
 
     A cycle, a chain longer than :data:`MAX_VCT_CHAIN`, a non-string ``extends`` or a type with no
@@ -66,7 +68,7 @@ def issuer_metadata_url(iss: str) -> str:
     return urlunsplit(("https", parts.netloc, WELL_KNOWN + path, "", ""))
 
 
-def check_issuer_metadata(
+def require_issuer_metadata(
     metadata: dict[str, Any], iss: str, *, fetch_jwks: Callable[[str], Any] | None = None
 ) -> dict[str, Any]:
     """Check JWT VC Issuer Metadata fetched for ``iss``; return its JWK Set.
@@ -91,11 +93,11 @@ def check_issuer_metadata(
             raise InputError("sdjwt.malformed", "jwks_uri is not an https URL")
         if fetch_jwks is None:
             raise UsageError("usage.invalid_argument", "metadata names a jwks_uri: pass fetch_jwks")
-        return check_jwks(fetch_jwks(uri))
-    return check_jwks(metadata["jwks"])
+        return require_jwks(fetch_jwks(uri))
+    return require_jwks(metadata["jwks"])
 
 
-def check_jwks(jwks: Any) -> dict[str, Any]:
+def require_jwks(jwks: Any) -> dict[str, Any]:
     """A JWK Set of public keys: ``{"keys": [{"kty": …}, …]}``, no private members."""
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
         raise InputError("sdjwt.malformed", "jwks is not a non-empty JWK Set")
@@ -105,3 +107,26 @@ def check_jwks(jwks: Any) -> dict[str, Any]:
         if PRIVATE_JWK_MEMBERS & key.keys():
             raise InputError("key.invalid", "issuer metadata publishes a private key")
     return jwks
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_vct_chain is now require_vct_chain (docs/architecture.md, Verbs)")
+def check_vct_chain(vct: str, metadata_lookup: MetadataLookup) -> list[str]:
+    """Deprecated: the old name of :func:`require_vct_chain`, which raises on what it refuses."""
+    return require_vct_chain(vct, metadata_lookup)
+
+
+@deprecated("check_issuer_metadata is now require_issuer_metadata (docs/architecture.md, Verbs)")
+def check_issuer_metadata(
+    metadata: dict[str, Any], iss: str, *, fetch_jwks: Callable[[str], Any] | None = None
+) -> dict[str, Any]:
+    """Deprecated: the old name of :func:`require_issuer_metadata`, which raises on what it refuses."""
+    return require_issuer_metadata(metadata, iss, fetch_jwks=fetch_jwks)
+
+
+@deprecated("check_jwks is now require_jwks (docs/architecture.md, Verbs)")
+def check_jwks(jwks: Any) -> dict[str, Any]:
+    """Deprecated: the old name of :func:`require_jwks`, which raises on what it refuses."""
+    return require_jwks(jwks)

@@ -26,7 +26,7 @@ from typing import Any, Final
 from thaivc.core import fastpath
 from thaivc.core.clock import DEFAULT_LEEWAY
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
-from thaivc.jose import DC_SD_JWT, VC_SD_JWT, check_jwt_times, parse_compact, verify_compact
+from thaivc.jose import DC_SD_JWT, VC_SD_JWT, parse_compact, require_jwt_times, verify_compact
 
 from ._backend import KeyLike, as_verifier, default_holder_key_loader, is_raw_key
 from ._disclosure import parse_disclosure
@@ -121,7 +121,7 @@ def verify_sd_jwt(
     parts = split_sd_jwt(presentation)
 
     header, payload = _verify_issuer_jwt(parts.jwt, issuer_key_resolver, accepted_typ, allow_x5c)
-    check_jwt_times(payload, now=now, leeway=leeway)
+    require_jwt_times(payload, now=now, leeway=leeway)
 
     hasher = hash_function(payload.get("_sd_alg", DEFAULT_SD_ALG))
     disclosures = [parse_disclosure(d, hasher) for d in parts.disclosures]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from thaivc.core.errors import ThaiVCError
-from thaivc.di.sd.pointers import check_pointers
+from thaivc.di.sd.pointers import require_pointers
 from thaivc.server.problems import ServiceError
 
 __all__ = [
@@ -46,7 +46,7 @@ def bounded_pointers(value: object, name: str) -> list[str]:
     if any(isinstance(p, str) and len(p) > MAX_POINTER_CHARS for p in value):
         raise ServiceError("input.too_large", f"{name}: a pointer longer than {MAX_POINTER_CHARS} characters")
     try:
-        return check_pointers(value)
+        return require_pointers(value)
     except ThaiVCError as err:
         raise ServiceError.from_error(err) from None
 

@@ -32,7 +32,7 @@ from thaivc.thai.ids import (
 )
 from thaivc.thai.laser import is_valid_laser_code, normalize_laser_code
 from thaivc.thai.names import DEFAULT_TITLES_EN, DEFAULT_TITLES_TH, MatchResult, ThaiName, names_match
-from thaivc.thai.text import FORBIDDEN_CHARS, check_text, name_comparison_key, normalize_text_nfc
+from thaivc.thai.text import FORBIDDEN_CHARS, check_text, name_comparison_key, normalize_text_nfc, require_text
 
 __all__ = [
     "BANGKOK",
@@ -67,6 +67,7 @@ __all__ = [
     "normalize_laser_code",
     "normalize_text_nfc",
     "parse_be_date",
+    "require_text",
     "to_be_date",
     "validate_citizen_id",
     "validate_juristic_id",

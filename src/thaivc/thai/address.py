@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Final
 
 from thaivc.core.errors import InputError
-from thaivc.thai.text import check_text
+from thaivc.thai.text import require_text
 
 __all__ = [
     "BANGKOK",
@@ -97,7 +97,7 @@ class ThaiAddress:
                 continue
             if not isinstance(value, str):
                 raise InputError("thai.address_invalid", f"{name} must be a string", loc=(name,))
-            check_text(value, loc=(name,))
+            require_text(value, loc=(name,))
         if self.postcode is not None and not _POSTCODE.fullmatch(self.postcode):
             raise InputError("thai.address_invalid", "a postcode is 5 ASCII digits", loc=("postcode",))
 

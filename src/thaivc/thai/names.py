@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from thaivc.core.errors import InputError
-from thaivc.thai.text import check_text, name_comparison_key
+from thaivc.thai.text import name_comparison_key, require_text
 
 __all__ = [
     "DEFAULT_TITLES_EN",
@@ -131,7 +131,7 @@ class ThaiName:
             if value is not None:
                 if not isinstance(value, str):
                     raise InputError("thai.name_invalid", f"{field_name} must be a string", loc=(field_name,))
-                check_text(value, loc=(field_name,))
+                require_text(value, loc=(field_name,))
 
     @classmethod
     def parse(
@@ -204,7 +204,7 @@ def _parse_one(
 ) -> tuple[str | None, str | None, str | None, str | None]:
     if not isinstance(text, str):
         raise InputError("thai.name_invalid", "a name must be a string", loc=(lang,))
-    check_text(text, loc=(lang,))
+    require_text(text, loc=(lang,))
     titles = tuple(titles)
     if text.strip() in titles:
         raise InputError("thai.name_invalid", "a title alone is not a name", loc=(lang,))
@@ -221,7 +221,7 @@ def _parse_one(
 def _chip_parts(text: str, lang: str) -> tuple[str | None, str | None, str | None, str | None]:
     if not isinstance(text, str):
         raise InputError("thai.name_invalid", "a name must be a string", loc=(lang,))
-    check_text(text, loc=(lang,))
+    require_text(text, loc=(lang,))
     pieces = text.split(_CHIP_SEPARATOR)
     if len(pieces) != 4:
         raise InputError("thai.name_invalid", "chip names have four #-separated parts", loc=(lang,))

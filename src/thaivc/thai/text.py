@@ -4,7 +4,7 @@ Three separate jobs, kept apart on purpose (docs/security.md group J):
 
 * signed text is never normalised by a verifier: nothing here is called before a signature check;
 * issuers normalise to NFC *before* signing (:func:`normalize_text_nfc`) and refuse zero-width and
-  bidi controls (:func:`check_text`), so a credential never carries invisible tricks;
+  bidi controls (:func:`require_text`), so a credential never carries invisible tricks;
 * after verification, names typed in different ways are compared on :func:`name_comparison_key`,
   a fold that fixes the Thai typing variants NFC leaves alone (``ํา`` vs ``ำ``, tone typed before an
   above-vowel, doubled marks). NFKC is never used: it decomposes ``ำ`` and breaks Thai.
@@ -18,13 +18,15 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from typing_extensions import deprecated
+
 from thaivc.core.errors import InputError
 
 __all__ = [
     "FORBIDDEN_CHARS",
-    "check_text",
     "name_comparison_key",
     "normalize_text_nfc",
+    "require_text",
 ]
 
 #: Zero-width and bidi controls refused in names and identifiers (docs/security.md group J).
@@ -53,7 +55,7 @@ _MARK_RANK: Final = {
 }
 
 
-def check_text(s: str, *, loc: tuple[str | int, ...] = ()) -> str:
+def require_text(s: str, *, loc: tuple[str | int, ...] = ()) -> str:
     """Return ``s`` unchanged, or raise ``text.forbidden_char`` if it holds a zero-width or bidi control."""
     if not isinstance(s, str):
         raise InputError("text.forbidden_char", "text must be a string", loc=loc)
@@ -66,8 +68,8 @@ def check_text(s: str, *, loc: tuple[str | int, ...] = ()) -> str:
 
 
 def normalize_text_nfc(s: str, *, loc: tuple[str | int, ...] = ()) -> str:
-    """What an issuer stores and signs: ``s`` checked by :func:`check_text`, then NFC."""
-    return unicodedata.normalize("NFC", check_text(s, loc=loc))
+    """What an issuer stores and signs: ``s`` checked by :func:`require_text`, then NFC."""
+    return unicodedata.normalize("NFC", require_text(s, loc=loc))
 
 
 def _fold_clusters(s: str) -> str:
@@ -111,3 +113,12 @@ def name_comparison_key(s: str) -> str:
     # The fold's cluster order can put a mark before one of lower canonical combining class
     # (e.g. U+0E38 before U+0E3A); a final NFC makes the key a fixed point of the fold.
     return unicodedata.normalize("NFC", text.casefold())
+
+
+# -- deprecated names (issue 10: one contract per verb) --
+
+
+@deprecated("check_text is now require_text (docs/architecture.md, Verbs)")
+def check_text(s: str, *, loc: tuple[str | int, ...] = ()) -> str:
+    """Deprecated: the old name of :func:`require_text`, which raises on what it refuses."""
+    return require_text(s, loc=loc)

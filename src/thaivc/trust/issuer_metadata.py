@@ -1,7 +1,7 @@
 """JWT VC Issuer Metadata (SD-JWT VC draft §5): an issuer's keys from ``/.well-known/jwt-vc-issuer``.
 
 This module does the fetching, caching and key selection; judging the fetched document is
-:func:`thaivc.sdjwt.check_issuer_metadata`'s job, so both paths share one vocabulary: metadata
+:func:`thaivc.sdjwt.require_issuer_metadata`'s job, so both paths share one vocabulary: metadata
 about another issuer is ``vc.issuer_mismatch``, a malformed document ``sdjwt.malformed``, a
 private or broken key ``key.invalid``. For ``iss = https://issuer.example/tenant`` the metadata is
 at ``https://issuer.example/.well-known/jwt-vc-issuer/tenant``; a ``jwks_uri`` is fetched through
@@ -22,7 +22,7 @@ from thaivc.core.jsonutil import loads_strict
 from thaivc.jose import key_alg_of
 from thaivc.keys import PublicKey
 from thaivc.net import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Fetcher
-from thaivc.sdjwt import check_issuer_metadata, issuer_metadata_url
+from thaivc.sdjwt import issuer_metadata_url, require_issuer_metadata
 
 __all__ = ["IssuerMetadata", "IssuerMetadataResolver", "metadata_url"]
 
@@ -153,7 +153,7 @@ class IssuerMetadataResolver:
             ttls.append(jwks_ttl)
             return jwks
 
-        jwks = check_issuer_metadata(obj, iss, fetch_jwks=fetch_jwks)
+        jwks = require_issuer_metadata(obj, iss, fetch_jwks=fetch_jwks)
         metadata = IssuerMetadata(iss, _signing_keys(jwks))
         if min(ttls) > 0:
             with self._lock:

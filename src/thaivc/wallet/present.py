@@ -29,8 +29,8 @@ from thaivc.oid4vp.request import (
     MAX_REQUEST_BYTES,
     REQUEST_TYP,
     AuthorizationRequest,
-    check_unsigned,
     read_request_object,
+    require_unsigned,
 )
 
 __all__ = ["Candidate", "Choose", "PresentationWallet", "StoredCredential", "choose_first"]
@@ -168,7 +168,7 @@ class PresentationWallet:
         if request_uri is None:
             if not self.allow_redirect_uri_clients:
                 raise InputError("openid.request_invalid", "an unsigned request; this wallet wants a request object")
-            return check_unsigned(AuthorizationRequest.from_params(params))
+            return require_unsigned(AuthorizationRequest.from_params(params))
         if set(params) - {"client_id", "request_uri", "request_uri_method"}:
             raise InputError("openid.request_invalid", "a request_uri link carries only client_id and request_uri")
         if not _request_uri_allowed(request_uri, allow_insecure_loopback=self.allow_insecure_loopback):

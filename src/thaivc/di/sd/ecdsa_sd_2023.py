@@ -36,7 +36,7 @@ from thaivc.di.canon import rdfc
 from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_to_dataset
 from thaivc.di.sd import proof_value as pv
-from thaivc.di.sd.pointers import check_pointers, select_json_ld
+from thaivc.di.sd.pointers import require_pointers, select_json_ld
 from thaivc.di.sd.primitives import (
     Grouped,
     LabelMapFactory,
@@ -91,7 +91,7 @@ def base_transform(
     return canonicalize_and_group(
         document,
         hmac_label_map(hmac_key),
-        {"mandatory": check_pointers(mandatory_pointers)},
+        {"mandatory": require_pointers(mandatory_pointers)},
         contexts=contexts,
         max_work=max_work,
         random_string=random_string,
@@ -116,7 +116,7 @@ def base_proof_value(
     """
     if signer.public_key.key_type != "P-256":
         raise UsageError("usage.invalid_argument", "ecdsa-sd-2023 signs with a P-256 key")
-    pointers = check_pointers(mandatory_pointers)
+    pointers = require_pointers(mandatory_pointers)
     key = hmac_key if hmac_key is not None else secrets.token_bytes(32)
     if not isinstance(key, bytes) or len(key) != 32:
         raise UsageError("usage.invalid_argument", "the HMAC key is 32 bytes")
@@ -164,7 +164,7 @@ def disclosure_data(
     if not isinstance(proof, dict) or proof.get("cryptosuite") != SUITE:
         raise UsageError("usage.invalid_argument", "derive needs a document with one ecdsa-sd-2023 base proof")
     base = pv.parse_base(proof.get("proofValue"))
-    selective = check_pointers(selective_pointers)
+    selective = require_pointers(selective_pointers)
     document = {k: v for k, v in secured.items() if k != "proof"}
     mandatory_pointers = list(base.mandatory_pointers)
     combined = mandatory_pointers + selective

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from thaivc.core.errors import InputError
 
-__all__ = ["MAX_POINTERS", "check_pointers", "parse_pointer", "select_json_ld"]
+__all__ = ["MAX_POINTERS", "parse_pointer", "require_pointers", "select_json_ld"]
 
 #: Pointers one call accepts: a credential has tens of claims; thousands of pointers are an attack.
 MAX_POINTERS: Final = 256
@@ -39,7 +39,7 @@ def parse_pointer(pointer: object) -> list[str]:
     return tokens
 
 
-def check_pointers(pointers: object) -> list[str]:
+def require_pointers(pointers: object) -> list[str]:
     """``pointers`` as a list of well-formed pointers (each parsed once to check it)."""
     if isinstance(pointers, str) or not isinstance(pointers, Sequence):
         raise InputError("di.sd_pointer", "pointers are a list of JSON pointer strings")
@@ -68,7 +68,7 @@ def _initial(source: Mapping[str, Any]) -> dict[str, Any]:
 
 def select_json_ld(document: Mapping[str, Any], pointers: Sequence[str]) -> dict[str, Any] | None:
     """The selection document of ``pointers`` in ``document`` (``None`` for no pointers)."""
-    pointers = check_pointers(pointers)
+    pointers = require_pointers(pointers)
     if not pointers:
         return None
     selection = _initial(document)

@@ -27,7 +27,7 @@ from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
 from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import loader_for, shared_contexts
-from thaivc.di.unsigned import check_rdfc_document, signed_numbers
+from thaivc.di.unsigned import require_rdfc_document, signed_numbers
 from thaivc.di.verify import (
     PriorChecks,
     ProofEnv,
@@ -46,9 +46,9 @@ from thaivc.engine.verify.jose import (
     record_trust,
     refuse_unanswered,
 )
-from thaivc.model import check_credential, check_jsonld, check_presentation
+from thaivc.model import require_credential, require_jsonld, require_presentation
 from thaivc.model._rules import is_url
-from thaivc.model.jsonld import RELATIVE_BASE, check_context_value, walk_contexts, without_proofs
+from thaivc.model.jsonld import RELATIVE_BASE, require_context_value, walk_contexts, without_proofs
 from thaivc.model.schema_check import record_schema
 
 if TYPE_CHECKING:
@@ -100,8 +100,8 @@ def _is_jcs(cryptosuite: object) -> bool:
     return isinstance(cryptosuite, str) and cryptosuite in _JCS_SUITES
 
 
-def check_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: bytes | None = None) -> None:
-    """Only the context rules of :func:`~thaivc.model.check_jsonld` (allowlisted, never fetched, no
+def require_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: bytes | None = None) -> None:
+    """Only the context rules of :func:`~thaivc.model.require_jsonld` (allowlisted, never fetched, no
     ``@vocab``/``@base``, no redefinition), without JSON-LD expansion.
 
     Almost every credential carries ``@context`` at its root only. The root value is checked
@@ -118,7 +118,7 @@ def check_contexts(doc: dict[str, Any], registry: ContextRegistry, *, source: by
     if source is None and fastpath.ON[0] and "proof" not in doc:
         source = _json_text(doc)
     if "@context" in doc and (_only_root_context(source) if source is not None else not _nested_context(doc)):
-        check_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
+        require_context_value(doc["@context"], registry, ("@context",), inline_allowed=True)
         return
     try:
         walk_contexts(without_proofs(doc), registry, (), root=True)
@@ -180,7 +180,7 @@ def _nested_context(doc: dict[str, Any]) -> bool:
 
 
 def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> Dataset | None:
-    """:func:`~thaivc.model.check_jsonld`, run once per JSON-LD *shape* of credential.
+    """:func:`~thaivc.model.require_jsonld`, run once per JSON-LD *shape* of credential.
 
     pyld's expansion costs about a millisecond. The JSON-LD fast path converts documents of one
     shape (member names, types, pinned values) from one template learnt from pyld, and serves a
@@ -194,7 +194,7 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
     canonicalise it instead of converting the document again; ``None`` otherwise.
     """
     if presentation:
-        check_jsonld(doc, contexts)
+        require_jsonld(doc, contexts)
         return None
     loader = loader_for(contexts)
     unsecured = {key: value for key, value in doc.items() if key != "proof"}
@@ -210,7 +210,7 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
         and all(is_url(iri) and not iri.startswith(RELATIVE_BASE) for iri in converted.iri_values)
     ):
         return converted.dataset
-    check_jsonld(doc, contexts)
+    require_jsonld(doc, contexts)
     if shape is not None:
         loader.remember_shape(shape)
     return None if converted is None else converted.dataset
@@ -287,8 +287,8 @@ def _check_document(
         # the proof's own shape is judged by the proof checks, with Data Integrity's codes
         unsecured = {key: value for key, value in doc.items() if key != "proof"}
         if _needs_rdf(doc):  # before the model: a null member is refused as unsigned, not as a bad value
-            check_rdfc_document(unsecured, loader_for(contexts).json_literal_terms())
-        warnings = check_presentation(unsecured) if presentation else check_credential(unsecured)
+            require_rdfc_document(unsecured, loader_for(contexts).json_literal_terms())
+        warnings = require_presentation(unsecured) if presentation else require_credential(unsecured)
     except ThaiVCError as err:
         b.error("model", err)
         return None
@@ -297,7 +297,7 @@ def _check_document(
     b.ok("model")
     dataset: Dataset | None = None
     try:
-        check_contexts(doc, contexts)
+        require_contexts(doc, contexts)
         if _needs_rdf(doc):
             dataset = _check_rdf_meaning(doc, contexts, presentation=presentation)
     except ThaiVCError as err:

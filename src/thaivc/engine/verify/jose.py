@@ -17,10 +17,10 @@ from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.did import same_key_did
 from thaivc.engine.challenge import refusal
 from thaivc.engine.embedded import DEFAULT_EMBEDDED, EmbeddedPolicy
-from thaivc.jose.claims import check_jwt_times, check_vc_jwt_claims
+from thaivc.jose.claims import require_jwt_times, require_vc_jwt_claims
 from thaivc.jose.compact import ParsedJws, parse_compact, verify_compact
 from thaivc.jose.vc11 import JWT_TYP, VC11_FORMAT, VP11_FORMAT, vc11_document
-from thaivc.model import check_credential, check_plausible_year, check_presentation, parse_datetime_stamp
+from thaivc.model import parse_datetime_stamp, require_credential, require_plausible_year, require_presentation
 from thaivc.model.schema_check import record_schema
 from thaivc.status.checker import StatusChecker
 
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from thaivc.keys import PublicKey
 
 __all__ = [
-    "check_json_ld_contexts",
     "check_jwt",
     "record_challenge",
     "record_credentials",
@@ -43,6 +42,7 @@ __all__ = [
     "record_times",
     "record_trust",
     "refuse_unanswered",
+    "require_json_ld_contexts",
     "subject_ids",
 ]
 
@@ -50,7 +50,7 @@ _ACCEPTED_TYP: Final = frozenset({"vc+jwt", "vp+jwt"})
 #: With ``Policy.accept_vcdm11_jwt``: VC 1.1 JWTs (``typ: JWT``), never inside a VCDM 2.0 envelope.
 _ACCEPTED_TYP_WITH_VC11: Final = _ACCEPTED_TYP | {JWT_TYP}
 _MAX_NESTING: Final = 1
-#: ``engine.verify.di``'s context check and default registry, once imported (see check_json_ld_contexts).
+#: ``engine.verify.di``'s context check and default registry, once imported (see require_json_ld_contexts).
 _DI_CONTEXT_RULES: list[tuple[Callable[..., None], Callable[[object], ContextRegistry]]] = []
 
 
@@ -132,11 +132,11 @@ def _record_model(
     """
     payload: dict[str, Any] = parsed.payload
     try:
-        check_vc_jwt_claims(payload, kind=kind)
+        require_vc_jwt_claims(payload, kind=kind)
         b.ok("claims")
-        for warning in check_credential(payload) if kind == "credential" else check_presentation(payload):
+        for warning in require_credential(payload) if kind == "credential" else require_presentation(payload):
             b.warn(warning)
-        check_json_ld_contexts(verifier, payload, source=parsed.payload_bytes)
+        require_json_ld_contexts(verifier, payload, source=parsed.payload_bytes)
         b.ok("model")
     except ThaiVCError as err:
         b.error("model", err)
@@ -163,24 +163,24 @@ def _credential(
     return b.build(document=payload)
 
 
-def check_json_ld_contexts(verifier: Verifier, payload: dict[str, Any], *, source: bytes | None = None) -> None:
+def require_json_ld_contexts(verifier: Verifier, payload: dict[str, Any], *, source: bytes | None = None) -> None:
     """The JSON-LD context rules Data Integrity applies, for a document secured as JSON (VCDM 2.0 §4.5).
 
     A ``vc+jwt`` signs the JSON, not RDF, but its ``@context`` still says what each term means: an
     attacker's context, an inline ``@vocab`` or a redefined or non-IRI term would change the meaning
     a JSON-LD reader takes from a correctly signed token. The same rules as a JCS proof
-    (:func:`thaivc.engine.verify.di.check_contexts`: allowlisted, never fetched, no redefinition, every
+    (:func:`thaivc.engine.verify.di.require_contexts`: allowlisted, never fetched, no redefinition, every
     inline term an IRI), with the verifier's registry; no expansion, so it stays cheap. ``source``
     is the payload's exact JSON text, which lets a payload with one ``@context`` skip the walk.
     """
     if not _DI_CONTEXT_RULES:
         # imported when first needed (engine.verify.di imports this module), then kept: an import
         # statement costs ~0.7 µs on every call, a cached pair a list index
-        from thaivc.engine.verify.di import check_contexts, contexts_of
+        from thaivc.engine.verify.di import contexts_of, require_contexts
 
-        _DI_CONTEXT_RULES.append((check_contexts, contexts_of))
-    check, registry_of = _DI_CONTEXT_RULES[0]
-    check(payload, registry_of(verifier), source=source)
+        _DI_CONTEXT_RULES.append((require_contexts, contexts_of))
+    require_rules, registry_of = _DI_CONTEXT_RULES[0]
+    require_rules(payload, registry_of(verifier), source=source)
 
 
 def record_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder) -> None:
@@ -194,10 +194,10 @@ def record_related(verifier: Verifier, payload: dict[str, Any], b: ReportBuilder
     if "relatedResource" not in payload:
         return
     from thaivc.engine.verify.di import contexts_of
-    from thaivc.model.related import check_related_resources, digests_match
+    from thaivc.model.related import digests_match, require_related_entries
 
     try:
-        entries = check_related_resources(payload)
+        entries = require_related_entries(payload)
     except ThaiVCError as err:
         b.error("related", err)
         return
@@ -406,7 +406,7 @@ def _keys_of(verifier: Verifier, controller: str, relationship: Relationship) ->
 def _stamp(value: str, max_year: int) -> tuple[float, tuple[str, ...]]:
     """A validated dateTimeStamp as a timestamp (memoised: issuers reuse the same instants)."""
     moment, warnings = parse_datetime_stamp(value)
-    check_plausible_year(moment, max_year=max_year)
+    require_plausible_year(moment, max_year=max_year)
     return moment.timestamp(), tuple(warnings)
 
 
@@ -415,7 +415,7 @@ def record_times(
 ) -> None:
     """JWT ``exp``/``nbf``/``iat`` (the signature's life) and ``validFrom``/``validUntil`` (the data's).
 
-    ``jwt_claims_checked`` is for a caller that already applied the same ``check_jwt_times`` with
+    ``jwt_claims_checked`` is for a caller that already applied the same ``require_jwt_times`` with
     this verifier's clock and leeway (the SD-JWT verifier does), so the claims are not read twice.
     """
     now = verifier.clock.now()
@@ -423,7 +423,7 @@ def record_times(
     expiries: list[float] = []
     try:
         if not jwt_claims_checked:
-            check_jwt_times(payload, now=now, leeway=leeway)
+            require_jwt_times(payload, now=now, leeway=leeway)
         exp = payload.get("exp")
         if exp is not None:
             expiries.append(float(exp))
