@@ -24,7 +24,9 @@ A value only takes part in a template when its treatment provably does not depen
 Anything else — an inline or nested ``@context``, a context URL the loader refuses, a document that
 pyld rejects, a value that fails a guard, a shape that does not template — goes to
 :func:`~thaivc.di.canon.jsonld_rdf.to_dataset`, whose result and errors are the reference. Equality
-with pyld is tested on the W3C vectors and on generated credentials.
+with pyld is tested on the W3C vectors and on generated credentials. The one error that is never a
+reason to fall back is the request's work budget running out (``di.canonicalization_limit``): it
+propagates at once, and the shape is not remembered as untemplatable because one request was poor.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.core.budget import current_budget, json_nodes
+from thaivc.core.budget import BUDGET_CODE, current_budget, json_nodes
+from thaivc.core.errors import ThaiVCError
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad, make_literal, make_quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
 
@@ -360,7 +363,12 @@ def _build_template(
         return None
     try:
         dataset = to_dataset(probe, loader)
-    except Exception:
+    except ThaiVCError as err:
+        if err.code == BUDGET_CODE:
+            # the request ran out, not the shape: refuse it, and build (and cache) nothing
+            raise
+        return None
+    except Exception:  # pragma: no cover - to_dataset raises ThaiVCError only
         return None
     if any(_three_blank_nodes(quad) for quad in dataset):
         # RDFC-1.0 may break ties among such quads by input order, and pyld orders quads by their

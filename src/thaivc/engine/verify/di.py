@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from thaivc.contexts import ContextRegistry
 from thaivc.contexts.disclosure import withheld
+from thaivc.core.budget import BUDGET_CODE
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
 from thaivc.di.canon.dataset import Dataset
@@ -159,7 +160,8 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
     absolute IRI that is no term or compact IRI. Such a document expands exactly like the first one
     of its shape, except for those literals and IRIs; so once a document of the shape passed the
     full check, a later one passes it too provided its IRIs are absolute URLs. Anything else
-    (presentations, fallbacks to pyld, a new shape) gets the full check.
+    (presentations, fallbacks to pyld, a new shape) gets the full check — except after a refusal by
+    the request's work budget, which ends the check: the full check would pay for the same work again.
 
     Returns the RDF conversion of the unsecured document when one was made, so the proof check can
     canonicalise it instead of converting the document again; ``None`` otherwise.
@@ -171,7 +173,9 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
     unsecured = {key: value for key, value in doc.items() if key != "proof"}
     try:
         converted = fast_convert(unsecured, loader)
-    except ThaiVCError:
+    except ThaiVCError as err:
+        if err.code == BUDGET_CODE:
+            raise  # the request's work is spent: the full check would only pay for the same work again
         converted = None
     shape = None if converted is None else converted.shape
     if (
