@@ -37,12 +37,16 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
+from thaivc.core import fastpath
 from thaivc.core.budget import BUDGET_CODE, current_budget, json_nodes
-from thaivc.core.errors import ThaiVCError
-from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad, make_literal, make_quad
+from thaivc.core.errors import InputError, ThaiVCError
+from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, DefaultGraph, Literal, Quad, make_literal, make_quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
+from thaivc.di.canon.nquads import escape_literal, serialize_iri, serialize_term
+from thaivc.di.canon.prepared import AnyDataset, PreparedDataset, Row, new_row
 
 __all__ = ["FastPathStats", "FastResult", "fast_convert", "fast_path_stats", "fast_to_dataset"]
 
@@ -52,6 +56,17 @@ _ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*")
 _MAX_TEMPLATES: Final = 256
 _XSD_DOUBLE: Final = "http://www.w3.org/2001/XMLSchema#double"
 _SHAPE_KEYWORDS: Final = frozenset({"@type", "@language", "@direction", "@index", "@json", "@vocab", "@base"})
+#: Kinds of object in a compiled statement: written in advance, an IRI slot, a literal slot.
+_FIXED: Final = 0
+_IRI_SLOT: Final = 1
+_LITERAL_SLOT: Final = 2
+
+fastpath.register(
+    "di.canon JSON-LD prepared rows",
+    "eddsa-rdfc-2022 warm 1.5 KB: no Quad objects for a templated document or proof configuration, "
+    "and no second serialisation in RDFC (docs/performance.md, issue 16 fourth round)",
+    lambda: None,  # nothing to empty: the rows are written from the template on every call
+)
 
 
 @dataclass
@@ -83,6 +98,14 @@ class _Template:
     iri_slots: tuple[int, ...]
     #: per quad, plain keys of its fixed terms (``None`` where a slot goes), for removing duplicates
     keys: tuple[tuple[Any, str, Any, Any], ...]
+    #: per quad, its N-Quads row written in advance with the slots marked (see :func:`_compile`);
+    #: ``None`` when a fixed term cannot be written (RDFC will refuse it from the terms)
+    compiled: tuple[_Compiled, ...] | None
+
+
+#: ``(subject slot or -1, subject text, predicate text, object kind, object slot or -1, object text —
+#: the closing quote and suffix for a literal slot —, graph text, subject/object/graph blank labels)``
+_Compiled = tuple[int, str, str, int, int, str, str, str | None, str | None, str | None]
 
 
 def _term_key(term: Any) -> Any:
@@ -136,19 +159,22 @@ def fast_to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> D
 
     Reuse the same ``document_loader`` object: templates are cached per loader.
     """
-    return fast_convert(doc, document_loader).dataset
+    dataset = fast_convert(doc, document_loader).dataset
+    return dataset.as_dataset() if isinstance(dataset, PreparedDataset) else dataset
 
 
 @dataclass(frozen=True, slots=True)
 class FastResult:
     """A conversion and, when a template served it, what identifies the template.
 
-    ``shape`` is the template's key (the document's shape plus any values pinned into it); two
+    ``dataset`` is a :class:`~thaivc.di.canon.prepared.PreparedDataset` when a template served the
+    document and fast paths are on (RDFC reads its rows; :func:`~thaivc.di.canon.prepared.as_dataset`
+    gives the terms). ``shape`` is the template's key (the document's shape plus any values pinned into it); two
     documents with equal ``shape`` differ only in values that landed, whole, as literals or as the
     absolute IRIs listed in ``iri_values``. ``shape`` is ``None`` when pyld converted the document.
     """
 
-    dataset: Dataset
+    dataset: AnyDataset
     shape: Any = None
     iri_values: tuple[str, ...] = ()
 
@@ -188,7 +214,12 @@ def fast_convert(doc: Mapping[str, Any], document_loader: ContextLoader) -> Fast
         return FastResult(to_dataset(doc, document_loader))
     state.stats.hits += known
     key = (shape, tuple(sorted((i, values[i]) for i in pinned)))
-    return FastResult(_instantiate(template, values), key, tuple(values[i] for i in template.iri_slots))
+    dataset: AnyDataset
+    if template.compiled is not None and fastpath.ON[0]:
+        dataset = PreparedDataset(partial(_rows, template.compiled, values), partial(_instantiate, template, values))
+    else:
+        dataset = _instantiate(template, values)
+    return FastResult(dataset, key, tuple(values[i] for i in template.iri_slots))
 
 
 def _template_for(
@@ -326,9 +357,7 @@ def _frozen(node: Any) -> Any:
     return _leaf(node)
 
 
-def _placeholder_doc(
-    node: Any, counter: list[int], shape_keys: frozenset[str], pinned: frozenset[int]
-) -> Any:
+def _placeholder_doc(node: Any, counter: list[int], shape_keys: frozenset[str], pinned: frozenset[int]) -> Any:
     """The document with each slot value replaced by its placeholder, in ``_shape`` order."""
     kind = type(node)
     if kind is str or kind is int:
@@ -414,7 +443,69 @@ def _build_template(
         )
         for subject, predicate, obj, graph in quads
     )
-    return _Template(tuple(quads), iri_slots, keys)
+    return _Template(tuple(quads), iri_slots, keys, _compile(quads))
+
+
+def _compile(quads: list[tuple[Any, IRI, Any, Any]]) -> tuple[_Compiled, ...] | None:
+    """The template's statements as N-Quads rows with holes, written with the same functions RDFC
+    uses (:func:`~thaivc.di.canon.rdfc.canonicalize` would write the same text from the terms).
+
+    A literal slot keeps only what follows its lexical form: ``serialize_term`` of the literal with
+    an empty form, less the opening quote.
+    """
+    compiled: list[_Compiled] = []
+    try:
+        for subject, predicate, obj, graph in quads:
+            s_slot, s_text, s_blank = _compile_node(subject)
+            if type(obj) is _Slot:
+                o_kind, o_slot, o_text, o_blank = _IRI_SLOT, obj.index, "", None
+            elif type(obj) is tuple:
+                slot, datatype, language = obj
+                o_kind, o_slot, o_blank = _LITERAL_SLOT, slot.index, None
+                o_text = serialize_term(make_literal("", datatype, language))[1:]
+            else:
+                o_kind = _FIXED
+                _, o_text, o_blank = _compile_node(obj)
+                o_slot = -1
+            if type(graph) is DefaultGraph:
+                g_text, g_blank = "", None
+            else:
+                _, g_text, g_blank = _compile_node(graph)
+            p_text = serialize_iri(predicate.value)
+            compiled.append((s_slot, s_text, p_text, o_kind, o_slot, o_text, g_text, s_blank, o_blank, g_blank))
+    except InputError:
+        return None
+    return tuple(compiled)
+
+
+def _compile_node(term: Any) -> tuple[int, str, str | None]:
+    """(IRI slot or -1, text, blank-node label) of a subject, fixed object or graph name."""
+    if type(term) is _Slot:
+        return term.index, "", None
+    if type(term) is BlankNode:
+        return -1, "", term.id
+    return -1, serialize_term(term), None
+
+
+def _rows(compiled: tuple[_Compiled, ...], values: list[Any]) -> list[Row]:
+    """The statements of a templated document as RDFC rows, duplicates dropped (the first kept).
+
+    Raises ``di.nquads_invalid`` (from :func:`~thaivc.di.canon.nquads.serialize_iri`) for a slot
+    value N-Quads cannot carry; :class:`~thaivc.di.canon.prepared.PreparedDataset` then declines.
+    """
+    rows: list[Row] = []
+    append = rows.append
+    for s_slot, s_text, p, o_kind, o_slot, o_text, g, sb, ob, gb in compiled:
+        s = serialize_iri(values[s_slot]) if s_slot >= 0 else s_text
+        if o_kind == _LITERAL_SLOT:
+            value = values[o_slot]
+            o = '"' + escape_literal(value if type(value) is str else str(value)) + o_text
+        elif o_kind == _IRI_SLOT:
+            o = serialize_iri(values[o_slot])
+        else:
+            o = o_text
+        append(new_row(Row, (s, p, o, g, sb, ob, gb)))
+    return list(dict.fromkeys(rows))
 
 
 def _three_blank_nodes(quad: Quad) -> bool:

@@ -28,16 +28,18 @@ which is why it is not used here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from types import MappingProxyType
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal
 
 from thaivc.core.budget import WorkBudget, current_budget
 from thaivc.core.errors import InputError, UsageError
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, DefaultGraph, Quad
 from thaivc.di.canon.nquads import serialize_iri, serialize_term
+from thaivc.di.canon.prepared import PreparedDataset, new_row
+from thaivc.di.canon.prepared import Row as _Row
 
 __all__ = ["DEFAULT_MAX_WORK", "CanonResult", "HashName", "canonicalize", "canonicalize_nquads"]
 
@@ -68,22 +70,6 @@ class CanonResult:
     lines: tuple[str, ...]
     issued: Mapping[str, str]
     work: int
-
-
-class _Row(NamedTuple):
-    """A quad pre-serialised once: fixed terms as text, blank nodes kept as labels to substitute."""
-
-    s: str
-    p: str
-    o: str
-    g: str
-    sb: str | None
-    ob: str | None
-    gb: str | None
-
-
-#: ``_Row._make`` without its length check: ``_row`` always passes seven fields.
-_new_row: Final = tuple.__new__
 
 
 class _Issuer:
@@ -129,7 +115,7 @@ def _row(quad: Quad) -> _Row:
         gb, g = graph.id, ""
     else:
         gb, g = None, serialize_term(graph)
-    return _new_row(_Row, (s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb))
+    return new_row(_Row, (s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb))
 
 
 def _line(row: _Row, s: str, o: str, g: str) -> str:
@@ -139,7 +125,7 @@ def _line(row: _Row, s: str, o: str, g: str) -> str:
 class _State:
     """Canonicalization state (§4.3) plus the work meter."""
 
-    def __init__(self, rows: list[_Row], hash_name: str, max_work: int, budget: WorkBudget | None = None) -> None:
+    def __init__(self, rows: Sequence[_Row], hash_name: str, max_work: int, budget: WorkBudget | None = None) -> None:
         self.hasher = _HASHES[hash_name]
         # the request's budget, when it has less left than this call's own limit, is the limit
         self.budget = budget if budget is not None and budget.remaining < max_work else None
@@ -248,7 +234,7 @@ class _State:
 
 
 def canonicalize(
-    dataset: Dataset | Iterable[Quad],
+    dataset: Dataset | PreparedDataset | Iterable[Quad],
     *,
     hash_name: HashName = "sha256",
     max_work: int = DEFAULT_MAX_WORK,
@@ -260,16 +246,19 @@ def canonicalize(
     :class:`~thaivc.core.budget.WorkBudget` has left (which pays one unit per statement, for the linear
     passes, plus the units spent), and ``di.nquads_invalid`` for an IRI that canonical
     N-Quads cannot carry.
+
+    A :class:`~thaivc.di.canon.prepared.PreparedDataset` is read from its rows when it can make
+    them (same statements, same order, same charges), else from its terms.
     """
     if hash_name not in _HASHES:
         raise UsageError("usage.invalid_argument", f"hash_name must be one of {sorted(_HASHES)}")
     if isinstance(max_work, bool) or not isinstance(max_work, int) or max_work < 0:
         raise UsageError("usage.invalid_argument", "max_work must be a non-negative integer")
-    quads = dataset.quads if isinstance(dataset, Dataset) else Dataset.of(dataset).quads
+    prepared, quads = _statements(dataset)
     budget = current_budget()
     if budget is not None:
-        budget.spend(len(quads), "RDF statements to canonicalise")
-    rows = [_row(q) for q in quads]
+        budget.spend(len(prepared) if prepared is not None else len(quads), "RDF statements to canonicalise")
+    rows = prepared if prepared is not None else [_row(q) for q in quads]
     state = _State(rows, hash_name, max_work, budget)
     try:
         _issue_labels(state)
@@ -291,6 +280,15 @@ def canonicalize(
             lines.append(f"{s} {row.p} {o} _:{issued[row.gb]} .\n")
     lines.sort()
     return CanonResult("".join(lines), tuple(lines), MappingProxyType(dict(issued)), state.work)
+
+
+def _statements(dataset: Dataset | PreparedDataset | Iterable[Quad]) -> tuple[Sequence[_Row] | None, tuple[Quad, ...]]:
+    """The rows of a prepared dataset that can make them; else the quads, which are serialised
+    only after the budget has paid for them, as they always were."""
+    if isinstance(dataset, PreparedDataset):
+        rows = dataset.rows()
+        return (rows, ()) if rows is not None else (None, dataset.as_dataset().quads)
+    return None, dataset.quads if isinstance(dataset, Dataset) else Dataset.of(dataset).quads
 
 
 def _issue_labels(state: _State) -> None:
@@ -324,9 +322,7 @@ def _issue_labels(state: _State) -> None:
                 state.canonical.issue(existing)
 
 
-def canonicalize_nquads(
-    text: str, *, hash_name: HashName = "sha256", max_work: int = DEFAULT_MAX_WORK
-) -> CanonResult:
+def canonicalize_nquads(text: str, *, hash_name: HashName = "sha256", max_work: int = DEFAULT_MAX_WORK) -> CanonResult:
     """Parse N-Quads text and canonicalise it (a convenience for tests and tooling)."""
     from thaivc.di.canon.nquads import parse_nquads
 

@@ -21,8 +21,8 @@ from thaivc.contexts.disclosure import withheld
 from thaivc.core.budget import BUDGET_CODE
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
+from thaivc.di.canon.prepared import AnyDataset
 from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import check_rdfc_document, signed_numbers
@@ -151,7 +151,7 @@ def _nested_context(doc: dict[str, Any]) -> bool:
     return False
 
 
-def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> Dataset | None:
+def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> AnyDataset | None:
     """:func:`~thaivc.model.check_jsonld`, run once per JSON-LD *shape* of credential.
 
     pyld's expansion costs about a millisecond. The JSON-LD fast path converts documents of one
@@ -252,7 +252,7 @@ def check_di(
 
 def _check_document(
     b: ReportBuilder, doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool
-) -> Dataset | None:
+) -> AnyDataset | None:
     """The ``model`` and ``context`` steps; the document as RDF when a proof reads it so (else ``None``).
 
     The dataset is made once for this call only and handed to the proof checks, which would
@@ -270,7 +270,7 @@ def _check_document(
     for warning in warnings:
         b.warn(warning)
     b.ok("model")
-    dataset: Dataset | None = None
+    dataset: AnyDataset | None = None
     try:
         check_contexts(doc, contexts)
         if _needs_rdf(doc):
