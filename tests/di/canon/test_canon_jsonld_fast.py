@@ -393,3 +393,12 @@ def test_a_thousand_claims_give_the_same_rows(fresh_loader: ContextLoader) -> No
 
     fast_to_dataset(doc("first"), fresh_loader)
     _assert_same(doc("second"), fresh_loader)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=12) | st.text(max_size=12))
+def test_the_quick_escape_check_agrees_with_the_regular_expression(text: str) -> None:
+    from thaivc.di.canon.nquads import _LITERAL_SPECIAL, _escape_char, escape_literal
+
+    expected = text if _LITERAL_SPECIAL.search(text) is None else _LITERAL_SPECIAL.sub(_escape_char, text)
+    assert escape_literal(text) == expected

@@ -55,6 +55,7 @@ _INT_BASE: Final = 7_331_000_000_000
 _ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*")
 _MAX_TEMPLATES: Final = 256
 _XSD_DOUBLE: Final = "http://www.w3.org/2001/XMLSchema#double"
+#: Keywords whose values steer the conversion: kept whole in the shape, never slots (all start with "@").
 _SHAPE_KEYWORDS: Final = frozenset({"@type", "@language", "@direction", "@index", "@json", "@vocab", "@base"})
 #: Kinds of object in a compiled statement: written in advance, an IRI slot, a literal slot.
 _FIXED: Final = 0
@@ -98,6 +99,8 @@ class _Template:
     iri_slots: tuple[int, ...]
     #: per quad, plain keys of its fixed terms (``None`` where a slot goes), for removing duplicates
     keys: tuple[tuple[Any, str, Any, Any], ...]
+    #: the slots (pinned or not) that hold integers in every document of the shape
+    int_slots: tuple[int, ...]
     #: per quad, its N-Quads row written in advance with the slots marked (see :func:`_compile`);
     #: ``None`` when a fixed term cannot be written (RDFC will refuse it from the terms)
     compiled: tuple[_Compiled, ...] | None
@@ -204,12 +207,14 @@ def fast_convert(doc: Mapping[str, Any], document_loader: ContextLoader) -> Fast
         return FastResult(to_dataset(doc, document_loader))
     pinned: frozenset[int] = frozenset()
     template, known = _template_for(state, shape, doc, values, facts, loader=document_loader, pinned=pinned)
-    if template is not None and not _values_fit(template, values, facts):
+    fits = template is not None and _values_fit(template, values, facts)
+    if template is not None and not fits:
         # A value the template cannot take (say a term such as "assertionMethod" where an IRI is
         # expected): pin those values into a more specific template built for them.
         pinned = frozenset(_misfits(template, values, facts))
         template, known = _template_for(state, shape, doc, values, facts, loader=document_loader, pinned=pinned)
-    if template is None or not _values_fit(template, values, facts):
+        fits = template is not None and _values_fit(template, values, facts)
+    if template is None or not fits:
         state.stats.fallbacks += 1
         return FastResult(to_dataset(doc, document_loader))
     state.stats.hits += known
@@ -317,25 +322,42 @@ def _collect(node: Any, terms: set[str], aliases: set[str], pending: list[str]) 
 
 
 def _shape(node: Any, values: list[Any], shape_keys: frozenset[str], *, top: bool = False) -> Any:
-    """Shape key of a JSON value; strings and integers are appended to ``values`` as slots."""
+    """Shape key of a JSON value; strings and integers are appended to ``values`` as slots.
+
+    Runs on every Data Integrity verification, so a string or integer member or item (most of a
+    credential) is judged in its container's loop rather than in a call of its own; the order in
+    which values are appended is :func:`_placeholder_doc`'s.
+    """
     kind = type(node)
-    if kind is str:
-        values.append(node)
-        return "s"
     if kind is dict:
         items = []
+        append = items.append
         for key, value in node.items():
+            kind = type(value)
             if key == "@context":
                 if not top:
                     raise _Unsupported
-                items.append((key, repr(value)))
-            elif key in shape_keys or (key.startswith("@") and key in _SHAPE_KEYWORDS):
-                items.append((key, _frozen(value)))
+                append((key, _frozen(value)))
+            elif key in shape_keys or key in _SHAPE_KEYWORDS:
+                append((key, _frozen(value)))
+            elif kind is str:
+                values.append(value)
+                append((key, "s"))
             else:
-                items.append((key, _shape(value, values, shape_keys)))
+                append((key, _shape(value, values, shape_keys)))
         return ("d", tuple(items))
     if kind is list:
-        return ("l", tuple(_shape(item, values, shape_keys) for item in node))
+        shapes = []
+        for item in node:
+            if type(item) is str:
+                values.append(item)
+                shapes.append("s")
+            else:
+                shapes.append(_shape(item, values, shape_keys))
+        return ("l", tuple(shapes))
+    if kind is str:
+        values.append(node)
+        return "s"
     if kind is int:
         values.append(node)
         return "i"
@@ -350,6 +372,8 @@ def _leaf(node: Any) -> Any:
 
 
 def _frozen(node: Any) -> Any:
+    if type(node) is str:
+        return ("t", node)  # the commonest pinned value (a type name, a context URL), kept whole
     if isinstance(node, dict):
         return ("d", tuple((k, _frozen(v)) for k, v in node.items()))
     if isinstance(node, list):
@@ -369,7 +393,7 @@ def _placeholder_doc(node: Any, counter: list[int], shape_keys: frozenset[str], 
     if kind is dict:
         out = {}
         for key, value in node.items():
-            if key == "@context" or key in shape_keys or (key.startswith("@") and key in _SHAPE_KEYWORDS):
+            if key == "@context" or key in shape_keys or key in _SHAPE_KEYWORDS:
                 out[key] = value
             else:
                 out[key] = _placeholder_doc(value, counter, shape_keys, pinned)
@@ -443,7 +467,8 @@ def _build_template(
         )
         for subject, predicate, obj, graph in quads
     )
-    return _Template(tuple(quads), iri_slots, keys, _compile(quads))
+    int_slots = tuple(index for index, integer in enumerate(is_int) if integer)
+    return _Template(tuple(quads), iri_slots, keys, int_slots, _compile(quads))
 
 
 def _compile(quads: list[tuple[Any, IRI, Any, Any]]) -> tuple[_Compiled, ...] | None:
@@ -566,7 +591,8 @@ def _misfits(template: _Template, values: list[Any], facts: _ContextFacts) -> li
 def _values_fit(template: _Template, values: list[Any], facts: _ContextFacts) -> bool:
     if _misfits(template, values, facts):
         return False
-    return all(type(value) is not int or -(10**21) < value < 10**21 for value in values)
+    # which slots hold integers is part of the shape ("i"), so the template lists them
+    return all(-(10**21) < values[index] < 10**21 for index in template.int_slots)
 
 
 def _instantiate(template: _Template, values: list[Any]) -> Dataset:

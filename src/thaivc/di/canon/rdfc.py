@@ -118,10 +118,6 @@ def _row(quad: Quad) -> _Row:
     return new_row(_Row, (s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb))
 
 
-def _line(row: _Row, s: str, o: str, g: str) -> str:
-    return f"{s} {row.p} {o} {g} .\n" if g else f"{s} {row.p} {o} .\n"
-
-
 class _State:
     """Canonicalization state (§4.3) plus the work meter."""
 
@@ -132,13 +128,17 @@ class _State:
         self.max_work = max_work if self.budget is None else self.budget.remaining
         self.work = 0
         self.canonical = _Issuer("c14n")
-        self.quads_of: dict[str, list[_Row]] = {}
+        # each row once under each blank node it mentions (a node in two positions: still once)
+        quads_of: dict[str, list[_Row]] = {}
         for row in rows:
-            for label in (row.sb, row.ob, row.gb):
-                if label is not None:
-                    bucket = self.quads_of.setdefault(label, [])
-                    if not bucket or bucket[-1] is not row:
-                        bucket.append(row)
+            _, _, _, _, sb, ob, gb = row
+            if sb is not None:
+                quads_of.setdefault(sb, []).append(row)
+            if ob is not None and ob != sb:
+                quads_of.setdefault(ob, []).append(row)
+            if gb is not None and gb not in (sb, ob):
+                quads_of.setdefault(gb, []).append(row)
+        self.quads_of = quads_of
         self.first_degree: dict[str, str] = {}
 
     def spend(self, units: int = 1) -> None:
@@ -160,11 +160,12 @@ class _State:
         if cached is not None:
             return cached
         lines = []
-        for row in self.quads_of[reference]:
-            s = row.s if row.sb is None else ("_:a" if row.sb == reference else "_:z")
-            o = row.o if row.ob is None else ("_:a" if row.ob == reference else "_:z")
-            g = row.g if row.gb is None else ("_:a" if row.gb == reference else "_:z")
-            lines.append(_line(row, s, o, g))
+        for s_text, p, o_text, g_text, sb, ob, gb in self.quads_of[reference]:
+            s = s_text if sb is None else ("_:a" if sb == reference else "_:z")
+            o = o_text if ob is None else ("_:a" if ob == reference else "_:z")
+            g = g_text if gb is None else ("_:a" if gb == reference else "_:z")
+            # _line inline: this runs for every statement of every blank node of a verified document
+            lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
         lines.sort()
         result = self.digest("".join(lines))
         self.first_degree[reference] = result
@@ -270,14 +271,14 @@ def canonicalize(
 
     issued = state.canonical.issued
     lines = []
-    for row in rows:
-        s = row.s if row.sb is None else "_:" + issued[row.sb]
-        o = row.o if row.ob is None else "_:" + issued[row.ob]
-        if row.gb is None:
+    for s_text, p, o_text, g, sb, ob, gb in rows:
+        s = s_text if sb is None else "_:" + issued[sb]
+        o = o_text if ob is None else "_:" + issued[ob]
+        if gb is None:
             # _line inline: this loop runs once per statement of every verified document
-            lines.append(f"{s} {row.p} {o} {row.g} .\n" if row.g else f"{s} {row.p} {o} .\n")
+            lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
         else:
-            lines.append(f"{s} {row.p} {o} _:{issued[row.gb]} .\n")
+            lines.append(f"{s} {p} {o} _:{issued[gb]} .\n")
     lines.sort()
     return CanonResult("".join(lines), tuple(lines), MappingProxyType(dict(issued)), state.work)
 
