@@ -330,7 +330,7 @@ def _shape(node: Any, values: list[Any], shape_keys: frozenset[str], *, top: boo
     """
     kind = type(node)
     if kind is dict:
-        items = []
+        items: list[tuple[str, Any]] = []
         append = items.append
         for key, value in node.items():
             kind = type(value)
