@@ -107,8 +107,10 @@ def _plainly_signed(document: dict[str, Any]) -> bool:
                 names = "".join(node)
             except TypeError:
                 return False  # a name that is no string (a Python-built value): the search judges it
-            if "@" in names and any(key[:1] == "@" and key not in RDF_KEYWORDS for key in node):
-                return False
+            if "@" in names:
+                for key in node:
+                    if key[:1] == "@" and key not in RDF_KEYWORDS:
+                        return False
             children: Iterable[Any] = node.values()
         else:
             children = node
