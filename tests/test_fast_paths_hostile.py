@@ -139,6 +139,36 @@ def test_hostile_documents_get_the_same_report_with_and_without_fast_paths(
     assert reports[1]["document"]["credentialSubject"]["ratio"] == 0.5
 
 
+def test_rdfc_rows_written_from_templates_give_the_same_reports(issuer: thaivc.PrivateKey) -> None:
+    # a warm shape's document and proof configuration are canonicalised from pre-serialised rows;
+    # escapes, IRIs N-Quads cannot carry and changed proof values must be judged as from the terms
+    subject = {"id": "did:example:3", "alumniOf": {"id": "did:example:uni", "name": 'a "b" \\ c\nd\x00'}}
+    escaped = _signed(issuer, "eddsa-rdfc-2022", subject)
+    spoofed = json.loads(json.dumps(escaped))
+    spoofed["proof"]["created"] = "2026-01-01T00:00:01Z"
+    bad_method = json.loads(json.dumps(escaped))
+    bad_method["proof"]["verificationMethod"] += "{x}"
+    literally = {"id": "did:example:uni", "name": 'a \\"b\\" \\\\ c\\nd\\u0000'}  # the escaped spelling
+    items: list[tuple[Any, dict[str, Any]]] = [
+        (escaped, {}),
+        (_tampered(escaped, alumniOf=literally), {}),
+        (_tampered(escaped, alumniOf={"id": "https://example.org/{x}", "name": "x"}), {}),  # not for N-Quads
+        (_tampered(escaped, alumniOf={"id": "did:example:a<b", "name": "x"}), {}),
+        (spoofed, {}),
+        (bad_method, {}),
+    ]
+    reports = _three_ways(items)
+    assert reports[0]["status"] == "verified"
+    codes = [_codes(report) for report in reports[1:]]
+    assert codes == [
+        {"di.proof_invalid"},
+        {"di.data_loss"},
+        {"di.data_loss"},
+        {"di.proof_invalid"},
+        {"did.invalid"},
+    ], codes
+
+
 def test_an_empty_suite_registry_accepts_no_proof(issuer: thaivc.PrivateKey) -> None:
     # a verifier narrowed to no cryptosuite must not fall back to the standard five
     from thaivc.di.suites import CryptosuiteRegistry

@@ -24,8 +24,8 @@ from typing import Any, Final
 from thaivc.contexts import ContextRegistry
 from thaivc.core.errors import InputError
 from thaivc.di.canon import jcs, rdfc
-from thaivc.di.canon.dataset import Dataset
-from thaivc.di.canon.jsonld_fast import fast_to_dataset
+from thaivc.di.canon.jsonld_fast import fast_convert
+from thaivc.di.canon.prepared import AnyDataset
 from thaivc.di.suites import Cryptosuite, HashName
 
 __all__ = [
@@ -137,10 +137,10 @@ def _digest(hash_name: HashName, data: bytes) -> bytes:
 
 
 def _rdfc(doc: Mapping[str, Any], hash_name: HashName, contexts: ContextRegistry, max_work: int) -> bytes:
-    return _canonical_nquads(fast_to_dataset(doc, loader_for(contexts)), hash_name, max_work)
+    return _canonical_nquads(fast_convert(doc, loader_for(contexts)).dataset, hash_name, max_work)
 
 
-def _canonical_nquads(dataset: Dataset, hash_name: HashName, max_work: int) -> bytes:
+def _canonical_nquads(dataset: AnyDataset, hash_name: HashName, max_work: int) -> bytes:
     if len(dataset) == 0:
         raise InputError("di.data_loss", "the document canonicalises to nothing: no statement would be signed")
     return rdfc.canonicalize(dataset, hash_name=hash_name, max_work=max_work).nquads.encode("utf-8")
@@ -161,7 +161,7 @@ def canonical_document(
 
 
 def canonical_dataset(
-    dataset: Dataset, hash_name: HashName, *, max_work: int = rdfc.DEFAULT_MAX_WORK
+    dataset: AnyDataset, hash_name: HashName, *, max_work: int = rdfc.DEFAULT_MAX_WORK
 ) -> Canonical:
     """:func:`canonical_document` of an RDFC suite for a document already converted to RDF, so a
     verifier that converted it to check its JSON-LD meaning does not convert it again."""

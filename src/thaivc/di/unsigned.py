@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from thaivc.core import fastpath
 from thaivc.core.errors import InputError
 
 __all__ = [
@@ -69,6 +70,8 @@ def require_rdfc_document(
     on the stack.
     """
     top = {key: value for key, value in document.items() if key != "proof"}
+    if fastpath.ON[0] and _plainly_signed(top):
+        return
     stack: list[tuple[Any, tuple[str | int, ...], str | int]] = []
     visited = _push(stack, _members(top, where, json_terms), where, 0)
     while stack:
@@ -82,6 +85,51 @@ def require_rdfc_document(
             visited = _push(stack, enumerate(node), at, visited)
         else:
             visited = _push(stack, _members(node, at, json_terms), at, visited)
+
+
+def _plainly_signed(document: dict[str, Any]) -> bool:
+    """Whether ``document`` holds nothing the search could refuse, judged quickly and strictly.
+
+    ``True`` only when no value anywhere is ``null``, an empty list or an empty object, every value
+    is a plain JSON type, every member name starting with ``@`` is an RDF keyword, and the document
+    is within the size the search visits; JSON literals and contexts are scanned too. Anything else
+    — including what the search would accept — is left to the search, which words the refusal.
+    """
+    stack: list[Any] = [document]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if not node:
+            return False  # an empty object or list (or an empty document)
+        if type(node) is dict:
+            # one C-level search of all the names: "@" in none of them is the common case
+            try:
+                names = "".join(node)
+            except TypeError:
+                return False  # a name that is no string (a Python-built value): the search judges it
+            if "@" in names:
+                for key in node:
+                    if key[:1] == "@" and key not in RDF_KEYWORDS:
+                        return False
+            children: Iterable[Any] = node.values()
+        else:
+            children = node
+        visited += len(node)
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append(child)
+            elif kind is not str and kind is not int and kind is not float and kind is not bool:
+                return False  # null, or a subclass the search judges its own way
+    return visited <= _MAX_VISITED
+
+
+fastpath.register(
+    "di.unsigned quick scan",
+    "the RDFC unsigned-member search skipped for a plainly clean document: ~8 of its ~13 µs "
+    "(eddsa-rdfc-2022 warm 1.5 KB, docs/performance.md issue 16 fourth round)",
+    lambda: None,  # a shortcut, not a memo: nothing to empty
+)
 
 
 def _push(

@@ -43,7 +43,7 @@ from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
 from thaivc.core.errors import Indeterminate, InputError, ThaiVCError, UsageError
 from thaivc.core.report import Problem
 from thaivc.di.canon import rdfc
-from thaivc.di.canon.dataset import Dataset
+from thaivc.di.canon.prepared import AnyDataset, as_dataset
 from thaivc.di.multibase import decode_proof_value
 from thaivc.di.sd.ecdsa_sd_2023 import verify_derived
 from thaivc.di.sd.proof_value import proof_value_kind
@@ -256,7 +256,7 @@ class PriorChecks:
 
     jsonld: bool = False
     unsigned: bool = False
-    dataset: Dataset | None = None
+    dataset: AnyDataset | None = None
 
 
 class _Skipped(Exception):
@@ -518,7 +518,12 @@ class _Context:
         if not self.jsonld_done:
             self._check_jsonld()
         verify_derived(
-            self.unsecured, proof, key, contexts=self.contexts, max_work=self.max_work, dataset=self.unsecured_dataset
+            self.unsecured,
+            proof,
+            key,
+            contexts=self.contexts,
+            max_work=self.max_work,
+            dataset=None if self.unsecured_dataset is None else as_dataset(self.unsecured_dataset),
         )
 
     def _verify_signature(

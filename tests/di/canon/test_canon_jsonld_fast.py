@@ -11,11 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from thaivc.core import fastpath
+from thaivc.core.budget import request_budget
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.jsonutil import loads_strict
-from thaivc.di.canon.dataset import BlankNode
-from thaivc.di.canon.jsonld_fast import fast_path_stats, fast_to_dataset
+from thaivc.di.canon.dataset import BlankNode, Dataset
+from thaivc.di.canon.jsonld_fast import fast_convert, fast_path_stats, fast_to_dataset
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
+from thaivc.di.canon.prepared import PreparedDataset
 from thaivc.di.canon.rdfc import canonicalize
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -30,9 +33,15 @@ def _outcome(convert: Any, doc: Mapping[str, Any], loader: ContextLoader) -> str
         return f"error {exc.code}"
 
 
+def _prepared(doc: Mapping[str, Any], loader: ContextLoader) -> Any:
+    """What the verifier canonicalises: pre-serialised rows when a template serves the document."""
+    return fast_convert(doc, loader).dataset
+
+
 def _assert_same(doc: Mapping[str, Any], loader: ContextLoader) -> None:
     expected = _outcome(to_dataset, copy.deepcopy(doc), loader)
     assert _outcome(fast_to_dataset, doc, loader) == expected
+    assert _outcome(_prepared, doc, loader) == expected
 
 
 def _vector_documents(vectors: Path) -> list[dict[str, Any]]:
@@ -70,7 +79,7 @@ def test_same_shape_new_values_uses_template(vectors: Path, fresh_loader: Contex
     other["credentialSubject"]["id"] = "did:example:สมชาย"
     hits = fast_path_stats(loader).hits
     _assert_same(other, loader)
-    assert fast_path_stats(loader).hits == hits + 1
+    assert fast_path_stats(loader).hits == hits + 2  # as terms and as rows
     assert "บัตรประจำตัวประชาชน" in canonicalize(fast_to_dataset(other, loader)).nquads
 
 
@@ -130,7 +139,7 @@ def test_statements_with_three_blank_nodes_go_to_pyld(fresh_loader: ContextLoade
     for _ in range(2):
         _assert_same(doc, fresh_loader)
     stats = fast_path_stats(fresh_loader)
-    assert (stats.hits, stats.misses, stats.fallbacks) == (0, 1, 2)
+    assert (stats.hits, stats.misses, stats.fallbacks) == (0, 1, 4)  # two rounds, terms and rows
 
 
 # --- generated credentials ---------------------------------------------------------------------
@@ -285,3 +294,116 @@ def test_trusted_term_constructors_build_equal_terms() -> None:
     assert quad == same and hash(quad) == hash(same) and repr(quad) == repr(same)
     with pytest.raises(AttributeError):
         quad.subject = IRI("did:example:b")  # type: ignore[misc]  # still frozen
+
+
+# --- pre-serialised rows (the verifier's route for a templated document) -------------------------
+
+
+def _warm(vectors: Path, loader: ContextLoader) -> dict[str, Any]:
+    doc: dict[str, Any] = loads_strict((vectors / "vc-di-eddsa/unsigned.json").read_bytes())
+    fast_to_dataset(doc, loader)
+    return doc
+
+
+def test_a_templated_document_is_served_as_rows_and_without_fast_paths_as_terms(
+    vectors: Path, fresh_loader: ContextLoader
+) -> None:
+    if not fastpath.enabled():
+        pytest.skip("THAIVC_NO_FAST_PATHS is set: every document is served as terms")
+    doc = _warm(vectors, fresh_loader)
+    dataset = fast_convert(doc, fresh_loader).dataset
+    assert isinstance(dataset, PreparedDataset) and dataset.rows() is not None
+    assert set(dataset.as_dataset()) == set(to_dataset(copy.deepcopy(doc), fresh_loader))
+    with fastpath.disabled():
+        assert isinstance(fast_convert(doc, fresh_loader).dataset, Dataset)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'a "quoted" name',
+        "back\\slash \\u0041 and \\n spelt out",
+        "line\nbreak\rreturn\ttab\bbell\fform",
+        "nul \x00 unit \x1f del \x7f",
+        "\u2028 separator \u00a0 nbsp",
+        "ข้อมูล 🇹🇭 \U0001f600",
+        "",
+        "_:b0",
+        "https://example.org/iri-looking-literal",
+    ],
+)
+def test_literal_values_are_escaped_like_rdfc(vectors: Path, fresh_loader: ContextLoader, value: str) -> None:
+    doc = _warm(vectors, fresh_loader)
+    forged = copy.deepcopy(doc)
+    forged["name"] = value
+    forged["credentialSubject"]["alumniOf"] = value
+    assert isinstance(fast_convert(forged, fresh_loader).dataset, PreparedDataset) == fastpath.enabled()
+    _assert_same(forged, fresh_loader)
+
+
+@pytest.mark.parametrize(
+    "bad", ["https://example.org/{x}", "https://example.org/a<b", "urn:x:a^b", "urn:x:`", "urn:x:a|b"]
+)
+def test_an_iri_that_nquads_cannot_carry_is_refused_like_rdfc(
+    vectors: Path, fresh_loader: ContextLoader, bad: str
+) -> None:
+    doc = _warm(vectors, fresh_loader)
+    forged = copy.deepcopy(doc)
+    forged["credentialSubject"]["id"] = bad
+    dataset = fast_convert(forged, fresh_loader).dataset
+    if fastpath.enabled():
+        assert isinstance(dataset, PreparedDataset)
+        assert dataset.rows() is None  # the rows decline; the terms meet the error where they always did
+    assert _outcome(_prepared, forged, fresh_loader) == "error di.nquads_invalid"
+    _assert_same(forged, fresh_loader)
+
+
+def test_rows_are_never_reused_for_another_document(vectors: Path, fresh_loader: ContextLoader) -> None:
+    doc = _warm(vectors, fresh_loader)
+    first, second = copy.deepcopy(doc), copy.deepcopy(doc)
+    second["credentialSubject"]["alumniOf"] = "มหาวิทยาลัยอื่น"
+    a, b = fast_convert(first, fresh_loader).dataset, fast_convert(second, fresh_loader).dataset
+    assert canonicalize(a).nquads != canonicalize(b).nquads
+    assert "มหาวิทยาลัยอื่น" in canonicalize(b).nquads and "มหาวิทยาลัยอื่น" not in canonicalize(a).nquads
+
+
+def test_rows_cost_the_budget_what_the_terms_cost(vectors: Path, fresh_loader: ContextLoader) -> None:
+    if not fastpath.enabled():
+        pytest.skip("THAIVC_NO_FAST_PATHS is set: no rows to compare")
+    doc = _warm(vectors, fresh_loader)
+    dataset = fast_convert(doc, fresh_loader).dataset
+    assert isinstance(dataset, PreparedDataset)
+    with request_budget(10**6) as on_rows:
+        from_rows = canonicalize(dataset)
+    with request_budget(10**6) as on_terms:
+        from_terms = canonicalize(dataset.as_dataset())
+    assert on_rows.spent == on_terms.spent > 0
+    assert from_rows == from_terms
+    # and a budget too small for the statements refuses both the same way
+    for form in (dataset, dataset.as_dataset()):
+        with request_budget(3), pytest.raises(ThaiVCError) as refused:
+            canonicalize(form)
+        assert refused.value.code == "di.canonicalization_limit"
+
+
+def test_a_thousand_claims_give_the_same_rows(fresh_loader: ContextLoader) -> None:
+    def doc(tag: str) -> dict[str, Any]:
+        subject = {"id": f"did:example:{tag}", **{f"claim{i:04d}": f"ค่าที่ {i} {tag}" for i in range(1000)}}
+        return {
+            "@context": [V2, {"@vocab": "https://example.org/vocab#"}],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:issuer",
+            "credentialSubject": subject,
+        }
+
+    fast_to_dataset(doc("first"), fresh_loader)
+    _assert_same(doc("second"), fresh_loader)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=12) | st.text(max_size=12))
+def test_the_quick_escape_check_agrees_with_the_regular_expression(text: str) -> None:
+    from thaivc.di.canon.nquads import _LITERAL_SPECIAL, _escape_char, escape_literal
+
+    expected = text if _LITERAL_SPECIAL.search(text) is None else _LITERAL_SPECIAL.sub(_escape_char, text)
+    assert escape_literal(text) == expected

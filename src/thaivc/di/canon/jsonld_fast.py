@@ -24,7 +24,9 @@ A value only takes part in a template when its treatment provably does not depen
 Anything else — an inline or nested ``@context``, a context URL the loader refuses, a document that
 pyld rejects, a value that fails a guard, a shape that does not template — goes to
 :func:`~thaivc.di.canon.jsonld_rdf.to_dataset`, whose result and errors are the reference. Equality
-with pyld is tested on the W3C vectors and on generated credentials.
+with pyld is tested on the W3C vectors and on generated credentials. The one error that is never a
+reason to fall back is the request's work budget running out (``di.canonicalization_limit``): it
+propagates at once, and the shape is not remembered as untemplatable because one request was poor.
 """
 
 from __future__ import annotations
@@ -35,11 +37,16 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
-from thaivc.core.budget import current_budget, json_nodes
-from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, Literal, Quad, make_literal, make_quad
+from thaivc.core import fastpath
+from thaivc.core.budget import BUDGET_CODE, current_budget, json_nodes
+from thaivc.core.errors import InputError, ThaiVCError
+from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, DefaultGraph, Literal, Quad, make_literal, make_quad
 from thaivc.di.canon.jsonld_rdf import ContextLoader, to_dataset
+from thaivc.di.canon.nquads import escape_literal, serialize_iri, serialize_term
+from thaivc.di.canon.prepared import AnyDataset, PreparedDataset, Row, new_row
 
 __all__ = ["FastPathStats", "FastResult", "fast_convert", "fast_path_stats", "fast_to_dataset"]
 
@@ -48,7 +55,19 @@ _INT_BASE: Final = 7_331_000_000_000
 _ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*")
 _MAX_TEMPLATES: Final = 256
 _XSD_DOUBLE: Final = "http://www.w3.org/2001/XMLSchema#double"
+#: Keywords whose values steer the conversion: kept whole in the shape, never slots (all start with "@").
 _SHAPE_KEYWORDS: Final = frozenset({"@type", "@language", "@direction", "@index", "@json", "@vocab", "@base"})
+#: Kinds of object in a compiled statement: written in advance, an IRI slot, a literal slot.
+_FIXED: Final = 0
+_IRI_SLOT: Final = 1
+_LITERAL_SLOT: Final = 2
+
+fastpath.register(
+    "di.canon JSON-LD prepared rows",
+    "eddsa-rdfc-2022 warm 1.5 KB: no Quad objects for a templated document or proof configuration, "
+    "and no second serialisation in RDFC (docs/performance.md, issue 16 fourth round)",
+    lambda: None,  # nothing to empty: the rows are written from the template on every call
+)
 
 
 @dataclass
@@ -80,6 +99,16 @@ class _Template:
     iri_slots: tuple[int, ...]
     #: per quad, plain keys of its fixed terms (``None`` where a slot goes), for removing duplicates
     keys: tuple[tuple[Any, str, Any, Any], ...]
+    #: the slots (pinned or not) that hold integers in every document of the shape
+    int_slots: tuple[int, ...]
+    #: per quad, its N-Quads row written in advance with the slots marked (see :func:`_compile`);
+    #: ``None`` when a fixed term cannot be written (RDFC will refuse it from the terms)
+    compiled: tuple[_Compiled, ...] | None
+
+
+#: ``(subject slot or -1, subject text, predicate text, object kind, object slot or -1, object text —
+#: the closing quote and suffix for a literal slot —, graph text, subject/object/graph blank labels)``
+_Compiled = tuple[int, str, str, int, int, str, str, str | None, str | None, str | None]
 
 
 def _term_key(term: Any) -> Any:
@@ -133,19 +162,22 @@ def fast_to_dataset(doc: Mapping[str, Any], document_loader: ContextLoader) -> D
 
     Reuse the same ``document_loader`` object: templates are cached per loader.
     """
-    return fast_convert(doc, document_loader).dataset
+    dataset = fast_convert(doc, document_loader).dataset
+    return dataset.as_dataset() if isinstance(dataset, PreparedDataset) else dataset
 
 
 @dataclass(frozen=True, slots=True)
 class FastResult:
     """A conversion and, when a template served it, what identifies the template.
 
-    ``shape`` is the template's key (the document's shape plus any values pinned into it); two
+    ``dataset`` is a :class:`~thaivc.di.canon.prepared.PreparedDataset` when a template served the
+    document and fast paths are on (RDFC reads its rows; :func:`~thaivc.di.canon.prepared.as_dataset`
+    gives the terms). ``shape`` is the template's key (the document's shape plus any values pinned into it); two
     documents with equal ``shape`` differ only in values that landed, whole, as literals or as the
     absolute IRIs listed in ``iri_values``. ``shape`` is ``None`` when pyld converted the document.
     """
 
-    dataset: Dataset
+    dataset: AnyDataset
     shape: Any = None
     iri_values: tuple[str, ...] = ()
 
@@ -175,17 +207,24 @@ def fast_convert(doc: Mapping[str, Any], document_loader: ContextLoader) -> Fast
         return FastResult(to_dataset(doc, document_loader))
     pinned: frozenset[int] = frozenset()
     template, known = _template_for(state, shape, doc, values, facts, loader=document_loader, pinned=pinned)
-    if template is not None and not _values_fit(template, values, facts):
+    fits = template is not None and _values_fit(template, values, facts)
+    if template is not None and not fits:
         # A value the template cannot take (say a term such as "assertionMethod" where an IRI is
         # expected): pin those values into a more specific template built for them.
         pinned = frozenset(_misfits(template, values, facts))
         template, known = _template_for(state, shape, doc, values, facts, loader=document_loader, pinned=pinned)
-    if template is None or not _values_fit(template, values, facts):
+        fits = template is not None and _values_fit(template, values, facts)
+    if template is None or not fits:
         state.stats.fallbacks += 1
         return FastResult(to_dataset(doc, document_loader))
     state.stats.hits += known
     key = (shape, tuple(sorted((i, values[i]) for i in pinned)))
-    return FastResult(_instantiate(template, values), key, tuple(values[i] for i in template.iri_slots))
+    dataset: AnyDataset
+    if template.compiled is not None and fastpath.ON[0]:
+        dataset = PreparedDataset(partial(_rows, template.compiled, values), partial(_instantiate, template, values))
+    else:
+        dataset = _instantiate(template, values)
+    return FastResult(dataset, key, tuple(values[i] for i in template.iri_slots))
 
 
 def _template_for(
@@ -283,25 +322,42 @@ def _collect(node: Any, terms: set[str], aliases: set[str], pending: list[str]) 
 
 
 def _shape(node: Any, values: list[Any], shape_keys: frozenset[str], *, top: bool = False) -> Any:
-    """Shape key of a JSON value; strings and integers are appended to ``values`` as slots."""
+    """Shape key of a JSON value; strings and integers are appended to ``values`` as slots.
+
+    Runs on every Data Integrity verification, so a string or integer member or item (most of a
+    credential) is judged in its container's loop rather than in a call of its own; the order in
+    which values are appended is :func:`_placeholder_doc`'s.
+    """
     kind = type(node)
-    if kind is str:
-        values.append(node)
-        return "s"
     if kind is dict:
-        items = []
+        items: list[tuple[str, Any]] = []
+        append = items.append
         for key, value in node.items():
+            kind = type(value)
             if key == "@context":
                 if not top:
                     raise _Unsupported
-                items.append((key, repr(value)))
-            elif key in shape_keys or (key.startswith("@") and key in _SHAPE_KEYWORDS):
-                items.append((key, _frozen(value)))
+                append((key, _frozen(value)))
+            elif key in shape_keys or key in _SHAPE_KEYWORDS:
+                append((key, _frozen(value)))
+            elif kind is str:
+                values.append(value)
+                append((key, "s"))
             else:
-                items.append((key, _shape(value, values, shape_keys)))
+                append((key, _shape(value, values, shape_keys)))
         return ("d", tuple(items))
     if kind is list:
-        return ("l", tuple(_shape(item, values, shape_keys) for item in node))
+        shapes = []
+        for item in node:
+            if type(item) is str:
+                values.append(item)
+                shapes.append("s")
+            else:
+                shapes.append(_shape(item, values, shape_keys))
+        return ("l", tuple(shapes))
+    if kind is str:
+        values.append(node)
+        return "s"
     if kind is int:
         values.append(node)
         return "i"
@@ -316,6 +372,8 @@ def _leaf(node: Any) -> Any:
 
 
 def _frozen(node: Any) -> Any:
+    if type(node) is str:
+        return ("t", node)  # the commonest pinned value (a type name, a context URL), kept whole
     if isinstance(node, dict):
         return ("d", tuple((k, _frozen(v)) for k, v in node.items()))
     if isinstance(node, list):
@@ -323,9 +381,7 @@ def _frozen(node: Any) -> Any:
     return _leaf(node)
 
 
-def _placeholder_doc(
-    node: Any, counter: list[int], shape_keys: frozenset[str], pinned: frozenset[int]
-) -> Any:
+def _placeholder_doc(node: Any, counter: list[int], shape_keys: frozenset[str], pinned: frozenset[int]) -> Any:
     """The document with each slot value replaced by its placeholder, in ``_shape`` order."""
     kind = type(node)
     if kind is str or kind is int:
@@ -337,7 +393,7 @@ def _placeholder_doc(
     if kind is dict:
         out = {}
         for key, value in node.items():
-            if key == "@context" or key in shape_keys or (key.startswith("@") and key in _SHAPE_KEYWORDS):
+            if key == "@context" or key in shape_keys or key in _SHAPE_KEYWORDS:
                 out[key] = value
             else:
                 out[key] = _placeholder_doc(value, counter, shape_keys, pinned)
@@ -360,7 +416,12 @@ def _build_template(
         return None
     try:
         dataset = to_dataset(probe, loader)
-    except Exception:
+    except ThaiVCError as err:
+        if err.code == BUDGET_CODE:
+            # the request ran out, not the shape: refuse it, and build (and cache) nothing
+            raise
+        return None
+    except Exception:  # pragma: no cover - to_dataset raises ThaiVCError only
         return None
     if any(_three_blank_nodes(quad) for quad in dataset):
         # RDFC-1.0 may break ties among such quads by input order, and pyld orders quads by their
@@ -406,7 +467,70 @@ def _build_template(
         )
         for subject, predicate, obj, graph in quads
     )
-    return _Template(tuple(quads), iri_slots, keys)
+    int_slots = tuple(index for index, integer in enumerate(is_int) if integer)
+    return _Template(tuple(quads), iri_slots, keys, int_slots, _compile(quads))
+
+
+def _compile(quads: list[tuple[Any, IRI, Any, Any]]) -> tuple[_Compiled, ...] | None:
+    """The template's statements as N-Quads rows with holes, written with the same functions RDFC
+    uses (:func:`~thaivc.di.canon.rdfc.canonicalize` would write the same text from the terms).
+
+    A literal slot keeps only what follows its lexical form: ``serialize_term`` of the literal with
+    an empty form, less the opening quote.
+    """
+    compiled: list[_Compiled] = []
+    try:
+        for subject, predicate, obj, graph in quads:
+            s_slot, s_text, s_blank = _compile_node(subject)
+            if type(obj) is _Slot:
+                o_kind, o_slot, o_text, o_blank = _IRI_SLOT, obj.index, "", None
+            elif type(obj) is tuple:
+                slot, datatype, language = obj
+                o_kind, o_slot, o_blank = _LITERAL_SLOT, slot.index, None
+                o_text = serialize_term(make_literal("", datatype, language))[1:]
+            else:
+                o_kind = _FIXED
+                _, o_text, o_blank = _compile_node(obj)
+                o_slot = -1
+            if type(graph) is DefaultGraph:
+                g_text, g_blank = "", None
+            else:
+                _, g_text, g_blank = _compile_node(graph)
+            p_text = serialize_iri(predicate.value)
+            compiled.append((s_slot, s_text, p_text, o_kind, o_slot, o_text, g_text, s_blank, o_blank, g_blank))
+    except InputError:
+        return None
+    return tuple(compiled)
+
+
+def _compile_node(term: Any) -> tuple[int, str, str | None]:
+    """(IRI slot or -1, text, blank-node label) of a subject, fixed object or graph name."""
+    if type(term) is _Slot:
+        return term.index, "", None
+    if type(term) is BlankNode:
+        return -1, "", term.id
+    return -1, serialize_term(term), None
+
+
+def _rows(compiled: tuple[_Compiled, ...], values: list[Any]) -> list[Row]:
+    """The statements of a templated document as RDFC rows, duplicates dropped (the first kept).
+
+    Raises ``di.nquads_invalid`` (from :func:`~thaivc.di.canon.nquads.serialize_iri`) for a slot
+    value N-Quads cannot carry; :class:`~thaivc.di.canon.prepared.PreparedDataset` then declines.
+    """
+    rows: list[Row] = []
+    append = rows.append
+    for s_slot, s_text, p, o_kind, o_slot, o_text, g, sb, ob, gb in compiled:
+        s = serialize_iri(values[s_slot]) if s_slot >= 0 else s_text
+        if o_kind == _LITERAL_SLOT:
+            value = values[o_slot]
+            o = '"' + escape_literal(value if type(value) is str else str(value)) + o_text
+        elif o_kind == _IRI_SLOT:
+            o = serialize_iri(values[o_slot])
+        else:
+            o = o_text
+        append(new_row(Row, (s, p, o, g, sb, ob, gb)))
+    return list(dict.fromkeys(rows))
 
 
 def _three_blank_nodes(quad: Quad) -> bool:
@@ -467,7 +591,8 @@ def _misfits(template: _Template, values: list[Any], facts: _ContextFacts) -> li
 def _values_fit(template: _Template, values: list[Any], facts: _ContextFacts) -> bool:
     if _misfits(template, values, facts):
         return False
-    return all(type(value) is not int or -(10**21) < value < 10**21 for value in values)
+    # which slots hold integers is part of the shape ("i"), so the template lists them
+    return all(-(10**21) < values[index] < 10**21 for index in template.int_slots)
 
 
 def _instantiate(template: _Template, values: list[Any]) -> Dataset:

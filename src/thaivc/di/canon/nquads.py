@@ -72,7 +72,9 @@ def _escape_char(match: re.Match[str]) -> str:
 
 def escape_literal(text: str) -> str:
     """Escape a lexical form for a canonical N-Quads string literal (without the quotes)."""
-    if _LITERAL_SPECIAL.search(text) is None:
+    # str.isprintable is False for every control character (and some others, which then take the
+    # regular expression): with no quote or backslash either, there is nothing to escape
+    if (text.isprintable() and '"' not in text and "\\" not in text) or _LITERAL_SPECIAL.search(text) is None:
         return text
     return _LITERAL_SPECIAL.sub(_escape_char, text)
 
@@ -154,9 +156,7 @@ _STATEMENT: Final = re.compile(
     rf"{_WS}(?P<g>{_IRIREF}|{_BNODE})?{_WS}\.{_WS}(?:#.*)?"
 )
 _EMPTY: Final = re.compile(rf"{_WS}(?:#.*)?")
-_LITERAL_PARTS: Final = re.compile(
-    rf"(?P<str>{_STRING})(?:\^\^[ \t]*(?P<dt>{_IRIREF})|@(?P<lang>{_LANG_DIR[1:]}))?"
-)
+_LITERAL_PARTS: Final = re.compile(rf"(?P<str>{_STRING})(?:\^\^[ \t]*(?P<dt>{_IRIREF})|@(?P<lang>{_LANG_DIR[1:]}))?")
 _ESCAPE: Final = re.compile(rf"\\[tbnrf\"'\\]|{_UCHAR}")
 _ECHAR: Final = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 

@@ -28,16 +28,18 @@ which is why it is not used here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from types import MappingProxyType
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal
 
 from thaivc.core.budget import WorkBudget, current_budget
 from thaivc.core.errors import InputError, UsageError
 from thaivc.di.canon.dataset import IRI, BlankNode, Dataset, DefaultGraph, Quad
 from thaivc.di.canon.nquads import serialize_iri, serialize_term
+from thaivc.di.canon.prepared import PreparedDataset, new_row
+from thaivc.di.canon.prepared import Row as _Row
 
 __all__ = ["DEFAULT_MAX_WORK", "CanonResult", "HashName", "canonicalize", "canonicalize_nquads"]
 
@@ -68,22 +70,6 @@ class CanonResult:
     lines: tuple[str, ...]
     issued: Mapping[str, str]
     work: int
-
-
-class _Row(NamedTuple):
-    """A quad pre-serialised once: fixed terms as text, blank nodes kept as labels to substitute."""
-
-    s: str
-    p: str
-    o: str
-    g: str
-    sb: str | None
-    ob: str | None
-    gb: str | None
-
-
-#: ``_Row._make`` without its length check: ``_row`` always passes seven fields.
-_new_row: Final = tuple.__new__
 
 
 class _Issuer:
@@ -129,30 +115,30 @@ def _row(quad: Quad) -> _Row:
         gb, g = graph.id, ""
     else:
         gb, g = None, serialize_term(graph)
-    return _new_row(_Row, (s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb))
-
-
-def _line(row: _Row, s: str, o: str, g: str) -> str:
-    return f"{s} {row.p} {o} {g} .\n" if g else f"{s} {row.p} {o} .\n"
+    return new_row(_Row, (s, serialize_iri(quad.predicate.value), o, g, sb, ob, gb))
 
 
 class _State:
     """Canonicalization state (§4.3) plus the work meter."""
 
-    def __init__(self, rows: list[_Row], hash_name: str, max_work: int, budget: WorkBudget | None = None) -> None:
+    def __init__(self, rows: Sequence[_Row], hash_name: str, max_work: int, budget: WorkBudget | None = None) -> None:
         self.hasher = _HASHES[hash_name]
         # the request's budget, when it has less left than this call's own limit, is the limit
         self.budget = budget if budget is not None and budget.remaining < max_work else None
         self.max_work = max_work if self.budget is None else self.budget.remaining
         self.work = 0
         self.canonical = _Issuer("c14n")
-        self.quads_of: dict[str, list[_Row]] = {}
+        # each row once under each blank node it mentions (a node in two positions: still once)
+        quads_of: dict[str, list[_Row]] = {}
         for row in rows:
-            for label in (row.sb, row.ob, row.gb):
-                if label is not None:
-                    bucket = self.quads_of.setdefault(label, [])
-                    if not bucket or bucket[-1] is not row:
-                        bucket.append(row)
+            _, _, _, _, sb, ob, gb = row
+            if sb is not None:
+                quads_of.setdefault(sb, []).append(row)
+            if ob is not None and ob != sb:
+                quads_of.setdefault(ob, []).append(row)
+            if gb is not None and gb not in (sb, ob):
+                quads_of.setdefault(gb, []).append(row)
+        self.quads_of = quads_of
         self.first_degree: dict[str, str] = {}
 
     def spend(self, units: int = 1) -> None:
@@ -174,11 +160,12 @@ class _State:
         if cached is not None:
             return cached
         lines = []
-        for row in self.quads_of[reference]:
-            s = row.s if row.sb is None else ("_:a" if row.sb == reference else "_:z")
-            o = row.o if row.ob is None else ("_:a" if row.ob == reference else "_:z")
-            g = row.g if row.gb is None else ("_:a" if row.gb == reference else "_:z")
-            lines.append(_line(row, s, o, g))
+        for s_text, p, o_text, g_text, sb, ob, gb in self.quads_of[reference]:
+            s = s_text if sb is None else ("_:a" if sb == reference else "_:z")
+            o = o_text if ob is None else ("_:a" if ob == reference else "_:z")
+            g = g_text if gb is None else ("_:a" if gb == reference else "_:z")
+            # _line inline: this runs for every statement of every blank node of a verified document
+            lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
         lines.sort()
         result = self.digest("".join(lines))
         self.first_degree[reference] = result
@@ -248,7 +235,7 @@ class _State:
 
 
 def canonicalize(
-    dataset: Dataset | Iterable[Quad],
+    dataset: Dataset | PreparedDataset | Iterable[Quad],
     *,
     hash_name: HashName = "sha256",
     max_work: int = DEFAULT_MAX_WORK,
@@ -260,16 +247,19 @@ def canonicalize(
     :class:`~thaivc.core.budget.WorkBudget` has left (which pays one unit per statement, for the linear
     passes, plus the units spent), and ``di.nquads_invalid`` for an IRI that canonical
     N-Quads cannot carry.
+
+    A :class:`~thaivc.di.canon.prepared.PreparedDataset` is read from its rows when it can make
+    them (same statements, same order, same charges), else from its terms.
     """
     if hash_name not in _HASHES:
         raise UsageError("usage.invalid_argument", f"hash_name must be one of {sorted(_HASHES)}")
     if isinstance(max_work, bool) or not isinstance(max_work, int) or max_work < 0:
         raise UsageError("usage.invalid_argument", "max_work must be a non-negative integer")
-    quads = dataset.quads if isinstance(dataset, Dataset) else Dataset.of(dataset).quads
+    prepared, quads = _statements(dataset)
     budget = current_budget()
     if budget is not None:
-        budget.spend(len(quads), "RDF statements to canonicalise")
-    rows = [_row(q) for q in quads]
+        budget.spend(len(prepared) if prepared is not None else len(quads), "RDF statements to canonicalise")
+    rows = prepared if prepared is not None else [_row(q) for q in quads]
     state = _State(rows, hash_name, max_work, budget)
     try:
         _issue_labels(state)
@@ -281,16 +271,25 @@ def canonicalize(
 
     issued = state.canonical.issued
     lines = []
-    for row in rows:
-        s = row.s if row.sb is None else "_:" + issued[row.sb]
-        o = row.o if row.ob is None else "_:" + issued[row.ob]
-        if row.gb is None:
+    for s_text, p, o_text, g, sb, ob, gb in rows:
+        s = s_text if sb is None else "_:" + issued[sb]
+        o = o_text if ob is None else "_:" + issued[ob]
+        if gb is None:
             # _line inline: this loop runs once per statement of every verified document
-            lines.append(f"{s} {row.p} {o} {row.g} .\n" if row.g else f"{s} {row.p} {o} .\n")
+            lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
         else:
-            lines.append(f"{s} {row.p} {o} _:{issued[row.gb]} .\n")
+            lines.append(f"{s} {p} {o} _:{issued[gb]} .\n")
     lines.sort()
     return CanonResult("".join(lines), tuple(lines), MappingProxyType(dict(issued)), state.work)
+
+
+def _statements(dataset: Dataset | PreparedDataset | Iterable[Quad]) -> tuple[Sequence[_Row] | None, tuple[Quad, ...]]:
+    """The rows of a prepared dataset that can make them; else the quads, which are serialised
+    only after the budget has paid for them, as they always were."""
+    if isinstance(dataset, PreparedDataset):
+        rows = dataset.rows()
+        return (rows, ()) if rows is not None else (None, dataset.as_dataset().quads)
+    return None, dataset.quads if isinstance(dataset, Dataset) else Dataset.of(dataset).quads
 
 
 def _issue_labels(state: _State) -> None:
@@ -324,9 +323,7 @@ def _issue_labels(state: _State) -> None:
                 state.canonical.issue(existing)
 
 
-def canonicalize_nquads(
-    text: str, *, hash_name: HashName = "sha256", max_work: int = DEFAULT_MAX_WORK
-) -> CanonResult:
+def canonicalize_nquads(text: str, *, hash_name: HashName = "sha256", max_work: int = DEFAULT_MAX_WORK) -> CanonResult:
     """Parse N-Quads text and canonicalise it (a convenience for tests and tooling)."""
     from thaivc.di.canon.nquads import parse_nquads
 

@@ -21,10 +21,11 @@ import orjson
 from thaivc.contexts import ContextRegistry
 from thaivc.contexts.disclosure import withheld
 from thaivc.core import fastpath
+from thaivc.core.budget import BUDGET_CODE
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.report import ReportBuilder, VerificationReport
-from thaivc.di.canon.dataset import Dataset
 from thaivc.di.canon.jsonld_fast import fast_convert
+from thaivc.di.canon.prepared import AnyDataset
 from thaivc.di.suites import ECDSA_SD_2023
 from thaivc.di.transform import loader_for, shared_contexts
 from thaivc.di.unsigned import require_rdfc_document, signed_numbers
@@ -179,7 +180,7 @@ def _nested_context(doc: dict[str, Any]) -> bool:
     return False
 
 
-def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> Dataset | None:
+def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool) -> AnyDataset | None:
     """:func:`~thaivc.model.require_jsonld`, run once per JSON-LD *shape* of credential.
 
     pyld's expansion costs about a millisecond. The JSON-LD fast path converts documents of one
@@ -188,7 +189,8 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
     absolute IRI that is no term or compact IRI. Such a document expands exactly like the first one
     of its shape, except for those literals and IRIs; so once a document of the shape passed the
     full check, a later one passes it too provided its IRIs are absolute URLs. Anything else
-    (presentations, fallbacks to pyld, a new shape) gets the full check.
+    (presentations, fallbacks to pyld, a new shape) gets the full check — except after a refusal by
+    the request's work budget, which ends the check: the full check would pay for the same work again.
 
     Returns the RDF conversion of the unsecured document when one was made, so the proof check can
     canonicalise it instead of converting the document again; ``None`` otherwise.
@@ -200,7 +202,9 @@ def _check_rdf_meaning(doc: dict[str, Any], contexts: ContextRegistry, *, presen
     unsecured = {key: value for key, value in doc.items() if key != "proof"}
     try:
         converted = fast_convert(unsecured, loader)
-    except ThaiVCError:
+    except ThaiVCError as err:
+        if err.code == BUDGET_CODE:
+            raise  # the request's work is spent: the full check would only pay for the same work again
         converted = None
     shape = None if converted is None else converted.shape
     if (
@@ -277,7 +281,7 @@ def check_di(
 
 def _check_document(
     b: ReportBuilder, doc: dict[str, Any], contexts: ContextRegistry, *, presentation: bool
-) -> Dataset | None:
+) -> AnyDataset | None:
     """The ``model`` and ``context`` steps; the document as RDF when a proof reads it so (else ``None``).
 
     The dataset is made once for this call only and handed to the proof checks, which would
@@ -295,7 +299,7 @@ def _check_document(
     for warning in warnings:
         b.warn(warning)
     b.ok("model")
-    dataset: Dataset | None = None
+    dataset: AnyDataset | None = None
     try:
         require_contexts(doc, contexts)
         if _needs_rdf(doc):
