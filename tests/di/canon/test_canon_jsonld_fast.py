@@ -83,6 +83,22 @@ def test_same_shape_new_values_uses_template(vectors: Path, fresh_loader: Contex
     assert "บัตรประจำตัวประชาชน" in canonicalize(fast_to_dataset(other, loader)).nquads
 
 
+def test_the_switch_turns_templates_off(vectors: Path, fresh_loader: ContextLoader) -> None:
+    """``THAIVC_NO_FAST_PATHS`` means pyld converts every document: no template is used or learnt."""
+    doc = loads_strict((vectors / "vc-di-eddsa/unsigned.json").read_bytes())
+    fast_to_dataset(doc, fresh_loader)
+    assert fast_path_stats(fresh_loader).misses == 1
+    before = fast_path_stats(fresh_loader)
+    counts = (before.hits, before.misses, before.fallbacks)
+    with fastpath.disabled():
+        converted = fast_convert(doc, fresh_loader)
+        assert converted.shape is None and isinstance(converted.dataset, Dataset)
+        assert canonicalize(converted.dataset).nquads == canonicalize(to_dataset(doc, fresh_loader)).nquads
+    after = fast_path_stats(fresh_loader)
+    assert (after.hits, after.misses, after.fallbacks) == counts
+    assert "di.canon JSON-LD templates" in {entry.name for entry in fastpath.catalogue()}
+
+
 @pytest.mark.parametrize(
     "change",
     [
