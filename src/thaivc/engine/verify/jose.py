@@ -476,7 +476,7 @@ def record_challenge(
         b.fail("challenge", "vp.challenge_mismatch", "the presentation does not carry the issued challenge")
         return
     try:
-        refused = refusal(verifier._redeem_challenge(challenge, store))
+        refused = refusal(verifier.redeem_challenge(challenge, store))
     except ThaiVCError as err:
         b.error("challenge", err)
         return
@@ -568,7 +568,7 @@ def _embedded_report(verifier: Verifier, item: object, *, depth: int, embedded: 
         owned = embedded.proof_sets(item)
         if owned is not None:
             return owned
-    return verifier._dispatch(item, challenge=None, domain=None, depth=depth + 1)
+    return verifier.check_embedded(item, depth=depth)
 
 
 # -- status and trust ---------------------------------------------------------------------------

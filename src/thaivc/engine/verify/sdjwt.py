@@ -202,7 +202,7 @@ class _Redeemer:
         self._store = store
 
     def consume(self, nonce: str) -> bool:
-        refused = refusal(self._verifier._redeem_challenge(nonce, self._store))
+        refused = refusal(self._verifier.redeem_challenge(nonce, self._store))
         if refused is not None:
             raise InputError(*refused)
         return True
