@@ -271,6 +271,17 @@ def test_architecture_page_shows_the_contract() -> None:
     assert page == GEN.render(page), "run: python tools/gen_architecture.py"
 
 
+def test_architecture_page_shows_every_check_order() -> None:
+    """The check-order tables are rendered from thaivc.engine.verify.order: every order, every step."""
+    from thaivc.engine.verify.order import ORDERS
+
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = page[page.index(GEN.ORDER_BEGIN) : page.index(GEN.ORDER_END)]
+    for order in ORDERS:
+        assert f"**{order.title}**" in block
+        assert all(f"| `{step.name}` | {step.refuses} |" in block for step in order.steps)
+
+
 def test_loading_the_engine_loads_no_domain_module() -> None:
     """The engine imports the domain only when ``Verifier.authorize`` is called, never on load;
     and the formats never load the engine."""

@@ -358,7 +358,9 @@ def test_every_declared_order_is_exercised(reports: list[tuple[str, thaivc.Verif
 
 #: Steps no case above reaches, each for a reason (the test fails when one becomes reached: drop it here).
 UNMET: dict[str, list[str]] = {
-    "any input, before a pipeline": ["internal"],  # only a thaivc bug reaches it (tests/attacks cover the guard)
+    "refused before a pipeline (one check, alone)": [
+        "internal"
+    ],  # only a thaivc bug reaches it (tests/attacks cover the guard)
 }
 
 

@@ -1,10 +1,13 @@
 """Verification of VC-JOSE tokens (``vc+jwt`` and ``vp+jwt``): the verifier's hot path.
 
-The order of checks is fixed: parse (size, structure, strict JSON, header rules) → claims → data
-model → key (resolve ``kid``, bind it to the issuer or holder, require the verification
-relationship) → signature → time → presentation binding → status → trust. Nothing after a failed
-parse, key or signature check runs, so no claim of an unverified token is ever acted upon; checks
-after the signature all run, so an expiry never hides a second problem.
+The order of checks is fixed and declared in :mod:`thaivc.engine.verify.order` (which a test holds
+every report to): parse (size, structure, strict JSON, header rules) → alg → claims → data model →
+key (resolve ``kid``, bind it to the issuer or holder, require the verification relationship) →
+signature → time → presentation binding, or schema → related → status → trust. Nothing after a
+failed parse, key or signature check runs, so no claim of an unverified token is ever acted upon;
+checks after the signature all run, so an expiry never hides a second problem. What the pipelines
+need from the verifier beyond its settings they ask through its public methods
+(``redeem_challenge``, ``check_embedded``).
 """
 
 from __future__ import annotations

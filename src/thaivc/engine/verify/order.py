@@ -115,7 +115,7 @@ _DI_PROOF: Final = Step(
 
 ORDERS: Final[tuple[Order, ...]] = (
     Order(
-        "any input, before a pipeline",
+        "refused before a pipeline (one check, alone)",
         None,
         False,
         (
@@ -235,7 +235,7 @@ ORDERS: Final[tuple[Order, ...]] = (
 )
 
 #: An envelope (``EnvelopedVerifiableCredential``/``…Presentation``) has no order of its own: the
-#: wrapper is judged first (a refusal is the ``parse`` check of "any input, before a pipeline"), then
+#: wrapper is judged first (a refusal is the ``parse`` check of "refused before a pipeline"), then
 #: the token follows the order of the media type the envelope declared, which binds it.
 ENVELOPED: Final = (
     "the wrapper (a VCDM 2.0 object, a data: URL of an allowed media type matching its type) first, refused as "
