@@ -462,3 +462,44 @@ def test_every_step_says_what_it_refuses() -> None:
         assert len(names) - len(set(names)) <= 2, order.title  # only sd-jwt repeats two names, each for a reason
     with pytest.raises(KeyError):
         order_for("vc+cwt", presentation=False)
+
+
+# -- a refusal that the order puts before the spend spends nothing, in every presentation format -----
+
+
+@pytest.fixture(scope="module")
+def presenters() -> dict[str, Any]:
+    agency, wallet = thaivc.generate_key("Ed25519"), thaivc.generate_key("P-256")
+    issuer, holder = thaivc.Issuer(agency, clock=CLOCK), thaivc.Holder(wallet, clock=CLOCK)
+    plain = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": wallet.did, "name": "สมหญิง"},
+    }
+    sd = issuer.issue(plain, format="dc+sd-jwt", disclosable=["/credentialSubject/name"])
+    jwt, rdfc = issuer.issue(plain, format="vc+jwt"), issuer.issue(plain, format="di")
+    return {
+        "dc+sd-jwt": lambda c: holder.present([sd], format="dc+sd-jwt", disclose=[], challenge=c, domain=DOMAIN),
+        "vp+jwt": lambda c: holder.present([jwt], challenge=c, domain=DOMAIN),
+        "di": lambda c: holder.present([rdfc], format="di", challenge=c, domain=DOMAIN),
+    }
+
+
+@pytest.mark.parametrize("issued_only", [False, True])
+@pytest.mark.parametrize("fmt", ["dc+sd-jwt", "vp+jwt", "di"])
+def test_a_presentation_checked_without_its_challenge_does_not_burn_it(
+    presenters: dict[str, Any], fmt: str, issued_only: bool
+) -> None:
+    """Replayed where the caller forgot the challenge (an inspection endpoint, a confused caller),
+    a genuine presentation is refused (``vp.challenge_missing``) and its challenge stays unspent:
+    the holder's own login with it still verifies. The SD-JWT pipeline used to spend the KB-JWT's
+    nonce before refusing, unlike the others, so an eavesdropper could void the holder's login."""
+    verifier = thaivc.Verifier(thaivc.Policy(require_issued_challenge=issued_only), clock=CLOCK)
+    challenge = verifier.new_challenge()
+    presentation = presenters[fmt](challenge)
+    unasked = verifier.check(presentation)
+    assert unasked.status == "failed" and "vp.challenge_missing" in unasked.codes
+    login = verifier.check(presentation, challenge=challenge, domain=DOMAIN)
+    assert login.ok, login.codes
+    replay = verifier.check(presentation, challenge=challenge, domain=DOMAIN)
+    assert replay.codes == ["vp.challenge_replayed"]

@@ -159,7 +159,11 @@ ORDERS: Final[tuple[Order, ...]] = (
                 "no KB-JWT where policy requires one; a KB-JWT not signed by the cnf key, over "
                 "another presentation (sd_hash), replayed, or answering another nonce or aud",
             ),
-            Step("challenge", "no challenge given where policy requires one; a nonce never issued, expired or spent"),
+            Step(
+                "challenge",
+                "a nonce never issued, expired or spent; no challenge given where policy requires one (then the "
+                "KB-JWT's nonce is not spent)",
+            ),
             Step("issuer", "a body issuer that is not the signer (iss)"),
             Step("time", "validFrom/validUntil outside the clock and leeway (exp/nbf/iat: in parse)"),
             Step("validity", "exp/nbf and validUntil/validFrom naming different instants"),
