@@ -288,6 +288,8 @@ def _problems(report: thaivc.VerificationReport, given: object, where: str) -> I
     wrong = out_of_order([check.name for check in report.checks], order)
     if wrong is not None:
         yield f"{where}: {wrong}"
+    if order.report_format is None and len(report.checks) != 1:  # refused before a pipeline: one check, alone
+        yield f"{where}: {[check.name for check in report.checks]}"
     for index, child in enumerate(report.children):
         yield from _problems(child, None, f"{where} > credential[{index}]")
 

@@ -100,9 +100,13 @@ _ISSUER_KEY: Final = Step(
 _HOLDER_KEY: Final = Step(
     "key", "a key that is not the holder's, authorised for authentication; neither holder nor kid naming the signer"
 )
-_CLAIMS: Final = Step("claims", "VC 1.1 vc/vp claims in a VCDM 2.0 token; iss different from issuer")
-_VC11_CLAIMS: Final = Step("claims", "a vc/vp claim that does not map onto VC 1.1 (mapped members disagreeing)")
-_VC11_MODEL: Final = Step("model", "a mapped document breaking the VC 1.1 data model")
+_CLAIMS: Final = Step(
+    "claims", "VC 1.1 vc/vp claims in a VCDM 2.0 token; iss different from issuer (its failure is recorded as model)"
+)
+_VC11_CLAIMS: Final = Step("claims", "passes once the vc/vp claim mapped onto a document (a failure is model's)")
+_VC11_MODEL: Final = Step(
+    "model", "a vc/vp claim that does not map (registered claims disagreeing with their members), or breaks VC 1.1"
+)
 
 _DI_CONTEXT: Final = Step(
     "context", "an unlisted or remote context, @vocab, a redefined term, and (RDFC) a term that does not expand"
