@@ -113,6 +113,124 @@ def test_no_module_assigns_to_another_objects_private_attribute() -> None:
     assert not offenders, f"assignments to another object's private attribute: {offenders}"
 
 
+# -- reads and calls of another object's privates ------------------------------------------------
+
+#: Reads of another object's private name that stay, each with its reason; keyed by the expression
+#: (anywhere) or by ``path: expression``. An entry nothing needs any more fails the test below.
+ALLOWED_PRIVATE_READS = {
+    "argparse._SubParsersAction": "the standard library gives the type of add_subparsers() no public name",
+    "argparse._ActionsContainer": "the standard library's common base of parsers and argument groups, unnamed publicly",
+    "hashlib._Hash": "typeshed's name for a hash object's type, in an annotation only",
+    "src/thaivc/cli/__init__.py: current._actions": "argparse lists a parser's actions nowhere public; read only",
+    "src/thaivc/cli/__init__.py: command._actions": "argparse lists a parser's actions nowhere public; read only",
+    "src/thaivc/keys/_public.py: other._key_type": "PublicKey.__eq__: other is a PublicKey (isinstance just above)",
+    "src/thaivc/keys/_public.py: other._raw": "PublicKey.__eq__: other is a PublicKey (isinstance just above)",
+    "src/thaivc/keys/_private.py: PublicKey._from_checked_jwk": "the keys package's constructor for a JWK it checked",
+}
+
+_GETATTRS = frozenset({"getattr", "hasattr"})
+
+
+def _private(name: object) -> bool:
+    return isinstance(name, str) and name.startswith("_") and not name.startswith("__")
+
+
+def _own_instances(func: ast.AST) -> set[str]:
+    """Names bound in ``func`` to ``cls(...)`` or ``cls.__new__(cls)``: an alternate constructor
+    finishing the instance it is making, which is the class's own business."""
+    names = _new_instances(func)
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            callee = node.value.func
+            if isinstance(callee, ast.Name) and callee.id == "cls":
+                names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def _reader_ok(value: ast.expr, own: set[str]) -> bool:
+    """``self``, ``cls``, ``super()`` and the instance a constructor is making may be read freely."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super":
+        return True
+    return _owner_ok(value, own)
+
+
+def _reads_private(node: ast.AST, own: set[str]) -> bool:
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.ctx, ast.Load) and _private(node.attr) and not _reader_ok(node.value, own)
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _GETATTRS
+            and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+            and _private(node.args[1].value) and not _reader_ok(node.args[0], own))
+
+
+def private_reads(source: str) -> list[tuple[int, str]]:
+    """``(line, expression)`` of every read or call of another object's private attribute:
+    ``x._name`` (loaded, called, or passed on) and ``getattr(x, "_name")`` / ``hasattr(x, "_name")``
+    where ``x`` is not ``self``/``cls``/``super()`` or the instance an alternate constructor is
+    making. Assignments are :func:`private_assignments`' business; dunder names are protocols."""
+    tree = ast.parse(source)
+    found: list[tuple[int, str]] = []
+    scopes: list[ast.AST] = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
+    seen: set[int] = set()
+    for scope in reversed(scopes):  # innermost functions first, so each node is judged in its own function
+        own = _own_instances(scope) if scope is not tree else set()
+        for node in ast.walk(scope):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if _reads_private(node, own):
+                found.append((node.lineno, ast.unparse(node)))
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("source", [
+    "def f(verifier, c, s):\n    return verifier._redeem_challenge(c, s)\n",  # the reach issue 10 found
+    "def f(verifier, item):\n    return verifier._dispatch(item, depth=1)\n",
+    "class R:\n    def consume(self, n):\n        return self._verifier._redeem_challenge(n)\n",  # through self's member
+    "def f(v):\n    x = v._policy\n",
+    "def f(v):\n    g(v._cache)\n",
+    "def f(v):\n    return getattr(v, '_trust', None)\n",
+    "def f(v):\n    return hasattr(v, '_trust')\n",
+    "class C:\n    @classmethod\n    def make(cls, other):\n        c = cls()\n        return other._x\n",
+])
+def test_private_read_is_found(source: str) -> None:
+    assert private_reads(source), source
+
+
+@pytest.mark.parametrize("source", [
+    "class C:\n    def f(self):\n        return self._x + self._y()\n",
+    "class C:\n    @classmethod\n    def f(cls):\n        return cls._registry\n",
+    "class C(B):\n    def f(self):\n        return super()._f()\n",
+    "class C:\n    @classmethod\n    def make(cls, s):\n        c = cls.__new__(cls)\n        c._adopt(s)\n        return c\n",
+    "class C:\n    @classmethod\n    def make(cls, s):\n        c = cls()\n        c._install(s)\n        return c\n",
+    "def f(v):\n    return v.public, v.__dict__, getattr(v, 'name'), getattr(v, '__doc__')\n",
+    "def f(v):\n    v._x = 1\n",  # an assignment: judged by private_assignments
+])
+def test_own_and_public_reads_pass(source: str) -> None:
+    assert private_reads(source) == []
+
+
+def _private_reads_in_src() -> dict[str, list[str]]:
+    """``path: expression`` (and the bare expression) → the lines where ``src/`` reads it."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        for line, text in private_reads(path.read_text(encoding="utf-8")):
+            key = text if text in ALLOWED_PRIVATE_READS else f"{relative}: {text}"
+            found.setdefault(key, []).append(f"{relative}:{line}")
+    return found
+
+
+def test_no_module_reads_another_objects_private_attribute() -> None:
+    """The pipelines of engine/verify use the verifier's public surface (``redeem_challenge``,
+    ``check_embedded``), and so does every other module: a private name is its owner's to change."""
+    found = _private_reads_in_src()
+    offenders = {key: where for key, where in found.items() if key not in ALLOWED_PRIVATE_READS}
+    assert not offenders, f"reads of another object's private attribute: {offenders}"
+    unused = sorted(set(ALLOWED_PRIVATE_READS) - set(found))
+    assert not unused, f"no longer needed, remove from ALLOWED_PRIVATE_READS: {unused}"
+    assert all(reason for reason in ALLOWED_PRIVATE_READS.values())
+
+
 # -- the layer contract ---------------------------------------------------------------------------
 
 def test_layer_contract_is_kept() -> None:
@@ -151,6 +269,17 @@ def test_every_top_level_module_has_a_layer_and_a_role() -> None:
 def test_architecture_page_shows_the_contract() -> None:
     page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert page == GEN.render(page), "run: python tools/gen_architecture.py"
+
+
+def test_architecture_page_shows_every_check_order() -> None:
+    """The check-order tables are rendered from thaivc.engine.verify.order: every order, every step."""
+    from thaivc.engine.verify.order import ORDERS
+
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = page[page.index(GEN.ORDER_BEGIN) : page.index(GEN.ORDER_END)]
+    for order in ORDERS:
+        assert f"**{order.title}**" in block
+        assert all(f"| `{step.name}` | {step.refuses} |" in block for step in order.steps)
 
 
 def test_loading_the_engine_loads_no_domain_module() -> None:

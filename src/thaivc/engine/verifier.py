@@ -301,13 +301,42 @@ class Verifier:
             store.issue(challenge, ttl=seconds)
         return challenge
 
-    def _redeem_challenge(self, challenge: str, store: ChallengeStore | None = None) -> ChallengeState:
-        """Spend ``challenge`` in ``store`` (default: the verifier's); a broken store is indeterminate."""
+    # -- what the pipelines of thaivc.engine.verify ask of the verifier ----------------------------
+
+    def redeem_challenge(self, challenge: str, store: ChallengeStore | None = None) -> ChallengeState:
+        """Spend ``challenge`` in ``store`` (default: the verifier's) and say how it stood.
+
+        The presentation pipelines call this once the presentation's signature verified, so junk
+        cannot burn a challenge; only ``"fresh"`` is an answer (:func:`thaivc.engine.challenge.refusal`
+        names the others). It follows this verifier's ``Policy.require_issued_challenge``. A store
+        that breaks raises :class:`~thaivc.core.errors.Indeterminate` (``vp.challenge_unknown``):
+        a replay must never pass because the ledger could not be read.
+        """
         try:
             return redeem(store if store is not None else self.challenges, challenge,
                           require_issued=self.policy.require_issued_challenge)
         except Exception as exc:  # a broken store must not let a replay through
             raise Indeterminate("vp.challenge_unknown", f"challenge store failed: {type(exc).__name__}") from None
+
+    def check_embedded(self, item: object, *, depth: int) -> VerificationReport:
+        """The report of a credential carried inside a presentation verified at ``depth`` (0: top level).
+
+        ``item`` is dispatched like any input, one level deeper, with this verifier's own defaults
+        (its challenge store, the default embedded policy): the presentation's challenge and domain
+        are never passed on, and at depth 1 a nested presentation is refused by its pipeline. An
+        item refused before any of its own checks ran (not a credential at all, a mislabelled
+        envelope) is a ``failed`` report whose ``parse`` check names why; never a raise on input.
+        Within :meth:`check` the work is paid from the call's budget; alone, from a budget of its own.
+        """
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+            raise UsageError("usage.invalid_argument", "depth is the presentation's depth, an int >= 0")
+        try:
+            with request_budget():
+                return self._dispatch(item, challenge=None, domain=None, depth=depth + 1)
+        except ThaiVCError as err:
+            builder = ReportBuilder()
+            builder.error("parse", err)
+            return builder.build()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
 """Verification of VC-JOSE tokens (``vc+jwt`` and ``vp+jwt``): the verifier's hot path.
 
-The order of checks is fixed: parse (size, structure, strict JSON, header rules) → claims → data
-model → key (resolve ``kid``, bind it to the issuer or holder, require the verification
-relationship) → signature → time → presentation binding → status → trust. Nothing after a failed
-parse, key or signature check runs, so no claim of an unverified token is ever acted upon; checks
-after the signature all run, so an expiry never hides a second problem.
+The order of checks is fixed and declared in :mod:`thaivc.engine.verify.order` (which a test holds
+every report to): parse (size, structure, strict JSON, header rules) → alg → claims → data model →
+key (resolve ``kid``, bind it to the issuer or holder, require the verification relationship) →
+signature → time → presentation binding, or schema → related → status → trust. Nothing after a
+failed parse, key or signature check runs, so no claim of an unverified token is ever acted upon;
+checks after the signature all run, so an expiry never hides a second problem. What the pipelines
+need from the verifier beyond its settings they ask through its public methods
+(``redeem_challenge``, ``check_embedded``).
 """
 
 from __future__ import annotations
@@ -476,7 +479,7 @@ def record_challenge(
         b.fail("challenge", "vp.challenge_mismatch", "the presentation does not carry the issued challenge")
         return
     try:
-        refused = refusal(verifier._redeem_challenge(challenge, store))
+        refused = refusal(verifier.redeem_challenge(challenge, store))
     except ThaiVCError as err:
         b.error("challenge", err)
         return
@@ -568,7 +571,7 @@ def _embedded_report(verifier: Verifier, item: object, *, depth: int, embedded: 
         owned = embedded.proof_sets(item)
         if owned is not None:
             return owned
-    return verifier._dispatch(item, challenge=None, domain=None, depth=depth + 1)
+    return verifier.check_embedded(item, depth=depth)
 
 
 # -- status and trust ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from thaivc.engine.challenge import CHALLENGE_CODES, refusal
 from thaivc.engine.verify.jose import record_related, record_status, record_times, record_trust, refuse_unanswered
 from thaivc.model import parse_datetime_stamp
 from thaivc.model.schema_check import record_schema
-from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, SdJwtResult, verify_sd_jwt
+from thaivc.sdjwt import ACCEPTED_TYPS, SD_JWT_VC_TYP, MemoryNonceStore, SdJwtResult, verify_sd_jwt
 
 if TYPE_CHECKING:
     from thaivc.engine.challenge import ChallengeStore
@@ -95,6 +95,8 @@ def check_sd_jwt_presentation(
     # (and its nonce is consumed) even when the policy does not require key binding
     answering = not nested and (challenge is not None or domain is not None)
     bind = require_kb or answering
+    # refused below for the missing challenge: the KB-JWT's nonce is checked once, never spent here
+    unasked = require_kb and challenge is None and policy.require_challenge
     accepted = ACCEPTED_TYPS if policy.accept_legacy_sd_jwt_typ else frozenset({SD_JWT_VC_TYP})
     try:
         result: SdJwtResult = verify_sd_jwt(
@@ -105,7 +107,7 @@ def check_sd_jwt_presentation(
             leeway=policy.leeway,
             expected_nonce=challenge if bind else None,
             expected_aud=domain if bind else None,
-            nonce_store=_Redeemer(verifier, challenges) if bind else None,
+            nonce_store=(MemoryNonceStore() if unasked else _Redeemer(verifier, challenges)) if bind else None,
             accepted_typ=accepted,
             allow_x5c=verifier.x509_trust is not None,
         )
@@ -118,7 +120,7 @@ def check_sd_jwt_presentation(
         b.ok("key_binding")
     else:
         b.skip("key_binding", "inside a signed presentation" if nested else "not required by policy")
-    if require_kb and challenge is None and policy.require_challenge:
+    if unasked:
         # checked after the input itself, so hostile input is reported as what it is
         b.fail("challenge", "vp.challenge_missing", "no challenge was given to the verifier; policy requires one")
     b.details["disclosed"] = list(result.disclosed)
@@ -202,7 +204,7 @@ class _Redeemer:
         self._store = store
 
     def consume(self, nonce: str) -> bool:
-        refused = refusal(self._verifier._redeem_challenge(nonce, self._store))
+        refused = refusal(self._verifier.redeem_challenge(nonce, self._store))
         if refused is not None:
             raise InputError(*refused)
         return True
