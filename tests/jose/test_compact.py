@@ -530,8 +530,10 @@ def test_sign_refuses_bad_kid_and_alg() -> None:
 
 
 def test_sign_refuses_nan_in_payload(signers: dict[str, CryptoSigner]) -> None:
-    with pytest.raises(ValueError):
+    # a structured refusal with a code, not the bare ValueError json.dumps raises
+    with pytest.raises(ThaiVCError) as err:
         sign_compact({"typ": "vc+jwt"}, {"exp": float("nan")}, signers["EdDSA"])
+    assert err.value.code == "json.not_ijson"
 
 
 def test_signed_header_is_compact_json(signers: dict[str, CryptoSigner]) -> None:

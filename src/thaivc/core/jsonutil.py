@@ -306,8 +306,39 @@ def _depth_prefix_exceeds(text: str, limit: int) -> bool:
 
 
 def dumps_compact(value: Any) -> str:
-    """Compact JSON for issuance: UTF-8 text kept as-is (never ``\\u`` escaped), no NaN."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """Compact JSON for issuance: UTF-8 text kept as-is (never ``\\u`` escaped), no NaN.
+
+    What JSON cannot say is refused with ``json.not_ijson``, never a bare ``TypeError`` or
+    ``ValueError``: a set, bytes or any other object, NaN and infinities, and a member name that is
+    not a string (``json`` would sign the key ``1`` as ``"1"``, which is not what the caller wrote).
+    """
+    _require_string_names(value)
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InputError("json.not_ijson", f"not a JSON value: {str(exc)[:120]}") from None
+    except RecursionError:
+        raise InputError("input.too_deep", "the value nests too deeply to write as JSON") from None
+
+
+def _require_string_names(value: Any) -> None:
+    """Refuse a non-string member name anywhere in ``value`` (a loop: no recursion limit to meet;
+    each container once, so a value that contains itself ends here and ``json`` names the cycle)."""
+    stack = [value]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            for key, member in item.items():
+                if not isinstance(key, str):
+                    raise InputError("json.not_ijson", f"a member name is {type(key).__name__}, not a string")
+                if isinstance(member, dict | list | tuple):
+                    stack.append(member)
+        elif isinstance(item, list | tuple):
+            stack.extend(v for v in item if isinstance(v, dict | list | tuple))
 
 
 #: orjson writes these natively where ``json`` refuses or writes them otherwise: let it refuse them.

@@ -182,12 +182,18 @@ def _normalize_walk(value: Any, path: tuple[str | int, ...]) -> Any:
             raise ThaiVCError("text.forbidden_char", "zero-width or bidi control character in text", loc=path)
         return unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):  # json.dumps would sign 1 as "1": not what the caller wrote
+                raise ThaiVCError("json.not_ijson", f"a member name is {type(key).__name__}, not a string", loc=path)
         return {_normalize_walk(k, (*path, k)): _normalize_walk(v, (*path, k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_normalize_walk(v, (*path, i)) for i, v in enumerate(value)]
     if isinstance(value, float) and not math.isfinite(value):
         # NaN, and infinities, which json.dumps would refuse with a bare ValueError at signing
         raise ThaiVCError("json.not_ijson", f"{value} cannot be issued", loc=path)
+    if value is not None and not isinstance(value, bool | int | float):
+        # a set, bytes, a date, any object: JSON has no such value (json.dumps raised TypeError)
+        raise ThaiVCError("json.not_ijson", f"a {type(value).__name__} is not a JSON value", loc=path)
     return copy.deepcopy(value)
 
 
