@@ -235,7 +235,8 @@ def _vc11(
     embedded: EmbeddedPolicy,
     challenges: ChallengeStore | None,
 ) -> VerificationReport:
-    """A VC 1.1 JWT (opted into by policy): the same key, signature, time, status and trust checks.
+    """A VC 1.1 JWT (opted into by policy): the same key, signature, time, schema, related, status and
+    trust checks as a VCDM 2.0 token, on the mapped document.
 
     The report's ``format`` is OpenID4VP's name (``jwt_vc_json``/``jwt_vp_json``) and
     ``details["data_model"]`` is ``"1.1"``, so a caller can never mistake one for a VCDM 2.0 token.
@@ -259,6 +260,10 @@ def _vc11(
         if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
             return b.build()
         record_times(verifier, payload, b)
+        # the same checks as a VCDM 2.0 credential, on the mapped document: a policy the caller set
+        # (require_known_schema, require_related_resources) is never silently skipped for VC 1.1
+        record_schema(doc, b, require_known=verifier.policy.require_known_schema)
+        record_related(verifier, doc, b)
         record_status(verifier, doc, b, issuer=issuer_id)
         record_trust(verifier, issuer_id, doc, b)
         refuse_unanswered(b, challenge=challenge, domain=domain)
