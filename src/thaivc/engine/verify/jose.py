@@ -1,13 +1,10 @@
-"""Verification of VC-JOSE tokens (``vc+jwt`` and ``vp+jwt``): the verifier's hot path.
+"""Verification of VC-JOSE tokens (``vc+jwt`` and ``vp+jwt``, and VC 1.1 JWTs on opt-in): the hot path.
 
-The order of checks is fixed and declared in :mod:`thaivc.engine.verify.order` (which a test holds
-every report to): parse (size, structure, strict JSON, header rules) → alg → claims → data model →
-key (resolve ``kid``, bind it to the issuer or holder, require the verification relationship) →
-signature → time → presentation binding, or schema → related → status → trust. Nothing after a
-failed parse, key or signature check runs, so no claim of an unverified token is ever acted upon;
-checks after the signature all run, so an expiry never hides a second problem. What the pipelines
-need from the verifier beyond its settings they ask through its public methods
-(``redeem_challenge``, ``check_embedded``).
+The order of checks, and what each refuses, is declared in :mod:`thaivc.engine.verify.order`,
+which ``tests/test_verify_order.py`` holds every report to; it is not repeated here. The
+``record_*`` steps below are shared by every securing format's pipeline, so a check (and the
+policy flag it honours) is written once. What the pipelines need from the verifier beyond its
+settings they ask through its public methods (``redeem_challenge``, ``check_embedded``).
 """
 
 from __future__ import annotations

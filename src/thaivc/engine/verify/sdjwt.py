@@ -1,10 +1,12 @@
 """Verification of SD-JWT VC presentations (``dc+sd-jwt``, legacy ``vc+sd-jwt`` on input).
 
-The issuer's key comes from the issuer's own trust configuration: a DID issuer's ``kid`` must be a
-verification method of that DID authorised for ``assertionMethod``; an HTTPS issuer needs a key
-resolver configured on the verifier (JWT VC Issuer Metadata). Key material in the token is never
-used. Key binding is required by policy, decided before parsing; the KB-JWT's nonce is the
-verifier's challenge and is consumed once.
+The order of checks, and what each refuses, is declared in :mod:`thaivc.engine.verify.order` (the
+"dc+sd-jwt (+KB-JWT)" order), which ``tests/test_verify_order.py`` holds every report to; it is
+not repeated here. What is particular to this pipeline: the issuer's key comes from the verifier's
+own trust configuration (a DID issuer's ``kid`` authorised for ``assertionMethod``, or the
+configured JWT VC Issuer Metadata resolver for an HTTPS issuer), never from key material in the
+token; and a KB-JWT makes the token a presentation, held to the same challenge and domain rules as
+every other presentation format whether or not policy requires key binding.
 """
 
 from __future__ import annotations
