@@ -179,3 +179,27 @@ def test_require_challenge_applies_to_every_presentation_format(presenters: dict
     assert report.status == "failed" and "vp.challenge_missing" in report.codes, report.to_json()
     relaxed = _verifier(require_challenge=False).check(presenters[fmt](challenge, DOMAIN), domain=DOMAIN)
     assert relaxed.ok, relaxed.to_json()
+
+
+# -- time: Policy.leeway and the clock judge every validity member a format defines ---------------
+
+
+@pytest.mark.parametrize(
+    ("member", "code"),
+    [
+        ({"expirationDate": "2020-01-01T00:00:00Z"}, "time.expired"),
+        ({"issuanceDate": "2030-01-01T00:00:00Z"}, "time.not_yet_valid"),
+    ],
+)
+def test_vc11_validity_members_are_judged_without_jwt_claims(
+    parties: tuple[PrivateKey, PrivateKey], member: dict[str, str], code: str
+) -> None:
+    """A VC 1.1 JWT may carry ``expirationDate``/``issuanceDate`` in ``vc`` without ``exp``/``nbf``:
+    the pipeline judged only the JWT claims, so an expired (or not yet valid) credential verified."""
+    agency = parties[0]
+    vc = {"@context": [V1], "type": ["VerifiableCredential"], "credentialSubject": {"name": "สมหญิง"}, **member}
+    token = _sign_raw(agency, {"alg": agency.alg, "typ": "JWT", "kid": agency.kid}, {"iss": agency.did, "vc": vc})
+    report = _verifier().check(token)
+    assert report.status == "failed" and code in report.codes, report.to_json()
+    lenient = _verifier(leeway=300).check(token)
+    assert lenient.status == "failed", lenient.to_json()

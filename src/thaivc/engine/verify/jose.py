@@ -256,7 +256,7 @@ def _vc11(
         issuer_id: str = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"]["id"]
         if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
             return b.build()
-        record_times(verifier, payload, b)
+        record_times(verifier, _vc11_times(payload, doc), b)
         # the same checks as a VCDM 2.0 credential, on the mapped document: a policy the caller set
         # (require_known_schema, require_related_resources) is never silently skipped for VC 1.1
         record_schema(doc, b, require_known=verifier.policy.require_known_schema)
@@ -277,6 +277,25 @@ def _vc11(
     _check_domain(payload, b, domain, required=verifier.policy.require_domain)
     record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=doc)
+
+
+#: VC 1.1 members with the meaning of VCDM 2.0's (VC 1.1 §4.6, §4.7: when the data becomes and stops being valid).
+_VC11_VALIDITY: Final = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil"))
+
+
+def _vc11_times(payload: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """The JWT claims plus the VC 1.1 validity members under their VCDM 2.0 names, for ``record_times``.
+
+    ``nbf``/``exp`` are mapped onto ``issuanceDate``/``expirationDate`` (and must agree), but a
+    token may carry the members without the claims: they are judged by the same clock and leeway,
+    so a credential past its ``expirationDate`` never verifies. A member that is not a date-time
+    with a zone is refused (``vc.datetime_invalid``): its instant cannot be told.
+    """
+    view = dict(payload)
+    for member, name in _VC11_VALIDITY:
+        if member in doc:
+            view[name] = doc[member]
+    return view
 
 
 def refuse_unanswered(b: ReportBuilder, *, challenge: str | None, domain: str | None) -> None:

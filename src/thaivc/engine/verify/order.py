@@ -67,7 +67,11 @@ _MODEL_JWT: Final = Step(
     "a document breaking the VCDM 2.0 MUSTs or the JSON-LD context rules (unlisted context, @vocab, redefinition)",
 )
 _SIGNATURE: Final = Step("signature", "a signature that does not verify under that key")
-_TIME: Final = Step("time", "exp/nbf/iat or validFrom/validUntil outside the clock and leeway; an implausible year")
+_TIME: Final = Step(
+    "time",
+    "exp/nbf/iat or validFrom/validUntil (VC 1.1: issuanceDate/expirationDate) outside the clock and leeway; an "
+    "implausible year",
+)
 _SCHEMA: Final = Step("schema", "claims breaking a named credentialSchema (an unknown one under require_known_schema)")
 _RELATED: Final = Step("related", "a relatedResource whose digest does not match the bytes held (never fetched)")
 _STATUS: Final = Step(
