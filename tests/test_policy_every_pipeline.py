@@ -1,7 +1,6 @@
 """A policy the caller set applies to every securing format, or refuses: never silently skipped.
 
-Each test is parametrised over the pipelines a :class:`thaivc.Policy` field concerns (the table is
-in ``thaivc.engine.verify.order``'s module text): a flag one pipeline forgot used to let a
+Each test is parametrised over the pipelines a :class:`thaivc.Policy` field concerns: a flag one pipeline forgot used to let a
 credential of that format through unchecked (VC 1.1 JWTs skipped ``schema`` and ``related``; an
 SD-JWT+KB checked with a domain but without a challenge was not refused for the challenge, nor
 without a domain under ``require_domain``; an SD-JWT ignored ``allowed_algs``).
@@ -105,6 +104,24 @@ def test_related_resources_are_checked_in_every_format(credential_makers: dict[s
     assert _verifier().check(unreachable).ok
     strict = _verifier(require_related_resources=True).check(unreachable)
     assert strict.status == "indeterminate" and "vc.related_resource_unchecked" in strict.codes, strict.to_json()
+
+
+STATUS = {
+    "id": "https://status.example/1#5",
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "5",
+    "statusListCredential": "https://status.example/1",
+}
+
+
+@pytest.mark.parametrize("fmt", CREDENTIAL_FORMATS)
+def test_require_status_check_applies_to_every_format(credential_makers: dict[str, Make], fmt: str) -> None:
+    """No status checker configured: a credential with a status entry is undecided unless policy says not to check."""
+    token = credential_makers[fmt]({"credentialStatus": STATUS})
+    strict = _verifier().check(token)
+    assert strict.status == "indeterminate" and "status.not_checked" in strict.codes, strict.to_json()
+    assert _verifier(require_status_check=False).check(token).ok
 
 
 @pytest.mark.parametrize("fmt", ["vc+jwt", "dc+sd-jwt", "jwt_vc_json"])
