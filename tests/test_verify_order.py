@@ -156,6 +156,8 @@ def _cases() -> Iterator[tuple[str, Any, dict[str, Any], thaivc.Verifier, str]]:
     yield "sd-jwt+kb expired", holder.present([sd], format="dc+sd-jwt", disclose=[], **at("e")), at("e"), late
     yield "sd-jwt forged", _flip(sd.split("~")[0]) + "~" + sd.split("~", 1)[1], {}, v
     yield "sd-jwt unbound, policy off", sd, at("u"), unbound
+    sd_kb_nc = holder.present([sd], format="dc+sd-jwt", disclose=[], **at("snc"))
+    yield "sd-jwt+kb domain without a challenge, policy off", sd_kb_nc, {"domain": DOMAIN}, unbound
     sd_busy = issuer.issue({**plain, **extras}, format="dc+sd-jwt", disclosable=["/credentialSubject/name"])
     yield (
         "sd-jwt schema related status assurance",
@@ -237,7 +239,24 @@ def _cases() -> Iterator[tuple[str, Any, dict[str, Any], thaivc.Verifier, str]]:
             "vp": {"@context": [V1], "type": ["VerifiablePresentation"], "verifiableCredential": [vc11]},
         },
     )
+    vc11_busy = _sign_raw(
+        agency,
+        {"alg": agency.alg, "typ": "JWT", "kid": agency.kid},
+        {
+            "iss": agency.did,
+            "sub": wallet.did,
+            "nbf": 1767225600,
+            "vc": {
+                "@context": [V1],
+                "type": ["VerifiableCredential"],
+                "credentialSubject": {"name": "สมหญิง"},
+                "credentialSchema": extras["credentialSchema"],
+                "relatedResource": extras["relatedResource"],
+            },
+        },
+    )
     yield "vc 1.1", vc11, {}, legacy
+    yield "vc 1.1 schema related", vc11_busy, {}, legacy
     yield "vc 1.1 expired", vc11, {}, legacy_late
     yield "vc 1.1 presentation", vp11, at("11"), legacy
     yield "vc 1.1 presentation replayed", vp11, at("11"), legacy

@@ -1,14 +1,11 @@
 """Verification of Data Integrity documents (credentials and presentations with an embedded ``proof``).
 
-The order of checks is fixed, as for VC-JOSE: parse → model (VCDM 2.0 fast validator) → context
-(JSON-LD: allowed contexts only, never fetched; no ``@vocab``; nothing dropped) → ``proof[i]`` for
-every proof of the set, each reported on its own until one fails (the rest are skipped: one failed
-member fails the set) (plus ``proof-set`` when a
-:class:`~thaivc.di.ProofSetPolicy` is configured) → time (``validFrom``/``validUntil``) → for
-presentations: challenge, domain and each embedded or enveloped credential as a child report → for
-credentials: status and trust. Nothing after a failed parse, model, context or proof check runs, so
-no claim of an unverified document is acted upon; checks after the proofs all run. All of it,
-nested credentials included, is paid from the one :class:`~thaivc.core.budget.WorkBudget` of the
+The order of checks, and what each refuses, is declared in :mod:`thaivc.engine.verify.order` (the
+"Data Integrity credential" and "… presentation" orders), which ``tests/test_verify_order.py`` holds
+every report to; it is not repeated here. What is particular to this pipeline: each proof of a
+proof set is reported on its own (``proof[i]``) until one fails; the JSON-LD meaning of a document a
+proof reads as RDF is established once and handed to the proof checks; and all of it, nested
+credentials included, is paid from the one :class:`~thaivc.core.budget.WorkBudget` of the
 ``check()`` call.
 """
 

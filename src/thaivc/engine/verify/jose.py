@@ -1,13 +1,10 @@
-"""Verification of VC-JOSE tokens (``vc+jwt`` and ``vp+jwt``): the verifier's hot path.
+"""Verification of VC-JOSE tokens (``vc+jwt`` and ``vp+jwt``, and VC 1.1 JWTs on opt-in): the hot path.
 
-The order of checks is fixed and declared in :mod:`thaivc.engine.verify.order` (which a test holds
-every report to): parse (size, structure, strict JSON, header rules) → alg → claims → data model →
-key (resolve ``kid``, bind it to the issuer or holder, require the verification relationship) →
-signature → time → presentation binding, or schema → related → status → trust. Nothing after a
-failed parse, key or signature check runs, so no claim of an unverified token is ever acted upon;
-checks after the signature all run, so an expiry never hides a second problem. What the pipelines
-need from the verifier beyond its settings they ask through its public methods
-(``redeem_challenge``, ``check_embedded``).
+The order of checks, and what each refuses, is declared in :mod:`thaivc.engine.verify.order`,
+which ``tests/test_verify_order.py`` holds every report to; it is not repeated here. The
+``record_*`` steps below are shared by every securing format's pipeline, so a check (and the
+policy flag it honours) is written once. What the pipelines need from the verifier beyond its
+settings they ask through its public methods (``redeem_challenge``, ``check_embedded``).
 """
 
 from __future__ import annotations
@@ -235,7 +232,8 @@ def _vc11(
     embedded: EmbeddedPolicy,
     challenges: ChallengeStore | None,
 ) -> VerificationReport:
-    """A VC 1.1 JWT (opted into by policy): the same key, signature, time, status and trust checks.
+    """A VC 1.1 JWT (opted into by policy): the same key, signature, time, schema, related, status and
+    trust checks as a VCDM 2.0 token, on the mapped document.
 
     The report's ``format`` is OpenID4VP's name (``jwt_vc_json``/``jwt_vp_json``) and
     ``details["data_model"]`` is ``"1.1"``, so a caller can never mistake one for a VCDM 2.0 token.
@@ -258,7 +256,11 @@ def _vc11(
         issuer_id: str = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"]["id"]
         if not _verify_signature(verifier, parsed, b, controller=issuer_id, relationship="assertionMethod"):
             return b.build()
-        record_times(verifier, payload, b)
+        record_times(verifier, _vc11_times(payload, doc), b)
+        # the same checks as a VCDM 2.0 credential, on the mapped document: a policy the caller set
+        # (require_known_schema, require_related_resources) is never silently skipped for VC 1.1
+        record_schema(doc, b, require_known=verifier.policy.require_known_schema)
+        record_related(verifier, doc, b)
         record_status(verifier, doc, b, issuer=issuer_id)
         record_trust(verifier, issuer_id, doc, b)
         refuse_unanswered(b, challenge=challenge, domain=domain)
@@ -275,6 +277,25 @@ def _vc11(
     _check_domain(payload, b, domain, required=verifier.policy.require_domain)
     record_credentials(verifier, doc, b, holder_id=holder_id, depth=depth, embedded=embedded)
     return b.build(document=doc)
+
+
+#: VC 1.1 members with the meaning of VCDM 2.0's (VC 1.1 §4.6, §4.7: when the data becomes and stops being valid).
+_VC11_VALIDITY: Final = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil"))
+
+
+def _vc11_times(payload: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """The JWT claims plus the VC 1.1 validity members under their VCDM 2.0 names, for ``record_times``.
+
+    ``nbf``/``exp`` are mapped onto ``issuanceDate``/``expirationDate`` (and must agree), but a
+    token may carry the members without the claims: they are judged by the same clock and leeway,
+    so a credential past its ``expirationDate`` never verifies. A member that is not a date-time
+    with a zone is refused (``vc.datetime_invalid``): its instant cannot be told.
+    """
+    view = dict(payload)
+    for member, name in _VC11_VALIDITY:
+        if member in doc:
+            view[name] = doc[member]
+    return view
 
 
 def refuse_unanswered(b: ReportBuilder, *, challenge: str | None, domain: str | None) -> None:

@@ -67,7 +67,11 @@ _MODEL_JWT: Final = Step(
     "a document breaking the VCDM 2.0 MUSTs or the JSON-LD context rules (unlisted context, @vocab, redefinition)",
 )
 _SIGNATURE: Final = Step("signature", "a signature that does not verify under that key")
-_TIME: Final = Step("time", "exp/nbf/iat or validFrom/validUntil outside the clock and leeway; an implausible year")
+_TIME: Final = Step(
+    "time",
+    "exp/nbf/iat or validFrom/validUntil (VC 1.1: issuanceDate/expirationDate) outside the clock and leeway; an "
+    "implausible year",
+)
 _SCHEMA: Final = Step("schema", "claims breaking a named credentialSchema (an unknown one under require_known_schema)")
 _RELATED: Final = Step("related", "a relatedResource whose digest does not match the bytes held (never fetched)")
 _STATUS: Final = Step(
@@ -161,12 +165,13 @@ ORDERS: Final[tuple[Order, ...]] = (
             Step(
                 "key_binding",
                 "no KB-JWT where policy requires one; a KB-JWT not signed by the cnf key, over "
-                "another presentation (sd_hash), replayed, or answering another nonce or aud",
+                "another presentation (sd_hash), replayed, answering another nonce or aud, or of an algorithm "
+                "outside Policy.allowed_algs",
             ),
             Step(
                 "challenge",
-                "a nonce never issued, expired or spent; no challenge given where policy requires one (then the "
-                "KB-JWT's nonce is not spent)",
+                "a nonce never issued, expired or spent; a KB-JWT where no challenge was given and policy "
+                "requires one, whether or not policy requires key binding (then its nonce is not spent)",
             ),
             Step("issuer", "a body issuer that is not the signer (iss)"),
             Step("time", "validFrom/validUntil outside the clock and leeway (exp/nbf/iat: in parse)"),
@@ -178,7 +183,11 @@ ORDERS: Final[tuple[Order, ...]] = (
             _TRUST,
             _ASSURANCE,
             Step("challenge", "no KB-JWT where the caller's challenge asks for one"),
-            Step("domain", "no KB-JWT where the caller's domain asks for one"),
+            Step(
+                "domain",
+                "no KB-JWT where the caller's domain asks for one; a KB-JWT where no domain was given and "
+                "policy requires one",
+            ),
         ),
     ),
     Order(
@@ -226,12 +235,7 @@ ORDERS: Final[tuple[Order, ...]] = (
             _VC11_MODEL,
             _ISSUER_KEY,
             _SIGNATURE,
-            _TIME,
-            _STATUS,
-            _TRUST,
-            _ASSURANCE,
-            _UNASKED_CHALLENGE,
-            _UNASKED_DOMAIN,
+            *_CREDENTIAL_CHECKS,
         ),
     ),
     Order(

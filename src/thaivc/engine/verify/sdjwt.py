@@ -1,10 +1,12 @@
 """Verification of SD-JWT VC presentations (``dc+sd-jwt``, legacy ``vc+sd-jwt`` on input).
 
-The issuer's key comes from the issuer's own trust configuration: a DID issuer's ``kid`` must be a
-verification method of that DID authorised for ``assertionMethod``; an HTTPS issuer needs a key
-resolver configured on the verifier (JWT VC Issuer Metadata). Key material in the token is never
-used. Key binding is required by policy, decided before parsing; the KB-JWT's nonce is the
-verifier's challenge and is consumed once.
+The order of checks, and what each refuses, is declared in :mod:`thaivc.engine.verify.order` (the
+"dc+sd-jwt (+KB-JWT)" order), which ``tests/test_verify_order.py`` holds every report to; it is
+not repeated here. What is particular to this pipeline: the issuer's key comes from the verifier's
+own trust configuration (a DID issuer's ``kid`` authorised for ``assertionMethod``, or the
+configured JWT VC Issuer Metadata resolver for an HTTPS issuer), never from key material in the
+token; and a KB-JWT makes the token a presentation, held to the same challenge and domain rules as
+every other presentation format whether or not policy requires key binding.
 """
 
 from __future__ import annotations
@@ -45,7 +47,12 @@ IssuerPublicKeyResolver = Callable[[dict[str, Any], dict[str, Any]], "PublicKey"
 def did_issuer_key_resolver(verifier: Verifier) -> IssuerPublicKeyResolver:
     """Resolve an SD-JWT issuer key through the verifier's DID resolver (issuer = the DID)."""
 
+    allowed = verifier.policy.allowed_algs
+
     def resolve(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
+        # Policy.allowed_algs, as for every JOSE format: asked before any key is looked up (a parse refusal)
+        if header.get("alg") not in allowed:
+            raise ThaiVCError("jose.alg_not_allowed", f"{str(header.get('alg'))[:20]} is not allowed by policy")
         iss = payload.get("iss")
         if not isinstance(iss, str):
             raise ThaiVCError("sdjwt.required_claim_missing", "iss is missing")
@@ -95,8 +102,10 @@ def check_sd_jwt_presentation(
     # (and its nonce is consumed) even when the policy does not require key binding
     answering = not nested and (challenge is not None or domain is not None)
     bind = require_kb or answering
-    # refused below for the missing challenge: the KB-JWT's nonce is checked once, never spent here
-    unasked = require_kb and challenge is None and policy.require_challenge
+    # a KB-JWT makes this a presentation, held to every presentation format's rules (record_challenge):
+    # without the caller's challenge, where policy requires one, it is refused below and its nonce
+    # is checked once, never spent here (so an eavesdropper cannot void the holder's login)
+    unasked = not nested and challenge is None and policy.require_challenge
     accepted = ACCEPTED_TYPS if policy.accept_legacy_sd_jwt_typ else frozenset({SD_JWT_VC_TYP})
     try:
         result: SdJwtResult = verify_sd_jwt(
@@ -116,11 +125,15 @@ def check_sd_jwt_presentation(
         return b.build()
     for step in _STEPS:
         b.ok(step)
-    if result.kb_payload is not None:
+    kb_alg = (result.kb_header or {}).get("alg")
+    if result.kb_payload is not None and kb_alg not in policy.allowed_algs:
+        b.fail("key_binding", "jose.alg_not_allowed", f"the KB-JWT's {str(kb_alg)[:20]} is not allowed by policy")
+    elif result.kb_payload is not None:
         b.ok("key_binding")
     else:
         b.skip("key_binding", "inside a signed presentation" if nested else "not required by policy")
-    if unasked:
+    presented = result.kb_payload is not None
+    if unasked and presented:
         # checked after the input itself, so hostile input is reported as what it is
         b.fail("challenge", "vp.challenge_missing", "no challenge was given to the verifier; policy requires one")
     b.details["disclosed"] = list(result.disclosed)
@@ -140,8 +153,10 @@ def check_sd_jwt_presentation(
     record_related(verifier, payload, b)
     record_status(verifier, payload, b, issuer=issuer if isinstance(issuer, str) else None)
     record_trust(verifier, issuer if isinstance(issuer, str) else "", payload, b)
-    if result.kb_payload is None and answering:
+    if not presented and answering:
         refuse_unanswered(b, challenge=challenge, domain=domain)  # no KB-JWT: nothing answers them
+    elif presented and domain is None and policy.require_domain:
+        b.fail("domain", "vp.domain_mismatch", "no domain was given to the verifier; policy requires one")
     return b.build(document=payload)
 
 
