@@ -35,6 +35,7 @@ CHECK_MAY_RAISE: dict[str, str] = {
     "status/checker.py:StatusChecker.check_entry": "revoked/suspended are results; a malformed entry raises",
     "status/checker.py:StatusChecker.check_token": "a StatusResult; a claim with no issuer to match raises",
     "registries/dopa.py:GdxDopaClient.check_card": "DOPA's answer is the result; no answer is Indeterminate",
+    "engine/verifier.py:Verifier.check_embedded": "a report for any item; a usage error only for a bad depth",
     "thai/ids.py:check_digit": "a noun: the mod-11 check digit of an ID, computed from 12 digits",
 }
 
