@@ -184,7 +184,7 @@ class Database:
     def transaction(self, *, write: bool = True) -> Iterator[_Cursor]:
         """A transaction; a database error becomes ``service.unavailable`` and the connection is renewed."""
         conn = self._conn()
-        try:
+        with self._failures_unavailable():
             if self.kind == "sqlite":
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
@@ -196,16 +196,6 @@ class Database:
             else:
                 with conn.transaction(), conn.cursor() as cur:
                     yield _Cursor(cur, "%s")
-        except ThaiVCError:
-            raise
-        except (sqlite3.Error, OSError) as exc:
-            self._drop_conn()
-            raise _unavailable(exc) from None
-        except Exception as exc:
-            if type(exc).__module__.startswith("psycopg"):
-                self._drop_conn()
-                raise _unavailable(exc) from None
-            raise
 
     def statement(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one write statement as its own transaction (the connection is in autocommit); its rowcount.
@@ -214,9 +204,18 @@ class Database:
         statements that are atomic by themselves, such as a conditional ``UPDATE`` that spends a value.
         """
         conn = self._conn()
-        try:
+        with self._failures_unavailable():
             cur = conn.execute(sql if self.kind == "sqlite" else sql.replace("?", "%s"), params)
             return int(cur.rowcount)
+
+    @contextmanager
+    def _failures_unavailable(self) -> Iterator[None]:
+        """A database or connection failure becomes ``service.unavailable`` and the connection is
+        renewed; thaivc's own errors and any other exception pass through unchanged."""
+        try:
+            yield
+        except ThaiVCError:
+            raise
         except (sqlite3.Error, OSError) as exc:
             self._drop_conn()
             raise _unavailable(exc) from None
