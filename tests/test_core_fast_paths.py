@@ -323,13 +323,15 @@ _odd = st.sampled_from([float("nan"), float("inf"), -float("inf"), (1, "a"), 10*
 @given(st.recursive(_scalars | _odd | _TRICKY_TEXT, lambda inner: st.lists(inner, max_size=4)
                     | st.dictionaries(_TRICKY_TEXT | st.integers(-2, 2), inner, max_size=4), max_leaves=20))
 def test_fast_compact_text_is_the_same_json_or_the_same_refusal(value: Any) -> None:
+    from thaivc.core.errors import ThaiVCError
     from thaivc.core.jsonutil import dumps_compact, dumps_compact_bytes
 
     try:
         strict = dumps_compact(value).encode("utf-8")
-    except (ValueError, TypeError, UnicodeEncodeError) as err:
-        with pytest.raises(type(err)):
+    except ThaiVCError as err:  # what JSON cannot say: the same code both ways
+        with pytest.raises(ThaiVCError) as fast_err:
             dumps_compact_bytes(value)
+        assert fast_err.value.code == err.code
         return
     fast = dumps_compact_bytes(value)
     assert _typed(json.loads(fast)) == _typed(json.loads(strict))
@@ -356,9 +358,13 @@ def test_fast_compact_text_refuses_what_json_refuses() -> None:
     class Point:
         x: int
 
-    for bad in [float("nan"), {"a": float("inf")}, datetime.datetime(2026, 1, 1), uuid.uuid4(), Point(1), {"s": "\ud800"}]:
-        with pytest.raises((ValueError, TypeError, UnicodeEncodeError)):
+    from thaivc.core.errors import ThaiVCError
+
+    for bad in [float("nan"), {"a": float("inf")}, datetime.datetime(2026, 1, 1), uuid.uuid4(), Point(1), {"s": "\ud800"},
+                {1: "a"}]:
+        with pytest.raises(ThaiVCError) as err:  # a code, never a bare TypeError/ValueError/UnicodeEncodeError
             dumps_compact_bytes(bad)
+        assert err.value.code == "json.not_ijson"
 
 
 @pytest.mark.parametrize("key_type", ["P-256", "P-384"])

@@ -56,7 +56,10 @@ def test_the_issuer_refuses_what_json_cannot_say(key: thaivc.PrivateKey, fmt: st
     assert err.value.code == "json.not_ijson"
 
 
-@pytest.mark.parametrize("payload", [*NOT_JSON, pytest.param(_self_containing(), id="cycle")])
+@pytest.mark.parametrize(
+    "payload",
+    [*NOT_JSON, pytest.param(_self_containing(), id="cycle"), pytest.param({"s": "\ud800"}, id="lone-surrogate")],
+)
 def test_sign_compact_refuses_what_json_cannot_say(key: thaivc.PrivateKey, payload: Any) -> None:
     with pytest.raises(ThaiVCError) as err:
         sign_compact({"typ": "JWT"}, payload, key)

@@ -314,11 +314,17 @@ def dumps_compact(value: Any) -> str:
     """
     _require_string_names(value)
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InputError("json.not_ijson", f"not a JSON value: {str(exc)[:120]}") from None
     except RecursionError:
         raise InputError("input.too_deep", "the value nests too deeply to write as JSON") from None
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: no UTF-8 text can carry it (I-JSON, RFC 7493 §2.1)
+            raise InputError("json.not_ijson", "a string holds a lone surrogate") from None
+    return text
 
 
 def _require_string_names(value: Any) -> None:

@@ -184,7 +184,8 @@ def _normalize_walk(value: Any, path: tuple[str | int, ...]) -> Any:
     if isinstance(value, dict):
         for key in value:
             if not isinstance(key, str):  # json.dumps would sign 1 as "1": not what the caller wrote
-                raise ThaiVCError("json.not_ijson", f"a member name is {type(key).__name__}, not a string", loc=path)
+                where = (*path, key if isinstance(key, int) else repr(key)[:40])
+                raise ThaiVCError("json.not_ijson", f"a member name is {type(key).__name__}, not a string", loc=where)
         return {_normalize_walk(k, (*path, k)): _normalize_walk(v, (*path, k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_normalize_walk(v, (*path, i)) for i, v in enumerate(value)]
