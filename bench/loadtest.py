@@ -308,6 +308,10 @@ class _Answer:
         return json.loads(self.body)
 
 
+#: idle keep-alive connections older than this are not reused (uvicorn's keep-alive timeout is 5 s)
+_KEEP_ALIVE_MARGIN_S = 4.0
+
+
 class RawClient:
     """The verification driver: HTTP/1.1 keep-alive on asyncio streams, ``json.dumps`` and a status line.
 
@@ -321,14 +325,14 @@ class RawClient:
     def __init__(self, base: str, connections: int, timeout: float = 30.0) -> None:
         host, port = base.removeprefix("http://").split(":")
         self.host, self.port, self.timeout = host, int(port), timeout
-        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self._slots = asyncio.Semaphore(connections)
 
     async def __aenter__(self) -> RawClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        for _, writer in self._idle:
+        for _, writer, _ in self._idle:
             writer.close()
         self._idle.clear()
 
@@ -337,8 +341,7 @@ class RawClient:
         head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         async with self._slots:
-            conn = self._idle.pop() if self._idle else await asyncio.open_connection(self.host, self.port)
-            reader, writer = conn
+            reader, writer = await self._connection()
             try:
                 async with asyncio.timeout(self.timeout):
                     writer.write(head + body)
@@ -354,8 +357,19 @@ class RawClient:
             if fields.get("connection", "").strip() == "close":
                 writer.close()
             else:
-                self._idle.append(conn)
+                self._idle.append((reader, writer, time.monotonic()))
         return _Answer(status, payload)
+
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """An idle connection the server has not closed, else a new one. uvicorn closes a keep-alive
+        connection idle for 5 s; the paced phase leaves some idle that long, and a request written to
+        one the server just closed fails (it was counted as a service error before)."""
+        while self._idle:
+            reader, writer, since = self._idle.pop()
+            if time.monotonic() - since < _KEEP_ALIVE_MARGIN_S and not reader.at_eof():
+                return reader, writer
+            writer.close()
+        return await asyncio.open_connection(self.host, self.port)
 
 
 _DRIVER_ERRORS = (httpx.HTTPError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
