@@ -1,10 +1,21 @@
-"""Shared helpers of the service tests (configuration files, keys, requests)."""
+"""Shared helpers of the service tests (configuration files, keys, requests, a live process)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import httpx
+import pytest
 
 from thaivc import generate_key
 
@@ -71,3 +82,51 @@ def credential(**extra: Any) -> dict[str, Any]:
         "credentialSubject": {"id": "did:example:somchai", "name": "สมชาย ใจดี"},
         **extra,
     }
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (the service binds it a moment later)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve_process(
+    args: Sequence[str],
+    *,
+    ready_url: str,
+    stderr: Path,
+    verify: ssl.SSLContext | bool = True,
+    cwd: Path | None = None,
+    wait: float = 60.0,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m thaivc <args>`` in its own process until ``ready_url`` answers 200; stopped after.
+
+    Its stderr goes to a file (a pipe nobody reads can fill and stall the service), and is quoted
+    when the service does not start. Stopped with SIGTERM (graceful shutdown), killed after 30 s.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with stderr.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "thaivc", *args], env=env, stdout=subprocess.DEVNULL,
+                                stderr=sink, cwd=cwd)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if httpx.get(ready_url, timeout=2, verify=verify).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"thaivc {' '.join(args[:1])} did not start: {stderr.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -8,20 +8,18 @@ command (``-X``, ``-H``, ``-d``, ``--cacert``), so it runs where ``curl`` is abs
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
 import ssl
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from test_server_tls import _free_port, make_pair
+from server_helpers import free_port, serve_process
+from test_server_tls import make_pair
 
 from thaivc.cli import main
 
@@ -73,53 +71,15 @@ def _with_httpx(command: str) -> httpx.Response:
 
 @pytest.fixture
 def sample_over_tls(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     assert main(["serve", "sample", str(tmp_path / "serve"), "--port", str(port)]) == 0
     cert, key = make_pair(tmp_path)
     err = tmp_path / "stderr.txt"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     config = tmp_path / "serve" / "thaivc-server.toml"
-    with err.open("wb") as sink:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "thaivc",
-                "serve",
-                "--config",
-                str(config),
-                "--port",
-                str(port),
-                "--tls-cert",
-                str(cert),
-                "--tls-key",
-                str(key),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-            cwd=tmp_path,
-        )
+    args = ["serve", "--config", str(config), "--port", str(port), "--tls-cert", str(cert), "--tls-key", str(key)]
     trust = ssl.create_default_context(cafile=str(cert))
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"https://localhost:{port}/healthz", timeout=2, verify=trust).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"thaivc serve did not start over TLS: {err.read_text()[-2000:]}")
-            time.sleep(0.2)
+    with serve_process(args, ready_url=f"https://localhost:{port}/healthz", verify=trust, stderr=err, cwd=tmp_path):
         yield err.read_text(encoding="utf-8")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_the_printed_commands_work_as_printed_over_https(sample_over_tls: str) -> None:

@@ -7,10 +7,7 @@ The in-process tests drive the guard directly; ``test_*_over_a_socket`` start th
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from server_helpers import ISSUER_KEY, credential, issuer_headers, write_config
+from server_helpers import ISSUER_KEY, credential, free_port, issuer_headers, serve_process, write_config
 from starlette.testclient import TestClient
 
 
@@ -149,43 +146,16 @@ def config_path(tmp_path: Path) -> Path:
 
 
 # -- the real service on a loopback socket ----------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[str, int]]:
-    port = _free_port()
+    port = free_port()
     path = write_config(tmp_path, "[limits]\nbody_timeout = 1.0\n")
     text = path.read_text().replace('public_url = "https://issuer.example.go.th"', f'public_url = "http://127.0.0.1:{port}"')
     path.write_text(text)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "thaivc", "serve", "--config", str(path), "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "did not start")
-            time.sleep(0.1)
+    args = ["serve", "--config", str(path), "--port", str(port)]
+    with serve_process(args, ready_url=base + "/healthz", stderr=tmp_path / "stderr.txt", wait=30):
         yield base, port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_issue_and_verify_over_a_socket(live: tuple[str, int]) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from oid4vc_helpers import PROTOCOLS, offer_body
-from server_helpers import ADMIN_KEY, admin_headers, write_config
+from server_helpers import ADMIN_KEY, admin_headers, free_port, serve_process, write_config
 from starlette.testclient import TestClient
 
 from thaivc.oid4vc import ErrorResponse
@@ -25,13 +21,6 @@ from thaivc.wallet.present import PresentationWallet
 AGENT = "1999900001010"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[str]:
     """``thaivc serve`` in its own process on a loopback port; its base URL."""
@@ -41,31 +30,9 @@ def live(tmp_path: Path) -> Iterator[str]:
     text = config.read_text(encoding="utf-8").replace('public_url = "https://issuer.example.go.th"',
                                                      f'public_url = "{base}"')
     config.write_text(text, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "thaivc", "serve", "--config", str(config), "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"thaivc serve did not start: {err[-2000:]}")
-            time.sleep(0.2)
+    args = ["serve", "--config", str(config), "--port", str(port)]
+    with serve_process(args, ready_url=base + "/readyz", stderr=tmp_path / "stderr.txt"):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_a_wallet_over_real_http_collects_and_presents(live: str) -> None:

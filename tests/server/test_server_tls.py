@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
-import socket
 import ssl
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from server_helpers import write_config
+from server_helpers import free_port, serve_process, write_config
 
 from thaivc.cli import main
 from thaivc.server import load_config
@@ -156,60 +151,17 @@ def test_cli_flags_are_checked_before_starting(tmp_path: Path, capsys: pytest.Ca
 
 
 # -- the real service over loopback HTTPS -------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def https_service(tmp_path: Path) -> Iterator[tuple[str, ssl.SSLContext]]:
-    port = _free_port()
+    port = free_port()
     cert, key = make_pair(tmp_path)
     path = write_config(tmp_path)
     path.write_text(path.read_text().replace("https://issuer.example.go.th", f"https://localhost:{port}"))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "thaivc",
-            "serve",
-            "--config",
-            str(path),
-            "--port",
-            str(port),
-            "--tls-cert",
-            str(cert),
-            "--tls-key",
-            str(key),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     trust = ssl.create_default_context(cafile=str(cert))
     base = f"https://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=2, verify=trust).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"thaivc serve did not start over TLS: {err[-2000:]}")
-            time.sleep(0.2)
+    args = ["serve", "--config", str(path), "--port", str(port), "--tls-cert", str(cert), "--tls-key", str(key)]
+    with serve_process(args, ready_url=base + "/healthz", verify=trust, stderr=tmp_path / "stderr.txt"):
         yield base, trust
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_serve_answers_over_loopback_https(https_service: tuple[str, ssl.SSLContext]) -> None:
