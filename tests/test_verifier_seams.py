@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import thaivc
-from thaivc.core.errors import Indeterminate, UsageError
+from thaivc.core.errors import Indeterminate, ThaiVCError, UsageError
 from thaivc.engine.challenge import MemoryChallengeStore
 from thaivc.jose.media import envelope
 
@@ -69,6 +69,20 @@ def test_a_broken_store_is_indeterminate_never_fresh() -> None:
     with pytest.raises(Indeterminate) as caught:
         verifier.redeem_challenge("c-3", _BrokenStore())
     assert caught.value.code == "vp.challenge_unknown"
+
+
+class _UnavailableStore:
+    def consume(self, challenge: str) -> bool:
+        raise ThaiVCError("service.unavailable", "the database did not answer")
+
+
+def test_a_store_that_names_its_outage_keeps_its_code() -> None:
+    """An outage the store reports in thaivc's words stays that outage (a service answers 503 and the
+    caller retries), never a "challenge unknown" that sends the operator looking at the wallet."""
+    verifier = thaivc.Verifier(clock=CLOCK)
+    with pytest.raises(Indeterminate) as caught:
+        verifier.redeem_challenge("c-4", _UnavailableStore())
+    assert caught.value.code == "service.unavailable"
 
 
 def test_a_presentation_answering_through_a_broken_store_is_not_verified(world: dict[str, Any]) -> None:

@@ -215,3 +215,23 @@ def test_every_response_has_a_request_id(client: TestClient) -> None:
     assert r.headers["x-request-id"] == "abcdef0123456789"
     r = client.get("/healthz", headers={"X-Request-Id": "bad id\x01"})
     assert r.headers["x-request-id"] != "bad id"
+
+
+def test_a_challenge_ledger_out_of_reach_is_the_services_503_not_the_wallets_error(
+    client: TestClient, tmp_path: Any
+) -> None:
+    """The database failing while the challenge is spent is an outage (503, retry), never a 422 that
+    blames the presentation ("challenge unknown") — and never a pass."""
+    import sqlite3
+
+    wallet = generate_key("P-256")
+    vc = issue(client, credential(credentialSubject={"id": wallet.did, "name": "x"}))
+    _, token = unenvelope(vc)
+    challenge = client.post("/challenges").json()["challenge"]
+    vp = Holder(wallet).present([token], challenge=challenge, domain="https://rd.go.th")
+    with sqlite3.connect(tmp_path / "service.db") as db:  # the ledger goes away under the running service
+        db.execute("ALTER TABLE thaivc_challenge RENAME TO thaivc_challenge_gone")
+    r = client.post("/presentations/verify", json={"verifiablePresentation": vp, "options": {
+        "challenge": challenge, "domain": "https://rd.go.th"}})
+    assert_problem(r, 503, "service.unavailable")
+    assert r.json()["verified"] is False

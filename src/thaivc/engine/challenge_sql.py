@@ -21,7 +21,7 @@ from os import PathLike
 from typing import Any, Final
 
 from thaivc.core.clock import Clock, SystemClock
-from thaivc.core.errors import Indeterminate
+from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.engine.challenge import ChallengeState, require_ttl
 from thaivc.status._connections import ThreadConnections
 
@@ -105,7 +105,7 @@ class SqliteChallengeStore(_SqlChallengeStore):
         try:
             cur = self._conns.get().execute(sql, tuple(params))
             return cur.rowcount, cur.fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ThaiVCError) as exc:  # a database error, or the store already closed
             raise Indeterminate("vp.challenge_unknown", f"challenge store: {type(exc).__name__}") from None
 
     def close(self) -> None:
@@ -141,7 +141,7 @@ class PostgresChallengeStore(_SqlChallengeStore):
                 cur.execute(sql.replace("?", "%s"), tuple(params))
                 rows = cur.fetchall() if cur.description is not None else []
                 return int(cur.rowcount), rows
-        except self._psycopg.Error as exc:
+        except (self._psycopg.Error, ThaiVCError) as exc:  # a database error, or the store already closed
             raise Indeterminate("vp.challenge_unknown", f"challenge store: {type(exc).__name__}") from None
 
     def close(self) -> None:

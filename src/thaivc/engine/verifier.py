@@ -309,12 +309,16 @@ class Verifier:
         The presentation pipelines call this once the presentation's signature verified, so junk
         cannot burn a challenge; only ``"fresh"`` is an answer (:func:`thaivc.engine.challenge.refusal`
         names the others). It follows this verifier's ``Policy.require_issued_challenge``. A store
-        that breaks raises :class:`~thaivc.core.errors.Indeterminate` (``vp.challenge_unknown``):
-        a replay must never pass because the ledger could not be read.
+        that breaks raises :class:`~thaivc.core.errors.Indeterminate`: a replay must never pass because
+        the ledger could not be read. A store that names its failure in thaivc's words keeps that code
+        (``service.unavailable`` is the database, which a service answers with 503); anything else is
+        ``vp.challenge_unknown``.
         """
         try:
             return redeem(store if store is not None else self.challenges, challenge,
                           require_issued=self.policy.require_issued_challenge)
+        except ThaiVCError as exc:  # the store's own words: its outage stays an outage
+            raise Indeterminate(exc.code, exc.detail) from None
         except Exception as exc:  # a broken store must not let a replay through
             raise Indeterminate("vp.challenge_unknown", f"challenge store failed: {type(exc).__name__}") from None
 
