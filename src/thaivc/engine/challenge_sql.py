@@ -21,9 +21,9 @@ from os import PathLike
 from typing import Any, Final
 
 from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.engine.challenge import ChallengeState, require_ttl
-from thaivc.status._connections import ThreadConnections
 
 __all__ = ["PostgresChallengeStore", "SqliteChallengeStore"]
 
@@ -32,6 +32,10 @@ SCHEMA: Final = """CREATE TABLE IF NOT EXISTS thaivc_challenge (
     expires_at DOUBLE PRECISION NOT NULL,
     used INTEGER NOT NULL
 )"""
+
+
+def _closed() -> Indeterminate:
+    return Indeterminate("vp.challenge_unknown", "the challenge store is closed")
 
 
 def _digest(challenge: str) -> str:
@@ -93,7 +97,7 @@ class SqliteChallengeStore(_SqlChallengeStore):
         self._path = str(path)
         self._timeout = busy_timeout
         self._conns: ThreadConnections[sqlite3.Connection] = ThreadConnections(
-            self._open, sqlite3.Connection.close, shared=self._path == ":memory:")
+            self._open, sqlite3.Connection.close, closed=_closed, shared=self._path == ":memory:")
         self._run(SCHEMA)
 
     def _open(self) -> sqlite3.Connection:
@@ -126,7 +130,7 @@ class PostgresChallengeStore(_SqlChallengeStore):
         self._psycopg = psycopg
         self._dsn = dsn
         self._connect_timeout = connect_timeout
-        self._conns: ThreadConnections[Any] = ThreadConnections(self._open, lambda conn: conn.close())
+        self._conns: ThreadConnections[Any] = ThreadConnections(self._open, lambda conn: conn.close(), closed=_closed)
         self._run(SCHEMA)
 
     def _open(self) -> Any:

@@ -3,18 +3,18 @@
 Each operation is one statement in autocommit mode, so PostgreSQL's row locks make it atomic: of two
 sessions deleting the same code, the second waits for the first and then finds nothing. One
 connection per thread (a psycopg connection is one session, and sessions must not be shared by
-threads mid-statement). The schema is created under a transaction-level advisory lock, because
-``CREATE TABLE IF NOT EXISTS`` itself races when several workers start at once.
+threads mid-statement), closed when its thread ends. The schema is created under a
+transaction-level advisory lock, because ``CREATE TABLE IF NOT EXISTS`` itself races when several
+workers start at once.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Sequence
 from typing import Any, Final
 
 from thaivc.core.clock import Clock
+from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
 
@@ -36,10 +36,8 @@ class PostgresStateStore(SqlStateStore):
         self._psycopg = psycopg
         self._dsn = dsn
         self._timeout = connect_timeout
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._all: list[Any] = []
-        self._closed = False
+        self._conns: ThreadConnections[Any] = ThreadConnections(
+            self._connect, lambda conn: conn.close(), closed=_closed)
         conn = self._conn()
         try:
             with conn.transaction():
@@ -50,19 +48,18 @@ class PostgresStateStore(SqlStateStore):
             self.close()
             raise ThaiVCError("openid.store", f"cannot create the state table: {type(exc).__name__}") from None
 
+    def _connect(self) -> Any:
+        try:
+            return self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._timeout)
+        except self._psycopg.Error as exc:
+            # the DSN may carry a password: name the failure, not the connection string
+            raise ThaiVCError("openid.store", f"cannot connect: {type(exc).__name__}") from None
+
     def _conn(self) -> Any:
-        if self._closed:
-            raise ThaiVCError("openid.store", "the state store is closed")
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            try:
-                conn = self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._timeout)
-            except self._psycopg.Error as exc:
-                # the DSN may carry a password: name the failure, not the connection string
-                raise ThaiVCError("openid.store", f"cannot connect: {type(exc).__name__}") from None
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
+        conn = self._conns.get()
+        if conn.closed:  # the server restarted or the socket broke: this thread opens anew
+            self._conns.discard()
+            conn = self._conns.get()
         return conn
 
     def _run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -75,9 +72,8 @@ class PostgresStateStore(SqlStateStore):
 
     def close(self) -> None:
         """Close every thread's connection; later use is ``openid.store``."""
-        with self._lock:
-            self._closed = True
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(self._psycopg.Error):
-                conn.close()
+        self._conns.close()
+
+
+def _closed() -> ThaiVCError:
+    return ThaiVCError("openid.store", "the state store is closed")

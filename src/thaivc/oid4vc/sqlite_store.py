@@ -5,12 +5,12 @@ taken up front and a waiting process is put to sleep by ``busy_timeout`` rather 
 that SQLite reports busy without waiting (switching a new file to WAL, a stale WAL snapshot) is
 retried with jitter until the same deadline. ``synchronous=FULL``: a code that was redeemed must stay
 redeemed after a power cut. Each thread has its own connection (a :mod:`sqlite3` connection refuses
-to cross threads); an in-memory database exists on one connection only, which all threads share in turn.
+to cross threads), closed when the thread ends; an in-memory database exists on one connection
+only, which all threads share in turn.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import threading
@@ -19,6 +19,7 @@ from os import PathLike
 from typing import Any, TypeVar
 
 from thaivc.core.clock import Clock
+from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.sqlite import create_schema, immediate, retry_while_busy
 from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
@@ -41,11 +42,9 @@ class SqliteStateStore(SqlStateStore):
         self._path = os.fspath(path)
         self._busy_timeout = busy_timeout
         self._memory = self._path == ":memory:" or "mode=memory" in self._path
-        self._local = threading.local()
-        self._lock = threading.RLock()
-        self._all: list[sqlite3.Connection] = []
-        self._shared: sqlite3.Connection | None = None
-        self._closed = False
+        self._lock = threading.RLock()  # an in-memory database: its one connection is used in turn
+        self._conns: ThreadConnections[sqlite3.Connection] = ThreadConnections(
+            lambda: self._with_retry(self._connect), sqlite3.Connection.close, closed=_closed, shared=self._memory)
         self._with_retry(lambda: self._create_schema(self._conn()))
 
     # -- connections -------------------------------------------------------------------------------
@@ -64,21 +63,7 @@ class SqliteStateStore(SqlStateStore):
         return conn
 
     def _conn(self) -> sqlite3.Connection:
-        if self._closed:
-            raise ThaiVCError("openid.store", "the state store is closed")
-        if self._memory:
-            with self._lock:
-                if self._shared is None:
-                    self._shared = self._with_retry(self._connect)
-                    self._all.append(self._shared)
-                return self._shared
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._with_retry(self._connect)
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+        return self._conns.get()
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
         with self._lock if self._memory else _NoLock():
@@ -100,13 +85,11 @@ class SqliteStateStore(SqlStateStore):
 
     def close(self) -> None:
         """Close every thread's connection; later use is ``openid.store``."""
-        with self._lock:
-            self._closed = True
-            conns, self._all = self._all, []
-            self._shared = None
-        for conn in conns:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+        self._conns.close()
+
+
+def _closed() -> ThaiVCError:
+    return ThaiVCError("openid.store", "the state store is closed")
 
 
 class _NoLock:

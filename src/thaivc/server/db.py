@@ -16,19 +16,18 @@ code path (a database superuser still can: ship the log elsewhere too).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
 import secrets
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
+from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.engine.challenge import ChallengeState
 from thaivc.oid4vc import PostgresStateStore, SqliteStateStore, StateStore
@@ -130,21 +129,29 @@ def _record(r: Sequence[Any]) -> IssuedRecord:
     return IssuedRecord(r[0], json.loads(r[1]), r[2], r[3], json.loads(r[4]), int(r[5]), r[6])
 
 
+def _closed() -> ThaiVCError:
+    return ThaiVCError("service.unavailable", "the database is closed")
+
+
 def _unavailable(exc: BaseException) -> ThaiVCError:
     return ThaiVCError("service.unavailable", f"database: {type(exc).__name__}")
 
 
 class Database:
-    """One connection per thread to the service database; every method is one transaction."""
+    """One connection per thread to the service database; every method is one transaction.
+
+    The connections live in :class:`~thaivc.core.connections.ThreadConnections`: a thread the
+    server's pool retires takes its connection with it (a list of them kept every retired thread's
+    connection open, and a service loaded again after a quiet spell ran PostgreSQL out of them).
+    """
 
     def __init__(self, url: str, *, busy_timeout: float = 30.0) -> None:
         self.url = url
         self.kind = "sqlite" if url.startswith("sqlite:///") else "postgres"
         self._path = url[len("sqlite:///") :] if self.kind == "sqlite" else ""
         self._busy_timeout = busy_timeout
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
+        self._conns: ThreadConnections[Any] = ThreadConnections(
+            self._connect, lambda conn: conn.close(), closed=_closed)
         self._salt: bytes | None = None
         self._status_store: StatusStore | None = None
         self._state_store: StateStore | None = None
@@ -162,23 +169,15 @@ class Database:
         return psycopg.connect(self.url, autocommit=True, connect_timeout=5)
 
     def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = self._connect()
-            except Exception as exc:
-                raise _unavailable(exc) from None
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+        try:
+            return self._conns.get()
+        except ThaiVCError:
+            raise
+        except Exception as exc:
+            raise _unavailable(exc) from None
 
     def _drop_conn(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
-        if conn is not None:
-            with contextlib.suppress(Exception):  # a broken connection may fail to close; it is dropped anyway
-                conn.close()
+        self._conns.discard()  # a broken connection may fail to close; it is dropped anyway
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[_Cursor]:
@@ -226,11 +225,8 @@ class Database:
             raise
 
     def close(self) -> None:
-        with self._lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(Exception):
-                conn.close()
+        """Close every thread's connection and the stores; any later use is ``service.unavailable``."""
+        self._conns.close()
         if self._status_store is not None:
             self._status_store.close()
         if self._state_store is not None:

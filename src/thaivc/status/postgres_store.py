@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
+from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
-from thaivc.status._connections import ThreadConnections
-from thaivc.status.sql_store import SCHEMA, SqlStatusStore
+from thaivc.status.sql_store import SCHEMA, SqlStatusStore, store_closed
 
 __all__ = ["PostgresStatusStore"]
 
@@ -41,7 +41,7 @@ class PostgresStatusStore(SqlStatusStore):
         self._psycopg = psycopg
         self._dsn = dsn
         self._connect_timeout = connect_timeout
-        self._conns: ThreadConnections[Any] = ThreadConnections(self._open, _close)
+        self._conns: ThreadConnections[Any] = ThreadConnections(self._open, _close, closed=store_closed)
         try:
             with self._write("schema") as cur:
                 for statement in SCHEMA:

@@ -24,7 +24,7 @@ from typing import Any, Final
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.status.store import Allocation, ListFormat, ListInfo, ListSnapshot, Publication
 
-__all__ = ["SCHEMA", "SqlStatusStore"]
+__all__ = ["SCHEMA", "SqlStatusStore", "store_closed"]
 
 SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS thaivc_status_list (
@@ -72,6 +72,11 @@ _SELECT_LISTS: Final = (
     "SELECT list_id, issuer_id, purpose, status_size, list_size, messages, allocated, revision"
     " FROM thaivc_status_list"
 )
+
+
+def store_closed() -> ThaiVCError:
+    """What any use of a closed status store raises (the SQLite and PostgreSQL stores alike)."""
+    return ThaiVCError("status.store", "the status store is closed")
 
 
 def _messages_key(messages: tuple[str, ...] | None) -> str:

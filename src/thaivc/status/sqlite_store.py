@@ -10,7 +10,7 @@ Settings and why:
 * ``busy_timeout``: concurrent writers wait instead of failing;
 * autocommit mode in :mod:`sqlite3` (``isolation_level=None``) so the module never opens or commits a
   transaction behind our back;
-* one connection per thread (:class:`~thaivc.status._connections.ThreadConnections`): a store may be
+* one connection per thread (:class:`~thaivc.core.connections.ThreadConnections`): a store may be
   shared by the threads of a server; an in-memory database, which exists only on its connection, is
   the exception: one connection, with its transactions taken in turn;
 * opening is retried within ``busy_timeout``: switching a brand-new file to WAL needs an exclusive lock
@@ -29,10 +29,10 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from os import PathLike
 from typing import Any, TypeVar
 
+from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.sqlite import create_schema, is_busy, retry_while_busy
-from thaivc.status._connections import ThreadConnections
-from thaivc.status.sql_store import SCHEMA, SqlStatusStore
+from thaivc.status.sql_store import SCHEMA, SqlStatusStore, store_closed
 
 __all__ = ["SqliteStatusStore"]
 
@@ -65,7 +65,7 @@ class SqliteStatusStore(SqlStatusStore):
         self._memory = _is_memory(self._path)
         # an in-memory database exists on one connection only: all threads share it, in turn
         self._serial: AbstractContextManager[Any] = threading.RLock() if self._memory else nullcontext()
-        self._conns = ThreadConnections(self._open, _close, shared=self._memory)
+        self._conns = ThreadConnections(self._open, _close, closed=store_closed, shared=self._memory)
         try:
             conn = self._conns.get()
             self._retry_while_busy(lambda: self._create_schema(conn))

@@ -1,13 +1,17 @@
-"""One database connection per thread, for the status stores.
+"""One database connection per thread, for every store that talks to a database.
 
 A store is shared by the threads of a server (an issuer's web workers, a verifier's thread pool
-reading lists through :class:`~thaivc.status.RegistryFetcher`), but a connection is not: a
+reading lists through :class:`~thaivc.status.RegistryFetcher`, the HTTP service's thread pool), but
+a connection is not: a
 :mod:`sqlite3` connection refuses to be used from another thread, and two threads sharing one
 PostgreSQL connection would share one transaction. So each thread opens its own connection on
 first use, and the store keeps track of them all to close them together.
 
 A connection lives as long as its thread: when the thread ends, its slot is collected and the
-connection closed, so a pool that replaces threads does not leak connections. ``shared=True`` is for
+connection closed, so a pool that replaces threads does not leak connections. (A store that kept its
+connections in a list of its own kept every retired thread's connection open: a server whose pool
+retires idle threads ran PostgreSQL out of connections when load returned. The status, challenge,
+OpenID4VC state stores and the service database all hold their connections here for that reason.) ``shared=True`` is for
 a database that exists on one connection only (SQLite ``:memory:``): every thread gets that one, and
 the store must take its transactions in turn.
 """
@@ -19,8 +23,6 @@ import threading
 import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
-
-from thaivc.core.errors import ThaiVCError
 
 __all__ = ["ThreadConnections"]
 
@@ -43,10 +45,16 @@ def _close_quietly(close: Callable[[C], None], conn: C) -> None:
 
 
 class ThreadConnections(Generic[C]):
-    """Opens a connection per thread with ``open_conn`` and closes them all on :meth:`close`."""
+    """Opens a connection per thread with ``open_conn`` and closes them all on :meth:`close`.
 
-    def __init__(self, open_conn: Callable[[], C], close_conn: Callable[[C], None], *, shared: bool = False) -> None:
+    ``closed`` makes the store's own error for any use after :meth:`close` (each store has its
+    problem code: a caller learns which store is gone, never a bare exception).
+    """
+
+    def __init__(self, open_conn: Callable[[], C], close_conn: Callable[[C], None], *,
+                 closed: Callable[[], Exception], shared: bool = False) -> None:
         self._open = open_conn
+        self._closed_error = closed
         self._close = close_conn
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -58,7 +66,7 @@ class ThreadConnections(Generic[C]):
     def get(self) -> C:
         """This thread's connection, opened now if it has none."""
         if self._closed:
-            raise ThaiVCError("status.store", "the status store is closed")
+            raise self._closed_error()
         if self._is_shared:
             return self._get_shared()
         slot: _Slot[C] | None = getattr(self._local, "slot", None)
@@ -69,6 +77,8 @@ class ThreadConnections(Generic[C]):
 
     def _get_shared(self) -> C:
         with self._lock:
+            if self._closed:
+                raise self._closed_error()
             if self._shared is None:
                 self._shared = _Slot(self._open())
                 self._slots.add(self._shared)
@@ -80,7 +90,7 @@ class ThreadConnections(Generic[C]):
         with self._lock:
             if self._closed:
                 _close_quietly(self._close, slot.conn)
-                raise ThaiVCError("status.store", "the status store is closed")
+                raise self._closed_error()
             self._slots.add(slot)
         return slot
 
@@ -102,7 +112,7 @@ class ThreadConnections(Generic[C]):
             _close_quietly(self._close, slot.conn)
 
     def close(self) -> None:
-        """Close every thread's connection; any later use is ``status.store``."""
+        """Close every thread's connection; any later use raises the store's ``closed`` error."""
         with self._lock:
             self._closed = True
             slots = list(self._slots)
