@@ -14,6 +14,9 @@ retires idle threads ran PostgreSQL out of connections when load returned. The s
 OpenID4VC state stores and the service database all hold their connections here for that reason.) ``shared=True`` is for
 a database that exists on one connection only (SQLite ``:memory:``): every thread gets that one, and
 the store must take its transactions in turn.
+
+PostgreSQL stores borrow from a bounded :class:`PostgresPool` instead: a session costs the server a
+process, and sessions per thread would grow with every thread of every worker of every store.
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
 
-__all__ = ["ThreadConnections"]
+from thaivc.core.errors import UsageError
+
+__all__ = ["PostgresPool", "ThreadConnections"]
 
 C = TypeVar("C")
 
@@ -120,3 +126,72 @@ class ThreadConnections(Generic[C]):
             self._shared = None
         for slot in slots:
             _close_quietly(self._close, slot.conn)
+
+    @contextmanager
+    def connection(self) -> Iterator[C]:
+        """This thread's connection for one unit of work (the same shape as :class:`PostgresPool`)."""
+        yield self.get()
+
+
+class PostgresPool:
+    """A bounded pool of autocommit PostgreSQL connections (:mod:`psycopg_pool`), for one store.
+
+    Connections per thread grow with the server's thread pool (anyio's default is 40 threads per
+    worker process), and every store holds its own: 2 workers x 40 threads x 3 stores is 240
+    sessions, past a default PostgreSQL's ``max_connections`` of 100. A pool bounds the sessions
+    by ``size`` whatever the number of threads; a thread that finds every connection busy waits at
+    most ``wait`` seconds and then gets the store's ``unavailable`` error (a 503 from the service),
+    never an unbounded queue. A connection the server broke (a restart, a failover) is discarded
+    when it comes back to the pool, and the pool opens a new one.
+    """
+
+    def __init__(self, dsn: str, *, size: int, wait: float, connect_timeout: float,
+                 closed: Callable[[], Exception], unavailable: Callable[[str], Exception]) -> None:
+        if size < 1 or wait <= 0:
+            raise UsageError("a connection pool needs size >= 1 and wait > 0")
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError:  # pragma: no cover - the postgres extra brings both
+            raise unavailable("PostgreSQL needs psycopg and psycopg-pool: pip install 'thaivc[postgres]'") from None
+        self._psycopg = psycopg
+        self._closed_error = closed
+        self._unavailable = unavailable
+        self._wait = wait
+        self._closed = False
+        self.size = size
+        self._pool: Any = ConnectionPool(
+            dsn, min_size=1, max_size=size, open=False, timeout=wait, num_workers=1,
+            kwargs={"autocommit": True, "connect_timeout": max(1, round(connect_timeout))},
+            reconnect_timeout=max(wait, 30.0), name="thaivc",
+        )
+        self._pool.open(wait=False)
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A connection for one unit of work, back to the pool at the end of the block."""
+        if self._closed:
+            raise self._closed_error()
+        from psycopg_pool import PoolClosed, PoolTimeout
+
+        try:
+            borrowed = self._pool.connection(timeout=self._wait)
+            conn = borrowed.__enter__()
+        except PoolTimeout:
+            raise self._unavailable(f"no database connection within {self._wait:g} s (pool of {self.size})") from None
+        except PoolClosed:
+            raise self._closed_error() from None
+        except self._psycopg.Error as exc:
+            raise self._unavailable(f"cannot connect to PostgreSQL: {type(exc).__name__}") from None
+        try:
+            yield conn
+        except BaseException as exc:
+            borrowed.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        borrowed.__exit__(None, None, None)
+
+    def close(self) -> None:
+        """Close the pool and its connections; any later use raises the store's ``closed`` error."""
+        self._closed = True
+        with contextlib.suppress(Exception):
+            self._pool.close(timeout=1.0)

@@ -21,7 +21,7 @@ from os import PathLike
 from typing import Any, Final
 
 from thaivc.core.clock import Clock, SystemClock
-from thaivc.core.connections import ThreadConnections
+from thaivc.core.connections import PostgresPool, ThreadConnections
 from thaivc.core.errors import Indeterminate, ThaiVCError
 from thaivc.engine.challenge import ChallengeState, require_ttl
 
@@ -120,7 +120,7 @@ class PostgresChallengeStore(_SqlChallengeStore):
     """A challenge ledger in PostgreSQL (psycopg 3), shared by every instance of a service."""
 
     def __init__(self, dsn: str, *, retain: float = 3600.0, clock: Clock | None = None,
-                 connect_timeout: int = 10) -> None:
+                 connect_timeout: int = 10, pool_size: int = 10, pool_wait: float = 5.0) -> None:
         super().__init__(retain=retain, clock=clock)
         try:
             import psycopg
@@ -128,20 +128,17 @@ class PostgresChallengeStore(_SqlChallengeStore):
             raise Indeterminate("vp.challenge_unknown", "PostgresChallengeStore needs psycopg: "
                                 "install thaivc[postgres]") from None
         self._psycopg = psycopg
-        self._dsn = dsn
-        self._connect_timeout = connect_timeout
-        self._conns: ThreadConnections[Any] = ThreadConnections(self._open, lambda conn: conn.close(), closed=_closed)
-        self._run(SCHEMA)
-
-    def _open(self) -> Any:
-        try:
-            return self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout)
-        except self._psycopg.Error as exc:
+        try:  # the schema on a connection of its own: an unreachable server fails here, at once
+            with psycopg.connect(dsn, autocommit=True, connect_timeout=connect_timeout) as conn:
+                conn.execute(SCHEMA)
+        except psycopg.Error as exc:
             raise Indeterminate("vp.challenge_unknown", f"cannot connect to PostgreSQL: {type(exc).__name__}") from None
+        self._conns = PostgresPool(dsn, size=pool_size, wait=pool_wait, connect_timeout=connect_timeout,
+                                   closed=_closed, unavailable=lambda why: Indeterminate("vp.challenge_unknown", why))
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> tuple[int, list[Sequence[Any]]]:
         try:
-            with self._conns.get().cursor() as cur:
+            with self._conns.connection() as conn, conn.cursor() as cur:
                 cur.execute(sql.replace("?", "%s"), tuple(params))
                 rows = cur.fetchall() if cur.description is not None else []
                 return int(cur.rowcount), rows

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
-from thaivc.core.connections import ThreadConnections
+from thaivc.core.connections import PostgresPool, ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.engine.challenge import ChallengeState
 from thaivc.oid4vc import PostgresStateStore, SqliteStateStore, StateStore
@@ -138,52 +138,55 @@ def _unavailable(exc: BaseException) -> ThaiVCError:
 
 
 class Database:
-    """One connection per thread to the service database; every method is one transaction.
+    """The service database; every method is one transaction.
 
-    The connections live in :class:`~thaivc.core.connections.ThreadConnections`: a thread the
-    server's pool retires takes its connection with it (a list of them kept every retired thread's
-    connection open, and a service loaded again after a quiet spell ran PostgreSQL out of them).
+    SQLite: one connection per thread (:class:`~thaivc.core.connections.ThreadConnections`), closed
+    when the server's pool retires the thread (a list of them kept every retired thread's connection
+    open). PostgreSQL: a bounded pool of ``pool_size`` sessions per process
+    (:class:`~thaivc.core.connections.PostgresPool`), the same bound for the status and state stores
+    it opens, so a process holds at most ``3 x pool_size`` sessions whatever its thread count; a
+    request that finds the pool busy for ``pool_wait`` seconds is ``service.unavailable`` (503).
     """
 
-    def __init__(self, url: str, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, url: str, *, busy_timeout: float = 30.0, pool_size: int = 10, pool_wait: float = 5.0) -> None:
         self.url = url
         self.kind = "sqlite" if url.startswith("sqlite:///") else "postgres"
         self._path = url[len("sqlite:///") :] if self.kind == "sqlite" else ""
         self._busy_timeout = busy_timeout
-        self._conns: ThreadConnections[Any] = ThreadConnections(
-            self._connect, lambda conn: conn.close(), closed=_closed)
+        self.pool_size = pool_size
+        self._pool_wait = pool_wait
+        self._source: ThreadConnections[Any] | PostgresPool
+        if self.kind == "sqlite":
+            self._source = ThreadConnections(self._connect_sqlite, lambda conn: conn.close(), closed=_closed)
+        else:
+            self._source = PostgresPool(url, size=pool_size, wait=pool_wait, connect_timeout=5, closed=_closed,
+                                        unavailable=lambda why: ThaiVCError("service.unavailable", f"database: {why}"))
         self._salt: bytes | None = None
         self._status_store: StatusStore | None = None
         self._state_store: StateStore | None = None
 
     # -- connections ---------------------------------------------------------------------------
-    def _connect(self) -> Any:
-        if self.kind == "sqlite":
-            conn = sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            return conn
-        import psycopg
+    def _connect_sqlite(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        return conn
 
-        return psycopg.connect(self.url, autocommit=True, connect_timeout=5)
-
-    def _conn(self) -> Any:
-        try:
-            return self._conns.get()
-        except ThaiVCError:
-            raise
-        except Exception as exc:
-            raise _unavailable(exc) from None
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A connection for one transaction; a failure to get one is ``service.unavailable`` too."""
+        with self._failures_unavailable(), self._source.connection() as conn:
+            yield conn
 
     def _drop_conn(self) -> None:
-        self._conns.discard()  # a broken connection may fail to close; it is dropped anyway
+        # SQLite: this thread's connection may be the cause; the pool discards a broken one itself
+        if isinstance(self._source, ThreadConnections):
+            self._source.discard()
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[_Cursor]:
         """A transaction; a database error becomes ``service.unavailable`` and the connection is renewed."""
-        conn = self._conn()
-        with self._failures_unavailable():
+        with self._connection() as conn:
             if self.kind == "sqlite":
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
@@ -202,8 +205,7 @@ class Database:
         One round trip where :meth:`transaction` takes three (BEGIN, the statement, COMMIT): for the
         statements that are atomic by themselves, such as a conditional ``UPDATE`` that spends a value.
         """
-        conn = self._conn()
-        with self._failures_unavailable():
+        with self._connection() as conn:
             cur = conn.execute(sql if self.kind == "sqlite" else sql.replace("?", "%s"), params)
             return int(cur.rowcount)
 
@@ -226,7 +228,7 @@ class Database:
 
     def close(self) -> None:
         """Close every thread's connection and the stores; any later use is ``service.unavailable``."""
-        self._conns.close()
+        self._source.close()
         if self._status_store is not None:
             self._status_store.close()
         if self._state_store is not None:
@@ -278,7 +280,7 @@ class Database:
             if self.kind == "sqlite":
                 self._status_store = SqliteStatusStore(self._path)
             else:
-                self._status_store = PostgresStatusStore(self.url)
+                self._status_store = PostgresStatusStore(self.url, pool_size=self.pool_size, pool_wait=self._pool_wait)
         return self._status_store
 
     def state_store(self) -> StateStore:
@@ -291,7 +293,7 @@ class Database:
             if self.kind == "sqlite":
                 self._state_store = SqliteStateStore(self._path, busy_timeout=self._busy_timeout)
             else:
-                self._state_store = PostgresStateStore(self.url)
+                self._state_store = PostgresStateStore(self.url, pool_size=self.pool_size, pool_wait=self._pool_wait)
         return self._state_store
 
     # -- challenges ----------------------------------------------------------------------------

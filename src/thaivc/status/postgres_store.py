@@ -7,8 +7,9 @@ deadlocks between two large batches that touch the same rows in different orders
 list row with ``SELECT … FOR UPDATE``. Snapshots for publishing are read at ``REPEATABLE READ`` so a
 list's revision and its values come from the same instant. Batches of ids are loaded with ``COPY``.
 
-Threads: each thread that uses a store opens its own connection on first use (two threads sharing one
-connection would share one transaction); :meth:`PostgresStatusStore.close` closes them all. Creating
+Connections: a bounded pool (:class:`~thaivc.core.connections.PostgresPool`); each transaction
+borrows one and gives it back, so the sessions stay within ``pool_size`` whatever the number of
+threads; :meth:`PostgresStatusStore.close` closes them all. Creating
 the schema takes the same advisory lock, so instances that start together do not race on it.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
-from thaivc.core.connections import ThreadConnections
+from thaivc.core.connections import PostgresPool
 from thaivc.core.errors import ThaiVCError
 from thaivc.status.sql_store import SCHEMA, SqlStatusStore, store_closed
 
@@ -29,9 +30,12 @@ _ARRAY_PROBE_MAX: Final = 20_000
 
 
 class PostgresStatusStore(SqlStatusStore):
-    """:class:`~thaivc.status.store.StatusStore` on PostgreSQL; one connection per thread using it."""
+    """:class:`~thaivc.status.store.StatusStore` on PostgreSQL, on a pool of at most ``pool_size`` sessions.
 
-    def __init__(self, dsn: str, *, connect_timeout: int = 10) -> None:
+    A thread that finds every session busy for ``pool_wait`` seconds gets ``status.store``.
+    """
+
+    def __init__(self, dsn: str, *, connect_timeout: int = 10, pool_size: int = 10, pool_wait: float = 5.0) -> None:
         try:
             import psycopg
         except ImportError:  # pragma: no cover - depends on the installation
@@ -41,7 +45,9 @@ class PostgresStatusStore(SqlStatusStore):
         self._psycopg = psycopg
         self._dsn = dsn
         self._connect_timeout = connect_timeout
-        self._conns: ThreadConnections[Any] = ThreadConnections(self._open, _close, closed=store_closed)
+        self._check_reachable()
+        self._conns = PostgresPool(dsn, size=pool_size, wait=pool_wait, connect_timeout=connect_timeout,
+                                   closed=store_closed, unavailable=lambda why: ThaiVCError("status.store", why))
         try:
             with self._write("schema") as cur:
                 for statement in SCHEMA:
@@ -50,29 +56,22 @@ class PostgresStatusStore(SqlStatusStore):
             self._conns.close()
             raise
 
-    def _open(self) -> Any:
+    def _check_reachable(self) -> None:
+        """Fail at construction, and at once, when the server cannot be reached (a pool would wait)."""
         try:
-            return self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout)
+            self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout).close()
         except self._psycopg.Error as exc:
             raise ThaiVCError("status.store", f"cannot connect to PostgreSQL: {type(exc).__name__}") from None
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
-        conn = self._conns.get()
-        try:
-            with conn.transaction(), conn.cursor() as cur:
-                yield cur
-        except self._psycopg.Error as exc:
-            self._drop_if_broken(conn)
-            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
-        except ThaiVCError:
-            self._drop_if_broken(conn)  # a statement failed inside: the connection may be the cause
-            raise
-
-    def _drop_if_broken(self, conn: Any) -> None:
-        """A connection PostgreSQL closed (a restart, a failover) is replaced, not reused for ever."""
-        if getattr(conn, "closed", False) or getattr(conn, "broken", False):
-            self._conns.discard()
+        # a connection PostgreSQL closed (a restart, a failover) is discarded by the pool when it comes back
+        with self._conns.connection() as conn:
+            try:
+                with conn.transaction(), conn.cursor() as cur:
+                    yield cur
+            except self._psycopg.Error as exc:
+                raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
 
     @contextmanager
     def _write(self, lock_key: str) -> Iterator[Any]:
@@ -88,16 +87,12 @@ class PostgresStatusStore(SqlStatusStore):
 
     def _read_one(self, sql: str, params: Sequence[Any]) -> Any:
         # the connection is in autocommit: one statement is its own transaction, one round trip
-        conn = self._conns.get()
-        try:
-            with conn.cursor() as cur:
-                return self._execute(cur, sql, params).fetchone()
-        except self._psycopg.Error as exc:
-            self._drop_if_broken(conn)
-            raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
-        except ThaiVCError:
-            self._drop_if_broken(conn)
-            raise
+        with self._conns.connection() as conn:
+            try:
+                with conn.cursor() as cur:
+                    return self._execute(cur, sql, params).fetchone()
+            except self._psycopg.Error as exc:
+                raise ThaiVCError("status.store", f"{type(exc).__name__}: {exc}") from None
 
     def _execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
@@ -169,9 +164,5 @@ class PostgresStatusStore(SqlStatusStore):
         self._execute(cur, "SELECT 1 FROM thaivc_status_list WHERE list_id = ? FOR UPDATE", (list_id,))
 
     def close(self) -> None:
-        """Close the connection of every thread that used this store."""
+        """Close the pool and its connections; later use is ``status.store``."""
         self._conns.close()
-
-
-def _close(conn: Any) -> None:
-    conn.close()
