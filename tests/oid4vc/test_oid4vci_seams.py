@@ -432,11 +432,17 @@ def test_a_state_store_that_stops_answering_is_a_503_not_a_500(state: StateStore
     _, grant = world.grant(wallet)
     proof = world.proof(wallet, grant, generate_key("P-256"))
     state.close()
-    token_form = {"grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
-                  "pre-authorized_code": offer.offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"][
-                      "pre-authorized_code"], "tx_code": offer.tx_code or ""}
-    _outage(world.http.post(ISSUER_URL + "/token", data=token_form, headers=wallet._dpop("POST", ISSUER_URL + "/token")),
-            "openid.store")
+    token_form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+        "pre-authorized_code": offer.offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"][
+            "pre-authorized_code"
+        ],
+        "tx_code": offer.tx_code or "",
+    }
+    _outage(
+        world.http.post(ISSUER_URL + "/token", data=token_form, headers=wallet._dpop("POST", ISSUER_URL + "/token")),
+        "openid.store",
+    )
     _outage(world.http.post(ISSUER_URL + "/nonce"), "openid.store")
     _outage(world.post(wallet, grant, [proof]), "openid.store")
     assert world.named("credential_issued") == []

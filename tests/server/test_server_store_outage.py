@@ -49,8 +49,10 @@ from thaivc.wallet.present import PresentationWallet
 URL = "https://issuer.example.go.th"
 REDIRECT = "https://app.example.go.th/done"
 SESSION_SECRET = b"s" * 48
-_JWKS = ('{ keys = [{ kty = "EC", crv = "P-256", x = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", '
-         'y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" }] }')
+_JWKS = (
+    '{ keys = [{ kty = "EC", crv = "P-256", x = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", '
+    'y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" }] }'
+)
 CONFIG = f"""
 [oid4vp]
 redirect_uri = "{REDIRECT}"
@@ -136,7 +138,9 @@ class Scene:
 
     def auth(self, wallet: IssuanceWallet, grant: TokenGrant, url: str) -> dict[str, str]:
         assert wallet.dpop_key is not None
-        proof = make_dpop_proof(wallet.dpop_key, method="POST", url=url, now=time.time(), access_token=grant.access_token)
+        proof = make_dpop_proof(
+            wallet.dpop_key, method="POST", url=url, now=time.time(), access_token=grant.access_token
+        )
         return {"Authorization": f"DPoP {grant.access_token}", "DPoP": proof, "Content-Type": "application/json"}
 
     def holder(self) -> PresentationWallet:
@@ -252,7 +256,9 @@ def vp_response(s: Scene) -> Call:
 
 def vp_poll(s: Scene) -> Call:
     tx = s.transaction()
-    return lambda: s.client.get(f"/oid4vp/transactions/{tx['transactionId']}", headers={"x-poll-token": tx["pollToken"]})
+    return lambda: s.client.get(
+        f"/oid4vp/transactions/{tx['transactionId']}", headers={"x-poll-token": tx["pollToken"]}
+    )
 
 
 def vp_redeem(s: Scene) -> Call:
@@ -261,8 +267,11 @@ def vp_redeem(s: Scene) -> Call:
     answer = wallet.present(tx["link"])
     assert answer.status_code == 200, answer.text
     code = urlsplit(answer.json()["redirect_uri"]).fragment.split("=", 1)[1]
-    return lambda: s.client.get(f"/oid4vp/transactions/{tx['transactionId']}", params={"response_code": code},
-                                headers={"x-poll-token": tx["pollToken"]})
+    return lambda: s.client.get(
+        f"/oid4vp/transactions/{tx['transactionId']}",
+        params={"response_code": code},
+        headers={"x-poll-token": tx["pollToken"]},
+    )
 
 
 # -- VC-API, publishing, administration, operations ---------------------------------------------------------
@@ -369,8 +378,16 @@ def counter_issue_state(s: Scene) -> Call:
     return lambda: s.client.get(f"/counter/issue/{ref}/state")
 
 
-OAUTH = {vci_offer_uri, vci_token, vci_nonce, vci_credential, vci_deferred, vci_notification, vp_request_uri,
-         vp_response}
+OAUTH = {
+    vci_offer_uri,
+    vci_token,
+    vci_nonce,
+    vci_credential,
+    vci_deferred,
+    vci_notification,
+    vp_request_uri,
+    vp_response,
+}
 CASES: list[tuple[str, Callable[[Scene], Call]]] = [
     ("state", vci_offer_uri),
     ("state", vci_token),

@@ -19,8 +19,8 @@ from thaivc.core.errors import CODES, STORE_OUTAGE_CODES, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.report import Problem
 
-__all__ = ["PROBLEM_JSON", "RETRY_AFTER", "ServiceError", "dump_json", "json_response", "problem_response", "read_json_object",
-           "status_for"]
+__all__ = ["PROBLEM_JSON", "RETRY_AFTER", "ServiceError", "dump_json", "json_response", "problem_response",
+           "read_json_object", "status_for"]
 
 PROBLEM_JSON: Final = "application/problem+json"
 #: Seconds a client is asked to wait (``Retry-After``) on every 503 that does not name its own.
