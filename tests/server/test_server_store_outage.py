@@ -111,6 +111,7 @@ class Scene:
 
     client: TestClient
     tmp: Path
+    db_url: str = ""
     http: Recorder = field(init=False)
 
     def __post_init__(self) -> None:
@@ -167,7 +168,7 @@ class Scene:
     def list_id(self) -> str:
         from thaivc.server.db import Database
 
-        db = Database(f"sqlite:///{self.tmp / 'service.db'}")
+        db = Database(self.db_url or f"sqlite:///{self.tmp / 'service.db'}")
         try:
             with db.transaction(write=False) as cur:
                 return str(cur.execute("SELECT list_id FROM thaivc_status_list").fetchone()[0])
@@ -462,3 +463,26 @@ def test_a_store_outage_is_a_503_with_retry_after_on_every_endpoint(
     code = assert_outage(answer, oauth=prepare in OAUTH, tmp=scene.tmp)
     expected = {"state": "openid.store", "status": "status.store", "service": "service.unavailable"}[store]
     assert code in {expected, "service.unavailable"}, code
+
+
+@pytest.mark.postgres
+def test_on_postgresql_each_store_outage_is_a_503_too(tmp_path: Path, pg_dsn: str) -> None:
+    """The same answers on PostgreSQL (a store's message there can name the host and the user)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    parts = conninfo_to_dict(pg_dsn)
+    url = f"postgresql://{parts['user']}@{parts['host']}:{parts['port']}/{parts['dbname']}"
+    (tmp_path / "session.key").write_bytes(SESSION_SECRET)
+    config = load_config(write_config(tmp_path, CONFIG, db_url=url), environ={})
+    with TestClient(create_app(config), base_url=URL) as client:
+        s = Scene(client, tmp_path, url)
+        nonce, offers, published = vci_nonce(s), admin_offers(s), status_list(s)
+        with psycopg.connect(pg_dsn, autocommit=True) as db:
+            for table in (*TABLES["state"], *TABLES["status"]):
+                db.execute(f"ALTER TABLE {table} RENAME TO {table}_gone")
+        assert assert_outage(nonce(), oauth=True, tmp=tmp_path) == "openid.store"
+        assert assert_outage(offers(), oauth=False, tmp=tmp_path) == "openid.store"
+        assert assert_outage(published(), oauth=False, tmp=tmp_path) == "status.store"
+        for answer in (nonce(), offers(), published()):
+            assert url not in answer.text and str(parts["dbname"]) not in answer.text  # a random, unique name
