@@ -19,7 +19,7 @@ from issuer_fixtures import CONFIGURATIONS, HOST, ISSUER_URL
 
 from thaivc import Issuer, generate_key
 from thaivc.core.clock import FixedClock
-from thaivc.core.errors import InputError, UsageError
+from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.keys import PrivateKey, PublicKey
 from thaivc.oid4vc import ErrorResponse, StateStore, mock_transport
 from thaivc.oid4vc.keyjwt import sign_key_jwt
@@ -413,3 +413,70 @@ def test_a_batch_hook_that_returns_too_few_credentials_is_refused(state: StateSt
 def test_sign_and_sign_batch_together_are_refused(state: StateStore, clock: FixedClock) -> None:
     with pytest.raises(UsageError, match="not both"):
         _world(state, clock, Registry().callback, sign=Signer().sign, sign_batch=Batch().sign_batch)
+
+
+# -- a store that does not answer is an outage, on every endpoint and in every hook -----------------------
+def _outage(response: httpx.Response, code: str) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "5" and response.headers["Cache-Control"] == "no-store"
+    body = response.json()
+    assert body["error"] == "temporarily_unavailable" and body["thaivc_code"] == code, body
+    assert "credentials" not in body and "access_token" not in body and "c_nonce" not in body
+    assert "no such table" not in response.text  # the store's own words stay out of the answer
+
+
+def test_a_state_store_that_stops_answering_is_a_503_not_a_500(state: StateStore, clock: FixedClock) -> None:
+    world = _world(state, clock, Registry().callback)
+    wallet = world.wallet()
+    offer = world.service.create_offer(["citizen_sd_jwt"], {"name": "สมหญิง"})
+    _, grant = world.grant(wallet)
+    proof = world.proof(wallet, grant, generate_key("P-256"))
+    state.close()
+    token_form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+        "pre-authorized_code": offer.offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"][
+            "pre-authorized_code"
+        ],
+        "tx_code": offer.tx_code or "",
+    }
+    _outage(
+        world.http.post(ISSUER_URL + "/token", data=token_form, headers=wallet._dpop("POST", ISSUER_URL + "/token")),
+        "openid.store",
+    )
+    _outage(world.http.post(ISSUER_URL + "/nonce"), "openid.store")
+    _outage(world.post(wallet, grant, [proof]), "openid.store")
+    assert world.named("credential_issued") == []
+
+
+@pytest.mark.parametrize("where", ["callback", "sign"])
+def test_a_store_failure_inside_a_hook_is_an_outage_and_frees_the_keys(
+    state: StateStore, clock: FixedClock, where: str
+) -> None:
+    """A ``status.store`` ThaiVCError from the callback or the signing hook was a 500 (callback) or a
+    final 400 ``credential_request_denied`` (sign): it is the store's outage, so 503 and a retry."""
+    broken = {"on": True}
+    registry = Registry()
+
+    def callback(request: IssuanceRequest) -> CredentialData | Pending:
+        if where == "callback" and broken["on"]:
+            raise ThaiVCError("status.store", "OperationalError: no such table: thaivc_status_entry")
+        return registry.callback(request)
+
+    signer = Signer()
+
+    def sign(request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
+        if where == "sign" and broken["on"]:
+            raise ThaiVCError("status.store", "OperationalError: no such table: thaivc_status_entry")
+        return signer.sign(request, data, key)
+
+    world = _world(state, clock, callback, sign=sign)
+    signer.service = world.service
+    key = generate_key("P-256")
+    wallet = world.wallet(key)
+    offer_id, grant = world.grant(wallet)
+    _outage(world.post(wallet, grant, [world.proof(wallet, grant, key)]), "status.store")
+    assert world.named("credential_unavailable") == [{"offer_id": offer_id, "code": "status.store"}]
+    assert world.named("credential_denied") == []
+    broken["on"] = False  # the store is back: the same key, a fresh nonce, one credential
+    again = world.post(wallet, grant, [world.proof(wallet, grant, key)])
+    assert again.status_code == 200 and len(again.json()["credentials"]) == 1, again.text

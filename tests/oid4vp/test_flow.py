@@ -392,3 +392,32 @@ def test_an_accept_hook_refuses(state: StateStore, rd: X509Client, citizen: thai
     _wallet(citizen, http, rd, sd_citizen).present(tx.link)
     result = verifier.result(tx.id)
     assert result is not None and not result.ok and result.code == "assurance.too_low"
+
+
+# -- a store that stops answering ---------------------------------------------------------------------------
+def test_a_state_store_that_stops_answering_is_a_503_on_every_endpoint(
+    state: StateStore, rd: X509Client, citizen: thaivc.PrivateKey, sd_citizen: str
+) -> None:
+    """Not 400 ``invalid_request`` (the wallet did nothing wrong), not a raise (a 500 in the adapter):
+    ``503 temporarily_unavailable``, ``Retry-After``, the code, and none of the store's own words."""
+    verifier, http = _setup(state, rd)
+    tx, other = verifier.create(NAME_AND_IAL), verifier.create(NAME_AND_IAL)
+    wallet = _wallet(citizen, http, rd, sd_citizen)
+    request = wallet.read_request(tx.link)
+    params = wallet.respond(request)
+    state.close()
+    assert other.request_uri is not None
+    answers = [
+        (r.status_code, r.headers, r.json())
+        for r in (wallet.post(request, params), http.get(other.request_uri), http.post(other.request_uri))
+    ]
+    status = verifier.handle_status(HttpRequest("GET", "/status/" + tx.id), tx.id)
+    answers.append((status.status, status.headers, status.json()))
+    for code, headers, body in answers:
+        assert code == 503, body
+        assert body["error"] == "temporarily_unavailable" and body["thaivc_code"] == "openid.store", body
+        assert dict(headers).get("Retry-After", dict(headers).get("retry-after")) == "5"
+        assert body["error_description"] == "openid.store: the protocol state store failed"
+    with pytest.raises(thaivc.ThaiVCError) as caught:  # the Python API raises the code, as before
+        verifier.result(tx.id)
+    assert caught.value.code == "openid.store"

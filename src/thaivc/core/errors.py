@@ -22,6 +22,7 @@ __all__ = [
     "CODES",
     "DOCS_BASE",
     "PROBLEM_TYPES",
+    "STORE_OUTAGE_CODES",
     "Indeterminate",
     "InputError",
     "ThaiVCError",
@@ -287,6 +288,12 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "usage.unsupported_format": (None, "the requested securing format is not supported"),
     "internal.error": (None, "an unexpected internal error; the input was not accepted"),
 }
+
+#: The codes of a store or database that did not answer: an outage, never a verdict on the request.
+#: Whoever answers a request over HTTP answers these 503 with ``Retry-After`` (the caller retries;
+#: nothing was decided, nothing issued) and never with the detail, which is the database's own message
+#: and can name hosts, users and tables.
+STORE_OUTAGE_CODES: Final = frozenset({"openid.store", "status.store", "service.unavailable"})
 
 _CODE_RE = re.compile(r"[a-z]+\.[a-z0-9_]+", re.ASCII)
 

@@ -14,7 +14,7 @@ from thaivc.oid4vc.attestation import (
     make_client_attestation,
     verify_client_attestation,
 )
-from thaivc.oid4vc.http import DEFAULT_MAX_BODY, ErrorResponse, HttpRequest, HttpResponse, oauth_error
+from thaivc.oid4vc.http import DEFAULT_MAX_BODY, ErrorResponse, HttpRequest, HttpResponse, oauth_error, outage_error
 from thaivc.oid4vc.postgres_store import PostgresStateStore
 from thaivc.oid4vc.sqlite_store import SqliteStateStore
 from thaivc.oid4vc.store import MemoryStateStore, Record, StateStore
@@ -35,5 +35,6 @@ __all__ = [
     "make_client_attestation",
     "mock_transport",
     "oauth_error",
+    "outage_error",
     "verify_client_attestation",
 ]

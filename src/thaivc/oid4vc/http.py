@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
-from thaivc.core.errors import InputError
+from thaivc.core.errors import CODES, STORE_OUTAGE_CODES, InputError, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
 
 __all__ = [
@@ -24,11 +24,15 @@ __all__ = [
     "HttpRequest",
     "HttpResponse",
     "oauth_error",
+    "outage_error",
 ]
 
 #: Largest request body an endpoint reads (bytes): protocol messages are small; a batch of key proofs
 #: or a ``vp_token`` with a few credentials fits well inside.
 DEFAULT_MAX_BODY: Final = 256 * 1024
+
+#: Seconds a client is asked to wait (``Retry-After``) after a store did not answer.
+OUTAGE_RETRY_AFTER: Final = 5
 
 #: Responses that carry tokens, nonces or credentials must never be cached (RFC 6749 §5.1).
 NO_STORE: Final = {"Cache-Control": "no-store"}
@@ -142,6 +146,24 @@ def oauth_error(
         body["error_description"] = description[:300]
     body.update(extra)
     return HttpResponse.json_body(status, body, headers=headers)
+
+
+def outage_error(err: ThaiVCError) -> HttpResponse | None:
+    """``503 temporarily_unavailable`` with ``Retry-After`` when ``err`` is a store outage; else ``None``.
+
+    A state or status store that does not answer is not the wallet's fault (no ``invalid_request``)
+    nor a bug (no ``500``): the wallet may retry the same step. The description names the code and
+    its catalogue meaning only — the store's own message can name hosts, users and tables.
+    """
+    if err.code not in STORE_OUTAGE_CODES:
+        return None
+    return oauth_error(
+        503,
+        "temporarily_unavailable",
+        f"{err.code}: {CODES[err.code][1]}",
+        headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
+        thaivc_code=err.code,
+    )
 
 
 class ErrorResponse(InputError):

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from thaivc import Issuer
 from thaivc.core.b64 import b64url_encode
 from thaivc.core.clock import Clock, SystemClock
-from thaivc.core.errors import CODES, InputError, ThaiVCError, UsageError
+from thaivc.core.errors import CODES, STORE_OUTAGE_CODES, InputError, ThaiVCError, UsageError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
 from thaivc.oid4vc.attestation import (
@@ -41,7 +41,7 @@ from thaivc.oid4vc.attestation import (
     verify_client_attestation,
 )
 from thaivc.oid4vc.dpop import DpopError, DpopRequest, verify_dpop_proof
-from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error
+from thaivc.oid4vc.http import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, oauth_error, outage_error
 from thaivc.oid4vc.keyjwt import KeyJwt, parse_key_jwt
 from thaivc.oid4vc.store import StateStore
 from thaivc.oid4vci.callback import (
@@ -268,13 +268,18 @@ class CredentialIssuerService:
 
     # -- dispatch ----------------------------------------------------------------------------------
     def handle(self, request: HttpRequest) -> HttpResponse:
-        """Answer one request; never raises (an unexpected failure is a 500 ``server_error``)."""
+        """Answer one request; never raises.
+
+        A state store that does not answer (on any endpoint, at any step) is ``503
+        temporarily_unavailable`` with ``Retry-After``: the wallet retries, nothing was issued. Any other
+        unexpected failure is a 500 ``server_error`` naming the code only.
+        """
         try:
             return self._dispatch(request)
         except _Refusal as refusal:
             return refusal.response
-        except ThaiVCError as exc:  # a store failure and the like: fail closed, name the code only
-            return oauth_error(500, "server_error", exc.code)
+        except ThaiVCError as exc:
+            return outage_error(exc) or oauth_error(500, "server_error", exc.code)
         except Exception:
             return oauth_error(500, "server_error")
 
@@ -573,6 +578,10 @@ class CredentialIssuerService:
             return oauth_error(400, "credential_request_denied", str(exc)[:200])
         except IssuanceUnavailable as exc:
             return self._unavailable(request, grant, exc)
+        except ThaiVCError as exc:  # a store the callback read did not answer: an outage, not a refusal
+            if exc.code not in STORE_OUTAGE_CODES:
+                raise
+            return self._unavailable(request, grant, IssuanceUnavailable(exc.code))
         if isinstance(answer, Pending):
             return self._defer(request, grant, answer, transaction_id)
         if not isinstance(answer, CredentialData):
@@ -607,7 +616,10 @@ class CredentialIssuerService:
         except IssuanceDenied as exc:
             self._event("credential_denied", grant.get("offer_id"))
             return oauth_error(400, "credential_request_denied", str(exc)[:200])
-        except ThaiVCError as exc:  # the agency's data does not make an issuable credential
+        except ThaiVCError as exc:
+            if exc.code in STORE_OUTAGE_CODES:  # the status store or register did not answer: retry
+                return self._unavailable(request, grant, IssuanceUnavailable(exc.code))
+            # the agency's data does not make an issuable credential
             self._event("credential_denied", grant.get("offer_id"), code=exc.code)
             return oauth_error(400, "credential_request_denied", exc.code)
 
@@ -639,6 +651,8 @@ class CredentialIssuerService:
         """
         known = isinstance(exc.code, str) and exc.code in CODES
         code = exc.code if known else _UNAVAILABLE_CODE  # a label the wallet may rely on
+        # a store's own message can name hosts, users and tables: the wallet is told what the code means
+        detail = CODES[code][1] if code in STORE_OUTAGE_CODES else exc.detail
         if not request.deferred:
             # best effort: with the store down too, the keys stay spent and the wallet retries with new ones
             with contextlib.suppress(ThaiVCError):
@@ -648,7 +662,7 @@ class CredentialIssuerService:
         return oauth_error(
             503,
             "temporarily_unavailable",
-            f"{code}: {exc.detail}",
+            f"{code}: {detail}",
             thaivc_code=code,
             headers={"Retry-After": str(exc.retry_after)},
         )

@@ -28,7 +28,7 @@ from thaivc.core.errors import InputError, ThaiVCError, UsageError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.report import Problem, VerificationReport
 from thaivc.jose.types import JoseSigner
-from thaivc.oid4vc import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, StateStore, oauth_error
+from thaivc.oid4vc import DEFAULT_MAX_BODY, HttpRequest, HttpResponse, StateStore, oauth_error, outage_error
 from thaivc.oid4vp.dcql import DcqlQuery
 from thaivc.oid4vp.errors import oauth_error_for
 from thaivc.oid4vp.evaluate import DcqlResult, Presented, evaluate
@@ -305,7 +305,17 @@ class PresentationVerifier:
     # -- the response endpoint ------------------------------------------------------------------
 
     def handle_response(self, http: HttpRequest) -> HttpResponse:
-        """``POST {base_url}/response``: the wallet's form-encoded ``vp_token`` + ``state`` or ``response``."""
+        """``POST {base_url}/response``: the wallet's form-encoded ``vp_token`` + ``state`` or ``response``.
+
+        Never raises: a store that does not answer at any step is ``503 temporarily_unavailable``
+        with ``Retry-After`` (the wallet may post again), never a 500 or an ``invalid_request``.
+        """
+        try:
+            return self._respond(http)
+        except ThaiVCError as err:
+            return _error(err)
+
+    def _respond(self, http: HttpRequest) -> HttpResponse:
         if http.method != "POST":
             return oauth_error(405, "invalid_request", "POST only")
         if http.content_type != "application/x-www-form-urlencoded":
@@ -454,7 +464,10 @@ class PresentationVerifier:
 
     def handle_status(self, http: HttpRequest, transaction_id: str) -> HttpResponse:
         """``GET {base_url}/status/{transaction_id}`` for the agency's own front end (not the wallet)."""
-        result = self.result(transaction_id)
+        try:
+            result = self.result(transaction_id)
+        except ThaiVCError as err:
+            return _error(err)
         if result is None:
             return HttpResponse.json_body(200, {"status": "pending"})
         return HttpResponse.json_body(200, result.to_json())
@@ -515,5 +528,9 @@ def _documents(report: VerificationReport) -> list[Mapping[str, Any]]:
 
 
 def _error(err: ThaiVCError) -> HttpResponse:
+    """The OAuth error for ``err``: a store outage is a 503 (:func:`~thaivc.oid4vc.http.outage_error`)."""
+    outage = outage_error(err)
+    if outage is not None:
+        return outage
     status, error = oauth_error_for(err.code)
     return oauth_error(status, error, f"{err.code}: {err.detail}", thaivc_code=err.code)

@@ -8,20 +8,24 @@ URL where one exists, else the code's anchor in docs/problem-codes.md), ``title`
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Final
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from thaivc.core.errors import CODES, ThaiVCError
+from thaivc.core.errors import CODES, STORE_OUTAGE_CODES, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.report import Problem
 
-__all__ = ["PROBLEM_JSON", "ServiceError", "dump_json", "json_response", "problem_response", "read_json_object",
-           "status_for"]
+__all__ = ["PROBLEM_JSON", "RETRY_AFTER", "ServiceError", "dump_json", "json_response", "problem_response",
+           "read_json_object", "status_for"]
 
 PROBLEM_JSON: Final = "application/problem+json"
+#: Seconds a client is asked to wait (``Retry-After``) on every 503 that does not name its own.
+RETRY_AFTER: Final = 5
+_LOG = logging.getLogger("thaivc.server")
 
 _STATUS: Final[dict[str, int]] = {
     "input.too_large": 413,
@@ -34,6 +38,7 @@ _STATUS: Final[dict[str, int]] = {
     "service.body_timeout": 408,
     "service.unavailable": 503,
     "status.store": 503,
+    "openid.store": 503,
     "internal.error": 500,
 }
 _BAD_REQUEST_AREAS: Final = frozenset({"input", "json", "service"})
@@ -62,6 +67,14 @@ class ServiceError(Exception):
 
     @classmethod
     def from_error(cls, err: ThaiVCError, *, status: int | None = None) -> ServiceError:
+        """The refusal for ``err``; a store outage keeps its code, and its detail goes to the log only.
+
+        A store's message is the database's own words (it can name hosts, users and tables), so the
+        client is told what the code means and the operator reads the rest in the log.
+        """
+        if err.code in STORE_OUTAGE_CODES:
+            _LOG.warning("store outage: %s", err)
+            return cls(err.code, CODES[err.code][1], status=status)
         return cls(err.code, err.detail, status=status)
 
 
@@ -69,8 +82,11 @@ def problem_response(
     code: str, detail: str, status: int, *, instance: str | None = None, headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Response:
+    """Problem details; every 503 carries ``Retry-After`` (RFC 9110 §10.2.3), so a client backs off."""
     body = Problem.of(code, detail).to_json()
     body["status"] = status
+    if status == 503 and not any(name.lower() == "retry-after" for name in headers or {}):
+        headers = {**(headers or {}), "Retry-After": str(RETRY_AFTER)}
     if instance:
         body["instance"] = instance
     if extra:

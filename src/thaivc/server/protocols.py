@@ -207,9 +207,16 @@ class ServiceCredentialIssuer:
             raise IssuanceDenied(exc.code) from None
 
     def _unavailable(self, request: IssuanceRequest, code: str) -> None:
-        """The audit row of an outage; the library answers the wallet (503, ``Retry-After``)."""
-        self._audit(self._client(request), "issue", _ref(request.offer_id or ""), "unavailable", code,
-                    REQUEST_ID.get())
+        """The audit row of an outage; the library answers the wallet (503, ``Retry-After``).
+
+        Best effort: with the database down too, the row goes to the log, and the wallet is still told
+        the outage it met (with the agency's ``Retry-After``), not the audit's failure.
+        """
+        try:
+            self._audit(self._client(request), "issue", _ref(request.offer_id or ""), "unavailable", code,
+                        REQUEST_ID.get())
+        except ThaiVCError as exc:
+            _log.warning("outage of offer %s (%s) not audited (%s)", _ref(request.offer_id or ""), code, exc.code)
 
     # -- signing: every credential of a request, then the register in one transaction -----------------
     def _sign_batch(self, request: IssuanceRequest, data: CredentialData) -> list[Any]:

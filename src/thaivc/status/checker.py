@@ -2,7 +2,9 @@
 
 Order of work for a list (BSL §Validate Algorithm, docs/security.md group H):
 
-1. fetch through the injected fetcher (any failure → ``Indeterminate("status.unavailable")``);
+1. fetch through the injected fetcher (any failure → ``Indeterminate("status.unavailable")``, except
+   a store outage the fetcher names, ``status.store`` say, which keeps its code: a service reading
+   its own lists answers that 503, not as the credential's fault);
 2. verify the list credential or token with the injected verifier (a verdict against it →
    ``status.verification``; "could not decide" → ``Indeterminate("status.unavailable")``);
 3. check its shape: ``BitstringStatusListCredential`` type, ``id``/``sub`` equal to the URL that was
@@ -26,7 +28,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, TypedDict, Unpack, runtime_checkable
 
 from thaivc.core.clock import DEFAULT_LEEWAY, Clock, SystemClock
-from thaivc.core.errors import Indeterminate, InputError, ThaiVCError
+from thaivc.core.errors import STORE_OUTAGE_CODES, Indeterminate, InputError, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.options import refuse_unknown
 from thaivc.core.report import ReportBuilder
@@ -417,6 +419,8 @@ class StatusChecker:
                 raise
             raise Indeterminate("status.unavailable", f"fetch failed: {err.code}") from None
         except ThaiVCError as err:
+            if err.code in STORE_OUTAGE_CODES:  # an issuer's own store did not answer: its outage, its code
+                raise Indeterminate(err.code, "the status list's store did not answer") from None
             raise Indeterminate("status.unavailable", f"fetch failed: {err.code}") from None
         except Exception as exc:  # an injected fetcher may raise anything: fail closed, never "valid"
             raise Indeterminate("status.unavailable", f"fetch failed: {type(exc).__name__}") from None

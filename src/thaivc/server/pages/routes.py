@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from thaivc.core.errors import InputError, ThaiVCError
+from thaivc.core.errors import STORE_OUTAGE_CODES, InputError, ThaiVCError
 from thaivc.server.pages.counter import Counter
 from thaivc.server.pages.explain import Sentence
 from thaivc.server.pages.issuing import CardInput, officer_checks
@@ -187,6 +187,8 @@ def mount_pages(app: FastAPI, counter: Counter, *, public_url: str) -> None:
             tid, link = await run_in_threadpool(counter.requests.start, preset)
         except ThaiVCError as err:
             audit(officer, "verify.start", preset.id, "failed", err.code)
+            if err.code in STORE_OUTAGE_CODES:  # the service's outage: 503 with Retry-After, as everywhere
+                raise
             error = Sentence("สร้างคำขอไม่ได้", "The request could not be made")
             return render("verify_start.html", request, officer, 500, presets=counter.presets, error=error,
                           code=err.code)

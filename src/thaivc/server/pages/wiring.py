@@ -95,7 +95,8 @@ def mount_counter(app: FastAPI, config: ServerConfig, service: Service, tracker:
         dopa = issuer.context.dopa
         face = dopa if isinstance(dopa, DopaFaceVerifier) else None
         if dopa is not None:
-            issuance = CounterIssuance(issuer, pages.issue_configuration, dopa, face, tracker)
+            # the library's issuer (the page makes offers with create_offer); the service's wraps it
+            issuance = CounterIssuance(issuer.vci, pages.issue_configuration, dopa, face, tracker)
     sessions = _sessions(config)
     counter = Counter(
         requests=ServiceRequests(vp) if vp is not None else _NoRequests(),
