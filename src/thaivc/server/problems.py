@@ -34,6 +34,7 @@ _STATUS: Final[dict[str, int]] = {
     "service.body_timeout": 408,
     "service.unavailable": 503,
     "status.store": 503,
+    "status.orphan_reconciled": 409,
     "internal.error": 500,
 }
 _BAD_REQUEST_AREAS: Final = frozenset({"input", "json", "service"})
