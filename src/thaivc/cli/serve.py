@@ -36,7 +36,7 @@ reconcile: issuance allocates a status index, signs, then writes the register ro
 (or a database error) in between leaves an orphan: an index no register row holds, for a credential
 that was never delivered. `reconcile` finds this issuer's orphans allocated more than --grace ago
 (default 10m: an issuance in flight is left alone), sets their revocation (and suspension) bit so the
-index can never read as a live credential, and writes one audit row each (status.reconcile,
+index can never read as a live credential, and writes one audit row each (reconcile,
 revoked-orphan). An index is never reused; a credential id reconciled this way can never be
 registered afterwards (status.orphan_reconciled). It prints one line per orphan and a summary; it is
 safe to run again (a second run finds nothing) and beside a running service or another reconcile.

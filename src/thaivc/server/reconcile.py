@@ -7,7 +7,7 @@ It is harmless by itself — the credential existed only in the dead process's m
 index that reads ``valid`` for ever and that no register row accounts for. Reconciliation finds
 every such index of this issuer and sets its bits (revocation, and suspension where that purpose was
 allocated), so it can never be mistaken for a live credential, and appends one audit row per
-orphan (``status.reconcile``, ``revoked-orphan``). An index is never released or reused.
+orphan (action ``reconcile``, outcome ``revoked-orphan``). An index is never released or reused.
 
 What makes it safe, each enforced by the database rather than by timing:
 
@@ -62,7 +62,7 @@ __all__ = [
 _log = logging.getLogger("thaivc.server.reconcile")
 
 #: The audit action and outcome of a reconciled orphan.
-ACTION: Final = "status.reconcile"
+ACTION: Final = "reconcile"
 REVOKED: Final = "revoked-orphan"
 #: Ten minutes: an issuance signs in milliseconds; one still unregistered after this is not coming back.
 DEFAULT_GRACE: Final = 600
@@ -103,9 +103,7 @@ class Orphan:
 
     def describe(self) -> str:
         """The entries in one line: ``revocation 3f2a…#1234 allocated 2025-01-02T03:04:05Z; …``."""
-        return "; ".join(
-            f"{e.purpose} {e.list_id}#{e.index} allocated {_iso(e.allocated_at)}" for e in self.entries
-        )
+        return "; ".join(f"{e.purpose} {e.list_id}#{e.index} allocated {_iso(e.allocated_at)}" for e in self.entries)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -185,7 +183,10 @@ def reconcile(
     opts = options or ReconcileOptions()
     at = int(time.time() if now is None else now)
     summary = ReconcileSummary(
-        run=f"reconcile-{secrets.token_hex(6)}", issuer_id=issuer_id, dry_run=opts.dry_run, grace=opts.grace,
+        run=f"reconcile-{secrets.token_hex(6)}",
+        issuer_id=issuer_id,
+        dry_run=opts.dry_run,
+        grace=opts.grace,
         cutoff=at - opts.grace,
     )
     after = ""
@@ -229,17 +230,21 @@ def _claim_batch(  # noqa: PLR0917 - one private step, its arguments are the run
             entries.setdefault(str(cid), []).append(entry)
             recorded[str(cid)] = None if reconciled_at is None else int(reconciled_at)
         ids = list(entries)
-        if len(rows) == limit and len(entries[ids[-1]]) < len(_PURPOSES):
+        more = len(rows) == limit
+        if len(ids) > opts.batch_size:
+            ids, more = ids[: opts.batch_size], True  # the ids before the last are complete
+        elif more and len(entries[ids[-1]]) < len(_PURPOSES):
             ids.pop()  # the last id's other row may lie past the limit: it leads the next batch
         orphans = [_judge(cid, tuple(entries[cid]), recorded[cid], opts.dry_run, at) for cid in ids]
         acted = [o for o in orphans if o is not None]
         if not opts.dry_run:
             _record(cur, issuer_id, [o for o in acted if o.outcome == REVOKED], opts.actor, summary.run, at)
-    return ids, acted, len(rows) == limit
+    return ids, acted, more
 
 
-def _judge(credential_id: str, entries: tuple[OrphanEntry, ...], recorded_at: int | None, dry_run: bool,
-           at: int) -> Orphan | None:
+def _judge(
+    credential_id: str, entries: tuple[OrphanEntry, ...], recorded_at: int | None, dry_run: bool, at: int
+) -> Orphan | None:
     if recorded_at is None:
         return Orphan(credential_id, entries, "would-revoke" if dry_run else REVOKED)
     if recorded_at <= at - REPAIR_AFTER:
@@ -314,8 +319,9 @@ class ReconcileTimer:
             try:
                 if self.claim_round(time.time()):
                     summary = self._run()
-                    _log.info("reconcile %s: %d orphans revoked, %d repaired", summary.run, summary.revoked,
-                              summary.repaired)
+                    _log.info(
+                        "reconcile %s: %d orphans revoked, %d repaired", summary.run, summary.revoked, summary.repaired
+                    )
             except ThaiVCError as exc:
                 _log.warning("reconcile failed (%s); next round retries", exc.code)
             except Exception:  # the timer must outlive any bug in one round
