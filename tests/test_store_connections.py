@@ -59,16 +59,26 @@ POSTGRES: dict[str, Store] = {
     "service database": (lambda dsn: _database(dsn, **POOL), lambda db: db.version()),
     "state store": (lambda dsn: PostgresStateStore(dsn, **POOL), lambda store: store.get("ns", "key")),
     "status store": (lambda dsn: PostgresStatusStore(dsn, **POOL), lambda store: store.lists("did:example:issuer")),
-    "challenge store": (lambda dsn: PostgresChallengeStore(dsn, **POOL),
-                        lambda store: store.consume("no-such-challenge")),
+    "challenge store": (
+        lambda dsn: PostgresChallengeStore(dsn, **POOL),
+        lambda store: store.consume("no-such-challenge"),
+    ),
 }
 
 #: the table each store's probe above reads, to hold it locked from outside
-TABLES = {"service database": "thaivc_schema_version", "state store": "thaivc_protocol_state",
-          "status store": "thaivc_status_list", "challenge store": "thaivc_challenge"}
+TABLES = {
+    "service database": "thaivc_schema_version",
+    "state store": "thaivc_protocol_state",
+    "status store": "thaivc_status_list",
+    "challenge store": "thaivc_challenge",
+}
 #: the code each store answers when it cannot get a connection
-UNAVAILABLE = {"service database": "service.unavailable", "state store": "openid.store",
-               "status store": "status.store", "challenge store": "vp.challenge_unknown"}
+UNAVAILABLE = {
+    "service database": "service.unavailable",
+    "state store": "openid.store",
+    "status store": "status.store",
+    "challenge store": "vp.challenge_unknown",
+}
 
 
 def _through_threads(store: Any, use: Callable[[Any], object]) -> None:

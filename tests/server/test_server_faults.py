@@ -158,6 +158,32 @@ def test_sigkill_mid_issuance_loses_and_duplicates_nothing(db_url: str, tmp_path
     out = _run_and_kill(db_url, tmp_path, during, kill_after=1.5)
     _assert_exact(db_url, out)
     assert not out.refused, out.refused
+    _assert_reconciled(db_url, tmp_path, out)
+
+
+def _assert_reconciled(db_url: str, work_dir: Path, out: Outcomes) -> None:
+    """What the kill left allocated but unregistered is exactly what reconciliation revokes; no
+    credential a caller received is touched (the service is stopped: nothing is in flight)."""
+    from thaivc.server import Database, load_config
+    from thaivc.server.keys import load_keyring
+    from thaivc.server.reconcile import ReconcileOptions, reconcile
+
+    did = load_keyring(load_config(work_dir / "thaivc-server.toml", environ={})).did
+    db = Database(db_url)
+    try:
+        with db.transaction(write=False) as cur:
+            unheld = {r[0] for r in cur.execute(
+                "SELECT credential_id FROM thaivc_status_entry WHERE credential_id NOT IN "
+                "(SELECT credential_id FROM thaivc_issued)").fetchall()}
+        summary = reconcile(db, db.status_store(), did, ReconcileOptions(grace=0), now=time.time() + 1)
+        found = {a.target for a in db.audit_log(limit=100_000) if a.action == "reconcile"}
+        assert found == unheld and summary.revoked == len(unheld)
+        assert reconcile(db, db.status_store(), did, ReconcileOptions(grace=0), now=time.time() + 1).found == 0
+    finally:
+        db.close()
+    revoked = _revoked(db_url, out.issued)
+    assert not any(revoked.values()), "a delivered credential was revoked"
+    print(f"reconciled {len(unheld)} orphans left by SIGKILL")
 
 
 def test_sigkill_mid_revocation_is_all_or_nothing(db_url: str, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""``thaivc serve``: run the HTTP service; ``migrate`` its database; ``sample`` a configuration to try.
+"""``thaivc serve``: run the HTTP service; ``migrate`` its database; ``reconcile`` orphaned status
+indices; ``sample`` a configuration to try.
 
 The server is the optional ``thaivc[server]`` extra (FastAPI, uvicorn, prometheus-client): it is
 imported only when this command runs, so the rest of the command line works without it.
@@ -24,10 +25,22 @@ examples:
   thaivc serve sample .serve                          # a key, an API key and a config on SQLite
   thaivc serve --config .serve/thaivc-server.toml     # serve it on http://127.0.0.1:8080
   thaivc serve migrate --config prod.toml             # apply database migrations, then exit
+  thaivc serve reconcile --config prod.toml --dry-run # list orphaned status indices, change nothing
+  thaivc serve reconcile --config prod.toml --grace 1h  # revoke those allocated over an hour ago
   THAIVC_DATABASE__URL=postgresql://… thaivc serve --config prod.toml --workers 4
 
 configuration: one TOML file (--config, or THAIVC_CONFIG) with THAIVC_SECTION__KEY overrides;
 see docs/server.md.
+
+reconcile: issuance allocates a status index, signs, then writes the register row. A worker killed
+(or a database error) in between leaves an orphan: an index no register row holds, for a credential
+that was never delivered. `reconcile` finds this issuer's orphans allocated more than --grace ago
+(default 10m: an issuance in flight is left alone), sets their revocation (and suspension) bit so the
+index can never read as a live credential, and writes one audit row each (reconcile,
+revoked-orphan). An index is never reused; a credential id reconciled this way can never be
+registered afterwards (status.orphan_reconciled). It prints one line per orphan and a summary; it is
+safe to run again (a second run finds nothing) and beside a running service or another reconcile.
+Exit 0 whether or not orphans were found; non-zero only when it could not finish.
 """
 
 
@@ -39,8 +52,9 @@ def register_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    serve.add_argument("action", nargs="?", choices=["run", "migrate", "sample"], default="run",
-                       help="run (default), migrate the database, or write a sample configuration")
+    serve.add_argument("action", nargs="?", choices=["run", "migrate", "reconcile", "sample"], default="run",
+                       help="run (default), migrate the database, reconcile orphaned status indices, "
+                       "or write a sample configuration")
     serve.add_argument("directory", nargs="?", help="for 'sample': where to write it (default .serve)")
     serve.add_argument("--config", metavar="FILE", help="the TOML configuration (default: $THAIVC_CONFIG)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -50,6 +64,10 @@ def register_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                        "overrides [server] tls_cert")
     serve.add_argument("--tls-key", metavar="PEM", help="the certificate's unencrypted private key; "
                        "overrides [server] tls_key")
+    serve.add_argument("--grace", metavar="DURATION", default="10m",
+                       help="reconcile: leave allocations younger than this alone (600, 30s, 10m, 1h; default 10m)")
+    serve.add_argument("--dry-run", action="store_true",
+                       help="reconcile: report what would be revoked, change nothing")
     serve.set_defaults(handler=cmd_serve)
 
 
@@ -201,6 +219,31 @@ def uvicorn_settings() -> dict[str, Any]:
     }
 
 
+def _reconcile(config: Any, grace: str, *, dry_run: bool) -> int:
+    """``thaivc serve reconcile``: one line per orphan on stdout, then the summary."""
+    from thaivc.server import Database
+    from thaivc.server.keys import load_keyring
+    from thaivc.server.reconcile import Orphan, ReconcileOptions, parse_duration, reconcile
+
+    options = ReconcileOptions(grace=parse_duration(grace), dry_run=dry_run, actor="cli:reconcile")
+    did = load_keyring(config).did
+
+    def report(orphan: Orphan) -> None:
+        print(f"{orphan.outcome}\t{orphan.credential_id}\t{orphan.describe()}", flush=True)
+
+    db = Database(config.database.url)
+    try:
+        summary = reconcile(db, db.status_store(), did, options, on_orphan=report)
+    finally:
+        db.close()
+    done = f"{summary.would_revoke} would be revoked" if dry_run else (
+        f"{summary.revoked} revoked, {summary.repaired} repaired")
+    tail = " (dry run: nothing changed)" if dry_run else ""
+    print(f"reconcile {summary.run}: issuer {did}; allocations before {summary.to_json()['allocatedBefore']} "
+          f"(grace {summary.grace} s); {summary.found} orphans: {done}{tail}")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.action == "sample":
         return _sample(Path(args.directory or ".serve"), args.port)
@@ -224,6 +267,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.action == "migrate":
         print(f"migrated: {applied or 'already current'}", file=sys.stderr)
         return EXIT_OK
+    if args.action == "reconcile":
+        return _reconcile(config, args.grace, dry_run=args.dry_run)
     if config_path:
         os.environ["THAIVC_CONFIG"] = str(Path(config_path).resolve())
     base, curl = _curl_target(args.host, args.port, tls)

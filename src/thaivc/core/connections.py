@@ -57,8 +57,14 @@ class ThreadConnections(Generic[C]):
     problem code: a caller learns which store is gone, never a bare exception).
     """
 
-    def __init__(self, open_conn: Callable[[], C], close_conn: Callable[[C], None], *,
-                 closed: Callable[[], Exception], shared: bool = False) -> None:
+    def __init__(
+        self,
+        open_conn: Callable[[], C],
+        close_conn: Callable[[C], None],
+        *,
+        closed: Callable[[], Exception],
+        shared: bool = False,
+    ) -> None:
         self._open = open_conn
         self._closed_error = closed
         self._close = close_conn
@@ -145,8 +151,16 @@ class PostgresPool:
     when it comes back to the pool, and the pool opens a new one.
     """
 
-    def __init__(self, dsn: str, *, size: int, wait: float, connect_timeout: float,
-                 closed: Callable[[], Exception], unavailable: Callable[[str], Exception]) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        size: int,
+        wait: float,
+        connect_timeout: float,
+        closed: Callable[[], Exception],
+        unavailable: Callable[[str], Exception],
+    ) -> None:
         if size < 1 or wait <= 0:
             raise UsageError("a connection pool needs size >= 1 and wait > 0")
         try:
@@ -161,9 +175,15 @@ class PostgresPool:
         self._closed = False
         self.size = size
         self._pool: Any = ConnectionPool(
-            dsn, min_size=1, max_size=size, open=False, timeout=wait, num_workers=1,
+            dsn,
+            min_size=1,
+            max_size=size,
+            open=False,
+            timeout=wait,
+            num_workers=1,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(connect_timeout))},
-            reconnect_timeout=max(wait, 30.0), name="thaivc",
+            reconnect_timeout=max(wait, 30.0),
+            name="thaivc",
         )
         self._pool.open(wait=False)
 

@@ -222,6 +222,10 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "status.malformed": ("MALFORMED_VALUE_ERROR", "a credentialStatus entry is malformed"),
     "status.not_checked": (None, "credentialStatus present but no status checker configured"),
     "status.store": (None, "the issuer-side status store failed"),
+    "status.orphan_reconciled": (
+        None,
+        "the credential's status index was revoked as an orphan before it was registered; issue under a new id",
+    ),
     "status.unrecognized": (None, "an application-specific status value the verifier cannot vouch for"),
     # trust, schema, text
     "trust.untrusted_issuer": (None, "the issuer is not trusted for this credential type"),

@@ -27,8 +27,15 @@ _SCHEMA_LOCK: Final = 0x7468616976632D70
 class PostgresStateStore(SqlStateStore):
     """:class:`~thaivc.oid4vc.store.StateStore` on PostgreSQL (``pip install 'thaivc[postgres]'``)."""
 
-    def __init__(self, dsn: str, *, clock: Clock | None = None, connect_timeout: int = 10, pool_size: int = 10,
-                 pool_wait: float = 5.0) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        clock: Clock | None = None,
+        connect_timeout: int = 10,
+        pool_size: int = 10,
+        pool_wait: float = 5.0,
+    ) -> None:
         super().__init__(clock=clock)
         try:
             import psycopg
@@ -43,8 +50,14 @@ class PostgresStateStore(SqlStateStore):
         except psycopg.Error as exc:
             # the DSN may carry a password: name the failure, not the connection string
             raise ThaiVCError("openid.store", f"cannot create the state table: {type(exc).__name__}") from None
-        self._pool = PostgresPool(dsn, size=pool_size, wait=pool_wait, connect_timeout=connect_timeout,
-                                  closed=_closed, unavailable=lambda why: ThaiVCError("openid.store", why))
+        self._pool = PostgresPool(
+            dsn,
+            size=pool_size,
+            wait=pool_wait,
+            connect_timeout=connect_timeout,
+            closed=_closed,
+            unavailable=lambda why: ThaiVCError("openid.store", why),
+        )
 
     def _run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self._pool.connection() as conn:

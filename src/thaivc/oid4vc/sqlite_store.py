@@ -44,7 +44,8 @@ class SqliteStateStore(SqlStateStore):
         self._memory = self._path == ":memory:" or "mode=memory" in self._path
         self._lock = threading.RLock()  # an in-memory database: its one connection is used in turn
         self._conns: ThreadConnections[sqlite3.Connection] = ThreadConnections(
-            lambda: self._with_retry(self._connect), sqlite3.Connection.close, closed=_closed, shared=self._memory)
+            lambda: self._with_retry(self._connect), sqlite3.Connection.close, closed=_closed, shared=self._memory
+        )
         self._with_retry(lambda: self._create_schema(self._conn()))
 
     # -- connections -------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from thaivc.server.mount import HandlerRequest, HandlerResponse, mount_handler
 from thaivc.server.problems import ServiceError, json_response, problem_response, read_json_object, status_for
 from thaivc.server.protocols import mount_protocols
 from thaivc.server.publishing_sdjwt import mount_sdjwt_publishing
+from thaivc.server.reconcile import ReconcileOptions, ReconcileTimer
 from thaivc.server.service import Service, read_csv_ids
 
 __all__ = ["HandlerRequest", "HandlerResponse", "build_app", "create_app", "mount_handler"]
@@ -180,6 +181,15 @@ _STATUS_BODY: dict[str, Any] = {
 }
 
 
+def _reconcile_timer(config: ServerConfig, service: Service) -> ReconcileTimer | None:
+    """``[server] reconcile_interval``: the periodic reconciliation of orphaned status indices, or None (off)."""
+    section = config.server
+    if not section.reconcile_interval:
+        return None
+    options = ReconcileOptions(grace=section.reconcile_grace, actor="reconcile:timer")
+    return ReconcileTimer(service.db, lambda: service.reconcile(options), section.reconcile_interval)
+
+
 def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Database | None = None) -> FastAPI:
     """The application for ``config``; ``keyring``/``db`` may be given (tests), else loaded from it."""
     db = db or Database(config.database.url)
@@ -190,9 +200,15 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
     metrics = Metrics()
     state = _AppState(config, service, metrics)
 
+    timer = _reconcile_timer(config, service)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if timer is not None:
+            timer.start()
         yield
+        if timer is not None:
+            timer.stop()
         db.close()
 
     app = FastAPI(

@@ -34,7 +34,7 @@ from thaivc.oid4vc import PostgresStateStore, SqliteStateStore, StateStore
 from thaivc.oid4vc.sql_store import SCHEMA as PROTOCOL_STATE_SCHEMA
 from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusStore
 
-__all__ = ["MIGRATIONS", "AuditEntry", "Database", "DbChallengeStore", "IssuedRecord"]
+__all__ = ["MIGRATIONS", "RECONCILE_LOCK", "AuditEntry", "Database", "DbChallengeStore", "IssuedRecord"]
 
 _COMMON_1: Final = [
     "CREATE TABLE IF NOT EXISTS thaivc_server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -45,6 +45,11 @@ _COMMON_1: Final = [
     "format TEXT NOT NULL, subject_hash TEXT, purposes TEXT NOT NULL, issued_at BIGINT NOT NULL, "
     "client TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS thaivc_issued_time ON thaivc_issued (issued_at)",
+]
+
+_RECONCILED_3: Final = [
+    "CREATE TABLE IF NOT EXISTS thaivc_reconciled (credential_id TEXT PRIMARY KEY, issuer_id TEXT NOT NULL, "
+    "at BIGINT NOT NULL, run TEXT NOT NULL)",
 ]
 
 #: version -> (name, {dialect: statements}). Append only: never edit a released migration.
@@ -82,7 +87,15 @@ MIGRATIONS: Final[dict[int, tuple[str, dict[str, list[str]]]]] = {
         "protocol state of OpenID4VCI and OpenID4VP (offers, codes, nonces, tokens, transactions)",
         {"sqlite": list(PROTOCOL_STATE_SCHEMA), "postgres": list(PROTOCOL_STATE_SCHEMA)},
     ),
+    3: (
+        "reconciled status entries: a credential id whose orphaned index was revoked is never registered",
+        {"sqlite": _RECONCILED_3, "postgres": _RECONCILED_3},
+    ),
 }
+
+#: The lock that orders register writes (shared) against reconciliation (exclusive) on PostgreSQL.
+RECONCILE_LOCK: Final = "SELECT pg_advisory_xact_lock(hashtextextended('thaivc_reconcile', 0))"
+_REGISTER_LOCK: Final = "SELECT pg_advisory_xact_lock_shared(hashtextextended('thaivc_reconcile', 0))"
 
 _VERSIONS_TABLE: Final = (
     "CREATE TABLE IF NOT EXISTS thaivc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -354,16 +367,29 @@ class Database:
         return hmac.new(self._salt, subject_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def record_issued(self, record: IssuedRecord) -> None:
+        """Register ``record``; ``status.orphan_reconciled`` (nothing written) if its id was reconciled.
+
+        The register row is what says a status index is held. Reconciliation revokes an index older
+        than its grace period that no row holds, and records its credential id first
+        (``thaivc_reconciled``); the two are ordered by the database (SQLite's single writer, on
+        PostgreSQL a shared advisory lock here against reconciliation's exclusive one), so either the
+        row is written first and reconciliation leaves the index alone, or the id was reconciled and
+        this refuses: a credential whose index was revoked as an orphan is never registered, and so
+        never delivered.
+        """
         with self.transaction() as cur:
+            self._guard_register(cur)
             _insert_issued(cur, record)
 
     def record_issued_many(self, records: Sequence[IssuedRecord], entries: Sequence[AuditEntry]) -> None:
         """Register ``records`` and append their audit ``entries`` in one transaction: all, or none.
 
         A request that issues several credentials (OpenID4VCI, one per proven key) is delivered whole
-        or not at all, so the register must not list part of it: a failure here writes nothing.
+        or not at all, so the register must not list part of it: a failure here writes nothing
+        (``status.orphan_reconciled`` as :meth:`record_issued`).
         """
         with self.transaction() as cur:
+            self._guard_register(cur)
             for record in records:
                 _insert_issued(cur, record)
             for entry in entries:
@@ -388,6 +414,11 @@ class Database:
             ).fetchone()
         return None if r is None else _record(r)
 
+    def _guard_register(self, cur: _Cursor) -> None:
+        """On PostgreSQL, wait for a reconciliation batch in progress (see :meth:`record_issued`)."""
+        if self.kind == "postgres":
+            cur.execute(_REGISTER_LOCK)
+
     # -- audit ---------------------------------------------------------------------------------
     def audit(self, entry: AuditEntry) -> None:
         with self.transaction() as cur:
@@ -404,14 +435,23 @@ class Database:
 
 
 def _insert_issued(cur: _Cursor, record: IssuedRecord) -> None:
-    cur.execute(
+    """The register row, unless the id was reconciled (then ``status.orphan_reconciled``): one statement."""
+    written = cur.execute(
         "INSERT INTO thaivc_issued (credential_id, types, format, subject_hash, purposes, issued_at, client) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO UPDATE SET types = excluded.types, "
+        "SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM thaivc_reconciled WHERE credential_id = ?) "
+        "ON CONFLICT (credential_id) DO UPDATE SET types = excluded.types, "
         "format = excluded.format, subject_hash = excluded.subject_hash, purposes = excluded.purposes, "
         "issued_at = excluded.issued_at, client = excluded.client",
         (record.credential_id, json.dumps(record.types), record.format, record.subject_hash,
-         json.dumps(record.purposes), record.issued_at, record.client),
-    )
+         json.dumps(record.purposes), record.issued_at, record.client, record.credential_id),
+    ).rowcount
+    if written != 1:
+        # raised inside the transaction: it rolls back, so a request of several credentials writes none
+        raise ThaiVCError(
+            "status.orphan_reconciled",
+            "this credential's status index was revoked as an orphan before its register row was written; "
+            "issue it again under a new id",
+        )
 
 
 def _insert_audit(cur: _Cursor, entry: AuditEntry) -> None:

@@ -17,7 +17,7 @@ import io
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -31,6 +31,7 @@ from thaivc.server.config import ServerConfig
 from thaivc.server.db import AuditEntry, Database, DbChallengeStore, IssuedRecord
 from thaivc.server.keys import KeyRing
 from thaivc.server.problems import ServiceError
+from thaivc.server.reconcile import Orphan, ReconcileOptions, ReconcileSummary, reconcile
 from thaivc.server.sd_options import sd_issue_options
 from thaivc.server.sdjwt_issuer import SdJwtPublisher
 from thaivc.server.status_cache import OwnListCache
@@ -368,6 +369,12 @@ class Service:
                 status[purpose] = ("revoked" if purpose == "revocation" else "suspended") if set_ else "valid"
             out.append({**record.to_json(), "status": status})
         return out
+
+    def reconcile(
+        self, options: ReconcileOptions | None = None, *, on_orphan: Callable[[Orphan], None] | None = None
+    ) -> ReconcileSummary:
+        """Revoke this issuer's orphaned status indices (:func:`thaivc.server.reconcile.reconcile`)."""
+        return reconcile(self.db, self.registry.store, self.keyring.did, options, now=self.now(), on_orphan=on_orphan)
 
     def _audit(self, actor: str, action: str, target: str, outcome: str, detail: str, request_id: str) -> None:  # noqa: PLR0917
         self.db.audit(AuditEntry(int(self.now()), actor, action, target[:_MAX_ID], outcome, detail, request_id))

@@ -15,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 if TYPE_CHECKING:
     from cryptography.x509 import Certificate
@@ -27,12 +27,28 @@ MAX_PEM_BYTES: Final = 64 * 1024
 
 
 class ServerSection(BaseModel):
-    """``[server]``: how the process listens. Relative paths are read from the configuration's directory."""
+    """``[server]``: how the process listens. Relative paths are read from the configuration's directory.
+
+    ``reconcile_interval`` (seconds; 0, the default, is off) runs reconciliation of orphaned status
+    indices inside the service (:mod:`thaivc.server.reconcile`), leaving allocations younger than
+    ``reconcile_grace`` seconds alone. Off by default: an orphan is harmless (never a delivered
+    credential), while revoking by mistake is not — an operator turns it on once a dry run
+    (``thaivc serve reconcile --dry-run``) shows nothing else writes this issuer's entries in the database.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     tls_cert: str | None = None
     tls_key: str | None = None
+    reconcile_interval: int = Field(default=0, ge=0, le=7 * 86400)
+    reconcile_grace: int = Field(default=600, ge=60, le=30 * 86400)
+
+    @field_validator("reconcile_interval")
+    @classmethod
+    def _interval(cls, value: int) -> int:
+        if 0 < value < 60:
+            raise ValueError("reconcile_interval is 0 (off) or at least 60 seconds")
+        return value
 
 
 def _read(path: Path, name: str, errors: list[str]) -> bytes | None:

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from thaivc.core.connections import PostgresPool
 from thaivc.core.errors import ThaiVCError
-from thaivc.status.sql_store import SCHEMA, SqlStatusStore, store_closed
+from thaivc.status.sql_store import SqlStatusStore, migrate_schema, store_closed
 
 __all__ = ["PostgresStatusStore"]
 
@@ -50,8 +50,7 @@ class PostgresStatusStore(SqlStatusStore):
                                    closed=store_closed, unavailable=lambda why: ThaiVCError("status.store", why))
         try:
             with self._write("schema") as cur:
-                for statement in SCHEMA:
-                    self._execute(cur, statement)
+                migrate_schema(lambda sql, params: self._execute(cur, sql, params), "postgres")
         except ThaiVCError:
             self._conns.close()
             raise
@@ -132,12 +131,13 @@ class PostgresStatusStore(SqlStatusStore):
         ).fetchall()
         return {int(r[0]) for r in rows}
 
-    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str]]) -> None:
+    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str, int]]) -> None:
         # COPY, not one INSERT per row: the constraints hold for COPY as for INSERT, so a clash on
         # (list_id, idx) or (issuer_id, purpose, credential_id) still aborts the whole transaction.
         try:
             with cur.copy(
-                "COPY thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value) FROM STDIN"
+                "COPY thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, allocated_at, value)"
+                " FROM STDIN"
             ) as copy:
                 for row in rows:
                     copy.write_row((*row, 0))

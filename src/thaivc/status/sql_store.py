@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from abc import ABC, abstractmethod
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.status.store import Allocation, ListFormat, ListInfo, ListSnapshot, Publication
 
-__all__ = ["SCHEMA", "SqlStatusStore", "store_closed"]
+__all__ = ["SCHEMA", "SqlStatusStore", "migrate_schema", "schema_migrations", "store_closed"]
 
 SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS thaivc_status_list (
@@ -65,6 +66,69 @@ SCHEMA: Final = (
         value TEXT NOT NULL
     )""",
 )
+
+_VERSIONS_TABLE: Final = (
+    "CREATE TABLE IF NOT EXISTS thaivc_status_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " applied_at BIGINT NOT NULL)"
+)
+
+
+Statement = tuple[str, tuple[Any, ...]]
+
+
+def schema_migrations(dialect: Literal["sqlite", "postgres"], now: int) -> dict[int, tuple[str, list[Statement]]]:
+    """The store's numbered migrations: version -> (name, ``(sql, params)`` statements). Append only.
+
+    Version 1 is the original schema (``CREATE … IF NOT EXISTS``: a store created before versions
+    existed takes it as a no-op). Version 2 adds ``thaivc_status_entry.allocated_at`` (Unix seconds,
+    written by :meth:`SqlStatusStore.allocate`), so reconciliation can leave an issuance in flight
+    alone: an entry younger than a grace period may still be waiting for its register row. Rows that
+    existed before the migration are stamped with the migration's own time — they are at least that
+    old, so the stamp never makes one look older than it is. The column has no default: a row written
+    later without a time (by an older thaivc still running during an upgrade) stays ``NULL``, and a
+    ``NULL`` age is never old enough for reconciliation to touch. On PostgreSQL the stamp is a
+    constant default dropped at once, which PostgreSQL applies without rewriting the table; SQLite
+    cannot drop a default, so it is an ``UPDATE``.
+    """
+    allocated_at: list[Statement]
+    if dialect == "postgres":
+        allocated_at = [
+            # DDL takes no parameters; the value is an int this function formats itself
+            (f"ALTER TABLE thaivc_status_entry ADD COLUMN allocated_at BIGINT DEFAULT {int(now):d}", ()),
+            ("ALTER TABLE thaivc_status_entry ALTER COLUMN allocated_at DROP DEFAULT", ()),
+        ]
+    else:
+        allocated_at = [
+            ("ALTER TABLE thaivc_status_entry ADD COLUMN allocated_at BIGINT", ()),
+            ("UPDATE thaivc_status_entry SET allocated_at = ? WHERE allocated_at IS NULL", (int(now),)),
+        ]
+    return {
+        1: ("lists, entries, publications, settings", [(statement, ()) for statement in SCHEMA]),
+        2: ("the allocation time of an entry, for reconciliation", allocated_at),
+    }
+
+
+def migrate_schema(
+    execute: Callable[[str, Sequence[Any]], Any], dialect: Literal["sqlite", "postgres"], now: int | None = None
+) -> list[int]:
+    """Apply the migrations not yet applied, through ``execute(sql, params)`` (a cursor's, inside the
+    caller's write transaction, which serialises stores starting together); the versions applied now."""
+    stamp = int(time.time()) if now is None else now
+    execute(_VERSIONS_TABLE, ())
+    done = {int(row[0]) for row in execute("SELECT version FROM thaivc_status_schema_version", ()).fetchall()}
+    applied: list[int] = []
+    for version, (name, statements) in sorted(schema_migrations(dialect, stamp).items()):
+        if version in done:
+            continue
+        for statement, params in statements:
+            execute(statement, params)
+        execute(
+            "INSERT INTO thaivc_status_schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+            (version, name, stamp),
+        )
+        applied.append(version)
+    return applied
+
 
 #: Batches up to this size are handled row by row; larger ones through a loaded id table.
 _SMALL_BATCH: Final = 32
@@ -174,12 +238,12 @@ class SqlStatusStore(ABC):
     @abstractmethod
     def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
-    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str]]) -> None:
-        """Insert new entry rows ``(list_id, idx, issuer_id, purpose, credential_id)`` with value 0."""
+    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str, int]]) -> None:
+        """Insert new entry rows ``(list_id, idx, issuer_id, purpose, credential_id, allocated_at)``, value 0."""
         self._execute_many(
             cur,
-            "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value)"
-            " VALUES (?, ?, ?, ?, ?, 0)",
+            "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value, allocated_at)"
+            " VALUES (?, ?, ?, ?, ?, 0, ?)",
             rows,
         )
 
@@ -227,7 +291,8 @@ class SqlStatusStore(ABC):
             ).fetchone()
             list_id: str | None = current[0] if current else None
             allocated = int(current[1]) if current else 0
-            rows: list[tuple[str, int, str, str, str]] = []
+            rows: list[tuple[str, int, str, str, str, int]] = []
+            allocated_at = int(time.time())  # the age reconciliation reads (schema version 2)
             pending = [cid for cid in wanted if cid not in found]
             while pending:
                 if list_id is None or allocated >= capacity:
@@ -245,7 +310,7 @@ class SqlStatusStore(ABC):
                 take, pending = pending[: capacity - allocated], pending[capacity - allocated :]
                 indices = self._draw(cur, list_id, list_size, allocated, len(take))
                 for credential_id, index in zip(take, indices, strict=True):
-                    rows.append((list_id, index, issuer_id, purpose, credential_id))
+                    rows.append((list_id, index, issuer_id, purpose, credential_id, allocated_at))
                     found[credential_id] = Allocation(credential_id, purpose, list_id, index)
                 allocated += len(take)
             # The primary key (list_id, idx) is the guarantee: a clash aborts the whole transaction.

@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 
 from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
-from thaivc.core.sqlite import create_schema, is_busy, retry_while_busy
-from thaivc.status.sql_store import SCHEMA, SqlStatusStore, store_closed
+from thaivc.core.sqlite import immediate, is_busy, retry_while_busy
+from thaivc.status.sql_store import SqlStatusStore, migrate_schema, store_closed
 
 __all__ = ["SqliteStatusStore"]
 
@@ -101,7 +101,8 @@ class SqliteStatusStore(SqlStatusStore):
         return conn
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
-        create_schema(conn, SCHEMA)
+        # the versioned migrations, in one BEGIN IMMEDIATE transaction; a busy file is retried by the caller
+        immediate(conn, lambda c: migrate_schema(c.execute, "sqlite"))
 
     def _retry_while_busy(self, step: Callable[[], T]) -> T:
         """Run ``step`` again, after a short random pause, while SQLite says the file is locked, until
