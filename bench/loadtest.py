@@ -42,6 +42,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_KEY = "loadtest-issue-key-0123456789abcdef"
 DOMAIN = "https://verifier.example.go.th"
+#: ``[database] pool_size`` of the service under load: sessions per store per worker (the default)
+POOL_SIZE = 10
 
 
 def _free_port() -> int:
@@ -103,6 +106,7 @@ id = "key-1"
 file = "issuer.jwk.json"
 [database]
 url = "{db_url}"
+pool_size = {POOL_SIZE}
 [[auth.api_keys]]
 client = "loadtest"
 sha256 = "{digest}"
@@ -509,6 +513,39 @@ def check_allocations(db_url: str, issued: list[str]) -> dict[str, Any]:
     }
 
 
+class SessionWatch:
+    """The peak number of PostgreSQL sessions on the run's database, sampled beside the load.
+
+    The service's pools bound them by ``workers x 3 x pool_size``; run S17 ran the server out of
+    sessions (a session per pool thread per store, and retired threads' sessions kept open).
+    """
+
+    def __init__(self, db_url: str) -> None:
+        import psycopg
+
+        self._conn = psycopg.connect(db_url, autocommit=True)
+        row = self._conn.execute("SELECT current_setting('max_connections')::int").fetchone()
+        self.max_connections = int(row[0]) if row else 0
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            row = self._conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                     " AND pid <> pg_backend_pid()").fetchone()
+            self.peak = max(self.peak, int(row[0]) if row else 0)
+
+    def __enter__(self) -> SessionWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._conn.close()
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     duration = 3.0 if args.quick else args.duration
     cpu_seconds = 2.0 if args.quick else max(10.0, duration / 6)
@@ -555,7 +592,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 return alone, sat, pac
 
             load_before = os.getloadavg()
-            alone, sat, pac = asyncio.run(main())
+            with SessionWatch(db_url) as sessions:
+                alone, sat, pac = asyncio.run(main())
             load_after = os.getloadavg()
         allocations = check_allocations(db_url, issued)
     return {
@@ -565,6 +603,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "http_floor": floor, "verification_alone": alone, "saturation": sat, "paced": pac,
         "sd_jwt_pool_exhausted": load.exhausted,
         "issuance": {"failures": issue_failures, **allocations},
+        "postgresql_sessions": {"peak": sessions.peak, "max_connections": sessions.max_connections,
+                                "bound": args.workers * 3 * POOL_SIZE},
     }
 
 
@@ -583,6 +623,9 @@ def judge(report: dict[str, Any]) -> tuple[list[str], list[str]]:
     for phase in ("verification_alone", "saturation", "paced"):
         if report[phase]["errors"]:
             wrong.append(f"{phase} errors: {report[phase]['errors']}")
+    sessions = report["postgresql_sessions"]
+    if sessions["peak"] > sessions["bound"]:
+        wrong.append(f"{sessions['peak']} PostgreSQL sessions, more than the pools allow ({sessions['bound']})")
     sat, pac, alone = report["saturation"], report["paced"], report["verification_alone"]
     lib = report["library_single_core_per_s"]
     workers = report["workers"]
@@ -613,6 +656,11 @@ def judge(report: dict[str, Any]) -> tuple[list[str], list[str]]:
         f"{issuance['duplicate_slots']} index held twice, {issuance['without_status_entry']} without a status "
         f"entry, {issuance['not_in_register']} not in the register, {issuance['entries_nobody_holds']} entries "
         f"nobody holds (a crash-safe leftover, not an error)"
+    )
+    lines.append(
+        f"{_mark(sessions['peak'] <= sessions['bound'])} PostgreSQL sessions: peak {sessions['peak']} "
+        f"(bound {workers} workers x 3 stores x pool_size {POOL_SIZE} = {sessions['bound']}; "
+        f"the server allows {sessions['max_connections']})"
     )
     return wrong, lines
 

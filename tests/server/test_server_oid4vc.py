@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from thaivc.oid4vc import ErrorResponse
 from thaivc.server import ConfigError, Database, create_app, load_config
+from thaivc.server.db import MIGRATIONS
 from thaivc.wallet import IssuanceWallet
 from thaivc.wallet.present import PresentationWallet
 
@@ -208,7 +209,8 @@ def test_state_is_shared_by_two_processes_on_one_database(make_client: Callable[
 def test_migrate_creates_the_protocol_state_table(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'm.db'}")
     try:
-        assert db.migrate() == [1, 2]
+        applied = db.migrate()
+        assert applied[:2] == [1, 2] and applied == sorted(MIGRATIONS)  # 2 is the protocol state table
         assert db.migrate() == []
         with db.transaction(write=False) as cur:
             cur.execute("SELECT COUNT(*) FROM thaivc_protocol_state")

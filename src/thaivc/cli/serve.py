@@ -221,7 +221,6 @@ def uvicorn_settings() -> dict[str, Any]:
 
 def _reconcile(config: Any, grace: str, *, dry_run: bool) -> int:
     """``thaivc serve reconcile``: one line per orphan on stdout, then the summary."""
-    from thaivc.server import Database
     from thaivc.server.keys import load_keyring
     from thaivc.server.reconcile import Orphan, ReconcileOptions, parse_duration, reconcile
 
@@ -231,7 +230,7 @@ def _reconcile(config: Any, grace: str, *, dry_run: bool) -> int:
     def report(orphan: Orphan) -> None:
         print(f"{orphan.outcome}\t{orphan.credential_id}\t{orphan.describe()}", flush=True)
 
-    db = Database(config.database.url)
+    db = config.database.open()
     try:
         summary = reconcile(db, db.status_store(), did, options, on_orphan=report)
     finally:
@@ -244,13 +243,30 @@ def _reconcile(config: Any, grace: str, *, dry_run: bool) -> int:
     return EXIT_OK
 
 
+#: The stores each worker process opens a PostgreSQL pool for: service tables, status lists, protocol state.
+STORES_PER_WORKER = 3
+
+
+def _check_sessions(db: Any, workers: int) -> None:
+    """Refuse to start when this instance alone could open more PostgreSQL sessions than the server allows."""
+    limit = db.session_limit()
+    wanted = workers * STORES_PER_WORKER * db.pool_size
+    if limit is not None and wanted > limit:
+        raise CliError(
+            f"this service may open up to {wanted} PostgreSQL sessions ({workers} workers x {STORES_PER_WORKER} "
+            f"stores x [database] pool_size {db.pool_size}) and the server allows {limit} "
+            "(max_connections less superuser_reserved_connections): lower pool_size or --workers, "
+            "or raise max_connections"
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.action == "sample":
         return _sample(Path(args.directory or ".serve"), args.port)
     try:
         import uvicorn
 
-        from thaivc.server import Database, load_config
+        from thaivc.server import load_config
         from thaivc.server.tls import resolve_tls
     except ImportError as exc:
         raise CliError(
@@ -259,9 +275,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config_path = args.config or os.environ.get("THAIVC_CONFIG")
     config = load_config(config_path)  # ConfigError (a ThaiVCError) prints every problem and exits 2
     tls = resolve_tls(config.server, Path(config.base_dir), args.tls_cert, args.tls_key)  # checked before the database
-    db = Database(config.database.url)
+    db = config.database.open()
     try:
         applied = db.migrate()
+        if args.action == "run":
+            _check_sessions(db, args.workers)
     finally:
         db.close()
     if args.action == "migrate":

@@ -192,7 +192,7 @@ def _reconcile_timer(config: ServerConfig, service: Service) -> ReconcileTimer |
 
 def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Database | None = None) -> FastAPI:
     """The application for ``config``; ``keyring``/``db`` may be given (tests), else loaded from it."""
-    db = db or Database(config.database.url)
+    db = db or config.database.open()
     if config.database.migrate_on_start:
         db.migrate()
     keyring = keyring or load_keyring(config)

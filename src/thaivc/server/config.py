@@ -17,12 +17,15 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from thaivc.core.errors import ThaiVCError
 from thaivc.server.pages_config import PagesConfig, pages_errors
+
+if TYPE_CHECKING:
+    from thaivc.server.db import Database
 from thaivc.server.protocol_config import Oid4vciConfig, Oid4vpConfig, RegistriesConfig, protocol_errors
 from thaivc.server.sdjwt_config import SdJwtVcConfig, sdjwt_errors
 from thaivc.server.tls import ServerSection, section_errors
@@ -112,8 +115,21 @@ class IssuerConfig(_Strict):
 
 
 class DatabaseConfig(_Strict):
+    """``[database]``. On PostgreSQL each worker process holds at most ``pool_size`` sessions for each
+    of its three stores (service tables, status lists, protocol state): ``workers x 3 x pool_size``
+    must fit the server's ``max_connections`` (checked at start). A request that finds its store's
+    pool busy for ``pool_wait`` seconds is answered 503 ``service.unavailable``."""
+
     url: str = "sqlite:///thaivc-server.db"
     migrate_on_start: bool = True
+    pool_size: int = Field(default=10, ge=1, le=200)
+    pool_wait: float = Field(default=5.0, gt=0, le=60)
+
+    def open(self) -> Database:
+        """The service database this section describes (connections are opened on first use)."""
+        from thaivc.server.db import Database
+
+        return Database(self.url, pool_size=self.pool_size, pool_wait=self.pool_wait)
 
 
 class ApiKeyConfig(_Strict):

@@ -281,6 +281,19 @@ class Database:
                 return 0
         return int(row[0] or 0)
 
+    def session_limit(self) -> int | None:
+        """Sessions PostgreSQL allows clients that are not superusers; ``None`` on SQLite.
+
+        ``thaivc serve`` sets it against ``workers x 3 x pool_size`` at start: a service that can
+        open more sessions than the server allows answers 503 under load instead of refusing to start.
+        """
+        if self.kind == "sqlite":
+            return None
+        with self.transaction(write=False) as cur:
+            row = cur.execute("SELECT current_setting('max_connections')::int"
+                              " - current_setting('superuser_reserved_connections')::int").fetchone()
+        return int(row[0])
+
     def ping(self) -> None:
         """Raise ``service.unavailable`` unless the database answers and is migrated."""
         if self.version() < max(MIGRATIONS):

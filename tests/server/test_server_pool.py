@@ -1,0 +1,124 @@
+"""``thaivc serve`` on PostgreSQL holds a bounded number of sessions, and says so before it starts.
+
+A service under load used to open a session per pool thread per store (2 workers x 40 threads x 3
+stores = 240) and answered 503 once PostgreSQL ran out. Now each store of each worker borrows from
+a pool of ``[database] pool_size``; ``thaivc serve`` refuses to start when ``workers x 3 x pool_size``
+is more than the server allows, naming the numbers and the fix.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from server_helpers import credential, issuer_headers, serve_process, write_config
+
+from thaivc.cli import main as cli_main
+from thaivc.server import load_config
+from thaivc.server.config import ConfigError
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def database(pg_dsn: str) -> Iterator[tuple[str, str]]:
+    """(admin DSN, URL of a database of its own, tagged with an application name to count its sessions)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    name = f"pool_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    parts = conninfo_to_dict(pg_dsn)
+    yield pg_dsn, f"postgresql://{parts['user']}@{parts['host']}:{parts['port']}/{name}?application_name={name}"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _sessions(admin_dsn: str, database_url: str) -> int:
+    import psycopg
+
+    name = database_url.rsplit("=", 1)[1]
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        row = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (name,)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.mark.parametrize(("value", "words"), [("0", "pool_size"), ("100000", "pool_size")])
+def test_a_pool_size_out_of_range_is_named_at_start(tmp_path: Path, value: str, words: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_config(write_config(tmp_path), environ={"THAIVC_DATABASE__POOL_SIZE": value})
+    assert words in str(refused.value)
+
+
+def test_serve_refuses_more_sessions_than_postgresql_allows(
+    tmp_path: Path, database: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, url = database
+    config = write_config(tmp_path, db_url=url)
+    # the throwaway server allows 200 sessions less the reserved ones: 7 x 3 x 10 = 210 cannot fit
+    code = cli_main(["serve", "--config", str(config), "--workers", "7", "--port", "1"])
+    out = capsys.readouterr()
+    assert code == 2
+    assert "210 PostgreSQL sessions" in out.err and "max_connections" in out.err and "pool_size" in out.err
+    assert "Traceback" not in out.err
+
+
+def test_a_loaded_service_stays_within_its_pools(
+    tmp_path: Path, database: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers, pools of 2: 24 concurrent clients issuing and asking challenges, at most 2 x 3 x 2 sessions."""
+    admin_dsn, url = database
+    port = _free_port()
+    config = write_config(tmp_path, db_url=url)
+    monkeypatch.setenv("THAIVC_DATABASE__POOL_SIZE", "2")
+    base = f"http://127.0.0.1:{port}"
+    with serve_process(
+        ["serve", "--config", str(config), "--port", str(port), "--workers", "2"],
+        ready_url=f"{base}/readyz",
+        stderr=tmp_path / "serve.err",
+    ):
+        stop = threading.Event()
+        peak = [0]
+
+        def watch() -> None:
+            while not stop.is_set():
+                peak[0] = max(peak[0], _sessions(admin_dsn, url))
+
+        def client(n: int) -> list[int]:
+            statuses = []
+            with httpx.Client(base_url=base, timeout=60) as http:
+                for i in range(6):
+                    issued = http.post(
+                        "/credentials/issue",
+                        headers=issuer_headers(),
+                        json={"credential": credential(id=f"urn:uuid:pool-{n}-{i}")},
+                    )
+                    statuses.append(issued.status_code)
+                    statuses.append(http.post("/challenges").status_code)
+            return statuses
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            with concurrent.futures.ThreadPoolExecutor(24) as pool:
+                results = [s for r in pool.map(client, range(24)) for s in r]
+        finally:
+            stop.set()
+            watcher.join()
+    assert set(results) <= {200, 201}, sorted(set(results))
+    assert 0 < peak[0] <= 2 * 3 * 2, f"{peak[0]} sessions for 2 workers x 3 stores x pool_size 2"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
