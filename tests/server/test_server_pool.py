@@ -22,8 +22,6 @@ from thaivc.cli import main as cli_main
 from thaivc.server import load_config
 from thaivc.server.config import ConfigError
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 def database(pg_dsn: str) -> Iterator[tuple[str, str]]:
@@ -57,6 +55,7 @@ def test_a_pool_size_out_of_range_is_named_at_start(tmp_path: Path, value: str, 
     assert words in str(refused.value)
 
 
+@pytest.mark.postgres
 def test_serve_refuses_more_sessions_than_postgresql_allows(
     tmp_path: Path, database: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -70,6 +69,7 @@ def test_serve_refuses_more_sessions_than_postgresql_allows(
     assert "Traceback" not in out.err
 
 
+@pytest.mark.postgres
 def test_a_loaded_service_stays_within_its_pools(
     tmp_path: Path, database: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,6 +114,61 @@ def test_a_loaded_service_stays_within_its_pools(
             watcher.join()
     assert set(results) <= {200, 201}, sorted(set(results))
     assert 0 < peak[0] <= 2 * 3 * 2, f"{peak[0]} sessions for 2 workers x 3 stores x pool_size 2"
+
+
+@pytest.mark.parametrize("threads", [3, 40])
+def test_the_thread_pool_has_the_configured_size(tmp_path: Path, threads: int) -> None:
+    """``[server] threads`` sizes the pool blocking work runs in (anyio's limiter, per worker process)."""
+    import anyio.to_thread
+    from starlette.testclient import TestClient
+
+    from thaivc.server import create_app
+
+    config = load_config(write_config(tmp_path), environ={"THAIVC_SERVER__THREADS": str(threads)})
+
+    async def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    with TestClient(create_app(config)) as client:
+        assert client.portal is not None
+        assert client.portal.call(tokens) == threads
+
+
+@pytest.mark.parametrize("threads", [1, 4, 16])
+def test_verifications_run_in_their_own_small_pool(tmp_path: Path, threads: int) -> None:
+    """``[server] verify_threads``: at most that many verifications at once per worker, beside the larger pool."""
+    import concurrent.futures as futures
+
+    from starlette.testclient import TestClient
+
+    from thaivc.server import build_app
+
+    config = load_config(write_config(tmp_path), environ={"THAIVC_SERVER__VERIFY_THREADS": str(threads)})
+    with TestClient(build_app(config)) as client:
+        limiter = client.app.state.thaivc.verify_limiter  # type: ignore[attr-defined]
+        assert limiter.total_tokens == threads
+        assert anyio_default_tokens(client) == config.server.threads  # the general pool is untouched
+        with futures.ThreadPoolExecutor(8) as pool:  # the endpoints still answer through it, concurrently
+            answers = list(
+                pool.map(lambda _: client.post("/credentials/verify", json={"verifiableCredential": "x"}), range(16))
+            )
+        assert {a.status_code for a in answers} == {422}
+        assert limiter.borrowed_tokens == 0
+
+
+def anyio_default_tokens(client: object) -> float:
+    import anyio.to_thread
+
+    async def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    return client.portal.call(tokens)  # type: ignore[attr-defined,no-any-return]
+
+
+def test_a_thread_count_out_of_range_is_named_at_start(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_config(write_config(tmp_path), environ={"THAIVC_SERVER__THREADS": "0"})
+    assert "threads" in str(refused.value)
 
 
 def _free_port() -> int:

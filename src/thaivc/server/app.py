@@ -16,8 +16,10 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -56,6 +58,9 @@ def _state(request: Request) -> _AppState:
     return state
 
 
+T = TypeVar("T")
+
+
 class _AppState:
     def __init__(self, config: ServerConfig, service: Service, metrics: Metrics) -> None:
         self.config = config
@@ -65,6 +70,17 @@ class _AppState:
         self.per_client = RateLimiter(config.limits.rate_per_client)
         self.per_ip = RateLimiter(config.limits.rate_per_ip)
         self.ready_until = 0.0
+        self.verify_limiter: anyio.CapacityLimiter | None = None  # made in the lifespan, inside the event loop
+
+    async def verify_in_thread(self, verify: Callable[[dict[str, Any]], T], body: dict[str, Any]) -> T:
+        """Run a verification in the worker's verification threads (``[server] verify_threads``).
+
+        Verification is CPU work under one GIL: a worker process runs one core's worth of Python at
+        a time, and more threads only add hand-offs. Measured under ``make loadtest``: 1.44 ms server
+        CPU per verification with the 40 threads everything shared, 1.16 ms with 8, 1.01 ms with 4.
+        Issuance and the protocol endpoints, which may wait on registries, keep the larger pool.
+        """
+        return await anyio.to_thread.run_sync(verify, body, limiter=self.verify_limiter)
 
     def caller(self, request: Request) -> Client:
         return self.auth.identify(request.headers.get("authorization"), request.headers.get("x-api-key"))
@@ -204,6 +220,8 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.server.threads
+        state.verify_limiter = anyio.CapacityLimiter(config.server.verify_threads)
         if timer is not None:
             timer.start()
         yield
@@ -256,7 +274,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         """Verify a credential: 200 with the report when verified, 422 problem details otherwise."""
         state.authorise(request, "verify", public=config.auth.public_verification)
         body = await read_json_object(request, max_bytes=config.limits.max_body_bytes)
-        report = await run_in_threadpool(service.verify_credential, body)
+        report = await state.verify_in_thread(service.verify_credential, body)
         return _verdict_response(state, "credential", report)
 
     @app.post("/presentations/verify", tags=["VC-API"], openapi_extra={"requestBody": _VERIFY_VP_BODY})
@@ -264,7 +282,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         """Verify a presentation against ``options.challenge`` (from POST /challenges) and ``options.domain``."""
         state.authorise(request, "verify", public=config.auth.public_verification)
         body = await read_json_object(request, max_bytes=config.limits.max_body_bytes)
-        report = await run_in_threadpool(service.verify_presentation, body)
+        report = await state.verify_in_thread(service.verify_presentation, body)
         return _verdict_response(state, "presentation", report)
 
     @app.post("/challenges", status_code=201, tags=["VC-API"])

@@ -34,7 +34,16 @@ from thaivc.oid4vc import PostgresStateStore, SqliteStateStore, StateStore
 from thaivc.oid4vc.sql_store import SCHEMA as PROTOCOL_STATE_SCHEMA
 from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusStore
 
-__all__ = ["MIGRATIONS", "RECONCILE_LOCK", "AuditEntry", "Database", "DbChallengeStore", "IssuedRecord"]
+__all__ = [
+    "MIGRATIONS",
+    "RECONCILE_LOCK",
+    "AuditEntry",
+    "Cursor",
+    "Database",
+    "DbChallengeStore",
+    "IssuedRecord",
+    "insert_audit",
+]
 
 _COMMON_1: Final = [
     "CREATE TABLE IF NOT EXISTS thaivc_server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -197,20 +206,20 @@ class Database:
             self._source.discard()
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[_Cursor]:
+    def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
         """A transaction; a database error becomes ``service.unavailable`` and the connection is renewed."""
         with self._connection() as conn:
             if self.kind == "sqlite":
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
-                    yield _Cursor(conn.cursor(), "?")
+                    yield Cursor(conn.cursor(), "?")
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
             else:
                 with conn.transaction(), conn.cursor() as cur:
-                    yield _Cursor(cur, "%s")
+                    yield Cursor(cur, "%s")
 
     def statement(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one write statement as its own transaction (the connection is in autocommit); its rowcount.
@@ -406,7 +415,7 @@ class Database:
             for record in records:
                 _insert_issued(cur, record)
             for entry in entries:
-                _insert_audit(cur, entry)
+                insert_audit(cur, entry)
 
     def issued(self, *, limit: int, after: str | None = None) -> list[IssuedRecord]:
         """Issued credentials, ordered by id, ``limit`` at a time after ``after`` (keyset pagination)."""
@@ -427,7 +436,7 @@ class Database:
             ).fetchone()
         return None if r is None else _record(r)
 
-    def _guard_register(self, cur: _Cursor) -> None:
+    def _guard_register(self, cur: Cursor) -> None:
         """On PostgreSQL, wait for a reconciliation batch in progress (see :meth:`record_issued`)."""
         if self.kind == "postgres":
             cur.execute(_REGISTER_LOCK)
@@ -435,7 +444,7 @@ class Database:
     # -- audit ---------------------------------------------------------------------------------
     def audit(self, entry: AuditEntry) -> None:
         with self.transaction() as cur:
-            _insert_audit(cur, entry)
+            insert_audit(cur, entry)
 
     def audit_log(self, *, limit: int = 100) -> list[AuditEntry]:
         with self.transaction(write=False) as cur:
@@ -447,7 +456,7 @@ class Database:
         return [AuditEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 
-def _insert_issued(cur: _Cursor, record: IssuedRecord) -> None:
+def _insert_issued(cur: Cursor, record: IssuedRecord) -> None:
     """The register row, unless the id was reconciled (then ``status.orphan_reconciled``): one statement."""
     written = cur.execute(
         "INSERT INTO thaivc_issued (credential_id, types, format, subject_hash, purposes, issued_at, client) "
@@ -467,7 +476,7 @@ def _insert_issued(cur: _Cursor, record: IssuedRecord) -> None:
         )
 
 
-def _insert_audit(cur: _Cursor, entry: AuditEntry) -> None:
+def insert_audit(cur: Cursor, entry: AuditEntry) -> None:
     cur.execute(
         "INSERT INTO thaivc_audit (at, actor, action, target, outcome, detail, request_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -475,7 +484,7 @@ def _insert_audit(cur: _Cursor, entry: AuditEntry) -> None:
     )
 
 
-class _Cursor:
+class Cursor:
     """A cursor that takes ``?`` placeholders on both databases."""
 
     def __init__(self, cur: Any, mark: str) -> None:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from thaivc.core.errors import ThaiVCError, UsageError
-from thaivc.server.db import RECONCILE_LOCK, AuditEntry, Database, _Cursor, _insert_audit
+from thaivc.server.db import RECONCILE_LOCK, AuditEntry, Cursor, Database, insert_audit
 from thaivc.status.store import StatusStore
 
 __all__ = [
@@ -252,7 +252,7 @@ def _judge(
     return None  # recorded moments ago: its own reconciler is setting its bits now
 
 
-def _record(cur: _Cursor, issuer_id: str, orphans: Sequence[Orphan], actor: str, run: str, at: int) -> None:  # noqa: PLR0917
+def _record(cur: Cursor, issuer_id: str, orphans: Sequence[Orphan], actor: str, run: str, at: int) -> None:  # noqa: PLR0917
     for orphan in orphans:
         cur.execute(
             "INSERT INTO thaivc_reconciled (credential_id, issuer_id, at, run) VALUES (?, ?, ?, ?)",
@@ -260,7 +260,7 @@ def _record(cur: _Cursor, issuer_id: str, orphans: Sequence[Orphan], actor: str,
         )
         purposes = ",".join(e.purpose for e in orphan.entries)
         detail = f"no register row; status set: {purposes}; {orphan.describe()}"
-        _insert_audit(cur, AuditEntry(at, actor, ACTION, orphan.credential_id, REVOKED, detail, run))
+        insert_audit(cur, AuditEntry(at, actor, ACTION, orphan.credential_id, REVOKED, detail, run))
 
 
 def _set_bits(store: StatusStore, issuer_id: str, orphans: Sequence[Orphan]) -> None:

@@ -29,6 +29,12 @@ MAX_PEM_BYTES: Final = 64 * 1024
 class ServerSection(BaseModel):
     """``[server]``: how the process listens. Relative paths are read from the configuration's directory.
 
+    ``threads`` bounds each worker's pool for blocking work (issuance, whose callback may wait on
+    DOPA or DBD, the protocol endpoints, administration); ``verify_threads`` is the separate, small
+    pool the VC-API verify endpoints run in: verification is CPU work under one GIL, so threads past
+    a few only add hand-offs (raise it when ``[policy] allow_network`` lets verification wait on
+    other issuers' DID documents and status lists).
+
     ``reconcile_interval`` (seconds; 0, the default, is off) runs reconciliation of orphaned status
     indices inside the service (:mod:`thaivc.server.reconcile`), leaving allocations younger than
     ``reconcile_grace`` seconds alone. Off by default: an orphan is harmless (never a delivered
@@ -40,6 +46,8 @@ class ServerSection(BaseModel):
 
     tls_cert: str | None = None
     tls_key: str | None = None
+    threads: int = Field(default=40, ge=1, le=1000)
+    verify_threads: int = Field(default=4, ge=1, le=1000)
     reconcile_interval: int = Field(default=0, ge=0, le=7 * 86400)
     reconcile_grace: int = Field(default=600, ge=60, le=30 * 86400)
 
