@@ -120,7 +120,8 @@ def test_register_lists_no_claims_and_the_audit_log_is_append_only(client: TestC
     assert item["id"] == vc["id"] and item["status"] == {"revocation": "revoked"}
     assert len(item["subjectHash"]) == 64
     audit = client.get("/admin/audit", headers=admin_headers()).json()["items"]
-    assert [(e["action"], e["outcome"]) for e in audit[:2]] == [("revoke", "done"), ("issue", "issued")]
+    assert [(e["action"], e["outcome"]) for e in audit[:3]] == [("revoke", "done"), ("revoke", "requested"),
+                                                                ("issue", "issued")]
     assert audit[0]["actor"] == "registrar"
     import sqlite3
 

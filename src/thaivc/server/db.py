@@ -443,8 +443,13 @@ class Database:
 
     # -- audit ---------------------------------------------------------------------------------
     def audit(self, entry: AuditEntry) -> None:
+        self.audit_many([entry])
+
+    def audit_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append ``entries`` in one transaction: all of them, or none (``service.unavailable``)."""
         with self.transaction() as cur:
-            insert_audit(cur, entry)
+            for entry in entries:
+                insert_audit(cur, entry)
 
     def audit_log(self, *, limit: int = 100) -> list[AuditEntry]:
         with self.transaction(write=False) as cur:

@@ -12,6 +12,7 @@ status entry, and never a returned credential the register does not list.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -341,14 +342,24 @@ class Service:
             found.append(raw)
             rows.append(RowOutcome(number, raw, "would_do" if dry_run else "done"))
         if found and not dry_run:
+            # audited before anything changes: an audit table out of reach stops the change (503),
+            # never a revocation nobody can trace; the outcome follows the change
+            self._audit_each(actor, action, found, "requested", purpose, request_id)
             try:
                 store.set_values(self.keyring.did, purpose, found, _VALUE[action])
             except ThaiVCError as err:
-                self._audit(actor, action, f"{len(found)} credentials", "failed", err.code, request_id)
+                with contextlib.suppress(ThaiVCError):  # the log may be down too: the outage is the answer
+                    self._audit_each(actor, action, found, "failed", err.code, request_id)
                 raise ServiceError.from_error(err) from None
-            for credential_id in found:
-                self._audit(actor, action, credential_id, "done", purpose, request_id)
+            self._audit_each(actor, action, found, "done", purpose, request_id)
         return rows
+
+    def _audit_each(  # noqa: PLR0917
+        self, actor: str, action: str, targets: Sequence[str], outcome: str, detail: str, request_id: str
+    ) -> None:
+        """One audit row per target, in one transaction."""
+        at = int(self.now())
+        self.db.audit_many([AuditEntry(at, actor, action, t[:_MAX_ID], outcome, detail, request_id) for t in targets])
 
     def issued(self, *, limit: int, after: str | None) -> list[dict[str, Any]]:
         """A page of the register with each credential's current status (no claims)."""
