@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -135,10 +135,16 @@ def _sessions(admin: Any, application: str) -> int:
     return int(row[0])
 
 
+class Fresh(NamedTuple):
+    """A database of its own (the stores do not meet each other's tables), its sessions countable."""
+
+    admin: str  #: DSN of the server's own database, to count from
+    dsn: str  #: DSN of the fresh database, tagged with ``application``
+    application: str
+
+
 @pytest.fixture
-def fresh_dsn(pg_dsn: str) -> Iterator[tuple[str, str]]:
-    """(admin DSN, DSN of a database of its own tagged with an application name): the stores do
-    not meet each other's tables, and their sessions can be counted."""
+def fresh_dsn(pg_dsn: str) -> Iterator[Fresh]:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -147,21 +153,19 @@ def fresh_dsn(pg_dsn: str) -> Iterator[tuple[str, str]]:
         admin.execute(f"CREATE DATABASE {name}")
     params = conninfo_to_dict(pg_dsn)
     params.update(dbname=name, application_name=name)
-    yield pg_dsn, make_conninfo(**params)
+    yield Fresh(pg_dsn, make_conninfo(**params), name)
     with psycopg.connect(pg_dsn, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("name", sorted(POSTGRES))
-def test_postgres_sessions_of_ended_threads_are_closed(name: str, fresh_dsn: tuple[str, str]) -> None:
+def test_postgres_sessions_of_ended_threads_are_closed(name: str, fresh_dsn: Fresh) -> None:
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict
 
-    admin_dsn, dsn = fresh_dsn
-    application = conninfo_to_dict(dsn)["application_name"]
+    admin_dsn, application = fresh_dsn.admin, fresh_dsn.application
     make, use = POSTGRES[name]
-    store = make(dsn)
+    store = make(fresh_dsn.dsn)
     try:
         with psycopg.connect(admin_dsn, autocommit=True) as admin:
             use(store)
@@ -185,14 +189,12 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("name", sorted(POSTGRES))
-def test_many_threads_at_once_never_hold_more_sessions_than_the_pool(name: str, fresh_dsn: tuple[str, str]) -> None:
+def test_many_threads_at_once_never_hold_more_sessions_than_the_pool(name: str, fresh_dsn: Fresh) -> None:
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict
 
-    admin_dsn, dsn = fresh_dsn
-    application = conninfo_to_dict(dsn)["application_name"]
+    admin_dsn, application = fresh_dsn.admin, fresh_dsn.application
     make, use = POSTGRES[name]
-    store = make(dsn)
+    store = make(fresh_dsn.dsn)
     start = threading.Barrier(THREADS)
     errors: list[BaseException] = []
 
@@ -222,13 +224,13 @@ def test_many_threads_at_once_never_hold_more_sessions_than_the_pool(name: str, 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("name", sorted(POSTGRES))
-def test_a_pool_held_busy_answers_the_stores_code_within_the_wait(name: str, fresh_dsn: tuple[str, str]) -> None:
+def test_a_pool_held_busy_answers_the_stores_code_within_the_wait(name: str, fresh_dsn: Fresh) -> None:
     """Every pooled connection stuck behind a lock held elsewhere: the next caller is refused in time."""
     import psycopg
 
     from thaivc.core.errors import ThaiVCError
 
-    _, dsn = fresh_dsn
+    dsn = fresh_dsn.dsn
     make, use = POSTGRES[name]
     store = make(dsn)
     stuck: list[threading.Thread] = []

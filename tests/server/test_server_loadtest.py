@@ -35,9 +35,11 @@ def test_quick_load_keeps_issuance_exact(pg_dsn: str) -> None:
     assert wrong == [], wrong
     assert report["saturation"]["requests"] > 0 and report["paced"]["requests"] > 0
     # library rate, throughput, paced latency, server CPU alone, the HTTP floor (a heading, three stand-ins,
-    # the breakdown, what 70 % would need), server CPU with issuance (psutil: dev extra), issuance
-    assert len(lines) == 12, lines
-    assert lines[-1].startswith("✓ PostgreSQL issuance")
+    # the breakdown, what 70 % would need), server CPU with issuance (psutil: dev extra), issuance, sessions
+    assert len(lines) == 13, lines
+    assert lines[-2].startswith("✓ PostgreSQL issuance")
+    sessions = report["postgresql_sessions"]  # the pools held: sampled beside the load, within their bound
+    assert 0 < sessions["peak"] <= sessions["bound"] and lines[-1].startswith("✓ PostgreSQL sessions")
     assert report["verification_alone"]["server_cpu_ms_per_request"] > 0
     # the floor ran in this run under the same driver: every stand-in answered every request
     for app in ("raw", "fastapi", "fastapi-pool"):
