@@ -165,10 +165,12 @@ class PostgresPool:
             raise UsageError("a connection pool needs size >= 1 and wait > 0")
         try:
             import psycopg
-            from psycopg_pool import ConnectionPool
+            from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
         except ImportError:  # pragma: no cover - the postgres extra brings both
             raise unavailable("PostgreSQL needs psycopg and psycopg-pool: pip install 'thaivc[postgres]'") from None
         self._psycopg = psycopg
+        self._pool_closed: type[Exception] = PoolClosed
+        self._pool_timeout: type[Exception] = PoolTimeout
         self._closed_error = closed
         self._unavailable = unavailable
         self._wait = wait
@@ -192,14 +194,12 @@ class PostgresPool:
         """A connection for one unit of work, back to the pool at the end of the block."""
         if self._closed:
             raise self._closed_error()
-        from psycopg_pool import PoolClosed, PoolTimeout
-
         try:
             borrowed = self._pool.connection(timeout=self._wait)
             conn = borrowed.__enter__()
-        except PoolTimeout:
+        except self._pool_timeout:
             raise self._unavailable(f"no database connection within {self._wait:g} s (pool of {self.size})") from None
-        except PoolClosed:
+        except self._pool_closed:
             raise self._closed_error() from None
         except self._psycopg.Error as exc:
             raise self._unavailable(f"cannot connect to PostgreSQL: {type(exc).__name__}") from None
