@@ -605,3 +605,50 @@ def test_credential_ids_with_odd_characters_are_each_found_once_across_batches(w
     assert sorted(o.credential_id for o in seen) == sorted(odd) and summary.revoked == len(odd)
     assert all(world.bit(cid) == 1 and world.bit(cid, "suspension") == 1 for cid in odd)
     assert world.bit("urn:uuid:b-live") == 0 and world.db.issued_one("urn:uuid:b-live") is not None
+
+
+def test_a_deferred_issuance_holds_no_index_while_it_waits_and_is_delivered_valid(
+    tmp_path: Path, make_client: Any
+) -> None:
+    """OpenID4VCI deferred: the agency's check takes days (far past any grace) and reconciliation runs
+    meanwhile. Nothing is allocated before the callback says ready, so there is nothing to reclaim; the
+    credential allocated, signed and registered at collection is delivered valid and stays so."""
+    from oid4vc_helpers import DEFERRED, PROTOCOLS, offer_body
+    from server_helpers import admin_headers
+
+    from thaivc.wallet import IssuanceWallet
+    from thaivc.wallet.issuance import DeferredIssuance
+
+    protocols = PROTOCOLS.replace("thaivc.server.sample_callback:citizen", "oid4vc_helpers:deferred_callback")
+    client = make_client(protocols)
+    config = load_config(write_config(tmp_path, protocols), environ={})
+    db = Database(config.database.url)
+    did = load_keyring(config).did
+
+    def reconcile_days_later() -> int:
+        return reconcile(db, db.status_store(), did, ReconcileOptions(grace=0), now=time.time() + 3 * 86400).found
+
+    DEFERRED["ready"] = False
+    try:
+        made = client.post("/admin/offers", json=offer_body(), headers=admin_headers()).json()
+        wallet = IssuanceWallet(client)
+        grant = wallet.redeem_pre_authorized(wallet.resolve_offer(made["deepLink"]), tx_code=made["txCode"])
+        pending = wallet.request_credentials(grant)
+        assert isinstance(pending, DeferredIssuance)
+        with db.transaction(write=False) as cur:
+            assert cur.execute("SELECT COUNT(*) FROM thaivc_status_entry").fetchone()[0] == 0
+        assert reconcile_days_later() == 0
+        assert isinstance(wallet.poll_deferred(pending), DeferredIssuance)  # still waiting
+        assert reconcile_days_later() == 0
+        DEFERRED["ready"] = True
+        got = wallet.poll_deferred(pending)
+        assert isinstance(got, list) and len(got) == 1
+        with db.transaction(write=False) as cur:
+            (cid,) = cur.execute("SELECT credential_id FROM thaivc_status_entry").fetchone()
+        assert db.issued_one(cid) is not None
+        assert reconcile_days_later() == 0
+        entry = db.status_store().lookup(did, "revocation", cid)
+        assert entry is not None and dict(db.status_store().snapshot(entry.list_id).values).get(entry.index, 0) == 0
+    finally:
+        DEFERRED["ready"] = False
+        db.close()
