@@ -63,3 +63,17 @@ def agency_callback(request: Any, context: Any) -> Any:
             }
         )
     return citizen(request, context)
+
+
+#: :func:`deferred_callback` answers "not yet" until ``DEFERRED["ready"]`` (the agency's slow check is done)
+DEFERRED = {"ready": False}
+
+
+def deferred_callback(request: Any, context: Any) -> Any:
+    """An agency whose check takes minutes or days: ``Pending`` until ``DEFERRED["ready"]``."""
+    from thaivc.oid4vci import Pending
+    from thaivc.server.sample_callback import citizen
+
+    if not DEFERRED["ready"]:
+        return Pending(interval=60)
+    return citizen(request, context)

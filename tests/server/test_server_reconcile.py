@@ -321,6 +321,8 @@ def test_two_reconcilers_in_two_processes_act_once_per_orphan(world: World, tmp_
     ids = [f"urn:uuid:twice-{i:04d}" for i in range(400)]
     for cid in ids:
         world.orphan(cid, "revocation", "suspension")
+    # grace 0 means "allocated before this second": a second ago, whatever the clock's tick
+    world.sql("UPDATE thaivc_status_entry SET allocated_at = allocated_at - 1")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cli = subprocess.Popen(
         [sys.executable, "-m", "thaivc", "serve", "reconcile", "--config", str(world.config_path), "--grace", "0"],
@@ -451,3 +453,202 @@ def test_cli_dry_run_then_run(world: World, capsys: pytest.CaptureFixture[str]) 
     assert "0 orphans" in capsys.readouterr().out
     assert world.bit("urn:uuid:cli-orphan") == 1 and world.bit("urn:uuid:cli-live") == 0
     assert main(["serve", "reconcile", "--config", str(world.config_path), "--grace", "soon"]) != 0
+
+
+# -- review R1: variants (scope, upgrade, clocks, odd ids, deferred issuance) -----------------------
+@pytest.fixture
+def cli_registry(world: World) -> Iterator[Any]:
+    """What `thaivc issue --status DB` / `thaivc batch --status DB` allocate with: a store of their own
+    on the service's database, under the service's DID, without the service (no register row, ever)."""
+    from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusRegistry
+
+    url = world.db.url
+    store = SqliteStatusStore(url[len("sqlite:///") :]) if world.db.kind == "sqlite" else PostgresStatusStore(url)
+    yield StatusRegistry(store, base_url="https://issuer.example.go.th/status", issuer_id=world.did)
+    store.close()
+
+
+def test_entries_the_command_line_allocated_on_the_same_database_are_never_revoked(
+    world: World, cli_registry: Any
+) -> None:
+    """`thaivc issue/batch --status` pointed at the service's database, same DID: those credentials were
+    delivered (written to files) and are live; no register row will ever hold them. Never orphans."""
+    cli = cli_registry
+    cli.allocate("urn:uuid:cli-issued", "revocation")
+    cli.allocate_many([f"urn:uuid:batch-{i}" for i in range(30)], "revocation")
+    cli.allocate("urn:uuid:cli-suspendable", "suspension")
+    # the service then allocates the other purpose for a credential the command line issued: still not its own
+    world.orphan("urn:uuid:cli-suspendable", "revocation")
+    world.orphan("urn:uuid:service-orphan")
+    summary, seen = world.run(grace=0)
+    assert [o.credential_id for o in seen] == ["urn:uuid:service-orphan"] and summary.revoked == 1
+    assert world.bit("urn:uuid:cli-issued") == 0 and world.bit("urn:uuid:cli-suspendable", "suspension") == 0
+    assert all(world.bit(f"urn:uuid:batch-{i}") == 0 for i in range(30))
+
+
+def test_the_command_line_issue_into_the_service_database_is_never_reconciled(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real commands, end to end (SQLite: the database is one file both open)."""
+    if world.db.kind != "sqlite":
+        pytest.skip("the file-based command line run; the registry-level test covers PostgreSQL")
+    from thaivc.cli import main
+
+    db_file = world.db.url[len("sqlite:///") :]
+    key = str(tmp_path / "issuer.jwk.json")
+    assert (
+        main(["status", "create", "--db", db_file, "--key", key, "--base-url", "https://issuer.example.go.th/status"])
+        == 0
+    )
+    doc = tmp_path / "cred.json"
+    doc.write_text(
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], '
+        '"id": "urn:uuid:from-the-cli", "credentialSubject": {"id": "did:example:holder"}}'
+    )
+    assert main(["issue", str(doc), "--key", key, "--status", db_file, "--out", str(tmp_path / "cred.jwt")]) == 0
+    capsys.readouterr()
+    assert world.bit("urn:uuid:from-the-cli") == 0
+    summary, _ = world.run(grace=0)
+    assert summary.found == 0 and world.bit("urn:uuid:from-the-cli") == 0
+
+
+def test_a_database_of_the_previous_release_loses_no_live_credential_on_upgrade(tmp_path: Path, db_url: str) -> None:
+    """Status store without a version table and without allocated_at, service schema before
+    migration 3; live credentials registered and unregistered (the CLI's). Upgrade, reconcile: untouched."""
+    from thaivc.server.db import MIGRATIONS
+    from thaivc.status.sql_store import SCHEMA
+
+    old = Database(db_url)
+    with old.transaction() as cur:
+        for statement in SCHEMA:
+            cur.execute(statement)
+        cur.execute(
+            "CREATE TABLE thaivc_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            "applied_at BIGINT NOT NULL)"
+        )
+        for version in (1, 2):
+            name, dialects = MIGRATIONS[version]
+            for statement in dialects[old.kind]:
+                cur.execute(statement)
+            cur.execute("INSERT INTO thaivc_schema_version VALUES (?, ?, 0)", (version, name))
+    old.close()
+    # the previous release's rows: the issuer's DID is only known once the config exists
+    config = load_config(write_config(tmp_path, db_url=db_url), environ={})
+    did = load_keyring(config).did
+    old = Database(db_url)
+    with old.transaction() as cur:
+        cur.execute(
+            "INSERT INTO thaivc_status_list (list_id, issuer_id, purpose, status_size, list_size, messages, allocated, "
+            "revision, is_open, created_seq) VALUES ('00aa', ?, 'revocation', 1, 131072, '', 3, 0, 1, 1)",
+            (did,),
+        )
+        for idx, cid in enumerate(("urn:uuid:old-registered", "urn:uuid:old-cli", "urn:uuid:old-orphan")):
+            cur.execute(
+                "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value) "
+                "VALUES ('00aa', ?, ?, 'revocation', ?, 0)",
+                (idx + 7, did, cid),
+            )
+        cur.execute(
+            "INSERT INTO thaivc_issued (credential_id, types, format, subject_hash, purposes, issued_at, client) "
+            "VALUES ('urn:uuid:old-registered', '[]', 'vc+jwt', NULL, '[\"revocation\"]', 0, 'old')"
+        )
+    old.close()
+    upgraded = World(tmp_path, db_url)  # migrates both schemas, as `thaivc serve migrate` + a worker would
+    try:
+        for later in (LATER, 10 * 86400.0):
+            summary, _ = upgraded.run(now=time.time() + later, grace=0)
+            assert summary.found == 0
+        for cid in ("urn:uuid:old-registered", "urn:uuid:old-cli", "urn:uuid:old-orphan"):
+            assert upgraded.bit(cid) == 0, cid
+        upgraded.orphan("urn:uuid:new-orphan")  # the upgraded service's own orphans are still found
+        summary, seen = upgraded.run()
+        assert [o.credential_id for o in seen] == ["urn:uuid:new-orphan"]
+    finally:
+        upgraded.close()
+
+
+def test_allocation_times_in_the_future_or_at_the_boundary(world: World) -> None:
+    """Clock skew: an allocating host ahead of the reconciler writes a future time; that entry is
+    younger than any grace, so it waits. An entry exactly `grace` old is not yet "more than" grace old."""
+    world.orphan("urn:uuid:future")
+    world.orphan("urn:uuid:boundary")
+    now = int(time.time())
+    world.sql(
+        "UPDATE thaivc_status_entry SET allocated_at = ? WHERE credential_id = ?", (now + 86400, "urn:uuid:future")
+    )
+    world.sql(
+        "UPDATE thaivc_status_entry SET allocated_at = ? WHERE credential_id = ?", (now - 600, "urn:uuid:boundary")
+    )
+    summary, _ = world.run(now=now, grace=600)
+    assert summary.found == 0
+    summary, seen = world.run(now=now + 1, grace=600)
+    assert [o.credential_id for o in seen] == ["urn:uuid:boundary"]
+    assert world.bit("urn:uuid:future") == 0
+
+
+def test_credential_ids_with_odd_characters_are_each_found_once_across_batches(world: World) -> None:
+    odd = [
+        "urn:uuid:Z",
+        "urn:uuid:a",
+        "urn:uuid:é",
+        "urn:uuid:ก",
+        "https://x.example/c?id=1&b=%2F",
+        "urn:uuid:'; DROP TABLE thaivc_issued; --",
+        "urn:uuid:_%",
+        "urn:uuid:" + "9" * 900,
+        "urn:uuid:~",
+    ]
+    for cid in odd:
+        world.orphan(cid, "revocation", "suspension")
+    world.issue("urn:uuid:b-live")
+    summary, seen = world.run(batch_size=1)
+    assert sorted(o.credential_id for o in seen) == sorted(odd) and summary.revoked == len(odd)
+    assert all(world.bit(cid) == 1 and world.bit(cid, "suspension") == 1 for cid in odd)
+    assert world.bit("urn:uuid:b-live") == 0 and world.db.issued_one("urn:uuid:b-live") is not None
+
+
+def test_a_deferred_issuance_holds_no_index_while_it_waits_and_is_delivered_valid(
+    tmp_path: Path, make_client: Any
+) -> None:
+    """OpenID4VCI deferred: the agency's check takes days (far past any grace) and reconciliation runs
+    meanwhile. Nothing is allocated before the callback says ready, so there is nothing to reclaim; the
+    credential allocated, signed and registered at collection is delivered valid and stays so."""
+    from oid4vc_helpers import DEFERRED, PROTOCOLS, offer_body
+    from server_helpers import admin_headers
+
+    from thaivc.wallet import IssuanceWallet
+    from thaivc.wallet.issuance import DeferredIssuance
+
+    protocols = PROTOCOLS.replace("thaivc.server.sample_callback:citizen", "oid4vc_helpers:deferred_callback")
+    client = make_client(protocols)
+    config = load_config(write_config(tmp_path, protocols), environ={})
+    db = Database(config.database.url)
+    did = load_keyring(config).did
+
+    def reconcile_days_later() -> int:
+        return reconcile(db, db.status_store(), did, ReconcileOptions(grace=0), now=time.time() + 3 * 86400).found
+
+    DEFERRED["ready"] = False
+    try:
+        made = client.post("/admin/offers", json=offer_body(), headers=admin_headers()).json()
+        wallet = IssuanceWallet(client)
+        grant = wallet.redeem_pre_authorized(wallet.resolve_offer(made["deepLink"]), tx_code=made["txCode"])
+        pending = wallet.request_credentials(grant)
+        assert isinstance(pending, DeferredIssuance)
+        with db.transaction(write=False) as cur:
+            assert cur.execute("SELECT COUNT(*) FROM thaivc_status_entry").fetchone()[0] == 0
+        assert reconcile_days_later() == 0
+        assert isinstance(wallet.poll_deferred(pending), DeferredIssuance)  # still waiting
+        assert reconcile_days_later() == 0
+        DEFERRED["ready"] = True
+        got = wallet.poll_deferred(pending)
+        assert isinstance(got, list) and len(got) == 1
+        with db.transaction(write=False) as cur:
+            (cid,) = cur.execute("SELECT credential_id FROM thaivc_status_entry").fetchone()
+        assert db.issued_one(cid) is not None
+        assert reconcile_days_later() == 0
+        entry = db.status_store().lookup(did, "revocation", cid)
+        assert entry is not None and dict(db.status_store().snapshot(entry.list_id).values).get(entry.index, 0) == 0
+    finally:
+        DEFERRED["ready"] = False
+        db.close()

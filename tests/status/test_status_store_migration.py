@@ -1,4 +1,4 @@
-"""The status store's versioned schema: a store made before versions existed gains ``allocated_at``.
+"""The status store's versioned schema: a store made before versions existed gains ``allocated_at`` and ``origin``.
 
 Rows older than the migration are stamped with its time (never older than they are); rows written
 afterwards carry their allocation time; a row written without one (an older thaivc during an upgrade)
@@ -34,15 +34,23 @@ def _old_store(execute: Any) -> None:
     )
 
 
-def _check(store: Any, read: Any) -> str:
+def _check(store: Any, read: Any, tagger: Any) -> str:
     before = int(time.time())
     versions = [int(r[0]) for r in read("SELECT version FROM thaivc_status_schema_version ORDER BY version")]
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
+    assert read("SELECT origin FROM thaivc_status_entry WHERE credential_id = 'urn:uuid:old'") == [(None,)]
     stamped = read("SELECT allocated_at FROM thaivc_status_entry WHERE credential_id = 'urn:uuid:old'")[0][0]
     assert before - 120 <= int(stamped) <= before + 1
     store.allocate(["urn:uuid:new"], issuer_id="did:example:i", purpose="revocation", **_ALLOC)
     fresh = read("SELECT allocated_at FROM thaivc_status_entry WHERE credential_id = 'urn:uuid:new'")[0][0]
     assert before <= int(fresh) <= int(time.time())
+    # the allocator's name on new entries only; an existing entry keeps its own (here: none)
+    tagger.allocate(["urn:uuid:old", "urn:uuid:tagged"], issuer_id="did:example:i", purpose="revocation", **_ALLOC)
+    tagged = read(
+        "SELECT credential_id, origin FROM thaivc_status_entry WHERE credential_id IN"
+        " ('urn:uuid:old', 'urn:uuid:new', 'urn:uuid:tagged') ORDER BY credential_id"
+    )
+    assert tagged == [("urn:uuid:new", None), ("urn:uuid:old", None), ("urn:uuid:tagged", "thaivc-serve")]
     # an older thaivc's insert (no column named) is NULL: no default that would make it look old
     return str(read("SELECT list_id FROM thaivc_status_entry WHERE credential_id = 'urn:uuid:new'")[0][0])
 
@@ -51,14 +59,15 @@ def test_sqlite_store_made_before_versions_is_migrated_once(tmp_path: Path) -> N
     path = tmp_path / "status.db"
     with sqlite3.connect(path) as conn:
         _old_store(conn.execute)
-    stores = [SqliteStatusStore(path), SqliteStatusStore(path)]  # the second finds nothing to do
+    # the second finds nothing to do; it names itself as the allocator of what it allocates
+    stores = [SqliteStatusStore(path), SqliteStatusStore(path, origin="thaivc-serve")]
 
     def read(sql: str) -> list[Any]:
         with sqlite3.connect(path) as conn:
             return conn.execute(sql).fetchall()
 
     try:
-        list_id = _check(stores[0], read)
+        list_id = _check(stores[0], read, stores[1])
         with sqlite3.connect(path) as conn:
             conn.execute(
                 "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id)"
@@ -79,14 +88,14 @@ def test_postgres_store_made_before_versions_is_migrated_once(pg_dsn: str) -> No
 
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
         _old_store(conn.execute)
-    stores = [PostgresStatusStore(pg_dsn), PostgresStatusStore(pg_dsn)]
+    stores = [PostgresStatusStore(pg_dsn), PostgresStatusStore(pg_dsn, origin="thaivc-serve")]
 
     def read(sql: str) -> list[Any]:
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             return conn.execute(sql).fetchall()
 
     try:
-        list_id = _check(stores[0], read)
+        list_id = _check(stores[0], read, stores[1])
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             conn.execute(
                 "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id)"

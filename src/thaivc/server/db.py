@@ -37,6 +37,7 @@ from thaivc.status import PostgresStatusStore, SqliteStatusStore, StatusStore
 __all__ = [
     "MIGRATIONS",
     "RECONCILE_LOCK",
+    "STATUS_ORIGIN",
     "AuditEntry",
     "Cursor",
     "Database",
@@ -102,6 +103,9 @@ MIGRATIONS: Final[dict[int, tuple[str, dict[str, list[str]]]]] = {
     ),
 }
 
+#: The ``origin`` the service's status store writes on every entry it allocates: reconciliation
+#: touches those and no others (not ``thaivc issue --status`` / ``thaivc batch`` on the same database).
+STATUS_ORIGIN: Final = "thaivc-serve"
 #: The lock that orders register writes (shared) against reconciliation (exclusive) on PostgreSQL.
 RECONCILE_LOCK: Final = "SELECT pg_advisory_xact_lock(hashtextextended('thaivc_reconcile', 0))"
 _REGISTER_LOCK: Final = "SELECT pg_advisory_xact_lock_shared(hashtextextended('thaivc_reconcile', 0))"
@@ -310,12 +314,15 @@ class Database:
 
     # -- status store --------------------------------------------------------------------------
     def status_store(self) -> StatusStore:
-        """The status store on the same database (its tables are its own)."""
+        """The status store on the same database (its tables are its own); its new entries carry
+        :data:`STATUS_ORIGIN`, which is what marks them as the service's for reconciliation."""
         if self._status_store is None:
             if self.kind == "sqlite":
-                self._status_store = SqliteStatusStore(self._path)
+                self._status_store = SqliteStatusStore(self._path, origin=STATUS_ORIGIN)
             else:
-                self._status_store = PostgresStatusStore(self.url, pool_size=self.pool_size, pool_wait=self._pool_wait)
+                self._status_store = PostgresStatusStore(
+                    self.url, pool_size=self.pool_size, pool_wait=self._pool_wait, origin=STATUS_ORIGIN
+                )
         return self._status_store
 
     def state_store(self) -> StateStore:

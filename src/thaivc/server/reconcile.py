@@ -17,9 +17,15 @@ What makes it safe, each enforced by the database rather than by timing:
   two are ordered by the database (SQLite: one writer at a time; PostgreSQL: the register takes a
   shared advisory lock, a reconciliation batch the exclusive one). So a register row written while
   reconciliation runs is either seen by it (left alone) or refused (never delivered).
+* **Only what the service itself allocated.** Candidates are entries whose ``origin`` is
+  :data:`ORIGIN` (status store schema version 3), written by the service's own status store
+  (:meth:`Database.status_store`). Entries of
+  ``thaivc issue --status`` or ``thaivc batch`` pointed at the same database under the same DID, of
+  the library, and every entry older than the upgrade (``origin`` ``NULL``) are never candidates:
+  no register row will ever hold them, and they are live, delivered credentials.
 * **An issuance in flight is left alone.** Only entries allocated more than ``grace`` seconds ago
   are candidates (``thaivc_status_entry.allocated_at``, status store schema version 2); an entry
-  without an allocation time (written by an older thaivc during an upgrade) is never a candidate.
+  without an allocation time, or with one in the reconciler's future (clock skew), is not old enough.
 * **Idempotent, and safe to run twice at once.** Each batch is one transaction under the lock above,
   so two reconcilers split the orphans between them and each orphan gets one audit row. Its bits are
   set right after the batch commits; a reconciler killed between the two leaves the id recorded with
@@ -28,6 +34,10 @@ What makes it safe, each enforced by the database rather than by timing:
 * **Bounded.** Orphans are read :attr:`ReconcileOptions.batch_size` at a time in credential-id order
   (keyset pagination) and reported one by one through a callback: memory does not grow with their number.
 * **Only this issuer.** Candidates are entries of ``issuer_id`` only, purposes revocation and suspension.
+
+Clocks: ages compare the allocating host's clock (``allocated_at``) with the reconciler's. Skew never
+makes reconciliation deliver a revoked credential (the register guard above refuses it); at worst an
+issuance slower than ``grace`` less the skew is refused (``status.orphan_reconciled``) and retried.
 """
 
 from __future__ import annotations
@@ -43,12 +53,13 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from thaivc.core.errors import ThaiVCError, UsageError
-from thaivc.server.db import RECONCILE_LOCK, AuditEntry, Cursor, Database, insert_audit
+from thaivc.server.db import RECONCILE_LOCK, STATUS_ORIGIN, AuditEntry, Cursor, Database, insert_audit
 from thaivc.status.store import StatusStore
 
 __all__ = [
     "ACTION",
     "DEFAULT_GRACE",
+    "ORIGIN",
     "REPAIR_AFTER",
     "Orphan",
     "OrphanEntry",
@@ -64,6 +75,8 @@ _log = logging.getLogger("thaivc.server.reconcile")
 #: The audit action and outcome of a reconciled orphan.
 ACTION: Final = "reconcile"
 REVOKED: Final = "revoked-orphan"
+#: The ``origin`` the service's status store writes on each entry it allocates; the only ones reconciled.
+ORIGIN: Final = STATUS_ORIGIN
 #: Ten minutes: an issuance signs in milliseconds; one still unregistered after this is not coming back.
 DEFAULT_GRACE: Final = 600
 #: A recorded orphan whose bits are still unset this long after is repaired (its reconciler died).
@@ -176,7 +189,8 @@ def reconcile(
 ) -> ReconcileSummary:
     """Find and (unless ``options.dry_run``) revoke every orphan of ``issuer_id``; see the module doc.
 
-    ``store`` is the status store on the same database as ``db`` (:meth:`Database.status_store`).
+    ``store`` is the status store on the same database as ``db`` (:meth:`Database.status_store`);
+    only entries it allocated (origin :data:`ORIGIN`) are ever candidates.
     Raises the store's or the database's ``ThaiVCError`` on failure; whatever was done before it stays
     done and consistent (a later run repairs or finishes it).
     """
@@ -222,7 +236,7 @@ def _claim_batch(  # noqa: PLR0917 - one private step, its arguments are the run
     with db.transaction(write=not opts.dry_run) as cur:
         if db.kind == "postgres" and not opts.dry_run:
             cur.execute(RECONCILE_LOCK)
-        rows = cur.execute(_CANDIDATES, (issuer_id, after, issuer_id, summary.cutoff, limit)).fetchall()
+        rows = cur.execute(_CANDIDATES, (issuer_id, ORIGIN, after, issuer_id, summary.cutoff, limit)).fetchall()
         entries: dict[str, list[OrphanEntry]] = {}
         recorded: dict[str, int | None] = {}
         for cid, purpose, list_id, idx, allocated_at, reconciled_at in rows:
@@ -271,17 +285,20 @@ def _set_bits(store: StatusStore, issuer_id: str, orphans: Sequence[Orphan]) -> 
             store.set_values(issuer_id, purpose, ids, 1)
 
 
-#: The unset revocation and suspension entries of ``issuer_id``, after a keyset bound, of credential
-#: ids without a register row whose every entry was allocated at or before the cutoff (none without a
-#: time), with the time each id was recorded as reconciled (NULL: never).
+#: The unset revocation and suspension entries of ``issuer_id`` that the service allocated (origin),
+#: after a keyset bound, of credential ids without a register row whose every entry of either purpose
+#: (whoever allocated it) was allocated strictly before the cutoff (none without a time), with the
+#: time each id was recorded as reconciled (NULL: never). An id holding any entry the service did not
+#: allocate is not a candidate either: that entry's holder may be live.
 _CANDIDATES: Final = (
     "SELECT e.credential_id, e.purpose, e.list_id, e.idx, e.allocated_at, r.at FROM thaivc_status_entry e "
     "LEFT JOIN thaivc_reconciled r ON r.credential_id = e.credential_id "
-    "WHERE e.issuer_id = ? AND e.purpose IN ('revocation', 'suspension') AND e.value = 0 AND e.credential_id > ? "
+    "WHERE e.issuer_id = ? AND e.origin = ? AND e.purpose IN ('revocation', 'suspension') AND e.value = 0 "
+    "AND e.credential_id > ? "
     "AND NOT EXISTS (SELECT 1 FROM thaivc_issued i WHERE i.credential_id = e.credential_id) "
     "AND NOT EXISTS (SELECT 1 FROM thaivc_status_entry y WHERE y.issuer_id = ? "
     "AND y.purpose IN ('revocation', 'suspension') AND y.credential_id = e.credential_id "
-    "AND (y.allocated_at IS NULL OR y.allocated_at > ?)) "
+    "AND (y.allocated_at IS NULL OR y.allocated_at >= ? OR y.origin IS NULL OR y.origin <> e.origin)) "
     "ORDER BY e.credential_id, e.purpose LIMIT ?"
 )
 

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from thaivc.core.connections import PostgresPool
 from thaivc.core.errors import ThaiVCError
-from thaivc.status.sql_store import SqlStatusStore, migrate_schema, store_closed
+from thaivc.status.sql_store import EntryRow, SqlStatusStore, check_origin, migrate_schema, store_closed
 
 __all__ = ["PostgresStatusStore"]
 
@@ -35,7 +35,16 @@ class PostgresStatusStore(SqlStatusStore):
     A thread that finds every session busy for ``pool_wait`` seconds gets ``status.store``.
     """
 
-    def __init__(self, dsn: str, *, connect_timeout: int = 10, pool_size: int = 10, pool_wait: float = 5.0) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        connect_timeout: int = 10,
+        pool_size: int = 10,
+        pool_wait: float = 5.0,
+        origin: str | None = None,
+    ) -> None:
+        self.origin = check_origin(origin)
         try:
             import psycopg
         except ImportError:  # pragma: no cover - depends on the installation
@@ -131,13 +140,13 @@ class PostgresStatusStore(SqlStatusStore):
         ).fetchall()
         return {int(r[0]) for r in rows}
 
-    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str, int]]) -> None:
+    def _insert_entries(self, cur: Any, rows: Sequence[EntryRow]) -> None:
         # COPY, not one INSERT per row: the constraints hold for COPY as for INSERT, so a clash on
         # (list_id, idx) or (issuer_id, purpose, credential_id) still aborts the whole transaction.
         try:
             with cur.copy(
-                "COPY thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, allocated_at, value)"
-                " FROM STDIN"
+                "COPY thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, allocated_at, origin,"
+                " value) FROM STDIN"
             ) as copy:
                 for row in rows:
                     copy.write_row((*row, 0))

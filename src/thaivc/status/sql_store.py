@@ -25,7 +25,15 @@ from typing import Any, Final, Literal
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.status.store import Allocation, ListFormat, ListInfo, ListSnapshot, Publication
 
-__all__ = ["SCHEMA", "SqlStatusStore", "migrate_schema", "schema_migrations", "store_closed"]
+__all__ = [
+    "SCHEMA",
+    "EntryRow",
+    "SqlStatusStore",
+    "check_origin",
+    "migrate_schema",
+    "schema_migrations",
+    "store_closed",
+]
 
 SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS thaivc_status_list (
@@ -67,6 +75,7 @@ SCHEMA: Final = (
     )""",
 )
 
+_ORIGIN_3: Final = "ALTER TABLE thaivc_status_entry ADD COLUMN origin TEXT"
 _VERSIONS_TABLE: Final = (
     "CREATE TABLE IF NOT EXISTS thaivc_status_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)"
@@ -74,6 +83,8 @@ _VERSIONS_TABLE: Final = (
 
 
 Statement = tuple[str, tuple[Any, ...]]
+#: A new entry: ``(list_id, idx, issuer_id, purpose, credential_id, allocated_at, origin)``.
+EntryRow = tuple[str, int, str, str, str, int, str | None]
 
 
 def schema_migrations(dialect: Literal["sqlite", "postgres"], now: int) -> dict[int, tuple[str, list[Statement]]]:
@@ -88,7 +99,8 @@ def schema_migrations(dialect: Literal["sqlite", "postgres"], now: int) -> dict[
     later without a time (by an older thaivc still running during an upgrade) stays ``NULL``, and a
     ``NULL`` age is never old enough for reconciliation to touch. On PostgreSQL the stamp is a
     constant default dropped at once, which PostgreSQL applies without rewriting the table; SQLite
-    cannot drop a default, so it is an ``UPDATE``.
+    cannot drop a default, so it is an ``UPDATE``. Version 3 adds ``origin``: who allocated the entry
+    (:attr:`SqlStatusStore.origin`), ``NULL`` for every older row and for allocators that name none.
     """
     allocated_at: list[Statement]
     if dialect == "postgres":
@@ -105,6 +117,10 @@ def schema_migrations(dialect: Literal["sqlite", "postgres"], now: int) -> dict[
     return {
         1: ("lists, entries, publications, settings", [(statement, ()) for statement in SCHEMA]),
         2: ("the allocation time of an entry, for reconciliation", allocated_at),
+        # NULL for every row before it and for every allocator that names none (the command line,
+        # batch issuance, the library): only an allocator that names itself may later treat its own
+        # unregistered entries as abandoned; nobody may presume that of another's
+        3: ("the allocator of an entry, for reconciliation", [(_ORIGIN_3, ())]),
     }
 
 
@@ -136,6 +152,13 @@ _SELECT_LISTS: Final = (
     "SELECT list_id, issuer_id, purpose, status_size, list_size, messages, allocated, revision"
     " FROM thaivc_status_list"
 )
+
+
+def check_origin(origin: str | None) -> str | None:
+    """``origin`` as a store option: ``None``, or a name of 1 to 64 characters."""
+    if origin is not None and not (isinstance(origin, str) and 0 < len(origin) <= 64):
+        raise UsageError("usage.invalid_argument", "origin is a name of 1 to 64 characters")
+    return origin
 
 
 def store_closed() -> ThaiVCError:
@@ -221,7 +244,15 @@ class _Picker:
 
 
 class SqlStatusStore(ABC):
-    """Backend-neutral implementation of :class:`~thaivc.status.store.StatusStore`."""
+    """Backend-neutral implementation of :class:`~thaivc.status.store.StatusStore`.
+
+    :attr:`origin` (a constructor option of both backends) is written on every entry this store
+    object allocates (an existing entry keeps its own): an allocator that later reconciles its
+    unregistered entries — ``thaivc serve`` — touches only those it made itself, never another
+    program's on the same database. ``None`` (the default) leaves the column ``NULL``.
+    """
+
+    origin: str | None = None
 
     # -- backend hooks -------------------------------------------------------------------------
     @abstractmethod
@@ -238,12 +269,12 @@ class SqlStatusStore(ABC):
     @abstractmethod
     def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
-    def _insert_entries(self, cur: Any, rows: Sequence[tuple[str, int, str, str, str, int]]) -> None:
-        """Insert new entry rows ``(list_id, idx, issuer_id, purpose, credential_id, allocated_at)``, value 0."""
+    def _insert_entries(self, cur: Any, rows: Sequence[EntryRow]) -> None:
+        """Insert new entry rows (:data:`EntryRow`), value 0."""
         self._execute_many(
             cur,
-            "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value, allocated_at)"
-            " VALUES (?, ?, ?, ?, ?, 0, ?)",
+            "INSERT INTO thaivc_status_entry (list_id, idx, issuer_id, purpose, credential_id, value, allocated_at,"
+            " origin) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
             rows,
         )
 
@@ -291,7 +322,7 @@ class SqlStatusStore(ABC):
             ).fetchone()
             list_id: str | None = current[0] if current else None
             allocated = int(current[1]) if current else 0
-            rows: list[tuple[str, int, str, str, str, int]] = []
+            rows: list[EntryRow] = []
             allocated_at = int(time.time())  # the age reconciliation reads (schema version 2)
             pending = [cid for cid in wanted if cid not in found]
             while pending:
@@ -310,7 +341,7 @@ class SqlStatusStore(ABC):
                 take, pending = pending[: capacity - allocated], pending[capacity - allocated :]
                 indices = self._draw(cur, list_id, list_size, allocated, len(take))
                 for credential_id, index in zip(take, indices, strict=True):
-                    rows.append((list_id, index, issuer_id, purpose, credential_id, allocated_at))
+                    rows.append((list_id, index, issuer_id, purpose, credential_id, allocated_at, self.origin))
                     found[credential_id] = Allocation(credential_id, purpose, list_id, index)
                 allocated += len(take)
             # The primary key (list_id, idx) is the guarantee: a clash aborts the whole transaction.

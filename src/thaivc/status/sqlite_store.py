@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.sqlite import immediate, is_busy, retry_while_busy
-from thaivc.status.sql_store import SqlStatusStore, migrate_schema, store_closed
+from thaivc.status.sql_store import SqlStatusStore, check_origin, migrate_schema, store_closed
 
 __all__ = ["SqliteStatusStore"]
 
@@ -59,7 +59,8 @@ class SqliteStatusStore(SqlStatusStore):
     file locks, ``BEGIN IMMEDIATE`` and ``busy_timeout``); safe to open from many processes at once.
     """
 
-    def __init__(self, path: str | PathLike[str], *, busy_timeout: float = 60.0) -> None:
+    def __init__(self, path: str | PathLike[str], *, busy_timeout: float = 60.0, origin: str | None = None) -> None:
+        self.origin = check_origin(origin)
         self._path = os.fspath(path)
         self._busy_timeout = busy_timeout
         self._memory = _is_memory(self._path)
