@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from thaivc.core.errors import CODES, ThaiVCError
+from thaivc.core.errors import CODES, STORE_OUTAGE_CODES, ThaiVCError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
 from thaivc.oid4vc import HttpRequest, HttpResponse, StateStore
@@ -68,7 +68,7 @@ from thaivc.server.x509_client import X509Client, load_x509_client
 __all__ = ["IssuanceContext", "ServiceCallback", "ServiceCredentialIssuer", "mount_protocols"]
 
 #: Codes that mean "a dependency did not answer": the caller should retry, nothing was issued.
-UNAVAILABLE: Final = frozenset({"registry.unavailable", "service.unavailable", "status.store", "openid.store"})
+UNAVAILABLE: Final = frozenset({"registry.unavailable", *STORE_OUTAGE_CODES})
 _NS_NONCE: Final = "server.vp_nonce"
 _NS_POLL: Final = "server.vp_poll"
 _NS_CODE_TRIES: Final = "server.vp_code_tries"
