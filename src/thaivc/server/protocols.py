@@ -301,27 +301,33 @@ class ServiceCredentialIssuer:
         db.record_issued_many(records, entries)
 
     def _abandon(self, ids: list[str], purposes: list[str], client: str, code: str) -> None:
-        """What was allocated for an undelivered request is set (revoked, suspended) and audited ``abandoned``.
+        """What was allocated for an undelivered request is audited ``abandoned``, then set (revoked, suspended).
 
         A status index is never handed out twice (a reused index could make a leaked credential read
         as another's), so it is not released: its bit is set, so a copy that escaped somehow — it was
-        never sent — reads revoked, and the audit names each id. With the database down too, the ids
-        go to the log instead (they are ``urn:uuid`` values, no personal data).
+        never sent — reads revoked. The rows come first, in one transaction: with the audit log out of
+        reach nothing is changed (the ids go to the log file; they are ``urn:uuid`` values, no personal
+        data), and the indices stay what reconciliation revokes and audits. A bit is never changed
+        without its audit row.
         """
         registry = self.service.registry
         did = self.service.keyring.did
-        held: set[str] = set()
         try:
-            for purpose in purposes:
-                found = [i for i in ids if registry.store.lookup(did, purpose, i) is not None]
+            held = {purpose: [i for i in ids if registry.store.lookup(did, purpose, i) is not None]
+                    for purpose in purposes}
+            targets = sorted({i for found in held.values() for i in found})
+            if not targets:
+                return
+            now, request_id = int(self.service.now()), REQUEST_ID.get()
+            detail = f"undelivered ({code}); status set: {','.join(purposes)}"
+            self.service.db.audit_many([AuditEntry(now, client, "issue", credential_id, "abandoned", detail,
+                                                   request_id) for credential_id in targets])
+            for purpose, found in held.items():
                 if found:
                     registry.store.set_values(did, purpose, found, 1)
-                    held.update(found)
-            for credential_id in sorted(held):
-                detail = f"undelivered ({code}); status set: {','.join(purposes)}"
-                self._audit(client, "issue", credential_id, "abandoned", detail, REQUEST_ID.get())
         except ThaiVCError as exc:
-            _log.warning("abandoned credentials %s (%s): status not set (%s)", ",".join(ids), code, exc.code)
+            _log.warning("abandoned credentials %s (%s): status not set (%s); reconcile revokes them",
+                         ",".join(ids), code, exc.code)
 
     def _sign_as(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
         """Sign as the DID, or an SD-JWT VC as the https issuer of ``[sd_jwt_vc]`` (as the VC-API does)."""
