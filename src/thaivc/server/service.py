@@ -261,6 +261,18 @@ class Service:
         except ThaiVCError as err:
             self._audit(client, "issue", str(credential_id or "-"), "refused", err.code, request_id)
             raise ServiceError.from_error(err) from None
+        self._register(doc, fmt, purposes, client, request_id)
+        if isinstance(secured, str):
+            return {"verifiableCredential": envelope(secured, fmt)}
+        return {"verifiableCredential": secured}
+
+    def _register(self, doc: dict[str, Any], fmt: str, purposes: list[str], client: str, request_id: str) -> None:
+        """The register row and its ``issued`` audit row, in one transaction (the audit row alone without an id).
+
+        One transaction: a register that lists a credential the log never saw (the audit failing after
+        the row was committed, the caller told 503) is not possible.
+        """
+        credential_id = doc.get("id")
         types = doc.get("type")
         type_list = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
         subject = doc.get("credentialSubject")
@@ -268,17 +280,12 @@ class Service:
         subject_id = first.get("id") if isinstance(first, dict) and isinstance(first.get("id"), str) else None
         now = int(self.now())
         issued = AuditEntry(now, client, "issue", str(credential_id or "-")[:_MAX_ID], "issued", fmt, request_id)
-        if isinstance(credential_id, str):
-            # the register row and its audit row in one transaction: a register that lists a credential
-            # the log never saw (the audit failing after the row was committed) is not possible
-            record = IssuedRecord(credential_id, type_list, fmt, self.db.subject_hash(subject_id), list(purposes),
-                                  now, client)
-            self.db.record_issued_many([record], [issued])
-        else:
+        if not isinstance(credential_id, str):
             self.db.audit(issued)
-        if isinstance(secured, str):
-            return {"verifiableCredential": envelope(secured, fmt)}
-        return {"verifiableCredential": secured}
+            return
+        record = IssuedRecord(credential_id, type_list, fmt, self.db.subject_hash(subject_id), list(purposes), now,
+                              client)
+        self.db.record_issued_many([record], [issued])
 
     def _secure(self, doc: dict[str, Any], fmt: Any, purposes: list[str], options: dict[str, Any]) -> Any:
         """Sign ``doc`` as ``fmt``; an SD-JWT VC of an https issuer (``[sd_jwt_vc]``) is signed by that issuer.
