@@ -225,3 +225,36 @@ def test_every_postgresql_session_of_a_worker_is_one_of_its_counted_pools(
             watcher.join()
     assert 503 not in answers and 500 not in answers, answers
     assert 0 < peak[0] <= STORES_PER_WORKER, f"{peak[0]} sessions from one worker with pools of one"
+
+
+@pytest.mark.postgres
+def test_after_postgresql_drops_every_session_the_next_requests_succeed(
+    tmp_path: Path, database: tuple[str, str]
+) -> None:
+    """A restart (or failover, or an idle-session timeout) breaks every pooled session at once.
+
+    The pool lent a dead session to the next request of each store: with pools of 4 the first 4
+    requests per store after a restart were 503 ``service.unavailable``, long after PostgreSQL was
+    back. A session is now checked as it is lent, and a dead one replaced: no request fails.
+    """
+    import psycopg
+    from starlette.testclient import TestClient
+
+    from thaivc.server import create_app
+
+    admin_dsn, url = database
+    config = load_config(write_config(tmp_path, db_url=url), environ={"THAIVC_DATABASE__POOL_SIZE": "4"})
+    name = url.rsplit("=", 1)[1]
+    with TestClient(create_app(config), base_url="https://issuer.example.go.th") as client:
+
+        def issue(n: int) -> int:
+            body = {"credential": credential(id=f"urn:uuid:restart-{n}")}
+            return client.post("/credentials/issue", headers=issuer_headers(), json=body).status_code
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:  # every pool holds its 4 sessions
+            assert set(pool.map(issue, range(16))) == {201}
+        assert _sessions(admin_dsn, url) > 3
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:  # what a restart does to every client
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (name,))
+        answers = [issue(n) for n in range(100, 112)] + [client.post("/challenges").status_code for _ in range(6)]
+    assert set(answers) == {201}, answers
