@@ -205,6 +205,13 @@ class ServiceCredentialIssuer:
                 self._unavailable(request, exc.code)
                 raise IssuanceUnavailable(exc.code, exc.detail) from None
             raise IssuanceDenied(exc.code) from None
+        except Exception as exc:
+            # a registry adapter (DOPA, DBD) raising its HTTP client's or parser's own exception: the
+            # dependency's failure, not the wallet's (it was a 500 without an audit row); by type only,
+            # since its message may carry the citizen's data
+            _log.error("the issuance callback raised %s", type(exc).__name__)
+            self._unavailable(request, "registry.unavailable")
+            raise IssuanceUnavailable("registry.unavailable", f"a registry failed ({type(exc).__name__})") from None
 
     def _unavailable(self, request: IssuanceRequest, code: str) -> None:
         """The audit row of an outage; the library answers the wallet (503, ``Retry-After``).
