@@ -200,6 +200,8 @@ class ServiceCredentialIssuer:
         except IssuanceUnavailable as exc:  # the agency's callback said so itself
             self._unavailable(request, exc.code)
             raise
+        except IssuanceDenied:  # the agency's refusal: the library answers credential_request_denied
+            raise
         except ThaiVCError as exc:
             if exc.code in UNAVAILABLE:
                 self._unavailable(request, exc.code)
