@@ -51,6 +51,8 @@ from typing import Any
 
 import httpx
 
+from thaivc.cli.serve import STORES_PER_WORKER
+
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_KEY = "loadtest-issue-key-0123456789abcdef"
 DOMAIN = "https://verifier.example.go.th"
@@ -516,7 +518,8 @@ def check_allocations(db_url: str, issued: list[str]) -> dict[str, Any]:
 class SessionWatch:
     """The peak number of PostgreSQL sessions on the run's database, sampled beside the load.
 
-    The service's pools bound them by ``workers x 3 x pool_size``; run S17 ran the server out of
+    The service's pools bound them by ``workers x STORES_PER_WORKER x pool_size`` (the start-up check's own
+    constant, so the two cannot disagree); run S17 ran the server out of
     sessions (a session per pool thread per store, and retired threads' sessions kept open).
     """
 
@@ -604,7 +607,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "sd_jwt_pool_exhausted": load.exhausted,
         "issuance": {"failures": issue_failures, **allocations},
         "postgresql_sessions": {"peak": sessions.peak, "max_connections": sessions.max_connections,
-                                "bound": args.workers * 3 * POOL_SIZE},
+                                "bound": args.workers * STORES_PER_WORKER * POOL_SIZE},
     }
 
 
@@ -659,7 +662,7 @@ def judge(report: dict[str, Any]) -> tuple[list[str], list[str]]:
     )
     lines.append(
         f"{_mark(sessions['peak'] <= sessions['bound'])} PostgreSQL sessions: peak {sessions['peak']} "
-        f"(bound {workers} workers x 3 stores x pool_size {POOL_SIZE} = {sessions['bound']}; "
+        f"(bound {workers} workers x {STORES_PER_WORKER} stores x pool_size {POOL_SIZE} = {sessions['bound']}; "
         f"the server allows {sessions['max_connections']})"
     )
     return wrong, lines

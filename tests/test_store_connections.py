@@ -283,3 +283,25 @@ def test_a_closed_store_refuses_with_a_code(name: str, tmp_path: Path) -> None:
     thread.join()
     assert len(errors) == 1 and isinstance(errors[0], ThaiVCError), errors
     assert _open_fds(path) == 0
+
+
+def test_a_server_that_cannot_be_reached_is_named_so_and_the_password_never(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Nothing answers at the DSN: the error says the server cannot be reached (not "the pool is busy",
+    which sends an operator to raise ``pool_size``), and no error or log line repeats the password."""
+    import logging
+
+    from thaivc.core.errors import ThaiVCError
+    from thaivc.server.db import Database
+
+    caplog.set_level(logging.DEBUG)
+    db = Database("postgresql://thaivc:Pa55-w0rd-in-dsn@127.0.0.1:1/thaivc", pool_wait=0.5)
+    try:
+        with pytest.raises(ThaiVCError) as caught:
+            db.ping()
+    finally:
+        db.close()
+    assert caught.value.code == "service.unavailable"
+    assert "cannot connect to PostgreSQL" in str(caught.value)
+    assert "Pa55-w0rd-in-dsn" not in str(caught.value) and "Pa55-w0rd-in-dsn" not in caplog.text

@@ -44,7 +44,7 @@ def offer_body(**extra: Any) -> dict[str, Any]:
 
 
 #: the state of the agency's own dependency in :func:`agency_callback` (the tests switch it)
-AGENCY = {"down": False}
+AGENCY: dict[str, Any] = {"down": False, "raises": None}
 
 
 def agency_callback(request: Any, context: Any) -> Any:
@@ -52,6 +52,8 @@ def agency_callback(request: Any, context: Any) -> Any:
     from thaivc.oid4vci import CredentialData, IssuanceUnavailable
     from thaivc.server.sample_callback import citizen
 
+    if AGENCY["raises"] is not None:  # its registry adapter (DOPA, DBD) failed in a way of its own
+        raise AGENCY["raises"]("DOPA said no for citizen 1999900001010")
     if AGENCY["down"]:
         raise IssuanceUnavailable("service.unavailable", "the agency's case database did not answer")
     if request.subject.get("unissuable"):  # a credential the data model refuses: no claims about the subject

@@ -76,3 +76,26 @@ def test_a_dry_run_audits_nothing_and_changes_nothing(client: TestClient) -> Non
     assert r.json()["counts"] == {"would_do": 1}
     assert not [row for row in _audit(client) if row[0] == "revoke"]
     assert _status(client, credential_id) == {"revocation": "valid"}
+
+
+def test_no_issuance_is_registered_without_its_audit_row(client: TestClient, tmp_path: Path) -> None:
+    """The register row and the ``issued`` audit row are one transaction: both, or neither.
+
+    They were two: with the audit table out of reach the register listed the credential (its status
+    index held, its subject hash recorded), the caller was told 503, and the log had no trace of it.
+    """
+    db = sqlite3.connect(tmp_path / "service.db")
+    db.execute("ALTER TABLE thaivc_audit RENAME TO thaivc_audit_gone")
+    db.commit()
+    body = {"credential": credential(id="urn:uuid:audit-lost"), "options": {"format": "vc+jwt"}}
+    r = client.post("/credentials/issue", headers=issuer_headers(), json=body)
+    assert r.status_code == 503 and r.headers["retry-after"], r.text
+    assert "verifiableCredential" not in r.text
+    db.execute("ALTER TABLE thaivc_audit_gone RENAME TO thaivc_audit")
+    db.commit()
+    registered = db.execute("SELECT credential_id FROM thaivc_issued").fetchall()
+    assert ("urn:uuid:audit-lost",) not in registered  # its status index is an orphan, for reconcile
+    body["credential"] = credential(id="urn:uuid:audit-kept")
+    again = client.post("/credentials/issue", headers=issuer_headers(), json=body)
+    assert again.status_code == 201, again.text
+    assert ("issue", "urn:uuid:audit-kept", "issued") in _audit(client)

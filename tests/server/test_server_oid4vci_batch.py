@@ -157,3 +157,34 @@ def test_the_register_and_its_audit_rows_are_written_in_one_transaction(tmp_path
     db.record_issued_many([good], [AuditEntry(1, "c", "issue", "urn:uuid:one", "issued", "x", "r")])
     assert [r.credential_id for r in db.issued(limit=10)] == ["urn:uuid:one"] and len(db.audit_log()) == 1
     db.close()
+
+
+def test_abandoning_changes_no_status_bit_the_audit_log_does_not_show(app: TestClient, tmp_path: Any) -> None:
+    """An undelivered request's bits are set only after their ``abandoned`` rows are written.
+
+    They were set first and audited after, one row at a time: with the audit table out of reach (which
+    is also what makes the register fail) the bits were changed and the rows went to the log file only.
+    Now nothing changes; the indices stay orphans, which reconciliation revokes and audits.
+    """
+    import sqlite3
+
+    from thaivc.server.reconcile import ReconcileOptions
+
+    wallet, grant = _granted(app, [generate_key("P-256"), generate_key("P-256")])
+    db = sqlite3.connect(tmp_path / "service.db")
+    db.execute("ALTER TABLE thaivc_audit RENAME TO thaivc_audit_gone")
+    db.commit()
+    with pytest.raises(ErrorResponse) as caught:
+        wallet.request_credentials(grant, batch=2)
+    assert caught.value.status == 503 and caught.value.error == "temporarily_unavailable"
+    allocated = [r[0] for r in db.execute("SELECT credential_id FROM thaivc_status_entry").fetchall()]
+    assert len(allocated) == 2
+    assert all(_status_values(app, cid) == {"revocation": 0} for cid in allocated)  # unchanged, as unaudited
+    db.execute("ALTER TABLE thaivc_audit_gone RENAME TO thaivc_audit")
+    db.commit()
+    assert _items(app, "credentials") == [] and _issue_rows(app, "abandoned") == []
+    summary = _service(app).reconcile(ReconcileOptions(grace=0, actor="test"))
+    assert summary.revoked == 2
+    assert all(_status_values(app, cid) == {"revocation": 1} for cid in allocated)
+    audited = {e["target"] for e in _items(app, "audit") if e["action"] == "reconcile"}
+    assert audited == set(allocated)

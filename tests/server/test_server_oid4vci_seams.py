@@ -69,3 +69,32 @@ def test_a_credential_the_data_model_refuses_is_a_refused_row_and_nothing_regist
     rows = _issue_rows(app)
     assert len(rows) == 1 and rows[0][:2] == ("oid4vci:registrar", "refused")
     assert rows[0][2] == caught.value.description  # the same problem code the wallet was told
+
+
+@pytest.mark.parametrize("raised", [ConnectionResetError, TimeoutError, RuntimeError, KeyError])
+def test_a_registry_adapter_raising_its_own_exception_is_a_503_never_a_500(
+    app: TestClient, raised: type[Exception]
+) -> None:
+    """A DOPA or DBD adapter that raises what its HTTP client or parser raises (not a thaivc error).
+
+    It was a 500 ``server_error`` with no audit row: the wallet could not tell an outage from a bug
+    in its own request, and the operator had nothing to count. Now it is the registry's outage:
+    503 ``registry.unavailable``, one ``unavailable`` row, the adapter's message (which may carry a
+    citizen id) in neither the answer nor the audit.
+    """
+    made = app.post("/admin/offers", json=offer_body(), headers=admin_headers()).json()
+    wallet = IssuanceWallet(app)
+    grant = wallet.redeem_pre_authorized(wallet.resolve_offer(made["deepLink"]), tx_code=made["txCode"])
+    AGENCY["raises"] = raised
+    try:
+        with pytest.raises(ErrorResponse) as caught:
+            wallet.request_credentials(grant)
+    finally:
+        AGENCY["raises"] = None
+    assert caught.value.status == 503 and caught.value.error == "temporarily_unavailable"
+    assert caught.value.description.startswith("registry.unavailable")
+    assert "1999900001010" not in caught.value.description
+    assert _items(app, "credentials") == []
+    assert _issue_rows(app) == [("oid4vci:registrar", "unavailable", "registry.unavailable")]
+    got = wallet.request_credentials(grant)  # the registry back: the same grant issues once
+    assert isinstance(got, list) and len(got) == 1

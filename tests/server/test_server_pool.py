@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -177,3 +178,83 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.mark.postgres
+def test_every_postgresql_session_of_a_worker_is_one_of_its_counted_pools(
+    tmp_path: Path, database: tuple[str, str]
+) -> None:
+    """``thaivc serve``'s bound counts ``STORES_PER_WORKER`` pools per worker: nothing else may hold a session.
+
+    Every endpoint the service has (VC-API, publishing, administration, OpenID4VCI, OpenID4VP, the
+    counter pages, readiness) and a reconciliation run, four at a time, against pools of one session:
+    the worker's sessions never exceed ``STORES_PER_WORKER``, and nothing waits on a pool it already
+    holds (a nested borrow would be a 503 after ``pool_wait`` here). A store, a challenge store or a
+    timer opening sessions of its own would break the start-up check's arithmetic; this finds it.
+    """
+    import test_server_store_outage as outage
+    from starlette.testclient import TestClient
+
+    from thaivc.cli.serve import STORES_PER_WORKER
+    from thaivc.server import create_app
+    from thaivc.server.reconcile import ReconcileOptions
+
+    admin_dsn, url = database
+    (tmp_path / "session.key").write_bytes(outage.SESSION_SECRET)
+    environ = {"THAIVC_DATABASE__POOL_SIZE": "1", "THAIVC_DATABASE__POOL_WAIT": "20"}
+    config = load_config(write_config(tmp_path, outage.CONFIG, db_url=url), environ=environ)
+    stop = threading.Event()
+    peak = [0]
+
+    def watch() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _sessions(admin_dsn, url))
+
+    with TestClient(create_app(config), base_url=outage.URL) as client:
+        scene = outage.Scene(client, tmp_path, db_url=url)
+        calls = [make(scene) for _, make in outage.CASES]  # each prepared while nothing else runs
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                answers = list(pool.map(lambda call: call().status_code, calls * 2))
+            service: Any = client.app.app.state.thaivc.service  # type: ignore[attr-defined]
+            service.reconcile(ReconcileOptions(grace=0, actor="test"))
+        finally:
+            stop.set()
+            watcher.join()
+    assert 503 not in answers and 500 not in answers, answers
+    assert 0 < peak[0] <= STORES_PER_WORKER, f"{peak[0]} sessions from one worker with pools of one"
+
+
+@pytest.mark.postgres
+def test_after_postgresql_drops_every_session_the_next_requests_succeed(
+    tmp_path: Path, database: tuple[str, str]
+) -> None:
+    """A restart (or failover, or an idle-session timeout) breaks every pooled session at once.
+
+    The pool lent a dead session to the next request of each store: with pools of 4 the first 4
+    requests per store after a restart were 503 ``service.unavailable``, long after PostgreSQL was
+    back. A session is now checked as it is lent, and a dead one replaced: no request fails.
+    """
+    import psycopg
+    from starlette.testclient import TestClient
+
+    from thaivc.server import create_app
+
+    admin_dsn, url = database
+    config = load_config(write_config(tmp_path, db_url=url), environ={"THAIVC_DATABASE__POOL_SIZE": "4"})
+    name = url.rsplit("=", 1)[1]
+    with TestClient(create_app(config), base_url="https://issuer.example.go.th") as client:
+
+        def issue(n: int) -> int:
+            body = {"credential": credential(id=f"urn:uuid:restart-{n}")}
+            return client.post("/credentials/issue", headers=issuer_headers(), json=body).status_code
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:  # every pool holds its 4 sessions
+            assert set(pool.map(issue, range(16))) == {201}
+        assert _sessions(admin_dsn, url) > 3
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:  # what a restart does to every client
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (name,))
+        answers = [issue(n) for n in range(100, 112)] + [client.post("/challenges").status_code for _ in range(6)]
+    assert set(answers) == {201}, answers

@@ -22,6 +22,7 @@ process, and sessions per thread would grow with every thread of every worker of
 from __future__ import annotations
 
 import contextlib
+import select
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -176,6 +177,8 @@ class PostgresPool:
         self._wait = wait
         self._closed = False
         self.size = size
+        self._lent = 0  # sessions lent now (under _count): a timeout with none lent is "cannot connect"
+        self._count = threading.Lock()
         self._pool: Any = ConnectionPool(
             dsn,
             min_size=1,
@@ -195,23 +198,75 @@ class PostgresPool:
         if self._closed:
             raise self._closed_error()
         try:
-            borrowed = self._pool.connection(timeout=self._wait)
-            conn = borrowed.__enter__()
+            borrowed, conn = self._borrow()
         except self._pool_timeout:
-            raise self._unavailable(f"no database connection within {self._wait:g} s (pool of {self.size})") from None
+            raise self._unavailable(self._timeout_reason()) from None
         except self._pool_closed:
             raise self._closed_error() from None
         except self._psycopg.Error as exc:
             raise self._unavailable(f"cannot connect to PostgreSQL: {type(exc).__name__}") from None
+        with self._count:
+            self._lent += 1
         try:
             yield conn
         except BaseException as exc:
             borrowed.__exit__(type(exc), exc, exc.__traceback__)
             raise
-        borrowed.__exit__(None, None, None)
+        else:
+            borrowed.__exit__(None, None, None)
+        finally:
+            with self._count:
+                self._lent -= 1
+
+    def _borrow(self) -> tuple[Any, Any]:
+        """An idle session the server has not closed: a dead one is closed here and the next one tried.
+
+        A PostgreSQL restart (a failover, an idle-session timeout) ends every pooled session at once;
+        the pool only notices when a session comes back broken, so it lent each dead one to the next
+        request, which failed 503: ``pool_size`` failed requests per store after every restart. The
+        server's goodbye (its FATAL message, then EOF) waits unread on the idle socket, so a poll that
+        does not block finds it (microseconds; a round trip per borrow, psycopg-pool's own check, costs
+        a query; its retry loop backs off for seconds). At most ``size`` dead sessions are skipped.
+        """
+        for _ in range(self.size):
+            borrowed = self._pool.connection(timeout=self._wait)
+            conn = borrowed.__enter__()
+            if not _dropped(conn):
+                return borrowed, conn
+            with contextlib.suppress(Exception):
+                conn.close()  # returned closed: the pool discards it and opens a replacement
+            borrowed.__exit__(None, None, None)
+        borrowed = self._pool.connection(timeout=self._wait)
+        return borrowed, borrowed.__enter__()
+
+    def _timeout_reason(self) -> str:
+        """Why no session came: every one busy, or none could be opened (the server is down, the DSN wrong)."""
+        if self._lent == 0:  # nobody holds a session: none could be opened
+            return f"cannot connect to PostgreSQL within {self._wait:g} s"
+        return f"no database connection within {self._wait:g} s (pool of {self.size})"
 
     def close(self) -> None:
         """Close the pool and its connections; any later use raises the store's ``closed`` error."""
         self._closed = True
         with contextlib.suppress(Exception):
             self._pool.close(timeout=1.0)
+
+
+def _dropped(conn: Any) -> bool:
+    """True when the server has closed this idle session: something waits to be read on its socket.
+
+    An idle autocommit session receives nothing unasked (no ``LISTEN`` here), so anything readable is
+    the server's termination message or EOF; a closed or broken connection is dropped too.
+    """
+    if conn.closed or conn.broken:
+        return True
+    try:
+        fd = conn.pgconn.socket
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(fd, select.POLLIN | select.POLLPRI)
+            return bool(poller.poll(0))
+        readable, _, _ = select.select([fd], [], [], 0)  # pragma: no cover - platforms without poll()
+        return bool(readable)
+    except Exception:  # no socket to poll: treat it as gone, the pool opens another
+        return True

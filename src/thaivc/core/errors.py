@@ -120,6 +120,7 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "key.exists": (None, "refusing to overwrite an existing key file"),
     "key.unreadable": (None, "a key file could not be read"),
     "key.unwritable": (None, "a key file could not be written"),
+    "key.signer_unavailable": (None, "the signing service (KMS, HSM, remote signer) did not sign; retry later"),
     "did.invalid": ("MALFORMED_VALUE_ERROR", "not a valid DID for its method"),
     "did.method_not_supported": (None, "no resolver for this DID method"),
     "did.not_found": (None, "the DID document could not be found"),
@@ -293,11 +294,11 @@ CODES: Final[dict[str, tuple[str | None, str]]] = {
     "internal.error": (None, "an unexpected internal error; the input was not accepted"),
 }
 
-#: The codes of a store or database that did not answer: an outage, never a verdict on the request.
-#: Whoever answers a request over HTTP answers these 503 with ``Retry-After`` (the caller retries;
-#: nothing was decided, nothing issued) and never with the detail, which is the database's own message
-#: and can name hosts, users and tables.
-STORE_OUTAGE_CODES: Final = frozenset({"openid.store", "status.store", "service.unavailable"})
+#: The codes of a store, database or signing service (KMS) that did not answer: an outage, never a
+#: verdict on the request. Whoever answers a request over HTTP answers these 503 with ``Retry-After``
+#: (the caller retries; nothing was decided, nothing issued) and never with the detail, which is the
+#: dependency's own message and can name hosts, users, tables and key ARNs.
+STORE_OUTAGE_CODES: Final = frozenset({"openid.store", "status.store", "service.unavailable", "key.signer_unavailable"})
 
 _CODE_RE = re.compile(r"[a-z]+\.[a-z0-9_]+", re.ASCII)
 

@@ -16,7 +16,12 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from thaivc.core.errors import ThaiVCError, UsageError
 from thaivc.keys._public import CURVES, PublicKey
 
-__all__ = ["CallbackSigner"]
+__all__ = ["CallbackSigner", "signer_unavailable"]
+
+
+def signer_unavailable(exc: BaseException) -> ThaiVCError:
+    """The error of a signing service that raised ``exc``: its type only, never its message."""
+    return ThaiVCError("key.signer_unavailable", f"the signer raised {type(exc).__name__}")
 
 
 class CallbackSigner:
@@ -56,7 +61,12 @@ class CallbackSigner:
         return self._public
 
     def sign(self, data: bytes) -> bytes:
-        signature = self._callback(data)
+        try:
+            signature = self._callback(data)
+        except ThaiVCError:
+            raise
+        except Exception as exc:  # whatever the KMS client raises: its outage, by type only
+            raise signer_unavailable(exc) from None
         if not isinstance(signature, bytes | bytearray):
             raise ThaiVCError("crypto.bad_signature", "the signing callback did not return bytes")
         signature = bytes(signature)

@@ -5,6 +5,8 @@ A key held in a KMS or an HSM never reaches this process: the configuration name
 :class:`thaivc.Signer` (typically a :class:`thaivc.keys.callback.CallbackSigner` around the KMS's
 sign call). The factory's signer is checked once at start: it must sign, and its signature must verify
 under the public key it announces, so a wrong key id in the KMS stops the service before it issues.
+Whatever such a signer raises while the service runs is ``key.signer_unavailable`` (a 503 with
+``Retry-After``), by the exception's type only: a KMS's message can name its key ARNs and accounts.
 
 Key rotation (did:web only): the active key signs; rotated-out keys carry ``verify_until`` and stay in
 the DID document, under ``assertionMethod``, until that instant, so credentials they signed keep
@@ -22,6 +24,7 @@ from typing import Any, cast
 from thaivc import PrivateKey, PublicKey, Signer, load_key
 from thaivc.core.errors import ThaiVCError
 from thaivc.did import DidDocument, VerificationMethod
+from thaivc.keys.callback import CallbackSigner, signer_unavailable
 from thaivc.server.config import ConfigError, KeyConfig, ServerConfig
 
 __all__ = ["KeyRing", "load_keyring"]
@@ -73,11 +76,46 @@ def _import(spec: str) -> SignerFactory:
     return cast(SignerFactory, factory)
 
 
+class _OutageGuard:
+    """An agency's own :class:`~thaivc.Signer` whose failures are the signing service's outage.
+
+    A :class:`~thaivc.keys.callback.CallbackSigner` maps them itself; any other signer a factory
+    returns raised its KMS client's exceptions straight through the issuer: a 500 (or a 422 blaming
+    the caller's credential) where the service's own dependency had failed.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: Signer) -> None:
+        self._inner = inner
+
+    @property
+    def algorithm(self) -> str:
+        return self._inner.algorithm
+
+    @property
+    def kid(self) -> str:
+        return self._inner.kid
+
+    @property
+    def public_key(self) -> PublicKey:
+        return self._inner.public_key
+
+    def sign(self, data: bytes) -> bytes:
+        try:
+            return self._inner.sign(data)
+        except ThaiVCError:
+            raise
+        except Exception as exc:
+            raise signer_unavailable(exc) from None
+
+
 def _load_one(config: ServerConfig, key: KeyConfig) -> Signer | PublicKey:
     if key.signer is not None:
-        signer = _import(key.signer)(key.model_dump())
-        if not isinstance(signer, Signer):
+        made = _import(key.signer)(key.model_dump())
+        if not isinstance(made, Signer):
             raise TypeError("the factory did not return a thaivc.Signer")
+        signer: Signer = made if isinstance(made, CallbackSigner) else _OutageGuard(made)
         probe = b"thaivc serve: signer self-test"
         if not signer.public_key.verify(signer.sign(probe), probe):
             raise ThaiVCError("crypto.bad_signature", "the signer's signature does not verify under its public key")

@@ -39,6 +39,7 @@ _STATUS: Final[dict[str, int]] = {
     "service.unavailable": 503,
     "status.store": 503,
     "openid.store": 503,
+    "key.signer_unavailable": 503,
     "status.orphan_reconciled": 409,
     "internal.error": 500,
 }

@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from thaivc.core.errors import CODES, ThaiVCError
+from thaivc.core.errors import CODES, STORE_OUTAGE_CODES, ThaiVCError
 from thaivc.did import did_jwk
 from thaivc.keys import PublicKey
 from thaivc.oid4vc import HttpRequest, HttpResponse, StateStore
@@ -68,7 +68,7 @@ from thaivc.server.x509_client import X509Client, load_x509_client
 __all__ = ["IssuanceContext", "ServiceCallback", "ServiceCredentialIssuer", "mount_protocols"]
 
 #: Codes that mean "a dependency did not answer": the caller should retry, nothing was issued.
-UNAVAILABLE: Final = frozenset({"registry.unavailable", "service.unavailable", "status.store", "openid.store"})
+UNAVAILABLE: Final = frozenset({"registry.unavailable", *STORE_OUTAGE_CODES})
 _NS_NONCE: Final = "server.vp_nonce"
 _NS_POLL: Final = "server.vp_poll"
 _NS_CODE_TRIES: Final = "server.vp_code_tries"
@@ -200,11 +200,20 @@ class ServiceCredentialIssuer:
         except IssuanceUnavailable as exc:  # the agency's callback said so itself
             self._unavailable(request, exc.code)
             raise
+        except IssuanceDenied:  # the agency's refusal: the library answers credential_request_denied
+            raise
         except ThaiVCError as exc:
             if exc.code in UNAVAILABLE:
                 self._unavailable(request, exc.code)
                 raise IssuanceUnavailable(exc.code, exc.detail) from None
             raise IssuanceDenied(exc.code) from None
+        except Exception as exc:
+            # a registry adapter (DOPA, DBD) raising its HTTP client's or parser's own exception: the
+            # dependency's failure, not the wallet's (it was a 500 without an audit row); by type only,
+            # since its message may carry the citizen's data
+            _log.error("the issuance callback raised %s", type(exc).__name__)
+            self._unavailable(request, "registry.unavailable")
+            raise IssuanceUnavailable("registry.unavailable", f"a registry failed ({type(exc).__name__})") from None
 
     def _unavailable(self, request: IssuanceRequest, code: str) -> None:
         """The audit row of an outage; the library answers the wallet (503, ``Retry-After``).
@@ -301,27 +310,33 @@ class ServiceCredentialIssuer:
         db.record_issued_many(records, entries)
 
     def _abandon(self, ids: list[str], purposes: list[str], client: str, code: str) -> None:
-        """What was allocated for an undelivered request is set (revoked, suspended) and audited ``abandoned``.
+        """What was allocated for an undelivered request is audited ``abandoned``, then set (revoked, suspended).
 
         A status index is never handed out twice (a reused index could make a leaked credential read
         as another's), so it is not released: its bit is set, so a copy that escaped somehow — it was
-        never sent — reads revoked, and the audit names each id. With the database down too, the ids
-        go to the log instead (they are ``urn:uuid`` values, no personal data).
+        never sent — reads revoked. The rows come first, in one transaction: with the audit log out of
+        reach nothing is changed (the ids go to the log file; they are ``urn:uuid`` values, no personal
+        data), and the indices stay what reconciliation revokes and audits. A bit is never changed
+        without its audit row.
         """
         registry = self.service.registry
         did = self.service.keyring.did
-        held: set[str] = set()
         try:
-            for purpose in purposes:
-                found = [i for i in ids if registry.store.lookup(did, purpose, i) is not None]
+            held = {purpose: [i for i in ids if registry.store.lookup(did, purpose, i) is not None]
+                    for purpose in purposes}
+            targets = sorted({i for found in held.values() for i in found})
+            if not targets:
+                return
+            now, request_id = int(self.service.now()), REQUEST_ID.get()
+            detail = f"undelivered ({code}); status set: {','.join(purposes)}"
+            self.service.db.audit_many([AuditEntry(now, client, "issue", credential_id, "abandoned", detail,
+                                                   request_id) for credential_id in targets])
+            for purpose, found in held.items():
                 if found:
                     registry.store.set_values(did, purpose, found, 1)
-                    held.update(found)
-            for credential_id in sorted(held):
-                detail = f"undelivered ({code}); status set: {','.join(purposes)}"
-                self._audit(client, "issue", credential_id, "abandoned", detail, REQUEST_ID.get())
         except ThaiVCError as exc:
-            _log.warning("abandoned credentials %s (%s): status not set (%s)", ",".join(ids), code, exc.code)
+            _log.warning("abandoned credentials %s (%s): status not set (%s); reconcile revokes them",
+                         ",".join(ids), code, exc.code)
 
     def _sign_as(self, request: IssuanceRequest, data: CredentialData, key: PublicKey) -> Any:
         """Sign as the DID, or an SD-JWT VC as the https issuer of ``[sd_jwt_vc]`` (as the VC-API does)."""

@@ -5,9 +5,10 @@ made here, by the library's own objects (:class:`thaivc.Issuer`, :class:`thaivc.
 :class:`thaivc.status.StatusRegistry`), so the service accepts exactly what the library accepts.
 
 Issuance order, and why: the status index is allocated (and committed) first, the credential is
-signed second, the register row is written third, and only then is the credential returned. A crash
-between any two steps leaves at most an allocated index nobody holds — never a credential without its
-status entry, and never a returned credential the register does not list.
+signed second, the register row is written third (in one transaction with its ``issued`` audit row),
+and only then is the credential returned. A crash between any two steps leaves at most an allocated
+index nobody holds — never a credential without its status entry, never a returned credential the
+register does not list, and never a register row the audit log does not show.
 """
 
 from __future__ import annotations
@@ -260,19 +261,31 @@ class Service:
         except ThaiVCError as err:
             self._audit(client, "issue", str(credential_id or "-"), "refused", err.code, request_id)
             raise ServiceError.from_error(err) from None
+        self._register(doc, fmt, purposes, client, request_id)
+        if isinstance(secured, str):
+            return {"verifiableCredential": envelope(secured, fmt)}
+        return {"verifiableCredential": secured}
+
+    def _register(self, doc: dict[str, Any], fmt: str, purposes: list[str], client: str, request_id: str) -> None:
+        """The register row and its ``issued`` audit row, in one transaction (the audit row alone without an id).
+
+        One transaction: a register that lists a credential the log never saw (the audit failing after
+        the row was committed, the caller told 503) is not possible.
+        """
+        credential_id = doc.get("id")
         types = doc.get("type")
         type_list = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
         subject = doc.get("credentialSubject")
         first = subject[0] if isinstance(subject, list) and subject else subject
         subject_id = first.get("id") if isinstance(first, dict) and isinstance(first.get("id"), str) else None
-        if isinstance(credential_id, str):
-            self.db.record_issued(IssuedRecord(
-                credential_id, type_list, fmt, self.db.subject_hash(subject_id), list(purposes), int(self.now()), client
-            ))
-        self._audit(client, "issue", str(credential_id or "-"), "issued", fmt, request_id)
-        if isinstance(secured, str):
-            return {"verifiableCredential": envelope(secured, fmt)}
-        return {"verifiableCredential": secured}
+        now = int(self.now())
+        issued = AuditEntry(now, client, "issue", str(credential_id or "-")[:_MAX_ID], "issued", fmt, request_id)
+        if not isinstance(credential_id, str):
+            self.db.audit(issued)
+            return
+        record = IssuedRecord(credential_id, type_list, fmt, self.db.subject_hash(subject_id), list(purposes), now,
+                              client)
+        self.db.record_issued_many([record], [issued])
 
     def _secure(self, doc: dict[str, Any], fmt: Any, purposes: list[str], options: dict[str, Any]) -> Any:
         """Sign ``doc`` as ``fmt``; an SD-JWT VC of an https issuer (``[sd_jwt_vc]``) is signed by that issuer.
