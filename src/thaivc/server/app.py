@@ -36,7 +36,14 @@ from thaivc.server.db import Database
 from thaivc.server.guard import REQUEST_ID, Guard, JsonFormatter, Metrics
 from thaivc.server.keys import KeyRing, load_keyring
 from thaivc.server.mount import HandlerRequest, HandlerResponse, mount_handler
-from thaivc.server.problems import ServiceError, json_response, problem_response, read_json_object, status_for
+from thaivc.server.problems import (
+    READ_ONLY,
+    ServiceError,
+    json_response,
+    problem_response,
+    read_json_object,
+    status_for,
+)
 from thaivc.server.protocols import mount_protocols
 from thaivc.server.publishing_sdjwt import mount_sdjwt_publishing
 from thaivc.server.reconcile import ReconcileOptions, ReconcileTimer
@@ -307,12 +314,12 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         )
         return Response(publication.body, media_type=media, headers={**headers, "Vary": "Accept"})
 
-    @app.get("/status/{list_id}", tags=["publishing"])
+    @app.api_route("/status/{list_id}", methods=READ_ONLY, tags=["publishing"])
     async def status_list(request: Request, list_id: str) -> Response:
         """The W3C BitstringStatusListCredential (ETag, Cache-Control, conditional GET)."""
         return await _list(request, list_id, "w3c")
 
-    @app.get("/status/token/{list_id}", tags=["publishing"])
+    @app.api_route("/status/token/{list_id}", methods=READ_ONLY, tags=["publishing"])
     async def status_token(request: Request, list_id: str) -> Response:
         """The IETF Token Status List (``statuslist+jwt``)."""
         return await _list(request, list_id, "ietf")
@@ -320,7 +327,7 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
     did_path = _did_path(keyring.did)
     if did_path is not None:
 
-        @app.get(did_path, tags=["publishing"])
+        @app.api_route(did_path, methods=READ_ONLY, tags=["publishing"])
         async def did_document() -> Response:
             """The did:web document: the active key and rotated keys until their ``verify_until``."""
             document = keyring.document(time.time()).to_json()
@@ -395,12 +402,12 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
         mount_counter(app, config, service, tracker)
 
     # -- operations -----------------------------------------------------------------------------
-    @app.get("/healthz", tags=["operations"])
+    @app.api_route("/healthz", methods=READ_ONLY, tags=["operations"])
     async def healthz() -> Response:
         """The process answers (liveness)."""
         return JSONResponse({"status": "ok"})
 
-    @app.get("/readyz", tags=["operations"])
+    @app.api_route("/readyz", methods=READ_ONLY, tags=["operations"])
     async def readyz() -> Response:
         """Ready to serve: the database answers and is migrated, and the signing key signs."""
 

@@ -19,10 +19,13 @@ from thaivc.core.errors import CODES, STORE_OUTAGE_CODES, ThaiVCError
 from thaivc.core.jsonutil import loads_strict
 from thaivc.core.report import Problem
 
-__all__ = ["PROBLEM_JSON", "RETRY_AFTER", "ServiceError", "dump_json", "json_response", "problem_response",
+__all__ = ["PROBLEM_JSON", "READ_ONLY", "RETRY_AFTER", "ServiceError", "dump_json", "json_response", "problem_response",
            "read_json_object", "status_for"]
 
 PROBLEM_JSON: Final = "application/problem+json"
+#: The methods of a read-only route: HEAD answers as GET without the content (RFC 9110 §9.3.2), for load
+#: balancers' health checks and cache revalidation. Only on routes whose GET changes nothing.
+READ_ONLY: Final = ["GET", "HEAD"]
 #: Seconds a client is asked to wait (``Retry-After``) on every 503 that does not name its own.
 RETRY_AFTER: Final = 5
 _LOG = logging.getLogger("thaivc.server")

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from thaivc.server.problems import ServiceError
+from thaivc.server.problems import READ_ONLY, ServiceError
 from thaivc.server.sdjwt_config import tenant_path
 from thaivc.server.sdjwt_issuer import Published, SdJwtPublisher
 
@@ -70,7 +70,7 @@ def mount_sdjwt_publishing(
     app.add_api_route(
         "/.well-known/jwt-vc-issuer" + tenant,
         issuer_metadata,
-        methods=["GET"],
+        methods=READ_ONLY,
         tags=["publishing"],
         responses=_RESPONSES,
         name="jwt_vc_issuer_metadata",
@@ -78,7 +78,7 @@ def mount_sdjwt_publishing(
     app.add_api_route(
         tenant + "/vct/{name}",
         type_metadata,
-        methods=["GET"],
+        methods=READ_ONLY,
         tags=["publishing"],
         responses=_RESPONSES,
         name="sd_jwt_vc_type_metadata",
