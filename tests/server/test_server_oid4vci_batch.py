@@ -181,6 +181,7 @@ def test_abandoning_changes_no_status_bit_the_audit_log_does_not_show(app: TestC
     assert len(allocated) == 2
     assert all(_status_values(app, cid) == {"revocation": 0} for cid in allocated)  # unchanged, as unaudited
     db.execute("ALTER TABLE thaivc_audit_gone RENAME TO thaivc_audit")
+    db.execute("UPDATE thaivc_status_entry SET allocated_at = allocated_at - 5")  # older than grace 0, strictly
     db.commit()
     assert _items(app, "credentials") == [] and _issue_rows(app, "abandoned") == []
     summary = _service(app).reconcile(ReconcileOptions(grace=0, actor="test"))

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from thaivc.core.connections import PostgresPool
 from thaivc.core.errors import ThaiVCError
-from thaivc.status.sql_store import EntryRow, SqlStatusStore, check_origin, migrate_schema, store_closed
+from thaivc.status.sql_store import EntryRow, SqlStatusStore, migrate_schema, require_origin, store_closed
 
 __all__ = ["PostgresStatusStore"]
 
@@ -44,7 +44,7 @@ class PostgresStatusStore(SqlStatusStore):
         pool_wait: float = 5.0,
         origin: str | None = None,
     ) -> None:
-        self.origin = check_origin(origin)
+        self.origin = require_origin(origin)
         try:
             import psycopg
         except ImportError:  # pragma: no cover - depends on the installation

@@ -29,8 +29,8 @@ __all__ = [
     "SCHEMA",
     "EntryRow",
     "SqlStatusStore",
-    "check_origin",
     "migrate_schema",
+    "require_origin",
     "schema_migrations",
     "store_closed",
 ]
@@ -154,7 +154,7 @@ _SELECT_LISTS: Final = (
 )
 
 
-def check_origin(origin: str | None) -> str | None:
+def require_origin(origin: str | None) -> str | None:
     """``origin`` as a store option: ``None``, or a name of 1 to 64 characters."""
     if origin is not None and not (isinstance(origin, str) and 0 < len(origin) <= 64):
         raise UsageError("usage.invalid_argument", "origin is a name of 1 to 64 characters")

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.sqlite import immediate, is_busy, retry_while_busy
-from thaivc.status.sql_store import SqlStatusStore, check_origin, migrate_schema, store_closed
+from thaivc.status.sql_store import SqlStatusStore, migrate_schema, require_origin, store_closed
 
 __all__ = ["SqliteStatusStore"]
 
@@ -60,7 +60,7 @@ class SqliteStatusStore(SqlStatusStore):
     """
 
     def __init__(self, path: str | PathLike[str], *, busy_timeout: float = 60.0, origin: str | None = None) -> None:
-        self.origin = check_origin(origin)
+        self.origin = require_origin(origin)
         self._path = os.fspath(path)
         self._busy_timeout = busy_timeout
         self._memory = _is_memory(self._path)
