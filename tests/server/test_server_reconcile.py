@@ -486,12 +486,12 @@ def test_entries_the_command_line_allocated_on_the_same_database_are_never_revok
     assert all(world.bit(f"urn:uuid:batch-{i}") == 0 for i in range(30))
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # `thaivc status --db` takes a SQLite file
 def test_the_command_line_issue_into_the_service_database_is_never_reconciled(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The real commands, end to end (SQLite: the database is one file both open)."""
-    if world.db.kind != "sqlite":
-        pytest.skip("the file-based command line run; the registry-level test covers PostgreSQL")
+    """The real commands, end to end (SQLite: the database is one file both open; the registry-level
+    test above covers PostgreSQL)."""
     from thaivc.cli import main
 
     db_file = world.db.url[len("sqlite:///") :]
