@@ -14,9 +14,13 @@ import secrets
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thaivc.cli._common import EXIT_OK, CliError
+
+if TYPE_CHECKING:
+    from thaivc.server.config import ServerConfig
+    from thaivc.server.db import Database
 
 __all__ = ["register_serve", "uvicorn_settings"]
 
@@ -219,7 +223,7 @@ def uvicorn_settings() -> dict[str, Any]:
     }
 
 
-def _reconcile(config: Any, grace: str, *, dry_run: bool) -> int:
+def _reconcile(config: ServerConfig, grace: str, *, dry_run: bool) -> int:
     """``thaivc serve reconcile``: one line per orphan on stdout, then the summary."""
     from thaivc.server.keys import load_keyring
     from thaivc.server.reconcile import Orphan, ReconcileOptions, parse_duration, reconcile
@@ -247,7 +251,7 @@ def _reconcile(config: Any, grace: str, *, dry_run: bool) -> int:
 STORES_PER_WORKER = 3
 
 
-def _check_sessions(db: Any, workers: int) -> None:
+def _check_sessions(db: Database, workers: int) -> None:
     """Refuse to start when this instance alone could open more PostgreSQL sessions than the server allows."""
     limit = db.session_limit()
     wanted = workers * STORES_PER_WORKER * db.pool_size
