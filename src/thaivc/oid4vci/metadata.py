@@ -108,6 +108,9 @@ class IssuerConfig:
     max_batch: int = 10
     deferred_ttl: int = 86_400
     deferred_interval: int = 5
+    #: Seconds one poll of the deferred endpoint holds a transaction while it asks the callback and signs;
+    #: a concurrent poll is told "not yet". A claim older than this (its worker died) may be taken over.
+    deferred_claim_ttl: int = 60
     allow_insecure_http: bool = False
     extra_paths: Mapping[str, str] = field(default_factory=dict)
 
@@ -122,8 +125,8 @@ class IssuerConfig:
             raise UsageError("usage.invalid_argument", "offer at least one credential configuration")
         if not 4 <= self.tx_code_length <= 12 or self.tx_code_max_tries < 1:
             raise UsageError("usage.invalid_argument", "tx_code_length must be 4..12 and max tries at least 1")
-        if self.max_batch < 1:
-            raise UsageError("usage.invalid_argument", "max_batch must be at least 1")
+        if self.max_batch < 1 or self.deferred_claim_ttl < 1:
+            raise UsageError("usage.invalid_argument", "max_batch and deferred_claim_ttl must be at least 1")
 
     # -- endpoints ---------------------------------------------------------------------------------
     def url(self, name: str) -> str:

@@ -54,6 +54,7 @@ from thaivc.oid4vci.callback import (
     SignBatch,
     SignCredential,
 )
+from thaivc.oid4vci.deferred import DeferredClaim
 from thaivc.oid4vci.metadata import IssuerConfig
 from thaivc.oid4vci.offer import PRE_AUTHORIZED_GRANT, CredentialOffer
 
@@ -570,22 +571,15 @@ class CredentialIssuerService:
         *,
         status_ready: int,
         transaction_id: str | None = None,
+        claim: DeferredClaim | None = None,
     ) -> HttpResponse:
-        try:
-            answer = self.callback(request)
-        except IssuanceDenied as exc:
-            self._event("credential_denied", grant.get("offer_id"))
-            return oauth_error(400, "credential_request_denied", str(exc)[:200])
-        except IssuanceUnavailable as exc:
-            return self._unavailable(request, grant, exc)
-        except ThaiVCError as exc:  # a store the callback read did not answer: an outage, not a refusal
-            if exc.code not in STORE_OUTAGE_CODES:
-                raise
-            return self._unavailable(request, grant, IssuanceUnavailable(exc.code))
+        answer = self._ask(request, grant)
+        if isinstance(answer, HttpResponse):
+            return answer
         if isinstance(answer, Pending):
             return self._defer(request, grant, answer, transaction_id)
-        if not isinstance(answer, CredentialData):
-            raise UsageError("usage.invalid_argument", "the issuance callback must return CredentialData or Pending")
+        if claim is not None and not claim.confirm(now=self.clock.now(), lease=self.config.deferred_claim_ttl):
+            return self._being_collected(transaction_id)  # another poll took over: it issues, not this one
         # the notification id is stored before anything is signed: once the credentials exist, nothing
         # that could fail stands between them and the answer (a record nobody is told of just expires)
         notification_id = _new_secret()
@@ -601,6 +595,23 @@ class CredentialIssuerService:
         body = {"credentials": [{"credential": c} for c in credentials], "notification_id": notification_id}
         self._event("credential_issued", grant.get("offer_id"), configuration_id=request.configuration_id)
         return HttpResponse.json_body(status_ready, body)
+
+    def _ask(self, request: IssuanceRequest, grant: Mapping[str, Any]) -> CredentialData | Pending | HttpResponse:
+        """The callback's answer (what to issue, or not yet), or the refusal or outage it ended in."""
+        try:
+            answer = self.callback(request)
+        except IssuanceDenied as exc:
+            self._event("credential_denied", grant.get("offer_id"))
+            return oauth_error(400, "credential_request_denied", str(exc)[:200])
+        except IssuanceUnavailable as exc:
+            return self._unavailable(request, grant, exc)
+        except ThaiVCError as exc:  # a store the callback read did not answer: an outage, not a refusal
+            if exc.code not in STORE_OUTAGE_CODES:
+                raise
+            return self._unavailable(request, grant, IssuanceUnavailable(exc.code))
+        if not isinstance(answer, CredentialData | Pending):
+            raise UsageError("usage.invalid_argument", "the issuance callback must return CredentialData or Pending")
+        return answer
 
     def _sign_all(
         self, request: IssuanceRequest, grant: Mapping[str, Any], answer: CredentialData
@@ -710,18 +721,41 @@ class CredentialIssuerService:
             return oauth_error(400, "invalid_transaction_id")
         key = _h(transaction_id)
         record = self.store.get(_NS_DEFERRED, key)
-        if record is None or record.value["offer_id"] != grant["offer_id"]:
+        if record is None or record.value.get("offer_id") != grant["offer_id"]:
             return oauth_error(400, "invalid_transaction_id")
-        value = record.value
+        # one collector at a time (see thaivc.oid4vci.deferred): claimed before the callback is asked
+        claim = DeferredClaim.acquire(
+            self.store, _NS_DEFERRED, key, record, now=self.clock.now(), lease=self.config.deferred_claim_ttl
+        )
+        if claim is None:
+            return self._being_collected(transaction_id)
+        value = claim.value
         configuration = self.config.configurations[value["id"]]
         keys = tuple(PublicKey.from_jwk(j) for j in value["keys"])
         ask = IssuanceRequest(
             value["id"], configuration, value["subject"], keys, deferred=True, offer_id=value["offer_id"]
         )
-        response = self._issue(ask, value, status_ready=200, transaction_id=transaction_id)
-        if response.status == 200 and self.store.take(_NS_DEFERRED, key) is None:
-            return oauth_error(400, "invalid_transaction_id", "already collected")
+        response: HttpResponse | None = None
+        try:
+            response = self._issue(ask, value, status_ready=200, transaction_id=transaction_id, claim=claim)
+        finally:
+            if response is not None and response.status == 200:
+                claim.finish()
+            else:  # pending, an outage, a refusal or a fault: the next poll may collect
+                claim.release()
         return response
+
+    def _being_collected(self, transaction_id: str | None) -> HttpResponse:
+        """What a poll is told while another poll of the same transaction is collecting it.
+
+        "Not yet" (202, OpenID4VCI 1.0 §9.2), not ``invalid_transaction_id``: the other collection
+        may still end pending or in an outage and put the transaction back, and a wallet told the
+        transaction is gone would give up on a credential it can still get. If the other poll
+        issued, the wallet received the credentials in that answer, and its next poll is refused.
+        """
+        return HttpResponse.json_body(
+            202, {"transaction_id": transaction_id, "interval": self.config.deferred_interval}
+        )
 
     def _notification(self, request: HttpRequest) -> HttpResponse:
         _, grant = self._authorized(request, "notification")

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from thaivc.core.errors import CODES
 from thaivc.core.report import Problem
 from thaivc.server.problem_log import ProblemTap
 
@@ -83,6 +84,11 @@ class Metrics:
             ["kind", "verdict", "code"], registry=self.registry,
         )
         self.issued = Counter("thaivc_issued", "credentials issued by format", ["format"], registry=self.registry)
+        self.problems = Counter(
+            "thaivc_problems", "refusals and outages by route template and catalogue problem code (alert on the "
+            "outage codes: key.signer_unavailable, service.unavailable, status.store, openid.store, …)",
+            ["route", "code"], registry=self.registry,
+        )
         self.oid4vp_responses = Counter(
             "thaivc_oid4vp_responses", "OpenID4VP wallet responses by verdict (verified, failed, refused) and "
             "first problem code", ["verdict", "code"], registry=self.registry,
@@ -100,6 +106,15 @@ class Metrics:
             self._per_request[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+    def observe_problem(self, template: str, code: str) -> None:
+        """Count one refusal under its route template and catalogue code; any other code is not a label.
+
+        Bounded: route templates x the catalogue. The code comes from the response body, which a
+        handler (or a mounted protocol endpoint) writes: checked here again, so no caller can add series.
+        """
+        if code in CODES:
+            self.problems.labels(template, code).inc()
 
 
 def _problem(code: str, detail: str, status: int, request_id: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -184,6 +199,8 @@ class Guard:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             self.metrics.observe_request(scope.get("method", "-"), template, status_box[0], elapsed)
+            if tap.code is not None:
+                self.metrics.observe_problem(template, tap.code)
             if _LOG.isEnabledFor(logging.INFO):  # the record is not built when nobody would read it
                 client = scope.get("client")
                 fields = {
