@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,6 +158,29 @@ def test_verifications_run_in_their_own_small_pool(tmp_path: Path, threads: int)
         assert limiter.borrowed_tokens == 0
 
 
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, 4),  # offline verification: CPU work, a few threads
+        ({"THAIVC_POLICY__ALLOW_NETWORK": "true"}, 40),  # it may wait on other issuers: the general pool's size
+        ({"THAIVC_POLICY__ALLOW_NETWORK": "true", "THAIVC_SERVER__THREADS": "12"}, 12),
+        ({"THAIVC_POLICY__ALLOW_NETWORK": "true", "THAIVC_SERVER__VERIFY_THREADS": "6"}, 6),  # said: kept
+    ],
+)
+def test_a_verifier_that_may_wait_on_the_network_gets_the_large_pool(
+    tmp_path: Path, environ: dict[str, str], expected: int
+) -> None:
+    """Four threads for verifications that may each wait seconds on another issuer's DID document or
+    status list would let four slow fetches hold every verification of the worker."""
+    from starlette.testclient import TestClient
+
+    from thaivc.server import build_app
+
+    config = load_config(write_config(tmp_path), environ=environ)
+    with TestClient(build_app(config)) as client:
+        assert client.app.state.thaivc.verify_limiter.total_tokens == expected  # type: ignore[attr-defined]
+
+
 def anyio_default_tokens(client: object) -> float:
     import anyio.to_thread
 
@@ -256,5 +280,11 @@ def test_after_postgresql_drops_every_session_the_next_requests_succeed(
         assert _sessions(admin_dsn, url) > 3
         with psycopg.connect(admin_dsn, autocommit=True) as admin:  # what a restart does to every client
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (name,))
+        # pg_terminate_backend only signals: wait until the sessions have ended (their goodbye is then on
+        # the client's sockets), as after a restart; a request racing the termination itself may still fail
+        deadline = time.monotonic() + 10
+        while _sessions(admin_dsn, url) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _sessions(admin_dsn, url) == 0
         answers = [issue(n) for n in range(100, 112)] + [client.post("/challenges").status_code for _ in range(6)]
     assert set(answers) == {201}, answers

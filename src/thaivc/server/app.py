@@ -48,6 +48,7 @@ from thaivc.server.protocols import mount_protocols
 from thaivc.server.publishing_sdjwt import mount_sdjwt_publishing
 from thaivc.server.reconcile import ReconcileOptions, ReconcileTimer
 from thaivc.server.service import Service, read_csv_ids
+from thaivc.server.tls import verification_threads
 
 __all__ = ["HandlerRequest", "HandlerResponse", "build_app", "create_app", "mount_handler"]
 
@@ -228,7 +229,9 @@ def build_app(config: ServerConfig, *, keyring: KeyRing | None = None, db: Datab
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.server.threads
-        state.verify_limiter = anyio.CapacityLimiter(config.server.verify_threads)
+        state.verify_limiter = anyio.CapacityLimiter(
+            verification_threads(config.server, allow_network=config.policy.allow_network)
+        )
         if timer is not None:
             timer.start()
         yield
