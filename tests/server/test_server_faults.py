@@ -296,7 +296,12 @@ def _pg_restart(server: Any, down_for: float) -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_restart_under_load_answers_503_then_recovers(restartable_pg: Any, tmp_path: Path) -> None:
+def test_postgres_restart_under_load_answers_503_then_recovers(
+    restartable_pg: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a request waits up to [database] pool_wait for a session, and the default 5 s rides out this
+    # 2 s restart (the requests succeed late): a short wait makes the outage meet the callers
+    monkeypatch.setenv("THAIVC_DATABASE__POOL_WAIT", "0.5")
     db_url = f"postgresql://postgres@127.0.0.1:{restartable_pg.port}/postgres"
     port = LT._free_port()
     config = LT.write_config(tmp_path, port, db_url)
