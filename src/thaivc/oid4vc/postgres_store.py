@@ -16,7 +16,7 @@ from typing import Any, Final
 from thaivc.core.clock import Clock
 from thaivc.core.connections import PostgresPool
 from thaivc.core.errors import ThaiVCError
-from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
+from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore, store_closed
 
 __all__ = ["PostgresStateStore"]
 
@@ -55,7 +55,7 @@ class PostgresStateStore(SqlStateStore):
             size=pool_size,
             wait=pool_wait,
             connect_timeout=connect_timeout,
-            closed=_closed,
+            closed=store_closed,
             unavailable=lambda why: ThaiVCError("openid.store", why),
         )
 
@@ -70,7 +70,3 @@ class PostgresStateStore(SqlStateStore):
     def close(self) -> None:
         """Close the pool and its connections; later use is ``openid.store``."""
         self._pool.close()
-
-
-def _closed() -> ThaiVCError:
-    return ThaiVCError("openid.store", "the state store is closed")

@@ -14,9 +14,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from thaivc.core.clock import Clock, SystemClock
+from thaivc.core.errors import ThaiVCError
 from thaivc.oid4vc.store import Record, decode_value, encode_value, require_key, require_ttl
 
-__all__ = ["TABLE", "SqlStateStore"]
+__all__ = ["TABLE", "SqlStateStore", "store_closed"]
+
+
+def store_closed() -> ThaiVCError:
+    """What any use of a closed state store raises (the SQLite and PostgreSQL stores alike)."""
+    return ThaiVCError("openid.store", "the state store is closed")
+
 
 #: The one table (namespace, key) -> record; named in the statements below as a literal.
 TABLE: Final = "thaivc_protocol_state"

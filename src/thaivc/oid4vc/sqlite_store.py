@@ -22,7 +22,7 @@ from thaivc.core.clock import Clock
 from thaivc.core.connections import ThreadConnections
 from thaivc.core.errors import ThaiVCError
 from thaivc.core.sqlite import create_schema, immediate, retry_while_busy
-from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore
+from thaivc.oid4vc.sql_store import SCHEMA, SqlStateStore, store_closed
 
 __all__ = ["SqliteStateStore"]
 
@@ -44,7 +44,7 @@ class SqliteStateStore(SqlStateStore):
         self._memory = self._path == ":memory:" or "mode=memory" in self._path
         self._lock = threading.RLock()  # an in-memory database: its one connection is used in turn
         self._conns: ThreadConnections[sqlite3.Connection] = ThreadConnections(
-            lambda: self._with_retry(self._connect), sqlite3.Connection.close, closed=_closed, shared=self._memory
+            lambda: self._with_retry(self._connect), sqlite3.Connection.close, closed=store_closed, shared=self._memory
         )
         self._with_retry(lambda: self._create_schema(self._conn()))
 
@@ -87,10 +87,6 @@ class SqliteStateStore(SqlStateStore):
     def close(self) -> None:
         """Close every thread's connection; later use is ``openid.store``."""
         self._conns.close()
-
-
-def _closed() -> ThaiVCError:
-    return ThaiVCError("openid.store", "the state store is closed")
 
 
 class _NoLock:
