@@ -305,3 +305,22 @@ def test_a_server_that_cannot_be_reached_is_named_so_and_the_password_never(
     assert caught.value.code == "service.unavailable"
     assert "cannot connect to PostgreSQL" in str(caught.value)
     assert "Pa55-w0rd-in-dsn" not in str(caught.value) and "Pa55-w0rd-in-dsn" not in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", sorted(POSTGRES))
+@pytest.mark.parametrize("pool", [{"pool_size": 0}, {"pool_wait": 0}, {"pool_wait": -1.0}])
+def test_a_pool_without_room_or_wait_is_refused_at_construction(
+    name: str, pool: dict[str, Any], fresh_dsn: Fresh
+) -> None:
+    """A pool of no sessions, or no wait, would answer every request unavailable: a usage error, at once."""
+    from thaivc.core.errors import UsageError
+
+    builders: dict[str, Callable[..., Any]] = {
+        "service database": Database,
+        "state store": PostgresStateStore,
+        "status store": PostgresStatusStore,
+        "challenge store": PostgresChallengeStore,
+    }
+    with pytest.raises(UsageError):
+        builders[name](fresh_dsn.dsn, **pool)

@@ -163,7 +163,7 @@ class PostgresPool:
         unavailable: Callable[[str], Exception],
     ) -> None:
         if size < 1 or wait <= 0:
-            raise UsageError("a connection pool needs size >= 1 and wait > 0")
+            raise UsageError("usage.invalid_argument", "a connection pool needs size >= 1 and wait > 0")
         try:
             import psycopg
             from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
